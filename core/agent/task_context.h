@@ -1,0 +1,85 @@
+// What a running task sees: its resolved parameters (defaults applied, types normalised), where to
+// put outputs and diagnostics, and how to report progress, metrics and honour cancellation.
+#pragma once
+
+#include "core/agent/param_spec.h"
+#include "core/value/value.h"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sciagents::core {
+
+struct TaskSpec;
+
+// Receives live events from running tasks (implemented by the engine/CLI/server/GUI adapters).
+class TaskObserver {
+ public:
+  virtual ~TaskObserver() = default;
+  virtual void progress(std::string_view step, double fraction, std::string_view message) = 0;
+  virtual void metric(std::string_view step, std::string_view series, double x, double y) = 0;
+};
+
+using CancelFlag = std::shared_ptr<std::atomic<bool>>;
+
+class TaskContext {
+ public:
+  // `params` must already hold every declared parameter (defaults applied) — see resolveParams().
+  TaskContext(const TaskSpec& spec, Map params, std::string step_id = {});
+
+  const TaskSpec& spec() const { return m_spec; }
+  const std::string& stepId() const { return m_step; }
+
+  // Parameters. Accessors throw Error(InvalidInput) naming the parameter on a kind mismatch.
+  bool has(std::string_view name) const;  // present and not null
+  const Value& param(std::string_view name) const;
+  double number(std::string_view name) const;
+  std::int64_t integer(std::string_view name) const;
+  bool flag(std::string_view name) const;
+  const std::string& text(std::string_view name) const;
+  Vector vector(std::string_view name) const;
+  Matrix matrix(std::string_view name) const;
+  const Map& params() const { return m_params; }
+
+  // Results.
+  void output(std::string name, Value v);
+  void diagnostic(std::string name, Value v);
+  void setMethod(std::string method, std::string rationale);
+  void warn(std::string message);
+  const Map& outputs() const { return m_outputs; }
+  const Map& diagnostics() const { return m_diagnostics; }
+  Map takeOutputs() { return std::move(m_outputs); }
+  Map takeDiagnostics() { return std::move(m_diagnostics); }
+
+  // Live reporting and cancellation. checkCancelled() throws cancelledError() when requested;
+  // long loops call it every few milliseconds of work.
+  void progress(double fraction, std::string_view message = {});
+  void metric(std::string_view series, double x, double y);
+  bool cancelled() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
+  void checkCancelled() const;
+
+  std::uint64_t seed() const { return m_seed; }
+  int threads() const { return m_threads; }
+
+  // Wiring used by the engine.
+  void setObserver(TaskObserver* o) { m_observer = o; }
+  void setCancelFlag(CancelFlag f) { m_cancel = std::move(f); }
+  void setSeed(std::uint64_t s) { m_seed = s; }
+  void setThreads(int t) { m_threads = t; }
+
+ private:
+  const TaskSpec& m_spec;
+  Map m_params;
+  std::string m_step;
+  Map m_outputs;
+  Map m_diagnostics;
+  TaskObserver* m_observer = nullptr;
+  CancelFlag m_cancel;
+  std::uint64_t m_seed = 0;
+  int m_threads = 1;
+};
+
+}  // namespace sciagents::core

@@ -1,0 +1,74 @@
+// Math expressions over named variables and constants (muParser syntax), compiled once and
+// evaluated many times.
+//
+// Thread safety: an Expression/ExpressionSet must be used by one thread at a time (muParser mutates
+// internal state in Eval). Copying makes an independent instance, safe to hand to another thread.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace sciagents::core {
+
+using Constants = std::map<std::string, double, std::less<>>;
+
+// Where an expression is wrong: 0-based character position in the user's text (clamped to its length).
+struct ExpressionIssue {
+  std::string expression;
+  std::size_t position = 0;
+  std::string message;  // e.g. "unknown variable 'q'", "missing parenthesis"
+  // "<message> at position <p> in '<expression>'" plus a caret line pointing at the position.
+  std::string describe() const;
+};
+
+// Throws Error(InvalidInput) whose message is ExpressionIssue::describe(); callers add the param.
+class Expression {
+ public:
+  // `variables` are bound by position to the values passed to eval(); `constants` are fixed.
+  // Every identifier must be a variable, a constant or a built-in function/constant (_pi, _e);
+  // anything else is rejected here, at compile time, not at the first evaluation.
+  Expression(std::string text, std::vector<std::string> variables, const Constants& constants = {});
+  Expression(const Expression& other);
+  Expression& operator=(const Expression& other);
+  Expression(Expression&&) noexcept;
+  Expression& operator=(Expression&&) noexcept;
+  ~Expression();
+
+  double eval(std::span<const double> x) const;  // x.size() == variables().size()
+  double eval(const double* x) const;
+  double operator()(std::span<const double> x) const { return eval(x); }
+
+  const std::string& text() const;
+  const std::vector<std::string>& variables() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// Several expressions sharing the same variables, e.g. the right-hand side of an ODE system.
+class ExpressionSet {
+ public:
+  ExpressionSet(const std::vector<std::string>& texts, std::vector<std::string> variables,
+                const Constants& constants = {});
+  std::size_t size() const { return m_items.size(); }
+  void eval(std::span<const double> x, std::span<double> out) const;  // out.size() == size()
+  const Expression& operator[](std::size_t i) const { return m_items[i]; }
+
+ private:
+  std::vector<Expression> m_items;
+};
+
+// Syntax-only check without knowing the variables (every identifier is accepted): used by workflow
+// validation. Returns the issue, or nothing when the expression parses.
+std::optional<ExpressionIssue> checkExpressionSyntax(const std::string& text);
+
+// Identifiers (variables/constants) an expression uses, in order of first appearance.
+std::vector<std::string> expressionIdentifiers(const std::string& text);
+
+}  // namespace sciagents::core

@@ -1,0 +1,3 @@
+target_sources(sciagents_core PRIVATE
+  metrics/metrics_registry.cpp
+)

@@ -1,0 +1,43 @@
+// The workflow model (`*.workflow.json`, format version 1) and its parser. Qt-free and
+// JSON-serialisable: the CLI, server and Studio all use this one model.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sciagents::core {
+
+struct SweepSpec {
+  std::string param;                  // dotted path into params, e.g. "constants.k"
+  std::vector<nlohmann::json> values; // expanded (linspace already applied)
+};
+
+struct Step {
+  std::string id;
+  std::string agent;
+  std::string task;
+  nlohmann::json params = nlohmann::json::object();  // raw; may hold {"from": ...} links anywhere
+  std::optional<SweepSpec> sweep;
+};
+
+struct Workflow {
+  int format = 1;
+  std::string name;
+  std::vector<Step> steps;
+
+  const Step* step(std::string_view id) const;
+  Step* step(std::string_view id);
+  nlohmann::json toJson() const;
+};
+
+// Structure-level parsing: JSON syntax, required keys, types of the envelope, duplicate ids.
+// Throws Error(InvalidInput) naming the step (and key) on the first structural problem.
+// Schema-level checks (agents, params, links, cycles) are in validateWorkflow().
+Workflow parseWorkflow(std::string_view text);
+Workflow workflowFromJson(const nlohmann::json& j);
+
+}  // namespace sciagents::core
