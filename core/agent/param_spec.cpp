@@ -72,8 +72,11 @@ Value ParamSpec::normalise(const Value& v) const {
       case ParamType::Boolean:
         if (v.kind() != ValueKind::Bool) throw fail("true or false");
         return v;
-      case ParamType::String:
       case ParamType::Choice:
+        // Choices such as a norm order may be written as numbers: "norm": 2 means "2".
+        if (v.kind() == ValueKind::Integer) return std::to_string(v.asInt());
+        [[fallthrough]];
+      case ParamType::String:
       case ParamType::Expression:
         if (!v.isString()) throw fail(type == ParamType::Expression ? "an expression string" : "a string");
         return v;

@@ -1,2 +1,3 @@
 target_sources(sciagents_core PRIVATE
+  runtime/thread_pool.cpp
 )

@@ -1,3 +1,9 @@
 target_sources(sciagents_core PRIVATE
   workflow/workflow.cpp
+  workflow/link.cpp
+  workflow/sweep.cpp
+  workflow/workflow_validator.cpp
+  workflow/result_cache.cpp
+  workflow/run_result.cpp
+  workflow/workflow_engine.cpp
 )

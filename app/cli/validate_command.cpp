@@ -1,0 +1,41 @@
+#include "app/cli/commands.h"
+
+#include "app/cli/workflow_loader.h"
+#include "core/agent/agent_registry.h"
+#include "core/util/error.h"
+#include "core/workflow/workflow_validator.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace sciagents::cli {
+
+int validateCommand(const CliOptions& o) {
+  if (o.positional.size() != 1) {
+    std::cerr << "error: validate expects one workflow file\n\n" << commandHelp("validate");
+    return kInvalid;
+  }
+  const std::string& file = o.positional[0];
+  std::vector<core::ValidationIssue> issues;
+  core::Workflow w;
+  try {
+    w = loadWorkflow(file, o.sets);
+    issues = core::validateWorkflow(w, core::AgentRegistry::builtin());
+  } catch (const core::Error& e) {
+    issues.push_back({e.step(), e.param(), e.bareMessage()});
+  }
+  if (o.json) {
+    nlohmann::json j = {{"file", file}, {"valid", issues.empty()}, {"errors", nlohmann::json::array()}};
+    for (const auto& i : issues) j["errors"].push_back({{"step", i.step}, {"param", i.param}, {"message", i.message}});
+    std::cout << j.dump(2) << "\n";
+  } else if (issues.empty()) {
+    std::cout << file << ": valid (" << w.steps.size() << " step" << (w.steps.size() == 1 ? "" : "s") << ")\n";
+  } else {
+    for (const auto& i : issues) std::cerr << "error: " << i.describe() << "\n";
+    std::cerr << file << ": invalid (" << issues.size() << " error" << (issues.size() == 1 ? "" : "s") << ")\n";
+  }
+  return issues.empty() ? kOk : kInvalid;
+}
+
+}  // namespace sciagents::cli

@@ -1,0 +1,127 @@
+#include "core/workflow/link.h"
+
+#include "core/util/error.h"
+#include "core/value/value_json.h"
+
+#include <cctype>
+
+namespace sciagents::core {
+
+using nlohmann::json;
+
+bool isLinkObject(const json& j) {
+  return j.is_object() && j.size() == 1 && j.contains("from");
+}
+
+std::optional<LinkRef> parseLinkRef(const std::string& text, std::string* error) {
+  auto fail = [&](const std::string& why) -> std::optional<LinkRef> {
+    if (error) *error = "bad link '" + text + "': " + why + " (expected \"step.output\" or \"step.output[i]\")";
+    return std::nullopt;
+  };
+  LinkRef ref;
+  ref.text = text;
+  const auto dot = text.find('.');
+  if (dot == std::string::npos || dot == 0) return fail("no step name before '.'");
+  ref.step = text.substr(0, dot);
+  std::size_t i = dot + 1;
+  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+  ref.output = text.substr(dot + 1, i - dot - 1);
+  if (ref.output.empty()) return fail("no output name after '.'");
+  while (i < text.size()) {
+    if (text[i] != '[') return fail("unexpected '" + std::string(1, text[i]) + "'");
+    const auto close = text.find(']', i);
+    if (close == std::string::npos) return fail("missing ']'");
+    const std::string num = text.substr(i + 1, close - i - 1);
+    std::size_t used = 0;
+    long long idx = 0;
+    try {
+      idx = std::stoll(num, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (num.empty() || used != num.size()) return fail("index '" + num + "' is not an integer");
+    ref.indices.push_back(idx);
+    i = close + 1;
+  }
+  if (ref.indices.size() > 8) return fail("too many indices");
+  return ref;
+}
+
+namespace {
+void collect(const json& j, const std::string& path, std::vector<FoundLink>& out) {
+  if (isLinkObject(j)) {
+    out.push_back({path, j["from"]});
+    return;
+  }
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      collect(it.value(), path.empty() ? it.key() : path + "." + it.key(), out);
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) collect(j[i], path + "[" + std::to_string(i) + "]", out);
+  }
+}
+}  // namespace
+
+std::vector<FoundLink> findLinks(const json& params) {
+  std::vector<FoundLink> out;
+  collect(params, "", out);
+  return out;
+}
+
+bool containsLink(const json& j) {
+  if (isLinkObject(j)) return true;
+  if (j.is_object() || j.is_array())
+    for (const auto& item : j)
+      if (containsLink(item)) return true;
+  return false;
+}
+
+Value applyIndices(const Value& v, const LinkRef& ref) {
+  Value cur = v;
+  for (auto idx : ref.indices) cur = cur.at(idx);
+  return cur;
+}
+
+Value resolveLinks(const json& j, const OutputLookup& lookup, const std::string& path) {
+  if (isLinkObject(j)) {
+    if (!j["from"].is_string()) throw paramError(path, "link \"from\" must be a string");
+    std::string err;
+    auto ref = parseLinkRef(j["from"].get<std::string>(), &err);
+    if (!ref) throw paramError(path, err);
+    const Value* out = lookup(ref->step, ref->output);
+    if (!out) throw paramError(path, "link '" + ref->text + "': step '" + ref->step + "' has no output '" + ref->output + "'");
+    try {
+      return applyIndices(*out, *ref);
+    } catch (const std::exception& e) {
+      throw paramError(path, "link '" + ref->text + "': " + e.what());
+    }
+  }
+  if (!containsLink(j)) {
+    try {
+      return fromJson(j);
+    } catch (const std::exception& e) {
+      throw paramError(path, e.what());
+    }
+  }
+  if (j.is_object()) {
+    Map m;
+    for (auto it = j.begin(); it != j.end(); ++it)
+      m[it.key()] = resolveLinks(it.value(), lookup, path.empty() ? it.key() : path + "." + it.key());
+    return m;
+  }
+  // An array with links inside.
+  List items;
+  items.reserve(j.size());
+  bool all_numbers = true, all_vectors = true;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    items.push_back(resolveLinks(j[i], lookup, path + "[" + std::to_string(i) + "]"));
+    all_numbers = all_numbers && items.back().isNumber();
+    all_vectors = all_vectors && items.back().kind() == ValueKind::Vector &&
+                  items.back().asVector().size() == items.front().size();
+  }
+  if (!items.empty() && all_numbers) return Value(items).toVector();
+  if (!items.empty() && all_vectors) return Value(items).toMatrix();
+  return items;
+}
+
+}  // namespace sciagents::core

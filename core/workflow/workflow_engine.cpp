@@ -1,0 +1,426 @@
+#include "core/workflow/workflow_engine.h"
+
+#include "core/agent/agent_registry.h"
+#include "core/metrics/metrics_registry.h"
+#include "core/runtime/thread_pool.h"
+#include "core/util/clock.h"
+#include "core/util/sha256.h"
+#include "core/value/value_hash.h"
+#include "core/workflow/link.h"
+#include "core/workflow/result_cache.h"
+#include "core/workflow/sweep.h"
+#include "core/workflow/workflow_validator.h"
+#include "core/util/version.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <algorithm>
+#include <mutex>
+
+#if !defined(_WIN32)
+#include <unistd.h>
+#endif
+
+namespace sciagents::core {
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+long processId() {
+#if defined(_WIN32)
+  return 0;
+#else
+  return static_cast<long>(getpid());
+#endif
+}
+
+// Forwards events to the user's listener one at a time.
+class SerialListener final : public TaskObserver {
+ public:
+  explicit SerialListener(RunListener* l) : m_l(l) {}
+  void progress(std::string_view step, double f, std::string_view msg) override {
+    if (!m_l) return;
+    std::lock_guard lock(m_mutex);
+    m_l->progress(step, f, msg);
+  }
+  void metric(std::string_view step, std::string_view series, double x, double y) override {
+    if (!m_l) return;
+    std::lock_guard lock(m_mutex);
+    m_l->metric(step, series, x, y);
+  }
+  void started(const Step& s) {
+    if (!m_l) return;
+    std::lock_guard lock(m_mutex);
+    m_l->stepStarted(s.id, s.agent, s.task);
+  }
+  void finished(const StepResult& r) {
+    if (!m_l) return;
+    std::lock_guard lock(m_mutex);
+    m_l->stepFinished(r);
+  }
+
+ private:
+  RunListener* m_l;
+  std::mutex m_mutex;
+};
+
+struct PointOutcome {
+  Map outputs;
+  Map diagnostics;
+  nlohmann::json provenance;
+  bool cached = false;
+  bool failed = false;
+  std::string error;
+  ErrorCode code = ErrorCode::RunFailed;
+  std::string key;
+};
+
+class Run {
+ public:
+  Run(const Workflow& w, const AgentRegistry& r, const RunOptions& o)
+      : m_w(w),
+        m_opts(o),
+        m_threads(o.threads > 0 ? o.threads : ThreadPool::defaultThreads()),
+        m_listener(o.listener),
+        m_metrics(o.metrics ? *o.metrics : metrics::MetricsRegistry::global()),
+        m_cancel(o.cancel ? o.cancel : std::make_shared<std::atomic<bool>>(false)) {
+    if (o.use_cache)
+      m_cache = std::make_unique<ResultCache>(o.cache_dir.empty() ? ResultCache::defaultDir() : o.cache_dir,
+                                              o.cache_max_bytes ? o.cache_max_bytes : ResultCache::defaultMaxBytes());
+    for (std::size_t i = 0; i < w.steps.size(); ++i) m_steps.emplace_back();  // deque: atomics don't move
+    for (std::size_t i = 0; i < w.steps.size(); ++i) m_index[w.steps[i].id] = i;
+    for (std::size_t i = 0; i < w.steps.size(); ++i) {
+      StepState& s = m_steps[i];
+      s.step = &w.steps[i];
+      s.agent = r.agent(s.step->agent);
+      s.task = s.agent ? s.agent->task(s.step->task) : nullptr;
+      s.result.id = s.step->id;
+      s.result.agent = s.step->agent;
+      s.result.task = s.step->task;
+      std::set<std::size_t> deps;
+      for (const auto& link : findLinks(s.step->params))
+        if (link.raw.is_string())
+          if (auto ref = parseLinkRef(link.raw.get<std::string>()))
+            if (auto it = m_index.find(ref->step); it != m_index.end()) deps.insert(it->second);
+      s.waiting = deps.size();
+      for (auto d : deps) m_steps[d].dependents.push_back(i);
+    }
+  }
+
+  RunResult execute() {
+    const std::int64_t t0 = unixMicros();
+    {
+      ThreadPool pool(m_threads);
+      m_pool = &pool;
+      std::unique_lock lock(m_mutex);
+      for (std::size_t i = 0; i < m_steps.size(); ++i)
+        if (m_steps[i].waiting == 0) launch(i);
+      m_cv.wait(lock, [this] { return m_finished == m_steps.size(); });
+      m_pool = nullptr;
+    }  // joins the workers
+    if (m_cache) m_cache->enforceLimit();
+
+    RunResult out;
+    out.workflow = m_w.name;
+    out.wall_seconds = static_cast<double>(unixMicros() - t0) / 1e6;
+    out.status = StepStatus::Succeeded;
+    for (auto& s : m_steps) {
+      if (s.result.status == StepStatus::Cancelled) out.status = StepStatus::Cancelled;
+      else if (s.result.status != StepStatus::Succeeded && out.status == StepStatus::Succeeded)
+        out.status = StepStatus::Failed;
+      out.steps.push_back(std::move(s.result));
+    }
+    return out;
+  }
+
+ private:
+  struct StepState {
+    const Step* step = nullptr;
+    const AgentSpec* agent = nullptr;
+    const TaskSpec* task = nullptr;
+    std::vector<std::size_t> dependents;
+    std::size_t waiting = 0;
+    bool done = false;
+    StepResult result;
+    std::vector<nlohmann::json> point_params;
+    std::vector<PointOutcome> points;
+    std::atomic<std::size_t> remaining{0};
+  };
+
+  // Called with m_mutex held.
+  void launch(std::size_t i) {
+    m_steps[i].result.status = StepStatus::Running;
+    m_pool->submit([this, i] { begin(i); });
+  }
+
+  void begin(std::size_t i) {
+    StepState& s = m_steps[i];
+    s.result.start_us = unixMicros();
+    if (m_cancel->load()) {
+      s.result.status = StepStatus::Cancelled;
+      s.result.error = "cancelled before it started";
+      s.result.error_code = ErrorCode::Cancelled;
+      complete(i);
+      return;
+    }
+    m_listener.started(*s.step);
+    const std::size_t n = s.step->sweep ? s.step->sweep->values.size() : 1;
+    s.point_params.assign(n, s.step->params);
+    if (s.step->sweep)
+      for (std::size_t p = 0; p < n; ++p)
+        applySweepValue(s.point_params[p], s.step->sweep->param, s.step->sweep->values[p], nullptr);
+    s.points.assign(n, PointOutcome{});
+    s.remaining.store(n);
+    s.result.points = n;
+    for (std::size_t p = 1; p < n; ++p) m_pool->submit([this, i, p] { runPoint(i, p); });
+    runPoint(i, 0);
+  }
+
+  const Value* lookup(const std::string& step, const std::string& output) const {
+    auto it = m_index.find(step);
+    if (it == m_index.end()) return nullptr;
+    const StepResult& r = m_steps[it->second].result;
+    if (r.status != StepStatus::Succeeded) return nullptr;
+    auto o = r.outputs.find(output);
+    return o == r.outputs.end() ? nullptr : &o->second;
+  }
+
+  std::uint64_t seedFor(const StepState& s, const Map& params, std::size_t point) const {
+    if (auto it = params.find("seed"); it != params.end() && it->second.kind() == ValueKind::Integer)
+      return static_cast<std::uint64_t>(it->second.asInt());
+    return splitmix64(m_opts.seed ^ fnv1a(s.step->id) ^ splitmix64(point));
+  }
+
+  nlohmann::json provenance(const StepState& s, const std::string& key, std::uint64_t seed, std::int64_t start,
+                            std::int64_t end) const {
+    return {{"sciagents_version", kVersion},
+            {"agent", s.step->agent},
+            {"agent_version", s.agent->version},
+            {"task", s.step->task},
+            {"params_hash", key},
+            {"seed", seed},
+            {"threads", m_threads},
+            {"host", hostName()},
+            {"pid", processId()},
+            {"start", isoTimeMicros(start)},
+            {"end", isoTimeMicros(end)},
+            {"start_unix_us", start},
+            {"end_unix_us", end}};
+  }
+
+  void runPoint(std::size_t i, std::size_t p) {
+    StepState& s = m_steps[i];
+    PointOutcome& out = s.points[p];
+    const std::int64_t start = unixMicros();
+    try {
+      if (m_cancel->load()) throw cancelledError();
+      const Value given = resolveLinks(s.point_params[p], [this](const std::string& st, const std::string& o) {
+        return lookup(st, o);
+      });
+      Map params = s.task->resolveParams(given.asMap());
+      const std::uint64_t seed = seedFor(s, params, p);
+      Sha256 h;
+      h.update("sciagents-step-v1\n" + s.agent->id + "\n" + s.agent->version + "\n" + s.task->id + "\n");
+      h.update(&seed, sizeof seed);
+      hashValue(h, Value(params));
+      out.key = h.hexDigest();
+      if (m_cache) {
+        if (auto hit = m_cache->load(out.key)) {
+          out.outputs = std::move(hit->outputs);
+          out.diagnostics = std::move(hit->diagnostics);
+          out.provenance = provenance(s, out.key, seed, start, unixMicros());
+          out.provenance["cached"] = true;
+          out.provenance["computed"] = std::move(hit->provenance);
+          out.cached = true;
+          pointDone(i);
+          return;
+        }
+      }
+      TaskContext ctx(*s.task, std::move(params), s.step->id);
+      ctx.setObserver(&m_listener);
+      ctx.setCancelFlag(m_cancel);
+      ctx.setSeed(seed);
+      ctx.setThreads(m_threads);
+      s.task->run(ctx);
+      ctx.checkCancelled();  // a task that noticed nothing still must not report a cancelled run as done
+      out.outputs = ctx.takeOutputs();
+      out.diagnostics = ctx.takeDiagnostics();
+      out.provenance = provenance(s, out.key, seed, start, unixMicros());
+      if (m_cache) m_cache->store(out.key, {out.outputs, out.diagnostics, out.provenance});
+    } catch (const Error& e) {
+      out.failed = true;
+      out.code = e.code();
+      out.error = Error(e.code(), e.bareMessage(), s.step->id, e.param()).what();
+    } catch (const std::exception& e) {
+      out.failed = true;
+      out.error = Error(ErrorCode::RunFailed, e.what(), s.step->id).what();
+    }
+    pointDone(i);
+  }
+
+  void pointDone(std::size_t i) {
+    if (m_steps[i].remaining.fetch_sub(1) == 1) finalize(i);
+  }
+
+  // All points of step i are done: assemble its result.
+  void finalize(std::size_t i) {
+    StepState& s = m_steps[i];
+    StepResult& r = s.result;
+    r.end_us = unixMicros();
+    r.wall_seconds = static_cast<double>(r.end_us - r.start_us) / 1e6;
+    const PointOutcome* failed = nullptr;
+    for (const auto& pt : s.points)
+      if (pt.failed && (!failed || (failed->code == ErrorCode::Cancelled && pt.code != ErrorCode::Cancelled)))
+        failed = &pt;
+    if (failed) {
+      r.status = failed->code == ErrorCode::Cancelled ? StepStatus::Cancelled : StepStatus::Failed;
+      r.error = failed->error;
+      r.error_code = failed->code;
+      if (s.points.size() > 1) {
+        const auto nfailed = std::count_if(s.points.begin(), s.points.end(), [](auto& p) { return p.failed; });
+        r.error += " (" + std::to_string(nfailed) + " of " + std::to_string(s.points.size()) + " sweep points failed)";
+      }
+    } else {
+      r.status = StepStatus::Succeeded;
+      r.cached_points = static_cast<std::size_t>(
+          std::count_if(s.points.begin(), s.points.end(), [](auto& p) { return p.cached; }));
+      r.cached = r.cached_points == s.points.size();
+      if (!s.step->sweep) {
+        r.outputs = std::move(s.points[0].outputs);
+        r.diagnostics = std::move(s.points[0].diagnostics);
+        r.provenance = std::move(s.points[0].provenance);
+      } else {
+        gatherSweep(s);
+      }
+    }
+    s.points.clear();
+    s.point_params.clear();
+    complete(i);
+  }
+
+  void gatherSweep(StepState& s) {
+    StepResult& r = s.result;
+    for (const auto& [name, v] : s.points[0].outputs) {
+      List items;
+      items.reserve(s.points.size());
+      for (auto& pt : s.points) items.push_back(std::move(pt.outputs[name]));
+      r.outputs[name] = std::move(items);
+    }
+    List diags;
+    for (auto& pt : s.points) diags.emplace_back(std::move(pt.diagnostics));
+    r.diagnostics["points"] = std::move(diags);
+    r.diagnostics["sweep_param"] = s.step->sweep->param;
+    Vector values(static_cast<Eigen::Index>(s.step->sweep->values.size()));
+    bool numeric = true;
+    for (std::size_t k = 0; k < s.step->sweep->values.size(); ++k) {
+      numeric = numeric && s.step->sweep->values[k].is_number();
+      if (numeric) values[static_cast<Eigen::Index>(k)] = s.step->sweep->values[k].get<double>();
+    }
+    if (numeric) r.outputs["sweep_values"] = values;
+    r.provenance = s.points[0].provenance;
+    r.provenance["start"] = isoTimeMicros(r.start_us);
+    r.provenance["end"] = isoTimeMicros(r.end_us);
+    r.provenance["start_unix_us"] = r.start_us;
+    r.provenance["end_unix_us"] = r.end_us;
+    r.provenance["sweep"] = {{"param", s.step->sweep->param}, {"points", s.points.size()}};
+    if (s.points.size() <= 1000) {
+      nlohmann::json hashes = nlohmann::json::array();
+      for (const auto& pt : s.points) hashes.push_back(pt.key);
+      r.provenance["params_hashes"] = hashes;
+    }
+  }
+
+  void record(const StepResult& r) {
+    const metrics::Labels labels = {{"agent", r.agent}, {"task", r.task}};
+    std::string outcome(stepStatusName(r.status));
+    if (r.status == StepStatus::Succeeded && r.cached) outcome = "cached";
+    metrics::Labels with_outcome = labels;
+    with_outcome["outcome"] = outcome;
+    m_metrics.counter("sciagents_steps_total", "Workflow steps finished, by agent, task and outcome", with_outcome).inc();
+    if (r.status == StepStatus::Succeeded)
+      m_metrics.histogram("sciagents_step_duration_seconds", "Wall time of succeeded workflow steps", labels)
+          .observe(r.wall_seconds);
+  }
+
+  // Publishes step i's final state and schedules (or skips) its dependents.
+  void complete(std::size_t i) {
+    record(m_steps[i].result);
+    m_listener.finished(m_steps[i].result);
+    std::lock_guard lock(m_mutex);
+    settle(i);
+    m_cv.notify_all();
+  }
+
+  // Called with m_mutex held.
+  void settle(std::size_t i) {
+    StepState& s = m_steps[i];
+    s.done = true;
+    ++m_finished;
+    for (auto d : s.dependents) {
+      StepState& dep = m_steps[d];
+      if (dep.done || dep.result.status == StepStatus::Running) continue;
+      if (s.result.status != StepStatus::Succeeded) {
+        const bool cancelled = s.result.status == StepStatus::Cancelled;
+        dep.result.status = cancelled ? StepStatus::Cancelled : StepStatus::Skipped;
+        dep.result.error_code = cancelled ? ErrorCode::Cancelled : ErrorCode::RunFailed;
+        dep.result.error = Error(dep.result.error_code,
+                                 "not run: upstream step '" + s.step->id + "' " +
+                                     std::string(stepStatusName(s.result.status)),
+                                 dep.step->id)
+                               .what();
+        record(dep.result);
+        m_listener.finished(dep.result);
+        settle(d);
+      } else if (--dep.waiting == 0) {
+        launch(d);
+      }
+    }
+  }
+
+  const Workflow& m_w;
+  const RunOptions& m_opts;
+  const int m_threads;
+  SerialListener m_listener;
+  metrics::MetricsRegistry& m_metrics;
+  CancelFlag m_cancel;
+  std::unique_ptr<ResultCache> m_cache;
+  std::deque<StepState> m_steps;
+  std::map<std::string, std::size_t, std::less<>> m_index;
+  ThreadPool* m_pool = nullptr;
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::size_t m_finished = 0;
+};
+
+}  // namespace
+
+WorkflowEngine::WorkflowEngine(const AgentRegistry& registry) : m_registry(registry) {}
+WorkflowEngine::WorkflowEngine() : m_registry(AgentRegistry::builtin()) {}
+
+RunResult WorkflowEngine::run(const Workflow& workflow, const RunOptions& options) const {
+  const auto issues = validateWorkflow(workflow, m_registry);
+  if (!issues.empty()) {
+    std::string message = "the workflow is invalid:";
+    for (const auto& issue : issues) message += "\n  " + issue.describe();
+    throw Error(ErrorCode::InvalidInput, message);
+  }
+  return Run(workflow, m_registry, options).execute();
+}
+
+}  // namespace sciagents::core

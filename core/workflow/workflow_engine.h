@@ -1,0 +1,58 @@
+// Runs a validated workflow: a DAG of steps on a thread pool, independent steps in parallel, sweeps
+// fanned out point by point, results served from the content-addressed cache when possible.
+#pragma once
+
+#include "core/agent/task_context.h"
+#include "core/workflow/run_result.h"
+#include "core/workflow/workflow.h"
+
+#include <cstdint>
+#include <filesystem>
+
+namespace sciagents::core {
+
+class AgentRegistry;
+namespace metrics {
+class MetricsRegistry;
+}
+
+// Receives run events. Calls are serialised by the engine (never two at once), from worker threads.
+class RunListener : public TaskObserver {
+ public:
+  virtual void stepStarted(const std::string& step, const std::string& agent, const std::string& task) {
+    (void)step, (void)agent, (void)task;
+  }
+  virtual void stepFinished(const StepResult& result) { (void)result; }
+  void progress(std::string_view step, double fraction, std::string_view message) override {
+    (void)step, (void)fraction, (void)message;
+  }
+  void metric(std::string_view step, std::string_view series, double x, double y) override {
+    (void)step, (void)series, (void)x, (void)y;
+  }
+};
+
+struct RunOptions {
+  int threads = 0;                       // 0: all hardware threads
+  bool use_cache = true;
+  std::filesystem::path cache_dir;       // empty: ResultCache::defaultDir()
+  std::uint64_t cache_max_bytes = 0;     // 0: ResultCache::defaultMaxBytes()
+  CancelFlag cancel;                     // set to true to stop the run; tasks stop promptly
+  RunListener* listener = nullptr;
+  std::uint64_t seed = 0;                // base of every step's derived seed
+  metrics::MetricsRegistry* metrics = nullptr;  // nullptr: MetricsRegistry::global()
+};
+
+class WorkflowEngine {
+ public:
+  explicit WorkflowEngine(const AgentRegistry& registry);
+  WorkflowEngine();  // built-in agents
+
+  // Validates first and throws Error(InvalidInput) with every issue when the workflow is invalid.
+  // Step failures do not throw: they are reported in the result (dependents are skipped).
+  RunResult run(const Workflow& workflow, const RunOptions& options = {}) const;
+
+ private:
+  const AgentRegistry& m_registry;
+};
+
+}  // namespace sciagents::core

@@ -1,0 +1,210 @@
+#include "core/workflow/workflow_validator.h"
+
+#include "core/agent/agent_registry.h"
+#include "core/expr/expression.h"
+#include "core/util/error.h"
+#include "core/value/value_json.h"
+#include "core/workflow/link.h"
+#include "core/workflow/sweep.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace sciagents::core {
+
+using nlohmann::json;
+
+std::string ValidationIssue::describe() const {
+  std::string prefix;
+  if (!step.empty()) prefix = "step '" + step + "'";
+  if (!param.empty()) prefix += std::string(prefix.empty() ? "" : ", ") + "param '" + param + "'";
+  return prefix.empty() ? message : prefix + ": " + message;
+}
+
+namespace {
+
+class Validator {
+ public:
+  Validator(const Workflow& w, const AgentRegistry& r) : m_w(w), m_r(r) {}
+
+  std::vector<ValidationIssue> run() {
+    if (m_w.steps.empty()) add({}, {}, "the workflow has no steps");
+    for (const auto& step : m_w.steps) checkStep(step);
+    checkCycles();
+    return std::move(m_issues);
+  }
+
+ private:
+  void add(std::string step, std::string param, std::string message) {
+    m_issues.push_back({std::move(step), std::move(param), std::move(message)});
+  }
+
+  static std::string known(const std::vector<std::string>& names) {
+    std::string s;
+    for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+    return s;
+  }
+
+  void checkStep(const Step& step) {
+    const AgentSpec* agent = m_r.agent(step.agent);
+    if (!agent) {
+      std::vector<std::string> ids;
+      for (const auto& a : m_r.agents()) ids.push_back(a.id);
+      add(step.id, {}, "unknown agent '" + step.agent + "' (known: " + known(ids) + ")");
+      return;
+    }
+    const TaskSpec* task = agent->task(step.task);
+    if (!task) {
+      std::vector<std::string> ids;
+      for (const auto& t : agent->tasks) ids.push_back(t.id);
+      add(step.id, {}, "unknown task '" + step.task + "' for agent '" + step.agent + "' (known: " + known(ids) + ")");
+      return;
+    }
+    if (task->planned()) {
+      add(step.id, {}, "task '" + step.agent + "." + step.task +
+                           "' is planned but not available in this version; it cannot be validated or run yet");
+      return;
+    }
+    checkLinks(step);
+    checkParams(step, *task);
+  }
+
+  void checkLinks(const Step& step) {
+    for (const auto& link : findLinks(step.params)) {
+      if (!link.raw.is_string()) {
+        add(step.id, link.path, "link \"from\" must be a string like \"step.output[0]\"");
+        continue;
+      }
+      std::string err;
+      auto ref = parseLinkRef(link.raw.get<std::string>(), &err);
+      if (!ref) {
+        add(step.id, link.path, err);
+        continue;
+      }
+      if (ref->step == step.id) {
+        add(step.id, link.path, "link '" + ref->text + "' points at its own step");
+        continue;
+      }
+      const Step* target = m_w.step(ref->step);
+      if (!target) {
+        add(step.id, link.path, "link '" + ref->text + "' names step '" + ref->step + "', which does not exist");
+        continue;
+      }
+      m_edges[step.id].insert(target->id);
+      if (const TaskSpec* t = m_r.task(target->agent, target->task); t && !t->planned() && !t->output(ref->output)) {
+        std::vector<std::string> outs;
+        for (const auto& o : t->outputs) outs.push_back(o.name);
+        add(step.id, link.path, "link '" + ref->text + "': step '" + ref->step + "' (" + target->agent + "." +
+                                    target->task + ") has no output '" + ref->output + "' (outputs: " + known(outs) + ")");
+      }
+    }
+  }
+
+  void checkParamValue(const Step& step, const ParamSpec& spec, const json& raw, const std::string& label) {
+    if (containsLink(raw)) return;  // checked again after resolution at run time
+    try {
+      Value v = spec.normalise(fromJson(raw));
+      if (auto problem = spec.check(v); !problem.empty()) {
+        add(step.id, label, problem);
+        return;
+      }
+      if (spec.type == ParamType::Expression || spec.type == ParamType::ExpressionList) {
+        const List& items = spec.type == ParamType::Expression ? List{v} : v.asList();
+        for (std::size_t i = 0; i < items.size(); ++i)
+          if (auto issue = checkExpressionSyntax(items[i].asString()))
+            add(step.id, items.size() > 1 || spec.type == ParamType::ExpressionList ? label + "[" + std::to_string(i) + "]" : label,
+                issue->describe());
+      }
+    } catch (const Error& e) {
+      add(step.id, label, e.bareMessage());
+    } catch (const std::exception& e) {
+      add(step.id, label, e.what());
+    }
+  }
+
+  void checkParams(const Step& step, const TaskSpec& task) {
+    std::string sweep_top;
+    if (step.sweep) {
+      sweep_top = step.sweep->param.substr(0, step.sweep->param.find('.'));
+      if (!task.param(sweep_top))
+        add(step.id, "sweep", "sweep parameter '" + step.sweep->param + "' is not a parameter of " + step.agent +
+                                  "." + step.task);
+    }
+    for (auto it = step.params.begin(); it != step.params.end(); ++it)
+      if (!task.param(it.key())) {
+        std::vector<std::string> names;
+        for (const auto& p : task.params) names.push_back(p.name);
+        add(step.id, it.key(), "unknown parameter for " + step.agent + "." + step.task + " (known: " + known(names) + ")");
+      }
+    for (const auto& spec : task.params) {
+      const bool given = step.params.contains(spec.name) && !step.params[spec.name].is_null();
+      if (!given) {
+        if (spec.required && spec.name != sweep_top) add(step.id, spec.name, "required parameter is missing");
+        continue;
+      }
+      if (spec.name == sweep_top) continue;  // checked per sweep value below
+      checkParamValue(step, spec, step.params[spec.name], spec.name);
+    }
+    if (step.sweep && task.param(sweep_top)) {
+      // Each sweep value must make a valid parameter; report the first bad one only.
+      for (std::size_t i = 0; i < step.sweep->values.size(); ++i) {
+        json params = step.params;
+        std::string err;
+        if (!applySweepValue(params, step.sweep->param, step.sweep->values[i], &err)) {
+          add(step.id, "sweep", err);
+          break;
+        }
+        const std::size_t before = m_issues.size();
+        checkParamValue(step, *task.param(sweep_top), params[sweep_top], step.sweep->param);
+        if (m_issues.size() > before) {
+          m_issues.back().message = "sweep value #" + std::to_string(i + 1) + " (" + step.sweep->values[i].dump() +
+                                    "): " + m_issues.back().message;
+          break;
+        }
+        if (i > 64) break;  // large sweeps: sampled check is enough, run time re-checks every value
+      }
+    }
+  }
+
+  void checkCycles() {
+    // Iterative DFS with colours; report one cycle path per strongly connected loop found.
+    std::map<std::string, int> colour;
+    std::vector<std::string> stack;
+    std::set<std::string> reported;
+    std::function<void(const std::string&)> visit = [&](const std::string& id) {
+      colour[id] = 1;
+      stack.push_back(id);
+      for (const auto& dep : m_edges[id]) {
+        if (colour[dep] == 1) {
+          auto it = std::find(stack.begin(), stack.end(), dep);
+          std::string path;
+          for (auto p = it; p != stack.end(); ++p) path += *p + " -> ";
+          path += dep;
+          if (reported.insert(dep).second)
+            add(id, {}, "cycle in links: " + path + " (a step cannot depend on its own result)");
+        } else if (colour[dep] == 0) {
+          visit(dep);
+        }
+      }
+      stack.pop_back();
+      colour[id] = 2;
+    };
+    for (const auto& step : m_w.steps)
+      if (colour[step.id] == 0 && m_w.steps.size() < 100000) visit(step.id);
+  }
+
+  const Workflow& m_w;
+  const AgentRegistry& m_r;
+  std::vector<ValidationIssue> m_issues;
+  std::map<std::string, std::set<std::string>> m_edges;  // step -> steps it reads from
+};
+
+}  // namespace
+
+std::vector<ValidationIssue> validateWorkflow(const Workflow& workflow, const AgentRegistry& registry) {
+  return Validator(workflow, registry).run();
+}
+
+}  // namespace sciagents::core

@@ -1,0 +1,210 @@
+#include "cli_runner.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+#include <set>
+
+using namespace sciagents::test;
+using nlohmann::json;
+
+class TestCli : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_tmp;
+
+  json readJson(const QString& path) {
+    std::ifstream in(path.toStdString());
+    return json::parse(in);
+  }
+
+ private slots:
+  void versionAndHelp() {
+    auto v = runCli({"--version"});
+    QCOMPARE(v.exit_code, 0);
+    QVERIFY(v.out.rfind("sciagents ", 0) == 0);
+    auto h = runCli({"--help"});
+    QCOMPARE(h.exit_code, 0);
+    QVERIFY(h.out.find("validate") != std::string::npos);
+    auto rh = runCli({"run", "--help"});
+    QCOMPARE(rh.exit_code, 0);
+    QVERIFY(rh.out.find("--set STEP.PARAM=VALUE") != std::string::npos);
+    QCOMPARE(runCli({}).exit_code, 2);
+    QCOMPARE(runCli({"frobnicate"}).exit_code, 2);
+    QCOMPARE(runCli({"run", "x.json", "--threads", "zero"}).exit_code, 2);
+  }
+
+  void agentsJsonListsEveryAgentWithSchemas() {
+    auto r = runCli({"agents", "--json"});
+    QCOMPARE(r.exit_code, 0);
+    const json j = json::parse(r.out);
+    std::set<std::string> ids;
+    for (const auto& a : j["agents"]) {
+      ids.insert(a["id"].get<std::string>());
+      QVERIFY(!a["tasks"].empty());
+      for (const auto& t : a["tasks"]) {
+        QVERIFY(t.contains("params") && t.contains("outputs") && t.contains("status"));
+        if (t["status"] == "available") QVERIFY2(!t["outputs"].empty(), t["id"].get<std::string>().c_str());
+      }
+    }
+    const std::set<std::string> expected = {"ode_pde", "linear_algebra", "optimization", "integration",
+                                            "special_functions", "physics_informed_ml", "surrogate", "inverse",
+                                            "uq", "problem_analyzer", "algorithm_selector", "executor_validator",
+                                            "performance_profiler", "workflow_orchestration"};
+    for (const auto& id : expected) QVERIFY2(ids.count(id), id.c_str());
+    QCOMPARE(ids.size(), expected.size());
+    const auto& la = *std::find_if(j["agents"].begin(), j["agents"].end(), [](auto& a) { return a["id"] == "linear_algebra"; });
+    for (const auto& t : la["tasks"]) QCOMPARE(t["status"].get<std::string>(), std::string("available"));
+    auto md = runCli({"agents", "--markdown"});
+    QCOMPARE(md.exit_code, 0);
+    QVERIFY(md.out.find("### linear_algebra.solve") != std::string::npos);
+    auto one = runCli({"agents", "linear_algebra.solve"});
+    QCOMPARE(one.exit_code, 0);
+    QVERIFY(one.out.find("method") != std::string::npos);
+  }
+
+  void validateRejectsBrokenWorkflows_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("where");  // the step (and param) the message must name
+    QTest::addColumn<QString>("what");
+    auto row = [](const char* f, const char* where, const char* what) { QTest::newRow(f) << f << where << what; };
+    row("invalid-json", "", "invalid JSON");
+    row("not-a-workflow", "", "missing \"sciagents\"");
+    row("duplicate-id", "step 'solve'", "duplicate step id");
+    row("unknown-agent", "step 's1'", "unknown agent 'linear_algebre'");
+    row("unknown-task", "step 's1'", "unknown task 'invert'");
+    row("planned-task", "step 'sim'", "planned");
+    row("unknown-param", "step 'solve', param 'rtoll'", "unknown parameter");
+    row("missing-param", "step 'solve', param 'b'", "required parameter is missing");
+    row("wrong-type", "step 'solve', param 'A'", "expected");
+    row("out-of-range", "step 'solve', param 'tol'", "out of range");
+    row("bad-choice", "step 'solve', param 'method'", "expected one of");
+    row("missing-link-target", "step 'second', param 'b'", "step 'frist', which does not exist");
+    row("unknown-output", "step 'second', param 'b[0]'", "has no output 'solution'");
+    row("cycle", "step '", "cycle in links");
+    row("bad-sweep", "step 'solve', param 'sweep'", "'tolerance' is not a parameter");
+  }
+  void validateRejectsBrokenWorkflows() {
+    QFETCH(QString, file);
+    QFETCH(QString, where);
+    QFETCH(QString, what);
+    const QString path = sourcePath("tests/cli/broken/" + file + ".workflow.json");
+    auto r = runCli({"validate", path});
+    QCOMPARE(r.exit_code, 2);
+    QVERIFY2(r.err.find(where.toStdString()) != std::string::npos, r.err.c_str());
+    QVERIFY2(r.err.find(what.toStdString()) != std::string::npos, r.err.c_str());
+    auto j = runCli({"validate", path, "--json"});
+    QCOMPARE(j.exit_code, 2);
+    QCOMPARE(json::parse(j.out)["valid"].get<bool>(), false);
+    auto run = runCli({"run", path}, m_tmp.filePath("cache"));
+    QCOMPARE(run.exit_code, 2);  // run refuses what validate refuses
+  }
+
+  void examplesProduceTheirExpectedResults_data() {
+    QTest::addColumn<QString>("example");
+    const auto files = QDir(sourcePath("examples")).entryList({"*.workflow.json"}, QDir::Files, QDir::Name);
+    QVERIFY(files.size() >= 3);
+    for (const auto& f : files) QTest::newRow(f.toUtf8().constData()) << f;
+  }
+  void examplesProduceTheirExpectedResults() {
+    QFETCH(QString, example);
+    const QString base = example.left(example.size() - QStringLiteral(".workflow.json").size());
+    const QString expected_path = sourcePath("examples/" + base + ".expected.json");
+    QVERIFY2(QFile::exists(expected_path), "every example has an .expected.json");
+    const QString out = m_tmp.filePath(base + ".result.json");
+    auto r = runCli({"validate", sourcePath("examples/" + example)});
+    QCOMPARE(r.exit_code, 0);
+    r = runCli({"run", sourcePath("examples/" + example), "-o", out, "--threads", "4", "--no-cache"});
+    const json expected = readJson(expected_path);
+    const int want_exit = expected.value("exit_code", 0);
+    QVERIFY2(r.exit_code == want_exit, (r.err + r.out).c_str());
+    const json result = readJson(out);
+    QCOMPARE(result["status"].get<std::string>(), expected["status"].get<std::string>());
+    for (auto it = expected["outputs"].begin(); it != expected["outputs"].end(); ++it) {
+      const std::string key = it.key();
+      const auto dot = key.find('.');
+      const json& got = result["steps"][key.substr(0, dot)]["outputs"][key.substr(dot + 1)];
+      const json& want = it.value()["value"];
+      const double rtol = it.value().value("rtol", 0.0), atol = it.value().value("atol", 0.0);
+      auto close = [&](double g, double w) { return std::abs(g - w) <= atol + rtol * std::abs(w); };
+      if (want.is_number()) {
+        QVERIFY2(got.is_number() && close(got.get<double>(), want.get<double>()), (key + " = " + got.dump()).c_str());
+      } else {
+        QVERIFY2(got.is_array() && got.size() == want.size(), (key + " = " + got.dump()).c_str());
+        for (std::size_t i = 0; i < want.size(); ++i)
+          QVERIFY2(close(got[i].get<double>(), want[i].get<double>()), (key + " = " + got.dump()).c_str());
+      }
+    }
+    for (const auto& w : expected.value("warnings", json::array())) {
+      const std::string step = w["step"], needle = w["contains"];
+      QVERIFY2(result["steps"][step]["diagnostics"]["warnings"].dump().find(needle) != std::string::npos,
+               result["steps"][step]["diagnostics"].dump().c_str());
+    }
+  }
+
+  void unchangedRerunIsServedFromCacheInANewProcess() {
+    const QString cache = m_tmp.filePath("cache-rerun");
+    const QString file = sourcePath("examples/linked-steps.workflow.json");
+    const QString out1 = m_tmp.filePath("r1.json"), out2 = m_tmp.filePath("r2.json"), out3 = m_tmp.filePath("r3.json");
+    QCOMPARE(runCli({"run", file, "-o", out1}, cache).exit_code, 0);
+    QCOMPARE(runCli({"run", file, "-o", out2}, cache).exit_code, 0);
+    const json r1 = readJson(out1), r2 = readJson(out2);
+    for (const auto& s : r1["steps"]) QCOMPARE(s["cached"].get<bool>(), false);
+    for (const auto& s : r2["steps"]) QCOMPARE(s["cached"].get<bool>(), true);
+    QCOMPARE(r2["steps"]["second"]["outputs"], r1["steps"]["second"]["outputs"]);
+    // Changing the second step's matrix re-runs only that step.
+    QCOMPARE(runCli({"run", file, "-o", out3, "--set", "second.A=[[2,0],[0,4]]"}, cache).exit_code, 0);
+    const json r3 = readJson(out3);
+    QCOMPARE(r3["steps"]["first"]["cached"].get<bool>(), true);
+    QCOMPARE(r3["steps"]["second"]["cached"].get<bool>(), false);
+    // Changing the first step's right-hand side re-runs both (the second sees a new b).
+    const QString out4 = m_tmp.filePath("r4.json");
+    QCOMPARE(runCli({"run", file, "-o", out4, "--set", "first.b=[1,3]"}, cache).exit_code, 0);
+    const json r4 = readJson(out4);
+    QCOMPARE(r4["steps"]["first"]["cached"].get<bool>(), false);
+    QCOMPARE(r4["steps"]["second"]["cached"].get<bool>(), false);
+    // --no-cache computes everything.
+    const QString out5 = m_tmp.filePath("r5.json");
+    QCOMPARE(runCli({"run", file, "-o", out5, "--no-cache"}, cache).exit_code, 0);
+    for (const auto& s : readJson(out5)["steps"]) QCOMPARE(s["cached"].get<bool>(), false);
+  }
+
+  void runFailureAndUsageExitCodes() {
+    const QString dir = m_tmp.filePath("fail");
+    QDir().mkpath(dir);
+    const QString singular = dir + "/singular.workflow.json";
+    QFile f(singular);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"sciagents":1,"steps":[{"id":"s","agent":"linear_algebra","task":"solve",
+      "params":{"A":[[1,2],[2,4]],"b":[1,1],"method":"lu"}},
+      {"id":"t","agent":"linear_algebra","task":"solve","params":{"A":[[1,0],[0,1]],"b":{"from":"s.x"}}}]})");
+    f.close();
+    auto r = runCli({"run", singular, "--json"}, m_tmp.filePath("cache"));
+    QCOMPARE(r.exit_code, 1);
+    const json j = json::parse(r.out);
+    QCOMPARE(j["steps"]["s"]["status"].get<std::string>(), std::string("failed"));
+    QCOMPARE(j["steps"]["t"]["status"].get<std::string>(), std::string("skipped"));
+    QVERIFY2(r.err.find("step 's'") != std::string::npos, r.err.c_str());
+    QCOMPARE(runCli({"run", singular, "--target", "http://example.invalid"}).exit_code, 2);
+    QCOMPARE(runCli({"run", m_tmp.filePath("does-not-exist.json")}).exit_code, 2);
+    QCOMPARE(runCli({"run", sourcePath("examples/quickstart.workflow.json"), "--set", "nostep.b=1"}).exit_code, 2);
+  }
+
+  void largeArraysGoToNpySidecars() {
+    const QString out = m_tmp.filePath("sidecar/result.json");
+    QDir().mkpath(m_tmp.filePath("sidecar"));
+    auto r = runCli({"run", sourcePath("examples/quickstart.workflow.json"), "-o", out, "--sidecar-min", "2",
+                     "--no-cache"});
+    QCOMPARE(r.exit_code, 0);
+    const json j = readJson(out);
+    const json& x = j["steps"]["solve"]["outputs"]["x"];
+    QCOMPARE(x["$type"].get<std::string>(), std::string("npy"));
+    QVERIFY(QFile::exists(m_tmp.filePath("sidecar/") + QString::fromStdString(x["path"].get<std::string>())));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
