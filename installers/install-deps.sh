@@ -12,6 +12,8 @@ DEBIAN_PACKAGES=(
   libgl-dev
   # numerics
   libeigen3-dev libboost-dev libsundials-dev libnlopt-cxx-dev libmuparser-dev
+  # linear_algebra: LAPACK (OpenBLAS at run time via libopenblas0-pthread) and CHOLMOD
+  libblas-dev liblapack-dev libsuitesparse-dev
   # infrastructure
   libspdlog-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libbenchmark-dev
   # scale-out tests (single-node Slurm on loopback)

@@ -95,7 +95,8 @@ int runCommand(const CliOptions& o) {
     jo.sidecar_dir = o.output + ".d";
     jo.sidecar_min_elements = static_cast<std::size_t>(o.sidecar_min);
   }
-  const nlohmann::json doc = result.toJson(jo);
+  nlohmann::json doc;
+  if (!o.output.empty() || o.json) doc = result.toJson(jo);
   if (!o.output.empty()) {
     std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
     out << doc.dump(1) << "\n";

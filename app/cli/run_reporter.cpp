@@ -33,6 +33,11 @@ void RunReporter::stepFinished(const core::StepResult& r) {
 void RunReporter::progress(std::string_view step, double fraction, std::string_view message) {
   m_running[std::string(step)] = fraction;
   if (m_mode == Mode::Lines) {
+    // Logs stay readable: at most one progress line per step per second (and always the last one).
+    const auto now = std::chrono::steady_clock::now();
+    auto& last = m_last_line[std::string(step)];
+    if (fraction < 1.0 && now - last < std::chrono::seconds(1)) return;
+    last = now;
     std::fprintf(m_out, "progress %.*s %3.0f%% %.*s\n", static_cast<int>(step.size()), step.data(),
                  100.0 * fraction, static_cast<int>(message.size()), message.data());
   } else if (m_mode == Mode::Bar) {

@@ -29,6 +29,7 @@ class RunReporter final : public core::RunListener {
   std::FILE* m_out;
   std::map<std::string, double, std::less<>> m_running;  // step -> fraction
   std::chrono::steady_clock::time_point m_last_draw{};
+  std::map<std::string, std::chrono::steady_clock::time_point, std::less<>> m_last_line;
   bool m_bar_visible = false;
 };
 

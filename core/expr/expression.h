@@ -30,8 +30,10 @@ struct ExpressionIssue {
 class Expression {
  public:
   // `variables` are bound by position to the values passed to eval(); `constants` are fixed.
-  // Every identifier must be a variable, a constant or a built-in function/constant (_pi, _e);
-  // anything else is rejected here, at compile time, not at the first evaluation.
+  // Every identifier must be a variable, a constant or a built-in function/constant (_pi, _e, and
+  // also pi and e unless a variable or constant of that name is given); anything else is rejected
+  // here, at compile time, not at the first evaluation. Also rejected: invalid or duplicate
+  // variable names, a name that is both variable and constant, and "a, b" (two results).
   Expression(std::string text, std::vector<std::string> variables, const Constants& constants = {});
   Expression(const Expression& other);
   Expression& operator=(const Expression& other);
@@ -68,7 +70,9 @@ class ExpressionSet {
 // validation. Returns the issue, or nothing when the expression parses.
 std::optional<ExpressionIssue> checkExpressionSyntax(const std::string& text);
 
-// Identifiers (variables/constants) an expression uses, in order of first appearance.
+// Identifiers (variables/constants) an expression uses, in order of first appearance. Built-in
+// functions and constants (_pi, _e, pi, e) are not listed. For text with a syntax error, the
+// identifiers found before the error.
 std::vector<std::string> expressionIdentifiers(const std::string& text);
 
 }  // namespace sciagents::core

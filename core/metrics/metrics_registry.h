@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,15 @@ class Histogram {
   const std::vector<double>& bounds() const { return m_bounds; }
   double sum() const;
   std::uint64_t count() const;
+
+  // Buckets (cumulative), sum and count read under one lock, so count == last bucket.
+  struct Snapshot {
+    std::vector<std::uint64_t> cumulative;
+    double sum = 0.0;
+    std::uint64_t count = 0;
+  };
+  Snapshot snapshot() const;
+
  private:
   std::vector<double> m_bounds;
   mutable std::mutex m_mutex;
@@ -49,6 +59,11 @@ class Histogram {
 
 class MetricsRegistry {
  public:
+  MetricsRegistry();
+  ~MetricsRegistry();  // out of line: Family is incomplete here
+  MetricsRegistry(const MetricsRegistry&) = delete;
+  MetricsRegistry& operator=(const MetricsRegistry&) = delete;
+
   // Same name + labels -> same instrument. The first call for a name fixes its help text and type;
   // using a name with a different type throws std::invalid_argument. Names must match
   // [a-zA-Z_:][a-zA-Z0-9_:]*, label names [a-zA-Z_][a-zA-Z0-9_]*.

@@ -135,6 +135,8 @@ Matrix Value::toMatrix() const {
 
 std::vector<std::string> Value::toStringList() const {
   if (isString()) return {asString()};
+  // JSON [] reads back as an empty vector; it is also an empty list of names.
+  if (kind() == ValueKind::Vector && asVector().size() == 0) return {};
   std::vector<std::string> out;
   for (const auto& item : asList()) {
     if (!item.isString()) mismatch(item, "string");
@@ -187,6 +189,40 @@ bool sameDoubles(const double* a, const double* b, Eigen::Index n) {
     if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
   return true;
 }
+
+bool sameVector(const Vector& a, const Vector& b) {
+  return a.size() == b.size() && sameDoubles(a.data(), b.data(), a.size());
+}
+
+bool sameMatrix(const Matrix& a, const Matrix& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() && sameDoubles(a.data(), b.data(), a.size());
+}
+
+bool sameEntry(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+// Compares values, not storage: an explicitly stored zero equals an absent entry. Merges the two
+// sorted inner index lists column by column instead of densifying (a 1e6 x 1e6 sparse matrix must
+// not allocate 8 TB just to be compared).
+bool sameSparse(const SparseMatrix& a, const SparseMatrix& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
+  for (Eigen::Index k = 0; k < a.outerSize(); ++k) {
+    SparseMatrix::InnerIterator ia(a, k), ib(b, k);
+    while (ia || ib) {
+      if (ia && (!ib || ia.index() < ib.index())) {
+        if (ia.value() != 0.0) return false;
+        ++ia;
+      } else if (ib && (!ia || ib.index() < ia.index())) {
+        if (ib.value() != 0.0) return false;
+        ++ib;
+      } else {
+        if (!sameEntry(ia.value(), ib.value())) return false;
+        ++ia;
+        ++ib;
+      }
+    }
+  }
+  return true;
+}
 }  // namespace
 
 bool Value::operator==(const Value& o) const {
@@ -200,19 +236,23 @@ bool Value::operator==(const Value& o) const {
       return a == b || (std::isnan(a) && std::isnan(b));
     }
     case ValueKind::String: return asString() == o.asString();
-    case ValueKind::Vector:
-      return asVector().size() == o.asVector().size() &&
-             sameDoubles(asVector().data(), o.asVector().data(), asVector().size());
-    case ValueKind::Matrix:
-      return asMatrix().rows() == o.asMatrix().rows() && asMatrix().cols() == o.asMatrix().cols() &&
-             sameDoubles(asMatrix().data(), o.asMatrix().data(), asMatrix().size());
-    case ValueKind::SparseMatrix: {
-      const SparseMatrix &a = asSparse(), &b = o.asSparse();
-      if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
-      return Matrix(a) == Matrix(b);
+    case ValueKind::Vector: return sameVector(asVector(), o.asVector());
+    case ValueKind::Matrix: return sameMatrix(asMatrix(), o.asMatrix());
+    case ValueKind::SparseMatrix: return sameSparse(asSparse(), o.asSparse());
+    case ValueKind::GridField: {
+      // Not GridField::operator==: Eigen's == asserts on size mismatch and treats NaN != NaN.
+      const GridField &a = asGrid(), &b = o.asGrid();
+      if (a.axis_names != b.axis_names || a.axes.size() != b.axes.size() ||
+          !sameVector(a.values, b.values))
+        return false;
+      for (size_t i = 0; i < a.axes.size(); ++i)
+        if (!sameVector(a.axes[i], b.axes[i])) return false;
+      return true;
     }
-    case ValueKind::GridField: return asGrid() == o.asGrid();
-    case ValueKind::TimeSeries: return asTimeSeries() == o.asTimeSeries();
+    case ValueKind::TimeSeries: {
+      const TimeSeries &a = asTimeSeries(), &b = o.asTimeSeries();
+      return a.names == b.names && sameVector(a.t, b.t) && sameMatrix(a.values, b.values);
+    }
     case ValueKind::Table: return asTable() == o.asTable();
     case ValueKind::List: return asList() == o.asList();
     case ValueKind::Map: return asMap() == o.asMap();

@@ -66,6 +66,15 @@ class TestCli : public QObject {
     QVERIFY(one.out.find("method") != std::string::npos);
   }
 
+  void agentsReferenceIsUpToDate() {
+    auto md = runCli({"agents", "--markdown"});
+    QCOMPARE(md.exit_code, 0);
+    QFile f(sourcePath("docs/agents.md"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY2(f.readAll().toStdString() == md.out,
+             "docs/agents.md is stale: regenerate with build/bin/sciagents agents --markdown > docs/agents.md");
+  }
+
   void validateRejectsBrokenWorkflows_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("where");  // the step (and param) the message must name
@@ -137,6 +146,14 @@ class TestCli : public QObject {
         for (std::size_t i = 0; i < want.size(); ++i)
           QVERIFY2(close(got[i].get<double>(), want[i].get<double>()), (key + " = " + got.dump()).c_str());
       }
+    }
+    // Steps that must have run at the same time: their [start, end] intervals in provenance overlap.
+    for (const auto& pair : expected.value("concurrent", json::array())) {
+      const json& a = result["steps"][pair[0].get<std::string>()]["provenance"];
+      const json& b = result["steps"][pair[1].get<std::string>()]["provenance"];
+      QVERIFY2(a["start_unix_us"].get<std::int64_t>() < b["end_unix_us"].get<std::int64_t>() &&
+                   b["start_unix_us"].get<std::int64_t>() < a["end_unix_us"].get<std::int64_t>(),
+               (a.dump() + "\n" + b.dump()).c_str());
     }
     for (const auto& w : expected.value("warnings", json::array())) {
       const std::string step = w["step"], needle = w["contains"];
