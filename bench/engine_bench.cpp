@@ -47,6 +47,7 @@ void BM_EngineChainCacheHits(benchmark::State& s) { runSteps(s, true, true); }
 
 }  // namespace
 
-BENCHMARK(BM_EngineChainNoCache)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_EngineIndependentNoCache)->Arg(1000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_EngineChainCacheHits)->Arg(100)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EngineChainNoCache)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_EngineIndependentNoCache)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_EngineChainCacheHits)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_MAIN();

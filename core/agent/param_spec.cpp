@@ -89,9 +89,10 @@ Value ParamSpec::normalise(const Value& v) const {
       case ParamType::Vector:
         if (v.kind() == ValueKind::Matrix && v.asMatrix().rows() > 1 && v.asMatrix().cols() > 1)
           throw fail("a vector");
+        if (v.kind() == ValueKind::Vector) return v;  // shares the numbers, no copy
         return v.toVector();
       case ParamType::Matrix:
-        if (v.kind() == ValueKind::SparseMatrix) return v;
+        if (v.kind() == ValueKind::SparseMatrix || v.kind() == ValueKind::Matrix) return v;
         return v.toMatrix();
       case ParamType::Map:
         if (v.kind() != ValueKind::Map) throw fail("an object");

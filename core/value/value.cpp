@@ -39,10 +39,17 @@ namespace {
 
 bool Value::asBool() const { SCIAGENTS_VALUE_GET(Bool, bool, "bool"); }
 const std::string& Value::asString() const { SCIAGENTS_VALUE_GET(String, std::string, "string"); }
-const Vector& Value::asVector() const { SCIAGENTS_VALUE_GET(Vector, Vector, "vector"); }
-const Matrix& Value::asMatrix() const { SCIAGENTS_VALUE_GET(Matrix, Matrix, "matrix"); }
+const Vector& Value::asVector() const {
+  if (auto* p = std::get_if<std::shared_ptr<const Vector>>(&m_data)) return **p;
+  mismatch(*this, "vector");
+}
+const Matrix& Value::asMatrix() const {
+  if (auto* p = std::get_if<std::shared_ptr<const Matrix>>(&m_data)) return **p;
+  mismatch(*this, "matrix");
+}
 const SparseMatrix& Value::asSparse() const {
-  SCIAGENTS_VALUE_GET(SparseMatrix, SparseMatrix, "sparse_matrix");
+  if (auto* p = std::get_if<std::shared_ptr<const SparseMatrix>>(&m_data)) return **p;
+  mismatch(*this, "sparse_matrix");
 }
 const List& Value::asList() const { SCIAGENTS_VALUE_GET(List, List, "list"); }
 const Map& Value::asMap() const { SCIAGENTS_VALUE_GET(Map, Map, "map"); }

@@ -74,9 +74,10 @@ class Value {
   Value(double d) : m_data(d) {}
   Value(const char* s) : m_data(std::string(s)) {}
   Value(std::string s) : m_data(std::move(s)) {}
-  Value(Vector v) : m_data(std::move(v)) {}
-  Value(Matrix m) : m_data(std::move(m)) {}
-  Value(SparseMatrix s) : m_data(std::move(s)) {}
+  // Arrays are shared, immutable payloads: copying a Value never copies the numbers.
+  Value(Vector v) : m_data(std::make_shared<const Vector>(std::move(v))) {}
+  Value(Matrix m) : m_data(std::make_shared<const Matrix>(std::move(m))) {}
+  Value(SparseMatrix s) : m_data(std::make_shared<const SparseMatrix>(std::move(s))) {}
   Value(GridField g) : m_data(std::make_shared<GridField>(std::move(g))) {}
   Value(TimeSeries t) : m_data(std::make_shared<TimeSeries>(std::move(t))) {}
   Value(Table t) : m_data(std::make_shared<Table>(std::move(t))) {}
@@ -122,8 +123,9 @@ class Value {
   bool operator==(const Value& other) const;
 
  private:
-  std::variant<std::monostate, bool, std::int64_t, double, std::string, Vector, Matrix,
-               SparseMatrix, std::shared_ptr<const GridField>,
+  std::variant<std::monostate, bool, std::int64_t, double, std::string, std::shared_ptr<const Vector>,
+               std::shared_ptr<const Matrix>, std::shared_ptr<const SparseMatrix>,
+               std::shared_ptr<const GridField>,
                std::shared_ptr<const TimeSeries>, std::shared_ptr<const Table>, List, Map>
       m_data;
 };

@@ -27,7 +27,9 @@ namespace {
 
 class Validator {
  public:
-  Validator(const Workflow& w, const AgentRegistry& r) : m_w(w), m_r(r) {}
+  Validator(const Workflow& w, const AgentRegistry& r) : m_w(w), m_r(r) {
+    for (const auto& s : w.steps) m_steps.emplace(s.id, &s);
+  }
 
   std::vector<ValidationIssue> run() {
     if (m_w.steps.empty()) add({}, {}, "the workflow has no steps");
@@ -87,7 +89,8 @@ class Validator {
         add(step.id, link.path, "link '" + ref->text + "' points at its own step");
         continue;
       }
-      const Step* target = m_w.step(ref->step);
+      auto found = m_steps.find(ref->step);
+      const Step* target = found == m_steps.end() ? nullptr : found->second;
       if (!target) {
         add(step.id, link.path, "link '" + ref->text + "' names step '" + ref->step + "', which does not exist");
         continue;
@@ -199,6 +202,7 @@ class Validator {
   const AgentRegistry& m_r;
   std::vector<ValidationIssue> m_issues;
   std::map<std::string, std::set<std::string>> m_edges;  // step -> steps it reads from
+  std::map<std::string, const Step*, std::less<>> m_steps;
 };
 
 }  // namespace

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every benchmark next to its SciPy peer, alternating, single-threaded, in one session.
+# Usage: bench/run-all.sh [BUILD_DIR]   (see bench/README.md and shared notes on benchmarking)
+set -euo pipefail
+build=${1:-build}
+cd "$(dirname "$0")/.."
+E=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1)
+GB=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true)
+PY=/usr/bin/python3
+echo "# $(date -u +%F) $(uname -n) $(nproc) cores"
+for round in 1 2; do
+  echo "## round $round: ours"
+  "${E[@]}" "$build/bench/bench_linear_algebra" "${GB[@]}" --benchmark_filter='Dense|Sparse'
+  echo "## round $round: SciPy"
+  "${E[@]}" "$PY" bench/peers/linear_algebra_peer.py
+done
+echo "## engine overhead (ours only: no peer runs workflows)"
+"$build/bench/bench_engine" "${GB[@]}"

@@ -1,3 +1,0 @@
-target_sources(sciagents_core PRIVATE
-  metrics/metrics_registry.cpp
-)
