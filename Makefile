@@ -42,7 +42,7 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DSCIAGENTS_BUILD_FUZZ=ON -DSCIAGENTS_BUILD_TESTS=OFF -DSCIAGENTS_BUILD_BENCH=OFF
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_expression fuzz_workflow
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_expression fuzz_workflow fuzz_value_json
 	bash tests/fuzz/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 
 format:

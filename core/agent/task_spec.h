@@ -12,6 +12,22 @@ namespace sciagents::core {
 
 using TaskFn = std::function<void(TaskContext&)>;
 
+// The method a task uses for `method: "auto"`, and why (see TaskSpec::select).
+struct MethodChoice {
+  std::string method;
+  std::string rationale;
+  Map settings;  // method parameters the selector recommends (e.g. {"rtol": 1e-8}); may be empty
+};
+
+// One independent check of a finished step (see TaskSpec::validate).
+struct ValidationCheck {
+  std::string name;    // e.g. "residual", "resolve_difference", "kkt_stationarity"
+  double value = 0.0;  // the measured figure
+  double limit = 0.0;  // pass when value <= limit
+  bool passed = false;
+  std::string detail;  // how it was measured, in words
+};
+
 struct TaskSpec {
   std::string id;
   std::string summary;  // one line
@@ -19,6 +35,19 @@ struct TaskSpec {
   std::vector<ParamSpec> params;
   std::vector<OutputSpec> outputs;
   TaskFn run;  // empty: the task is planned, listed but rejected by validate/run
+
+  // Optional hooks used by the assistant agents; each gets a context holding this task's resolved
+  // params (defaults applied), exactly as `run` would.
+  // Facts about the problem (problem_analyzer.analyze): e.g. {"stiff": true, "stiffness_ratio": 1e7}.
+  std::function<Map(const TaskContext&)> analyze;
+  // The choice for method "auto" (algorithm_selector.select). A task with a `method` parameter
+  // routes its own auto choice through this hook so the selector and the run always agree.
+  std::function<MethodChoice(const TaskContext&)> select;
+  // Independent checks of a finished step of this task (executor_validator.validate): `outputs`
+  // are the step's outputs; the hook re-derives figures by other means (residuals, a re-solve with
+  // another method at tighter tolerance, KKT conditions, another quadrature rule) and never just
+  // re-reads the step's own diagnostics. `ctx` is the params context of the checked step.
+  std::function<std::vector<ValidationCheck>(const TaskContext& ctx, const Map& outputs)> validate;
 
   bool planned() const { return !static_cast<bool>(run); }
   const ParamSpec* param(std::string_view name) const;

@@ -4,6 +4,10 @@
 #include "core/agents/planned_agents.h"
 #include "core/agents/linear_algebra/linear_algebra_agent.h"
 #include "core/agents/orchestration/orchestration_agent.h"
+#include "core/agents/ode_pde/ode_pde_agent.h"
+#include "core/agents/optimization/optimization_agent.h"
+#include "core/agents/integration/integration_agent.h"
+#include "core/agents/special_functions/special_functions_agent.h"
 
 namespace sciagents::core {
 
@@ -11,6 +15,10 @@ void registerBuiltinAgents(AgentRegistry& registry) {
   registerPlannedAgents(registry);
   registry.add(agents::linearAlgebraAgent());
   registry.add(agents::orchestrationAgent());
+  registry.add(agents::odePdeAgent());
+  registry.add(agents::optimizationAgent());
+  registry.add(agents::integrationAgent());
+  registry.add(agents::specialFunctionsAgent());
 }
 
 }  // namespace sciagents::core

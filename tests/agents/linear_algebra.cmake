@@ -1,0 +1,3 @@
+sciagents_add_test(NAME test_linear_algebra_solve SOURCES test_linear_algebra_solve.cpp LABELS unit)
+sciagents_add_test(NAME test_linear_algebra_tasks SOURCES test_linear_algebra_tasks.cpp LABELS unit)
+sciagents_add_test(NAME test_linear_algebra_accuracy SOURCES test_linear_algebra_accuracy.cpp LABELS accuracy)
