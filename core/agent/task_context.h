@@ -64,6 +64,9 @@ class TaskContext {
   std::uint64_t seed() const { return m_seed; }
   int threads() const { return m_threads; }
 
+  const CancelFlag& cancelFlag() const { return m_cancel; }
+  TaskObserver* observer() const { return m_observer; }
+
   // Wiring used by the engine.
   void setObserver(TaskObserver* o) { m_observer = o; }
   void setCancelFlag(CancelFlag f) { m_cancel = std::move(f); }

@@ -4,6 +4,7 @@
 #include "core/agents/planned_agents.h"
 #include "core/agents/linear_algebra/linear_algebra_agent.h"
 #include "core/agents/orchestration/orchestration_agent.h"
+#include "core/agents/assistants/assistant_agents.h"
 #include "core/agents/ode_pde/ode_pde_agent.h"
 #include "core/agents/optimization/optimization_agent.h"
 #include "core/agents/integration/integration_agent.h"
@@ -19,6 +20,9 @@ void registerBuiltinAgents(AgentRegistry& registry) {
   registry.add(agents::optimizationAgent());
   registry.add(agents::integrationAgent());
   registry.add(agents::specialFunctionsAgent());
+  registry.add(agents::problemAnalyzerAgent());
+  registry.add(agents::algorithmSelectorAgent());
+  registry.add(agents::executorValidatorAgent());
 }
 
 }  // namespace sciagents::core

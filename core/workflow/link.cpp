@@ -13,6 +13,10 @@ bool isLinkObject(const json& j) {
   return j.is_object() && j.size() == 1 && j.contains("from");
 }
 
+bool isStepRef(const json& j) {
+  return j.is_object() && j.size() == 1 && j.contains("step");
+}
+
 std::optional<LinkRef> parseLinkRef(const std::string& text, std::string* error) {
   auto fail = [&](const std::string& why) -> std::optional<LinkRef> {
     if (error) *error = "bad link '" + text + "': " + why + " (expected \"step.output\" or \"step.output[i]\")";
@@ -50,7 +54,11 @@ std::optional<LinkRef> parseLinkRef(const std::string& text, std::string* error)
 namespace {
 void collect(const json& j, const std::string& path, std::vector<FoundLink>& out) {
   if (isLinkObject(j)) {
-    out.push_back({path, j["from"]});
+    out.push_back({path, j["from"], false});
+    return;
+  }
+  if (isStepRef(j)) {
+    out.push_back({path, j["step"], true});
     return;
   }
   if (j.is_object()) {
@@ -69,7 +77,7 @@ std::vector<FoundLink> findLinks(const json& params) {
 }
 
 bool containsLink(const json& j) {
-  if (isLinkObject(j)) return true;
+  if (isLinkObject(j) || isStepRef(j)) return true;
   if (j.is_object() || j.is_array())
     for (const auto& item : j)
       if (containsLink(item)) return true;
@@ -82,7 +90,12 @@ Value applyIndices(const Value& v, const LinkRef& ref) {
   return cur;
 }
 
-Value resolveLinks(const json& j, const OutputLookup& lookup, const std::string& path) {
+Value resolveLinks(const json& j, const OutputLookup& lookup, const std::string& path, const StepLookup& step_lookup) {
+  if (isStepRef(j)) {
+    if (!j["step"].is_string()) throw paramError(path, "step reference \"step\" must be a step id string");
+    if (!step_lookup) throw paramError(path, "step references are not available here");
+    return step_lookup(j["step"].get<std::string>());
+  }
   if (isLinkObject(j)) {
     if (!j["from"].is_string()) throw paramError(path, "link \"from\" must be a string");
     std::string err;
@@ -106,7 +119,7 @@ Value resolveLinks(const json& j, const OutputLookup& lookup, const std::string&
   if (j.is_object()) {
     Map m;
     for (auto it = j.begin(); it != j.end(); ++it)
-      m[it.key()] = resolveLinks(it.value(), lookup, path.empty() ? it.key() : path + "." + it.key());
+      m[it.key()] = resolveLinks(it.value(), lookup, path.empty() ? it.key() : path + "." + it.key(), step_lookup);
     return m;
   }
   // An array with links inside.
@@ -114,7 +127,7 @@ Value resolveLinks(const json& j, const OutputLookup& lookup, const std::string&
   items.reserve(j.size());
   bool all_numbers = true, all_vectors = true;
   for (std::size_t i = 0; i < j.size(); ++i) {
-    items.push_back(resolveLinks(j[i], lookup, path + "[" + std::to_string(i) + "]"));
+    items.push_back(resolveLinks(j[i], lookup, path + "[" + std::to_string(i) + "]", step_lookup));
     all_numbers = all_numbers && items.back().isNumber();
     all_vectors = all_vectors && items.back().kind() == ValueKind::Vector &&
                   items.back().asVector().size() == items.front().size();

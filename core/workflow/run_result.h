@@ -23,6 +23,7 @@ struct StepResult {
   StepStatus status = StepStatus::Pending;
   Map outputs;
   Map diagnostics;
+  Map params;                             // resolved params (not swept steps); not in the result file
   std::string error;                      // full message when failed/skipped/cancelled
   ErrorCode error_code = ErrorCode::RunFailed;
   bool cached = false;                    // every point came from the result cache

@@ -89,6 +89,7 @@ struct PointOutcome {
   std::string error;
   ErrorCode code = ErrorCode::RunFailed;
   std::string key;
+  Map params;
 };
 
 class Run {
@@ -114,10 +115,12 @@ class Run {
       s.result.agent = s.step->agent;
       s.result.task = s.step->task;
       std::set<std::size_t> deps;
-      for (const auto& link : findLinks(s.step->params))
-        if (link.raw.is_string())
-          if (auto ref = parseLinkRef(link.raw.get<std::string>()))
-            if (auto it = m_index.find(ref->step); it != m_index.end()) deps.insert(it->second);
+      for (const auto& link : findLinks(s.step->params)) {
+        if (!link.raw.is_string()) continue;
+        const std::string target =
+            link.step_ref ? link.raw.get<std::string>() : parseLinkRef(link.raw.get<std::string>()).value_or(LinkRef{}).step;
+        if (auto it = m_index.find(target); it != m_index.end()) deps.insert(it->second);
+      }
       s.waiting = deps.size();
       for (auto d : deps) m_steps[d].dependents.push_back(i);
     }
@@ -201,6 +204,21 @@ class Run {
     return o == r.outputs.end() ? nullptr : &o->second;
   }
 
+  // {"step": "ID"}: the whole finished step as a map.
+  Value stepValue(const std::string& step) const {
+    auto it = m_index.find(step);
+    if (it == m_index.end()) throw paramError("", "step reference to unknown step '" + step + "'");
+    const StepState& s = m_steps[it->second];
+    if (s.result.status != StepStatus::Succeeded)
+      throw Error(ErrorCode::RunFailed, "referenced step '" + step + "' did not succeed");
+    return Map{{"id", s.step->id},
+               {"agent", s.step->agent},
+               {"task", s.step->task},
+               {"params", s.result.params},
+               {"outputs", s.result.outputs},
+               {"diagnostics", s.result.diagnostics}};
+  }
+
   std::uint64_t seedFor(const StepState& s, const Map& params, std::size_t point) const {
     if (auto it = params.find("seed"); it != params.end() && it->second.kind() == ValueKind::Integer)
       return static_cast<std::uint64_t>(it->second.asInt());
@@ -230,10 +248,11 @@ class Run {
     const std::int64_t start = unixMicros();
     try {
       if (m_cancel->load()) throw cancelledError();
-      const Value given = resolveLinks(s.point_params[p], [this](const std::string& st, const std::string& o) {
-        return lookup(st, o);
-      });
+      const Value given = resolveLinks(
+          s.point_params[p], [this](const std::string& st, const std::string& o) { return lookup(st, o); }, {},
+          [this](const std::string& st) { return stepValue(st); });
       Map params = s.task->resolveParams(given.asMap());
+      if (!s.step->sweep) out.params = params;
       const std::uint64_t seed = seedFor(s, params, p);
       Sha256 h;
       h.update("sciagents-step-v1\n" + s.agent->id + "\n" + s.agent->version + "\n" + s.task->id + "\n");
@@ -304,6 +323,7 @@ class Run {
       if (!s.step->sweep) {
         r.outputs = std::move(s.points[0].outputs);
         r.diagnostics = std::move(s.points[0].diagnostics);
+        r.params = std::move(s.points[0].params);
         r.provenance = std::move(s.points[0].provenance);
       } else {
         gatherSweep(s);

@@ -75,6 +75,10 @@ class Validator {
 
   void checkLinks(const Step& step) {
     for (const auto& link : findLinks(step.params)) {
+      if (link.step_ref) {
+        checkStepRef(step, link);
+        continue;
+      }
       if (!link.raw.is_string()) {
         add(step.id, link.path, "link \"from\" must be a string like \"step.output[0]\"");
         continue;
@@ -103,6 +107,26 @@ class Validator {
                                     target->task + ") has no output '" + ref->output + "' (outputs: " + known(outs) + ")");
       }
     }
+  }
+
+  void checkStepRef(const Step& step, const FoundLink& link) {
+    if (!link.raw.is_string()) {
+      add(step.id, link.path, "step reference \"step\" must be a step id string");
+      return;
+    }
+    const std::string id = link.raw.get<std::string>();
+    if (id == step.id) {
+      add(step.id, link.path, "step reference points at its own step");
+      return;
+    }
+    auto found = m_steps.find(id);
+    if (found == m_steps.end()) {
+      add(step.id, link.path, "step reference names step '" + id + "', which does not exist");
+      return;
+    }
+    if (found->second->sweep)
+      add(step.id, link.path, "step reference to '" + id + "': a swept step cannot be referenced as a whole");
+    m_edges[step.id].insert(id);
   }
 
   void checkParamValue(const Step& step, const ParamSpec& spec, const json& raw, const std::string& label) {

@@ -147,6 +147,18 @@ class TestCli : public QObject {
           QVERIFY2(close(got[i].get<double>(), want[i].get<double>()), (key + " = " + got.dump()).c_str());
       }
     }
+    // Exact strings and booleans: "STEP.OUTPUT" or "STEP.diagnostics.NAME".
+    auto lookup = [&](const std::string& key) -> json {
+      const auto dot = key.find('.');
+      const std::string step = key.substr(0, dot), rest = key.substr(dot + 1);
+      if (rest.rfind("diagnostics.", 0) == 0) return result["steps"][step]["diagnostics"][rest.substr(12)];
+      return result["steps"][step]["outputs"][rest];
+    };
+    for (const char* kind : {"strings", "booleans"}) {
+      const json exact = expected.value(kind, json::object());
+      for (auto it = exact.begin(); it != exact.end(); ++it)
+        QVERIFY2(lookup(it.key()) == it.value(), (it.key() + " = " + lookup(it.key()).dump()).c_str());
+    }
     // Steps that must have run at the same time: their [start, end] intervals in provenance overlap.
     for (const auto& pair : expected.value("concurrent", json::array())) {
       const json& a = result["steps"][pair[0].get<std::string>()]["provenance"];

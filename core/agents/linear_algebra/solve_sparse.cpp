@@ -3,6 +3,7 @@
 // iterative solvers.
 #include "core/agents/linear_algebra/cond_estimate.h"
 #include "core/agents/linear_algebra/la_common.h"
+#include "core/agents/linear_algebra/solve_choice.h"
 #include "core/agents/linear_algebra/solve_internal.h"
 
 #include <Eigen/OrderingMethods>
@@ -80,8 +81,6 @@ void sparseLu(TaskContext& ctx, const SparseMatrix& a, const Matrix& b, const So
 }  // namespace
 
 void solveSparse(TaskContext& ctx, const SparseMatrix& a, const Matrix& b, const SolveOptions& o) {
-  const auto n = a.rows();
-  const double per_row = static_cast<double>(a.nonZeros()) / static_cast<double>(n);
   ctx.diagnostic("storage", "sparse");
   ctx.diagnostic("nnz", static_cast<std::int64_t>(a.nonZeros()));
   if (o.method == "cg" || o.method == "bicgstab") return solveIterative(ctx, a, b, o, "requested: " + o.method);
@@ -93,20 +92,14 @@ void solveSparse(TaskContext& ctx, const SparseMatrix& a, const Matrix& b, const
       throw Error(ErrorCode::RunFailed, "A is not positive definite: sparse Cholesky failed (use 'sparse_lu')");
     return;
   }
-  // auto
-  bool pos_diag = true;
-  for (Eigen::Index k = 0; k < n && pos_diag; ++k) pos_diag = a.coeff(k, k) > 0;
-  const bool spd_candidate = o.assume_a == "pos" || (sym && o.assume_a != "sym" && pos_diag);
-  // Direct factorizations of 3-D-like or denser patterns fill in badly at this size.
-  if (n > 100000 && per_row > 5.5) {
-    const std::string why = "large sparse system (n = " + std::to_string(n) + ", " + num(per_row) +
-                            " nonzeros per row): direct fill-in would be large, so ";
+  // auto: the same choice algorithm_selector reports
+  const SolveChoice choice = chooseSparse(a, o.assume_a);
+  if (choice.method == "cg" || choice.method == "bicgstab") {
     SolveOptions it = o;
-    it.method = spd_candidate ? "cg" : "bicgstab";
-    return solveIterative(ctx, a, b, it,
-                          why + (spd_candidate ? "preconditioned conjugate gradients (symmetric, positive diagonal)"
-                                               : "preconditioned BiCGSTAB (general matrix)"));
+    it.method = choice.method;
+    return solveIterative(ctx, a, b, it, choice.rationale);
   }
+  const bool spd_candidate = choice.method == "sparse_cholesky";
   if (spd_candidate && trySparseCholesky(ctx, a, b, o,
                                          "sparse symmetric with positive diagonal and Cholesky succeeded (SPD): "
                                          "sparse Cholesky with fill-reducing ordering"))

@@ -1,6 +1,7 @@
 // linear_algebra.solve: schema and the dense paths (auto choice, LU, QR, Cholesky, LDLT, SVD).
 #include "core/agents/linear_algebra/dense_lapack.h"
 #include "core/agents/linear_algebra/la_common.h"
+#include "core/agents/linear_algebra/solve_choice.h"
 #include "core/agents/linear_algebra/solve_internal.h"
 #include "core/agents/linear_algebra/tasks.h"
 
@@ -99,8 +100,9 @@ void solveDense(TaskContext& ctx, const Matrix& a, const Matrix& b, const std::s
     return;
   }
   // auto: pick by structure, cheapest first; assume_a (SciPy) skips detection.
-  const bool sym = assume_a == "sym" || assume_a == "pos" || (assume_a.empty() && isSymmetric(a));
-  const bool try_chol = assume_a == "pos" || (sym && assume_a.empty() && (a.diagonal().array() > 0).all());
+  const SolveChoice choice = chooseDense(a, assume_a);  // the same choice algorithm_selector reports
+  const bool sym = choice.symmetric;
+  const bool try_chol = choice.method == "cholesky";
   std::string why;
   Attempt t;
   if (try_chol) {
@@ -192,6 +194,9 @@ TaskSpec solveTask() {
       {"backward_error", ValueKind::Scalar, "Normwise backward error ||r||_inf / (||A||_inf ||x||_inf + ||b||_inf)."},
   };
   t.run = runSolve;
+  t.analyze = analyzeSolve;
+  t.select = selectSolve;
+  t.validate = validateSolve;
   return t;
 }
 
