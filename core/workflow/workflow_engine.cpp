@@ -20,6 +20,7 @@
 #include <set>
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 #if !defined(_WIN32)
 #include <unistd.h>
@@ -246,6 +247,7 @@ class Run {
     StepState& s = m_steps[i];
     PointOutcome& out = s.points[p];
     const std::int64_t start = unixMicros();
+    std::optional<TaskContext> running;
     try {
       if (m_cancel->load()) throw cancelledError();
       const Value given = resolveLinks(
@@ -271,7 +273,7 @@ class Run {
           return;
         }
       }
-      TaskContext ctx(*s.task, std::move(params), s.step->id);
+      TaskContext& ctx = running.emplace(*s.task, std::move(params), s.step->id);
       ctx.setObserver(&m_listener);
       ctx.setCancelFlag(m_cancel);
       ctx.setSeed(seed);
@@ -290,6 +292,8 @@ class Run {
       out.failed = true;
       out.error = Error(ErrorCode::RunFailed, e.what(), s.step->id).what();
     }
+    // A failed task keeps the diagnostics it recorded before failing (t reached, iterations...).
+    if (out.failed && running) out.diagnostics = running->takeDiagnostics();
     pointDone(i);
   }
 
@@ -311,6 +315,7 @@ class Run {
       r.status = failed->code == ErrorCode::Cancelled ? StepStatus::Cancelled : StepStatus::Failed;
       r.error = failed->error;
       r.error_code = failed->code;
+      r.diagnostics = failed->diagnostics;  // partial figures of the failed attempt
       if (s.points.size() > 1) {
         const auto nfailed = std::count_if(s.points.begin(), s.points.end(), [](auto& p) { return p.failed; });
         r.error += " (" + std::to_string(nfailed) + " of " + std::to_string(s.points.size()) + " sweep points failed)";

@@ -80,7 +80,10 @@ inline AgentRegistry testRegistry() {
   fail.id = "fail";
   fail.params = {ParamSpec::make("x", ParamType::Number).def(0.0)};
   fail.outputs = {{"y", ValueKind::Scalar, "never produced"}};
-  fail.run = [](TaskContext&) { throw Error(ErrorCode::RunFailed, "deliberate failure"); };
+  fail.run = [](TaskContext& ctx) {
+    ctx.diagnostic("attempts", std::int64_t{3});
+    throw Error(ErrorCode::RunFailed, "deliberate failure");
+  };
 
   // Runs until cancelled (or a 60 s safety limit), reporting progress.
   TaskSpec spin;

@@ -94,6 +94,7 @@ class TestEngine : public QObject {
     QCOMPARE(std::string(stepStatusName(r.step("g")->status)), std::string("skipped"));
     QCOMPARE(std::string(stepStatusName(r.step("h")->status)), std::string("skipped"));
     QVERIFY(r.step("g")->error.find("upstream step 'f'") != std::string::npos);
+    QCOMPARE(r.step("f")->diagnostics.at("attempts").asInt(), std::int64_t{3});  // partial diagnostics kept
     QCOMPARE(r.step("ok")->outputs.at("sum").asDouble(), 5.0);
   }
 

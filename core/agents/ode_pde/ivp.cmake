@@ -1,3 +1,9 @@
 target_sources(sciagents_core PRIVATE
   agents/ode_pde/task_ivp.cpp
+  agents/ode_pde/ivp_problem.cpp
+  agents/ode_pde/ivp_analysis.cpp
+  agents/ode_pde/ivp_rk.cpp
+  agents/ode_pde/ivp_cvode.cpp
+  agents/ode_pde/ivp_solve.cpp
 )
+target_link_libraries(sciagents_core PRIVATE SUNDIALS::cvode)

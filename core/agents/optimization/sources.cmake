@@ -1,6 +1,18 @@
+# optimization agent: local methods through NLopt (C API, either CMake config) plus our own BFGS,
+# differential evolution, Levenberg-Marquardt and root finders.
+set(_opt agents/optimization)
 target_sources(sciagents_core PRIVATE
-  agents/optimization/task_minimize.cpp
-  agents/optimization/task_global_minimize.cpp
-  agents/optimization/task_root.cpp
-  agents/optimization/task_curve_fit.cpp
+  ${_opt}/opt_common.cpp
+  ${_opt}/bfgs.cpp
+  ${_opt}/nlopt_local.cpp
+  ${_opt}/minimize_hooks.cpp
+  ${_opt}/task_minimize.cpp
+  ${_opt}/task_global_minimize.cpp
+  ${_opt}/global_methods.cpp
+  ${_opt}/root_solvers.cpp
+  ${_opt}/lm.cpp
+  ${_opt}/task_root.cpp
+  ${_opt}/task_curve_fit.cpp
 )
+target_link_libraries(sciagents_core PRIVATE ${NLOPT_LIBRARIES})
+unset(_opt)

@@ -1,12 +1,242 @@
-// Placeholder until the task is built: listed as planned, rejected by validate/run.
+// optimization.curve_fit: nonlinear least squares with the parameter covariance, as SciPy.
+#include "core/agents/optimization/lm.h"
 #include "core/agents/optimization/tasks.h"
 
+#include <Eigen/SVD>
+
+#include <cmath>
+#include <limits>
+
 namespace sciagents::core::agents::opt {
+
+namespace {
+
+// The fitting problem read from the params: model(x; params), data, weights.
+struct Fit {
+  std::vector<std::string> names;
+  Expression model;
+  Vector xdata, ydata, sigma;  // sigma empty: unweighted
+  Vector p0;
+  Bounds bounds;
+
+  Vector modelAt(const Vector& p) const {
+    std::vector<double> args(static_cast<std::size_t>(p.size()) + 1);
+    for (Eigen::Index k = 0; k < p.size(); ++k) args[static_cast<std::size_t>(k) + 1] = p[k];
+    Vector f(xdata.size());
+    for (Eigen::Index i = 0; i < xdata.size(); ++i) {
+      args[0] = xdata[i];
+      f[i] = model.eval(args.data());
+    }
+    return f;
+  }
+  Vector residuals(const Vector& p) const {  // weighted: (f - y) / sigma
+    Vector r = modelAt(p) - ydata;
+    if (sigma.size()) r = r.cwiseQuotient(sigma);
+    return r;
+  }
+};
+
+Fit readFit(const TaskContext& ctx) {
+  const std::vector<std::string> names = readNames(ctx, "params");
+  const std::string xname = ctx.text("independent");
+  std::vector<std::string> vars{xname};
+  vars.insert(vars.end(), names.begin(), names.end());
+  Fit f{names, [&] {
+          try {
+            return Expression(ctx.text("model"), vars, readConstants(ctx));
+          } catch (const Error& e) {
+            throw paramError("model", e.bareMessage());
+          }
+        }(),
+        readFinite(ctx, "xdata", -1), readFinite(ctx, "ydata", -1), {}, {}, {}};
+  const auto n = static_cast<Eigen::Index>(names.size());
+  if (f.xdata.size() != f.ydata.size())
+    throw paramError("ydata", "expected " + std::to_string(f.xdata.size()) + " values (as many as xdata), got " +
+                                  std::to_string(f.ydata.size()));
+  if (f.xdata.size() < n)
+    throw paramError("xdata", std::to_string(f.xdata.size()) + " data points cannot determine " + std::to_string(n) +
+                                  " parameters");
+  f.p0 = ctx.has("p0") ? readFinite(ctx, "p0", n) : Vector::Ones(n);
+  if (ctx.has("sigma")) {
+    f.sigma = readFinite(ctx, "sigma", f.xdata.size());
+    if ((f.sigma.array() <= 0).any()) throw paramError("sigma", "every sigma must be > 0");
+  }
+  f.bounds = readBounds(ctx, "bounds", n, false);
+  return f;
+}
+
+MethodChoice selectFit(const TaskContext& ctx) {
+  const std::string m = lower(ctx.text("method"));
+  if (m == "lm" || m == "trf") {
+    if (m == "lm" && ctx.has("bounds")) throw paramError("method", "method 'lm' does not handle bounds; use 'trf' or auto");
+    return {m, "requested by the user", {}};
+  }
+  if (m != "auto") throw paramError("method", "unknown method '" + ctx.text("method") + "'; expected auto, lm or trf");
+  if (ctx.has("bounds"))
+    return {"trf", "parameter bounds given: bounded Levenberg-Marquardt (projected steps, parameters pinned at a "
+                   "bound are frozen), the role of SciPy's 'trf'", {}};
+  return {"lm", "unbounded problem: Levenberg-Marquardt (MINPACK-style scaling, QR-solved steps), as SciPy's default", {}};
+}
+
+Map analyzeFit(const TaskContext& ctx) {
+  const Fit f = readFit(ctx);
+  Map m;
+  m["n_data"] = static_cast<std::int64_t>(f.xdata.size());
+  m["n_params"] = static_cast<std::int64_t>(f.names.size());
+  m["dof"] = static_cast<std::int64_t>(f.xdata.size() - static_cast<Eigen::Index>(f.names.size()));
+  m["weighted"] = f.sigma.size() > 0;
+  m["bounded"] = f.bounds.any;
+  const Vector r0 = f.residuals(f.p0);
+  m["finite_at_p0"] = r0.allFinite();
+  if (r0.allFinite()) {
+    m["rss_p0"] = r0.squaredNorm();
+    const Eigen::JacobiSVD<Matrix> svd(fdJacobian([&](const Vector& p) { return f.residuals(p); }, f.p0));
+    const Vector s = svd.singularValues();
+    m["jacobian_condition_p0"] = s[s.size() - 1] > 0 ? s[0] / s[s.size() - 1] : std::numeric_limits<double>::infinity();
+  }
+  return m;
+}
+
+// Independent checks: the RSS gradient 2 J^T r (fresh Jacobian) vanishes relative to |J| |r|, and
+// the residuals have no strong trend (lag-1 autocorrelation reported, not judged).
+std::vector<ValidationCheck> validateFit(const TaskContext& ctx, const Map& outputs) {
+  std::vector<ValidationCheck> out;
+  const auto it = outputs.find("popt");
+  if (it == outputs.end()) return out;
+  const Fit f = readFit(ctx);
+  const Vector p = it->second.toVector();
+  const Vector r = f.residuals(p);
+  const Matrix j = fdJacobian([&](const Vector& q) { return f.residuals(q); }, p);
+  Vector g = j.transpose() * r;
+  double worst = 0.0;
+  for (Eigen::Index k = 0; k < p.size(); ++k) {
+    const bool pinned = (p[k] <= f.bounds.lo[k] && g[k] > 0) || (p[k] >= f.bounds.hi[k] && g[k] < 0);
+    const double cn = j.col(k).norm();
+    if (!pinned && cn > 0 && r.norm() > 0) worst = std::max(worst, std::abs(g[k]) / (cn * r.norm()));
+  }
+  out.push_back({"rss_gradient", worst, 1e-6, worst <= 1e-6,
+                 "max_k |J_k . r| / (|J_k| |r|): cosine between residuals and each Jacobian column (0 at a minimum)"});
+  if (const auto rs = outputs.find("rss"); rs != outputs.end()) {
+    const double d = std::abs(r.squaredNorm() - rs->second.asDouble());
+    out.push_back({"rss_recomputed", d, 1e-10 * std::max(1e-300, r.squaredNorm()), d <= 1e-10 * std::max(1e-300, r.squaredNorm()),
+                   "|sum r_i^2 - rss| re-evaluating the model at popt"});
+  }
+  double num_ac = 0.0;
+  for (Eigen::Index i = 1; i < r.size(); ++i) num_ac += r[i] * r[i - 1];
+  const double ac = r.squaredNorm() > 0 ? num_ac / r.squaredNorm() : 0.0;
+  out.push_back({"residual_autocorrelation", std::abs(ac), 1.0, true,
+                 "lag-1 autocorrelation of the residuals (informative; values near 1 suggest a wrong model)"});
+  return out;
+}
+
+void runFit(TaskContext& ctx) {
+  const Fit f = readFit(ctx);
+  const MethodChoice choice = selectFit(ctx);
+  ctx.setMethod(choice.method, choice.rationale);
+  const auto n = static_cast<Eigen::Index>(f.names.size());
+  const Eigen::Index m = f.xdata.size();
+  const Vector r0 = f.residuals(f.bounds.any ? clip(f.p0, f.bounds) : f.p0);
+  for (Eigen::Index i = 0; i < m; ++i)
+    if (!std::isfinite(r0[i]))
+      throw paramError("p0", "the model is " + num(r0[i]) + " at x = " + num(f.xdata[i]) + " with p0 = " + vec(f.p0));
+  LmOptions o;
+  o.ftol = ctx.number("ftol");
+  o.xtol = ctx.number("xtol");
+  o.gtol = ctx.number("gtol");
+  o.maxfev = ctx.has("maxfev") ? ctx.integer("maxfev") : 0;
+  o.bounds = f.bounds.any ? &f.bounds : nullptr;
+  o.on_iteration = [&](long it, double cost) {
+    ctx.checkCancelled();
+    ctx.metric("objective", static_cast<double>(it), cost);
+  };
+  const LmResult r = levenbergMarquardt([&](const Vector& p) { return f.residuals(p); }, f.p0, o);
+  // Covariance from a fresh central-difference Jacobian at the optimum: pcov = s^2 (J^T J)^-1 via SVD.
+  const Matrix j = fdJacobian([&](const Vector& p) { return f.residuals(p); }, r.p);
+  const Eigen::JacobiSVD<Matrix> svd(j, Eigen::ComputeThinV);
+  const Vector s = svd.singularValues();
+  const double thresh = std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(m, n)) * s[0];
+  Matrix pcov;
+  const bool singular = s[n - 1] <= thresh;
+  const bool absolute = ctx.flag("absolute_sigma");
+  const double s2 = m > n ? r.cost / static_cast<double>(m - n) : std::numeric_limits<double>::infinity();
+  if (singular || (!absolute && m <= n)) {
+    pcov = Matrix::Constant(n, n, std::numeric_limits<double>::infinity());
+    ctx.warn(singular ? "the Jacobian at popt is singular: the covariance of the parameters cannot be estimated "
+                        "(parameters are not identifiable from these data)"
+                      : "as many parameters as data points: no degrees of freedom to estimate the covariance");
+  } else {
+    const Matrix v = svd.matrixV();
+    pcov = v * s.array().square().inverse().matrix().asDiagonal() * v.transpose();
+    if (!absolute) pcov *= s2;
+  }
+  const Vector perr = pcov.diagonal().cwiseSqrt();
+  const Vector fitted = f.modelAt(r.p);
+  ctx.output("popt", r.p);
+  ctx.output("pcov", pcov);
+  ctx.output("perr", perr);
+  ctx.output("rss", r.cost);
+  ctx.output("residuals", Vector(f.ydata - fitted));
+  ctx.output("nfev", static_cast<std::int64_t>(r.nfev));
+  ctx.output("success", r.success);
+  ctx.diagnostic("nit", static_cast<std::int64_t>(r.nit));
+  ctx.diagnostic("message", r.message);
+  ctx.diagnostic("residual_variance", s2);
+  ctx.diagnostic("jacobian_condition", s[n - 1] > 0 ? s[0] / s[n - 1] : std::numeric_limits<double>::infinity());
+  ctx.diagnostic("jacobian", "central differences, step cbrt(eps)|p|");
+  if (r.maxfev) ctx.warn("maximum number of function evaluations reached: " + r.message + "; the fit is not converged");
+  else if (!r.success) ctx.warn("the fit did not converge: " + r.message);
+  ctx.progress(1.0, "done");
+}
+
+}  // namespace
 
 TaskSpec curveFitTask() {
   TaskSpec t;
   t.id = "curve_fit";
-  t.summary = "Nonlinear least-squares fit with covariance.";
+  t.summary = "Nonlinear least-squares fit of a model to data, with parameter covariance (as scipy.optimize.curve_fit).";
+  t.doc =
+      "Fits `model` (an expression in `x` and the `params`) to (xdata, ydata) by minimising "
+      "sum(((model - y) / sigma)^2).\n\n"
+      "Methods: **lm** (Levenberg-Marquardt with MINPACK-style column scaling; each step solves the augmented "
+      "least-squares system by QR, never the normal equations) and **trf** (the same iteration with projected "
+      "steps for `bounds`: parameters pinned at a bound are frozen; SciPy's trust-region reflective plays this "
+      "role). `auto`: lm without bounds, trf with bounds.\n\n"
+      "Covariance as SciPy: pcov = s^2 (J^T J)^-1 with s^2 = RSS/(m - n), or (J^T J)^-1 with `absolute_sigma`, "
+      "from a central-difference Jacobian at the optimum (SVD; a singular Jacobian gives inf and a warning). "
+      "`perr` = sqrt(diag(pcov)).";
+  t.params = {
+      ParamSpec::make("model", ParamType::Expression).req().describe("Model expression in x (see `independent`) and the params."),
+      ParamSpec::make("params", ParamType::StringList).req().describe("Names of the fitted parameters."),
+      ParamSpec::make("xdata", ParamType::Vector).req().describe("Independent variable values."),
+      ParamSpec::make("ydata", ParamType::Vector).req().describe("Observed values, one per xdata entry."),
+      ParamSpec::make("p0", ParamType::Vector).describe("Initial guess (default: all ones, as SciPy)."),
+      ParamSpec::make("sigma", ParamType::Vector).describe("Standard deviations of ydata (weights 1/sigma^2)."),
+      ParamSpec::make("absolute_sigma", ParamType::Boolean).def(false).describe(
+          "true: sigma is absolute and pcov is not rescaled by the residual variance."),
+      ParamSpec::make("bounds", ParamType::Any).describe("One [lo, hi] pair per parameter (null / \"inf\" for open)."),
+      ParamSpec::make("method", ParamType::String).oneOf({"auto", "lm", "trf"}).def("auto").describe(
+          "lm (unbounded) or trf (bounded); auto picks by the presence of bounds."),
+      ParamSpec::make("independent", ParamType::String).def("x").describe("Name of the independent variable in `model`."),
+      ParamSpec::make("ftol", ParamType::Number).def(1e-10).positive().describe("Relative reduction of the sum of squares."),
+      ParamSpec::make("xtol", ParamType::Number).def(1e-10).positive().describe("Relative (scaled) step size."),
+      ParamSpec::make("gtol", ParamType::Number).def(1e-10).positive().describe("Cosine between residuals and Jacobian columns."),
+      ParamSpec::make("maxfev", ParamType::Integer).range(1, std::nullopt).describe(
+          "Model evaluations allowed (finite differences included); default 1000 (n + 1)."),
+      ParamSpec::make("constants", ParamType::Map).describe("Named constants usable in the model."),
+  };
+  t.outputs = {
+      {"popt", ValueKind::Vector, "Fitted parameters."},
+      {"pcov", ValueKind::Matrix, "Covariance of popt."},
+      {"perr", ValueKind::Vector, "Standard errors sqrt(diag(pcov))."},
+      {"rss", ValueKind::Scalar, "Residual sum of squares (weighted by 1/sigma^2 when sigma is given)."},
+      {"residuals", ValueKind::Vector, "ydata - model(xdata; popt)."},
+      {"nfev", ValueKind::Integer, "Model evaluations over the data set."},
+      {"success", ValueKind::Bool, "A convergence criterion was met."},
+  };
+  t.run = runFit;
+  t.select = selectFit;
+  t.analyze = analyzeFit;
+  t.validate = validateFit;
   return t;
 }
 

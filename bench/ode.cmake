@@ -1,0 +1,1 @@
+sciagents_add_bench(bench_ode ode_bench.cpp)

@@ -1,0 +1,79 @@
+// ode_pde.ivp through the agent's task function (what users get): the same problems and tolerances
+// as bench/peers/ode_peer.py. Counter max_rel_err: worst relative error of y(t_end) against the
+// reference (REFERENCE_PROBLEMS values; Lorenz: DOP853 at rtol 1e-13 computed once per process).
+#include "core/agent/agent_registry.h"
+#include "core/agent/task_context.h"
+
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+
+using namespace sciagents::core;
+
+namespace {
+
+const TaskSpec& ivp() { return *AgentRegistry::builtin().task("ode_pde", "ivp"); }
+
+Map solve(const Map& given, Map* diag = nullptr) {
+  TaskContext ctx(ivp(), ivp().resolveParams(given));
+  ivp().run(ctx);
+  if (diag) *diag = ctx.diagnostics();
+  return ctx.outputs();
+}
+
+Map robertson() {
+  return {{"rhs", List{"-0.04*y1 + 1e4*y2*y3", "0.04*y1 - 1e4*y2*y3 - 3e7*y2^2", "3e7*y2^2"}},
+          {"states", List{"y1", "y2", "y3"}}, {"y0", List{1, 0, 0}}, {"t_span", List{0, 1e11}},
+          {"jac", List{List{"-0.04", "1e4*y3", "1e4*y2"}, List{"0.04", "-1e4*y3 - 6e7*y2", "-1e4*y2"}, List{"0", "6e7*y2", "0"}}},
+          {"rtol", 1e-8}, {"atol", 1e-12}, {"method", "bdf"}};
+}
+
+Map vanDerPol() {
+  return {{"rhs", List{"y2", "mu*(1 - y1^2)*y2 - y1"}}, {"states", List{"y1", "y2"}}, {"y0", List{2, 0}},
+          {"t_span", List{0, 2000}}, {"constants", Map{{"mu", 1000}}},
+          {"jac", List{List{"0", "1"}, List{"-2*mu*y1*y2 - 1", "mu*(1 - y1^2)"}}},
+          {"rtol", 1e-8}, {"atol", 1e-10}, {"method", "bdf"}};
+}
+
+Map lorenz(double rtol) {
+  return {{"rhs", List{"sigma*(y - x)", "x*(rho - z) - y", "x*y - beta*z"}}, {"states", List{"x", "y", "z"}},
+          {"y0", List{1, 1, 1}}, {"t_span", List{0, 5}}, {"constants", Map{{"sigma", 10}, {"rho", 28}, {"beta", 8.0 / 3.0}}},
+          {"rtol", rtol}, {"atol", rtol * 1e-2}, {"method", "dop853"}};
+}
+
+double maxRelErr(const Vector& y, const Vector& ref, const Vector& floor) {
+  return ((y - ref).cwiseAbs().array() / (ref.cwiseAbs() + floor).array()).maxCoeff();
+}
+
+void runBench(benchmark::State& state, const Map& params, const Vector& ref, const Vector& floor) {
+  Map out, diag;
+  for (auto _ : state) {
+    out = solve(params, &diag);
+    benchmark::DoNotOptimize(out);
+  }
+  state.counters["max_rel_err"] = maxRelErr(out.at("y_final").asVector(), ref, floor);
+  state.counters["nsteps"] = diag.at("nsteps").asDouble();
+  state.counters["nfev"] = diag.at("nfev").asDouble();
+}
+
+void BM_Robertson_BDF(benchmark::State& state) {
+  // y2 (~8e-14) lies below atol: its error is measured against the atol floor.
+  runBench(state, robertson(), Vector{{2.083340149701255e-8, 8.333360770334713e-14, 0.9999999791665050}},
+           Vector{{0, 1e-12, 0}});
+}
+BENCHMARK(BM_Robertson_BDF)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_VanDerPol1000_BDF(benchmark::State& state) {
+  runBench(state, vanDerPol(), Vector{{1.706167732170469, -8.928097010248125e-4}}, Vector{{0, 0}});
+}
+BENCHMARK(BM_VanDerPol1000_BDF)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_Lorenz_DOP853(benchmark::State& state) {
+  static const Vector ref = solve(lorenz(1e-13)).at("y_final").asVector();
+  runBench(state, lorenz(1e-10), ref, Vector{{0, 0, 0}});
+}
+BENCHMARK(BM_Lorenz_DOP853)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

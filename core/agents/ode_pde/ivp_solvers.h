@@ -1,0 +1,52 @@
+// ode_pde.ivp integrators: explicit adaptive Runge-Kutta (RK23, RK45, DOP853) and SUNDIALS CVODE
+// (BDF, Adams). Each integrates from (t, y) to p.t1 into `out`, counts into `st`, and throws
+// Error(RunFailed) with a clear message on failure (the caller adds partial diagnostics).
+#pragma once
+
+#include "core/agents/ode_pde/ivp_problem.h"
+
+namespace sciagents::core::agents::ode {
+
+enum class RkKind { Rk23, Rk45, Dop853 };
+
+struct SegmentEnd {
+  bool switch_to_stiff = false;  // explicit run stopped because stiffness was detected (auto mode)
+  double t = 0;
+  Vector y;
+};
+
+// switch_when_stiff: stop (and return switch_to_stiff) once Hairer's stiffness test fires repeatedly
+// after more than kSwitchSteps steps; otherwise only record the detection in st.
+SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t, Vector y, Output& out,
+                       RunStats& st, Reporter& rep, bool switch_when_stiff);
+inline constexpr std::int64_t kSwitchSteps = 500;
+
+// bdf: CV_BDF, otherwise CV_ADAMS (fixed-point iteration: no Jacobian).
+void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const Vector& y, Output& out,
+                    RunStats& st, Reporter& rep);
+
+}  // namespace sciagents::core::agents::ode
+
+namespace sciagents::core::agents::ode {
+
+// A finished (or failed, partially filled) run.
+struct Solution {
+  explicit Solution(const Problem& p) : out(p) {}
+  Output out;
+  RunStats st;
+  std::string method;    // the concrete method that produced the end of the trajectory
+  bool switched = false;  // explicit -> bdf hand-over (auto)
+  double t_switch = 0;
+};
+
+bool isExplicit(const std::string& method);
+// Runs `method` (rk23, rk45, dop853, bdf, adams). auto_switch: an explicit method that detects
+// stiffness hands over to BDF from the current point. Throws Error(RunFailed); `sol` keeps the
+// partial result and counts.
+void solveIvp(const Problem& p, const std::string& method, bool auto_switch, const TaskContext* cctx, TaskContext* ctx,
+              Solution& sol);
+
+// executor_validator hook: re-solve with another method (explicit <-> BDF) at 100x tighter rtol.
+std::vector<ValidationCheck> validateIvp(const TaskContext& ctx, const Map& outputs);
+
+}  // namespace sciagents::core::agents::ode
