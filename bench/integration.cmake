@@ -1,0 +1,1 @@
+sciagents_add_bench(bench_integration integration_bench.cpp)

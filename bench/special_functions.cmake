@@ -1,0 +1,1 @@
+sciagents_add_bench(bench_special_functions special_functions_bench.cpp)

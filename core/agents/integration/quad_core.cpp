@@ -1,0 +1,196 @@
+#include "core/agents/integration/quad_core.h"
+
+#include "core/agents/integration/integ_common.h"
+#include "core/util/error.h"
+
+#include <boost/math/quadrature/exp_sinh.hpp>
+#include <boost/math/quadrature/gauss.hpp>
+#include <boost/math/quadrature/gauss_kronrod.hpp>
+#include <boost/math/quadrature/sinh_sinh.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
+
+namespace sciagents::core::agents::integ {
+
+namespace {
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+struct Piece {
+  double a, b, value, err, l1;
+  bool operator<(const Piece& o) const { return err < o.err; }
+};
+
+// One GK21 rule on [a, b]; error = |K21 - G10| (conservative: no QUADPACK damping, so it bounds
+// the actual error of the Kronrod value for anything but pathological integrands).
+Piece gk21(const Integrand& f, double a, double b, std::int64_t& neval) {
+  using K = boost::math::quadrature::gauss_kronrod<double, 21>;
+  using G = boost::math::quadrature::gauss<double, 10>;
+  const auto& x = K::abscissa();
+  const auto& wk = K::weights();
+  const auto& wg = G::weights();
+  const double c = 0.5 * (a + b), h = 0.5 * (b - a);
+  auto eval = [&](double t) {
+    const double y = f(c + h * t);
+    ++neval;
+    if (!std::isfinite(y))
+      throw Error(ErrorCode::RunFailed, "the integrand is " + num(y) + " at x = " + num(c + h * t) +
+                                            " (inside the range); split the range there (points) or use tanh_sinh");
+    return y;
+  };
+  const double f0 = eval(0.0);
+  double k = f0 * wk[0], g = 0, l1 = std::abs(f0) * wk[0];
+  for (std::size_t i = 1; i < x.size(); ++i) {
+    const double fp = eval(x[i]), fm = eval(-x[i]);
+    k += (fp + fm) * wk[i];
+    l1 += (std::abs(fp) + std::abs(fm)) * wk[i];
+    if (i % 2 == 1) g += (fp + fm) * wg[i / 2];
+  }
+  const double err = std::max(std::abs(k - g) * h, 50 * kEps * l1 * h);
+  return {a, b, k * h, err, l1 * h};
+}
+
+QuadResult gaussKronrod(const Integrand& f0, double a, double b, const QuadOptions& o) {
+  // Map infinite ranges onto finite ones; the GK nodes never touch the (singular) mapped ends.
+  Integrand f = f0;
+  if (std::isinf(a) && std::isinf(b)) {
+    f = [&f0](double t) { const double d = 1 - t * t; return f0(t / d) * (1 + t * t) / (d * d); };
+    a = -1, b = 1;
+  } else if (std::isinf(b)) {
+    f = [&f0, a](double t) { const double d = 1 - t; return f0(a + t / d) / (d * d); };
+    a = 0, b = 1;
+  } else if (std::isinf(a)) {
+    f = [&f0, b](double t) { const double d = 1 - t; return f0(b - t / d) / (d * d); };
+    a = 0, b = 1;
+  }
+  QuadResult r;
+  std::vector<double> cuts{a};
+  for (double p : o.points) if (p > a && p < b) cuts.push_back(p);
+  cuts.push_back(b);
+  std::sort(cuts.begin(), cuts.end());
+  std::priority_queue<Piece> heap;
+  double value = 0, err = 0, l1 = 0;
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+    if (!(cuts[i + 1] > cuts[i])) continue;
+    const Piece p = gk21(f, cuts[i], cuts[i + 1], r.neval);
+    value += p.value, err += p.err, l1 += p.l1;
+    heap.push(p);
+  }
+  while (err > quadTarget(o, value) && static_cast<int>(heap.size()) < o.limit) {
+    if (o.ctx) o.ctx->checkCancelled();
+    const Piece w = heap.top();
+    const double m = 0.5 * (w.a + w.b);
+    if (!(m > w.a && m < w.b)) break;  // interval cannot be split further in double precision
+    heap.pop();
+    const Piece l = gk21(f, w.a, m, r.neval), rr = gk21(f, m, w.b, r.neval);
+    value += l.value + rr.value - w.value;
+    err += l.err + rr.err - w.err;
+    l1 += l.l1 + rr.l1 - w.l1;
+    heap.push(l);
+    heap.push(rr);
+  }
+  // Re-sum to remove the drift of the running updates.
+  value = err = l1 = 0;
+  r.intervals = static_cast<std::int64_t>(heap.size());
+  while (!heap.empty()) {
+    value += heap.top().value, err += heap.top().err, l1 += heap.top().l1;
+    heap.pop();
+  }
+  r.value = value, r.abserr = err, r.l1 = l1;
+  r.converged = err <= quadTarget(o, value);
+  return r;
+}
+
+template <typename Run>
+QuadResult deRun(const QuadOptions& o, Run run) {
+  QuadResult r;
+  double err = 0, l1 = 0;
+  std::size_t levels = 0;
+  // Boost's DE rules stop on a relative test err <= tol * L1.
+  const double tol = std::max(o.epsrel, 4 * kEps);
+  try {
+    r.value = run(tol, &err, &l1, &levels);
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::RunFailed, std::string("double-exponential quadrature failed: ") + e.what());
+  }
+  if (!std::isfinite(r.value))
+    throw Error(ErrorCode::RunFailed, "double-exponential quadrature returned " + num(r.value) +
+                                          " (the integrand overflows or is not integrable)");
+  r.abserr = std::max(err, 4 * kEps * l1);
+  r.l1 = l1;
+  r.intervals = static_cast<std::int64_t>(levels);
+  r.converged = r.abserr <= std::max(quadTarget(o, r.value), tol * l1);
+  return r;
+}
+
+}  // namespace
+
+double quadTarget(const QuadOptions& o, double value) { return std::max(o.epsabs, o.epsrel * std::abs(value)); }
+
+QuadResult integrate1d(const std::string& method, const Integrand& f0, double a, double b, const QuadOptions& o) {
+  std::int64_t neval = 0;
+  // A lambda with one fixed signature: Boost's DE rules probe f(x, xc) overloads by SFINAE.
+  const auto f = [&](double x) { ++neval; return f0(x); };
+  QuadResult r;
+  if (method == "gauss_kronrod") {
+    r = gaussKronrod(f0, a, b, o);
+    return r;
+  }
+  if (method == "tanh_sinh") {
+    std::vector<double> cuts{a};
+    for (double p : o.points) if (p > a && p < b) cuts.push_back(p);
+    cuts.push_back(b);
+    std::sort(cuts.begin(), cuts.end());
+    thread_local boost::math::quadrature::tanh_sinh<double> ts;  // abscissas are cached: build once per thread
+    r.converged = true;
+    for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+      const QuadResult p = deRun(o, [&](double tol, double* e, double* l, std::size_t* lv) {
+        return ts.integrate(f, cuts[i], cuts[i + 1], tol, e, l, lv);
+      });
+      r.value += p.value, r.abserr += p.abserr, r.l1 += p.l1;
+      r.intervals = std::max(r.intervals, p.intervals);
+      r.converged = r.converged && p.converged;
+    }
+  } else if (method == "exp_sinh") {
+    thread_local boost::math::quadrature::exp_sinh<double> es;
+    r = deRun(o, [&](double tol, double* e, double* l, std::size_t* lv) { return es.integrate(f, a, b, tol, e, l, lv); });
+  } else if (method == "sinh_sinh") {
+    thread_local boost::math::quadrature::sinh_sinh<double> ss;
+    r = deRun(o, [&](double tol, double* e, double* l, std::size_t* lv) { return ss.integrate(f, tol, e, l, lv); });
+  } else {
+    throw Error(ErrorCode::InvalidInput, "unknown quadrature method '" + method + "'");
+  }
+  r.neval = neval;
+  return r;
+}
+
+EndpointProbe probeEndpoints(const Integrand& f, double a, double b) {
+  EndpointProbe p;
+  const double len = b - a;
+  const double mid = f(a + 0.5 * len), q1 = f(a + 0.3 * len), q3 = f(a + 0.7 * len);
+  const double scale = std::max({std::abs(mid), std::abs(q1), std::abs(q3), 1e-300});
+  auto probe = [&](double end, double dir, bool& singular, std::string& note) {
+    const double at = f(end);
+    const double n10 = f(end + dir * 1e-10 * len), n7 = f(end + dir * 1e-7 * len), n4 = f(end + dir * 1e-4 * len);
+    if (!std::isfinite(n10) || !std::isfinite(n7) || !std::isfinite(n4)) {
+      singular = true;
+      note = "f is not finite just inside the end x = " + num(end);
+    } else if (!std::isfinite(at)) {
+      singular = true;
+      note = "f(x = " + num(end) + ") = " + num(at);
+    } else if (std::abs(n10 - n7) > 1e-4 * std::max(scale, std::abs(n7)) ||
+               std::abs(n10) > 10 * std::max(scale, std::abs(n4))) {
+      singular = true;
+      note = "f changes from " + num(n4) + " to " + num(n10) + " within " + num(1e-4 * std::abs(len)) + " of x = " +
+             num(end) + " (endpoint singularity)";
+    }
+  };
+  probe(a, 1.0, p.singular_a, p.note_a);
+  probe(b, -1.0, p.singular_b, p.note_b);
+  return p;
+}
+
+}  // namespace sciagents::core::agents::integ

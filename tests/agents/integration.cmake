@@ -1,0 +1,2 @@
+sciagents_add_test(NAME test_integration_quad SOURCES test_integration_quad.cpp LABELS unit)
+sciagents_add_test(NAME test_integration_cubature_mc SOURCES test_integration_cubature_mc.cpp LABELS unit)

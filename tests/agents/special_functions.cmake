@@ -1,0 +1,2 @@
+sciagents_add_test(NAME test_special_evaluate SOURCES test_special_evaluate.cpp LABELS accuracy)
+sciagents_add_test(NAME test_special_fft SOURCES test_special_fft.cpp LABELS unit)
