@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""SciPy peers of bench/pde_bench.cpp: the same problems, vectorised, with accuracy next to time.
+
+Run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peers/pde_peer.py [reps]
+"""
+import sys
+import time
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from scipy.integrate import solve_bvp
+
+
+def lap1d(n, h):
+    return sp.diags([-np.ones(n - 1), 2 * np.ones(n), -np.ones(n - 1)], [-1, 0, 1]) / h**2
+
+
+def lap(n, d, h):
+    t, i = lap1d(n, h), sp.identity(n)
+    if d == 2:
+        return (sp.kron(t, i) + sp.kron(i, t)).tocsc()
+    return (sp.kron(sp.kron(t, i), i) + sp.kron(sp.kron(i, t), i) + sp.kron(sp.kron(i, i), t)).tocsc()
+
+
+def poisson2d(n=511, solver="spsolve"):
+    h = 1.0 / (n + 1)
+    x = np.linspace(h, 1 - h, n)
+    X, Y = np.meshgrid(x, x, indexing="ij")
+    A = lap(n, 2, h)
+    b = (2 * np.pi**2 * np.sin(np.pi * X) * np.sin(np.pi * Y)).ravel()
+    if solver == "spsolve":
+        u = spla.spsolve(A, b)
+    else:  # cg, Jacobi-free (scipy has no multigrid)
+        u, _ = spla.cg(A, b, tol=1e-10, maxiter=10000)
+    return np.abs(u - (np.sin(np.pi * X) * np.sin(np.pi * Y)).ravel()).max()
+
+
+def poisson2d_const(n=511, solver="spsolve"):
+    h = 1.0 / (n + 1)
+    A = lap(n, 2, h)
+    b = np.ones(n * n)
+    if solver == "spsolve":
+        u = spla.spsolve(A, b)
+    else:
+        u, _ = spla.cg(A, b, tol=1e-10, maxiter=100000)
+    return np.linalg.norm(b - A @ u) / np.linalg.norm(b)
+
+
+def poisson3d(n=31):
+    h = 1.0 / (n + 1)
+    x = np.linspace(h, 1 - h, n)
+    X, Y, Z = np.meshgrid(x, x, x, indexing="ij")
+    ex = np.sin(np.pi * X) * np.sin(np.pi * Y) * np.sin(np.pi * Z)
+    u = spla.spsolve(lap(n, 3, h), (3 * np.pi**2 * ex).ravel())
+    return np.abs(u - ex.ravel()).max()
+
+
+def heat2d(n=64, alpha=0.01, T=0.5, steps=10):
+    # Same scheme as ours: two backward-Euler half steps, then BDF2; factorizations once (splu).
+    h = 1.0 / (n + 1)
+    x = np.linspace(h, 1 - h, n)
+    X, Y = np.meshgrid(x, x, indexing="ij")
+    A = lap(n, 2, h)
+    I = sp.identity(n * n, format="csc")
+    dt = T / steps
+    half = spla.splu((I + 0.5 * dt * alpha * A).tocsc())
+    bdf = spla.splu((I + 2.0 / 3.0 * dt * alpha * A).tocsc())
+    u0 = (np.sin(np.pi * X) * np.sin(np.pi * Y)).ravel()
+    u = half.solve(half.solve(u0))
+    prev = u0
+    for _ in range(steps - 1):
+        u, prev = bdf.solve(4.0 / 3.0 * u - 1.0 / 3.0 * prev), u
+    ex = np.exp(-2 * np.pi**2 * alpha * T) * u0
+    return np.linalg.norm(u - ex) / np.linalg.norm(ex)
+
+
+def wave2d(n=64, T=2.0, steps=550):
+    h = 1.0 / (n + 1)
+    x = np.linspace(h, 1 - h, n)
+    X, Y = np.meshgrid(x, x, indexing="ij")
+    A = lap(n, 2, h).tocsr()
+    dt = T / steps
+    u = (np.sin(np.pi * X) * np.sin(np.pi * Y)).ravel()
+    u0 = u.copy()
+    v = np.zeros_like(u)
+    a = -(A @ u)
+    for _ in range(steps):
+        v += 0.5 * dt * a
+        u += dt * v
+        a = -(A @ u)
+        v += 0.5 * dt * a
+    return np.abs(u - np.cos(np.sqrt(2) * np.pi * T) * u0).max()
+
+
+def bvp_sine():
+    x = np.linspace(0, np.pi / 2, 11)
+    s = solve_bvp(lambda x, y: np.vstack([y[1], -y[0]]), lambda a, b: np.array([a[0], b[0] - 1]),
+                  x, np.zeros((2, 11)), tol=1e-6,
+                  fun_jac=lambda x, y: np.broadcast_to(np.array([[0.0, 1.0], [-1.0, 0.0]])[:, :, None], (2, 2, x.size)),
+                  bc_jac=lambda a, b: (np.array([[1.0, 0], [0, 0]]), np.array([[0, 0], [1.0, 0]])))
+    return max(np.abs(s.y[0] - np.sin(s.x)).max(), np.abs(s.y[1] - np.cos(s.x)).max())
+
+
+CASES = [("poisson2d_511_spsolve", lambda: poisson2d(511, "spsolve")),
+         ("poisson2d_511_cg", lambda: poisson2d(511, "cg")),
+         ("poisson2d_511_f1_spsolve", lambda: poisson2d_const(511, "spsolve")),
+         ("poisson2d_511_f1_cg", lambda: poisson2d_const(511, "cg")),
+         ("poisson3d_31_spsolve", poisson3d),
+         ("heat2d_64", heat2d),
+         ("wave2d_64", wave2d),
+         ("bvp_sine", bvp_sine)]
+
+if __name__ == "__main__":
+    reps = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    only = sys.argv[2:] or None
+    for name, fn in CASES:
+        if only and name not in only:
+            continue
+        times, cpu, err = [], [], None
+        for _ in range(reps):
+            t, c = time.perf_counter(), time.process_time()
+            err = fn()
+            times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+        print(f"{name:26s} median {1e3 * np.median(times):9.2f} ms (cpu {1e3 * np.median(cpu):9.2f} ms)  error {err:.3e}")
