@@ -1,6 +1,7 @@
 // executor_validator.validate (independent checks of a finished step through its task's validate
 // hook) and executor_validator.convergence (observed order of accuracy under refinement).
 #include "core/agent/agent_registry.h"
+#include "core/agent/constants_param.h"
 #include "core/agents/assistants/assistant_agents.h"
 #include "core/agents/assistants/target_problem.h"
 #include "core/expr/expression.h"
@@ -90,9 +91,7 @@ void runConvergence(const AgentRegistry& registry, TaskContext& ctx) {
   Vector h = ctx.has("h") ? ctx.vector("h") : Vector(values.cwiseInverse());
   if (h.size() != values.size()) throw paramError("h", "needs one mesh size per refinement level");
   if ((h.array() <= 0).any()) throw paramError("h", "mesh sizes must be positive");
-  Constants constants;
-  if (ctx.has("constants"))
-    for (const auto& [k, v] : ctx.param("constants").asMap()) constants[k] = v.asDouble();
+  const Constants constants = readConstants(ctx);
   const bool has_exact = ctx.has("exact");
 
   std::vector<Vector> results;

@@ -42,16 +42,6 @@ double parseBound(const Value& v, const std::string& param) {
   throw paramError(param, "expected a number or \"inf\"/\"-inf\", got a " + std::string(v.kindName()));
 }
 
-Constants readConstants(const TaskContext& ctx) {
-  Constants c;
-  if (!ctx.has("constants")) return c;
-  for (const auto& [name, val] : ctx.param("constants").asMap()) {
-    if (!val.isNumber()) throw paramError("constants", "constant '" + name + "' must be a number, got a " +
-                                                           std::string(val.kindName()));
-    c[name] = val.asDouble();
-  }
-  return c;
-}
 
 std::shared_ptr<const Expression> compileIntegrand(const TaskContext& ctx, const std::string& param,
                                                    const std::vector<std::string>& vars) {

@@ -1,6 +1,7 @@
 // Shared helpers of the integration tasks: bounds (with +-inf), constants, compiled integrands.
 #pragma once
 
+#include "core/agent/constants_param.h"
 #include "core/agent/task_context.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
@@ -18,8 +19,6 @@ std::string num(double v);  // %.17g for values, compact enough for messages
 
 // A bound: a finite number, or "inf"/"+inf"/"-inf"/"Infinity"/"-Infinity" (any case).
 double parseBound(const Value& v, const std::string& param);
-// The `constants` map parameter (name -> number); empty when absent.
-Constants readConstants(const TaskContext& ctx);
 // Compiles parameter `param` over `vars`; a bad expression becomes paramError(param, ...).
 // Compiled integrands are kept in a small per-thread cache keyed by (text, vars, constants):
 // building a muParser instance costs ~10 us, more than a whole smooth quad, and sweeps repeat f.

@@ -18,16 +18,6 @@ std::string fmt(double v) {
   return b;
 }
 
-Constants readConstants(const TaskContext& ctx) {
-  Constants c;
-  if (!ctx.has("constants")) return c;
-  for (const auto& [k, v] : ctx.param("constants").asMap()) {
-    if (!v.isNumber() || !std::isfinite(v.asDouble()))
-      throw paramError("constants", "constant '" + k + "' must be a finite number, got " + std::string(v.kindName()));
-    c[k] = v.asDouble();
-  }
-  return c;
-}
 
 double observedOrder(std::span<const double> h, std::span<const double> err) {
   if (h.size() != err.size() || h.size() < 2) throw std::invalid_argument("observedOrder: need >= 2 (h, err) pairs");

@@ -3,6 +3,7 @@
 // small helpers (constants, expression sampling, memory estimates, observed order).
 #pragma once
 
+#include "core/agent/constants_param.h"
 #include "core/agent/task_context.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
@@ -18,7 +19,6 @@
 namespace sciagents::core::agents::ode::pde {
 
 std::string fmt(double v);  // compact %.6g
-Constants readConstants(const TaskContext& ctx);
 
 // Observed order of convergence p from errors e_i at mesh sizes h_i (least-squares slope of
 // log e against log h over all pairs; two points give log(e1/e2)/log(h1/h2)). Non-positive or

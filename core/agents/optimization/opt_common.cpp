@@ -53,16 +53,6 @@ std::vector<std::string> readNames(const TaskContext& ctx, const std::string& pa
   return names;
 }
 
-Constants readConstants(const TaskContext& ctx) {
-  Constants c;
-  if (!ctx.has("constants")) return c;
-  for (const auto& [k, v] : ctx.param("constants").asMap()) {
-    if (!v.isNumber() || !std::isfinite(v.asDouble()))
-      throw paramError("constants", "constant '" + k + "' must be a finite number, got " + std::string(v.kindName()));
-    c[k] = v.asDouble();
-  }
-  return c;
-}
 
 Vector readFinite(const TaskContext& ctx, const std::string& param, Eigen::Index n) {
   const Vector v = ctx.vector(param);

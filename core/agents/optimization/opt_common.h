@@ -2,6 +2,7 @@
 // objective with finite-difference gradients, and formatting for messages.
 #pragma once
 
+#include "core/agent/constants_param.h"
 #include "core/agent/task_context.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
@@ -20,7 +21,6 @@ std::string vec(const Vector& v);    // [a, b, ...] (first 8 entries)
 std::string lower(std::string s);
 
 std::vector<std::string> readNames(const TaskContext& ctx, const std::string& param);
-Constants readConstants(const TaskContext& ctx);
 // A finite vector of length n (n < 0: any length).
 Vector readFinite(const TaskContext& ctx, const std::string& param, Eigen::Index n);
 
