@@ -28,6 +28,8 @@ std::string brief(const core::Value& v) {
       if (x.size() > 6) s += ", ... (" + std::to_string(x.size()) + " values)";
       return s + "]";
     }
+    case ValueKind::String:
+      return "\"" + (v.asString().size() > 240 ? v.asString().substr(0, 237) + "..." : v.asString()) + "\"";
     case ValueKind::Matrix:
       return "matrix " + std::to_string(v.asMatrix().rows()) + "x" + std::to_string(v.asMatrix().cols());
     case ValueKind::SparseMatrix:
