@@ -290,6 +290,13 @@ void checkMemory(const TaskContext& ctx, double bytes, const std::string& what) 
                               "; reduce n or raise memory_limit_mb");
 }
 
+void reportExactError(TaskContext& ctx, const Grid& g, const Vector& nodes, double t) {
+  if (!ctx.has("exact")) return;
+  const ErrorNorms e = compareExact(g, nodes, Expression(ctx.text("exact"), spaceVars(g.dim, true), readConstants(ctx)), t);
+  ctx.output("error_l2", e.l2_rel);
+  ctx.output("error_max", e.max_abs);
+}
+
 ErrorNorms compareExact(const Grid& g, const Vector& nodes, const Expression& exact, double t) {
   const Vector ref = sampleNodes(g, exact, t, "exact");
   ErrorNorms e;

@@ -96,6 +96,8 @@ void checkMemory(const TaskContext& ctx, double bytes, const std::string& what);
 // Relative L2 and max errors of a node field against an exact expression (in x..,t).
 struct ErrorNorms { double l2_rel = 0, max_abs = 0; };
 ErrorNorms compareExact(const Grid& g, const Vector& nodes, const Expression& exact, double t);
+// When the task has an `exact` solution u(x[,y], t): outputs error_l2 (relative) and error_max at t.
+void reportExactError(TaskContext& ctx, const Grid& g, const Vector& nodes, double t);
 
 // Snapshot times: `t_eval` if given, else n_out points over t_span.
 Vector readOutputTimes(const TaskContext& ctx, double t0, double t1);

@@ -158,11 +158,7 @@ void runHeat(TaskContext& ctx) {
   ctx.diagnostic("factorizations", r.factorizations);
   ctx.diagnostic("backend", SpdFactor::backend());
   ctx.diagnostic("unknowns", std::pow(static_cast<double>(g.n), g.dim));
-  if (ctx.has("exact")) {
-    const ErrorNorms e = compareExact(g, r.final_nodes, Expression(ctx.text("exact"), spaceVars(g.dim, true), readConstants(ctx)), t1);
-    ctx.output("error_l2", e.l2_rel);
-    ctx.output("error_max", e.max_abs);
-  }
+  reportExactError(ctx, g, r.final_nodes, t1);
 }
 
 MethodChoice selectHeat(const TaskContext& ctx) {

@@ -182,11 +182,7 @@ void runWave(TaskContext& ctx) {
   ctx.diagnostic("cfl_number", p.dt / p.dt_cfl);
   ctx.diagnostic("physical_energy_variation", r.physical_variation);
   if (drift > 1e-6) ctx.warn("discrete energy changed by " + fmt(drift) + " (relative): boundary data depend on time or are non-zero");
-  if (ctx.has("exact")) {
-    const ErrorNorms e = compareExact(g, r.final_nodes, Expression(ctx.text("exact"), spaceVars(g.dim, true), readConstants(ctx)), t1);
-    ctx.output("error_l2", e.l2_rel);
-    ctx.output("error_max", e.max_abs);
-  }
+  reportExactError(ctx, g, r.final_nodes, t1);
 }
 
 MethodChoice selectWave(const TaskContext& ctx) {
