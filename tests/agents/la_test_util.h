@@ -9,34 +9,20 @@
 
 #include <string>
 
+#include "task_result.h"
+
 namespace la_test {
 
 using namespace sciagents::core;
 
-struct Result {
-  Map outputs;
-  Map diagnostics;
-  const Value& out(const char* name) const { return outputs.at(name); }
-  std::string method() const { return diagnostics.count("method") ? diagnostics.at("method").asString() : ""; }
-  std::string rationale() const {
-    return diagnostics.count("method_rationale") ? diagnostics.at("method_rationale").asString() : "";
-  }
-  std::string warnings() const {
-    std::string all;
-    if (auto it = diagnostics.find("warnings"); it != diagnostics.end())
-      for (const auto& w : it->second.asList()) all += w.asString() + "\n";
-    return all;
-  }
+struct Result : agent_test::TaskResult {
   double num(const char* name) const { return diagnostics.at(name).asDouble(); }
 };
 
 inline Result run(const char* task, const Map& given, CancelFlag cancel = {}) {
   const TaskSpec* t = AgentRegistry::builtin().task("linear_algebra", task);
   if (!t) throw std::runtime_error(std::string("no task ") + task);
-  TaskContext ctx(*t, t->resolveParams(given));
-  if (cancel) ctx.setCancelFlag(cancel);
-  t->run(ctx);
-  return {ctx.outputs(), ctx.diagnostics()};
+  return {agent_test::runTask(*t, given, nullptr, std::move(cancel))};
 }
 
 // Runs and returns the thrown Error (fails the test if nothing is thrown).

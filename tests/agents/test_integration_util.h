@@ -9,13 +9,13 @@
 
 #include <string>
 
+#include "task_result.h"
+
 namespace integ_test {
 
 using namespace sciagents::core;
 
-struct Result {
-  Map outputs;
-  Map diagnostics;
+struct Result : agent_test::TaskResult {
   const Value& out(const char* name) const { return outputs.at(name); }
   double num(const char* name) const { return outputs.at(name).asDouble(); }
   std::string method() const { return diagnostics.count("method") ? diagnostics.at("method").asString() : ""; }
@@ -45,10 +45,7 @@ struct Recorder : TaskObserver {
 
 inline Result run(const char* agent, const char* id, const Map& given, TaskObserver* obs = nullptr) {
   const TaskSpec& t = task(agent, id);
-  TaskContext ctx(t, t.resolveParams(given));
-  if (obs) ctx.setObserver(obs);
-  t.run(ctx);
-  return {ctx.outputs(), ctx.diagnostics()};
+  return {agent_test::runTask(t, given, obs)};
 }
 
 inline std::vector<ValidationCheck> validate(const char* agent, const char* id, const Map& given, const Map& outputs) {

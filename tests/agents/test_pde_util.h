@@ -11,25 +11,13 @@
 #include <cmath>
 #include <string>
 
+#include "task_result.h"
+
 namespace pde_test {
 
 using namespace sciagents::core;
 
-struct Result {
-  Map outputs;
-  Map diagnostics;
-  const Value& out(const char* name) const { return outputs.at(name); }
-  std::string method() const { return diagnostics.count("method") ? diagnostics.at("method").asString() : ""; }
-  std::string rationale() const {
-    return diagnostics.count("method_rationale") ? diagnostics.at("method_rationale").asString() : "";
-  }
-  std::string warnings() const {
-    std::string all;
-    if (auto it = diagnostics.find("warnings"); it != diagnostics.end())
-      for (const auto& w : it->second.asList()) all += w.asString() + "\n";
-    return all;
-  }
-};
+using Result = agent_test::TaskResult;
 
 inline const TaskSpec& task(const char* name) {
   const TaskSpec* t = AgentRegistry::builtin().task("ode_pde", name);
@@ -39,9 +27,7 @@ inline const TaskSpec& task(const char* name) {
 
 inline Result run(const char* name, const Map& given) {
   const TaskSpec& t = task(name);
-  TaskContext ctx(t, t.resolveParams(given));
-  t.run(ctx);
-  return {ctx.outputs(), ctx.diagnostics()};
+  return agent_test::runTask(t, given);
 }
 
 inline std::vector<ValidationCheck> validate(const char* name, const Map& given, const Map& outputs) {
