@@ -56,6 +56,15 @@ int parseInt(const std::string& opt, const std::string& v, long long lo, long lo
   return static_cast<int>(x);
 }
 
+// Options with a value that belong to one command (serve's limits, TLS files...). The command checks
+// them; the parser only keeps them so that every option stays visible in one place.
+bool isExtraOption(const std::string& a) {
+  static const std::set<std::string> extra = {
+      "--queue-max", "--tls-cert", "--tls-key", "--job-wall-time", "--resume", "--retention-days",
+      "--log-format", "--max-body", "--rate-limit", "--shutdown-grace", "--max-grid-points"};
+  return extra.count(a) > 0;
+}
+
 }  // namespace
 
 std::string generalHelp() {
@@ -97,6 +106,19 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
     else if (a == "--seed") o.seed = static_cast<unsigned long long>(parseInt(a, value(a), 0, 2147483647));
     else if (a == "--sidecar-min") o.sidecar_min = parseInt(a, value(a), 0, 2147483647);
     else if (a == "--log-level") o.log_level = value(a);
+    else if (a == "--host") o.host = value(a);
+    else if (a == "--port") o.port = parseInt(a, value(a), 0, 65535);
+    else if (a == "--data-dir") o.data_dir = value(a);
+    else if (a == "--workers") o.workers = parseInt(a, value(a), 1, 1024);
+    else if (a == "--backend") {
+      o.backend = value(a);
+      if (o.backend != "local" && o.backend != "slurm")
+        throw UsageError{"--backend expects local or slurm, got '" + o.backend + "'"};
+    } else if (a == "--admin") o.admin = true;
+    else if (a == "--server") o.server = value(a);
+    else if (a == "--token-file") o.token_file = value(a);
+    else if (a == "--wait") o.wait = true;
+    else if (isExtraOption(a)) o.extra.emplace_back(a, value(a));
     else if (a == "--progress") {
       o.progress = value(a);
       if (o.progress != "auto" && o.progress != "bar" && o.progress != "lines" && o.progress != "none")

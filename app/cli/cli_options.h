@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sciagents::cli {
@@ -23,6 +24,19 @@ struct CliOptions {
   long long sidecar_min = 262144;    // arrays with at least this many numbers go to .npy sidecars
   std::string log_level = "warn";
   std::string progress = "auto";     // auto | bar | lines | none
+  // serve (defaults may also come from SCIAGENTS_* environment variables, resolved by the command)
+  std::optional<std::string> host;   // --host
+  std::optional<int> port;           // --port
+  std::optional<std::string> data_dir;  // --data-dir
+  std::optional<int> workers;        // --workers
+  std::string backend = "local";     // --backend local|slurm
+  bool admin = false;                // serve token create NAME --admin
+  // submit / health / run --target URL
+  std::string server;                // --server URL
+  std::string token_file;            // --token-file F
+  bool wait = false;                 // --wait
+  // Options only one command understands, kept verbatim for that command's parser: --name value.
+  std::vector<std::pair<std::string, std::string>> extra;
 };
 
 // Throws UsageError on bad input.

@@ -10,5 +10,10 @@ enum ExitCode : int { kOk = 0, kRunFailed = 1, kInvalid = 2, kUnreachable = 3 };
 int agentsCommand(const CliOptions& o);
 int validateCommand(const CliOptions& o);
 int runCommand(const CliOptions& o);
+int serveCommand(const CliOptions& o);   // serve, and serve token create|list|revoke
+int submitCommand(const CliOptions& o);  // submit FILE --server URL
+int healthCommand(const CliOptions& o);  // health [--server URL]
+// run --target URL: submit to a server, follow its events, write the result like a local run.
+int runRemote(const CliOptions& o, const std::string& file, const std::string& url);
 
 }  // namespace sciagents::cli

@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
     if (o.command == "agents") return agentsCommand(o);
     if (o.command == "validate") return validateCommand(o);
     if (o.command == "run") return runCommand(o);
+    if (o.command == "serve") return serveCommand(o);
+    if (o.command == "submit") return submitCommand(o);
+    if (o.command == "health") return healthCommand(o);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kRunFailed;

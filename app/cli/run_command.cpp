@@ -47,12 +47,13 @@ int runCommand(const CliOptions& o) {
     std::cerr << "error: run expects one workflow file\n\n" << commandHelp("run");
     return kInvalid;
   }
+  const std::string& file = o.positional[0];
+  if (o.target.rfind("http://", 0) == 0 || o.target.rfind("https://", 0) == 0) return runRemote(o, file, o.target);
   if (o.target != "local") {
     std::cerr << "error: --target " << o.target
-              << ": only 'local' is available in this build (remote servers and Slurm are planned)\n";
+              << ": expected local or a server URL (http://HOST:PORT); Slurm runs go through a server\n";
     return kInvalid;
   }
-  const std::string& file = o.positional[0];
   core::Workflow w;
   try {
     w = loadWorkflow(file, o.sets);
