@@ -14,5 +14,8 @@ for round in 1 2; do
   echo "## round $round: SciPy"
   "${E[@]}" "$PY" bench/peers/linear_algebra_peer.py
 done
+echo "## uq: Sobol indices of Ishigami at N=2^16, ours then NumPy/SciPy"
+"${E[@]}" "$build/bench/bench_uq" "${GB[@]}"
+"${E[@]}" "$PY" bench/peers/uq_peer.py
 echo "## engine overhead (ours only: no peer runs workflows)"
 "$build/bench/bench_engine" "${GB[@]}"

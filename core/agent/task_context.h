@@ -2,6 +2,7 @@
 // put outputs and diagnostics, and how to report progress, metrics and honour cancellation.
 #pragma once
 
+#include "core/agent/model_evaluator.h"
 #include "core/agent/param_spec.h"
 #include "core/value/value.h"
 
@@ -72,6 +73,9 @@ class TaskContext {
   void setCancelFlag(CancelFlag f) { m_cancel = std::move(f); }
   void setSeed(std::uint64_t s) { m_seed = s; }
   void setThreads(int t) { m_threads = t; }
+  // Step-reference models (see model_evaluator.h); empty outside the workflow engine.
+  void setStepModelFactory(StepModelFactory f) { m_step_models = std::move(f); }
+  const StepModelFactory& stepModelFactory() const { return m_step_models; }
 
  private:
   const TaskSpec& m_spec;
@@ -83,6 +87,7 @@ class TaskContext {
   CancelFlag m_cancel;
   std::uint64_t m_seed = 0;
   int m_threads = 1;
+  StepModelFactory m_step_models;
 };
 
 }  // namespace sciagents::core

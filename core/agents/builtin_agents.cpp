@@ -9,6 +9,7 @@
 #include "core/agents/optimization/optimization_agent.h"
 #include "core/agents/integration/integration_agent.h"
 #include "core/agents/special_functions/special_functions_agent.h"
+#include "core/agents/uq/uq_agent.h"
 
 namespace sciagents::core {
 
@@ -20,6 +21,7 @@ void registerBuiltinAgents(AgentRegistry& registry) {
   registry.add(agents::optimizationAgent());
   registry.add(agents::integrationAgent());
   registry.add(agents::specialFunctionsAgent());
+  registry.add(agents::uqAgent());
   registry.add(agents::problemAnalyzerAgent());
   registry.add(agents::algorithmSelectorAgent());
   registry.add(agents::executorValidatorAgent());

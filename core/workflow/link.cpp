@@ -17,6 +17,13 @@ bool isStepRef(const json& j) {
   return j.is_object() && j.size() == 1 && j.contains("step");
 }
 
+bool isModelRef(const json& j) {
+  if (!j.is_object() || !j.contains("step") || !(j.contains("input") || j.contains("output"))) return false;
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "step" && it.key() != "input" && it.key() != "output" && it.key() != "cache") return false;
+  return true;
+}
+
 std::optional<LinkRef> parseLinkRef(const std::string& text, std::string* error) {
   auto fail = [&](const std::string& why) -> std::optional<LinkRef> {
     if (error) *error = "bad link '" + text + "': " + why + " (expected \"step.output\" or \"step.output[i]\")";
@@ -61,6 +68,10 @@ void collect(const json& j, const std::string& path, std::vector<FoundLink>& out
     out.push_back({path, j["step"], true});
     return;
   }
+  if (isModelRef(j)) {
+    out.push_back({path, j["step"], true, true});
+    return;
+  }
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it)
       collect(it.value(), path.empty() ? it.key() : path + "." + it.key(), out);
@@ -77,7 +88,7 @@ std::vector<FoundLink> findLinks(const json& params) {
 }
 
 bool containsLink(const json& j) {
-  if (isLinkObject(j) || isStepRef(j)) return true;
+  if (isLinkObject(j) || isStepRef(j) || isModelRef(j)) return true;
   if (j.is_object() || j.is_array())
     for (const auto& item : j)
       if (containsLink(item)) return true;
@@ -90,7 +101,34 @@ Value applyIndices(const Value& v, const LinkRef& ref) {
   return cur;
 }
 
+namespace {
+Value resolveModelRef(const json& j, const std::string& path, const StepLookup& step_lookup) {
+  if (!j["step"].is_string()) throw paramError(path, "model \"step\" must be a step id string");
+  if (!step_lookup) throw paramError(path, "step references are not available here");
+  const Value step = step_lookup(j["step"].get<std::string>());
+  List inputs;
+  const json in = j.value("input", json::array());
+  for (const auto& p : in.is_array() ? in : json::array({in})) {
+    if (!p.is_string()) throw paramError(path, "model \"input\" must be a param path or a list of them");
+    inputs.emplace_back(p.get<std::string>());
+  }
+  if (!j.contains("output") || !j["output"].is_string())
+    throw paramError(path, "model \"output\" must name one output of step '" + j["step"].get<std::string>() +
+                               "', e.g. \"y_final[0]\"");
+  if (j.contains("cache") && !j["cache"].is_boolean()) throw paramError(path, "model \"cache\" must be true or false");
+  Map m;
+  for (const char* key : {"agent", "task", "agent_version", "params"})
+    if (const Value* v = step.find(key)) m[key] = *v;
+  m["step"] = j["step"].get<std::string>();
+  m["input"] = std::move(inputs);
+  m["output"] = j["output"].get<std::string>();
+  m["cache"] = j.value("cache", true);
+  return m;
+}
+}  // namespace
+
 Value resolveLinks(const json& j, const OutputLookup& lookup, const std::string& path, const StepLookup& step_lookup) {
+  if (isModelRef(j)) return resolveModelRef(j, path, step_lookup);
   if (isStepRef(j)) {
     if (!j["step"].is_string()) throw paramError(path, "step reference \"step\" must be a step id string");
     if (!step_lookup) throw paramError(path, "step references are not available here");

@@ -25,6 +25,10 @@ bool isLinkObject(const nlohmann::json& j);
 // True for a step reference {"step": "ID"}: the whole step (agent, task, resolved params, outputs,
 // diagnostics) as a map, used by assistant agents that check or analyse another step.
 bool isStepRef(const nlohmann::json& j);
+// True for a step-reference model {"step": "ID", "input": PATH | [PATHS], "output": "NAME[i]"
+// [, "cache": bool]} (see core/agent/model_evaluator.h): resolved to {"step", "agent", "task",
+// "agent_version", "params" (the step's resolved params), "input" (list), "output", "cache"}.
+bool isModelRef(const nlohmann::json& j);
 // Parses "step.output[0][-1]"; nullopt with `error` set when malformed.
 std::optional<LinkRef> parseLinkRef(const std::string& text, std::string* error = nullptr);
 
@@ -32,6 +36,7 @@ struct FoundLink {
   std::string path;  // where inside params, e.g. "b[1]" or "constants.k"
   nlohmann::json raw;  // the "from" value as written, or the "step" value of a step reference
   bool step_ref = false;
+  bool model_ref = false;  // a step-reference model (step_ref is also true; raw is the step id)
 };
 // Every link object inside `params` (depth-first), with its location.
 std::vector<FoundLink> findLinks(const nlohmann::json& params);

@@ -2,6 +2,7 @@ target_sources(sciagents_core PRIVATE
   workflow/workflow.cpp
   workflow/link.cpp
   workflow/sweep.cpp
+  workflow/step_model.cpp
   workflow/workflow_validator.cpp
   workflow/result_cache.cpp
   workflow/run_result.cpp

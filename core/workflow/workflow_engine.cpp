@@ -8,6 +8,7 @@
 #include "core/value/value_hash.h"
 #include "core/workflow/link.h"
 #include "core/workflow/result_cache.h"
+#include "core/workflow/step_model.h"
 #include "core/workflow/sweep.h"
 #include "core/workflow/workflow_validator.h"
 #include "core/util/version.h"
@@ -41,6 +42,15 @@ std::uint64_t fnv1a(std::string_view s) {
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
   return h;
+}
+
+// The content address of one run of a task: agent, version, task, seed and every resolved value.
+std::string stepKey(const AgentSpec& agent, const TaskSpec& task, std::uint64_t seed, const Map& params) {
+  Sha256 h;
+  h.update("sciagents-step-v1\n" + agent.id + "\n" + agent.version + "\n" + task.id + "\n");
+  h.update(&seed, sizeof seed);
+  hashValue(h, Value(params));
+  return h.hexDigest();
 }
 
 long processId() {
@@ -214,10 +224,29 @@ class Run {
       throw Error(ErrorCode::RunFailed, "referenced step '" + step + "' did not succeed");
     return Map{{"id", s.step->id},
                {"agent", s.step->agent},
+               {"agent_version", s.agent->version},
                {"task", s.step->task},
                {"params", s.result.params},
                {"outputs", s.result.outputs},
                {"diagnostics", s.result.diagnostics}};
+  }
+
+  // A step-reference model: the referenced (finished) step re-run per sample; see step_model.h.
+  std::unique_ptr<ModelEvaluator> stepModel(const Map& ref, const std::vector<std::string>& names) {
+    const std::string id = ref.at("step").asString();
+    auto it = m_index.find(id);
+    if (it == m_index.end()) throw paramError("model", "model step '" + id + "' does not exist");
+    const StepState& t = m_steps[it->second];
+    StepModelEnv env;
+    env.agent = t.agent;
+    env.task = t.task;
+    env.step = id;
+    env.cache = m_cache.get();
+    env.pool = m_pool;
+    env.threads = m_threads;
+    env.seed_for = [this, &t](const Map& params) { return seedFor(t, params, 0); };
+    env.key_for = [&t](std::uint64_t seed, const Map& params) { return stepKey(*t.agent, *t.task, seed, params); };
+    return makeStepModel(std::move(env), ref, names);
   }
 
   std::uint64_t seedFor(const StepState& s, const Map& params, std::size_t point) const {
@@ -256,11 +285,7 @@ class Run {
       Map params = s.task->resolveParams(given.asMap());
       if (!s.step->sweep) out.params = params;
       const std::uint64_t seed = seedFor(s, params, p);
-      Sha256 h;
-      h.update("sciagents-step-v1\n" + s.agent->id + "\n" + s.agent->version + "\n" + s.task->id + "\n");
-      h.update(&seed, sizeof seed);
-      hashValue(h, Value(params));
-      out.key = h.hexDigest();
+      out.key = stepKey(*s.agent, *s.task, seed, params);
       if (m_cache) {
         if (auto hit = m_cache->load(out.key)) {
           out.outputs = std::move(hit->outputs);
@@ -278,6 +303,8 @@ class Run {
       ctx.setCancelFlag(m_cancel);
       ctx.setSeed(seed);
       ctx.setThreads(m_threads);
+      ctx.setStepModelFactory(
+          [this](const Map& ref, const std::vector<std::string>& names) { return stepModel(ref, names); });
       s.task->run(ctx);
       ctx.checkCancelled();  // a task that noticed nothing still must not report a cancelled run as done
       out.outputs = ctx.takeOutputs();

@@ -5,6 +5,7 @@
 #include "core/util/error.h"
 #include "core/value/value_json.h"
 #include "core/workflow/link.h"
+#include "core/workflow/step_model.h"
 #include "core/workflow/sweep.h"
 
 #include <algorithm>
@@ -127,6 +128,55 @@ class Validator {
     if (found->second->sweep)
       add(step.id, link.path, "step reference to '" + id + "': a swept step cannot be referenced as a whole");
     m_edges[step.id].insert(id);
+    if (link.model_ref) checkModelRef(step, link, *found->second);
+  }
+
+  // {"step": ID, "input": PATH | [PATHS], "output": "NAME[i]"}: paths into the template's params and
+  // an output its task produces.
+  void checkModelRef(const Step& step, const FoundLink& link, const Step& target) {
+    const TaskSpec* t = m_r.task(target.agent, target.task);
+    if (!t || t->planned()) return;  // reported on the target step itself
+    json ref = step.params;
+    for (const auto& part : splitPath(link.path)) ref = ref.is_array() ? ref[std::stoul(part)] : ref[part];
+    const json in = ref.value("input", json::array());
+    if (!in.is_string() && !(in.is_array() && !in.empty()))
+      add(step.id, link.path, "model of step '" + target.id + "': \"input\" must be a param path of '" + target.id +
+                                  "' (e.g. \"constants.k\") or a non-empty list of them");
+    for (const auto& p : in.is_array() ? in : json::array({in})) {
+      if (!p.is_string()) continue;
+      if (auto err = checkModelInputPath(target.params, *t, p.get<std::string>()); !err.empty())
+        add(step.id, link.path, "model of step '" + target.id + "': " + err);
+    }
+    if (!ref.contains("output") || !ref["output"].is_string()) {
+      add(step.id, link.path, "model of step '" + target.id + "': \"output\" must name one of its outputs, e.g. \"y_final[0]\"");
+      return;
+    }
+    std::string err;
+    auto out = parseLinkRef(target.id + "." + ref["output"].get<std::string>(), &err);
+    if (!out) {
+      add(step.id, link.path, "model output: " + err);
+    } else if (!t->output(out->output)) {
+      std::vector<std::string> outs;
+      for (const auto& o : t->outputs) outs.push_back(o.name);
+      add(step.id, link.path, "model of step '" + target.id + "' (" + target.agent + "." + target.task +
+                                  "): no output '" + out->output + "' (outputs: " + known(outs) + ")");
+    }
+  }
+
+  // "a.b[2].c" -> {"a", "b", "2", "c"}
+  static std::vector<std::string> splitPath(const std::string& path) {
+    std::vector<std::string> parts;
+    std::string cur;
+    for (char c : path) {
+      if (c == '.' || c == '[' || c == ']') {
+        if (!cur.empty()) parts.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    if (!cur.empty()) parts.push_back(cur);
+    return parts;
   }
 
   void checkParamValue(const Step& step, const ParamSpec& spec, const json& raw, const std::string& label) {

@@ -1,0 +1,92 @@
+#include "core/agent/model_evaluator.h"
+
+#include "core/agent/constants_param.h"
+#include "core/agent/task_context.h"
+#include "core/expr/expression.h"
+#include "core/util/error.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace sciagents::core {
+
+namespace {
+
+std::string pointText(const Matrix& points, Eigen::Index row, const std::vector<std::string>& names) {
+  std::ostringstream os;
+  os.precision(10);
+  for (Eigen::Index j = 0; j < points.cols(); ++j)
+    os << (j ? ", " : "") << (static_cast<std::size_t>(j) < names.size() ? names[static_cast<std::size_t>(j)] : "x")
+       << "=" << points(row, j);
+  return os.str();
+}
+
+// An expression in the input names: cheap, so evaluated in order on the calling thread.
+class ExpressionModel final : public ModelEvaluator {
+ public:
+  ExpressionModel(std::string param, Expression e, std::vector<std::string> names)
+      : m_param(std::move(param)), m_expr(std::move(e)), m_names(std::move(names)) {}
+
+  Vector evaluate(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) override {
+    if (static_cast<std::size_t>(points.cols()) != m_names.size())
+      throw Error(ErrorCode::RunFailed, "internal: model called with " + std::to_string(points.cols()) +
+                                            " columns for " + std::to_string(m_names.size()) + " inputs");
+    Vector y(points.rows());
+    std::vector<double> x(m_names.size());
+    for (Eigen::Index i = 0; i < points.rows(); ++i) {
+      for (std::size_t j = 0; j < x.size(); ++j) x[j] = points(i, static_cast<Eigen::Index>(j));
+      y[i] = m_expr.eval(x.data());
+      if (!std::isfinite(y[i]))
+        throw paramError(m_param, "the model is " + std::to_string(y[i]) + " at sample #" + std::to_string(i) + " (" +
+                                      pointText(points, i, m_names) + ")");
+      if ((i & 4095) == 4095) {
+        ctx.checkCancelled();
+        if (done) done(static_cast<std::size_t>(i + 1));
+      }
+    }
+    m_evaluations += static_cast<std::size_t>(points.rows());
+    if (done) done(static_cast<std::size_t>(points.rows()));
+    return y;
+  }
+
+  std::string describe() const override { return "expression '" + m_expr.text() + "'"; }
+  Map diagnostics() const override {
+    return Map{{"kind", "expression"},
+               {"expression", m_expr.text()},
+               {"evaluations", static_cast<std::int64_t>(m_evaluations)}};
+  }
+
+ private:
+  std::string m_param;
+  Expression m_expr;
+  std::vector<std::string> m_names;
+  std::size_t m_evaluations = 0;
+};
+
+}  // namespace
+
+bool isStepModel(const Value& v) { return v.kind() == ValueKind::Map && v.find("step") && v.find("input"); }
+
+std::unique_ptr<ModelEvaluator> makeModel(const TaskContext& ctx, std::string_view param,
+                                          const std::vector<std::string>& input_names) {
+  const std::string name(param);
+  const Value& v = ctx.param(param);
+  if (v.kind() == ValueKind::String) {
+    try {
+      return std::make_unique<ExpressionModel>(name, Expression(v.asString(), input_names, readConstants(ctx)),
+                                               input_names);
+    } catch (const Error& e) {
+      if (!e.param().empty()) throw;
+      throw paramError(name, e.bareMessage());
+    }
+  }
+  if (isStepModel(v)) {
+    if (!ctx.stepModelFactory())
+      throw paramError(name, "a step-reference model needs the workflow engine (run the task inside a workflow)");
+    return ctx.stepModelFactory()(v.asMap(), input_names);
+  }
+  throw paramError(name, "expected an expression string or a step reference {\"step\": ID, \"input\": PATH or "
+                         "[PATHS], \"output\": \"NAME[i]\"}, got " + std::string(v.kindName()));
+}
+
+}  // namespace sciagents::core

@@ -1,0 +1,159 @@
+#include "core/agents/uq/uq_common.h"
+
+#include "core/util/error.h"
+
+#include <boost/math/distributions/students_t.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <numeric>
+#include <sstream>
+
+namespace sciagents::core::agents::uq {
+
+namespace {
+std::uint64_t mix(std::uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+constexpr std::uint64_t kGamma = 0x9e3779b97f4a7c15ull;
+}  // namespace
+
+Stream::Stream(std::uint64_t seed, std::uint64_t stream) : m_key(mix(mix(seed + kGamma) ^ (stream * 0xd1b54a32d192ed03ull))) {}
+std::uint64_t Stream::bits(std::uint64_t k) const { return mix(m_key + (k + 1) * kGamma); }
+double Stream::uniform(std::uint64_t k) const { return (static_cast<double>(bits(k) >> 11) + 0.5) * 0x1p-53; }
+
+std::uint64_t taskSeed(const TaskContext& ctx) {
+  return ctx.has("seed") ? static_cast<std::uint64_t>(ctx.integer("seed")) : ctx.seed();
+}
+
+Matrix randomUniforms(std::uint64_t seed, std::uint64_t stream, Eigen::Index n, Eigen::Index d) {
+  const Stream s(seed, stream);
+  Matrix u(n, d);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j < d; ++j) u(i, j) = s.uniform(static_cast<std::uint64_t>(i * d + j));
+  return u;
+}
+
+Matrix latinHypercube(std::uint64_t seed, std::uint64_t stream, Eigen::Index n, Eigen::Index d) {
+  const Stream s(seed, stream);
+  Matrix u(n, d);
+  std::vector<Eigen::Index> perm(static_cast<std::size_t>(n));
+  std::uint64_t k = 0;
+  for (Eigen::Index j = 0; j < d; ++j) {
+    std::iota(perm.begin(), perm.end(), Eigen::Index{0});
+    for (Eigen::Index i = n - 1; i > 0; --i) {  // Fisher-Yates with the counter stream
+      const auto r = static_cast<Eigen::Index>(s.bits(k++) % static_cast<std::uint64_t>(i + 1));
+      std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(r)]);
+    }
+    for (Eigen::Index i = 0; i < n; ++i)
+      u(i, j) = (static_cast<double>(perm[static_cast<std::size_t>(i)]) + s.uniform(k++)) / static_cast<double>(n);
+  }
+  return u;
+}
+
+ParamSpec modelParam(bool required) {
+  ParamSpec p = ParamSpec::make("model", ParamType::Any)
+                    .describe("The model y = f(inputs): an expression in the input names (plus `constants`), or a "
+                              "step of this workflow used as a template, {\"step\": ID, \"input\": PATH or [PATHS] "
+                              "(one per input, in order, e.g. \"constants.k\"), \"output\": \"NAME[i]\"} (one "
+                              "number, e.g. \"y_final[0]\"); the engine re-runs that step per sample in parallel "
+                              "through the cache. Optional \"cache\": false skips caching of the samples.");
+  if (required) p.req();
+  return p;
+}
+
+ParamSpec inputsParam() {
+  return ParamSpec::make("inputs", ParamType::Any)
+      .req()
+      .describe("Uncertain inputs, a list of {\"name\", \"dist\", ...}: uniform (a, b), normal (mu, sigma), "
+                "lognormal (mu, sigma of log), beta (alpha, beta[, a=0, b=1]), triangular (a, c=mode, b), "
+                "truncnormal (mu, sigma, a, b).");
+}
+
+ParamSpec seedParam() {
+  return ParamSpec::make("seed", ParamType::Integer).range(0, std::nullopt).describe(
+      "Random seed (default: derived from the workflow seed). Same seed, same result, any thread count.");
+}
+
+ParamSpec constantsParam() {
+  return ParamSpec::make("constants", ParamType::Map).describe("Named constants used in an expression model.");
+}
+
+ParamSpec correlationParam() {
+  return ParamSpec::make("correlation", ParamType::Matrix)
+      .describe("Correlation matrix of the inputs (symmetric positive definite, unit diagonal), applied as a "
+                "Gaussian copula through its Cholesky factor: exactly correlated normals for normal inputs.");
+}
+
+ParamSpec confidenceParam() {
+  return ParamSpec::make("confidence", ParamType::Number).def(0.95).range(0.5, 0.9999).describe(
+      "Confidence level of the reported intervals.");
+}
+
+std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in) {
+  return makeModel(ctx, "model", in.names);
+}
+
+void reportModel(TaskContext& ctx, const ModelEvaluator& m, const InputSet& in, std::uint64_t seed) {
+  ctx.diagnostic("model", m.diagnostics());
+  ctx.diagnostic("model_description", m.describe());
+  ctx.diagnostic("inputs", in.describe());
+  ctx.diagnostic("seed", static_cast<std::int64_t>(seed));
+  ctx.diagnostic("correlated_inputs", in.chol.has_value());
+}
+
+double quantileSorted(const std::vector<double>& v, double p) {
+  if (v.empty()) return NAN;
+  const double h = (static_cast<double>(v.size()) - 1) * p;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+double studentQuantile(double df, double p) { return boost::math::quantile(boost::math::students_t(df), p); }
+
+Value histogram(const Vector& y, int bins) {
+  const double lo = y.minCoeff(), hi = y.maxCoeff();
+  const double width = hi > lo ? (hi - lo) / bins : 1.0;
+  Vector count = Vector::Zero(bins), blo(bins), bhi(bins), density(bins);
+  for (double v : y) {
+    auto b = static_cast<Eigen::Index>((v - lo) / width);
+    count[std::clamp<Eigen::Index>(b, 0, bins - 1)] += 1;
+  }
+  for (int b = 0; b < bins; ++b) {
+    blo[b] = lo + b * width;
+    bhi[b] = b + 1 == bins && hi > lo ? hi : lo + (b + 1) * width;
+    density[b] = count[b] / (static_cast<double>(y.size()) * width);
+  }
+  Table t;
+  t.columns = {"bin_lo", "bin_hi", "count", "density"};
+  t.data = {Value(blo), Value(bhi), Value(count), Value(density)};
+  return t;
+}
+
+std::string num(double v) {
+  std::ostringstream os;
+  os.precision(8);
+  os << v;
+  return os.str();
+}
+
+Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0, double p1,
+                            const std::string& what) {
+  const auto total = static_cast<double>(std::max<Eigen::Index>(1, x.rows()));
+  std::mutex mutex;
+  auto last = std::chrono::steady_clock::now();
+  return m.evaluate(x, ctx, [&](std::size_t done) {
+    std::lock_guard lock(mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::milliseconds(20) && static_cast<double>(done) < total) return;
+    last = now;
+    ctx.progress(p0 + (p1 - p0) * static_cast<double>(done) / total, what);
+  });
+}
+
+}  // namespace sciagents::core::agents::uq

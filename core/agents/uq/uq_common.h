@@ -1,0 +1,56 @@
+// Shared pieces of the uq tasks: seeded counter-based random streams, common parameter specs,
+// the model and its diagnostics, and small statistics helpers.
+#pragma once
+
+#include "core/agent/model_evaluator.h"
+#include "core/agent/task_spec.h"
+#include "core/agents/uq/distributions.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sciagents::core::agents::uq {
+
+// Counter-based generator: value k of stream s is a pure function of (seed, s, k) (SplitMix64
+// finaliser over a Weyl sequence), so samples can be generated in any order or in parallel and
+// are identical whatever the thread count.
+class Stream {
+ public:
+  Stream(std::uint64_t seed, std::uint64_t stream);
+  std::uint64_t bits(std::uint64_t k) const;
+  double uniform(std::uint64_t k) const;  // in (0, 1), never 0 or 1
+ private:
+  std::uint64_t m_key;
+};
+
+std::uint64_t taskSeed(const TaskContext& ctx);  // `seed` param, else the engine-derived seed
+
+// (n x d) uniforms in (0,1): plain pseudo-random, or a Latin hypercube (one point per stratum and axis).
+Matrix randomUniforms(std::uint64_t seed, std::uint64_t stream, Eigen::Index n, Eigen::Index d);
+Matrix latinHypercube(std::uint64_t seed, std::uint64_t stream, Eigen::Index n, Eigen::Index d);
+
+// Parameter specs shared by the tasks.
+ParamSpec modelParam(bool required = true);
+ParamSpec inputsParam();
+ParamSpec seedParam();
+ParamSpec constantsParam();
+ParamSpec correlationParam();
+ParamSpec confidenceParam();
+
+// Builds the task's `model` for the input names and reports it in the diagnostics.
+std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in);
+void reportModel(TaskContext& ctx, const ModelEvaluator& m, const InputSet& in, std::uint64_t seed);
+
+// Statistics.
+double quantileSorted(const std::vector<double>& sorted, double p);  // linear interpolation (NumPy default)
+double studentQuantile(double df, double p);
+Value histogram(const Vector& y, int bins);  // Table: bin_lo, bin_hi, count, density
+std::string num(double v);
+
+// Evaluates the model on `x` and reports progress in [p0, p1] of the task.
+Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0, double p1,
+                            const std::string& what);
+
+}  // namespace sciagents::core::agents::uq

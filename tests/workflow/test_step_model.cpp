@@ -1,0 +1,174 @@
+// The "model" mechanism: a uq task whose model is another step of the workflow, re-run per sample by
+// the engine (parallel, cached, cancellable), checked against the same model as an expression.
+#include "core/agents/uq/uq_agent.h"
+#include "core/util/error.h"
+#include "core/workflow/workflow_engine.h"
+#include "core/workflow/workflow_validator.h"
+#include "test_agents.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace sciagents::core;
+
+namespace {
+AgentRegistry registryWithUq() {
+  AgentRegistry r = sciagents::test::testRegistry();
+  r.add(agents::uqAgent());
+  return r;
+}
+
+const char* kInputs = R"([{"name":"a","dist":"uniform","a":0,"b":1},{"name":"b","dist":"normal","mu":1,"sigma":0.5}])";
+
+std::string workflow(const std::string& uq_task, const std::string& model, const std::string& extra = "") {
+  return std::string(R"({"sciagents":1,"steps":[
+    {"id":"tmpl","agent":"test","task":"add","params":{"a":0.5,"b":0,"scale":2}},
+    {"id":"uq","agent":"uq","task":")") + uq_task + R"(","params":{"model":)" + model + R"(,"inputs":)" + kInputs +
+         extra + "}}]}";
+}
+}  // namespace
+
+class TestStepModel : public QObject {
+  Q_OBJECT
+
+  AgentRegistry m_registry = registryWithUq();
+  QTemporaryDir m_dir;
+
+  RunResult run(const std::string& json, int threads, bool cache = false, const std::string& cache_name = "cache") {
+    RunOptions o;
+    o.threads = threads;
+    o.use_cache = cache;
+    o.cache_dir = m_dir.filePath(QString::fromStdString(cache_name)).toStdString();
+    return WorkflowEngine(m_registry).run(parseWorkflow(json), o);
+  }
+
+  std::vector<ValidationIssue> issues(const std::string& json) { return validateWorkflow(parseWorkflow(json), m_registry); }
+
+ private slots:
+  void stepModelEqualsTheSameExpression() {
+    const std::string ref = R"({"step":"tmpl","input":["a","b"],"output":"sum"})";
+    const auto viaStep = run(workflow("monte_carlo", ref, R"(,"n":500,"seed":3)"), 4);
+    const auto viaExpr = run(workflow("monte_carlo", R"x("2*(a+b)")x", R"(,"n":500,"seed":3)"), 4);
+    QVERIFY2(viaStep.status == StepStatus::Succeeded, viaStep.step("uq")->error.c_str());
+    const auto& s = viaStep.step("uq")->outputs;
+    const auto& e = viaExpr.step("uq")->outputs;
+    QCOMPARE(s.at("mean").asDouble(), e.at("mean").asDouble());
+    QCOMPARE(s.at("variance").asDouble(), e.at("variance").asDouble());
+    QVERIFY(s.at("quantiles").asVector() == e.at("quantiles").asVector());
+    const Map& model = viaStep.step("uq")->diagnostics.at("model").asMap();
+    QCOMPARE(model.at("kind").asString(), std::string("step"));
+    QCOMPARE(model.at("evaluations").asInt(), std::int64_t{500});
+    // The template step also ran normally, with its own params.
+    QCOMPARE(viaStep.step("tmpl")->outputs.at("sum").asDouble(), 1.0);
+  }
+
+  void sameSeedSameResultWithOneAndTwoThreads() {
+    const std::string ref = R"({"step":"tmpl","input":["a","b"],"output":"sum"})";
+    for (const char* task : {"sobol", "monte_carlo", "rare_event"}) {
+      const std::string extra = std::string(task) == "sobol" ? R"(,"n":256,"seed":11,"bootstrap":50)"
+                                : std::string(task) == "rare_event" ? R"(,"n":400,"seed":11,"threshold":0.5)"
+                                                                    : R"(,"n":300,"seed":11)";
+      const auto one = run(workflow(task, ref, extra), 1), two = run(workflow(task, ref, extra), 2);
+      QVERIFY2(one.status == StepStatus::Succeeded, one.step("uq")->error.c_str());
+      QVERIFY2(two.status == StepStatus::Succeeded, two.step("uq")->error.c_str());
+      const Map& a = one.step("uq")->outputs;
+      const Map& b = two.step("uq")->outputs;
+      QCOMPARE(a.size(), b.size());
+      for (const auto& [name, v] : a) QVERIFY2(v == b.at(name), (std::string(task) + "." + name).c_str());
+    }
+  }
+
+  void samplesGoThroughTheCache() {
+    const std::string ref = R"({"step":"tmpl","input":["a","b"],"output":"sum"})";
+    const auto first = run(workflow("sobol", ref, R"(,"n":64,"seed":2,"bootstrap":10)"), 2, true, "c1");
+    QCOMPARE(first.step("uq")->diagnostics.at("model").asMap().at("cache_hits").asInt(), std::int64_t{0});
+    // A different bootstrap count re-runs the uq step, but every model sample comes from the cache.
+    const auto second = run(workflow("sobol", ref, R"(,"n":64,"seed":2,"bootstrap":20)"), 2, true, "c1");
+    QVERIFY(!second.step("uq")->cached);
+    const Map& m = second.step("uq")->diagnostics.at("model").asMap();
+    QCOMPARE(m.at("cache_hits").asInt(), std::int64_t{64 * 4});
+    QCOMPARE(m.at("runs").asInt(), std::int64_t{0});
+    QVERIFY(second.step("uq")->outputs.at("S1") == first.step("uq")->outputs.at("S1"));
+    // Changing the template changes the uq step's cache key.
+    std::string changed = workflow("sobol", ref, R"(,"n":64,"seed":2,"bootstrap":20)");
+    changed.replace(changed.find("\"scale\":2"), 9, "\"scale\":3");
+    const auto third = run(changed, 2, true, "c1");
+    QVERIFY(!third.step("uq")->cached);
+    QCOMPARE(third.step("uq")->outputs.at("variance").asDouble(), first.step("uq")->outputs.at("variance").asDouble() * 2.25);
+  }
+
+  void validationNamesStepAndParam() {
+    auto expect = [&](const std::string& model, const std::string& needle) {
+      const auto found = issues(workflow("monte_carlo", model));
+      QVERIFY2(!found.empty(), model.c_str());
+      QCOMPARE(found.front().step, std::string("uq"));
+      QCOMPARE(found.front().param, std::string("model"));
+      QVERIFY2(found.front().message.find(needle) != std::string::npos, found.front().describe().c_str());
+    };
+    expect(R"({"step":"nosuch","input":["a","b"],"output":"sum"})", "step 'nosuch', which does not exist");
+    expect(R"({"step":"tmpl","input":["a","c"],"output":"sum"})", "'c' is not a parameter of task 'add'");
+    expect(R"({"step":"tmpl","input":["a","b.x"],"output":"sum"})", "does not exist in the step's params");
+    expect(R"({"step":"tmpl","input":["a","b"],"output":"total"})", "no output 'total'");
+    expect(R"({"step":"tmpl","input":["a","b"]})", "\"output\" must name");
+    expect(R"({"step":"uq","input":["a","b"],"output":"sum"})", "its own step");
+    QVERIFY(issues(workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"pair[0]"})")).empty());
+  }
+
+  void runTimeErrorsNameTheModel() {
+    // One input path for two inputs.
+    auto r = run(workflow("monte_carlo", R"({"step":"tmpl","input":"a","output":"sum"})", R"(,"n":20)"), 2);
+    QCOMPARE(r.step("uq")->status, StepStatus::Failed);
+    QVERIFY2(r.step("uq")->error.find("param 'model'") != std::string::npos, r.step("uq")->error.c_str());
+    QVERIFY2(r.step("uq")->error.find("1 input path(s) but the task has 2") != std::string::npos, r.step("uq")->error.c_str());
+    // An output that is not one number.
+    r = run(workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"pair"})", R"(,"n":20)"), 2);
+    QVERIFY2(r.step("uq")->error.find("not one number") != std::string::npos, r.step("uq")->error.c_str());
+    // A template that fails at the samples (scale out of its range): the sample and its values are named.
+    std::string wf = workflow("monte_carlo", R"({"step":"tmpl","input":["a","scale"],"output":"sum"})", R"(,"n":20)");
+    wf.replace(wf.find("\"mu\":1"), 6, "\"mu\":20");  // scale ~ N(20, 0.5): outside its range [-10, 10]
+    r = run(wf, 2);
+    const std::string msg = r.step("uq")->error;
+    QCOMPARE(r.step("uq")->status, StepStatus::Failed);
+    QVERIFY2(msg.find("sample #") != std::string::npos && msg.find("scale=") != std::string::npos, msg.c_str());
+  }
+
+  void cancellationStopsTheSamples() {
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    struct Stopper : RunListener {
+      std::shared_ptr<std::atomic<bool>> flag;
+      void progress(std::string_view step, double f, std::string_view) override {
+        if (step == "uq" && f > 0.05) flag->store(true);
+      }
+    } stopper;
+    stopper.flag = cancel;
+    RunOptions o;
+    o.threads = 2;
+    o.use_cache = false;
+    o.cancel = cancel;
+    o.listener = &stopper;
+    const auto r = WorkflowEngine(m_registry).run(
+        parseWorkflow(workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"sum"})", R"(,"n":200000)")), o);
+    QCOMPARE(r.step("uq")->status, StepStatus::Cancelled);
+  }
+
+  void odeTemplateMatchesTheClosedForm() {
+    // y' = -k y, y(0) = 1, k ~ U(0.5, 1.5): E[y(2)] = (e^-1 - e^-3) / 2.
+    const std::string wf = R"({"sciagents":1,"steps":[
+      {"id":"sim","agent":"ode_pde","task":"ivp","params":{"rhs":["-k*y"],"states":["y"],"y0":[1],"t_span":[0,2],
+        "constants":{"k":1.0},"rtol":1e-10,"atol":1e-12}},
+      {"id":"mc","agent":"uq","task":"monte_carlo","params":{"model":{"step":"sim","input":"constants.k","output":"y_final[0]"},
+        "inputs":[{"name":"k","dist":"uniform","a":0.5,"b":1.5}],"n":400,"sampling":"lhs","seed":1}}]})";
+    RunOptions o;
+    o.threads = 2;
+    o.use_cache = false;
+    const auto r = WorkflowEngine().run(parseWorkflow(wf), o);
+    QVERIFY2(r.status == StepStatus::Succeeded, r.step("mc")->error.c_str());
+    const double exact = (std::exp(-1.0) - std::exp(-3.0)) / 2;
+    QVERIFY(std::abs(r.step("mc")->outputs.at("mean").asDouble() - exact) < 1e-4);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestStepModel)
+#include "test_step_model.moc"
