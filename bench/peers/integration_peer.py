@@ -5,7 +5,7 @@ Run single-threaded:
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 \
       bench/peers/integration_peer.py [--reps 7]
 
-Each line: median time per call and |value - exact|. Two peers for quad: a plain Python callback
+Each line: median wall and CPU time per call and |value - exact|. Two peers for quad: a plain Python callback
 (what most users write; math.* is faster than numpy scalars) and a compiled C callback through
 scipy.LowLevelCallable (the fastest SciPy can do; needs gcc).
 """
@@ -23,17 +23,22 @@ from scipy import integrate
 
 
 def per_call(fn, reps, inner):
-    times, out = [], None
+    """Median wall and CPU (process) time per call: on a shared machine compare the CPU figure with
+    Google Benchmark's CPU column."""
+    times, cpu, out = [], [], None
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(inner):
             out = fn()
         times.append((time.perf_counter() - t0) / inner)
-    return statistics.median(times), out
+        cpu.append((time.process_time() - c0) / inner)
+    return (statistics.median(times), statistics.median(cpu)), out
 
 
 def report(name, seconds, value, exact, extra=""):
-    print(f"{name:<36s} median {seconds * 1e6:10.2f} us/call   |err| = {abs(value - exact):.3g}  {extra}", flush=True)
+    wall, cpu = seconds
+    print(f"{name:<36s} median {wall * 1e6:10.2f} us/call (cpu {cpu * 1e6:8.2f})   |err| = {abs(value - exact):.3g}  {extra}",
+          flush=True)
 
 
 def c_callbacks():

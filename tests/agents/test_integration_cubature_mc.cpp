@@ -43,6 +43,50 @@ class TestIntegrationCubatureMc : public QObject {
     QVERIFY(tight.out("neval").asInt() <= 200);
   }
 
+  void cubatureSelectHookAgreesWithRun() {
+    const TaskSpec& t = task("integration", "cubature");
+    QVERIFY(static_cast<bool>(t.select));
+    const Map two{{"f", "sin(x)*cos(y)"}, {"vars", List{"x", "y"}}, {"bounds", List{List{0, std::numbers::pi}, List{0, std::numbers::pi / 2}}}};
+    TaskContext ctx2(t, t.resolveParams(two));
+    const MethodChoice c2 = t.select(ctx2);
+    QCOMPARE(QString::fromStdString(c2.method), QString("genz_malik"));
+    QVERIFY(contains(c2.rationale, "17 points per region"));
+    const Result r2 = run("integration", "cubature", two);
+    QCOMPARE(QString::fromStdString(r2.method()), QString::fromStdString(c2.method));
+    QCOMPARE(QString::fromStdString(r2.rationale()), QString::fromStdString(c2.rationale));
+
+    const Map one{{"f", "x^3"}, {"vars", List{"x"}}, {"bounds", List{List{0, 2}}}};
+    TaskContext ctx1(t, t.resolveParams(one));
+    QCOMPARE(QString::fromStdString(t.select(ctx1).method), QString("gauss_kronrod"));
+    QCOMPARE(QString::fromStdString(run("integration", "cubature", one).method()), QString("gauss_kronrod"));
+
+    // Eight variables: still genz_malik, but the reason points at monte_carlo.
+    List vars, bounds;
+    for (const char* v : {"a", "b", "c", "d", "e1", "f1", "g", "h"}) vars.push_back(v), bounds.push_back(List{0, 1});
+    TaskContext ctx8(t, t.resolveParams({{"f", "a+b+c+d+e1+f1+g+h"}, {"vars", vars}, {"bounds", bounds}}));
+    const MethodChoice c8 = t.select(ctx8);
+    QCOMPARE(QString::fromStdString(c8.method), QString("genz_malik"));
+    QVERIFY(contains(c8.rationale, "monte_carlo"));
+
+    // The algorithm_selector goes through the same hook.
+    const Result sel = run("algorithm_selector", "select",
+                           {{"problem", Map{{"agent", "integration"}, {"task", "cubature"}, {"params", two}}}});
+    QCOMPARE(QString::fromStdString(sel.out("method").asString()), QString("genz_malik"));
+
+    // A requested method that does not fit the dimension is a parameter error.
+    Map wrong = two;
+    wrong["method"] = "gauss_kronrod";
+    QCOMPARE(runError("integration", "cubature", wrong).param(), std::string("method"));
+    Map wrong1 = one;
+    wrong1["method"] = "genz_malik";
+    QCOMPARE(runError("integration", "cubature", wrong1).param(), std::string("method"));
+    Map forced = two;
+    forced["method"] = "genz_malik";
+    const Result rf = run("integration", "cubature", forced);
+    QCOMPARE(QString::fromStdString(rf.rationale()), QString("requested"));
+    QVERIFY(std::abs(rf.num("value") - 2.0) <= rf.num("abserr"));
+  }
+
   void cubatureBadInput() {
     QCOMPARE(runError("integration", "cubature", {{"f", "x*y"}, {"vars", List{"x", "y"}}, {"bounds", List{List{0, 1}}}}).param(),
              std::string("bounds"));

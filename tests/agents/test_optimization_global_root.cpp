@@ -136,13 +136,36 @@ class TestOptimizationGlobalRoot : public QObject {
 
   void systemsNewtonAndLm() {
     // Intersection of the circle of radius 2 with y = exp(x) - 1 (two roots; start near the positive one).
-    for (const char* m : {"auto", "newton", "lm"}) {
+    for (const char* m : {"auto", "newton", "lm", "kinsol"}) {
       const Result r = run("root", {{"f", List{"x^2 + y^2 - 4", "exp(x) - 1 - y"}}, {"variables", List{"x", "y"}},
                                     {"x0", List{1, 1}}, {"method", m}});
       const Vector x = r.x();
       QVERIFY2(std::abs(x[0] * x[0] + x[1] * x[1] - 4) < 1e-11 && std::abs(std::exp(x[0]) - 1 - x[1]) < 1e-11, m);
       QVERIFY2(r.outputs.at("success").asBool(), m);
     }
+  }
+
+  void kinsolSolvesAndReportsFailure() {
+    // Broyden's tridiagonal system (n = 10, root near -0.57 per component) from x0 = -1.
+    List f, vars, x0;
+    for (int i = 1; i <= 10; ++i) {
+      const std::string xi = "x" + std::to_string(i);
+      std::string e = "(3 - 2*" + xi + ")*" + xi + " + 1";
+      if (i > 1) e += " - x" + std::to_string(i - 1);
+      if (i < 10) e += " - 2*x" + std::to_string(i + 1);
+      f.push_back(e), vars.push_back(xi), x0.push_back(-1.0);
+    }
+    const Result r = run("root", {{"f", f}, {"variables", vars}, {"x0", x0}, {"method", "kinsol"}});
+    QVERIFY(r.outputs.at("success").asBool());
+    QCOMPARE(QString::fromStdString(r.diagnostics.at("method").asString()), QString("kinsol"));
+    QVERIFY(r.diagnostics.at("residual_inf").asDouble() <= 1e-12);
+    const Result n = run("root", {{"f", f}, {"variables", vars}, {"x0", x0}, {"method", "newton"}});
+    QVERIFY((r.x() - n.x()).lpNorm<Eigen::Infinity>() < 1e-10);
+    // No real root: a failure with a message, never a silent success.
+    const Result bad = run("root", {{"f", List{"x^2 + y^2 + 1", "x - y"}}, {"variables", List{"x", "y"}},
+                                    {"x0", List{1, 2}}, {"method", "kinsol"}});
+    QVERIFY(!bad.outputs.at("success").asBool());
+    QVERIFY(!bad.warnings().empty());
   }
 
   void noRootIsReportedNotHidden() {

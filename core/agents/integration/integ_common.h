@@ -15,7 +15,7 @@ namespace sciagents::core::agents::integ {
 
 using Bounds = std::vector<std::array<double, 2>>;
 
-std::string num(double v);  // %.17g for values, compact enough for messages
+std::string num(double v);  // %.10g: compact enough for messages
 
 // A bound: a finite number, or "inf"/"+inf"/"-inf"/"Infinity"/"-Infinity" (any case).
 double parseBound(const Value& v, const std::string& param);

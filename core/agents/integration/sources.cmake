@@ -2,6 +2,7 @@
 target_sources(sciagents_core PRIVATE
   agents/integration/integ_common.cpp
   agents/integration/quad_core.cpp
+  agents/integration/tanh_sinh_rule.cpp
   agents/integration/task_quad.cpp
   agents/integration/cubature_core.cpp
   agents/integration/task_cubature.cpp

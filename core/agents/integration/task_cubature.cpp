@@ -18,6 +18,7 @@ struct Problem {
   Bounds bounds;
   double epsabs, epsrel;
   std::int64_t maxeval;
+  std::string method;
 };
 
 Problem readProblem(const TaskContext& ctx) {
@@ -26,9 +27,30 @@ Problem readProblem(const TaskContext& ctx) {
     throw paramError("vars", std::to_string(vars.size()) + " variables: the Genz-Malik rule needs 2^d points per "
                              "region, use integration.monte_carlo (method qmc) above d = " + std::to_string(kMaxDim));
   Problem p{vars, compileIntegrand(ctx, "f", vars), readBounds(ctx, vars.size(), true), ctx.number("epsabs"),
-            ctx.number("epsrel"), ctx.integer("maxeval")};
+            ctx.number("epsrel"), ctx.integer("maxeval"), ctx.text("method")};
   if (p.epsabs <= 0 && p.epsrel <= 0) throw paramError("epsabs", "epsabs and epsrel cannot both be 0");
+  if (p.method == "genz_malik" && p.vars.size() < 2)
+    throw paramError("method", "genz_malik needs at least 2 variables; use gauss_kronrod (or auto) for one");
+  if (p.method == "gauss_kronrod" && p.vars.size() != 1)
+    throw paramError("method", "gauss_kronrod integrates one variable; use genz_malik (or auto) for " +
+                                   std::to_string(p.vars.size()));
   return p;
+}
+
+std::int64_t genzMalikPoints(std::int64_t d) { return 1 + 4 * d + 2 * d * (d - 1) + (std::int64_t{1} << d); }
+
+// The auto choice: run calls it directly and the select hook wraps it, so both always agree.
+MethodChoice choose(const Problem& p) {
+  const auto d = static_cast<std::int64_t>(p.vars.size());
+  if (d == 1)
+    return {"gauss_kronrod", "one variable: adaptive 21-point Gauss-Kronrod (the Genz-Malik rule needs d >= 2)", {}};
+  std::string why = std::to_string(d) + " variables: adaptive Genz-Malik degree-7 rule with embedded degree-5 error "
+                    "estimate (" + std::to_string(genzMalikPoints(d)) + " points per region), bisecting the worst "
+                    "region along its roughest axis";
+  if (d > 7) why += "; above d = 7 its 2^d points per region make integration.monte_carlo (qmc) usually cheaper";
+  else if (p.maxeval < 8 * genzMalikPoints(d))
+    why += "; maxeval = " + std::to_string(p.maxeval) + " allows fewer than 8 regions, expect a loose error bound";
+  return {"genz_malik", why, {}};
 }
 
 // Infinite axes are mapped onto finite ones: (-inf, inf) by x = t/(1-t^2), t in (-1, 1);
@@ -74,20 +96,24 @@ void runCubature(TaskContext& ctx) {
   double value = 0, abserr = 0;
   std::int64_t neval = 0;
   bool converged = false;
-  if (d == 1) {
+  std::string method = p.method;
+  if (method == "auto") {
+    const MethodChoice c = choose(p);
+    method = c.method;
+    ctx.setMethod(method, c.rationale);
+  } else {
+    ctx.setMethod(method, "requested");
+  }
+  if (method == "gauss_kronrod") {
     QuadOptions o;
     o.epsabs = p.epsabs, o.epsrel = p.epsrel, o.ctx = &ctx;
     o.limit = static_cast<int>(std::max<std::int64_t>(1, p.maxeval / 42));
     const QuadResult r = integrate1d("gauss_kronrod", [&](double t) { return m.f(&t); }, m.lo[0], m.hi[0], o);
     value = r.value, abserr = r.abserr, neval = r.neval, converged = r.converged;
-    ctx.setMethod("gauss_kronrod", "one variable: adaptive 21-point Gauss-Kronrod");
     ctx.diagnostic("regions", r.intervals);
   } else {
     const CubatureResult r = genzMalik(m.f, m.lo, m.hi, p.epsabs, p.epsrel, p.maxeval, &ctx);
     value = r.value, abserr = r.abserr, neval = r.neval, converged = r.converged;
-    ctx.setMethod("genz_malik", std::to_string(d) + " variables: adaptive Genz-Malik degree-7 rule with embedded "
-                                "degree-5 error estimate (" + std::to_string(r.neval / std::max<std::int64_t>(1, 2 * r.regions - 1)) +
-                                " points per region), bisecting the worst region along its roughest axis");
     ctx.diagnostic("regions", r.regions);
   }
   abserr = std::max(abserr, 50 * std::numeric_limits<double>::epsilon() * std::abs(value));
@@ -117,7 +143,9 @@ TaskSpec cubatureTask() {
       "with the largest error is bisected along the axis with the largest fourth difference, until "
       "abserr <= max(epsabs, epsrel |value|) or maxeval evaluations. One variable falls back to adaptive "
       "Gauss-Kronrod.\n\n"
-      "How to choose: cubature for smooth integrands in 2-7 dimensions when you want many digits; "
+      "How to choose: `method: auto` (algorithm_selector) takes gauss_kronrod for one variable and genz_malik "
+      "otherwise, saying when d > 7 or a small maxeval make another route better. Use cubature for smooth "
+      "integrands in 2-7 dimensions when you want many digits; "
       "integration.monte_carlo (qmc) for d > 7, for discontinuous integrands or when a few digits are enough; "
       "nested integration.quad steps when the inner integral has a singularity.";
   t.params = {
@@ -129,6 +157,8 @@ TaskSpec cubatureTask() {
       ParamSpec::make("epsrel", ParamType::Number).def(1.49e-8).range(0.0, std::nullopt).describe("Relative error target."),
       ParamSpec::make("maxeval", ParamType::Integer).def(2000000).range(1, std::nullopt).describe(
           "Upper limit on integrand evaluations."),
+      ParamSpec::make("method", ParamType::Choice).oneOf({"auto", "genz_malik", "gauss_kronrod"}).def("auto").describe(
+          "genz_malik (d >= 2), gauss_kronrod (d = 1); auto picks by dimension and explains why."),
       ParamSpec::make("constants", ParamType::Map).describe("Named constants used in f."),
   };
   t.outputs = {
@@ -145,10 +175,11 @@ TaskSpec cubatureTask() {
     for (const auto& b : p.bounds) inf = inf || std::isinf(b[0]) || std::isinf(b[1]);
     m["dimension"] = d;
     m["infinite_bounds"] = inf;
-    m["points_per_region"] = d == 1 ? std::int64_t{21} : 1 + 4 * d + 2 * d * (d - 1) + (std::int64_t{1} << d);
+    m["points_per_region"] = d == 1 ? std::int64_t{21} : genzMalikPoints(d);
     m["recommendation"] = d <= 7 ? "cubature (Genz-Malik)" : "monte_carlo (qmc)";
     return m;
   };
+  t.select = [](const TaskContext& ctx) { return choose(readProblem(ctx)); };
   t.validate = [](const TaskContext& ctx, const Map& outputs) -> std::vector<ValidationCheck> {
     if (!outputs.count("value") || !outputs.count("abserr")) return {};
     const Problem p = readProblem(ctx);

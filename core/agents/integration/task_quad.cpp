@@ -128,9 +128,13 @@ void runQuad(TaskContext& ctx) {
   std::int64_t neval = r.neval;
   ctx.diagnostic("method_abserr", r.abserr);
   ctx.diagnostic(method == "gauss_kronrod" ? "intervals" : "levels", r.intervals);
+  if (method == "tanh_sinh")
+    ctx.diagnostic("error_estimate", r.rate_estimate ? "geometric_tail" : "last_two_levels");
   // The method's own estimate is not trusted when it did not converge: cross-check with another
   // rule and report the larger of the two error figures.
+  double tail_in_abserr = r.end_tail;  // tanh_sinh: mass beyond its closest nodes, already in abserr
   if (!r.converged) {
+    tail_in_abserr = 0;  // abserr is rebuilt from both rules below
     const std::string other = secondMethod(method, p.a, p.b);
     try {
       const QuadResult c = integrateSigned(other, p, p.o);
@@ -153,14 +157,28 @@ void runQuad(TaskContext& ctx) {
     const EndpointProbe e = probe ? *probe : probeEndpoints(wrap(*p.f), lo, hi);
     double tail = 0;
     std::string where;
-    if (e.singular_a) tail += endTail(*p.f, lo, 1.0), where = num(lo);
-    if (e.singular_b) tail += endTail(*p.f, hi, -1.0), where += (where.empty() ? "" : " and x = ") + num(hi);
-    if (tail > 0) {
-      ctx.diagnostic("endpoint_tail_estimate", tail);
-      abserr += tail;
-      if (tail > quadTarget(p.o, value) * 1e-2)
+    // The few-ulp estimate adds nothing where tanh_sinh's own tail (in abserr) already spans more
+    // than those ulps.
+    auto covered = [&](double end, double closest) {
+      return tail_in_abserr > 0 && closest >= 16 * std::abs(std::nextafter(end, 0.0) - end);
+    };
+    if (e.singular_a) {
+      where = num(lo);
+      if (!covered(lo, r.closest_a)) tail += endTail(*p.f, lo, 1.0);
+    }
+    if (e.singular_b) {
+      where += (where.empty() ? "" : " and x = ") + num(hi);
+      if (!covered(hi, r.closest_b)) tail += endTail(*p.f, hi, -1.0);
+    }
+    const double shown = std::max(tail, tail_in_abserr);
+    if (!where.empty() && shown > 0) {
+      // tanh_sinh's abserr already holds the mass beyond its closest nodes: add only what the
+      // few-ulp estimate finds beyond that.
+      abserr += std::max(0.0, tail - tail_in_abserr);
+      ctx.diagnostic("endpoint_tail_estimate", shown);
+      if (shown > quadTarget(p.o, value) * 1e-2)
         ctx.warn("f is singular at x = " + where + " and cannot be sampled closer than a few ulps of the end in double "
-                 "precision; the unsampled part (~" + num(tail) + ") is included in abserr. Rewrite f in terms of the "
+                 "precision; the unsampled part (~" + num(shown) + ") is included in abserr. Rewrite f in terms of the "
                  "distance to the end (e.g. t = 1 - x) for full accuracy");
     }
   }
@@ -239,7 +257,9 @@ TaskSpec quadTask() {
       "infinite range with smooth decay -> exp_sinh/sinh_sinh. `auto` probes f at 1e-10, 1e-7, 1e-4 of the "
       "length from each end and picks as above, explaining why.\n\n"
       "Error: abserr is the method's estimate (|K21 - G10| summed over intervals, without QUADPACK's damping; "
-      "for the DE rules the difference between the last two levels). When the method did not converge, the "
+      "for the DE rules the difference between the last two levels; on a finite range tanh_sinh bounds the rest "
+      "by the geometric tail of the level differences once they shrink fast and steadily - diagnostic "
+      "error_estimate - and adds the mass between each end and its closest node). When the method did not converge, the "
       "integral is recomputed with a second rule and abserr is the larger of the two figures; a warning says when "
       "the requested tolerance is not met.";
   t.params = {

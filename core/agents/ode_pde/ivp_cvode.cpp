@@ -13,6 +13,7 @@
 #include <sunmatrix/sunmatrix_dense.h>
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -81,6 +82,23 @@ struct Cvode {
   }
 };
 
+// CVODE's local error test is looser in practice than SciPy's BDF at the same rtol/atol: over rtol
+// 1e-7..1e-10 on Robertson and Van der Pol mu=1000 its global error came out up to 2.7x larger than
+// solve_ivp's (bench/ode_bench.cpp vs bench/peers/ode_peer.py). Running CVODE at 10x tighter internal
+// tolerances (rtol and atol alike) makes it 3-9x more accurate than SciPy at the user's tolerances for
+// about 1.5x the work. Not tighter than 1e-13 relative (CVODE reports "too much accuracy" near eps),
+// unless the user asked for that.
+constexpr double kInternalTolFactor = 0.1;
+constexpr double kInternalRtolFloor = 1e-13;
+
+}  // namespace
+
+double cvodeInternalRtol(double rtol) {
+  return rtol <= kInternalRtolFloor ? rtol : std::max(rtol * kInternalTolFactor, kInternalRtolFloor);
+}
+
+namespace {
+
 void check(int flag, const char* what, const UserData& d) {
   if (flag < 0)
     throw Error(ErrorCode::RunFailed, std::string("CVODE setup failed in ") + what + " (" + CVodeGetReturnFlagName(flag) + ")" +
@@ -100,13 +118,17 @@ void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const
   c.tmp = N_VNew_Serial(n, c.ctx);
   c.atol = N_VNew_Serial(n, c.ctx);
   std::memcpy(N_VGetArrayPointer(c.y), y0.data(), sizeof(double) * static_cast<std::size_t>(n));
-  std::memcpy(N_VGetArrayPointer(c.atol), p.atol.data(), sizeof(double) * static_cast<std::size_t>(n));
+  const double rtol = cvodeInternalRtol(p.rtol);
+  const double atol_factor = p.rtol > 0 ? rtol / p.rtol : 1.0;
+  for (sunindextype i = 0; i < n; ++i) N_VGetArrayPointer(c.atol)[i] = p.atol[static_cast<Eigen::Index>(i)] * atol_factor;
   c.mem = CVodeCreate(bdf ? CV_BDF : CV_ADAMS, c.ctx);
   if (!c.mem) throw Error(ErrorCode::RunFailed, "CVodeCreate failed");
   check(CVodeSetErrHandlerFn(c.mem, errHandler, &ud), "CVodeSetErrHandlerFn", ud);
   check(CVodeInit(c.mem, rhsFn, t, c.y), "CVodeInit", ud);
   check(CVodeSetUserData(c.mem, &ud), "CVodeSetUserData", ud);
-  check(CVodeSVtolerances(c.mem, p.rtol, c.atol), "CVodeSVtolerances", ud);
+  check(CVodeSVtolerances(c.mem, rtol, c.atol), "CVodeSVtolerances", ud);
+  st.internal_rtol = rtol;
+  st.internal_atol_factor = atol_factor;
   if (bdf) {
     c.A = p.banded() ? SUNBandMatrix(n, p.uband, p.lband, c.ctx) : SUNDenseMatrix(n, n, c.ctx);
     c.ls = p.banded() ? SUNLinSol_Band(c.y, c.A, c.ctx) : SUNLinSol_Dense(c.y, c.A, c.ctx);

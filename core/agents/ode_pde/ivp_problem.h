@@ -111,6 +111,8 @@ struct RunStats {
   bool stiff_detected = false;  // explicit method found its step size limited by stability
   double t_stiff = 0;
   std::string stiff_detail;
+  double internal_rtol = 0;          // CVODE's own rtol (0: CVODE not used); see cvodeInternalRtol
+  double internal_atol_factor = 1;   // CVODE's atol = atol * this
 };
 
 // Live reporting from the step loops (ctx may be null in hooks): progress, step size, cancel.

@@ -21,7 +21,11 @@ SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t,
                        RunStats& st, Reporter& rep, bool switch_when_stiff);
 inline constexpr std::int64_t kSwitchSteps = 500;
 
-// bdf: CV_BDF, otherwise CV_ADAMS (fixed-point iteration: no Jacobian).
+// The rtol CVODE runs at for a user rtol: 10x tighter (atol scaled alike), floored at 1e-13, so
+// that its global error is at least as small as SciPy's at the same tolerances (see ivp_cvode.cpp).
+double cvodeInternalRtol(double rtol);
+
+// bdf: CV_BDF, otherwise CV_ADAMS (fixed-point iteration: no Jacobian). Sets st.internal_rtol.
 void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const Vector& y, Output& out,
                     RunStats& st, Reporter& rep);
 

@@ -24,4 +24,9 @@ RootResult scalarNewton(const std::function<double(double)>& f, double x0, doubl
 RootResult newtonSystem(const std::function<Vector(const Vector&)>& f, const Vector& x0, double xtol, double ftol,
                         long maxiter, TaskContext& ctx);
 
+// SUNDIALS KINSOL: Newton with KINSOL's difference-quotient Jacobian (dense), refreshed every step, and
+// its line search (root_kinsol.cpp). Residual samples go to ctx.metric("residual").
+RootResult kinsolSystem(const std::function<Vector(const Vector&)>& f, const Vector& x0, double xtol, double ftol,
+                        long maxiter, TaskContext& ctx);
+
 }  // namespace sciagents::core::agents::opt

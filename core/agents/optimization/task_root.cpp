@@ -42,9 +42,9 @@ RootProblem readRoot(const TaskContext& ctx) {
 
 std::string canonicalRoot(const std::string& given) {
   const std::string m = lower(given);
-  if (m == "auto" || m == "brentq" || m == "newton" || m == "lm") return m;
+  if (m == "auto" || m == "brentq" || m == "newton" || m == "lm" || m == "kinsol") return m;
   if (m == "brent") return "brentq";
-  throw paramError("method", "unknown method '" + given + "'; expected auto, brentq, newton or lm");
+  throw paramError("method", "unknown method '" + given + "'; expected auto, brentq, newton, lm or kinsol");
 }
 
 MethodChoice selectRoot(const TaskContext& ctx) {
@@ -117,7 +117,9 @@ void runRoot(TaskContext& ctx) {
     const Vector x0 = readFinite(ctx, "x0", n);
     const Vector f0 = p.eval(x0);
     if (!f0.allFinite()) throw paramError("x0", "f is not finite at x0 = " + vec(x0) + ": f = " + vec(f0));
-    if (n == 1 && method == "newton") {
+    if (method == "kinsol") {
+      r = kinsolSystem([&](const Vector& x) { return p.eval(x); }, x0, xtol, ftol, maxiter, ctx);
+    } else if (n == 1 && method == "newton") {
       r = scalarNewton(scalar, x0[0], xtol, ftol, maxiter, ctx);
     } else if (method == "newton") {
       r = newtonSystem([&](const Vector& x) { return p.eval(x); }, x0, xtol, ftol, maxiter, ctx);
@@ -164,15 +166,18 @@ TaskSpec rootTask() {
       "**newton** (scalar: Newton with a central-difference derivative, halving steps that do not reduce |f|, "
       "switching to Brent once a sign change is seen; system: Newton with a finite-difference Jacobian solved "
       "by column-pivoted QR and a backtracking line search on ||F||^2), **lm** (Levenberg-Marquardt on ||F||^2: "
-      "robust far from the root, may stop at a local minimum of ||F|| that is not a root, which is reported).\n\n"
+      "robust far from the root, may stop at a local minimum of ||F|| that is not a root, which is reported), "
+      "**kinsol** (SUNDIALS KINSOL: Newton with its own difference-quotient Jacobian refreshed every step, a dense "
+      "direct solve and KINSOL's line search; stops on max |f_i| <= ftol or a scaled step below xtol).\n\n"
       "How to choose: give a bracket when you have one (auto then uses Brent); otherwise auto uses Newton and, "
-      "for systems, falls back to LM.";
+      "for systems, falls back to LM. kinsol is the SUNDIALS alternative for systems (the same Newton/line-search "
+      "idea in a widely used library); choose it to cross-check newton, auto never picks it.";
   t.params = {
       ParamSpec::make("f", ParamType::ExpressionList).req().describe("Equation(s) f(x) = 0: one expression or a list."),
       ParamSpec::make("variables", ParamType::StringList).describe("Names of the unknowns (default [\"x\"])."),
       ParamSpec::make("x0", ParamType::Vector).describe("Starting point (needed unless a bracket is given)."),
       ParamSpec::make("bracket", ParamType::Vector).describe("[a, b] with f(a) and f(b) of opposite signs (scalar only)."),
-      ParamSpec::make("method", ParamType::String).oneOf({"auto", "brentq", "newton", "lm"}).def("auto").describe(
+      ParamSpec::make("method", ParamType::String).oneOf({"auto", "brentq", "newton", "lm", "kinsol"}).def("auto").describe(
           "Root-finding method (case-insensitive)."),
       ParamSpec::make("xtol", ParamType::Number).def(1e-15).positive().describe("Absolute step/bracket tolerance (plus 4 eps |x|)."),
       ParamSpec::make("ftol", ParamType::Number).def(1e-12).positive().describe("Residual tolerance max |f_i| for Newton/LM."),

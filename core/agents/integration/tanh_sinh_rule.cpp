@@ -1,0 +1,162 @@
+#include "core/agents/integration/tanh_sinh_rule.h"
+
+#include "core/agents/integration/integ_common.h"
+#include "core/util/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <vector>
+
+namespace sciagents::core::agents::integ {
+
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+constexpr double kTMax = 5.0;  // complement 1 - tanh(pi/2 sinh 5) ~ 1e-101
+constexpr int kShallow = 8;    // rows built on first use; deeper ones on first need
+constexpr int kDeepest = 12;
+// The geometric-tail estimate needs either one very fast step (level >= 2) or two fast, steady
+// steps (level >= 3); see tanh_sinh_rule.h.
+constexpr double kOneStepRatio = 1e-3;
+constexpr double kSteadyRatio = 0.1;
+
+// Nodes of one row for t > 0: comp = 1 - tanh(u) (distance from the end over the half-length,
+// accurate down to 1e-101), w = pi/2 cosh t / cosh^2 u, u = pi/2 sinh t. Row 0: t = 1..5; row k:
+// odd multiples of 2^-k.
+struct Row {
+  std::vector<double> comp, w;
+};
+
+Row buildRow(int k) {
+  Row r;
+  const double h = std::ldexp(1.0, -k);
+  const int stride = k == 0 ? 1 : 2;
+  for (int j = 1; j * h <= kTMax; j += stride) {
+    const double t = j * h;
+    const double u = std::numbers::pi / 2 * std::sinh(t);
+    const double cu = std::cosh(u);
+    r.comp.push_back(1 / (std::exp(u) * cu));
+    r.w.push_back(std::numbers::pi / 2 * std::cosh(t) / (cu * cu));
+  }
+  return r;
+}
+
+std::vector<Row> buildRows(int from, int to) {
+  std::vector<Row> rows;
+  for (int k = from; k <= to; ++k) rows.push_back(buildRow(k));
+  return rows;
+}
+
+const Row& row(int k) {
+  static const std::vector<Row> shallow = buildRows(0, kShallow);
+  if (k <= kShallow) return shallow[static_cast<std::size_t>(k)];
+  static const std::vector<Row> deep = buildRows(kShallow + 1, kDeepest);
+  return deep[static_cast<std::size_t>(k - kShallow - 1)];
+}
+
+}  // namespace
+
+TanhSinhResult tanhSinh(const std::function<double(double)>& f, double a, double b, double tol,
+                        const TaskContext* ctx, int max_level) {
+  max_level = std::clamp(max_level, 1, kDeepest);
+  const double c = 0.5 * (a + b), d = 0.5 * (b - a);
+  TanhSinhResult r;
+  auto eval = [&](double x) {
+    const double y = f(x);
+    ++r.neval;
+    if (!std::isfinite(y))
+      throw Error(ErrorCode::RunFailed,
+                  "the integrand is " + num(y) + " at x = " + num(x) +
+                      " (tanh_sinh never evaluates the ends themselves); split the range there "
+                      "(points) or check f for a singularity inside the range");
+    return y;
+  };
+  // The two nodes closest to each end (distance from the end, |f|), for the truncation tail.
+  struct End {
+    double dist[2] = {HUGE_VAL, HUGE_VAL}, absf[2] = {0, 0};  // [1] is the closest
+    void add(double dst, double af) {
+      if (dst < dist[1]) {
+        dist[0] = dist[1], absf[0] = absf[1];
+        dist[1] = dst, absf[1] = af;
+      } else if (dst < dist[0]) {
+        dist[0] = dst, absf[0] = af;
+      }
+    }
+  } end_a, end_b;
+  // Sum of w f and w |f| over one row, both ends; nodes that round onto an end are skipped, and
+  // comp decreases along the row, so the first node lost at both ends ends the row.
+  auto rowSum = [&](const Row& rw, double& s, double& l) {
+    for (std::size_t i = 0; i < rw.comp.size(); ++i) {
+      const double dx = d * rw.comp[i];
+      const double xl = a + dx, xr = b - dx;
+      const bool in_l = xl > a, in_r = xr < b;
+      if (!in_l && !in_r) break;
+      const double fl = in_l ? eval(xl) : 0.0, fr = in_r ? eval(xr) : 0.0;
+      s += (fl + fr) * rw.w[i];
+      l += (std::abs(fl) + std::abs(fr)) * rw.w[i];
+      if (in_l) end_a.add(xl - a, std::abs(fl));
+      if (in_r) end_b.add(b - xr, std::abs(fr));
+    }
+  };
+  // Mass between an end and the closest node, which no level samples: with |f| ~ dist^-alpha there,
+  // int_0^dist |f| = dist |f(dist)| / (1 - alpha), alpha from the two closest nodes.
+  auto tail = [](const End& e) {
+    if (!(e.dist[0] < HUGE_VAL) || !(e.dist[1] > 0)) return 0.0;
+    const double alpha = e.absf[1] > e.absf[0] && e.absf[0] > 0
+                             ? std::log(e.absf[1] / e.absf[0]) / std::log(e.dist[0] / e.dist[1])
+                             : 0.0;
+    return e.dist[1] * e.absf[1] / (1 - std::min(alpha, 0.99));
+  };
+  const double f0 = eval(c);
+  double s = std::numbers::pi / 2 * f0, l = std::numbers::pi / 2 * std::abs(f0);
+  rowSum(row(0), s, l);
+  double value = d * s, l1 = d * l;
+  double diff_prev = 0, l1diff_prev = 0, ratio_prev = std::numeric_limits<double>::infinity();
+  double prev_err = std::numeric_limits<double>::infinity(), prev_tail = 0;
+  int thrash = 0;
+  for (int k = 1; k <= max_level; ++k) {
+    if (ctx) ctx->checkCancelled();
+    double rs = 0, rl = 0;
+    rowSum(row(k), rs, rl);
+    const double end_tail = tail(end_a) + tail(end_b);
+    r.truncation_tail = end_tail;
+    r.closest_a = end_a.dist[1], r.closest_b = end_b.dist[1];
+    const double h = std::ldexp(1.0, -k);
+    const double next = 0.5 * value + d * h * rs, next_l1 = 0.5 * l1 + d * h * rl;
+    if (!std::isfinite(next))
+      throw Error(ErrorCode::RunFailed, "tanh_sinh: the sum is " + num(next) +
+                                            " (the integrand overflows or is not integrable)");
+    const double diff = std::abs(next - value), l1diff = std::abs(next_l1 - l1);
+    if (k > 4 && diff > diff_prev && ++thrash > 1) {
+      // The differences grow again: keep the level before, as Boost does.
+      r.value = value, r.l1 = l1, r.abserr = prev_err + prev_tail, r.levels = k,
+      r.truncation_tail = prev_tail;
+      r.converged = prev_err <= tol * r.l1;
+      return r;
+    }
+    // Convergence ratio of both the integral and the integral of |f|: an oscillating integrand can
+    // make two levels agree by chance, but hardly both figures at once.
+    const double ratio =
+        std::max(diff_prev > 0 ? diff / diff_prev : std::numeric_limits<double>::infinity(),
+                 l1diff_prev > 0 ? l1diff / l1diff_prev : (l1diff > 0 ? 1.0 : 0.0));
+    const bool fast =
+        (k >= 2 && ratio <= kOneStepRatio) ||
+        (k >= 3 && ratio <= kSteadyRatio && ratio_prev <= kSteadyRatio && ratio <= ratio_prev);
+    double err = fast ? diff * ratio / (1 - ratio) : diff;
+    err = std::max(err, 4 * kEps * next_l1);
+    value = next, l1 = next_l1;
+    prev_err = err, prev_tail = end_tail;
+    ratio_prev = ratio, diff_prev = diff, l1diff_prev = l1diff;
+    r.value = value, r.l1 = l1, r.abserr = err + end_tail, r.levels = k + 1, r.rate_estimate = fast;
+    if (err <=
+        tol * l1) {  // deeper levels hardly move the closest nodes: the tail only enters abserr
+      r.converged = true;
+      return r;
+    }
+  }
+  return r;
+}
+
+}  // namespace sciagents::core::agents::integ
