@@ -16,3 +16,7 @@ for round in 1 2; do
 done
 echo "## engine overhead (ours only: no peer runs workflows)"
 "$build/bench/bench_engine" "${GB[@]}"
+if command -v wrk >/dev/null && [ -x "$build/bin/sciagents" ]; then
+  echo "## server load (bench/server/run.sh)"
+  bench/server/run.sh "$build" 10 || echo "(server load targets missed, see above)"
+fi
