@@ -45,7 +45,7 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DSCIAGENTS_BUILD_FUZZ=ON -DSCIAGENTS_BUILD_TESTS=OFF -DSCIAGENTS_BUILD_BENCH=OFF
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_expression fuzz_workflow fuzz_value_json
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_expression fuzz_workflow fuzz_value_json fuzz_http_request
 	bash tests/fuzz/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 
 format:

@@ -19,3 +19,7 @@ echo "## uq: Sobol indices of Ishigami at N=2^16, ours then NumPy/SciPy"
 "${E[@]}" "$PY" bench/peers/uq_peer.py
 echo "## engine overhead (ours only: no peer runs workflows)"
 "$build/bench/bench_engine" "${GB[@]}"
+if command -v wrk >/dev/null && [ -x "$build/bin/sciagents" ]; then
+  echo "## server load (bench/server/run.sh)"
+  bench/server/run.sh "$build" 10 || echo "(server load targets missed, see above)"
+fi

@@ -21,7 +21,7 @@ DEBIAN_PACKAGES=(
   # GUI screenshots, packaging checks, load tests
   xvfb xauth imagemagick wrk curl dpkg-dev appstream desktop-file-utils
   # peers for benchmarks and an independent HTTP client for server tests
-  python3-scipy python3-numpy libopenblas0-pthread python3-requests
+  python3-scipy python3-numpy libopenblas0-pthread python3-requests python3-yaml
 )
 BREW_PACKAGES=(cmake ninja ccache pkg-config qt@6 eigen boost sundials nlopt muparser spdlog
   nlohmann-json sqlite openssl@3 google-benchmark)

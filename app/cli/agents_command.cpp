@@ -1,6 +1,7 @@
 #include "app/cli/commands.h"
 
 #include "core/agent/agent_registry.h"
+#include "core/agent/registry_json.h"
 #include "core/value/value_json.h"
 
 #include <nlohmann/json.hpp>
@@ -35,7 +36,7 @@ void printTask(const core::AgentSpec& a, const core::TaskSpec& t) {
 int agentsCommand(const CliOptions& o) {
   const auto& registry = core::AgentRegistry::builtin();
   if (o.json) {
-    std::cout << registry.toJson().dump(2) << "\n";
+    std::cout << core::registryJsonDocument(registry);
     return kOk;
   }
   if (o.markdown) {

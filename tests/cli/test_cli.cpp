@@ -217,7 +217,10 @@ class TestCli : public QObject {
     QCOMPARE(j["steps"]["s"]["status"].get<std::string>(), std::string("failed"));
     QCOMPARE(j["steps"]["t"]["status"].get<std::string>(), std::string("skipped"));
     QVERIFY2(r.err.find("step 's'") != std::string::npos, r.err.c_str());
-    QCOMPARE(runCli({"run", singular, "--target", "http://example.invalid"}).exit_code, 2);
+    // A valid workflow sent to a server that cannot be reached: exit 3, naming the URL.
+    const auto unreachable = runCli({"run", singular, "--target", "http://example.invalid"});
+    QCOMPARE(unreachable.exit_code, 3);
+    QVERIFY2(unreachable.err.find("example.invalid") != std::string::npos, unreachable.err.c_str());
     QCOMPARE(runCli({"run", m_tmp.filePath("does-not-exist.json")}).exit_code, 2);
     QCOMPARE(runCli({"run", sourcePath("examples/quickstart.workflow.json"), "--set", "nostep.b=1"}).exit_code, 2);
   }

@@ -17,7 +17,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/sciagents-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # target:corpus-folder; the first two are required (built by `make fuzz`).
-targets=(fuzz_expression:expression fuzz_workflow:workflow fuzz_value_json:value_json)
+targets=(fuzz_expression:expression fuzz_workflow:workflow fuzz_value_json:value_json fuzz_http_request:http)
 required=(fuzz_expression fuzz_workflow)
 
 status=0

@@ -1,0 +1,201 @@
+#include "core/store/job_store.h"
+
+#include "core/util/error.h"
+
+namespace sciagents::core::store {
+
+namespace {
+constexpr const char* kColumns =
+    "id, owner, name, spec, seed, no_cache, wall_time_s, state, created_us, started_us, "
+    "finished_us, error, "
+    "steps_total, steps_done, result IS NOT NULL";
+// Status reads skip the (possibly large) workflow spec.
+constexpr const char* kStatusColumns =
+    "id, owner, name, '', seed, no_cache, wall_time_s, state, created_us, started_us, finished_us, "
+    "error, steps_total, steps_done, result IS NOT NULL";
+}
+
+std::string_view jobStateName(JobState s) {
+  switch (s) {
+    case JobState::Queued:
+      return "queued";
+    case JobState::Running:
+      return "running";
+    case JobState::Succeeded:
+      return "succeeded";
+    case JobState::Failed:
+      return "failed";
+    case JobState::Cancelled:
+      return "cancelled";
+    case JobState::TimedOut:
+      return "timed_out";
+  }
+  return "failed";
+}
+
+std::optional<JobState> jobStateFromName(std::string_view name) {
+  for (JobState s : {JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Failed,
+                     JobState::Cancelled, JobState::TimedOut})
+    if (jobStateName(s) == name) return s;
+  return std::nullopt;
+}
+
+JobStore::JobStore(const std::filesystem::path& file) : m_db(file) {
+  m_db.exec(
+      "CREATE TABLE IF NOT EXISTS jobs ("
+      " id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', spec TEXT NOT "
+      "NULL,"
+      " seed INTEGER, no_cache INTEGER NOT NULL DEFAULT 0, wall_time_s REAL NOT NULL DEFAULT 0,"
+      " state TEXT NOT NULL, created_us INTEGER NOT NULL, started_us INTEGER, finished_us INTEGER,"
+      " error TEXT NOT NULL DEFAULT '', steps_total INTEGER NOT NULL DEFAULT 0,"
+      " steps_done INTEGER NOT NULL DEFAULT 0, result TEXT);"
+      "CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);"
+      "CREATE INDEX IF NOT EXISTS jobs_owner_created ON jobs(owner, created_us);"
+      "CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_us);");
+}
+
+std::vector<JobRecord> JobStore::readRows(Statement& s) {
+  std::vector<JobRecord> out;
+  while (s.step()) {
+    JobRecord r;
+    r.id = s.text(0);
+    r.owner = s.text(1);
+    r.name = s.text(2);
+    r.spec = s.text(3);
+    r.seed = s.optionalInteger(4);
+    r.no_cache = s.integer(5) != 0;
+    r.wall_time_s = s.real(6);
+    r.state = jobStateFromName(s.text(7)).value_or(JobState::Failed);
+    r.created_us = s.integer(8);
+    r.started_us = s.optionalInteger(9);
+    r.finished_us = s.optionalInteger(10);
+    r.error = s.text(11);
+    r.steps_total = s.integer(12);
+    r.steps_done = s.integer(13);
+    r.has_result = s.integer(14) != 0;
+    out.push_back(std::move(r));
+  }
+  s.reset();
+  return out;
+}
+
+void JobStore::insert(const JobRecord& j) {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached(
+      "INSERT INTO jobs (id, owner, name, spec, seed, no_cache, wall_time_s, state, created_us, "
+      "steps_total)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  s.bind(1, j.id).bind(2, j.owner).bind(3, j.name).bind(4, j.spec).bindOptional(5, j.seed);
+  s.bind(6, std::int64_t{j.no_cache ? 1 : 0}).bind(7, j.wall_time_s).bind(8, jobStateName(j.state));
+  s.bind(9, j.created_us).bind(10, j.steps_total);
+  s.run();
+}
+
+std::optional<JobRecord> JobStore::get(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached(std::string("SELECT ") + kStatusColumns + " FROM jobs WHERE id = ?1");
+  s.bind(1, id);
+  auto rows = readRows(s);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::vector<JobRecord> JobStore::list(const std::string& owner, std::optional<JobState> state,
+                                      int limit) {
+  std::lock_guard lock(m_mutex);
+  std::string sql = std::string("SELECT ") + kStatusColumns + " FROM jobs WHERE (?1 = '' OR owner = ?1)" +
+                    " AND (?2 = '' OR state = ?2) ORDER BY created_us DESC, rowid DESC LIMIT ?3";
+  Statement& s = m_db.cached(sql);
+  s.bind(1, owner)
+      .bind(2, state ? std::string(jobStateName(*state)) : std::string(""))
+      .bind(3, std::int64_t{limit > 0 ? limit : -1});
+  return readRows(s);
+}
+
+std::vector<JobRecord> JobStore::inState(JobState state) {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached(std::string("SELECT ") + kColumns +
+                             " FROM jobs WHERE state = ?1 ORDER BY created_us, rowid");
+  s.bind(1, jobStateName(state));
+  return readRows(s);
+}
+
+void JobStore::markRunning(const std::string& id, std::int64_t started_us) {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached(
+      "UPDATE jobs SET state = 'running', started_us = ?2, steps_done = 0 WHERE id = ?1");
+  s.bind(1, id).bind(2, started_us).run();
+}
+
+void JobStore::finish(const std::string& id, JobState state, std::int64_t finished_us,
+                      const std::string& error, const std::string& result_json,
+                      std::int64_t steps_done) {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached(
+      "UPDATE jobs SET state = ?2, finished_us = ?3, error = ?4, result = ?5, steps_done = ?6 "
+      "WHERE id = ?1");
+  s.bind(1, id).bind(2, jobStateName(state)).bind(3, finished_us).bind(4, error);
+  if (result_json.empty())
+    s.bindNull(5);
+  else
+    s.bind(5, result_json);
+  s.bind(6, steps_done).run();
+}
+
+void JobStore::requeue(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached(
+      "UPDATE jobs SET state = 'queued', started_us = NULL, finished_us = NULL, steps_done = 0, "
+      "error = '',"
+      " result = NULL WHERE id = ?1");
+  s.bind(1, id).run();
+}
+
+void JobStore::setProgress(const std::string& id, std::int64_t steps_done) {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached("UPDATE jobs SET steps_done = ?2 WHERE id = ?1");
+  s.bind(1, id).bind(2, steps_done).run();
+}
+
+std::optional<std::string> JobStore::result(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached("SELECT result FROM jobs WHERE id = ?1 AND result IS NOT NULL");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  std::string r = s.text(0);
+  s.reset();
+  return r;
+}
+
+std::int64_t JobStore::deleteFinishedBefore(std::int64_t before_us) {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached(
+      "DELETE FROM jobs WHERE state NOT IN ('queued', 'running') AND finished_us IS NOT NULL"
+      " AND finished_us < ?1");
+  s.bind(1, before_us).run();
+  return m_db.changes();
+}
+
+std::map<JobState, std::int64_t> JobStore::countByState() {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached("SELECT state, COUNT(*) FROM jobs GROUP BY state");
+  std::map<JobState, std::int64_t> out;
+  while (s.step())
+    if (auto st = jobStateFromName(s.text(0))) out[*st] = s.integer(1);
+  s.reset();
+  return out;
+}
+
+bool JobStore::healthy() {
+  try {
+    std::lock_guard lock(m_mutex);
+    Statement& s = m_db.cached("SELECT 1");
+    const bool ok = s.step();
+    s.reset();
+    return ok;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace sciagents::core::store

@@ -1,0 +1,72 @@
+// Persistent jobs of the headless server (SQLite, WAL). Every state change is committed before the
+// caller announces it. One connection guarded by a mutex: all methods are thread-safe.
+#pragma once
+
+#include "core/store/database.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sciagents::core::store {
+
+enum class JobState { Queued, Running, Succeeded, Failed, Cancelled, TimedOut };
+std::string_view jobStateName(JobState s);
+std::optional<JobState> jobStateFromName(std::string_view name);
+inline bool isFinished(JobState s) { return s != JobState::Queued && s != JobState::Running; }
+
+struct JobRecord {
+  std::string id;     // 32 hex digits
+  std::string owner;  // token name
+  std::string name;   // workflow name
+  std::string spec;   // workflow JSON
+  std::optional<std::int64_t> seed;
+  bool no_cache = false;
+  double wall_time_s = 0;  // effective limit (0: none)
+  JobState state = JobState::Queued;
+  std::int64_t created_us = 0;  // unix microseconds
+  std::optional<std::int64_t> started_us;
+  std::optional<std::int64_t> finished_us;
+  std::string error;  // "" = none
+  std::int64_t steps_total = 0;
+  std::int64_t steps_done = 0;
+  bool has_result = false;  // result JSON stored (fetch with result())
+};
+
+class JobStore {
+ public:
+  explicit JobStore(const std::filesystem::path& file);  // ":memory:" for tests
+
+  void insert(const JobRecord& job);
+  // get() and list() leave `spec` empty (status reads); inState() fills it.
+  std::optional<JobRecord> get(const std::string& id);
+  // Newest first. Empty owner = everybody; state filter optional; limit <= 0 = no limit.
+  std::vector<JobRecord> list(const std::string& owner, std::optional<JobState> state, int limit);
+  // Oldest first (the order they were submitted).
+  std::vector<JobRecord> inState(JobState state);
+
+  void markRunning(const std::string& id, std::int64_t started_us);
+  // Final state, with error ("" none), result JSON (empty: none), steps done.
+  void finish(const std::string& id, JobState state, std::int64_t finished_us,
+              const std::string& error, const std::string& result_json, std::int64_t steps_done);
+  // Back to queued (restart re-run / shutdown): clears started_at and progress.
+  void requeue(const std::string& id);
+  void setProgress(const std::string& id, std::int64_t steps_done);
+  std::optional<std::string> result(const std::string& id);
+
+  // Deletes finished jobs whose finished_at is before `before_us`; returns how many.
+  std::int64_t deleteFinishedBefore(std::int64_t before_us);
+  std::map<JobState, std::int64_t> countByState();
+  bool healthy();  // a trivial query works
+
+ private:
+  std::vector<JobRecord> readRows(Statement& s);
+  std::mutex m_mutex;
+  Database m_db;
+};
+
+}  // namespace sciagents::core::store

@@ -1,0 +1,151 @@
+// Runs server jobs on the CLI's WorkflowEngine: a bounded queue, a fixed pool of job slots, per-job
+// cancel flags and wall-time limits, persistence through JobStore (every state change is committed
+// before it is announced), a bounded per-job event history for SSE subscribers, restart resume and
+// retention. Beast-free; thread-safe.
+#pragma once
+
+#include "core/store/job_store.h"
+#include "core/workflow/workflow.h"
+#include "server/server_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace sciagents::core::metrics {
+class MetricsRegistry;
+}
+
+namespace sciagents::server {
+
+using core::store::JobRecord;
+using core::store::JobState;
+
+struct JobEvent {
+  std::uint64_t seq = 0;
+  std::string type;  // state, step_started, step_finished, progress, metric, done
+  std::string data;  // one-line JSON
+};
+using EventPtr = std::shared_ptr<const JobEvent>;
+// Called with the manager's lock held, from job threads: must not block (post to an executor).
+using EventSink = std::function<void(const EventPtr&)>;
+
+struct JobStatus {
+  JobRecord record;
+  double fraction = 0;
+  std::int64_t steps_done = 0;
+  nlohmann::json toJson() const;  // the GET /v1/jobs/{id} document
+};
+
+struct SubmitRequest {
+  std::string owner;
+  core::Workflow workflow;
+  std::optional<std::uint64_t> seed;
+  bool no_cache = false;
+  std::optional<double> wall_time_s;
+};
+
+enum class SubmitOutcome { Accepted, QueueFull, ShuttingDown };
+struct SubmitResult {
+  SubmitOutcome outcome = SubmitOutcome::Accepted;
+  std::string id;
+};
+
+struct Subscription {
+  bool found = false;
+  JobState state = JobState::Queued;
+  double fraction = 0;
+  bool finished = false;         // the stream ends after `replay` (which then ends with done)
+  std::vector<EventPtr> replay;  // events after the requested sequence number
+  std::uint64_t subscriber = 0;  // 0 when not subscribed (finished or unknown job)
+};
+
+struct JobManagerOptions {
+  int workers = 1;
+  int queue_max = 1000;
+  double wall_time_s = 3600;  // cap; 0 = none
+  ResumeMode resume = ResumeMode::Rerun;
+  double retention_days = 30;       // 0 = keep forever
+  std::filesystem::path cache_dir;  // result cache of the engine (empty: engine default)
+  int threads_per_job = 0;          // 0: max(1, hardware / workers)
+  std::size_t history_max = 2000;   // events kept per job
+  bool start_workers = true;        // false: jobs stay queued (router tests, fuzzing)
+};
+
+class JobManager {
+ public:
+  JobManager(core::store::JobStore& store, JobManagerOptions options,
+             core::metrics::MetricsRegistry& metrics);
+  ~JobManager();
+  JobManager(const JobManager&) = delete;
+  JobManager& operator=(const JobManager&) = delete;
+
+  // Resumes persisted jobs (queued run again; running re-run or failed per options), applies
+  // retention, then starts the job slots and the watchdog.
+  void start();
+
+  SubmitResult submit(SubmitRequest request);
+  std::optional<JobStatus> status(const std::string& id);
+  std::vector<JobStatus> list(const std::string& owner, std::optional<JobState> state, int limit);
+  // Cancels; returns the state after the call (running jobs stay "running" until the engine stops,
+  // then become cancelled); nullopt for unknown ids.
+  std::optional<JobState> cancel(const std::string& id);
+
+  Subscription subscribe(const std::string& id, std::uint64_t after_seq, EventSink sink);
+  void unsubscribe(const std::string& id, std::uint64_t subscriber);
+
+  int queued() const;
+  int running() const;
+  int workers() const { return m_options.workers; }
+  bool shuttingDown() const { return m_shutting_down.load(); }
+  std::optional<std::string> result(const std::string& id) { return m_store.result(id); }
+  core::store::JobStore& store() { return m_store; }
+
+  // Graceful stop: refuse new jobs, stop starting queued ones, wait up to `grace` for running jobs,
+  // then cancel the rest and persist them as queued (they run again after a restart). Joins
+  // threads.
+  void shutdown(std::chrono::duration<double> grace);
+
+  std::int64_t applyRetention();  // deletes old finished jobs now; returns how many
+
+ private:
+  struct Active;
+  class Listener;
+  void workerLoop();
+  void watchdogLoop();
+  void runJob(const std::shared_ptr<Active>& job);
+  void publishLocked(Active& job, std::string type, nlohmann::json data);
+  JobStatus statusOfLocked(const Active& job) const;
+  void observeFinished(const JobRecord& r);
+
+  core::store::JobStore& m_store;
+  JobManagerOptions m_options;
+  core::metrics::MetricsRegistry& m_metrics;
+
+  mutable std::mutex m_mutex;
+  std::condition_variable m_cv;                                       // queue / running changes
+  std::unordered_map<std::string, std::shared_ptr<Active>> m_active;  // queued + running
+  std::deque<std::string> m_queue;
+  int m_running = 0;
+  std::uint64_t m_next_subscriber = 1;
+  std::atomic<bool> m_shutting_down{false};
+  bool m_stop_taking = false;
+  bool m_stop_watchdog = false;
+  std::vector<std::thread> m_threads;
+  std::thread m_watchdog;
+};
+
+}  // namespace sciagents::server

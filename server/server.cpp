@@ -1,0 +1,134 @@
+#include "server/server.h"
+
+#include "core/agent/agent_registry.h"
+#include "core/metrics/metrics_registry.h"
+#include "core/store/job_store.h"
+#include "core/store/token_store.h"
+#include "server/http_server.h"
+#include "server/job_manager.h"
+#include "server/log.h"
+#include "server/rate_limiter.h"
+#include "server/router.h"
+
+#include <csignal>
+#include <iostream>
+#include <stdexcept>
+
+#include <unistd.h>
+#include <sys/resource.h>
+
+namespace sciagents::server {
+
+std::filesystem::path databaseFile(const std::filesystem::path& data_dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(data_dir, ec)) {
+    std::filesystem::create_directories(data_dir, ec);
+    if (ec)
+      throw std::runtime_error("--data-dir " + data_dir.string() +
+                               ": cannot create it: " + ec.message());
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
+  } else if (!std::filesystem::is_directory(data_dir, ec)) {
+    throw std::runtime_error("--data-dir " + data_dir.string() + ": not a directory");
+  }
+  return data_dir / "sciagents.db";
+}
+
+namespace {
+int g_signal_pipe[2] = {-1, -1};
+
+extern "C" void onShutdownSignal(int sig) {
+  const unsigned char b = static_cast<unsigned char>(sig);
+  [[maybe_unused]] const auto n = write(g_signal_pipe[1], &b, 1);  // async-signal-safe
+}
+
+bool isLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
+}
+}  // namespace
+
+int runServer(const ServerConfig& config) {
+  // SIGTERM/SIGINT are caught by a handler that writes to a pipe the main thread waits on. (Blocking
+  // them for sigwait() is not enough: libraries (e.g. OpenBLAS) may start threads at load time whose
+  // signal mask we do not control, and a signal delivered there would kill the process.)
+  if (pipe(g_signal_pipe) != 0) throw std::runtime_error("cannot create the signal pipe");
+  struct sigaction sa {};
+  sa.sa_handler = onShutdownSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  // Many concurrent connections (SSE streams) need descriptors: raise the soft limit to the hard
+  // one.
+  if (rlimit rl{}; getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+
+  const auto db = databaseFile(config.data_dir);
+  core::store::JobStore store(db);
+  core::store::TokenStore tokens(db);
+  bool any_token = false;
+  for (const auto& t : tokens.list()) any_token = any_token || !t.revoked_us;
+  if (!any_token)
+    logEvent(spdlog::level::warn,
+             "no active API tokens: every /v1 request will get 401; create one with "
+             "`sciagents serve token create NAME --data-dir " +
+                 config.data_dir.string() + "`");
+
+  auto& metrics = core::metrics::MetricsRegistry::global();
+  JobManagerOptions jo;
+  jo.workers = config.workers;
+  jo.queue_max = config.queue_max;
+  jo.wall_time_s = config.job_wall_time_s;
+  jo.resume = config.resume;
+  jo.retention_days = config.retention_days;
+  jo.cache_dir = config.data_dir / "cache";
+  JobManager jobs(store, jo, metrics);
+  RateLimiter limiter(config.rate_limit, 2 * config.rate_limit);
+  Router router(config, jobs, tokens, limiter, metrics, core::AgentRegistry::builtin());
+  HttpServer http(config, router, jobs);
+  const int port = http.listen();
+  jobs.start();
+  http.start();
+
+  const std::string host =
+      config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+  std::cout << "listening on " << (config.tls() ? "https" : "http") << "://" << host << ":" << port
+            << std::endl;
+  logEvent(spdlog::level::info, "server started",
+           {{"host", config.host},
+            {"port", port},
+            {"tls", config.tls()},
+            {"workers", jobs.workers()},
+            {"data_dir", config.data_dir.string()},
+            {"queue_max", config.queue_max}});
+  if (!isLoopback(config.host) && !config.tls())
+    logEvent(
+        spdlog::level::warn,
+        "listening on a non-loopback address without TLS: tokens and data travel in clear text "
+        "(use --tls-cert/--tls-key or a TLS-terminating reverse proxy)",
+        {{"host", config.host}});
+
+  unsigned char sig_byte = 0;
+  while (read(g_signal_pipe[0], &sig_byte, 1) != 1) {
+  }
+  const int sig = sig_byte;
+  // A second signal during the grace period is ignored (the deadline still applies).
+  signal(SIGTERM, SIG_IGN);
+  signal(SIGINT, SIG_IGN);
+  logEvent(spdlog::level::info,
+           "shutdown requested: no new connections or jobs; waiting for running jobs",
+           {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+            {"grace_s", config.shutdown_grace_s},
+            {"running", jobs.running()},
+            {"queued", jobs.queued()}});
+  http.stopAccepting();
+  jobs.shutdown(std::chrono::duration<double>(config.shutdown_grace_s));
+  http.stop();
+  logEvent(spdlog::level::info, "server stopped");
+  return 0;
+}
+
+}  // namespace sciagents::server

@@ -1,0 +1,16 @@
+// `sciagents serve`: wires the job store, job manager, router and HTTP server together, prints the
+// `listening on` line, and shuts down gracefully on SIGTERM/SIGINT.
+#pragma once
+
+#include "server/server_config.h"
+
+namespace sciagents::server {
+
+// Blocks until SIGTERM/SIGINT; returns the process exit code (0 after a clean shutdown).
+// Throws std::runtime_error for startup failures (unusable data dir, port in use, bad TLS files).
+int runServer(const ServerConfig& config);
+
+// Opens the data directory (created with mode 0700 when missing) and returns its database file.
+std::filesystem::path databaseFile(const std::filesystem::path& data_dir);
+
+}  // namespace sciagents::server

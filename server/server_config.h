@@ -1,0 +1,38 @@
+// Settings of `sciagents serve` (flags and SCIAGENTS_* environment variables are resolved by the
+// CLI).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace sciagents::server {
+
+enum class ResumeMode { Rerun, Fail };
+enum class LogFormat { Text, Json };
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: pick a free port
+  std::filesystem::path data_dir = "sciagents-data";
+  int workers = 1;                // concurrent job slots
+  int queue_max = 1000;           // queued jobs before 429
+  double job_wall_time_s = 3600;  // per-job wall-time cap (0: none)
+  ResumeMode resume = ResumeMode::Rerun;
+  double retention_days = 30;  // finished jobs older than this are deleted (0: keep)
+  std::string tls_cert;        // both set: HTTPS
+  std::string tls_key;
+  LogFormat log_format = LogFormat::Text;
+  std::uint64_t max_body = 16ull << 20;  // request body bytes
+  double rate_limit = 50;                // requests/s per token (burst 2x); 0: unlimited
+  double shutdown_grace_s = 30;
+  std::int64_t max_grid_points = 50'000'000;  // PDE grid estimate per step
+  int io_threads = 0;                         // 0: min(4, max(2, hardware))
+  double header_timeout_s = 10;
+  double body_timeout_s = 60;
+  double idle_timeout_s = 60;  // keep-alive connection without a request
+  double sse_keepalive_s = 15;
+  bool tls() const { return !tls_cert.empty() && !tls_key.empty(); }
+};
+
+}  // namespace sciagents::server

@@ -1,0 +1,48 @@
+// Thin Qt Test wrapper: runs one Python test script of tests/server/ with Debian's /usr/bin/python3
+// against the built `sciagents` and fails with the script's output when it fails.
+// SCIAGENTS_SCRIPT: the script; SCIAGENTS_PY_IMPORTS: modules it needs ("requests", "yaml"...).
+#include <QFileInfo>
+#include <QProcess>
+#include <QStringList>
+#include <QtTest>
+
+namespace {
+const QString kPython = QStringLiteral("/usr/bin/python3");
+}
+
+class ServerScriptTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void script() {
+    if (!QFileInfo::exists(kPython))
+      QSKIP("/usr/bin/python3 is missing (Debian's python3 with python3-requests runs the server tests)");
+    const QString imports = QStringLiteral(SCIAGENTS_PY_IMPORTS);
+    if (!imports.isEmpty()) {
+      QProcess probe;
+      probe.start(kPython, {"-c", "import " + imports});
+      probe.waitForFinished(30000);
+      if (probe.exitStatus() != QProcess::NormalExit || probe.exitCode() != 0)
+        QSKIP(qPrintable("Python modules missing for this test (" + imports +
+                         "): install python3-requests / python3-yaml (installers/install-deps.sh)"));
+    }
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.setWorkingDirectory(QStringLiteral(SCIAGENTS_SOURCE_DIR));
+    p.start(kPython, {QStringLiteral(SCIAGENTS_SCRIPT), "--sciagents", QStringLiteral(SCIAGENTS_BINARY_DIR "/bin/sciagents")});
+    QVERIFY2(p.waitForStarted(10000), "cannot start /usr/bin/python3");
+    const bool finished = p.waitForFinished(280000);
+    if (!finished) {
+      p.kill();
+      p.waitForFinished(10000);
+    }
+    const QByteArray out = p.readAll();
+    const bool ok = finished && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    if (!ok || qEnvironmentVariableIsSet("SCIAGENTS_TEST_VERBOSE")) qInfo().noquote() << out;
+    QVERIFY2(finished, "the script did not finish within 280 s");
+    QCOMPARE(p.exitCode(), 0);
+  }
+};
+
+QTEST_GUILESS_MAIN(ServerScriptTest)
+#include "test_server_script.moc"

@@ -1,0 +1,291 @@
+// JobManager on the real engine: queue bound, runs, cancel really stops and frees the slot,
+// wall-time limits, SSE event history, restart resume (rerun and fail), graceful-shutdown requeue.
+#include "core/metrics/metrics_registry.h"
+#include "core/store/job_store.h"
+#include "core/util/clock.h"
+#include "server/job_manager.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <chrono>
+#include <thread>
+
+using namespace sciagents;
+using namespace sciagents::server;
+using core::store::JobState;
+
+namespace {
+const char* kSolve =
+    R"({"sciagents":1,"name":"lin","steps":[{"id":"s","agent":"linear_algebra","task":"solve","params":{"A":[[2,1],[1,3]],"b":[1,2]}}]})";
+// An oscillator integrated over a huge interval at tight tolerance: runs for minutes unless
+// stopped.
+const char* kLong =
+    R"({"sciagents":1,"name":"long","steps":[{"id":"o","agent":"ode_pde","task":"ivp","params":{"rhs":["y2","-y1"],
+        "states":["y1","y2"],"y0":[1,0],"t_span":[0,1e9],"rtol":1e-12,"atol":1e-14,"method":"dop853",
+        "max_num_steps":1000000000}}]})";
+
+SubmitRequest request(const char* text, const std::string& owner = "alice") {
+  SubmitRequest r;
+  r.owner = owner;
+  r.workflow = core::parseWorkflow(text);
+  r.no_cache = true;
+  return r;
+}
+
+// Polls until pred() holds; generous bound so slow machines pass, never a fixed sleep.
+template <class Pred>
+bool waitFor(Pred pred, std::chrono::seconds bound = std::chrono::seconds(120)) {
+  const auto end = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return pred();
+}
+}  // namespace
+
+class TestServerJobs : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+  core::metrics::MetricsRegistry m_metrics;
+  int m_n = 0;
+
+  std::filesystem::path freshDb() {
+    return m_dir.filePath(QString("jobs%1.db").arg(++m_n)).toStdString();
+  }
+  JobManagerOptions options(int workers = 1) {
+    JobManagerOptions o;
+    o.workers = workers;
+    o.threads_per_job = 1;
+    o.cache_dir = m_dir.filePath("cache").toStdString();
+    return o;
+  }
+  static JobState stateOf(JobManager& m, const std::string& id) {
+    return m.status(id)->record.state;
+  }
+
+ private slots:
+  void queueIsBounded() {
+    core::store::JobStore store(freshDb());
+    auto o = options();
+    o.queue_max = 2;
+    o.start_workers = false;
+    JobManager m(store, o, m_metrics);
+    m.start();
+    QCOMPARE(m.submit(request(kSolve)).outcome, SubmitOutcome::Accepted);
+    QCOMPARE(m.submit(request(kSolve)).outcome, SubmitOutcome::Accepted);
+    QCOMPARE(m.submit(request(kSolve)).outcome, SubmitOutcome::QueueFull);
+    QCOMPARE(m.queued(), 2);
+    m.shutdown(std::chrono::seconds(0));
+    QCOMPARE(m.submit(request(kSolve)).outcome, SubmitOutcome::ShuttingDown);
+  }
+
+  void runsAJobToItsResult() {
+    core::store::JobStore store(freshDb());
+    JobManager m(store, options(), m_metrics);
+    m.start();
+    const auto id = m.submit(request(kSolve)).id;
+    QVERIFY(waitFor([&] { return core::store::isFinished(stateOf(m, id)); }));
+    auto s = m.status(id);
+    QCOMPARE(s->record.state, JobState::Succeeded);
+    QCOMPARE(s->fraction, 1.0);
+    QCOMPARE(s->steps_done, std::int64_t{1});
+    QVERIFY(s->record.started_us && s->record.finished_us);
+    auto doc = nlohmann::json::parse(m.result(id).value());
+    QCOMPARE(doc["sciagents_result"].get<int>(), 1);
+    QCOMPARE(doc["status"].get<std::string>(), std::string("succeeded"));
+    QVERIFY(doc["steps"]["s"]["outputs"].contains("x"));
+    // A subscriber to a finished job gets state then done at once.
+    auto sub = m.subscribe(id, 0, [](const EventPtr&) {});
+    QVERIFY(sub.found && sub.finished);
+    QCOMPARE(sub.state, JobState::Succeeded);
+    QCOMPARE(sub.replay.size(), std::size_t{1});
+    QCOMPARE(sub.replay[0]->type, std::string("done"));
+    QVERIFY(!m.subscribe("0123", 0, [](const EventPtr&) {}).found);
+  }
+
+  void cancelStopsTheEngineAndFreesTheSlot() {
+    core::store::JobStore store(freshDb());
+    JobManager m(store, options(1), m_metrics);
+    m.start();
+    const auto id = m.submit(request(kLong)).id;
+    const auto quick = m.submit(request(kSolve)).id;
+    std::vector<std::string> types;
+    std::mutex mu;
+    QVERIFY(waitFor([&] { return stateOf(m, id) == JobState::Running; }));
+    auto sub = m.subscribe(id, 0, [&](const EventPtr& e) {
+      std::lock_guard lock(mu);
+      types.push_back(e->type);
+    });
+    QVERIFY(sub.found && !sub.finished);
+    QCOMPARE(sub.state, JobState::Running);
+    QCOMPARE(stateOf(m, quick), JobState::Queued);  // one slot, taken by the long job
+    QCOMPARE(m.cancel(id).value(), JobState::Running);
+    QVERIFY(waitFor([&] { return stateOf(m, id) == JobState::Cancelled; }));
+    QCOMPARE(m.status(id)->record.error, std::string("cancelled"));
+    QVERIFY(m.result(id).has_value());  // the partial result document is kept
+    // The freed slot runs the next job.
+    QVERIFY(waitFor([&] { return stateOf(m, quick) == JobState::Succeeded; }));
+    std::lock_guard lock(mu);
+    QVERIFY(!types.empty());
+    QCOMPARE(types.back(), std::string("done"));
+    // Cancel of a finished job leaves it unchanged.
+    QCOMPARE(m.cancel(quick).value(), JobState::Succeeded);
+    QVERIFY(!m.cancel("ffffffffffffffffffffffffffffffff"));
+  }
+
+  void cancelQueuedJobAtOnce() {
+    core::store::JobStore store(freshDb());
+    auto o = options();
+    o.start_workers = false;
+    JobManager m(store, o, m_metrics);
+    m.start();
+    const auto id = m.submit(request(kSolve)).id;
+    QCOMPARE(m.cancel(id).value(), JobState::Cancelled);
+    QCOMPARE(store.get(id)->state, JobState::Cancelled);
+    QCOMPARE(m.queued(), 0);
+  }
+
+  void wallTimeLimitTimesOut() {
+    core::store::JobStore store(freshDb());
+    auto o = options();
+    o.wall_time_s = 3600;
+    JobManager m(store, o, m_metrics);
+    m.start();
+    auto req = request(kLong);
+    req.wall_time_s = 0.3;  // below the server cap: used
+    const auto id = m.submit(std::move(req)).id;
+    QVERIFY(waitFor([&] { return core::store::isFinished(stateOf(m, id)); }));
+    auto s = m.status(id);
+    QCOMPARE(s->record.state, JobState::TimedOut);
+    QVERIFY(s->record.error.find("wall time") != std::string::npos);
+    QVERIFY(s->record.wall_time_s <= 0.3 + 1e-9);
+  }
+
+  void eventHistoryIsBoundedAndReplayed() {
+    core::store::JobStore store(freshDb());
+    auto o = options();
+    o.history_max = 50;
+    JobManager m(store, o, m_metrics);
+    m.start();
+    // A Poisson solve with an iterative solver reports progress and residual metrics.
+    const auto id =
+        m.submit(request(R"({"sciagents":1,"steps":[{"id":"p","agent":"ode_pde","task":"poisson",
+        "params":{"dim":2,"n":64,"f":"1","solver":"cg"}}]})"))
+            .id;
+    QVERIFY(waitFor([&] { return core::store::isFinished(stateOf(m, id)); }));
+    QCOMPARE(stateOf(m, id), JobState::Succeeded);
+    // Live subscription during a run: replay after a sequence number skips older events.
+    const auto id2 = m.submit(request(kLong)).id;
+    QVERIFY(waitFor([&] { return stateOf(m, id2) == JobState::Running; }));
+    // Wait until the engine has reported something (the job turns running just before).
+    QVERIFY(waitFor([&] {
+      auto probe = m.subscribe(id2, 0, [](const EventPtr&) {});
+      m.unsubscribe(id2, probe.subscriber);
+      return !probe.replay.empty();
+    }));
+    auto all = m.subscribe(id2, 0, [](const EventPtr&) {});
+    QVERIFY(!all.replay.empty());
+    QVERIFY(all.replay.size() <= 50);
+    QCOMPARE(all.replay.front()->type, std::string("step_started"));
+    const auto last = all.replay.back()->seq;
+    auto later = m.subscribe(id2, last, [](const EventPtr&) {});
+    for (const auto& e : later.replay) QVERIFY(e->seq > last);
+    m.unsubscribe(id2, all.subscriber);
+    m.unsubscribe(id2, later.subscriber);
+    m.cancel(id2);
+    QVERIFY(waitFor([&] { return stateOf(m, id2) == JobState::Cancelled; }));
+  }
+
+  void resumeAfterRestartReruns() {
+    const auto db = freshDb();
+    std::string running, queued, done;
+    {
+      core::store::JobStore store(db);
+      auto o = options();
+      o.start_workers = false;
+      JobManager m(store, o, m_metrics);
+      m.start();
+      running = m.submit(request(kSolve)).id;
+      queued = m.submit(request(kSolve)).id;
+      done = m.submit(request(kSolve)).id;
+      m.shutdown(std::chrono::seconds(0));
+      // Simulate a crash: one job was running, one had finished with a result.
+      store.markRunning(running, core::unixMicros());
+      store.markRunning(done, core::unixMicros());
+      store.finish(done, JobState::Succeeded, core::unixMicros(), "",
+                   R"({"sciagents_result":1,"status":"succeeded"})", 1);
+    }
+    core::store::JobStore store(db);
+    JobManager m(store, options(), m_metrics);
+    m.start();
+    QVERIFY(waitFor([&] {
+      return stateOf(m, running) == JobState::Succeeded &&
+             stateOf(m, queued) == JobState::Succeeded;
+    }));
+    QCOMPARE(stateOf(m, done), JobState::Succeeded);
+    QCOMPARE(m.result(done).value(), std::string(R"({"sciagents_result":1,"status":"succeeded"})"));
+  }
+
+  void resumeAfterRestartFailsWhenAsked() {
+    const auto db = freshDb();
+    std::string running;
+    {
+      core::store::JobStore store(db);
+      auto o = options();
+      o.start_workers = false;
+      JobManager m(store, o, m_metrics);
+      m.start();
+      running = m.submit(request(kSolve)).id;
+      m.shutdown(std::chrono::seconds(0));
+      store.markRunning(running, core::unixMicros());
+    }
+    core::store::JobStore store(db);
+    auto o = options();
+    o.resume = ResumeMode::Fail;
+    JobManager m(store, o, m_metrics);
+    m.start();
+    auto s = m.status(running);
+    QCOMPARE(s->record.state, JobState::Failed);
+    QCOMPARE(s->record.error, std::string("server restarted while the job was running"));
+  }
+
+  void shutdownRequeuesUnfinishedJobs() {
+    const auto db = freshDb();
+    core::store::JobStore store(db);
+    JobManager m(store, options(1), m_metrics);
+    m.start();
+    const auto id = m.submit(request(kLong)).id;
+    const auto waiting = m.submit(request(kSolve)).id;
+    QVERIFY(waitFor([&] { return stateOf(m, id) == JobState::Running; }));
+    m.shutdown(std::chrono::milliseconds(100));
+    QCOMPARE(store.get(id)->state, JobState::Queued);  // interrupted: runs again after a restart
+    QCOMPARE(store.get(waiting)->state, JobState::Queued);  // never started
+    QVERIFY(!store.get(id)->started_us);
+    QVERIFY(m.shuttingDown());
+  }
+
+  void retentionRemovesOldFinishedJobs() {
+    core::store::JobStore store(freshDb());
+    core::store::JobRecord r;
+    r.id = "0000000000000000000000000000000a";
+    r.owner = "a";
+    r.spec = kSolve;
+    r.created_us = 1;
+    store.insert(r);
+    store.finish(r.id, JobState::Succeeded, 2, "", "{}", 1);  // finished in 1970
+    auto o = options();
+    o.retention_days = 1;
+    o.start_workers = false;
+    JobManager m(store, o, m_metrics);
+    m.start();  // retention runs at startup
+    QVERIFY(!store.get(r.id));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestServerJobs)
+#include "test_server_jobs.moc"

@@ -1,0 +1,177 @@
+// core/store: job store (SQLite WAL) and token store (hashed tokens, constant-time compare,
+// revoke).
+#include "core/store/job_store.h"
+#include "core/store/token_store.h"
+#include "core/util/clock.h"
+#include "core/util/error.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+#include <sstream>
+
+using namespace sciagents::core;
+using namespace sciagents::core::store;
+
+class TestServerStore : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+  std::filesystem::path file(const char* name) { return m_dir.filePath(name).toStdString(); }
+
+  static JobRecord job(const std::string& id, const std::string& owner, std::int64_t created) {
+    JobRecord r;
+    r.id = id;
+    r.owner = owner;
+    r.name = "wf-" + id;
+    r.spec = R"({"sciagents":1,"steps":[]})";
+    r.created_us = created;
+    r.steps_total = 2;
+    return r;
+  }
+
+ private slots:
+  void jobLifecycleIsPersisted() {
+    const auto f = file("jobs.db");
+    {
+      JobStore s(f);
+      s.insert(job("a", "alice", 100));
+      s.insert(job("b", "bob", 200));
+      s.markRunning("a", 150);
+      s.finish("a", JobState::Succeeded, 300, "", R"({"sciagents_result":1})", 2);
+    }
+    JobStore s(f);  // reopened: everything is on disk
+    auto a = s.get("a");
+    QVERIFY(a.has_value());
+    QCOMPARE(a->state, JobState::Succeeded);
+    QCOMPARE(a->started_us.value(), std::int64_t{150});
+    QCOMPARE(a->finished_us.value(), std::int64_t{300});
+    QCOMPARE(a->steps_done, std::int64_t{2});
+    QVERIFY(a->has_result);
+    QCOMPARE(s.result("a").value(), std::string(R"({"sciagents_result":1})"));
+    QVERIFY(!s.result("b").has_value());
+    QVERIFY(!s.get("zzz").has_value());
+    QCOMPARE(s.get("b")->state, JobState::Queued);
+    QVERIFY(!s.get("b")->started_us.has_value());
+  }
+
+  void listFiltersAndOrders() {
+    JobStore s(":memory:");
+    s.insert(job("1", "alice", 10));
+    s.insert(job("2", "bob", 20));
+    s.insert(job("3", "alice", 30));
+    s.markRunning("3", 31);
+    auto all = s.list("", std::nullopt, 0);
+    QCOMPARE(all.size(), std::size_t{3});
+    QCOMPARE(all[0].id, std::string("3"));  // newest first
+    QCOMPARE(all[2].id, std::string("1"));
+    auto alice = s.list("alice", std::nullopt, 0);
+    QCOMPARE(alice.size(), std::size_t{2});
+    auto running = s.list("", JobState::Running, 0);
+    QCOMPARE(running.size(), std::size_t{1});
+    QCOMPARE(running[0].id, std::string("3"));
+    QCOMPARE(s.list("", std::nullopt, 1).size(), std::size_t{1});
+    auto queued = s.inState(JobState::Queued);
+    QCOMPARE(queued.size(), std::size_t{2});
+    QCOMPARE(queued[0].id, std::string("1"));  // oldest first
+    auto counts = s.countByState();
+    QCOMPARE(counts[JobState::Queued], std::int64_t{2});
+    QCOMPARE(counts[JobState::Running], std::int64_t{1});
+  }
+
+  void requeueClearsProgressAndResult() {
+    JobStore s(":memory:");
+    s.insert(job("x", "a", 1));
+    s.markRunning("x", 2);
+    s.setProgress("x", 1);
+    s.requeue("x");
+    auto x = s.get("x");
+    QCOMPARE(x->state, JobState::Queued);
+    QVERIFY(!x->started_us);
+    QCOMPARE(x->steps_done, std::int64_t{0});
+  }
+
+  void retentionDeletesOnlyOldFinishedJobs() {
+    JobStore s(":memory:");
+    s.insert(job("old", "a", 1));
+    s.insert(job("new", "a", 2));
+    s.insert(job("queued", "a", 3));
+    s.finish("old", JobState::Failed, 1000, "boom", "", 0);
+    s.finish("new", JobState::Succeeded, 5000, "", "{}", 2);
+    QCOMPARE(s.deleteFinishedBefore(2000), std::int64_t{1});
+    QVERIFY(!s.get("old"));
+    QVERIFY(s.get("new"));
+    QVERIFY(s.get("queued"));
+    QVERIFY(s.healthy());
+  }
+
+  void jobStateNamesRoundTrip() {
+    for (auto st : {JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Failed,
+                    JobState::Cancelled, JobState::TimedOut})
+      QCOMPARE(jobStateFromName(jobStateName(st)).value(), st);
+    QVERIFY(!jobStateFromName("bogus"));
+    QCOMPARE(std::string(jobStateName(JobState::TimedOut)), std::string("timed_out"));
+  }
+
+  void tokensAreHashedVerifiedAndRevoked() {
+    const auto f = file("tokens.db");
+    TokenStore s(f);
+    const auto t = s.create("alice", TokenScope::User);
+    QCOMPARE(t.size(), std::size_t{64});  // 32 random bytes, hex
+    const auto admin = s.create("root", TokenScope::Admin);
+    QVERIFY(t != admin);
+    auto v = s.verify(t);
+    QVERIFY(v.has_value());
+    QCOMPARE(v->name, std::string("alice"));
+    QCOMPARE(v->scope, TokenScope::User);
+    QCOMPARE(s.verify(admin)->scope, TokenScope::Admin);
+    QVERIFY(!s.verify(t.substr(0, 63)));
+    QVERIFY(!s.verify(""));
+    QVERIFY(!s.verify(std::string(t.rbegin(), t.rend())));
+    // Duplicate active name refused; bad names refused.
+    QVERIFY_THROWS_EXCEPTION(Error, s.create("alice", TokenScope::User));
+    QVERIFY_THROWS_EXCEPTION(Error, s.create("", TokenScope::User));
+    QVERIFY_THROWS_EXCEPTION(Error, s.create("a b", TokenScope::User));
+    s.revoke("alice");
+    QVERIFY(!s.verify(t));
+    QVERIFY_THROWS_EXCEPTION(Error, s.revoke("alice"));
+    QVERIFY_THROWS_EXCEPTION(Error, s.revoke("nobody"));
+    const auto t2 = s.create("alice", TokenScope::User);  // the name is free again
+    QVERIFY(s.verify(t2));
+    auto list = s.list();
+    QCOMPARE(list.size(), std::size_t{3});
+    QVERIFY(list[0].revoked_us.has_value());
+    // The database holds digests only, never a token.
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::ifstream wal(f.string() + "-wal", std::ios::binary);
+    ss << wal.rdbuf();
+    const std::string bytes = ss.str();
+    QVERIFY(bytes.find(t) == std::string::npos);
+    QVERIFY(bytes.find(t2) == std::string::npos);
+    QVERIFY(bytes.find(admin) == std::string::npos);
+  }
+
+  void tokensFromAnotherConnectionArePickedUp() {
+    const auto f = file("shared.db");
+    TokenStore server(f);
+    TokenStore cli(f);
+    const auto t = cli.create("late", TokenScope::User);
+    QVERIFY(server.verify(t).has_value());
+    cli.revoke("late");
+    QVERIFY(!server.verify(t).has_value());
+  }
+
+  void constantTimeEqualCompares() {
+    QVERIFY(TokenStore::constantTimeEqual("abc", "abc"));
+    QVERIFY(!TokenStore::constantTimeEqual("abc", "abd"));
+    QVERIFY(!TokenStore::constantTimeEqual("abc", "abcd"));
+    QVERIFY(TokenStore::constantTimeEqual("", ""));
+    QVERIFY(TokenStore::randomHex(16) != TokenStore::randomHex(16));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestServerStore)
+#include "test_server_store.moc"
