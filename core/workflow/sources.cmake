@@ -1,5 +1,6 @@
 target_sources(sciagents_core PRIVATE
   workflow/workflow.cpp
+  workflow/workflow_json.cpp
   workflow/link.cpp
   workflow/sweep.cpp
   workflow/step_model.cpp

@@ -1,0 +1,46 @@
+// Helpers for driving Studio's widgets in tests.
+#pragma once
+
+#include "ui/main_window.h"
+#include "ui/param_editor.h"
+#include "ui/property_panel.h"
+#include "ui/workflow_document.h"
+#include "ui/workflow_scene.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QtTest/QtTest>
+
+namespace studio_test {
+
+using namespace sciagents::ui;
+
+// Types `text` into the parameter's line edit as a user would; `commit` presses Return.
+inline void typeParam(PropertyPanel* panel, const QString& param, const QString& text, bool commit = true) {
+  ParamEditor* ed = panel->editor(param);
+  QVERIFY2(ed, qPrintable("no editor for " + param));
+  QLineEdit* le = ed->lineEdit();
+  QVERIFY2(le, qPrintable("no line edit for " + param));
+  le->clear();
+  QTest::keyClicks(le, text);
+  if (commit) QTest::keyClick(le, Qt::Key_Return);
+}
+
+inline void chooseParam(PropertyPanel* panel, const QString& param, const QString& choice) {
+  ParamEditor* ed = panel->editor(param);
+  QVERIFY(ed && ed->comboBox());
+  const int i = ed->comboBox()->findText(choice);
+  QVERIFY(i >= 0);
+  ed->comboBox()->setCurrentIndex(i);
+  emit ed->comboBox()->activated(i);
+}
+
+inline nlohmann::json docJson(const WorkflowDocument* d) { return nlohmann::json::parse(d->toJsonText().toStdString()); }
+
+// The params of every step, without layout ("ui") members.
+inline nlohmann::json withoutUi(nlohmann::json j) {
+  for (auto& s : j["steps"]) s.erase("ui");
+  return j;
+}
+
+}  // namespace studio_test

@@ -1,0 +1,134 @@
+#include "ui/canvas_view.h"
+
+#include "ui/palette_model.h"
+#include "ui/workflow_scene.h"
+
+#include <QKeyEvent>
+#include <QMimeData>
+#include <QScrollBar>
+#include <QWheelEvent>
+
+namespace sciagents::ui {
+
+namespace {
+constexpr double kMinZoom = 0.1;
+constexpr double kMaxZoom = 4.0;
+}
+
+CanvasView::CanvasView(WorkflowScene* scene, QWidget* parent) : QGraphicsView(scene, parent) {
+  setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+  setDragMode(QGraphicsView::RubberBandDrag);
+  setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+  setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
+  setAcceptDrops(true);
+  setSceneRect(-5000, -5000, 10000, 10000);
+  setFocusPolicy(Qt::StrongFocus);
+}
+
+void CanvasView::zoomBy(double factor) {
+  const double target = std::clamp(zoom() * factor, kMinZoom, kMaxZoom);
+  const double f = target / zoom();
+  scale(f, f);
+}
+
+void CanvasView::fitAll() {
+  QRectF r = scene()->itemsBoundingRect();
+  if (r.isEmpty()) {
+    resetTransform();
+    centerOn(0, 0);
+    return;
+  }
+  r.adjust(-40, -40, 40, 40);
+  fitInView(r, Qt::KeepAspectRatio);
+  if (zoom() > 1.0) {  // a small workflow should not be blown up
+    const double f = 1.0 / zoom();
+    scale(f, f);
+  }
+  centerOn(r.center());
+}
+
+void CanvasView::wheelEvent(QWheelEvent* event) {
+  if (event->modifiers() & Qt::ControlModifier) {
+    const double steps = event->angleDelta().y() / 120.0;
+    zoomBy(std::pow(1.15, steps));
+    event->accept();
+    return;
+  }
+  QGraphicsView::wheelEvent(event);
+}
+
+void CanvasView::mousePressEvent(QMouseEvent* event) {
+  if (event->button() == Qt::MiddleButton || (m_space && event->button() == Qt::LeftButton)) {
+    m_panning = true;
+    m_last = event->position().toPoint();
+    viewport()->setCursor(Qt::ClosedHandCursor);
+    event->accept();
+    return;
+  }
+  QGraphicsView::mousePressEvent(event);
+}
+
+void CanvasView::mouseMoveEvent(QMouseEvent* event) {
+  if (m_panning) {
+    const QPoint p = event->position().toPoint();
+    const QPoint d = p - m_last;
+    m_last = p;
+    horizontalScrollBar()->setValue(horizontalScrollBar()->value() - d.x());
+    verticalScrollBar()->setValue(verticalScrollBar()->value() - d.y());
+    event->accept();
+    return;
+  }
+  QGraphicsView::mouseMoveEvent(event);
+}
+
+void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
+  if (m_panning) {
+    m_panning = false;
+    viewport()->unsetCursor();
+    event->accept();
+    return;
+  }
+  QGraphicsView::mouseReleaseEvent(event);
+}
+
+void CanvasView::keyPressEvent(QKeyEvent* event) {
+  if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+    m_space = true;
+    viewport()->setCursor(Qt::OpenHandCursor);
+    return;
+  }
+  QGraphicsView::keyPressEvent(event);
+}
+
+void CanvasView::keyReleaseEvent(QKeyEvent* event) {
+  if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+    m_space = false;
+    viewport()->unsetCursor();
+    return;
+  }
+  QGraphicsView::keyReleaseEvent(event);
+}
+
+void CanvasView::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasFormat(QString::fromLatin1(PaletteModel::kMimeType))) event->acceptProposedAction();
+  else event->ignore();
+}
+
+void CanvasView::dragMoveEvent(QDragMoveEvent* event) {
+  if (event->mimeData()->hasFormat(QString::fromLatin1(PaletteModel::kMimeType))) event->acceptProposedAction();
+  else event->ignore();
+}
+
+void CanvasView::dropEvent(QDropEvent* event) {
+  const QByteArray data = event->mimeData()->data(QString::fromLatin1(PaletteModel::kMimeType));
+  const QString text = QString::fromUtf8(data);
+  const int dot = text.indexOf(QLatin1Char('.'));
+  if (dot <= 0) {
+    event->ignore();
+    return;
+  }
+  emit taskDropped(text.left(dot), text.mid(dot + 1), mapToScene(event->position().toPoint()));
+  event->acceptProposedAction();
+}
+
+}  // namespace sciagents::ui

@@ -1,0 +1,415 @@
+#include "ui/main_window.h"
+
+#include "core/agent/agent_registry.h"
+#include "core/workflow/run_result.h"
+#include "core/workflow/workflow_validator.h"
+#include "ui/agent_palette.h"
+#include "ui/canvas_view.h"
+#include "ui/local_runner.h"
+#include "ui/node_item.h"
+#include "ui/property_panel.h"
+#include "ui/results_panel.h"
+#include "ui/workflow_document.h"
+#include "ui/workflow_scene.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoStack>
+
+namespace sciagents::ui {
+
+namespace {
+constexpr int kMaxRecent = 8;
+constexpr int kStatusTimeoutMs = 8000;
+const char* kFileFilter = "SciAgents workflows (*.workflow.json);;JSON files (*.json);;All files (*)";
+
+NodeStatus nodeStatusFor(core::StepStatus s, bool cached) {
+  switch (s) {
+    case core::StepStatus::Pending: return NodeStatus::Pending;
+    case core::StepStatus::Running: return NodeStatus::Running;
+    case core::StepStatus::Succeeded: return cached ? NodeStatus::Cached : NodeStatus::Done;
+    case core::StepStatus::Failed: return NodeStatus::Failed;
+    case core::StepStatus::Cancelled: return NodeStatus::Cancelled;
+    case core::StepStatus::Skipped: return NodeStatus::Skipped;
+  }
+  return NodeStatus::Idle;
+}
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_doc(new WorkflowDocument(this)),
+      m_scene(new WorkflowScene(m_doc, this)),
+      m_view(new CanvasView(m_scene, this)),
+      m_runner(new LocalRunner(this)) {
+  setObjectName(QStringLiteral("MainWindow"));
+  setCentralWidget(m_view);
+  buildDocks();
+  buildActions();
+  connectRunner();
+  m_target = new QLabel(tr("Target: Local"), this);
+  m_target->setToolTip(tr("Runs execute in this process on worker threads"));
+  statusBar()->addPermanentWidget(m_target);
+
+  connect(m_doc, &WorkflowDocument::modifiedChanged, this, &MainWindow::updateTitle);
+  connect(m_doc, &WorkflowDocument::filePathChanged, this, &MainWindow::updateTitle);
+  connect(m_doc, &WorkflowDocument::changed, this, &MainWindow::updateTitle);
+  connect(m_doc, &WorkflowDocument::documentReset, this, [this] {
+    m_results->clear();
+    QTimer::singleShot(0, m_view, &CanvasView::fitAll);  // after the view has its final size
+  });
+  connect(m_scene, &WorkflowScene::message, this, &MainWindow::showMessage);
+  connect(m_scene, &WorkflowScene::currentStepChanged, m_props, &PropertyPanel::setStep);
+  connect(m_scene, &WorkflowScene::currentStepChanged, this, [this](const QString& id) {
+    if (!id.isEmpty()) m_results->showStep(id);
+  });
+  connect(m_props, &PropertyPanel::message, this, &MainWindow::showMessage);
+  connect(m_view, &CanvasView::taskDropped, this, [this](const QString& agent, const QString& task, QPointF pos) {
+    const QString id = m_doc->addStep(agent, task, pos);
+    if (!id.isEmpty()) m_scene->selectSteps({id});
+  });
+  connect(m_palette, &AgentPalette::taskActivated, this, &MainWindow::addTask);
+
+  QSettings settings;
+  resize(1280, 800);
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
+    QTimer::singleShot(0, this, [this] {  // first start: sizes only apply once the window is laid out
+      resizeDocks({m_results_dock}, {260}, Qt::Vertical);
+      resizeDocks({findChild<QDockWidget*>(QStringLiteral("PaletteDock")),
+                   findChild<QDockWidget*>(QStringLiteral("PropertiesDock"))},
+                  {230, 380}, Qt::Horizontal);
+    });
+  updateTitle();
+  updateRunActions();
+}
+
+MainWindow::~MainWindow() {
+  // Views of the document go before it (QObject deletes children in creation order).
+  delete m_runner;  // cancels and joins a running run
+  delete m_props;
+  delete m_view;
+  delete m_scene;
+}
+
+QString MainWindow::examplesDir() {
+  const QString env = qEnvironmentVariable("SCIAGENTS_EXAMPLES_DIR");
+  if (!env.isEmpty() && QDir(env).exists()) return env;
+  const QString installed = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/sciagents/examples"));
+  if (QDir(installed).exists()) return QDir(installed).canonicalPath();
+  return QStringLiteral(SCIAGENTS_SOURCE_DIR "/examples");
+}
+
+void MainWindow::buildDocks() {
+  auto dock = [this](const QString& title, const QString& name, QWidget* w, Qt::DockWidgetArea area) {
+    auto* d = new QDockWidget(title, this);
+    d->setObjectName(name);
+    d->setWidget(w);
+    addDockWidget(area, d);
+    return d;
+  };
+  m_palette = new AgentPalette(this);
+  m_props = new PropertyPanel(m_doc, this);
+  m_log = new QPlainTextEdit(this);
+  m_log->setReadOnly(true);
+  m_log->setMaximumBlockCount(5000);
+  m_results = new ResultsPanel(this);
+  dock(tr("Agents"), QStringLiteral("PaletteDock"), m_palette, Qt::LeftDockWidgetArea);
+  dock(tr("Properties"), QStringLiteral("PropertiesDock"), m_props, Qt::RightDockWidgetArea);
+  auto* logDock = dock(tr("Run log"), QStringLiteral("RunLogDock"), m_log, Qt::BottomDockWidgetArea);
+  auto* resDock = dock(tr("Results"), QStringLiteral("ResultsDock"), m_results, Qt::BottomDockWidgetArea);
+  m_results_dock = resDock;
+  tabifyDockWidget(logDock, resDock);
+  logDock->raise();
+}
+
+void MainWindow::buildActions() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&New"), QKeySequence::New, this, [this] {
+    if (maybeSave()) newFile();
+  });
+  file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::open);
+  m_recent = file->addMenu(tr("Open &Recent"));
+  m_examples = file->addMenu(tr("&Examples"));
+  file->addSeparator();
+  file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
+  file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] { saveAs(); });
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+  rebuildRecentMenu();
+  rebuildExamplesMenu();
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = m_doc->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = m_doc->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
+  edit->addSeparator();
+  edit->addAction(tr("Cu&t"), QKeySequence::Cut, this, [this] {
+    if (!m_scene->copySelection().isEmpty()) m_scene->deleteSelection();
+  });
+  edit->addAction(tr("&Copy"), QKeySequence::Copy, this, [this] { m_scene->copySelection(); });
+  edit->addAction(tr("&Paste"), QKeySequence::Paste, this, [this] { m_scene->pasteClipboard(); });
+  edit->addAction(tr("D&uplicate"), QKeySequence(Qt::CTRL | Qt::Key_D), this, [this] { m_scene->duplicateSelection(); });
+  edit->addAction(tr("&Delete"), QKeySequence::Delete, this, [this] { m_scene->deleteSelection(); });
+  edit->addAction(tr("Select &All"), QKeySequence::SelectAll, this, [this] { m_scene->selectSteps(m_doc->stepIds()); });
+
+  m_view_menu = menuBar()->addMenu(tr("&View"));
+  m_view_menu->addAction(tr("&Fit to View"), QKeySequence(Qt::CTRL | Qt::Key_0), m_view, &CanvasView::fitAll);
+  m_view_menu->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this, [this] { m_view->zoomBy(1.25); });
+  m_view_menu->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this, [this] { m_view->zoomBy(0.8); });
+  m_view_menu->addAction(tr("&Auto Layout"), this, [this] {
+    m_doc->autoLayout();
+    m_view->fitAll();
+  });
+  m_view_menu->addSeparator();
+  for (auto* d : findChildren<QDockWidget*>()) m_view_menu->addAction(d->toggleViewAction());
+
+  QMenu* run = menuBar()->addMenu(tr("&Run"));
+  m_run = run->addAction(tr("&Run All"), QKeySequence(Qt::Key_F5), this, &MainWindow::runAll);
+  m_run_selected = run->addAction(tr("Run &Selected"), QKeySequence(Qt::CTRL | Qt::Key_F5), this, &MainWindow::runSelected);
+  m_run_selected->setToolTip(tr("Run the selected steps and the steps they depend on"));
+  m_cancel = run->addAction(tr("&Cancel"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this, &MainWindow::cancelRun);
+
+  QToolBar* tb = addToolBar(tr("Main"));
+  tb->setObjectName(QStringLiteral("MainToolBar"));
+  tb->addAction(undo);
+  tb->addAction(redo);
+  tb->addSeparator();
+  tb->addAction(m_run);
+  tb->addAction(m_run_selected);
+  tb->addAction(m_cancel);
+  tb->addSeparator();
+  tb->addAction(tr("Fit"), m_view, &CanvasView::fitAll);
+}
+
+void MainWindow::connectRunner() {
+  connect(m_runner, &LocalRunner::stepStarted, this, [this](const QString& step) {
+    m_scene->setStatus(step, NodeStatus::Running);
+    log(tr("%1: started").arg(step));
+  });
+  connect(m_runner, &LocalRunner::stepFinished, this,
+          [this](const QString& step, int status, bool cached, const QString& error) {
+            const auto s = static_cast<core::StepStatus>(status);
+            m_scene->setStatus(step, nodeStatusFor(s, cached));
+            QString line = tr("%1: %2").arg(step, QString::fromStdString(std::string(core::stepStatusName(s))));
+            if (cached) line += tr(" (cached)");
+            if (!error.isEmpty()) line += QStringLiteral(": ") + error;
+            log(line);
+          });
+  connect(m_runner, &LocalRunner::progress, this, [this](const QString& step, double fraction, const QString& msg) {
+    showMessage(tr("%1: %2%% %3").arg(step).arg(qRound(fraction * 100)).arg(msg));
+  });
+  connect(m_runner, &LocalRunner::finished, this, [this](bool ok, const QString& error) {
+    const auto result = m_runner->lastResult();
+    const bool cancelled = m_runner->cancelRequested();
+    for (const QString& id : m_doc->stepIds()) {
+      const core::StepResult* s = result ? result->step(id.toStdString()) : nullptr;
+      if (s) m_scene->setStatus(id, nodeStatusFor(s->status, s->cached));
+      else if (m_scene->status(id) != NodeStatus::Pending && m_scene->status(id) != NodeStatus::Running) continue;
+      else if (cancelled) m_scene->setStatus(id, NodeStatus::Cancelled);
+      else if (!ok) m_scene->setStatus(id, NodeStatus::Failed);
+    }
+    if (result) {
+      m_results->setResult(result);
+      m_results_dock->raise();
+    }
+    const QString summary = cancelled ? tr("Run cancelled") : ok ? tr("Run finished") : tr("Run failed");
+    log(error.isEmpty() ? summary : summary + QStringLiteral(": ") + error);
+    showMessage(summary);
+    updateRunActions();
+  });
+}
+
+void MainWindow::runAll() { startRun(m_doc->workflow(), tr("all steps")); }
+
+void MainWindow::runSelected() {
+  const QStringList ids = m_scene->selectedStepIds();
+  if (ids.isEmpty()) {
+    showMessage(tr("Select the steps to run first"));
+    return;
+  }
+  startRun(m_doc->withUpstream(ids), ids.join(QStringLiteral(", ")) + tr(" and upstream"));
+}
+
+void MainWindow::startRun(const core::Workflow& workflow, const QString& what) {
+  if (m_runner->isRunning()) return;
+  if (workflow.steps.empty()) {
+    showMessage(tr("Nothing to run: add steps from the Agents palette"));
+    return;
+  }
+  const auto issues = core::validateWorkflow(workflow, core::AgentRegistry::builtin());
+  if (!issues.empty()) {
+    log(tr("Cannot run: the workflow has %n problem(s)", nullptr, int(issues.size())));
+    for (const auto& i : issues) log(QStringLiteral("  ") + QString::fromStdString(i.describe()));
+    showMessage(tr("Cannot run: see the run log"));
+    return;
+  }
+  m_scene->setAllStatuses(NodeStatus::Idle);
+  for (const auto& s : workflow.steps) m_scene->setStatus(QString::fromStdString(s.id), NodeStatus::Pending);
+  log(tr("Run started: %1 (%2, local)").arg(what, QDateTime::currentDateTime().toString(Qt::ISODate)));
+  m_runner->start(workflow);
+  updateRunActions();
+}
+
+void MainWindow::cancelRun() {
+  if (!m_runner->isRunning()) return;
+  m_runner->cancel();
+  log(tr("Cancelling…"));
+  showMessage(tr("Cancelling…"));
+}
+
+void MainWindow::updateRunActions() {
+  m_run->setEnabled(!m_runner->isRunning());
+  m_run_selected->setEnabled(!m_runner->isRunning());
+  m_cancel->setEnabled(m_runner->isRunning());
+}
+
+QString MainWindow::addTask(const QString& agent, const QString& task) {
+  QPointF pos(0, 0);
+  bool first = true;
+  for (const QString& id : m_doc->stepIds()) {
+    const QPointF p = m_doc->stepPosition(id);
+    if (first || p.x() > pos.x()) pos = p;
+    first = false;
+  }
+  if (!first) pos += QPointF(420, 0);
+  const QString id = m_doc->addStep(agent, task, pos);
+  if (!id.isEmpty()) {
+    m_scene->selectSteps({id});
+    m_view->ensureVisible(m_scene->node(id));
+  }
+  return id;
+}
+
+void MainWindow::newFile() {
+  m_doc->newDocument();
+}
+
+bool MainWindow::openFile(const QString& path) {
+  QString error;
+  if (!m_doc->load(path, &error)) {
+    log(error);
+    showMessage(error);
+    return false;
+  }
+  addRecent(m_doc->filePath());
+  log(tr("Opened %1").arg(m_doc->filePath()));
+  return true;
+}
+
+bool MainWindow::saveTo(const QString& path) {
+  QString error;
+  if (!m_doc->save(path, &error)) {
+    log(error);
+    showMessage(error);
+    return false;
+  }
+  addRecent(m_doc->filePath());
+  showMessage(tr("Saved %1").arg(m_doc->filePath()));
+  return true;
+}
+
+bool MainWindow::save() {
+  if (m_doc->filePath().isEmpty() || m_doc->filePath().startsWith(examplesDir())) return saveAs();
+  return saveTo(m_doc->filePath());
+}
+
+bool MainWindow::saveAs() {
+  QString path = QFileDialog::getSaveFileName(this, tr("Save workflow"), m_doc->filePath(), tr(kFileFilter));
+  if (path.isEmpty()) return false;
+  if (!path.endsWith(QStringLiteral(".json"))) path += QStringLiteral(".workflow.json");
+  return saveTo(path);
+}
+
+void MainWindow::open() {
+  if (!maybeSave()) return;
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open workflow"), QString(), tr(kFileFilter));
+  if (!path.isEmpty()) openFile(path);
+}
+
+bool MainWindow::maybeSave() {
+  if (!m_doc->isModified()) return true;
+  const auto answer = QMessageBox::warning(this, tr("Unsaved changes"),
+                                           tr("“%1” has unsaved changes. Save them?").arg(m_doc->title()),
+                                           QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+  if (answer == QMessageBox::Save) return save();
+  return answer == QMessageBox::Discard;
+}
+
+void MainWindow::addRecent(const QString& path) {
+  if (path.startsWith(examplesDir())) return;  // examples have their own menu
+  QSettings settings;
+  QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
+  recent.removeAll(path);
+  recent.prepend(path);
+  while (recent.size() > kMaxRecent) recent.removeLast();
+  settings.setValue(QStringLiteral("recentFiles"), recent);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  m_recent->clear();
+  const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+  for (const QString& path : recent)
+    m_recent->addAction(QFileInfo(path).fileName(), this, [this, path] {
+      if (maybeSave()) openFile(path);
+    })->setToolTip(path);
+  m_recent->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::rebuildExamplesMenu() {
+  m_examples->clear();
+  const QDir dir(examplesDir());
+  const QStringList files = dir.entryList({QStringLiteral("*.workflow.json")}, QDir::Files, QDir::Name);
+  for (const QString& f : files) {
+    const QString path = dir.filePath(f);
+    m_examples->addAction(QString(f).remove(QStringLiteral(".workflow.json")), this, [this, path] {
+      if (maybeSave()) openFile(path);
+    });
+  }
+  m_examples->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::updateTitle() {
+  QString name = m_doc->filePath().isEmpty() ? m_doc->title() : QFileInfo(m_doc->filePath()).fileName();
+  setWindowTitle(tr("%1[*] — SciAgents Studio").arg(name));
+  setWindowModified(m_doc->isModified());
+}
+
+void MainWindow::log(const QString& line) {
+  m_log->appendPlainText(QStringLiteral("[%1] %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+}
+
+void MainWindow::showMessage(const QString& text) { statusBar()->showMessage(text, kStatusTimeoutMs); }
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!maybeSave()) {
+    event->ignore();
+    return;
+  }
+  if (m_runner->isRunning()) m_runner->cancel();
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  event->accept();
+}
+
+}  // namespace sciagents::ui

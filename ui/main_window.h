@@ -1,0 +1,99 @@
+// SciAgents Studio's main window: agent palette, workflow canvas, property panel, run log and
+// results docks, File/Edit/View/Run menus, status bar with the execution target.
+#pragma once
+
+#include "core/workflow/workflow.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QPlainTextEdit;
+
+namespace sciagents::ui {
+
+class AgentPalette;
+class CanvasView;
+class LocalRunner;
+class PropertyPanel;
+class ResultsPanel;
+class WorkflowDocument;
+class WorkflowScene;
+
+class MainWindow final : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  WorkflowDocument* document() const { return m_doc; }
+  WorkflowScene* scene() const { return m_scene; }
+  CanvasView* view() const { return m_view; }
+  AgentPalette* palette() const { return m_palette; }
+  PropertyPanel* properties() const { return m_props; }
+  ResultsPanel* results() const { return m_results; }
+  LocalRunner* runner() const { return m_runner; }
+  QPlainTextEdit* runLog() const { return m_log; }
+  QLabel* targetLabel() const { return m_target; }
+  QAction* runAction() const { return m_run; }
+  QAction* cancelAction() const { return m_cancel; }
+  QAction* runSelectedAction() const { return m_run_selected; }
+  QMenu* examplesMenu() const { return m_examples; }
+
+  // Folder of the bundled examples: $SCIAGENTS_EXAMPLES_DIR, the installed share/sciagents/examples
+  // next to the binary, or the source tree's examples/.
+  static QString examplesDir();
+
+  // File operations without dialogs (used by the menus after their dialogs, and by tests).
+  bool openFile(const QString& path);
+  bool saveTo(const QString& path);
+  void newFile();
+  // Adds a task next to the existing steps (palette double-click / Enter); returns the step id.
+  QString addTask(const QString& agent, const QString& task);
+
+ public slots:
+  void runAll();
+  void runSelected();  // the selected steps and everything they depend on
+  void cancelRun();
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildActions();
+  void buildDocks();
+  void connectRunner();
+  void updateTitle();
+  void updateRunActions();
+  void rebuildRecentMenu();
+  void rebuildExamplesMenu();
+  void addRecent(const QString& path);
+  bool maybeSave();
+  bool save();
+  bool saveAs();
+  void open();
+  void startRun(const sciagents::core::Workflow& workflow, const QString& what);
+  void log(const QString& line);
+  void showMessage(const QString& text);
+
+  WorkflowDocument* m_doc;
+  WorkflowScene* m_scene;
+  CanvasView* m_view;
+  AgentPalette* m_palette = nullptr;
+  PropertyPanel* m_props = nullptr;
+  ResultsPanel* m_results = nullptr;
+  QPlainTextEdit* m_log = nullptr;
+  LocalRunner* m_runner;
+  QLabel* m_target = nullptr;
+  QMenu* m_recent = nullptr;
+  QMenu* m_examples = nullptr;
+  QMenu* m_view_menu = nullptr;
+  QAction* m_run = nullptr;
+  QAction* m_cancel = nullptr;
+  QAction* m_run_selected = nullptr;
+  QDockWidget* m_results_dock = nullptr;
+};
+
+}  // namespace sciagents::ui

@@ -1,0 +1,25 @@
+// Run state of a workflow step as shown on the canvas. Derived state: never part of the document
+// or the undo stack.
+#pragma once
+
+#include <QString>
+
+namespace sciagents::ui {
+
+enum class NodeStatus { Idle, Pending, Running, Done, Cached, Failed, Cancelled, Skipped };
+
+inline QString nodeStatusName(NodeStatus s) {
+  switch (s) {
+    case NodeStatus::Idle: return QStringLiteral("idle");
+    case NodeStatus::Pending: return QStringLiteral("pending");
+    case NodeStatus::Running: return QStringLiteral("running");
+    case NodeStatus::Done: return QStringLiteral("done");
+    case NodeStatus::Cached: return QStringLiteral("cached");
+    case NodeStatus::Failed: return QStringLiteral("failed");
+    case NodeStatus::Cancelled: return QStringLiteral("cancelled");
+    case NodeStatus::Skipped: return QStringLiteral("skipped");
+  }
+  return {};
+}
+
+}  // namespace sciagents::ui

@@ -1,0 +1,134 @@
+#include "ui/property_panel.h"
+
+#include "core/agent/agent_registry.h"
+#include "ui/param_editor.h"
+#include "ui/workflow_document.h"
+
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+namespace sciagents::ui {
+
+namespace {
+QString qstr(const std::string& s) { return QString::fromStdString(s); }
+}
+
+PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
+    : QWidget(parent),
+      m_doc(doc),
+      m_id(new QLineEdit(this)),
+      m_task(new QLabel(this)),
+      m_summary(new QLabel(this)),
+      m_issues(new QLabel(this)),
+      m_empty(new QLabel(tr("Select one step on the canvas to edit its parameters."), this)),
+      m_form_host(new QWidget),
+      m_form(new QFormLayout(m_form_host)) {
+  m_id->setToolTip(tr("Step id: other steps link to it as id.output"));
+  m_summary->setWordWrap(true);
+  m_issues->setWordWrap(true);
+  m_issues->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
+  m_empty->setWordWrap(true);
+  m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidgetResizable(true);
+  scroll->setWidget(m_form_host);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // the form follows the dock's width
+  auto* header = new QFormLayout;
+  header->addRow(tr("Step"), m_id);
+  header->addRow(tr("Task"), m_task);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(m_empty);
+  layout->addLayout(header);
+  layout->addWidget(m_summary);
+  layout->addWidget(scroll, 1);
+  layout->addWidget(m_issues);
+  connect(m_id, &QLineEdit::editingFinished, this, [this] {
+    const QString wanted = m_id->text().trimmed();
+    if (m_step.isEmpty() || wanted == m_step) return;
+    QString error;
+    const QString old = m_step;
+    if (m_doc->renameStep(old, wanted, &error)) {
+      setStep(wanted);
+    } else {
+      m_id->setText(old);
+      emit message(error);
+    }
+  });
+  connect(m_doc, &WorkflowDocument::changed, this, &PropertyPanel::refresh);
+  setStep({});
+}
+
+void PropertyPanel::setStep(const QString& id) {
+  m_step = id;
+  rebuild();
+}
+
+void PropertyPanel::rebuild() {
+  const core::Step* step = m_step.isEmpty() ? nullptr : m_doc->step(m_step);
+  const QString key = step ? QStringLiteral("%1 %2.%3").arg(m_step, qstr(step->agent), qstr(step->task)) : QString();
+  if (key == m_built_for && !key.isEmpty()) {
+    refresh();
+    return;
+  }
+  m_built_for = key;
+  while (m_form->rowCount() > 0) m_form->removeRow(0);
+  m_editors.clear();
+  const bool has = step != nullptr;
+  m_empty->setVisible(!has);
+  m_id->setEnabled(has);
+  m_id->setText(has ? m_step : QString());
+  m_task->setText(has ? qstr(step->agent + "." + step->task) : QString());
+  m_summary->clear();
+  if (!has) {
+    m_issues->clear();
+    return;
+  }
+  const core::TaskSpec* task = core::AgentRegistry::builtin().task(step->agent, step->task);
+  if (!task) {
+    m_summary->setText(tr("Unknown task: no form available."));
+    refresh();
+    return;
+  }
+  m_summary->setText(qstr(task->summary));
+  for (const auto& p : task->params) {
+    auto commit = [this](const std::string& name, const nlohmann::json& value) {
+      m_doc->setParam(m_step, qstr(name), value);
+    };
+    auto unlink = [this](const std::string& name) { m_doc->disconnectLink(m_step, qstr(name)); };
+    auto* ed = new ParamEditor(p, commit, unlink, m_form_host);
+    QString label = qstr(p.name);
+    if (p.required) label += QStringLiteral(" *");
+    if (!p.units.empty()) label += QStringLiteral(" [%1]").arg(qstr(p.units));
+    m_form->addRow(label, ed);
+    m_editors.insert(qstr(p.name), ed);
+  }
+  refresh();
+}
+
+void PropertyPanel::refresh() {
+  const core::Step* step = m_step.isEmpty() ? nullptr : m_doc->step(m_step);
+  if (!step) {
+    if (!m_step.isEmpty()) setStep({});  // the step was removed or renamed away
+    return;
+  }
+  const QString key = QStringLiteral("%1 %2.%3").arg(m_step, qstr(step->agent), qstr(step->task));
+  if (key != m_built_for) {
+    rebuild();
+    return;
+  }
+  for (auto it = m_editors.begin(); it != m_editors.end(); ++it) {
+    const std::string name = it.key().toStdString();
+    it.value()->setValue(step->params.contains(name) ? step->params[name] : nlohmann::json());
+  }
+  QStringList issues;
+  for (const auto& i : m_doc->validate())
+    if (i.step == step->id) issues << QStringLiteral("• ") + qstr(i.param.empty() ? i.message : i.param + ": " + i.message);
+  m_issues->setText(issues.join(QLatin1Char('\n')));
+  m_issues->setVisible(!issues.isEmpty());
+}
+
+}  // namespace sciagents::ui

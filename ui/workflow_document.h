@@ -1,0 +1,83 @@
+// The Studio's document: one adapter around the core workflow model (core::WorkflowFile). Every
+// edit is a QUndoCommand pushed through exec(); "modified" is the undo stack's clean state.
+#pragma once
+
+#include "core/workflow/workflow_json.h"
+#include "core/workflow/workflow_validator.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointF>
+#include <QStringList>
+
+#include <vector>
+
+class QUndoCommand;
+class QUndoStack;
+
+namespace sciagents::ui {
+
+class WorkflowDocument final : public QObject {
+  Q_OBJECT
+ public:
+  explicit WorkflowDocument(QObject* parent = nullptr);
+
+  const core::WorkflowFile& file() const { return m_file; }
+  const core::Workflow& workflow() const { return m_file.workflow; }
+  const core::Step* step(const QString& id) const;
+  QStringList stepIds() const;
+  QUndoStack* undoStack() const { return m_undo; }
+  bool isModified() const;
+  QString filePath() const { return m_path; }
+  QString title() const;  // workflow name, else file name, else "Untitled"
+
+  // Not undoable: replace the whole document (clears the undo stack, marks clean).
+  void newDocument();
+  void setFile(core::WorkflowFile file, const QString& path = {});
+  bool load(const QString& path, QString* error);
+  bool save(const QString& path, QString* error);  // marks clean on success
+  QString toJsonText() const;
+
+  // The single edit path: pushes (and thereby applies) the command.
+  void exec(QUndoCommand* command);
+
+  // Edits; each is one undoable command. They return false (with `error`) when refused.
+  QString addStep(const QString& agent, const QString& task, QPointF pos);  // returns the new id, or "" 
+  void removeSteps(const QStringList& ids);  // also removes links into them
+  void moveSteps(const QHash<QString, QPointF>& positions);
+  bool connectLink(const QString& to_step, const QString& param_path, const QString& from_ref, QString* error);
+  bool disconnectLink(const QString& step, const QString& param_path);
+  bool setParam(const QString& step, const QString& name, const nlohmann::json& value);  // null: default
+  bool renameStep(const QString& old_id, const QString& new_id, QString* error);
+  void setName(const QString& name);
+  QString copySteps(const QStringList& ids) const;                // JSON text for the clipboard
+  QStringList paste(const QString& json_text, QPointF offset);    // returns the new ids
+  QStringList duplicate(const QStringList& ids);
+  void autoLayout();  // every step to its automatic position (one command)
+
+  // Layout: the stored "ui" position, else an automatic position by DAG depth.
+  QPointF stepPosition(const QString& id) const;
+  QPointF autoPosition(const QString& id) const;  // column = depth in the DAG, row = order in the column
+  // `ids` and every step they depend on, in document order (for "run selected").
+  core::Workflow withUpstream(const QStringList& ids) const;
+  QString uniqueId(const QString& base) const;
+  std::vector<core::ValidationIssue> validate() const;
+
+  // Used by WorkflowEditCommand only.
+  void applyState(const core::WorkflowFile& state);
+
+ signals:
+  void changed();  // after any edit, undo, redo or load
+  void documentReset();  // a different document was loaded
+  void modifiedChanged(bool modified);
+  void filePathChanged(const QString& path);
+
+ private:
+  void commit(const QString& text, core::WorkflowFile after, const QString& merge_key = {});
+
+  core::WorkflowFile m_file;
+  QUndoStack* m_undo;
+  QString m_path;
+};
+
+}  // namespace sciagents::ui
