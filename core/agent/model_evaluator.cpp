@@ -2,6 +2,7 @@
 
 #include "core/agent/constants_param.h"
 #include "core/agent/task_context.h"
+#include "core/agents/surrogate/surrogate_predict.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
 
@@ -80,13 +81,17 @@ std::unique_ptr<ModelEvaluator> makeModel(const TaskContext& ctx, std::string_vi
       throw paramError(name, e.bareMessage());
     }
   }
+  // A fitted surrogate: the `model` output map of surrogate.gp / pce / rbf, usually linked in with
+  // {"from": "fit.model"}.
+  if (agents::surrogate::isSurrogateModel(v)) return agents::surrogate::makeSurrogateModel(name, v.asMap(), input_names);
   if (isStepModel(v)) {
     if (!ctx.stepModelFactory())
       throw paramError(name, "a step-reference model needs the workflow engine (run the task inside a workflow)");
     return ctx.stepModelFactory()(v.asMap(), input_names);
   }
-  throw paramError(name, "expected an expression string or a step reference {\"step\": ID, \"input\": PATH or "
-                         "[PATHS], \"output\": \"NAME[i]\"}, got " + std::string(v.kindName()));
+  throw paramError(name, "expected an expression string, a step reference {\"step\": ID, \"input\": PATH or "
+                         "[PATHS], \"output\": \"NAME[i]\"} or a fitted surrogate (the `model` output of "
+                         "surrogate.gp/pce/rbf), got " + std::string(v.kindName()));
 }
 
 }  // namespace sciagents::core

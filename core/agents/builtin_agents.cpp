@@ -10,6 +10,7 @@
 #include "core/agents/integration/integration_agent.h"
 #include "core/agents/special_functions/special_functions_agent.h"
 #include "core/agents/uq/uq_agent.h"
+#include "core/agents/surrogate/surrogate_agent.h"
 
 namespace sciagents::core {
 
@@ -22,6 +23,7 @@ void registerBuiltinAgents(AgentRegistry& registry) {
   registry.add(agents::integrationAgent());
   registry.add(agents::specialFunctionsAgent());
   registry.add(agents::uqAgent());
+  registry.add(agents::surrogateAgent());
   registry.add(agents::problemAnalyzerAgent());
   registry.add(agents::algorithmSelectorAgent());
   registry.add(agents::executorValidatorAgent());

@@ -1,0 +1,6 @@
+sciagents_add_test(NAME test_surrogate_gp SOURCES test_surrogate_gp.cpp surrogate_test_util.h LABELS unit)
+sciagents_add_test(NAME test_surrogate_accuracy SOURCES test_surrogate_accuracy.cpp surrogate_test_util.h LABELS accuracy)
+sciagents_add_test(NAME test_surrogate_pce SOURCES test_surrogate_pce.cpp surrogate_test_util.h LABELS unit)
+sciagents_add_test(NAME test_surrogate_rbf SOURCES test_surrogate_rbf.cpp surrogate_test_util.h LABELS unit)
+sciagents_add_test(NAME test_surrogate_pod SOURCES test_surrogate_pod.cpp surrogate_test_util.h LABELS unit)
+sciagents_add_test(NAME test_surrogate_models SOURCES test_surrogate_models.cpp surrogate_test_util.h LABELS unit)
