@@ -4,6 +4,10 @@
   roundtrip URL TOKEN [--n 300] [--clients 4]
       submit -> result round trips of a 10x10 linear solve: POST /v1/jobs, follow
       /v1/jobs/{id}/events until `done`, GET /v1/jobs/{id}/result. Prints p50/p99 and errors.
+  status URL TOKEN --path /v1/jobs/ID [--connections 200] [--rate 4000] [--seconds 10]
+      open loop: holds N keep-alive connections and sends GET PATH at a fixed total rate spread over
+      them (each connection waits for its answer before its next request). Latency is measured from
+      the scheduled send time, so a stalled server is not hidden (no coordinated omission).
   sse URL TOKEN [--streams 500] [--hold 10]
       holds N concurrent event streams of one long job, checks that every stream stays open while
       the server keeps answering /livez, then cancels the job and checks that every stream got `done`.
@@ -214,9 +218,100 @@ def sse(args):
     return 0 if ok == args.streams and got_done == ok and not errors else 1
 
 
+def status_rate(args):
+    """Open-loop GETs over persistent connections; prints p50/p99 and errors."""
+    import selectors
+    u = urllib.parse.urlparse(args.url)
+    host, port = u.hostname, u.port
+    req = ("GET %s HTTP/1.1\r\nHost: %s:%d\r\nAuthorization: Bearer %s\r\n\r\n"
+           % (args.path, host, port, args.token)).encode()
+    sel = selectors.DefaultSelector()
+    n = args.connections
+    interval = n / float(args.rate)          # per-connection period
+    conns = []
+    for k in range(n):
+        s = socket.create_connection((host, port))
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.setblocking(False)
+        c = {"sock": s, "buf": b"", "due": None, "next": k * interval / n, "busy": False}
+        conns.append(c)
+        sel.register(s, selectors.EVENT_READ, c)
+    lat, errors, late = [], 0, 0
+    t0 = time.perf_counter()
+    end = t0 + args.seconds
+    for c in conns:
+        c["next"] += t0
+    while True:
+        now = time.perf_counter()
+        if now >= end and not any(c["busy"] for c in conns):
+            break
+        wake = end + 5
+        for c in conns:
+            if c["busy"]:
+                continue
+            if c["next"] < end and c["next"] <= now:
+                c["due"] = c["next"]
+                c["next"] += interval
+                c["busy"] = True
+                try:
+                    c["sock"].sendall(req)
+                except OSError:
+                    errors += 1
+                    c["busy"] = False
+            elif c["next"] < end:
+                wake = min(wake, c["next"])
+        timeout = max(0.0, min(wake - time.perf_counter(), 0.05))
+        for key, _ in sel.select(timeout):
+            c = key.data
+            try:
+                data = c["sock"].recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                errors += 1
+                sel.unregister(c["sock"])
+                c["busy"] = False
+                c["next"] = float("inf")
+                continue
+            c["buf"] += data
+            while True:
+                head_end = c["buf"].find(b"\r\n\r\n")
+                if head_end < 0:
+                    break
+                head = c["buf"][:head_end].decode("latin-1")
+                length = 0
+                for line in head.split("\r\n")[1:]:
+                    name, _, value = line.partition(":")
+                    if name.strip().lower() == "content-length":
+                        length = int(value.strip())
+                total = head_end + 4 + length
+                if len(c["buf"]) < total:
+                    break
+                code = int(head.split(" ", 2)[1])
+                c["buf"] = c["buf"][total:]
+                done = time.perf_counter()
+                lat.append((done - c["due"]) * 1000)
+                if code != 200:
+                    errors += 1
+                c["busy"] = False
+                if c["next"] < done:
+                    late += 1  # the schedule slipped: this connection's next request is already due
+        if time.perf_counter() > end + 30:
+            errors += sum(1 for c in conns if c["busy"])
+            break
+    for c in conns:
+        c["sock"].close()
+    elapsed = time.perf_counter() - t0
+    print("status: %d requests in %.1f s (%.0f req/s offered, %.0f req/s done) over %d connections, "
+          "p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors"
+          % (len(lat), elapsed, args.rate, len(lat) / elapsed, n, pct(lat, 50), pct(lat, 99),
+             max(lat) if lat else float("nan"), errors))
+    return 0 if errors == 0 and lat else 1
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["roundtrip", "sse"])
+    p.add_argument("mode", choices=["roundtrip", "sse", "status"])
     p.add_argument("url")
     p.add_argument("token")
     p.add_argument("--n", type=int, default=300)
@@ -224,8 +319,13 @@ def main():
     p.add_argument("--streams", type=int, default=500)
     p.add_argument("--hold", type=float, default=10)
     p.add_argument("--pid", type=int, default=0)
+    p.add_argument("--path", default="/livez")
+    p.add_argument("--connections", type=int, default=200)
+    p.add_argument("--rate", type=float, default=4000)
+    p.add_argument("--seconds", type=float, default=10)
     args = p.parse_args()
-    sys.exit(roundtrip(args) if args.mode == "roundtrip" else sse(args))
+    modes = {"roundtrip": roundtrip, "sse": sse, "status": status_rate}
+    sys.exit(modes[args.mode](args))
 
 
 if __name__ == "__main__":
