@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <fstream>
+#include <iostream>
 #include <sstream>
 
 namespace sciagents::cli {
@@ -70,6 +72,23 @@ void printSummary(std::ostream& out, const core::RunResult& result) {
       for (const auto& msg : w->second.asList())
         if (msg.isString()) out << "  warning: " << msg.asString() << "\n";
   }
+}
+
+bool reportResult(const nlohmann::json& doc, const core::RunResult& result, const std::string& output, bool json,
+                  bool quiet) {
+  if (!output.empty()) {
+    std::ofstream out(output, std::ios::binary | std::ios::trunc);
+    out << doc.dump(1) << "\n";
+    if (!out) {
+      std::cerr << "error: cannot write result file '" << output << "'\n";
+      return false;
+    }
+  }
+  if (json) std::cout << doc.dump(2) << "\n";
+  else if (!quiet) printSummary(std::cout, result);
+  for (const auto& s : result.steps)
+    if (!s.error.empty()) std::cerr << "error: " << s.error << "\n";
+  return true;
 }
 
 }  // namespace sciagents::cli

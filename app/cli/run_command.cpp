@@ -11,7 +11,6 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #if !defined(_WIN32)
@@ -98,18 +97,7 @@ int runCommand(const CliOptions& o) {
   }
   nlohmann::json doc;
   if (!o.output.empty() || o.json) doc = result.toJson(jo);
-  if (!o.output.empty()) {
-    std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
-    out << doc.dump(1) << "\n";
-    if (!out) {
-      std::cerr << "error: cannot write result file '" << o.output << "'\n";
-      return kRunFailed;
-    }
-  }
-  if (o.json) std::cout << doc.dump(2) << "\n";
-  else if (!o.quiet) printSummary(std::cout, result);
-  for (const auto& s : result.steps)
-    if (!s.error.empty()) std::cerr << "error: " << s.error << "\n";
+  if (!reportResult(doc, result, o.output, o.json, o.quiet)) return kRunFailed;
   return exitCodeFor(result);
 }
 

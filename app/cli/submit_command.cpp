@@ -16,7 +16,6 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -299,19 +298,8 @@ int remoteRun(const CliOptions& o, const std::string& file, const std::string& u
     std::cerr << "error: " << status_url << "/result: the server sent a result that is not JSON\n";
     return kUnreachable;
   }
-  if (!o.output.empty()) {
-    std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
-    out << doc.dump(1) << "\n";
-    if (!out) {
-      std::cerr << "error: cannot write result file '" << o.output << "'\n";
-      return kRunFailed;
-    }
-  }
   const core::RunResult result = resultFromJson(doc, &w);
-  if (o.json) std::cout << doc.dump(2) << "\n";
-  else if (!o.quiet) printSummary(std::cout, result);
-  for (const auto& s : result.steps)
-    if (!s.error.empty()) std::cerr << "error: " << s.error << "\n";
+  if (!reportResult(doc, result, o.output, o.json, o.quiet)) return kRunFailed;
   if (final_state != "succeeded" && final_state != "failed" && final_state != "cancelled")
     std::cerr << "error: job " << id << " ended " << final_state << "\n";
   return state_code;
