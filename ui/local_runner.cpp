@@ -3,6 +3,7 @@
 #include "core/workflow/workflow_engine.h"
 
 #include <QMetaObject>
+#include <QTimer>
 
 #include <chrono>
 #include <map>
@@ -13,6 +14,7 @@ namespace sciagents::ui {
 namespace {
 QString qstr(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 constexpr auto kProgressInterval = std::chrono::milliseconds(50);
+constexpr int kMetricIntervalMs = 50;
 }  // namespace
 
 // Engine callbacks come from worker threads (serialised by the engine). Each is posted to the
@@ -25,6 +27,8 @@ class LocalRunner::Listener final : public core::RunListener {
     post([r = m_runner, s = qstr(step)] { emit r->stepStarted(s); });
   }
   void stepFinished(const core::StepResult& result) override {
+    // Samples of the step reach the GUI before its end.
+    post([r = m_runner] { r->flushMetrics(); });
     post([r = m_runner, s = qstr(result.id), st = static_cast<int>(result.status), c = result.cached,
           e = qstr(result.error)] { emit r->stepFinished(s, st, c, e); });
   }
@@ -36,7 +40,7 @@ class LocalRunner::Listener final : public core::RunListener {
     post([r = m_runner, s = qstr(step), fraction, m = qstr(message)] { emit r->progress(s, fraction, m); });
   }
   void metric(std::string_view step, std::string_view series, double x, double y) override {
-    post([r = m_runner, s = qstr(step), n = qstr(series), x, y] { emit r->metric(s, n, x, y); });
+    m_runner->queueMetric(MetricSample{qstr(step), qstr(series), x, y});
   }
 
  private:
@@ -48,7 +52,33 @@ class LocalRunner::Listener final : public core::RunListener {
   std::map<std::string, std::chrono::steady_clock::time_point> m_last_progress;
 };
 
-LocalRunner::LocalRunner(QObject* parent) : QObject(parent) {}
+LocalRunner::LocalRunner(QObject* parent) : ExecutionTarget(parent) {
+  qRegisterMetaType<MetricBatch>("sciagents::ui::MetricBatch");
+}
+
+void LocalRunner::queueMetric(MetricSample sample) {
+  bool schedule = false;
+  {
+    const std::lock_guard lock(m_metric_mutex);
+    m_metric_queue.push_back(std::move(sample));
+    schedule = !m_metric_flush_scheduled;
+    m_metric_flush_scheduled = true;
+  }
+  if (schedule)  // the timer must start on the GUI thread: post, then wait there
+    QMetaObject::invokeMethod(
+        this, [this] { QTimer::singleShot(kMetricIntervalMs, this, &LocalRunner::flushMetrics); },
+        Qt::QueuedConnection);
+}
+
+void LocalRunner::flushMetrics() {
+  MetricBatch batch;
+  {
+    const std::lock_guard lock(m_metric_mutex);
+    batch.swap(m_metric_queue);
+    m_metric_flush_scheduled = false;
+  }
+  if (!batch.isEmpty()) emit metrics(batch);
+}
 
 LocalRunner::~LocalRunner() {
   if (m_cancel) m_cancel->store(true);
@@ -85,6 +115,7 @@ void LocalRunner::cancel() {
 
 void LocalRunner::onWorkerDone(std::shared_ptr<core::RunResult> result, const QString& error) {
   if (m_thread.joinable()) m_thread.join();  // the worker has returned: this is immediate
+  flushMetrics();
   m_result = result;
   const bool ok = result && result->status == core::StepStatus::Succeeded;
   QString why = error;

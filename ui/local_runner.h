@@ -1,49 +1,48 @@
 // Runs a workflow in-process with core::WorkflowEngine on a worker thread. Engine events arrive
-// as queued Qt signals on the GUI thread (progress and metrics coalesced), so the GUI never blocks.
+// as queued Qt signals on the GUI thread, so the GUI never blocks: progress is rate-limited per
+// step and metric samples are batched in the listener and cross threads as one vector per ~50 ms.
 #pragma once
 
 #include "core/agent/task_context.h"
-#include "core/workflow/run_result.h"
-#include "core/workflow/workflow.h"
-
-#include <QObject>
+#include "ui/execution_target.h"
 
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 namespace sciagents::ui {
 
-class LocalRunner final : public QObject {
+class LocalRunner final : public ExecutionTarget {
   Q_OBJECT
  public:
   explicit LocalRunner(QObject* parent = nullptr);
   ~LocalRunner() override;  // cancels and joins a running run
 
-  bool isRunning() const { return m_thread.joinable(); }
+  QString displayName() const override { return tr("Local"); }
+  QString description() const override { return tr("Runs execute in this process on worker threads"); }
+  bool isRunning() const override { return m_thread.joinable(); }
   void setThreads(int threads) { m_threads = threads; }
   void setUseCache(bool on) { m_use_cache = on; }
   void setCacheDir(std::filesystem::path dir) { m_cache_dir = std::move(dir); }
 
   // Starts a run of a copy of `workflow`; false when a run is already going.
-  bool start(const core::Workflow& workflow);
-  void cancel();
-  bool cancelRequested() const { return m_cancel && m_cancel->load(); }
-  // The last finished run (nullptr before the first or when it could not start).
-  std::shared_ptr<const core::RunResult> lastResult() const { return m_result; }
-
- signals:
-  void started();
-  void stepStarted(const QString& step);
-  void stepFinished(const QString& step, int status, bool cached, const QString& error);  // core::StepStatus
-  void progress(const QString& step, double fraction, const QString& message);
-  void metric(const QString& step, const QString& series, double x, double y);
-  void finished(bool ok, const QString& error);  // error: why the run could not start or failed
+  bool start(const core::Workflow& workflow) override;
+  void cancel() override;
+  bool cancelRequested() const override { return m_cancel && m_cancel->load(); }
+  std::shared_ptr<const core::RunResult> lastResult() const override { return m_result; }
 
  private:
   class Listener;
   void onWorkerDone(std::shared_ptr<core::RunResult> result, const QString& error);
+  // Worker side: queues a sample; the first sample of a batch schedules a flush ~50 ms later.
+  void queueMetric(MetricSample sample);
+  void flushMetrics();  // GUI thread: emits the queued samples as one batch
+
+  std::mutex m_metric_mutex;
+  MetricBatch m_metric_queue;
+  bool m_metric_flush_scheduled = false;
 
   std::thread m_thread;
   core::CancelFlag m_cancel;

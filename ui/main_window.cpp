@@ -5,14 +5,18 @@
 #include "core/workflow/workflow_validator.h"
 #include "ui/agent_palette.h"
 #include "ui/canvas_view.h"
+#include "ui/connection_dialog.h"
+#include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
 #include "ui/node_item.h"
 #include "ui/property_panel.h"
+#include "ui/remote_target.h"
 #include "ui/results_panel.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QCoreApplication>
@@ -56,15 +60,16 @@ MainWindow::MainWindow(QWidget* parent)
       m_doc(new WorkflowDocument(this)),
       m_scene(new WorkflowScene(m_doc, this)),
       m_view(new CanvasView(m_scene, this)),
-      m_runner(new LocalRunner(this)) {
+      m_runner(new LocalRunner(this)),
+      m_remote(new RemoteTarget(this)) {
   setObjectName(QStringLiteral("MainWindow"));
+  m_remote->setSettings(RemoteSettings::load());
   setCentralWidget(m_view);
   buildDocks();
   buildActions();
-  connectRunner();
-  m_target = new QLabel(tr("Target: Local"), this);
-  m_target->setToolTip(tr("Runs execute in this process on worker threads"));
+  m_target = new QLabel(this);
   statusBar()->addPermanentWidget(m_target);
+  setExecutionTarget(m_runner);
 
   connect(m_doc, &WorkflowDocument::modifiedChanged, this, &MainWindow::updateTitle);
   connect(m_doc, &WorkflowDocument::filePathChanged, this, &MainWindow::updateTitle);
@@ -79,6 +84,7 @@ MainWindow::MainWindow(QWidget* parent)
     if (!id.isEmpty()) m_results->showStep(id);
   });
   connect(m_props, &PropertyPanel::message, this, &MainWindow::showMessage);
+  connect(m_results, &ResultsPanel::message, this, &MainWindow::showMessage);
   connect(m_view, &CanvasView::taskDropped, this, [this](const QString& agent, const QString& task, QPointF pos) {
     const QString id = m_doc->addStep(agent, task, pos);
     if (!id.isEmpty()) m_scene->selectSteps({id});
@@ -100,6 +106,8 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+  if (m_exec) disconnect(m_exec, nullptr, this, nullptr);
+  m_exec = nullptr;
   // Views of the document go before it (QObject deletes children in creation order).
   delete m_runner;  // cancels and joins a running run
   delete m_props;
@@ -129,12 +137,15 @@ void MainWindow::buildDocks() {
   m_log->setReadOnly(true);
   m_log->setMaximumBlockCount(5000);
   m_results = new ResultsPanel(this);
+  m_chart = new ConvergenceChart(this);
   dock(tr("Agents"), QStringLiteral("PaletteDock"), m_palette, Qt::LeftDockWidgetArea);
   dock(tr("Properties"), QStringLiteral("PropertiesDock"), m_props, Qt::RightDockWidgetArea);
   auto* logDock = dock(tr("Run log"), QStringLiteral("RunLogDock"), m_log, Qt::BottomDockWidgetArea);
   auto* resDock = dock(tr("Results"), QStringLiteral("ResultsDock"), m_results, Qt::BottomDockWidgetArea);
   m_results_dock = resDock;
+  m_chart_dock = dock(tr("Convergence"), QStringLiteral("ConvergenceDock"), m_chart, Qt::BottomDockWidgetArea);
   tabifyDockWidget(logDock, resDock);
+  tabifyDockWidget(resDock, m_chart_dock);
   logDock->raise();
 }
 
@@ -187,6 +198,21 @@ void MainWindow::buildActions() {
   m_run_selected = run->addAction(tr("Run &Selected"), QKeySequence(Qt::CTRL | Qt::Key_F5), this, &MainWindow::runSelected);
   m_run_selected->setToolTip(tr("Run the selected steps and the steps they depend on"));
   m_cancel = run->addAction(tr("&Cancel"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this, &MainWindow::cancelRun);
+  run->addSeparator();
+  QMenu* targets = run->addMenu(tr("&Target"));
+  auto* group = new QActionGroup(this);
+  m_target_local = targets->addAction(tr("&Local (this computer)"), this, [this] { setExecutionTarget(m_runner); });
+  m_target_remote = targets->addAction(tr("&Remote server"), this, [this] {
+    if (m_remote->settings().url.isEmpty()) editRemoteSettings();
+    else setExecutionTarget(m_remote);
+  });
+  for (QAction* a : {m_target_local, m_target_remote}) {
+    a->setCheckable(true);
+    group->addAction(a);
+  }
+  m_target_local->setChecked(true);
+  targets->addSeparator();
+  targets->addAction(tr("Remote Server &Settings…"), this, &MainWindow::editRemoteSettings);
 
   QToolBar* tb = addToolBar(tr("Main"));
   tb->setObjectName(QStringLiteral("MainToolBar"));
@@ -200,12 +226,51 @@ void MainWindow::buildActions() {
   tb->addAction(tr("Fit"), m_view, &CanvasView::fitAll);
 }
 
-void MainWindow::connectRunner() {
-  connect(m_runner, &LocalRunner::stepStarted, this, [this](const QString& step) {
+void MainWindow::setExecutionTarget(ExecutionTarget* target) {
+  if (!target) target = m_runner;
+  if (m_exec == target) return;
+  if (m_exec && m_exec->isRunning()) m_exec->cancel();
+  if (m_exec) disconnect(m_exec, nullptr, this, nullptr);
+  m_exec = target;
+  connectTarget(target);
+  m_target->setText(tr("Target: %1").arg(target->displayName()));
+  m_target->setToolTip(target->description());
+  if (m_target_local) (target == m_remote ? m_target_remote : m_target_local)->setChecked(true);
+  connect(target, &QObject::destroyed, this, [this](QObject* gone) {
+    if (gone == m_exec) {
+      m_exec = nullptr;
+      setExecutionTarget(m_runner);
+    }
+  });
+  if (m_run) updateRunActions();
+}
+
+void MainWindow::editRemoteSettings() {
+  ConnectionDialog dialog(m_remote->settings(), this);
+  if (dialog.exec() != QDialog::Accepted) {
+    if (m_exec != m_remote) m_target_local->setChecked(true);
+    return;
+  }
+  if (m_remote->isRunning()) {
+    showMessage(tr("The new settings apply after the current run"));
+    return;
+  }
+  m_remote->setSettings(dialog.settings());
+  if (m_exec == m_remote) {  // refresh the status bar
+    m_target->setText(tr("Target: %1").arg(m_remote->displayName()));
+    m_target->setToolTip(m_remote->description());
+  } else {
+    setExecutionTarget(m_remote);
+  }
+}
+
+void MainWindow::connectTarget(ExecutionTarget* target) {
+  connect(target, &ExecutionTarget::metrics, m_chart, &ConvergenceChart::addSamples);
+  connect(target, &ExecutionTarget::stepStarted, this, [this](const QString& step) {
     m_scene->setStatus(step, NodeStatus::Running);
     log(tr("%1: started").arg(step));
   });
-  connect(m_runner, &LocalRunner::stepFinished, this,
+  connect(target, &ExecutionTarget::stepFinished, this,
           [this](const QString& step, int status, bool cached, const QString& error) {
             const auto s = static_cast<core::StepStatus>(status);
             m_scene->setStatus(step, nodeStatusFor(s, cached));
@@ -214,12 +279,12 @@ void MainWindow::connectRunner() {
             if (!error.isEmpty()) line += QStringLiteral(": ") + error;
             log(line);
           });
-  connect(m_runner, &LocalRunner::progress, this, [this](const QString& step, double fraction, const QString& msg) {
+  connect(target, &ExecutionTarget::progress, this, [this](const QString& step, double fraction, const QString& msg) {
     showMessage(tr("%1: %2%% %3").arg(step).arg(qRound(fraction * 100)).arg(msg));
   });
-  connect(m_runner, &LocalRunner::finished, this, [this](bool ok, const QString& error) {
-    const auto result = m_runner->lastResult();
-    const bool cancelled = m_runner->cancelRequested();
+  connect(target, &ExecutionTarget::finished, this, [this, target](bool ok, const QString& error) {
+    const auto result = target->lastResult();
+    const bool cancelled = target->cancelRequested();
     for (const QString& id : m_doc->stepIds()) {
       const core::StepResult* s = result ? result->step(id.toStdString()) : nullptr;
       if (s) m_scene->setStatus(id, nodeStatusFor(s->status, s->cached));
@@ -250,7 +315,7 @@ void MainWindow::runSelected() {
 }
 
 void MainWindow::startRun(const core::Workflow& workflow, const QString& what) {
-  if (m_runner->isRunning()) return;
+  if (m_exec->isRunning()) return;
   if (workflow.steps.empty()) {
     showMessage(tr("Nothing to run: add steps from the Agents palette"));
     return;
@@ -264,22 +329,24 @@ void MainWindow::startRun(const core::Workflow& workflow, const QString& what) {
   }
   m_scene->setAllStatuses(NodeStatus::Idle);
   for (const auto& s : workflow.steps) m_scene->setStatus(QString::fromStdString(s.id), NodeStatus::Pending);
-  log(tr("Run started: %1 (%2, local)").arg(what, QDateTime::currentDateTime().toString(Qt::ISODate)));
-  m_runner->start(workflow);
+  log(tr("Run started: %1 (%2, %3)")
+          .arg(what, QDateTime::currentDateTime().toString(Qt::ISODate), m_exec->displayName()));
+  m_chart->clear();
+  if (!m_exec->start(workflow)) log(tr("The run could not start on %1").arg(m_exec->displayName()));
   updateRunActions();
 }
 
 void MainWindow::cancelRun() {
-  if (!m_runner->isRunning()) return;
-  m_runner->cancel();
+  if (!m_exec->isRunning()) return;
+  m_exec->cancel();
   log(tr("Cancelling…"));
   showMessage(tr("Cancelling…"));
 }
 
 void MainWindow::updateRunActions() {
-  m_run->setEnabled(!m_runner->isRunning());
-  m_run_selected->setEnabled(!m_runner->isRunning());
-  m_cancel->setEnabled(m_runner->isRunning());
+  m_run->setEnabled(!m_exec->isRunning());
+  m_run_selected->setEnabled(!m_exec->isRunning());
+  m_cancel->setEnabled(m_exec->isRunning());
 }
 
 QString MainWindow::addTask(const QString& agent, const QString& task) {
@@ -405,7 +472,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     event->ignore();
     return;
   }
-  if (m_runner->isRunning()) m_runner->cancel();
+  if (m_exec->isRunning()) m_exec->cancel();
   QSettings settings;
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("window/state"), saveState());

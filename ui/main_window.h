@@ -16,8 +16,11 @@ namespace sciagents::ui {
 
 class AgentPalette;
 class CanvasView;
+class ConvergenceChart;
+class ExecutionTarget;
 class LocalRunner;
 class PropertyPanel;
+class RemoteTarget;
 class ResultsPanel;
 class WorkflowDocument;
 class WorkflowScene;
@@ -35,6 +38,14 @@ class MainWindow final : public QMainWindow {
   PropertyPanel* properties() const { return m_props; }
   ResultsPanel* results() const { return m_results; }
   LocalRunner* runner() const { return m_runner; }
+  ConvergenceChart* convergenceChart() const { return m_chart; }
+  // Where runs execute: the local runner unless another target was set. The window does not own
+  // other targets' lifetime unless they are its children.
+  ExecutionTarget* executionTarget() const { return m_exec; }
+  void setExecutionTarget(ExecutionTarget* target);  // nullptr: back to the local runner
+  RemoteTarget* remoteTarget() const { return m_remote; }
+  // Run ▸ Target ▸ Remote Server Settings…: edits and saves the connection, then runs remotely.
+  void editRemoteSettings();
   QPlainTextEdit* runLog() const { return m_log; }
   QLabel* targetLabel() const { return m_target; }
   QAction* runAction() const { return m_run; }
@@ -64,7 +75,7 @@ class MainWindow final : public QMainWindow {
  private:
   void buildActions();
   void buildDocks();
-  void connectRunner();
+  void connectTarget(ExecutionTarget* target);
   void updateTitle();
   void updateRunActions();
   void rebuildRecentMenu();
@@ -86,6 +97,11 @@ class MainWindow final : public QMainWindow {
   ResultsPanel* m_results = nullptr;
   QPlainTextEdit* m_log = nullptr;
   LocalRunner* m_runner;
+  ExecutionTarget* m_exec = nullptr;
+  ConvergenceChart* m_chart = nullptr;
+  RemoteTarget* m_remote = nullptr;
+  QAction* m_target_local = nullptr;
+  QAction* m_target_remote = nullptr;
   QLabel* m_target = nullptr;
   QMenu* m_recent = nullptr;
   QMenu* m_examples = nullptr;
@@ -94,6 +110,7 @@ class MainWindow final : public QMainWindow {
   QAction* m_cancel = nullptr;
   QAction* m_run_selected = nullptr;
   QDockWidget* m_results_dock = nullptr;
+  QDockWidget* m_chart_dock = nullptr;
 };
 
 }  // namespace sciagents::ui

@@ -1,15 +1,24 @@
 #include "ui/results_panel.h"
 
 #include "core/value/value_json.h"
+#include "ui/heat_map.h"
+#include "ui/line_plot.h"
+#include "ui/plot_export.h"
 #include "ui/value_format.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QPushButton>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStandardItemModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -54,17 +63,50 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   m_outputs_view = makeTable(m_outputs, this);
   m_elements_view = makeTable(m_elements, this);
   m_diagnostics_view = makeTable(m_diagnostics, this);
+  m_line = new LinePlot(this);
+  m_heat = new HeatMap(this);
+  m_no_plot = new QLabel(tr("No plot for this output: select a vector, time series or grid field."), this);
+  m_no_plot->setAlignment(Qt::AlignCenter);
+  m_no_plot->setWordWrap(true);
+  m_plots = new QStackedWidget(this);
+  m_plots->addWidget(m_no_plot);
+  m_plots->addWidget(m_line);
+  m_plots->addWidget(m_heat);
+  m_log_x = new QCheckBox(tr("Log x"), this);
+  m_log_y = new QCheckBox(tr("Log y"), this);
+  auto* plotBar = new QHBoxLayout;
+  plotBar->addWidget(m_log_x);
+  plotBar->addWidget(m_log_y);
+  plotBar->addStretch(1);
+  auto* pngButton = new QPushButton(tr("Export plot…"), this);
+  pngButton->setToolTip(tr("Save the plot as PNG or SVG"));
+  auto* dataButton = new QPushButton(tr("Export data…"), this);
+  dataButton->setToolTip(tr("Save the table as CSV or the output as JSON"));
+  plotBar->addWidget(pngButton);
+  plotBar->addWidget(dataButton);
+  auto* plotPage = new QWidget(this);
+  auto* plotLayout = new QVBoxLayout(plotPage);
+  plotLayout->setContentsMargins(0, 0, 0, 0);
+  plotLayout->addLayout(plotBar);
+  plotLayout->addWidget(m_plots, 1);
+  m_tabs = new QTabWidget(this);
+  m_tabs->addTab(plotPage, tr("Plot"));
+  m_tabs->addTab(m_elements_view, tr("Table"));
+  connect(m_log_x, &QCheckBox::toggled, m_line, &LinePlot::setLogX);
+  connect(m_log_y, &QCheckBox::toggled, m_line, &LinePlot::setLogY);
+  connect(pngButton, &QPushButton::clicked, this, [this] { exportWithDialog(true); });
+  connect(dataButton, &QPushButton::clicked, this, [this] { exportWithDialog(false); });
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(tr("Step"), this));
   top->addWidget(m_step, 1);
   top->addWidget(m_status, 2);
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(m_outputs_view);
-  split->addWidget(m_elements_view);
+  split->addWidget(m_tabs);
   split->addWidget(m_diagnostics_view);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
-  split->setStretchFactor(2, 3);
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 5);
+  split->setStretchFactor(2, 2);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
   layout->addLayout(top);
@@ -85,6 +127,9 @@ void ResultsPanel::clear() {
   m_outputs->clear();
   m_outputs->setHorizontalHeaderLabels({tr("Output"), tr("Kind"), tr("Shape"), tr("Value")});
   m_elements->clear();
+  m_line->clearPlot();
+  m_heat->clearField();
+  m_plots->setCurrentWidget(m_no_plot);
   m_diagnostics->clear();
   m_diagnostics->setHorizontalHeaderLabels({tr("Diagnostic"), tr("Value")});
 }
@@ -142,15 +187,145 @@ int ResultsPanel::outputRow(const QString& name) const {
   return -1;
 }
 
+const core::Value* ResultsPanel::currentValue() const {
+  const core::StepResult* s = m_result ? m_result->step(currentStep().toStdString()) : nullptr;
+  const QModelIndex cur = m_outputs_view->currentIndex();
+  if (!s || !cur.isValid() || cur.row() >= m_outputs->rowCount()) return nullptr;
+  const auto it = s->outputs.find(m_outputs->item(cur.row(), NameColumn)->text().toStdString());
+  return it == s->outputs.end() ? nullptr : &it->second;
+}
+
+void ResultsPanel::showOutput(const QString& name) {
+  const int row = outputRow(name);
+  if (row >= 0) m_outputs_view->setCurrentIndex(m_outputs->index(row, 0));
+}
+
+QWidget* ResultsPanel::currentPlot() const {
+  QWidget* w = m_plots->currentWidget();
+  return w == m_no_plot ? nullptr : w;
+}
+
+void ResultsPanel::showPlot(const QString& name, const core::Value* v) {
+  m_line->clearPlot();
+  m_heat->clearField();
+  m_plots->setCurrentWidget(m_no_plot);
+  if (!v) return;
+  const QString title = currentStep() + QStringLiteral(".") + name;
+  QList<LinePlot::Curve> curves;
+  if (v->kind() == core::ValueKind::Vector) {
+    const auto& x = v->asVector();
+    LinePlot::Curve c{name, {}};
+    for (Eigen::Index i = 0; i < x.size(); ++i) c.points << QPointF(double(i), x[i]);
+    curves << c;
+    m_line->setCurves(title, tr("index"), name, curves);
+  } else if (v->kind() == core::ValueKind::Matrix) {
+    // Columns against the step's time vector "t" when it matches (ode_pde.ivp), else the row index.
+    const auto& m = v->asMatrix();
+    const core::StepResult* s = m_result ? m_result->step(currentStep().toStdString()) : nullptr;
+    const core::Vector* t = nullptr;
+    QStringList names;
+    if (s && name != QStringLiteral("t")) {
+      const auto it = s->outputs.find("t");
+      if (it != s->outputs.end() && it->second.kind() == core::ValueKind::Vector && it->second.asVector().size() == m.rows())
+        t = &it->second.asVector();
+      const auto st = s->params.find("states");
+      if (st != s->params.end() && st->second.kind() == core::ValueKind::List)
+        for (const auto& n : st->second.asList()) names << (n.isString() ? qstr(n.asString()) : QString());
+    }
+    for (Eigen::Index c = 0; c < m.cols(); ++c) {
+      const QString cname = c < names.size() && !names[c].isEmpty() ? names[c] : QStringLiteral("%1[%2]").arg(name).arg(c);
+      LinePlot::Curve curve{cname, {}};
+      for (Eigen::Index r = 0; r < m.rows(); ++r) curve.points << QPointF(t ? (*t)[r] : double(r), m(r, c));
+      curves << curve;
+    }
+    m_line->setCurves(title, t ? QStringLiteral("t") : tr("row"), name, curves);
+  } else if (v->kind() == core::ValueKind::TimeSeries) {
+    const auto& ts = v->asTimeSeries();
+    for (Eigen::Index c = 0; c < ts.values.cols(); ++c) {
+      LinePlot::Curve curve{c < Eigen::Index(ts.names.size()) ? qstr(ts.names[std::size_t(c)]) : QStringLiteral("y%1").arg(c), {}};
+      for (Eigen::Index r = 0; r < ts.values.rows() && r < ts.t.size(); ++r) curve.points << QPointF(ts.t[r], ts.values(r, c));
+      curves << curve;
+    }
+    m_line->setCurves(title, QStringLiteral("t"), name, curves);
+  } else if (v->kind() == core::ValueKind::GridField && v->asGrid().axes.size() == 1) {
+    const auto& g = v->asGrid();
+    LinePlot::Curve c{name, {}};
+    for (Eigen::Index i = 0; i < g.values.size() && i < g.axes[0].size(); ++i) c.points << QPointF(g.axes[0][i], g.values[i]);
+    curves << c;
+    m_line->setCurves(title, g.axis_names.empty() ? QStringLiteral("x") : qstr(g.axis_names[0]), name, curves);
+  } else if (v->kind() == core::ValueKind::GridField) {
+    if (m_heat->setField(v->asGrid(), title)) m_plots->setCurrentWidget(m_heat);
+    return;
+  } else {
+    return;
+  }
+  m_plots->setCurrentWidget(m_line);
+}
+
+bool ResultsPanel::exportPlot(const QString& path, QString* error) {
+  QWidget* plot = currentPlot();
+  if (!plot) {
+    if (error) *error = tr("The selected output has no plot");
+    return false;
+  }
+  return exportWidgetImage(plot, path, error);
+}
+
+bool ResultsPanel::exportData(const QString& path, QString* error) {
+  if (QFileInfo(path).suffix().compare(QStringLiteral("json"), Qt::CaseInsensitive) == 0) {
+    const core::Value* v = currentValue();
+    if (!v) {
+      if (error) *error = tr("Select an output first");
+      return false;
+    }
+    return exportValueJson(*v, path, error);
+  }
+  return exportModelCsv(m_elements->rowCount() > 0 ? m_elements : m_outputs, path, error);
+}
+
+void ResultsPanel::exportWithDialog(bool plot) {
+  const QString base = currentStep().isEmpty() ? QStringLiteral("result") : currentStep();
+  const QString path =
+      plot ? QFileDialog::getSaveFileName(this, tr("Export plot"), base + QStringLiteral(".png"),
+                                          tr("PNG image (*.png);;SVG drawing (*.svg)"))
+           : QFileDialog::getSaveFileName(this, tr("Export data"), base + QStringLiteral(".csv"),
+                                          tr("CSV table (*.csv);;JSON value (*.json)"));
+  if (path.isEmpty()) return;
+  QString error;
+  const bool ok = plot ? exportPlot(path, &error) : exportData(path, &error);
+  emit message(ok ? tr("Exported %1").arg(path) : error);
+}
+
 void ResultsPanel::showElements(int output_row) {
   m_elements->clear();
+  showPlot(QString(), nullptr);
   const core::StepResult* s = m_result ? m_result->step(currentStep().toStdString()) : nullptr;
   if (!s || output_row < 0 || output_row >= m_outputs->rowCount()) return;
   const core::Value* v = s->outputs.count(m_outputs->item(output_row, NameColumn)->text().toStdString())
                              ? &s->outputs.at(m_outputs->item(output_row, NameColumn)->text().toStdString())
                              : nullptr;
+  showPlot(m_outputs->item(output_row, NameColumn)->text(), v);
   if (!v) return;
-  if (v->kind() == core::ValueKind::Vector) {
+  if (v->kind() == core::ValueKind::TimeSeries) {
+    const auto& ts = v->asTimeSeries();
+    QStringList headers{QStringLiteral("t")};
+    for (Eigen::Index c = 0; c < ts.values.cols(); ++c)
+      headers << (c < Eigen::Index(ts.names.size()) ? qstr(ts.names[std::size_t(c)]) : QStringLiteral("y%1").arg(c));
+    m_elements->setHorizontalHeaderLabels(headers);
+    for (Eigen::Index r = 0; r < ts.values.rows() && r < ts.t.size() && r < kMaxElementRows; ++r) {
+      QList<QStandardItem*> row{numberItem(ts.t[r])};
+      for (Eigen::Index c = 0; c < ts.values.cols(); ++c) row << numberItem(ts.values(r, c));
+      m_elements->appendRow(row);
+    }
+  } else if (v->kind() == core::ValueKind::GridField && v->asGrid().axes.size() == 2) {
+    const auto& g = v->asGrid();
+    const auto ny = g.axes[1].size();
+    m_elements->setHorizontalHeaderLabels({g.axis_names.size() > 0 ? qstr(g.axis_names[0]) : QStringLiteral("x"),
+                                           g.axis_names.size() > 1 ? qstr(g.axis_names[1]) : QStringLiteral("y"),
+                                           m_outputs->item(output_row, NameColumn)->text()});
+    for (Eigen::Index k = 0; k < g.values.size() && k < kMaxElementRows && ny > 0; ++k)
+      m_elements->appendRow({numberItem(g.axes[0][k / ny]), numberItem(g.axes[1][k % ny]), numberItem(g.values[k])});
+  } else if (v->kind() == core::ValueKind::Vector) {
     const auto& x = v->asVector();
     m_elements->setHorizontalHeaderLabels({tr("i"), m_outputs->item(output_row, NameColumn)->text()});
     for (Eigen::Index i = 0; i < x.size() && i < kMaxElementRows; ++i)

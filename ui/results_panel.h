@@ -1,5 +1,7 @@
 // Results of the last run, per step: outputs (name, kind, shape, value; numbers also under
-// Qt::UserRole), the elements of the selected vector/matrix output, and diagnostics as key/value.
+// Qt::UserRole), the selected output as a plot (line plot for time series and vectors, heat map
+// for 2-D grid fields) and as a table of its elements, and diagnostics as key/value. The plot
+// exports to PNG/SVG, the table to CSV and the output to JSON.
 #pragma once
 
 #include "core/workflow/run_result.h"
@@ -8,12 +10,18 @@
 
 #include <memory>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
+class QStackedWidget;
 class QStandardItemModel;
+class QTabWidget;
 class QTableView;
 
 namespace sciagents::ui {
+
+class HeatMap;
+class LinePlot;
 
 class ResultsPanel final : public QWidget {
   Q_OBJECT
@@ -33,9 +41,25 @@ class ResultsPanel final : public QWidget {
   QTableView* outputsView() const { return m_outputs_view; }
   // Row of output `name` in outputsModel(), or -1.
   int outputRow(const QString& name) const;
+  void showOutput(const QString& name);  // selects the output's row
+  const core::Value* currentValue() const;  // the selected output, or nullptr
+
+  LinePlot* linePlot() const { return m_line; }
+  HeatMap* heatMap() const { return m_heat; }
+  QTabWidget* viewTabs() const { return m_tabs; }
+  // The plot being shown (line plot or heat map), or nullptr when the output has no plot.
+  QWidget* currentPlot() const;
+  // By suffix: .png/.svg for the plot; .csv (elements table) or .json (the output) for data.
+  bool exportPlot(const QString& path, QString* error = nullptr);
+  bool exportData(const QString& path, QString* error = nullptr);
+
+ signals:
+  void message(const QString& text);
 
  private:
   void showElements(int output_row);
+  void showPlot(const QString& name, const core::Value* v);
+  void exportWithDialog(bool plot);
 
   std::shared_ptr<const core::RunResult> m_result;
   QComboBox* m_step;
@@ -46,6 +70,13 @@ class ResultsPanel final : public QWidget {
   QTableView* m_outputs_view;
   QTableView* m_elements_view;
   QTableView* m_diagnostics_view;
+  QTabWidget* m_tabs;
+  QStackedWidget* m_plots;
+  QLabel* m_no_plot;
+  LinePlot* m_line;
+  HeatMap* m_heat;
+  QCheckBox* m_log_x;
+  QCheckBox* m_log_y;
 };
 
 }  // namespace sciagents::ui

@@ -1,13 +1,20 @@
 // Screenshots of what a person sees (run under Xvfb when available): the canvas with a 6-step
-// workflow mid-run and the whole window, saved as PNGs under <build>/screenshots/.
+// workflow mid-run, the whole window, a 2-D heat-map result and the convergence chart after an
+// optimization run, saved as PNGs under <build>/screenshots/.
 #include "ui/canvas_view.h"
+#include "ui/convergence_chart.h"
+#include "ui/heat_map.h"
 #include "ui/local_runner.h"
 #include "ui/main_window.h"
 #include "ui/node_item.h"
+#include "ui/results_panel.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
 #include <QDir>
+#include <QDockWidget>
+#include <QLineSeries>
+#include <QTemporaryDir>
 #include <QGuiApplication>
 #include <QImage>
 #include <QPixmap>
@@ -84,11 +91,63 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     w.runAll();
     QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 60000);
+    w.results()->showOutput("y");  // the solution y(t) as a line plot
+    QVERIFY(w.results()->currentPlot());
     QCoreApplication::processEvents();
     const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
     const QImage window = w.grab().toImage();
     QVERIFY(hasContent(window));
     QVERIFY(window.save(outDir() + "/studio-results" + suffix + ".png"));
+  }
+
+  void heatMapResult() {
+    QTemporaryDir dir;
+    QFile f(dir.filePath("poisson.workflow.json"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"sciagents\": 1, \"name\": \"Poisson 2D\", \"steps\": [{\"id\": \"poisson\", \"agent\": \"ode_pde\","
+            " \"task\": \"poisson\", \"params\": {\"dim\": 2, \"n\": 63, \"f\": \"2*pi^2*sin(pi*x)*sin(2*pi*y)\","
+            " \"boundary\": 0}}]}");
+    f.close();
+    MainWindow w;
+    w.resize(1500, 1000);
+    QVERIFY(w.openFile(f.fileName()));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.resizeDocks({w.findChild<QDockWidget*>("ResultsDock")}, {560}, Qt::Vertical);
+    w.runAll();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 60000);
+    w.results()->showOutput("u");
+    QCOMPARE(w.results()->currentPlot(), w.results()->heatMap());
+    QCOMPARE(w.results()->heatMap()->image().size(), QSize(65, 65));
+    QCoreApplication::processEvents();
+    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QImage panel = w.results()->grab().toImage();
+    QVERIFY(hasContent(panel));
+    QVERIFY(panel.save(outDir() + "/heatmap-result" + suffix + ".png"));
+  }
+
+  void convergenceChart() {
+    MainWindow w;
+    w.resize(1500, 1000);
+    QVERIFY(w.openFile(MainWindow::examplesDir() + "/opt-rosenbrock.workflow.json"));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto* dock = w.findChild<QDockWidget*>("ConvergenceDock");
+    QVERIFY(dock);
+    w.resizeDocks({dock}, {520}, Qt::Vertical);
+    w.runner()->setUseCache(false);
+    w.runAll();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 60000);
+    dock->raise();
+    ConvergenceChart* chart = w.convergenceChart();
+    QTRY_COMPARE(chart->pendingCount(), qsizetype(0));
+    QVERIFY(chart->series("bfgs: objective") && chart->series("bfgs: objective")->count() > 2);
+    chart->setLogY(true);  // objective and gradient norm span many decades
+    QCoreApplication::processEvents();
+    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QImage img = chart->grab().toImage();
+    QVERIFY(hasContent(img));
+    QVERIFY(img.save(outDir() + "/convergence-chart" + suffix + ".png"));
   }
 };
 

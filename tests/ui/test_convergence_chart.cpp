@@ -1,0 +1,136 @@
+// ConvergenceChart: batched, decimated live series; LocalRunner's coalesced metric batches; the
+// main window feeding the chart from a real optimization run.
+#include "ui/convergence_chart.h"
+#include "ui/local_runner.h"
+#include "ui/main_window.h"
+
+#include "core/workflow/workflow_json.h"
+
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QValueAxis>
+#include <QtTest/QtTest>
+
+using namespace sciagents::ui;
+
+namespace {
+sciagents::core::Workflow loadExample(const QString& name) {
+  QFile f(QStringLiteral(SCIAGENTS_SOURCE_DIR "/examples/") + name);
+  if (!f.open(QIODevice::ReadOnly)) qFatal("cannot open %s", qPrintable(f.fileName()));
+  return sciagents::core::parseWorkflowFile(f.readAll().toStdString()).workflow;
+}
+
+MetricBatch ramp(int from, int count) {
+  MetricBatch b;
+  for (int i = from; i < from + count; ++i)
+    b.push_back(MetricSample{"fit", "objective", double(i), 1.0 / (1.0 + i) + ((i % 97 == 0) ? 5.0 : 0.0)});
+  return b;
+}
+}  // namespace
+
+class TestConvergenceChart : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("SciAgentsTests");
+    QCoreApplication::setApplicationName("test_convergence_chart");
+  }
+
+  void decimatesOverBudget() {
+    ConvergenceChart c;
+    const int n = 10000, batch = 250;
+    for (int i = 0; i < n; i += batch) {
+      c.addSamples(ramp(i, batch));
+      if ((i / batch) % 4 == 3) c.flush();  // several batches per draw, like the timer
+    }
+    QTRY_COMPARE(c.pendingCount(), qsizetype(0));  // the timer drains the rest
+    const QString key = ConvergenceChart::seriesKey("fit", "objective");
+    QCOMPARE(c.seriesKeys(), QStringList{key});
+    QCOMPARE(c.samples(key).size(), qsizetype(n));
+    QLineSeries* s = c.series(key);
+    QVERIFY(s);
+    QVERIFY2(s->count() <= c.pointBudget() + 2, qPrintable(QString::number(s->count())));
+    QVERIFY(s->count() >= c.pointBudget() / 2);
+    QCOMPARE(s->points().last(), QPointF(n - 1, 1.0 / n));
+    // Min/max decimation keeps the spikes (every 97th sample is +5).
+    double ymax = 0;
+    for (const QPointF& p : s->points()) ymax = std::max(ymax, p.y());
+    QVERIFY(ymax > 5.0);
+    // Axes follow the data.
+    QCOMPARE(c.xAxis()->min(), 0.0);
+    QCOMPARE(c.xAxis()->max(), double(n - 1));
+  }
+
+  void keepsCompleteDataUnderBudget() {
+    ConvergenceChart c;
+    c.setPointBudget(20000);
+    for (int i = 0; i < 10000; i += 500) c.addSamples(ramp(i, 500));
+    c.flush();
+    QLineSeries* s = c.series(ConvergenceChart::seriesKey("fit", "objective"));
+    QVERIFY(s);
+    QCOMPARE(s->count(), 10000);
+    QCOMPARE(s->at(9999), QPointF(9999, 1.0 / 10000));
+    QCOMPARE(s->at(1234), QPointF(1234, 1.0 / 1235));
+  }
+
+  void logScaleHidesNonPositive() {
+    ConvergenceChart c;
+    c.addSamples({{"s", "residual", 0, 1.0}, {"s", "residual", 1, 0.0}, {"s", "residual", 2, 1e-6}});
+    c.flush();
+    QLineSeries* s = c.series("s: residual");
+    QCOMPARE(s->count(), 3);
+    c.setLogY(true);
+    auto* logAxis = qobject_cast<QLogValueAxis*>(c.yAxis());
+    QVERIFY(logAxis);
+    QCOMPARE(s->count(), 2);
+    QVERIFY(logAxis->min() <= 1e-6 && logAxis->max() >= 1.0);
+    QVERIFY(s->attachedAxes().contains(c.yAxis()));
+    c.setLogY(false);
+    QVERIFY(qobject_cast<QValueAxis*>(c.yAxis()));
+    QCOMPARE(s->count(), 3);
+    c.clear();
+    QVERIFY(c.seriesKeys().isEmpty());
+  }
+
+  void localRunnerCoalescesMetrics() {
+    const auto wf = loadExample("opt-rosenbrock.workflow.json");
+    LocalRunner r;
+    r.setUseCache(false);
+    QSignalSpy metrics(&r, &ExecutionTarget::metrics);
+    QSignalSpy finished(&r, &ExecutionTarget::finished);
+    QVERIFY(r.start(wf));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+    QVERIFY(finished.at(0).at(0).toBool());
+    QVERIFY(!metrics.isEmpty());
+    qsizetype samples = 0;
+    QSet<QString> series;
+    for (const auto& args : metrics) {
+      const auto batch = args.at(0).value<MetricBatch>();
+      QVERIFY(!batch.isEmpty());
+      samples += batch.size();
+      for (const auto& s : batch) series.insert(s.step + "/" + s.series);
+    }
+    QVERIFY(series.contains("bfgs/objective"));
+    QVERIFY(series.contains("lbfgs/objective"));
+    QVERIFY2(samples > metrics.size(), "samples cross threads in batches, not one by one");
+  }
+
+  void windowFeedsChart() {
+    MainWindow w;
+    QVERIFY(w.openFile(SCIAGENTS_SOURCE_DIR "/examples/opt-rosenbrock.workflow.json"));
+    w.runner()->setUseCache(false);
+    w.runAll();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning(), 60000);
+    ConvergenceChart* c = w.convergenceChart();
+    QTRY_COMPARE(c->pendingCount(), qsizetype(0));
+    QVERIFY(c->seriesKeys().contains("bfgs: objective"));
+    QLineSeries* s = c->series("bfgs: objective");
+    QVERIFY(s && s->count() > 2);
+    QCOMPARE(s->count(), c->samples("bfgs: objective").size());
+    QVERIFY(s->points().last().y() < 1e-6);  // converged to f* = 0
+  }
+};
+
+QTEST_MAIN(TestConvergenceChart)
+#include "test_convergence_chart.moc"

@@ -1,0 +1,240 @@
+#include "ui/remote_target.h"
+
+#include "core/util/version.h"
+#include "core/workflow/workflow_json.h"
+#include "ui/remote_result.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace sciagents::ui {
+
+namespace {
+constexpr int kMetricIntervalMs = 50;
+constexpr int kMaxReconnects = 5;
+
+nlohmann::json parseJson(const QByteArray& bytes) {
+  return nlohmann::json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
+}
+
+QString jstr(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? QString::fromStdString(j[key].get<std::string>())
+                                                                 : QString();
+}
+
+double jnum(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+}  // namespace
+
+RemoteTarget::RemoteTarget(QObject* parent)
+    : ExecutionTarget(parent), m_net(new QNetworkAccessManager(this)), m_metric_timer(new QTimer(this)) {
+  qRegisterMetaType<MetricBatch>("sciagents::ui::MetricBatch");
+  m_metric_timer->setSingleShot(true);
+  m_metric_timer->setInterval(kMetricIntervalMs);
+  connect(m_metric_timer, &QTimer::timeout, this, &RemoteTarget::flushMetrics);
+}
+
+RemoteTarget::~RemoteTarget() {
+  if (m_events) m_events->abort();
+}
+
+QString RemoteTarget::clientVersion() { return QString::fromUtf8(sciagents::kVersion); }
+
+QString RemoteTarget::displayName() const {
+  return tr("Remote %1").arg(m_settings.url.isEmpty() ? tr("(not configured)") : m_settings.url.toDisplayString());
+}
+
+QString RemoteTarget::description() const {
+  return tr("Runs execute on the SciAgents server at %1").arg(m_settings.url.toDisplayString());
+}
+
+QNetworkRequest RemoteTarget::request(const QString& path) const {
+  QUrl url = m_settings.url;
+  QString base = url.path();
+  while (base.endsWith(QLatin1Char('/'))) base.chop(1);
+  url.setPath(base + path);
+  QNetworkRequest r(url);
+  if (!m_settings.token.isEmpty()) r.setRawHeader("Authorization", "Bearer " + m_settings.token.toUtf8());
+  r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+  r.setTransferTimeout(0);
+  return r;
+}
+
+QString RemoteTarget::replyError(QNetworkReply* reply) {
+  const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+  const auto j = parseJson(reply->readAll());
+  QString msg = status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString();
+  if (!jstr(j, "error").isEmpty()) msg += QLatin1Char(' ') + jstr(j, "error");
+  if (!jstr(j, "message").isEmpty()) msg += QStringLiteral(": ") + jstr(j, "message");
+  return msg;
+}
+
+bool RemoteTarget::start(const core::Workflow& workflow) {
+  if (m_running) return false;
+  if (!m_settings.url.isValid() || m_settings.url.isEmpty()) return false;
+  m_running = true;
+  m_cancel_requested = false;
+  m_done = false;
+  m_reconnects = 0;
+  m_job.clear();
+  m_parser = SseParser();
+  m_metric_queue.clear();
+  m_workflow = workflow;
+  emit started();
+  core::WorkflowFile file;
+  file.workflow = workflow;
+  nlohmann::json body = {{"workflow", nlohmann::json::parse(core::dumpWorkflowFile(file))}};
+  if (!m_use_cache) body["no_cache"] = true;
+  QNetworkReply* reply = m_net->post(request(QStringLiteral("/v1/jobs")), QByteArray::fromStdString(body.dump()));
+  connect(reply, &QNetworkReply::finished, this, [this, reply] {
+    reply->deleteLater();
+    if (reply->error() != QNetworkReply::NoError) {
+      finish(false, tr("Submitting the job failed: %1").arg(replyError(reply)));
+      return;
+    }
+    m_job = jstr(parseJson(reply->readAll()), "id");
+    if (m_job.isEmpty()) {
+      finish(false, tr("The server answered without a job id"));
+      return;
+    }
+    if (m_cancel_requested) {  // Cancel came before the id
+      m_cancel_requested = false;
+      cancel();
+    }
+    followEvents();
+  });
+  return true;
+}
+
+void RemoteTarget::followEvents() {
+  QNetworkRequest r = request(QStringLiteral("/v1/jobs/%1/events").arg(m_job));
+  r.setRawHeader("Accept", "text/event-stream");
+  if (!m_parser.lastEventId().isEmpty()) r.setRawHeader("Last-Event-ID", m_parser.lastEventId().toUtf8());
+  QNetworkReply* reply = m_net->get(r);
+  m_events = reply;
+  connect(reply, &QNetworkReply::readyRead, this, [this, reply] {
+    for (const SseEvent& e : m_parser.feed(reply->readAll())) onEvent(e);
+  });
+  connect(reply, &QNetworkReply::finished, this, [this, reply] {
+    reply->deleteLater();
+    if (m_done || !m_running) return;
+    for (const SseEvent& e : m_parser.feed(reply->readAll() + "\n\n")) onEvent(e);
+    if (m_done) return;
+    if (reply->error() == QNetworkReply::NoError || reply->error() == QNetworkReply::RemoteHostClosedError) {
+      if (++m_reconnects <= kMaxReconnects) {  // stream closed early: resume after the last event
+        followEvents();
+        return;
+      }
+    }
+    finish(false, tr("Lost the event stream of job %1: %2").arg(m_job, replyError(reply)));
+  });
+}
+
+void RemoteTarget::onEvent(const SseEvent& event) {
+  const auto j = parseJson(event.data);
+  if (event.type == QLatin1String("metric")) {
+    m_metric_queue.push_back(MetricSample{jstr(j, "step"), jstr(j, "series"), jnum(j, "x"), jnum(j, "y")});
+    if (!m_metric_timer->isActive()) m_metric_timer->start();
+  } else if (event.type == QLatin1String("step_started")) {
+    emit stepStarted(jstr(j, "step"));
+  } else if (event.type == QLatin1String("step_finished")) {
+    flushMetrics();
+    const bool cached = j.is_object() && j.contains("cached") && j["cached"].is_boolean() && j["cached"].get<bool>();
+    emit stepFinished(jstr(j, "step"), static_cast<int>(stepStatusFromName(jstr(j, "status").toStdString())), cached,
+                      jstr(j, "error"));
+  } else if (event.type == QLatin1String("state")) {
+    emit jobStateChanged(jstr(j, "state"));
+  } else if (event.type == QLatin1String("progress")) {
+    emit progress(jstr(j, "step"), jnum(j, "fraction"), jstr(j, "message"));
+  } else if (event.type == QLatin1String("done")) {
+    m_done = true;
+    flushMetrics();
+    if (m_events) m_events->abort();
+    fetchResult(jstr(j, "state"));
+  }
+}
+
+void RemoteTarget::fetchResult(const QString& state) {
+  QNetworkReply* reply = m_net->get(request(QStringLiteral("/v1/jobs/%1/result").arg(m_job)));
+  connect(reply, &QNetworkReply::finished, this, [this, reply, state] {
+    reply->deleteLater();
+    QString error;
+    if (reply->error() == QNetworkReply::NoError) {
+      const auto doc = parseJson(reply->readAll());
+      if (doc.is_object()) m_result = std::make_shared<core::RunResult>(runResultFromJson(doc, &m_workflow));
+      else error = tr("The result of job %1 is not JSON").arg(m_job);
+    } else if (state == QLatin1String("succeeded")) {
+      error = tr("Fetching the result failed: %1").arg(replyError(reply));
+    } else {
+      m_result.reset();
+    }
+    const bool ok = error.isEmpty() && state == QLatin1String("succeeded");
+    if (error.isEmpty() && !ok && m_result)
+      for (const auto& s : m_result->steps)
+        if (!s.error.empty()) {
+          error = QString::fromStdString(s.error);
+          break;
+        }
+    if (error.isEmpty() && !ok && state != QLatin1String("cancelled")) error = tr("job %1 ended %2").arg(m_job, state);
+    finish(ok, error);
+  });
+}
+
+void RemoteTarget::finish(bool ok, const QString& error) {
+  flushMetrics();
+  if (m_events) m_events->abort();
+  m_running = false;
+  emit finished(ok, error);
+}
+
+void RemoteTarget::flushMetrics() {
+  m_metric_timer->stop();
+  if (m_metric_queue.isEmpty()) return;
+  emit metrics(std::exchange(m_metric_queue, {}));
+}
+
+void RemoteTarget::cancel() {
+  if (!m_running) return;
+  const bool had = m_cancel_requested;
+  m_cancel_requested = true;
+  if (m_job.isEmpty() || had) return;  // sent once the id is known / already sent
+  QNetworkReply* reply = m_net->deleteResource(request(QStringLiteral("/v1/jobs/%1").arg(m_job)));
+  connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+}
+
+void RemoteTarget::testConnection() {
+  QNetworkRequest ready = request(QStringLiteral("/readyz"));
+  ready.setTransferTimeout(10000);
+  QNetworkReply* reply = m_net->get(ready);
+  connect(reply, &QNetworkReply::finished, this, [this, reply] {
+    reply->deleteLater();
+    if (reply->error() != QNetworkReply::NoError) {
+      emit connectionTested(false, tr("Server not ready at %1: %2").arg(m_settings.url.toDisplayString(), replyError(reply)), {});
+      return;
+    }
+    const QString server = jstr(parseJson(reply->readAll()), "version");
+    QNetworkRequest agents = request(QStringLiteral("/v1/agents"));
+    agents.setTransferTimeout(10000);
+    QNetworkReply* auth = m_net->get(agents);
+    connect(auth, &QNetworkReply::finished, this, [this, auth, server] {
+      auth->deleteLater();
+      const QString ours = clientVersion();
+      QString versions = server == ours ? tr("server %1, Studio %2").arg(server, ours)
+                                        : tr("version mismatch: server %1, Studio %2").arg(server.isEmpty() ? tr("unknown") : server, ours);
+      if (auth->error() != QNetworkReply::NoError) {
+        emit connectionTested(false, tr("Token rejected (%1); %2").arg(replyError(auth), versions), server);
+        return;
+      }
+      emit connectionTested(true, tr("Connected: %1").arg(versions), server);
+    });
+  });
+}
+
+}  // namespace sciagents::ui

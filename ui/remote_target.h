@@ -1,0 +1,74 @@
+// Runs workflows on a `sciagents serve` server: POST /v1/jobs, follow the job's Server-Sent
+// Events (GET /v1/jobs/{id}/events, parsed incrementally as bytes arrive) and turn them into the
+// same signals LocalRunner emits (metric samples batched every ~50 ms), fetch
+// /v1/jobs/{id}/result when the job is done, DELETE /v1/jobs/{id} on cancel.
+#pragma once
+
+#include "ui/execution_target.h"
+#include "ui/remote_settings.h"
+#include "ui/sse_parser.h"
+
+#include <QPointer>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
+class QTimer;
+
+namespace sciagents::ui {
+
+class RemoteTarget final : public ExecutionTarget {
+  Q_OBJECT
+ public:
+  explicit RemoteTarget(QObject* parent = nullptr);
+  ~RemoteTarget() override;
+
+  void setSettings(const RemoteSettings& settings) { m_settings = settings; }
+  const RemoteSettings& settings() const { return m_settings; }
+  void setUseCache(bool on) { m_use_cache = on; }
+
+  QString displayName() const override;
+  QString description() const override;
+  bool isRunning() const override { return m_running; }
+  bool start(const core::Workflow& workflow) override;
+  void cancel() override;
+  bool cancelRequested() const override { return m_cancel_requested; }
+  std::shared_ptr<const core::RunResult> lastResult() const override { return m_result; }
+  QString jobId() const { return m_job; }
+
+  // GET /readyz (server version) then GET /v1/agents with the token; reports through
+  // connectionTested. `ok` needs both to succeed; a version mismatch is reported with both.
+  void testConnection();
+  static QString clientVersion();
+
+ signals:
+  void connectionTested(bool ok, const QString& report, const QString& server_version);
+  // The job's state from the event stream ("queued", "running", …; the first event of a stream).
+  void jobStateChanged(const QString& state);
+
+ private:
+  QNetworkRequest request(const QString& path) const;
+  void followEvents();
+  void onEvent(const SseEvent& event);
+  void fetchResult(const QString& state);
+  void finish(bool ok, const QString& error);
+  void flushMetrics();
+  static QString replyError(QNetworkReply* reply);
+
+  QNetworkAccessManager* m_net;
+  RemoteSettings m_settings;
+  core::Workflow m_workflow;
+  QString m_job;
+  QPointer<QNetworkReply> m_events;
+  SseParser m_parser;
+  QTimer* m_metric_timer;
+  MetricBatch m_metric_queue;
+  std::shared_ptr<const core::RunResult> m_result;
+  bool m_running = false;
+  bool m_cancel_requested = false;
+  bool m_done = false;
+  bool m_use_cache = true;
+  int m_reconnects = 0;
+};
+
+}  // namespace sciagents::ui
