@@ -285,6 +285,7 @@ std::optional<JobState> JobManager::cancel(const std::string& id) {
         job->rec.finished_us = now;
         job->rec.error = "cancelled before it started";
         publishLocked(*job, "done", {{"state", "cancelled"}});
+        rememberFinishedLocked(*job);
         m_active.erase(it);
         observeFinished(job->rec);
         logEvent(spdlog::level::info, "job cancelled", {{"job", id}, {"was", "queued"}});
@@ -326,12 +327,36 @@ Subscription JobManager::subscribe(const std::string& id, std::uint64_t after_se
   sub.state = s->record.state;
   sub.fraction = s->fraction;
   sub.finished = true;
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_recent.find(id); it != m_recent.end()) {
+      for (const auto& e : it->second)
+        if (e->seq > after_seq && e->type != "state") sub.replay.push_back(e);
+      if (!sub.replay.empty() && sub.replay.back()->type == "done") return sub;
+      if (!it->second.empty()) after_seq = std::max(after_seq, it->second.back()->seq);
+    }
+  }
   auto done = std::make_shared<JobEvent>();
   done->seq = after_seq + 1;
   done->type = "done";
   done->data = dumpLine({{"state", core::store::jobStateName(sub.state)}});
   sub.replay.push_back(done);
   return sub;
+}
+
+void JobManager::rememberFinishedLocked(Active& job) {
+  const std::string& id = job.rec.id;
+  if (m_options.recent_events_max == 0 || job.history.size() > m_options.recent_events_max) return;
+  m_recent_events += job.history.size();
+  m_recent[id] = job.history;
+  m_recent_order.push_back(id);
+  while (m_recent_events > m_options.recent_events_max && !m_recent_order.empty()) {
+    auto it = m_recent.find(m_recent_order.front());
+    m_recent_order.pop_front();
+    if (it == m_recent.end()) continue;
+    m_recent_events -= it->second.size();
+    m_recent.erase(it);
+  }
 }
 
 void JobManager::unsubscribe(const std::string& id, std::uint64_t subscriber) {
@@ -496,6 +521,7 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
   job->rec.error = error;
   job->rec.steps_done = job->steps_done;
   publishLocked(*job, "done", {{"state", core::store::jobStateName(state)}});
+  rememberFinishedLocked(*job);
   m_active.erase(id);
   observeFinished(job->rec);
   m_cv.notify_all();

@@ -82,6 +82,7 @@ struct JobManagerOptions {
   std::filesystem::path cache_dir;  // result cache of the engine (empty: engine default)
   int threads_per_job = 0;          // 0: max(1, hardware / workers)
   std::size_t history_max = 2000;   // events kept per job
+  std::size_t recent_events_max = 20000;  // events kept over all recently finished jobs (memory only)
   bool start_workers = true;        // false: jobs stay queued (router tests, fuzzing)
 };
 
@@ -130,6 +131,9 @@ class JobManager {
   void publishLocked(Active& job, std::string type, nlohmann::json data);
   JobStatus statusOfLocked(const Active& job) const;
   void observeFinished(const JobRecord& r);
+  // Keeps a finished job's event history so late subscribers (e.g. Studio following a job that
+  // finished in milliseconds) still see its steps and metric samples. Bounded by recent_events_max.
+  void rememberFinishedLocked(Active& job);
 
   core::store::JobStore& m_store;
   JobManagerOptions m_options;
@@ -139,6 +143,9 @@ class JobManager {
   std::condition_variable m_cv;                                       // queue / running changes
   std::unordered_map<std::string, std::shared_ptr<Active>> m_active;  // queued + running
   std::deque<std::string> m_queue;
+  std::unordered_map<std::string, std::deque<EventPtr>> m_recent;  // finished jobs' histories
+  std::deque<std::string> m_recent_order;                           // oldest first
+  std::size_t m_recent_events = 0;
   int m_running = 0;
   std::uint64_t m_next_subscriber = 1;
   std::atomic<bool> m_shutting_down{false};

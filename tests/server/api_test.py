@@ -468,6 +468,26 @@ class Events(unittest.TestCase):
         self.assertEqual(kinds[-1], "done")
         self.assertEqual(events[-1]["data"]["state"], "succeeded")
 
+    def test_finished_job_replays_its_history(self):
+        # A job that finished before anybody subscribed still shows its steps (Studio follows jobs
+        # that end in milliseconds); the stream ends with one done.
+        s = S("alice")
+        job = submit(s, su.quick_solve(3, name="finished before subscribe"))
+        st = su.wait_job(s, SRV.url, job["id"], timeout=30)
+        self.assertEqual(st["state"], "succeeded", st)
+        events, _ = su.read_sse(self.open_stream(s, job["id"]))
+        kinds = [e["event"] for e in events]
+        self.assertEqual(kinds[0], "state")
+        self.assertIn("step_started", kinds)
+        self.assertIn("step_finished", kinds)
+        self.assertEqual(kinds[-1], "done")
+        self.assertEqual(kinds.count("done"), 1)
+        self.assertEqual(events[-1]["data"]["state"], "succeeded")
+        # With Last-Event-ID at the end of the history, only done comes back.
+        last = [e for e in events if e["event"] == "step_finished"][-1]["id"]
+        again, _ = su.read_sse(self.open_stream(s, job["id"], last_id=last))
+        self.assertEqual([e["event"] for e in again if e["event"] != "state"], ["done"])
+
     def test_late_subscriber_replay_and_last_event_id(self):
         s = S("alice")
         job = submit(s, su.long_ode(name="replay"))
