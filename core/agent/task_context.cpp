@@ -42,12 +42,16 @@ const std::string& TaskContext::text(std::string_view n) const {
 Vector TaskContext::vector(std::string_view n) const { return convert(n, [&] { return param(n).toVector(); }); }
 Matrix TaskContext::matrix(std::string_view n) const { return convert(n, [&] { return param(n).toMatrix(); }); }
 
-void TaskContext::output(std::string name, Value v) { m_outputs[std::move(name)] = std::move(v); }
-void TaskContext::diagnostic(std::string name, Value v) { m_diagnostics[std::move(name)] = std::move(v); }
+// insert_or_assign moves the value into a new entry directly (operator[] would default-construct it
+// and then assign).
+void TaskContext::output(std::string name, Value v) { m_outputs.insert_or_assign(std::move(name), std::move(v)); }
+void TaskContext::diagnostic(std::string name, Value v) {
+  m_diagnostics.insert_or_assign(std::move(name), std::move(v));
+}
 
 void TaskContext::setMethod(std::string method, std::string rationale) {
-  m_diagnostics["method"] = std::move(method);
-  m_diagnostics["method_rationale"] = std::move(rationale);
+  m_diagnostics.insert_or_assign("method", std::move(method));
+  m_diagnostics.insert_or_assign("method_rationale", std::move(rationale));
 }
 
 void TaskContext::warn(std::string message) {

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <thread>
 
@@ -200,6 +201,54 @@ class TestExpression : public QObject {
       expected += -0.04 * x[0] + 1e4 * x[1] * x[2];
     }
     QCOMPARE(sum, expected);
+  }
+
+  // evalMany replays the bytecode over a batch; it must give eval()'s values bit for bit, for
+  // expressions it replays (operators, functions, x^2..x^4, a*x+b, variadic functions, several
+  // variables, batches longer than one pass) and for those it evaluates point by point (?:).
+  void evalManyMatchesEval() {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+        {"ln(x)/sqrt(x)", {"x"}},
+        {"exp(-x^2) + x^3 - 2*x^4 + 3*x + 1", {"x"}},
+        {"sin(x)*cos(y) - atan2(y, x) + x^y", {"x", "y"}},
+        {"min(x, y, 0.5) + max(x, 2) + sum(x, y, x*y) + avg(x, y)", {"x", "y"}},
+        {"(x > 0.5) + (x <= y) + (x != y) + (x == 1) + (x >= y) + (x < 0) + (x && y) + (y || 0)", {"x", "y"}},
+        {"x > 0.5 ? 1/x : -x", {"x"}},
+        {"-k*y + 2*t", {"t", "y"}},
+        {"2.5", {"x"}},
+        {"x", {"x"}},
+        {"abs(x - 3) * sign(x) + rint(x) + log10(x) + log2(x) + tanh(x) + asinh(x)", {"x"}},
+    };
+    for (const auto& [text, vars] : cases) {
+      std::optional<Expression> compiled;
+      try {
+        compiled.emplace(text, vars, Constants{{"k", 0.5}});
+      } catch (const Error& err) {
+        QFAIL(err.what());
+      }
+      const Expression& e = *compiled;
+      const std::size_t n = 150, nv = vars.size();
+      std::vector<double> x(n * nv), many(n);
+      for (std::size_t k = 0; k < nv; ++k)
+        for (std::size_t i = 0; i < n; ++i) x[k * n + i] = -3.0 + 0.0473 * static_cast<double>(i) + 0.31 * static_cast<double>(k);
+      e.evalMany(x.data(), n, many.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        std::vector<double> point(nv);
+        for (std::size_t k = 0; k < nv; ++k) point[k] = x[k * n + i];
+        const double one = e.eval(point.data());
+        QVERIFY2(std::memcmp(&one, &many[i], sizeof one) == 0 || (std::isnan(one) && std::isnan(many[i])),
+                 (text + " at point " + std::to_string(i)).c_str());
+      }
+    }
+  }
+
+  void evalManyInPlace() {  // out may be the input itself
+    const Expression e("ln(x)/sqrt(x) + x^2", {"x"});
+    std::vector<double> x(100);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.01 + 0.37 * static_cast<double>(i);
+    const std::vector<double> in = x;
+    e.evalMany(x.data(), x.size(), x.data());
+    for (std::size_t i = 0; i < x.size(); ++i) QCOMPARE(x[i], e.eval(&in[i]));
   }
 
   void evalArgumentCount() {

@@ -1,12 +1,13 @@
 #include "core/agents/integration/integ_common.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <deque>
-#include <functional>
 #include <limits>
 #include <set>
 
@@ -46,23 +47,44 @@ double parseBound(const Value& v, const std::string& param) {
 }
 
 
+namespace {
+// One compiled integrand of the per-thread cache, with what it was compiled from. Constants are
+// compared by their bits, so 0 and -0 (1/c differs) are different entries.
+struct CachedIntegrand {
+  std::string text;
+  std::vector<std::string> vars;
+  std::vector<std::pair<std::string, std::uint64_t>> constants;
+  std::shared_ptr<const Expression> expr;
+
+  bool matches(const std::string& t, const std::vector<std::string>& v, const Constants& c) const {
+    if (text != t || vars != v || constants.size() != c.size()) return false;
+    auto it = constants.begin();
+    for (const auto& [name, value] : c) {
+      if (it->first != name || it->second != std::bit_cast<std::uint64_t>(value)) return false;
+      ++it;
+    }
+    return true;
+  }
+};
+}  // namespace
+
 std::shared_ptr<const Expression> compileIntegrand(const TaskContext& ctx, const std::string& param,
                                                    const std::vector<std::string>& vars) {
   const Constants constants = readConstants(ctx);
-  std::string key = ctx.text(param);
-  for (const auto& v : vars) key += '\x1f' + v;
-  for (const auto& [n, c] : constants) key += '\x1e' + n + '=' + num(c) + "/" + std::to_string(std::hash<double>{}(c));
-  thread_local std::deque<std::pair<std::string, std::shared_ptr<const Expression>>> cache;
-  for (const auto& [k, e] : cache)
-    if (k == key) return e;
+  const std::string& text = ctx.text(param);
+  thread_local std::deque<CachedIntegrand> cache;
+  for (const auto& c : cache)
+    if (c.matches(text, vars, constants)) return c.expr;
   std::shared_ptr<const Expression> e;
   try {
-    e = std::make_shared<const Expression>(ctx.text(param), vars, constants);
+    e = std::make_shared<const Expression>(text, vars, constants);
   } catch (const Error& ex) {
     throw paramError(param, ex.bareMessage());
   }
   if (cache.size() >= 16) cache.pop_front();
-  cache.emplace_back(std::move(key), e);
+  CachedIntegrand entry{text, vars, {}, e};
+  for (const auto& [name, value] : constants) entry.constants.emplace_back(name, std::bit_cast<std::uint64_t>(value));
+  cache.push_back(std::move(entry));
   return e;
 }
 

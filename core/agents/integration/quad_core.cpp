@@ -14,6 +14,7 @@
 #include <cmath>
 #include <limits>
 #include <queue>
+#include <span>
 
 namespace sciagents::core::agents::integ {
 
@@ -127,6 +128,12 @@ QuadResult deRun(const QuadOptions& o, Run run) {
   return r;
 }
 
+BatchIntegrand pointByPoint(const Integrand& f) {
+  return [&f](const double* x, double* y, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = f(x[i]);
+  };
+}
+
 }  // namespace
 
 double quadTarget(const QuadOptions& o, double value) { return std::max(o.epsabs, o.epsrel * std::abs(value)); }
@@ -145,15 +152,24 @@ QuadResult integrate1d(const std::string& method, const Integrand& f0, double a,
     thread_local boost::math::quadrature::tanh_sinh<double> ts;  // abscissas are cached: build once per thread
     r = deRun(o, [&](double tol, double* e, double* l, std::size_t* lv) { return ts.integrate(f, a, b, tol, e, l, lv); });
   } else if (method == "tanh_sinh") {
-    std::vector<double> cuts{a};
-    for (double p : o.points) if (p > a && p < b) cuts.push_back(p);
-    cuts.push_back(b);
-    std::sort(cuts.begin(), cuts.end());
+    const BatchIntegrand by_point = o.many ? BatchIntegrand{} : pointByPoint(f0);
+    const BatchIntegrand& many = o.many ? o.many : by_point;
+    // [a, b] split at the break points (no allocation without them).
+    const double ends[2] = {a, b};
+    std::vector<double> split;
+    std::span<const double> cuts(ends);
+    if (!o.points.empty()) {
+      split.push_back(a);
+      for (double p : o.points) if (p > a && p < b) split.push_back(p);
+      split.push_back(b);
+      std::sort(split.begin(), split.end());
+      cuts = split;
+    }
     const double tol = std::max(o.epsrel, 4 * kEps);  // relative test err <= tol * L1, as Boost's DE rules
     r.rate_estimate = true;
     for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
       if (!(cuts[i + 1] > cuts[i])) continue;  // a repeated break point
-      const TanhSinhResult p = tanhSinh(f0, cuts[i], cuts[i + 1], tol, o.ctx);
+      const TanhSinhResult p = tanhSinh(many, cuts[i], cuts[i + 1], tol, o.ctx);
       r.value += p.value, r.abserr += p.abserr, r.l1 += p.l1, neval += p.neval, r.end_tail += p.truncation_tail;
       r.intervals = std::max<std::int64_t>(r.intervals, p.levels);
       r.rate_estimate = r.rate_estimate && p.rate_estimate;
@@ -177,13 +193,23 @@ QuadResult integrate1d(const std::string& method, const Integrand& f0, double a,
 }
 
 EndpointProbe probeEndpoints(const Integrand& f, double a, double b) {
+  return probeEndpoints(pointByPoint(f), a, b);
+}
+
+EndpointProbe probeEndpoints(const BatchIntegrand& f, double a, double b) {
   EndpointProbe p;
   const double len = b - a;
-  const double mid = f(a + 0.5 * len), q1 = f(a + 0.3 * len), q3 = f(a + 0.7 * len);
+  // The interior scale (0.5, 0.3, 0.7 of the range), then per end: the end itself and 1e-10, 1e-7,
+  // 1e-4 of the length inside it. All 11 values in one batch.
+  const double x[11] = {a + 0.5 * len, a + 0.3 * len,        a + 0.7 * len,
+                        a,             a + 1e-10 * len,      a + 1e-7 * len, a + 1e-4 * len,
+                        b,             b - 1e-10 * len,      b - 1e-7 * len, b - 1e-4 * len};
+  double y[11];
+  f(x, y, 11);
+  const double mid = y[0], q1 = y[1], q3 = y[2];
   const double scale = std::max({std::abs(mid), std::abs(q1), std::abs(q3), 1e-300});
-  auto probe = [&](double end, double dir, bool& singular, std::string& note) {
-    const double at = f(end);
-    const double n10 = f(end + dir * 1e-10 * len), n7 = f(end + dir * 1e-7 * len), n4 = f(end + dir * 1e-4 * len);
+  auto probe = [&](double end, const double* v, bool& singular, std::string& note) {
+    const double at = v[0], n10 = v[1], n7 = v[2], n4 = v[3];
     if (!std::isfinite(n10) || !std::isfinite(n7) || !std::isfinite(n4)) {
       singular = true;
       note = "f is not finite just inside the end x = " + num(end);
@@ -197,8 +223,8 @@ EndpointProbe probeEndpoints(const Integrand& f, double a, double b) {
              num(end) + " (endpoint singularity)";
     }
   };
-  probe(a, 1.0, p.singular_a, p.note_a);
-  probe(b, -1.0, p.singular_b, p.note_b);
+  probe(a, y + 3, p.singular_a, p.note_a);
+  probe(b, y + 7, p.singular_b, p.note_b);
   return p;
 }
 

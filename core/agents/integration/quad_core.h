@@ -11,6 +11,9 @@
 namespace sciagents::core::agents::integ {
 
 using Integrand = std::function<double(double)>;
+// f at n points at once, y[i] = f(x[i]): the same values as Integrand, cheaper per point (an
+// expression walks its bytecode once per batch, see Expression::evalMany).
+using BatchIntegrand = std::function<void(const double* x, double* y, std::size_t n)>;
 
 struct QuadOptions {
   double epsabs = 1.49e-8;
@@ -18,6 +21,7 @@ struct QuadOptions {
   int limit = 50;                  // gauss_kronrod: max number of subintervals
   std::vector<double> points;      // interior break points (finite ranges only)
   const TaskContext* ctx = nullptr;  // for cancellation (may be null)
+  BatchIntegrand many;  // optional, the integrand's batch form: tanh_sinh evaluates by rows with it
 };
 
 struct QuadResult {
@@ -46,5 +50,6 @@ struct EndpointProbe {
   std::string note_a, note_b;
 };
 EndpointProbe probeEndpoints(const Integrand& f, double a, double b);
+EndpointProbe probeEndpoints(const BatchIntegrand& f, double a, double b);  // one batch of 11 points
 
 }  // namespace sciagents::core::agents::integ

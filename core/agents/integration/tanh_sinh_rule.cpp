@@ -58,20 +58,16 @@ const Row& row(int k) {
 
 }  // namespace
 
-TanhSinhResult tanhSinh(const std::function<double(double)>& f, double a, double b, double tol,
-                        const TaskContext* ctx, int max_level) {
+TanhSinhResult tanhSinh(const std::function<void(const double*, double*, std::size_t)>& f, double a,
+                        double b, double tol, const TaskContext* ctx, int max_level) {
   max_level = std::clamp(max_level, 1, kDeepest);
   const double c = 0.5 * (a + b), d = 0.5 * (b - a);
   TanhSinhResult r;
-  auto eval = [&](double x) {
-    const double y = f(x);
-    ++r.neval;
-    if (!std::isfinite(y))
-      throw Error(ErrorCode::RunFailed,
-                  "the integrand is " + num(y) + " at x = " + num(x) +
-                      " (tanh_sinh never evaluates the ends themselves); split the range there "
-                      "(points) or check f for a singularity inside the range");
-    return y;
+  auto fail = [](double x, double y) {
+    throw Error(ErrorCode::RunFailed,
+                "the integrand is " + num(y) + " at x = " + num(x) +
+                    " (tanh_sinh never evaluates the ends themselves); split the range there "
+                    "(points) or check f for a singularity inside the range");
   };
   // The two nodes closest to each end (distance from the end, |f|), for the truncation tail.
   struct End {
@@ -85,20 +81,61 @@ TanhSinhResult tanhSinh(const std::function<double(double)>& f, double a, double
       }
     }
   } end_a, end_b;
+  // One row is evaluated as one batch: xs holds its nodes in the order left, right of each
+  // abscissa (after the centre for row 0), ys their values. Rows of up to level 5 fit the local
+  // buffers; deeper ones use the heap.
+  constexpr std::size_t kLocal = 256;
+  double xs_local[kLocal], ys_local[kLocal];
+  std::vector<double> xs_heap, ys_heap;
+  double *xs = xs_local, *ys = ys_local;
+  std::size_t nx = 0;
+  auto reserve = [&](std::size_t n) {
+    nx = 0;
+    if (n <= kLocal) {
+      xs = xs_local, ys = ys_local;
+    } else {
+      xs_heap.resize(n), ys_heap.resize(n);
+      xs = xs_heap.data(), ys = ys_heap.data();
+    }
+  };
+  auto evalBatch = [&] {
+    f(xs, ys, nx);
+    r.neval += static_cast<std::int64_t>(nx);
+    for (std::size_t j = 0; j < nx; ++j)
+      if (!std::isfinite(ys[j])) fail(xs[j], ys[j]);
+  };
   // Sum of w f and w |f| over one row, both ends; nodes that round onto an end are skipped, and
-  // comp decreases along the row, so the first node lost at both ends ends the row.
-  auto rowSum = [&](const Row& rw, double& s, double& l) {
+  // comp decreases along the row, so the first node lost at both ends ends the row. `first` is
+  // where the row's nodes start in xs/ys.
+  auto gatherRow = [&](const Row& rw) {
     for (std::size_t i = 0; i < rw.comp.size(); ++i) {
       const double dx = d * rw.comp[i];
       const double xl = a + dx, xr = b - dx;
       const bool in_l = xl > a, in_r = xr < b;
       if (!in_l && !in_r) break;
-      const double fl = in_l ? eval(xl) : 0.0, fr = in_r ? eval(xr) : 0.0;
+      if (in_l) xs[nx++] = xl;
+      if (in_r) xs[nx++] = xr;
+    }
+  };
+  auto sumRow = [&](const Row& rw, std::size_t first, double& s, double& l) {
+    std::size_t j = first;
+    for (std::size_t i = 0; i < rw.comp.size(); ++i) {
+      const double dx = d * rw.comp[i];
+      const double xl = a + dx, xr = b - dx;
+      const bool in_l = xl > a, in_r = xr < b;
+      if (!in_l && !in_r) break;
+      const double fl = in_l ? ys[j++] : 0.0, fr = in_r ? ys[j++] : 0.0;
       s += (fl + fr) * rw.w[i];
       l += (std::abs(fl) + std::abs(fr)) * rw.w[i];
       if (in_l) end_a.add(xl - a, std::abs(fl));
       if (in_r) end_b.add(b - xr, std::abs(fr));
     }
+  };
+  auto rowSum = [&](const Row& rw, double& s, double& l) {
+    reserve(2 * rw.comp.size());
+    gatherRow(rw);
+    evalBatch();
+    sumRow(rw, 0, s, l);
   };
   // Mass between an end and the closest node, which no level samples: with |f| ~ dist^-alpha there,
   // int_0^dist |f| = dist |f(dist)| / (1 - alpha), alpha from the two closest nodes.
@@ -109,19 +146,25 @@ TanhSinhResult tanhSinh(const std::function<double(double)>& f, double a, double
                              : 0.0;
     return e.dist[1] * e.absf[1] / (1 - std::min(alpha, 0.99));
   };
-  const double f0 = eval(c);
+  // Row 0 with the centre first.
+  reserve(2 * row(0).comp.size() + 1);
+  xs[nx++] = c;
+  gatherRow(row(0));
+  evalBatch();
+  const double f0 = ys[0];
   double s = std::numbers::pi / 2 * f0, l = std::numbers::pi / 2 * std::abs(f0);
-  rowSum(row(0), s, l);
+  sumRow(row(0), 1, s, l);
   double value = d * s, l1 = d * l;
   double diff_prev = 0, l1diff_prev = 0, ratio_prev = std::numeric_limits<double>::infinity();
-  double prev_err = std::numeric_limits<double>::infinity(), prev_tail = 0;
+  double prev_err = std::numeric_limits<double>::infinity();
   int thrash = 0;
   for (int k = 1; k <= max_level; ++k) {
     if (ctx) ctx->checkCancelled();
     double rs = 0, rl = 0;
+    // The tail (two logs per end) is only needed where a level is returned: keep the closest
+    // nodes of the level before and compute it there.
+    const End prev_a = end_a, prev_b = end_b;
     rowSum(row(k), rs, rl);
-    const double end_tail = tail(end_a) + tail(end_b);
-    r.truncation_tail = end_tail;
     r.closest_a = end_a.dist[1], r.closest_b = end_b.dist[1];
     const double h = std::ldexp(1.0, -k);
     const double next = 0.5 * value + d * h * rs, next_l1 = 0.5 * l1 + d * h * rl;
@@ -131,6 +174,7 @@ TanhSinhResult tanhSinh(const std::function<double(double)>& f, double a, double
     const double diff = std::abs(next - value), l1diff = std::abs(next_l1 - l1);
     if (k > 4 && diff > diff_prev && ++thrash > 1) {
       // The differences grow again: keep the level before, as Boost does.
+      const double prev_tail = tail(prev_a) + tail(prev_b);
       r.value = value, r.l1 = l1, r.abserr = prev_err + prev_tail, r.levels = k,
       r.truncation_tail = prev_tail;
       r.converged = prev_err <= tol * r.l1;
@@ -147,12 +191,14 @@ TanhSinhResult tanhSinh(const std::function<double(double)>& f, double a, double
     double err = fast ? diff * ratio / (1 - ratio) : diff;
     err = std::max(err, 4 * kEps * next_l1);
     value = next, l1 = next_l1;
-    prev_err = err, prev_tail = end_tail;
+    prev_err = err;
     ratio_prev = ratio, diff_prev = diff, l1diff_prev = l1diff;
-    r.value = value, r.l1 = l1, r.abserr = err + end_tail, r.levels = k + 1, r.rate_estimate = fast;
-    if (err <=
-        tol * l1) {  // deeper levels hardly move the closest nodes: the tail only enters abserr
-      r.converged = true;
+    r.value = value, r.l1 = l1, r.levels = k + 1, r.rate_estimate = fast;
+    if (err <= tol * l1 || k == max_level) {
+      // Deeper levels hardly move the closest nodes: the tail only enters abserr.
+      r.truncation_tail = tail(end_a) + tail(end_b);
+      r.abserr = err + r.truncation_tail;
+      r.converged = err <= tol * l1;
       return r;
     }
   }

@@ -4,6 +4,7 @@
 
 #include "core/agent/task_context.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 
@@ -42,7 +43,8 @@ struct TanhSinhResult {
 // ~7e-10. Stops when the estimate is <= tol * l1, or after max_level levels, or when the
 // differences grow twice after level 4 (the previous level is returned, as Boost does). Throws
 // Error(RunFailed) when f is not finite at a node.
-TanhSinhResult tanhSinh(const std::function<double(double)>& f, double a, double b, double tol,
-                        const TaskContext* ctx = nullptr, int max_level = 10);
+// f is evaluated a row of nodes at a time: f(x, y, n) sets y[i] = f(x[i]).
+TanhSinhResult tanhSinh(const std::function<void(const double*, double*, std::size_t)>& f, double a,
+                        double b, double tol, const TaskContext* ctx = nullptr, int max_level = 10);
 
 }  // namespace sciagents::core::agents::integ

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <string_view>
 
 namespace sciagents::core::agents::integ {
 
@@ -17,11 +18,56 @@ struct Problem {
   QuadOptions o;
 };
 
+BatchIntegrand wrapMany(const Expression& e) {
+  return [&e](const double* x, double* y, std::size_t n) { e.evalMany(x, n, y); };
+}
+
+// The scalar parameters readProblem needs, found in one in-order pass over the resolved map (a
+// tree lookup per name costs more on a call of a few microseconds). Missing values and failed
+// conversions give the errors of TaskContext's accessors.
+struct QuadParams {
+  const Value *var = nullptr, *a = nullptr, *b = nullptr, *points = nullptr, *epsabs = nullptr, *epsrel = nullptr,
+              *limit = nullptr;
+
+  explicit QuadParams(const TaskContext& ctx) {
+    for (const auto& [key, v] : ctx.params()) {
+      const std::string_view k = key;
+      if (k == "var") var = &v;
+      else if (k == "a") a = &v;
+      else if (k == "b") b = &v;
+      else if (k == "points") points = &v;
+      else if (k == "epsabs") epsabs = &v;
+      else if (k == "epsrel") epsrel = &v;
+      else if (k == "limit") limit = &v;
+    }
+  }
+  static bool has(const Value* v) { return v && !v->isNull(); }
+  static const Value& need(const Value* v, const char* name) {
+    if (!has(v)) throw paramError(name, "required parameter is missing");
+    return *v;
+  }
+  template <typename F>
+  static auto convert(const char* name, F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw paramError(name, e.what());
+    }
+  }
+  static double number(const Value* v, const char* name) {
+    return convert(name, [&] { return need(v, name).asDouble(); });
+  }
+};
+
 Problem readProblem(const TaskContext& ctx) {
-  const std::string var = ctx.text("var");
-  Problem p{compileIntegrand(ctx, "f", {var}), parseBound(ctx.param("a"), "a"), parseBound(ctx.param("b"), "b"), {}};
+  const QuadParams q(ctx);
+  const std::string var = QuadParams::convert("var", [&]() -> const std::string& { return QuadParams::need(q.var, "var").asString(); });
+  Problem p{compileIntegrand(ctx, "f", {var}), parseBound(QuadParams::need(q.a, "a"), "a"),
+            parseBound(QuadParams::need(q.b, "b"), "b"), {}};
   if (p.a == p.b) return p;
-  if (ctx.has("points")) {
+  if (QuadParams::has(q.points)) {
     const Vector pts = ctx.vector("points");
     for (Eigen::Index i = 0; i < pts.size(); ++i) {
       const double x = pts[i];
@@ -32,11 +78,12 @@ Problem readProblem(const TaskContext& ctx) {
       p.o.points.push_back(x);
     }
   }
-  p.o.epsabs = ctx.number("epsabs");
-  p.o.epsrel = ctx.number("epsrel");
+  p.o.epsabs = QuadParams::number(q.epsabs, "epsabs");
+  p.o.epsrel = QuadParams::number(q.epsrel, "epsrel");
   if (p.o.epsabs <= 0 && p.o.epsrel <= 0) throw paramError("epsabs", "epsabs and epsrel cannot both be 0");
-  p.o.limit = static_cast<int>(ctx.integer("limit"));
+  p.o.limit = static_cast<int>(QuadParams::convert("limit", [&] { return QuadParams::need(q.limit, "limit").asInt(); }));
   p.o.ctx = &ctx;
+  p.o.many = wrapMany(*p.f);
   return p;
 }
 
@@ -51,12 +98,13 @@ MethodChoice choose(const Problem& p, bool has_points, EndpointProbe* probe_out 
   if (ia && ib) return {"sinh_sinh", "the range is (-inf, inf): sinh-sinh double-exponential rule", {}};
   if (ia || ib) return {"exp_sinh", "the range is half-infinite: exp-sinh double-exponential rule", {}};
   const double lo = std::min(p.a, p.b), hi = std::max(p.a, p.b);
-  const EndpointProbe e = probeEndpoints(wrap(*p.f), lo, hi);
+  const EndpointProbe e = probeEndpoints(wrapMany(*p.f), lo, hi);
   if (probe_out) *probe_out = e;
   if (e.singular_a || e.singular_b) {
     std::string why = e.note_a;
-    if (e.singular_b) why += (why.empty() ? "" : "; ") + e.note_b;
-    return {"tanh_sinh", why + ": tanh-sinh clusters nodes doubly exponentially at the ends and never evaluates them", {}};
+    if (e.singular_b) why.append(why.empty() ? "" : "; ").append(e.note_b);
+    why += ": tanh-sinh clusters nodes doubly exponentially at the ends and never evaluates them";
+    return {"tanh_sinh", std::move(why), {}};
   }
   if (has_points)
     return {"gauss_kronrod", "finite range with given break points and bounded ends: adaptive Gauss-Kronrod (21 points) "
@@ -114,10 +162,10 @@ void runQuad(TaskContext& ctx) {
   std::optional<EndpointProbe> probe;
   if (method == "auto") {
     EndpointProbe e;
-    const MethodChoice c = choose(p, !p.o.points.empty(), &e);
-    if (!std::isinf(p.a) && !std::isinf(p.b)) probe = e;
+    MethodChoice c = choose(p, !p.o.points.empty(), &e);
+    if (!std::isinf(p.a) && !std::isinf(p.b)) probe = std::move(e);
     method = c.method;
-    ctx.setMethod(method, c.rationale);
+    ctx.setMethod(method, std::move(c.rationale));
   } else {
     checkMethodFits(method, p.a, p.b);
     ctx.setMethod(method, "requested");
@@ -154,7 +202,7 @@ void runQuad(TaskContext& ctx) {
   // Singular finite ends: add the unsampleable tail to the error and say so when it matters.
   if (!std::isinf(p.a) && !std::isinf(p.b)) {
     const double lo = std::min(p.a, p.b), hi = std::max(p.a, p.b);
-    const EndpointProbe e = probe ? *probe : probeEndpoints(wrap(*p.f), lo, hi);
+    const EndpointProbe e = probe ? *probe : probeEndpoints(wrapMany(*p.f), lo, hi);
     double tail = 0;
     std::string where;
     // The few-ulp estimate adds nothing where tanh_sinh's own tail (in abserr) already spans more
@@ -201,7 +249,7 @@ Map analyzeQuad(const TaskContext& ctx) {
   Map m;
   m["infinite_range"] = std::isinf(p.a) || std::isinf(p.b);
   if (!std::isinf(p.a) && !std::isinf(p.b) && p.a != p.b) {
-    const EndpointProbe e = probeEndpoints(wrap(*p.f), std::min(p.a, p.b), std::max(p.a, p.b));
+    const EndpointProbe e = probeEndpoints(wrapMany(*p.f), std::min(p.a, p.b), std::max(p.a, p.b));
     m["singular_lower_end"] = e.singular_a;
     m["singular_upper_end"] = e.singular_b;
     if (!e.note_a.empty()) m["lower_end"] = e.note_a;
