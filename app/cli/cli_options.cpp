@@ -28,8 +28,17 @@ const std::map<std::string, std::string>& helps() {
        "  --set STEP.PARAM=VALUE    override a parameter (VALUE is JSON, or a plain string);\n"
        "                            PARAM may be a path like constants.k; repeatable\n"
        "  --threads N               worker threads (default: all cores)\n"
-       "  --target local|URL        where to run: local (default) or a server, http(s)://HOST:PORT\n"
-       "                            (same as submit --wait; token from --token-file or $SCIAGENTS_TOKEN)\n"
+       "  --target local|URL|slurm  where to run: local (default), a server, http(s)://HOST:PORT\n"
+       "                            (same as submit --wait; token from --token-file or $SCIAGENTS_TOKEN),\n"
+       "                            or a Slurm cluster (sbatch; sweeps become job arrays, docs/slurm.md)\n"
+       "  --partition P, --account A     with --target slurm: sbatch --partition / --account\n"
+       "  --time-limit MIN          with --target slurm: time limit per array task, minutes\n"
+       "  --cpus N, --mem MB        with --target slurm: CPUs (and threads) and memory per array task\n"
+       "  --tasks T                 with --target slurm: array tasks a sweep is split into\n"
+       "                            (default min(sweep values, 4))\n"
+       "  --slurm-dir DIR           with --target slurm: where job directories go, on a filesystem\n"
+       "                            the compute nodes share (default $SCIAGENTS_SLURM_DIR or\n"
+       "                            ~/.cache/sciagents/slurm)\n"
        "  --no-cache                compute every step even if a cached result exists\n"
        "  --seed N                  base seed for steps without their own \"seed\" parameter\n"
        "  --json                    print the result JSON to stdout instead of a summary\n"
@@ -37,7 +46,8 @@ const std::map<std::string, std::string>& helps() {
        "  --sidecar-min N           threshold for .npy sidecars (0: keep everything in the JSON)\n"
        "  --log-level LEVEL         trace, debug, info, warn (default), error, off\n\n"
        "Exit codes: 0 ok, 1 a step failed or the run was cancelled (Ctrl-C), 2 invalid input,\n"
-       "3 backend unreachable. Results are cached in $SCIAGENTS_CACHE_DIR (default\n"
+       "3 backend unreachable (server, or Slurm controller). Results are cached in\n"
+       "$SCIAGENTS_CACHE_DIR (default "
        "~/.cache/sciagents/results, bounded by $SCIAGENTS_CACHE_MAX_BYTES, default 1 GiB).\n"},
       {"serve",
        "Usage: sciagents serve [options]\n"
@@ -120,7 +130,11 @@ int parseInt(const std::string& opt, const std::string& v, long long lo, long lo
 bool isExtraOption(const std::string& a) {
   static const std::set<std::string> extra = {
       "--queue-max", "--tls-cert", "--tls-key", "--job-wall-time", "--resume", "--retention-days",
-      "--log-format", "--max-body", "--rate-limit", "--shutdown-grace", "--max-grid-points"};
+      "--log-format", "--max-body", "--rate-limit", "--shutdown-grace", "--max-grid-points",
+      // run --target slurm (docs/slurm.md)
+      "--partition", "--account", "--time-limit", "--cpus", "--mem", "--tasks", "--slurm-dir",
+      // run, inside a Slurm array task (hidden: written by the job script)
+      "--sweep-shard", "--status-file"};
   return extra.count(a) > 0;
 }
 

@@ -15,5 +15,7 @@ int submitCommand(const CliOptions& o);  // submit FILE --server URL
 int healthCommand(const CliOptions& o);  // health [--server URL]
 // run --target URL: submit to a server, follow its events, write the result like a local run.
 int runRemote(const CliOptions& o, const std::string& file, const std::string& url);
+// run --target slurm: submit a job array, follow its files and squeue, merge the shards (docs/slurm.md).
+int runSlurm(const CliOptions& o, const std::string& file);
 
 }  // namespace sciagents::cli

@@ -1,11 +1,11 @@
 #include "app/cli/result_summary.h"
 
+#include "core/slurm/job_files.h"
 #include "core/value/value_json.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -77,10 +77,10 @@ void printSummary(std::ostream& out, const core::RunResult& result) {
 bool reportResult(const nlohmann::json& doc, const core::RunResult& result, const std::string& output, bool json,
                   bool quiet) {
   if (!output.empty()) {
-    std::ofstream out(output, std::ios::binary | std::ios::trunc);
-    out << doc.dump(1) << "\n";
-    if (!out) {
-      std::cerr << "error: cannot write result file '" << output << "'\n";
+    // Atomically (temporary file + rename): a reader never sees half a result (Slurm tasks' files).
+    std::string why;
+    if (!core::writeFileAtomic(output, doc.dump(1) + "\n", &why)) {
+      std::cerr << "error: cannot write result file '" << output << "': " << why << "\n";
       return false;
     }
   }

@@ -3,12 +3,16 @@
 #include "app/cli/result_summary.h"
 #include "app/cli/run_reporter.h"
 #include "app/cli/workflow_loader.h"
+#include "core/slurm/job_files.h"
+#include "core/slurm/shard_merge.h"
+#include "core/util/clock.h"
 #include "core/util/error.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -39,6 +43,44 @@ int exitCodeFor(const core::RunResult& r) {
     if (s.status == core::StepStatus::Failed && s.error_code == core::ErrorCode::InvalidInput) return kInvalid;
   return kRunFailed;
 }
+
+long processId() {
+#if defined(_WIN32)
+  return 0;
+#else
+  return static_cast<long>(getpid());
+#endif
+}
+
+// --sweep-shard K/T and --status-file F: how a Slurm array task runs its shard (docs/slurm.md).
+struct ShardMode {
+  std::size_t index = 0, count = 1;
+  std::string status_file;
+  std::int64_t started_us = 0;
+
+  void write(const std::string& state, const std::string& error = {}) const {
+    if (status_file.empty()) return;
+    nlohmann::json j = {{"state", state},         {"task", index},           {"tasks", count},
+                        {"host", core::hostName()}, {"pid", processId()},
+                        {"started_unix_us", started_us}};
+    if (const char* id = std::getenv("SLURM_ARRAY_JOB_ID")) j["job_id"] = id;
+    if (state != "running") j["finished_unix_us"] = core::unixMicros();
+    if (!error.empty()) j["error"] = error;
+    std::string why;
+    if (!core::writeFileAtomic(status_file, j.dump(1) + "\n", &why)) std::cerr << "error: " << why << "\n";
+  }
+};
+
+bool parseShard(const std::string& v, ShardMode& m) {
+  const auto slash = v.find('/');
+  if (slash == std::string::npos) return false;
+  auto num = [](std::string_view t, std::size_t& out) {
+    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    return ec == std::errc() && p == t.data() + t.size();
+  };
+  return num(std::string_view(v).substr(0, slash), m.index) && num(std::string_view(v).substr(slash + 1), m.count) &&
+         m.count >= 1 && m.index < m.count;
+}
 }  // namespace
 
 int runCommand(const CliOptions& o) {
@@ -47,17 +89,39 @@ int runCommand(const CliOptions& o) {
     return kInvalid;
   }
   const std::string& file = o.positional[0];
+  if (o.target == "slurm") return runSlurm(o, file);
+  for (const auto& [name, value] : o.extra)
+    if (name != "--sweep-shard" && name != "--status-file") {
+      std::cerr << "error: " << name << " needs --target slurm\n";
+      return kInvalid;
+    }
   if (o.target.rfind("http://", 0) == 0 || o.target.rfind("https://", 0) == 0) return runRemote(o, file, o.target);
   if (o.target != "local") {
-    std::cerr << "error: --target " << o.target
-              << ": expected local or a server URL (http://HOST:PORT); Slurm runs go through a server\n";
+    std::cerr << "error: --target " << o.target << ": expected local, slurm or a server URL (http://HOST:PORT)\n";
     return kInvalid;
   }
+  ShardMode shard;
+  shard.started_us = core::unixMicros();
+  for (const auto& [name, value] : o.extra) {
+    if (name == "--status-file") shard.status_file = value;
+    if (name == "--sweep-shard" && !parseShard(value, shard)) {
+      std::cerr << "error: --sweep-shard expects K/T with 0 <= K < T, got '" << value << "'\n";
+      return kInvalid;
+    }
+  }
+  shard.write("running");
   core::Workflow w;
   try {
     w = loadWorkflow(file, o.sets);
   } catch (const core::Error& e) {
     std::cerr << "error: " << file << ": " << e.what() << "\n";
+    shard.write("failed", e.what());
+    return kInvalid;
+  }
+  std::string why;
+  if (shard.count > 1 && !core::sweepsShardable(w, &why)) {
+    std::cerr << "error: --sweep-shard: this workflow cannot be split: " << why << "\n";
+    shard.write("failed", "this workflow cannot be split: " + why);
     return kInvalid;
   }
 
@@ -77,6 +141,8 @@ int runCommand(const CliOptions& o) {
   ro.cancel = cancel;
   ro.listener = &reporter;
   if (o.seed) ro.seed = *o.seed;
+  ro.shard_index = shard.index;
+  ro.shard_count = shard.count;
 
   core::RunResult result;
   try {
@@ -84,6 +150,7 @@ int runCommand(const CliOptions& o) {
   } catch (const core::Error& e) {
     g_cancel = nullptr;
     std::cerr << "error: " << file << ": " << e.what() << "\n";
+    shard.write("failed", e.what());
     return e.code() == core::ErrorCode::InvalidInput || e.code() == core::ErrorCode::Planned ? kInvalid : kRunFailed;
   }
   g_cancel = nullptr;
@@ -97,7 +164,16 @@ int runCommand(const CliOptions& o) {
   }
   nlohmann::json doc;
   if (!o.output.empty() || o.json) doc = result.toJson(jo);
-  if (!reportResult(doc, result, o.output, o.json, o.quiet)) return kRunFailed;
+  if (!reportResult(doc, result, o.output, o.json, o.quiet)) {
+    shard.write("failed", "cannot write result file '" + o.output + "'");
+    return kRunFailed;
+  }
+  {
+    std::string first_error;
+    for (const auto& s : result.steps)
+      if (!s.error.empty() && first_error.empty() && s.status != core::StepStatus::Skipped) first_error = s.error;
+    shard.write(std::string(core::stepStatusName(result.status)), first_error);
+  }
   return exitCodeFor(result);
 }
 

@@ -173,6 +173,7 @@ class Run {
     bool done = false;
     StepResult result;
     std::vector<nlohmann::json> point_params;
+    std::vector<std::size_t> point_index;  // global sweep index of each point (sharding)
     std::vector<PointOutcome> points;
     std::atomic<std::size_t> remaining{0};
   };
@@ -194,14 +195,26 @@ class Run {
       return;
     }
     m_listener.started(*s.step);
-    const std::size_t n = s.step->sweep ? s.step->sweep->values.size() : 1;
+    s.point_index.clear();
+    if (!s.step->sweep) {
+      s.point_index.push_back(0);
+    } else {
+      const std::size_t count = std::max<std::size_t>(1, m_opts.shard_count);
+      for (std::size_t g = m_opts.shard_index % count; g < s.step->sweep->values.size(); g += count)
+        s.point_index.push_back(g);
+    }
+    const std::size_t n = s.point_index.size();
     s.point_params.assign(n, s.step->params);
     if (s.step->sweep)
       for (std::size_t p = 0; p < n; ++p)
-        applySweepValue(s.point_params[p], s.step->sweep->param, s.step->sweep->values[p], nullptr);
+        applySweepValue(s.point_params[p], s.step->sweep->param, s.step->sweep->values[s.point_index[p]], nullptr);
     s.points.assign(n, PointOutcome{});
     s.remaining.store(n);
     s.result.points = n;
+    if (n == 0) {  // a shard without any point of this sweep
+      finalize(i);
+      return;
+    }
     for (std::size_t p = 1; p < n; ++p) m_pool->submit([this, i, p] { runPoint(i, p); });
     runPoint(i, 0);
   }
@@ -284,7 +297,7 @@ class Run {
           [this](const std::string& st) { return stepValue(st); });
       Map params = s.task->resolveParams(given.asMap());
       if (!s.step->sweep) out.params = params;
-      const std::uint64_t seed = seedFor(s, params, p);
+      const std::uint64_t seed = seedFor(s, params, s.point_index[p]);
       out.key = stepKey(*s.agent, *s.task, seed, params);
       if (m_cache) {
         if (auto hit = m_cache->load(out.key)) {
@@ -368,6 +381,13 @@ class Run {
 
   void gatherSweep(StepState& s) {
     StepResult& r = s.result;
+    if (s.points.empty()) {  // an empty shard: nothing but the shape of a sweep result
+      r.diagnostics["points"] = List{};
+      r.diagnostics["sweep_param"] = s.step->sweep->param;
+      r.provenance = {{"sweep", {{"param", s.step->sweep->param}, {"points", 0}}}};
+      addShard(r);
+      return;
+    }
     for (const auto& [name, v] : s.points[0].outputs) {
       List items;
       items.reserve(s.points.size());
@@ -378,11 +398,12 @@ class Run {
     for (auto& pt : s.points) diags.emplace_back(std::move(pt.diagnostics));
     r.diagnostics["points"] = std::move(diags);
     r.diagnostics["sweep_param"] = s.step->sweep->param;
-    Vector values(static_cast<Eigen::Index>(s.step->sweep->values.size()));
+    Vector values(static_cast<Eigen::Index>(s.point_index.size()));
     bool numeric = true;
-    for (std::size_t k = 0; k < s.step->sweep->values.size(); ++k) {
-      numeric = numeric && s.step->sweep->values[k].is_number();
-      if (numeric) values[static_cast<Eigen::Index>(k)] = s.step->sweep->values[k].get<double>();
+    for (std::size_t k = 0; k < s.point_index.size(); ++k) {
+      const auto& v = s.step->sweep->values[s.point_index[k]];
+      numeric = numeric && v.is_number();
+      if (numeric) values[static_cast<Eigen::Index>(k)] = v.get<double>();
     }
     if (numeric) r.outputs["sweep_values"] = values;
     r.provenance = s.points[0].provenance;
@@ -396,6 +417,13 @@ class Run {
       for (const auto& pt : s.points) hashes.push_back(pt.key);
       r.provenance["params_hashes"] = hashes;
     }
+    addShard(r);
+  }
+
+  // In a sharded run, swept steps say which shard they are (the merge checks it).
+  void addShard(StepResult& r) const {
+    if (m_opts.shard_count > 1)
+      r.provenance["sweep"]["shard"] = {{"index", m_opts.shard_index}, {"count", m_opts.shard_count}};
   }
 
   void record(const StepResult& r) {

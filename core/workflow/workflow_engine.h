@@ -40,6 +40,13 @@ struct RunOptions {
   RunListener* listener = nullptr;
   std::uint64_t seed = 0;                // base of every step's derived seed
   metrics::MetricsRegistry* metrics = nullptr;  // nullptr: MetricsRegistry::global()
+  // Sweep sharding (one Slurm array task of several): with shard_count > 1 every swept step runs only
+  // its points g with g % shard_count == shard_index, in increasing g; seeds and cache keys use the
+  // global index g, so the shards interleaved give exactly a full run (core/slurm/shard_merge.h).
+  // Non-swept steps run whole in every shard. A shard may hold no point of a step (its outputs are
+  // then empty lists).
+  std::size_t shard_index = 0;
+  std::size_t shard_count = 1;
 };
 
 class WorkflowEngine {

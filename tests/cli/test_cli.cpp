@@ -225,6 +225,39 @@ class TestCli : public QObject {
     QCOMPARE(runCli({"run", sourcePath("examples/quickstart.workflow.json"), "--set", "nostep.b=1"}).exit_code, 2);
   }
 
+  void slurmOptionsAreChecked() {
+    // No cluster needed: usage errors and invalid workflows exit 2 before anything is submitted.
+    const QString quick = sourcePath("examples/quickstart.workflow.json");
+    auto r = runCli({"run", quick, "--partition", "debug"});
+    QCOMPARE(r.exit_code, 2);
+    QVERIFY2(r.err.find("--partition needs --target slurm") != std::string::npos, r.err.c_str());
+    QCOMPARE(runCli({"run", quick, "--target", "slurm", "--tasks", "0"}).exit_code, 2);
+    QCOMPARE(runCli({"run", quick, "--target", "slurm", "--cpus", "many"}).exit_code, 2);
+    const QString jobs = m_tmp.filePath("slurm-jobs-invalid");
+    r = runCli({"run", sourcePath("tests/cli/broken/missing-param.workflow.json"), "--target", "slurm", "--slurm-dir", jobs});
+    QCOMPARE(r.exit_code, 2);
+    QVERIFY(!QDir(jobs).exists());
+    QCOMPARE(runCli({"run", quick, "--sweep-shard", "4/4"}).exit_code, 2);
+    QCOMPARE(runCli({"run", sourcePath("examples/sweep.workflow.json"), "--sweep-shard", "1/2"}).exit_code, 2);
+  }
+
+  void sweepShardRunsItsPointsAndWritesStatus() {
+    // What one Slurm array task does: points 1, 5, 9, 13 of 16, then status.json says succeeded.
+    const QString status = m_tmp.filePath("shard-status.json"), out = m_tmp.filePath("shard-result.json");
+    auto r = runCli({"run", sourcePath("tests/slurm/data/sweep16.workflow.json"), "--sweep-shard", "1/4",
+                     "--status-file", status, "-o", out, "--no-cache"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const json st = readJson(status);
+    QCOMPARE(st["state"].get<std::string>(), std::string("succeeded"));
+    QCOMPARE(st["task"].get<int>(), 1);
+    QCOMPARE(st["tasks"].get<int>(), 4);
+    const json j = readJson(out);
+    QCOMPARE(j["steps"]["shifted"]["provenance"]["sweep"]["points"].get<int>(), 4);
+    QCOMPARE(j["steps"]["shifted"]["provenance"]["sweep"]["shard"]["index"].get<int>(), 1);
+    const json& x = j["steps"]["shifted"]["outputs"]["x"];  // a list of 4 vectors: {"$type": "list", "items"}
+    QCOMPARE((x.is_object() ? x["items"] : x).size(), std::size_t{4});
+  }
+
   void largeArraysGoToNpySidecars() {
     const QString out = m_tmp.filePath("sidecar/result.json");
     QDir().mkpath(m_tmp.filePath("sidecar"));
