@@ -8,6 +8,7 @@
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
+#include "ui/metrics_dashboard.h"
 #include "ui/node_item.h"
 #include "ui/property_panel.h"
 #include "ui/remote_target.h"
@@ -138,6 +139,7 @@ void MainWindow::buildDocks() {
   m_log->setMaximumBlockCount(5000);
   m_results = new ResultsPanel(this);
   m_chart = new ConvergenceChart(this);
+  m_metrics = new MetricsDashboard(this);
   dock(tr("Agents"), QStringLiteral("PaletteDock"), m_palette, Qt::LeftDockWidgetArea);
   dock(tr("Properties"), QStringLiteral("PropertiesDock"), m_props, Qt::RightDockWidgetArea);
   auto* logDock = dock(tr("Run log"), QStringLiteral("RunLogDock"), m_log, Qt::BottomDockWidgetArea);
@@ -145,7 +147,9 @@ void MainWindow::buildDocks() {
   m_results_dock = resDock;
   m_chart_dock = dock(tr("Convergence"), QStringLiteral("ConvergenceDock"), m_chart, Qt::BottomDockWidgetArea);
   tabifyDockWidget(logDock, resDock);
+  m_metrics_dock = dock(tr("Metrics"), QStringLiteral("MetricsDock"), m_metrics, Qt::BottomDockWidgetArea);
   tabifyDockWidget(resDock, m_chart_dock);
+  tabifyDockWidget(m_chart_dock, m_metrics_dock);
   logDock->raise();
 }
 
@@ -190,6 +194,8 @@ void MainWindow::buildActions() {
     m_doc->autoLayout();
     m_view->fitAll();
   });
+  m_view_menu->addAction(tr("&Metrics Dashboard"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this,
+                         &MainWindow::showMetricsDashboard);
   m_view_menu->addSeparator();
   for (auto* d : findChildren<QDockWidget*>()) m_view_menu->addAction(d->toggleViewAction());
 
@@ -235,6 +241,8 @@ void MainWindow::setExecutionTarget(ExecutionTarget* target) {
   connectTarget(target);
   m_target->setText(tr("Target: %1").arg(target->displayName()));
   m_target->setToolTip(target->description());
+  if (target == m_remote) m_metrics->setRemoteSource(m_remote->settings().url);
+  else m_metrics->setLocalSource(m_runner);
   if (m_target_local) (target == m_remote ? m_target_remote : m_target_local)->setChecked(true);
   connect(target, &QObject::destroyed, this, [this](QObject* gone) {
     if (gone == m_exec) {
@@ -243,6 +251,12 @@ void MainWindow::setExecutionTarget(ExecutionTarget* target) {
     }
   });
   if (m_run) updateRunActions();
+}
+
+void MainWindow::showMetricsDashboard() {
+  m_metrics_dock->show();
+  m_metrics_dock->raise();
+  m_metrics->refresh();
 }
 
 void MainWindow::editRemoteSettings() {
@@ -259,6 +273,7 @@ void MainWindow::editRemoteSettings() {
   if (m_exec == m_remote) {  // refresh the status bar
     m_target->setText(tr("Target: %1").arg(m_remote->displayName()));
     m_target->setToolTip(m_remote->description());
+    m_metrics->setRemoteSource(m_remote->settings().url);
   } else {
     setExecutionTarget(m_remote);
   }

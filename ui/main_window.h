@@ -19,6 +19,7 @@ class CanvasView;
 class ConvergenceChart;
 class ExecutionTarget;
 class LocalRunner;
+class MetricsDashboard;
 class PropertyPanel;
 class RemoteTarget;
 class ResultsPanel;
@@ -39,6 +40,8 @@ class MainWindow final : public QMainWindow {
   ResultsPanel* results() const { return m_results; }
   LocalRunner* runner() const { return m_runner; }
   ConvergenceChart* convergenceChart() const { return m_chart; }
+  MetricsDashboard* metricsDashboard() const { return m_metrics; }
+  void showMetricsDashboard();  // View ▸ Metrics Dashboard
   // Where runs execute: the local runner unless another target was set. The window does not own
   // other targets' lifetime unless they are its children.
   ExecutionTarget* executionTarget() const { return m_exec; }
@@ -99,6 +102,7 @@ class MainWindow final : public QMainWindow {
   LocalRunner* m_runner;
   ExecutionTarget* m_exec = nullptr;
   ConvergenceChart* m_chart = nullptr;
+  MetricsDashboard* m_metrics = nullptr;
   RemoteTarget* m_remote = nullptr;
   QAction* m_target_local = nullptr;
   QAction* m_target_remote = nullptr;
@@ -111,6 +115,7 @@ class MainWindow final : public QMainWindow {
   QAction* m_run_selected = nullptr;
   QDockWidget* m_results_dock = nullptr;
   QDockWidget* m_chart_dock = nullptr;
+  QDockWidget* m_metrics_dock = nullptr;
 };
 
 }  // namespace sciagents::ui

@@ -1,17 +1,20 @@
 // Screenshots of what a person sees (run under Xvfb when available): the canvas with a 6-step
 // workflow mid-run, the whole window, a 2-D heat-map result and the convergence chart after an
-// optimization run, saved as PNGs under <build>/screenshots/.
+// optimization run and the metrics dashboard after a few local runs, saved as PNGs under
+// <build>/screenshots/ (the Xvfb run also refreshes docs/images/metrics-dashboard.png).
 #include "ui/canvas_view.h"
 #include "ui/convergence_chart.h"
 #include "ui/heat_map.h"
 #include "ui/local_runner.h"
 #include "ui/main_window.h"
+#include "ui/metrics_dashboard.h"
 #include "ui/node_item.h"
 #include "ui/results_panel.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QDockWidget>
 #include <QLineSeries>
 #include <QTemporaryDir>
@@ -148,6 +151,47 @@ class TestStudioScreenshot : public QObject {
     const QImage img = chart->grab().toImage();
     QVERIFY(hasContent(img));
     QVERIFY(img.save(outDir() + "/convergence-chart" + suffix + ".png"));
+  }
+
+  void metricsDashboard() {
+    MainWindow w;
+    w.resize(1500, 1000);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto* dock = w.findChild<QDockWidget*>("MetricsDock");
+    QVERIFY(dock);
+    w.resizeDocks({dock}, {560}, Qt::Vertical);
+    MetricsDashboard* d = w.metricsDashboard();
+    QVERIFY(d);
+    d->setRefreshInterval(250);
+    w.showMetricsDashboard();
+    QVERIFY(d->isVisible());
+    w.runner()->setUseCache(false);
+    // Small local runs for about 8 s, some failing, so every panel has something to show.
+    const QStringList runs = {"integration-monte-carlo", "ode-lorenz", "ode-bad-blowup", "ode-robertson", "ode-decay"};
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < runs.size() || clock.elapsed() < 8000; ++i) {
+      QVERIFY(w.openFile(MainWindow::examplesDir() + "/" + runs[i % runs.size()] + ".workflow.json"));
+      w.runAll();
+      QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 60000);
+      QTest::qWait(150);
+    }
+    const int before = d->snapshotCount();
+    QTRY_VERIFY_WITH_TIMEOUT(d->snapshotCount() >= before + 2, 5000);
+    QVERIFY(d->latest().step_count > 0);
+    QVERIFY(d->latest().errors_total > 0);
+    QVERIFY(d->latest().rss_bytes > 0);
+    QVERIFY(d->series("cpu %")->count() > 2);
+    QCoreApplication::processEvents();
+    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QImage img = d->grab().toImage();
+    QVERIFY(hasContent(img));
+    QVERIFY(img.save(outDir() + "/metrics-dashboard" + suffix + ".png"));
+    if (suffix.isEmpty()) {
+      QDir().mkpath(SCIAGENTS_SOURCE_DIR "/docs/images");
+      QVERIFY(img.save(SCIAGENTS_SOURCE_DIR "/docs/images/metrics-dashboard.png"));
+    }
   }
 };
 
