@@ -169,10 +169,13 @@ void ConvergenceChart::flush() {
     Track& t = track(key);
     t.all += added;
     bool positive = true;
-    if (m_log_y)
-      for (const QPointF& p : added) positive = positive && p.y() > 0;
+    for (const QPointF& p : added) {
+      t.bounds.add(p);
+      if (m_log_y) positive = positive && p.y() > 0;
+    }
+    // One replace per flush: QXYSeries::append(list) adds (and redraws) point by point in Qt 6.4.
     if (!t.decimated && positive && t.all.size() <= m_budget) {
-      t.line->append(added);  // the common case: append the batch only
+      t.line->replace(t.all);
     } else {
       t.line->replace(displayPoints(t.all));
       t.decimated = true;
@@ -182,6 +185,19 @@ void ConvergenceChart::flush() {
   qsizetype total = 0;
   for (const Track& t : m_tracks) total += t.all.size();
   m_info->setText(tr("%n sample(s)", nullptr, int(total)));
+}
+
+void ConvergenceChart::Bounds::add(const QPointF& p) {
+  xmin = std::min(xmin, p.x());
+  xmax = std::max(xmax, p.x());
+  ymin = std::min(ymin, p.y());
+  ymax = std::max(ymax, p.y());
+  if (p.y() > 0) {
+    xpos_min = std::min(xpos_min, p.x());
+    xpos_max = std::max(xpos_max, p.x());
+    ypos_min = std::min(ypos_min, p.y());
+    ypos_max = std::max(ypos_max, p.y());
+  }
 }
 
 void ConvergenceChart::redrawAll() {
@@ -194,14 +210,13 @@ void ConvergenceChart::redrawAll() {
 
 void ConvergenceChart::rescale() {
   double xmin = std::numeric_limits<double>::infinity(), xmax = -xmin, ymin = xmin, ymax = -xmin;
-  for (const Track& t : m_tracks)
-    for (const QPointF& p : t.all) {
-      if (m_log_y && p.y() <= 0) continue;
-      xmin = std::min(xmin, p.x());
-      xmax = std::max(xmax, p.x());
-      ymin = std::min(ymin, p.y());
-      ymax = std::max(ymax, p.y());
-    }
+  for (const Track& t : m_tracks) {
+    const Bounds& b = t.bounds;
+    xmin = std::min(xmin, m_log_y ? b.xpos_min : b.xmin);
+    xmax = std::max(xmax, m_log_y ? b.xpos_max : b.xmax);
+    ymin = std::min(ymin, m_log_y ? b.ypos_min : b.ymin);
+    ymax = std::max(ymax, m_log_y ? b.ypos_max : b.ymax);
+  }
   if (!(xmin <= xmax)) return;
   if (xmax == xmin) xmax = xmin + 1;
   m_x->setRange(xmin, xmax);

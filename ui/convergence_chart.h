@@ -4,6 +4,8 @@
 // decimated copy (per x bucket), so 10^4+ points per series stay smooth. All samples are kept.
 #pragma once
 
+#include <limits>
+
 #include "ui/metric_sample.h"
 
 #include <QHash>
@@ -56,10 +58,19 @@ class ConvergenceChart final : public QWidget {
   void flush();  // draws the buffered samples now (the timer does this every kFlushIntervalMs)
 
  private:
+  // Running bounds of a track's samples, so rescaling never rescans every sample.
+  struct Bounds {
+    double xmin = std::numeric_limits<double>::infinity(), xmax = -xmin;
+    double ymin = xmin, ymax = -xmin;
+    double xpos_min = xmin, xpos_max = -xmin;  // over points with y > 0 only (log axis)
+    double ypos_min = xmin, ypos_max = -xmin;
+    void add(const QPointF& p);
+  };
   struct Track {
     QLineSeries* line = nullptr;
     QList<QPointF> all;
     bool decimated = false;  // the line holds a decimated copy, not `all`
+    Bounds bounds;
   };
   Track& track(const QString& key);
   QList<QPointF> displayPoints(const QList<QPointF>& all) const;
