@@ -1,6 +1,6 @@
 #include "app/cli/result_summary.h"
 
-#include "core/slurm/job_files.h"
+#include "core/util/atomic_file.h"
 #include "core/value/value_json.h"
 
 #include <nlohmann/json.hpp>

@@ -2,19 +2,13 @@
 // so a reader on the shared filesystem sees either nothing or a whole document.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "core/util/atomic_file.h"
 
 #include <filesystem>
 #include <optional>
 #include <string>
 
 namespace sciagents::core {
-
-// Writes `text` to `file` via `file`.tmp-PID and rename(). Returns false with `error` on failure.
-bool writeFileAtomic(const std::filesystem::path& file, const std::string& text, std::string* error = nullptr);
-
-// Parses a JSON file; nullopt when missing or not (yet) valid JSON.
-std::optional<nlohmann::json> readJsonFile(const std::filesystem::path& file);
 
 namespace slurm_files {
 inline std::filesystem::path taskDir(const std::filesystem::path& job, std::size_t k) {
