@@ -1,8 +1,8 @@
 #include "ui/remote_target.h"
 
 #include "core/util/version.h"
+#include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_json.h"
-#include "ui/remote_result.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -147,7 +147,7 @@ void RemoteTarget::onEvent(const SseEvent& event) {
   } else if (event.type == QLatin1String("step_finished")) {
     flushMetrics();
     const bool cached = j.is_object() && j.contains("cached") && j["cached"].is_boolean() && j["cached"].get<bool>();
-    emit stepFinished(jstr(j, "step"), static_cast<int>(stepStatusFromName(jstr(j, "status").toStdString())), cached,
+    emit stepFinished(jstr(j, "step"), static_cast<int>(core::stepStatusFromName(jstr(j, "status").toStdString())), cached,
                       jstr(j, "error"));
   } else if (event.type == QLatin1String("state")) {
     emit jobStateChanged(jstr(j, "state"));
@@ -168,7 +168,7 @@ void RemoteTarget::fetchResult(const QString& state) {
     QString error;
     if (reply->error() == QNetworkReply::NoError) {
       const auto doc = parseJson(reply->readAll());
-      if (doc.is_object()) m_result = std::make_shared<core::RunResult>(runResultFromJson(doc, &m_workflow));
+      if (doc.is_object()) m_result = std::make_shared<core::RunResult>(core::runResultFromJson(doc, &m_workflow));
       else error = tr("The result of job %1 is not JSON").arg(m_job);
     } else if (state == QLatin1String("succeeded")) {
       error = tr("Fetching the result failed: %1").arg(replyError(reply));

@@ -1,5 +1,5 @@
 // Helpers shared by `submit`, `run --target URL` and `health --server URL`: the bearer token, the
-// server's JSON error documents, and a result document turned back into a RunResult for the summary.
+// server's JSON error documents.
 #pragma once
 
 #include "core/workflow/run_result.h"
@@ -21,10 +21,6 @@ std::string readToken(const CliOptions& o);
 // "message" of a JSON error body (or the raw body, shortened), prefixed by the status line.
 std::string describeHttpError(const HttpResponse& r);
 
-// Rebuilds a RunResult from a result document (`sciagents run -o` shape). Steps come in the order
-// of `w` when given (JSON objects do not keep order), then any others.
-core::RunResult resultFromJson(const nlohmann::json& doc, const core::Workflow* w = nullptr);
-
-core::StepStatus stepStatusFromName(const std::string& name);
+// A result document back into a RunResult: core::runResultFromJson (core/workflow/run_result_reader.h).
 
 }  // namespace sciagents::cli

@@ -8,6 +8,7 @@
 #include "core/slurm/job_files.h"
 #include "core/slurm/slurm_backend.h"
 #include "core/util/error.h"
+#include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_validator.h"
 
 #include <nlohmann/json.hpp>
@@ -174,7 +175,7 @@ int runSlurm(const CliOptions& o, const std::string& file) {
       return kRunFailed;
     }
   }
-  const core::RunResult result = resultFromJson(doc, &w);
+  const core::RunResult result = core::runResultFromJson(doc, &w);
   if (o.json) std::cout << doc.dump(2) << "\n";
   else if (!o.quiet) printSummary(std::cout, result);
   for (const auto& s : result.steps)

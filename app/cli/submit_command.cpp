@@ -9,6 +9,7 @@
 #include "app/cli/workflow_loader.h"
 #include "core/agent/agent_registry.h"
 #include "core/util/error.h"
+#include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_validator.h"
 
 #include <nlohmann/json.hpp>
@@ -225,7 +226,7 @@ int remoteRun(const CliOptions& o, const std::string& file, const std::string& u
         s.id = d.value("step", std::string());
         if (auto it = started.find(s.id); it != started.end()) s.agent = it->second.first, s.task = it->second.second;
         else if (const auto* ws = w.step(s.id)) s.agent = ws->agent, s.task = ws->task;
-        s.status = stepStatusFromName(d.value("status", std::string()));
+        s.status = core::stepStatusFromName(d.value("status", std::string()));
         s.cached = d.value("cached", false);
         if (d.contains("seconds") && d["seconds"].is_number()) s.wall_seconds = d["seconds"].get<double>();
         if (d.contains("error") && d["error"].is_string()) s.error = d["error"].get<std::string>();
@@ -298,7 +299,7 @@ int remoteRun(const CliOptions& o, const std::string& file, const std::string& u
     std::cerr << "error: " << status_url << "/result: the server sent a result that is not JSON\n";
     return kUnreachable;
   }
-  const core::RunResult result = resultFromJson(doc, &w);
+  const core::RunResult result = core::runResultFromJson(doc, &w);
   if (!reportResult(doc, result, o.output, o.json, o.quiet)) return kRunFailed;
   if (final_state != "succeeded" && final_state != "failed" && final_state != "cancelled")
     std::cerr << "error: job " << id << " ended " << final_state << "\n";

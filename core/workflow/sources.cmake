@@ -7,5 +7,6 @@ target_sources(sciagents_core PRIVATE
   workflow/workflow_validator.cpp
   workflow/result_cache.cpp
   workflow/run_result.cpp
+  workflow/run_result_reader.cpp
   workflow/workflow_engine.cpp
 )

@@ -1,4 +1,4 @@
-#include "ui/remote_result.h"
+#include "core/workflow/run_result_reader.h"
 
 #include "core/value/value_json.h"
 
@@ -6,22 +6,21 @@
 
 #include <algorithm>
 
-namespace sciagents::ui {
+namespace sciagents::core {
 
 namespace {
-core::Map mapFrom(const nlohmann::json& j) {
+Map mapFrom(const nlohmann::json& j) {
   if (!j.is_object()) return {};
   try {
-    core::Value v = core::fromJson(j);
-    if (v.kind() == core::ValueKind::Map) return v.asMap();
+    Value v = fromJson(j);
+    if (v.kind() == ValueKind::Map) return v.asMap();
   } catch (const std::exception&) {
   }
   return {};
 }
 }  // namespace
 
-core::StepStatus stepStatusFromName(const std::string& name) {
-  using core::StepStatus;
+StepStatus stepStatusFromName(const std::string& name) {
   if (name == "succeeded") return StepStatus::Succeeded;
   if (name == "failed" || name == "timed_out") return StepStatus::Failed;
   if (name == "cancelled") return StepStatus::Cancelled;
@@ -30,8 +29,8 @@ core::StepStatus stepStatusFromName(const std::string& name) {
   return StepStatus::Pending;
 }
 
-core::RunResult runResultFromJson(const nlohmann::json& doc, const core::Workflow* workflow) {
-  core::RunResult r;
+RunResult runResultFromJson(const nlohmann::json& doc, const Workflow* workflow) {
+  RunResult r;
   if (!doc.is_object()) return r;
   r.workflow = doc.value("workflow", std::string());
   r.status = stepStatusFromName(doc.value("status", std::string()));
@@ -46,7 +45,7 @@ core::RunResult runResultFromJson(const nlohmann::json& doc, const core::Workflo
     if (std::find(order.begin(), order.end(), it.key()) == order.end()) order.push_back(it.key());
   for (const auto& id : order) {
     const auto& j = steps[id];
-    core::StepResult s;
+    StepResult s;
     s.id = id;
     s.agent = j.value("agent", std::string());
     s.task = j.value("task", std::string());
@@ -74,4 +73,4 @@ core::RunResult runResultFromJson(const nlohmann::json& doc, const core::Workflo
   return r;
 }
 
-}  // namespace sciagents::ui
+}  // namespace sciagents::core
