@@ -8,7 +8,7 @@ CTEST_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: all deps configure build test run bench fuzz clean format
+.PHONY: all deps configure build test run bench fuzz clean format package sanitize sanitize-asan sanitize-tsan lint
 
 all: build
 
@@ -37,8 +37,39 @@ run: build
 	  $(BUILD_DIR)/bin/sciagents run examples/quickstart.workflow.json; \
 	fi
 
+# Every benchmark next to its peer; writes bench/REPORT.md (ratio tables, date, machine).
 bench: build
 	bash bench/run-all.sh $(BUILD_DIR)
+
+# Debian package and tarball in $(BUILD_DIR) (cmake/Packaging.cmake).
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB && cpack -G TGZ
+
+# ASan+UBSan build (build-asan) running the unit, accuracy and server tests, then a TSan build
+# (build-tsan) running the engine and server tests. Any sanitizer report fails the test that caused it.
+# test_runtime_libs is left out: it compares `ldd sciagents` with the container image, which has no
+# libasan/libubsan.
+SAN_JOBS ?= 2
+SAN_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g -DNDEBUG" -DSCIAGENTS_BUILD_STUDIO=OFF -DSCIAGENTS_BUILD_BENCH=OFF
+TSAN_TESTS = 'test_engine|test_validator|test_step_model|test_server_'
+sanitize: sanitize-asan sanitize-tsan
+
+sanitize-asan: deps
+	cmake -S . -B build-asan $(SAN_FLAGS) -DSCIAGENTS_SANITIZE=address
+	cmake --build build-asan -j $(SAN_JOBS)
+	ctest --test-dir build-asan --output-on-failure -j $(SAN_JOBS) -L 'unit|accuracy|server' -E '^test_runtime_libs$$'
+
+sanitize-tsan: deps
+	cmake -S . -B build-tsan $(SAN_FLAGS) -DSCIAGENTS_SANITIZE=thread
+	cmake --build build-tsan -j $(SAN_JOBS) --target sciagents test_engine test_validator test_step_model \
+	  test_server_store test_server_router test_server_jobs test_server_http test_server_api \
+	  test_server_fault test_server_bad_input test_server_openapi
+	ctest --test-dir build-tsan --output-on-failure -j $(SAN_JOBS) -R $(TSAN_TESTS)
+
+# clang-tidy (.clang-tidy) and cppcheck on the C++ files changed against $(LINT_BASE).
+LINT_BASE ?= main
+lint: configure
+	bash cmake/scripts/lint-changed.sh $(BUILD_DIR) $(LINT_BASE)
 
 # libFuzzer targets (clang); FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60

@@ -1,28 +1,61 @@
 #!/usr/bin/env bash
-# Runs every benchmark next to its SciPy peer, alternating, single-threaded, in one session.
-# Usage: bench/run-all.sh [BUILD_DIR]   (see bench/README.md and shared notes on benchmarking)
+# Runs every benchmark family next to its NumPy/SciPy peer (single-threaded BLAS, one session) and
+# writes bench/REPORT.md with the ratio tables (bench/report.py, pairs in bench/pairs.tsv).
+# Usage: bench/run-all.sh [BUILD_DIR] [FAMILY...]     (all families unless some are named)
+#   REPORT=path   where to write the report (default bench/REPORT.md)
+# Adding a benchmark: one `family` line below, and one line per compared kernel in bench/pairs.tsv.
 set -euo pipefail
 build=${1:-build}
+shift || true
 cd "$(dirname "$0")/.."
 E=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1)
 GB=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true)
 PY=/usr/bin/python3
-echo "# $(date -u +%F) $(uname -n) $(nproc) cores"
-for round in 1 2; do
-  echo "## round $round: ours"
-  "${E[@]}" "$build/bench/bench_linear_algebra" "${GB[@]}" --benchmark_filter='Dense|Sparse'
-  echo "## round $round: SciPy"
-  "${E[@]}" "$PY" bench/peers/linear_algebra_peer.py
+raw="$build/bench-results"
+report=${REPORT:-bench/REPORT.md}
+
+names=() ours=() peers=()
+# family NAME "EXECUTABLE [Google Benchmark args]" "PEER SCRIPT [args]"   (peer "" = none)
+family() { names+=("$1"); ours+=("$2"); peers+=("$3"); }
+family linear_algebra    "bench_linear_algebra --benchmark_filter=Dense|Sparse"  "linear_algebra_peer.py"
+family ode               "bench_ode"                                              "ode_peer.py"
+family pde               "bench_pde"                                              "pde_peer.py 5"
+family optimization      "bench_optimization"                                     "optimization_peer.py"
+family integration       "bench_integration"                                      "integration_peer.py"
+family special_functions "bench_special_functions"                                "special_functions_peer.py"
+family uq                "bench_uq"                                               "uq_peer.py"
+family surrogate         "bench_surrogate --benchmark_repetitions=3"              "surrogate_peer.py --reps 3"
+family engine            "bench_engine"                                           ""
+
+wanted=" $* "
+rm -rf "$raw" && mkdir -p "$raw"
+uptime > "$raw/load-before.txt"
+for i in "${!names[@]}"; do
+  name=${names[$i]}
+  [ $# -gt 0 ] && [[ $wanted != *" $name "* ]] && continue
+  read -r exe args <<<"${ours[$i]}"
+  if [ ! -x "$build/bench/$exe" ]; then
+    echo "## $name: $build/bench/$exe not built (libbenchmark-dev missing?)" | tee "$raw/$name.missing"
+    continue
+  fi
+  echo "## $name: ours ($exe)"
+  # shellcheck disable=SC2086  # args are a word list by design
+  "${E[@]}" "$build/bench/$exe" "${GB[@]}" $args \
+    --benchmark_out="$raw/$name.json" --benchmark_out_format=json
+  if [ -n "${peers[$i]}" ]; then
+    read -r script pargs <<<"${peers[$i]}"
+    echo "## $name: peer ($script)"
+    # shellcheck disable=SC2086
+    "${E[@]}" "$PY" "bench/peers/$script" $pargs | tee "$raw/$name.peer.txt"
+  fi
 done
-echo "## uq: Sobol indices of Ishigami at N=2^16, ours then NumPy/SciPy"
-"${E[@]}" "$build/bench/bench_uq" "${GB[@]}"
-"${E[@]}" "$PY" bench/peers/uq_peer.py
-echo "## surrogate: GP fit of 500 points in 2-D, ours then NumPy/SciPy"
-"${E[@]}" "$build/bench/bench_surrogate" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
-"${E[@]}" "$PY" bench/peers/surrogate_peer.py --reps 3
-echo "## engine overhead (ours only: no peer runs workflows)"
-"$build/bench/bench_engine" "${GB[@]}"
-if command -v wrk >/dev/null && [ -x "$build/bin/sciagents" ]; then
+uptime > "$raw/load-after.txt"
+
+# Measurements without a peer table: the server under load and Slurm array overhead.
+if [ $# -eq 0 ] && command -v wrk >/dev/null && [ -x "$build/bin/sciagents" ]; then
   echo "## server load (bench/server/run.sh)"
-  bench/server/run.sh "$build" 10 || echo "(server load targets missed, see above)"
+  bench/server/run.sh "$build" 10 2>&1 | tee "$raw/server-load.txt" || echo "(server load targets missed, see above)"
 fi
+
+"$PY" bench/report.py --raw "$raw" --pairs bench/pairs.tsv --out "$report"
+echo "wrote $report"

@@ -20,6 +20,8 @@ DEBIAN_PACKAGES=(
   slurm-wlm munge
   # GUI screenshots, packaging checks, load tests
   xvfb xauth imagemagick wrk curl dpkg-dev appstream desktop-file-utils
+  # make lint (clang-tidy, cppcheck); installers/linux/render-icons.sh (rsvg-convert)
+  clang-tidy cppcheck librsvg2-bin
   # peers for benchmarks and an independent HTTP client for server tests
   python3-scipy python3-numpy libopenblas0-pthread python3-requests python3-yaml
 )

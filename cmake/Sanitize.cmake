@@ -1,0 +1,34 @@
+# SCIAGENTS_SANITIZE=address|thread: instrument every target of this project (not third-party
+# libraries) with ASan+UBSan or TSan. `make sanitize` builds build-asan and build-tsan with it.
+# Any report is fatal: UBSan does not recover, and the test environment sets halt_on_error.
+set(SCIAGENTS_SANITIZE "" CACHE STRING "Sanitizer build: empty (off), address (ASan+UBSan) or thread (TSan)")
+set_property(CACHE SCIAGENTS_SANITIZE PROPERTY STRINGS "" address thread)
+
+if(SCIAGENTS_SANITIZE STREQUAL "")
+  return()
+endif()
+if(MSVC)
+  message(FATAL_ERROR "SCIAGENTS_SANITIZE is for GCC and Clang")
+endif()
+if(SCIAGENTS_SANITIZE STREQUAL "address")
+  set(_san_flags -fsanitize=address,undefined -fno-sanitize-recover=all)
+elseif(SCIAGENTS_SANITIZE STREQUAL "thread")
+  set(_san_flags -fsanitize=thread)
+else()
+  message(FATAL_ERROR "SCIAGENTS_SANITIZE must be address or thread, got '${SCIAGENTS_SANITIZE}'")
+endif()
+add_compile_options(${_san_flags} -fno-omit-frame-pointer -g)
+add_link_options(${_san_flags})
+message(STATUS "Sanitizer build: ${SCIAGENTS_SANITIZE} (${_san_flags})")
+
+# Runtime options every ctest test gets (tests/CMakeLists.txt appends them to ENVIRONMENT).
+set(_supp ${PROJECT_SOURCE_DIR}/cmake/sanitizers)
+if(SCIAGENTS_SANITIZE STREQUAL "address")
+  set(SCIAGENTS_SANITIZER_ENV
+    "ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
+    "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
+    "LSAN_OPTIONS=suppressions=${_supp}/lsan.supp")
+else()
+  set(SCIAGENTS_SANITIZER_ENV
+    "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${_supp}/tsan.supp")
+endif()

@@ -1,0 +1,79 @@
+# bash completion for sciagents (installed to share/bash-completion/completions/sciagents).
+# Commands and options mirror `sciagents --help` and `sciagents COMMAND --help`;
+# tests/package/completions_test.py checks that they stay in step.
+_sciagents() {
+  local cur prev cmd i
+  COMPREPLY=()
+  cur=${COMP_WORDS[COMP_CWORD]}
+  prev=${COMP_WORDS[COMP_CWORD-1]}
+  local commands="agents validate run serve submit health help"
+  cmd=""
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    case ${COMP_WORDS[i]} in
+      agents|validate|run|serve|submit|health|help) cmd=${COMP_WORDS[i]}; break ;;
+    esac
+  done
+
+  case $prev in
+    -o|--output|--token-file|--tls-cert|--tls-key)
+      COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --data-dir|--slurm-dir)
+      COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --log-level)
+      COMPREPLY=($(compgen -W "trace debug info warn error off" -- "$cur")); return ;;
+    --progress)
+      COMPREPLY=($(compgen -W "auto bar lines none" -- "$cur")); return ;;
+    --target)
+      COMPREPLY=($(compgen -W "local slurm http:// https://" -- "$cur")); return ;;
+    --log-format)
+      COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    --resume)
+      COMPREPLY=($(compgen -W "rerun fail" -- "$cur")); return ;;
+    --set|--threads|--seed|--sidecar-min|--host|--port|--workers|--server|--queue-max|--job-wall-time|\
+    --retention-days|--max-body|--rate-limit|--shutdown-grace|--max-grid-points|--partition|--account|\
+    --time-limit|--cpus|--mem|--tasks)
+      return ;;
+  esac
+
+  local opts
+  case $cmd in
+    "") opts="--help --version --log-level"
+        [[ $cur == -* ]] || { COMPREPLY=($(compgen -W "$commands" -- "$cur")); return; } ;;
+    help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
+    agents) opts="--json --markdown --help" ;;
+    validate) opts="--json --help" ;;
+    run) opts="-o --output --set --threads --target --partition --account --time-limit --cpus --mem
+               --tasks --slurm-dir --no-cache --seed --json --progress --sidecar-min --log-level --help" ;;
+    serve) opts="--host --port --data-dir --workers --queue-max --job-wall-time --resume --retention-days
+                 --tls-cert --tls-key --log-format --max-body --rate-limit --shutdown-grace
+                 --max-grid-points --log-level --help"
+           [[ $cur == -* ]] || {
+             local sub=${COMP_WORDS[2]:-}
+             if ((COMP_CWORD == 2)); then COMPREPLY=($(compgen -W "token" -- "$cur")); return; fi
+             if [[ $sub == token ]] && ((COMP_CWORD == 3)); then
+               COMPREPLY=($(compgen -W "create list revoke" -- "$cur")); return
+             fi
+             [[ $sub == token ]] && opts="--admin --json --data-dir"
+           } ;;
+    submit) opts="--server --token-file --wait -o --output --set --seed --no-cache --json --progress
+                  --quiet --help" ;;
+    health) opts="--server --json --help" ;;
+  esac
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+  elif [[ $cmd == validate || $cmd == run || $cmd == submit ]]; then
+    # Workflow files first; fall back to every file and directory.
+    COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+  fi
+}
+complete -o filenames -F _sciagents sciagents
+
+_sciagents_studio() {
+  local cur=${COMP_WORDS[COMP_CWORD]}
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "--help --help-all --version" -- "$cur"))
+  else
+    COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+  fi
+}
+complete -o filenames -F _sciagents_studio sciagents-studio

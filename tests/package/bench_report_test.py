@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""bench/report.py turns one run-all.sh session into ratio tables: Google Benchmark medians against
+the medians the peers print, every pair of bench/pairs.tsv naming a real kernel, and missing sides
+flagged instead of dropped. Runs on synthetic results (no benchmark is run).
+
+Usage: /usr/bin/python3 tests/package/bench_report_test.py [--sciagents build/bin/sciagents]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import report  # noqa: E402
+
+
+def gb_json(path, rows):
+    """rows: (run_name, real, cpu, unit); writes medians plus a mean that must be ignored."""
+    bench = []
+    for name, real, cpu, unit in rows:
+        for agg, k in (("mean", 10.0), ("median", 1.0)):
+            bench.append({"name": name + "_" + agg, "run_name": name, "run_type": "aggregate",
+                          "aggregate_name": agg, "real_time": real * k, "cpu_time": cpu * k, "time_unit": unit})
+    with open(path, "w") as f:
+        json.dump({"context": {}, "benchmarks": bench}, f)
+
+
+class BenchReport(unittest.TestCase):
+    def test_ratios_units_and_missing_pairs(self):
+        with tempfile.TemporaryDirectory() as d:
+            raw = os.path.join(d, "raw")
+            os.mkdir(raw)
+            gb_json(os.path.join(raw, "fam.json"), [("BM_A/real_time", 2.0, 1.5, "ms"), ("BM_B", 500.0, 400.0, "us"),
+                                                    ("BM_Alone", 3.0, 3.0, "ms")])
+            with open(os.path.join(raw, "fam.peer.txt"), "w") as f:
+                f.write("numpy 1.24, scipy 1.10\n"
+                        "peer a                median     10.00 ms (cpu 6.00 ms)  error 1e-9\n"
+                        "gp fit b: median wall 250 ms, CPU 200 ms, lml -681.773\n"
+                        "peer extra            median    100.00 us/call (cpu 90.00)\n")
+            pairs = os.path.join(d, "pairs.tsv")
+            with open(pairs, "w") as f:
+                f.write("# comment\nfam\tBM_A/real_time\tpeer a\tproblem A\nfam\tBM_B\tgp fit b\tproblem B\n"
+                        "fam\tBM_Gone\tpeer a\tproblem C\n")
+            text, problems = report.build_report(raw, pairs, "2026-01-02", "host, cpu, 2 cores")
+        rows = {r.split("|")[1].strip(): [c.strip() for c in r.split("|")[1:-1]] for r in text.splitlines()
+                if r.startswith("| `")}
+        # peer / ours: 10 ms / 2 ms; CPU 6 / 1.5. 250 ms / 0.5 ms (units converted).
+        self.assertEqual(rows["`BM_A/real_time`"][5], "5.00")
+        self.assertEqual(rows["`BM_A/real_time`"][8], "4.00")
+        self.assertEqual(rows["`BM_B`"][5], "500.00")
+        self.assertEqual(rows["`BM_Gone`"][5], "missing")
+        self.assertEqual(rows["`BM_Alone`"][1], "(no peer)")
+        self.assertIn("2026-01-02", rows["`BM_A/real_time`"])
+        self.assertIn("`peer extra`", text)            # listed as a peer line without a counterpart
+        self.assertEqual(problems, ["fam: BM_Gone vs peer a: ours missing"])
+
+    def test_pairs_name_real_kernels(self):
+        """Every C++ name in bench/pairs.tsv is a benchmark of the family's executable (when built)."""
+        build = os.path.dirname(os.path.dirname(os.path.abspath(ARGS.sciagents)))
+        with open(os.path.join(ROOT, "bench", "run-all.sh")) as f:
+            exes = dict(re.findall(r'^family\s+(\w+)\s+"(\w+)', f.read(), re.M))
+        checked = 0
+        for fam, ours, _, _ in report.read_pairs(os.path.join(ROOT, "bench", "pairs.tsv")):
+            self.assertIn(fam, exes, "pairs.tsv family %s has no `family` line in run-all.sh" % fam)
+            exe = os.path.join(build, "bench", exes[fam])
+            if not os.path.exists(exe):
+                continue
+            names = subprocess.run([exe, "--benchmark_list_tests"], capture_output=True, text=True, timeout=60).stdout
+            self.assertIn(ours, names.split(), "%s: %s is not a benchmark of %s" % (fam, ours, exes[fam]))
+            checked += 1
+        if checked == 0:
+            self.skipTest("no benchmark executable built")
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--sciagents", default="build/bin/sciagents")
+    ARGS, rest = p.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
