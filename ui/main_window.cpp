@@ -13,6 +13,7 @@
 #include "ui/property_panel.h"
 #include "ui/remote_target.h"
 #include "ui/results_panel.h"
+#include "ui/tutorial/onboarding.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
@@ -64,13 +65,16 @@ MainWindow::MainWindow(QWidget* parent)
       m_runner(new LocalRunner(this)),
       m_remote(new RemoteTarget(this)) {
   setObjectName(QStringLiteral("MainWindow"));
+  m_view->setObjectName(QStringLiteral("Canvas"));
   m_remote->setSettings(RemoteSettings::load());
   setCentralWidget(m_view);
   buildDocks();
   buildActions();
   m_target = new QLabel(this);
+  m_target->setObjectName(QStringLiteral("TargetLabel"));
   statusBar()->addPermanentWidget(m_target);
   setExecutionTarget(m_runner);
+  m_onboarding = new Onboarding(this);
 
   connect(m_doc, &WorkflowDocument::modifiedChanged, this, &MainWindow::updateTitle);
   connect(m_doc, &WorkflowDocument::filePathChanged, this, &MainWindow::updateTitle);
@@ -201,6 +205,7 @@ void MainWindow::buildActions() {
 
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   m_run = run->addAction(tr("&Run All"), QKeySequence(Qt::Key_F5), this, &MainWindow::runAll);
+  m_run->setObjectName(QStringLiteral("RunAction"));  // tutorials highlight widgets by object name
   m_run_selected = run->addAction(tr("Run &Selected"), QKeySequence(Qt::CTRL | Qt::Key_F5), this, &MainWindow::runSelected);
   m_run_selected->setToolTip(tr("Run the selected steps and the steps they depend on"));
   m_cancel = run->addAction(tr("&Cancel"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this, &MainWindow::cancelRun);
@@ -251,6 +256,15 @@ void MainWindow::setExecutionTarget(ExecutionTarget* target) {
     }
   });
   if (m_run) updateRunActions();
+  emit executionTargetChanged();
+}
+
+QMenu* MainWindow::helpMenu() {
+  if (!m_help_menu) {
+    m_help_menu = menuBar()->addMenu(tr("&Help"));
+    m_help_menu->setObjectName(QStringLiteral("HelpMenu"));
+  }
+  return m_help_menu;
 }
 
 void MainWindow::showMetricsDashboard() {
@@ -274,6 +288,7 @@ void MainWindow::editRemoteSettings() {
     m_target->setText(tr("Target: %1").arg(m_remote->displayName()));
     m_target->setToolTip(m_remote->description());
     m_metrics->setRemoteSource(m_remote->settings().url);
+    emit executionTargetChanged();
   } else {
     setExecutionTarget(m_remote);
   }

@@ -20,6 +20,7 @@ class ConvergenceChart;
 class ExecutionTarget;
 class LocalRunner;
 class MetricsDashboard;
+class Onboarding;
 class PropertyPanel;
 class RemoteTarget;
 class ResultsPanel;
@@ -55,6 +56,10 @@ class MainWindow final : public QMainWindow {
   QAction* cancelAction() const { return m_cancel; }
   QAction* runSelectedAction() const { return m_run_selected; }
   QMenu* examplesMenu() const { return m_examples; }
+  // Help menu, created on first use (tutorials, examples gallery, F1 docs, what's new, feedback).
+  QMenu* helpMenu();
+  // Tutorials, welcome, examples gallery, F1, what's new (ui/tutorial/onboarding.h).
+  Onboarding* onboarding() const { return m_onboarding; }
 
   // Folder of the bundled examples: $SCIAGENTS_EXAMPLES_DIR, the installed share/sciagents/examples
   // next to the binary, or the source tree's examples/.
@@ -71,6 +76,9 @@ class MainWindow final : public QMainWindow {
   void runAll();
   void runSelected();  // the selected steps and everything they depend on
   void cancelRun();
+
+ signals:
+  void executionTargetChanged();
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -110,6 +118,8 @@ class MainWindow final : public QMainWindow {
   QMenu* m_recent = nullptr;
   QMenu* m_examples = nullptr;
   QMenu* m_view_menu = nullptr;
+  QMenu* m_help_menu = nullptr;
+  Onboarding* m_onboarding = nullptr;
   QAction* m_run = nullptr;
   QAction* m_cancel = nullptr;
   QAction* m_run_selected = nullptr;

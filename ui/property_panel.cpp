@@ -2,6 +2,7 @@
 
 #include "core/agent/agent_registry.h"
 #include "ui/param_editor.h"
+#include "ui/sweep_editor.h"
 #include "ui/workflow_document.h"
 
 #include <QFormLayout>
@@ -25,7 +26,8 @@ PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
       m_issues(new QLabel(this)),
       m_empty(new QLabel(tr("Select one step on the canvas to edit its parameters."), this)),
       m_form_host(new QWidget),
-      m_form(new QFormLayout(m_form_host)) {
+      m_form(new QFormLayout(m_form_host)),
+      m_sweep(new SweepEditor(doc, this)) {
   m_id->setToolTip(tr("Step id: other steps link to it as id.output"));
   m_summary->setWordWrap(true);
   m_issues->setWordWrap(true);
@@ -45,6 +47,7 @@ PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
   layout->addLayout(header);
   layout->addWidget(m_summary);
   layout->addWidget(scroll, 1);
+  layout->addWidget(m_sweep);
   layout->addWidget(m_issues);
   connect(m_id, &QLineEdit::editingFinished, this, [this] {
     const QString wanted = m_id->text().trimmed();
@@ -59,12 +62,15 @@ PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
     }
   });
   connect(m_doc, &WorkflowDocument::changed, this, &PropertyPanel::refresh);
+  connect(m_sweep, &SweepEditor::message, this, &PropertyPanel::message);
   setStep({});
 }
 
 void PropertyPanel::setStep(const QString& id) {
   m_step = id;
   rebuild();
+  m_sweep->setStep(m_doc->step(id) ? id : QString());
+  m_sweep->setVisible(m_doc->step(id) != nullptr);
 }
 
 void PropertyPanel::rebuild() {
@@ -100,6 +106,7 @@ void PropertyPanel::rebuild() {
     };
     auto unlink = [this](const std::string& name) { m_doc->disconnectLink(m_step, qstr(name)); };
     auto* ed = new ParamEditor(p, commit, unlink, m_form_host);
+    ed->setObjectName(QStringLiteral("ParamEditor_") + qstr(p.name));  // tutorials highlight it by name
     QString label = qstr(p.name);
     if (p.required) label += QStringLiteral(" *");
     if (!p.units.empty()) label += QStringLiteral(" [%1]").arg(qstr(p.units));

@@ -1,5 +1,6 @@
 // The property panel: a form generated from the selected step's task schema (one ParamEditor per
-// parameter), the step id (editable: an undoable rename) and the step's validation issues.
+// parameter), the step id (editable: an undoable rename), the step's sweep (SweepEditor) and its
+// validation issues.
 #pragma once
 
 #include <QHash>
@@ -14,6 +15,7 @@ class QScrollArea;
 namespace sciagents::ui {
 
 class ParamEditor;
+class SweepEditor;
 class WorkflowDocument;
 
 class PropertyPanel final : public QWidget {
@@ -25,6 +27,7 @@ class PropertyPanel final : public QWidget {
   ParamEditor* editor(const QString& param) const { return m_editors.value(param); }
   QLineEdit* idField() const { return m_id; }
   QLabel* issuesLabel() const { return m_issues; }
+  SweepEditor* sweepEditor() const { return m_sweep; }
 
  public slots:
   void setStep(const QString& id);
@@ -47,6 +50,7 @@ class PropertyPanel final : public QWidget {
   QWidget* m_form_host;
   QFormLayout* m_form;
   QHash<QString, ParamEditor*> m_editors;
+  SweepEditor* m_sweep;
 };
 
 }  // namespace sciagents::ui

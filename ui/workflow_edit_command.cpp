@@ -1,6 +1,9 @@
 #include "ui/workflow_edit_command.h"
 
+#include "core/agent/agent_registry.h"
 #include "ui/workflow_document.h"
+
+#include <exception>
 
 namespace sciagents::ui {
 
@@ -19,6 +22,37 @@ bool WorkflowEditCommand::mergeWith(const QUndoCommand* other) {
   if (!o || o->m_merge_key != m_merge_key || m_merge_key.isEmpty()) return false;
   m_after = o->m_after;
   return true;
+}
+
+WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& step_id, const QString& param,
+                                         const nlohmann::json& values, QString* error) {
+  auto fail = [&](const QString& message) -> WorkflowEditCommand* {
+    if (error) *error = message;
+    return nullptr;
+  };
+  const core::Step* step = doc->step(step_id);
+  if (!step) return fail(QObject::tr("There is no step '%1'").arg(step_id));
+  const std::string path = param.toStdString();
+  const core::TaskSpec* task = core::AgentRegistry::builtin().task(step->agent, step->task);
+  if (!values.is_null() && (!task || !task->param(path.substr(0, path.find('.')))))
+    return fail(QObject::tr("Step '%1': '%2' is not a parameter of %3.%4")
+                    .arg(step_id, param, QString::fromStdString(step->agent), QString::fromStdString(step->task)));
+  nlohmann::json file = nlohmann::json::parse(core::dumpWorkflowFile(doc->file()));
+  for (auto& s : file["steps"]) {
+    if (s["id"] != step->id) continue;
+    if (values.is_null()) s.erase("sweep");
+    else s["sweep"] = {{"param", path}, {"values", values}};
+  }
+  core::WorkflowFile after;
+  try {
+    after = core::workflowFileFromJson(file);
+  } catch (const std::exception& e) {
+    return fail(QObject::tr("Step '%1', sweep of '%2' over %3: %4")
+                    .arg(step_id, param, QString::fromStdString(values.dump()), QString::fromUtf8(e.what())));
+  }
+  const QString text = values.is_null() ? QObject::tr("Remove sweep of %1").arg(step_id)
+                                        : QObject::tr("Sweep %1.%2").arg(step_id, param);
+  return new WorkflowEditCommand(doc, text, doc->file(), std::move(after));
 }
 
 }  // namespace sciagents::ui

@@ -4,6 +4,7 @@
 
 #include "core/workflow/workflow_json.h"
 
+#include <QString>
 #include <QUndoCommand>
 
 namespace sciagents::ui {
@@ -27,5 +28,12 @@ class WorkflowEditCommand final : public QUndoCommand {
   core::WorkflowFile m_after;
   QString m_merge_key;
 };
+
+// The edit of a step's sweep (Studio's sweep editor, tutorials): `values` is a non-empty list or
+// {"linspace": [a, b, n]} / {"logspace": [a, b, n]} (kept as written); null removes the sweep.
+// `param` must name a parameter of the step's task (a dotted path into a map parameter is allowed).
+// Returns nullptr with `error` (naming the step, the parameter and the value) when refused.
+WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& step, const QString& param,
+                                         const nlohmann::json& values, QString* error);
 
 }  // namespace sciagents::ui

@@ -1,6 +1,7 @@
 // sciagents-studio [FILE]: the desktop application. Argument parsing only; everything else is in ui/.
 #include "core/util/version.h"
 #include "ui/main_window.h"
+#include "ui/tutorial/onboarding.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -21,5 +22,6 @@ int main(int argc, char** argv) {
   sciagents::ui::MainWindow window;
   if (!parser.positionalArguments().isEmpty() && !window.openFile(parser.positionalArguments().front())) return 2;
   window.show();
+  window.onboarding()->startup();  // first-run welcome, "What's new", a tutorial in progress
   return QApplication::exec();
 }

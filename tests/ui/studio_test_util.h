@@ -1,7 +1,9 @@
 // Helpers for driving Studio's widgets in tests.
 #pragma once
 
+#include "ui/agent_palette.h"
 #include "ui/main_window.h"
+#include "ui/palette_model.h"
 #include "ui/param_editor.h"
 #include "ui/property_panel.h"
 #include "ui/workflow_document.h"
@@ -9,6 +11,8 @@
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTreeView>
 #include <QtTest/QtTest>
 
 namespace studio_test {
@@ -33,6 +37,21 @@ inline void chooseParam(PropertyPanel* panel, const QString& param, const QStrin
   QVERIFY(i >= 0);
   ed->comboBox()->setCurrentIndex(i);
   emit ed->comboBox()->activated(i);
+}
+
+// Adds agent.task through the palette: search, select, press Enter. Returns the new step's id.
+inline QString addFromPalette(MainWindow& w, const QString& agent, const QString& task) {
+  AgentPalette* p = w.palette();
+  p->setFilterText(task);
+  const QModelIndex src = p->model()->taskIndex(agent, task);
+  const QModelIndex idx = p->filterModel()->mapFromSource(src);
+  if (!idx.isValid()) return {};
+  p->view()->setCurrentIndex(idx);
+  const QStringList before = w.document()->stepIds();
+  QTest::keyClick(p->view(), Qt::Key_Return);
+  const QStringList after = w.document()->stepIds();
+  p->setFilterText({});
+  return after.size() == before.size() + 1 ? after.back() : QString();
 }
 
 inline nlohmann::json docJson(const WorkflowDocument* d) { return nlohmann::json::parse(d->toJsonText().toStdString()); }

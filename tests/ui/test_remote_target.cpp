@@ -2,6 +2,7 @@
 // ARCHITECTURE.md section 3 run by RemoteTarget from the main window (SSE events drive the
 // canvas and the convergence chart; the results equal the local run's), cancel of a long remote
 // run, the SSE parser, the connection test and the 0600 token file.
+#include "loopback_server.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
@@ -50,14 +51,12 @@ const char* kLong =
     " \"t_span\": [0, 3000], \"t_eval\": {\"linspace\": [0, 3000, 11]}, \"constants\": {\"mu\": 1000000},"
     " \"method\": \"rk45\", \"max_num_steps\": 2000000000}}]}";
 
-const QString kCli = QStringLiteral(SCIAGENTS_BINARY_DIR "/bin/sciagents");
 }  // namespace
 
 class TestRemoteTarget : public QObject {
   Q_OBJECT
 
-  QTemporaryDir m_data;
-  QProcess m_server;
+  studio_test::LoopbackServer m_server;
   QUrl m_url;
   QString m_token;
 
@@ -77,31 +76,13 @@ class TestRemoteTarget : public QObject {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName("SciAgentsTests");
     QCoreApplication::setApplicationName("test_remote_target");
-    QVERIFY(m_data.isValid());
-    QVERIFY2(QFile::exists(kCli), qPrintable(kCli + " is not built"));
-    QProcess token;
-    token.start(kCli, {"serve", "token", "create", "studio-test", "--data-dir", m_data.path()});
-    QVERIFY(token.waitForFinished(60000));
-    QCOMPARE(token.exitCode(), 0);
-    const QStringList lines = QString::fromUtf8(token.readAllStandardOutput()).trimmed().split('\n');
-    m_token = lines.last().trimmed();
-    QVERIFY(!m_token.isEmpty());
-    m_server.setProcessChannelMode(QProcess::MergedChannels);
-    // One worker: a running job holds later ones in the queue (see runFitSimRemotely).
-    m_server.start(kCli, {"serve", "--port", "0", "--data-dir", m_data.path(), "--rate-limit", "0", "--workers", "1"});
-    QVERIFY(m_server.waitForStarted(30000));
-    const QRegularExpression listening(QStringLiteral("listening on (http://127\\.0\\.0\\.1:[0-9]+)"));
-    QString out;
-    QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(m_server.readAll()), listening.match(out).hasMatch()), 30000);
-    m_url = QUrl(listening.match(out).captured(1));
+    m_server.start("studio-test");
+    m_url = m_server.url();
+    m_token = m_server.token();
     qInfo("server at %s", qPrintable(m_url.toString()));
   }
 
-  void cleanupTestCase() {
-    if (m_server.state() == QProcess::NotRunning) return;
-    ::kill(static_cast<pid_t>(m_server.processId()), SIGTERM);
-    QVERIFY(m_server.waitForFinished(30000));
-  }
+  void cleanupTestCase() { m_server.stop(); }
 
   void sseParserHandlesSplits() {
     SseParser p;

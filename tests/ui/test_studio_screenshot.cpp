@@ -1,7 +1,9 @@
 // Screenshots of what a person sees (run under Xvfb when available): the canvas with a 6-step
 // workflow mid-run, the whole window, a 2-D heat-map result and the convergence chart after an
-// optimization run and the metrics dashboard after a few local runs, saved as PNGs under
-// <build>/screenshots/ (the Xvfb run also refreshes docs/images/metrics-dashboard.png).
+// optimization run, the metrics dashboard after a few local runs, the quick-start tutorial's
+// overlay on its third step and the first-run welcome, saved as PNGs under <build>/screenshots/
+// (the Xvfb run also refreshes docs/images/metrics-dashboard.png, tutorial-overlay.png and
+// welcome.png).
 #include "ui/canvas_view.h"
 #include "ui/convergence_chart.h"
 #include "ui/heat_map.h"
@@ -10,6 +12,9 @@
 #include "ui/metrics_dashboard.h"
 #include "ui/node_item.h"
 #include "ui/results_panel.h"
+#include "ui/tutorial/onboarding.h"
+#include "ui/tutorial/tutorial_controller.h"
+#include "ui/tutorial/tutorial_overlay.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
@@ -21,6 +26,9 @@
 #include <QGuiApplication>
 #include <QImage>
 #include <QPixmap>
+#include <QPushButton>
+#include <QSettings>
+#include <QDialog>
 #include <QtTest/QtTest>
 
 using namespace sciagents::ui;
@@ -192,6 +200,47 @@ class TestStudioScreenshot : public QObject {
       QDir().mkpath(SCIAGENTS_SOURCE_DIR "/docs/images");
       QVERIFY(img.save(SCIAGENTS_SOURCE_DIR "/docs/images/metrics-dashboard.png"));
     }
+  }
+
+  // The quick start on its third step: the rhs field of the new step's form framed, the callout
+  // next to it.
+  void tutorialOverlay() {
+    // The offscreen and Xvfb runs may go in parallel: each keeps its own settings.
+    QCoreApplication::setApplicationName("test_studio_screenshot-" + QGuiApplication::platformName());
+    MainWindow w;
+    w.resize(1500, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    TutorialController* c = w.onboarding()->tutorials();
+    TutorialOverlay* o = w.onboarding()->overlay();
+    QVERIFY(c->restart("quick-start"));
+    o->nextButton()->click();
+    o->showMeButton()->click();  // adds the ivp step
+    QCOMPARE(c->currentStep(), 2);
+    QTRY_VERIFY(o->target() && o->target()->objectName() == "ParamEditor_rhs");
+    QCoreApplication::processEvents();
+    const QImage img = w.grab().toImage();
+    QVERIFY(hasContent(img));
+    QVERIFY(o->bubble()->geometry().intersects(w.rect()));
+    QVERIFY(!o->bubble()->geometry().intersects(o->highlightRect()));  // the callout does not hide the field
+    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    QVERIFY(img.save(outDir() + "/tutorial-overlay" + suffix + ".png"));
+    if (suffix.isEmpty()) QVERIFY(img.save(SCIAGENTS_SOURCE_DIR "/docs/images/tutorial-overlay.png"));
+    c->skip();
+  }
+
+  void welcomeDialog() {
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QDialog* d = w.onboarding()->showWelcome();
+    QVERIFY(d && d->isVisible());
+    QVERIFY(QTest::qWaitForWindowExposed(d));
+    const QImage img = d->grab().toImage();
+    QVERIFY(hasContent(img));
+    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    QVERIFY(img.save(outDir() + "/welcome" + suffix + ".png"));
+    if (suffix.isEmpty()) QVERIFY(img.save(SCIAGENTS_SOURCE_DIR "/docs/images/welcome.png"));
   }
 };
 

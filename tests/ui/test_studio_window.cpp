@@ -46,21 +46,6 @@ const char* kExpected =
     "             \"constants\": {\"k\": {\"from\": \"fit.x[0]\"}},"
     "             \"t_eval\": {\"linspace\": [0, 5, 101]}, \"rtol\": 1e-8, \"atol\": 1e-10}}]}";
 
-// Adds agent.task through the palette: search, select, press Enter.
-QString addFromPalette(MainWindow& w, const QString& agent, const QString& task) {
-  AgentPalette* p = w.palette();
-  p->setFilterText(task);
-  const QModelIndex src = p->model()->taskIndex(agent, task);
-  const QModelIndex idx = p->filterModel()->mapFromSource(src);
-  if (!idx.isValid()) return {};
-  p->view()->setCurrentIndex(idx);
-  const QStringList before = w.document()->stepIds();
-  QTest::keyClick(p->view(), Qt::Key_Return);
-  const QStringList after = w.document()->stepIds();
-  p->setFilterText({});
-  return after.size() == before.size() + 1 ? after.back() : QString();
-}
-
 double outputNumber(ResultsPanel* r, const QString& step, const QString& output) {
   r->showStep(step);
   const int row = r->outputRow(output);

@@ -1,0 +1,312 @@
+// Onboarding and the tutorial engine's controls on the real window: shipped tutorials load and
+// their conditions are well formed; resume after a restart (a new MainWindow on the same
+// settings); Skip; Back; "Show me" performs a step through undoable commands; the welcome only on
+// the first run (and its Skip counts as skipping the quick start); Help ▸ Tutorials; the examples
+// gallery; F1 opens the selected agent's page; "What's new" once per version.
+#include "tutorial_test_util.h"
+
+#include "core/agent/agent_registry.h"
+#include "core/util/version.h"
+#include "ui/canvas_view.h"
+#include "ui/sweep_editor.h"
+#include "ui/tutorial/agent_docs.h"
+#include "ui/tutorial/tutorial_condition.h"
+
+#include <QDialog>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QTextBrowser>
+#include <QUndoStack>
+
+using namespace sciagents::ui;
+using namespace studio_test;
+using nlohmann::json;
+
+namespace {
+QList<QDialog*> visibleDialogs(QWidget* w, const QString& name) {
+  QList<QDialog*> out;
+  for (QDialog* d : w->findChildren<QDialog*>(name))
+    if (d->isVisible()) out << d;
+  return out;
+}
+}  // namespace
+
+class TestOnboarding : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("SciAgentsTests");
+    QCoreApplication::setApplicationName("test_onboarding");
+  }
+  void init() { clearSettings(); }
+
+  void shippedTutorialsLoad() {
+    const auto all = loadTutorials();
+    QStringList ids;
+    for (const auto& t : all) {
+      ids << t.id;
+      QVERIFY2(QFile::exists(MainWindow::examplesDir() + "/" + t.example) ||
+                   QFile::exists(MainWindow::examplesDir() + "/pending/" + t.example),
+               qPrintable(t.id + ": example " + t.example));
+      for (const auto& s : t.steps) QCOMPARE(checkCondition(s.condition), QString());
+    }
+    QCOMPARE(ids, (QStringList{"quick-start", "chain-steps", "sweeps", "uncertainty", "remote", "validate-profile"}));
+    // Bad tutorials are refused with the file, the step and the problem.
+    const auto bad = json::parse(R"({"id": "x", "title": "X", "steps": [{"text": "a"}, {"text": "b", "condition": {"type": "nope"}}]})");
+    try {
+      tutorialFromJson(bad, "x.json");
+      QFAIL("accepted an unknown condition");
+    } catch (const std::exception& e) {
+      QVERIFY2(QString(e.what()).contains("x.json: step 2, condition: unknown type 'nope'"), e.what());
+    }
+    QVERIFY(!checkCondition(json::parse(R"({"type": "link", "from_task": "a.b"})")).isEmpty());
+  }
+
+  void resumeAfterRestart() {
+    {
+      MainWindow w;
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      w.onboarding()->startup();  // the first run: the welcome starts the quick start
+      const auto welcome = visibleDialogs(&w, "WelcomeDialog");
+      QCOMPARE(welcome.size(), 1);
+      welcome[0]->findChild<QPushButton*>("StartQuickStart")->click();
+      TutorialDriver t(w);
+      QCOMPARE(t.c->activeId(), QString("quick-start"));
+      t.read(0);
+      t.complete(1, {t.add("ode_pde", "ivp")});
+      QCOMPARE(t.c->currentStep(), 2);
+    }
+    MainWindow w;  // "restart": same settings
+    TutorialController* c = w.onboarding()->tutorials();
+    QCOMPARE(c->activeId(), QString("quick-start"));
+    QCOMPARE(c->currentStep(), 2);
+    QCOMPARE(c->progress("quick-start"), TutorialController::Progress::InProgress);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.onboarding()->startup();
+    QVERIFY(w.onboarding()->overlay()->isVisible());
+    QCOMPARE(w.onboarding()->overlay()->progressLabel()->text(), QString("Step 3 of 10"));
+    QVERIFY(visibleDialogs(&w, "WelcomeDialog").isEmpty());  // not a first run
+    // Help ▸ Tutorials shows the progress; Restart begins again at step 1.
+    QDialog* d = w.onboarding()->showTutorials();
+    auto* list = d->findChild<QListWidget*>("TutorialList");
+    QVERIFY(list->item(0)->text().contains("step 3 of 10"));
+    QVERIFY(list->item(5)->text().contains("not in this build yet") ||
+            !sciagents::core::AgentRegistry::builtin().task("performance_profiler", "profile")->planned());
+    list->setCurrentRow(0);
+    d->findChild<QPushButton*>("RestartTutorial")->click();
+    QCOMPARE(c->currentStep(), 0);
+  }
+
+  void skipAndBack() {
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    TutorialDriver t(w);
+    QSignalSpy ended(t.c, &TutorialController::tutorialFinishedOrSkipped);
+    QSignalSpy skipped(t.c, &TutorialController::tutorialSkipped);
+    QVERIFY(t.c->start("quick-start"));
+    QVERIFY(!t.overlay->backButton()->isEnabled());
+    t.read(0);
+    t.complete(1, {t.add("ode_pde", "ivp")});
+    // Back: the previous step is already met, so Next is enabled and nothing fires again.
+    QSignalSpy completed(t.c, &TutorialController::stepCompleted);
+    t.overlay->backButton()->click();
+    QCOMPARE(t.c->currentStep(), 1);
+    QVERIFY(t.c->currentStepMet());
+    QVERIFY(t.overlay->nextButton()->isEnabled());
+    QVERIFY(!t.overlay->showMeButton()->isEnabled());
+    t.overlay->nextButton()->click();
+    QCOMPARE(t.c->currentStep(), 2);
+    QVERIFY(!t.overlay->nextButton()->isEnabled());  // rhs not set yet
+    t.overlay->nextButton()->click();                 // (ignored while disabled)
+    t.c->next();                                      // nor can the controller be pushed on
+    QCOMPARE(t.c->currentStep(), 2);
+    QCOMPARE(completed.size(), 0);
+    // Skip leaves the tutorial, says so once, and keeps it listed as skipped.
+    t.overlay->skipButton()->click();
+    QCOMPARE(t.c->currentStep(), -1);
+    QVERIFY(!t.overlay->isVisible());
+    QCOMPARE(ended.size(), 1);
+    QCOMPARE(skipped.size(), 1);
+    QCOMPARE(ended.at(0).at(0).toString(), QString("quick-start"));
+    QCOMPARE(t.c->progress("quick-start"), TutorialController::Progress::Skipped);
+    QVERIFY(w.onboarding()->showTutorials()->findChild<QListWidget*>("TutorialList")->item(0)->text().contains("skipped"));
+  }
+
+  void showMeIsUndoable() {
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    TutorialDriver t(w);
+    QUndoStack* undo = w.document()->undoStack();
+    QVERIFY(t.c->start("sweeps"));
+    t.read(0);
+    // Show me adds the step: one undoable command; undo removes it (and the step is not met again).
+    QSignalSpy completed(t.c, &TutorialController::stepCompleted);
+    QVERIFY(t.overlay->showMeButton()->isEnabled());
+    t.overlay->showMeButton()->click();
+    QCOMPARE(completed.size(), 1);
+    QCOMPARE(w.document()->stepIds(), QStringList{"ivp"});
+    QCOMPARE(t.c->currentStep(), 2);
+    // Six parameters in one go, one undo entry.
+    const int before = undo->count();
+    t.overlay->showMeButton()->click();
+    QCOMPARE(completed.size(), 2);
+    QCOMPARE(undo->count(), before + 1);
+    QCOMPARE(docJson(w.document())["steps"][0]["params"]["constants"], json::parse(R"({"k": 1})"));
+    // The sweep through the same command as the sweep editor's.
+    t.overlay->showMeButton()->click();
+    QCOMPARE(completed.size(), 3);
+    QCOMPARE(t.c->currentStep(), 4);
+    QVERIFY(w.document()->step("ivp")->sweep);
+    QCOMPARE(w.properties()->sweepEditor()->valuesEdit()->text(), QString(R"({"linspace":[0.5,2,4]})"));
+    undo->undo();
+    QVERIFY(!w.document()->step("ivp")->sweep);
+    undo->undo();
+    QVERIFY(!w.document()->step("ivp")->params.contains("rhs"));
+    undo->undo();
+    QVERIFY(w.document()->stepIds().isEmpty());
+    QCOMPARE(t.c->currentStep(), 4);  // undoing does not rewind the tutorial: Back does
+  }
+
+  // A run's result counts only while the document is unchanged since the run.
+  void resultsGoStaleOnEdit() {
+    MainWindow w;
+    w.runner()->setUseCache(false);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    TutorialDriver t(w);
+    QVERIFY(t.c->start("sweeps"));
+    t.read(0);
+    for (int k = 1; k <= 3; ++k) t.overlay->showMeButton()->click();
+    QCOMPARE(t.c->currentStep(), 4);
+    t.complete(4, {t.run()});
+    QVERIFY(!QTest::currentTestFailed());
+    t.overlay->backButton()->click();
+    QCOMPARE(t.c->currentStep(), 4);
+    QVERIFY(t.c->currentStepMet());
+    QVERIFY(w.document()->setParam("ivp", "rtol", 1e-6));  // the result no longer describes the workflow
+    QVERIFY(!t.c->currentStepMet());
+    QVERIFY(!t.overlay->nextButton()->isEnabled());
+    w.document()->undoStack()->undo();  // nor after undoing: only a new run counts
+    QVERIFY(!t.c->currentStepMet());
+  }
+
+  void welcomeOnFirstRunOnly() {
+    {
+      MainWindow w;
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      QSignalSpy ended(w.onboarding()->tutorials(), &TutorialController::tutorialFinishedOrSkipped);
+      w.onboarding()->startup();
+      const auto welcome = visibleDialogs(&w, "WelcomeDialog");
+      QCOMPARE(welcome.size(), 1);
+      QVERIFY(visibleDialogs(&w, "WhatsNewDialog").isEmpty());  // nothing is "new" on a first run
+      welcome[0]->findChild<QPushButton*>("SkipWelcome")->click();
+      QVERIFY(visibleDialogs(&w, "WelcomeDialog").isEmpty());
+      QCOMPARE(ended.size(), 1);
+      QCOMPARE(ended.at(0).at(0).toString(), QString("quick-start"));
+      // Never lost: Help ▸ Welcome… and Help ▸ Tutorials… are in the menu.
+      QStringList help;
+      for (QAction* a : w.helpMenu()->actions()) help << a->text();
+      QVERIFY2(help.contains("&Tutorials…") && help.contains("&Welcome…"), qPrintable(help.join(", ")));
+      QVERIFY(w.menuBar()->actions().last()->menu() == w.helpMenu());
+    }
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.onboarding()->startup();
+    QVERIFY(visibleDialogs(&w, "WelcomeDialog").isEmpty());
+    QVERIFY(visibleDialogs(&w, "WhatsNewDialog").isEmpty());
+    // Starting the quick start from the welcome (opened again from the Help menu).
+    QDialog* again = w.onboarding()->showWelcome();
+    again->findChild<QPushButton*>("StartQuickStart")->click();
+    QCOMPARE(w.onboarding()->tutorials()->activeId(), QString("quick-start"));
+    QVERIFY(w.onboarding()->overlay()->isVisible());
+  }
+
+  void whatsNewOncePerVersion() {
+    QSettings().setValue("onboarding/welcomeShown", true);
+    QSettings().setValue("onboarding/lastVersion", "0.0.0-older");
+    {
+      MainWindow w;
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      w.onboarding()->startup();
+      const auto news = visibleDialogs(&w, "WhatsNewDialog");
+      QCOMPARE(news.size(), 1);
+      QVERIFY(news[0]->windowTitle().contains(sciagents::kVersion));
+      const QString text = news[0]->findChild<QTextBrowser*>("WhatsNewText")->toPlainText();
+      QVERIFY2(text.contains("Guided tutorials"), qPrintable(text));
+      QVERIFY(visibleDialogs(&w, "WelcomeDialog").isEmpty());
+    }
+    QCOMPARE(QSettings().value("onboarding/lastVersion").toString(), QString(sciagents::kVersion));
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.onboarding()->startup();
+    QVERIFY(visibleDialogs(&w, "WhatsNewDialog").isEmpty());
+  }
+
+  void f1OpensTheAgentPage() {
+    QList<QUrl> opened;
+    setUrlOpener([&](const QUrl& u) {
+      opened << u;
+      return true;
+    });
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QVERIFY(!addFromPalette(w, "ode_pde", "ivp").isEmpty());
+    // F1 in the step's property form.
+    QLineEdit* rhs = w.properties()->editor("rhs")->lineEdit();
+    rhs->setFocus();
+    QTest::keyClick(rhs, Qt::Key_F1);
+    QCOMPARE(opened.size(), 1);
+    QVERIFY2(opened[0].isLocalFile() && opened[0].toLocalFile().endsWith("/docs/agents/ode_pde.md"), qPrintable(opened[0].toString()));
+    QVERIFY(QFile::exists(opened[0].toLocalFile()));
+    // F1 on a selected node of an assistant agent: its family page.
+    QVERIFY(!addFromPalette(w, "executor_validator", "validate").isEmpty());
+    w.view()->setFocus();
+    QTest::keyClick(w.view()->viewport(), Qt::Key_F1);
+    QCOMPARE(opened.size(), 2);
+    QVERIFY2(opened[1].toLocalFile().endsWith("/docs/agents/assistants.md"), qPrintable(opened[1].toString()));
+    // Nothing selected: the generated reference.
+    w.scene()->selectSteps({});
+    w.properties()->setStep({});
+    QCOMPARE(w.onboarding()->openAgentDocs().fileName(), QString("agents.md"));
+    setUrlOpener(nullptr);
+  }
+
+  void examplesGallery() {
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QDialog* d = w.onboarding()->showExamplesGallery();
+    QVERIFY(QTest::qWaitForWindowExposed(d));
+    auto* list = d->findChild<QListWidget*>("ExampleList");
+    QVERIFY(list->count() > 20);
+    QListWidgetItem* quick = nullptr;
+    for (int i = 0; i < list->count(); ++i)
+      if (list->item(i)->text().startsWith("Tutorial 1: quick start")) quick = list->item(i);
+    QVERIFY(quick);
+    QVERIFY(quick->text().contains("e^(-2t)"));  // the description
+    list->scrollToItem(quick);
+    list->setCurrentItem(quick);
+    const QPoint at = list->visualItemRect(quick).center();
+    QSignalSpy dbl(list, &QListWidget::itemDoubleClicked);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, at);  // a double click is a click, then the second press
+    QTest::mouseDClick(list->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(dbl.size(), 1);
+    QVERIFY(!d->isVisible());
+    QVERIFY(w.document()->filePath().endsWith("tutorial-quick-start.workflow.json"));
+    QCOMPARE(w.document()->stepIds(), QStringList{"ivp"});
+  }
+};
+
+QTEST_MAIN(TestOnboarding)
+#include "test_onboarding.moc"

@@ -1,0 +1,192 @@
+#include "ui/tutorial/tutorial_overlay.h"
+
+#include "ui/main_window.h"
+#include "ui/tutorial/tutorial_controller.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPushButton>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace sciagents::ui {
+
+namespace {
+constexpr int kBubbleWidth = 360;
+constexpr int kMargin = 12;
+const QColor kAccent(0xf5, 0x7c, 0x00);
+}  // namespace
+
+TutorialOverlay::TutorialOverlay(MainWindow* window, TutorialController* controller)
+    : QWidget(window),
+      m_window(window),
+      m_controller(controller),
+      m_bubble(new QFrame(window)),
+      m_title(new QLabel(m_bubble)),
+      m_text(new QLabel(m_bubble)),
+      m_progress(new QLabel(m_bubble)),
+      m_state(new QLabel(m_bubble)),
+      m_back(new QPushButton(tr("Back"), m_bubble)),
+      m_show_me(new QPushButton(tr("Show me"), m_bubble)),
+      m_skip(new QPushButton(tr("Skip tutorial"), m_bubble)),
+      m_next(new QPushButton(tr("Next"), m_bubble)) {
+  setObjectName(QStringLiteral("TutorialOverlay"));
+  setAttribute(Qt::WA_TransparentForMouseEvents);
+  setAttribute(Qt::WA_NoSystemBackground);
+  m_bubble->setObjectName(QStringLiteral("TutorialBubble"));
+  m_bubble->setStyleSheet(QStringLiteral(
+      "#TutorialBubble { background: #fffdf7; border: 2px solid #f57c00; border-radius: 8px; }"
+      "#TutorialBubble QLabel { color: #212121; background: transparent; }"));
+  m_title->setStyleSheet(QStringLiteral("font-weight: bold; font-size: 11pt;"));
+  m_title->setWordWrap(true);
+  m_text->setWordWrap(true);
+  m_text->setTextFormat(Qt::RichText);
+  m_text->setOpenExternalLinks(true);
+  m_progress->setObjectName(QStringLiteral("TutorialProgress"));
+  m_progress->setStyleSheet(QStringLiteral("color: #616161;"));
+  m_next->setDefault(true);
+  m_show_me->setToolTip(tr("Perform this step for me (undoable with Edit ▸ Undo)"));
+  auto* head = new QHBoxLayout;
+  head->addWidget(m_title, 1);
+  head->addWidget(m_progress, 0, Qt::AlignTop);
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(m_skip);
+  buttons->addStretch(1);
+  buttons->addWidget(m_back);
+  buttons->addWidget(m_show_me);
+  buttons->addWidget(m_next);
+  auto* layout = new QVBoxLayout(m_bubble);
+  layout->setContentsMargins(14, 12, 14, 12);
+  layout->addLayout(head);
+  layout->addWidget(m_text);
+  layout->addWidget(m_state);
+  layout->addLayout(buttons);
+  m_bubble->setFixedWidth(kBubbleWidth);
+
+  connect(m_back, &QPushButton::clicked, controller, &TutorialController::back);
+  connect(m_next, &QPushButton::clicked, controller, &TutorialController::next);
+  connect(m_skip, &QPushButton::clicked, controller, &TutorialController::skip);
+  connect(m_show_me, &QPushButton::clicked, controller, &TutorialController::showMe);
+  connect(controller, &TutorialController::stepChanged, this, &TutorialOverlay::onStep);
+  connect(controller, &TutorialController::conditionChanged, this, &TutorialOverlay::onCondition);
+  window->installEventFilter(this);
+  onStep(controller->currentStep());
+  onCondition(controller->currentStepMet());
+}
+
+QWidget* TutorialOverlay::findTarget(QWidget* window, const QString& name) {
+  if (name.isEmpty()) return nullptr;
+  for (QWidget* w : window->findChildren<QWidget*>(name))
+    if (w->isVisible()) return w;
+  if (auto* action = window->findChild<QAction*>(name))
+    for (QObject* o : action->associatedObjects())
+      if (auto* w = qobject_cast<QWidget*>(o); w && w->isVisible() && w->window() == window) return w;
+  return nullptr;
+}
+
+void TutorialOverlay::onStep(int index) {
+  const TutorialStep* s = m_controller ? m_controller->step() : nullptr;
+  const Tutorial* t = m_controller ? m_controller->active() : nullptr;
+  if (index < 0 || !s || !t) {
+    hide();
+    m_bubble->hide();
+    return;
+  }
+  m_title->setText(s->title.isEmpty() ? t->title : s->title);
+  m_text->setText(s->text);
+  m_progress->setText(tr("Step %1 of %2").arg(index + 1).arg(t->steps.size()));
+  m_back->setEnabled(index > 0);
+  m_next->setText(index + 1 == int(t->steps.size()) ? tr("Finish") : tr("Next"));
+  if (auto* dock = qobject_cast<QDockWidget*>(findTarget(m_window, s->highlight))) dock->raise();
+  show();
+  m_bubble->show();
+  relayout();
+  // Widgets a step's action just created (e.g. a new step's form) are shown by their layouts on
+  // the next turn of the event loop: place the highlight again then.
+  QTimer::singleShot(0, this, &TutorialOverlay::relayout);
+}
+
+void TutorialOverlay::onCondition(bool met) {
+  const TutorialStep* s = m_controller ? m_controller->step() : nullptr;
+  if (!s) return;
+  const bool reading = s->condition.value("type", std::string()) == "none";
+  m_next->setEnabled(met);
+  m_show_me->setEnabled(!met && !reading);
+  m_state->setText(reading ? QString()
+                   : met   ? tr("<span style='color:#2e7d32'>✔ Done</span>")
+                           : tr("<span style='color:#757575'>Waiting for you to do this step…</span>"));
+  m_state->setVisible(!reading);
+  relayout();
+}
+
+void TutorialOverlay::relayout() {
+  if (!isVisible() || !m_controller) return;
+  const TutorialStep* s = m_controller->step();
+  QWidget* target = s ? findTarget(m_window, s->highlight) : nullptr;
+  if (target != m_target) {
+    if (m_target) m_target->removeEventFilter(this);
+    m_target = target;
+    if (target) target->installEventFilter(this);
+  }
+  setGeometry(m_window->rect());
+  raise();
+  m_rect = target ? QRect(target->mapTo(m_window, QPoint(0, 0)), target->size()).adjusted(-4, -4, 4, 4) : QRect();
+  m_bubble->adjustSize();
+  const QSize b = m_bubble->size();
+  const QRect area = m_window->rect().adjusted(kMargin, kMargin, -kMargin, -kMargin);
+  // Beside the highlight, or beside its dock so the callout never hides the dock's other
+  // widgets (a form field's label); level with the highlight.
+  QRect avoid = m_rect;
+  for (QWidget* p = target; p && p != m_window; p = p->parentWidget())
+    if (qobject_cast<QDockWidget*>(p) && p != target) avoid = QRect(p->mapTo(m_window, QPoint(0, 0)), p->size());
+  QPoint at;
+  if (m_rect.isNull()) at = area.center() - QPoint(b.width() / 2, b.height() / 2);
+  else if (avoid.right() + kMargin + b.width() <= area.right()) at = QPoint(avoid.right() + kMargin, m_rect.top());
+  else if (avoid.left() - kMargin - b.width() >= area.left()) at = QPoint(avoid.left() - kMargin - b.width(), m_rect.top());
+  else if (m_rect.bottom() + kMargin + b.height() <= area.bottom()) at = QPoint(m_rect.left(), m_rect.bottom() + kMargin);
+  else at = QPoint(m_rect.left(), m_rect.top() - kMargin - b.height());
+  at.setX(std::clamp(at.x(), area.left(), std::max(area.left(), area.right() - b.width())));
+  at.setY(std::clamp(at.y(), area.top(), std::max(area.top(), area.bottom() - b.height())));
+  m_bubble->move(at);
+  m_bubble->raise();
+  update();
+}
+
+bool TutorialOverlay::eventFilter(QObject* watched, QEvent* event) {
+  switch (event->type()) {
+    case QEvent::Resize:
+    case QEvent::Move:
+    case QEvent::Show:
+    case QEvent::Hide:
+    case QEvent::LayoutRequest:
+      if (watched == m_window || watched == m_target) relayout();
+      break;
+    default: break;
+  }
+  return QWidget::eventFilter(watched, event);
+}
+
+void TutorialOverlay::paintEvent(QPaintEvent*) {
+  QPainter p(this);
+  p.setRenderHint(QPainter::Antialiasing);
+  QPainterPath dim;
+  dim.addRect(QRectF(rect()));
+  if (!m_rect.isNull()) {
+    QPainterPath hole;
+    hole.addRoundedRect(QRectF(m_rect), 6, 6);
+    dim = dim.subtracted(hole);
+  }
+  p.fillPath(dim, QColor(0, 0, 0, 70));
+  if (!m_rect.isNull()) {
+    p.setPen(QPen(kAccent, 3));
+    p.setBrush(Qt::NoBrush);
+    p.drawRoundedRect(QRectF(m_rect).adjusted(1.5, 1.5, -1.5, -1.5), 6, 6);
+  }
+}
+
+}  // namespace sciagents::ui
