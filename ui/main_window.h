@@ -15,6 +15,7 @@ class QPlainTextEdit;
 namespace sciagents::ui {
 
 class AgentPalette;
+class Autosave;
 class CanvasView;
 class ConvergenceChart;
 class ExecutionTarget;
@@ -55,6 +56,11 @@ class MainWindow final : public QMainWindow {
   QAction* cancelAction() const { return m_cancel; }
   QAction* runSelectedAction() const { return m_run_selected; }
   QMenu* examplesMenu() const { return m_examples; }
+  Autosave* autosave() const { return m_autosave; }
+  // At start: offers to recover the unsaved changes a crashed Studio left (Autosave::ask); returns
+  // true when they were loaded into this window.
+  bool offerRecovery();
+  void connectSelected();  // Edit ▸ Connect…: a link from or to the selected step, chosen in a dialog
 
   // Folder of the bundled examples: $SCIAGENTS_EXAMPLES_DIR, the installed share/sciagents/examples
   // next to the binary, or the source tree's examples/.
@@ -104,6 +110,7 @@ class MainWindow final : public QMainWindow {
   ConvergenceChart* m_chart = nullptr;
   MetricsDashboard* m_metrics = nullptr;
   RemoteTarget* m_remote = nullptr;
+  Autosave* m_autosave = nullptr;
   QAction* m_target_local = nullptr;
   QAction* m_target_remote = nullptr;
   QLabel* m_target = nullptr;

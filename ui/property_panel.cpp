@@ -2,6 +2,7 @@
 
 #include "core/agent/agent_registry.h"
 #include "ui/param_editor.h"
+#include "ui/theme.h"
 #include "ui/workflow_document.h"
 
 #include <QFormLayout>
@@ -29,7 +30,7 @@ PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
   m_id->setToolTip(tr("Step id: other steps link to it as id.output"));
   m_summary->setWordWrap(true);
   m_issues->setWordWrap(true);
-  m_issues->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
+  m_issues->setStyleSheet(errorStyleSheet(QStringLiteral("QLabel")));
   m_empty->setWordWrap(true);
   m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
   auto* scroll = new QScrollArea(this);
@@ -65,6 +66,16 @@ PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
 void PropertyPanel::setStep(const QString& id) {
   m_step = id;
   rebuild();
+}
+
+void PropertyPanel::focusForm() {
+  for (int r = 0; r < m_form->rowCount(); ++r)
+    if (auto* ed = qobject_cast<ParamEditor*>(m_form->itemAt(r, QFormLayout::FieldRole) ? m_form->itemAt(r, QFormLayout::FieldRole)->widget() : nullptr);
+        ed && ed->editorWidget()->isEnabled() && !ed->isLinked()) {
+      ed->editorWidget()->setFocus(Qt::OtherFocusReason);
+      return;
+    }
+  m_id->setFocus(Qt::OtherFocusReason);
 }
 
 void PropertyPanel::rebuild() {

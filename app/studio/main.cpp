@@ -21,5 +21,6 @@ int main(int argc, char** argv) {
   sciagents::ui::MainWindow window;
   if (!parser.positionalArguments().isEmpty() && !window.openFile(parser.positionalArguments().front())) return 2;
   window.show();
+  if (parser.positionalArguments().isEmpty()) window.offerRecovery();  // after a crash
   return QApplication::exec();
 }
