@@ -1,7 +1,9 @@
 // The agent palette dock: a searchable tree of runnable tasks by family. Drag a task onto the
-// canvas, or double-click / press Enter to add it next to the existing steps.
+// canvas, or double-click / press Enter to add it next to the existing steps. In the search field,
+// Down moves into the list and Enter adds the first task that matches.
 #pragma once
 
+#include <QModelIndex>
 #include <QWidget>
 
 class QLineEdit;
@@ -22,6 +24,11 @@ class AgentPalette final : public QWidget {
   QTreeView* view() const { return m_view; }
   QLineEdit* searchField() const { return m_search; }
   void setFilterText(const QString& text);
+  QModelIndex firstTask() const;  // the first visible task row of the filtered tree, or invalid
+  void focusSearch();             // shows the search field with its text selected
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  signals:
   void taskActivated(const QString& agent, const QString& task);

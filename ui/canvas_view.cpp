@@ -1,5 +1,6 @@
 #include "ui/canvas_view.h"
 
+#include "ui/node_item.h"
 #include "ui/palette_model.h"
 #include "ui/workflow_scene.h"
 
@@ -91,10 +92,55 @@ void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
   QGraphicsView::mouseReleaseEvent(event);
 }
 
+bool CanvasView::event(QEvent* event) {
+  // Tab and Shift+Tab walk through the steps instead of leaving the canvas (Ctrl+Tab leaves it).
+  if (event->type() == QEvent::KeyPress) {
+    auto* k = static_cast<QKeyEvent*>(event);
+    const bool tab = k->key() == Qt::Key_Tab || k->key() == Qt::Key_Backtab;
+    if (tab && !(k->modifiers() & Qt::ControlModifier)) {
+      auto* s = static_cast<WorkflowScene*>(scene());
+      const QString id = s->selectNextStep(k->key() == Qt::Key_Backtab || (k->modifiers() & Qt::ShiftModifier));
+      if (!id.isEmpty()) {
+        if (NodeItem* node = s->node(id)) ensureVisible(node, 40, 40);
+        return true;
+      }
+    }
+  }
+  return QGraphicsView::event(event);
+}
+
 void CanvasView::keyPressEvent(QKeyEvent* event) {
   if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
     m_space = true;
     viewport()->setCursor(Qt::OpenHandCursor);
+    return;
+  }
+  auto* s = static_cast<WorkflowScene*>(scene());
+  const QStringList selected = s->selectedStepIds();
+  const double d = (event->modifiers() & Qt::ShiftModifier) ? kNudgeLarge : kNudge;
+  QPointF delta;
+  switch (event->key()) {
+    case Qt::Key_Left: delta = {-d, 0}; break;
+    case Qt::Key_Right: delta = {d, 0}; break;
+    case Qt::Key_Up: delta = {0, -d}; break;
+    case Qt::Key_Down: delta = {0, d}; break;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+      if (selected.size() == 1) {
+        emit editRequested(selected.front());
+        return;
+      }
+      break;
+    case Qt::Key_Escape:
+      if (!selected.isEmpty()) {
+        s->clearSelection();
+        return;
+      }
+      break;
+    default: break;
+  }
+  if (!delta.isNull() && !selected.isEmpty() && !(event->modifiers() & Qt::ControlModifier)) {
+    s->nudgeSelection(delta, event->isAutoRepeat());
     return;
   }
   QGraphicsView::keyPressEvent(event);

@@ -1,5 +1,7 @@
 // The canvas view: Ctrl+wheel zooms around the cursor, middle-drag (or Space+drag) pans, rubber
-// band selects, palette tasks can be dropped onto it.
+// band selects, palette tasks can be dropped onto it. Keyboard: Tab/Shift+Tab select the next or
+// previous step, arrow keys move the selection (Shift: further), Enter asks for the property form,
+// Escape clears the selection.
 #pragma once
 
 #include <QGraphicsView>
@@ -17,10 +19,15 @@ class CanvasView final : public QGraphicsView {
   void zoomBy(double factor);
   void fitAll();
 
+ static constexpr double kNudge = 10.0;       // arrow key step, scene units
+  static constexpr double kNudgeLarge = 50.0;  // with Shift
+
  signals:
   void taskDropped(const QString& agent, const QString& task, QPointF scene_pos);
+  void editRequested(const QString& step);  // Enter on a selected step: focus its property form
 
  protected:
+  bool event(QEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;

@@ -1,5 +1,6 @@
 #include "ui/convergence_chart.h"
 
+#include "ui/theme.h"
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
@@ -73,6 +74,7 @@ ConvergenceChart::ConvergenceChart(QWidget* parent)
     a->setTitleText(tr("value"));
     m_chart->addAxis(a, Qt::AlignLeft);
   }
+  applyChartTheme(m_chart);
   m_view = new QChartView(m_chart, this);
   m_view->setRenderHint(QPainter::Antialiasing);
   attachYAxis();

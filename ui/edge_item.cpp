@@ -1,6 +1,7 @@
 #include "ui/edge_item.h"
 
 #include "ui/node_item.h"
+#include "ui/theme.h"
 
 #include <QPainter>
 #include <QPen>
@@ -30,7 +31,7 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   (void)widget;
   const bool selected = option->state & QStyle::State_Selected;
   painter->setRenderHint(QPainter::Antialiasing);
-  painter->setPen(QPen(selected ? QColor(255, 140, 0) : QColor(110, 110, 120), selected ? 3.0 : 2.0));
+  painter->setPen(QPen(selected ? QColor(255, 140, 0) : lineColor(), selected ? 3.0 : 2.0));
   painter->setBrush(Qt::NoBrush);
   painter->drawPath(path());
 }

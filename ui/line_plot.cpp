@@ -1,5 +1,6 @@
 #include "ui/line_plot.h"
 
+#include "ui/theme.h"
 #include "ui/value_format.h"
 
 #include <QChart>
@@ -24,6 +25,7 @@ LinePlot::LinePlot(QWidget* parent)
       m_y_lin(new QValueAxis(this)),
       m_x_log(new QLogValueAxis(this)),
       m_y_log(new QLogValueAxis(this)) {
+  applyChartTheme(chart());
   for (QValueAxis* a : {m_x_lin, m_y_lin}) a->setLabelFormat(QStringLiteral("%.4g"));
   for (QLogValueAxis* a : {m_x_log, m_y_log}) {
     a->setLabelFormat(QStringLiteral("%.0e"));

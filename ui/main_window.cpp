@@ -4,7 +4,9 @@
 #include "core/workflow/run_result.h"
 #include "core/workflow/workflow_validator.h"
 #include "ui/agent_palette.h"
+#include "ui/autosave.h"
 #include "ui/canvas_view.h"
+#include "ui/connect_dialog.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
@@ -63,7 +65,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_scene(new WorkflowScene(m_doc, this)),
       m_view(new CanvasView(m_scene, this)),
       m_runner(new LocalRunner(this)),
-      m_remote(new RemoteTarget(this)) {
+      m_remote(new RemoteTarget(this)),
+      m_autosave(new Autosave(m_doc, this)) {
   setObjectName(QStringLiteral("MainWindow"));
   m_view->setObjectName(QStringLiteral("Canvas"));
   m_remote->setSettings(RemoteSettings::load());
@@ -95,6 +98,10 @@ MainWindow::MainWindow(QWidget* parent)
     if (!id.isEmpty()) m_scene->selectSteps({id});
   });
   connect(m_palette, &AgentPalette::taskActivated, this, &MainWindow::addTask);
+  connect(m_view, &CanvasView::editRequested, this, [this](const QString& id) {
+    if (auto* d = findChild<QDockWidget*>(QStringLiteral("PropertiesDock"))) d->show();
+    if (m_props->stepId() == id) m_props->focusForm();
+  });
 
   QSettings settings;
   resize(1280, 800);
@@ -189,6 +196,13 @@ void MainWindow::buildActions() {
   edit->addAction(tr("D&uplicate"), QKeySequence(Qt::CTRL | Qt::Key_D), this, [this] { m_scene->duplicateSelection(); });
   edit->addAction(tr("&Delete"), QKeySequence::Delete, this, [this] { m_scene->deleteSelection(); });
   edit->addAction(tr("Select &All"), QKeySequence::SelectAll, this, [this] { m_scene->selectSteps(m_doc->stepIds()); });
+  edit->addSeparator();
+  edit->addAction(tr("Add S&tep…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), this, [this] {
+    if (auto* d = findChild<QDockWidget*>(QStringLiteral("PaletteDock"))) d->show();
+    m_palette->focusSearch();
+  })->setToolTip(tr("Search the Agents palette; Enter adds the first match"));
+  edit->addAction(tr("Co&nnect…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, &MainWindow::connectSelected)
+      ->setToolTip(tr("Link the selected step to another step's output or parameter"));
 
   m_view_menu = menuBar()->addMenu(tr("&View"));
   m_view_menu->addAction(tr("&Fit to View"), QKeySequence(Qt::CTRL | Qt::Key_0), m_view, &CanvasView::fitAll);
@@ -412,6 +426,32 @@ bool MainWindow::openFile(const QString& path) {
   return true;
 }
 
+void MainWindow::connectSelected() {
+  const QStringList ids = m_scene->selectedStepIds();
+  if (ids.size() != 1) {
+    showMessage(tr("Select one step to connect"));
+    return;
+  }
+  ConnectDialog dialog(m_doc, ids.front(), this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  const auto c = dialog.chosen();
+  if (!c.from_step.isEmpty()) m_scene->requestLink(c.from_step, c.output, c.to_step, c.param);
+  m_view->setFocus();
+}
+
+bool MainWindow::offerRecovery() {
+  const auto found = Autosave::findOrphan();
+  if (!found) return false;
+  if (!Autosave::ask(*found, this)) {
+    Autosave::discardRecovery(*found);
+    log(tr("Discarded the autosaved changes of %1").arg(found->title));
+    return false;
+  }
+  m_autosave->recover(*found);
+  log(tr("Recovered unsaved changes%1").arg(found->document_path.isEmpty() ? QString() : tr(" to %1").arg(found->document_path)));
+  return true;
+}
+
 bool MainWindow::saveTo(const QString& path) {
   QString error;
   if (!m_doc->save(path, &error)) {
@@ -503,6 +543,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     return;
   }
   if (m_exec->isRunning()) m_exec->cancel();
+  m_autosave->discard();  // a clean close: nothing to recover
   QSettings settings;
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("window/state"), saveState());

@@ -15,6 +15,7 @@ class QPlainTextEdit;
 namespace sciagents::ui {
 
 class AgentPalette;
+class Autosave;
 class CanvasView;
 class ConvergenceChart;
 class ExecutionTarget;
@@ -60,6 +61,11 @@ class MainWindow final : public QMainWindow {
   QMenu* helpMenu();
   // Tutorials, welcome, examples gallery, F1, what's new (ui/tutorial/onboarding.h).
   Onboarding* onboarding() const { return m_onboarding; }
+  Autosave* autosave() const { return m_autosave; }
+  // At start: offers to recover the unsaved changes a crashed Studio left (Autosave::ask); returns
+  // true when they were loaded into this window.
+  bool offerRecovery();
+  void connectSelected();  // Edit ▸ Connect…: a link from or to the selected step, chosen in a dialog
 
   // Folder of the bundled examples: $SCIAGENTS_EXAMPLES_DIR, the installed share/sciagents/examples
   // next to the binary, or the source tree's examples/.
@@ -112,6 +118,7 @@ class MainWindow final : public QMainWindow {
   ConvergenceChart* m_chart = nullptr;
   MetricsDashboard* m_metrics = nullptr;
   RemoteTarget* m_remote = nullptr;
+  Autosave* m_autosave = nullptr;
   QAction* m_target_local = nullptr;
   QAction* m_target_remote = nullptr;
   QLabel* m_target = nullptr;

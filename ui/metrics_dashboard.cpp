@@ -4,6 +4,7 @@
 #include "core/metrics/process_sample.h"
 #include "core/metrics/prometheus_text.h"
 #include "ui/execution_target.h"
+#include "ui/theme.h"
 
 #include <QChart>
 #include <QChartView>
@@ -113,6 +114,7 @@ MetricsDashboard::MetricsDashboard(QWidget* parent)
 
 QChartView* MetricsDashboard::addChart(const QString& title, const QString& unit, const QStringList& names) {
   auto* chart = new QChart;
+  applyChartTheme(chart);
   chart->setTitle(title);
   chart->setMargins(QMargins(2, 2, 2, 2));
   chart->setBackgroundRoundness(0);
@@ -171,6 +173,10 @@ void MetricsDashboard::setWindowSeconds(int seconds) {
   m_window_s = std::clamp(seconds, 10, int(kKeepSeconds));
   const int i = m_window_box->findData(m_window_s);
   if (i >= 0 && i != m_window_box->currentIndex()) m_window_box->setCurrentIndex(i);
+  if (m_count > 0) {  // the latest statistics over the new window (the drawn history stays as it was)
+    windowStats(m_last);
+    showValues(m_last);
+  }
   rescale();
 }
 
@@ -238,18 +244,19 @@ void MetricsDashboard::ingest(const QString& exposition, double t) {
   s.queued = p.sum("sciagents_queue_depth");
   auto h = p.histogram("sciagents_step_duration_seconds");
   if (h.count <= 0) h = p.histogram("sciagents_job_duration_seconds");  // a server without step timings
-  s.step_count = h.count;
-  s.step_mean_s = h.mean();
-  s.step_p95_s = h.quantile(0.95);
+  s.steps_total = h.count;
   // Servers count errors_total; the in-process engine records failed steps.
   s.errors_total = p.has("errors_total") ? p.sum("errors_total") : p.sum("sciagents_steps_total", {{"outcome", "failed"}});
   const double cpu = p.sum("process_cpu_seconds_total");
   s.rss_bytes = p.sum("process_resident_memory_bytes");
   const double dt = t - m_last.t;
-  if (m_have_prev && dt > 0) {
-    s.error_rate = std::max(0.0, s.errors_total - m_last.errors_total) / dt;
-    s.cpu_percent = std::max(0.0, cpu - m_prev_cpu) / dt * 100.0;
-  }
+  if (m_have_prev && dt > 0) s.cpu_percent = std::max(0.0, cpu - m_prev_cpu) / dt * 100.0;
+  // A counter that went down: the source restarted, the old history no longer subtracts.
+  if (!m_history.empty() && (h.count < m_history.back().count || s.errors_total < m_history.back().errors))
+    m_history.clear();
+  m_history.push_back({t, h.count, h.sum, s.errors_total, h.buckets});
+  while (m_history.size() > 2 && m_history[1].t <= t - kKeepSeconds) m_history.pop_front();
+  windowStats(s);
   m_prev_cpu = cpu;
   m_have_prev = true;
   m_last = s;
@@ -264,21 +271,57 @@ void MetricsDashboard::ingest(const QString& exposition, double t) {
   append(QStringLiteral("rss MiB"), t, s.rss_bytes / kMiB);
   rescale();
 
+  showValues(s);
+  setStatus(p.errors.empty() ? tr("Updated at %1 s").arg(t, 0, 'f', 0)
+                             : tr("%n malformed line(s) skipped", nullptr, int(p.errors.size())));
+  emit refreshed();
+}
+
+void MetricsDashboard::windowStats(Snapshot& s) const {
+  s.step_count = s.step_mean_s = s.step_p95_s = s.error_rate = 0;
+  s.full_window = false;
+  if (m_history.empty()) return;
+  const Counters& now = m_history.back();
+  // The newest snapshot at least one window old.
+  const Counters* base = nullptr;
+  for (auto it = m_history.rbegin(); it != m_history.rend(); ++it)
+    if (it->t <= now.t - m_window_s) {
+      base = &*it;
+      break;
+    }
+  s.full_window = base != nullptr;
+  core::metrics::PrometheusText::HistogramSummary d;
+  d.count = now.count - (base ? base->count : 0.0);
+  d.sum = now.sum - (base ? base->sum : 0.0);
+  for (const auto& [le, cum] : now.buckets) {
+    double before = 0;
+    if (base)
+      for (const auto& [ble, bcum] : base->buckets)
+        if (ble == le) before = bcum;
+    d.buckets.emplace_back(le, std::max(0.0, cum - before));
+  }
+  s.step_count = d.count;
+  s.step_mean_s = d.mean();
+  s.step_p95_s = d.quantile(0.95);
+  // The rate needs a time span: the window, or the history there is.
+  const Counters& from = base ? *base : m_history.front();
+  if (now.t > from.t) s.error_rate = std::max(0.0, now.errors - from.errors) / (now.t - from.t);
+}
+
+void MetricsDashboard::showValues(const Snapshot& s) {
   auto seconds = [](double v) {
     return v <= 0 ? QStringLiteral("–") : v < 1 ? QStringLiteral("%1 ms").arg(v * 1e3, 0, 'g', 3) : QStringLiteral("%1 s").arg(v, 0, 'g', 3);
   };
+  const QString span = s.full_window ? tr("last %1 min").arg(m_window_s / 60.0, 0, 'g', 3) : tr("since start");
   m_values[QStringLiteral("running")]->setText(QString::number(s.running));
   m_values[QStringLiteral("queued")]->setText(QString::number(s.queued));
-  m_values[QStringLiteral("steps")]->setText(QString::number(s.step_count));
+  m_values[QStringLiteral("steps")]->setText(tr("%1 (%2; %3 in all)").arg(s.step_count).arg(span).arg(s.steps_total));
   m_values[QStringLiteral("step mean")]->setText(seconds(s.step_mean_s));
   m_values[QStringLiteral("step p95")]->setText(seconds(s.step_p95_s));
   m_values[QStringLiteral("errors")]->setText(QString::number(s.errors_total));
   m_values[QStringLiteral("errors/s")]->setText(tr("%1 /s").arg(s.error_rate, 0, 'g', 3));
   m_values[QStringLiteral("cpu %")]->setText(tr("%1 %").arg(s.cpu_percent, 0, 'f', 1));
   m_values[QStringLiteral("rss MiB")]->setText(tr("%1 MiB").arg(s.rss_bytes / kMiB, 0, 'f', 1));
-  setStatus(p.errors.empty() ? tr("Updated at %1 s").arg(t, 0, 'f', 0)
-                             : tr("%n malformed line(s) skipped", nullptr, int(p.errors.size())));
-  emit refreshed();
 }
 
 QString MetricsDashboard::valueText(const QString& name) const {
@@ -316,6 +359,7 @@ void MetricsDashboard::clear() {
   for (QLabel* l : std::as_const(m_values)) l->setText(QStringLiteral("–"));
   m_last = Snapshot();
   m_last.t = double(m_clock.elapsed()) / 1000.0;
+  m_history.clear();
   m_have_prev = false;
   m_prev_cpu = 0;
   m_count = 0;

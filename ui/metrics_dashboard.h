@@ -1,5 +1,9 @@
 // Metrics dashboard: jobs running/queued, step durations (mean and p95 from the histogram), error
 // rate, process CPU and resident memory, as line series over time with a 1/5/15-minute window.
+// Step statistics and the error rate cover the selected window: the difference between the latest
+// counters and those of the newest snapshot at least one window old. Until the dashboard has a
+// window of history, durations cover everything the source counted (since it started) and the
+// error rate the history there is; Snapshot::full_window says which.
 // The source is the in-process core (MetricsRegistry::global() plus /proc for this process) or a
 // remote server's GET /metrics; both are Prometheus text, parsed by core::metrics::PrometheusText.
 // A timer refreshes every second while the dashboard is shown (also as a background tab, so the
@@ -14,6 +18,10 @@
 #include <QStringList>
 #include <QUrl>
 #include <QWidget>
+
+#include <deque>
+#include <utility>
+#include <vector>
 
 class QChart;
 class QChartView;
@@ -40,11 +48,13 @@ class MetricsDashboard final : public QWidget {
     double t = 0;  // seconds since the dashboard started
     double running = 0;
     double queued = 0;
-    double step_count = 0;
-    double step_mean_s = 0;
+    double step_count = 0;   // steps timed in the window
+    double step_mean_s = 0;  // of those steps
     double step_p95_s = 0;
+    double steps_total = 0;  // since the source started
     double errors_total = 0;
-    double error_rate = 0;  // errors per second since the previous snapshot
+    double error_rate = 0;  // errors per second over the window
+    bool full_window = false;  // the history reaches back a whole window
     double cpu_percent = 0;  // of one core, since the previous snapshot
     double rss_bytes = 0;
   };
@@ -89,6 +99,15 @@ class MetricsDashboard final : public QWidget {
   void hideEvent(QHideEvent* e) override;
 
  private:
+  // Counters kept per snapshot for the window statistics.
+  struct Counters {
+    double t = 0;
+    double count = 0, sum = 0, errors = 0;
+    std::vector<std::pair<double, double>> buckets;  // (le, cumulative count)
+  };
+  void windowStats(Snapshot& s) const;  // fills the window fields of `s` from m_history
+  void showValues(const Snapshot& s);
+
   QChartView* addChart(const QString& title, const QString& unit, const QStringList& names);
   void append(const QString& name, double t, double v);
   void rescale();
@@ -113,6 +132,7 @@ class MetricsDashboard final : public QWidget {
   QHash<QString, QLabel*> m_values;
   QStringList m_names;
   Snapshot m_last;
+  std::deque<Counters> m_history;
   double m_prev_cpu = 0;
   bool m_have_prev = false;
   int m_count = 0;

@@ -162,6 +162,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   QPainterPath header;
   header.addRoundedRect(QRectF(0, 0, m_width, kHeader), 6, 6);
   header.addRect(QRectF(0, kHeader / 2, m_width, kHeader / 2));
+  header.setFillRule(Qt::WindingFill);  // the union: square bottom corners under the rounded top
   painter->fillPath(header.simplified(), agentColor(m_agent));
   painter->setPen(frame);
   painter->setBrush(Qt::NoBrush);

@@ -4,6 +4,8 @@
 #include "core/util/error.h"
 #include "core/value/value_json.h"
 #include "core/workflow/link.h"
+#include "ui/matrix_editor.h"
+#include "ui/theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -96,19 +98,36 @@ ParamEditor::ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unli
   m_reset->setToolTip(tr("Reset to the default (%1)").arg(defaultText(spec)));
   connect(m_reset, &QToolButton::clicked, this, [this] { m_commit(m_spec.name, json()); });
   m_error->setWordWrap(true);
-  m_error->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
+  m_error->setStyleSheet(errorStyleSheet(QStringLiteral("QLabel")));
   m_error->hide();
+
+  if (spec.type == ParamType::Vector || spec.type == ParamType::Matrix) {
+    m_matrix = new MatrixEditor(spec.type == ParamType::Vector ? MatrixEditor::Shape::Vector : MatrixEditor::Shape::Matrix, this);
+    m_matrix->setToolTip(tip);
+    connect(m_matrix, &MatrixEditor::edited, this, &ParamEditor::commitTable);
+    connect(m_matrix, &MatrixEditor::problem, this, [this](const QString& message) {
+      if (!message.isEmpty()) showError(message);
+    });
+    m_table_toggle = new QToolButton(this);
+    m_table_toggle->setText(QStringLiteral("▦"));
+    m_table_toggle->setCheckable(true);
+    m_table_toggle->setChecked(true);
+    m_table_toggle->setToolTip(tr("Show or hide the table editor"));
+    connect(m_table_toggle, &QToolButton::toggled, this, [this](bool) { setValue(m_value); });
+  }
 
   auto* row = new QHBoxLayout;
   row->setContentsMargins(0, 0, 0, 0);
   row->addWidget(m_editor, 1);
   row->addWidget(m_link, 1);
   row->addWidget(m_unlink_button);
+  if (m_table_toggle) row->addWidget(m_table_toggle);
   row->addWidget(m_reset);
   auto* col = new QVBoxLayout(this);
   col->setContentsMargins(0, 0, 0, 0);
   col->setSpacing(1);
   col->addLayout(row);
+  if (m_matrix) col->addWidget(m_matrix);
   col->addWidget(m_error);
   setValue(json());
 }
@@ -119,7 +138,7 @@ void ParamEditor::showError(const QString& message) {
   m_error->setText(message);
   m_error->setVisible(!message.isEmpty());
   if (m_line)
-    m_line->setStyleSheet(message.isEmpty() ? QString() : QStringLiteral("QLineEdit { border: 1px solid #c62828; }"));
+    m_line->setStyleSheet(message.isEmpty() ? QString() : QStringLiteral("QLineEdit { border: 1px solid %1; }").arg(errorColor().name()));
 }
 
 QString ParamEditor::textFor(const json& value) const {
@@ -137,6 +156,14 @@ void ParamEditor::setValue(const json& value) {
   m_link->setVisible(m_linked);
   m_unlink_button->setVisible(m_linked);
   m_editor->setVisible(!m_linked);
+  if (m_matrix) {
+    // The table shows the value (or the default); what it cannot show stays in the text field.
+    json shown = value;
+    if (shown.is_null() && m_spec.default_value) shown = core::toJson(*m_spec.default_value);
+    const bool representable = !m_linked && m_matrix->setValue(shown);
+    m_matrix->setVisible(representable && m_table_toggle->isChecked());
+    m_table_toggle->setVisible(!m_linked);
+  }
   if (m_linked) {
     m_link->setText(QStringLiteral("← ") + qstr(value["from"].get<std::string>()));
     showError({});
@@ -208,6 +235,10 @@ QString ParamEditor::parse(const QString& text_in, json* out) const {
     else return tr("not valid JSON (lists look like [1, 2, 3]; matrices like [[1, 2], [3, 4]])");
   }
   *out = j;
+  return check(j);
+}
+
+QString ParamEditor::check(const json& j) const {
   if (core::containsLink(j)) return {};  // checked when the run resolves it
   try {
     const core::Value v = m_spec.normalise(core::fromJson(j));
@@ -225,6 +256,13 @@ QString ParamEditor::parse(const QString& text_in, json* out) const {
 void ParamEditor::onTextEdited(const QString& text) {
   json value;
   showError(parse(text, &value));
+}
+
+void ParamEditor::commitTable(const json& value) {
+  const QString error = check(value);
+  showError(error);
+  if (!error.isEmpty() || value == m_value) return;
+  m_commit(m_spec.name, value);
 }
 
 void ParamEditor::commitText() {

@@ -1,6 +1,6 @@
 // One row of the property form, generated from a ParamSpec: the right widget for the type (number
 // with range, choice combo, check box, text, expression with live syntax check, JSON text for
-// lists/vectors/matrices/maps), a link read-out "← step.output", an inline validation message and
+// lists/maps, JSON text plus a MatrixEditor table for vectors and matrices), a link read-out "← step.output", an inline validation message and
 // a reset-to-default button. Valid edits are handed to the commit callback (an undoable SetParam);
 // invalid ones stay in the field with the message shown.
 #pragma once
@@ -21,6 +21,8 @@ class QToolButton;
 
 namespace sciagents::ui {
 
+class MatrixEditor;
+
 class ParamEditor final : public QWidget {
   Q_OBJECT
  public:
@@ -39,15 +41,19 @@ class ParamEditor final : public QWidget {
   QComboBox* comboBox() const { return m_combo; }
   QCheckBox* checkBox() const { return m_check; }
   QLabel* linkLabel() const { return m_link; }
+  MatrixEditor* matrixEditor() const { return m_matrix; }  // vectors and matrices only
   bool isLinked() const { return m_linked; }
 
   // Validates text as this parameter's value; returns "" when valid, else the message.
   // `out` receives the JSON value (null for empty text = default).
   QString parse(const QString& text, nlohmann::json* out) const;
+  // Checks a JSON value against the schema; "" when valid.
+  QString check(const nlohmann::json& value) const;
 
  private:
   void onTextEdited(const QString& text);
   void commitText();
+  void commitTable(const nlohmann::json& value);
   void showError(const QString& message);
   QString textFor(const nlohmann::json& value) const;
 
@@ -58,6 +64,8 @@ class ParamEditor final : public QWidget {
   QLineEdit* m_line = nullptr;
   QComboBox* m_combo = nullptr;
   QCheckBox* m_check = nullptr;
+  MatrixEditor* m_matrix = nullptr;
+  QToolButton* m_table_toggle = nullptr;
   QLabel* m_link;
   QToolButton* m_unlink_button;
   QToolButton* m_reset;

@@ -3,6 +3,7 @@
 #include "core/agent/agent_registry.h"
 #include "ui/param_editor.h"
 #include "ui/sweep_editor.h"
+#include "ui/theme.h"
 #include "ui/workflow_document.h"
 
 #include <QFormLayout>
@@ -31,7 +32,7 @@ PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
   m_id->setToolTip(tr("Step id: other steps link to it as id.output"));
   m_summary->setWordWrap(true);
   m_issues->setWordWrap(true);
-  m_issues->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
+  m_issues->setStyleSheet(errorStyleSheet(QStringLiteral("QLabel")));
   m_empty->setWordWrap(true);
   m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
   auto* scroll = new QScrollArea(this);
@@ -71,6 +72,16 @@ void PropertyPanel::setStep(const QString& id) {
   rebuild();
   m_sweep->setStep(m_doc->step(id) ? id : QString());
   m_sweep->setVisible(m_doc->step(id) != nullptr);
+}
+
+void PropertyPanel::focusForm() {
+  for (int r = 0; r < m_form->rowCount(); ++r)
+    if (auto* ed = qobject_cast<ParamEditor*>(m_form->itemAt(r, QFormLayout::FieldRole) ? m_form->itemAt(r, QFormLayout::FieldRole)->widget() : nullptr);
+        ed && ed->editorWidget()->isEnabled() && !ed->isLinked()) {
+      ed->editorWidget()->setFocus(Qt::OtherFocusReason);
+      return;
+    }
+  m_id->setFocus(Qt::OtherFocusReason);
 }
 
 void PropertyPanel::rebuild() {

@@ -31,6 +31,7 @@ class PropertyPanel final : public QWidget {
 
  public slots:
   void setStep(const QString& id);
+  void focusForm();  // keyboard focus to the first parameter field (else the step id)
 
  signals:
   void message(const QString& text);

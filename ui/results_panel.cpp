@@ -37,7 +37,19 @@ QTableView* makeTable(QStandardItemModel* model, QWidget* parent) {
   v->verticalHeader()->setVisible(false);
   v->horizontalHeader()->setStretchLastSection(true);
   v->setAlternatingRowColors(true);
+  v->setWordWrap(false);  // one line per row; long values elide and show whole in the tooltip
+  v->setTextElideMode(Qt::ElideRight);
   return v;
+}
+
+// Columns fit their contents, but none grows past kMaxColumnWidth; the last one takes the rest of
+// the view (and elides), so values are never pushed out of sight.
+void fitColumns(QTableView* v) {
+  const int last = v->model()->columnCount() - 1;
+  for (int c = 0; c < last; ++c) {
+    v->resizeColumnToContents(c);
+    if (v->columnWidth(c) > ResultsPanel::kMaxColumnWidth) v->setColumnWidth(c, ResultsPanel::kMaxColumnWidth);
+  }
 }
 
 QStandardItem* numberItem(double x) {
@@ -48,8 +60,9 @@ QStandardItem* numberItem(double x) {
 }
 
 QStandardItem* valueItem(const core::Value& v) {
-  if (v.isNumber()) return numberItem(v.asDouble());
-  return new QStandardItem(summarizeValue(v));
+  QStandardItem* item = v.isNumber() ? numberItem(v.asDouble()) : new QStandardItem(summarizeValue(v));
+  item->setToolTip(fullValueText(v));
+  return item;
 }
 }  // namespace
 
@@ -104,9 +117,12 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   split->addWidget(m_outputs_view);
   split->addWidget(m_tabs);
   split->addWidget(m_diagnostics_view);
-  split->setStretchFactor(0, 2);
-  split->setStretchFactor(1, 5);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 4);
   split->setStretchFactor(2, 2);
+  split->setSizes({360, 480, 240});  // the outputs' values need room (sizes scale with the panel)
+  m_outputs_view->setToolTip(tr("Double-click an output to see all of it in the Table tab"));
+  connect(m_outputs_view, &QTableView::doubleClicked, this, [this](const QModelIndex& i) { showDetail(i.row()); });
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
   layout->addLayout(top);
@@ -176,8 +192,8 @@ void ResultsPanel::showStep(const QString& id) {
   }
   for (const auto& [name, v] : s->diagnostics) m_diagnostics->appendRow({new QStandardItem(qstr(name)), valueItem(v)});
   m_diagnostics->appendRow({new QStandardItem(tr("wall time [s]")), numberItem(s->wall_seconds)});
-  m_outputs_view->resizeColumnsToContents();
-  m_diagnostics_view->resizeColumnToContents(0);
+  fitColumns(m_outputs_view);
+  fitColumns(m_diagnostics_view);
   if (m_outputs->rowCount() > 0) m_outputs_view->setCurrentIndex(m_outputs->index(0, 0));
 }
 
@@ -296,6 +312,12 @@ void ResultsPanel::exportWithDialog(bool plot) {
   emit message(ok ? tr("Exported %1").arg(path) : error);
 }
 
+void ResultsPanel::showDetail(int output_row) {
+  if (output_row < 0 || output_row >= m_outputs->rowCount()) return;
+  if (m_outputs_view->currentIndex().row() != output_row) m_outputs_view->setCurrentIndex(m_outputs->index(output_row, 0));
+  m_tabs->setCurrentWidget(m_elements_view);
+}
+
 void ResultsPanel::showElements(int output_row) {
   m_elements->clear();
   showPlot(QString(), nullptr);
@@ -340,7 +362,16 @@ void ResultsPanel::showElements(int output_row) {
       for (Eigen::Index c = 0; c < m.cols(); ++c) row << numberItem(m(r, c));
       m_elements->appendRow(row);
     }
+  } else {  // numbers, strings, lists, maps, tables: the whole value, one line per line of text
+    m_elements->setHorizontalHeaderLabels({m_outputs->item(output_row, NameColumn)->text()});
+    const QString text = fullValueText(*v, 1000, 200000);
+    for (const QString& line : text.split(QLatin1Char('\n'))) {
+      auto* item = new QStandardItem(line);
+      item->setToolTip(line);
+      m_elements->appendRow(item);
+    }
   }
+  fitColumns(m_elements_view);
 }
 
 }  // namespace sciagents::ui

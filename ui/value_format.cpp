@@ -8,6 +8,21 @@
 
 namespace sciagents::ui {
 
+namespace {
+// "[a, b, …]" per row, at most max_rows rows and max_cols columns ("…" marks what is left out).
+QStringList matrixRows(const core::Matrix& m, Eigen::Index max_rows, Eigen::Index max_cols) {
+  QStringList rows;
+  for (Eigen::Index r = 0; r < m.rows() && r < max_rows; ++r) {
+    QStringList items;
+    for (Eigen::Index c = 0; c < m.cols() && c < max_cols; ++c) items << formatNumber(m(r, c));
+    if (m.cols() > max_cols) items << QStringLiteral("…");
+    rows << QStringLiteral("[%1]").arg(items.join(QStringLiteral(", ")));
+  }
+  if (m.rows() > max_rows) rows << QStringLiteral("…");
+  return rows;
+}
+}  // namespace
+
 QString formatNumber(double x) { return QString::number(x, 'g', 10); }
 
 QString shapeText(const core::Value& v) {
@@ -45,24 +60,30 @@ QString summarizeValue(const core::Value& v, int max_items) {
       if (x.size() > max_items) items << QStringLiteral("…");
       return QStringLiteral("[%1]").arg(items.join(QStringLiteral(", ")));
     }
-    case ValueKind::Matrix: {
-      const auto& m = v.asMatrix();
-      QStringList rows;
-      for (Eigen::Index r = 0; r < m.rows() && r < 3; ++r) {
-        QStringList items;
-        for (Eigen::Index c = 0; c < m.cols() && c < 4; ++c) items << formatNumber(m(r, c));
-        if (m.cols() > 4) items << QStringLiteral("…");
-        rows << QStringLiteral("[%1]").arg(items.join(QStringLiteral(", ")));
-      }
-      if (m.rows() > 3) rows << QStringLiteral("…");
-      return QStringLiteral("[%1]").arg(rows.join(QStringLiteral(", ")));
-    }
+    case ValueKind::Matrix: return QStringLiteral("[%1]").arg(matrixRows(v.asMatrix(), 3, 4).join(QStringLiteral(", ")));
     default: {
       QString text = QString::fromStdString(core::toJson(v).dump());
       if (text.size() > 120) text = text.left(117) + QStringLiteral("...");
       return text;
     }
   }
+}
+
+QString fullValueText(const core::Value& v, int max_items, int max_chars) {
+  using core::ValueKind;
+  QString text;
+  switch (v.kind()) {
+    case ValueKind::Vector: text = summarizeValue(v, max_items); break;
+    case ValueKind::Matrix: text = matrixRows(v.asMatrix(), 20, 10).join(QLatin1Char('\n')); break;
+    case ValueKind::String: text = QString::fromStdString(v.asString()); break;
+    case ValueKind::Null:
+    case ValueKind::Bool:
+    case ValueKind::Integer:
+    case ValueKind::Scalar: text = summarizeValue(v); break;
+    default: text = QString::fromStdString(core::toJson(v).dump(1)); break;
+  }
+  if (text.size() > max_chars) text = text.left(max_chars - 1) + QStringLiteral("…");
+  return text;
 }
 
 }  // namespace sciagents::ui

@@ -73,6 +73,11 @@ void WorkflowDocument::setFile(core::WorkflowFile file, const QString& path) {
   emit modifiedChanged(false);
 }
 
+void WorkflowDocument::setRecovered(core::WorkflowFile file, const QString& path) {
+  setFile(std::move(file), path);
+  m_undo->resetClean();  // emits cleanChanged(false) -> modifiedChanged(true)
+}
+
 bool WorkflowDocument::load(const QString& path, QString* error) {
   QFile f(path);
   if (!f.open(QIODevice::ReadOnly)) {
@@ -163,7 +168,7 @@ void WorkflowDocument::removeSteps(const QStringList& ids) {
          std::move(after));
 }
 
-void WorkflowDocument::moveSteps(const QHash<QString, QPointF>& positions) {
+void WorkflowDocument::moveSteps(const QHash<QString, QPointF>& positions, const QString& merge_key) {
   core::WorkflowFile after = m_file;
   bool any = false;
   for (auto it = positions.begin(); it != positions.end(); ++it) {
@@ -175,7 +180,9 @@ void WorkflowDocument::moveSteps(const QHash<QString, QPointF>& positions) {
     ui["y"] = it.value().y();
     any = true;
   }
-  if (any) commit(positions.size() == 1 ? tr("Move %1").arg(positions.begin().key()) : tr("Move steps"), std::move(after));
+  if (any)
+    commit(positions.size() == 1 ? tr("Move %1").arg(positions.begin().key()) : tr("Move steps"), std::move(after),
+           merge_key);
 }
 
 bool WorkflowDocument::connectLink(const QString& to_step, const QString& param_path, const QString& from_ref,

@@ -34,6 +34,8 @@ class WorkflowDocument final : public QObject {
   // Not undoable: replace the whole document (clears the undo stack, marks clean).
   void newDocument();
   void setFile(core::WorkflowFile file, const QString& path = {});
+  // Crash recovery: like setFile, but the document stays modified (unsaved changes to `path`).
+  void setRecovered(core::WorkflowFile file, const QString& path);
   bool load(const QString& path, QString* error);
   bool save(const QString& path, QString* error);  // marks clean on success
   QString toJsonText() const;
@@ -44,7 +46,8 @@ class WorkflowDocument final : public QObject {
   // Edits; each is one undoable command. They return false (with `error`) when refused.
   QString addStep(const QString& agent, const QString& task, QPointF pos);  // returns the new id, or "" 
   void removeSteps(const QStringList& ids);  // also removes links into them
-  void moveSteps(const QHash<QString, QPointF>& positions);
+  // `merge_key`: consecutive moves with the same key are one undo step (a key-repeat burst).
+  void moveSteps(const QHash<QString, QPointF>& positions, const QString& merge_key = {});
   bool connectLink(const QString& to_step, const QString& param_path, const QString& from_ref, QString* error);
   bool disconnectLink(const QString& step, const QString& param_path);
   bool setParam(const QString& step, const QString& name, const nlohmann::json& value);  // null: default

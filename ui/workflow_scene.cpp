@@ -97,7 +97,10 @@ void WorkflowScene::sync() {
                                                  p.type == core::ParamType::Vector ||
                                                  p.type == core::ParamType::Matrix || p.type == core::ParamType::Map));
         if (!shown) continue;
-        inputs.push_back({qstr(p.name), qstr(p.name), qstr(p.doc), linked.contains(qstr(p.name))});
+        QString tip = QStringLiteral("%1 (%2%3)").arg(qstr(p.name), qstr(std::string(core::paramTypeName(p.type))),
+                                                       p.required ? tr(", required") : QString());
+        if (!p.doc.empty()) tip += QLatin1Char('\n') + qstr(p.doc);
+        inputs.push_back({qstr(p.name), qstr(p.name), tip, linked.contains(qstr(p.name))});
       }
       for (const auto& o : task->outputs)
         outputs.push_back({qstr(o.name), qstr(o.name),
@@ -108,7 +111,7 @@ void WorkflowScene::sync() {
       const QString path = qstr(l.path);
       bool present = false;
       for (const auto& in : inputs) present = present || in.key == path;
-      if (!present) inputs.push_back({path, path, QString(), true});
+      if (!present) inputs.push_back({path, path, tr("%1 ← %2").arg(path, qstr(l.raw.is_string() ? l.raw.get<std::string>() : l.raw.dump())), true});
     }
     n->setPorts(inputs, outputs);
     n->setSweep(step.sweep ? tr("sweep %1 × %2").arg(qstr(step.sweep->param)).arg(step.sweep->values.size())
@@ -230,6 +233,28 @@ QStringList WorkflowScene::pasteClipboard() {
   const QStringList ids = m_doc->paste(cb->text(), QPointF(40.0 * m_paste_count, 40.0 * m_paste_count));
   selectSteps(ids);
   return ids;
+}
+
+QString WorkflowScene::selectNextStep(bool backward) {
+  const QStringList ids = m_doc->stepIds();
+  if (ids.isEmpty()) return {};
+  const QStringList selected = selectedStepIds();
+  int i = selected.isEmpty() ? -1 : int(ids.indexOf(backward ? selected.front() : selected.back()));
+  if (i < 0) i = backward ? 0 : int(ids.size()) - 1;  // nothing selected: first (or last) step
+  const int n = int(ids.size());
+  const QString next = ids[((backward ? i - 1 : i + 1) % n + n) % n];
+  selectSteps({next});
+  if (NodeItem* node = m_nodes.value(next)) setFocusItem(node);
+  return next;
+}
+
+void WorkflowScene::nudgeSelection(QPointF delta, bool repeat) {
+  const QStringList ids = selectedStepIds();
+  if (ids.isEmpty()) return;
+  if (!repeat) ++m_nudge_burst;
+  QHash<QString, QPointF> positions;
+  for (const QString& id : ids) positions.insert(id, m_doc->stepPosition(id) + delta);
+  m_doc->moveSteps(positions, QStringLiteral("nudge %1 %2").arg(m_nudge_burst).arg(ids.join(QLatin1Char(','))));
 }
 
 void WorkflowScene::beginLinkDrag(PortItem* from, QPointF scene_pos) {

@@ -39,6 +39,11 @@ class WorkflowScene final : public QGraphicsScene {
   QStringList duplicateSelection();
   QString copySelection() const;  // also puts the JSON on the clipboard
   QStringList pasteClipboard();
+  // Keyboard: Tab/Shift+Tab select the next/previous step in document order (returns its id);
+  // arrow keys move the selection by `delta`. Presses of one key-repeat burst (`repeat`) are one
+  // undo step; each new press is another, as each mouse drag is.
+  QString selectNextStep(bool backward);
+  void nudgeSelection(QPointF delta, bool repeat);
 
   // From items.
   void beginLinkDrag(PortItem* from, QPointF scene_pos);
@@ -68,6 +73,7 @@ class WorkflowScene final : public QGraphicsScene {
   QPointF m_drag_start;
   bool m_syncing = false;
   int m_paste_count = 0;
+  int m_nudge_burst = 0;
 };
 
 }  // namespace sciagents::ui

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   sciagents::ui::MainWindow window;
   if (!parser.positionalArguments().isEmpty() && !window.openFile(parser.positionalArguments().front())) return 2;
   window.show();
+  if (parser.positionalArguments().isEmpty()) window.offerRecovery();  // after a crash
   window.onboarding()->startup();  // first-run welcome, "What's new", a tutorial in progress
   return QApplication::exec();
 }

@@ -197,6 +197,58 @@ class TestMetricsDashboard : public QObject {
     QCOMPARE(d.series("running")->count(), 0);
   }
 
+  // Step statistics and the error rate cover the selected window, not everything since start.
+  void stepStatisticsFollowTheWindow() {
+    // count/sum and buckets (le 0.5, 1, +Inf) of the step histogram, and the error counter.
+    auto text = [](double count, double sum, double le05, double le1, double errors) {
+      return QStringLiteral(
+                 "sciagents_step_duration_seconds_bucket{le=\"0.5\"} %1\n"
+                 "sciagents_step_duration_seconds_bucket{le=\"1\"} %2\n"
+                 "sciagents_step_duration_seconds_bucket{le=\"+Inf\"} %3\n"
+                 "sciagents_step_duration_seconds_sum %4\n"
+                 "sciagents_step_duration_seconds_count %3\n"
+                 "errors_total %5\n")
+          .arg(le05).arg(le1).arg(count).arg(sum).arg(errors);
+    };
+    MetricsDashboard d;
+    d.setAutoRefresh(false);
+    d.setWindowSeconds(60);
+    d.ingest(text(10, 2.5, 10, 10, 0), 0);    // 10 fast steps (0.25 s each) before
+    d.ingest(text(10, 2.5, 10, 10, 0), 30);
+    QVERIFY(!d.latest().full_window);          // 30 s of history: since start
+    QCOMPARE(d.latest().step_count, 10.0);
+    QCOMPARE(d.latest().step_mean_s, 0.25);
+    d.ingest(text(20, 11.5, 10, 20, 6), 70);  // 10 slow steps (0.9 s) and 6 errors in (0, 70]
+    QVERIFY(d.latest().full_window);          // baseline: the snapshot at t = 0
+    QCOMPARE(d.latest().steps_total, 20.0);
+    QCOMPARE(d.latest().step_count, 10.0);
+    QCOMPARE(d.latest().step_mean_s, 0.9);                // not the cumulative 0.575
+    QCOMPARE(d.latest().step_p95_s, 0.5 + 0.5 * 9.5 / 10);  // inside (0.5, 1], the slow steps only
+    QCOMPARE(d.latest().error_rate, 6.0 / 70.0);
+    QCOMPARE(d.series("step mean")->at(2).y(), 0.9);
+    QVERIFY(d.valueText("steps").contains("last 1 min"));
+    d.ingest(text(20, 11.5, 10, 20, 6), 140);  // a quiet minute: baseline t = 70
+    QCOMPARE(d.latest().step_count, 0.0);
+    QCOMPARE(d.latest().step_mean_s, 0.0);
+    QCOMPARE(d.latest().error_rate, 0.0);
+    QCOMPARE(d.valueText("step mean"), QString("–"));
+    QCOMPARE(d.latest().errors_total, 6.0);  // totals stay totals
+    // A 5-minute window reaches back before the first snapshot: everything since start again.
+    d.setWindowSeconds(300);
+    QVERIFY(!d.latest().full_window);
+    QCOMPARE(d.latest().step_count, 20.0);
+    QCOMPARE(d.latest().step_mean_s, 11.5 / 20);
+    QCOMPARE(d.latest().error_rate, 6.0 / 140.0);
+    QCOMPARE(d.valueText("step mean"), QString("575 ms"));
+    d.setWindowSeconds(60);
+    QCOMPARE(d.latest().step_count, 0.0);
+    // A source restart (counters go down) starts the history over.
+    d.ingest(text(1, 0.1, 1, 1, 0), 150);
+    QCOMPARE(d.latest().step_count, 1.0);
+    QCOMPARE(d.latest().step_mean_s, 0.1);
+    QCOMPARE(d.latest().error_rate, 0.0);
+  }
+
   void localSourceReadsTheRegistry() {
     MetricsRegistry::global().histogram("sciagents_step_duration_seconds", "Wall time of succeeded workflow steps",
                                         {{"agent", "t"}, {"task", "t"}}).observe(0.2);

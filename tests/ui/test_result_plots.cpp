@@ -9,6 +9,9 @@
 #include "core/workflow/workflow_json.h"
 
 #include <QLineSeries>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTableView>
 #include <QLogValueAxis>
 #include <QTemporaryDir>
 #include <QValueAxis>
@@ -45,6 +48,53 @@ class TestResultPlots : public QObject {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName("SciAgentsTests");
     QCoreApplication::setApplicationName("test_result_plots");
+  }
+
+  // Long values are readable: one line per row, elided in the table, whole in the tooltip; columns
+  // fit their contents up to a limit; double-click shows the whole value in the Table tab.
+  void longValuesAreReadable() {
+    using namespace sciagents::core;
+    auto result = std::make_shared<RunResult>();
+    StepResult s;
+    s.id = "s";
+    s.status = StepStatus::Succeeded;
+    const std::string method = "LU with partial pivoting because the matrix is neither symmetric nor banded; "
+                               "the reciprocal condition estimate 3.2e-05 is far above n*eps";
+    Vector x(40);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = 0.125 * double(i);
+    s.outputs.emplace("message", Value(method));
+    s.outputs.emplace("x", Value(x));
+    s.outputs.emplace("residual", Value(1.2345678901e-13));
+    s.diagnostics.emplace("method_rationale", Value(method));
+    result->steps.push_back(s);
+    ResultsPanel panel;
+    panel.resize(900, 300);
+    panel.setResult(result);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QStandardItemModel* out = panel.outputsModel();
+    const int msg = panel.outputRow("message");
+    QVERIFY(msg >= 0);
+    QCOMPARE(out->item(msg, ResultsPanel::ValueColumn)->toolTip(), QString::fromStdString(method));
+    const QString x_tip = out->item(panel.outputRow("x"), ResultsPanel::ValueColumn)->toolTip();
+    QVERIFY2(x_tip.contains("4.875") && !x_tip.contains("…"), qPrintable(x_tip));  // all 40 elements
+    QCOMPARE(out->item(panel.outputRow("residual"), ResultsPanel::ValueColumn)->toolTip(), QString("1.23456789e-13"));
+    QVERIFY(!panel.outputsView()->wordWrap());
+    QCOMPARE(panel.outputsView()->textElideMode(), Qt::ElideRight);
+    for (int c = 0; c < out->columnCount() - 1; ++c)
+      QVERIFY(panel.outputsView()->columnWidth(c) <= ResultsPanel::kMaxColumnWidth);
+    QVERIFY(panel.diagnosticsView()->columnWidth(0) <= ResultsPanel::kMaxColumnWidth);
+    QCOMPARE(panel.diagnosticsModel()->item(0, 1)->toolTip(), QString::fromStdString(method));
+    // Double-click: the Table tab with the whole value.
+    panel.viewTabs()->setCurrentIndex(0);
+    QTableView* v = panel.outputsView();
+    const QRect cell = v->visualRect(out->index(msg, ResultsPanel::ValueColumn));
+    QVERIFY(v->viewport()->rect().contains(cell.center()));  // the value column is on screen
+    QTest::mouseClick(v->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(v->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(panel.viewTabs()->currentWidget(), panel.elementsView());
+    QCOMPARE(panel.elementsModel()->rowCount(), 1);
+    QCOMPARE(panel.elementsModel()->item(0, 0)->text(), QString::fromStdString(method));
   }
 
   void linePlotOfIvp() {

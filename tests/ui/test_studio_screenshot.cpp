@@ -3,7 +3,8 @@
 // optimization run, the metrics dashboard after a few local runs, the quick-start tutorial's
 // overlay on its third step and the first-run welcome, saved as PNGs under <build>/screenshots/
 // (the Xvfb run also refreshes docs/images/metrics-dashboard.png, tutorial-overlay.png and
-// welcome.png).
+// welcome.png). The window again in a dark palette (Fusion style), and rendered at device pixel
+// ratio 2 (high DPI).
 #include "ui/canvas_view.h"
 #include "ui/convergence_chart.h"
 #include "ui/heat_map.h"
@@ -25,10 +26,14 @@
 #include <QTemporaryDir>
 #include <QGuiApplication>
 #include <QImage>
+#include <QPainter>
+#include <QPalette>
 #include <QPixmap>
 #include <QPushButton>
 #include <QSettings>
 #include <QDialog>
+#include <QStyle>
+#include <QStyleFactory>
 #include <QtTest/QtTest>
 
 using namespace sciagents::ui;
@@ -159,6 +164,91 @@ class TestStudioScreenshot : public QObject {
     const QImage img = chart->grab().toImage();
     QVERIFY(hasContent(img));
     QVERIFY(img.save(outDir() + "/convergence-chart" + suffix + ".png"));
+  }
+
+  // A dark palette, as a desktop in dark mode gives it: nodes, text, links, results and charts.
+  void darkPalette() {
+    const QPalette old_palette = QApplication::palette();
+    QStyle* old_style = QApplication::style();
+    const QString old_style_name = old_style ? old_style->name() : QString();
+    QApplication::setStyle(QStyleFactory::create("Fusion"));
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(45, 45, 48));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    dark.setColor(QPalette::Base, QColor(30, 30, 32));
+    dark.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+    dark.setColor(QPalette::Text, QColor(230, 230, 230));
+    dark.setColor(QPalette::Button, QColor(53, 53, 56));
+    dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+    dark.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
+    dark.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
+    dark.setColor(QPalette::Highlight, QColor(42, 130, 218));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::Link, QColor(110, 170, 255));
+    dark.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
+    dark.setColor(QPalette::Mid, QColor(100, 100, 104));
+    dark.setColor(QPalette::Disabled, QPalette::Text, QColor(130, 130, 130));
+    dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(130, 130, 130));
+    dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(130, 130, 130));
+    QApplication::setPalette(dark);
+    {
+      MainWindow w;
+      w.resize(1500, 950);
+      QVERIFY(w.openFile(MainWindow::examplesDir() + "/linked-steps.workflow.json"));
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      w.runner()->setUseCache(false);
+      w.runAll();
+      QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 60000);
+      w.scene()->selectSteps({"first"});
+      w.results()->showStep("first");
+      w.results()->showOutput("x");
+      QVERIFY(w.results()->currentPlot());
+      QCoreApplication::processEvents();
+      w.view()->fitAll();
+      QCoreApplication::processEvents();
+      const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+      const QImage img = w.grab().toImage();
+      QVERIFY(hasContent(img));
+      QVERIFY(img.save(outDir() + "/studio-dark" + suffix + ".png"));
+      // The canvas background is dark and the node bodies follow it.
+      const QImage canvas = w.view()->viewport()->grab().toImage();
+      QVERIFY(qGray(canvas.pixel(2, 2)) < 80);
+      // High DPI: the same window rendered at device pixel ratio 2 (text drawn at full resolution).
+      QImage hi(w.size() * 2, QImage::Format_ARGB32_Premultiplied);
+      hi.setDevicePixelRatio(2.0);
+      hi.fill(Qt::transparent);
+      w.render(&hi);
+      QVERIFY(hasContent(hi));
+      QVERIFY(hi.save(outDir() + "/studio-dark-hidpi" + suffix + ".png"));
+      if (suffix.isEmpty()) {
+        QDir().mkpath(SCIAGENTS_SOURCE_DIR "/docs/images");
+        QVERIFY(img.save(SCIAGENTS_SOURCE_DIR "/docs/images/studio-dark.png"));
+      }
+    }
+    QApplication::setPalette(old_palette);
+    if (!old_style_name.isEmpty()) QApplication::setStyle(QStyleFactory::create(old_style_name));
+  }
+
+  // High DPI in the default palette: the window rendered at device pixel ratio 2.
+  void highDpi() {
+    MainWindow w;
+    w.resize(1200, 800);
+    QVERIFY(w.openFile(MainWindow::examplesDir() + "/analyze-select-validate.workflow.json"));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.scene()->selectSteps({"solve"});
+    QCoreApplication::processEvents();
+    w.view()->fitAll();
+    QCoreApplication::processEvents();
+    QImage hi(w.size() * 2, QImage::Format_ARGB32_Premultiplied);
+    hi.setDevicePixelRatio(2.0);
+    hi.fill(Qt::transparent);
+    w.render(&hi);
+    QVERIFY(hasContent(hi));
+    QCOMPARE(hi.size(), w.size() * 2);
+    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    QVERIFY(hi.save(outDir() + "/studio-hidpi" + suffix + ".png"));
   }
 
   void metricsDashboard() {
