@@ -25,6 +25,7 @@ family integration       "bench_integration"                                    
 family special_functions "bench_special_functions"                                "special_functions_peer.py"
 family uq                "bench_uq"                                               "uq_peer.py"
 family surrogate         "bench_surrogate --benchmark_repetitions=3"              "surrogate_peer.py --reps 3"
+family physics_informed_ml "bench_pinn"                                           "pinn_peer.py"
 family engine            "bench_engine"                                           ""
 
 wanted=" $* "

@@ -11,6 +11,8 @@
 #include "core/agents/special_functions/special_functions_agent.h"
 #include "core/agents/uq/uq_agent.h"
 #include "core/agents/surrogate/surrogate_agent.h"
+#include "core/agents/physics_informed_ml/physics_informed_ml_agent.h"
+#include "core/agents/performance_profiler/performance_profiler_agent.h"
 
 namespace sciagents::core {
 
@@ -24,6 +26,8 @@ void registerBuiltinAgents(AgentRegistry& registry) {
   registry.add(agents::specialFunctionsAgent());
   registry.add(agents::uqAgent());
   registry.add(agents::surrogateAgent());
+  registry.add(agents::physicsInformedMlAgent());
+  registry.add(agents::performanceProfilerAgent());
   registry.add(agents::problemAnalyzerAgent());
   registry.add(agents::algorithmSelectorAgent());
   registry.add(agents::executorValidatorAgent());

@@ -5,7 +5,8 @@
 
 namespace sciagents::core::agents::assist {
 
-TargetProblem openProblem(const AgentRegistry& registry, const TaskContext& ctx, const std::string& param) {
+TargetProblem openProblem(const AgentRegistry& registry, const TaskContext& ctx, const std::string& param,
+                          bool resolve) {
   const Value& v = ctx.param(param);
   if (v.kind() != ValueKind::Map)
     throw paramError(param, "expected {\"step\": \"ID\"} or {\"agent\": ..., \"task\": ..., \"params\": {...}}");
@@ -25,6 +26,9 @@ TargetProblem openProblem(const AgentRegistry& registry, const TaskContext& ctx,
   if (const Value* id = v.find("id"); id && id->isString()) p.label += " (step '" + id->asString() + "')";
   const Value* given = v.find("params");
   if (given && given->kind() != ValueKind::Map) throw paramError(param, "\"params\" must be an object");
+  if (given) p.given = given->asMap();
+  if (const Value* out = v.find("outputs"); out && out->kind() == ValueKind::Map) p.outputs = &out->asMap();
+  if (!resolve) return p;
   Map resolved;
   try {
     resolved = p.task->resolveParams(given ? given->asMap() : Map{});
@@ -33,7 +37,6 @@ TargetProblem openProblem(const AgentRegistry& registry, const TaskContext& ctx,
                                 e.bareMessage());
   }
   p.context = std::make_unique<TaskContext>(*p.task, std::move(resolved), ctx.stepId());
-  if (const Value* out = v.find("outputs"); out && out->kind() == ValueKind::Map) p.outputs = &out->asMap();
   return p;
 }
 

@@ -19,11 +19,14 @@ struct TargetProblem {
   std::string label;                     // "agent.task" (and the step id when known)
   std::unique_ptr<TaskContext> context;  // the task's resolved params, as its run would see them
   const Map* outputs = nullptr;          // only for step references
+  Map given;                             // the params as given (before defaults)
 };
 
 // Reads `param` of `ctx`; throws paramError naming what is wrong (unknown agent/task, planned task,
-// bad params of the target).
-TargetProblem openProblem(const AgentRegistry& registry, const TaskContext& ctx, const std::string& param);
+// bad params of the target). With `resolve` false the params are only kept as given (`context` is
+// null): for callers that complete them first (performance_profiler's generated inputs).
+TargetProblem openProblem(const AgentRegistry& registry, const TaskContext& ctx, const std::string& param,
+                          bool resolve = true);
 
 // Runs `task` on `params` in-process (for convergence studies), sharing ctx's cancellation.
 Map runTask(const TaskSpec& task, const Map& params, const TaskContext& ctx, const std::string& label);

@@ -1,0 +1,1 @@
+sciagents_add_bench(bench_pinn pinn_bench.cpp)

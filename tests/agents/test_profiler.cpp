@@ -1,0 +1,171 @@
+// performance_profiler.profile: the log-log fit, exponents of tasks whose cost is known (a toy
+// O(n) and O(n^2) task, dense LU ~ O(n^3)), step references through the engine, and bad inputs.
+#include "core/agent/agent_registry.h"
+#include "core/agents/performance_profiler/scaling_fit.h"
+#include "core/agents/performance_profiler/tasks.h"
+#include "core/util/error.h"
+#include "core/value/value_json.h"
+#include "core/workflow/workflow_engine.h"
+
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cmath>
+
+using namespace sciagents::core;
+using namespace sciagents::core::agents;
+
+namespace {
+
+std::atomic<int> g_toy_runs{0};
+
+// "toy.work": n^power units of deterministic floating-point work.
+AgentRegistry toyRegistry() {
+  AgentRegistry r = AgentRegistry();
+  AgentSpec a;
+  a.id = "toy";
+  a.version = "1";
+  TaskSpec t;
+  t.id = "work";
+  t.params = {ParamSpec::make("n", ParamType::Integer).req().range(1, 1e7),
+              ParamSpec::make("power", ParamType::Integer).def(1).range(1, 2)};
+  t.outputs = {{"value", ValueKind::Scalar, ""}};
+  t.run = [](TaskContext& ctx) {
+    ++g_toy_runs;
+    const auto n = ctx.integer("n");
+    const std::int64_t units = ctx.integer("power") == 1 ? n * 2000 : n * n;
+    volatile double s = 0.0;
+    for (std::int64_t i = 0; i < units; ++i) s = s + std::sqrt(static_cast<double>(i) + s * 1e-9);
+    ctx.output("value", static_cast<double>(s));
+  };
+  a.tasks = {t};
+  r.add(a);
+  return r;
+}
+
+Map runProfileOn(const AgentRegistry& reg, const std::string& params_json, Map* diagnostics = nullptr) {
+  const TaskSpec* t = AgentRegistry::builtin().task("performance_profiler", "profile");
+  TaskContext ctx(*t, t->resolveParams(fromJson(nlohmann::json::parse(params_json)).asMap()));
+  profiler::runProfile(reg, ctx);
+  if (diagnostics) *diagnostics = ctx.takeDiagnostics();
+  return ctx.takeOutputs();
+}
+
+void expectParamError(const AgentRegistry& reg, const std::string& params_json, const std::string& param,
+                      const std::string& needle) {
+  try {
+    runProfileOn(reg, params_json);
+    QFAIL(("no error for " + params_json).c_str());
+  } catch (const Error& e) {
+    QVERIFY2(e.param() == param, e.what());
+    QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
+  }
+}
+
+}  // namespace
+
+class TestProfiler : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void powerLawFitIsExactOnAPowerLaw() {
+    Vector n(4), t(4);
+    n << 10, 20, 40, 80;
+    for (int i = 0; i < 4; ++i) t[i] = 3e-6 * std::pow(n[i], 2.5);
+    const auto f = profiler::fitPowerLaw(n, t);
+    QVERIFY(std::abs(f.exponent - 2.5) < 1e-12);
+    QVERIFY(std::abs(f.prefactor / 3e-6 - 1) < 1e-10);
+    QVERIFY(f.exponent_stderr < 1e-10 && std::abs(f.r_squared - 1) < 1e-12);
+    t[1] *= 1.3;  // noise: the standard error becomes positive, R^2 drops below 1
+    const auto g = profiler::fitPowerLaw(n, t);
+    QVERIFY(g.exponent_stderr > 0.01 && g.r_squared < 1);
+    QVERIFY(std::isnan(profiler::fitPowerLaw(n.head(2), t.head(2)).exponent_stderr));
+  }
+
+  void knownCostsGiveTheirExponents() {
+    const AgentRegistry reg = toyRegistry();
+    g_toy_runs = 0;
+    Map diag;
+    const Map lin = runProfileOn(reg, R"({"target":{"agent":"toy","task":"work","params":{"n":1}},"param":"n",
+        "sizes":[2000,4000,8000,16000],"repeats":3})", &diag);
+    QCOMPARE(g_toy_runs.load(), 1 + 4 * 3);  // warm-up plus every repeat really ran
+    const double p1 = lin.at("exponent").asDouble();
+    qInfo("O(n) toy: exponent %.3f +- %.3f", p1, lin.at("exponent_stderr").asDouble());
+    QVERIFY2(p1 > 0.8 && p1 < 1.25, std::to_string(p1).c_str());
+    const Map quad = runProfileOn(reg, R"({"target":{"agent":"toy","task":"work","params":{"power":2}},"param":"n",
+        "sizes":[500,1000,2000,4000],"repeats":3,"warmup":false})");
+    const double p2 = quad.at("exponent").asDouble();
+    qInfo("O(n^2) toy: exponent %.3f", p2);
+    QVERIFY2(p2 > 1.8 && p2 < 2.25, std::to_string(p2).c_str());
+    const Table& t = lin.at("table").asTable();
+    QCOMPARE(t.columns.front(), std::string("size"));
+    QCOMPARE(t.data.size(), t.columns.size());
+    QCOMPARE(t.data[0].asVector().size(), Eigen::Index(4));
+    for (const char* d : {"method", "memory_method", "measurement", "target", "repeats"}) QVERIFY2(diag.count(d), d);
+  }
+
+  // Dense LU is O(n^3); O(n^2) work (residual, norms) pulls the exponent down at small n.
+  void denseSolveScalesBetweenSquareAndCube() {
+    const Map out = runProfileOn(AgentRegistry::builtin(), R"({
+        "target":{"agent":"linear_algebra","task":"solve","params":{"method":"lu"}},
+        "sizes":[100,200,400,800],"repeats":3,
+        "generate":[{"agent":"linear_algebra","task":"matrix","params":{"kind":"random","seed":1},"size":"n",
+                     "output":"A","to":"A"},
+                    {"agent":"linear_algebra","task":"matrix","params":{"kind":"ones","cols":1},"size":"n",
+                     "output":"A","to":"b"}]})");
+    const double p = out.at("exponent").asDouble();
+    qInfo("dense solve: exponent %.3f +- %.3f, R^2 %.3f", p, out.at("exponent_stderr").asDouble(),
+          out.at("r_squared").asDouble());
+    QVERIFY2(p > 1.8 && p < 3.6, std::to_string(p).c_str());
+    const Vector mem = out.at("peak_memory_bytes").asVector();
+    QCOMPARE(mem.size(), Eigen::Index(4));
+  }
+
+  void stepReferenceThroughTheEngine() {
+    RunOptions o;
+    o.use_cache = true;
+    o.threads = 2;
+    const auto r = WorkflowEngine().run(parseWorkflow(R"({"sciagents":1,"steps":[
+      {"id":"m","agent":"linear_algebra","task":"matrix","params":{"kind":"hilbert","n":10}},
+      {"id":"p","agent":"performance_profiler","task":"profile",
+       "params":{"target":{"step":"m"},"param":"n","sizes":[100,200,400],"repeats":2}}]})"), o);
+    QCOMPARE(std::string(stepStatusName(r.status)), std::string("succeeded"));
+    const StepResult* p = r.step("p");
+    QVERIFY(p->outputs.at("exponent").asDouble() > 1.0);  // filling n^2 entries
+    QVERIFY(p->diagnostics.at("target").asString().find("linear_algebra.matrix") != std::string::npos);
+    // A reference to a step that does not exist is refused with its name.
+    try {
+      const auto bad = WorkflowEngine().run(parseWorkflow(R"({"sciagents":1,"steps":[
+        {"id":"p","agent":"performance_profiler","task":"profile",
+         "params":{"target":{"step":"nope"},"param":"n","sizes":[1,2]}}]})"), o);
+      QVERIFY(bad.status != StepStatus::Succeeded);
+      QVERIFY2(bad.step("p")->error.find("nope") != std::string::npos, bad.step("p")->error.c_str());
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("nope") != std::string::npos, e.what());
+    }
+  }
+
+  void badInputsNameTheParam() {
+    const AgentRegistry reg = toyRegistry();
+    const std::string target = R"({"target":{"agent":"toy","task":"work","params":{"n":1}},)";
+    expectParamError(reg, target + R"("param":"n","sizes":[10]})", "sizes", "at least 2 sizes");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,"big"]})", "sizes", "");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,-1]})", "sizes", "positive");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,10]})", "sizes", "not all be equal");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,20.5]})", "sizes", "not an integer");
+    expectParamError(reg, target + R"("param":"m","sizes":[10,20]})", "param", "'m' is not a parameter of toy.work");
+    expectParamError(reg, target + R"("sizes":[10,20]})", "param", "give the parameter");
+    expectParamError(reg, R"({"target":{"agent":"toy","task":"nope"},"param":"n","sizes":[1,2]})", "target", "no task 'nope'");
+    expectParamError(reg, R"({"target":{"agent":"nope","task":"x"},"param":"n","sizes":[1,2]})", "target", "unknown agent");
+    expectParamError(reg, target + R"("sizes":[10,20],"generate":[{"agent":"toy","task":"work","size":"n","output":"y","to":"n"}]})",
+                     "generate", "no output 'y'");
+    expectParamError(reg, target + R"("sizes":[10,20],"generate":[{"agent":"toy","task":"work","size":"n","output":"value","to":"q"}]})",
+                     "generate", "\"to\" 'q' is not a parameter");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"gpu"})", "fit", "");
+  }
+};
+
+QTEST_GUILESS_MAIN(TestProfiler)
+#include "test_profiler.moc"
