@@ -20,6 +20,9 @@ echo "## uq: Sobol indices of Ishigami at N=2^16, ours then NumPy/SciPy"
 echo "## surrogate: GP fit of 500 points in 2-D, ours then NumPy/SciPy"
 "${E[@]}" "$build/bench/bench_surrogate" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 "${E[@]}" "$PY" bench/peers/surrogate_peer.py --reps 3
+echo "## inverse: MCMC 10^5 adaptive-Metropolis steps on a 5-D posterior, ours then NumPy"
+"${E[@]}" "$build/bench/bench_inverse" "${GB[@]}"
+"${E[@]}" "$PY" bench/peers/inverse_peer.py
 echo "## engine overhead (ours only: no peer runs workflows)"
 "$build/bench/bench_engine" "${GB[@]}"
 if command -v wrk >/dev/null && [ -x "$build/bin/sciagents" ]; then

@@ -11,6 +11,7 @@
 #include "core/agents/special_functions/special_functions_agent.h"
 #include "core/agents/uq/uq_agent.h"
 #include "core/agents/surrogate/surrogate_agent.h"
+#include "core/agents/inverse/inverse_agent.h"
 
 namespace sciagents::core {
 
@@ -24,6 +25,7 @@ void registerBuiltinAgents(AgentRegistry& registry) {
   registry.add(agents::specialFunctionsAgent());
   registry.add(agents::uqAgent());
   registry.add(agents::surrogateAgent());
+  registry.add(agents::inverseAgent());
   registry.add(agents::problemAnalyzerAgent());
   registry.add(agents::algorithmSelectorAgent());
   registry.add(agents::executorValidatorAgent());
