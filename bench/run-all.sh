@@ -26,6 +26,7 @@ family special_functions "bench_special_functions"                              
 family uq                "bench_uq"                                               "uq_peer.py"
 family surrogate         "bench_surrogate --benchmark_repetitions=3"              "surrogate_peer.py --reps 3"
 family physics_informed_ml "bench_pinn"                                           "pinn_peer.py"
+family inverse           "bench_inverse"                                        "inverse_peer.py"
 family engine            "bench_engine"                                           ""
 
 wanted=" $* "

@@ -13,6 +13,7 @@
 #include "core/agents/surrogate/surrogate_agent.h"
 #include "core/agents/physics_informed_ml/physics_informed_ml_agent.h"
 #include "core/agents/performance_profiler/performance_profiler_agent.h"
+#include "core/agents/inverse/inverse_agent.h"
 
 namespace sciagents::core {
 
@@ -28,6 +29,7 @@ void registerBuiltinAgents(AgentRegistry& registry) {
   registry.add(agents::surrogateAgent());
   registry.add(agents::physicsInformedMlAgent());
   registry.add(agents::performanceProfilerAgent());
+  registry.add(agents::inverseAgent());
   registry.add(agents::problemAnalyzerAgent());
   registry.add(agents::algorithmSelectorAgent());
   registry.add(agents::executorValidatorAgent());

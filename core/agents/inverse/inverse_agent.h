@@ -1,0 +1,7 @@
+#pragma once
+
+#include "core/agent/task_spec.h"
+
+namespace sciagents::core::agents {
+AgentSpec inverseAgent();
+}
