@@ -7,6 +7,7 @@
 #include "ui/canvas_view.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
+#include "ui/feedback/feedback_controller.h"
 #include "ui/local_runner.h"
 #include "ui/metrics_dashboard.h"
 #include "ui/node_item.h"
@@ -71,6 +72,9 @@ MainWindow::MainWindow(QWidget* parent)
   m_target = new QLabel(this);
   statusBar()->addPermanentWidget(m_target);
   setExecutionTarget(m_runner);
+  m_feedback = new FeedbackController(this);
+  m_feedback->installMenu(helpMenu());
+  connect(this, &MainWindow::runFinished, m_feedback, &FeedbackController::onRunFinished);
 
   connect(m_doc, &WorkflowDocument::modifiedChanged, this, &MainWindow::updateTitle);
   connect(m_doc, &WorkflowDocument::filePathChanged, this, &MainWindow::updateTitle);
@@ -315,7 +319,16 @@ void MainWindow::connectTarget(ExecutionTarget* target) {
     log(error.isEmpty() ? summary : summary + QStringLiteral(": ") + error);
     showMessage(summary);
     updateRunActions();
+    emit runFinished(ok && !cancelled, result);
   });
+}
+
+QMenu* MainWindow::helpMenu() {
+  if (!m_help) {
+    m_help = menuBar()->addMenu(tr("&Help"));
+    m_help->setObjectName(QStringLiteral("helpMenu"));
+  }
+  return m_help;
 }
 
 void MainWindow::runAll() { startRun(m_doc->workflow(), tr("all steps")); }

@@ -2,7 +2,10 @@
 // results docks, File/Edit/View/Run menus, status bar with the execution target.
 #pragma once
 
+#include "core/workflow/run_result.h"
 #include "core/workflow/workflow.h"
+
+#include <memory>
 
 #include <QMainWindow>
 
@@ -18,6 +21,7 @@ class AgentPalette;
 class CanvasView;
 class ConvergenceChart;
 class ExecutionTarget;
+class FeedbackController;
 class LocalRunner;
 class MetricsDashboard;
 class PropertyPanel;
@@ -55,6 +59,8 @@ class MainWindow final : public QMainWindow {
   QAction* cancelAction() const { return m_cancel; }
   QAction* runSelectedAction() const { return m_run_selected; }
   QMenu* examplesMenu() const { return m_examples; }
+  QMenu* helpMenu();  // the Help menu, created on first use
+  FeedbackController* feedback() const { return m_feedback; }  // surveys, analytics (ui/feedback)
 
   // Folder of the bundled examples: $SCIAGENTS_EXAMPLES_DIR, the installed share/sciagents/examples
   // next to the binary, or the source tree's examples/.
@@ -66,6 +72,10 @@ class MainWindow final : public QMainWindow {
   void newFile();
   // Adds a task next to the existing steps (palette double-click / Enter); returns the step id.
   QString addTask(const QString& agent, const QString& task);
+
+ signals:
+  // Every finished run on any target; `succeeded`: ok and not cancelled.
+  void runFinished(bool succeeded, std::shared_ptr<const sciagents::core::RunResult> result);
 
  public slots:
   void runAll();
@@ -110,6 +120,8 @@ class MainWindow final : public QMainWindow {
   QMenu* m_recent = nullptr;
   QMenu* m_examples = nullptr;
   QMenu* m_view_menu = nullptr;
+  QMenu* m_help = nullptr;
+  FeedbackController* m_feedback = nullptr;
   QAction* m_run = nullptr;
   QAction* m_cancel = nullptr;
   QAction* m_run_selected = nullptr;
