@@ -7,6 +7,7 @@
 #include "core/util/error.h"
 #include "core/util/version.h"
 #include "core/workflow/workflow_validator.h"
+#include "server/feedback_routes.h"
 #include "server/job_limits.h"
 #include "server/job_manager.h"
 #include "server/json_body.h"
@@ -284,6 +285,9 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
     if (!s || (!caller.admin && s->record.owner != caller.name)) return std::nullopt;
     return s;
   };
+
+  if (seg.size() >= 2 && seg[1] == "feedback" && m_feedback)
+    return m_feedback->handle(req, seg, caller.name, caller.admin);
 
   if (seg.size() == 2 && seg[1] == "agents") {
     if (method != "GET") return methodNotAllowed("GET", "/v1/agents");

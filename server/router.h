@@ -23,6 +23,7 @@ class TokenStore;
 
 namespace sciagents::server {
 
+class FeedbackRoutes;
 class JobManager;
 class RateLimiter;
 
@@ -60,6 +61,8 @@ class Router {
   HttpResponse handle(const HttpRequest& request);
   // Records metrics of a response produced by the network layer itself (413, 431, 400...).
   void record(const std::string& route, const std::string& method, int status, double seconds);
+  // Serves /v1/feedback[/summary] through `feedback` (not owned); without it they are 404.
+  void setFeedback(FeedbackRoutes* feedback) { m_feedback = feedback; }
 
  private:
   HttpResponse dispatch(const HttpRequest& request);
@@ -71,6 +74,7 @@ class Router {
   core::metrics::MetricsRegistry& m_metrics;
   const core::AgentRegistry& m_registry;
   std::string m_agents_json;  // GET /v1/agents, built once
+  FeedbackRoutes* m_feedback = nullptr;
 };
 
 }  // namespace sciagents::server

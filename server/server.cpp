@@ -2,8 +2,10 @@
 
 #include "core/agent/agent_registry.h"
 #include "core/metrics/metrics_registry.h"
+#include "core/store/feedback_store.h"
 #include "core/store/job_store.h"
 #include "core/store/token_store.h"
+#include "server/feedback_routes.h"
 #include "server/http_server.h"
 #include "server/job_manager.h"
 #include "server/log.h"
@@ -88,6 +90,9 @@ int runServer(const ServerConfig& config) {
   JobManager jobs(store, jo, metrics);
   RateLimiter limiter(config.rate_limit, 2 * config.rate_limit);
   Router router(config, jobs, tokens, limiter, metrics, core::AgentRegistry::builtin());
+  core::store::FeedbackStore feedback_store(db);
+  FeedbackRoutes feedback(feedback_store, metrics);
+  router.setFeedback(&feedback);
   HttpServer http(config, router, jobs);
   const int port = http.listen();
   jobs.start();

@@ -9,6 +9,7 @@
 #include "ui/connect_dialog.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
+#include "ui/feedback/feedback_controller.h"
 #include "ui/local_runner.h"
 #include "ui/metrics_dashboard.h"
 #include "ui/node_item.h"
@@ -16,6 +17,7 @@
 #include "ui/remote_target.h"
 #include "ui/results_panel.h"
 #include "ui/tutorial/onboarding.h"
+#include "ui/tutorial/tutorial_controller.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
@@ -78,6 +80,11 @@ MainWindow::MainWindow(QWidget* parent)
   statusBar()->addPermanentWidget(m_target);
   setExecutionTarget(m_runner);
   m_onboarding = new Onboarding(this);
+  m_feedback = new FeedbackController(this);
+  m_feedback->installMenu(helpMenu());
+  connect(this, &MainWindow::runFinished, m_feedback, &FeedbackController::onRunFinished);
+  connect(m_onboarding->tutorials(), &TutorialController::tutorialFinishedOrSkipped, m_feedback,
+          [this](const QString&) { m_feedback->onTutorialFinishedOrSkipped(); });
 
   connect(m_doc, &WorkflowDocument::modifiedChanged, this, &MainWindow::updateTitle);
   connect(m_doc, &WorkflowDocument::filePathChanged, this, &MainWindow::updateTitle);
@@ -276,7 +283,7 @@ void MainWindow::setExecutionTarget(ExecutionTarget* target) {
 QMenu* MainWindow::helpMenu() {
   if (!m_help_menu) {
     m_help_menu = menuBar()->addMenu(tr("&Help"));
-    m_help_menu->setObjectName(QStringLiteral("HelpMenu"));
+    m_help_menu->setObjectName(QStringLiteral("helpMenu"));
   }
   return m_help_menu;
 }
@@ -344,6 +351,7 @@ void MainWindow::connectTarget(ExecutionTarget* target) {
     log(error.isEmpty() ? summary : summary + QStringLiteral(": ") + error);
     showMessage(summary);
     updateRunActions();
+    emit runFinished(ok && !cancelled, result);
   });
 }
 

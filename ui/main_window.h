@@ -2,7 +2,10 @@
 // results docks, File/Edit/View/Run menus, status bar with the execution target.
 #pragma once
 
+#include "core/workflow/run_result.h"
 #include "core/workflow/workflow.h"
+
+#include <memory>
 
 #include <QMainWindow>
 
@@ -19,6 +22,7 @@ class Autosave;
 class CanvasView;
 class ConvergenceChart;
 class ExecutionTarget;
+class FeedbackController;
 class LocalRunner;
 class MetricsDashboard;
 class Onboarding;
@@ -66,6 +70,7 @@ class MainWindow final : public QMainWindow {
   // true when they were loaded into this window.
   bool offerRecovery();
   void connectSelected();  // Edit ▸ Connect…: a link from or to the selected step, chosen in a dialog
+  FeedbackController* feedback() const { return m_feedback; }  // surveys, analytics (ui/feedback)
 
   // Folder of the bundled examples: $SCIAGENTS_EXAMPLES_DIR, the installed share/sciagents/examples
   // next to the binary, or the source tree's examples/.
@@ -77,6 +82,10 @@ class MainWindow final : public QMainWindow {
   void newFile();
   // Adds a task next to the existing steps (palette double-click / Enter); returns the step id.
   QString addTask(const QString& agent, const QString& task);
+
+ signals:
+  // Every finished run on any target; `succeeded`: ok and not cancelled.
+  void runFinished(bool succeeded, std::shared_ptr<const sciagents::core::RunResult> result);
 
  public slots:
   void runAll();
@@ -127,6 +136,7 @@ class MainWindow final : public QMainWindow {
   QMenu* m_view_menu = nullptr;
   QMenu* m_help_menu = nullptr;
   Onboarding* m_onboarding = nullptr;
+  FeedbackController* m_feedback = nullptr;
   QAction* m_run = nullptr;
   QAction* m_cancel = nullptr;
   QAction* m_run_selected = nullptr;

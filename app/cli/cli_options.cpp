@@ -112,6 +112,12 @@ const std::map<std::string, std::string>& helps() {
        "\"healthy: VERSION, queue N, running K\". Exit 0 healthy, 1 unhealthy (e.g. shutting down),\n"
        "3 unreachable. No token needed. This is the container HEALTHCHECK.\n"
        "Without --server: checks this installation (agent registry loads, result cache writable).\n"},
+      {"feedback",
+       "Usage: sciagents feedback export [--format csv|json] [--data-dir DIR] [-o FILE]\n\n"
+       "Exports the survey responses and analytics events a server received (POST /v1/feedback)\n"
+       "from DIR/sciagents.db (--data-dir, $SCIAGENTS_DATA_DIR or ./sciagents-data, as for serve).\n"
+       "json (default): one document per item; csv: one row per answer. Without -o: stdout.\n"
+       "See docs/feedback.md.\n"},
   };
   return h;
 }
@@ -134,7 +140,9 @@ bool isExtraOption(const std::string& a) {
       // run --target slurm (docs/slurm.md)
       "--partition", "--account", "--time-limit", "--cpus", "--mem", "--tasks", "--slurm-dir",
       // run, inside a Slurm array task (hidden: written by the job script)
-      "--sweep-shard", "--status-file"};
+      "--sweep-shard", "--status-file",
+      // feedback export
+      "--format"};
   return extra.count(a) > 0;
 }
 
@@ -149,7 +157,8 @@ std::string generalHelp() {
          "  run FILE [-o OUT] [--set S.P=V]   run a workflow\n"
          "  serve [--port N] [--data-dir D]   run the HTTP server (see docs/server.md)\n"
          "  submit FILE --server URL [--wait] send a workflow to a server\n"
-         "  health [--server URL]             check a server or this installation\n\n"
+         "  health [--server URL]             check a server or this installation\n"
+         "  feedback export [--format F]      export a server's survey answers (docs/feedback.md)\n\n"
          "Options: --help (also after a command), --version, --log-level LEVEL\n"
          "Docs: docs/cli.md, docs/workflow-format.md, docs/agents.md\n";
 }
@@ -161,7 +170,7 @@ std::string commandHelp(const std::string& command) {
 
 CliOptions parseCommandLine(const std::vector<std::string>& args) {
   CliOptions o;
-  static const std::set<std::string> commands = {"agents", "validate", "run", "serve", "submit", "health", "help"};
+  static const std::set<std::string> commands = {"agents", "validate", "run", "serve", "submit", "health", "feedback", "help"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const std::string& opt) -> std::string {

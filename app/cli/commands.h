@@ -13,6 +13,7 @@ int runCommand(const CliOptions& o);
 int serveCommand(const CliOptions& o);   // serve, and serve token create|list|revoke
 int submitCommand(const CliOptions& o);  // submit FILE --server URL
 int healthCommand(const CliOptions& o);  // health [--server URL]
+int feedbackCommand(const CliOptions& o);  // feedback export --format csv|json
 // run --target URL: submit to a server, follow its events, write the result like a local run.
 int runRemote(const CliOptions& o, const std::string& file, const std::string& url);
 // run --target slurm: submit a job array, follow its files and squeue, merge the shards (docs/slurm.md).

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
     if (o.command == "serve") return serveCommand(o);
     if (o.command == "submit") return submitCommand(o);
     if (o.command == "health") return healthCommand(o);
+    if (o.command == "feedback") return feedbackCommand(o);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kRunFailed;
