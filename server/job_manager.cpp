@@ -1,4 +1,5 @@
 #include "server/job_manager.h"
+#include "server/job_manager_active.h"
 
 #include "core/metrics/metrics_registry.h"
 #include "core/store/token_store.h"
@@ -19,6 +20,22 @@ nlohmann::json isoOrNull(const std::optional<std::int64_t>& us) {
 
 std::string dumpLine(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The job state of a merged Slurm result document, and its first error.
+JobState slurmResultState(const nlohmann::json& doc, std::string& error) {
+  const std::string st = doc.value("status", std::string("failed"));
+  if (st == "succeeded") return JobState::Succeeded;
+  for (const auto& [id, step] : doc.value("steps", nlohmann::json::object()).items())
+    if (step.value("status", std::string()) == "failed" && error.empty()) error = step.value("error", std::string());
+  if (error.empty() && doc.contains("slurm")) error = doc["slurm"].value("error", std::string());
+  if (st == "cancelled") {
+    if (error.empty()) error = "cancelled";
+    return JobState::Cancelled;
+  }
+  if (st == "timed_out") return JobState::TimedOut;
+  if (error.empty()) error = "the workflow failed";
+  return JobState::Failed;
 }
 
 constexpr const char* kErrorsHelp =
@@ -46,24 +63,12 @@ nlohmann::json JobStatus::toJson() const {
   j["finished_at"] = isoOrNull(r.finished_us);
   j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);
   j["owner"] = r.owner;
+  j["backend"] = r.backend.empty() ? "local" : r.backend;
+  if (r.backend == "slurm")
+    j["slurm"] = {{"job_id", r.backend_job_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.backend_job_id)},
+                  {"dir", r.backend_dir.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.backend_dir)}};
   return j;
 }
-
-struct JobManager::Active {
-  JobRecord rec;     // rec.spec stays empty: status copies must be cheap
-  std::string spec;  // the workflow JSON
-  core::CancelFlag cancel = std::make_shared<std::atomic<bool>>(false);
-  bool cancel_requested = false;
-  bool timed_out = false;
-  bool requeue_on_stop = false;
-  std::optional<std::chrono::steady_clock::time_point> deadline;
-  std::map<std::string, double> step_fraction;  // running steps
-  std::int64_t steps_done = 0;
-  std::deque<EventPtr> history;
-  std::size_t metrics_in_history = 0;
-  std::uint64_t next_seq = 1;
-  std::map<std::uint64_t, EventSink> subscribers;
-};
 
 class JobManager::Listener : public core::RunListener {
  public:
@@ -148,6 +153,7 @@ JobStatus JobManager::statusOfLocked(const Active& job) const {
   s.fraction = job.rec.steps_total > 0
                    ? std::clamp(sum / static_cast<double>(job.rec.steps_total), 0.0, 1.0)
                    : 0.0;
+  if (job.fraction) s.fraction = *job.fraction;
   return s;
 }
 
@@ -163,7 +169,11 @@ std::int64_t JobManager::applyRetention() {
 void JobManager::start() {
   applyRetention();
   for (const auto& r : m_store.inState(JobState::Running)) {
-    if (m_options.resume == ResumeMode::Rerun) {
+    if (!r.backend_dir.empty()) {  // submitted to Slurm: it kept running; follow it again
+      m_store.requeue(r.id);
+      logEvent(spdlog::level::info, "re-attaching to a Slurm job of the previous run",
+               {{"job", r.id}, {"slurm_job", r.backend_job_id}, {"dir", r.backend_dir}});
+    } else if (m_options.resume == ResumeMode::Rerun) {
       m_store.requeue(r.id);
       logEvent(spdlog::level::warn, "job was running when the server stopped: queued again",
                {{"job", r.id}});
@@ -215,6 +225,8 @@ SubmitResult JobManager::submit(SubmitRequest req) {
   r.state = JobState::Queued;
   r.created_us = core::unixMicros();
   r.steps_total = static_cast<std::int64_t>(req.workflow.steps.size());
+  r.backend = req.backend.empty() ? m_options.backend : req.backend;
+  if (req.backend_options.is_object() && !req.backend_options.empty()) r.backend_options = req.backend_options.dump();
   m_store.insert(r);  // persisted before it is announced
   job->spec = std::move(r.spec);
   r.spec.clear();
@@ -443,20 +455,27 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
   logEvent(spdlog::level::info, "job started", {{"job", id}});
   core::RunResult result;
   bool have_result = false;
+  std::optional<nlohmann::json> slurm_doc;  // the merged result of a Slurm job
+  bool detached = false;                    // a Slurm job left running at shutdown
   std::string error;
   try {
     const auto w = core::workflowFromJson(nlohmann::json::parse(job->spec));
-    Listener listener(*this, job);
-    core::RunOptions ro;
-    ro.threads = m_options.threads_per_job;
-    ro.use_cache = !job->rec.no_cache;
-    ro.cache_dir = m_options.cache_dir;
-    ro.cancel = job->cancel;
-    ro.listener = &listener;
-    if (job->rec.seed) ro.seed = static_cast<std::uint64_t>(*job->rec.seed);
-    ro.metrics = &m_metrics;
-    result = core::WorkflowEngine().run(w, ro);
-    have_result = true;
+    if (job->rec.backend == "slurm") {
+      slurm_doc = runSlurm(job, w);
+      detached = !slurm_doc;
+    } else {
+      Listener listener(*this, job);
+      core::RunOptions ro;
+      ro.threads = m_options.threads_per_job;
+      ro.use_cache = !job->rec.no_cache;
+      ro.cache_dir = m_options.cache_dir;
+      ro.cancel = job->cancel;
+      ro.listener = &listener;
+      if (job->rec.seed) ro.seed = static_cast<std::uint64_t>(*job->rec.seed);
+      ro.metrics = &m_metrics;
+      result = core::WorkflowEngine().run(w, ro);
+      have_result = true;
+    }
   } catch (const std::exception& e) {
     error = e.what();
   }
@@ -464,8 +483,9 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
   std::unique_lock lock(m_mutex);
   --m_running;
   const auto now = core::unixMicros();
-  if (job->requeue_on_stop) {
-    // Shutdown deadline passed: persist as queued so it runs again after a restart.
+  if (job->requeue_on_stop || detached) {
+    // Shutdown deadline passed: persist as queued so it runs again after a restart (a Slurm job
+    // keeps running on the cluster and is re-attached then).
     try {
       m_store.requeue(id);
     } catch (const std::exception& e) {
@@ -501,8 +521,12 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
         }
       if (error.empty()) error = "the workflow failed";
     }
+  } else if (slurm_doc) {
+    state = slurmResultState(*slurm_doc, error);
+    if (state == JobState::Succeeded) job->steps_done = job->rec.steps_total;
   }
   std::string result_json;
+  if (slurm_doc) result_json = slurm_doc->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (have_result) {
     try {
       result_json = result.toJson().dump();

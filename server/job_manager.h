@@ -4,6 +4,7 @@
 // retention. Beast-free; thread-safe.
 #pragma once
 
+#include "core/slurm/slurm_backend.h"
 #include "core/store/job_store.h"
 #include "core/workflow/workflow.h"
 #include "server/server_config.h"
@@ -56,6 +57,8 @@ struct SubmitRequest {
   std::optional<std::uint64_t> seed;
   bool no_cache = false;
   std::optional<double> wall_time_s;
+  std::string backend;                 // "" = the server's default (JobManagerOptions::backend)
+  nlohmann::json backend_options;      // Slurm options of this job (server/slurm_job_options.h)
 };
 
 enum class SubmitOutcome { Accepted, QueueFull, ShuttingDown };
@@ -84,6 +87,8 @@ struct JobManagerOptions {
   std::size_t history_max = 2000;   // events kept per job
   std::size_t recent_events_max = 20000;  // events kept over all recently finished jobs (memory only)
   bool start_workers = true;        // false: jobs stay queued (router tests, fuzzing)
+  std::string backend = "local";    // default backend of new jobs: local | slurm
+  core::SlurmOptions slurm;         // defaults of Slurm jobs (dir: where job directories go)
 };
 
 class JobManager {
@@ -128,6 +133,10 @@ class JobManager {
   void workerLoop();
   void watchdogLoop();
   void runJob(const std::shared_ptr<Active>& job);
+  // A "slurm" job (server/slurm_job_runner.cpp): submits it (or re-attaches to the Slurm job the
+  // store recorded), follows it and returns the merged result document; nullopt when the server
+  // stops meanwhile (the Slurm job keeps running and is re-attached after a restart).
+  std::optional<nlohmann::json> runSlurm(const std::shared_ptr<Active>& job, const core::Workflow& w);
   void publishLocked(Active& job, std::string type, nlohmann::json data);
   JobStatus statusOfLocked(const Active& job) const;
   void observeFinished(const JobRecord& r);

@@ -1,5 +1,6 @@
 #include "server/router.h"
 
+#include "server/slurm_job_options.h"
 #include "core/agent/agent_registry.h"
 #include "core/agent/registry_json.h"
 #include "core/metrics/metrics_registry.h"
@@ -14,6 +15,7 @@
 #include "server/log.h"
 #include "server/process_stats.h"
 #include "server/rate_limiter.h"
+#include "server/slurm_job_options.h"
 
 #include <nlohmann/json.hpp>
 
@@ -385,10 +387,10 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
       if (!doc.contains("sciagents") && doc.contains("workflow")) {
         for (auto it = doc.begin(); it != doc.end(); ++it)
           if (it.key() != "workflow" && it.key() != "seed" && it.key() != "no_cache" &&
-              it.key() != "wall_time_s")
+              it.key() != "wall_time_s" && it.key() != "backend" && it.key() != "slurm")
             return fail(400, "bad_request",
                         "unknown field '" + echo(it.key()) +
-                            "' in the job envelope (workflow, seed, no_cache, wall_time_s)");
+                            "' in the job envelope (workflow, seed, no_cache, wall_time_s, backend, slurm)");
         wf = &doc["workflow"];
         if (!wf->is_object())
           return fail(400, "bad_request", "field 'workflow' must be a workflow object");
@@ -409,6 +411,16 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
             return fail(400, "bad_request",
                         "field 'wall_time_s' must be a positive number of seconds");
           sr.wall_time_s = w.get<double>();
+        }
+        if (doc.contains("backend")) {  // docs/slurm.md
+          const auto& b = doc["backend"];
+          if (!b.is_string() || (b != "local" && b != "slurm"))
+            return fail(400, "bad_request", "field 'backend' must be \"local\" or \"slurm\"");
+          sr.backend = b.get<std::string>();
+        }
+        if (doc.contains("slurm")) {
+          if (auto problem = checkSlurmJobOptions(doc["slurm"])) return fail(400, "bad_request", *problem);
+          sr.backend_options = doc["slurm"];
         }
       }
       try {

@@ -87,6 +87,13 @@ int runServer(const ServerConfig& config) {
   jo.resume = config.resume;
   jo.retention_days = config.retention_days;
   jo.cache_dir = config.data_dir / "cache";
+  jo.backend = config.backend;
+  jo.slurm.partition = config.slurm_partition;
+  jo.slurm.account = config.slurm_account;
+  jo.slurm.time_limit_min = config.slurm_time_limit_min;
+  jo.slurm.cpus = config.slurm_cpus;
+  jo.slurm.tasks = static_cast<std::size_t>(std::max(0, config.slurm_tasks));
+  jo.slurm.dir = config.slurm_dir.empty() ? config.data_dir / "slurm" : config.slurm_dir;
   JobManager jobs(store, jo, metrics);
   RateLimiter limiter(config.rate_limit, 2 * config.rate_limit);
   Router router(config, jobs, tokens, limiter, metrics, core::AgentRegistry::builtin());

@@ -32,6 +32,15 @@ struct ServerConfig {
   double body_timeout_s = 60;
   double idle_timeout_s = 60;  // keep-alive connection without a request
   double sse_keepalive_s = 15;
+  // Where jobs run unless they ask otherwise ("backend" in POST /v1/jobs): "local" or "slurm"
+  // (docs/slurm.md). Slurm defaults for every Slurm job; slurm_dir empty: DATA_DIR/slurm.
+  std::string backend = "local";
+  std::string slurm_partition;
+  std::string slurm_account;
+  int slurm_time_limit_min = 0;
+  int slurm_cpus = 1;
+  int slurm_tasks = 0;
+  std::filesystem::path slurm_dir;
   bool tls() const { return !tls_cert.empty() && !tls_key.empty(); }
 };
 

@@ -34,7 +34,7 @@ const std::map<std::string, std::string>& helps() {
        "  --partition P, --account A     with --target slurm: sbatch --partition / --account\n"
        "  --time-limit MIN          with --target slurm: time limit per array task, minutes\n"
        "  --cpus N, --mem MB        with --target slurm: CPUs (and threads) and memory per array task\n"
-       "  --tasks T                 with --target slurm: array tasks a sweep is split into\n"
+       "  --tasks T                 with --target slurm: array tasks a sweep or sampling study is split into\n"
        "                            (default min(sweep values, 4))\n"
        "  --slurm-dir DIR           with --target slurm: where job directories go, on a filesystem\n"
        "                            the compute nodes share (default $SCIAGENTS_SLURM_DIR or\n"
@@ -80,6 +80,12 @@ const std::map<std::string, std::string>& helps() {
        "                                                 (default 30)\n"
        "  --max-grid-points N    SCIAGENTS_MAX_GRID_POINTS refuse PDE steps whose grid (n^dim) exceeds N\n"
        "                                                 with 422 limit_exceeded (default 50000000)\n"
+       "  --backend local|slurm                          where jobs run unless they ask (\"backend\" in\n"
+       "                                                 POST /v1/jobs); slurm: docs/slurm.md (default local)\n"
+       "  --slurm-partition P, --slurm-account A, --slurm-time-limit MIN, --slurm-cpus N, --slurm-tasks T\n"
+       "                         SCIAGENTS_SLURM_*       defaults of Slurm jobs (sbatch options, array tasks)\n"
+       "  --slurm-dir DIR        SCIAGENTS_SLURM_DIR     Slurm job directories, on the shared filesystem\n"
+       "                                                 (default DATA_DIR/slurm)\n"
        "  --log-level LEVEL      serve logs at info (one access-log line per request) unless another\n"
        "                         level than the default is given\n\n"
        "Tokens: `token create` prints the new token once, as the last line of stdout; only its SHA-256 is\n"
@@ -140,7 +146,9 @@ bool isExtraOption(const std::string& a) {
       // run --target slurm (docs/slurm.md)
       "--partition", "--account", "--time-limit", "--cpus", "--mem", "--tasks", "--slurm-dir",
       // run, inside a Slurm array task (hidden: written by the job script)
-      "--sweep-shard", "--status-file",
+      "--sweep-shard", "--study-shard", "--status-file", "--progress-file",
+      // serve --backend slurm (docs/slurm.md)
+      "--slurm-partition", "--slurm-account", "--slurm-time-limit", "--slurm-cpus", "--slurm-tasks",
       // feedback export
       "--format"};
   return extra.count(a) > 0;

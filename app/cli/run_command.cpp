@@ -5,6 +5,8 @@
 #include "app/cli/workflow_loader.h"
 #include "core/slurm/job_files.h"
 #include "core/slurm/shard_merge.h"
+#include "core/slurm/study_shard.h"
+#include "core/slurm/task_progress.h"
 #include "core/util/clock.h"
 #include "core/util/error.h"
 #include "core/workflow/workflow_engine.h"
@@ -71,6 +73,32 @@ struct ShardMode {
   }
 };
 
+// The terminal reporter and, in a Slurm array task, the progress file.
+class TeeListener final : public core::RunListener {
+ public:
+  TeeListener(core::RunListener* a, core::RunListener* b) : m_a(a), m_b(b) {}
+  void stepStarted(const std::string& step, const std::string& agent, const std::string& task) override {
+    for (auto* l : {m_a, m_b})
+      if (l) l->stepStarted(step, agent, task);
+  }
+  void stepFinished(const core::StepResult& r) override {
+    for (auto* l : {m_a, m_b})
+      if (l) l->stepFinished(r);
+  }
+  void progress(std::string_view step, double fraction, std::string_view message) override {
+    for (auto* l : {m_a, m_b})
+      if (l) l->progress(step, fraction, message);
+  }
+  void metric(std::string_view step, std::string_view series, double x, double y) override {
+    for (auto* l : {m_a, m_b})
+      if (l) l->metric(step, series, x, y);
+  }
+
+ private:
+  core::RunListener* m_a;
+  core::RunListener* m_b;
+};
+
 bool parseShard(const std::string& v, ShardMode& m) {
   const auto slash = v.find('/');
   if (slash == std::string::npos) return false;
@@ -91,7 +119,7 @@ int runCommand(const CliOptions& o) {
   const std::string& file = o.positional[0];
   if (o.target == "slurm") return runSlurm(o, file);
   for (const auto& [name, value] : o.extra)
-    if (name != "--sweep-shard" && name != "--status-file") {
+    if (name != "--sweep-shard" && name != "--study-shard" && name != "--status-file" && name != "--progress-file") {
       std::cerr << "error: " << name << " needs --target slurm\n";
       return kInvalid;
     }
@@ -102,12 +130,20 @@ int runCommand(const CliOptions& o) {
   }
   ShardMode shard;
   shard.started_us = core::unixMicros();
+  bool study = false;
+  std::string progress_file;
   for (const auto& [name, value] : o.extra) {
     if (name == "--status-file") shard.status_file = value;
-    if (name == "--sweep-shard" && !parseShard(value, shard)) {
-      std::cerr << "error: --sweep-shard expects K/T with 0 <= K < T, got '" << value << "'\n";
+    if (name == "--progress-file") progress_file = value;
+    if ((name == "--sweep-shard" || name == "--study-shard") && !parseShard(value, shard)) {
+      std::cerr << "error: " << name << " expects K/T with 0 <= K < T, got '" << value << "'\n";
       return kInvalid;
     }
+    study = study || name == "--study-shard";
+  }
+  if (study && o.output.empty()) {
+    std::cerr << "error: --study-shard needs -o (the model values are saved next to the result file)\n";
+    return kInvalid;
   }
   shard.write("running");
   core::Workflow w;
@@ -119,7 +155,12 @@ int runCommand(const CliOptions& o) {
     return kInvalid;
   }
   std::string why;
-  if (shard.count > 1 && !core::sweepsShardable(w, &why)) {
+  if (study && !core::studyShardable(w, &why)) {
+    std::cerr << "error: --study-shard: this workflow cannot be split: " << why << "\n";
+    shard.write("failed", "this workflow cannot be split: " + why);
+    return kInvalid;
+  }
+  if (!study && shard.count > 1 && !core::sweepsShardable(w, &why)) {
     std::cerr << "error: --sweep-shard: this workflow cannot be split: " << why << "\n";
     shard.write("failed", "this workflow cannot be split: " + why);
     return kInvalid;
@@ -135,14 +176,24 @@ int runCommand(const CliOptions& o) {
   if (o.progress == "none" || o.quiet) mode = RunReporter::Mode::None;
   RunReporter reporter(mode, w.steps.size());
 
+  std::shared_ptr<core::TaskProgressFile> progress;
+  if (!progress_file.empty())
+    progress = std::make_shared<core::TaskProgressFile>(progress_file, shard.index, shard.count, w.steps.size());
+  TeeListener listeners(&reporter, progress.get());
+
   core::RunOptions ro;
   ro.threads = o.threads;
   ro.use_cache = !o.no_cache;
   ro.cancel = cancel;
-  ro.listener = &reporter;
+  ro.listener = &listeners;
   if (o.seed) ro.seed = *o.seed;
-  ro.shard_index = shard.index;
-  ro.shard_count = shard.count;
+  if (study) {
+    ro.model_shard = core::StudyShard::evaluating(std::filesystem::path(o.output).parent_path(), shard.index,
+                                                  shard.count, progress);
+  } else {
+    ro.shard_index = shard.index;
+    ro.shard_count = shard.count;
+  }
 
   core::RunResult result;
   try {

@@ -85,11 +85,6 @@ int serveCommand(const CliOptions& o) {
               << commandHelp("serve");
     return kInvalid;
   }
-  if (o.backend != "local") {
-    std::cerr << "error: --backend " << o.backend
-              << ": only the local backend is available in this build\n";
-    return kInvalid;
-  }
   server::ServerConfig config;
   try {
     config = resolveServeConfig(o);

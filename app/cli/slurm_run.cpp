@@ -7,6 +7,7 @@
 #include "core/agent/agent_registry.h"
 #include "core/slurm/job_files.h"
 #include "core/slurm/slurm_backend.h"
+#include "core/slurm/slurm_progress.h"
 #include "core/util/error.h"
 #include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_validator.h"
@@ -111,10 +112,12 @@ int runSlurm(const CliOptions& o, const std::string& file) {
   }
   std::cerr << "submitted Slurm job " << job->id() << ": " << job->tasks() << " array task"
             << (job->tasks() == 1 ? "" : "s");
+  if (job->split() == "study") std::cerr << " (a sampling study: each task evaluates a block of its model values)";
   if (job->tasks() == 1 && core::maxSweepPoints(w) > 1) std::cerr << " (not split: " << job->singleTaskReason() << ")";
   std::cerr << ", directory " << job->dir().string() << "\n";
 
   core::SlurmJobStatus st;
+  core::SlurmProgressTracker tracker;
   std::string last_line;
   bool warned_unreachable = false;
   double backoff = 0.5;
@@ -134,6 +137,9 @@ int runSlurm(const CliOptions& o, const std::string& file) {
       if (st.failed) line += ", " + std::to_string(st.failed) + " failed or cancelled";
       if (line != last_line) std::cerr << line << "\n";
       last_line = line;
+      for (const auto& ev : tracker.update(job->dir(), st))
+        if (o.json) std::cerr << ev.dump() << "\n";
+        else std::cerr << core::describeProgressEvent(ev) << "\n";
     }
     if (st.finished) break;
     if (job->cancelRequested() &&

@@ -2,13 +2,16 @@
 
 #include "core/slurm/job_files.h"
 #include "core/slurm/process.h"
+#include "core/slurm/study_shard.h"
 #include "core/util/clock.h"
 #include "core/util/error.h"
 #include "core/workflow/result_cache.h"
+#include "core/workflow/workflow_engine.h"
 
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -119,10 +122,21 @@ SlurmJob SlurmJob::submit(const Workflow& w, const SlurmOptions& o) {
   job.m_workflow = w;
   job.m_opts = o;
   job.m_tasks = arrayTasksFor(w, o.tasks, &job.m_single_reason);
+  job.m_split = job.m_tasks > 1 ? "sweep" : "none";
+  if (maxSweepPoints(w) <= 1) {
+    if (std::string why; studyShardable(w, &why)) {
+      job.m_split = "study";
+      job.m_tasks = std::clamp<std::size_t>(o.tasks > 0 ? o.tasks : 4, 1, 10000);
+      job.m_single_reason.clear();
+    } else {
+      job.m_single_reason = why;
+    }
+  }
   const fs::path parent = o.dir.empty() ? defaultSlurmDir() : o.dir;
   std::error_code ec;
   fs::create_directories(parent, ec);
-  job.m_dir = fs::absolute(parent / (slug(w.name) + "-" + timestamp() + "-" + uniqueSuffix()), ec);
+  job.m_dir = fs::absolute(
+      parent / (o.job_dir_name.empty() ? slug(w.name) + "-" + timestamp() + "-" + uniqueSuffix() : o.job_dir_name), ec);
   if (!fs::create_directories(job.m_dir, ec) || ec)
     throw Error(ErrorCode::RunFailed, "cannot create the Slurm job directory '" + job.m_dir.string() + "': " + ec.message());
   for (std::size_t k = 0; k < job.m_tasks; ++k) fs::create_directories(slurm_files::taskDir(job.m_dir, k), ec);
@@ -138,8 +152,10 @@ SlurmJob SlurmJob::submit(const Workflow& w, const SlurmOptions& o) {
          << "K=${SLURM_ARRAY_TASK_ID:-0}\n"
          << "D=" << shellQuote(dir) << "\n"
          << "mkdir -p \"$D/task-$K\"\n"
-         << "exec " << shellQuote(exe.string()) << " run \"$D/workflow.json\" --sweep-shard \"$K/" << T << "\""
-         << " --status-file \"$D/task-$K/status.json\" -o \"$D/task-$K/result.json\""
+         << "exec " << shellQuote(exe.string()) << " run \"$D/workflow.json\""
+         << (job.m_split == "study" ? " --study-shard" : " --sweep-shard") << " \"$K/" << T << "\""
+         << " --status-file \"$D/task-$K/status.json\" --progress-file \"$D/task-$K/progress.json\""
+         << " -o \"$D/task-$K/result.json\""
          << " --sidecar-min 0 --progress lines --threads " << std::max(1, o.cpus) << " --seed " << o.seed
          << (o.use_cache ? "" : " --no-cache") << "\n";
   if (!writeFileAtomic(job.m_dir / "job.sh", script.str(), &err)) throw Error(ErrorCode::RunFailed, err);
@@ -170,7 +186,9 @@ SlurmJob SlurmJob::submit(const Workflow& w, const SlurmOptions& o) {
                  {"executable", exe.string()},
                  {"seed", o.seed},
                  {"use_cache", o.use_cache},
-                 {"single_task_reason", job.m_single_reason}};
+                 {"single_task_reason", job.m_single_reason},
+                 {"split", job.m_split},
+                 {"cpus", std::max(1, o.cpus)}};
   writeFileAtomic(job.m_dir / "submit.json", submit.dump(1) + "\n", nullptr);
   job.m_slurm_state.assign(job.m_tasks, {});
   job.m_missing.assign(job.m_tasks, false);
@@ -191,6 +209,10 @@ SlurmJob SlurmJob::attach(const fs::path& job_dir) {
   job.m_tasks = submit->value("tasks", std::size_t{1});
   job.m_submitted_us = submit->value("submitted_unix_us", std::int64_t{0});
   job.m_single_reason = submit->value("single_task_reason", std::string());
+  job.m_split = submit->value("split", std::string("sweep"));
+  job.m_opts.seed = submit->value("seed", std::uint64_t{0});
+  job.m_opts.use_cache = submit->value("use_cache", true);
+  job.m_opts.cpus = submit->value("cpus", 1);
   job.m_cancelled = fs::exists(job_dir / "cancelled");
   job.m_slurm_state.assign(job.m_tasks, {});
   job.m_missing.assign(job.m_tasks, false);
@@ -311,6 +333,53 @@ bool SlurmJob::inQueue() {
   return !trim(q.out).empty();
 }
 
+json SlurmJob::replayStudy() const {
+  RunOptions ro;
+  ro.threads = std::max(1, m_opts.cpus);
+  ro.use_cache = m_opts.use_cache;
+  ro.seed = m_opts.seed;
+  ro.model_shard = StudyShard::replaying(m_dir, m_tasks);
+  return WorkflowEngine().run(m_workflow, ro).toJson();
+}
+
+// A study that did not complete: its steps hold no real result in any task (a task's study step
+// only saved its block), so they take the first unsuccessful task's error.
+void SlurmJob::markStudySteps(json& doc, const std::vector<ShardOutcome>& shards, const SlurmJobStatus& status) const {
+  const std::size_t T = shards.size();
+  for (const auto& step : m_workflow.steps) {
+    if (!isStudyTask(step.agent, step.task) || !doc["steps"].contains(step.id)) continue;
+    json& out = doc["steps"][step.id];
+    std::optional<std::size_t> bad;
+    for (std::size_t k = 0; k < T && !bad; ++k) {
+      const json* part = shards[k].result && (*shards[k].result)["steps"].contains(step.id)
+                             ? &(*shards[k].result)["steps"][step.id]
+                             : nullptr;
+      if (!part || part->value("status", std::string()) != "succeeded") bad = k;
+    }
+    const std::size_t k = bad.value_or(0);
+    const std::string label = "array task " + std::to_string(k) + " of " + std::to_string(T) + ": ";
+    std::string st = k < status.tasks.size() ? std::string(slurmJobStateName(status.tasks[k].state)) : "failed";
+    std::string error = k < status.tasks.size() ? status.tasks[k].error : std::string();
+    if (bad && shards[k].result && (*shards[k].result)["steps"].contains(step.id)) {
+      const json& part = (*shards[k].result)["steps"][step.id];
+      st = part.value("status", st);
+      error = part.value("error", error);
+    }
+    if (!bad) st = status.state == SlurmJobState::Cancelled ? "cancelled" : "failed", error = status.error;
+    if (st != "cancelled") st = "failed";
+    out = {{"status", st}, {"outputs", json::object()}, {"diagnostics", json::object()},
+           {"error", label + (error.empty() ? std::string("no result") : error)}};
+  }
+  bool cancelled = false, failed = false;
+  for (auto& [id, sdoc] : doc["steps"].items()) {
+    const std::string st = sdoc.value("status", std::string());
+    cancelled = cancelled || st == "cancelled";
+    failed = failed || (st != "succeeded" && st != "cancelled");
+  }
+  if (cancelled) doc["status"] = "cancelled";
+  else if (failed) doc["status"] = "failed";
+}
+
 json SlurmJob::collect(const SlurmJobStatus& status) {
   std::vector<ShardOutcome> shards(m_tasks);
   for (std::size_t k = 0; k < m_tasks; ++k) {
@@ -320,7 +389,9 @@ json SlurmJob::collect(const SlurmJobStatus& status) {
       shards[k].error = status.tasks[k].error;
     }
   }
-  json doc = mergeShardResults(m_workflow, shards);
+  json doc = m_split == "study" && status.state == SlurmJobState::Succeeded ? replayStudy()
+                                                                            : mergeShardResults(m_workflow, shards);
+  if (m_split == "study" && status.state != SlurmJobState::Succeeded) markStudySteps(doc, shards, status);
   if (status.state == SlurmJobState::TimedOut) doc["status"] = "timed_out";
   else if (status.state == SlurmJobState::Cancelled) doc["status"] = "cancelled";
   else if (status.state == SlurmJobState::Failed && doc["status"] == "succeeded") doc["status"] = "failed";

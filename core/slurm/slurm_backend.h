@@ -30,6 +30,7 @@ struct SlurmOptions {
   int mem_mb = 0;                    // --mem (0: cluster default)
   std::size_t tasks = 0;             // array tasks (0: min(sweep points, 4))
   std::filesystem::path dir;         // parent of job directories (empty: defaultSlurmDir())
+  std::string job_dir_name;          // name of the job directory (empty: <workflow>-<time>-<random>)
   std::filesystem::path executable;  // sciagents binary the tasks run (empty: this process)
   std::uint64_t seed = 0;
   bool use_cache = true;
@@ -80,6 +81,9 @@ class SlurmJob {
   const std::filesystem::path& dir() const { return m_dir; }
   std::size_t tasks() const { return m_tasks; }
   const std::string& singleTaskReason() const { return m_single_reason; }
+  // How the work is split over the array tasks: "sweep" (points g % T), "study" (blocks of a
+  // sampling study's model evaluations, core/slurm/study_shard.h) or "none" (one task).
+  const std::string& split() const { return m_split; }
 
   // One observation: status files, then squeue. Never throws for squeue failures.
   SlurmJobStatus poll();
@@ -91,15 +95,20 @@ class SlurmJob {
   // COMPLETING...). False when the controller does not answer.
   bool inQueue();
   // The merged result document (like a local run's) from the tasks' files, with the job's final
-  // state; also written to DIR/result.json. Call when poll() says finished.
+  // state; also written to DIR/result.json. Call when poll() says finished. A study's estimators run
+  // here, once, in-process, on the model values the tasks saved (bit-identical to a local run).
   nlohmann::json collect(const SlurmJobStatus& status);
 
  private:
+  nlohmann::json replayStudy() const;
+  void markStudySteps(nlohmann::json& doc, const std::vector<ShardOutcome>& shards, const SlurmJobStatus& status) const;
+
   Workflow m_workflow;
   std::string m_id;
   std::filesystem::path m_dir;
   std::size_t m_tasks = 1;
   std::string m_single_reason;
+  std::string m_split = "none";
   SlurmOptions m_opts;
   bool m_cancelled = false;
   std::int64_t m_submitted_us = 0;

@@ -8,11 +8,11 @@ namespace {
 constexpr const char* kColumns =
     "id, owner, name, spec, seed, no_cache, wall_time_s, state, created_us, started_us, "
     "finished_us, error, "
-    "steps_total, steps_done, result IS NOT NULL";
+    "steps_total, steps_done, result IS NOT NULL, backend, backend_options, backend_job_id, backend_dir";
 // Status reads skip the (possibly large) workflow spec.
 constexpr const char* kStatusColumns =
     "id, owner, name, '', seed, no_cache, wall_time_s, state, created_us, started_us, finished_us, "
-    "error, steps_total, steps_done, result IS NOT NULL";
+    "error, steps_total, steps_done, result IS NOT NULL, backend, backend_options, backend_job_id, backend_dir";
 }
 
 std::string_view jobStateName(JobState s) {
@@ -52,6 +52,23 @@ JobStore::JobStore(const std::filesystem::path& file) : m_db(file) {
       "CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);"
       "CREATE INDEX IF NOT EXISTS jobs_owner_created ON jobs(owner, created_us);"
       "CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_us);");
+  // Added for the Slurm backend (docs/slurm.md); older stores get the columns with defaults.
+  for (const char* column : {"backend TEXT NOT NULL DEFAULT 'local'", "backend_options TEXT NOT NULL DEFAULT ''",
+                             "backend_job_id TEXT NOT NULL DEFAULT ''", "backend_dir TEXT NOT NULL DEFAULT ''"}) {
+    const std::string name(column, std::string_view(column).find(' '));
+    Statement q(m_db.handle(), "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = ?1");
+    q.bind(1, name);
+    const bool missing = q.step() && q.integer(0) == 0;
+    q.reset();
+    if (missing) m_db.exec(std::string("ALTER TABLE jobs ADD COLUMN ") + column);
+  }
+}
+
+void JobStore::setBackendJob(const std::string& id, const std::string& backend_job_id, const std::string& dir) {
+  std::lock_guard lock(m_mutex);
+  Statement& s = m_db.cached("UPDATE jobs SET backend_job_id = ?2, backend_dir = ?3 WHERE id = ?1");
+  s.bind(1, id).bind(2, backend_job_id).bind(3, dir);
+  s.run();
 }
 
 std::vector<JobRecord> JobStore::readRows(Statement& s) {
@@ -73,6 +90,10 @@ std::vector<JobRecord> JobStore::readRows(Statement& s) {
     r.steps_total = s.integer(12);
     r.steps_done = s.integer(13);
     r.has_result = s.integer(14) != 0;
+    r.backend = s.text(15);
+    r.backend_options = s.text(16);
+    r.backend_job_id = s.text(17);
+    r.backend_dir = s.text(18);
     out.push_back(std::move(r));
   }
   s.reset();
@@ -83,11 +104,12 @@ void JobStore::insert(const JobRecord& j) {
   std::lock_guard lock(m_mutex);
   Statement& s = m_db.cached(
       "INSERT INTO jobs (id, owner, name, spec, seed, no_cache, wall_time_s, state, created_us, "
-      "steps_total)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "steps_total, backend, backend_options)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   s.bind(1, j.id).bind(2, j.owner).bind(3, j.name).bind(4, j.spec).bindOptional(5, j.seed);
   s.bind(6, std::int64_t{j.no_cache ? 1 : 0}).bind(7, j.wall_time_s).bind(8, jobStateName(j.state));
-  s.bind(9, j.created_us).bind(10, j.steps_total);
+  s.bind(9, j.created_us).bind(10, j.steps_total).bind(11, j.backend.empty() ? std::string("local") : j.backend);
+  s.bind(12, j.backend_options);
   s.run();
 }
 

@@ -35,6 +35,12 @@ struct JobRecord {
   std::int64_t steps_total = 0;
   std::int64_t steps_done = 0;
   bool has_result = false;  // result JSON stored (fetch with result())
+  // Where the job runs: "local" (the server's engine) or "slurm" (docs/slurm.md), the backend's
+  // options (JSON, "" none), and once submitted the backend's job id and job directory.
+  std::string backend = "local";
+  std::string backend_options;
+  std::string backend_job_id;
+  std::string backend_dir;
 };
 
 class JobStore {
@@ -56,6 +62,9 @@ class JobStore {
   // Back to queued (restart re-run / shutdown): clears started_at and progress.
   void requeue(const std::string& id);
   void setProgress(const std::string& id, std::int64_t steps_done);
+  // Records a submission to an external backend (Slurm job id, job directory); kept across
+  // requeue() so a restarted server re-attaches instead of submitting again.
+  void setBackendJob(const std::string& id, const std::string& backend_job_id, const std::string& dir);
   std::optional<std::string> result(const std::string& id);
 
   // Deletes finished jobs whose finished_at is before `before_us`; returns how many.

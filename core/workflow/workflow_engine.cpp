@@ -299,7 +299,10 @@ class Run {
       if (!s.step->sweep) out.params = params;
       const std::uint64_t seed = seedFor(s, params, s.point_index[p]);
       out.key = stepKey(*s.agent, *s.task, seed, params);
-      if (m_cache) {
+      // A study shard evaluating a block of rows has no real result to cache or to take from it.
+      ModelShard* study = s.step->sweep ? nullptr : m_opts.model_shard.get();
+      const bool partial = study && study->partial() && study->appliesTo(s.step->agent, s.step->task);
+      if (m_cache && !partial) {
         if (auto hit = m_cache->load(out.key)) {
           out.outputs = std::move(hit->outputs);
           out.diagnostics = std::move(hit->diagnostics);
@@ -318,12 +321,20 @@ class Run {
       ctx.setThreads(m_threads);
       ctx.setStepModelFactory(
           [this](const Map& ref, const std::vector<std::string>& names) { return stepModel(ref, names); });
-      s.task->run(ctx);
+      try {
+        const ModelShard::Scope scope(study);
+        s.task->run(ctx);
+      } catch (const ModelShardDone& done) {  // this process's block of the study is saved
+        out.diagnostics = done.diagnostics();
+        out.provenance = provenance(s, out.key, seed, start, unixMicros());
+        pointDone(i);
+        return;
+      }
       ctx.checkCancelled();  // a task that noticed nothing still must not report a cancelled run as done
       out.outputs = ctx.takeOutputs();
       out.diagnostics = ctx.takeDiagnostics();
       out.provenance = provenance(s, out.key, seed, start, unixMicros());
-      if (m_cache) m_cache->store(out.key, {out.outputs, out.diagnostics, out.provenance});
+      if (m_cache && !partial) m_cache->store(out.key, {out.outputs, out.diagnostics, out.provenance});
     } catch (const Error& e) {
       out.failed = true;
       out.code = e.code();

@@ -2,6 +2,7 @@
 // fanned out point by point, results served from the content-addressed cache when possible.
 #pragma once
 
+#include "core/agent/model_shard.h"
 #include "core/agent/task_context.h"
 #include "core/workflow/run_result.h"
 #include "core/workflow/workflow.h"
@@ -47,6 +48,8 @@ struct RunOptions {
   // then empty lists).
   std::size_t shard_index = 0;
   std::size_t shard_count = 1;
+  // Study sharding (core/agent/model_shard.h): handed to every non-swept step's task.
+  std::shared_ptr<ModelShard> model_shard;
 };
 
 class WorkflowEngine {

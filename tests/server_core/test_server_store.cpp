@@ -92,6 +92,49 @@ class TestServerStore : public QObject {
     QCOMPARE(x->steps_done, std::int64_t{0});
   }
 
+  void slurmJobIsKeptAcrossRequeueAndReopen() {
+    const auto f = file("slurm-jobs.db");
+    {
+      JobStore s(f);
+      JobRecord r = job("s", "a", 1);
+      r.backend = "slurm";
+      r.backend_options = R"({"tasks":4})";
+      s.insert(r);
+      s.insert(job("l", "a", 2));
+      s.markRunning("s", 2);
+      s.setBackendJob("s", "1234", "/shared/slurm/s");
+      s.requeue("s");  // a restart re-attaches: the Slurm job must still be known
+    }
+    JobStore s(f);
+    const auto rows = s.inState(JobState::Queued);
+    QCOMPARE(rows.size(), std::size_t{2});
+    QCOMPARE(rows[0].backend, std::string("slurm"));
+    QCOMPARE(rows[0].backend_options, std::string(R"({"tasks":4})"));
+    QCOMPARE(rows[0].backend_job_id, std::string("1234"));
+    QCOMPARE(rows[0].backend_dir, std::string("/shared/slurm/s"));
+    QCOMPARE(rows[1].backend, std::string("local"));
+    QVERIFY(rows[1].backend_dir.empty());
+    QCOMPARE(s.get("s")->backend_job_id, std::string("1234"));
+  }
+
+  void storeWithoutBackendColumnsIsMigrated() {
+    const auto f = file("old-schema.db");
+    {
+      Database db(f);  // the schema before the Slurm backend
+      db.exec("CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',"
+              " spec TEXT NOT NULL, seed INTEGER, no_cache INTEGER NOT NULL DEFAULT 0, wall_time_s REAL NOT NULL"
+              " DEFAULT 0, state TEXT NOT NULL, created_us INTEGER NOT NULL, started_us INTEGER, finished_us"
+              " INTEGER, error TEXT NOT NULL DEFAULT '', steps_total INTEGER NOT NULL DEFAULT 0, steps_done"
+              " INTEGER NOT NULL DEFAULT 0, result TEXT);"
+              "INSERT INTO jobs (id, owner, spec, state, created_us) VALUES ('old', 'a', '{}', 'queued', 1);");
+    }
+    JobStore s(f);
+    const auto old = s.get("old");
+    QVERIFY(old);
+    QCOMPARE(old->backend, std::string("local"));
+    QVERIFY(old->backend_job_id.empty());
+  }
+
   void retentionDeletesOnlyOldFinishedJobs() {
     JobStore s(":memory:");
     s.insert(job("old", "a", 1));

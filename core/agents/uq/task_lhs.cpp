@@ -110,7 +110,7 @@ void runLhs(TaskContext& ctx) {
   ctx.diagnostic("maximin_swaps_accepted", accepted);
   ctx.diagnostic("space_filling", "min_distance and cl2_discrepancy are measured on unit_design (the unit cube)");
   if (ctx.has("model")) {
-    auto model = readModel(ctx, in);
+    auto model = readModel(ctx, in, n);
     const Vector y = evaluateWithProgress(ctx, *model, x, 0.5, 1.0, "evaluating the model");
     ctx.output("values", y);
     ctx.output("mean", y.mean());

@@ -13,9 +13,9 @@ namespace {
 
 void runMonteCarlo(TaskContext& ctx) {
   const InputSet in = readInputs(ctx);
-  auto model = readModel(ctx, in);
-  const std::uint64_t seed = taskSeed(ctx);
   const Eigen::Index n = ctx.integer("n"), d = static_cast<Eigen::Index>(in.size());
+  auto model = readModel(ctx, in, n);
+  const std::uint64_t seed = taskSeed(ctx);
   const std::string sampling = ctx.text("sampling");
   const double conf = ctx.number("confidence");
   const Vector levels = ctx.vector("quantiles");

@@ -45,9 +45,9 @@ Estimate estimate(const Matrix& f, const Vector* counts) {
 
 void runSobol(TaskContext& ctx) {
   const InputSet in = readInputs(ctx, false);
-  auto model = readModel(ctx, in);
-  const std::uint64_t seed = taskSeed(ctx);
   const Eigen::Index n = ctx.integer("n"), d = static_cast<Eigen::Index>(in.size());
+  auto model = readModel(ctx, in, n * (d + 2));
+  const std::uint64_t seed = taskSeed(ctx);
   const auto nboot = static_cast<int>(ctx.integer("bootstrap"));
   const double conf = ctx.number("confidence");
   if (2 * d > 3667) throw paramError("inputs", "at most 1833 inputs (Sobol direction numbers for 2d dimensions)");

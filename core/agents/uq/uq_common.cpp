@@ -1,5 +1,6 @@
 #include "core/agents/uq/uq_common.h"
 
+#include "core/agent/model_shard.h"
 #include "core/util/error.h"
 
 #include <boost/math/distributions/students_t.hpp>
@@ -96,6 +97,12 @@ ParamSpec confidenceParam() {
 
 std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in) {
   return makeModel(ctx, "model", in.names);
+}
+
+std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in, Eigen::Index rows) {
+  auto model = readModel(ctx, in);
+  if (ModelShard* shard = ModelShard::current()) return shard->wrap(std::move(model), ctx, static_cast<std::size_t>(rows));
+  return model;
 }
 
 void reportModel(TaskContext& ctx, const ModelEvaluator& m, const InputSet& in, std::uint64_t seed) {

@@ -41,6 +41,9 @@ ParamSpec confidenceParam();
 
 // Builds the task's `model` for the input names and reports it in the diagnostics.
 std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in);
+// The same for a task whose design has `rows` rows evaluated in row order (sobol, monte_carlo, lhs):
+// such a study can be split over processes (ModelShard::current(), core/agent/model_shard.h).
+std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in, Eigen::Index rows);
 void reportModel(TaskContext& ctx, const ModelEvaluator& m, const InputSet& in, std::uint64_t seed);
 
 // Statistics.
