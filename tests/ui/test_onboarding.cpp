@@ -47,9 +47,7 @@ class TestOnboarding : public QObject {
     QStringList ids;
     for (const auto& t : all) {
       ids << t.id;
-      QVERIFY2(QFile::exists(MainWindow::examplesDir() + "/" + t.example) ||
-                   QFile::exists(MainWindow::examplesDir() + "/pending/" + t.example),
-               qPrintable(t.id + ": example " + t.example));
+      QVERIFY2(QFile::exists(MainWindow::examplesDir() + "/" + t.example), qPrintable(t.id + ": example " + t.example));
       for (const auto& s : t.steps) QCOMPARE(checkCondition(s.condition), QString());
     }
     QCOMPARE(ids, (QStringList{"quick-start", "chain-steps", "sweeps", "uncertainty", "remote", "validate-profile"}));

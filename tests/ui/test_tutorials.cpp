@@ -192,7 +192,13 @@ class TestTutorials : public QObject {
     if (profile->planned())
       QSKIP("performance_profiler.profile is still planned in this build: steps 4-6 of the tutorial run once it lands");
     QVERIFY(t.c->missingTasks("validate-profile").isEmpty());
-    t.complete(3, {t.add("performance_profiler", "profile"), t.type("problem", "{\"step\": \"solve\"}")});
+    t.complete(3, {t.add("performance_profiler", "profile"), t.type("target", "{\"step\": \"solve\"}"),
+                   t.type("sizes", "[100, 200, 400]"),
+                   t.type("generate",
+                          "[{\"agent\": \"linear_algebra\", \"task\": \"matrix\", \"params\": {\"kind\": \"random\", "
+                          "\"seed\": 1}, \"size\": \"n\", \"output\": \"A\", \"to\": \"A\"}, {\"agent\": \"linear_algebra\", "
+                          "\"task\": \"matrix\", \"params\": {\"kind\": \"ones\", \"cols\": 1}, \"size\": \"n\", "
+                          "\"output\": \"A\", \"to\": \"b\"}]")});
     t.complete(4, {t.run()}, 120000);
     QVERIFY(!QTest::currentTestFailed());
     QCOMPARE(lastOutput(w.runner(), "validate", "passed"), json(true));

@@ -6,11 +6,11 @@ _sciagents() {
   COMPREPLY=()
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="agents validate run serve submit health help"
+  local commands="agents validate run serve submit health feedback help"
   cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      agents|validate|run|serve|submit|health|help) cmd=${COMP_WORDS[i]}; break ;;
+      agents|validate|run|serve|submit|health|feedback|help) cmd=${COMP_WORDS[i]}; break ;;
     esac
   done
 
@@ -27,11 +27,16 @@ _sciagents() {
       COMPREPLY=($(compgen -W "local slurm http:// https://" -- "$cur")); return ;;
     --log-format)
       COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    --backend)
+      COMPREPLY=($(compgen -W "local slurm" -- "$cur")); return ;;
+    --format)
+      COMPREPLY=($(compgen -W "csv json" -- "$cur")); return ;;
     --resume)
       COMPREPLY=($(compgen -W "rerun fail" -- "$cur")); return ;;
     --set|--threads|--seed|--sidecar-min|--host|--port|--workers|--server|--queue-max|--job-wall-time|\
     --retention-days|--max-body|--rate-limit|--shutdown-grace|--max-grid-points|--partition|--account|\
-    --time-limit|--cpus|--mem|--tasks)
+    --time-limit|--cpus|--mem|--tasks|--slurm-partition|--slurm-account|--slurm-time-limit|--slurm-cpus|\
+    --slurm-tasks)
       return ;;
   esac
 
@@ -46,7 +51,8 @@ _sciagents() {
                --tasks --slurm-dir --no-cache --seed --json --progress --sidecar-min --log-level --help" ;;
     serve) opts="--host --port --data-dir --workers --queue-max --job-wall-time --resume --retention-days
                  --tls-cert --tls-key --log-format --max-body --rate-limit --shutdown-grace
-                 --max-grid-points --log-level --help"
+                 --max-grid-points --backend --slurm-partition --slurm-account --slurm-time-limit
+                 --slurm-cpus --slurm-tasks --slurm-dir --log-level --help"
            [[ $cur == -* ]] || {
              local sub=${COMP_WORDS[2]:-}
              if ((COMP_CWORD == 2)); then COMPREPLY=($(compgen -W "token" -- "$cur")); return; fi
@@ -58,6 +64,8 @@ _sciagents() {
     submit) opts="--server --token-file --wait -o --output --set --seed --no-cache --json --progress
                   --quiet --help" ;;
     health) opts="--server --json --help" ;;
+    feedback) opts="--format --data-dir -o --output --help"
+              [[ $cur == -* ]] || { ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "export" -- "$cur")); return; } ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))

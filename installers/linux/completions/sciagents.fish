@@ -1,7 +1,7 @@
 # fish completion for sciagents and sciagents-studio (installed to share/fish/vendor_completions.d).
 # Commands and options mirror `sciagents --help` and `sciagents COMMAND --help`;
 # tests/package/completions_test.py checks that they stay in step.
-set -l cmds agents validate run serve submit health help
+set -l cmds agents validate run serve submit health feedback help
 complete -c sciagents -f
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a agents -d 'list agents, tasks and parameter schemas'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a validate -d 'check a workflow file'
@@ -9,6 +9,7 @@ complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a run -d 'run 
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a serve -d 'run the HTTP server'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a submit -d 'send a workflow to a server'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a health -d 'check a server or this installation'
+complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a feedback -d 'export a server\'s survey answers'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a help -d 'show help for a command'
 complete -c sciagents -n "__fish_seen_subcommand_from help" -a "$cmds"
 complete -c sciagents -s h -l help -d 'show help'
@@ -60,3 +61,18 @@ complete -c sciagents -n "__fish_seen_subcommand_from serve" -l max-body -x -d '
 complete -c sciagents -n "__fish_seen_subcommand_from serve" -l rate-limit -x -d 'requests/s per token'
 complete -c sciagents -n "__fish_seen_subcommand_from serve" -l shutdown-grace -x -d 'seconds after SIGTERM'
 complete -c sciagents -n "__fish_seen_subcommand_from serve" -l max-grid-points -x -d 'largest PDE grid'
+
+# serve --backend slurm (docs/slurm.md)
+complete -c sciagents -n "__fish_seen_subcommand_from serve" -l backend -x -a 'local slurm' -d 'where jobs run'
+complete -c sciagents -n "__fish_seen_subcommand_from serve" -l slurm-partition -x -d 'sbatch partition'
+complete -c sciagents -n "__fish_seen_subcommand_from serve" -l slurm-account -x -d 'sbatch account'
+complete -c sciagents -n "__fish_seen_subcommand_from serve" -l slurm-time-limit -x -d 'minutes per array task'
+complete -c sciagents -n "__fish_seen_subcommand_from serve" -l slurm-cpus -x -d 'CPUs per array task'
+complete -c sciagents -n "__fish_seen_subcommand_from serve" -l slurm-tasks -x -d 'array tasks per job'
+complete -c sciagents -n "__fish_seen_subcommand_from serve" -l slurm-dir -x -a '(__fish_complete_directories)' -d 'shared job directory'
+
+# feedback export (docs/feedback.md)
+complete -c sciagents -n "__fish_seen_subcommand_from feedback; and not __fish_seen_subcommand_from export" -a export -d 'export survey answers'
+complete -c sciagents -n "__fish_seen_subcommand_from feedback" -l format -x -a 'csv json' -d 'output format'
+complete -c sciagents -n "__fish_seen_subcommand_from feedback" -l data-dir -x -a '(__fish_complete_directories)' -d 'server data directory'
+complete -c sciagents -n "__fish_seen_subcommand_from feedback" -s o -l output -r -F -d 'write to a file'
