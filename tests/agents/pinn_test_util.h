@@ -31,15 +31,8 @@ inline agent_test::TaskResult run(const char* id, const std::string& params_json
 }
 
 // The task must fail with InvalidInput naming `param` and mentioning `needle`.
-inline void expectParamError(const char* id, const std::string& params_json, const std::string& param,
-                             const std::string& needle) {
-  try {
-    run(id, params_json);
-    QFAIL(("no error for " + params_json).c_str());
-  } catch (const Error& e) {
-    QVERIFY2(e.param() == param, e.what());
-    QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
-  }
+inline void expectParamError(const char* id, const std::string& params_json, const std::string& param, const std::string& needle) {
+  agent_test::expectParamErrorFrom([&] { run(id, params_json); }, param, needle, params_json);
 }
 
 // u'' = -pi^2 sin(pi x) on [0, 1], u(0) = u(1) = 0: u = sin(pi x).

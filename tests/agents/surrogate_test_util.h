@@ -24,22 +24,12 @@ using json = nlohmann::json;
 inline const TaskSpec& task(const char* id) { return *AgentRegistry::builtin().task("surrogate", id); }
 
 inline agent_test::TaskResult run(const char* id, const json& params, int threads = 1) {
-  const TaskSpec& t = task(id);
-  TaskContext ctx(t, t.resolveParams(fromJson(params).asMap()));
-  ctx.setThreads(threads);
-  t.run(ctx);
-  return {ctx.takeOutputs(), ctx.takeDiagnostics()};
+  return agent_test::runTask(task(id), fromJson(params).asMap(), nullptr, {}, threads);
 }
 
 // The task must fail with InvalidInput naming `param` and mentioning `needle`.
 inline void expectParamError(const char* id, const json& params, const std::string& param, const std::string& needle) {
-  try {
-    run(id, params);
-    QFAIL(("no error for " + params.dump()).c_str());
-  } catch (const Error& e) {
-    QVERIFY2(e.param() == param, e.what());
-    QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
-  }
+  agent_test::expectParamErrorFrom([&] { run(id, params); }, param, needle, params.dump());
 }
 
 inline json matrixJson(const Matrix& m) {

@@ -3,6 +3,9 @@
 #pragma once
 
 #include "core/agent/task_spec.h"
+#include "core/util/error.h"
+
+#include <QtTest>
 
 #include <string>
 
@@ -26,13 +29,28 @@ struct TaskResult {
   }
 };
 
+// threads = 0 keeps the context's default.
 inline TaskResult runTask(const TaskSpec& t, const Map& given, TaskObserver* observer = nullptr,
-                          CancelFlag cancel = {}) {
+                          CancelFlag cancel = {}, int threads = 0) {
   TaskContext ctx(t, t.resolveParams(given));
+  if (threads > 0) ctx.setThreads(threads);
   if (observer) ctx.setObserver(observer);
   if (cancel) ctx.setCancelFlag(cancel);
   t.run(ctx);
   return {ctx.takeOutputs(), ctx.takeDiagnostics()};
+}
+
+// `call` must throw an Error naming `param` whose message mentions `needle`; `what` names the input
+// in the failure message.
+template <class Call>
+void expectParamErrorFrom(Call&& call, const std::string& param, const std::string& needle, const std::string& what) {
+  try {
+    call();
+    QFAIL(("no error for " + what).c_str());
+  } catch (const Error& e) {
+    QVERIFY2(e.param() == param, e.what());
+    QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
+  }
 }
 
 }  // namespace agent_test

@@ -6,6 +6,7 @@
 #include "core/util/error.h"
 #include "core/value/value_json.h"
 #include "core/workflow/workflow_engine.h"
+#include "task_result.h"
 
 #include <QtTest>
 
@@ -55,13 +56,7 @@ Map runProfileOn(const AgentRegistry& reg, const std::string& params_json, Map* 
 
 void expectParamError(const AgentRegistry& reg, const std::string& params_json, const std::string& param,
                       const std::string& needle) {
-  try {
-    runProfileOn(reg, params_json);
-    QFAIL(("no error for " + params_json).c_str());
-  } catch (const Error& e) {
-    QVERIFY2(e.param() == param, e.what());
-    QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
-  }
+  agent_test::expectParamErrorFrom([&] { runProfileOn(reg, params_json); }, param, needle, params_json);
 }
 
 }  // namespace

@@ -20,23 +20,12 @@ using namespace sciagents::core;
 inline const TaskSpec& task(const char* id) { return *AgentRegistry::builtin().task("uq", id); }
 
 inline agent_test::TaskResult run(const char* id, const std::string& params_json, int threads = 1) {
-  const TaskSpec& t = task(id);
-  TaskContext ctx(t, t.resolveParams(fromJson(nlohmann::json::parse(params_json)).asMap()));
-  ctx.setThreads(threads);
-  t.run(ctx);
-  return {ctx.takeOutputs(), ctx.takeDiagnostics()};
+  return agent_test::runTask(task(id), fromJson(nlohmann::json::parse(params_json)).asMap(), nullptr, {}, threads);
 }
 
 // The task must fail with InvalidInput naming `param` and mentioning `needle`.
-inline void expectParamError(const char* id, const std::string& params_json, const std::string& param,
-                             const std::string& needle) {
-  try {
-    run(id, params_json);
-    QFAIL(("no error for " + params_json).c_str());
-  } catch (const Error& e) {
-    QVERIFY2(e.param() == param, e.what());
-    QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
-  }
+inline void expectParamError(const char* id, const std::string& params_json, const std::string& param, const std::string& needle) {
+  agent_test::expectParamErrorFrom([&] { run(id, params_json); }, param, needle, params_json);
 }
 
 inline const char* kIshigamiInputs =
