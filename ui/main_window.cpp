@@ -72,6 +72,7 @@ MainWindow::MainWindow(QWidget* parent)
   setObjectName(QStringLiteral("MainWindow"));
   m_view->setObjectName(QStringLiteral("Canvas"));
   m_remote->setSettings(RemoteSettings::load());
+  connect(m_remote, &RemoteTarget::slurmLog, this, &MainWindow::log);
   setCentralWidget(m_view);
   buildDocks();
   buildActions();
@@ -234,11 +235,19 @@ void MainWindow::buildActions() {
   QMenu* targets = run->addMenu(tr("&Target"));
   auto* group = new QActionGroup(this);
   m_target_local = targets->addAction(tr("&Local (this computer)"), this, [this] { setExecutionTarget(m_runner); });
-  m_target_remote = targets->addAction(tr("&Remote server"), this, [this] {
+  // Remote server and Slurm (through server) are the one RemoteTarget, with a different backend.
+  auto useRemote = [this](RemoteTarget::Backend backend) {
+    if (m_remote->isRunning() && m_remote->backend() != backend) showMessage(tr("The new target applies after the current run"));
+    m_remote->setBackend(backend);
     if (m_remote->settings().url.isEmpty()) editRemoteSettings();
     else setExecutionTarget(m_remote);
-  });
-  for (QAction* a : {m_target_local, m_target_remote}) {
+  };
+  m_target_remote = targets->addAction(tr("&Remote server"), this, [useRemote] { useRemote(RemoteTarget::Backend::Server); });
+  QAction* target_slurm =
+      targets->addAction(tr("Slurm (&through server)"), this, [useRemote] { useRemote(RemoteTarget::Backend::Slurm); });
+  target_slurm->setObjectName(QStringLiteral("TargetSlurmAction"));
+  target_slurm->setToolTip(tr("The remote server runs each job as a Slurm job array (docs/slurm.md)"));
+  for (QAction* a : {m_target_local, m_target_remote, target_slurm}) {
     a->setCheckable(true);
     group->addAction(a);
   }
@@ -260,7 +269,12 @@ void MainWindow::buildActions() {
 
 void MainWindow::setExecutionTarget(ExecutionTarget* target) {
   if (!target) target = m_runner;
-  if (m_exec == target) return;
+  if (m_exec == target) {  // the same target, maybe another backend (Remote server ↔ Slurm)
+    m_target->setText(tr("Target: %1").arg(target->displayName()));
+    m_target->setToolTip(target->description());
+    emit executionTargetChanged();
+    return;
+  }
   if (m_exec && m_exec->isRunning()) m_exec->cancel();
   if (m_exec) disconnect(m_exec, nullptr, this, nullptr);
   m_exec = target;
@@ -269,7 +283,11 @@ void MainWindow::setExecutionTarget(ExecutionTarget* target) {
   m_target->setToolTip(target->description());
   if (target == m_remote) m_metrics->setRemoteSource(m_remote->settings().url);
   else m_metrics->setLocalSource(m_runner);
-  if (m_target_local) (target == m_remote ? m_target_remote : m_target_local)->setChecked(true);
+  if (m_target_local) {
+    QAction* slurm = findChild<QAction*>(QStringLiteral("TargetSlurmAction"));
+    (target != m_remote ? m_target_local : m_remote->backend() == RemoteTarget::Backend::Slurm ? slurm : m_target_remote)
+        ->setChecked(true);
+  }
   connect(target, &QObject::destroyed, this, [this](QObject* gone) {
     if (gone == m_exec) {
       m_exec = nullptr;

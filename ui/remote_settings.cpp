@@ -19,14 +19,28 @@ QString RemoteSettings::tokenFilePath() {
 
 RemoteSettings RemoteSettings::load() {
   RemoteSettings s;
-  s.url = QUrl(QSettings().value(QStringLiteral("remote/url")).toString());
+  QSettings q;
+  s.url = QUrl(q.value(QStringLiteral("remote/url")).toString());
+  s.slurm.partition = q.value(QStringLiteral("remote/slurm/partition")).toString();
+  s.slurm.account = q.value(QStringLiteral("remote/slurm/account")).toString();
+  s.slurm.tasks = q.value(QStringLiteral("remote/slurm/tasks"), 0).toInt();
+  s.slurm.time_limit_min = q.value(QStringLiteral("remote/slurm/time_limit_min"), 0).toInt();
+  s.slurm.cpus = q.value(QStringLiteral("remote/slurm/cpus"), 0).toInt();
+  s.slurm.mem_mb = q.value(QStringLiteral("remote/slurm/mem_mb"), 0).toInt();
   QFile f(tokenFilePath());
   if (f.open(QIODevice::ReadOnly)) s.token = QString::fromUtf8(f.readAll()).trimmed();
   return s;
 }
 
 bool RemoteSettings::save(QString* error) const {
-  QSettings().setValue(QStringLiteral("remote/url"), url.toString());
+  QSettings q;
+  q.setValue(QStringLiteral("remote/url"), url.toString());
+  q.setValue(QStringLiteral("remote/slurm/partition"), slurm.partition);
+  q.setValue(QStringLiteral("remote/slurm/account"), slurm.account);
+  q.setValue(QStringLiteral("remote/slurm/tasks"), slurm.tasks);
+  q.setValue(QStringLiteral("remote/slurm/time_limit_min"), slurm.time_limit_min);
+  q.setValue(QStringLiteral("remote/slurm/cpus"), slurm.cpus);
+  q.setValue(QStringLiteral("remote/slurm/mem_mb"), slurm.mem_mb);
   const QString path = tokenFilePath();
   QDir().mkpath(QFileInfo(path).absolutePath());
   QFile f(path);

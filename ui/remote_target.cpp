@@ -48,11 +48,35 @@ RemoteTarget::~RemoteTarget() {
 QString RemoteTarget::clientVersion() { return QString::fromUtf8(sciagents::kVersion); }
 
 QString RemoteTarget::displayName() const {
-  return tr("Remote %1").arg(m_settings.url.isEmpty() ? tr("(not configured)") : m_settings.url.toDisplayString());
+  const QString server = m_settings.url.isEmpty() ? tr("(not configured)") : m_settings.url.toDisplayString();
+  return m_backend == Backend::Slurm ? tr("Slurm via %1").arg(server) : tr("Remote %1").arg(server);
 }
 
 QString RemoteTarget::description() const {
+  if (m_backend == Backend::Slurm)
+    return tr("Runs execute as Slurm job arrays submitted by the SciAgents server at %1")
+        .arg(m_settings.url.toDisplayString());
   return tr("Runs execute on the SciAgents server at %1").arg(m_settings.url.toDisplayString());
+}
+
+QByteArray RemoteTarget::jobBody(const core::Workflow& workflow) const {
+  core::WorkflowFile file;
+  file.workflow = workflow;
+  nlohmann::json body = {{"workflow", nlohmann::json::parse(core::dumpWorkflowFile(file))}};
+  if (!m_use_cache) body["no_cache"] = true;
+  if (m_backend == Backend::Slurm) {
+    body["backend"] = "slurm";
+    const RemoteSlurmOptions& o = m_settings.slurm;
+    nlohmann::json slurm = nlohmann::json::object();  // only what is set: the server's defaults apply otherwise
+    if (!o.partition.trimmed().isEmpty()) slurm["partition"] = o.partition.trimmed().toStdString();
+    if (!o.account.trimmed().isEmpty()) slurm["account"] = o.account.trimmed().toStdString();
+    if (o.tasks > 0) slurm["tasks"] = o.tasks;
+    if (o.time_limit_min > 0) slurm["time_limit_min"] = o.time_limit_min;
+    if (o.cpus > 0) slurm["cpus"] = o.cpus;
+    if (o.mem_mb > 0) slurm["mem_mb"] = o.mem_mb;
+    if (!slurm.empty()) body["slurm"] = std::move(slurm);
+  }
+  return QByteArray::fromStdString(body.dump());
 }
 
 QNetworkRequest RemoteTarget::request(const QString& path) const {
@@ -88,11 +112,7 @@ bool RemoteTarget::start(const core::Workflow& workflow) {
   m_metric_queue.clear();
   m_workflow = workflow;
   emit started();
-  core::WorkflowFile file;
-  file.workflow = workflow;
-  nlohmann::json body = {{"workflow", nlohmann::json::parse(core::dumpWorkflowFile(file))}};
-  if (!m_use_cache) body["no_cache"] = true;
-  QNetworkReply* reply = m_net->post(request(QStringLiteral("/v1/jobs")), QByteArray::fromStdString(body.dump()));
+  QNetworkReply* reply = m_net->post(request(QStringLiteral("/v1/jobs")), jobBody(workflow));
   connect(reply, &QNetworkReply::finished, this, [this, reply] {
     reply->deleteLater();
     if (reply->error() != QNetworkReply::NoError) {
@@ -153,6 +173,13 @@ void RemoteTarget::onEvent(const SseEvent& event) {
     emit jobStateChanged(jstr(j, "state"));
   } else if (event.type == QLatin1String("progress")) {
     emit progress(jstr(j, "step"), jnum(j, "fraction"), jstr(j, "message"));
+    // A Slurm job's milestones (submitted, attached, shard_done; docs/slurm.md) also go to the run
+    // log; its periodic "progress" and "shard_started" events only to progress().
+    if (jstr(j, "step") == QLatin1String("slurm") && j.contains("slurm")) {
+      const QString type = jstr(j["slurm"], "type");
+      if (type != QLatin1String("progress") && type != QLatin1String("shard_started"))
+        emit slurmLog(tr("Slurm: %1").arg(jstr(j, "message")));
+    }
   } else if (event.type == QLatin1String("done")) {
     m_done = true;
     flushMetrics();

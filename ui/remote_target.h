@@ -2,6 +2,9 @@
 // Events (GET /v1/jobs/{id}/events, parsed incrementally as bytes arrive) and turn them into the
 // same signals LocalRunner emits (metric samples batched every ~50 ms), fetch
 // /v1/jobs/{id}/result when the job is done, DELETE /v1/jobs/{id} on cancel.
+// With the Slurm backend ("Slurm (through server)") the same job asks the server to run it as a
+// Slurm job array ("backend": "slurm" and the "slurm" options of RemoteSettings, docs/slurm.md);
+// the server's Slurm progress events (step "slurm") also come out as slurmLog lines.
 #pragma once
 
 #include "ui/execution_target.h"
@@ -20,12 +23,20 @@ namespace sciagents::ui {
 class RemoteTarget final : public ExecutionTarget {
   Q_OBJECT
  public:
+  // Server: the server's own --backend decides; Slurm: every job asks for Slurm.
+  enum class Backend { Server, Slurm };
+
   explicit RemoteTarget(QObject* parent = nullptr);
   ~RemoteTarget() override;
 
   void setSettings(const RemoteSettings& settings) { m_settings = settings; }
   const RemoteSettings& settings() const { return m_settings; }
   void setUseCache(bool on) { m_use_cache = on; }
+  // Applies from the next start (a running job keeps its backend).
+  void setBackend(Backend backend) { m_backend = backend; }
+  Backend backend() const { return m_backend; }
+  // The POST /v1/jobs body start() sends for `workflow` (JSON).
+  QByteArray jobBody(const core::Workflow& workflow) const;
 
   QString displayName() const override;
   QString description() const override;
@@ -45,6 +56,9 @@ class RemoteTarget final : public ExecutionTarget {
   void connectionTested(bool ok, const QString& report, const QString& server_version);
   // The job's state from the event stream ("queued", "running", …; the first event of a stream).
   void jobStateChanged(const QString& state);
+  // A Slurm job's milestone for the run log: submitted, attached, a shard done ("shard 2 of 4
+  // succeeded (3/4 done)"); the frequent progress updates go through progress() only.
+  void slurmLog(const QString& line);
 
  private:
   QNetworkRequest request(const QString& path) const;
@@ -68,6 +82,7 @@ class RemoteTarget final : public ExecutionTarget {
   bool m_cancel_requested = false;
   bool m_done = false;
   bool m_use_cache = true;
+  Backend m_backend = Backend::Server;
   int m_reconnects = 0;
 };
 
