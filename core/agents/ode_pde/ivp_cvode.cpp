@@ -4,6 +4,7 @@
 // own interpolant (CVodeGetDky) and events from its root finder (CVodeRootInit).
 #include "core/agents/ode_pde/ivp_solvers.h"
 #include "core/util/error.h"
+#include "core/util/malloced_string.h"
 
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>
@@ -99,9 +100,11 @@ double cvodeInternalRtol(double rtol) {
 
 namespace {
 
+std::string flagName(int flag) { return takeMallocedString(CVodeGetReturnFlagName(flag)); }
+
 void check(int flag, const char* what, const UserData& d) {
   if (flag < 0)
-    throw Error(ErrorCode::RunFailed, std::string("CVODE setup failed in ") + what + " (" + CVodeGetReturnFlagName(flag) + ")" +
+    throw Error(ErrorCode::RunFailed, std::string("CVODE setup failed in ") + what + " (" + flagName(flag) + ")" +
                                           (d.last_error.empty() ? "" : ": " + d.last_error));
 }
 
@@ -182,7 +185,7 @@ void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const
         hint = "; the solution probably blows up (a singularity near t = " + fmt(tcur) +
                ") or the rhs is not smooth or not finite there";
       throw Error(ErrorCode::RunFailed, std::string(name) + " (CVODE) failed at t = " + fmt(tcur) + " with " +
-                                            CVodeGetReturnFlagName(flag) + ": " + ud.last_error + hint);
+                                            flagName(flag) + ": " + ud.last_error + hint);
     }
     std::memcpy(yv.data(), N_VGetArrayPointer(c.y), sizeof(double) * static_cast<std::size_t>(n));
     if (flag == CV_ROOT_RETURN) {

@@ -1,6 +1,7 @@
 // optimization.root method "kinsol": SUNDIALS KINSOL (6.4 SUNContext API): Newton with a
 // dense direct solver on KINSOL's difference-quotient Jacobian and its line-search globalisation.
 #include "core/agents/optimization/root_internal.h"
+#include "core/util/malloced_string.h"
 
 #include <kinsol/kinsol.h>
 #include <nvector/nvector_serial.h>
@@ -54,12 +55,7 @@ struct Kinsol {
   }
 };
 
-std::string flagName(long flag) {
-  char* s = KINGetReturnFlagName(flag);
-  std::string out = s ? s : "unknown flag";
-  std::free(s);
-  return out;
-}
+std::string flagName(long flag) { return takeMallocedString(KINGetReturnFlagName(flag), "unknown flag"); }
 
 void check(int flag, const char* what) {
   if (flag < 0)
