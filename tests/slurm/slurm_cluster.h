@@ -3,6 +3,9 @@
 #pragma once
 
 #include <QDir>
+#include <QObject>
+#include <QTemporaryDir>
+#include <QtTest>
 #include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -13,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -135,5 +139,26 @@ inline std::string compareResults(const nlohmann::json& local, const nlohmann::j
   if (local["steps"].size() != other["steps"].size()) return "different steps";
   return {};
 }
+
+// Base of a test class that shares one cluster across its test functions: call bringUpCluster() from
+// initTestCase (skips when Slurm is missing, fails with the script's log when it does not start) and
+// tearDownCluster() from cleanupTestCase (down, by PID).
+class SlurmClusterTest : public QObject {
+ protected:
+  QTemporaryDir m_tmp;
+  std::unique_ptr<SlurmCluster> m_cluster;
+
+  QString path(const QString& rel) const { return m_tmp.path() + "/" + rel; }
+
+  void bringUpCluster() {
+    const QString skip = slurmSkipReason();
+    if (!skip.isEmpty()) QSKIP(qPrintable(skip));
+    QVERIFY(m_tmp.isValid());
+    m_cluster = std::make_unique<SlurmCluster>(path("cluster"));
+    std::string log;
+    QVERIFY2(m_cluster->up(&log), log.c_str());
+  }
+  void tearDownCluster() { m_cluster.reset(); }
+};
 
 }  // namespace sciagents::test

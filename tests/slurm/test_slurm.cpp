@@ -11,25 +11,13 @@
 using namespace sciagents::test;
 using nlohmann::json;
 
-class TestSlurm : public QObject {
+class TestSlurm : public SlurmClusterTest {
   Q_OBJECT
 
-  QTemporaryDir m_tmp;
-  std::unique_ptr<SlurmCluster> m_cluster;
-
-  QString path(const QString& rel) const { return m_tmp.path() + "/" + rel; }
-
  private slots:
-  void initTestCase() {
-    const QString skip = slurmSkipReason();
-    if (!skip.isEmpty()) QSKIP(qPrintable(skip));
-    QVERIFY(m_tmp.isValid());
-    m_cluster = std::make_unique<SlurmCluster>(path("cluster"));
-    std::string log;
-    QVERIFY2(m_cluster->up(&log), log.c_str());
-  }
+  void initTestCase() { bringUpCluster(); }
 
-  void cleanupTestCase() { m_cluster.reset(); }  // down, by PID
+  void cleanupTestCase() { tearDownCluster(); }
 
   void sweepOf16AsArrayOf4EqualsLocalRun() {
     const Proc local = runProgram(sciagentsBinary(), {"run", slurmData("sweep16.workflow.json"), "--no-cache", "-o",

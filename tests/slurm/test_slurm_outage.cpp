@@ -10,25 +10,13 @@
 using namespace sciagents::test;
 using nlohmann::json;
 
-class TestSlurmOutage : public QObject {
+class TestSlurmOutage : public SlurmClusterTest {
   Q_OBJECT
 
-  QTemporaryDir m_tmp;
-  std::unique_ptr<SlurmCluster> m_cluster;
-
-  QString path(const QString& rel) const { return m_tmp.path() + "/" + rel; }
-
  private slots:
-  void initTestCase() {
-    const QString skip = slurmSkipReason();
-    if (!skip.isEmpty()) QSKIP(qPrintable(skip));
-    QVERIFY(m_tmp.isValid());
-    m_cluster = std::make_unique<SlurmCluster>(path("cluster"));
-    std::string log;
-    QVERIFY2(m_cluster->up(&log), log.c_str());
-  }
+  void initTestCase() { bringUpCluster(); }
 
-  void cleanupTestCase() { m_cluster.reset(); }
+  void cleanupTestCase() { tearDownCluster(); }
 
   void controllerOutageIsNoFailure() {
     // --cpus 2 on a 2-CPU node: one task at a time, so the others wait in the queue during the outage.
