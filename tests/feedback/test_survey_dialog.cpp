@@ -5,6 +5,7 @@
 // and the privacy dialog (analytics off on a fresh profile, viewer, delete-all), including a real
 // run whose expression text never reaches the queue.
 #include "survey_fill.h"
+#include "../ui/isolated_settings.h"
 
 #include "core/feedback/survey.h"
 #include "core/store/feedback_outbox.h"
@@ -42,9 +43,7 @@ class TestSurveyDialog : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_survey_dialog");
+    studio_test::isolateSettings("test_survey_dialog");
   }
   void init() {
     QSettings().clear();  // a fresh profile for every test

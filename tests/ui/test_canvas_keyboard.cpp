@@ -3,6 +3,7 @@
 // them (one undo step per press, one per key-repeat burst), Enter goes to the property form,
 // Delete, Ctrl+D, Ctrl+C/Ctrl+V, and a link made with Connect… (Ctrl+L).
 #include "studio_test_util.h"
+#include "isolated_settings.h"
 
 #include "core/agent/agent_registry.h"
 #include "ui/agent_palette.h"
@@ -33,9 +34,7 @@ class TestCanvasKeyboard : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_canvas_keyboard");
+    studio_test::isolateSettings("test_canvas_keyboard");
   }
 
   void keyboardOnly() {

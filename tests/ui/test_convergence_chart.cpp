@@ -1,6 +1,7 @@
 // ConvergenceChart: batched, decimated live series; LocalRunner's coalesced metric batches; the
 // main window feeding the chart from a real optimization run.
 #include "ui/convergence_chart.h"
+#include "isolated_settings.h"
 #include "ui/local_runner.h"
 #include "ui/main_window.h"
 
@@ -32,9 +33,7 @@ class TestConvergenceChart : public QObject {
   Q_OBJECT
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_convergence_chart");
+    studio_test::isolateSettings("test_convergence_chart");
   }
 
   void decimatesOverBudget() {

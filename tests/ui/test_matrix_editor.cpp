@@ -3,6 +3,7 @@
 // with its inline message, paste of tab/comma separated text), every change is one undo step,
 // and the run's x, read from the results table, solves the system.
 #include "studio_test_util.h"
+#include "isolated_settings.h"
 
 #include "ui/local_runner.h"
 #include "ui/matrix_editor.h"
@@ -33,9 +34,7 @@ class TestMatrixEditor : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_matrix_editor");
+    studio_test::isolateSettings("test_matrix_editor");
   }
 
   void standaloneVectorAndMatrix() {

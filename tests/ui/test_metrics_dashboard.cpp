@@ -1,6 +1,7 @@
 // The Prometheus text parser (counters, gauges, histograms with labels, escaped label values) and
 // the metrics dashboard fed with exposition snapshots, locally and from a fake /metrics server.
 #include "core/metrics/metrics_registry.h"
+#include "isolated_settings.h"
 #include "core/metrics/process_sample.h"
 #include "core/metrics/prometheus_text.h"
 #include "ui/main_window.h"
@@ -80,9 +81,7 @@ class TestMetricsDashboard : public QObject {
   Q_OBJECT
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_metrics_dashboard");
+    studio_test::isolateSettings("test_metrics_dashboard");
   }
 
   void parsesCapturedText() {

@@ -4,6 +4,7 @@
 // the first run (and its Skip counts as skipping the quick start); Help ▸ Tutorials; the examples
 // gallery; F1 opens the selected agent's page; "What's new" once per version.
 #include "tutorial_test_util.h"
+#include "isolated_settings.h"
 
 #include "core/agent/agent_registry.h"
 #include "core/util/version.h"
@@ -36,9 +37,7 @@ class TestOnboarding : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_onboarding");
+    studio_test::isolateSettings("test_onboarding");
   }
   void init() { clearSettings(); }
 

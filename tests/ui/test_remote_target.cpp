@@ -3,6 +3,7 @@
 // canvas and the convergence chart; the results equal the local run's), cancel of a long remote
 // run, the SSE parser, the connection test and the 0600 token file.
 #include "loopback_server.h"
+#include "isolated_settings.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
@@ -73,9 +74,7 @@ class TestRemoteTarget : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_remote_target");
+    studio_test::isolateSettings("test_remote_target");
     m_server.start("studio-test");
     m_url = m_server.url();
     m_token = m_server.token();

@@ -2,6 +2,7 @@
 // heat map of a Poisson solution (image size, colour at the maximum), and exports (PNG, SVG, CSV,
 // JSON).
 #include "ui/heat_map.h"
+#include "isolated_settings.h"
 #include "ui/line_plot.h"
 #include "ui/local_runner.h"
 #include "ui/results_panel.h"
@@ -45,9 +46,7 @@ class TestResultPlots : public QObject {
   Q_OBJECT
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_result_plots");
+    studio_test::isolateSettings("test_result_plots");
   }
 
   // Long values are readable: one line per row, elided in the table, whole in the tooltip; columns

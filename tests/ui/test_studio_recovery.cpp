@@ -3,6 +3,7 @@
 // killed with SIGKILL, and a new window offers the changes back (the prompt hook answers);
 // recovered documents are modified and keep their file path; clean saves and closes leave nothing.
 #include "studio_test_util.h"
+#include "isolated_settings.h"
 
 #include "ui/autosave.h"
 
@@ -24,9 +25,7 @@ using nlohmann::json;
 
 namespace {
 void setTestIdentity() {
-  QStandardPaths::setTestModeEnabled(true);
-  QCoreApplication::setOrganizationName("SciAgentsTests");
-  QCoreApplication::setApplicationName("test_studio_recovery");
+  studio_test::isolateSettings("test_studio_recovery");
 }
 
 // The child process of killedProcessIsRecovered: opens FILE, edits it, autosaves, reports the

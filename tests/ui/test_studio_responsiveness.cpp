@@ -4,6 +4,7 @@
 // SCIAGENTS_STALL_SECONDS sets the run's length (default 10 s; the benchmark is 30 s),
 // SCIAGENTS_STALL_THREADS the local runner's worker threads (default: the runner's).
 #include "core/metrics/process_sample.h"
+#include "isolated_settings.h"
 #include "ui/canvas_view.h"
 #include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
@@ -120,9 +121,7 @@ class TestStudioResponsiveness : public QObject {
   Q_OBJECT
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_studio_responsiveness");
+    studio_test::isolateSettings("test_studio_responsiveness");
   }
 
   // First: the process is fresh (Qt loaded, QApplication made, nothing else).

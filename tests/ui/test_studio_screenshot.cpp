@@ -6,6 +6,7 @@
 // studio-dark.png, tutorial-overlay.png and welcome.png). The window again in a dark palette
 // (Fusion style), and rendered at device pixel ratio 2 (high DPI).
 #include "ui/canvas_view.h"
+#include "isolated_settings.h"
 #include "ui/convergence_chart.h"
 #include "ui/heat_map.h"
 #include "ui/local_runner.h"
@@ -67,9 +68,7 @@ class TestStudioScreenshot : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_studio_screenshot");
+    studio_test::isolateSettings("test_studio_screenshot");
   }
 
   void canvasMidRun() {

@@ -6,6 +6,7 @@
 // 4 array tasks, into the results table, with the shards in the run log; Run ▸ Cancel of a long one
 // leaves nothing in the Slurm queue.
 #include "../slurm/slurm_cluster.h"
+#include "isolated_settings.h"
 #include "loopback_server.h"
 #include "ui/connection_dialog.h"
 #include "ui/local_runner.h"
@@ -69,9 +70,7 @@ class TestStudioSlurm : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_studio_slurm");
+    studio_test::isolateSettings("test_studio_slurm");
   }
 
   void jobBodyCarriesBackendAndSlurmOptions() {

@@ -2,6 +2,7 @@
 // from the palette, the canvas and the property forms; undo/redo everything; save and reopen;
 // run locally and read results; cancel a long run.
 #include "studio_test_util.h"
+#include "isolated_settings.h"
 
 #include "core/agent/agent_registry.h"
 #include "ui/agent_palette.h"
@@ -74,9 +75,7 @@ class TestStudioWindow : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_studio_window");
+    studio_test::isolateSettings("test_studio_window");
   }
 
   void paletteListsOnlyRunnableTasks() {

@@ -3,6 +3,7 @@
 // server (through Run ▸ Target ▸ Remote Server Settings… and its dialog), and the run step only
 // when the run on the server has succeeded with the right answer.
 #include "loopback_server.h"
+#include "isolated_settings.h"
 #include "tutorial_test_util.h"
 
 #include "ui/connection_dialog.h"
@@ -25,9 +26,7 @@ class TestTutorialRemote : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_tutorial_remote");
+    studio_test::isolateSettings("test_tutorial_remote");
     clearSettings();
     m_server.start("tutorial-test");
     m_url = m_server.url();

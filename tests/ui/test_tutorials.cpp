@@ -3,6 +3,7 @@
 // condition must not fire before the real state reaches it and must fire when it does, and the
 // final results are checked against exact values. Tutorial 5 (remote) is test_tutorial_remote.
 #include "tutorial_test_util.h"
+#include "isolated_settings.h"
 
 #include "core/agent/agent_registry.h"
 #include "ui/sweep_editor.h"
@@ -23,9 +24,7 @@ class TestTutorials : public QObject {
 
  private slots:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("SciAgentsTests");
-    QCoreApplication::setApplicationName("test_tutorials");
+    studio_test::isolateSettings("test_tutorials");
   }
   void init() { clearSettings(); }
 
