@@ -5,7 +5,9 @@
 #include <sstream>
 #include <vector>
 
+#if defined(__linux__)
 #include <unistd.h>
+#endif
 
 namespace sciagents::server {
 

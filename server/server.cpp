@@ -11,13 +11,10 @@
 #include "server/log.h"
 #include "server/rate_limiter.h"
 #include "server/router.h"
+#include "server/shutdown_signal.h"
 
-#include <csignal>
 #include <iostream>
 #include <stdexcept>
-
-#include <unistd.h>
-#include <sys/resource.h>
 
 namespace sciagents::server {
 
@@ -37,36 +34,13 @@ std::filesystem::path databaseFile(const std::filesystem::path& data_dir) {
 }
 
 namespace {
-int g_signal_pipe[2] = {-1, -1};
-
-extern "C" void onShutdownSignal(int sig) {
-  const unsigned char b = static_cast<unsigned char>(sig);
-  [[maybe_unused]] const auto n = write(g_signal_pipe[1], &b, 1);  // async-signal-safe
-}
-
 bool isLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
 }
 }  // namespace
 
 int runServer(const ServerConfig& config) {
-  // SIGTERM/SIGINT are caught by a handler that writes to a pipe the main thread waits on. (Blocking
-  // them for sigwait() is not enough: libraries (e.g. OpenBLAS) may start threads at load time whose
-  // signal mask we do not control, and a signal delivered there would kill the process.)
-  if (pipe(g_signal_pipe) != 0) throw std::runtime_error("cannot create the signal pipe");
-  struct sigaction sa {};
-  sa.sa_handler = onShutdownSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-  // Many concurrent connections (SSE streams) need descriptors: raise the soft limit to the hard
-  // one.
-  if (rlimit rl{}; getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-  }
+  ShutdownSignal shutdown_signal;
 
   const auto db = databaseFile(config.data_dir);
   core::store::JobStore store(db);
@@ -123,16 +97,10 @@ int runServer(const ServerConfig& config) {
         "(use --tls-cert/--tls-key or a TLS-terminating reverse proxy)",
         {{"host", config.host}});
 
-  unsigned char sig_byte = 0;
-  while (read(g_signal_pipe[0], &sig_byte, 1) != 1) {
-  }
-  const int sig = sig_byte;
-  // A second signal during the grace period is ignored (the deadline still applies).
-  signal(SIGTERM, SIG_IGN);
-  signal(SIGINT, SIG_IGN);
+  const std::string signal_name = shutdown_signal.wait();
   logEvent(spdlog::level::info,
            "shutdown requested: no new connections or jobs; waiting for running jobs",
-           {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+           {{"signal", signal_name},
             {"grace_s", config.shutdown_grace_s},
             {"running", jobs.running()},
             {"queued", jobs.queued()}});

@@ -5,6 +5,7 @@
 #include "app/cli/http_client.h"
 #include "app/cli/remote_run.h"
 #include "core/agent/agent_registry.h"
+#include "core/util/process_info.h"
 #include "core/util/version.h"
 #include "core/workflow/result_cache.h"
 
@@ -14,9 +15,6 @@
 #include <fstream>
 #include <iostream>
 
-#if !defined(_WIN32)
-#include <unistd.h>
-#endif
 
 namespace sciagents::cli {
 
@@ -70,11 +68,7 @@ int localHealth(const CliOptions& o) {
   if (ec) {
     problems.push_back("cannot create the result cache " + cache.string() + ": " + ec.message());
   } else {
-#if defined(_WIN32)
-    const auto probe = cache / ".health-probe";
-#else
-    const auto probe = cache / (".health-probe-" + std::to_string(::getpid()));
-#endif
+    const auto probe = cache / (".health-probe-" + std::to_string(core::currentProcessId()));
     {
       std::ofstream f(probe, std::ios::binary | std::ios::trunc);
       f << "ok\n";

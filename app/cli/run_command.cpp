@@ -9,6 +9,7 @@
 #include "core/slurm/task_progress.h"
 #include "core/util/clock.h"
 #include "core/util/error.h"
+#include "core/util/process_info.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <nlohmann/json.hpp>
@@ -19,9 +20,6 @@
 #include <filesystem>
 #include <iostream>
 
-#if !defined(_WIN32)
-#include <unistd.h>
-#endif
 
 namespace sciagents::cli {
 
@@ -31,14 +29,6 @@ extern "C" void onInterrupt(int) {
   if (g_cancel) g_cancel->store(true);
 }
 
-bool stderrIsTerminal() {
-#if defined(_WIN32)
-  return false;
-#else
-  return isatty(STDERR_FILENO) == 1;
-#endif
-}
-
 int exitCodeFor(const core::RunResult& r) {
   if (r.status == core::StepStatus::Succeeded) return kOk;
   for (const auto& s : r.steps)
@@ -46,13 +36,6 @@ int exitCodeFor(const core::RunResult& r) {
   return kRunFailed;
 }
 
-long processId() {
-#if defined(_WIN32)
-  return 0;
-#else
-  return static_cast<long>(getpid());
-#endif
-}
 
 // --sweep-shard K/T and --status-file F: how a Slurm array task runs its shard (docs/slurm.md).
 struct ShardMode {
@@ -63,7 +46,7 @@ struct ShardMode {
   void write(const std::string& state, const std::string& error = {}) const {
     if (status_file.empty()) return;
     nlohmann::json j = {{"state", state},         {"task", index},           {"tasks", count},
-                        {"host", core::hostName()}, {"pid", processId()},
+                        {"host", core::hostName()}, {"pid", core::currentProcessId()},
                         {"started_unix_us", started_us}};
     if (const char* id = std::getenv("SLURM_ARRAY_JOB_ID")) j["job_id"] = id;
     if (state != "running") j["finished_unix_us"] = core::unixMicros();
@@ -172,7 +155,7 @@ int runCommand(const CliOptions& o) {
   std::signal(SIGTERM, onInterrupt);
 
   RunReporter::Mode mode = RunReporter::Mode::Lines;
-  if (o.progress == "bar" || (o.progress == "auto" && stderrIsTerminal())) mode = RunReporter::Mode::Bar;
+  if (o.progress == "bar" || (o.progress == "auto" && core::stderrIsTerminal())) mode = RunReporter::Mode::Bar;
   if (o.progress == "none" || o.quiet) mode = RunReporter::Mode::None;
   RunReporter reporter(mode, w.steps.size());
 

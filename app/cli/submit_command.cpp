@@ -9,6 +9,7 @@
 #include "app/cli/workflow_loader.h"
 #include "core/agent/agent_registry.h"
 #include "core/util/error.h"
+#include "core/util/process_info.h"
 #include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_validator.h"
 
@@ -20,9 +21,6 @@
 #include <iostream>
 #include <thread>
 
-#if !defined(_WIN32)
-#include <unistd.h>
-#endif
 
 namespace sciagents::cli {
 
@@ -30,14 +28,6 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void onRemoteInterrupt(int) { g_interrupted.store(true); }
-
-bool stderrIsTerminal() {
-#if defined(_WIN32)
-  return false;
-#else
-  return isatty(STDERR_FILENO) == 1;
-#endif
-}
 
 // Sleeps up to `ms`, returning early (false) on Ctrl-C.
 bool pause(std::chrono::milliseconds ms) {
@@ -203,7 +193,7 @@ int remoteRun(const CliOptions& o, const std::string& file, const std::string& u
 
   // 3. Follow the events (reconnecting with Last-Event-ID when the connection drops).
   RunReporter::Mode mode = RunReporter::Mode::Lines;
-  if (o.progress == "bar" || (o.progress == "auto" && stderrIsTerminal())) mode = RunReporter::Mode::Bar;
+  if (o.progress == "bar" || (o.progress == "auto" && core::stderrIsTerminal())) mode = RunReporter::Mode::Bar;
   if (o.progress == "none" || o.quiet) mode = RunReporter::Mode::None;
   std::string final_state;
   {

@@ -1,24 +1,18 @@
 #include "core/util/atomic_file.h"
+#include "core/util/process_info.h"
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
-#if !defined(_WIN32)
-#include <unistd.h>
-#endif
 
 namespace sciagents::core {
 
 namespace fs = std::filesystem;
 
 bool writeFileAtomic(const fs::path& file, const std::string& text, std::string* error) {
-#if defined(_WIN32)
-  const long pid = 0;
-#else
-  const long pid = static_cast<long>(::getpid());
-#endif
+  const long pid = currentProcessId();
   const fs::path tmp = file.string() + ".tmp-" + std::to_string(pid);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -11,6 +11,7 @@
 #include "core/workflow/step_model.h"
 #include "core/workflow/sweep.h"
 #include "core/workflow/workflow_validator.h"
+#include "core/util/process_info.h"
 #include "core/util/version.h"
 
 #include <atomic>
@@ -23,9 +24,6 @@
 #include <mutex>
 #include <optional>
 
-#if !defined(_WIN32)
-#include <unistd.h>
-#endif
 
 namespace sciagents::core {
 
@@ -53,13 +51,6 @@ std::string stepKey(const AgentSpec& agent, const TaskSpec& task, std::uint64_t 
   return h.hexDigest();
 }
 
-long processId() {
-#if defined(_WIN32)
-  return 0;
-#else
-  return static_cast<long>(getpid());
-#endif
-}
 
 // Forwards events to the user's listener one at a time.
 class SerialListener final : public TaskObserver {
@@ -278,7 +269,7 @@ class Run {
             {"seed", seed},
             {"threads", m_threads},
             {"host", hostName()},
-            {"pid", processId()},
+            {"pid", currentProcessId()},
             {"start", isoTimeMicros(start)},
             {"end", isoTimeMicros(end)},
             {"start_unix_us", start},

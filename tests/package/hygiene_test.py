@@ -143,6 +143,23 @@ class VcpkgManifest(unittest.TestCase):
         self.assertEqual(sorted(self.PORTS[f] for f in found if self.PORTS[f] not in ports), [],
                          "vcpkg.json lacks these ports")
 
+    def test_sundials_is_pinned_to_the_major_cmake_accepts(self):
+        # find_package(SUNDIALS X.Y) accepts only major X (SUNDIALS' version file is SameMajorVersion),
+        # and the code uses that major's API: vcpkg must not hand CI a newer major.
+        import json
+        with open(os.path.join(ROOT, "vcpkg.json")) as fh:
+            manifest = json.load(fh)
+        self.assertRegex(manifest.get("builtin-baseline", ""), r"^[0-9a-f]{40}$",
+                         "overrides need a builtin-baseline (a microsoft/vcpkg commit)")
+        pinned = [o["version"] for o in manifest.get("overrides", []) if o["name"] == "sundials"]
+        self.assertEqual(len(pinned), 1, "vcpkg.json: add an override for sundials")
+        with open(os.path.join(ROOT, "CMakeLists.txt")) as fh:
+            wanted = re.search(r"find_package\(SUNDIALS (\d+)\.(\d+)", fh.read())
+        self.assertIsNotNone(wanted)
+        major, minor = (int(x) for x in pinned[0].split(".")[:2])
+        self.assertEqual(major, int(wanted.group(1)), "the sundials override is another major")
+        self.assertGreaterEqual(minor, int(wanted.group(2)))
+
 
 class Dockerfile(unittest.TestCase):
     def test_runtime_stage_runs_as_non_root(self):
