@@ -24,9 +24,10 @@ double toLittle(double d) {
   if constexpr (std::endian::native == std::endian::little) {
     return d;
   } else {
-    auto u = std::bit_cast<std::uint64_t>(d);
-    u = __builtin_bswap64(u);
-    return std::bit_cast<double>(u);
+    const auto u = std::bit_cast<std::uint64_t>(d);
+    std::uint64_t swapped = 0;
+    for (int byte = 0; byte < 8; ++byte) swapped |= ((u >> (8 * byte)) & 0xffu) << (8 * (7 - byte));
+    return std::bit_cast<double>(swapped);
   }
 }
 

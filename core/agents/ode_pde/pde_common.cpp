@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <cstdio>
 #include <stdexcept>
 
@@ -279,7 +280,7 @@ double laplacianRadius(const Grid& g) {
 double laplacianLowest(const Grid& g) {
   double s = 0;
   for (int a = 0; a < g.dim; ++a) s += 1.0 / ((g.hi[a] - g.lo[a]) * (g.hi[a] - g.lo[a]));
-  return M_PI * M_PI * s;
+  return std::numbers::pi * std::numbers::pi * s;
 }
 
 void checkMemory(const TaskContext& ctx, double bytes, const std::string& what) {

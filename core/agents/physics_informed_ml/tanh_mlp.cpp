@@ -4,6 +4,7 @@
 #include "core/util/error.h"
 
 #include <cmath>
+#include <numbers>
 
 namespace sciagents::core::agents::pinn {
 
@@ -30,7 +31,7 @@ Vector TanhMlp::initialParameters(std::uint64_t seed) const {
   std::uint64_t k = 0;
   auto normal = [&] {  // Box-Muller on the counter-based stream: identical on every platform
     const double u1 = stream.uniform(k++), u2 = stream.uniform(k++);
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
   };
   for (std::size_t l = 0; l + 1 < m_sizes.size(); ++l) {
     const double sd = std::sqrt(2.0 / (m_sizes[l] + m_sizes[l + 1]));
