@@ -46,25 +46,32 @@ package: build
 	cd $(BUILD_DIR) && cpack -G DEB && cpack -G TGZ
 
 # ASan+UBSan build (build-asan) running the unit, accuracy and server tests, then a TSan build
-# (build-tsan) running the engine and server tests. Any sanitizer report fails the test that caused it.
+# (build-tsan) running the engine and server tests. Any sanitizer report fails the test that caused it,
+# and any report file (also from child processes) fails the target.
 # test_runtime_libs is left out: it compares `ldd sciagents` with the container image, which has no
 # libasan/libubsan.
 SAN_JOBS ?= 2
 SAN_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g -DNDEBUG" -DSCIAGENTS_BUILD_STUDIO=OFF -DSCIAGENTS_BUILD_BENCH=OFF
-TSAN_TESTS = 'test_engine|test_validator|test_step_model|test_server_'
+# The engine (parallel DAG, sweeps, cancellation, step models), the metrics registry and the server.
+TSAN_TESTS = test_engine test_validator test_step_model test_metrics test_server_store test_server_router \
+  test_server_jobs test_server_http test_server_api test_server_fault test_server_bad_input \
+  test_server_openapi test_server_feedback
+_space := $(subst ,, )
 sanitize: sanitize-asan sanitize-tsan
 
 sanitize-asan: deps
 	cmake -S . -B build-asan $(SAN_FLAGS) -DSCIAGENTS_SANITIZE=address
 	cmake --build build-asan -j $(SAN_JOBS)
-	ctest --test-dir build-asan --output-on-failure -j $(SAN_JOBS) -L 'unit|accuracy|server' -E '^test_runtime_libs$$'
+	rm -rf build-asan/sanitizer-reports && mkdir -p build-asan/sanitizer-reports
+	ctest --test-dir build-asan --output-on-failure -j $(SAN_JOBS) -L 'unit|accuracy|server' -E '^test_runtime_libs$$'; \
+	  status=$$?; bash cmake/scripts/check-sanitizer-reports.sh build-asan/sanitizer-reports && exit $$status
 
 sanitize-tsan: deps
 	cmake -S . -B build-tsan $(SAN_FLAGS) -DSCIAGENTS_SANITIZE=thread
-	cmake --build build-tsan -j $(SAN_JOBS) --target sciagents test_engine test_validator test_step_model \
-	  test_server_store test_server_router test_server_jobs test_server_http test_server_api \
-	  test_server_fault test_server_bad_input test_server_openapi
-	ctest --test-dir build-tsan --output-on-failure -j $(SAN_JOBS) -R $(TSAN_TESTS)
+	cmake --build build-tsan -j $(SAN_JOBS) --target sciagents $(TSAN_TESTS)
+	rm -rf build-tsan/sanitizer-reports && mkdir -p build-tsan/sanitizer-reports
+	ctest --test-dir build-tsan --output-on-failure -j $(SAN_JOBS) -R '^($(subst $(_space),|,$(strip $(TSAN_TESTS))))$$'; \
+	  status=$$?; bash cmake/scripts/check-sanitizer-reports.sh build-tsan/sanitizer-reports && exit $$status
 
 # clang-tidy (.clang-tidy) and cppcheck on the C++ files changed against $(LINT_BASE).
 LINT_BASE ?= main

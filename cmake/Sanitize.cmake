@@ -21,14 +21,19 @@ add_compile_options(${_san_flags} -fno-omit-frame-pointer -g)
 add_link_options(${_san_flags})
 message(STATUS "Sanitizer build: ${SCIAGENTS_SANITIZE} (${_san_flags})")
 
-# Runtime options every ctest test gets (tests/CMakeLists.txt appends them to ENVIRONMENT).
+# Runtime options every ctest test gets (tests/CMakeLists.txt appends them to ENVIRONMENT). Reports
+# also go to files in build-*/sanitizer-reports/ (log_path): a child process (a `sciagents serve` a
+# test starts and stops) may report where no test reads its stderr; `make sanitize` fails on any file
+# there (cmake/scripts/check-sanitizer-reports.sh).
 set(_supp ${PROJECT_SOURCE_DIR}/cmake/sanitizers)
+set(SCIAGENTS_SANITIZER_REPORTS ${CMAKE_BINARY_DIR}/sanitizer-reports)
+file(MAKE_DIRECTORY ${SCIAGENTS_SANITIZER_REPORTS})
 if(SCIAGENTS_SANITIZE STREQUAL "address")
   set(SCIAGENTS_SANITIZER_ENV
-    "ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
-    "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
+    "ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:log_path=${SCIAGENTS_SANITIZER_REPORTS}/asan"
+    "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=${SCIAGENTS_SANITIZER_REPORTS}/ubsan"
     "LSAN_OPTIONS=suppressions=${_supp}/lsan.supp")
 else()
   set(SCIAGENTS_SANITIZER_ENV
-    "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${_supp}/tsan.supp")
+    "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${_supp}/tsan.supp:log_path=${SCIAGENTS_SANITIZER_REPORTS}/tsan")
 endif()
