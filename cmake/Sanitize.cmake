@@ -28,12 +28,17 @@ message(STATUS "Sanitizer build: ${SCIAGENTS_SANITIZE} (${_san_flags})")
 set(_supp ${PROJECT_SOURCE_DIR}/cmake/sanitizers)
 set(SCIAGENTS_SANITIZER_REPORTS ${CMAKE_BINARY_DIR}/sanitizer-reports)
 file(MAKE_DIRECTORY ${SCIAGENTS_SANITIZER_REPORTS})
+# Instrumented code runs several times slower: hang guards in the tests (server_util.scaled, ctest
+# TIMEOUT via sciagents_add_test) are multiplied by SCIAGENTS_TEST_TIMEOUT_SCALE.
+set(SCIAGENTS_TEST_TIMEOUT_SCALE 4)
 if(SCIAGENTS_SANITIZE STREQUAL "address")
   set(SCIAGENTS_SANITIZER_ENV
+    "SCIAGENTS_TEST_TIMEOUT_SCALE=${SCIAGENTS_TEST_TIMEOUT_SCALE}"
     "ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:log_path=${SCIAGENTS_SANITIZER_REPORTS}/asan"
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=${SCIAGENTS_SANITIZER_REPORTS}/ubsan"
     "LSAN_OPTIONS=suppressions=${_supp}/lsan.supp")
 else()
   set(SCIAGENTS_SANITIZER_ENV
+    "SCIAGENTS_TEST_TIMEOUT_SCALE=${SCIAGENTS_TEST_TIMEOUT_SCALE}"
     "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${_supp}/tsan.supp:log_path=${SCIAGENTS_SANITIZER_REPORTS}/tsan")
 endif()

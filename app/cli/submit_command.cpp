@@ -16,9 +16,11 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 
@@ -200,9 +202,11 @@ int remoteRun(const CliOptions& o, const std::string& file, const std::string& u
     RunReporter reporter(mode, w.steps.size());
     std::map<std::string, std::pair<std::string, std::string>> started;  // step -> agent, task
     std::string last_id;
-    auto lost_since = std::chrono::steady_clock::now();
-    bool connected_once = false;
+    // The submit reached the server, so a failure to follow its events is an outage: reconnect
+    // (with Last-Event-ID) for up to 60 s counted from the first failure since events last flowed.
+    std::optional<std::chrono::steady_clock::time_point> lost_since;
     const auto on_event = [&](const SseEvent& ev) {
+      lost_since.reset();
       if (!ev.id.empty()) last_id = ev.id;
       auto d = nlohmann::json::parse(ev.data, nullptr, false);
       if (!d.is_object()) return true;
@@ -235,15 +239,16 @@ int remoteRun(const CliOptions& o, const std::string& file, const std::string& u
         try {
           const auto r = client->streamEvents("/v1/jobs/" + id + "/events", last_id, on_event);
           if (r.status != 200) return refuse(r, "events of job " + id);
-          connected_once = true;
-          lost_since = std::chrono::steady_clock::now();
+          lost_since.reset();
           if (!final_state.empty()) break;
           // The stream ended without "done": the server restarted or a proxy cut it. Reconnect.
           if (!pause(std::chrono::milliseconds(500))) return cancelRemote(url, token, id);
         } catch (const HttpError& e) {
           if (e.kind() == HttpError::Kind::Cancelled) return cancelRemote(url, token, id);
-          if (!connected_once || std::chrono::steady_clock::now() - lost_since > std::chrono::seconds(60)) {
-            std::cerr << "error: " << e.what() << "\n";
+          const auto now = std::chrono::steady_clock::now();
+          if (!lost_since) lost_since = now;
+          if (now - *lost_since > std::chrono::seconds(60)) {
+            std::cerr << "error: " << e.what() << " (no connection for 60 s)\n";
             return kUnreachable;
           }
           if (!pause(std::chrono::seconds(1))) return cancelRemote(url, token, id);

@@ -121,7 +121,7 @@ class Health(unittest.TestCase):
         self.assertEqual(requests.get(SRV.url + "/metrics", headers={"Authorization": "Bearer nope"}, timeout=T).status_code, 200)
 
     def test_health_command(self):
-        r = subprocess.run([ARGS.sciagents, "health", "--server", SRV.url], capture_output=True, text=True, timeout=30)
+        r = subprocess.run([ARGS.sciagents, "health", "--server", SRV.url], capture_output=True, text=True, timeout=su.scaled(30))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertRegex(r.stdout, r"^healthy: \S+, queue \d+, running \d+")
 
@@ -252,7 +252,7 @@ class Jobs(unittest.TestCase):
                 json.dump(doc, f)
             env = dict(os.environ, SCIAGENTS_CACHE_DIR=os.path.join(d, "cache"))
             rr = subprocess.run([ARGS.sciagents, "run", wf, "-o", out, "--progress", "none"], capture_output=True,
-                                text=True, env=env, timeout=60)
+                                text=True, env=env, timeout=su.scaled(60))
             self.assertEqual(rr.returncode, 0, rr.stderr)
             with open(out) as f:
                 local = json.load(f)
@@ -389,7 +389,7 @@ class Jobs(unittest.TestCase):
     def test_agents_equals_cli(self):
         r = S("alice").get(SRV.url + "/v1/agents", timeout=T)
         self.assertEqual(r.status_code, 200)
-        cli = subprocess.run([ARGS.sciagents, "agents", "--json"], capture_output=True, text=True, timeout=60)
+        cli = subprocess.run([ARGS.sciagents, "agents", "--json"], capture_output=True, text=True, timeout=su.scaled(60))
         self.assertEqual(cli.returncode, 0)
         self.assertEqual(r.json(), json.loads(cli.stdout))
 
@@ -535,7 +535,7 @@ class Cli(unittest.TestCase):
             e["SCIAGENTS_TOKEN"] = TOK[token]
         if env:
             e.update(env)
-        return subprocess.run([ARGS.sciagents] + list(args), capture_output=True, text=True, timeout=timeout, env=e)
+        return subprocess.run([ARGS.sciagents] + list(args), capture_output=True, text=True, timeout=su.scaled(timeout), env=e)
 
     def write(self, doc):
         f = tempfile.NamedTemporaryFile("w", suffix=".workflow.json", delete=False, dir=SRV.root)
@@ -615,7 +615,7 @@ class Cli(unittest.TestCase):
 
         jid = su.wait_for(running, 30, what="the CLI's job to run")
         p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=30)
+        out, err = p.communicate(timeout=su.scaled(30))
         self.assertEqual(p.returncode, 1, err)
         self.assertEqual(su.wait_job(s, SRV.url, jid, timeout=20)["state"], "cancelled")
 
@@ -729,7 +729,7 @@ class Tls(unittest.TestCase):
         env["SCIAGENTS_TOKEN"] = self.tok
         env["SCIAGENTS_CACHE_DIR"] = os.path.join(self.dir, "cache")
         r = subprocess.run([ARGS.sciagents, "run", wf, "--target", self.srv.url, "--json", "--quiet"],
-                           capture_output=True, text=True, env=env, timeout=60)
+                           capture_output=True, text=True, env=env, timeout=su.scaled(60))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(json.loads(r.stdout)["status"], "succeeded")
 

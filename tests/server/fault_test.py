@@ -166,7 +166,7 @@ class ClientSurvivesRestart(unittest.TestCase):
             srv.kill()
             time.sleep(0.5)
             srv.start()
-            stdout, stderr = p.communicate(timeout=120)
+            stdout, stderr = p.communicate(timeout=su.scaled(120))
             self.assertEqual(p.returncode, 0, stderr[-2000:])
             self.assertIn("succeeded", stdout)
             import json

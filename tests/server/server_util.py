@@ -18,6 +18,14 @@ import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+# Sanitizer builds run several times slower (cmake/Sanitize.cmake sets the scale): every hang guard
+# below is multiplied by it. The guards are limits for a stuck process, never speed assertions.
+TIMEOUT_SCALE = float(os.environ.get("SCIAGENTS_TEST_TIMEOUT_SCALE", "1"))
+
+
+def scaled(seconds):
+    return seconds * TIMEOUT_SCALE
+
 
 def parse_args(argv=None):
     """Parses --sciagents PATH (and --keep); returns (args, remaining argv for unittest)."""
@@ -104,7 +112,8 @@ class Server:
 
     # --- tokens -----------------------------------------------------------------------------
     def cli(self, *args, timeout=60, check=True):
-        r = subprocess.run([self.sciagents] + list(args), capture_output=True, text=True, timeout=timeout, env=self.env)
+        r = subprocess.run([self.sciagents] + list(args), capture_output=True, text=True, timeout=scaled(timeout),
+                           env=self.env)
         if check and r.returncode != 0:
             raise AssertionError("sciagents %s failed (%d): %s %s" % (" ".join(args), r.returncode, r.stdout, r.stderr))
         return r
@@ -138,6 +147,7 @@ class Server:
                     found.set()
 
         threading.Thread(target=drain, args=(self.proc,), daemon=True).start()
+        timeout = scaled(timeout)
         deadline = time.time() + timeout
         while not found.is_set():
             if self.proc.poll() is not None:
@@ -185,7 +195,7 @@ class Server:
         if self.proc is None:
             return None
         try:
-            self.proc.wait(timeout)
+            self.proc.wait(scaled(timeout))
         except subprocess.TimeoutExpired:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
@@ -229,6 +239,7 @@ def free_port():
 
 
 def wait_for(predicate, timeout, interval=0.05, what="condition"):
+    timeout = scaled(timeout)
     deadline = time.time() + timeout
     last = None
     while time.time() < deadline:
