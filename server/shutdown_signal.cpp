@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 #else
+#include <poll.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #endif
@@ -52,6 +53,9 @@ std::string ShutdownSignal::wait() {
 // The handler writes the signal number to a pipe the main thread reads. (Blocking the signals for
 // sigwait() is not enough: libraries such as OpenBLAS may start threads at load time whose signal
 // mask we do not control, and a signal delivered there would kill the process.)
+// The main thread waits in poll(), not read(): poll is never restarted after a handler, even with
+// SA_RESTART. That matters under ThreadSanitizer, which runs a handler only when the interrupted
+// call returns: a restarted read() never returns, and the signal would be lost.
 namespace {
 int g_signal_pipe[2] = {-1, -1};
 extern "C" void onShutdownSignal(int sig) {
@@ -78,7 +82,9 @@ ShutdownSignal::ShutdownSignal() {
 
 std::string ShutdownSignal::wait() {
   unsigned char sig = 0;
-  while (read(g_signal_pipe[0], &sig, 1) != 1) {
+  for (;;) {
+    pollfd readable{g_signal_pipe[0], POLLIN, 0};
+    if (poll(&readable, 1, -1) > 0 && read(g_signal_pipe[0], &sig, 1) == 1) break;
   }
   std::signal(SIGTERM, SIG_IGN);
   std::signal(SIGINT, SIG_IGN);
