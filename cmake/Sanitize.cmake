@@ -38,7 +38,9 @@ if(SCIAGENTS_SANITIZE STREQUAL "address")
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=${SCIAGENTS_SANITIZER_REPORTS}/ubsan"
     "LSAN_OPTIONS=suppressions=${_supp}/lsan.supp")
 else()
+  # die_after_fork=0: QProcess (Qt 6.4 forkfd, vfork-like) runs TSan's fork hooks in the test's own
+  # address space, after which TSan would refuse the test's next std::thread. The child execs at once.
   set(SCIAGENTS_SANITIZER_ENV
     "SCIAGENTS_TEST_TIMEOUT_SCALE=${SCIAGENTS_TEST_TIMEOUT_SCALE}"
-    "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${_supp}/tsan.supp:log_path=${SCIAGENTS_SANITIZER_REPORTS}/tsan")
+    "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=${_supp}/tsan.supp:log_path=${SCIAGENTS_SANITIZER_REPORTS}/tsan")
 endif()

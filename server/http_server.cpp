@@ -75,7 +75,10 @@ struct HttpServer::Impl {
   JobManager& jobs;
   net::io_context ioc;
   std::unique_ptr<ssl::context> tls;
-  tcp::acceptor acceptor{ioc};
+  // Every use of the acceptor (accept, its completions, the back-off timer, close) runs on this
+  // strand: io threads would otherwise race on it (stopAccepting() against a new async_accept).
+  net::strand<net::io_context::executor_type> accept_strand{net::make_strand(ioc)};
+  tcp::acceptor acceptor{accept_strand};
   std::vector<std::thread> threads;
   std::mutex sessions_mutex;
   std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions;
@@ -451,7 +454,7 @@ void HttpServer::Impl::onAccept(beast::error_code ec, tcp::socket socket) {
     logEvent(spdlog::level::err, "accept failed: out of file descriptors",
              {{"error", ec.message()}});
     // Back off briefly instead of spinning.
-    auto timer = std::make_shared<net::steady_timer>(ioc, std::chrono::milliseconds(100));
+    auto timer = std::make_shared<net::steady_timer>(accept_strand, std::chrono::milliseconds(100));
     timer->async_wait([this, timer](beast::error_code) { accept(); });
     return;
   }
@@ -506,7 +509,7 @@ void HttpServer::start() {
 
 void HttpServer::stopAccepting() {
   auto& d = *m_impl;
-  net::post(d.ioc, [&d] {
+  net::post(d.accept_strand, [&d] {
     beast::error_code ec;
     d.acceptor.close(ec);
   });

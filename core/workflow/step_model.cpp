@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 namespace sciagents::core {
 
@@ -265,9 +266,15 @@ class StepModel final : public ModelEvaluator {
     const int helpers = m_s->env.pool ? static_cast<int>(std::min<Eigen::Index>(m_s->env.threads - 1, n - 1)) : 0;
     for (int h = 0; h < helpers; ++h) m_s->env.pool->submit([batch, s = m_s] { batch->drain(*s); });
     batch->drain(*m_s);
-    std::unique_lock lock(batch->mutex);
-    batch->cv.wait(lock, [&] { return batch->finished == static_cast<std::size_t>(n); });
-    if (batch->error) std::rethrow_exception(batch->error);
+    std::exception_ptr error;
+    {
+      std::unique_lock lock(batch->mutex);
+      batch->cv.wait(lock, [&] { return batch->finished == static_cast<std::size_t>(n); });
+      // Taken out of the batch: a helper's task may release the batch later, and the exception
+      // object must not be freed on that thread while this one still reads it.
+      error = std::exchange(batch->error, nullptr);
+    }
+    if (error) std::rethrow_exception(error);
     ctx.checkCancelled();
     m_evaluations += static_cast<std::size_t>(n);
     return batch->y;
