@@ -15,7 +15,6 @@
 #include <fstream>
 #include <iostream>
 
-
 namespace sciagents::cli {
 
 namespace {

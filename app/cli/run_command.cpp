@@ -20,7 +20,6 @@
 #include <filesystem>
 #include <iostream>
 
-
 namespace sciagents::cli {
 
 namespace {
@@ -35,7 +34,6 @@ int exitCodeFor(const core::RunResult& r) {
     if (s.status == core::StepStatus::Failed && s.error_code == core::ErrorCode::InvalidInput) return kInvalid;
   return kRunFailed;
 }
-
 
 // --sweep-shard K/T and --status-file F: how a Slurm array task runs its shard (docs/slurm.md).
 struct ShardMode {

@@ -23,7 +23,6 @@
 #include <optional>
 #include <thread>
 
-
 namespace sciagents::cli {
 
 namespace {

@@ -6,7 +6,6 @@
 #include <fstream>
 #include <sstream>
 
-
 namespace sciagents::core {
 
 namespace fs = std::filesystem;

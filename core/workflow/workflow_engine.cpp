@@ -24,7 +24,6 @@
 #include <mutex>
 #include <optional>
 
-
 namespace sciagents::core {
 
 namespace {
@@ -50,7 +49,6 @@ std::string stepKey(const AgentSpec& agent, const TaskSpec& task, std::uint64_t 
   hashValue(h, Value(params));
   return h.hexDigest();
 }
-
 
 // Forwards events to the user's listener one at a time.
 class SerialListener final : public TaskObserver {
