@@ -13,26 +13,12 @@ import argparse
 import ctypes
 import math
 import os
-import statistics
 import subprocess
 import tempfile
-import time
 
 import scipy
 from scipy import integrate
-
-
-def per_call(fn, reps, inner):
-    """Median wall and CPU (process) time per call: on a shared machine compare the CPU figure with
-    Google Benchmark's CPU column."""
-    times, cpu, out = [], [], None
-    for _ in range(reps):
-        t0, c0 = time.perf_counter(), time.process_time()
-        for _ in range(inner):
-            out = fn()
-        times.append((time.perf_counter() - t0) / inner)
-        cpu.append((time.process_time() - c0) / inner)
-    return (statistics.median(times), statistics.median(cpu)), out
+from peer_timing import per_call
 
 
 def report(name, seconds, value, exact, extra=""):

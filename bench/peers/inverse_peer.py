@@ -13,10 +13,9 @@ unavoidable sequential loop doing only a 5x5 mat-vec, one 30x5 mat-vec and a dot
 precomputed G^T G-free residual form, and np.cov/cholesky for the adaptation.
 """
 import argparse
-import statistics
-import time
 
 import numpy as np
+from peer_timing import per_call
 
 M, D, SIGMA, PRIOR = 30, 5, 0.5, 2.0
 
@@ -83,14 +82,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
     args = ap.parse_args()
-    times, cpu = [], []
-    for _ in range(args.reps):
-        t0, c0 = time.perf_counter(), time.process_time()
-        z = run()
-        times.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    print(f"{'mcmc_am_1e5_steps_5d (numpy)':<36s} median {statistics.median(times) * 1e3:10.2f} ms/call "
-          f"(cpu {statistics.median(cpu) * 1e3:.2f} ms)   max|mean - exact|/sd = {z:.3g}", flush=True)
+    (wall, cpu), z = per_call(run, args.reps)
+    print(f"{'mcmc_am_1e5_steps_5d (numpy)':<36s} median {wall * 1e3:10.2f} ms/call "
+          f"(cpu {cpu * 1e3:.2f} ms)   max|mean - exact|/sd = {z:.3g}", flush=True)
 
 
 if __name__ == "__main__":

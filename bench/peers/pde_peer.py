@@ -4,12 +4,12 @@
 Run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peers/pde_peer.py [reps]
 """
 import sys
-import time
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.integrate import solve_bvp
+from peer_timing import per_call
 
 
 def lap1d(n, h):
@@ -117,10 +117,5 @@ if __name__ == "__main__":
     for name, fn in CASES:
         if only and name not in only:
             continue
-        times, cpu, err = [], [], None
-        for _ in range(reps):
-            t, c = time.perf_counter(), time.process_time()
-            err = fn()
-            times.append(time.perf_counter() - t)
-            cpu.append(time.process_time() - c)
-        print(f"{name:26s} median {1e3 * np.median(times):9.2f} ms (cpu {1e3 * np.median(cpu):9.2f} ms)  error {err:.3e}")
+        (wall, cpu), err = per_call(fn, reps)
+        print(f"{name:26s} median {1e3 * wall:9.2f} ms (cpu {1e3 * cpu:9.2f} ms)  error {err:.3e}")

@@ -13,10 +13,9 @@ vectorised form, the loss gradient by hand-written back-propagation through that
 and the relative L2 error on 101 points.
 """
 import argparse
-import statistics
-import time
 
 import numpy as np
+from peer_timing import per_call
 
 SIZES = [1, 20, 20, 1]
 EPOCHS = 1000
@@ -116,14 +115,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
     args = ap.parse_args()
-    times, cpu = [], []
-    for _ in range(args.reps):
-        t0, c0 = time.perf_counter(), time.process_time()
-        loss, err = train()
-        cpu.append(time.process_time() - c0)
-        times.append(time.perf_counter() - t0)
-    print(f"pinn_poisson1d_adam{EPOCHS} (numpy): median wall {1e3 * statistics.median(times):.1f} ms, "
-          f"cpu {1e3 * statistics.median(cpu):.1f} ms, "
+    (wall, cpu), (loss, err) = per_call(train, args.reps)
+    print(f"pinn_poisson1d_adam{EPOCHS} (numpy): median wall {1e3 * wall:.1f} ms, "
+          f"cpu {1e3 * cpu:.1f} ms, "
           f"final loss {loss:.3e}, relative L2 error {err:.3e}")
 
 

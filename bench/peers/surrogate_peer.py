@@ -14,12 +14,11 @@ the same bounds and the same default start; extra starts are log-uniform in the 
 (scikit-learn's GaussianProcessRegressor does the same computation; it is not installed here.)
 """
 import argparse
-import statistics
-import time
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 from scipy.optimize import minimize
+from peer_timing import per_call
 
 LOG2PI = np.log(2 * np.pi)
 
@@ -91,15 +90,10 @@ def main():
     a = ap.parse_args()
     x, y = problem()
     for restarts in a.restarts:
-        walls, cpus = [], []
-        for _ in range(a.reps):
-            w0, c0 = time.perf_counter(), time.process_time()
-            theta, lml, evals = fit(x, y, restarts)
-            walls.append(time.perf_counter() - w0)
-            cpus.append(time.process_time() - c0)
-        print(f"gp fit n=500 d=2 restarts={restarts}: median wall {1e3 * statistics.median(walls):.0f} ms, "
-              f"CPU {1e3 * statistics.median(cpus):.0f} ms, lml {lml:.3f}, likelihood evaluations {evals}, "
-              f"per evaluation {1e3 * statistics.median(walls) / evals:.1f} ms")
+        (wall, cpu), (theta, lml, evals) = per_call(lambda: fit(x, y, restarts), a.reps)
+        print(f"gp fit n=500 d=2 restarts={restarts}: median wall {1e3 * wall:.0f} ms, "
+              f"CPU {1e3 * cpu:.0f} ms, lml {lml:.3f}, likelihood evaluations {evals}, "
+              f"per evaluation {1e3 * wall / evals:.1f} ms")
 
 
 if __name__ == "__main__":
