@@ -31,7 +31,8 @@ struct QuadResult {
   std::int64_t neval = 0;
   std::int64_t intervals = 0;  // gauss_kronrod subintervals / DE refinement levels
   bool converged = false;      // the method's own stopping test was met
-  bool rate_estimate = false;  // tanh_sinh: abserr from the convergence rate (see tanh_sinh_rule.h)
+  bool rate_estimate = false;  // tanh_sinh: the convergence model held over consecutive levels on
+                               // every piece (see tanh_sinh_rule.h); converged implies it
   double end_tail = 0;         // tanh_sinh (finite range): part of abserr, mass beyond the closest nodes
   double closest_a = 0, closest_b = 0;  // tanh_sinh (finite range): closest node to a and to b
 };

@@ -17,10 +17,13 @@ constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kTMax = 5.0;  // complement 1 - tanh(pi/2 sinh 5) ~ 1e-101
 constexpr int kShallow = 8;    // rows built on first use; deeper ones on first need
 constexpr int kDeepest = 12;
-// The geometric-tail estimate needs either one very fast step (level >= 2) or two fast, steady
-// steps (level >= 3); see tanh_sinh_rule.h.
-constexpr double kOneStepRatio = 1e-3;
+// The convergence model is established by two consecutive fast, non-growing ratios of the level
+// differences (level >= 3); one ratio, however small, can be a chance agreement of two levels that
+// both miss the integrand's features (see tanh_sinh_rule.h).
 constexpr double kSteadyRatio = 0.1;
+// A difference this small (in units of eps times the integral of |f|) is rounding noise: its ratio
+// to the one before says nothing about the rate.
+constexpr double kNoiseFloor = 16;
 
 // Nodes of one row for t > 0: comp = 1 - tanh(u) (distance from the end over the half-length,
 // accurate down to 1e-101), w = pi/2 cosh t / cosh^2 u, u = pi/2 sinh t. Row 0: t = 1..5; row k:
@@ -155,8 +158,9 @@ TanhSinhResult tanhSinh(const std::function<void(const double*, double*, std::si
   double s = std::numbers::pi / 2 * f0, l = std::numbers::pi / 2 * std::abs(f0);
   sumRow(row(0), 1, s, l);
   double value = d * s, l1 = d * l;
-  double diff_prev = 0, l1diff_prev = 0, ratio_prev = std::numeric_limits<double>::infinity();
+  double diff_prev = 0, ratio_prev = std::numeric_limits<double>::infinity();
   double prev_err = std::numeric_limits<double>::infinity();
+  bool prev_fast = false;
   int thrash = 0;
   for (int k = 1; k <= max_level; ++k) {
     if (ctx) ctx->checkCancelled();
@@ -171,34 +175,32 @@ TanhSinhResult tanhSinh(const std::function<void(const double*, double*, std::si
     if (!std::isfinite(next))
       throw Error(ErrorCode::RunFailed, "tanh_sinh: the sum is " + num(next) +
                                             " (the integrand overflows or is not integrable)");
-    const double diff = std::abs(next - value), l1diff = std::abs(next_l1 - l1);
+    const double diff = std::abs(next - value);
     if (k > 4 && diff > diff_prev && ++thrash > 1) {
       // The differences grow again: keep the level before, as Boost does.
       const double prev_tail = tail(prev_a) + tail(prev_b);
       r.value = value, r.l1 = l1, r.abserr = prev_err + prev_tail, r.levels = k,
-      r.truncation_tail = prev_tail;
-      r.converged = prev_err <= tol * r.l1;
+      r.truncation_tail = prev_tail, r.rate_estimate = prev_fast;
+      r.converged = prev_fast && prev_err <= tol * r.l1;
       return r;
     }
-    // Convergence ratio of both the integral and the integral of |f|: an oscillating integrand can
-    // make two levels agree by chance, but hardly both figures at once.
-    const double ratio =
-        std::max(diff_prev > 0 ? diff / diff_prev : std::numeric_limits<double>::infinity(),
-                 l1diff_prev > 0 ? l1diff / l1diff_prev : (l1diff > 0 ? 1.0 : 0.0));
-    const bool fast =
-        (k >= 2 && ratio <= kOneStepRatio) ||
-        (k >= 3 && ratio <= kSteadyRatio && ratio_prev <= kSteadyRatio && ratio <= ratio_prev);
-    double err = fast ? diff * ratio / (1 - ratio) : diff;
+    // Convergence ratio of the integral. (The integral of |f| is no guard: it equals the integral
+    // when f >= 0, and converges only algebraically where f changes sign.)
+    const double ratio = diff_prev > 0 ? diff / diff_prev : std::numeric_limits<double>::infinity();
+    const bool noise = diff <= kNoiseFloor * kEps * next_l1;
+    const bool fast = k >= 3 && ratio_prev <= kSteadyRatio &&
+                      (noise || (ratio <= kSteadyRatio && ratio <= ratio_prev));
+    double err = diff;
     err = std::max(err, 4 * kEps * next_l1);
     value = next, l1 = next_l1;
-    prev_err = err;
-    ratio_prev = ratio, diff_prev = diff, l1diff_prev = l1diff;
+    prev_err = err, prev_fast = fast;
+    ratio_prev = ratio, diff_prev = diff;
     r.value = value, r.l1 = l1, r.levels = k + 1, r.rate_estimate = fast;
-    if (err <= tol * l1 || k == max_level) {
+    if ((fast && err <= tol * l1) || k == max_level) {
       // Deeper levels hardly move the closest nodes: the tail only enters abserr.
       r.truncation_tail = tail(end_a) + tail(end_b);
       r.abserr = err + r.truncation_tail;
-      r.converged = err <= tol * l1;
+      r.converged = fast && err <= tol * l1;
       return r;
     }
   }

@@ -3,6 +3,7 @@
 #include "core/agents/integration/quad_core.h"
 #include "core/agents/integration/tasks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -171,17 +172,25 @@ void runQuad(TaskContext& ctx) {
     ctx.setMethod(method, "requested");
   }
   ctx.progress(0.0, method);
+  const bool finite = !std::isinf(p.a) && !std::isinf(p.b);
+  if (finite && !probe)
+    probe = probeEndpoints(wrapMany(*p.f), std::min(p.a, p.b), std::max(p.a, p.b));
   QuadResult r = integrateSigned(method, p, p.o);
   double value = r.value, abserr = r.abserr;
   std::int64_t neval = r.neval;
   ctx.diagnostic("method_abserr", r.abserr);
   ctx.diagnostic(method == "gauss_kronrod" ? "intervals" : "levels", r.intervals);
   if (method == "tanh_sinh")
-    ctx.diagnostic("error_estimate", r.rate_estimate ? "geometric_tail" : "last_two_levels");
+    ctx.diagnostic("error_estimate", r.rate_estimate ? "converging_levels" : "last_two_levels");
   // The method's own estimate is not trusted when it did not converge: cross-check with another
-  // rule and report the larger of the two error figures.
+  // rule and report the larger of the two error figures. tanh_sinh on a finite range with bounded
+  // ends (a requested method, not the auto choice) is always cross-checked: a peak or a jump
+  // inside the range that its coarse levels miss can look converged, and Gauss-Kronrod is the rule
+  // that resolves interior features there.
+  const bool interior_check =
+      method == "tanh_sinh" && finite && !probe->singular_a && !probe->singular_b;
   double tail_in_abserr = r.end_tail;  // tanh_sinh: mass beyond its closest nodes, already in abserr
-  if (!r.converged) {
+  if (!r.converged || interior_check) {
     tail_in_abserr = 0;  // abserr is rebuilt from both rules below
     const std::string other = secondMethod(method, p.a, p.b);
     try {
@@ -191,18 +200,33 @@ void runQuad(TaskContext& ctx) {
       ctx.diagnostic("cross_check_value", c.value);
       ctx.diagnostic("cross_check_abserr", c.abserr);
       const double diff = std::abs(c.value - r.value);
-      if (c.converged && c.abserr < r.abserr) value = c.value;
-      abserr = std::max(std::min(r.abserr, c.abserr), diff);
-      if (!c.converged) abserr = std::max(abserr, std::max(r.abserr, c.abserr));
+      if (c.converged && (!r.converged || c.abserr < r.abserr)) value = c.value;
+      // A converged rule's estimate is the better bound; the difference of the two values bounds
+      // the error of the worse one.
+      const double best = c.converged && r.converged ? std::min(r.abserr, c.abserr)
+                          : c.converged              ? c.abserr
+                                                     : r.abserr;
+      abserr = std::max(best, diff);
+      if (!c.converged && !r.converged) {
+        abserr = std::max({r.abserr, c.abserr, diff});
+        ctx.diagnostic("error_bound", "unconfirmed");
+        ctx.warn("neither " + method + " nor " + other + " converged: abserr (" + num(abserr) +
+                 ") is the larger of their estimates and their difference, not a proven bound");
+      }
     } catch (const Error& e) {
       ctx.diagnostic("cross_check_method", other);
       ctx.diagnostic("cross_check_failed", std::string(e.what()));
+      if (!r.converged) {
+        ctx.diagnostic("error_bound", "unconfirmed");
+        ctx.warn(method + " did not converge and the cross-check with " + other +
+                 " failed: abserr is " + method + "'s last difference, not a proven bound");
+      }
     }
   }
   // Singular finite ends: add the unsampleable tail to the error and say so when it matters.
-  if (!std::isinf(p.a) && !std::isinf(p.b)) {
+  if (finite) {
     const double lo = std::min(p.a, p.b), hi = std::max(p.a, p.b);
-    const EndpointProbe e = probe ? *probe : probeEndpoints(wrapMany(*p.f), lo, hi);
+    const EndpointProbe& e = *probe;
     double tail = 0;
     std::string where;
     // The few-ulp estimate adds nothing where tanh_sinh's own tail (in abserr) already spans more
@@ -304,12 +328,15 @@ TaskSpec quadTask() {
       "when break `points` are given); integrable blow-up or a derivative singularity at an end -> tanh_sinh; "
       "infinite range with smooth decay -> exp_sinh/sinh_sinh. `auto` probes f at 1e-10, 1e-7, 1e-4 of the "
       "length from each end and picks as above, explaining why.\n\n"
-      "Error: abserr is the method's estimate (|K21 - G10| summed over intervals, without QUADPACK's damping; "
-      "for the DE rules the difference between the last two levels; on a finite range tanh_sinh bounds the rest "
-      "by the geometric tail of the level differences once they shrink fast and steadily - diagnostic "
-      "error_estimate - and adds the mass between each end and its closest node). When the method did not converge, the "
-      "integral is recomputed with a second rule and abserr is the larger of the two figures; a warning says when "
-      "the requested tolerance is not met.";
+      "Error: abserr is the method's estimate (gauss_kronrod: per interval the larger of |K21 - G10| and "
+      "QUADPACK's resasc min(1, (200 |K21 - G10| / resasc)^1.5), plus a jump hidden between an end and the "
+      "outermost node; for the DE rules the difference between the last two levels). On a finite range "
+      "tanh_sinh claims convergence only when the level differences shrink fast over consecutive levels "
+      "(diagnostic error_estimate) and adds the mass between each end and its closest node. When the method did "
+      "not converge - and always for a requested tanh_sinh on a range with bounded ends - the integral is "
+      "recomputed with a second rule and abserr is the larger of the better estimate and the difference; a "
+      "warning says when the requested tolerance is not met or when neither rule converged (diagnostic "
+      "error_bound: unconfirmed).";
   t.params = {
       ParamSpec::make("f", ParamType::Expression).req().describe("Integrand, an expression in `var` (and constants)."),
       ParamSpec::make("var", ParamType::String).def("x").describe("Integration variable name."),
