@@ -29,7 +29,9 @@ constexpr double kEps = std::numeric_limits<double>::epsilon();
 struct Gen {
   std::mt19937_64 rng;
   explicit Gen(std::uint64_t seed) : rng(seed) {}
-  double u(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(rng() >> 11) * 0x1p-53; }
+  double u(double lo, double hi) {
+    return lo + (hi - lo) * static_cast<double>(rng() >> 11) * 0x1p-53;
+  }
 };
 
 // n-point Gauss-Legendre nodes and weights on [-1, 1] in long double (Newton on P_n).
@@ -97,9 +99,15 @@ struct Outcome {
 };
 
 Outcome runQuad(const Case& c, const std::string& method, double epsrel) {
-  const Result r = run("integration", "quad", {{"f", c.f}, {"a", c.a}, {"b", c.b}, {"constants", c.constants},
-                                                {"method", method}, {"epsrel", epsrel}});
-  return {r.num("value"), r.num("abserr"), !r.warnings().empty() || r.diagnostics.count("error_bound") > 0};
+  const Result r = run("integration", "quad",
+                       {{"f", c.f},
+                        {"a", c.a},
+                        {"b", c.b},
+                        {"constants", c.constants},
+                        {"method", method},
+                        {"epsrel", epsrel}});
+  return {r.num("value"), r.num("abserr"),
+          !r.warnings().empty() || r.diagnostics.count("error_bound") > 0};
 }
 
 // Bounded families on [0, 1] (finite range), `count` cases each.
@@ -110,7 +118,8 @@ std::vector<Case> finiteCases(int count) {
   for (int n = 0; n < count; ++n) {
     const double c = g.u(0.05, 0.95), w = g.u(1, 50), p = g.u(0, 2 * pi), al = g.u(-0.9, -0.1);
     const double x0 = g.u(0.05, 0.95), eps = std::pow(10.0, g.u(-2.5, -1)), c0 = g.u(-0.5, 0.5);
-    const Map k{{"c", c}, {"w", w}, {"p", p}, {"al", al}, {"x0", x0}, {"e2", eps * eps}, {"c0", c0}};
+    const Map k{{"c", c},   {"w", w},          {"p", p},  {"al", al},
+                {"x0", x0}, {"e2", eps * eps}, {"c0", c0}};
     const LD cl = c, wl = w, pl = p, all = al;
     auto add = [&](const char* fam, const char* f, LD exact, bool easy) {
       cases.push_back({fam, f, k, 0, 1, static_cast<double>(exact), easy});
@@ -119,26 +128,34 @@ std::vector<Case> finiteCases(int count) {
     // The families (positive, oscillating, with and without 1/sqrt(x) at 0) get four draws
     // per round: their failures were rare chance agreements of two levels.
     for (int extra = 0; extra < 4; ++extra) {
-      const double ce = extra ? g.u(0.05, 0.95) : c, we = extra ? g.u(1, 50) : w, pe = extra ? g.u(0, 2 * pi) : p;
+      const double ce = extra ? g.u(0.05, 0.95) : c, we = extra ? g.u(1, 50) : w,
+                   pe = extra ? g.u(0, 2 * pi) : p;
       const LD cel = ce, wel = we, pel = pe;
       const Map ke{{"c", ce}, {"w", we}, {"p", pe}};
-      cases.push_back({"osc_over_sqrt", "(1 + c*cos(w*x + p))/sqrt(x)", ke, 0, 1,
-                       static_cast<double>(refSingularAtZero(
-                           [&](LD x) { return (1 + cel * std::cos(wel * x + pel)) / std::sqrt(x); }, 0.5L)),
-                       true});
+      cases.push_back(
+          {"osc_over_sqrt", "(1 + c*cos(w*x + p))/sqrt(x)", ke, 0, 1,
+           static_cast<double>(refSingularAtZero(
+               [&](LD x) { return (1 + cel * std::cos(wel * x + pel)) / std::sqrt(x); }, 0.5L)),
+           true});
       cases.push_back({"osc_positive", "1 + c*cos(w*x + p)", ke, 0, 1,
-                       static_cast<double>(1 + cel * (std::sin(wel + pel) - std::sin(pel)) / wel), true});
+                       static_cast<double>(1 + cel * (std::sin(wel + pel) - std::sin(pel)) / wel),
+                       true});
     }
-    add("osc_sign_changing", "c0 + cos(w*x + p)", c0 + (std::sin(wl + pl) - std::sin(pl)) / wl, true);
+    add("osc_sign_changing", "c0 + cos(w*x + p)", c0 + (std::sin(wl + pl) - std::sin(pl)) / wl,
+        true);
     add("osc_sign_over_sqrt", "cos(w*x + p)/sqrt(x)",
         refSingularAtZero([&](LD x) { return std::cos(wl * x + pl) / std::sqrt(x); }, 0.5L), true);
     add("algebraic_end", "x^al*(1 + c*cos(w*x + p))",
-        refSingularAtZero([&](LD x) { return std::pow(x, all) * (1 + cl * std::cos(wl * x + pl)); }, 1 + all),
+        refSingularAtZero([&](LD x) { return std::pow(x, all) * (1 + cl * std::cos(wl * x + pl)); },
+                          1 + all),
         false);
     add("log_end", "ln(x)*(1 + c*cos(w*x + p))",
-        refSingularAtZero([&](LD x) { return std::log(x) * (1 + cl * std::cos(wl * x + pl)); }, 0.9L), true);
+        refSingularAtZero([&](LD x) { return std::log(x) * (1 + cl * std::cos(wl * x + pl)); },
+                          0.9L),
+        true);
     add("peak", "1/((x - x0)^2 + e2)",
-        (std::atan((1 - static_cast<LD>(x0)) / eps) + std::atan(static_cast<LD>(x0) / eps)) / eps, false);
+        (std::atan((1 - static_cast<LD>(x0)) / eps) + std::atan(static_cast<LD>(x0) / eps)) / eps,
+        false);
     add("jump", "(x > x0)*(1 + c*cos(w*x + p))",
         (1 - static_cast<LD>(x0)) + cl * (std::sin(wl + pl) - std::sin(wl * x0 + pl)) / wl, false);
   }
@@ -150,17 +167,20 @@ std::vector<Case> infiniteCases(int count) {
   Gen g(7041);
   std::vector<Case> cases;
   for (int n = 0; n < count; ++n) {
-    const double b = g.u(0.5, 3), w = g.u(0.1, 5), p = g.u(0, 2 * std::numbers::pi), al = g.u(-0.8, 0.5);
+    const double b = g.u(0.5, 3), w = g.u(0.1, 5), p = g.u(0, 2 * std::numbers::pi),
+                 al = g.u(-0.8, 0.5);
     const Map k{{"b", b}, {"w", w}, {"p", p}, {"al", al}};
     const LD bl = b, wl = w, pl = p;
-    cases.push_back({"damped_osc_half_line", "exp(-b*x)*cos(w*x + p)", k, 0, "inf",
-                     static_cast<double>((bl * std::cos(pl) - wl * std::sin(pl)) / (bl * bl + wl * wl)), true});
+    cases.push_back(
+        {"damped_osc_half_line", "exp(-b*x)*cos(w*x + p)", k, 0, "inf",
+         static_cast<double>((bl * std::cos(pl) - wl * std::sin(pl)) / (bl * bl + wl * wl)), true});
     cases.push_back({"gamma_half_line", "x^al*exp(-b*x)", k, 0, "inf",
-                     static_cast<double>(std::tgamma(1 + static_cast<LD>(al)) / std::pow(bl, 1 + static_cast<LD>(al))),
+                     static_cast<double>(std::tgamma(1 + static_cast<LD>(al)) /
+                                         std::pow(bl, 1 + static_cast<LD>(al))),
                      true});
     cases.push_back({"gauss_osc_line", "exp(-b*x^2)*cos(w*x + p)", k, "-inf", "inf",
-                     static_cast<double>(std::sqrt(std::numbers::pi_v<LD> / bl) * std::exp(-wl * wl / (4 * bl)) *
-                                         std::cos(pl)),
+                     static_cast<double>(std::sqrt(std::numbers::pi_v<LD> / bl) *
+                                         std::exp(-wl * wl / (4 * bl)) * std::cos(pl)),
                      true});
   }
   return cases;
@@ -181,18 +201,19 @@ std::string check(const Case& c, const std::string& method, double epsrel, Tally
   t.easy_warned += c.easy && o.warned;
   if (err <= o.abserr + 2 * kEps * std::abs(c.exact) || o.warned) return {};
   ++t.under;
-  std::string line = c.family + " " + method + " epsrel " + QString::number(epsrel).toStdString() + ": value " +
-                     QString::number(o.value, 'g', 17).toStdString() + " exact " +
+  std::string line = c.family + " " + method + " epsrel " + QString::number(epsrel).toStdString() +
+                     ": value " + QString::number(o.value, 'g', 17).toStdString() + " exact " +
                      QString::number(c.exact, 'g', 17).toStdString() + " error " +
-                     QString::number(err).toStdString() + " > abserr " + QString::number(o.abserr).toStdString() +
-                     " (";
-  for (const auto& [name, v] : c.constants) line += name + "=" + QString::number(v.asDouble(), 'g', 17).toStdString() + " ";
+                     QString::number(err).toStdString() + " > abserr " +
+                     QString::number(o.abserr).toStdString() + " (";
+  for (const auto& [name, v] : c.constants)
+    line += name + "=" + QString::number(v.asDouble(), 'g', 17).toStdString() + " ";
   return line + ")";
 }
 
 void report(const char* what, const Tally& t, const std::vector<std::string>& failures) {
-  qInfo("%s: %d runs, %d with error > abserr and no warning, %d warned (%d of %d easy runs)", what, t.runs,
-        t.under, t.warned, t.easy_warned, t.easy_runs);
+  qInfo("%s: %d runs, %d with error > abserr and no warning, %d warned (%d of %d easy runs)", what,
+        t.runs, t.under, t.warned, t.easy_warned, t.easy_runs);
   for (std::size_t i = 0; i < failures.size() && i < 15; ++i) qInfo("  %s", failures[i].c_str());
 }
 
@@ -201,8 +222,8 @@ void report(const char* what, const Tally& t, const std::vector<std::string>& fa
 int binomialLowerBound(int n, double p, double alpha) {
   double cdf = 0;
   for (int k = 0; k <= n; ++k) {
-    const double lp = std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) + k * std::log(p) +
-                      (n - k) * std::log1p(-p);
+    const double lp = std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) +
+                      k * std::log(p) + (n - k) * std::log1p(-p);
     if (cdf + std::exp(lp) > alpha) return k;
     cdf += std::exp(lp);
   }
@@ -240,12 +261,16 @@ class TestIntegrationErrorBounds : public QObject {
       all.easy_runs += t.easy_runs, all.easy_warned += t.easy_warned;
     }
     report("quad, finite range, all methods", all, failures);
-    QVERIFY2(failures.empty(), qPrintable(QString("%1 runs with error > abserr and no warning").arg(failures.size())));
+    QVERIFY2(
+        failures.empty(),
+        qPrintable(QString("%1 runs with error > abserr and no warning").arg(failures.size())));
     // Warnings must stay rare where the integrand is easy for the method.
     for (const char* m : {"auto", "tanh_sinh"}) {
       const Tally& t = by_method[m];
-      QVERIFY2(t.easy_warned * 10 <= t.easy_runs,
-               qPrintable(QString("%1: %2 of %3 easy runs warned").arg(m).arg(t.easy_warned).arg(t.easy_runs)));
+      QVERIFY2(
+          t.easy_warned * 10 <= t.easy_runs,
+          qPrintable(
+              QString("%1: %2 of %3 easy runs warned").arg(m).arg(t.easy_warned).arg(t.easy_runs)));
     }
   }
 
@@ -263,9 +288,12 @@ class TestIntegrationErrorBounds : public QObject {
         }
     }
     report("quad, infinite ranges", all, failures);
-    QVERIFY2(failures.empty(), qPrintable(QString("%1 runs with error > abserr and no warning").arg(failures.size())));
-    QVERIFY2(all.easy_warned * 10 <= all.easy_runs,
-             qPrintable(QString("%1 of %2 easy runs warned").arg(all.easy_warned).arg(all.easy_runs)));
+    QVERIFY2(
+        failures.empty(),
+        qPrintable(QString("%1 runs with error > abserr and no warning").arg(failures.size())));
+    QVERIFY2(
+        all.easy_warned * 10 <= all.easy_runs,
+        qPrintable(QString("%1 of %2 easy runs warned").arg(all.easy_warned).arg(all.easy_runs)));
   }
 
   // Products of 1-D families with closed forms in 2 and 3 dimensions.
@@ -273,18 +301,21 @@ class TestIntegrationErrorBounds : public QObject {
     Gen g(99);
     Tally all;
     std::vector<std::string> failures;
-    auto runOne = [&](const std::string& fam, const std::string& f, const List& vars, const List& bounds,
-                      const Map& k, double exact, bool easy, double epsrel) {
-      const Result r = run("integration", "cubature", {{"f", f}, {"vars", vars}, {"bounds", bounds}, {"constants", k},
-                                                       {"epsrel", epsrel}});
+    auto runOne = [&](const std::string& fam, const std::string& f, const List& vars,
+                      const List& bounds, const Map& k, double exact, bool easy, double epsrel) {
+      const Result r =
+          run("integration", "cubature",
+              {{"f", f}, {"vars", vars}, {"bounds", bounds}, {"constants", k}, {"epsrel", epsrel}});
       const double v = r.num("value"), e = r.num("abserr"), err = std::abs(v - exact);
       const bool warned = !r.warnings().empty();
       ++all.runs;
       all.warned += warned, all.easy_runs += easy, all.easy_warned += easy && warned;
       if (err <= e + 4 * kEps * std::abs(exact) || warned) return;
       ++all.under;
-      failures.push_back(fam + " d=" + std::to_string(vars.size()) + " epsrel " + QString::number(epsrel).toStdString() + ": error " +
-                         QString::number(err).toStdString() + " > abserr " + QString::number(e).toStdString());
+      failures.push_back(fam + " d=" + std::to_string(vars.size()) + " epsrel " +
+                         QString::number(epsrel).toStdString() + ": error " +
+                         QString::number(err).toStdString() + " > abserr " +
+                         QString::number(e).toStdString());
     };
     const char* names[] = {"x", "y", "z"};
     for (int n = 0; n < 12; ++n)
@@ -299,13 +330,15 @@ class TestIntegrationErrorBounds : public QObject {
           unit.push_back(List{0, 1});
           const double w = g.u(0.5, 12), p = g.u(0, 2 * std::numbers::pi), c = g.u(0.1, 0.9);
           const double x0 = g.u(0.1, 0.9), sg = g.u(0.05, 0.4), eps = g.u(0.05, 0.3);
-          k["w" + s] = w, k["p" + s] = p, k["c" + s] = c, k["x0" + s] = x0, k["s" + s] = sg, k["e" + s] = eps;
+          k["w" + s] = w, k["p" + s] = p, k["c" + s] = c, k["x0" + s] = x0, k["s" + s] = sg,
+                  k["e" + s] = eps;
           osc += "*cos(w" + s + "*" + v + " + p" + s + ")";
           e_osc *= (std::sin(w + p) - std::sin(p)) / w;
           pos += "*(1 + c" + s + "*cos(w" + s + "*" + v + " + p" + s + "))";
           e_pos *= 1 + c * (std::sin(w + p) - std::sin(p)) / w;
           gauss += "*exp(-((" + v + " - x0" + s + ")/s" + s + ")^2)";
-          e_gauss *= sg * std::sqrt(std::numbers::pi) / 2 * (std::erf((1 - x0) / sg) + std::erf(x0 / sg));
+          e_gauss *=
+              sg * std::sqrt(std::numbers::pi) / 2 * (std::erf((1 - x0) / sg) + std::erf(x0 / sg));
           lorentz += "/((" + v + " - x0" + s + ")^2 + e" + s + "^2)";
           e_lorentz *= (std::atan((1 - x0) / eps) + std::atan(x0 / eps)) / eps;
         }
@@ -323,9 +356,12 @@ class TestIntegrationErrorBounds : public QObject {
         }
       }
     report("cubature", all, failures);
-    QVERIFY2(failures.empty(), qPrintable(QString("%1 runs with error > abserr and no warning").arg(failures.size())));
-    QVERIFY2(all.easy_warned * 10 <= all.easy_runs,
-             qPrintable(QString("%1 of %2 easy runs warned").arg(all.easy_warned).arg(all.easy_runs)));
+    QVERIFY2(
+        failures.empty(),
+        qPrintable(QString("%1 runs with error > abserr and no warning").arg(failures.size())));
+    QVERIFY2(
+        all.easy_warned * 10 <= all.easy_runs,
+        qPrintable(QString("%1 of %2 easy runs warned").arg(all.easy_warned).arg(all.easy_runs)));
   }
 
   // Over 200 seeds the 95 % interval of mc and qmc must cover the exact value at least as often as
@@ -340,8 +376,10 @@ class TestIntegrationErrorBounds : public QObject {
     const double e1 = std::numbers::e - 1;
     const McCase cases[] = {
         {"exp(x+y)", "exp(x + y)", List{"x", "y"}, List{List{0, 1}, List{0, 1}}, e1 * e1},
-        {"jump x+y>0.7", "(x + y > 0.7)", List{"x", "y"}, List{List{0, 1}, List{0, 1}}, 1 - 0.49 / 2},
-        {"osc 3-D", "cos(3*x + 1)*cos(5*y)*(1 + z)", List{"x", "y", "z"}, List{List{0, 1}, List{0, 1}, List{0, 1}},
+        {"jump x+y>0.7", "(x + y > 0.7)", List{"x", "y"}, List{List{0, 1}, List{0, 1}},
+         1 - 0.49 / 2},
+        {"osc 3-D", "cos(3*x + 1)*cos(5*y)*(1 + z)", List{"x", "y", "z"},
+         List{List{0, 1}, List{0, 1}, List{0, 1}},
          (std::sin(4.0) - std::sin(1.0)) / 3 * std::sin(5.0) / 5 * 1.5},
     };
     const int seeds = 200;
@@ -351,13 +389,21 @@ class TestIntegrationErrorBounds : public QObject {
       for (const char* m : {"mc", "qmc"}) {
         int covered = 0;
         for (int s = 0; s < seeds; ++s) {
-          const Result r = run("integration", "monte_carlo", {{"f", c.f}, {"vars", c.vars}, {"bounds", c.bounds},
-                                                              {"n", 4096}, {"method", m}, {"seed", 1000 + s}});
+          const Result r = run("integration", "monte_carlo",
+                               {{"f", c.f},
+                                {"vars", c.vars},
+                                {"bounds", c.bounds},
+                                {"n", 4096},
+                                {"method", m},
+                                {"seed", 1000 + s}});
           covered += std::abs(r.num("value") - c.exact) <= r.num("abserr");
         }
         qInfo("%s %s: %d of %d intervals cover the exact value", c.name, m, covered, seeds);
-        QVERIFY2(covered >= bound, qPrintable(QString("%1 %2: coverage %3 of %4 < %5").arg(c.name, m).arg(covered)
-                                                  .arg(seeds).arg(bound)));
+        QVERIFY2(covered >= bound, qPrintable(QString("%1 %2: coverage %3 of %4 < %5")
+                                                  .arg(c.name, m)
+                                                  .arg(covered)
+                                                  .arg(seeds)
+                                                  .arg(bound)));
       }
   }
 };

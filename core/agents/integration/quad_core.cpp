@@ -65,7 +65,8 @@ Piece gk21(const Integrand& f, double a, double b, std::int64_t& neval) {
     resasc += wk[i] * (std::abs(fv[2 * i - 1] - mean) + std::abs(fv[2 * i] - mean));
   resasc *= h;
   const double kg = std::abs(k - g) * h;
-  const double quadpack = resasc > 0 ? resasc * std::min(1.0, std::pow(200 * kg / resasc, 1.5)) : kg;
+  const double quadpack =
+      resasc > 0 ? resasc * std::min(1.0, std::pow(200 * kg / resasc, 1.5)) : kg;
   // The end gaps, where f is finite at the end (not at a singular end or a mapped infinite one).
   const std::size_t last = x.size() - 1;
   const double gap = h * (1 - x[last]);

@@ -328,14 +328,15 @@ TaskSpec quadTask() {
       "when break `points` are given); integrable blow-up or a derivative singularity at an end -> tanh_sinh; "
       "infinite range with smooth decay -> exp_sinh/sinh_sinh. `auto` probes f at 1e-10, 1e-7, 1e-4 of the "
       "length from each end and picks as above, explaining why.\n\n"
-      "Error: abserr is the method's estimate (gauss_kronrod: per interval the larger of |K21 - G10| and "
-      "QUADPACK's resasc min(1, (200 |K21 - G10| / resasc)^1.5), plus a jump hidden between an end and the "
-      "outermost node; for the DE rules the difference between the last two levels). On a finite range "
-      "tanh_sinh claims convergence only when the level differences shrink fast over consecutive levels "
-      "(diagnostic error_estimate) and adds the mass between each end and its closest node. When the method did "
-      "not converge - and always for a requested tanh_sinh on a range with bounded ends - the integral is "
-      "recomputed with a second rule and abserr is the larger of the better estimate and the difference; a "
-      "warning says when the requested tolerance is not met or when neither rule converged (diagnostic "
+      "Error: abserr is the method's estimate (gauss_kronrod: per interval the larger of "
+      "|K21 - G10| and QUADPACK's resasc min(1, (200 |K21 - G10| / resasc)^1.5), plus a jump "
+      "hidden between an end and the outermost node; for the DE rules the difference between the "
+      "last two levels). On a finite range tanh_sinh claims convergence only when the level "
+      "differences shrink fast over consecutive levels (diagnostic error_estimate) and adds the "
+      "mass between each end and its closest node. When the method did not converge - and always "
+      "for a requested tanh_sinh on a range with bounded ends - the integral is recomputed with a "
+      "second rule and abserr is the larger of the better estimate and the difference; a warning "
+      "says when the requested tolerance is not met or when neither rule converged (diagnostic "
       "error_bound: unconfirmed).";
   t.params = {
       ParamSpec::make("f", ParamType::Expression).req().describe("Integrand, an expression in `var` (and constants)."),
