@@ -163,7 +163,9 @@ TaskSpec cubatureTask() {
   };
   t.outputs = {
       {"value", ValueKind::Scalar, "The integral."},
-      {"abserr", ValueKind::Scalar, "Error estimate: sum over regions of |degree-7 - degree-5|."},
+      {"abserr", ValueKind::Scalar,
+       "Error estimate: sum over regions of |degree-7 - degree-5| (|degree-5 - degree-3| where "
+       "larger and the region is not resolved)."},
       {"neval", ValueKind::Integer, "Number of integrand evaluations."},
   };
   t.run = runCubature;
