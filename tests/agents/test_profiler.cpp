@@ -86,15 +86,17 @@ class TestProfiler : public QObject {
     const AgentRegistry reg = toyRegistry();
     g_toy_runs = 0;
     Map diag;
-    const Map lin = runProfileOn(reg, R"({"target":{"agent":"toy","task":"work","params":{"n":1}},"param":"n",
-        "sizes":[2000,4000,8000,16000],"repeats":3,"fit":"count","count":"units"})", &diag);
+    const Map lin = runProfileOn(reg, R"({"target":{"agent":"toy","task":"work","params":{"n":1}},
+        "param":"n","sizes":[2000,4000,8000,16000],"repeats":3,"fit":"count","count":"units"})",
+                                 &diag);
     QCOMPARE(g_toy_runs.load(), 1 + 4 * 3);  // warm-up plus every repeat really ran
     const double p1 = lin.at("exponent").asDouble();
     QVERIFY2(std::abs(p1 - 1) < 1e-12, std::to_string(p1).c_str());
     QCOMPARE(lin.at("counts").asVector()[3], 16000.0 * 2000);
     QCOMPARE(diag.at("method").asString(), std::string("loglog_fit_count"));
-    const Map quad = runProfileOn(reg, R"({"target":{"agent":"toy","task":"work","params":{"power":2}},"param":"n",
-        "sizes":[500,1000,2000,4000],"repeats":3,"warmup":false,"fit":"count","count":"units"})");
+    const Map quad = runProfileOn(reg, R"({"target":{"agent":"toy","task":"work",
+        "params":{"power":2}},"param":"n","sizes":[500,1000,2000,4000],"repeats":3,"warmup":false,
+        "fit":"count","count":"units"})");
     const double p2 = quad.at("exponent").asDouble();
     QVERIFY2(std::abs(p2 - 2) < 1e-12, std::to_string(p2).c_str());
     // The timed exponents of the same runs are reported, not judged (a loaded machine skews them).
@@ -177,10 +179,12 @@ class TestProfiler : public QObject {
     expectParamError(reg, target + R"("sizes":[10,20],"generate":[{"agent":"toy","task":"work","size":"n","output":"value","to":"q"}]})",
                      "generate", "\"to\" 'q' is not a parameter");
     expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"gpu"})", "fit", "");
-    expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"count"})", "count", "needs the output");
-    expectParamError(reg, target + R"("param":"n","sizes":[10,20],"count":"units"})", "count", "only with fit");
-    expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"count","count":"nope"})", "count",
-                     "no output or diagnostic 'nope'");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"count"})", "count",
+                     "needs the output");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,20],"count":"units"})", "count",
+                     "only with fit");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"count","count":"nope"})",
+                     "count", "no output or diagnostic 'nope'");
   }
 };
 

@@ -25,7 +25,8 @@ const QString kBinary = QStringLiteral(SCIAGENTS_BINARY_DIR "/bin/sciagents");
 // Sends `request` and reads until the server closes the connection (bounded by a generous timeout).
 // client_timed_out: set to whether the exchange ended on the client's own receive timeout
 // (EAGAIN) rather than on the server closing or resetting the connection.
-std::string httpExchange(int port, const std::string& request, int timeout_s = 60, bool* client_timed_out = nullptr) {
+std::string httpExchange(int port, const std::string& request, int timeout_s = 60,
+                         bool* client_timed_out = nullptr) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return {};
   timeval tv{timeout_s, 0};
@@ -233,7 +234,8 @@ class TestServerHttp : public QObject {
     std::string partial;
     bool client_timed_out = true;
     std::thread slow([&] {
-      partial = httpExchange(m_port, "GET /livez HTTP/1.1\r\nHost: x\r\nX-Slow: a", 120, &client_timed_out);
+      partial = httpExchange(m_port, "GET /livez HTTP/1.1\r\nHost: x\r\nX-Slow: a", 120,
+                             &client_timed_out);
     });
     for (int i = 0; i < 20; ++i)
       QVERIFY(get("/livez", false).find("{\"status\":\"ok\"}") != std::string::npos);

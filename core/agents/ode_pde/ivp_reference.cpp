@@ -18,7 +18,9 @@
 
 namespace sciagents::core::agents::ode {
 
-const char* arkMethodName(ArkMethod m) { return m == ArkMethod::Dirk ? "ARKODE DIRK" : "ARKODE ERK"; }
+const char* arkMethodName(ArkMethod m) {
+  return m == ArkMethod::Dirk ? "ARKODE DIRK" : "ARKODE ERK";
+}
 
 namespace {
 
@@ -38,12 +40,14 @@ int rhsFn(sunrealtype t, N_Vector y, N_Vector ydot, void* ud) {
   return 0;
 }
 
-int jacFn(sunrealtype t, N_Vector y, N_Vector, SUNMatrix J, void* ud, N_Vector, N_Vector, N_Vector) {
+int jacFn(sunrealtype t, N_Vector y, N_Vector, SUNMatrix J, void* ud, N_Vector, N_Vector,
+          N_Vector) {
   auto* d = static_cast<UserData*>(ud);
   d->f->jac(t, N_VGetArrayPointer(y), d->jbuf);
   const Eigen::Index n = d->jbuf.rows();
   if (!d->p->banded()) {
-    std::memcpy(SUNDenseMatrix_Data(J), d->jbuf.data(), sizeof(double) * static_cast<std::size_t>(n * n));
+    std::memcpy(SUNDenseMatrix_Data(J), d->jbuf.data(),
+                sizeof(double) * static_cast<std::size_t>(n * n));
   } else {
     for (Eigen::Index j = 0; j < n; ++j)
       for (Eigen::Index i = std::max<Eigen::Index>(0, j - d->p->uband);
@@ -84,8 +88,9 @@ struct Ark {
 
 void check(const Ark& a, int flag, const char* what, const UserData& d) {
   if (flag < 0)
-    throw Error(ErrorCode::RunFailed, std::string(arkMethodName(a.method)) + " setup failed in " + what + " (" +
-                                          a.flagName(flag) + ")" + (d.last_error.empty() ? "" : ": " + d.last_error));
+    throw Error(ErrorCode::RunFailed, std::string(arkMethodName(a.method)) + " setup failed in " +
+                                          what + " (" + a.flagName(flag) + ")" +
+                                          (d.last_error.empty() ? "" : ": " + d.last_error));
 }
 
 }  // namespace
@@ -95,14 +100,18 @@ Matrix arkodeSolve(const Problem& p, ArkMethod method, const Vector& times) {
   OdeFunctions f(p);
   UserData ud{&f, &p, Matrix(p.n(), p.n()), {}};
   Ark a(method);
-  if (SUNContext_Create(nullptr, &a.ctx) != 0) throw Error(ErrorCode::RunFailed, "SUNContext_Create failed");
+  if (SUNContext_Create(nullptr, &a.ctx) != 0)
+    throw Error(ErrorCode::RunFailed, "SUNContext_Create failed");
   a.y = N_VNew_Serial(n, a.ctx);
   a.atol = N_VNew_Serial(n, a.ctx);
   std::memcpy(N_VGetArrayPointer(a.y), p.y0.data(), sizeof(double) * static_cast<std::size_t>(n));
-  std::memcpy(N_VGetArrayPointer(a.atol), p.atol.data(), sizeof(double) * static_cast<std::size_t>(n));
+  std::memcpy(N_VGetArrayPointer(a.atol), p.atol.data(),
+              sizeof(double) * static_cast<std::size_t>(n));
   const bool dirk = method == ArkMethod::Dirk;
-  a.mem = dirk ? ARKStepCreate(nullptr, rhsFn, p.t0, a.y, a.ctx) : ERKStepCreate(rhsFn, p.t0, a.y, a.ctx);
-  if (!a.mem) throw Error(ErrorCode::RunFailed, std::string(arkMethodName(method)) + ": create failed");
+  a.mem = dirk ? ARKStepCreate(nullptr, rhsFn, p.t0, a.y, a.ctx)
+               : ERKStepCreate(rhsFn, p.t0, a.y, a.ctx);
+  if (!a.mem)
+    throw Error(ErrorCode::RunFailed, std::string(arkMethodName(method)) + ": create failed");
   if (dirk) {
     check(a, ARKStepSetErrHandlerFn(a.mem, errHandler, &ud), "ARKStepSetErrHandlerFn", ud);
     check(a, ARKStepSetUserData(a.mem, &ud), "ARKStepSetUserData", ud);
@@ -134,9 +143,10 @@ Matrix arkodeSolve(const Problem& p, ArkMethod method, const Vector& times) {
       const int flag = dirk ? ARKStepEvolve(a.mem, tk, a.y, &t, ARK_NORMAL)
                             : ERKStepEvolve(a.mem, tk, a.y, &t, ARK_NORMAL);
       if (flag < 0)
-        throw Error(ErrorCode::RunFailed, std::string(arkMethodName(method)) + " failed before t = " + fmt(tk) +
-                                              " (reached t = " + fmt(t) + ") with " + a.flagName(flag) +
-                                              (ud.last_error.empty() ? "" : ": " + ud.last_error));
+        throw Error(ErrorCode::RunFailed,
+                    std::string(arkMethodName(method)) + " failed before t = " + fmt(tk) +
+                        " (reached t = " + fmt(t) + ") with " + a.flagName(flag) +
+                        (ud.last_error.empty() ? "" : ": " + ud.last_error));
     }
     for (Eigen::Index j = 0; j < p.n(); ++j) out(k, j) = N_VGetArrayPointer(a.y)[j];
   }

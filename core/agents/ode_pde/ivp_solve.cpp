@@ -56,14 +56,16 @@ ValidationCheck compare(const char* name, const Matrix& mine, const Matrix& ref,
   double worst = 0;
   for (Eigen::Index i = 0; i < ref.rows(); ++i)
     for (Eigen::Index j = 0; j < ref.cols(); ++j) {
-      const double d = std::abs(mine(i, j) - ref(i, j)) / (p.atol[j] + p.rtol * std::abs(ref(i, j)));
+      const double d =
+          std::abs(mine(i, j) - ref(i, j)) / (p.atol[j] + p.rtol * std::abs(ref(i, j)));
       worst = std::max(worst, std::isfinite(d) ? d : 1e300);
     }
   c.value = worst;
   c.passed = worst <= c.limit;
-  c.detail = how + "; error in units of the step's tolerance, |y - y_ref| / (atol + rtol |y_ref|), worst "
-                   "over states at " + std::to_string(ref.rows()) + " time(s); limit " + fmt(kToleranceUnits) +
-             " (global error may exceed the local tolerance a few times)";
+  c.detail = how + "; error in units of the step's tolerance, " +
+             "|y - y_ref| / (atol + rtol |y_ref|), worst over states at " +
+             std::to_string(ref.rows()) + " time(s); limit " +
+             fmt(kToleranceUnits) + " (global error may exceed the local tolerance a few times)";
   return c;
 }
 
@@ -106,14 +108,17 @@ std::vector<ValidationCheck> validateIvp(const TaskContext& ctx, const Map& outp
   idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
   Vector te(static_cast<Eigen::Index>(idx.size()));
   for (std::size_t k = 0; k < idx.size(); ++k) te[static_cast<Eigen::Index>(k)] = t[idx[k]];
-  const bool terminal = std::any_of(p.events.begin(), p.events.end(), [](const EventSpec& e) { return e.terminal; });
+  const bool terminal =
+      std::any_of(p.events.begin(), p.events.end(), [](const EventSpec& e) { return e.terminal; });
   if (terminal && t[m - 1] == p.t0) return {};
   std::string why;
   Matrix yref;
   try {
-    yref = reference(p, s.stiff, te, why);  // the reference ignores events: it runs to the step's last time
+    // The reference ignores events: it runs to the step's last time.
+    yref = reference(p, s.stiff, te, why);
   } catch (const Error& e) {
-    ValidationCheck c{"resolve_difference", 1e300, kToleranceUnits, false, why + " failed: " + e.bareMessage()};
+    ValidationCheck c{"resolve_difference", 1e300, kToleranceUnits, false,
+                      why + " failed: " + e.bareMessage()};
     return {c};
   }
   const Eigen::Index rows = yref.rows();
@@ -125,8 +130,8 @@ std::vector<ValidationCheck> validateIvp(const TaskContext& ctx, const Map& outp
   checks.push_back(compare("resolve_difference_samples", mine, yref, p,
                            why + ", y at " + std::to_string(rows) + " output times"));
   if (terminal) {
-    // The event function must vanish at the reported stop time on the reference trajectory, to within
-    // what the tolerance allows there.
+    // The event function must vanish at the reported stop time on the reference trajectory, to
+    // within what the tolerance allows there.
     OdeFunctions f(p);
     const Vector yl = yref.row(rows - 1).transpose();
     double g = 1e300;
@@ -135,8 +140,9 @@ std::vector<ValidationCheck> validateIvp(const TaskContext& ctx, const Map& outp
     const double scale = std::max(1.0, yl.cwiseAbs().maxCoeff());
     const double limit = kToleranceUnits * (p.rtol + p.atol.maxCoeff() / scale);
     checks.push_back({"terminal_event_residual", g / scale, limit, g / scale <= limit,
-                      "|g(t_stop, y_ref(t_stop))| / max(1, |y_ref|) of the terminal event on the reference trajectory; "
-                      "limit " + fmt(kToleranceUnits) + " x (rtol + atol / max(1, |y_ref|))"});
+                      "|g(t_stop, y_ref(t_stop))| / max(1, |y_ref|) of the terminal event on the "
+                      "reference trajectory; limit " +
+                          fmt(kToleranceUnits) + " x (rtol + atol / max(1, |y_ref|))"});
   }
   return checks;
 }

@@ -111,7 +111,8 @@ std::optional<ValidationCheck> residualAutocorrelation(const Fit& f, const Vecto
   if (r.norm() <= 1e-10 * y.norm()) return std::nullopt;
   std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
   for (Eigen::Index i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
-  std::stable_sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) { return f.xdata[a] < f.xdata[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Eigen::Index a, Eigen::Index b) { return f.xdata[a] < f.xdata[b]; });
   const double mean = r.mean();
   double cross = 0.0, den = 0.0;
   for (std::size_t i = 0; i < order.size(); ++i) {
@@ -121,9 +122,10 @@ std::optional<ValidationCheck> residualAutocorrelation(const Fit& f, const Vecto
   }
   if (!(den > 0)) return std::nullopt;
   const double rho = cross / den, limit = 3.0 / std::sqrt(static_cast<double>(n));
-  return ValidationCheck{"residual_autocorrelation", std::abs(rho), limit, std::abs(rho) <= limit,
-                         "|lag-1 autocorrelation| of the residuals in increasing x (" + num(rho) +
-                             "); independent errors stay within 3/sqrt(n), a wrong model leaves long same-sign runs"};
+  return ValidationCheck{
+      "residual_autocorrelation", std::abs(rho), limit, std::abs(rho) <= limit,
+      "|lag-1 autocorrelation| of the residuals in increasing x (" + num(rho) +
+          "); independent errors stay within 3/sqrt(n), a wrong model leaves long same-sign runs"};
 }
 
 // Independent checks: the RSS gradient 2 J^T r (fresh Jacobian) vanishes relative to |J| |r|, the
@@ -151,7 +153,8 @@ std::vector<ValidationCheck> validateFit(const TaskContext& ctx, const Map& outp
                    "|sum r_i^2 - rss| re-evaluating the model at popt"});
   }
   if (!r.allFinite()) {
-    out.push_back({"finite_residuals", 1, 0, false, "the model is not finite at popt for every data point"});
+    out.push_back(
+        {"finite_residuals", 1, 0, false, "the model is not finite at popt for every data point"});
     return out;
   }
   if (auto ac = residualAutocorrelation(f, r)) out.push_back(std::move(*ac));

@@ -48,13 +48,19 @@ std::string firstKey(const std::string& path) { return path.substr(0, path.find_
 
 // The work a finished run counted itself (fit: "count"): the number named `name` among its outputs,
 // else among its diagnostics (e.g. nfev, neval, iterations). Deterministic, unlike a timing.
-double countedCost(const TaskContext& run, const std::string& name, const std::string& label, double size) {
+double countedCost(const TaskContext& run, const std::string& name, const std::string& label,
+                   double size) {
   const Value* v = nullptr;
-  if (auto it = run.outputs().find(name); it != run.outputs().end()) v = &it->second;
-  else if (auto d = run.diagnostics().find(name); d != run.diagnostics().end()) v = &d->second;
-  if (!v) throw paramError("count", label + " reported no output or diagnostic '" + name + "' at size " + fmt(size));
+  if (auto it = run.outputs().find(name); it != run.outputs().end())
+    v = &it->second;
+  else if (auto d = run.diagnostics().find(name); d != run.diagnostics().end())
+    v = &d->second;
+  if (!v)
+    throw paramError("count", label + " reported no output or diagnostic '" + name +
+                                  "' at size " + fmt(size));
   if (v->kind() != ValueKind::Integer && v->kind() != ValueKind::Scalar)
-    throw paramError("count", "'" + name + "' of " + label + " is a " + std::string(v->kindName()) + ", not a number");
+    throw paramError("count", "'" + name + "' of " + label + " is a " +
+                                  std::string(v->kindName()) + ", not a number");
   return v->asDouble();
 }
 
@@ -124,7 +130,8 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
   const bool counted = fit_on == "count";
   const std::string count_name = ctx.has("count") ? ctx.text("count") : std::string();
   if (!counted && !count_name.empty())
-    throw paramError("count", "'count' is used only with fit \"count\" (fit is \"" + fit_on + "\")");
+    throw paramError("count",
+                     "'count' is used only with fit \"count\" (fit is \"" + fit_on + "\")");
   if (counted && count_name.empty())
     throw paramError("count", "fit \"count\" needs the output or diagnostic of " + target.label +
                                   " that counts its work, e.g. \"nfev\"");
@@ -206,10 +213,13 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
     ctx.progress(static_cast<double>(i + 1) / static_cast<double>(n), "size " + fmt(sizes[i]));
   }
 
-  const Vector& cost = counted ? counts : fit_on == "cpu" ? cpu_med : fit_on == "process_cpu" ? pcpu_med : wall_med;
+  const Vector& cost = counted                   ? counts
+                       : fit_on == "cpu"         ? cpu_med
+                       : fit_on == "process_cpu" ? pcpu_med
+                                                 : wall_med;
   if ((cost.array() <= 0).any())
     throw Error(ErrorCode::RunFailed,
-                counted ? "'" + count_name + "' is not positive at every size: it cannot be fitted by a power law"
+                counted ? "'" + count_name + "' is not positive at every size: no power law fits"
                         : "a run took no measurable " + fit_on + " time; use larger sizes",
                 {}, counted ? "count" : "sizes");
   const ScalingFit fit = fitPowerLaw(sizes, cost);
@@ -229,7 +239,8 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
   ctx.output("table", std::move(t));
 
   ctx.setMethod("loglog_fit_" + fit_on,
-                "least squares of log(" + (counted ? "counted " + count_name : "median " + fit_on + " time") +
+                "least squares of log(" +
+                    (counted ? "counted " + count_name : "median " + fit_on + " time") +
                     ") on log(size) over " +
                     std::to_string(n) + " sizes x " + std::to_string(repeats) + " repeats; the task runs in-process "
                     "without the result cache");
@@ -263,8 +274,9 @@ TaskSpec profileTask() {
       "e.g. `{\"agent\": \"linear_algebra\", \"task\": \"matrix\", \"params\": {\"kind\": \"random\"}, \"size\": "
       "\"n\", \"output\": \"A\", \"to\": \"A\"}`. Reports the min and median wall and CPU time per size, the "
       "CPU time of the whole process, the growth of the peak resident memory, and the exponent p of time ~ C size^p by log-log least squares with "
-      "its standard error and R^2. With `fit: \"count\"` the exponent comes from a count the task reports "
-      "itself (e.g. `nfev`): the same on every machine and under any load. Live series: cpu_seconds and wall_seconds against the size.";
+      "its standard error and R^2. With `fit: \"count\"` the exponent comes from a count "
+      "the task reports itself (e.g. `nfev`): the same on every machine and under any load. "
+      "Live series: cpu_seconds and wall_seconds against the size.";
   t.params = {
       ParamSpec::make("target", ParamType::Map).req().describe(
           "The work to profile: {\"step\": \"ID\"} or {\"agent\": ..., \"task\": ..., \"params\": {...}}."),
@@ -276,10 +288,13 @@ TaskSpec profileTask() {
           "(the target param it feeds)}."),
       ParamSpec::make("repeats", ParamType::Integer).def(3).range(1, 1000).describe("Timed runs per size."),
       ParamSpec::make("warmup", ParamType::Boolean).def(true).describe("One untimed run at the first size first."),
-      ParamSpec::make("fit", ParamType::Choice).oneOf({"cpu", "process_cpu", "wall", "count"}).def("cpu").describe(
-          "What the exponent is fitted on: CPU time of the thread running the task (robust to a loaded machine), "
-          "of the whole process (counts thread-pool and BLAS helper threads, and their spin-waiting), wall time, "
-          "or `count`: the work the task counts itself (see `count`), deterministic and independent of the load."),
+      ParamSpec::make("fit", ParamType::Choice)
+          .oneOf({"cpu", "process_cpu", "wall", "count"})
+          .def("cpu")
+          .describe("What the exponent is fitted on: CPU time of the thread running the task "
+                    "(robust to a loaded machine), of the whole process (counts thread-pool and "
+                    "BLAS helper threads, and their spin-waiting), wall time, or `count`: the work "
+                    "the task counts itself (see `count`): deterministic, independent of load."),
       ParamSpec::make("count", ParamType::String).describe(
           "With fit \"count\": the target's output or diagnostic that counts its work, e.g. \"nfev\" "
           "(ode_pde.ivp), \"neval\" (integration)."),
@@ -294,7 +309,7 @@ TaskSpec profileTask() {
       {"process_cpu_seconds", ValueKind::Vector, "Median CPU time of the whole process, per size."},
       {"wall_seconds", ValueKind::Vector, "Median wall time per size."},
       {"peak_memory_bytes", ValueKind::Vector, "Largest growth of the peak RSS per size (NaN when unavailable)."},
-      {"counts", ValueKind::Vector, "fit: count only: the counted work per size (median over repeats)."},
+      {"counts", ValueKind::Vector, "fit: count only: the counted work per size (median)."},
       {"table", ValueKind::Table, "size, wall_min, wall_median, cpu_min, cpu_median, peak_memory_mb."},
   };
   t.run = [](TaskContext& ctx) { runProfile(AgentRegistry::builtin(), ctx); };
