@@ -120,7 +120,7 @@ std::vector<std::pair<std::string, Case>> cases() {
                {"ode_pde",
                 "heat",
                 {{"dim", 2},
-                 {"n", 15},
+                 {"n", 31},
                  {"alpha", 0.01},
                  {"u0", "sin(pi*x)*sin(pi*y)"},
                  {"t_span", List{0, 0.5}}},
@@ -128,7 +128,7 @@ std::vector<std::pair<std::string, Case>> cases() {
   c.push_back({"wave",
                {"ode_pde",
                 "wave",
-                {{"dim", 2}, {"n", 15}, {"u0", "sin(pi*x)*sin(pi*y)"}, {"t_span", List{0, 1}}},
+                {{"dim", 2}, {"n", 31}, {"u0", "sin(pi*x)*sin(pi*y)"}, {"t_span", List{0, 1}}},
                 scaleGrid("u", 1.1)}});
   c.push_back({"poisson",
                {"ode_pde",
