@@ -3,10 +3,14 @@
 // coverage test fails when a task gains a validate hook without a case here.
 #include "core/agent/agent_registry.h"
 #include "core/util/error.h"
+#include "core/workflow/workflow_engine.h"
 
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <random>
@@ -26,7 +30,7 @@ struct Verdict {
       const Map& m = c.asMap();
       s += "\n  " + m.at("name").asString() + " = " + std::to_string(m.at("value").asDouble()) +
            " (limit " + std::to_string(m.at("limit").asDouble()) + ", " +
-           (m.at("passed").asBool() ? "passed" : "failed") + ")";
+           (m.at("passed").asBool() ? "passed)" : "failed: " + m.at("detail").asString() + ")");
     }
     return s;
   }
@@ -241,14 +245,56 @@ class TestValidatorsReject : public QObject {
       QVERIFY2(covered.count(h), ("no perturbation case for " + h).c_str());
   }
 
-  // The ivp check is scaled to the requested tolerance: a result off by 1 % passes at rtol 1e-1 and
+  // The honest ivp examples (their own tolerances, every method) pass the ivp check.
+  void ivpExamplesPassTheirValidation_data() {
+    QTest::addColumn<QString>("name");
+    for (const char* n : {"ode-decay", "ode-oscillator", "ode-falling-ball", "ode-lorenz",
+                          "ode-robertson", "ode-vanderpol"})
+      QTest::newRow(n) << QString(n);
+  }
+  void ivpExamplesPassTheirValidation() {
+    QFETCH(QString, name);
+    std::ifstream in(std::string(SCIAGENTS_SOURCE_DIR) + "/examples/" + name.toStdString() +
+                     ".workflow.json");
+    QVERIFY(in.good());
+    nlohmann::json wf = nlohmann::json::parse(in);
+    std::vector<std::string> checked;
+    for (const auto& s : nlohmann::json(wf["steps"]))
+      if (s["agent"] == "ode_pde" && s["task"] == "ivp") {
+        const std::string id = s["id"];
+        checked.push_back(id);
+        wf["steps"].push_back({{"id", "check_" + id},
+                               {"agent", "executor_validator"},
+                               {"task", "validate"},
+                               {"params", {{"target", {{"step", id}}}}}});
+      }
+    QVERIFY(!checked.empty());
+    RunOptions o;
+    o.use_cache = false;
+    o.threads = 2;
+    const RunResult r = WorkflowEngine().run(parseWorkflow(wf.dump()), o);
+    for (const auto& id : checked) {
+      const StepResult* v = r.step("check_" + id);
+      QVERIFY2(v && v->outputs.count("passed"), ("no verdict for " + id).c_str());
+      const Verdict d{v->outputs.at("passed").asBool(), v->outputs.at("summary").asString(),
+                      v->outputs.at("checks").asList()};
+      qInfo("%s: %s", id.c_str(), d.describe().c_str());
+      QVERIFY2(d.value("resolve_difference_final") <= 20, d.describe().c_str());
+      // Van der Pol mu = 1000 samples its output steps, which crowd into the jumps, where the
+      // jump-time error (well above rtol |t|) is a large pointwise difference: the samples check
+      // fails there (under the old 1000-unit bar too), truthfully, so only its end is asserted.
+      if (name != "ode-vanderpol") QVERIFY2(d.passed, d.describe().c_str());
+    }
+  }
+
+  // The ivp check is scaled to the requested tolerance: a result off by 5 % passes at rtol 1e-1 and
   // fails at the default rtol 1e-3; the reference is an independent family (ARKODE), named.
   void ivpBarFollowsTheTolerance() {
     Map p{{"rhs", List{"-0.5*y"}}, {"states", List{"y"}}, {"y0", List{1}}, {"t_span", List{0, 2}}};
     for (const double rtol : {1e-1, 1e-3}) {
       p["rtol"] = rtol;
       Map out = runTask("ode_pde", "ivp", p);
-      out["y"] = scaled(out.at("y"), 1.01);
+      out["y"] = scaled(out.at("y"), 1.05);  // 0.5 units of rtol 1e-1, 50 units of rtol 1e-3
       const Verdict v = validate("ode_pde", "ivp", p, out);
       QVERIFY2(v.passed == (rtol > 1e-2), v.describe().c_str());
       QVERIFY2(v.checks[0].asMap().at("detail").asString().find("ARKODE") != std::string::npos,
