@@ -148,7 +148,8 @@ class TestCli : public QObject {
       }
     }
     // Structure without values (timings, which no test may judge): "STEP.OUTPUT" has N entries.
-    for (const auto& [key, n] : expected.value("lengths", json::object()).items()) {
+    const json lengths = expected.value("lengths", json::object());  // (outlives the loop)
+    for (const auto& [key, n] : lengths.items()) {
       const auto dot = key.find('.');
       const json& got = result["steps"][key.substr(0, dot)]["outputs"][key.substr(dot + 1)];
       QVERIFY2(got.is_array() && got.size() == n.get<std::size_t>(),
