@@ -296,8 +296,8 @@ TaskSpec profileTask() {
                     "BLAS helper threads, and their spin-waiting), wall time, or `count`: the work "
                     "the task counts itself (see `count`): deterministic, independent of load."),
       ParamSpec::make("count", ParamType::String).describe(
-          "With fit \"count\": the target's output or diagnostic that counts its work, e.g. \"nfev\" "
-          "(ode_pde.ivp), \"neval\" (integration)."),
+          "With fit \"count\": the target's output or diagnostic that counts its work, e.g. "
+          "\"nfev\" (ode_pde.ivp), \"neval\" (integration)."),
   };
   t.outputs = {
       {"exponent", ValueKind::Scalar, "p in time ~ C * size^p."},
