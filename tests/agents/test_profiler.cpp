@@ -1,5 +1,7 @@
-// performance_profiler.profile: the log-log fit, exponents of tasks whose cost is known (a toy
-// O(n) and O(n^2) task, dense LU ~ O(n^3)), step references through the engine, and bad inputs.
+// performance_profiler.profile: the log-log fit, exponents of a toy task whose counted work is
+// known (O(n) and O(n^2), fit "count"), the structure of timed profiles (dense LU, a step
+// reference through the engine) and bad inputs. No assertion depends on a timing: timed exponents
+// are only printed (the machine may be loaded).
 #include "core/agent/agent_registry.h"
 #include "core/agents/performance_profiler/scaling_fit.h"
 #include "core/agents/performance_profiler/tasks.h"
@@ -22,7 +24,7 @@ namespace {
 
 std::atomic<int> g_toy_runs{0};
 
-// "toy.work": n^power units of deterministic floating-point work.
+// "toy.work": n^power units of deterministic floating-point work, reported as output "units".
 AgentRegistry toyRegistry() {
   AgentRegistry r = AgentRegistry();
   AgentSpec a;
@@ -32,7 +34,7 @@ AgentRegistry toyRegistry() {
   t.id = "work";
   t.params = {ParamSpec::make("n", ParamType::Integer).req().range(1, 1e7),
               ParamSpec::make("power", ParamType::Integer).def(1).range(1, 2)};
-  t.outputs = {{"value", ValueKind::Scalar, ""}};
+  t.outputs = {{"value", ValueKind::Scalar, ""}, {"units", ValueKind::Integer, ""}};
   t.run = [](TaskContext& ctx) {
     ++g_toy_runs;
     const auto n = ctx.integer("n");
@@ -40,6 +42,7 @@ AgentRegistry toyRegistry() {
     volatile double s = 0.0;
     for (std::int64_t i = 0; i < units; ++i) s = s + std::sqrt(static_cast<double>(i) + s * 1e-9);
     ctx.output("value", static_cast<double>(s));
+    ctx.output("units", units);
   };
   a.tasks = {t};
   r.add(a);
@@ -83,17 +86,22 @@ class TestProfiler : public QObject {
     const AgentRegistry reg = toyRegistry();
     g_toy_runs = 0;
     Map diag;
-    const Map lin = runProfileOn(reg, R"({"target":{"agent":"toy","task":"work","params":{"n":1}},"param":"n",
-        "sizes":[2000,4000,8000,16000],"repeats":3})", &diag);
+    const Map lin = runProfileOn(reg, R"({"target":{"agent":"toy","task":"work","params":{"n":1}},
+        "param":"n","sizes":[2000,4000,8000,16000],"repeats":3,"fit":"count","count":"units"})",
+                                 &diag);
     QCOMPARE(g_toy_runs.load(), 1 + 4 * 3);  // warm-up plus every repeat really ran
     const double p1 = lin.at("exponent").asDouble();
-    qInfo("O(n) toy: exponent %.3f +- %.3f", p1, lin.at("exponent_stderr").asDouble());
-    QVERIFY2(p1 > 0.8 && p1 < 1.25, std::to_string(p1).c_str());
-    const Map quad = runProfileOn(reg, R"({"target":{"agent":"toy","task":"work","params":{"power":2}},"param":"n",
-        "sizes":[500,1000,2000,4000],"repeats":3,"warmup":false})");
+    QVERIFY2(std::abs(p1 - 1) < 1e-12, std::to_string(p1).c_str());
+    QCOMPARE(lin.at("counts").asVector()[3], 16000.0 * 2000);
+    QCOMPARE(diag.at("method").asString(), std::string("loglog_fit_count"));
+    const Map quad = runProfileOn(reg, R"({"target":{"agent":"toy","task":"work",
+        "params":{"power":2}},"param":"n","sizes":[500,1000,2000,4000],"repeats":3,"warmup":false,
+        "fit":"count","count":"units"})");
     const double p2 = quad.at("exponent").asDouble();
-    qInfo("O(n^2) toy: exponent %.3f", p2);
-    QVERIFY2(p2 > 1.8 && p2 < 2.25, std::to_string(p2).c_str());
+    QVERIFY2(std::abs(p2 - 2) < 1e-12, std::to_string(p2).c_str());
+    // The timed exponents of the same runs are reported, not judged (a loaded machine skews them).
+    qInfo("O(n), O(n^2) toy: timed cpu %.3g s .. %.3g s", quad.at("cpu_seconds").asVector()[0],
+          quad.at("cpu_seconds").asVector()[3]);
     const Table& t = lin.at("table").asTable();
     QCOMPARE(t.columns.front(), std::string("size"));
     QCOMPARE(t.data.size(), t.columns.size());
@@ -101,8 +109,9 @@ class TestProfiler : public QObject {
     for (const char* d : {"method", "memory_method", "measurement", "target", "repeats"}) QVERIFY2(diag.count(d), d);
   }
 
-  // Dense LU is O(n^3); O(n^2) work (residual, norms) pulls the exponent down at small n.
-  void denseSolveScalesBetweenSquareAndCube() {
+  // A timed profile of dense LU: one measurement per size, every figure finite and positive. The
+  // exponent (about 2..3) is printed, not asserted: it is derived from timings.
+  void denseSolveProfileHasOneMeasurementPerSize() {
     const Map out = runProfileOn(AgentRegistry::builtin(), R"({
         "target":{"agent":"linear_algebra","task":"solve","params":{"method":"lu"}},
         "sizes":[100,200,400,800],"repeats":3,
@@ -113,9 +122,18 @@ class TestProfiler : public QObject {
     const double p = out.at("exponent").asDouble();
     qInfo("dense solve: exponent %.3f +- %.3f, R^2 %.3f", p, out.at("exponent_stderr").asDouble(),
           out.at("r_squared").asDouble());
-    QVERIFY2(p > 1.8 && p < 3.6, std::to_string(p).c_str());
+    QVERIFY(std::isfinite(p));
+    for (const char* k : {"cpu_seconds", "process_cpu_seconds", "wall_seconds"}) {
+      const Vector v = out.at(k).asVector();
+      QCOMPARE(v.size(), Eigen::Index(4));
+      QVERIFY2(v.allFinite() && (v.array() > 0).all(), k);
+    }
+    Vector sizes(4);
+    sizes << 100, 200, 400, 800;
+    QVERIFY(out.at("sizes").asVector() == sizes);
     const Vector mem = out.at("peak_memory_bytes").asVector();
     QCOMPARE(mem.size(), Eigen::Index(4));
+    QVERIFY(out.find("counts") == out.end());  // only with fit "count"
   }
 
   void stepReferenceThroughTheEngine() {
@@ -128,7 +146,9 @@ class TestProfiler : public QObject {
        "params":{"target":{"step":"m"},"param":"n","sizes":[100,200,400],"repeats":2}}]})"), o);
     QCOMPARE(std::string(stepStatusName(r.status)), std::string("succeeded"));
     const StepResult* p = r.step("p");
-    QVERIFY(p->outputs.at("exponent").asDouble() > 1.0);  // filling n^2 entries
+    QVERIFY(std::isfinite(p->outputs.at("exponent").asDouble()));  // timed: not judged
+    QCOMPARE(p->outputs.at("sizes").asVector().size(), Eigen::Index(3));
+    QCOMPARE(p->outputs.at("cpu_seconds").asVector().size(), Eigen::Index(3));
     QVERIFY(p->diagnostics.at("target").asString().find("linear_algebra.matrix") != std::string::npos);
     // A reference to a step that does not exist is refused with its name.
     try {
@@ -159,6 +179,12 @@ class TestProfiler : public QObject {
     expectParamError(reg, target + R"("sizes":[10,20],"generate":[{"agent":"toy","task":"work","size":"n","output":"value","to":"q"}]})",
                      "generate", "\"to\" 'q' is not a parameter");
     expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"gpu"})", "fit", "");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"count"})", "count",
+                     "needs the output");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,20],"count":"units"})", "count",
+                     "only with fit");
+    expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"count","count":"nope"})",
+                     "count", "no output or diagnostic 'nope'");
   }
 };
 

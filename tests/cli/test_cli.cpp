@@ -147,6 +147,14 @@ class TestCli : public QObject {
           QVERIFY2(close(got[i].get<double>(), want[i].get<double>()), (key + " = " + got.dump()).c_str());
       }
     }
+    // Structure without values (timings, which no test may judge): "STEP.OUTPUT" has N entries.
+    const json lengths = expected.value("lengths", json::object());  // (outlives the loop)
+    for (const auto& [key, n] : lengths.items()) {
+      const auto dot = key.find('.');
+      const json& got = result["steps"][key.substr(0, dot)]["outputs"][key.substr(dot + 1)];
+      QVERIFY2(got.is_array() && got.size() == n.get<std::size_t>(),
+               (key + " = " + got.dump()).c_str());
+    }
     // Exact strings and booleans: "STEP.OUTPUT" or "STEP.diagnostics.NAME".
     auto lookup = [&](const std::string& key) -> json {
       const auto dot = key.find('.');

@@ -25,7 +25,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ARGS = None
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 # Libraries the package must declare (Depends is derived from the binaries; these pin the families).
-REQUIRED_DEPENDS = ("libsundials-cvode", "libnlopt", "libmuparser", "libsqlite3-", "libssl3", "libspdlog", "libc6")
+REQUIRED_DEPENDS = ("libsundials-cvode", "libsundials-arkode", "libnlopt", "libmuparser", "libsqlite3-", "libssl3", "libspdlog", "libc6")
 REQUIRED_STUDIO_DEPENDS = ("libqt6core6", "libqt6gui6", "libqt6widgets6", "libqt6charts6", "libqt6svg6", "qt6-qpa-plugins")
 
 

@@ -457,11 +457,9 @@ class Events(unittest.TestCase):
         s = S("alice")
         job = submit(s, su.quick_solve(2, name="finished stream"))
         su.wait_job(s, SRV.url, job["id"])
-        t0 = time.time()
-        r = self.open_stream(s, job["id"])
+        r = self.open_stream(s, job["id"])  # its 60 s read timeout is the hang guard
         events, _ = su.read_sse(r)
         r.close()
-        self.assertLess(time.time() - t0, 10)
         kinds = [e["event"] for e in events]
         self.assertEqual(kinds[0], "state")
         self.assertEqual(events[0]["data"]["state"], "succeeded")

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <cerrno>
 #include <csignal>
 
 #include <chrono>
@@ -22,7 +23,10 @@ namespace {
 const QString kBinary = QStringLiteral(SCIAGENTS_BINARY_DIR "/bin/sciagents");
 
 // Sends `request` and reads until the server closes the connection (bounded by a generous timeout).
-std::string httpExchange(int port, const std::string& request, int timeout_s = 60) {
+// client_timed_out: set to whether the exchange ended on the client's own receive timeout
+// (EAGAIN) rather than on the server closing or resetting the connection.
+std::string httpExchange(int port, const std::string& request, int timeout_s = 60,
+                         bool* client_timed_out = nullptr) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return {};
   timeval tv{timeout_s, 0};
@@ -45,6 +49,7 @@ std::string httpExchange(int port, const std::string& request, int timeout_s = 6
   char buf[65536];
   for (;;) {
     const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (client_timed_out) *client_timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
     if (n <= 0) break;
     out.append(buf, static_cast<std::size_t>(n));
   }
@@ -227,15 +232,18 @@ class TestServerHttp : public QObject {
     // A client that never finishes its header: the header timeout (10 s) closes it; meanwhile the
     // server keeps answering others.
     std::string partial;
+    bool client_timed_out = true;
     std::thread slow([&] {
-      partial = httpExchange(m_port, "GET /livez HTTP/1.1\r\nHost: x\r\nX-Slow: a", 120);
+      partial = httpExchange(m_port, "GET /livez HTTP/1.1\r\nHost: x\r\nX-Slow: a", 120,
+                             &client_timed_out);
     });
     for (int i = 0; i < 20; ++i)
       QVERIFY(get("/livez", false).find("{\"status\":\"ok\"}") != std::string::npos);
-    const auto t0 = std::chrono::steady_clock::now();
     slow.join();
     QVERIFY(partial.empty() || partial.rfind("HTTP/1.1 4", 0) == 0);  // closed, never served
-    QVERIFY(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(100));
+    // The server closed it (its header timeout), not the client's 120 s receive timeout, which is
+    // only the hang guard: checked by how the exchange ended, not by how long it took.
+    QVERIFY(!client_timed_out);
   }
 
   void jsonLogsAndEnvironment() {

@@ -50,7 +50,8 @@ bool isExplicit(const std::string& method);
 void solveIvp(const Problem& p, const std::string& method, bool auto_switch, const TaskContext* cctx, TaskContext* ctx,
               Solution& sol);
 
-// executor_validator hook: re-solve with another method (explicit <-> BDF) at 100x tighter rtol.
+// executor_validator hook: re-solve with an independent method family (ARKODE: DIRK when stiff,
+// ERK otherwise) at 100x tighter rtol; pass within 20 units of the step's tolerance.
 std::vector<ValidationCheck> validateIvp(const TaskContext& ctx, const Map& outputs);
 
 }  // namespace sciagents::core::agents::ode

@@ -138,6 +138,9 @@ std::vector<ValidationCheck> validateBvp(const TaskContext& ctx, const Map& outp
   const int m = static_cast<int>(s.states.size());
   const Vector& x = outputs.at("x").asVector();
   const Matrix& y = outputs.at("y").asMatrix();
+  if (y.rows() != x.size() || y.cols() != m || x.size() < 2)
+    return {{"ode_residual", 1, 0, false, "outputs x and y are missing or inconsistent"}};
+  if (!y.allFinite()) return {{"ode_residual", 1, 0, false, "y has non-finite entries"}};
   BvpSystem sys{s.rhs.get(), s.bc.get(), m};
   const Eigen::Index N = x.size(), R = 4 * (N - 1) + 1;
   Vector xs(R);

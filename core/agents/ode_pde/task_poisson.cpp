@@ -154,6 +154,7 @@ std::vector<ValidationCheck> validatePoisson(const TaskContext& ctx, const Map& 
   if (it == outputs.end()) return {{"residual", 1, 0, false, "no output u"}};
   const GridField& u = it->second.asGrid();
   if (u.values.size() != g.nodes()) return {{"residual", 1, 0, false, "u has the wrong size for this grid"}};
+  if (!u.values.allFinite()) return {{"stencil_residual", 1, 0, false, "u has non-finite entries"}};
   const Vector fn = sampleNodes(g, Expression(ctx.text("f"), spaceVars(dim, false), c), 0.0, "f");
   double rmax = 0, fmax = 0;
   const std::int64_t st[3] = {g.nn[1] * g.nn[2], g.nn[2], 1};

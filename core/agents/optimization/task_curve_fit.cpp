@@ -4,8 +4,10 @@
 
 #include <Eigen/SVD>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace sciagents::core::agents::opt {
 
@@ -97,8 +99,37 @@ Map analyzeFit(const TaskContext& ctx) {
   return m;
 }
 
-// Independent checks: the RSS gradient 2 J^T r (fresh Jacobian) vanishes relative to |J| |r|, and
-// the residuals have no strong trend (lag-1 autocorrelation reported, not judged).
+// Lag-1 autocorrelation of the residuals taken in increasing x (mean removed). For independent
+// errors it is about N(0, 1/n), so |rho_1| > 3/sqrt(n) happens by chance about 0.3 % of the time;
+// a wrong model leaves long same-sign runs (rho_1 near 1). Needs n >= 10 (3/sqrt(n) < 1, else the
+// bound could never be crossed) and residuals above rounding level (an exact fit's rounding noise
+// is not a sample of the errors); otherwise no check is reported.
+std::optional<ValidationCheck> residualAutocorrelation(const Fit& f, const Vector& r) {
+  const Eigen::Index n = r.size();
+  if (n < 10) return std::nullopt;
+  const Vector y = f.sigma.size() ? Vector(f.ydata.cwiseQuotient(f.sigma)) : f.ydata;
+  if (r.norm() <= 1e-10 * y.norm()) return std::nullopt;
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Eigen::Index a, Eigen::Index b) { return f.xdata[a] < f.xdata[b]; });
+  const double mean = r.mean();
+  double cross = 0.0, den = 0.0;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const double d = r[order[i]] - mean;
+    den += d * d;
+    if (i > 0) cross += d * (r[order[i - 1]] - mean);
+  }
+  if (!(den > 0)) return std::nullopt;
+  const double rho = cross / den, limit = 3.0 / std::sqrt(static_cast<double>(n));
+  return ValidationCheck{
+      "residual_autocorrelation", std::abs(rho), limit, std::abs(rho) <= limit,
+      "|lag-1 autocorrelation| of the residuals in increasing x (" + num(rho) +
+          "); independent errors stay within 3/sqrt(n), a wrong model leaves long same-sign runs"};
+}
+
+// Independent checks: the RSS gradient 2 J^T r (fresh Jacobian) vanishes relative to |J| |r|, the
+// RSS recomputes, and the residuals show no systematic trend (residual_autocorrelation).
 std::vector<ValidationCheck> validateFit(const TaskContext& ctx, const Map& outputs) {
   std::vector<ValidationCheck> out;
   const auto it = outputs.find("popt");
@@ -121,11 +152,12 @@ std::vector<ValidationCheck> validateFit(const TaskContext& ctx, const Map& outp
     out.push_back({"rss_recomputed", d, 1e-10 * std::max(1e-300, r.squaredNorm()), d <= 1e-10 * std::max(1e-300, r.squaredNorm()),
                    "|sum r_i^2 - rss| re-evaluating the model at popt"});
   }
-  double num_ac = 0.0;
-  for (Eigen::Index i = 1; i < r.size(); ++i) num_ac += r[i] * r[i - 1];
-  const double ac = r.squaredNorm() > 0 ? num_ac / r.squaredNorm() : 0.0;
-  out.push_back({"residual_autocorrelation", std::abs(ac), 1.0, true,
-                 "lag-1 autocorrelation of the residuals (informative; values near 1 suggest a wrong model)"});
+  if (!r.allFinite()) {
+    out.push_back(
+        {"finite_residuals", 1, 0, false, "the model is not finite at popt for every data point"});
+    return out;
+  }
+  if (auto ac = residualAutocorrelation(f, r)) out.push_back(std::move(*ac));
   return out;
 }
 

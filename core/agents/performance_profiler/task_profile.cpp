@@ -46,6 +46,24 @@ void setSize(Map& params, const TaskSpec& task, const std::string& path, double 
 
 std::string firstKey(const std::string& path) { return path.substr(0, path.find_first_of(".[")); }
 
+// The work a finished run counted itself (fit: "count"): the number named `name` among its outputs,
+// else among its diagnostics (e.g. nfev, neval, iterations). Deterministic, unlike a timing.
+double countedCost(const TaskContext& run, const std::string& name, const std::string& label,
+                   double size) {
+  const Value* v = nullptr;
+  if (auto it = run.outputs().find(name); it != run.outputs().end())
+    v = &it->second;
+  else if (auto d = run.diagnostics().find(name); d != run.diagnostics().end())
+    v = &d->second;
+  if (!v)
+    throw paramError("count", label + " reported no output or diagnostic '" + name +
+                                  "' at size " + fmt(size));
+  if (v->kind() != ValueKind::Integer && v->kind() != ValueKind::Scalar)
+    throw paramError("count", "'" + name + "' of " + label + " is a " +
+                                  std::string(v->kindName()) + ", not a number");
+  return v->asDouble();
+}
+
 std::vector<Generator> readGenerators(const AgentRegistry& registry, const TaskContext& ctx,
                                       const assist::TargetProblem& target) {
   std::vector<Generator> gens;
@@ -109,6 +127,14 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
     throw paramError("param", "'" + param + "' is not a parameter of " + target.label);
   const auto repeats = static_cast<std::size_t>(ctx.integer("repeats"));
   const std::string fit_on = ctx.text("fit");
+  const bool counted = fit_on == "count";
+  const std::string count_name = ctx.has("count") ? ctx.text("count") : std::string();
+  if (!counted && !count_name.empty())
+    throw paramError("count",
+                     "'count' is used only with fit \"count\" (fit is \"" + fit_on + "\")");
+  if (counted && count_name.empty())
+    throw paramError("count", "fit \"count\" needs the output or diagnostic of " + target.label +
+                                  " that counts its work, e.g. \"nfev\"");
 
   // The target's params at one size: generated inputs (untimed), then the scaled param, resolved.
   auto paramsAt = [&](double size) {
@@ -138,7 +164,7 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
   };
   ResourceMeter meter;
   // The task runs here directly, never through the result cache, so every repeat does the work.
-  auto timedRun = [&](const Map& resolved, double size) {
+  auto timedRun = [&](const Map& resolved, double size, double* count = nullptr) {
     TaskContext inner(*target.task, resolved, ctx.stepId() + "/profile");
     inner.setCancelFlag(ctx.cancelFlag());
     inner.setSeed(ctx.seed());
@@ -152,19 +178,23 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
                                             (e.param().empty() ? "" : "param '" + e.param() + "': ") + e.bareMessage(),
                   {}, "target");
     }
-    return meter.stop();
+    const Measurement m = meter.stop();
+    if (count) *count = countedCost(inner, count_name, target.label, size);
+    return m;
   };
 
   const Eigen::Index n = sizes.size();
-  Vector wall_min(n), wall_med(n), cpu_min(n), cpu_med(n), pcpu_med(n), peak(n);
+  Vector wall_min(n), wall_med(n), cpu_min(n), cpu_med(n), pcpu_med(n), peak(n), counts(n);
   for (Eigen::Index i = 0; i < n; ++i) {
     ctx.checkCancelled();
     const Map resolved = paramsAt(sizes[i]);
     if (i == 0 && ctx.flag("warmup")) timedRun(resolved, sizes[i]);
-    std::vector<double> wall, cpu, pcpu;
+    std::vector<double> wall, cpu, pcpu, cnt;
     double mem = 0.0;
     for (std::size_t r = 0; r < repeats; ++r) {
-      const Measurement m = timedRun(resolved, sizes[i]);
+      double c = 0.0;
+      const Measurement m = timedRun(resolved, sizes[i], counted ? &c : nullptr);
+      cnt.push_back(c);
       wall.push_back(m.wall_seconds);
       cpu.push_back(m.cpu_seconds);
       pcpu.push_back(m.process_cpu_seconds);
@@ -177,14 +207,21 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
     cpu_med[i] = median(cpu);
     pcpu_med[i] = median(pcpu);
     peak[i] = mem;
+    counts[i] = median(cnt);
     ctx.metric("cpu_seconds", sizes[i], cpu_med[i]);
     ctx.metric("wall_seconds", sizes[i], wall_med[i]);
     ctx.progress(static_cast<double>(i + 1) / static_cast<double>(n), "size " + fmt(sizes[i]));
   }
 
-  const Vector& cost = fit_on == "cpu" ? cpu_med : fit_on == "process_cpu" ? pcpu_med : wall_med;
+  const Vector& cost = counted                   ? counts
+                       : fit_on == "cpu"         ? cpu_med
+                       : fit_on == "process_cpu" ? pcpu_med
+                                                 : wall_med;
   if ((cost.array() <= 0).any())
-    throw Error(ErrorCode::RunFailed, "a run took no measurable " + fit_on + " time; use larger sizes", {}, "sizes");
+    throw Error(ErrorCode::RunFailed,
+                counted ? "'" + count_name + "' is not positive at every size: no power law fits"
+                        : "a run took no measurable " + fit_on + " time; use larger sizes",
+                {}, counted ? "count" : "sizes");
   const ScalingFit fit = fitPowerLaw(sizes, cost);
   ctx.output("exponent", fit.exponent);
   ctx.output("exponent_stderr", fit.exponent_stderr);
@@ -195,13 +232,16 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
   ctx.output("process_cpu_seconds", pcpu_med);
   ctx.output("wall_seconds", wall_med);
   ctx.output("peak_memory_bytes", peak);
+  if (counted) ctx.output("counts", counts);
   Table t;
   t.columns = {"size", "wall_min", "wall_median", "cpu_min", "cpu_median", "process_cpu_median", "peak_memory_mb"};
   t.data = {sizes, wall_min, wall_med, cpu_min, cpu_med, pcpu_med, Vector(peak / (1024.0 * 1024.0))};
   ctx.output("table", std::move(t));
 
   ctx.setMethod("loglog_fit_" + fit_on,
-                "least squares of log(median " + fit_on + " time) on log(size) over " +
+                "least squares of log(" +
+                    (counted ? "counted " + count_name : "median " + fit_on + " time") +
+                    ") on log(size) over " +
                     std::to_string(n) + " sizes x " + std::to_string(repeats) + " repeats; the task runs in-process "
                     "without the result cache");
   ctx.diagnostic("target", target.label);
@@ -217,7 +257,7 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
   if (n > 2 && fit.r_squared < 0.9)
     ctx.warn("the power law fits poorly (R^2 = " + fmt(fit.r_squared) + "): the cost is not one power of the size "
              "over this range, or the timings are noisy (more repeats, larger sizes)");
-  if (cost.minCoeff() < 1e-3)
+  if (!counted && cost.minCoeff() < 1e-3)
     ctx.warn("runs under 1 ms (smallest " + fmt(cost.minCoeff()) + " s) are dominated by fixed overheads; the "
              "exponent reflects larger sizes better");
 }
@@ -234,7 +274,9 @@ TaskSpec profileTask() {
       "e.g. `{\"agent\": \"linear_algebra\", \"task\": \"matrix\", \"params\": {\"kind\": \"random\"}, \"size\": "
       "\"n\", \"output\": \"A\", \"to\": \"A\"}`. Reports the min and median wall and CPU time per size, the "
       "CPU time of the whole process, the growth of the peak resident memory, and the exponent p of time ~ C size^p by log-log least squares with "
-      "its standard error and R^2. Live series: cpu_seconds and wall_seconds against the size.";
+      "its standard error and R^2. With `fit: \"count\"` the exponent comes from a count "
+      "the task reports itself (e.g. `nfev`): the same on every machine and under any load. "
+      "Live series: cpu_seconds and wall_seconds against the size.";
   t.params = {
       ParamSpec::make("target", ParamType::Map).req().describe(
           "The work to profile: {\"step\": \"ID\"} or {\"agent\": ..., \"task\": ..., \"params\": {...}}."),
@@ -246,20 +288,28 @@ TaskSpec profileTask() {
           "(the target param it feeds)}."),
       ParamSpec::make("repeats", ParamType::Integer).def(3).range(1, 1000).describe("Timed runs per size."),
       ParamSpec::make("warmup", ParamType::Boolean).def(true).describe("One untimed run at the first size first."),
-      ParamSpec::make("fit", ParamType::Choice).oneOf({"cpu", "process_cpu", "wall"}).def("cpu").describe(
-          "Time the exponent is fitted on: CPU time of the thread running the task (robust to a loaded machine), "
-          "of the whole process (counts thread-pool and BLAS helper threads, and their spin-waiting), or wall time."),
+      ParamSpec::make("fit", ParamType::Choice)
+          .oneOf({"cpu", "process_cpu", "wall", "count"})
+          .def("cpu")
+          .describe("What the exponent is fitted on: CPU time of the thread running the task "
+                    "(robust to a loaded machine), of the whole process (counts thread-pool and "
+                    "BLAS helper threads, and their spin-waiting), wall time, or `count`: the work "
+                    "the task counts itself (see `count`): deterministic, independent of load."),
+      ParamSpec::make("count", ParamType::String).describe(
+          "With fit \"count\": the target's output or diagnostic that counts its work, e.g. "
+          "\"nfev\" (ode_pde.ivp), \"neval\" (integration)."),
   };
   t.outputs = {
       {"exponent", ValueKind::Scalar, "p in time ~ C * size^p."},
       {"exponent_stderr", ValueKind::Scalar, "Standard error of p (NaN with two sizes)."},
       {"r_squared", ValueKind::Scalar, "R^2 of the log-log fit."},
-      {"prefactor", ValueKind::Scalar, "C, seconds."},
+      {"prefactor", ValueKind::Scalar, "C, seconds (fit: count: counted units)."},
       {"sizes", ValueKind::Vector, "The sizes."},
       {"cpu_seconds", ValueKind::Vector, "Median CPU time of the thread running the task, per size."},
       {"process_cpu_seconds", ValueKind::Vector, "Median CPU time of the whole process, per size."},
       {"wall_seconds", ValueKind::Vector, "Median wall time per size."},
       {"peak_memory_bytes", ValueKind::Vector, "Largest growth of the peak RSS per size (NaN when unavailable)."},
+      {"counts", ValueKind::Vector, "fit: count only: the counted work per size (median)."},
       {"table", ValueKind::Table, "size, wall_min, wall_median, cpu_min, cpu_median, peak_memory_mb."},
   };
   t.run = [](TaskContext& ctx) { runProfile(AgentRegistry::builtin(), ctx); };

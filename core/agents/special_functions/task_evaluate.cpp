@@ -150,9 +150,12 @@ std::vector<ValidationCheck> validateEvaluate(const TaskContext& ctx, const Map&
   double buf[8], worst = 0, worst_id = 0;
   std::string where, where_id;
   for (auto i : idx) {
-    if (!std::isfinite(got[i])) continue;
     const double p = evalAt(a, a.fn->precise, i, buf, nullptr);
-    if (!std::isfinite(p)) continue;
+    if (!std::isfinite(got[i]) && std::isfinite(p)) {  // a NaN/inf where the function is finite
+      worst = std::numeric_limits<double>::infinity();
+      where = callText(a, buf) + ": long double " + num(p) + " vs " + num(got[i]);
+    }
+    if (!std::isfinite(got[i]) || !std::isfinite(p)) continue;
     const double d = std::abs(p - got[i]) / std::max({std::abs(p), 1e-12 * typ, 1e-300});
     if (d > worst) worst = d, where = callText(a, buf) + ": long double " + num(p) + " vs " + num(got[i]);
     if (a.fn->identity) {
