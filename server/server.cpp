@@ -37,7 +37,7 @@ std::filesystem::path databaseFile(const std::filesystem::path& data_dir) {
                                  std::filesystem::perm_options::replace, ec);
     if (ec)
       logEvent(spdlog::level::warn, "--data-dir " + data_dir.string() +
-                                        ": cannot restrict it to its owner (0700): " + ec.message());
+                                        ": cannot make it owner-only (0700): " + ec.message());
   }
   return data_dir / "sciagents.db";
 }

@@ -33,7 +33,8 @@ void RunReporter::stepFinished(const core::StepResult& r) {
   if (m_mode == Mode::None) return;
   if (m_mode == Mode::Bar && m_bar_visible) std::fputs("\r\033[K", m_out);
   std::fprintf(m_out, "%-9s %s (%s.%s) %.3f s%s\n", std::string(core::stepStatusName(r.status)).c_str(),
-               safe(r.id).c_str(), safe(r.agent).c_str(), safe(r.task).c_str(), r.wall_seconds, r.cached ? " [cached]" : "");
+               safe(r.id).c_str(), safe(r.agent).c_str(), safe(r.task).c_str(), r.wall_seconds,
+               r.cached ? " [cached]" : "");
   m_bar_visible = false;
   if (m_mode == Mode::Bar) drawBar();
   std::fflush(m_out);

@@ -85,7 +85,8 @@ int runSlurm(const CliOptions& o, const std::string& file) {
     issues.push_back({e.step(), e.param(), e.bareMessage()});
   }
   if (!issues.empty()) {  // the same messages as validate; nothing is submitted
-    for (const auto& i : issues) std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
+    for (const auto& i : issues)
+      std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
     std::cerr << file << ": invalid (" << issues.size() << " error" << (issues.size() == 1 ? "" : "s") << ")\n";
     return kInvalid;
   }

@@ -120,7 +120,8 @@ int remoteRun(const CliOptions& o, const std::string& file, const std::string& u
     issues.push_back({e.step(), e.param(), e.bareMessage()});
   }
   if (!issues.empty()) {
-    for (const auto& i : issues) std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
+    for (const auto& i : issues)
+      std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
     std::cerr << file << ": invalid (" << issues.size() << " error" << (issues.size() == 1 ? "" : "s") << ")\n";
     return kInvalid;
   }

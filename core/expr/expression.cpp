@@ -214,7 +214,7 @@ std::optional<ExpressionIssue> nonExpressionIssue(const std::string& text) {
     if (c != '=') continue;
     const char prev = i > 0 ? text[i - 1] : '\0';
     const char next = i + 1 < text.size() ? text[i + 1] : '\0';
-    if (next == '=' || prev == '=' || prev == '<' || prev == '>' || prev == '!') continue;  // ==, <=
+    if (next == '=' || prev == '=' || prev == '<' || prev == '>' || prev == '!') continue;  // == <=
     const bool compound = prev == '+' || prev == '-' || prev == '*' || prev == '/';
     const std::size_t at = compound ? i - 1 : i;
     return ExpressionIssue{text, at,

@@ -4,7 +4,8 @@
 //    O_CREAT|O_EXCL|O_NOFOLLOW and a random name (a link planted there is never followed), then is
 //    fsync'ed (unless asked not to) and renamed over the target: readers see the old file or the
 //    complete new one;
-//  - the target must be a regular file or not exist: a directory, device, FIFO or socket is refused,
+//  - the target must be a regular file or not exist: a directory, device, FIFO or socket is
+//  refused,
 //    and so is a symbolic link (policy: the link is neither followed nor replaced; give the real
 //    path, or remove the link, to write there);
 //  - the new file gets the replaced file's permission bits, or for a new file 0666 minus the

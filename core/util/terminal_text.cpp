@@ -18,10 +18,14 @@ std::size_t decodeUtf8(std::string_view s, std::uint32_t& cp) {
   std::size_t len = 0;
   std::uint32_t min = 0;
   if (b0 < 0x80) return cp = b0, 1;
-  if ((b0 & 0xE0) == 0xC0) len = 2, cp = b0 & 0x1F, min = 0x80;
-  else if ((b0 & 0xF0) == 0xE0) len = 3, cp = b0 & 0x0F, min = 0x800;
-  else if ((b0 & 0xF8) == 0xF0) len = 4, cp = b0 & 0x07, min = 0x10000;
-  else return 0;
+  if ((b0 & 0xE0) == 0xC0)
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  else if ((b0 & 0xF0) == 0xE0)
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  else if ((b0 & 0xF8) == 0xF0)
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  else
+    return 0;
   if (s.size() < len) return 0;
   for (std::size_t i = 1; i < len; ++i) {
     const auto b = static_cast<unsigned char>(s[i]);
@@ -47,10 +51,14 @@ std::string terminalSafe(std::string_view text, bool keep_newlines) {
       ++i;
       continue;
     }
-    if (cp == '\n' && keep_newlines) out += '\n';
-    else if (cp == '\n') out += "\\n";
-    else if (cp == '\t') out += "\\t";
-    else if (cp == '\r') out += "\\r";
+    if (cp == '\n' && keep_newlines)
+      out += '\n';
+    else if (cp == '\n')
+      out += "\\n";
+    else if (cp == '\t')
+      out += "\\t";
+    else if (cp == '\r')
+      out += "\\r";
     else if (cp < 0x20 || cp == 0x7F) {
       std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(cp));
       out += buf;

@@ -63,7 +63,9 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-void spit(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+void spit(const fs::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
 
 unsigned modeOf(const fs::path& p) {
   struct stat st {};
@@ -91,7 +93,9 @@ class TestCliOutputFiles : public QObject {
   QString m_cache;
   QString m_small;
 
-  QString path(const std::string& name) const { return QString::fromStdString((m_dir / name).string()); }
+  QString path(const std::string& name) const {
+    return QString::fromStdString((m_dir / name).string());
+  }
 
  private slots:
   void initTestCase() {
@@ -129,7 +133,8 @@ class TestCliOutputFiles : public QObject {
     QVERIFY2(r.exit_code == 0, r.err.c_str());
     const auto j = nlohmann::json::parse(r.out, nullptr, false);
     QVERIFY2(j.is_object() && j.contains("sciagents_result"), r.out.c_str());
-    QVERIFY(!QFile::exists(QDir(QString::fromStdString(fs::current_path().string())).filePath("-")));
+    QVERIFY(
+        !QFile::exists(QDir(QString::fromStdString(fs::current_path().string())).filePath("-")));
   }
 
   void symlinkTargetIsNotFollowed() {
@@ -196,7 +201,9 @@ class TestCliOutputFiles : public QObject {
     // A workflow name with ANSI colour, a window-title escape and a bidi override: printed by run.
     const QString file = path("ansi.workflow.json");
     nlohmann::json w = nlohmann::json::parse(kSmall);
-    w["name"] = "\x1b[31mred\x1b]0;owned\x07 \xe2\x80\xae" "exe.txt";
+    w["name"] =
+        "\x1b[31mred\x1b]0;owned\x07 \xe2\x80\xae"
+        "exe.txt";
     spit(file.toStdString(), w.dump());
     auto r = run({"run", file, "--progress", "lines"}, m_cache);
     QVERIFY2(r.exit_code == 0, r.err.c_str());
@@ -207,7 +214,9 @@ class TestCliOutputFiles : public QObject {
     // A step id with escapes is invalid; the error that quotes it is escaped too.
     const QString bad = path("ansi-id.workflow.json");
     w = nlohmann::json::parse(kSmall);
-    w["steps"][0]["id"] = "a\x1b[2J\xe2\x80\xae" "b";
+    w["steps"][0]["id"] =
+        "a\x1b[2J\xe2\x80\xae"
+        "b";
     spit(bad.toStdString(), w.dump());
     for (const char* cmd : {"run", "validate"}) {
       r = run({cmd, bad}, m_cache);
@@ -241,7 +250,8 @@ class TestCliOutputFiles : public QObject {
     f += ")";
     const QString file = path("long.workflow.json");
     spit(file.toStdString(), R"({"sciagents": 1, "steps": [{"id": "q", "agent": "integration",
-      "task": "quad", "params": {"f": ")" + f + R"(", "a": 0, "b": 1}}]})");
+      "task": "quad", "params": {"f": ")" +
+                                 f + R"(", "a": 0, "b": 1}}]})");
     const auto r = run({"validate", file}, m_cache);
     QCOMPARE(r.exit_code, 2);
     QVERIFY2(r.err.size() < 2000, ("stderr of " + std::to_string(r.err.size()) + " bytes").c_str());

@@ -31,12 +31,18 @@ class TestExpressionInput : public QObject {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("op");
     QTest::addColumn<int>("position");
-    QTest::newRow("x=3") << "x=3" << "=" << 1;
-    QTest::newRow("spaced") << "y + (x = 3)" << "=" << 7;
-    QTest::newRow("+=") << "x+=1" << "+=" << 1;
-    QTest::newRow("-=") << "x -= 1" << "-=" << 2;
-    QTest::newRow("*=") << "x*=2" << "*=" << 1;
-    QTest::newRow("/=") << "x/=2" << "/=" << 1;
+    QTest::newRow("x=3") << "x=3"
+                         << "=" << 1;
+    QTest::newRow("spaced") << "y + (x = 3)"
+                            << "=" << 7;
+    QTest::newRow("+=") << "x+=1"
+                        << "+=" << 1;
+    QTest::newRow("-=") << "x -= 1"
+                        << "-=" << 2;
+    QTest::newRow("*=") << "x*=2"
+                        << "*=" << 1;
+    QTest::newRow("/=") << "x/=2"
+                        << "/=" << 1;
   }
 
   void assignmentsAreRefused() {
@@ -46,7 +52,8 @@ class TestExpressionInput : public QObject {
     const std::string t = text.toStdString();
     const std::string expected = "assignment '" + op.toStdString() +
                                  "' is not allowed in an expression (to compare, use '==') at "
-                                 "position " + std::to_string(position);
+                                 "position " +
+                                 std::to_string(position);
     const auto err = errorOf(t, {"x", "y"});
     QVERIFY2(err, "accepted as an expression");
     QVERIFY2(err->starts_with(expected), err->c_str());
@@ -77,8 +84,7 @@ class TestExpressionInput : public QObject {
     const std::string text = "x+\x1b[31m1";
     const auto err = errorOf(text, {"x"});
     QVERIFY(err);
-    QVERIFY2(err->starts_with("control character \\x1b in expression at position 2"),
-             err->c_str());
+    QVERIFY2(err->starts_with("control character \\x1b in expression at position 2"), err->c_str());
     QVERIFY(err->find('\x1b') == std::string::npos);
     // Ordinary whitespace stays fine.
     QVERIFY(!checkExpressionSyntax("x +\t1\n+ 2"));

@@ -97,8 +97,9 @@ class TestSafeFileWrite : public QObject {
     const fs::path out = dir() / "result.json";
     spit(victim, "precious");
     const long pid = static_cast<long>(::getpid());
-    for (const std::string& name : {"result.json.tmp-" + std::to_string(pid),
-                                    std::string(".result.json.tmp"), std::string("result.json.tmp")})
+    for (const std::string& name :
+         {"result.json.tmp-" + std::to_string(pid), std::string(".result.json.tmp"),
+          std::string("result.json.tmp")})
       fs::create_symlink(victim, dir() / name);
     std::string why;
     QVERIFY2(writeFileSafely(out, "result", &why), why.c_str());

@@ -13,25 +13,33 @@ class TestTerminalText : public QObject {
   void escapes_data() {
     QTest::addColumn<QByteArray>("in");
     QTest::addColumn<QByteArray>("out");
-    QTest::newRow("plain") << QByteArray("step_1 (ode_pde.ivp)") << QByteArray("step_1 (ode_pde.ivp)");
+    QTest::newRow("plain") << QByteArray("step_1 (ode_pde.ivp)")
+                           << QByteArray("step_1 (ode_pde.ivp)");
     QTest::newRow("ansi") << QByteArray("\x1b[31mred\x1b[0m") << QByteArray("\\x1b[31mred\\x1b[0m");
     QTest::newRow("title") << QByteArray("\x1b]0;owned\x07") << QByteArray("\\x1b]0;owned\\x07");
     QTest::newRow("cr") << QByteArray("ok\rfake") << QByteArray("ok\\rfake");
     QTest::newRow("newline") << QByteArray("a\nb") << QByteArray("a\\nb");
     QTest::newRow("del") << QByteArray("a\x7f") << QByteArray("a\\x7f");
     QTest::newRow("nul") << QByteArray("a\0b", 3) << QByteArray("a\\x00b");
-    QTest::newRow("bidi RLO") << QByteArray("abc\xe2\x80\xaetxt.exe") << QByteArray("abc\\u202etxt.exe");
-    QTest::newRow("bidi isolate") << QByteArray("\xe2\x81\xa6x\xe2\x81\xa9") << QByteArray("\\u2066x\\u2069");
-    QTest::newRow("C1 CSI") << QByteArray("\xc2\x9b" "31m") << QByteArray("\\u009b31m");
+    QTest::newRow("bidi RLO") << QByteArray("abc\xe2\x80\xaetxt.exe")
+                              << QByteArray("abc\\u202etxt.exe");
+    QTest::newRow("bidi isolate") << QByteArray("\xe2\x81\xa6x\xe2\x81\xa9")
+                                  << QByteArray("\\u2066x\\u2069");
+    QTest::newRow("C1 CSI") << QByteArray(
+                                   "\xc2\x9b"
+                                   "31m")
+                            << QByteArray("\\u009b31m");
     QTest::newRow("invalid utf8") << QByteArray("a\xff\xc3") << QByteArray("a\\xff\\xc3");
     QTest::newRow("overlong") << QByteArray("\xc0\xaf") << QByteArray("\\xc0\\xaf");
-    QTest::newRow("utf8 kept") << QByteArray("\xc3\xa9t\xc3\xa9 \xce\xbb=2 \xe2\x88\x9a") << QByteArray("\xc3\xa9t\xc3\xa9 \xce\xbb=2 \xe2\x88\x9a");
+    QTest::newRow("utf8 kept") << QByteArray("\xc3\xa9t\xc3\xa9 \xce\xbb=2 \xe2\x88\x9a")
+                               << QByteArray("\xc3\xa9t\xc3\xa9 \xce\xbb=2 \xe2\x88\x9a");
   }
 
   void escapes() {
     QFETCH(QByteArray, in);
     QFETCH(QByteArray, out);
-    const std::string got = terminalSafe(std::string_view(in.constData(), static_cast<std::size_t>(in.size())));
+    const std::string got =
+        terminalSafe(std::string_view(in.constData(), static_cast<std::size_t>(in.size())));
     QCOMPARE(QByteArray::fromStdString(got), out);
   }
 
