@@ -104,6 +104,7 @@ class TestCliOutputFiles : public QObject {
     m_cache = path("cache");
     m_small = path("small.workflow.json");
     spit(m_small.toStdString(), kSmall);
+    QDir::setCurrent(m_tmp.path());  // the CLI runs here: an old `-o -` would create ./-
   }
 
   void fifoTargetIsRefusedAndStaysAFifo() {

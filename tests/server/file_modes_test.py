@@ -10,9 +10,11 @@
 
 Usage: /usr/bin/python3 tests/server/file_modes_test.py --sciagents build/bin/sciagents
 """
+import json
 import os
 import shutil
 import stat
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -71,6 +73,19 @@ class FileModes(unittest.TestCase):
                 self.assertEqual(mode(d), 0o700, d + " " + oct(mode(d)))
             self.assertFalse(os.path.exists(os.path.join(data_dir, "cache")),
                              "the server cached into DATA_DIR/cache despite SCIAGENTS_CACHE_DIR")
+            # submit --wait -o: a FIFO target is refused before anything is sent.
+            wf = os.path.join(root, "small.workflow.json")
+            with open(wf, "w") as f:
+                json.dump(su.quick_solve(2, name="fifo"), f)
+            fifo = os.path.join(root, "result.fifo")
+            os.mkfifo(fifo)
+            env = dict(srv.env, SCIAGENTS_TOKEN=srv.create_token("fifo"))
+            r = subprocess.run([ARGS.sciagents, "submit", wf, "--server", srv.url, "--wait",
+                                "-o", fifo], capture_output=True, text=True, env=env,
+                               timeout=su.scaled(60))
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("FIFO", r.stderr)
+            self.assertTrue(stat.S_ISFIFO(os.lstat(fifo).st_mode))
         finally:
             srv.cleanup()
             shutil.rmtree(root, ignore_errors=True)
