@@ -13,6 +13,7 @@
 #include "server/router.h"
 #include "server/shutdown_signal.h"
 
+#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 
@@ -25,12 +26,25 @@ std::filesystem::path databaseFile(const std::filesystem::path& data_dir) {
     if (ec)
       throw std::runtime_error("--data-dir " + data_dir.string() +
                                ": cannot create it: " + ec.message());
-    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::replace, ec);
   } else if (!std::filesystem::is_directory(data_dir, ec)) {
     throw std::runtime_error("--data-dir " + data_dir.string() + ": not a directory");
   }
+  // Owner-only (0700), also when it already existed with a wider mode (docs/operations.md).
+  const auto perms = std::filesystem::status(data_dir, ec).permissions();
+  if (!ec && (perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) !=
+                 std::filesystem::perms::none) {
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
+    if (ec)
+      logEvent(spdlog::level::warn, "--data-dir " + data_dir.string() +
+                                        ": cannot make it owner-only (0700): " + ec.message());
+  }
   return data_dir / "sciagents.db";
+}
+
+std::filesystem::path serverCacheDir(const std::filesystem::path& data_dir) {
+  if (const char* d = std::getenv("SCIAGENTS_CACHE_DIR"); d && *d) return d;
+  return data_dir / "cache";
 }
 
 namespace {
@@ -60,7 +74,7 @@ int runServer(const ServerConfig& config) {
   jo.wall_time_s = config.job_wall_time_s;
   jo.resume = config.resume;
   jo.retention_days = config.retention_days;
-  jo.cache_dir = config.data_dir / "cache";
+  jo.cache_dir = serverCacheDir(config.data_dir);
   jo.backend = config.backend;
   jo.slurm.partition = config.slurm_partition;
   jo.slurm.account = config.slurm_account;

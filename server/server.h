@@ -10,7 +10,11 @@ namespace sciagents::server {
 // Throws std::runtime_error for startup failures (unusable data dir, port in use, bad TLS files).
 int runServer(const ServerConfig& config);
 
-// Opens the data directory (created with mode 0700 when missing) and returns its database file.
+// Opens the data directory (created when missing; made owner-only, 0700, when it is wider) and
+// returns its database file.
 std::filesystem::path databaseFile(const std::filesystem::path& data_dir);
+
+// The result cache of the server's jobs: $SCIAGENTS_CACHE_DIR when set, else DATA_DIR/cache.
+std::filesystem::path serverCacheDir(const std::filesystem::path& data_dir);
 
 }  // namespace sciagents::server

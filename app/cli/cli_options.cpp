@@ -24,7 +24,8 @@ const std::map<std::string, std::string>& helps() {
       {"run",
        "Usage: sciagents run FILE.workflow.json [options]\n\n"
        "  -o, --output OUT.json     write the result file (arrays of >= --sidecar-min numbers go to\n"
-       "                            OUT.json.d/*.npy next to it)\n"
+       "                            OUT.json.d/*.npy next to it); `-o -`: to stdout. Devices,\n"
+       "                            FIFOs and symbolic links are refused (exit 2; docs/cli.md)\n"
        "  --set STEP.PARAM=VALUE    override a parameter (VALUE is JSON, or a plain string);\n"
        "                            PARAM may be a path like constants.k; repeatable\n"
        "  --threads N               worker threads (default: all cores)\n"
@@ -104,7 +105,7 @@ const std::map<std::string, std::string>& helps() {
        "  --token-file F            file holding the bearer token (default $SCIAGENTS_TOKEN)\n"
        "  --wait                    follow the job's progress, then fetch and summarise the result;\n"
        "                            Ctrl-C cancels the job on the server\n"
-       "  -o, --output OUT.json     with --wait: write the result file\n"
+       "  -o, --output OUT.json     with --wait: write the result file (`-o -`: stdout; see run)\n"
        "  --set STEP.PARAM=VALUE    override a parameter before sending; repeatable\n"
        "  --seed N, --no-cache      passed to the server with the job\n"
        "  --json                    print the server's answer (or with --wait the result) as JSON\n"

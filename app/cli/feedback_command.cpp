@@ -4,7 +4,7 @@
 
 #include "core/feedback/feedback_export.h"
 #include "core/store/feedback_store.h"
-#include "core/util/atomic_file.h"
+#include "core/util/safe_file_write.h"
 
 #include <iostream>
 
@@ -42,6 +42,12 @@ int feedbackCommand(const CliOptions& o) {
               << " does not exist)\n";
     return kInvalid;
   }
+  if (o.output != "-" && !o.output.empty()) {
+    if (const std::string why = core::outputTargetProblem(o.output); !why.empty()) {
+      std::cerr << "error: -o " << o.output << ": " << why << " (use -o - for standard output)\n";
+      return kInvalid;
+    }
+  }
   core::store::FeedbackStore store(db);
   const auto records = store.all();
   const std::string text =
@@ -50,7 +56,7 @@ int feedbackCommand(const CliOptions& o) {
     std::cout << text;
   } else {
     std::string err;
-    if (!core::writeFileAtomic(o.output, text, &err)) {
+    if (!core::writeFileSafely(o.output, text, &err)) {
       std::cerr << "error: -o " << o.output << ": " << err << "\n";
       return kRunFailed;
     }

@@ -1,6 +1,7 @@
 #include "app/cli/result_summary.h"
 
-#include "core/util/atomic_file.h"
+#include "core/util/safe_file_write.h"
+#include "core/util/terminal_text.h"
 #include "core/value/value_json.h"
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,9 @@ std::string num(double x) {
   return buf;
 }
 
+// Names and strings come from the workflow file or a server: printed escaped.
+std::string safe(std::string_view s) { return core::terminalSafe(s); }
+
 std::string brief(const core::Value& v) {
   using core::ValueKind;
   switch (v.kind()) {
@@ -31,7 +35,9 @@ std::string brief(const core::Value& v) {
       return s + "]";
     }
     case ValueKind::String:
-      return "\"" + (v.asString().size() > 240 ? v.asString().substr(0, 237) + "..." : v.asString()) + "\"";
+      return "\"" +
+             safe(v.asString().size() > 240 ? v.asString().substr(0, 237) + "..." : v.asString()) +
+             "\"";
     case ValueKind::Matrix:
       return "matrix " + std::to_string(v.asMatrix().rows()) + "x" + std::to_string(v.asMatrix().cols());
     case ValueKind::SparseMatrix:
@@ -47,47 +53,64 @@ std::string brief(const core::Value& v) {
     }
     default: {
       std::string s = core::toJson(v).dump();
-      return s.size() > 80 ? std::string(v.kindName()) + " (" + std::to_string(s.size()) + " bytes of JSON)" : s;
+      return s.size() > 80
+                 ? std::string(v.kindName()) + " (" + std::to_string(s.size()) + " bytes of JSON)"
+                 : safe(s);
     }
   }
 }
 }  // namespace
 
 void printSummary(std::ostream& out, const core::RunResult& result) {
-  out << "workflow " << (result.workflow.empty() ? "(unnamed)" : "'" + result.workflow + "'") << ": "
+  out << "workflow " << (result.workflow.empty() ? "(unnamed)" : "'" + safe(result.workflow) + "'")
+      << ": "
       << core::stepStatusName(result.status) << " in " << num(result.wall_seconds) << " s\n";
   for (const auto& s : result.steps) {
-    out << "\n" << s.id << "  " << s.agent << "." << s.task << "  " << core::stepStatusName(s.status);
+    out << "\n" << safe(s.id) << "  " << safe(s.agent) << "." << safe(s.task) << "  "
+        << core::stepStatusName(s.status);
     if (s.status == core::StepStatus::Succeeded) out << "  " << num(s.wall_seconds) << " s";
     if (s.cached) out << "  [cached]";
     out << "\n";
     if (auto m = s.diagnostics.find("method"); m != s.diagnostics.end() && m->second.isString()) {
-      out << "  method: " << m->second.asString();
+      out << "  method: " << safe(m->second.asString());
       if (auto r = s.diagnostics.find("method_rationale"); r != s.diagnostics.end() && r->second.isString())
-        out << " (" << r->second.asString() << ")";
+        out << " (" << safe(r->second.asString()) << ")";
       out << "\n";
     }
-    for (const auto& [name, v] : s.outputs) out << "  " << name << " = " << brief(v) << "\n";
+    for (const auto& [name, v] : s.outputs) out << "  " << safe(name) << " = " << brief(v) << "\n";
     if (auto w = s.diagnostics.find("warnings"); w != s.diagnostics.end() && w->second.kind() == core::ValueKind::List)
       for (const auto& msg : w->second.asList())
-        if (msg.isString()) out << "  warning: " << msg.asString() << "\n";
+        if (msg.isString()) out << "  warning: " << safe(msg.asString()) << "\n";
   }
+}
+
+bool outputTargetUsable(const std::string& output) {
+  if (output.empty() || output == "-") return true;
+  const std::string why = core::outputTargetProblem(output);
+  if (why.empty()) return true;
+  std::cerr << "error: -o " << safe(output) << ": " << why
+            << " (use -o - to write to standard output)\n";
+  return false;
 }
 
 bool reportResult(const nlohmann::json& doc, const core::RunResult& result, const std::string& output, bool json,
                   bool quiet) {
-  if (!output.empty()) {
-    // Atomically (temporary file + rename): a reader never sees half a result (Slurm tasks' files).
+  const bool to_stdout = output == "-";
+  if (to_stdout) {
+    std::cout << doc.dump(1) << "\n";
+  } else if (!output.empty()) {
+    // A new file renamed into place: a reader never sees half a result (Slurm tasks' files), and
+    // the name cannot redirect the write (core/util/safe_file_write.h).
     std::string why;
-    if (!core::writeFileAtomic(output, doc.dump(1) + "\n", &why)) {
-      std::cerr << "error: cannot write result file '" << output << "': " << why << "\n";
+    if (!core::writeFileSafely(output, doc.dump(1) + "\n", &why)) {
+      std::cerr << "error: cannot write result file '" << safe(output) << "': " << why << "\n";
       return false;
     }
   }
-  if (json) std::cout << doc.dump(2) << "\n";
-  else if (!quiet) printSummary(std::cout, result);
+  if (json && !to_stdout) std::cout << doc.dump(2) << "\n";
+  else if (!quiet && !to_stdout) printSummary(std::cout, result);
   for (const auto& s : result.steps)
-    if (!s.error.empty()) std::cerr << "error: " << s.error << "\n";
+    if (!s.error.empty()) std::cerr << "error: " << core::terminalSafe(s.error, true) << "\n";
   return true;
 }
 

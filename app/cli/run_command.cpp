@@ -10,6 +10,7 @@
 #include "core/util/clock.h"
 #include "core/util/error.h"
 #include "core/util/process_info.h"
+#include "core/util/terminal_text.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <nlohmann/json.hpp>
@@ -122,16 +123,18 @@ int runCommand(const CliOptions& o) {
     }
     study = study || name == "--study-shard";
   }
-  if (study && o.output.empty()) {
+  if (study && (o.output.empty() || o.output == "-")) {
     std::cerr << "error: --study-shard needs -o (the model values are saved next to the result file)\n";
     return kInvalid;
   }
+  if (!outputTargetUsable(o.output)) return kInvalid;
   shard.write("running");
   core::Workflow w;
   try {
     w = loadWorkflow(file, o.sets);
   } catch (const core::Error& e) {
-    std::cerr << "error: " << file << ": " << e.what() << "\n";
+    std::cerr << "error: " << core::terminalSafe(file) << ": " << core::terminalSafe(e.what(), true)
+              << "\n";
     shard.write("failed", e.what());
     return kInvalid;
   }
@@ -181,7 +184,8 @@ int runCommand(const CliOptions& o) {
     result = core::WorkflowEngine().run(w, ro);
   } catch (const core::Error& e) {
     g_cancel = nullptr;
-    std::cerr << "error: " << file << ": " << e.what() << "\n";
+    std::cerr << "error: " << core::terminalSafe(file) << ": " << core::terminalSafe(e.what(), true)
+              << "\n";
     shard.write("failed", e.what());
     return e.code() == core::ErrorCode::InvalidInput || e.code() == core::ErrorCode::Planned ? kInvalid : kRunFailed;
   }
@@ -190,12 +194,19 @@ int runCommand(const CliOptions& o) {
   std::signal(SIGTERM, SIG_DFL);
 
   core::JsonWriteOptions jo;
-  if (!o.output.empty() && o.sidecar_min > 0) {
+  if (!o.output.empty() && o.output != "-" && o.sidecar_min > 0) {
     jo.sidecar_dir = o.output + ".d";
     jo.sidecar_min_elements = static_cast<std::size_t>(o.sidecar_min);
   }
   nlohmann::json doc;
-  if (!o.output.empty() || o.json) doc = result.toJson(jo);
+  try {
+    if (!o.output.empty() || o.json) doc = result.toJson(jo);
+  } catch (const std::exception& e) {  // a sidecar .npy that cannot be written
+    std::cerr << "error: cannot write result file '" << core::terminalSafe(o.output)
+              << "': " << e.what() << "\n";
+    shard.write("failed", e.what());
+    return kRunFailed;
+  }
   if (!reportResult(doc, result, o.output, o.json, o.quiet)) {
     shard.write("failed", "cannot write result file '" + o.output + "'");
     return kRunFailed;

@@ -1,9 +1,16 @@
 #include "app/cli/run_reporter.h"
 
+#include "core/util/terminal_text.h"
+
 #include <algorithm>
 #include <cmath>
 
 namespace sciagents::cli {
+
+namespace {
+// Step ids, agent/task names and messages come from the workflow file: printed escaped.
+std::string safe(std::string_view s) { return core::terminalSafe(s); }
+}  // namespace
 
 RunReporter::RunReporter(Mode mode, std::size_t total_steps, std::FILE* out)
     : m_mode(mode), m_total(total_steps), m_out(out) {}
@@ -14,7 +21,9 @@ RunReporter::~RunReporter() {
 
 void RunReporter::stepStarted(const std::string& step, const std::string& agent, const std::string& task) {
   m_running[step] = 0.0;
-  if (m_mode == Mode::Lines) std::fprintf(m_out, "started  %s (%s.%s)\n", step.c_str(), agent.c_str(), task.c_str());
+  if (m_mode == Mode::Lines)
+    std::fprintf(m_out, "started  %s (%s.%s)\n", safe(step).c_str(), safe(agent).c_str(),
+                 safe(task).c_str());
   if (m_mode == Mode::Bar) drawBar();
 }
 
@@ -24,7 +33,8 @@ void RunReporter::stepFinished(const core::StepResult& r) {
   if (m_mode == Mode::None) return;
   if (m_mode == Mode::Bar && m_bar_visible) std::fputs("\r\033[K", m_out);
   std::fprintf(m_out, "%-9s %s (%s.%s) %.3f s%s\n", std::string(core::stepStatusName(r.status)).c_str(),
-               r.id.c_str(), r.agent.c_str(), r.task.c_str(), r.wall_seconds, r.cached ? " [cached]" : "");
+               safe(r.id).c_str(), safe(r.agent).c_str(), safe(r.task).c_str(), r.wall_seconds,
+               r.cached ? " [cached]" : "");
   m_bar_visible = false;
   if (m_mode == Mode::Bar) drawBar();
   std::fflush(m_out);
@@ -38,8 +48,8 @@ void RunReporter::progress(std::string_view step, double fraction, std::string_v
     auto& last = m_last_line[std::string(step)];
     if (fraction < 1.0 && now - last < std::chrono::seconds(1)) return;
     last = now;
-    std::fprintf(m_out, "progress %.*s %3.0f%% %.*s\n", static_cast<int>(step.size()), step.data(),
-                 100.0 * fraction, static_cast<int>(message.size()), message.data());
+    std::fprintf(m_out, "progress %s %3.0f%% %s\n", safe(step).c_str(), 100.0 * fraction,
+                 safe(message).c_str());
   } else if (m_mode == Mode::Bar) {
     drawBar();
   }
@@ -57,7 +67,7 @@ void RunReporter::drawBar() {
   std::string bar(static_cast<std::size_t>(filled), '=');
   if (filled < width) bar += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
   std::string running;
-  for (const auto& [name, f] : m_running) running += (running.empty() ? " " : ", ") + name;
+  for (const auto& [name, f] : m_running) running += (running.empty() ? " " : ", ") + safe(name);
   std::fprintf(m_out, "\r\033[K[%s] %zu/%zu steps%s", bar.c_str(), m_done, m_total, running.c_str());
   std::fflush(m_out);
   m_bar_visible = true;

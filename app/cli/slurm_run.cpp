@@ -9,6 +9,7 @@
 #include "core/slurm/slurm_backend.h"
 #include "core/slurm/slurm_progress.h"
 #include "core/util/error.h"
+#include "core/util/terminal_text.h"
 #include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_validator.h"
 
@@ -84,10 +85,12 @@ int runSlurm(const CliOptions& o, const std::string& file) {
     issues.push_back({e.step(), e.param(), e.bareMessage()});
   }
   if (!issues.empty()) {  // the same messages as validate; nothing is submitted
-    for (const auto& i : issues) std::cerr << "error: " << i.describe() << "\n";
+    for (const auto& i : issues)
+      std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
     std::cerr << file << ": invalid (" << issues.size() << " error" << (issues.size() == 1 ? "" : "s") << ")\n";
     return kInvalid;
   }
+  if (!outputTargetUsable(o.output)) return kInvalid;
   const bool show = !o.quiet && o.progress != "none";
 
   g_interrupted.store(false);
@@ -174,18 +177,8 @@ int runSlurm(const CliOptions& o, const std::string& file) {
   restoreSignals();
 
   const nlohmann::json doc = job->collect(st);
-  if (!o.output.empty()) {
-    std::string why;
-    if (!core::writeFileAtomic(o.output, doc.dump(1) + "\n", &why)) {
-      std::cerr << "error: cannot write result file '" << o.output << "': " << why << "\n";
-      return kRunFailed;
-    }
-  }
   const core::RunResult result = core::runResultFromJson(doc, &w);
-  if (o.json) std::cout << doc.dump(2) << "\n";
-  else if (!o.quiet) printSummary(std::cout, result);
-  for (const auto& s : result.steps)
-    if (!s.error.empty()) std::cerr << "error: " << s.error << "\n";
+  if (!reportResult(doc, result, o.output, o.json, o.quiet)) return kRunFailed;
   if (st.state == core::SlurmJobState::Cancelled && job->cancelRequested())
     std::cerr << "cancelled: Slurm job " << job->id() << "\n";
   if (st.state != core::SlurmJobState::Succeeded && !st.error.empty()) std::cerr << "error: " << st.error << "\n";

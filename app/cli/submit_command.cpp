@@ -9,6 +9,7 @@
 #include "app/cli/workflow_loader.h"
 #include "core/agent/agent_registry.h"
 #include "core/util/error.h"
+#include "core/util/terminal_text.h"
 #include "core/util/process_info.h"
 #include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_validator.h"
@@ -119,10 +120,12 @@ int remoteRun(const CliOptions& o, const std::string& file, const std::string& u
     issues.push_back({e.step(), e.param(), e.bareMessage()});
   }
   if (!issues.empty()) {
-    for (const auto& i : issues) std::cerr << "error: " << i.describe() << "\n";
+    for (const auto& i : issues)
+      std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
     std::cerr << file << ": invalid (" << issues.size() << " error" << (issues.size() == 1 ? "" : "s") << ")\n";
     return kInvalid;
   }
+  if (!outputTargetUsable(o.output)) return kInvalid;
   if (o.threads > 0) std::cerr << "warning: --threads is ignored for remote runs (the server decides)\n";
 
   std::string token;

@@ -3,6 +3,7 @@
 #include "app/cli/workflow_loader.h"
 #include "core/agent/agent_registry.h"
 #include "core/util/error.h"
+#include "core/util/terminal_text.h"
 #include "core/workflow/workflow_validator.h"
 
 #include <nlohmann/json.hpp>
@@ -32,7 +33,8 @@ int validateCommand(const CliOptions& o) {
   } else if (issues.empty()) {
     std::cout << file << ": valid (" << w.steps.size() << " step" << (w.steps.size() == 1 ? "" : "s") << ")\n";
   } else {
-    for (const auto& i : issues) std::cerr << "error: " << i.describe() << "\n";
+    for (const auto& i : issues)
+      std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
     std::cerr << file << ": invalid (" << issues.size() << " error" << (issues.size() == 1 ? "" : "s") << ")\n";
   }
   return issues.empty() ? kOk : kInvalid;

@@ -3,8 +3,9 @@
 #include "core/util/error.h"
 #include "core/workflow/sweep.h"
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace sciagents::cli {
 
@@ -29,12 +30,41 @@ void applySet(core::Workflow& w, const std::string& set) {
 }
 }  // namespace
 
-core::Workflow loadWorkflow(const std::string& file, const std::vector<std::string>& sets) {
+std::uint64_t maxWorkflowFileBytes() {
+  if (const char* v = std::getenv("SCIAGENTS_MAX_WORKFLOW_BYTES"); v && *v) {
+    char* end = nullptr;
+    const auto n = std::strtoull(v, &end, 10);
+    if (end && *end == '\0' && n > 0) return n;
+  }
+  return kDefaultMaxWorkflowFileBytes;
+}
+
+std::string readWorkflowFile(const std::string& file) {
+  const std::uint64_t limit = maxWorkflowFileBytes();
+  auto tooLarge = [&](const std::string& size) {
+    return Error(ErrorCode::InvalidInput,
+                 "workflow file '" + file + "' is " + size + " bytes; the limit is " +
+                     std::to_string(limit) + " bytes (SCIAGENTS_MAX_WORKFLOW_BYTES)");
+  };
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(file, ec)) {
+    const auto size = std::filesystem::file_size(file, ec);
+    if (!ec && size > limit) throw tooLarge(std::to_string(size));
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(ErrorCode::InvalidInput, "cannot read workflow file '" + file + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  core::Workflow w = core::parseWorkflow(text.str());
+  // Read in pieces up to the limit: a pipe or a file that grows cannot make us hold more.
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > limit) throw tooLarge("more than " + std::to_string(limit));
+  }
+  return text;
+}
+
+core::Workflow loadWorkflow(const std::string& file, const std::vector<std::string>& sets) {
+  core::Workflow w = core::parseWorkflow(readWorkflowFile(file));
   for (const auto& s : sets) applySet(w, s);
   return w;
 }

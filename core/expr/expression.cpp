@@ -10,6 +10,7 @@
 #include <bit>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <deque>
 #include <numbers>
 #include <stdexcept>
@@ -171,7 +172,8 @@ ExpressionIssue issueFrom(const mu::ParserError& e, const std::string& text) {
       pos = 0;
       break;
     case mu::ecEXPRESSION_TOO_LONG:
-      issue.message = "expression is too long (" + std::to_string(text.size()) + " characters)";
+      issue.message = "expression is too long (at most " + std::to_string(mu::MaxLenExpression) +
+                      " characters)";
       pos = 0;
       break;
     case mu::ecIDENTIFIER_TOO_LONG:
@@ -197,9 +199,35 @@ ExpressionIssue issueFrom(const mu::ParserError& e, const std::string& text) {
   throw Error(ErrorCode::InvalidInput, issue.describe());
 }
 
+// What muParser would accept but is not a formula: an assignment ("x=3" stores 3 in x and is
+// 3, so a quad over x is silently wrong; also += -= *= /=) and a control character (a NUL
+// ends the text muParser sees, hiding the rest). Checked before muParser sees the text.
+std::optional<ExpressionIssue> nonExpressionIssue(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\0') return ExpressionIssue{text, i, "NUL character (\\0) in expression"};
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      char code[8];
+      std::snprintf(code, sizeof code, "\\x%02x", c);
+      return ExpressionIssue{text, i, std::string("control character ") + code + " in expression"};
+    }
+    if (c != '=') continue;
+    const char prev = i > 0 ? text[i - 1] : '\0';
+    const char next = i + 1 < text.size() ? text[i + 1] : '\0';
+    if (next == '=' || prev == '=' || prev == '<' || prev == '>' || prev == '!') continue;  // == <=
+    const bool compound = prev == '+' || prev == '-' || prev == '*' || prev == '/';
+    const std::size_t at = compound ? i - 1 : i;
+    return ExpressionIssue{text, at,
+                           "assignment '" + text.substr(at, compound ? 2 : 1) +
+                               "' is not allowed in an expression (to compare, use '==')"};
+  }
+  return std::nullopt;
+}
+
 // Parses and evaluates once (muParser reports errors only on the first Eval), then insists on a
 // single result: "x, y" is two expressions.
 std::optional<ExpressionIssue> compile(mu::Parser& parser, const std::string& text) {
+  if (auto issue = nonExpressionIssue(text)) return issue;
   try {
     parser.SetExpr(text);
     parser.Eval();
@@ -456,13 +484,28 @@ void runBatch(const std::vector<BatchOp>& ops, const double* x, std::size_t stri
 }  // namespace
 
 std::string ExpressionIssue::describe() const {
-  std::string shown = expression;
-  // Keep the caret aligned: a tab or newline would shift the text above it.
-  for (char& c : shown)
+  // Long text is shown as a window around the position (a 1 MB expression must not come back as
+  // 1 MB of message and 1 MB of caret line).
+  constexpr std::size_t kBefore = 60, kAfter = 60;
+  const std::size_t at = std::min(position, expression.size());
+  const std::size_t from = at > kBefore ? at - kBefore : 0;
+  const std::size_t to = std::min(expression.size(), at + kAfter);
+  std::string shown = expression.substr(from, to - from);
+  // Keep the caret aligned and the terminal safe: a tab or newline would shift the text above it,
+  // other control bytes would act on the terminal.
+  for (char& c : shown) {
+    const auto u = static_cast<unsigned char>(c);
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  std::string head = message + " at position " + std::to_string(position) + " in '";
-  const std::size_t column = head.size() + std::min(position, shown.size());
-  return head + shown + "'\n" + std::string(column, ' ') + "^";
+    else if (u < 0x20 || u == 0x7F) c = '?';
+  }
+  const std::string lead = from > 0 ? "..." : "";
+  const std::string tail = to < expression.size() ? "..." : "";
+  std::string head = message + " at position " + std::to_string(position) + " in '" + lead;
+  const std::size_t column = head.size() + (at - from);
+  std::string out = head + shown + tail + "'";
+  if (from > 0 || to < expression.size())
+    out += " (" + std::to_string(expression.size()) + " characters)";
+  return out + "\n" + std::string(column, ' ') + "^";
 }
 
 struct Expression::Impl {

@@ -4,12 +4,40 @@
 
 #include <sqlite3.h>
 
+#if !defined(_WIN32)
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
 namespace sciagents::core::store {
 
 namespace {
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
   throw Error(ErrorCode::RunFailed,
               "job store: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// The store holds token hashes, workflows and results: owner-only (0600) whatever the umask or the
+// data directory's mode. The database file is created here with that mode (an empty file is an
+// empty database); SQLite gives new -wal and -shm files the database's mode, and files left by an
+// older version are tightened. Best effort: a file we cannot change keeps its mode.
+void restrictToOwner(const std::string& name) {
+#if !defined(_WIN32)
+  if (name.empty() || name == ":memory:" || name.rfind("file:", 0) == 0) return;
+  // Only a file we create is opened and closed here: closing a descriptor of a file this process
+  // has open in SQLite would drop that connection's POSIX locks. Existing files: chmod by name.
+  const int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string side = name + suffix;
+    struct stat st {};
+    if (::lstat(side.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0077))
+      ::chmod(side.c_str(), 0600);
+  }
+#else
+  (void)name;
+#endif
 }
 }  // namespace
 
@@ -79,6 +107,7 @@ std::optional<std::int64_t> Statement::optionalInteger(int column) const {
 
 Database::Database(const std::filesystem::path& file) {
   const std::string name = file.string();
+  restrictToOwner(name);
   if (sqlite3_open_v2(name.c_str(), &m_db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
@@ -89,6 +118,7 @@ Database::Database(const std::filesystem::path& file) {
   }
   sqlite3_busy_timeout(m_db, 5000);
   if (name != ":memory:") exec("PRAGMA journal_mode=WAL");
+  restrictToOwner(name);  // a -wal or -shm file left by an older version
   exec("PRAGMA synchronous=NORMAL");
   exec("PRAGMA foreign_keys=ON");
 }

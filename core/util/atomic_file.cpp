@@ -1,8 +1,6 @@
 #include "core/util/atomic_file.h"
-#include "core/util/process_info.h"
+#include "core/util/safe_file_write.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -11,25 +9,11 @@ namespace sciagents::core {
 namespace fs = std::filesystem;
 
 bool writeFileAtomic(const fs::path& file, const std::string& text, std::string* error) {
-  const long pid = currentProcessId();
-  const fs::path tmp = file.string() + ".tmp-" + std::to_string(pid);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      if (error) *error = "cannot write '" + tmp.string() + "': " + std::strerror(errno);
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, file, ec);
-  if (ec) {
-    if (error) *error = "cannot rename '" + tmp.string() + "' to '" + file.string() + "': " + ec.message();
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
+  // Progress and status files are rewritten often: no fsync (a crash loses at most an update).
+  std::string why;
+  if (writeFileSafely(file, text, &why, {.mode = -1, .sync = false})) return true;
+  if (error) *error = "cannot write '" + file.string() + "': " + why;
+  return false;
 }
 
 std::optional<nlohmann::json> readJsonFile(const fs::path& file) {

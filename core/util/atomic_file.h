@@ -10,7 +10,8 @@
 
 namespace sciagents::core {
 
-// Writes `text` to `file` via `file`.tmp-PID and rename(). Returns false with `error` on failure.
+// Writes `text` to `file` through writeFileSafely (a new temporary file with a random name, then
+// rename(); no fsync). Returns false with `error` on failure.
 bool writeFileAtomic(const std::filesystem::path& file, const std::string& text, std::string* error = nullptr);
 
 // Parses a JSON file; nullopt when missing or not (yet) valid JSON.

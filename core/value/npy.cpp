@@ -1,6 +1,8 @@
 // NumPy .npy sidecars: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 #include "core/value/value_json.h"
 
+#include "core/util/safe_file_write.h"
+
 #include <bit>
 #include <cctype>
 #include <cstdint>
@@ -154,30 +156,32 @@ void writeNpy(const std::filesystem::path& file, const double* data, std::size_t
   header.append((64 - unpadded % 64) % 64, ' ');
   header.push_back('\n');
 
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error("cannot open '" + file.string() + "' for writing");
-  const auto len = static_cast<std::uint16_t>(header.size());
-  const char preamble[] = {kMagic[0],
-                           kMagic[1],
-                           kMagic[2],
-                           kMagic[3],
-                           kMagic[4],
-                           kMagic[5],
-                           1,
-                           0,
-                           static_cast<char>(len & 0xff),
-                           static_cast<char>(len >> 8)};
-  out.write(preamble, sizeof preamble);
-  out.write(header.data(), static_cast<std::streamsize>(header.size()));
-  // `data` is column-major (Eigen); .npy C order wants rows contiguous.
-  std::vector<double> row(cols);
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t c = 0; c < cols; ++c) row[c] = toLittle(data[c * rows + r]);
-    out.write(reinterpret_cast<const char*>(row.data()),
-              static_cast<std::streamsize>(cols * sizeof(double)));
+  // A new file renamed into place: a link or special file at the name is refused, never written
+  // through (core/util/safe_file_write.h).
+  std::string bytes;
+  try {
+    SafeFileWriter out(file);
+    const auto len = static_cast<std::uint16_t>(header.size());
+    const char preamble[] = {kMagic[0], kMagic[1], kMagic[2], kMagic[3], kMagic[4], kMagic[5], 1, 0,
+                             static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
+    bytes.append(preamble, sizeof preamble);
+    bytes += header;
+    // `data` is column-major (Eigen); .npy C order wants rows contiguous. Written in ~1 MB pieces.
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t c = 0; c < cols; ++c) {
+        const double v = toLittle(data[c * rows + r]);
+        bytes.append(reinterpret_cast<const char*>(&v), sizeof v);
+      }
+      if (bytes.size() >= (1u << 20)) {
+        out.write(bytes.data(), bytes.size());
+        bytes.clear();
+      }
+    }
+    out.write(bytes.data(), bytes.size());
+    out.commit();
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("cannot write '" + file.string() + "': " + e.what());
   }
-  out.flush();
-  if (!out) throw std::runtime_error("failed to write '" + file.string() + "'");
 }
 
 Value readNpy(const std::filesystem::path& file) {

@@ -38,6 +38,10 @@ struct Writer {
 
   // `data` is column-major rows x cols (Eigen layout); writeNpy stores it in C order.
   json sidecar(const double* data, std::size_t rows, std::size_t cols, bool is_vector) {
+    // A link planted at the sidecar directory's name would send the files elsewhere.
+    if (std::filesystem::is_symlink(options.sidecar_dir))
+      throw std::runtime_error("sidecar directory '" + options.sidecar_dir.string() +
+                               "' is a symbolic link; refusing to write through it");
     std::filesystem::create_directories(options.sidecar_dir);
     const std::string file = options.sidecar_prefix + std::to_string(next_sidecar++) + ".npy";
     writeNpy(options.sidecar_dir / file, data, rows, cols, is_vector);

@@ -1,5 +1,6 @@
 #include "core/workflow/result_cache.h"
 
+#include "core/util/safe_file_write.h"
 #include "core/value/value_json.h"
 
 #include <spdlog/spdlog.h>
@@ -64,28 +65,27 @@ std::optional<CachedResult> ResultCache::load(const std::string& key) const {
 void ResultCache::store(const std::string& key, const CachedResult& result) {
   const fs::path p = pathFor(key);
   std::error_code ec;
-  fs::create_directories(p.parent_path(), ec);
+  // Owner-only: results may be private (directories 0700, files 0600 whatever the umask).
+  const bool created = fs::create_directories(p.parent_path(), ec);
   if (ec) {
     spdlog::warn("result cache: cannot create {} ({})", p.parent_path().string(), ec.message());
     return;
   }
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  const fs::path tmp = p.string() + ".tmp" + std::to_string(rng());
+  if (created)
+    for (const fs::path& d : {m_dir, p.parent_path()})
+      fs::permissions(d, fs::perms::owner_all, fs::perm_options::replace, ec);
   try {
     nlohmann::json j = {{"sciagents_cache", 1},
                         {"key", key},
                         {"outputs", toJson(Value(result.outputs))},
                         {"diagnostics", toJson(Value(result.diagnostics))},
                         {"provenance", result.provenance}};
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << j.dump();
-      if (!out) throw std::runtime_error("write failed");
-    }
-    fs::rename(tmp, p);  // atomic on POSIX: readers see the old file or the new one
+    // A new file renamed into place: readers see the old file or the new one.
+    std::string why;
+    if (!writeFileSafely(p, j.dump(), &why, {.mode = 0600, .sync = false}))
+      throw std::runtime_error(why);
   } catch (const std::exception& e) {
     spdlog::warn("result cache: cannot store {} ({})", p.string(), e.what());
-    fs::remove(tmp, ec);
   }
 }
 
