@@ -168,10 +168,10 @@ int main(int argc, char** argv) {
                        {1.706167732170469, -8.928097010248125e-4, 0}, {0, 0, 0}};
   const Problem lor = {"lorenz", 3, 0, lorenzRhs, NULL, {1, 1, 1}, 5, 1e-2,
                  {-6.5121136994191495, -6.9740427884156597, 23.924129572104242}, {0, 0, 0}};
-  const double robRtol[] = {1e-8, 1e-9, 1e-10}, vdpRtol[] = {1e-8, 1e-9}, lorRtol[] = {1e-10, 1e-11};
+  const double robRtol[] = {1e-8, 1e-9, 1e-10}, vdpRtol[] = {1e-8, 1e-9}, lorRtol[] = {1e-10, 1e-11, 1e-12};
   for (int i = 0; i < 3; ++i) bench(ctx, &rob, robRtol[i], reps);
   for (int i = 0; i < 2; ++i) bench(ctx, &vdp, vdpRtol[i], reps);
-  for (int i = 0; i < 2; ++i) bench(ctx, &lor, lorRtol[i], reps);
+  for (int i = 0; i < 3; ++i) bench(ctx, &lor, lorRtol[i], reps);
   SUNContext_Free(&ctx);
   return 0;
 }
