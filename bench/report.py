@@ -172,7 +172,7 @@ def build_report(raw, pairs_path, date, host):
             cpu_ratio = "%.2f" % (pt[1] / ot[1]) if ot and pt and pt[1] and ot[1] else "—"
             oe, pe = ot[2] if ot else None, pt[2] if pt else None
             acc = accuracy(oe, pe)
-            if ot and pt and pt[0] < ot[0]:
+            if ot and pt and (pt[0] < ot[0] or (pt[1] and ot[1] and pt[1] < ot[1])):
                 slower.append("%s: %s (%s) vs %s (%s): ratio %s, CPU ratio %s; errors %s vs %s" % (
                     problem, o, omethod, pname, pmethod, ratio, cpu_ratio, fmt_err(oe), fmt_err(pe)))
             lines.append("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
@@ -185,9 +185,11 @@ def build_report(raw, pairs_path, date, host):
         unmatched = sorted(set(peer) - {p[2] for p in fam_pairs})
         lines.append("")
         if unmatched:
-            lines += ["Peer lines without a C++ counterpart: " + ", ".join("`%s` %s" % (u, fmt(peer[u][0])) for u in unmatched), ""]
+            lines += ["Peer lines not paired (further tolerance levels printed to find the matched ones, or "
+                      "lines without a C++ counterpart): " + ", ".join(
+                          "`%s` %s, %s" % (u, fmt(peer[u][0]), fmt_err(peer[u][2])) for u in unmatched), ""]
     if slower:
-        lines += ["## Rows where we are slower (ratio < 1)", ""] + ["- " + r for r in slower] + [""]
+        lines += ["## Rows where we are slower (wall or CPU ratio < 1)", ""] + ["- " + r for r in slower] + [""]
     server = os.path.join(raw, "server-load.txt")
     if os.path.exists(server):
         lines += ["## server load (bench/server/run.sh, no peer)", "", "```", open(server).read().rstrip(), "```", ""]
