@@ -125,7 +125,7 @@ def accuracy(oe, pe):
     return "ours ×%.2g more accurate" % (1 / r) if r < 1 else "peer ×%.2g more accurate" % r
 
 
-def build_report(raw, pairs_path, date, host):
+def build_report(raw, pairs_path, date, host, note=""):
     pairs = read_pairs(pairs_path)
     families = sorted({os.path.basename(p)[:-5] for p in glob.glob(os.path.join(raw, "*.json"))} |
                       {os.path.basename(p)[:-8] for p in glob.glob(os.path.join(raw, "*.missing"))})
@@ -145,7 +145,7 @@ def build_report(raw, pairs_path, date, host):
              "families; on a shared machine compare ratios, not absolute times, and prefer the CPU ratio. CPU",
              "columns: ours is Google Benchmark's CPU time of the timing thread, the peer's is",
              "`time.process_time()` where the script prints it (— where it does not). Pairs: `bench/pairs.tsv`.",
-             ""]
+             ""] + ([note, ""] if note else [])
     problems, slower = [], []
     header = ["| benchmark | problem | ours: method | peer: method | ours | peer | ratio | ours error | "
               "peer error | accuracy | ours CPU | peer CPU | ratio CPU | peer line |",
@@ -203,8 +203,10 @@ def main():
     ap.add_argument("--raw", required=True)
     ap.add_argument("--pairs", default=os.path.join(os.path.dirname(__file__), "pairs.tsv"))
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "REPORT.md"))
+    ap.add_argument("--note", default="", help="a paragraph placed under the header (e.g. the machine's load)")
     a = ap.parse_args()
-    text, problems = build_report(a.raw, a.pairs, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"), machine())
+    text, problems = build_report(a.raw, a.pairs, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
+                                  machine(), a.note)
     with open(a.out, "w") as f:
         f.write(text)
     for p in problems:

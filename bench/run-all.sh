@@ -3,6 +3,7 @@
 # writes bench/REPORT.md with the ratio tables (bench/report.py, pairs in bench/pairs.tsv).
 # Usage: bench/run-all.sh [BUILD_DIR] [FAMILY...]     (all families unless some are named)
 #   REPORT=path   where to write the report (default bench/REPORT.md)
+#   REPORT_NOTE=text   a paragraph under the report's header (e.g. what else loaded the machine)
 # Adding a benchmark: one `family` line below, and one line per compared kernel in bench/pairs.tsv.
 set -euo pipefail
 build=${1:-build}
@@ -60,5 +61,5 @@ if [ $# -eq 0 ] && command -v wrk >/dev/null && [ -x "$build/bin/sciagents" ]; t
   bench/server/run.sh "$build" 10 2>&1 | tee "$raw/server-load.txt" || echo "(server load targets missed, see above)"
 fi
 
-"$PY" bench/report.py --raw "$raw" --pairs bench/pairs.tsv --out "$report"
+"$PY" bench/report.py --raw "$raw" --pairs bench/pairs.tsv --out "$report" --note "${REPORT_NOTE:-}"
 echo "wrote $report"
