@@ -64,7 +64,8 @@ void runBench(benchmark::State& state, const Map& params, const Vector& ref, con
 void BM_Robertson_BDF(benchmark::State& state, double rtol) {
   // y2 (~8e-14) lies below atol: its error is measured against the atol floor.
   runBench(state, robertson(rtol),
-           Vector{{2.083340149701255e-8, 8.333360770334713e-14, 0.9999999791665050}}, Vector{{0, 1e-12, 0}});
+           Vector{{2.083340149701255e-8, 8.333360770334713e-14, 0.9999999791665050}},
+           Vector{{0, 1e-12, 0}});
 }
 
 void BM_VanDerPol1000_BDF(benchmark::State& state, double rtol) {
