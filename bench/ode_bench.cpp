@@ -1,12 +1,17 @@
-// ode_pde.ivp through the agent's task function (what users get): the same problems and tolerances
-// as bench/peers/ode_peer.py. Counter max_rel_err: worst relative error of y(t_end) against the
-// reference (REFERENCE_PROBLEMS values; Lorenz: DOP853 at rtol 1e-13 computed once per process).
+// ode_pde.ivp through the agent's task function (what users get): the same problems as
+// bench/peers/ode_peer.py and bench/c/cvode_limit.c, each at several tolerance levels (rtol r,
+// atol = r x the problem's atol scale) so that bench/pairs.tsv pairs rows of matched accuracy.
+// Counter max_rel_err: worst relative error of y(t_end) against the reference (REFERENCE_PROBLEMS
+// values; Lorenz: DOP853 at rtol 1e-13 computed once per process).
 #include "core/agent/agent_registry.h"
 #include "core/agent/task_context.h"
 
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <cstdio>
+#include <initializer_list>
+#include <string>
 
 using namespace sciagents::core;
 
@@ -21,18 +26,18 @@ Map solve(const Map& given, Map* diag = nullptr) {
   return ctx.outputs();
 }
 
-Map robertson() {
+Map robertson(double rtol) {
   return {{"rhs", List{"-0.04*y1 + 1e4*y2*y3", "0.04*y1 - 1e4*y2*y3 - 3e7*y2^2", "3e7*y2^2"}},
           {"states", List{"y1", "y2", "y3"}}, {"y0", List{1, 0, 0}}, {"t_span", List{0, 1e11}},
           {"jac", List{List{"-0.04", "1e4*y3", "1e4*y2"}, List{"0.04", "-1e4*y3 - 6e7*y2", "-1e4*y2"}, List{"0", "6e7*y2", "0"}}},
-          {"rtol", 1e-8}, {"atol", 1e-12}, {"method", "bdf"}};
+          {"rtol", rtol}, {"atol", rtol * 1e-4}, {"method", "bdf"}};
 }
 
-Map vanDerPol() {
+Map vanDerPol(double rtol) {
   return {{"rhs", List{"y2", "mu*(1 - y1^2)*y2 - y1"}}, {"states", List{"y1", "y2"}}, {"y0", List{2, 0}},
           {"t_span", List{0, 2000}}, {"constants", Map{{"mu", 1000}}},
           {"jac", List{List{"0", "1"}, List{"-2*mu*y1*y2 - 1", "mu*(1 - y1^2)"}}},
-          {"rtol", 1e-8}, {"atol", 1e-10}, {"method", "bdf"}};
+          {"rtol", rtol}, {"atol", rtol * 1e-2}, {"method", "bdf"}};
 }
 
 Map lorenz(double rtol) {
@@ -56,24 +61,44 @@ void runBench(benchmark::State& state, const Map& params, const Vector& ref, con
   state.counters["nfev"] = diag.at("nfev").asDouble();
 }
 
-void BM_Robertson_BDF(benchmark::State& state) {
+void BM_Robertson_BDF(benchmark::State& state, double rtol) {
   // y2 (~8e-14) lies below atol: its error is measured against the atol floor.
-  runBench(state, robertson(), Vector{{2.083340149701255e-8, 8.333360770334713e-14, 0.9999999791665050}},
+  runBench(state, robertson(rtol),
+           Vector{{2.083340149701255e-8, 8.333360770334713e-14, 0.9999999791665050}},
            Vector{{0, 1e-12, 0}});
 }
-BENCHMARK(BM_Robertson_BDF)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_VanDerPol1000_BDF(benchmark::State& state) {
-  runBench(state, vanDerPol(), Vector{{1.706167732170469, -8.928097010248125e-4}}, Vector{{0, 0}});
+void BM_VanDerPol1000_BDF(benchmark::State& state, double rtol) {
+  runBench(state, vanDerPol(rtol), Vector{{1.706167732170469, -8.928097010248125e-4}},
+           Vector{{0, 0}});
 }
-BENCHMARK(BM_VanDerPol1000_BDF)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_Lorenz_DOP853(benchmark::State& state) {
+void BM_Lorenz_DOP853(benchmark::State& state, double rtol) {
   static const Vector ref = solve(lorenz(1e-13)).at("y_final").asVector();
-  runBench(state, lorenz(1e-10), ref, Vector{{0, 0, 0}});
+  runBench(state, lorenz(rtol), ref, Vector{{0, 0, 0}});
 }
-BENCHMARK(BM_Lorenz_DOP853)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One benchmark per tolerance level: NAME/rtol:1e-08 (Google Benchmark appends /real_time).
+void registerLevels(const char* name, void (*fn)(benchmark::State&, double),
+                    std::initializer_list<double> rtols) {
+  for (double r : rtols) {
+    char label[96];
+    std::snprintf(label, sizeof label, "%s/rtol:%.0e", name, r);
+    benchmark::RegisterBenchmark(label, [fn, r](benchmark::State& s) { fn(s, r); })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+}
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  registerLevels("BM_Robertson_BDF", BM_Robertson_BDF, {1e-8, 1e-9, 1e-10});
+  registerLevels("BM_VanDerPol1000_BDF", BM_VanDerPol1000_BDF, {1e-8, 1e-9});
+  registerLevels("BM_Lorenz_DOP853", BM_Lorenz_DOP853, {1e-9, 1e-10, 1e-11});
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,6 +1,8 @@
 // ode_pde PDE/BVP tasks timed through the task function (what users get): Poisson 2-D 511² interior
-// (513² nodes) with multigrid-CG and with sparse Cholesky, Poisson 3-D 63³, heat 2-D 64², wave 2-D 64²,
-// the sine BVP. The same problems in SciPy: bench/peers/pde_peer.py.
+// (513² nodes) with sparse Cholesky (direct), multigrid-CG and `auto` (which picks multigrid-CG at
+// this size), Poisson 3-D 31³ (direct, auto) and 63³, heat 2-D 64², wave 2-D 64², the sine BVP.
+// The same problems in SciPy: bench/peers/pde_peer.py. The iterative rows use f = 1: the sine
+// source is a grid eigenmode, on which plain CG converges in one iteration.
 #include "core/agent/agent_registry.h"
 #include "core/agent/task_context.h"
 
@@ -30,16 +32,16 @@ void BM_Poisson2d(benchmark::State& s, const char* solver) {
 }
 
 // A source that is not a single grid eigenmode (CG without preconditioning needs ~n iterations).
-void BM_Poisson2dConst(benchmark::State& s) {
-  const Map p{{"dim", 2}, {"n", s.range(0)}, {"f", "1"}, {"solver", "mg_cg"}};
+void BM_Poisson2dConst(benchmark::State& s, const char* solver) {
+  const Map p{{"dim", 2}, {"n", s.range(0)}, {"f", "1"}, {"solver", solver}};
   double res = 0;
   for (auto _ : s) benchmark::DoNotOptimize(res = runTask("poisson", p, "residual"));
   s.counters["residual"] = res;
 }
 
-void BM_Poisson3d(benchmark::State& s) {
+void BM_Poisson3d(benchmark::State& s, const char* solver) {
   const Map p{{"dim", 3}, {"n", s.range(0)}, {"f", "3*pi^2*sin(pi*x)*sin(pi*y)*sin(pi*z)"},
-              {"exact", "sin(pi*x)*sin(pi*y)*sin(pi*z)"}};
+              {"exact", "sin(pi*x)*sin(pi*y)*sin(pi*z)"}, {"solver", solver}};
   double err = 0;
   for (auto _ : s) benchmark::DoNotOptimize(err = runTask("poisson", p, "error_max"));
   reportError(s, err);
@@ -72,8 +74,10 @@ void BM_BvpSine(benchmark::State& s) {
 
 BENCHMARK_CAPTURE(BM_Poisson2d, mg_cg, "mg_cg")->Arg(511)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Poisson2d, direct, "direct")->Arg(511)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Poisson2dConst)->Arg(511)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Poisson3d)->Arg(31)->Arg(63)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Poisson2dConst, mg_cg, "mg_cg")->Arg(511)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Poisson2dConst, auto, "auto")->Arg(511)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Poisson3d, direct, "direct")->Arg(31)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Poisson3d, auto, "auto")->Arg(31)->Arg(63)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Heat2d)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Wave2d)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BvpSine)->Unit(benchmark::kMillisecond);

@@ -3,6 +3,7 @@
 # writes bench/REPORT.md with the ratio tables (bench/report.py, pairs in bench/pairs.tsv).
 # Usage: bench/run-all.sh [BUILD_DIR] [FAMILY...]     (all families unless some are named)
 #   REPORT=path   where to write the report (default bench/REPORT.md)
+#   REPORT_NOTE=text   a paragraph under the report's header (e.g. what else loaded the machine)
 # Adding a benchmark: one `family` line below, and one line per compared kernel in bench/pairs.tsv.
 set -euo pipefail
 build=${1:-build}
@@ -15,13 +16,14 @@ raw="$build/bench-results"
 report=${REPORT:-bench/REPORT.md}
 
 names=() ours=() peers=()
-# family NAME "EXECUTABLE [Google Benchmark args]" "PEER SCRIPT [args]"   (peer "" = none)
+# family NAME "EXECUTABLE [Google Benchmark args]" "PEER SCRIPT [args]"   (peer "" = none; @BUILD@ in
+# the peer's args is the build directory: the bare C programs and libraries the bench builds)
 family() { names+=("$1"); ours+=("$2"); peers+=("$3"); }
 family linear_algebra    "bench_linear_algebra --benchmark_filter=Dense|Sparse"  "linear_algebra_peer.py"
-family ode               "bench_ode"                                              "ode_peer.py"
-family pde               "bench_pde"                                              "pde_peer.py 5"
+family ode               "bench_ode"                                              "ode_peer.py --cvode @BUILD@/bench/bench_cvode_limit"
+family pde               "bench_pde"                                              "pde_peer.py 3"
 family optimization      "bench_optimization"                                     "optimization_peer.py"
-family integration       "bench_integration"                                      "integration_peer.py"
+family integration       "bench_integration"                                      "integration_peer.py --lib @BUILD@/bench/libbench_integrands.so"
 family special_functions "bench_special_functions"                                "special_functions_peer.py"
 family uq                "bench_uq"                                               "uq_peer.py"
 family surrogate         "bench_surrogate --benchmark_repetitions=3"              "surrogate_peer.py --reps 3"
@@ -45,7 +47,7 @@ for i in "${!names[@]}"; do
   "${E[@]}" "$build/bench/$exe" "${GB[@]}" $args \
     --benchmark_out="$raw/$name.json" --benchmark_out_format=json
   if [ -n "${peers[$i]}" ]; then
-    read -r script pargs <<<"${peers[$i]}"
+    read -r script pargs <<<"${peers[$i]//@BUILD@/$build}"
     echo "## $name: peer ($script)"
     # shellcheck disable=SC2086
     "${E[@]}" "$PY" "bench/peers/$script" $pargs | tee "$raw/$name.peer.txt"
@@ -59,5 +61,5 @@ if [ $# -eq 0 ] && command -v wrk >/dev/null && [ -x "$build/bin/sciagents" ]; t
   bench/server/run.sh "$build" 10 2>&1 | tee "$raw/server-load.txt" || echo "(server load targets missed, see above)"
 fi
 
-"$PY" bench/report.py --raw "$raw" --pairs bench/pairs.tsv --out "$report"
+"$PY" bench/report.py --raw "$raw" --pairs bench/pairs.tsv --out "$report" --note "${REPORT_NOTE:-}"
 echo "wrote $report"

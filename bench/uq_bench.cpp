@@ -1,6 +1,7 @@
-// uq.sobol on the Ishigami function at N = 2^16 (N(d+2) = 327680 evaluations, 100 bootstrap
-// replicates), through the task function as users get it, single-threaded. Same problem as
-// bench/peers/uq_peer.py; counter max_abs_error = max |S - S_exact| over S1 and ST.
+// uq.sobol on the Ishigami function at N = 2^16 (N(d+2) = 327680 evaluations), without bootstrap
+// and with 100 bootstrap replicates, through the task function as users get it, on 1 and 2 threads.
+// Same problem and estimators as bench/peers/uq_peer.py; counter max_abs_error = max |S - S_exact|
+// over S1 and ST.
 #include "core/agent/agent_registry.h"
 #include "core/agent/task_context.h"
 #include "core/value/value_json.h"
@@ -16,12 +17,14 @@ namespace {
 
 void BM_SobolIshigami(benchmark::State& state) {
   const TaskSpec* t = AgentRegistry::builtin().task("uq", "sobol");
-  const Map params = t->resolveParams(fromJson(nlohmann::json::parse(R"json({
+  nlohmann::json given = nlohmann::json::parse(R"json({
       "model": "sin(x1) + 7*sin(x2)^2 + 0.1*x3^4*sin(x1)",
       "inputs": [{"name":"x1","dist":"uniform","a":-3.141592653589793,"b":3.141592653589793},
                  {"name":"x2","dist":"uniform","a":-3.141592653589793,"b":3.141592653589793},
                  {"name":"x3","dist":"uniform","a":-3.141592653589793,"b":3.141592653589793}],
-      "n": 65536, "seed": 1, "bootstrap": 100})json")).asMap());
+      "n": 65536, "seed": 1})json");
+  given["bootstrap"] = state.range(1);
+  const Map params = t->resolveParams(fromJson(given).asMap());
   const double s1[3] = {0.313905, 0.442411, 0.0}, st[3] = {0.557589, 0.442411, 0.243684};
   double err = 0;
   for (auto _ : state) {
@@ -36,7 +39,12 @@ void BM_SobolIshigami(benchmark::State& state) {
   state.counters["max_abs_error"] = err;
   state.counters["evaluations"] = 65536.0 * 5;
 }
-BENCHMARK(BM_SobolIshigami)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SobolIshigami)
+    ->Args({1, 0})
+    ->Args({1, 100})
+    ->Args({2, 100})
+    ->ArgNames({"threads", "bootstrap"})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -22,8 +22,9 @@ DEBIAN_PACKAGES=(
   xvfb xauth imagemagick wrk curl dpkg-dev appstream desktop-file-utils
   # make lint (clang-tidy, cppcheck); installers/linux/render-icons.sh (rsvg-convert)
   clang-tidy cppcheck librsvg2-bin
-  # peers for benchmarks and an independent HTTP client for server tests
-  python3-scipy python3-numpy libopenblas0-pthread python3-requests python3-yaml
+  # peers for benchmarks (numba: compiled quad callbacks, jitted MCMC) and an independent HTTP
+  # client for server tests
+  python3-scipy python3-numpy python3-numba libopenblas0-pthread python3-requests python3-yaml
 )
 BREW_PACKAGES=(cmake ninja ccache pkg-config qt@6 eigen boost sundials nlopt muparser spdlog
   nlohmann-json sqlite openssl@3 google-benchmark)
