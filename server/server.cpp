@@ -13,6 +13,9 @@
 #include "server/router.h"
 #include "server/shutdown_signal.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <iostream>
 #include <stdexcept>
 
@@ -31,6 +34,19 @@ std::filesystem::path databaseFile(const std::filesystem::path& data_dir) {
     throw std::runtime_error("--data-dir " + data_dir.string() + ": not a directory");
   }
   return data_dir / "sciagents.db";
+}
+
+int effectiveMaxRunningPerUser(const ServerConfig& c) {
+  if (c.max_running_per_user > 0) return c.max_running_per_user;
+  return std::max(1, c.workers - 1);
+}
+
+std::int64_t effectiveJobMemoryMb(const ServerConfig& c) {
+  if (c.job_memory_mb > 0) return c.job_memory_mb;
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  return static_cast<std::int64_t>(pages) * page / (1024 * 1024);
 }
 
 namespace {
@@ -68,6 +84,10 @@ int runServer(const ServerConfig& config) {
   jo.slurm.cpus = config.slurm_cpus;
   jo.slurm.tasks = static_cast<std::size_t>(std::max(0, config.slurm_tasks));
   jo.slurm.dir = config.slurm_dir.empty() ? config.data_dir / "slurm" : config.slurm_dir;
+  jo.max_queued_per_user = config.max_queued_per_user;
+  jo.max_running_per_user = effectiveMaxRunningPerUser(config);
+  jo.isolation = config.job_isolation;
+  jo.worker_memory_mb = effectiveJobMemoryMb(config);
   JobManager jobs(store, jo, metrics);
   RateLimiter limiter(config.rate_limit, 2 * config.rate_limit);
   Router router(config, jobs, tokens, limiter, metrics, core::AgentRegistry::builtin());
@@ -89,7 +109,11 @@ int runServer(const ServerConfig& config) {
             {"tls", config.tls()},
             {"workers", jobs.workers()},
             {"data_dir", config.data_dir.string()},
-            {"queue_max", config.queue_max}});
+            {"queue_max", config.queue_max},
+            {"max_queued_per_user", config.max_queued_per_user},
+            {"max_running_per_user", jo.max_running_per_user},
+            {"job_isolation", config.job_isolation == JobIsolation::Process ? "process" : "thread"},
+            {"job_memory_mb", jo.worker_memory_mb}});
   if (!isLoopback(config.host) && !config.tls())
     logEvent(
         spdlog::level::warn,
