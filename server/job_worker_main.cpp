@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <mutex>
 
 namespace sciagents::server {
@@ -122,7 +123,8 @@ int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
               {"state", core::store::jobStateName(o.state)},
               {"error", o.error},
               {"result", o.result_json}});
-    return 0;
+    std::fflush(nullptr);
+    _exit(0);  // the result is delivered: skip static destructors (nothing left to flush)
   } catch (const std::bad_alloc&) {
     out.send({{"type", "error"},
               {"message", "out of memory (the worker's memory limit is " +

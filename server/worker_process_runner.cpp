@@ -18,7 +18,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -50,6 +52,18 @@ std::string signalText(int sig) {
     default:
       return "signal " + std::to_string(sig);
   }
+}
+
+// Members of a worker message; a missing or mistyped member reads as empty or NaN (non-finite
+// numbers travel as null).
+std::string str(const nlohmann::json& m, const char* key) {
+  const auto it = m.find(key);
+  return it != m.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+double num(const nlohmann::json& m, const char* key) {
+  const auto it = m.find(key);
+  return it != m.end() && it->is_number() ? it->get<double>()
+                                          : std::numeric_limits<double>::quiet_NaN();
 }
 
 std::optional<core::StepStatus> stepStatusFromName(const std::string& s) {
@@ -121,15 +135,28 @@ class WorkerProcessRunner : public JobRunner {
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (n <= 0) break;  // the worker closed its end: it is exiting
       reader.append(buf.data(), static_cast<std::size_t>(n));
-      while (auto line = reader.next()) handle(job, *line, started_at, reported);
+      while (auto line = reader.next()) {
+        try {
+          handle(job, *line, started_at, reported);
+        } catch (const std::exception& e) {  // a malformed message must not orphan the worker
+          logEvent(spdlog::level::err, "bad message from a job worker",
+                   {{"job", rec.id}, {"error", e.what()}});
+        }
+      }
     }
     ::close(child.fd);
 
+    // The worker exits right after closing its end; one that lingers is killed.
+    const auto linger_until = Clock::now() + std::chrono::seconds(5);
     int status = 0;
     for (;;) {
       const pid_t r = ::waitpid(child.pid, &status, WNOHANG);
       if (r == child.pid || (r < 0 && errno != EINTR)) break;
       enforceStop();
+      if (!killed && Clock::now() >= linger_until) {
+        killed = true;
+        ::kill(-child.pid, SIGKILL);
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ::kill(-child.pid, SIGKILL);  // anything the worker left in its group
@@ -224,7 +251,7 @@ class WorkerProcessRunner : public JobRunner {
               std::optional<JobOutcome>& reported) {
     nlohmann::json m = nlohmann::json::parse(line, nullptr, false);
     if (!m.is_object()) return;
-    const std::string type = m.value("type", std::string());
+    const std::string type = str(m, "type");
     if (type == "started") {
       const double s = std::chrono::duration<double>(Clock::now() - started_at).count();
       m_metrics
@@ -233,33 +260,34 @@ class WorkerProcessRunner : public JobRunner {
                      {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})
           .observe(s);
       logEvent(spdlog::level::debug, "job worker started",
-               {{"job", job.record().id}, {"pid", m.value("pid", 0)}, {"ms", s * 1e3}});
+               {{"job", job.record().id}, {"pid", num(m, "pid")}, {"ms", s * 1e3}});
     } else if (type == "step_started") {
-      job.stepStarted(m.value("step", ""), m.value("agent", ""), m.value("task", ""));
+      job.stepStarted(str(m, "step"), str(m, "agent"), str(m, "task"));
     } else if (type == "step_finished") {
       core::StepResult r;
-      r.id = m.value("step", "");
-      r.agent = m.value("agent", "");
-      r.task = m.value("task", "");
-      r.status = stepStatusFromName(m.value("status", "")).value_or(core::StepStatus::Failed);
-      r.cached = m.value("cached", false);
-      r.wall_seconds = m.value("seconds", 0.0);
-      r.error = m.value("error", "");
+      r.id = str(m, "step");
+      r.agent = str(m, "agent");
+      r.task = str(m, "task");
+      r.status = stepStatusFromName(str(m, "status")).value_or(core::StepStatus::Failed);
+      r.cached = m.contains("cached") && m["cached"].is_boolean() && m["cached"].get<bool>();
+      r.wall_seconds = std::isfinite(num(m, "seconds")) ? num(m, "seconds") : 0.0;
+      r.error = str(m, "error");
       core::recordStepMetrics(m_metrics, r);
       job.stepFinished(r);
     } else if (type == "progress") {
-      job.progress(m.value("step", ""), m.value("fraction", 0.0), m.value("message", ""));
+      job.progress(str(m, "step"), num(m, "fraction"), str(m, "message"));
     } else if (type == "metric") {
-      job.metric(m.value("step", ""), m.value("series", ""), m.value("x", 0.0), m.value("y", 0.0));
+      job.metric(str(m, "step"), str(m, "series"), num(m, "x"), num(m, "y"));
     } else if (type == "result") {
       JobOutcome o;
-      o.state = core::store::jobStateFromName(m.value("state", "")).value_or(JobState::Failed);
-      o.error = m.value("error", "");
-      o.result_json = m.value("result", "");
+      o.state = core::store::jobStateFromName(str(m, "state")).value_or(JobState::Failed);
+      o.error = str(m, "error");
+      o.result_json = str(m, "result");
       reported = std::move(o);
     } else if (type == "error") {
       JobOutcome o;
-      o.error = m.value("message", "the job worker failed");
+      o.error = str(m, "message");
+      if (o.error.empty()) o.error = "the job worker failed";
       reported = std::move(o);
     }
   }

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace sciagents::server {
@@ -44,16 +45,20 @@ bool writeMessage(int fd, const nlohmann::json& j) {
 }
 
 std::optional<std::string> LineReader::next() {
-  const auto nl = m_buf.find('\n', m_pos);
+  // Searches only bytes not searched before: a long line arriving in many pieces costs O(n).
+  const auto nl = m_buf.find('\n', std::max(m_pos, m_scan));
   if (nl == std::string::npos) {
+    m_scan = m_buf.size();
     if (m_pos > 0) {  // keep the buffer small: drop consumed lines
       m_buf.erase(0, m_pos);
+      m_scan -= m_pos;
       m_pos = 0;
     }
     return std::nullopt;
   }
   std::string line = m_buf.substr(m_pos, nl - m_pos);
   m_pos = nl + 1;
+  m_scan = m_pos;
   return line;
 }
 

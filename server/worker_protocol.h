@@ -41,7 +41,8 @@ class LineReader {
 
  private:
   std::string m_buf;
-  std::size_t m_pos = 0;
+  std::size_t m_pos = 0;   // start of the next line
+  std::size_t m_scan = 0;  // no '\n' in [m_pos, m_scan)
 };
 
 // The worker mode of the sciagents binary: sets its limits (RLIMIT_AS memory_mb, RLIMIT_CPU
