@@ -30,7 +30,7 @@ T = 15
 STOP_GUARD = 30
 
 
-def eigen_job(n=6000):
+def eigen_job(n=4000):
     """A random dense n x n matrix linked into a full eigen-decomposition: minutes of LAPACK-style
     work that never looks at its cancel flag."""
     return su.workflow("eigen %d" % n, [
@@ -39,6 +39,16 @@ def eigen_job(n=6000):
         {"id": "e", "agent": "linear_algebra", "task": "eigen",
          "params": {"A": {"from": "m.A"}, "symmetric": "false"}},
     ])
+
+
+def wait_eigen_running(s, url, job_id):
+    """Waits until the matrix step is done and the eigen step runs (the part that never checks a
+    cancel flag)."""
+    def eigen_started():
+        j = state(s, url, job_id)
+        assert j["state"] in ("queued", "running"), j
+        return j["state"] == "running" and j["progress"]["steps_done"] >= 1
+    su.wait_for(eigen_started, 120, interval=0.1, what="the eigen step to start")
 
 
 def submit(s, url, doc, expect=202):
@@ -108,13 +118,14 @@ class NonCooperativeJobs(Base):
         bob = srv.create_token("bob")
         srv.start()
         a, b = srv.session(alice), srv.session(bob)
-        job = submit(a, srv.url, {"workflow": eigen_job(), "wall_time_s": 2, "no_cache": True})
+        # The cap leaves time to build the matrix, so it normally strikes during the eigen step.
+        job = submit(a, srv.url, {"workflow": eigen_job(), "wall_time_s": 10, "no_cache": True})
         su.wait_job(a, srv.url, job, timeout=60, states={"running"})
         pid = new_worker(srv)
         # Meanwhile the server serves others: a small job of another user succeeds.
         small = submit(b, srv.url, su.quick_solve(3, name="small"))
         self.assertEqual(su.wait_job(b, srv.url, small, timeout=60)["state"], "succeeded")
-        j = su.wait_job(a, srv.url, job, timeout=2 + STOP_GUARD)
+        j = su.wait_job(a, srv.url, job, timeout=10 + STOP_GUARD)
         self.assertEqual(j["state"], "timed_out", j)
         self.assertIn("wall time", j["error"])
         self.assertIsNotNone(pid, "the job did not run in a worker process")
@@ -129,6 +140,7 @@ class NonCooperativeJobs(Base):
         job = submit(s, srv.url, {"workflow": eigen_job(), "no_cache": True})
         su.wait_job(s, srv.url, job, timeout=60, states={"running"})
         pid = new_worker(srv)
+        wait_eigen_running(s, srv.url, job)
         r = s.delete(srv.url + "/v1/jobs/" + job, timeout=T)
         self.assertEqual(r.status_code, 202, r.text)
         j = su.wait_job(s, srv.url, job, timeout=STOP_GUARD)
@@ -147,6 +159,7 @@ class NonCooperativeJobs(Base):
         job = submit(s, srv.url, {"workflow": eigen_job(), "no_cache": True})
         su.wait_job(s, srv.url, job, timeout=60, states={"running"})
         pid = new_worker(srv)
+        wait_eigen_running(s, srv.url, job)
         os.kill(srv.pid, signal.SIGTERM)
         rc = srv.wait_exit(2 + STOP_GUARD)  # SIGKILL (rc -9) if it does not stop by itself
         self.assertEqual(rc, 0, "the server did not stop after SIGTERM; log:\n" + srv.log_tail())
@@ -163,6 +176,7 @@ class StoredCancel(Base):
         job = submit(s, srv.url, {"workflow": eigen_job(), "no_cache": True})
         su.wait_job(s, srv.url, job, timeout=60, states={"running"})
         pid = new_worker(srv)
+        wait_eigen_running(s, srv.url, job)
         r = s.delete(srv.url + "/v1/jobs/" + job, timeout=T)
         self.assertEqual(r.status_code, 202, r.text)
         srv.kill()  # at once, whether or not the job has stopped yet
