@@ -37,8 +37,7 @@ std::filesystem::path databaseFile(const std::filesystem::path& data_dir) {
 }
 
 int effectiveMaxRunningPerUser(const ServerConfig& c) {
-  if (c.max_running_per_user > 0) return c.max_running_per_user;
-  return std::max(1, c.workers - 1);
+  return c.max_running_per_user > 0 ? std::min(c.max_running_per_user, c.workers) : 0;
 }
 
 std::int64_t effectiveJobMemoryMb(const ServerConfig& c) {

@@ -15,8 +15,7 @@ int runServer(const ServerConfig& config);
 // Opens the data directory (created with mode 0700 when missing) and returns its database file.
 std::filesystem::path databaseFile(const std::filesystem::path& data_dir);
 
-// The per-user running cap in effect: --max-running-per-user, or max(1, workers - 1) when 0 (with
-// two or more job slots one is always free for another user).
+// The per-user running cap in effect: --max-running-per-user (at most --workers); 0: none.
 int effectiveMaxRunningPerUser(const ServerConfig& c);
 // The RLIMIT_AS of a job worker in MB: --job-memory-mb, or the machine's physical memory when 0.
 std::int64_t effectiveJobMemoryMb(const ServerConfig& c);

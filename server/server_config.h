@@ -20,7 +20,7 @@ struct ServerConfig {
   int workers = 1;                // concurrent job slots
   int queue_max = 1000;           // queued jobs before 429
   int max_queued_per_user = 100;  // queued jobs of one user before 429 (0: no cap)
-  int max_running_per_user = 0;   // running jobs of one user (0: max(1, workers - 1))
+  int max_running_per_user = 0;   // running jobs of one user (0: no cap beyond --workers)
   JobIsolation job_isolation = JobIsolation::Process;
   std::int64_t job_memory_mb = 0;  // RLIMIT_AS of a job worker process (0: the machine's RAM)
   double job_wall_time_s = 3600;  // per-job wall-time cap (0: none)

@@ -68,7 +68,7 @@ const std::map<std::string, std::string>& helps() {
        "  --max-queued-per-user N SCIAGENTS_MAX_QUEUED_PER_USER queued jobs of one user before 429\n"
        "                                                 (default 100; 0 = no cap)\n"
        "  --max-running-per-user N SCIAGENTS_MAX_RUNNING_PER_USER jobs of one user running at once;\n"
-       "                                                 users take turns (default max(1, workers - 1))\n"
+       "                                                 users take turns (default 0: up to --workers)\n"
        "  --job-isolation process|thread SCIAGENTS_JOB_ISOLATION process: every local job runs in its\n"
        "                                                 own worker process, killed on cancel, time-out and\n"
        "                                                 shutdown (default); thread: in the server process\n"

@@ -196,10 +196,10 @@ class StoredCancel(Base):
 
 class FairTurns(Base):
     def test_second_user_runs_while_first_users_long_jobs_wait(self):
-        # Default per-user running cap with two slots: max(1, workers - 1) = 1.
-        # (The cap through its environment variable: a server without it still starts and fails
-        # the fairness checks below rather than the option parsing.)
-        srv = self.server("--workers", "2", env={"SCIAGENTS_MAX_QUEUED_PER_USER": "20"})
+        # (The caps through their environment variables: a server without them still starts and
+        # fails the fairness checks below rather than the option parsing.)
+        srv = self.server("--workers", "2", env={"SCIAGENTS_MAX_QUEUED_PER_USER": "20",
+                                                 "SCIAGENTS_MAX_RUNNING_PER_USER": "1"})
         alice = srv.create_token("alice")
         bob = srv.create_token("bob")
         srv.start()
