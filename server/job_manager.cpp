@@ -1,17 +1,34 @@
 #include "server/job_manager.h"
-#include "server/job_manager_active.h"
 
+#include "core/agent/task_context.h"
 #include "core/metrics/metrics_registry.h"
 #include "core/store/token_store.h"
 #include "core/util/clock.h"
 #include "core/util/error.h"
-#include "core/workflow/workflow_engine.h"
 #include "server/log.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace sciagents::server {
+
+// A queued or running job. Guarded by JobManager::m_mutex except where noted.
+struct JobManager::Active {
+  JobRecord rec;     // rec.spec stays empty: status copies must be cheap
+  std::string spec;  // the workflow JSON
+  core::CancelFlag cancel = std::make_shared<std::atomic<bool>>(false);
+  bool cancel_requested = false;
+  bool timed_out = false;
+  bool requeue_on_stop = false;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::map<std::string, double> step_fraction;  // running steps
+  std::optional<double> fraction;               // a Slurm job's progress (over its array tasks)
+  std::int64_t steps_done = 0;
+  std::deque<EventPtr> history;
+  std::size_t metrics_in_history = 0;
+  std::uint64_t next_seq = 1;
+  std::map<std::uint64_t, EventSink> subscribers;
+};
 
 namespace {
 nlohmann::json isoOrNull(const std::optional<std::int64_t>& us) {
@@ -20,22 +37,6 @@ nlohmann::json isoOrNull(const std::optional<std::int64_t>& us) {
 
 std::string dumpLine(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// The job state of a merged Slurm result document, and its first error.
-JobState slurmResultState(const nlohmann::json& doc, std::string& error) {
-  const std::string st = doc.value("status", std::string("failed"));
-  if (st == "succeeded") return JobState::Succeeded;
-  for (const auto& [id, step] : doc.value("steps", nlohmann::json::object()).items())
-    if (step.value("status", std::string()) == "failed" && error.empty()) error = step.value("error", std::string());
-  if (error.empty() && doc.contains("slurm")) error = doc["slurm"].value("error", std::string());
-  if (st == "cancelled") {
-    if (error.empty()) error = "cancelled";
-    return JobState::Cancelled;
-  }
-  if (st == "timed_out") return JobState::TimedOut;
-  if (error.empty()) error = "the workflow failed";
-  return JobState::Failed;
 }
 
 constexpr const char* kErrorsHelp =
@@ -70,9 +71,27 @@ nlohmann::json JobStatus::toJson() const {
   return j;
 }
 
-class JobManager::Listener : public core::RunListener {
+class JobManager::Run : public JobRun {
  public:
-  Listener(JobManager& m, std::shared_ptr<Active> job) : m_m(m), m_job(std::move(job)) {}
+  Run(JobManager& m, std::shared_ptr<Active> job) : m_m(m), m_job(std::move(job)) {}
+  const JobRecord& record() const override { return m_job->rec; }
+  const std::string& spec() const override { return m_job->spec; }
+  const core::CancelFlag& stopFlag() const override { return m_job->cancel; }
+  bool detachRequested() const override {
+    std::lock_guard lock(m_m.m_mutex);
+    return m_job->requeue_on_stop && !m_job->cancel_requested && !m_job->timed_out;
+  }
+  void backendProgress(nlohmann::json data, std::optional<double> fraction) override {
+    std::lock_guard lock(m_m.m_mutex);
+    if (fraction) m_job->fraction = *fraction;
+    if (!data.is_null()) m_m.publishLocked(*m_job, "progress", std::move(data));
+  }
+  void backendJob(const std::string& job_id, const std::string& dir) override {
+    m_m.m_store.setBackendJob(m_job->rec.id, job_id, dir);
+    std::lock_guard lock(m_m.m_mutex);
+    m_job->rec.backend_job_id = job_id;
+    m_job->rec.backend_dir = dir;
+  }
   void stepStarted(const std::string& step, const std::string& agent,
                    const std::string& task) override {
     std::lock_guard lock(m_m.m_mutex);
@@ -116,6 +135,14 @@ JobManager::JobManager(core::store::JobStore& store, JobManagerOptions options,
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     m_options.threads_per_job = std::max(1, hw / m_options.workers);
   }
+  const EngineSettings engine{m_options.threads_per_job, m_options.cache_dir};
+  if (m_options.isolation == JobIsolation::Process)
+    m_local_runner = makeWorkerProcessRunner(
+        {engine, m_options.worker_exe, m_options.worker_memory_mb, m_options.worker_kill_grace_s},
+        m_metrics);
+  else
+    m_local_runner = makeInProcessRunner(engine, m_metrics);
+  m_slurm_runner = makeSlurmRunner(m_options.slurm);
   // Registered up front so dashboards and alert rules see the series (at 0) from the start.
   m_metrics.counter("errors_total", kErrorsHelp, {{"type", "job"}});
   m_metrics.histogram("sciagents_job_duration_seconds", kJobDurationHelp, {}, jobBuckets());
@@ -192,8 +219,8 @@ void JobManager::start() {
       job->rec = std::move(r);
       job->rec.spec.clear();
       job->rec.steps_done = 0;
-      m_queue.push_back(job->rec.id);
       m_active.emplace(job->rec.id, job);
+      enqueueLocked(job);
       publishLocked(*job, "state", {{"state", "queued"}, {"fraction", 0.0}});
     }
     if (!m_queue.empty())
@@ -210,6 +237,11 @@ SubmitResult JobManager::submit(SubmitRequest req) {
   if (m_shutting_down) return {SubmitOutcome::ShuttingDown, {}};
   if (static_cast<int>(m_queue.size()) >= m_options.queue_max)
     return {SubmitOutcome::QueueFull, {}};
+  if (m_options.max_queued_per_user > 0) {
+    const auto it = m_queued_by_owner.find(req.owner);
+    if (it != m_queued_by_owner.end() && it->second >= m_options.max_queued_per_user)
+      return {SubmitOutcome::UserQueueFull, {}};
+  }
   auto job = std::make_shared<Active>();
   auto& r = job->rec;
   r.id = core::store::TokenStore::randomHex(16);
@@ -231,7 +263,7 @@ SubmitResult JobManager::submit(SubmitRequest req) {
   job->spec = std::move(r.spec);
   r.spec.clear();
   m_active.emplace(r.id, job);
-  m_queue.push_back(r.id);
+  enqueueLocked(job);
   publishLocked(*job, "state", {{"state", "queued"}, {"fraction", 0.0}});
   m_cv.notify_all();
   logEvent(spdlog::level::info, "job queued",
@@ -292,7 +324,7 @@ std::optional<JobState> JobManager::cancel(const std::string& id) {
       if (job->rec.state == JobState::Queued) {
         const auto now = core::unixMicros();
         m_store.finish(id, JobState::Cancelled, now, "cancelled before it started", "", 0);
-        m_queue.erase(std::remove(m_queue.begin(), m_queue.end(), id), m_queue.end());
+        dequeueLocked(id);
         job->rec.state = JobState::Cancelled;
         job->rec.finished_us = now;
         job->rec.error = "cancelled before it started";
@@ -303,7 +335,8 @@ std::optional<JobState> JobManager::cancel(const std::string& id) {
         logEvent(spdlog::level::info, "job cancelled", {{"job", id}, {"was", "queued"}});
         return JobState::Cancelled;
       }
-      if (!job->cancel_requested) {
+      if (!job->cancel_requested && !job->timed_out) {
+        commitStopLocked(*job, JobState::Cancelled, "cancelled");
         job->cancel_requested = true;
         job->cancel->store(true);
         logEvent(spdlog::level::info, "job cancel requested", {{"job", id}, {"was", "running"}});
@@ -416,19 +449,23 @@ void JobManager::workerLoop() {
     std::shared_ptr<Active> job;
     {
       std::unique_lock lock(m_mutex);
-      m_cv.wait(lock, [&] { return m_stop_taking || !m_queue.empty(); });
+      std::optional<std::size_t> next;
+      m_cv.wait(lock, [&] { return m_stop_taking || (next = pickNextLocked()).has_value(); });
       if (m_stop_taking) return;
-      const std::string id = m_queue.front();
-      m_queue.pop_front();
+      const std::string id = m_queue[*next];
       auto it = m_active.find(id);
-      if (it == m_active.end()) continue;
+      if (it == m_active.end()) {
+        m_queue.erase(m_queue.begin() + static_cast<std::ptrdiff_t>(*next));
+        continue;
+      }
       job = it->second;
+      dequeueLocked(id);
       const auto now = core::unixMicros();
       try {
         m_store.markRunning(id, now);
       } catch (const std::exception& e) {
         logEvent(spdlog::level::err, "cannot mark job running", {{"job", id}, {"error", e.what()}});
-        m_queue.push_front(id);
+        enqueueLocked(job, true);
         lock.unlock();
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
         continue;
@@ -444,46 +481,93 @@ void JobManager::workerLoop() {
                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             std::chrono::duration<double>(job->rec.wall_time_s));
       ++m_running;
+      ++m_running_by_owner[job->rec.owner];
+      m_last_turn[job->rec.owner] = ++m_turn;
       publishLocked(*job, "state", {{"state", "running"}, {"fraction", 0.0}});
     }
     runJob(job);
   }
 }
 
+JobRunner& JobManager::runnerFor(const JobRecord& r) {
+  return r.backend == "slurm" ? *m_slurm_runner : *m_local_runner;
+}
+
+void JobManager::enqueueLocked(const std::shared_ptr<Active>& job, bool front) {
+  if (front)
+    m_queue.push_front(job->rec.id);
+  else
+    m_queue.push_back(job->rec.id);
+  ++m_queued_by_owner[job->rec.owner];
+}
+
+void JobManager::dequeueLocked(const std::string& id) {
+  const auto it = std::find(m_queue.begin(), m_queue.end(), id);
+  if (it == m_queue.end()) return;
+  m_queue.erase(it);
+  if (auto a = m_active.find(id); a != m_active.end()) {
+    auto q = m_queued_by_owner.find(a->second->rec.owner);
+    if (q != m_queued_by_owner.end() && --q->second <= 0) m_queued_by_owner.erase(q);
+  }
+}
+
+std::optional<std::size_t> JobManager::pickNextLocked() const {
+  if (m_queue.empty() || m_running >= m_options.workers) return std::nullopt;
+  // The first queued job of every user who may start one, then the user served longest ago.
+  std::optional<std::size_t> best;
+  std::uint64_t best_turn = 0;
+  std::unordered_map<std::string, bool> seen;
+  for (std::size_t i = 0; i < m_queue.size(); ++i) {
+    const auto a = m_active.find(m_queue[i]);
+    if (a == m_active.end()) return i;  // stale entry: let the caller drop it
+    const std::string& owner = a->second->rec.owner;
+    if (!seen.emplace(owner, true).second) continue;
+    if (m_options.max_running_per_user > 0) {
+      const auto r = m_running_by_owner.find(owner);
+      if (r != m_running_by_owner.end() && r->second >= m_options.max_running_per_user) continue;
+    }
+    const auto t = m_last_turn.find(owner);
+    const std::uint64_t turn = t == m_last_turn.end() ? 0 : t->second;
+    if (!best || turn < best_turn) {
+      best = i;
+      best_turn = turn;
+    }
+  }
+  return best;
+}
+
+void JobManager::commitStopLocked(Active& job, JobState state, const std::string& error) {
+  try {
+    m_store.finish(job.rec.id, state, core::unixMicros(), error, "", job.steps_done);
+  } catch (const std::exception& e) {
+    logEvent(spdlog::level::err, "cannot persist the job's cancel or time-out",
+             {{"job", job.rec.id}, {"error", e.what()}});
+  }
+}
+
 void JobManager::runJob(const std::shared_ptr<Active>& job) {
   const std::string id = job->rec.id;
   logEvent(spdlog::level::info, "job started", {{"job", id}});
-  core::RunResult result;
-  bool have_result = false;
-  std::optional<nlohmann::json> slurm_doc;  // the merged result of a Slurm job
-  bool detached = false;                    // a Slurm job left running at shutdown
-  std::string error;
+  JobOutcome out;
   try {
-    const auto w = core::workflowFromJson(nlohmann::json::parse(job->spec));
-    if (job->rec.backend == "slurm") {
-      slurm_doc = runSlurm(job, w);
-      detached = !slurm_doc;
-    } else {
-      Listener listener(*this, job);
-      core::RunOptions ro;
-      ro.threads = m_options.threads_per_job;
-      ro.use_cache = !job->rec.no_cache;
-      ro.cache_dir = m_options.cache_dir;
-      ro.cancel = job->cancel;
-      ro.listener = &listener;
-      if (job->rec.seed) ro.seed = static_cast<std::uint64_t>(*job->rec.seed);
-      ro.metrics = &m_metrics;
-      result = core::WorkflowEngine().run(w, ro);
-      have_result = true;
-    }
+    Run run(*this, job);
+    out = runnerFor(job->rec).run(run);
   } catch (const std::exception& e) {
-    error = e.what();
+    out = JobOutcome{};
+    out.state = JobState::Failed;
+    out.error = e.what();
   }
 
   std::unique_lock lock(m_mutex);
   --m_running;
+  if (auto r = m_running_by_owner.find(job->rec.owner);
+      r != m_running_by_owner.end() && --r->second <= 0)
+    m_running_by_owner.erase(r);
   const auto now = core::unixMicros();
-  if (job->requeue_on_stop || detached) {
+  // A cancel or time-out was committed when it was asked for: it stands whatever happens next.
+  const bool stopped_on_purpose = job->timed_out || job->cancel_requested;
+  if (!stopped_on_purpose && job->requeue_on_stop &&
+      (out.detached || out.state == JobState::Cancelled)) {
     // Shutdown deadline passed: persist as queued so it runs again after a restart (a Slurm job
     // keeps running on the cluster and is re-attached then).
     try {
@@ -499,7 +583,8 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
              {{"job", id}});
     return;
   }
-  JobState state = JobState::Failed;
+  JobState state = out.state;
+  std::string error = out.error;
   if (job->timed_out) {
     state = JobState::TimedOut;
     error = "wall time limit of " +
@@ -507,36 +592,11 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
   } else if (job->cancel_requested) {
     state = JobState::Cancelled;
     error = "cancelled";
-  } else if (have_result) {
-    if (result.status == core::StepStatus::Succeeded)
-      state = JobState::Succeeded;
-    else if (result.status == core::StepStatus::Cancelled)
-      state = JobState::Cancelled, error = "cancelled";
-    else {
-      state = JobState::Failed;
-      for (const auto& s : result.steps)
-        if (s.status == core::StepStatus::Failed && !s.error.empty()) {
-          error = s.error;
-          break;
-        }
-      if (error.empty()) error = "the workflow failed";
-    }
-  } else if (slurm_doc) {
-    state = slurmResultState(*slurm_doc, error);
-    if (state == JobState::Succeeded) job->steps_done = job->rec.steps_total;
-  }
-  std::string result_json;
-  if (slurm_doc) result_json = slurm_doc->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (have_result) {
-    try {
-      result_json = result.toJson().dump();
-    } catch (const std::exception& e) {
-      error = std::string("cannot serialise the result: ") + e.what();
-      state = JobState::Failed;
-    }
+  } else if (out.all_steps_done) {
+    job->steps_done = job->rec.steps_total;
   }
   try {
-    m_store.finish(id, state, now, error, result_json, job->steps_done);
+    m_store.finish(id, state, now, error, out.result_json, job->steps_done);
   } catch (const std::exception& e) {
     logEvent(spdlog::level::err, "cannot persist job result", {{"job", id}, {"error", e.what()}});
   }
@@ -552,6 +612,7 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
   logEvent(state == JobState::Succeeded ? spdlog::level::info : spdlog::level::warn, "job finished",
            {{"job", id},
             {"state", core::store::jobStateName(state)},
+            {"error", error},
             {"ms", static_cast<double>(now - job->rec.started_us.value_or(now)) / 1e3}});
 }
 
@@ -564,7 +625,11 @@ void JobManager::watchdogLoop() {
     const auto now = std::chrono::steady_clock::now();
     for (auto& [id, job] : m_active)
       if (job->rec.state == JobState::Running && job->deadline && now >= *job->deadline &&
-          !job->timed_out) {
+          !job->timed_out && !job->cancel_requested) {
+        commitStopLocked(*job, JobState::TimedOut,
+                         "wall time limit of " +
+                             std::to_string(static_cast<long long>(std::ceil(job->rec.wall_time_s))) +
+                             " s exceeded");
         job->timed_out = true;
         job->cancel->store(true);
         logEvent(spdlog::level::warn, "job exceeded its wall time: stopping it", {{"job", id}});

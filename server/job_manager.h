@@ -1,12 +1,15 @@
-// Runs server jobs on the CLI's WorkflowEngine: a bounded queue, a fixed pool of job slots, per-job
-// cancel flags and wall-time limits, persistence through JobStore (every state change is committed
-// before it is announced), a bounded per-job event history for SSE subscribers, restart resume and
-// retention. Beast-free; thread-safe.
+// Runs server jobs: a bounded queue with per-user caps and round-robin turns between users, a fixed
+// pool of job slots, each job handed to the runner of its backend (server/job_runner.h: a worker
+// process by default, Slurm), cancel and wall-time limits, persistence through JobStore (every
+// state change, cancels and time-outs included, is committed before it is announced or acted on),
+// a bounded per-job event history for SSE subscribers, restart resume and retention. Beast-free;
+// thread-safe.
 #pragma once
 
 #include "core/slurm/slurm_backend.h"
 #include "core/store/job_store.h"
 #include "core/workflow/workflow.h"
+#include "server/job_runner.h"
 #include "server/server_config.h"
 
 #include <nlohmann/json.hpp>
@@ -61,7 +64,8 @@ struct SubmitRequest {
   nlohmann::json backend_options;      // Slurm options of this job (server/slurm_job_options.h)
 };
 
-enum class SubmitOutcome { Accepted, QueueFull, ShuttingDown };
+// UserQueueFull: the submitting user already has max_queued_per_user jobs queued.
+enum class SubmitOutcome { Accepted, QueueFull, UserQueueFull, ShuttingDown };
 struct SubmitResult {
   SubmitOutcome outcome = SubmitOutcome::Accepted;
   std::string id;
@@ -89,6 +93,14 @@ struct JobManagerOptions {
   bool start_workers = true;        // false: jobs stay queued (router tests, fuzzing)
   std::string backend = "local";    // default backend of new jobs: local | slurm
   core::SlurmOptions slurm;         // defaults of Slurm jobs (dir: where job directories go)
+  int max_queued_per_user = 0;      // queued jobs per owner before UserQueueFull; 0: no cap
+  int max_running_per_user = 0;     // running jobs per owner; 0: no cap
+  // Local jobs: Thread runs the engine in this process (cooperative cancel; unit tests), Process
+  // in a worker process per job (server/job_runner.h; what `sciagents serve` uses).
+  JobIsolation isolation = JobIsolation::Thread;
+  std::filesystem::path worker_exe;  // Process: the sciagents binary (empty: /proc/self/exe)
+  std::int64_t worker_memory_mb = 0;  // Process: RLIMIT_AS of each worker (0: none)
+  double worker_kill_grace_s = 1.0;   // Process: SIGTERM, then SIGKILL after this long
 };
 
 class JobManager {
@@ -106,8 +118,9 @@ class JobManager {
   SubmitResult submit(SubmitRequest request);
   std::optional<JobStatus> status(const std::string& id);
   std::vector<JobStatus> list(const std::string& owner, std::optional<JobState> state, int limit);
-  // Cancels; returns the state after the call (running jobs stay "running" until the engine stops,
-  // then become cancelled); nullopt for unknown ids.
+  // Cancels; returns the state after the call (running jobs stay "running" until their work has
+  // stopped, then become cancelled; the cancel is committed to the store first, so a restart never
+  // runs the job again); nullopt for unknown ids.
   std::optional<JobState> cancel(const std::string& id);
 
   Subscription subscribe(const std::string& id, std::uint64_t after_seq, EventSink sink);
@@ -129,14 +142,18 @@ class JobManager {
 
  private:
   struct Active;
-  class Listener;
+  class Run;
   void workerLoop();
   void watchdogLoop();
   void runJob(const std::shared_ptr<Active>& job);
-  // A "slurm" job (server/slurm_job_runner.cpp): submits it (or re-attaches to the Slurm job the
-  // store recorded), follows it and returns the merged result document; nullopt when the server
-  // stops meanwhile (the Slurm job keeps running and is re-attached after a restart).
-  std::optional<nlohmann::json> runSlurm(const std::shared_ptr<Active>& job, const core::Workflow& w);
+  JobRunner& runnerFor(const JobRecord& r);
+  // The queue position of the next job to start: the oldest queued job of the user whose turn it
+  // is (least recently served among users under their running cap); nullopt when none may start.
+  std::optional<std::size_t> pickNextLocked() const;
+  void enqueueLocked(const std::shared_ptr<Active>& job, bool front = false);
+  void dequeueLocked(const std::string& id);
+  // Commits a cancel or time-out of a running job before its work is stopped.
+  void commitStopLocked(Active& job, JobState state, const std::string& error);
   void publishLocked(Active& job, std::string type, nlohmann::json data);
   JobStatus statusOfLocked(const Active& job) const;
   void observeFinished(const JobRecord& r);
@@ -152,6 +169,12 @@ class JobManager {
   std::condition_variable m_cv;                                       // queue / running changes
   std::unordered_map<std::string, std::shared_ptr<Active>> m_active;  // queued + running
   std::deque<std::string> m_queue;
+  std::unordered_map<std::string, int> m_queued_by_owner;
+  std::unordered_map<std::string, int> m_running_by_owner;
+  std::unordered_map<std::string, std::uint64_t> m_last_turn;  // owner -> turn it was last served
+  std::uint64_t m_turn = 0;
+  std::unique_ptr<JobRunner> m_local_runner;
+  std::unique_ptr<JobRunner> m_slurm_runner;
   std::unordered_map<std::string, std::deque<EventPtr>> m_recent;  // finished jobs' histories
   std::deque<std::string> m_recent_order;                           // oldest first
   std::size_t m_recent_events = 0;

@@ -450,6 +450,14 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
         r.headers.emplace_back("Retry-After", "5");
         return r;
       }
+      if (res.outcome == SubmitOutcome::UserQueueFull) {
+        auto r = fail(429, "too_many_requests",
+                      "you already have " + std::to_string(m_config.max_queued_per_user) +
+                          " queued jobs, the per-user limit (--max-queued-per-user); retry when "
+                          "some have started");
+        r.headers.emplace_back("Retry-After", "10");
+        return r;
+      }
       const std::string loc = "/v1/jobs/" + res.id;
       auto r = jsonResponse(202, {{"id", res.id}, {"state", "queued"}, {"location", loc}});
       r.headers.emplace_back("Location", loc);

@@ -14,6 +14,9 @@
 #include "server/shutdown_signal.h"
 
 #include <cstdlib>
+#include <unistd.h>
+
+#include <algorithm>
 #include <iostream>
 #include <stdexcept>
 
@@ -45,6 +48,18 @@ std::filesystem::path databaseFile(const std::filesystem::path& data_dir) {
 std::filesystem::path serverCacheDir(const std::filesystem::path& data_dir) {
   if (const char* d = std::getenv("SCIAGENTS_CACHE_DIR"); d && *d) return d;
   return data_dir / "cache";
+}
+
+int effectiveMaxRunningPerUser(const ServerConfig& c) {
+  return c.max_running_per_user > 0 ? std::min(c.max_running_per_user, c.workers) : 0;
+}
+
+std::int64_t effectiveJobMemoryMb(const ServerConfig& c) {
+  if (c.job_memory_mb > 0) return c.job_memory_mb;
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  return static_cast<std::int64_t>(pages) * page / (1024 * 1024);
 }
 
 namespace {
@@ -82,6 +97,10 @@ int runServer(const ServerConfig& config) {
   jo.slurm.cpus = config.slurm_cpus;
   jo.slurm.tasks = static_cast<std::size_t>(std::max(0, config.slurm_tasks));
   jo.slurm.dir = config.slurm_dir.empty() ? config.data_dir / "slurm" : config.slurm_dir;
+  jo.max_queued_per_user = config.max_queued_per_user;
+  jo.max_running_per_user = effectiveMaxRunningPerUser(config);
+  jo.isolation = config.job_isolation;
+  jo.worker_memory_mb = effectiveJobMemoryMb(config);
   JobManager jobs(store, jo, metrics);
   RateLimiter limiter(config.rate_limit, 2 * config.rate_limit);
   Router router(config, jobs, tokens, limiter, metrics, core::AgentRegistry::builtin());
@@ -103,7 +122,11 @@ int runServer(const ServerConfig& config) {
             {"tls", config.tls()},
             {"workers", jobs.workers()},
             {"data_dir", config.data_dir.string()},
-            {"queue_max", config.queue_max}});
+            {"queue_max", config.queue_max},
+            {"max_queued_per_user", config.max_queued_per_user},
+            {"max_running_per_user", jo.max_running_per_user},
+            {"job_isolation", config.job_isolation == JobIsolation::Process ? "process" : "thread"},
+            {"job_memory_mb", jo.worker_memory_mb}});
   if (!isLoopback(config.host) && !config.tls())
     logEvent(
         spdlog::level::warn,

@@ -4,6 +4,8 @@
 
 #include "server/server_config.h"
 
+#include <cstdint>
+
 namespace sciagents::server {
 
 // Blocks until SIGTERM/SIGINT; returns the process exit code (0 after a clean shutdown).
@@ -16,5 +18,9 @@ std::filesystem::path databaseFile(const std::filesystem::path& data_dir);
 
 // The result cache of the server's jobs: $SCIAGENTS_CACHE_DIR when set, else DATA_DIR/cache.
 std::filesystem::path serverCacheDir(const std::filesystem::path& data_dir);
+// The per-user running cap in effect: --max-running-per-user (at most --workers); 0: none.
+int effectiveMaxRunningPerUser(const ServerConfig& c);
+// The RLIMIT_AS of a job worker in MB: --job-memory-mb, or the machine's physical memory when 0.
+std::int64_t effectiveJobMemoryMb(const ServerConfig& c);
 
 }  // namespace sciagents::server

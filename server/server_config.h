@@ -10,6 +10,8 @@ namespace sciagents::server {
 
 enum class ResumeMode { Rerun, Fail };
 enum class LogFormat { Text, Json };
+// Where a local job's engine runs: a worker process per job (server/job_runner.h) or a thread.
+enum class JobIsolation { Process, Thread };
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
@@ -17,6 +19,10 @@ struct ServerConfig {
   std::filesystem::path data_dir = "sciagents-data";
   int workers = 1;                // concurrent job slots
   int queue_max = 1000;           // queued jobs before 429
+  int max_queued_per_user = 100;  // queued jobs of one user before 429 (0: no cap)
+  int max_running_per_user = 0;   // running jobs of one user (0: no cap beyond --workers)
+  JobIsolation job_isolation = JobIsolation::Process;
+  std::int64_t job_memory_mb = 0;  // RLIMIT_AS of a job worker process (0: the machine's RAM)
   double job_wall_time_s = 3600;  // per-job wall-time cap (0: none)
   ResumeMode resume = ResumeMode::Rerun;
   double retention_days = 30;  // finished jobs older than this are deleted (0: keep)

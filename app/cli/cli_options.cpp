@@ -66,6 +66,15 @@ const std::map<std::string, std::string>& helps() {
        "  --workers N            SCIAGENTS_WORKERS       jobs run at once (default hardware threads / 2, min 1);\n"
        "                                                 each job uses max(1, hardware threads / N) threads\n"
        "  --queue-max N          SCIAGENTS_QUEUE_MAX     queued jobs before 429 (default 1000)\n"
+       "  --max-queued-per-user N SCIAGENTS_MAX_QUEUED_PER_USER queued jobs of one user before 429\n"
+       "                                                 (default 100; 0 = no cap)\n"
+       "  --max-running-per-user N SCIAGENTS_MAX_RUNNING_PER_USER jobs of one user running at once;\n"
+       "                                                 users take turns (default 0: up to --workers)\n"
+       "  --job-isolation process|thread SCIAGENTS_JOB_ISOLATION process: every local job runs in its\n"
+       "                                                 own worker process, killed on cancel, time-out and\n"
+       "                                                 shutdown (default); thread: in the server process\n"
+       "  --job-memory-mb MB     SCIAGENTS_JOB_MEMORY_MB address-space limit of a job worker process\n"
+       "                                                 (default: the machine's physical memory)\n"
        "  --job-wall-time S      SCIAGENTS_JOB_WALL_TIME per-job wall-time cap in seconds; a job over it\n"
        "                                                 ends timed_out (default 3600; 0 = none)\n"
        "  --resume rerun|fail    SCIAGENTS_RESUME        jobs found running at startup (after a crash) run\n"
@@ -94,7 +103,7 @@ const std::map<std::string, std::string>& helps() {
        "`Authorization: Bearer TOKEN`; /livez, /readyz and /metrics need none.\n\n"
        "Shutdown (SIGTERM or SIGINT): the listening socket closes and /readyz answers 503 on open\n"
        "connections; no new jobs start; running jobs get --shutdown-grace seconds to finish, then are\n"
-       "cancelled and stored as queued (they run again from the start on the next start, like the jobs\n"
+       "killed and stored as queued (they run again from the start on the next start, like the jobs\n"
        "still queued); event streams are closed; exit status 0. After kill -9, see --resume.\n"
        "Bad option values exit with status 2 naming the option.\n"},
       {"submit",
@@ -150,6 +159,10 @@ bool isExtraOption(const std::string& a) {
       "--sweep-shard", "--study-shard", "--status-file", "--progress-file",
       // serve --backend slurm (docs/slurm.md)
       "--slurm-partition", "--slurm-account", "--slurm-time-limit", "--slurm-cpus", "--slurm-tasks",
+      // serve: per-user caps and job worker processes (docs/server.md)
+      "--max-queued-per-user", "--max-running-per-user", "--job-isolation", "--job-memory-mb",
+      // serve, as a job worker process started by the server (hidden)
+      "--job-worker", "--job-cpu-s",
       // feedback export
       "--format"};
   return extra.count(a) > 0;

@@ -94,6 +94,20 @@ server::ServerConfig resolveServeConfig(const CliOptions& o) {
 
   if (auto s = lookup(o, "--queue-max", "SCIAGENTS_QUEUE_MAX"))
     c.queue_max = static_cast<int>(toInt(*s, 1, 1000000));
+  if (auto s = lookup(o, "--max-queued-per-user", "SCIAGENTS_MAX_QUEUED_PER_USER"))
+    c.max_queued_per_user = static_cast<int>(toInt(*s, 0, 1000000));
+  if (auto s = lookup(o, "--max-running-per-user", "SCIAGENTS_MAX_RUNNING_PER_USER"))
+    c.max_running_per_user = static_cast<int>(toInt(*s, 0, 1024));
+  if (auto s = lookup(o, "--job-isolation", "SCIAGENTS_JOB_ISOLATION")) {
+    if (s->value == "process")
+      c.job_isolation = server::JobIsolation::Process;
+    else if (s->value == "thread")
+      c.job_isolation = server::JobIsolation::Thread;
+    else
+      bad(*s, "process or thread");
+  }
+  if (auto s = lookup(o, "--job-memory-mb", "SCIAGENTS_JOB_MEMORY_MB"))
+    c.job_memory_mb = toInt(*s, 0, 1LL << 40);
   if (auto s = lookup(o, "--job-wall-time", "SCIAGENTS_JOB_WALL_TIME"))
     c.job_wall_time_s = toNumber(*s, 0, 31536000);
   if (auto s = lookup(o, "--resume", "SCIAGENTS_RESUME")) {

@@ -9,4 +9,5 @@ target_sources(sciagents_core PRIVATE
   workflow/run_result.cpp
   workflow/run_result_reader.cpp
   workflow/workflow_engine.cpp
+  workflow/step_metrics.cpp
 )

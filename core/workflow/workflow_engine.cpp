@@ -8,6 +8,7 @@
 #include "core/value/value_hash.h"
 #include "core/workflow/link.h"
 #include "core/workflow/result_cache.h"
+#include "core/workflow/step_metrics.h"
 #include "core/workflow/step_model.h"
 #include "core/workflow/sweep.h"
 #include "core/workflow/workflow_validator.h"
@@ -426,17 +427,7 @@ class Run {
       r.provenance["sweep"]["shard"] = {{"index", m_opts.shard_index}, {"count", m_opts.shard_count}};
   }
 
-  void record(const StepResult& r) {
-    const metrics::Labels labels = {{"agent", r.agent}, {"task", r.task}};
-    std::string outcome(stepStatusName(r.status));
-    if (r.status == StepStatus::Succeeded && r.cached) outcome = "cached";
-    metrics::Labels with_outcome = labels;
-    with_outcome["outcome"] = outcome;
-    m_metrics.counter("sciagents_steps_total", "Workflow steps finished, by agent, task and outcome", with_outcome).inc();
-    if (r.status == StepStatus::Succeeded)
-      m_metrics.histogram("sciagents_step_duration_seconds", "Wall time of succeeded workflow steps", labels)
-          .observe(r.wall_seconds);
-  }
+  void record(const StepResult& r) { recordStepMetrics(m_metrics, r); }
 
   // Publishes step i's final state and schedules (or skips) its dependents.
   void complete(std::size_t i) {

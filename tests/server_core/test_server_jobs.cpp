@@ -1,5 +1,6 @@
 // JobManager on the real engine: queue bound, runs, cancel really stops and frees the slot,
-// wall-time limits, SSE event history, restart resume (rerun and fail), graceful-shutdown requeue.
+// wall-time limits, SSE event history, restart resume (rerun and fail), graceful-shutdown requeue,
+// cancels committed before they act, per-user caps and turns, and the worker-process runner.
 #include "core/metrics/metrics_registry.h"
 #include "core/store/job_store.h"
 #include "core/util/clock.h"
@@ -10,7 +11,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 using namespace sciagents;
@@ -276,6 +279,122 @@ class TestServerJobs : public QObject {
     QCOMPARE(store.get(waiting)->state, JobState::Queued);  // never started
     QVERIFY(!store.get(id)->started_us);
     QVERIFY(m.shuttingDown());
+  }
+
+  void cancelIsCommittedBeforeTheJobStops() {
+    core::store::JobStore store(freshDb());
+    JobManager m(store, options(1), m_metrics);
+    m.start();
+    const auto id = m.submit(request(kLong)).id;
+    QVERIFY(waitFor([&] { return stateOf(m, id) == JobState::Running; }));
+    m.cancel(id);
+    // Stored at once, before the work has stopped: a crash now cannot bring the job back.
+    QCOMPARE(store.get(id)->state, JobState::Cancelled);
+    QVERIFY(store.inState(JobState::Running).empty());
+    QVERIFY(waitFor([&] { return stateOf(m, id) == JobState::Cancelled; }));
+    QCOMPARE(store.get(id)->state, JobState::Cancelled);
+  }
+
+  void shutdownKeepsACancelledJobCancelled() {
+    core::store::JobStore store(freshDb());
+    JobManager m(store, options(1), m_metrics);
+    m.start();
+    const auto id = m.submit(request(kLong)).id;
+    QVERIFY(waitFor([&] { return stateOf(m, id) == JobState::Running; }));
+    m.cancel(id);
+    m.shutdown(std::chrono::seconds(0));
+    QCOMPARE(store.get(id)->state, JobState::Cancelled);  // not requeued by the shutdown
+  }
+
+  void perUserQueueCap() {
+    core::store::JobStore store(freshDb());
+    auto o = options();
+    o.max_queued_per_user = 2;
+    o.start_workers = false;
+    JobManager m(store, o, m_metrics);
+    m.start();
+    const auto a1 = m.submit(request(kSolve, "alice"));
+    QCOMPARE(a1.outcome, SubmitOutcome::Accepted);
+    QCOMPARE(m.submit(request(kSolve, "alice")).outcome, SubmitOutcome::Accepted);
+    QCOMPARE(m.submit(request(kSolve, "alice")).outcome, SubmitOutcome::UserQueueFull);
+    QCOMPARE(m.submit(request(kSolve, "bob")).outcome, SubmitOutcome::Accepted);
+    m.cancel(a1.id);  // a cancelled job frees its place in the user's queue
+    QCOMPARE(m.submit(request(kSolve, "alice")).outcome, SubmitOutcome::Accepted);
+  }
+
+  void perUserRunningCapLeavesASlotToOthers() {
+    core::store::JobStore store(freshDb());
+    auto o = options(2);
+    o.max_running_per_user = 1;
+    JobManager m(store, o, m_metrics);
+    m.start();
+    const auto a1 = m.submit(request(kLong, "alice")).id;
+    const auto a2 = m.submit(request(kLong, "alice")).id;
+    QVERIFY(waitFor([&] { return stateOf(m, a1) == JobState::Running; }));
+    const auto b = m.submit(request(kSolve, "bob")).id;
+    QVERIFY(waitFor([&] { return stateOf(m, b) == JobState::Succeeded; }));
+    QCOMPARE(stateOf(m, a2), JobState::Queued);  // alice is at her cap; the free slot was bob's
+    m.cancel(a1);
+    QVERIFY(waitFor([&] { return stateOf(m, a2) == JobState::Running; }));
+    m.cancel(a2);
+    QVERIFY(waitFor([&] { return stateOf(m, a2) == JobState::Cancelled; }));
+  }
+
+  void usersTakeTurns() {
+    core::store::JobStore store(freshDb());
+    JobManager m(store, options(1), m_metrics);
+    m.start();
+    const auto a1 = m.submit(request(kLong, "alice")).id;
+    QVERIFY(waitFor([&] { return stateOf(m, a1) == JobState::Running; }));
+    const auto a2 = m.submit(request(kSolve, "alice")).id;
+    const auto a3 = m.submit(request(kSolve, "alice")).id;
+    const auto b = m.submit(request(kSolve, "bob")).id;  // queued after alice's two
+    m.cancel(a1);
+    QVERIFY(waitFor([&] {
+      return stateOf(m, a2) == JobState::Succeeded && stateOf(m, a3) == JobState::Succeeded &&
+             stateOf(m, b) == JobState::Succeeded;
+    }));
+    // Bob's turn came before alice's next job although he submitted last.
+    QVERIFY(*m.status(b)->record.started_us <= *m.status(a2)->record.started_us);
+    QVERIFY(*m.status(a2)->record.started_us <= *m.status(a3)->record.started_us);
+  }
+
+  void workerProcessRunsAndIsKilled() {
+    core::store::JobStore store(freshDb());
+    auto o = options(1);
+    o.isolation = JobIsolation::Process;
+    o.worker_exe = SCIAGENTS_BINARY_DIR "/bin/sciagents";
+    JobManager m(store, o, m_metrics);
+    m.start();
+    std::vector<std::string> types;
+    std::mutex mu;
+    const auto id = m.submit(request(kSolve)).id;
+    m.subscribe(id, 0, [&](const EventPtr& e) {
+      std::lock_guard lock(mu);
+      types.push_back(e->type);
+    });
+    QVERIFY(waitFor([&] { return core::store::isFinished(stateOf(m, id)); }));
+    QCOMPARE(stateOf(m, id), JobState::Succeeded);
+    const auto doc = nlohmann::json::parse(m.result(id).value());
+    QCOMPARE(doc["status"].get<std::string>(), std::string("succeeded"));
+    QVERIFY(doc["steps"]["s"]["outputs"].contains("x"));
+    QCOMPARE(m.status(id)->steps_done, std::int64_t{1});
+    {
+      std::lock_guard lock(mu);
+      QVERIFY(std::find(types.begin(), types.end(), "step_finished") != types.end());
+      QCOMPARE(types.back(), std::string("done"));
+    }
+    // A job in a worker process: cancel kills its process group.
+    const auto slow = m.submit(request(kLong)).id;
+    QVERIFY(waitFor([&] { return stateOf(m, slow) == JobState::Running; }));
+    m.cancel(slow);
+    QVERIFY(waitFor([&] { return stateOf(m, slow) == JobState::Cancelled; }));
+    // And the wall-time cap.
+    auto req = request(kLong);
+    req.wall_time_s = 0.5;
+    const auto capped = m.submit(std::move(req)).id;
+    QVERIFY(waitFor([&] { return core::store::isFinished(stateOf(m, capped)); }));
+    QCOMPARE(stateOf(m, capped), JobState::TimedOut);
   }
 
   void retentionRemovesOldFinishedJobs() {

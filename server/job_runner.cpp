@@ -1,0 +1,76 @@
+// The in-process runner and what every engine-based runner shares (server/job_runner.h).
+#include "server/job_runner.h"
+
+#include "core/workflow/workflow.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sciagents::server {
+
+JobOutcome outcomeOfRun(const core::RunResult& r) {
+  JobOutcome o;
+  if (r.status == core::StepStatus::Succeeded) {
+    o.state = JobState::Succeeded;
+  } else if (r.status == core::StepStatus::Cancelled) {
+    o.state = JobState::Cancelled;
+    o.error = "cancelled";
+  } else {
+    o.state = JobState::Failed;
+    for (const auto& s : r.steps)
+      if (s.status == core::StepStatus::Failed && !s.error.empty()) {
+        o.error = s.error;
+        break;
+      }
+    if (o.error.empty()) o.error = "the workflow failed";
+  }
+  try {
+    o.result_json = r.toJson().dump();
+  } catch (const std::exception& e) {
+    o.state = JobState::Failed;
+    o.error = std::string("cannot serialise the result: ") + e.what();
+    o.result_json.clear();
+  }
+  return o;
+}
+
+std::int64_t workerCpuLimitSeconds(double wall_time_s, int cores) {
+  if (!(wall_time_s > 0)) return 0;
+  const double cpu = wall_time_s * std::max(1, cores) + 10.0;
+  return static_cast<std::int64_t>(std::ceil(std::min(cpu, 1e9)));
+}
+
+namespace {
+
+class InProcessRunner : public JobRunner {
+ public:
+  InProcessRunner(EngineSettings engine, core::metrics::MetricsRegistry& metrics)
+      : m_engine(std::move(engine)), m_metrics(metrics) {}
+
+  JobOutcome run(JobRun& job) override {
+    const auto& rec = job.record();
+    const auto w = core::workflowFromJson(nlohmann::json::parse(job.spec()));
+    core::RunOptions ro;
+    ro.threads = m_engine.threads;
+    ro.use_cache = !rec.no_cache;
+    ro.cache_dir = m_engine.cache_dir;
+    ro.cancel = job.stopFlag();
+    ro.listener = &job;
+    if (rec.seed) ro.seed = static_cast<std::uint64_t>(*rec.seed);
+    ro.metrics = &m_metrics;
+    return outcomeOfRun(core::WorkflowEngine().run(w, ro));
+  }
+
+ private:
+  EngineSettings m_engine;
+  core::metrics::MetricsRegistry& m_metrics;
+};
+
+}  // namespace
+
+std::unique_ptr<JobRunner> makeInProcessRunner(EngineSettings engine,
+                                               core::metrics::MetricsRegistry& metrics) {
+  return std::make_unique<InProcessRunner>(std::move(engine), metrics);
+}
+
+}  // namespace sciagents::server

@@ -1,0 +1,92 @@
+// How a server job runs. JobManager picks the runner of the job's backend and hands it a JobRun:
+//   - the worker-process runner (the server's default for local jobs): the engine runs in a child
+//     process of the server's own binary (`sciagents serve --job-worker FD`), in its own process
+//     group and under setrlimit limits; cancel, the wall-time cap and shutdown kill the group;
+//   - the in-process runner: the engine on a thread of the server (unit tests, `--job-isolation
+//     thread`); cancel is cooperative;
+//   - the Slurm runner (server/slurm_job_runner.cpp, docs/slurm.md).
+// The runner reports events through the JobRun and returns a JobOutcome; JobManager turns it into
+// the job's final state (a cancel or time-out it recorded wins over what the runner saw).
+#pragma once
+
+#include "core/agent/task_context.h"
+#include "core/slurm/slurm_backend.h"
+#include "core/store/job_store.h"
+#include "core/workflow/workflow_engine.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace sciagents::core::metrics {
+class MetricsRegistry;
+}
+
+namespace sciagents::server {
+
+using core::store::JobRecord;
+using core::store::JobState;
+
+// What a runner sees of its job (implemented by JobManager). The RunListener calls feed the job's
+// event history and progress; they may come from any thread.
+class JobRun : public core::RunListener {
+ public:
+  // id, seed, no_cache, wall_time_s, backend fields: fixed while the job runs.
+  virtual const JobRecord& record() const = 0;
+  virtual const std::string& spec() const = 0;  // the workflow JSON
+  // Set when the job must stop: cancel, wall-time cap or server shutdown.
+  virtual const core::CancelFlag& stopFlag() const = 0;
+  // The server is stopping and the job will be queued again: work that survives the server (a
+  // Slurm job) is left running rather than cancelled.
+  virtual bool detachRequested() const = 0;
+  // A progress event with backend details; `fraction` (0..1) replaces the step-based progress.
+  virtual void backendProgress(nlohmann::json data, std::optional<double> fraction) = 0;
+  // Commits the backend's job id and directory (Slurm) to the store and the job's record.
+  virtual void backendJob(const std::string& job_id, const std::string& dir) = 0;
+};
+
+struct JobOutcome {
+  JobState state = JobState::Failed;
+  std::string error;            // first failed step's message or why the job could not run
+  std::string result_json;      // the result document; empty: none
+  bool all_steps_done = false;  // a Slurm job's steps are not reported one by one
+  bool detached = false;        // left running for the next server start (Slurm at shutdown)
+};
+
+class JobRunner {
+ public:
+  virtual ~JobRunner() = default;
+  virtual JobOutcome run(JobRun& job) = 0;
+};
+
+// The outcome of an engine run: state from the run's status, the first failed step's error, the
+// result document.
+JobOutcome outcomeOfRun(const core::RunResult& r);
+
+struct EngineSettings {
+  int threads = 1;                  // engine threads per job
+  std::filesystem::path cache_dir;  // result cache (empty: the engine's default)
+};
+
+struct WorkerProcessOptions {
+  EngineSettings engine;
+  std::filesystem::path exe;   // the sciagents binary; empty: /proc/self/exe
+  std::int64_t memory_mb = 0;  // RLIMIT_AS of each worker; 0: none
+  double kill_grace_s = 1.0;   // SIGTERM, then SIGKILL of the group after this long
+};
+
+std::unique_ptr<JobRunner> makeInProcessRunner(EngineSettings engine,
+                                               core::metrics::MetricsRegistry& metrics);
+std::unique_ptr<JobRunner> makeWorkerProcessRunner(WorkerProcessOptions options,
+                                                   core::metrics::MetricsRegistry& metrics);
+std::unique_ptr<JobRunner> makeSlurmRunner(core::SlurmOptions defaults);
+
+// The RLIMIT_CPU (seconds of CPU over all threads) of a worker: the wall-time cap times the
+// machine's cores plus a margin, a backstop that can never fire before the wall-time watchdog
+// (a process cannot use more CPU seconds per second than there are cores); 0 (none) without a cap.
+std::int64_t workerCpuLimitSeconds(double wall_time_s, int cores);
+
+}  // namespace sciagents::server

@@ -1,0 +1,138 @@
+// `sciagents serve --job-worker FD`: runs one server job in this process (server/job_runner.h).
+// The server started it in its own process group; it dies with the server (PR_SET_PDEATHSIG).
+#include "server/job_runner.h"
+#include "server/worker_protocol.h"
+
+#include "core/workflow/workflow.h"
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+
+namespace sciagents::server {
+
+namespace {
+
+// Writes the worker's events to the server. A write that fails means the server is gone: exit.
+class WorkerListener : public core::RunListener {
+ public:
+  explicit WorkerListener(int fd) : m_fd(fd) {}
+  void send(const nlohmann::json& j) {
+    std::lock_guard lock(m_mutex);
+    if (!writeMessage(m_fd, j)) _exit(3);
+  }
+  void stepStarted(const std::string& step, const std::string& agent,
+                   const std::string& task) override {
+    send({{"type", "step_started"}, {"step", step}, {"agent", agent}, {"task", task}});
+  }
+  void stepFinished(const core::StepResult& r) override {
+    send({{"type", "step_finished"},
+          {"step", r.id},
+          {"agent", r.agent},
+          {"task", r.task},
+          {"status", core::stepStatusName(r.status)},
+          {"cached", r.cached},
+          {"seconds", r.wall_seconds},
+          {"error", r.error}});
+  }
+  void progress(std::string_view step, double fraction, std::string_view message) override {
+    send({{"type", "progress"}, {"step", step}, {"fraction", fraction}, {"message", message}});
+  }
+  void metric(std::string_view step, std::string_view series, double x, double y) override {
+    send({{"type", "metric"}, {"step", step}, {"series", series}, {"x", x}, {"y", y}});
+  }
+
+ private:
+  int m_fd;
+  std::mutex m_mutex;
+};
+
+void closeOtherDescriptors(int keep) {
+  // The server's listening and connection sockets must not live on in a worker (a client would
+  // wait for a connection the server already closed).
+  auto closeRange = [](unsigned lo, unsigned hi) {
+#ifdef SYS_close_range
+    if (lo <= hi && ::syscall(SYS_close_range, lo, hi, 0) == 0) return;
+#endif
+    const long max_fd = std::min(65536L, std::max(1024L, sysconf(_SC_OPEN_MAX)));
+    for (long fd = lo; fd <= static_cast<long>(std::min<unsigned>(hi, max_fd)); ++fd)
+      ::close(static_cast<int>(fd));
+  };
+  if (keep > 3) closeRange(3, static_cast<unsigned>(keep) - 1);
+  closeRange(static_cast<unsigned>(keep) + 1, ~0U);
+}
+
+void setLimit(int resource, std::uint64_t soft, std::uint64_t hard) {
+  rlimit rl{};
+  if (getrlimit(resource, &rl) != 0) return;
+  const auto cap = [&](std::uint64_t v) {
+    return rl.rlim_max == RLIM_INFINITY ? static_cast<rlim_t>(v)
+                                        : std::min<rlim_t>(rl.rlim_max, static_cast<rlim_t>(v));
+  };
+  rl.rlim_cur = cap(soft);
+  rl.rlim_max = cap(hard);
+  setrlimit(resource, &rl);
+}
+
+std::optional<std::string> readRequestLine(int fd) {
+  LineReader reader;
+  char buf[65536];
+  for (;;) {
+    if (auto line = reader.next()) return line;
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    reader.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() == 1) return 4;  // the server died before we got here
+  closeOtherDescriptors(fd);
+  if (memory_mb > 0) {
+    const auto bytes = static_cast<std::uint64_t>(memory_mb) << 20;
+    setLimit(RLIMIT_AS, bytes, bytes);
+  }
+  if (cpu_s > 0)
+    setLimit(RLIMIT_CPU, static_cast<std::uint64_t>(cpu_s), static_cast<std::uint64_t>(cpu_s) + 5);
+  WorkerListener out(fd);
+  out.send({{"type", "started"}, {"pid", static_cast<std::int64_t>(getpid())}});
+  const auto line = readRequestLine(fd);
+  if (!line) return 3;
+  try {
+    const auto req = workerRequestFromJson(nlohmann::json::parse(*line));
+    const auto w = core::workflowFromJson(nlohmann::json::parse(req.spec));
+    core::RunOptions ro;
+    ro.threads = req.threads;
+    ro.use_cache = req.use_cache;
+    ro.cache_dir = req.cache_dir;
+    ro.listener = &out;
+    if (req.seed) ro.seed = *req.seed;
+    const auto o = outcomeOfRun(core::WorkflowEngine().run(w, ro));
+    out.send({{"type", "result"},
+              {"state", core::store::jobStateName(o.state)},
+              {"error", o.error},
+              {"result", o.result_json}});
+    std::fflush(nullptr);
+    _exit(0);  // the result is delivered: skip static destructors (nothing left to flush)
+  } catch (const std::bad_alloc&) {
+    out.send({{"type", "error"},
+              {"message", "out of memory (the worker's memory limit is " +
+                              std::to_string(memory_mb) + " MB)"}});
+  } catch (const std::exception& e) {
+    out.send({{"type", "error"}, {"message", e.what()}});
+  }
+  return 1;
+}
+
+}  // namespace sciagents::server

@@ -1,0 +1,306 @@
+// The worker-process runner (server/job_runner.h): one child process per job, the server's own
+// binary in worker mode, in its own process group, talking over a socketpair
+// (server/worker_protocol.h). Stop requests kill the group: SIGTERM, then SIGKILL after a grace.
+#include "server/job_runner.h"
+#include "server/log.h"
+#include "server/worker_protocol.h"
+
+#include "core/metrics/metrics_registry.h"
+#include "core/workflow/step_metrics.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace sciagents::server {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kWorkerFd = 3;
+
+std::string signalText(int sig) {
+  switch (sig) {
+    case SIGKILL:
+      return "signal 9 (SIGKILL)";
+    case SIGTERM:
+      return "signal 15 (SIGTERM)";
+    case SIGSEGV:
+      return "signal 11 (SIGSEGV)";
+    case SIGABRT:
+      return "signal 6 (SIGABRT)";
+    case SIGBUS:
+      return "signal 7 (SIGBUS)";
+    case SIGFPE:
+      return "signal 8 (SIGFPE)";
+    case SIGXCPU:
+      return "signal 24 (SIGXCPU)";
+    default:
+      return "signal " + std::to_string(sig);
+  }
+}
+
+// Members of a worker message; a missing or mistyped member reads as empty or NaN (non-finite
+// numbers travel as null).
+std::string str(const nlohmann::json& m, const char* key) {
+  const auto it = m.find(key);
+  return it != m.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+double num(const nlohmann::json& m, const char* key) {
+  const auto it = m.find(key);
+  return it != m.end() && it->is_number() ? it->get<double>()
+                                          : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::optional<core::StepStatus> stepStatusFromName(const std::string& s) {
+  for (auto st : {core::StepStatus::Pending, core::StepStatus::Running, core::StepStatus::Succeeded,
+                  core::StepStatus::Failed, core::StepStatus::Skipped, core::StepStatus::Cancelled})
+    if (core::stepStatusName(st) == s) return st;
+  return std::nullopt;
+}
+
+// One started worker: its pid and the server's end of the socketpair.
+struct Child {
+  pid_t pid = -1;
+  int fd = -1;
+};
+
+class WorkerProcessRunner : public JobRunner {
+ public:
+  WorkerProcessRunner(WorkerProcessOptions o, core::metrics::MetricsRegistry& metrics)
+      : m_o(std::move(o)), m_metrics(metrics) {
+    if (m_o.exe.empty()) m_o.exe = "/proc/self/exe";  // this binary, even if replaced on disk
+  }
+
+  JobOutcome run(JobRun& job) override {
+    const auto& rec = job.record();
+    const std::int64_t cpu_s = workerCpuLimitSeconds(
+        rec.wall_time_s, static_cast<int>(std::thread::hardware_concurrency()));
+    std::string why;
+    const auto started_at = Clock::now();
+    const Child child = spawn(cpu_s, why);
+    if (child.pid < 0) {
+      JobOutcome o;
+      o.error = "cannot start a job worker process (" + m_o.exe.string() + "): " + why;
+      return o;
+    }
+    WorkerRequest req;
+    req.spec = job.spec();
+    if (rec.seed) req.seed = static_cast<std::uint64_t>(*rec.seed);
+    req.use_cache = !rec.no_cache;
+    req.cache_dir = m_o.engine.cache_dir;
+    req.threads = m_o.engine.threads;
+    writeMessage(child.fd, toJson(req));  // a dead worker is seen below as EOF + its exit status
+
+    std::optional<JobOutcome> reported;
+    bool stopped = false;
+    std::optional<Clock::time_point> term_at;
+    bool killed = false;
+    auto enforceStop = [&] {
+      if (!job.stopFlag()->load()) return;
+      stopped = true;
+      const auto now = Clock::now();
+      if (!term_at) {
+        term_at = now;
+        ::kill(-child.pid, SIGTERM);
+      } else if (!killed && now - *term_at >= std::chrono::duration<double>(m_o.kill_grace_s)) {
+        killed = true;
+        ::kill(-child.pid, SIGKILL);
+      }
+    };
+
+    LineReader reader;
+    std::vector<char> buf(1 << 16);
+    for (;;) {
+      enforceStop();
+      pollfd p{child.fd, POLLIN, 0};
+      const int pr = ::poll(&p, 1, 50);
+      if (pr < 0 && errno != EINTR) break;
+      if (pr <= 0) continue;
+      const ssize_t n = ::read(child.fd, buf.data(), buf.size());
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n <= 0) break;  // the worker closed its end: it is exiting
+      reader.append(buf.data(), static_cast<std::size_t>(n));
+      while (auto line = reader.next()) {
+        try {
+          handle(job, *line, started_at, reported);
+        } catch (const std::exception& e) {  // a malformed message must not orphan the worker
+          logEvent(spdlog::level::err, "bad message from a job worker",
+                   {{"job", rec.id}, {"error", e.what()}});
+        }
+      }
+    }
+    ::close(child.fd);
+
+    // The worker exits right after closing its end; one that lingers is killed.
+    const auto linger_until = Clock::now() + std::chrono::seconds(5);
+    int status = 0;
+    for (;;) {
+      const pid_t r = ::waitpid(child.pid, &status, WNOHANG);
+      if (r == child.pid || (r < 0 && errno != EINTR)) break;
+      enforceStop();
+      if (!killed && Clock::now() >= linger_until) {
+        killed = true;
+        ::kill(-child.pid, SIGKILL);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ::kill(-child.pid, SIGKILL);  // anything the worker left in its group
+
+    if (reported && WIFEXITED(status)) return *reported;
+    JobOutcome o;
+    if (stopped) {
+      o.state = JobState::Cancelled;
+      o.error = "stopped";
+      return o;
+    }
+    if (reported) return *reported;
+    const std::string who = "the job's worker process (pid " + std::to_string(child.pid) + ")";
+    if (WIFSIGNALED(status)) {
+      const int sig = WTERMSIG(status);
+      o.error = who + " was killed by " + signalText(sig);
+      if (sig == SIGKILL && m_o.memory_mb > 0)
+        o.error += " (out of memory? its memory limit is " + std::to_string(m_o.memory_mb) + " MB)";
+      else if (sig == SIGKILL)
+        o.error += " (out of memory or killed by an operator?)";
+      else if (sig == SIGXCPU)
+        o.error += ": it used its CPU time limit of " + std::to_string(cpu_s) + " s";
+    } else if (WIFEXITED(status)) {
+      o.error =
+          who + " exited with status " + std::to_string(WEXITSTATUS(status)) + " without a result";
+    } else {
+      o.error = who + " ended without a result";
+    }
+    logEvent(spdlog::level::warn, "job worker process died",
+             {{"job", rec.id}, {"pid", static_cast<std::int64_t>(child.pid)}, {"error", o.error}});
+    return o;
+  }
+
+ private:
+  Child spawn(std::int64_t cpu_s, std::string& why) {
+    Child c;
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+      why = std::string("socketpair: ") + std::strerror(errno);
+      return c;
+    }
+    // The child's end must not already be descriptor 3 (dup2 onto itself keeps FD_CLOEXEC).
+    int theirs = ::fcntl(sv[1], F_DUPFD_CLOEXEC, 10);
+    ::close(sv[1]);
+    if (theirs < 0) {
+      why = std::string("fcntl: ") + std::strerror(errno);
+      ::close(sv[0]);
+      return c;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, theirs, kWorkerFd);
+    posix_spawnattr_init(&attr);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int s : {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT, SIGXCPU}) sigaddset(&defaults, s);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setpgroup(&attr, 0);  // its own process group: kill(-pid) reaches all of it
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    const std::string exe = m_o.exe.string();
+    std::vector<std::string> args = {exe,
+                                     "serve",
+                                     "--job-worker",
+                                     std::to_string(kWorkerFd),
+                                     "--job-memory-mb",
+                                     std::to_string(m_o.memory_mb),
+                                     "--job-cpu-s",
+                                     std::to_string(cpu_s)};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    const int rc = ::posix_spawn(&pid, exe.c_str(), &fa, &attr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    ::close(theirs);
+    if (rc != 0) {
+      why = std::strerror(rc);
+      ::close(sv[0]);
+      return c;
+    }
+    c.pid = pid;
+    c.fd = sv[0];
+    return c;
+  }
+
+  void handle(JobRun& job, const std::string& line, Clock::time_point started_at,
+              std::optional<JobOutcome>& reported) {
+    nlohmann::json m = nlohmann::json::parse(line, nullptr, false);
+    if (!m.is_object()) return;
+    const std::string type = str(m, "type");
+    if (type == "started") {
+      const double s = std::chrono::duration<double>(Clock::now() - started_at).count();
+      m_metrics
+          .histogram("sciagents_worker_startup_seconds",
+                     "Time from starting a job worker process until it is ready for its job", {},
+                     {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})
+          .observe(s);
+      logEvent(spdlog::level::debug, "job worker started",
+               {{"job", job.record().id}, {"pid", num(m, "pid")}, {"ms", s * 1e3}});
+    } else if (type == "step_started") {
+      job.stepStarted(str(m, "step"), str(m, "agent"), str(m, "task"));
+    } else if (type == "step_finished") {
+      core::StepResult r;
+      r.id = str(m, "step");
+      r.agent = str(m, "agent");
+      r.task = str(m, "task");
+      r.status = stepStatusFromName(str(m, "status")).value_or(core::StepStatus::Failed);
+      r.cached = m.contains("cached") && m["cached"].is_boolean() && m["cached"].get<bool>();
+      r.wall_seconds = std::isfinite(num(m, "seconds")) ? num(m, "seconds") : 0.0;
+      r.error = str(m, "error");
+      core::recordStepMetrics(m_metrics, r);
+      job.stepFinished(r);
+    } else if (type == "progress") {
+      job.progress(str(m, "step"), num(m, "fraction"), str(m, "message"));
+    } else if (type == "metric") {
+      job.metric(str(m, "step"), str(m, "series"), num(m, "x"), num(m, "y"));
+    } else if (type == "result") {
+      JobOutcome o;
+      o.state = core::store::jobStateFromName(str(m, "state")).value_or(JobState::Failed);
+      o.error = str(m, "error");
+      o.result_json = str(m, "result");
+      reported = std::move(o);
+    } else if (type == "error") {
+      JobOutcome o;
+      o.error = str(m, "message");
+      if (o.error.empty()) o.error = "the job worker failed";
+      reported = std::move(o);
+    }
+  }
+
+  WorkerProcessOptions m_o;
+  core::metrics::MetricsRegistry& m_metrics;
+};
+
+}  // namespace
+
+std::unique_ptr<JobRunner> makeWorkerProcessRunner(WorkerProcessOptions options,
+                                                   core::metrics::MetricsRegistry& metrics) {
+  return std::make_unique<WorkerProcessRunner>(std::move(options), metrics);
+}
+
+}  // namespace sciagents::server

@@ -1,0 +1,65 @@
+#include "server/worker_protocol.h"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace sciagents::server {
+
+nlohmann::json toJson(const WorkerRequest& r) {
+  nlohmann::json j = {{"spec", r.spec},
+                      {"use_cache", r.use_cache},
+                      {"cache_dir", r.cache_dir.string()},
+                      {"threads", r.threads}};
+  if (r.seed) j["seed"] = *r.seed;
+  return j;
+}
+
+WorkerRequest workerRequestFromJson(const nlohmann::json& j) {
+  WorkerRequest r;
+  r.spec = j.at("spec").get<std::string>();
+  if (j.contains("seed")) r.seed = j["seed"].get<std::uint64_t>();
+  r.use_cache = j.value("use_cache", true);
+  r.cache_dir = j.value("cache_dir", std::string());
+  r.threads = j.value("threads", 1);
+  return r;
+}
+
+bool writeMessage(int fd, const nlohmann::json& j) {
+  std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  line += '\n';
+  const char* p = line.data();
+  std::size_t left = line.size();
+  while (left > 0) {
+    const ssize_t n = ::send(fd, p, left, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+std::optional<std::string> LineReader::next() {
+  // Searches only bytes not searched before: a long line arriving in many pieces costs O(n).
+  const auto nl = m_buf.find('\n', std::max(m_pos, m_scan));
+  if (nl == std::string::npos) {
+    m_scan = m_buf.size();
+    if (m_pos > 0) {  // keep the buffer small: drop consumed lines
+      m_buf.erase(0, m_pos);
+      m_scan -= m_pos;
+      m_pos = 0;
+    }
+    return std::nullopt;
+  }
+  std::string line = m_buf.substr(m_pos, nl - m_pos);
+  m_pos = nl + 1;
+  m_scan = m_pos;
+  return line;
+}
+
+}  // namespace sciagents::server
