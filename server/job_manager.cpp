@@ -7,6 +7,7 @@
 #include "core/util/error.h"
 #include "core/workflow/workflow_engine.h"
 #include "server/log.h"
+#include "server/result_files.h"
 
 #include <algorithm>
 #include <cmath>
@@ -214,6 +215,7 @@ SubmitResult JobManager::submit(SubmitRequest req) {
   auto& r = job->rec;
   r.id = core::store::TokenStore::randomHex(16);
   r.owner = req.owner;
+  r.owner_id = req.owner_id;
   r.name = req.workflow.name;
   r.spec = req.workflow.toJson().dump();
   if (req.seed) r.seed = static_cast<std::int64_t>(*req.seed);
@@ -468,7 +470,11 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
       core::RunOptions ro;
       ro.threads = m_options.threads_per_job;
       ro.use_cache = !job->rec.no_cache;
-      ro.cache_dir = m_options.cache_dir;
+      // Cache entries are per token (issue 22): no token sees another's provenance.
+      ro.cache_dir = m_options.cache_dir.empty() || job->rec.owner_id.empty()
+                         ? m_options.cache_dir
+                         : m_options.cache_dir / job->rec.owner_id;
+      ro.cache_model_samples = false;  // one cache file per sample would fill the disk
       ro.cancel = job->cancel;
       ro.listener = &listener;
       if (job->rec.seed) ro.seed = static_cast<std::uint64_t>(*job->rec.seed);
@@ -478,6 +484,19 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
     }
   } catch (const std::exception& e) {
     error = e.what();
+  }
+  // Results go to disk before the manager lock is taken (they can be large); over the size cap or
+  // the owner's quota the job fails naming the limit (server/result_files.h).
+  core::store::StoredResult stored;
+  std::string store_error;
+  if (m_options.results && (have_result || slurm_doc)) {
+    try {
+      const auto used = m_store.resultBytesOf(job->rec.owner_id);
+      stored = have_result ? m_options.results->write(id, result, used)
+                           : m_options.results->writeDocument(id, *slurm_doc, used);
+    } catch (const std::exception& e) {
+      store_error = e.what();
+    }
   }
 
   std::unique_lock lock(m_mutex);
@@ -526,8 +545,15 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
     if (state == JobState::Succeeded) job->steps_done = job->rec.steps_total;
   }
   std::string result_json;
-  if (slurm_doc) result_json = slurm_doc->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (have_result) {
+  if (!store_error.empty()) {
+    if (state == JobState::Succeeded || state == JobState::Failed) {
+      error = store_error;
+      state = JobState::Failed;
+    }
+  } else if (slurm_doc && stored.file.empty()) {
+    result_json = slurm_doc->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  if (have_result && !m_options.results) {
     try {
       result_json = result.toJson().dump();
     } catch (const std::exception& e) {
@@ -536,7 +562,7 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
     }
   }
   try {
-    m_store.finish(id, state, now, error, result_json, job->steps_done);
+    m_store.finish(id, state, now, error, result_json, job->steps_done, stored);
   } catch (const std::exception& e) {
     logEvent(spdlog::level::err, "cannot persist job result", {{"job", id}, {"error", e.what()}});
   }
