@@ -6,6 +6,7 @@
 #include "server/log.h"
 
 #include <chrono>
+#include <vector>
 
 namespace sciagents::server {
 
@@ -34,7 +35,12 @@ void Revocation::loop() {
   while (!m_stop) {
     m_cv.wait_for(lock, std::chrono::milliseconds(200));
     if (m_stop) break;
+    const auto now = std::chrono::steady_clock::now();
+    while (!m_recent.empty() && m_recent.front().second < now) m_recent.pop_front();
+    std::vector<std::string> recent;
+    for (const auto& r : m_recent) recent.push_back(r.first);
     lock.unlock();
+    for (const auto& id : recent) m_http.closeStreamsOf(id);
     try {
       for (const auto& id : m_tokens.refreshRevoked()) apply(id);
     } catch (const std::exception& e) {
@@ -45,6 +51,10 @@ void Revocation::loop() {
 }
 
 void Revocation::apply(const std::string& token_id) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_recent.emplace_back(token_id, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  }
   const int streams = m_http.closeStreamsOf(token_id);
   int cancelled = 0;
   if (m_policy == RevokePolicy::Cancel) {

@@ -7,7 +7,9 @@
 
 #include "server/server_config.h"
 
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -44,6 +46,9 @@ class Revocation {
   std::mutex m_mutex;
   std::condition_variable m_cv;
   bool m_stop = false;
+  // Recently revoked ids: their streams are closed again for a few seconds, in case one was
+  // opened by a request authenticated just before the revocation.
+  std::deque<std::pair<std::string, std::chrono::steady_clock::time_point>> m_recent;
   std::thread m_thread;
 };
 

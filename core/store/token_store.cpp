@@ -54,14 +54,18 @@ TokenStore::TokenStore(const std::filesystem::path& file) : m_db(file) {
       " name TEXT NOT NULL, hash TEXT NOT NULL, scope TEXT NOT NULL, created_us INTEGER NOT NULL,"
       " revoked_us INTEGER);"
       "CREATE INDEX IF NOT EXISTS tokens_name ON tokens(name);");
-  // Token ids (issue 22): stores created before them get one random id per existing token.
-  Statement q(m_db.handle(), "SELECT COUNT(*) FROM pragma_table_info('tokens') WHERE name = 'id'");
-  const bool missing = q.step() && q.integer(0) == 0;
-  q.reset();
-  if (missing) {
+  // Token ids (issue 22): stores created before them get one random id per existing token. Checked
+  // inside the write transaction, so a CLI and a server opening an old store at once migrate once.
+  {
     Transaction tx(m_db);
-    m_db.exec("ALTER TABLE tokens ADD COLUMN id TEXT");
-    m_db.exec("UPDATE tokens SET id = lower(hex(randomblob(16))) WHERE id IS NULL");
+    Statement q(m_db.handle(),
+                "SELECT COUNT(*) FROM pragma_table_info('tokens') WHERE name = 'id'");
+    const bool missing = q.step() && q.integer(0) == 0;
+    q.reset();
+    if (missing) {
+      m_db.exec("ALTER TABLE tokens ADD COLUMN id TEXT");
+      m_db.exec("UPDATE tokens SET id = lower(hex(randomblob(16))) WHERE id IS NULL");
+    }
     tx.commit();
   }
   m_db.exec("CREATE UNIQUE INDEX IF NOT EXISTS tokens_id ON tokens(id)");
