@@ -505,6 +505,10 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
   if (job->requeue_on_stop || detached) {
     // Shutdown deadline passed: persist as queued so it runs again after a restart (a Slurm job
     // keeps running on the cluster and is re-attached then).
+    if (!stored.file.empty()) {  // the partial result of the interrupted run is not kept
+      std::error_code ec;
+      std::filesystem::remove_all(std::filesystem::path(stored.file).parent_path(), ec);
+    }
     try {
       m_store.requeue(id);
     } catch (const std::exception& e) {
