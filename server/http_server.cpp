@@ -107,6 +107,8 @@ struct HttpServer::Impl {
   }
   void trackStream(const std::string& owner, const std::weak_ptr<SessionBase>& s) {
     std::lock_guard lock(sessions_mutex);
+    auto [b, e] = streams.equal_range(owner);  // drop entries of sessions already gone
+    for (auto it = b; it != e;) it = it->second.expired() ? streams.erase(it) : std::next(it);
     streams.emplace(owner, s);
   }
 };
