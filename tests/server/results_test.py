@@ -18,6 +18,8 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import requests  # noqa: E402
+
 import server_util as su  # noqa: E402
 
 ARGS = None
@@ -29,6 +31,18 @@ NPY_BYTES = N * N * 8
 def matrix_job(n, name):
     return su.workflow(name, [{"id": "m", "agent": "linear_algebra", "task": "matrix",
                                "params": {"kind": "random", "n": n, "seed": 1}}])
+
+
+def wait_done(session, url, job, timeout):
+    """Like server_util.wait_job, but a status request that times out (a server busy storing a
+    large result) is retried instead of failing the test."""
+    def done():
+        try:
+            r = session.get(url + "/v1/jobs/" + job, timeout=30)
+        except requests.exceptions.RequestException:
+            return None
+        return r.json() if r.status_code == 200 and r.json().get("state") in su.TERMINAL else None
+    return su.wait_for(done, timeout, interval=0.2, what="job %s to finish" % job)
 
 
 def rss_kb(pid):
@@ -90,7 +104,7 @@ class LargeResult(unittest.TestCase):
         r = s.post(self.srv.url + "/v1/jobs", json=matrix_job(N, "n=5000"), timeout=30)
         self.assertEqual(r.status_code, 202, r.text)
         job = r.json()["id"]
-        st = su.wait_job(s, self.srv.url, job, timeout=300)
+        st = wait_done(s, self.srv.url, job, timeout=300)
         self.assertEqual(st["state"], "succeeded", st)
         url = self.srv.url + "/v1/jobs/%s/result" % job
 
