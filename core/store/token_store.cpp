@@ -175,17 +175,21 @@ void TokenStore::refreshLocked() {
 
 std::vector<std::string> TokenStore::refreshRevoked() {
   std::lock_guard lock(m_mutex);
-  refreshLocked();
-  std::vector<std::string> now;
-  now.reserve(m_active.size());
-  for (const auto& a : m_active) now.push_back(a.info.id);
-  std::vector<std::string> gone;
-  if (m_watching)
-    for (const auto& id : m_watched_ids)
-      if (std::find(now.begin(), now.end(), id) == now.end()) gone.push_back(id);
-  m_watched_ids = std::move(now);
+  const std::int64_t version = m_db.dataVersion();
+  std::vector<std::string> fresh;
+  if (m_watching && version == m_revoked_version && m_local_changes == m_revoked_changes)
+    return fresh;  // nothing committed since the last look
+  // Every revoked id not reported yet (a token created and revoked between two calls included).
+  Statement& s = m_db.cached("SELECT id FROM tokens WHERE revoked_us IS NOT NULL");
+  while (s.step()) {
+    std::string id = s.text(0);
+    if (m_reported.insert(id).second && m_watching) fresh.push_back(std::move(id));
+  }
+  s.reset();
   m_watching = true;
-  return gone;
+  m_revoked_version = version;
+  m_revoked_changes = m_local_changes;
+  return fresh;
 }
 
 std::optional<TokenInfo> TokenStore::verify(std::string_view token) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,9 +40,8 @@ class TokenStore {
   std::string revoke(const std::string& name);
   // The active token matching `token`, if any.
   std::optional<TokenInfo> verify(std::string_view token);
-  // Re-reads the active tokens when this or another process changed them; returns the ids of
-  // tokens that were active at the previous refresh and are not any more (revoked since). The
-  // first call only records the active set.
+  // The ids of tokens revoked (by this or another process) since the previous call, each reported
+  // once. The first call only records the tokens revoked so far.
   std::vector<std::string> refreshRevoked();
   // The id of the active token named `name`, if any.
   std::optional<std::string> activeId(const std::string& name);
@@ -63,8 +63,10 @@ class TokenStore {
   std::int64_t m_version = -1;
   std::int64_t m_local_changes = 0;
   std::int64_t m_loaded_changes = -1;
-  std::vector<std::string> m_watched_ids;  // active ids at the last refreshRevoked()
+  std::set<std::string> m_reported;  // revoked ids refreshRevoked() has seen
   bool m_watching = false;
+  std::int64_t m_revoked_version = -1;
+  std::int64_t m_revoked_changes = -1;
 };
 
 }  // namespace sciagents::core::store

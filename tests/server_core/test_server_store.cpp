@@ -243,6 +243,11 @@ class TestServerStore : public QObject {
     QVERIFY(server.refreshRevoked().empty());  // reported once
     cli.create("bob", TokenScope::User);  // a new token under the name is no revocation
     QVERIFY(server.refreshRevoked().empty());
+    cli.create("carol", TokenScope::User);  // created and revoked between two looks
+    const auto carol = cli.revoke("carol");
+    QCOMPARE(server.refreshRevoked(), std::vector<std::string>{carol});
+    QCOMPARE(server.revoke("alice"), server.list()[0].id);  // by this connection itself
+    QCOMPARE(server.refreshRevoked().size(), std::size_t{1});
   }
 
   void storesBeforeTokenIdsAreMigrated() {
