@@ -24,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -82,6 +83,8 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   std::mutex sessions_mutex;
   std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions;
+  // Open event streams by the token id that opened them (closed at once on revocation).
+  std::multimap<std::string, std::weak_ptr<SessionBase>> streams;
   std::atomic<int> live_sessions{0};
   std::atomic<bool> stopping{false};
 
@@ -96,6 +99,17 @@ struct HttpServer::Impl {
   void untrack(const std::weak_ptr<SessionBase>& s) {
     std::lock_guard lock(sessions_mutex);
     sessions.erase(s);
+    for (auto it = streams.begin(); it != streams.end();)
+      if (!it->second.owner_before(s) && !s.owner_before(it->second))
+        it = streams.erase(it);
+      else
+        ++it;
+  }
+  void trackStream(const std::string& owner, const std::weak_ptr<SessionBase>& s) {
+    std::lock_guard lock(sessions_mutex);
+    auto [b, e] = streams.equal_range(owner);  // drop entries of sessions already gone
+    for (auto it = b; it != e;) it = it->second.expired() ? streams.erase(it) : std::next(it);
+    streams.emplace(owner, s);
   }
 };
 
@@ -242,6 +256,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     accessLog(r.method, res.route, res.status, r.target);
     if (res.sse) return startSse(res);
     if (m_server.stopping) m_keep_alive = false;
+    if (!res.body_file.empty()) return writeFileResponse(std::move(res));
     writeResponse(std::move(res));
   }
 
@@ -294,10 +309,43 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                       });
   }
 
+  // A result or sidecar file, streamed from disk by Beast's file_body (never read into memory).
+  void writeFileResponse(HttpResponse res) {
+    auto msg = std::make_shared<http::response<http::file_body>>(
+        static_cast<http::status>(res.status), m_version ? m_version : 11);
+    beast::error_code ec;
+    msg->body().open(res.body_file.c_str(), beast::file_mode::scan, ec);
+    if (ec) {
+      logEvent(spdlog::level::err, "cannot open a result file",
+               {{"file", res.body_file}, {"error", ec.message()}});
+      auto err = errorResponse(500, "internal", "the stored result cannot be read");
+      err.route = res.route;
+      return writeResponse(std::move(err));
+    }
+    msg->set(http::field::server, "sciagents");
+    msg->set(http::field::content_type, res.content_type);
+    for (const auto& [k, v] : res.headers) msg->set(k, v);
+    msg->keep_alive(m_keep_alive);
+    msg->prepare_payload();
+    lowest().expires_after(secs(m_server.config.body_timeout_s));
+    auto done = [self = this->shared_from_this(), msg](beast::error_code e, std::size_t) {
+      if (e || !self->m_keep_alive) return self->shutdownNow();
+      self->readRequest();
+    };
+    if (m_head) {  // a response to HEAD has no body: the header (with Content-Length) only
+      auto sr = std::make_shared<http::response_serializer<http::file_body>>(*msg);
+      http::async_write_header(m_stream, *sr,
+                               [sr, done](beast::error_code e, std::size_t n) { done(e, n); });
+      return;
+    }
+    http::async_write(m_stream, *msg, std::move(done));
+  }
+
   // ---- Server-Sent Events
   void startSse(const HttpResponse& res) {
     m_sse = true;
     m_sse_job = res.sse_job;
+    if (!res.sse_owner.empty()) m_server.trackStream(res.sse_owner, this->weak_from_this());
     std::weak_ptr<Session> weak = this->shared_from_this();
     auto executor = m_stream.get_executor();
     // The sink runs under the job manager's lock: it only posts, and never owns the session (so the
@@ -465,6 +513,19 @@ HttpServer::HttpServer(const ServerConfig& config, Router& router, JobManager& j
     : m_impl(std::make_unique<Impl>(config, router, jobs)) {}
 
 HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::closeStreamsOf(const std::string& token_id) {
+  auto& d = *m_impl;
+  std::vector<std::shared_ptr<SessionBase>> open;
+  {
+    std::lock_guard lock(d.sessions_mutex);
+    auto [b, e] = d.streams.equal_range(token_id);
+    for (auto it = b; it != e; ++it)
+      if (auto s = it->second.lock()) open.push_back(s);
+  }
+  for (auto& s : open) s->close();
+  return static_cast<int>(open.size());
+}
 
 int HttpServer::listen() {
   auto& d = *m_impl;

@@ -27,6 +27,8 @@ class HttpServer {
   void start();          // starts the io threads (returns at once)
   void stopAccepting();  // closes the listening socket; open connections keep working
   void stop();  // closes every connection (SSE streams end), stops and joins the io threads
+  // Closes every event stream opened with this token id (revocation); returns how many.
+  int closeStreamsOf(const std::string& token_id);
 
   struct Impl;  // defined in http_server.cpp (Beast types)
 

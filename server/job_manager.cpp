@@ -6,6 +6,7 @@
 #include "core/util/clock.h"
 #include "core/util/error.h"
 #include "server/log.h"
+#include "server/result_files.h"
 
 #include <algorithm>
 #include <cmath>
@@ -86,6 +87,9 @@ class JobManager::Run : public JobRun {
     if (fraction) m_job->fraction = *fraction;
     if (!data.is_null()) m_m.publishLocked(*m_job, "progress", std::move(data));
   }
+  std::int64_t ownerResultBytes() const override {
+    return m_m.m_store.resultBytesOf(m_job->rec.owner_id);
+  }
   void backendJob(const std::string& job_id, const std::string& dir) override {
     m_m.m_store.setBackendJob(m_job->rec.id, job_id, dir);
     std::lock_guard lock(m_m.m_mutex);
@@ -135,7 +139,7 @@ JobManager::JobManager(core::store::JobStore& store, JobManagerOptions options,
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     m_options.threads_per_job = std::max(1, hw / m_options.workers);
   }
-  const EngineSettings engine{m_options.threads_per_job, m_options.cache_dir};
+  const EngineSettings engine{m_options.threads_per_job, m_options.cache_dir, m_options.results};
   if (m_options.isolation == JobIsolation::Process)
     m_local_runner = makeWorkerProcessRunner(
         {engine, m_options.worker_exe, m_options.worker_memory_mb, m_options.worker_kill_grace_s},
@@ -246,6 +250,7 @@ SubmitResult JobManager::submit(SubmitRequest req) {
   auto& r = job->rec;
   r.id = core::store::TokenStore::randomHex(16);
   r.owner = req.owner;
+  r.owner_id = req.owner_id;
   r.name = req.workflow.name;
   r.spec = req.workflow.toJson().dump();
   if (req.seed) r.seed = static_cast<std::int64_t>(*req.seed);
@@ -557,6 +562,23 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
     out.state = JobState::Failed;
     out.error = e.what();
   }
+  // Results go to disk before the manager lock is taken (they can be large); over the size cap or
+  // the owner's quota the job fails naming the limit (server/result_files.h). Engine runners write
+  // their own (with .npy sidecars, server/job_runner.h); a Slurm job's merged document is written
+  // here.
+  if (m_options.results && out.stored.file.empty() && out.store_error.empty() &&
+      !out.result_json.empty()) {
+    try {
+      const auto used = m_store.resultBytesOf(job->rec.owner_id);
+      out.stored =
+          m_options.results->writeDocument(id, nlohmann::json::parse(out.result_json), used);
+      out.result_json.clear();
+    } catch (const std::exception& e) {
+      out.store_error = e.what();
+      out.result_json.clear();
+    }
+  }
+  const core::store::StoredResult& stored = out.stored;
 
   std::unique_lock lock(m_mutex);
   --m_running;
@@ -570,6 +592,10 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
       (out.detached || out.state == JobState::Cancelled)) {
     // Shutdown deadline passed: persist as queued so it runs again after a restart (a Slurm job
     // keeps running on the cluster and is re-attached then).
+    if (!stored.file.empty()) {  // the partial result of the interrupted run is not kept
+      std::error_code ec;
+      std::filesystem::remove_all(std::filesystem::path(stored.file).parent_path(), ec);
+    }
     try {
       m_store.requeue(id);
     } catch (const std::exception& e) {
@@ -595,8 +621,12 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
   } else if (out.all_steps_done) {
     job->steps_done = job->rec.steps_total;
   }
+  if (!out.store_error.empty() && (state == JobState::Succeeded || state == JobState::Failed)) {
+    error = out.store_error;
+    state = JobState::Failed;
+  }
   try {
-    m_store.finish(id, state, now, error, out.result_json, job->steps_done);
+    m_store.finish(id, state, now, error, out.result_json, job->steps_done, stored);
   } catch (const std::exception& e) {
     logEvent(spdlog::level::err, "cannot persist job result", {{"job", id}, {"error", e.what()}});
   }

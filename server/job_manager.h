@@ -55,7 +55,8 @@ struct JobStatus {
 };
 
 struct SubmitRequest {
-  std::string owner;
+  std::string owner;     // token name (display)
+  std::string owner_id;  // token id: the job, its result and its cache entries belong to it
   core::Workflow workflow;
   std::optional<std::uint64_t> seed;
   bool no_cache = false;
@@ -80,13 +81,18 @@ struct Subscription {
   std::uint64_t subscriber = 0;  // 0 when not subscribed (finished or unknown job)
 };
 
+class ResultFiles;
+
 struct JobManagerOptions {
   int workers = 1;
   int queue_max = 1000;
   double wall_time_s = 3600;  // cap; 0 = none
   ResumeMode resume = ResumeMode::Rerun;
   double retention_days = 30;       // 0 = keep forever
-  std::filesystem::path cache_dir;  // result cache of the engine (empty: engine default)
+  std::filesystem::path cache_dir;  // result cache of the engine (empty: engine default); with
+                                    // it, each token id gets its own CACHE_DIR/<token id>
+  // Where results go (server/result_files.h); null: inline in the job row (tests).
+  std::shared_ptr<const ResultFiles> results;
   int threads_per_job = 0;          // 0: max(1, hardware / workers)
   std::size_t history_max = 2000;   // events kept per job
   std::size_t recent_events_max = 20000;  // events kept over all recently finished jobs (memory only)

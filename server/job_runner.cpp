@@ -34,6 +34,22 @@ JobOutcome outcomeOfRun(const core::RunResult& r) {
   return o;
 }
 
+std::filesystem::path ownerCacheDir(const std::filesystem::path& cache_dir,
+                                    const std::string& owner_id) {
+  return cache_dir.empty() || owner_id.empty() ? cache_dir : cache_dir / owner_id;
+}
+
+void storeRunResult(const ResultFiles* results, const std::string& job_id,
+                    const core::RunResult& r, std::int64_t owner_used, JobOutcome& o) {
+  if (!results) return;
+  o.result_json.clear();
+  try {
+    o.stored = results->write(job_id, r, owner_used);
+  } catch (const std::exception& e) {
+    o.store_error = e.what();
+  }
+}
+
 std::int64_t workerCpuLimitSeconds(double wall_time_s, int cores) {
   if (!(wall_time_s > 0)) return 0;
   const double cpu = wall_time_s * std::max(1, cores) + 10.0;
@@ -53,12 +69,16 @@ class InProcessRunner : public JobRunner {
     core::RunOptions ro;
     ro.threads = m_engine.threads;
     ro.use_cache = !rec.no_cache;
-    ro.cache_dir = m_engine.cache_dir;
+    ro.cache_dir = ownerCacheDir(m_engine.cache_dir, rec.owner_id);
+    ro.cache_model_samples = false;  // one cache file per sample would fill the server's disk
     ro.cancel = job.stopFlag();
     ro.listener = &job;
     if (rec.seed) ro.seed = static_cast<std::uint64_t>(*rec.seed);
     ro.metrics = &m_metrics;
-    return outcomeOfRun(core::WorkflowEngine().run(w, ro));
+    const auto r = core::WorkflowEngine().run(w, ro);
+    auto o = outcomeOfRun(r);
+    storeRunResult(m_engine.results.get(), rec.id, r, job.ownerResultBytes(), o);
+    return o;
   }
 
  private:

@@ -13,6 +13,7 @@
 #include "core/slurm/slurm_backend.h"
 #include "core/store/job_store.h"
 #include "core/workflow/workflow_engine.h"
+#include "server/result_files.h"
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,8 @@ class JobRun : public core::RunListener {
   virtual void backendProgress(nlohmann::json data, std::optional<double> fraction) = 0;
   // Commits the backend's job id and directory (Slurm) to the store and the job's record.
   virtual void backendJob(const std::string& job_id, const std::string& dir) = 0;
+  // Bytes the job owner's other stored results take (the quota of server/result_files.h).
+  virtual std::int64_t ownerResultBytes() const = 0;
 };
 
 struct JobOutcome {
@@ -54,6 +57,8 @@ struct JobOutcome {
   std::string result_json;      // the result document; empty: none
   bool all_steps_done = false;  // a Slurm job's steps are not reported one by one
   bool detached = false;        // left running for the next server start (Slurm at shutdown)
+  core::store::StoredResult stored;  // the result on disk (then result_json is empty)
+  std::string store_error;           // the result was over the size cap or the owner's quota
 };
 
 class JobRunner {
@@ -68,8 +73,18 @@ JobOutcome outcomeOfRun(const core::RunResult& r);
 
 struct EngineSettings {
   int threads = 1;                  // engine threads per job
-  std::filesystem::path cache_dir;  // result cache (empty: the engine's default)
+  std::filesystem::path cache_dir;  // result cache (empty: the engine's default); one per owner
+  std::shared_ptr<const ResultFiles> results;  // results on disk; null: in the store's row
 };
+
+// The cache of one owner's jobs: cache_dir/<token id> (no token sees another's provenance).
+std::filesystem::path ownerCacheDir(const std::filesystem::path& cache_dir,
+                                    const std::string& owner_id);
+
+// Writes an engine run's result through `results` (sidecars, cap, quota) into `o`: o.stored, or
+// o.store_error; o.result_json is then cleared. Without `results` `o` is left as it is.
+void storeRunResult(const ResultFiles* results, const std::string& job_id,
+                    const core::RunResult& r, std::int64_t owner_used, JobOutcome& o);
 
 struct WorkerProcessOptions {
   EngineSettings engine;

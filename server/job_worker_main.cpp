@@ -116,13 +116,22 @@ int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
     ro.threads = req.threads;
     ro.use_cache = req.use_cache;
     ro.cache_dir = req.cache_dir;
+    ro.cache_model_samples = false;  // one cache file per sample would fill the server's disk
     ro.listener = &out;
     if (req.seed) ro.seed = *req.seed;
-    const auto o = outcomeOfRun(core::WorkflowEngine().run(w, ro));
-    out.send({{"type", "result"},
-              {"state", core::store::jobStateName(o.state)},
-              {"error", o.error},
-              {"result", o.result_json}});
+    const auto r = core::WorkflowEngine().run(w, ro);
+    auto o = outcomeOfRun(r);
+    if (!req.results_dir.empty()) {
+      const ResultFiles files(req.results_dir, req.result_limits);
+      storeRunResult(&files, req.job_id, r, req.owner_used, o);
+    }
+    nlohmann::json msg = {{"type", "result"},
+                          {"state", core::store::jobStateName(o.state)},
+                          {"error", o.error},
+                          {"result", o.result_json}};
+    if (!o.stored.file.empty()) msg["stored"] = {{"file", o.stored.file}, {"bytes", o.stored.bytes}};
+    if (!o.store_error.empty()) msg["store_error"] = o.store_error;
+    out.send(msg);
     std::fflush(nullptr);
     _exit(0);  // the result is delivered: skip static destructors (nothing left to flush)
   } catch (const std::bad_alloc&) {

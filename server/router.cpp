@@ -15,6 +15,7 @@
 #include "server/log.h"
 #include "server/process_stats.h"
 #include "server/rate_limiter.h"
+#include "server/result_files.h"
 #include "server/slurm_job_options.h"
 
 #include <nlohmann/json.hpp>
@@ -88,9 +89,12 @@ bool parseUint(const std::string& s, std::uint64_t& out) {
 }
 
 struct Caller {
-  std::string name;
+  std::string id;    // token id: what jobs belong to
+  std::string name;  // token name (display, messages)
   bool admin = false;
 };
+
+bool isTokenId(const std::string& s) { return isJobId(s); }  // also 32 hex digits
 
 }  // namespace
 
@@ -261,10 +265,11 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
       r.route = "/v1";
       return r;
     }
+    caller.id = info->id;
     caller.name = info->name;
     caller.admin = info->scope == core::store::TokenScope::Admin;
   }
-  if (const int wait = m_limiter.acquire(caller.name); wait > 0) {
+  if (const int wait = m_limiter.acquire(caller.id); wait > 0) {
     auto r =
         errorJson(429, "too_many_requests",
                   "rate limit of " + std::to_string(static_cast<long long>(m_config.rate_limit)) +
@@ -284,7 +289,7 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
   auto visible = [&](const std::string& id) -> std::optional<JobStatus> {
     if (!isJobId(id)) return std::nullopt;
     auto s = m_jobs.status(id);
-    if (!s || (!caller.admin && s->record.owner != caller.name)) return std::nullopt;
+    if (!s || (!caller.admin && s->record.owner_id != caller.id)) return std::nullopt;
     return s;
   };
 
@@ -299,13 +304,42 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
     return r;
   }
 
+  if (seg.size() >= 2 && seg[1] == "tokens") {
+    const std::string route = seg.size() == 3 ? "/v1/tokens/{name}" : "/v1/tokens";
+    if (seg.size() != 3) {
+      auto r = errorJson(404, "not_found", "no route for '" + echo(path) + "'");
+      r.route = "/v1";
+      return r;
+    }
+    if (method != "DELETE") return methodNotAllowed("DELETE", route);
+    if (!caller.admin) {
+      auto r = errorJson(403, "forbidden", "only an admin token may revoke tokens");
+      r.route = route;
+      return r;
+    }
+    std::string revoked;
+    try {
+      revoked = m_tokens.revoke(seg[2]);
+    } catch (const core::Error& e) {
+      auto r = errorJson(404, "not_found", e.what());
+      r.route = route;
+      return r;
+    }
+    logEvent(spdlog::level::info, "token revoked",
+             {{"name", seg[2]}, {"token_id", revoked}, {"by", caller.name}});
+    if (m_on_revoked) m_on_revoked(revoked);
+    auto r = jsonResponse(200, {{"name", seg[2]}, {"id", revoked}, {"revoked", true}});
+    r.route = route;
+    return r;
+  }
+
   if (seg.size() >= 2 && seg[1] == "jobs") {
     if (seg.size() == 2) {
       const std::string route = "/v1/jobs";
       if (method == "GET") {
         std::optional<JobState> state;
         int limit = 100;
-        std::string owner = caller.admin ? std::string() : caller.name;
+        std::string owner = caller.admin ? std::string() : caller.id;
         std::size_t start = 0;
         while (start < query.size()) {
           auto amp = query.find('&', start);
@@ -337,14 +371,27 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
             }
             limit = static_cast<int>(n);
           } else if (k == "owner") {
-            if (!caller.admin && v != caller.name) {
+            // A token name (its active token) or a token id (also of a revoked token).
+            if (!caller.admin && v != caller.name && v != caller.id) {
               auto r = errorJson(
                   403, "forbidden",
                   "only an admin token may list the jobs of another token ('" + echo(v) + "')");
               r.route = route;
               return r;
             }
-            owner = v;
+            if (!caller.admin)
+              owner = caller.id;
+            else if (auto id = m_tokens.activeId(v))
+              owner = *id;
+            else if (isTokenId(v))
+              owner = v;
+            else {
+              auto r = errorJson(404, "not_found",
+                                 "query parameter 'owner': no active token named '" + echo(v) +
+                                     "' (give a token id for the jobs of a revoked token)");
+              r.route = route;
+              return r;
+            }
           } else {
             auto r = errorJson(400, "bad_request",
                                "unknown query parameter '" + echo(k) + "' (state, limit, owner)");
@@ -383,6 +430,7 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
                     "request body must be a JSON object (a workflow or {\"workflow\": ...})");
       SubmitRequest sr;
       sr.owner = caller.name;
+      sr.owner_id = caller.id;
       const json* wf = &doc;
       if (!doc.contains("sciagents") && doc.contains("workflow")) {
         for (auto it = doc.begin(); it != doc.end(); ++it)
@@ -440,6 +488,17 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
       }
       if (auto v = checkGridLimits(sr.workflow, m_registry, m_config.max_grid_points))
         return fail(422, "limit_exceeded", v->message, {{"step", v->step}, {"param", v->param}});
+      if (m_config.result_quota_bytes > 0) {
+        const auto used = m_jobs.store().resultBytesOf(caller.id);
+        if (used >= static_cast<std::int64_t>(m_config.result_quota_bytes))
+          return fail(507, "quota_exceeded",
+                      "token '" + caller.name + "' has used its storage quota of " +
+                          describeBytes(m_config.result_quota_bytes) + " (--result-quota-mb; " +
+                          describeBytes(static_cast<std::uint64_t>(used)) +
+                          " of stored results); delete old results (DELETE "
+                          "/v1/jobs/{id}/result) or ask the operator",
+                      {{"quota_bytes", m_config.result_quota_bytes}, {"used_bytes", used}});
+      }
       const auto res = m_jobs.submit(std::move(sr));
       if (res.outcome == SubmitOutcome::ShuttingDown)
         return fail(503, "unavailable", "the server is shutting down and accepts no new jobs");
@@ -485,15 +544,34 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
     }
     if (seg.size() == 4 && seg[3] == "result") {
       const std::string route = "/v1/jobs/{id}/result";
-      if (method != "GET") return methodNotAllowed("GET", route);
+      if (method != "GET" && method != "DELETE") return methodNotAllowed("GET, DELETE", route);
       auto s = visible(id);
       if (!s) return notFoundJob(id, route);
       const std::string state(core::store::jobStateName(s->record.state));
+      if (method == "DELETE") {  // frees the owner's storage quota; the job record stays
+        if (!core::store::isFinished(s->record.state)) {
+          auto r = errorJson(409, "conflict",
+                             "job '" + id + "' is " + state + "; cancel it first",
+                             {{"state", state}});
+          r.route = route;
+          return r;
+        }
+        const auto freed = m_jobs.store().dropResult(id);
+        auto r = jsonResponse(200, {{"id", id}, {"freed_bytes", freed}});
+        r.route = route;
+        return r;
+      }
       if (!core::store::isFinished(s->record.state)) {
         auto r =
             errorJson(404, "not_ready",
                       "job '" + id + "' is " + state + "; the result is available when it finishes",
                       {{"state", state}});
+        r.route = route;
+        return r;
+      }
+      if (auto file = m_jobs.store().resultFile(id)) {
+        HttpResponse r;  // streamed from disk, never built in memory (result_files.h)
+        r.body_file = *file;
         r.route = route;
         return r;
       }
@@ -511,6 +589,25 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
       r.route = route;
       return r;
     }
+    if (seg.size() == 5 && seg[3] == "files") {
+      const std::string route = "/v1/jobs/{id}/files/{name}";
+      if (method != "GET") return methodNotAllowed("GET", route);
+      auto s = visible(id);
+      if (!s) return notFoundJob(id, route);
+      const auto file = m_jobs.store().resultFile(id);
+      const auto path = file ? ResultFiles::sidecar(*file, seg[4]) : std::nullopt;
+      if (!path) {
+        auto r = errorJson(404, "not_found",
+                           "job '" + id + "' has no result file '" + echo(seg[4]) + "'");
+        r.route = route;
+        return r;
+      }
+      HttpResponse r;
+      r.content_type = "application/octet-stream";
+      r.body_file = path->string();
+      r.route = route;
+      return r;
+    }
     if (seg.size() == 4 && seg[3] == "events") {
       const std::string route = "/v1/jobs/{id}/events";
       if (method != "GET") return methodNotAllowed("GET", route);
@@ -518,6 +615,7 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
       HttpResponse r;
       r.sse = true;
       r.sse_job = id;
+      r.sse_owner = caller.id;
       r.content_type = "text/event-stream";
       std::uint64_t after = 0;
       if (parseUint(trim(req.last_event_id), after)) r.sse_after = after;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,12 +42,15 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // When set, the body is this file, streamed from disk by the network layer (results, sidecars).
+  std::string body_file;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string route = "other";  // the route pattern, for metrics and logs
   // SSE: stream the events of sse_job after sequence number sse_after (body unused).
   bool sse = false;
   std::string sse_job;
   std::uint64_t sse_after = 0;
+  std::string sse_owner;  // token id of the caller: its streams close when it is revoked
 };
 
 HttpResponse errorResponse(int status, const std::string& code, const std::string& message);
@@ -63,6 +67,11 @@ class Router {
   void record(const std::string& route, const std::string& method, int status, double seconds);
   // Serves /v1/feedback[/summary] through `feedback` (not owned); without it they are 404.
   void setFeedback(FeedbackRoutes* feedback) { m_feedback = feedback; }
+  // Called with the token id after DELETE /v1/tokens/{name} revoked it (closes its streams,
+  // applies the revocation policy to its jobs: server/revocation.h).
+  void setRevocationHandler(std::function<void(const std::string&)> handler) {
+    m_on_revoked = std::move(handler);
+  }
 
  private:
   HttpResponse dispatch(const HttpRequest& request);
@@ -75,6 +84,7 @@ class Router {
   const core::AgentRegistry& m_registry;
   std::string m_agents_json;  // GET /v1/agents, built once
   FeedbackRoutes* m_feedback = nullptr;
+  std::function<void(const std::string&)> m_on_revoked;
 };
 
 }  // namespace sciagents::server

@@ -10,6 +10,8 @@
 #include "server/job_manager.h"
 #include "server/log.h"
 #include "server/rate_limiter.h"
+#include "server/result_files.h"
+#include "server/revocation.h"
 #include "server/router.h"
 #include "server/shutdown_signal.h"
 
@@ -72,8 +74,8 @@ int runServer(const ServerConfig& config) {
   ShutdownSignal shutdown_signal;
 
   const auto db = databaseFile(config.data_dir);
+  core::store::TokenStore tokens(db);  // first: the job store gives old jobs their token's id
   core::store::JobStore store(db);
-  core::store::TokenStore tokens(db);
   bool any_token = false;
   for (const auto& t : tokens.list()) any_token = any_token || !t.revoked_us;
   if (!any_token)
@@ -90,6 +92,10 @@ int runServer(const ServerConfig& config) {
   jo.resume = config.resume;
   jo.retention_days = config.retention_days;
   jo.cache_dir = serverCacheDir(config.data_dir);
+  jo.results = std::make_shared<const ResultFiles>(
+      config.data_dir / "results",
+      ResultLimits{config.max_result_bytes, config.result_quota_bytes,
+                   config.sidecar_min_elements});
   jo.backend = config.backend;
   jo.slurm.partition = config.slurm_partition;
   jo.slurm.account = config.slurm_account;
@@ -108,9 +114,12 @@ int runServer(const ServerConfig& config) {
   FeedbackRoutes feedback(feedback_store, metrics);
   router.setFeedback(&feedback);
   HttpServer http(config, router, jobs);
+  Revocation revocation(tokens, jobs, http, config.revoke_policy);
+  router.setRevocationHandler([&revocation](const std::string& id) { revocation.apply(id); });
   const int port = http.listen();
   jobs.start();
   http.start();
+  revocation.start();
 
   const std::string host =
       config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
@@ -142,6 +151,7 @@ int runServer(const ServerConfig& config) {
             {"running", jobs.running()},
             {"queued", jobs.queued()}});
   http.stopAccepting();
+  revocation.stop();
   jobs.shutdown(std::chrono::duration<double>(config.shutdown_grace_s));
   http.stop();
   logEvent(spdlog::level::info, "server stopped");

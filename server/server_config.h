@@ -12,6 +12,8 @@ enum class ResumeMode { Rerun, Fail };
 enum class LogFormat { Text, Json };
 // Where a local job's engine runs: a worker process per job (server/job_runner.h) or a thread.
 enum class JobIsolation { Process, Thread };
+// What revoking a token does to its queued and running jobs (its event streams always close).
+enum class RevokePolicy { Cancel, Finish };
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
@@ -33,6 +35,12 @@ struct ServerConfig {
   double rate_limit = 50;                // requests/s per token (burst 2x); 0: unlimited
   double shutdown_grace_s = 30;
   std::int64_t max_grid_points = 50'000'000;  // PDE grid estimate per step
+  // Results (server/result_files.h): size cap per job result, storage quota per token (bytes of
+  // its stored results), arrays this long or longer go to .npy sidecars. 0: no cap / quota / never.
+  std::uint64_t max_result_bytes = 256ull << 20;
+  std::uint64_t result_quota_bytes = 2048ull << 20;
+  std::size_t sidecar_min_elements = 1'000'000;
+  RevokePolicy revoke_policy = RevokePolicy::Cancel;
   int io_threads = 0;                         // 0: min(4, max(2, hardware))
   double header_timeout_s = 10;
   double body_timeout_s = 60;

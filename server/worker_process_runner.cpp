@@ -102,8 +102,14 @@ class WorkerProcessRunner : public JobRunner {
     req.spec = job.spec();
     if (rec.seed) req.seed = static_cast<std::uint64_t>(*rec.seed);
     req.use_cache = !rec.no_cache;
-    req.cache_dir = m_o.engine.cache_dir;
+    req.cache_dir = ownerCacheDir(m_o.engine.cache_dir, rec.owner_id);
     req.threads = m_o.engine.threads;
+    if (m_o.engine.results) {
+      req.job_id = rec.id;
+      req.results_dir = m_o.engine.results->dir();
+      req.result_limits = m_o.engine.results->limits();
+      req.owner_used = job.ownerResultBytes();
+    }
     writeMessage(child.fd, toJson(req));  // a dead worker is seen below as EOF + its exit status
 
     std::optional<JobOutcome> reported;
@@ -283,6 +289,22 @@ class WorkerProcessRunner : public JobRunner {
       o.state = core::store::jobStateFromName(str(m, "state")).value_or(JobState::Failed);
       o.error = str(m, "error");
       o.result_json = str(m, "result");
+      o.store_error = str(m, "store_error");
+      if (const auto st = m.find("stored"); st != m.end() && st->is_object()) {
+        // Only a file inside this job's own result directory is taken (server/result_files.h).
+        const std::string file = str(*st, "file");
+        const auto expected = m_o.engine.results
+                                  ? (m_o.engine.results->dir() / job.record().id).string() + "/"
+                                  : std::string();
+        if (!expected.empty() && file.rfind(expected, 0) == 0 &&
+            file.find("..") == std::string::npos) {
+          o.stored.file = file;
+          o.stored.bytes = static_cast<std::int64_t>(std::max(0.0, num(*st, "bytes")));
+        } else {
+          o.state = JobState::Failed;
+          o.error = "the job worker reported a result file outside the job's directory";
+        }
+      }
       reported = std::move(o);
     } else if (type == "error") {
       JobOutcome o;

@@ -14,6 +14,13 @@ nlohmann::json toJson(const WorkerRequest& r) {
                       {"cache_dir", r.cache_dir.string()},
                       {"threads", r.threads}};
   if (r.seed) j["seed"] = *r.seed;
+  if (!r.results_dir.empty())
+    j["results"] = {{"job_id", r.job_id},
+                    {"dir", r.results_dir.string()},
+                    {"max_result_bytes", r.result_limits.max_result_bytes},
+                    {"quota_bytes", r.result_limits.quota_bytes},
+                    {"sidecar_min_elements", r.result_limits.sidecar_min_elements},
+                    {"owner_used", r.owner_used}};
   return j;
 }
 
@@ -24,6 +31,14 @@ WorkerRequest workerRequestFromJson(const nlohmann::json& j) {
   r.use_cache = j.value("use_cache", true);
   r.cache_dir = j.value("cache_dir", std::string());
   r.threads = j.value("threads", 1);
+  if (const auto it = j.find("results"); it != j.end() && it->is_object()) {
+    r.job_id = it->value("job_id", std::string());
+    r.results_dir = it->value("dir", std::string());
+    r.result_limits.max_result_bytes = it->value("max_result_bytes", std::uint64_t{0});
+    r.result_limits.quota_bytes = it->value("quota_bytes", std::uint64_t{0});
+    r.result_limits.sidecar_min_elements = it->value("sidecar_min_elements", std::size_t{0});
+    r.owner_used = it->value("owner_used", std::int64_t{0});
+  }
   return r;
 }
 

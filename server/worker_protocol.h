@@ -6,9 +6,12 @@
 //   {"type":"step_finished","step","agent","task","status","cached","seconds","error"}
 //   {"type":"progress","step","fraction","message"}
 //   {"type":"metric","step","series","x","y"}
-//   {"type":"result","state","error","result"}         the last line of a run (result: a string)
+//   {"type":"result","state","error","result"}         the last line of a run (result: a string,
+//                                                       or "stored":{file,bytes} / "store_error")
 //   {"type":"error","message"}                          the run could not start
 #pragma once
+
+#include "server/result_files.h"
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +28,11 @@ struct WorkerRequest {
   bool use_cache = true;
   std::filesystem::path cache_dir;
   int threads = 1;
+  // Where the worker writes the result (server/result_files.h); empty dir: sent back inline.
+  std::string job_id;
+  std::filesystem::path results_dir;
+  ResultLimits result_limits;
+  std::int64_t owner_used = 0;  // bytes of the owner's other stored results
 };
 
 nlohmann::json toJson(const WorkerRequest& r);

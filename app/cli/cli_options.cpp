@@ -90,6 +90,19 @@ const std::map<std::string, std::string>& helps() {
        "                                                 (default 30)\n"
        "  --max-grid-points N    SCIAGENTS_MAX_GRID_POINTS refuse PDE steps whose grid (n^dim) exceeds N\n"
        "                                                 with 422 limit_exceeded (default 50000000)\n"
+       "  --max-result-mb M      SCIAGENTS_MAX_RESULT_MB cap on one job's result (JSON\n"
+       "                                                 + .npy sidecars); over it the job\n"
+       "                                                 fails (default 256; 0 = none)\n"
+       "  --result-quota-mb Q    SCIAGENTS_RESULT_QUOTA_MB per-token quota over its stored\n"
+       "                                                 results: 507 at submit when used up;\n"
+       "                                                 a result over it fails its job\n"
+       "                                                 (default 2048; 0 = none)\n"
+       "  --sidecar-min-elements N                       arrays of N+ numbers are .npy files\n"
+       "                         SCIAGENTS_SIDECAR_MIN_ELEMENTS  served by GET /v1/jobs/{id}/\n"
+       "                                                 files/NAME (default 1000000; 0: never)\n"
+       "  --on-revoke cancel|finish                      a revoked token's jobs are cancelled\n"
+       "                         SCIAGENTS_ON_REVOKE     or left to finish (default cancel);\n"
+       "                                                 its event streams always close\n"
        "  --backend local|slurm                          where jobs run unless they ask (\"backend\" in\n"
        "                                                 POST /v1/jobs); slurm: docs/slurm.md (default local)\n"
        "  --slurm-partition P, --slurm-account A, --slurm-time-limit MIN, --slurm-cpus N, --slurm-tasks T\n"
@@ -99,7 +112,10 @@ const std::map<std::string, std::string>& helps() {
        "  --log-level LEVEL      serve logs at info (one access-log line per request) unless another\n"
        "                         level than the default is given\n\n"
        "Tokens: `token create` prints the new token once, as the last line of stdout; only its SHA-256 is\n"
-       "stored. A running server sees created and revoked tokens at once. Every /v1 route needs\n"
+       "stored. Each token has a unique id; jobs, results and cache entries belong to that id,\n"
+       "so a later token under a reused name sees none of them. A running server sees created\n"
+       "and revoked tokens at once (revoke: its event streams close, its jobs follow\n"
+       "--on-revoke). Every /v1 route needs\n"
        "`Authorization: Bearer TOKEN`; /livez, /readyz and /metrics need none.\n\n"
        "Shutdown (SIGTERM or SIGINT): the listening socket closes and /readyz answers 503 on open\n"
        "connections; no new jobs start; running jobs get --shutdown-grace seconds to finish, then are\n"
@@ -153,6 +169,7 @@ bool isExtraOption(const std::string& a) {
   static const std::set<std::string> extra = {
       "--queue-max", "--tls-cert", "--tls-key", "--job-wall-time", "--resume", "--retention-days",
       "--log-format", "--max-body", "--rate-limit", "--shutdown-grace", "--max-grid-points",
+      "--max-result-mb", "--result-quota-mb", "--sidecar-min-elements", "--on-revoke",
       // run --target slurm (docs/slurm.md)
       "--partition", "--account", "--time-limit", "--cpus", "--mem", "--tasks", "--slurm-dir",
       // run, inside a Slurm array task (hidden: written by the job script)

@@ -41,15 +41,18 @@ int tokenCommand(const CliOptions& o) {
       return kOk;
     }
     if (sub == "revoke") {
-      tokens.revoke(p[2]);
-      std::cout << "Token '" << p[2] << "' revoked.\n";
+      const std::string id = tokens.revoke(p[2]);
+      std::cout << "Token '" << p[2] << "' (id " << id
+                << ") revoked. A running server closes its event streams and applies its\n"
+                   "--on-revoke policy to its jobs within a second.\n";
       return kOk;
     }
     const auto list = tokens.list();
     if (o.json) {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& t : list)
-        arr.push_back({{"name", t.name},
+        arr.push_back({{"id", t.id},
+                       {"name", t.name},
                        {"scope", t.scope == core::store::TokenScope::Admin ? "admin" : "user"},
                        {"created", core::isoTimeMicros(t.created_us)},
                        {"revoked", t.revoked_us ? nlohmann::json(core::isoTimeMicros(*t.revoked_us))
@@ -57,9 +60,10 @@ int tokenCommand(const CliOptions& o) {
       std::cout << arr.dump(2) << "\n";
       return kOk;
     }
-    std::cout << "NAME\tSCOPE\tCREATED\tREVOKED\n";
+    std::cout << "ID\tNAME\tSCOPE\tCREATED\tREVOKED\n";
     for (const auto& t : list)
-      std::cout << t.name << "\t" << (t.scope == core::store::TokenScope::Admin ? "admin" : "user")
+      std::cout << t.id << "\t" << t.name << "\t"
+                << (t.scope == core::store::TokenScope::Admin ? "admin" : "user")
                 << "\t" << core::isoTimeMicros(t.created_us) << "\t"
                 << (t.revoked_us ? core::isoTimeMicros(*t.revoked_us) : "-") << "\n";
     return kOk;

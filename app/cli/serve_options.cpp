@@ -145,6 +145,21 @@ server::ServerConfig resolveServeConfig(const CliOptions& o) {
     c.shutdown_grace_s = toNumber(*s, 0, 86400);
   if (auto s = lookup(o, "--max-grid-points", "SCIAGENTS_MAX_GRID_POINTS"))
     c.max_grid_points = toInt(*s, 0, 1LL << 50);
+  // Results and identity (docs/server.md, "Results, quotas and identity").
+  if (auto s = lookup(o, "--max-result-mb", "SCIAGENTS_MAX_RESULT_MB"))
+    c.max_result_bytes = static_cast<std::uint64_t>(toInt(*s, 0, 1LL << 30)) << 20;
+  if (auto s = lookup(o, "--result-quota-mb", "SCIAGENTS_RESULT_QUOTA_MB"))
+    c.result_quota_bytes = static_cast<std::uint64_t>(toInt(*s, 0, 1LL << 30)) << 20;
+  if (auto s = lookup(o, "--sidecar-min-elements", "SCIAGENTS_SIDECAR_MIN_ELEMENTS"))
+    c.sidecar_min_elements = static_cast<std::size_t>(toInt(*s, 0, 1LL << 40));
+  if (auto s = lookup(o, "--on-revoke", "SCIAGENTS_ON_REVOKE")) {
+    if (s->value == "cancel")
+      c.revoke_policy = server::RevokePolicy::Cancel;
+    else if (s->value == "finish")
+      c.revoke_policy = server::RevokePolicy::Finish;
+    else
+      bad(*s, "cancel or finish");
+  }
   // Slurm backend (docs/slurm.md).
   c.backend = o.backend;
   if (auto s = lookup(o, "--slurm-partition", "SCIAGENTS_SLURM_PARTITION")) c.slurm_partition = s->value;

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 
 namespace sciagents::core::store {
@@ -53,6 +54,21 @@ TokenStore::TokenStore(const std::filesystem::path& file) : m_db(file) {
       " name TEXT NOT NULL, hash TEXT NOT NULL, scope TEXT NOT NULL, created_us INTEGER NOT NULL,"
       " revoked_us INTEGER);"
       "CREATE INDEX IF NOT EXISTS tokens_name ON tokens(name);");
+  // Token ids (issue 22): stores created before them get one random id per existing token. Checked
+  // inside the write transaction, so a CLI and a server opening an old store at once migrate once.
+  {
+    Transaction tx(m_db);
+    Statement q(m_db.handle(),
+                "SELECT COUNT(*) FROM pragma_table_info('tokens') WHERE name = 'id'");
+    const bool missing = q.step() && q.integer(0) == 0;
+    q.reset();
+    if (missing) {
+      m_db.exec("ALTER TABLE tokens ADD COLUMN id TEXT");
+      m_db.exec("UPDATE tokens SET id = lower(hex(randomblob(16))) WHERE id IS NULL");
+    }
+    tx.commit();
+  }
+  m_db.exec("CREATE UNIQUE INDEX IF NOT EXISTS tokens_id ON tokens(id)");
 }
 
 std::string TokenStore::randomHex(std::size_t bytes) {
@@ -85,12 +101,12 @@ std::string TokenStore::create(const std::string& name, TokenScope scope) {
       throw Error(ErrorCode::InvalidInput,
                   "an active token named '" + name + "' already exists (revoke it first)");
   }
-  Statement& ins =
-      m_db.cached("INSERT INTO tokens (name, hash, scope, created_us) VALUES (?1, ?2, ?3, ?4)");
+  Statement& ins = m_db.cached(
+      "INSERT INTO tokens (name, hash, scope, created_us, id) VALUES (?1, ?2, ?3, ?4, ?5)");
   ins.bind(1, name)
       .bind(2, toHex(digestOf(token)))
       .bind(3, scope == TokenScope::Admin ? "admin" : "user");
-  ins.bind(4, unixMicros()).run();
+  ins.bind(4, unixMicros()).bind(5, randomHex(16)).run();
   tx.commit();
   ++m_local_changes;
   return token;
@@ -99,47 +115,88 @@ std::string TokenStore::create(const std::string& name, TokenScope scope) {
 std::vector<TokenInfo> TokenStore::list() {
   std::lock_guard lock(m_mutex);
   Statement& s = m_db.cached(
-      "SELECT name, scope, created_us, revoked_us FROM tokens ORDER BY created_us, rowid");
+      "SELECT id, name, scope, created_us, revoked_us FROM tokens ORDER BY created_us, rowid");
   std::vector<TokenInfo> out;
   while (s.step())
-    out.push_back({s.text(0), s.text(1) == "admin" ? TokenScope::Admin : TokenScope::User,
-                   s.integer(2), s.optionalInteger(3)});
+    out.push_back({s.text(0), s.text(1),
+                   s.text(2) == "admin" ? TokenScope::Admin : TokenScope::User, s.integer(3),
+                   s.optionalInteger(4)});
   s.reset();
   return out;
 }
 
-void TokenStore::revoke(const std::string& name) {
+std::string TokenStore::revoke(const std::string& name) {
   std::lock_guard lock(m_mutex);
-  Statement& s =
-      m_db.cached("UPDATE tokens SET revoked_us = ?2 WHERE name = ?1 AND revoked_us IS NULL");
-  s.bind(1, name).bind(2, unixMicros()).run();
-  if (m_db.changes() == 0)
-    throw Error(ErrorCode::InvalidInput, "no active token named '" + name + "'");
+  Transaction tx(m_db);
+  Statement& q = m_db.cached("SELECT id FROM tokens WHERE name = ?1 AND revoked_us IS NULL");
+  q.bind(1, name);
+  const bool found = q.step();
+  const std::string id = found ? q.text(0) : std::string();
+  q.reset();
+  if (!found) throw Error(ErrorCode::InvalidInput, "no active token named '" + name + "'");
+  Statement& s = m_db.cached("UPDATE tokens SET revoked_us = ?2 WHERE id = ?1");
+  s.bind(1, id).bind(2, unixMicros()).run();
+  tx.commit();
   ++m_local_changes;
+  return id;
+}
+
+std::optional<std::string> TokenStore::activeId(const std::string& name) {
+  std::lock_guard lock(m_mutex);
+  Statement& q = m_db.cached("SELECT id FROM tokens WHERE name = ?1 AND revoked_us IS NULL");
+  q.bind(1, name);
+  std::optional<std::string> id;
+  if (q.step()) id = q.text(0);
+  q.reset();
+  return id;
 }
 
 void TokenStore::reloadLocked() {
-  Statement& s =
-      m_db.cached("SELECT hash, name, scope, created_us FROM tokens WHERE revoked_us IS NULL");
+  Statement& s = m_db.cached(
+      "SELECT hash, id, name, scope, created_us FROM tokens WHERE revoked_us IS NULL");
   std::vector<Active> active;
   while (s.step())
     active.push_back({fromHex(s.text(0)),
-                      {s.text(1), s.text(2) == "admin" ? TokenScope::Admin : TokenScope::User,
-                       s.integer(3), std::nullopt}});
+                      {s.text(1), s.text(2),
+                       s.text(3) == "admin" ? TokenScope::Admin : TokenScope::User, s.integer(4),
+                       std::nullopt}});
   s.reset();
   m_active = std::move(active);
 }
 
-std::optional<TokenInfo> TokenStore::verify(std::string_view token) {
-  if (token.empty() || token.size() > 512) return std::nullopt;
-  const std::string digest = digestOf(token);
-  std::lock_guard lock(m_mutex);
+void TokenStore::refreshLocked() {
   const std::int64_t version = m_db.dataVersion();
   if (version != m_version || m_local_changes != m_loaded_changes) {
     reloadLocked();
     m_version = version;
     m_loaded_changes = m_local_changes;
   }
+}
+
+std::vector<std::string> TokenStore::refreshRevoked() {
+  std::lock_guard lock(m_mutex);
+  const std::int64_t version = m_db.dataVersion();
+  std::vector<std::string> fresh;
+  if (m_watching && version == m_revoked_version && m_local_changes == m_revoked_changes)
+    return fresh;  // nothing committed since the last look
+  // Every revoked id not reported yet (a token created and revoked between two calls included).
+  Statement& s = m_db.cached("SELECT id FROM tokens WHERE revoked_us IS NOT NULL");
+  while (s.step()) {
+    std::string id = s.text(0);
+    if (m_reported.insert(id).second && m_watching) fresh.push_back(std::move(id));
+  }
+  s.reset();
+  m_watching = true;
+  m_revoked_version = version;
+  m_revoked_changes = m_local_changes;
+  return fresh;
+}
+
+std::optional<TokenInfo> TokenStore::verify(std::string_view token) {
+  if (token.empty() || token.size() > 512) return std::nullopt;
+  const std::string digest = digestOf(token);
+  std::lock_guard lock(m_mutex);
+  refreshLocked();
   // Compare against every active digest so the time taken does not depend on which one matches.
   const Active* found = nullptr;
   for (const auto& a : m_active)

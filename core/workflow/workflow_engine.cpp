@@ -244,7 +244,7 @@ class Run {
     env.agent = t.agent;
     env.task = t.task;
     env.step = id;
-    env.cache = m_cache.get();
+    env.cache = m_opts.cache_model_samples ? m_cache.get() : nullptr;
     env.pool = m_pool;
     env.threads = m_threads;
     env.seed_for = [this, &t](const Map& params) { return seedFor(t, params, 0); };

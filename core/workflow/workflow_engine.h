@@ -37,6 +37,9 @@ struct RunOptions {
   bool use_cache = true;
   std::filesystem::path cache_dir;       // empty: ResultCache::defaultDir()
   std::uint64_t cache_max_bytes = 0;     // 0: ResultCache::defaultMaxBytes()
+  // Step models (step_model.h) re-run a step per sample: false keeps those samples out of the
+  // cache (one file each), while the steps themselves are still cached. The server sets false.
+  bool cache_model_samples = true;
   CancelFlag cancel;                     // set to true to stop the run; tasks stop promptly
   RunListener* listener = nullptr;
   std::uint64_t seed = 0;                // base of every step's derived seed

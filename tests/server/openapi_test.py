@@ -24,16 +24,23 @@ ARGS = None
 SRV = None
 ADMIN = None
 JOB = None
+SIDECAR = None  # a .npy sidecar of JOB's result ({name} of /v1/jobs/{id}/files/{name})
+VICTIM = "openapi-victim"  # the token DELETE /v1/tokens/{name} revokes
 
 
 def setUpModule():
-    global SRV, ADMIN, JOB
-    SRV = su.Server(ARGS.sciagents, extra_args=["--workers", "1"], keep=ARGS.keep)
+    global SRV, ADMIN, JOB, SIDECAR
+    # Arrays of 2+ numbers become .npy sidecars, so the job's result has some to fetch.
+    SRV = su.Server(ARGS.sciagents, extra_args=["--workers", "1", "--sidecar-min-elements", "2"],
+                    keep=ARGS.keep)
     ADMIN = SRV.create_token("openapi-admin", admin=True)
+    SRV.create_token(VICTIM)
     SRV.start()
     s = SRV.session(ADMIN)
     JOB = s.post(SRV.url + "/v1/jobs", json=su.quick_solve(2), timeout=15).json()["id"]
     su.wait_job(s, SRV.url, JOB)
+    x = s.get(SRV.url + "/v1/jobs/%s/result" % JOB, timeout=15).json()["steps"]["s"]["outputs"]["x"]
+    SIDECAR = x["path"].split("/", 1)[1]
 
 
 def tearDownModule():
@@ -67,7 +74,8 @@ def required_fields(spec, schema):
 
 def call(method, path, token=True):
     s = SRV.session(ADMIN if token else None)
-    url = SRV.url + path.replace("{id}", JOB)
+    path = path.replace("/v1/tokens/{name}", "/v1/tokens/" + VICTIM)
+    url = SRV.url + path.replace("{id}", JOB).replace("{name}", SIDECAR)
     kw = {"timeout": 30}
     if method == "post":
         kw["json"] = su.quick_solve(2, name="openapi probe")
@@ -142,11 +150,11 @@ class Spec(unittest.TestCase):
         candidates = ["/v1", "/v1/", "/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/result", "/v1/jobs/{id}/events",
                       "/v1/jobs/{id}/cancel", "/v1/jobs/{id}/log", "/v1/jobs/{id}/logs", "/v1/jobs/{id}/outputs",
                       "/v1/jobs/{id}/status", "/v1/jobs/{id}/spec", "/v1/jobs/{id}/workflow", "/v1/agents",
-                      "/v1/agents/ode_pde", "/v1/agents/ode_pde/ivp", "/v1/tokens", "/v1/tokens/x", "/v1/admin",
+                      "/v1/agents/ode_pde", "/v1/agents/ode_pde/ivp", "/v1/tokens", "/v1/tokens/{name}", "/v1/admin",
                       "/v1/users", "/v1/feedback", "/v1/feedback/summary", "/v1/version", "/v1/health", "/v1/livez",
                       "/v1/readyz", "/v1/metrics", "/v1/status", "/v1/workers", "/v1/queue", "/v1/config", "/v1/me",
                       "/v1/whoami", "/v1/surveys", "/v1/results", "/v1/events", "/v1/cache", "/v1/openapi.yaml",
-                      "/v1/docs", "/v2/jobs", "/api/v1/jobs"]
+                      "/v1/docs", "/v2/jobs", "/api/v1/jobs", "/v1/jobs/{id}/files/{name}", "/v1/jobs/{id}/files"]
         served_extra = []
         for path in candidates:
             for m in METHODS:

@@ -4,7 +4,9 @@
 #include "core/metrics/metrics_registry.h"
 #include "core/store/job_store.h"
 #include "core/util/clock.h"
+#include "core/value/value_json.h"
 #include "server/job_manager.h"
+#include "server/result_files.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -412,6 +415,143 @@ class TestServerJobs : public QObject {
     JobManager m(store, o, m_metrics);
     m.start();  // retention runs at startup
     QVERIFY(!store.get(r.id));
+  }
+
+  // Issue 22: results on disk, large arrays as .npy sidecars, a size cap and a per-token quota.
+  std::string runTo(JobManager& m, SubmitRequest r) {
+    const auto id = m.submit(std::move(r)).id;
+    [&] { QVERIFY(waitFor([&] { return core::store::isFinished(stateOf(m, id)); })); }();
+    return id;
+  }
+
+  void resultsAreFilesWithNpySidecars() {
+    core::store::JobStore store(freshDb());
+    auto o = options();
+    const std::filesystem::path dir = m_dir.filePath("results-sidecars").toStdString();
+    o.results = std::make_shared<const ResultFiles>(dir, ResultLimits{0, 0, 2});
+    JobManager m(store, o, m_metrics);
+    m.start();
+    auto req = request(kSolve);
+    req.owner_id = "tok-a";
+    const auto id = runTo(m, std::move(req));
+    QCOMPARE(stateOf(m, id), JobState::Succeeded);
+    const auto file = store.resultFile(id);
+    QVERIFY(file);
+    QCOMPARE(std::filesystem::path(*file), dir / id / "result.json");
+    QVERIFY(!store.result(id));  // not in the database row
+    std::ifstream in(*file);
+    const auto doc = nlohmann::json::parse(in);
+    const auto& x = doc["steps"]["s"]["outputs"]["x"];
+    QCOMPARE(x["$type"].get<std::string>(), std::string("npy"));
+    const std::string rel = x["path"].get<std::string>();
+    QCOMPARE(rel.rfind("files/", 0), std::size_t{0});
+    const auto npy = ResultFiles::sidecar(*file, rel.substr(6));
+    QVERIFY(npy);
+    const auto v = core::readNpy(*npy).asVector();  // A = [[2,1],[1,3]], b = [1,2]
+    QCOMPARE(v.size(), Eigen::Index{2});
+    QVERIFY(std::abs(v[0] - 0.2) < 1e-12 && std::abs(v[1] - 0.6) < 1e-12);
+    const auto rec = store.get(id);
+    QVERIFY(rec->has_result);
+    QVERIFY(rec->result_bytes > 0);
+    QCOMPARE(store.resultBytesOf("tok-a"), rec->result_bytes);
+    QVERIFY(!ResultFiles::sidecar(*file, "../result.json"));
+    QVERIFY(!ResultFiles::sidecar(*file, "missing.npy"));
+  }
+
+  void resultOverTheCapFailsTheJob() {
+    core::store::JobStore store(freshDb());
+    auto o = options();
+    const std::filesystem::path dir = m_dir.filePath("results-cap").toStdString();
+    o.results = std::make_shared<const ResultFiles>(dir, ResultLimits{64, 0, 0});
+    JobManager m(store, o, m_metrics);
+    m.start();
+    auto req = request(kSolve);
+    req.owner_id = "tok-a";
+    const auto id = runTo(m, std::move(req));
+    QCOMPARE(stateOf(m, id), JobState::Failed);
+    const auto err = m.status(id)->record.error;
+    QVERIFY2(err.find("result-size cap of 64 bytes") != std::string::npos, err.c_str());
+    QVERIFY(!store.resultFile(id) && !store.result(id));
+    QVERIFY(!std::filesystem::exists(dir / id));  // nothing left on disk
+    QCOMPARE(store.resultBytesOf("tok-a"), std::int64_t{0});
+  }
+
+  void resultOverTheQuotaFailsTheJob() {
+    core::store::JobStore store(freshDb());
+    auto o = options();
+    const std::filesystem::path dir = m_dir.filePath("results-quota").toStdString();
+    o.results = std::make_shared<const ResultFiles>(dir, ResultLimits{0, 1 << 20, 0});
+    JobManager m(store, o, m_metrics);
+    m.start();
+    auto first = request(kSolve);
+    first.owner_id = "tok-a";
+    const auto ok = runTo(m, std::move(first));
+    QCOMPARE(stateOf(m, ok), JobState::Succeeded);
+    // The owner's stored results now take (almost) the whole quota.
+    const auto used = store.get(ok)->result_bytes;
+    store.finish(ok, JobState::Succeeded, core::unixMicros(), "", "", 1,
+                 {*store.resultFile(ok), (1 << 20) - used / 2});
+    auto second = request(kSolve);
+    second.owner_id = "tok-a";
+    const auto over = runTo(m, std::move(second));
+    QCOMPARE(stateOf(m, over), JobState::Failed);
+    const auto err = m.status(over)->record.error;
+    QVERIFY2(err.find("storage quota of 1.0 MiB") != std::string::npos, err.c_str());
+    auto other = request(kSolve);  // another token has its own quota
+    other.owner_id = "tok-b";
+    const auto fine = runTo(m, std::move(other));
+    QCOMPARE(stateOf(m, fine), JobState::Succeeded);
+  }
+
+  // Issue 22: the result cache is per token: nobody gets another token's cached entry (with its
+  // start time, host and PID in the provenance).
+  void cacheEntriesArePerToken() {
+    core::store::JobStore store(freshDb());
+    auto o = options();
+    o.cache_dir = m_dir.filePath("cache-per-token").toStdString();
+    JobManager m(store, o, m_metrics);
+    m.start();
+    auto run = [&](const std::string& owner_id) {
+      auto r = request(kSolve);
+      r.no_cache = false;
+      r.owner_id = owner_id;
+      const auto id = runTo(m, std::move(r));
+      return nlohmann::json::parse(m.result(id).value())["steps"]["s"];
+    };
+    const auto a1 = run("tok-a");
+    const auto a2 = run("tok-a");
+    const auto b1 = run("tok-b");
+    QCOMPARE(a1["cached"].get<bool>(), false);
+    QCOMPARE(a2["cached"].get<bool>(), true);  // the cache still works within a token
+    QCOMPARE(b1["cached"].get<bool>(), false);
+    QVERIFY(b1["timing"]["start_unix_us"] != a1["timing"]["start_unix_us"]);
+    QVERIFY(std::filesystem::is_directory(o.cache_dir / "tok-a"));
+    QVERIFY(std::filesystem::is_directory(o.cache_dir / "tok-b"));
+  }
+
+  // Issue 22: a step model's samples are not cached one file each on the server (the steps are).
+  void stepModelSamplesWriteNoCacheFiles() {
+    core::store::JobStore store(freshDb());
+    auto o = options();
+    o.cache_dir = m_dir.filePath("cache-samples").toStdString();
+    JobManager m(store, o, m_metrics);
+    m.start();
+    SubmitRequest r;
+    r.owner = "a";
+    r.owner_id = "tok-a";
+    r.workflow = core::parseWorkflow(R"({"sciagents":1,"name":"uq","steps":[
+        {"id":"sim","agent":"ode_pde","task":"ivp","params":{"rhs":["-k*y"],"states":["y"],
+         "y0":[1],"t_span":[0,1],"constants":{"k":1}}},
+        {"id":"uq","agent":"uq","task":"monte_carlo","params":{"n":40,"seed":1,
+         "inputs":[{"name":"k","dist":"uniform","a":0.5,"b":1.5}],
+         "model":{"step":"sim","input":"constants.k","output":"y_final[0]"}}}]})");
+    const auto id = runTo(m, std::move(r));
+    QCOMPARE(stateOf(m, id), JobState::Succeeded);
+    std::size_t files = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(o.cache_dir / "tok-a"))
+      if (e.is_regular_file()) ++files;
+    QVERIFY2(files <= 2, std::to_string(files).c_str());  // sim and uq, not 40 samples
+    QVERIFY(files >= 1);
   }
 };
 

@@ -4,6 +4,7 @@
 #include "core/metrics/metrics_registry.h"
 #include "core/store/job_store.h"
 #include "core/store/token_store.h"
+#include "core/util/clock.h"
 #include "server/job_manager.h"
 #include "server/json_body.h"
 #include "server/rate_limiter.h"
@@ -13,6 +14,8 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <fstream>
 
 using namespace sciagents;
 using namespace sciagents::server;
@@ -304,6 +307,95 @@ class TestServerRouter : public QObject {
     QCOMPARE(call("GET", "/v1/feedback/summary", m_admin).status, 404);
     QCOMPARE(call("POST", "/v1/feedback", m_alice, "{}").status, 404);
     QCOMPARE(call("GET", "/v1/agents/", m_alice).status, 200);  // one trailing slash is tolerated
+  }
+
+  // Issue 22: jobs belong to a token id, not to a name that can be given to a new token.
+  void newTokenUnderAnOldNameSeesNoneOfItsJobs() {
+    const auto id = submit(m_alice);
+    QVERIFY(!id.empty());
+    const auto old_id = m_tokens->verify(m_alice)->id;
+    m_tokens->revoke("alice");
+    const auto alice2 = m_tokens->create("alice", core::store::TokenScope::User);
+    QCOMPARE(call("GET", "/v1/jobs/" + id, alice2).status, 404);
+    QCOMPARE(call("GET", "/v1/jobs/" + id + "/result", alice2).status, 404);
+    QCOMPARE(call("GET", "/v1/jobs/" + id + "/events", alice2).status, 404);
+    QCOMPARE(call("DELETE", "/v1/jobs/" + id, alice2).status, 404);
+    QCOMPARE(parse(call("GET", "/v1/jobs", alice2))["jobs"].size(), std::size_t{0});
+    QCOMPARE(parse(call("GET", "/v1/jobs?owner=alice", alice2))["jobs"].size(), std::size_t{0});
+    // An admin finds the old job by the old token's id, not by the reused name.
+    QCOMPARE(parse(call("GET", "/v1/jobs?owner=" + old_id, m_admin))["jobs"].size(),
+             std::size_t{1});
+    QCOMPARE(parse(call("GET", "/v1/jobs?owner=alice", m_admin))["jobs"].size(), std::size_t{0});
+    QCOMPARE(call("GET", "/v1/jobs?owner=nobody", m_admin).status, 404);
+  }
+
+  void adminRevokesThroughTheApi() {
+    std::vector<std::string> revoked;
+    m_router->setRevocationHandler([&](const std::string& id) { revoked.push_back(id); });
+    const auto bob_id = m_tokens->verify(m_bob)->id;
+    QCOMPARE(call("DELETE", "/v1/tokens/bob", m_alice).status, 403);
+    QVERIFY(m_tokens->verify(m_bob));
+    QVERIFY(revoked.empty());
+    auto r = call("DELETE", "/v1/tokens/bob", m_admin);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(parse(r)["id"].get<std::string>(), bob_id);
+    QCOMPARE(revoked, std::vector<std::string>{bob_id});
+    QCOMPARE(call("GET", "/v1/jobs", m_bob).status, 401);
+    QCOMPARE(call("DELETE", "/v1/tokens/bob", m_admin).status, 404);  // no active token 'bob'
+    r = call("GET", "/v1/tokens/bob", m_admin);
+    QCOMPARE(r.status, 405);
+    QCOMPARE(header(r, "Allow"), std::string("DELETE"));
+    // Event streams carry the caller's token id, so revocation can find and close them.
+    r = call("GET", "/v1/jobs/" + submit(m_alice) + "/events", m_alice);
+    QVERIFY(r.sse);
+    QCOMPARE(r.sse_owner, m_tokens->verify(m_alice)->id);
+  }
+
+  void usedUpQuotaRefusesNewJobsWith507() {
+    m_config.result_quota_bytes = 1000;
+    const auto id = submit(m_alice);
+    QCOMPARE(call("DELETE", "/v1/jobs/" + id, m_alice).status, 202);  // queued: cancelled now
+    m_store->finish(id, JobState::Succeeded, core::unixMicros(), "", "", 1,
+                    {"/nowhere/" + id + "/result.json", 1500});
+    auto r = call("POST", "/v1/jobs", m_alice, kSolve);
+    QCOMPARE(r.status, 507);
+    QCOMPARE(parse(r)["error"].get<std::string>(), std::string("quota_exceeded"));
+    QVERIFY(parse(r)["message"].get<std::string>().find("--result-quota-mb") !=
+            std::string::npos);
+    QCOMPARE(parse(r)["used_bytes"].get<std::int64_t>(), std::int64_t{1500});
+    QCOMPARE(call("POST", "/v1/jobs", m_bob, kSolve).status, 202);  // other tokens unaffected
+    QCOMPARE(call("DELETE", "/v1/jobs/" + id + "/result", m_bob).status, 404);
+    r = call("DELETE", "/v1/jobs/" + id + "/result", m_alice);  // frees the quota
+    QCOMPARE(r.status, 200);
+    QCOMPARE(parse(r)["freed_bytes"].get<std::int64_t>(), std::int64_t{1500});
+    QCOMPARE(call("POST", "/v1/jobs", m_alice, kSolve).status, 202);
+  }
+
+  void resultFilesAreStreamedToTheirOwnerOnly() {
+    const auto id = submit(m_alice);
+    QCOMPARE(call("DELETE", "/v1/jobs/" + id, m_alice).status, 202);
+    const auto dir = std::filesystem::path(m_dir.filePath("results").toStdString()) / id;
+    std::filesystem::create_directories(dir / "files");
+    std::ofstream(dir / "result.json") << R"({"sciagents_result":1})";
+    std::ofstream(dir / "files" / "s.0.npy") << "not really npy";
+    m_store->finish(id, JobState::Succeeded, core::unixMicros(), "", "", 1,
+                    {(dir / "result.json").string(), 36});
+    auto r = call("GET", "/v1/jobs/" + id + "/result", m_alice);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body_file, (dir / "result.json").string());  // the network layer streams it
+    QVERIFY(r.body.empty());
+    r = call("GET", "/v1/jobs/" + id + "/files/s.0.npy", m_alice);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body_file, (dir / "files" / "s.0.npy").string());
+    QCOMPARE(r.content_type, std::string("application/octet-stream"));
+    QCOMPARE(r.route, std::string("/v1/jobs/{id}/files/{name}"));
+    QCOMPARE(call("GET", "/v1/jobs/" + id + "/files/s.0.npy", m_admin).status, 200);
+    for (const auto& bad : {"s.1.npy", "result.json", ".s.0.npy", "s.0.npy.txt"})
+      QCOMPARE(call("GET", "/v1/jobs/" + id + "/files/" + bad, m_alice).status, 404);
+    QCOMPARE(call("GET", "/v1/jobs/" + id + "/files/s.0.npy", m_bob).status, 404);
+    QCOMPARE(call("GET", "/v1/jobs/" + id + "/result", m_bob).status, 404);
+    QCOMPARE(call("GET", "/v1/jobs/" + id + "/files/../result.json", m_alice).status, 400);
+    QCOMPARE(call("POST", "/v1/jobs/" + id + "/files/s.0.npy", m_alice, "{}").status, 405);
   }
 
   void wrongMethodsGet405WithAllow() {

@@ -1,5 +1,6 @@
 // core/store: job store (SQLite WAL) and token store (hashed tokens, constant-time compare,
-// revoke).
+// revoke, token ids), result files and the storage a token's results take.
+#include "core/store/database.h"
 #include "core/store/job_store.h"
 #include "core/store/token_store.h"
 #include "core/util/clock.h"
@@ -24,6 +25,7 @@ class TestServerStore : public QObject {
     JobRecord r;
     r.id = id;
     r.owner = owner;
+    r.owner_id = "id-" + owner;  // jobs belong to a token id (lists filter on it)
     r.name = "wf-" + id;
     r.spec = R"({"sciagents":1,"steps":[]})";
     r.created_us = created;
@@ -66,7 +68,7 @@ class TestServerStore : public QObject {
     QCOMPARE(all.size(), std::size_t{3});
     QCOMPARE(all[0].id, std::string("3"));  // newest first
     QCOMPARE(all[2].id, std::string("1"));
-    auto alice = s.list("alice", std::nullopt, 0);
+    auto alice = s.list("id-alice", std::nullopt, 0);
     QCOMPARE(alice.size(), std::size_t{2});
     auto running = s.list("", JobState::Running, 0);
     QCOMPARE(running.size(), std::size_t{1});
@@ -205,6 +207,115 @@ class TestServerStore : public QObject {
     QVERIFY(server.verify(t).has_value());
     cli.revoke("late");
     QVERIFY(!server.verify(t).has_value());
+  }
+
+  void tokenIdsAreUniqueAndNeverReused() {
+    const auto f = file("token-ids.db");
+    TokenStore s(f);
+    const auto t1 = s.create("alice", TokenScope::User);
+    const auto id1 = s.verify(t1)->id;
+    QCOMPARE(id1.size(), std::size_t{32});
+    QCOMPARE(s.activeId("alice").value(), id1);
+    QCOMPARE(s.revoke("alice"), id1);
+    QVERIFY(!s.activeId("alice"));
+    const auto t2 = s.create("alice", TokenScope::User);  // same name, new token
+    const auto id2 = s.verify(t2)->id;
+    QVERIFY(id2 != id1);
+    const auto list = s.list();
+    QCOMPARE(list.size(), std::size_t{2});
+    QCOMPARE(list[0].id, id1);
+    QCOMPARE(list[1].id, id2);
+    TokenStore reopened(f);  // ids are stored, not derived
+    QCOMPARE(reopened.verify(t2)->id, id2);
+  }
+
+  void revocationsByAnotherConnectionAreReported() {
+    const auto f = file("revocations.db");
+    TokenStore server(f);
+    TokenStore cli(f);
+    cli.create("alice", TokenScope::User);
+    cli.create("bob", TokenScope::User);
+    QVERIFY(server.refreshRevoked().empty());  // the baseline
+    const auto bob = cli.revoke("bob");
+    const auto gone = server.refreshRevoked();
+    QCOMPARE(gone.size(), std::size_t{1});
+    QCOMPARE(gone[0], bob);
+    QVERIFY(server.refreshRevoked().empty());  // reported once
+    cli.create("bob", TokenScope::User);  // a new token under the name is no revocation
+    QVERIFY(server.refreshRevoked().empty());
+    cli.create("carol", TokenScope::User);  // created and revoked between two looks
+    const auto carol = cli.revoke("carol");
+    QCOMPARE(server.refreshRevoked(), std::vector<std::string>{carol});
+    QCOMPARE(server.revoke("alice"), server.list()[0].id);  // by this connection itself
+    QCOMPARE(server.refreshRevoked().size(), std::size_t{1});
+  }
+
+  void storesBeforeTokenIdsAreMigrated() {
+    const auto f = file("pre-ids.db");
+    {
+      Database db(f);  // tokens and jobs as stored before token ids
+      db.exec(
+          "CREATE TABLE tokens (name TEXT NOT NULL, hash TEXT NOT NULL, scope TEXT NOT NULL,"
+          " created_us INTEGER NOT NULL, revoked_us INTEGER);"
+          "INSERT INTO tokens VALUES ('alice', 'aa', 'user', 10, 100);"
+          "INSERT INTO tokens VALUES ('alice', 'bb', 'user', 200, NULL);"
+          "CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL"
+          " DEFAULT '', spec TEXT NOT NULL, seed INTEGER, no_cache INTEGER NOT NULL DEFAULT 0,"
+          " wall_time_s REAL NOT NULL DEFAULT 0, state TEXT NOT NULL, created_us INTEGER NOT NULL,"
+          " started_us INTEGER, finished_us INTEGER, error TEXT NOT NULL DEFAULT '',"
+          " steps_total INTEGER NOT NULL DEFAULT 0, steps_done INTEGER NOT NULL DEFAULT 0,"
+          " result TEXT);"
+          "INSERT INTO jobs (id, owner, spec, state, created_us) VALUES"
+          " ('first', 'alice', '{}', 'succeeded', 50), ('second', 'alice', '{}', 'queued', 250),"
+          " ('orphan', 'carol', '{}', 'queued', 60);");
+    }
+    TokenStore tokens(f);  // gives every token an id
+    JobStore jobs(f);      // gives every job the id of the token it was submitted with
+    const auto list = tokens.list();
+    QCOMPARE(list.size(), std::size_t{2});
+    QVERIFY(list[0].id.size() == 32 && list[1].id.size() == 32 && list[0].id != list[1].id);
+    QCOMPARE(jobs.get("first")->owner_id, list[0].id);   // the revoked token's job
+    QCOMPARE(jobs.get("second")->owner_id, list[1].id);  // the current token's job
+    QVERIFY(jobs.get("orphan")->owner_id.empty());       // no such token: admin only
+    QCOMPARE(jobs.list(list[1].id, std::nullopt, 0).size(), std::size_t{1});
+  }
+
+  void storedResultsCountTowardsTheOwner() {
+    JobStore s(":memory:");
+    s.insert(job("a", "alice", 1));
+    s.insert(job("b", "alice", 2));
+    s.insert(job("c", "bob", 3));
+    const auto dir = file("results") / "a";
+    std::filesystem::create_directories(dir / "files");
+    std::ofstream(dir / "result.json") << "{}";
+    std::ofstream(dir / "files" / "x.npy") << "npy";
+    s.finish("a", JobState::Succeeded, 10, "", "", 1, {(dir / "result.json").string(), 1000});
+    s.finish("b", JobState::Succeeded, 11, "", R"({"inline":1})", 1);
+    s.finish("c", JobState::Succeeded, 12, "", "", 1, {"/nowhere/c/result.json", 5});
+    QVERIFY(s.get("a")->has_result);
+    QCOMPARE(s.get("a")->result_bytes, std::int64_t{1000});
+    QCOMPARE(s.resultFile("a").value(), (dir / "result.json").string());
+    QVERIFY(!s.result("a"));  // not inline
+    QVERIFY(!s.resultFile("b"));
+    QCOMPARE(s.resultBytesOf("id-alice"), std::int64_t{1000 + 12});
+    QCOMPARE(s.resultBytesOf("id-bob"), std::int64_t{5});
+    QCOMPARE(s.idsOf("id-alice", JobState::Succeeded).size(), std::size_t{2});
+    QCOMPARE(s.dropResult("a"), std::int64_t{1000});
+    QVERIFY(!std::filesystem::exists(dir));
+    QVERIFY(!s.get("a")->has_result);
+    QCOMPARE(s.resultBytesOf("id-alice"), std::int64_t{12});
+  }
+
+  void retentionDeletesResultFiles() {
+    JobStore s(":memory:");
+    s.insert(job("old", "a", 1));
+    const auto dir = file("retention") / "old";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "result.json") << "{}";
+    s.finish("old", JobState::Succeeded, 1000, "", "", 1, {(dir / "result.json").string(), 2});
+    QCOMPARE(s.deleteFinishedBefore(2000), std::int64_t{1});
+    QVERIFY(!std::filesystem::exists(dir));
+    QVERIFY(std::filesystem::exists(dir.parent_path()));  // only the job's own directory
   }
 
   void constantTimeEqualCompares() {
