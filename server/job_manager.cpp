@@ -142,7 +142,8 @@ JobManager::JobManager(core::store::JobStore& store, JobManagerOptions options,
   const EngineSettings engine{m_options.threads_per_job, m_options.cache_dir, m_options.results};
   if (m_options.isolation == JobIsolation::Process)
     m_local_runner = makeWorkerProcessRunner(
-        {engine, m_options.worker_exe, m_options.worker_memory_mb, m_options.worker_kill_grace_s},
+        {engine, m_options.worker_exe, m_options.worker_memory_mb, m_options.worker_kill_grace_s,
+         m_options.start_workers ? m_options.workers : 0},
         m_metrics);
   else
     m_local_runner = makeInProcessRunner(engine, m_metrics);

@@ -111,6 +111,14 @@ int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
   if (!line) return 3;
   try {
     const auto req = workerRequestFromJson(nlohmann::json::parse(*line));
+    // Busy from here on: operators (and tests) tell a worker running a job from an idle one by
+    // its name in ps/top (/proc/PID/comm).
+    prctl(PR_SET_NAME, "sciagents-job");
+    if (req.cpu_s > 0 && (cpu_s <= 0 || req.cpu_s < cpu_s)) {
+      // Started ahead of its job (server/worker_process_runner.cpp): the job's own CPU limit.
+      setLimit(RLIMIT_CPU, static_cast<std::uint64_t>(req.cpu_s),
+               static_cast<std::uint64_t>(req.cpu_s) + 5);
+    }
     const auto w = core::workflowFromJson(nlohmann::json::parse(req.spec));
     core::RunOptions ro;
     ro.threads = req.threads;

@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -84,6 +87,24 @@ class WorkerProcessRunner : public JobRunner {
   WorkerProcessRunner(WorkerProcessOptions o, core::metrics::MetricsRegistry& metrics)
       : m_o(std::move(o)), m_metrics(metrics) {
     if (m_o.exe.empty()) m_o.exe = "/proc/self/exe";  // this binary, even if replaced on disk
+    // The pool's thread spawns the idle workers: a worker dies with the thread that started it
+    // (PR_SET_PDEATHSIG), so that thread lives as long as the runner.
+    if (m_o.prestart > 0) m_refill = std::thread([this] { refillLoop(); });
+  }
+
+  ~WorkerProcessRunner() override {
+    {
+      std::lock_guard lock(m_pool_mutex);
+      m_stop = true;
+    }
+    m_pool_cv.notify_all();
+    if (m_refill.joinable()) m_refill.join();
+    for (const Child& c : m_idle) {
+      ::kill(-c.pid, SIGKILL);
+      ::close(c.fd);
+      while (::waitpid(c.pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
   }
 
   JobOutcome run(JobRun& job) override {
@@ -92,7 +113,9 @@ class WorkerProcessRunner : public JobRunner {
         rec.wall_time_s, static_cast<int>(std::thread::hardware_concurrency()));
     std::string why;
     const auto started_at = Clock::now();
-    const Child child = spawn(cpu_s, why);
+    std::optional<Child> pooled = takeIdle();
+    const Child child = pooled ? *pooled : spawn(why);
+    if (pooled) observeStartup(job, started_at, pooled->pid);
     if (child.pid < 0) {
       JobOutcome o;
       o.error = "cannot start a job worker process (" + m_o.exe.string() + "): " + why;
@@ -104,6 +127,7 @@ class WorkerProcessRunner : public JobRunner {
     req.use_cache = !rec.no_cache;
     req.cache_dir = ownerCacheDir(m_o.engine.cache_dir, rec.owner_id);
     req.threads = m_o.engine.threads;
+    req.cpu_s = cpu_s;
     if (m_o.engine.results) {
       req.job_id = rec.id;
       req.results_dir = m_o.engine.results->dir();
@@ -143,7 +167,7 @@ class WorkerProcessRunner : public JobRunner {
       reader.append(buf.data(), static_cast<std::size_t>(n));
       while (auto line = reader.next()) {
         try {
-          handle(job, *line, started_at, reported);
+          handle(job, *line, pooled ? Clock::time_point{} : started_at, reported);
         } catch (const std::exception& e) {  // a malformed message must not orphan the worker
           logEvent(spdlog::level::err, "bad message from a job worker",
                    {{"job", rec.id}, {"error", e.what()}});
@@ -197,7 +221,60 @@ class WorkerProcessRunner : public JobRunner {
   }
 
  private:
-  Child spawn(std::int64_t cpu_s, std::string& why) {
+  // An idle pre-started worker that is still alive (one that died meanwhile is reaped), or none.
+  std::optional<Child> takeIdle() {
+    std::unique_lock lock(m_pool_mutex);
+    while (!m_idle.empty()) {
+      const Child c = m_idle.front();
+      m_idle.pop_front();
+      int status = 0;
+      if (::waitpid(c.pid, &status, WNOHANG) == 0) {
+        lock.unlock();
+        m_pool_cv.notify_all();
+        return c;
+      }
+      ::close(c.fd);
+    }
+    lock.unlock();
+    m_pool_cv.notify_all();
+    return std::nullopt;
+  }
+
+  void refillLoop() {
+    std::unique_lock lock(m_pool_mutex);
+    for (;;) {
+      m_pool_cv.wait(lock, [&] { return m_stop || static_cast<int>(m_idle.size()) < m_o.prestart; });
+      if (m_stop) return;
+      lock.unlock();
+      std::string why;
+      const Child c = spawn(why);
+      lock.lock();
+      if (c.pid < 0) {
+        logEvent(spdlog::level::warn, "cannot pre-start a job worker", {{"error", why}});
+        m_pool_cv.wait_for(lock, std::chrono::seconds(5), [&] { return m_stop; });
+        continue;
+      }
+      m_idle.push_back(c);
+    }
+  }
+
+  // A pooled worker was ready before its job came: its start-up cost the job nothing.
+  void observeStartup(JobRun& job, Clock::time_point started_at, pid_t pid) {
+    const double s = std::chrono::duration<double>(Clock::now() - started_at).count();
+    startupHistogram().observe(s);
+    logEvent(spdlog::level::debug, "job worker taken from the pool",
+             {{"job", job.record().id}, {"pid", static_cast<std::int64_t>(pid)}, {"ms", s * 1e3}});
+  }
+
+  core::metrics::Histogram& startupHistogram() {
+    return m_metrics.histogram(
+        "sciagents_worker_startup_seconds",
+        "Time from a job's start until its worker process is ready for it (0 for pooled workers)",
+        {}, {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
+  }
+
+  // Starts a worker; its CPU limit comes with its job's request (a pooled worker has no job yet).
+  Child spawn(std::string& why) {
     Child c;
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -234,7 +311,7 @@ class WorkerProcessRunner : public JobRunner {
                                      "--job-memory-mb",
                                      std::to_string(m_o.memory_mb),
                                      "--job-cpu-s",
-                                     std::to_string(cpu_s)};
+                                     "0"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -259,12 +336,9 @@ class WorkerProcessRunner : public JobRunner {
     if (!m.is_object()) return;
     const std::string type = str(m, "type");
     if (type == "started") {
+      if (started_at == Clock::time_point{}) return;  // a pooled worker: counted when taken
       const double s = std::chrono::duration<double>(Clock::now() - started_at).count();
-      m_metrics
-          .histogram("sciagents_worker_startup_seconds",
-                     "Time from starting a job worker process until it is ready for its job", {},
-                     {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})
-          .observe(s);
+      startupHistogram().observe(s);
       logEvent(spdlog::level::debug, "job worker started",
                {{"job", job.record().id}, {"pid", num(m, "pid")}, {"ms", s * 1e3}});
     } else if (type == "step_started") {
@@ -316,6 +390,11 @@ class WorkerProcessRunner : public JobRunner {
 
   WorkerProcessOptions m_o;
   core::metrics::MetricsRegistry& m_metrics;
+  std::mutex m_pool_mutex;
+  std::condition_variable m_pool_cv;
+  std::deque<Child> m_idle;  // pre-started workers waiting for a job
+  bool m_stop = false;
+  std::thread m_refill;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@ nlohmann::json toJson(const WorkerRequest& r) {
                       {"cache_dir", r.cache_dir.string()},
                       {"threads", r.threads}};
   if (r.seed) j["seed"] = *r.seed;
+  if (r.cpu_s > 0) j["cpu_s"] = r.cpu_s;
   if (!r.results_dir.empty())
     j["results"] = {{"job_id", r.job_id},
                     {"dir", r.results_dir.string()},
@@ -31,6 +32,7 @@ WorkerRequest workerRequestFromJson(const nlohmann::json& j) {
   r.use_cache = j.value("use_cache", true);
   r.cache_dir = j.value("cache_dir", std::string());
   r.threads = j.value("threads", 1);
+  r.cpu_s = j.value("cpu_s", std::int64_t{0});
   if (const auto it = j.find("results"); it != j.end() && it->is_object()) {
     r.job_id = it->value("job_id", std::string());
     r.results_dir = it->value("dir", std::string());

@@ -33,6 +33,7 @@ struct WorkerRequest {
   std::filesystem::path results_dir;
   ResultLimits result_limits;
   std::int64_t owner_used = 0;  // bytes of the owner's other stored results
+  std::int64_t cpu_s = 0;       // RLIMIT_CPU of this job (set when the request arrives); 0: none
 };
 
 nlohmann::json toJson(const WorkerRequest& r);

@@ -64,7 +64,9 @@ def state(s, url, job_id):
 
 
 def worker_pids(server_pid):
-    """Pids of the job worker processes the server started (children with --job-worker)."""
+    """Pids of the job worker processes of `server_pid` running a job (children with
+    --job-worker that took a job and renamed themselves "sciagents-job"; idle pre-started workers
+    keep their name)."""
     pids = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -79,7 +81,12 @@ def worker_pids(server_pid):
                 cmd = f.read().split(b"\0")
         except (OSError, ValueError, IndexError):
             continue
-        if b"--job-worker" in cmd:
+        try:
+            with open("/proc/%s/comm" % name) as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        if b"--job-worker" in cmd and comm == "sciagents-job":
             pids.append(int(name))
     return pids
 
