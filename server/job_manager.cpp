@@ -473,6 +473,7 @@ void JobManager::runJob(const std::shared_ptr<Active>& job) {
       ro.listener = &listener;
       if (job->rec.seed) ro.seed = static_cast<std::uint64_t>(*job->rec.seed);
       ro.metrics = &m_metrics;
+      ro.before_step = m_options.before_step;
       result = core::WorkflowEngine().run(w, ro);
       have_result = true;
     }

@@ -6,6 +6,7 @@
 
 #include "core/slurm/slurm_backend.h"
 #include "core/store/job_store.h"
+#include "core/value/value.h"
 #include "core/workflow/workflow.h"
 #include "server/server_config.h"
 
@@ -29,6 +30,10 @@
 namespace sciagents::core::metrics {
 class MetricsRegistry;
 }
+
+namespace sciagents::core {
+struct TaskSpec;
+}  // namespace sciagents::core
 
 namespace sciagents::server {
 
@@ -89,6 +94,9 @@ struct JobManagerOptions {
   bool start_workers = true;        // false: jobs stay queued (router tests, fuzzing)
   std::string backend = "local";    // default backend of new jobs: local | slurm
   core::SlurmOptions slurm;         // defaults of Slurm jobs (dir: where job directories go)
+  // Checks each step just before it runs (core::RunOptions::before_step): the admission limits
+  // applied again to values that arrived through links (server/job_limits.h).
+  std::function<void(const core::Step&, const core::TaskSpec&, const core::Map&)> before_step;
 };
 
 class JobManager {

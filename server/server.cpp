@@ -7,6 +7,7 @@
 #include "core/store/token_store.h"
 #include "server/feedback_routes.h"
 #include "server/http_server.h"
+#include "server/job_limits.h"
 #include "server/job_manager.h"
 #include "server/log.h"
 #include "server/rate_limiter.h"
@@ -68,6 +69,11 @@ int runServer(const ServerConfig& config) {
   jo.slurm.cpus = config.slurm_cpus;
   jo.slurm.tasks = static_cast<std::size_t>(std::max(0, config.slurm_tasks));
   jo.slurm.dir = config.slurm_dir.empty() ? config.data_dir / "slurm" : config.slurm_dir;
+  const AdmissionLimits limits = admissionLimits(config);
+  jo.before_step = [limits](const core::Step& step, const core::TaskSpec& task,
+                            const core::Map& params) {
+    enforceStepLimits(core::AgentRegistry::builtin(), step, task, params, limits);
+  };
   JobManager jobs(store, jo, metrics);
   RateLimiter limiter(config.rate_limit, 2 * config.rate_limit);
   Router router(config, jobs, tokens, limiter, metrics, core::AgentRegistry::builtin());

@@ -26,8 +26,15 @@ struct ServerConfig {
   std::uint64_t max_body = 16ull << 20;  // request body bytes
   double rate_limit = 50;                // requests/s per token (burst 2x); 0: unlimited
   double shutdown_grace_s = 30;
+  // Admission limits (server/job_limits.h, docs/server.md "Limits"); 0 turns one off.
   std::int64_t max_grid_points = 50'000'000;  // PDE grid estimate per step
+  double max_job_memory_mb = 4096;            // estimated memory of one step
+  double max_job_work = 1e14;                 // estimated operations of a whole job
+  double max_solver_steps = 1e7;              // ivp step budget (max_num_steps)
+  std::int64_t max_sweep_points = 100000;     // sweep points of a whole job
+  std::int64_t max_steps = 1000;              // steps of one workflow
   int io_threads = 0;                         // 0: min(4, max(2, hardware))
+  int request_threads = 2;                    // submissions are parsed and checked here
   double header_timeout_s = 10;
   double body_timeout_s = 60;
   double idle_timeout_s = 60;  // keep-alive connection without a request
