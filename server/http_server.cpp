@@ -16,6 +16,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -81,6 +82,9 @@ struct HttpServer::Impl {
   net::strand<net::io_context::executor_type> accept_strand{net::make_strand(ioc)};
   tcp::acceptor acceptor{accept_strand};
   std::vector<std::thread> threads;
+  // Requests with a body (job submission: parsing, validation, admission checks) are handled
+  // here, off the io threads, so a slow body never delays /livez or other connections.
+  std::unique_ptr<net::thread_pool> request_pool;
   std::mutex sessions_mutex;
   std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions;
   // Open event streams by the token id that opened them (closed at once on revocation).
@@ -252,8 +256,22 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     m_keep_alive = req.keep_alive();
     m_head = req.method() == http::verb::head;
     m_version = req.version();
+    if (m_server.request_pool && (req.method() == http::verb::post || !r.body.empty())) {
+      net::post(*m_server.request_pool, [self = this->shared_from_this(), r = std::move(r)] {
+        HttpResponse res = self->m_server.router.handle(r);
+        net::post(self->m_stream.get_executor(),
+                  [self, method = r.method, target = r.target, res = std::move(res)]() mutable {
+                    self->respond(method, target, std::move(res));
+                  });
+      });
+      return;
+    }
     HttpResponse res = m_server.router.handle(r);
-    accessLog(r.method, res.route, res.status, r.target);
+    respond(r.method, r.target, std::move(res));
+  }
+
+  void respond(const std::string& method, const std::string& target, HttpResponse res) {
+    accessLog(method, res.route, res.status, target);
     if (res.sse) return startSse(res);
     if (m_server.stopping) m_keep_alive = false;
     if (!res.body_file.empty()) return writeFileResponse(std::move(res));
@@ -566,6 +584,8 @@ void HttpServer::start() {
   int n = d.config.io_threads;
   if (n <= 0) n = static_cast<int>(std::min(4u, std::max(2u, std::thread::hardware_concurrency())));
   for (int i = 0; i < n; ++i) d.threads.emplace_back([&d] { d.ioc.run(); });
+  const auto request_threads = static_cast<std::size_t>(std::max(1, d.config.request_threads));
+  d.request_pool = std::make_unique<net::thread_pool>(request_threads);
 }
 
 void HttpServer::stopAccepting() {
@@ -580,6 +600,7 @@ void HttpServer::stop() {
   auto& d = *m_impl;
   if (d.threads.empty()) return;
   d.stopping = true;
+  if (d.request_pool) d.request_pool->stop();  // queued requests are dropped with their sessions
   stopAccepting();
   std::vector<std::shared_ptr<SessionBase>> open;
   {
@@ -596,6 +617,7 @@ void HttpServer::stop() {
   for (auto& t : d.threads)
     if (t.joinable()) t.join();
   d.threads.clear();
+  if (d.request_pool) d.request_pool->join();
 }
 
 }  // namespace sciagents::server

@@ -1,80 +1,301 @@
 #include "server/job_limits.h"
 
 #include "core/agent/agent_registry.h"
-#include "core/value/value_json.h"
+#include "core/agent/resource_estimate.h"
+#include "core/util/error.h"
+#include "core/workflow/link.h"
+#include "core/workflow/sweep.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <set>
 #include <vector>
 
 namespace sciagents::server {
 
 namespace {
-std::string fmtNumber(double v) {
+
+using nlohmann::json;
+
+std::string num(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
+  std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
 }
 
-std::optional<double> defaultNumber(const core::AgentRegistry& registry, const core::Step& s,
-                                    const std::string& param) {
-  const auto* agent = registry.agent(s.agent);
-  if (!agent) return std::nullopt;
-  const auto* task = agent->task(s.task);
-  if (!task) return std::nullopt;
-  for (const auto& p : task->params)
-    if (p.name == param && p.default_value) {
-      const auto j = core::toJson(*p.default_value);
-      if (j.is_number()) return j.get<double>();
+std::string mb(double bytes) { return num(bytes / 1048576.0) + " MB"; }
+
+LimitViolation violation(const core::Step& s, const std::string& param, const std::string& limit,
+                         const std::string& what) {
+  return {s.id, param, limit,
+          "step '" + s.id + "', param '" + param + "': " + what + " (server limit " + limit + ")"};
+}
+
+bool isGridTask(const core::Step& s) {
+  return s.agent == "ode_pde" && (s.task == "poisson" || s.task == "heat" || s.task == "wave");
+}
+
+// Limits of one point whose params are known (entirely at run time; partly at submit time).
+// `work` receives the point's work estimate (0 when unknown).
+std::optional<LimitViolation> checkPoint(const core::AgentRegistry& registry,
+                                         const core::Step& s, const core::TaskSpec& task,
+                                         const core::Map& params, const AdmissionLimits& limits,
+                                         double* work, std::string* work_param) {
+  auto number = [&](const char* name) -> std::optional<double> {
+    auto it = params.find(name);
+    if (it == params.end() || !it->second.isNumber()) return std::nullopt;
+    return it->second.asDouble();
+  };
+  double cap_mb = limits.max_memory_mb;
+  std::string cap_name = "--max-job-memory-mb = " + num(limits.max_memory_mb) + " MB";
+  // A step's own memory_limit_mb (the schema default counts only below the server's cap).
+  const bool asked_explicitly = (s.params.is_object() && s.params.contains("memory_limit_mb")) ||
+                                (s.sweep && s.sweep->param == "memory_limit_mb");
+  if (task.param("memory_limit_mb")) {
+    if (auto asked = number("memory_limit_mb")) {
+      if (asked_explicitly && limits.max_memory_mb > 0 && *asked > limits.max_memory_mb)
+        return violation(s, "memory_limit_mb", "--max-job-memory-mb",
+                         "memory_limit_mb = " + num(*asked) + " is above the server's cap of " +
+                             num(limits.max_memory_mb) + " MB; a job may ask less, not more");
+      if (*asked < cap_mb || cap_mb <= 0) {
+        cap_mb = *asked;
+        cap_name = "memory_limit_mb = " + num(*asked) + " MB";
+      }
     }
+  }
+  if (isGridTask(s) && limits.max_grid_points > 0) {
+    const auto n = number("n"), dim = number("dim");
+    if (n && dim && *n > 0 && *dim > 0 && *dim <= 3) {
+      const double points = std::pow(*n, *dim);
+      if (points > static_cast<double>(limits.max_grid_points))
+        return violation(s, "n", "--max-grid-points",
+                         "grid of " + num(*n) + "^" + num(*dim) + " = " + num(points) +
+                             " points exceeds the limit of " +
+                             std::to_string(limits.max_grid_points) + " points");
+    }
+  }
+  const auto e = core::estimateResources(registry, s.agent, task, params, s.id);
+  if (!e) return std::nullopt;
+  if (cap_mb > 0 && e->memory_bytes > cap_mb * 1048576.0)
+    return violation(s, e->memory_param.empty() ? "params" : e->memory_param,
+                     "--max-job-memory-mb",
+                     "needs about " + mb(e->memory_bytes) + " (" + e->memory_what +
+                         "), more than " + cap_name);
+  if (limits.max_solver_steps > 0 && e->steps > limits.max_solver_steps)
+    return violation(s, e->steps_param, "--max-solver-steps",
+                     "a budget of " + num(e->steps) + " solver steps exceeds the limit of " +
+                         num(limits.max_solver_steps) + "; set max_num_steps (or max_step over " +
+                         "t_span) within it");
+  if (limits.max_work > 0 && e->work > limits.max_work)
+    return violation(s, e->work_param, "--max-job-work",
+                     "about " + num(e->work) + " operations exceed the limit of " +
+                         num(limits.max_work) + " per job");
+  if (work) *work = e->work;
+  if (work_param) *work_param = e->work_param;
   return std::nullopt;
 }
 
-// Candidate values of a parameter: the literal value, every sweep value, or the schema default.
-std::vector<double> candidates(const core::AgentRegistry& registry, const core::Step& s,
-                               const std::string& param) {
-  std::vector<double> out;
-  if (s.sweep && s.sweep->param == param) {
-    for (const auto& v : s.sweep->values)
-      if (v.is_number()) out.push_back(v.get<double>());
-    return out;
+// Outputs known before anything runs: workflow_orchestration.value steps with a literal value.
+std::map<std::string, core::Value> knownOutputs(const core::Workflow& w) {
+  std::map<std::string, core::Value> out;
+  for (const auto& s : w.steps) {
+    if (s.agent != "workflow_orchestration" || s.task != "value" || s.sweep) continue;
+    if (!s.params.is_object() || !s.params.contains("value")) continue;
+    const json& v = s.params["value"];
+    if (core::containsLink(v)) continue;
+    try {
+      out.emplace(s.id, core::resolveLinks(v, {}, "value"));
+    } catch (const std::exception&) {  // the validator reports bad values
+    }
   }
-  if (s.params.is_object() && s.params.contains(param)) {
-    const auto& v = s.params[param];
-    if (v.is_number()) out.push_back(v.get<double>());
-    return out;  // a link or a bad type: not estimated here (the validator reports bad types)
-  }
-  if (auto d = defaultNumber(registry, s, param)) out.push_back(*d);
   return out;
 }
+
+// Indices of the sweep points to check: all of a small sweep; of a large one the first, the
+// last and those with the smallest and largest number (estimates grow with size).
+std::vector<std::size_t> pointsToCheck(const core::SweepValues& v) {
+  std::vector<std::size_t> idx;
+  const std::size_t n = v.size();
+  if (n <= 64) {
+    for (std::size_t i = 0; i < n; ++i) idx.push_back(i);
+    return idx;
+  }
+  std::size_t lo = 0, hi = 0;
+  double vlo = INFINITY, vhi = -INFINITY;
+  for (std::size_t i = 0; i < n; ++i) {
+    const json x = v[i];
+    if (!x.is_number()) continue;
+    const double d = x.get<double>();
+    if (d < vlo) vlo = d, lo = i;
+    if (d > vhi) vhi = d, hi = i;
+  }
+  idx = {0, n - 1, lo, hi};
+  std::sort(idx.begin(), idx.end());
+  idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
+  return idx;
+}
+
+// SAX handler counting the elements of "steps" (top level, or inside a top-level "workflow");
+// returns false (stops the parse) once the count passes the limit.
+class StepCounter : public nlohmann::json_sax<json> {
+ public:
+  explicit StepCounter(std::size_t max) : m_max(max) {}
+  std::size_t count = 0;
+  bool stopped = false;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return open(); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    if (m_depth >= 1 && m_depth <= m_keys.size()) m_keys[m_depth - 1] = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;  // the strict parser reports it
+  }
+
+ private:
+  std::size_t m_max, m_depth = 0, m_steps_depth = 0;
+  std::array<std::string, 2> m_keys;  // the current key at object depths 1 and 2
+
+  bool inStepsArray() const {
+    // depth 2: {"steps": [ <here> ]}; depth 3: {"workflow": {"steps": [ <here> ]}}
+    if (m_depth == 2) return m_keys[0] == "steps";
+    if (m_depth == 3) return m_keys[0] == "workflow" && m_keys[1] == "steps";
+    return false;
+  }
+  bool element() {
+    if (!inStepsArray()) return true;
+    if (++count > m_max) stopped = true;
+    return !stopped;
+  }
+  bool value() { return element(); }
+  bool open() {
+    if (!element()) return false;
+    ++m_depth;
+    if (m_depth <= m_keys.size()) m_keys[m_depth - 1].clear();
+    return true;
+  }
+  bool close() {
+    if (m_depth > 0) --m_depth;
+    return true;
+  }
+};
+
 }  // namespace
 
-std::optional<LimitViolation> checkGridLimits(const core::Workflow& w,
-                                              const core::AgentRegistry& registry,
-                                              std::int64_t max_points) {
-  if (max_points <= 0) return std::nullopt;
+std::optional<std::size_t> stepsAbove(std::string_view body, std::int64_t max_steps) {
+  if (max_steps <= 0) return std::nullopt;
+  StepCounter counter(static_cast<std::size_t>(max_steps));
+  json::sax_parse(body.begin(), body.end(), &counter, nlohmann::detail::input_format_t::json, true);
+  if (counter.stopped) return counter.count;
+  return std::nullopt;
+}
+
+AdmissionLimits admissionLimits(const ServerConfig& c) {
+  AdmissionLimits l;
+  l.max_grid_points = c.max_grid_points;
+  l.max_memory_mb = c.max_job_memory_mb;
+  l.max_work = c.max_job_work;
+  l.max_solver_steps = c.max_solver_steps;
+  l.max_sweep_points = c.max_sweep_points;
+  l.max_steps = c.max_steps;
+  return l;
+}
+
+std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
+                                                  const core::AgentRegistry& registry,
+                                                  const AdmissionLimits& limits) {
+  if (limits.max_steps > 0 && static_cast<std::int64_t>(w.steps.size()) > limits.max_steps)
+    return LimitViolation{"", "steps", "--max-steps",
+                          "the workflow has " + std::to_string(w.steps.size()) +
+                              " steps, more than the server limit of " +
+                              std::to_string(limits.max_steps) + " (--max-steps)"};
+  std::int64_t points = 0;
   for (const auto& s : w.steps) {
-    if (s.agent != "ode_pde" || (s.task != "poisson" && s.task != "heat" && s.task != "wave"))
-      continue;
-    const auto ns = candidates(registry, s, "n");
-    const auto dims = candidates(registry, s, "dim");
-    for (double n : ns)
-      for (double dim : dims) {
-        if (!(n > 0) || !(dim > 0) || dim > 3) continue;
-        const double points = std::pow(n, dim);
-        if (points > static_cast<double>(max_points)) {
-          char buf[64];
-          std::snprintf(buf, sizeof buf, "%.3g", points);
-          return LimitViolation{s.id, "n",
-                                "step '" + s.id + "', param 'n': grid of " +
-                                    fmtNumber(n) + "^" +
-                                    std::to_string(static_cast<int>(dim)) + " = " + buf +
-                                    " points exceeds the server limit of " +
-                                    std::to_string(max_points) + " (--max-grid-points)"};
+    points += s.sweep ? static_cast<std::int64_t>(s.sweep->values.size()) : 1;
+    if (limits.max_sweep_points > 0 && s.sweep && points > limits.max_sweep_points)
+      return violation(s, "sweep", "--max-sweep-points",
+                       "the job's sweeps reach " + std::to_string(points) +
+                           " points here, more than the limit of " +
+                           std::to_string(limits.max_sweep_points) + " per job");
+  }
+  const auto known = knownOutputs(w);
+  const core::OutputLookup lookup = [&known](const std::string& st,
+                                             const std::string& o) -> const core::Value* {
+    auto it = known.find(st);
+    return it != known.end() && o == "value" ? &it->second : nullptr;
+  };
+  double total_work = 0;
+  const core::Step* heaviest = nullptr;
+  double heaviest_work = 0;
+  std::string heaviest_param;
+  for (const auto& s : w.steps) {
+    const core::TaskSpec* task = registry.task(s.agent, s.task);
+    if (!task || task->planned() || !s.params.is_object()) continue;
+    const std::vector<std::size_t> idx =
+        s.sweep ? pointsToCheck(s.sweep->values) : std::vector<std::size_t>{0};
+    double step_work = 0;
+    std::string work_param;
+    for (std::size_t i : idx) {
+      json params = s.params;
+      if (s.sweep && !core::applySweepValue(params, s.sweep->param, s.sweep->values[i], nullptr))
+        continue;
+      core::Map given;
+      std::set<std::string> unknown;
+      for (auto it = params.begin(); it != params.end(); ++it) {
+        try {
+          given[it.key()] = core::resolveLinks(it.value(), lookup, it.key());
+        } catch (const std::exception&) {  // a link resolved only at run time
+          unknown.insert(it.key());
         }
       }
+      double work = 0;
+      if (auto v = checkPoint(registry, s, *task, core::knownParams(*task, given, unknown),
+                              limits, &work, &work_param))
+        return v;
+      step_work = std::max(step_work, work);
+    }
+    const double n = s.sweep ? static_cast<double>(s.sweep->values.size()) : 1.0;
+    total_work += step_work * n;
+    if (step_work * n > heaviest_work) {
+      heaviest_work = step_work * n;
+      heaviest = &s;
+      heaviest_param = s.sweep ? "sweep" : work_param;
+    }
   }
+  if (limits.max_work > 0 && total_work > limits.max_work && heaviest)
+    return violation(*heaviest, heaviest_param, "--max-job-work",
+                     "the job needs about " + num(total_work) + " operations (this step " +
+                         num(heaviest_work) + "), more than the limit of " +
+                         num(limits.max_work) + " per job");
   return std::nullopt;
+}
+
+std::optional<LimitViolation> checkStepLimits(const core::AgentRegistry& registry,
+                                              const core::Step& step, const core::TaskSpec& task,
+                                              const core::Map& params,
+                                              const AdmissionLimits& limits) {
+  return checkPoint(registry, step, task, params, limits, nullptr, nullptr);
+}
+
+void enforceStepLimits(const core::AgentRegistry& registry, const core::Step& step,
+                       const core::TaskSpec& task, const core::Map& params,
+                       const AdmissionLimits& limits) {
+  if (auto v = checkStepLimits(registry, step, task, params, limits))
+    throw core::Error(core::ErrorCode::InvalidInput, v->message.substr(v->message.find(": ") + 2),
+                      v->step, v->param);
 }
 
 }  // namespace sciagents::server

@@ -1,29 +1,67 @@
-// Per-job resource checks done before a job is accepted: PDE grid size estimates.
+// Admission control: resource checks of a job before it is queued, and of each step again when it
+// is about to run (RunOptions::before_step) once linked values are known. Estimates come from the
+// tasks' own estimators (core/agent/resource_estimate.h).
 #pragma once
 
+#include "core/value/value.h"
+#include "server/server_config.h"
 #include "core/workflow/workflow.h"
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sciagents::core {
 class AgentRegistry;
-}
+struct TaskSpec;
+}  // namespace sciagents::core
 
 namespace sciagents::server {
+
+// Every limit, with its default and the `sciagents serve` flag that sets it (docs/server.md).
+struct AdmissionLimits {
+  std::int64_t max_grid_points = 50'000'000;  // n^dim of a PDE step (--max-grid-points)
+  double max_memory_mb = 4096;  // estimated memory of one step (--max-job-memory-mb); a step's
+                                // memory_limit_mb may ask less, not more
+  double max_work = 1e14;       // estimated operations of a whole job (--max-job-work)
+  double max_solver_steps = 1e7;          // ivp step budget, max_num_steps (--max-solver-steps)
+  std::int64_t max_sweep_points = 10000;  // sweep points of a whole job (--max-sweep-points)
+  std::int64_t max_steps = 1000;          // steps of a workflow (--max-steps)
+};
+
+AdmissionLimits admissionLimits(const ServerConfig& config);
 
 struct LimitViolation {
   std::string step;
   std::string param;
+  std::string limit;  // the flag of the limit that was exceeded, e.g. "--max-job-memory-mb"
   std::string message;
 };
 
-// Grid points of each PDE step (ode_pde.poisson/heat/wave: n^dim interior points, over every sweep
-// value of n or dim); the first step above max_points is reported. Linked (non-literal) values are
-// not estimated.
-std::optional<LimitViolation> checkGridLimits(const core::Workflow& w,
-                                              const core::AgentRegistry& registry,
-                                              std::int64_t max_points);
+// Counts the steps of a request body (a workflow, or an envelope {"workflow": ...}) with a SAX
+// pass that stops as soon as the count passes `max_steps`, so a body of 10^5 steps is refused
+// without being parsed into a document. Returns the count seen when it is above max_steps.
+std::optional<std::size_t> stepsAbove(std::string_view body, std::int64_t max_steps);
+
+// Checks a parsed and validated workflow. Links to values known at submit time (a
+// workflow_orchestration.value step with a literal value) are resolved first; a param whose value
+// arrives through any other link is left to checkStep at run time. Sweeps are checked without
+// being expanded. The first violation is reported.
+std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
+                                                  const core::AgentRegistry& registry,
+                                                  const AdmissionLimits& limits);
+
+// Checks one step (one sweep point) about to run, on its resolved params. The engine hook throws
+// the violation as an Error naming the step and parameter.
+std::optional<LimitViolation> checkStepLimits(const core::AgentRegistry& registry,
+                                              const core::Step& step, const core::TaskSpec& task,
+                                              const core::Map& params,
+                                              const AdmissionLimits& limits);
+
+// The hook for core::RunOptions::before_step: throws Error(InvalidInput) on a violation.
+void enforceStepLimits(const core::AgentRegistry& registry, const core::Step& step,
+                       const core::TaskSpec& task, const core::Map& params,
+                       const AdmissionLimits& limits);
 
 }  // namespace sciagents::server

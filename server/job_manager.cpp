@@ -139,7 +139,8 @@ JobManager::JobManager(core::store::JobStore& store, JobManagerOptions options,
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     m_options.threads_per_job = std::max(1, hw / m_options.workers);
   }
-  const EngineSettings engine{m_options.threads_per_job, m_options.cache_dir, m_options.results};
+  const EngineSettings engine{m_options.threads_per_job, m_options.cache_dir, m_options.results,
+                              m_options.step_limits};
   if (m_options.isolation == JobIsolation::Process)
     m_local_runner = makeWorkerProcessRunner(
         {engine, m_options.worker_exe, m_options.worker_memory_mb, m_options.worker_kill_grace_s,

@@ -8,6 +8,7 @@
 
 #include "core/slurm/slurm_backend.h"
 #include "core/store/job_store.h"
+#include "core/value/value.h"
 #include "core/workflow/workflow.h"
 #include "server/job_runner.h"
 #include "server/server_config.h"
@@ -32,6 +33,10 @@
 namespace sciagents::core::metrics {
 class MetricsRegistry;
 }
+
+namespace sciagents::core {
+struct TaskSpec;
+}  // namespace sciagents::core
 
 namespace sciagents::server {
 
@@ -107,6 +112,10 @@ struct JobManagerOptions {
   std::filesystem::path worker_exe;  // Process: the sciagents binary (empty: /proc/self/exe)
   std::int64_t worker_memory_mb = 0;  // Process: RLIMIT_AS of each worker (0: none)
   double worker_kill_grace_s = 1.0;   // Process: SIGTERM, then SIGKILL after this long
+  // Checked on each step just before it runs (core::RunOptions::before_step), in the job's worker
+  // process too: the admission limits applied again to values that arrived through links
+  // (server/job_limits.h). nullopt: none.
+  std::optional<AdmissionLimits> step_limits;
 };
 
 class JobManager {

@@ -1,6 +1,7 @@
 // The in-process runner and what every engine-based runner shares (server/job_runner.h).
 #include "server/job_runner.h"
 
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow.h"
 
 #include <algorithm>
@@ -32,6 +33,14 @@ JobOutcome outcomeOfRun(const core::RunResult& r) {
     o.result_json.clear();
   }
   return o;
+}
+
+void applyStepLimits(core::RunOptions& ro, const std::optional<AdmissionLimits>& limits) {
+  if (!limits) return;
+  ro.before_step = [l = *limits](const core::Step& step, const core::TaskSpec& task,
+                                 const core::Map& params) {
+    enforceStepLimits(core::AgentRegistry::builtin(), step, task, params, l);
+  };
 }
 
 std::filesystem::path ownerCacheDir(const std::filesystem::path& cache_dir,
@@ -75,6 +84,7 @@ class InProcessRunner : public JobRunner {
     ro.listener = &job;
     if (rec.seed) ro.seed = static_cast<std::uint64_t>(*rec.seed);
     ro.metrics = &m_metrics;
+    applyStepLimits(ro, m_engine.step_limits);
     const auto r = core::WorkflowEngine().run(w, ro);
     auto o = outcomeOfRun(r);
     storeRunResult(m_engine.results.get(), rec.id, r, job.ownerResultBytes(), o);

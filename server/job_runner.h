@@ -13,6 +13,7 @@
 #include "core/slurm/slurm_backend.h"
 #include "core/store/job_store.h"
 #include "core/workflow/workflow_engine.h"
+#include "server/job_limits.h"
 #include "server/result_files.h"
 
 #include <nlohmann/json.hpp>
@@ -75,7 +76,11 @@ struct EngineSettings {
   int threads = 1;                  // engine threads per job
   std::filesystem::path cache_dir;  // result cache (empty: the engine's default); one per owner
   std::shared_ptr<const ResultFiles> results;  // results on disk; null: in the store's row
+  std::optional<AdmissionLimits> step_limits;  // checked before each step runs; nullopt: none
 };
+
+// Sets ro.before_step to enforce `limits` on each step's resolved params (server/job_limits.h).
+void applyStepLimits(core::RunOptions& ro, const std::optional<AdmissionLimits>& limits);
 
 // The cache of one owner's jobs: cache_dir/<token id> (no token sees another's provenance).
 std::filesystem::path ownerCacheDir(const std::filesystem::path& cache_dir,

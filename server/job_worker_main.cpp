@@ -127,6 +127,7 @@ int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
     ro.cache_model_samples = false;  // one cache file per sample would fill the server's disk
     ro.listener = &out;
     if (req.seed) ro.seed = *req.seed;
+    applyStepLimits(ro, req.step_limits);
     const auto r = core::WorkflowEngine().run(w, ro);
     auto o = outcomeOfRun(r);
     if (!req.results_dir.empty()) {

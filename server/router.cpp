@@ -422,6 +422,13 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
                         " bytes exceeds the limit of " + std::to_string(m_config.max_body));
       if (trim(req.body).empty())
         return fail(400, "invalid_json", "request body is empty; expected a workflow JSON object");
+      const AdmissionLimits limits = admissionLimits(m_config);
+      if (auto n = stepsAbove(req.body, limits.max_steps))
+        return fail(422, "limit_exceeded",
+                    "the workflow has more than " + std::to_string(limits.max_steps) +
+                        " steps (the server limit, --max-steps); refused after " +
+                        std::to_string(*n) + " steps",
+                    {{"param", "steps"}, {"limit", "--max-steps"}});
       auto parsed = parseJsonStrict(req.body, 64, m_config.max_body);
       if (!parsed.value) return fail(400, "invalid_json", parsed.error);
       const json& doc = *parsed.value;
@@ -471,6 +478,13 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
           sr.backend_options = doc["slurm"];
         }
       }
+      if (limits.max_steps > 0 && wf->contains("steps") && (*wf)["steps"].is_array() &&
+          (*wf)["steps"].size() > static_cast<std::size_t>(limits.max_steps))
+        return fail(422, "limit_exceeded",
+                    "the workflow has " + std::to_string((*wf)["steps"].size()) +
+                        " steps, more than the server limit of " +
+                        std::to_string(limits.max_steps) + " (--max-steps)",
+                    {{"param", "steps"}, {"limit", "--max-steps"}});
       try {
         sr.workflow = core::workflowFromJson(*wf);
       } catch (const std::exception& e) {
@@ -486,8 +500,9 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
                         " problem(s); first: " + issues.front().describe(),
                     {{"issues", list}});
       }
-      if (auto v = checkGridLimits(sr.workflow, m_registry, m_config.max_grid_points))
-        return fail(422, "limit_exceeded", v->message, {{"step", v->step}, {"param", v->param}});
+      if (auto v = checkWorkflowLimits(sr.workflow, m_registry, limits))
+        return fail(422, "limit_exceeded", v->message,
+                    {{"step", v->step}, {"param", v->param}, {"limit", v->limit}});
       if (m_config.result_quota_bytes > 0) {
         const auto used = m_jobs.store().resultBytesOf(caller.id);
         if (used >= static_cast<std::int64_t>(m_config.result_quota_bytes))

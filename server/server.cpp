@@ -7,6 +7,7 @@
 #include "core/store/token_store.h"
 #include "server/feedback_routes.h"
 #include "server/http_server.h"
+#include "server/job_limits.h"
 #include "server/job_manager.h"
 #include "server/log.h"
 #include "server/rate_limiter.h"
@@ -107,6 +108,7 @@ int runServer(const ServerConfig& config) {
   jo.max_running_per_user = effectiveMaxRunningPerUser(config);
   jo.isolation = config.job_isolation;
   jo.worker_memory_mb = effectiveJobMemoryMb(config);
+  jo.step_limits = admissionLimits(config);
   JobManager jobs(store, jo, metrics);
   RateLimiter limiter(config.rate_limit, 2 * config.rate_limit);
   Router router(config, jobs, tokens, limiter, metrics, core::AgentRegistry::builtin());

@@ -34,6 +34,7 @@ struct ServerConfig {
   std::uint64_t max_body = 16ull << 20;  // request body bytes
   double rate_limit = 50;                // requests/s per token (burst 2x); 0: unlimited
   double shutdown_grace_s = 30;
+  // Admission limits (server/job_limits.h, docs/server.md "Limits"); 0 turns one off.
   std::int64_t max_grid_points = 50'000'000;  // PDE grid estimate per step
   // Results (server/result_files.h): size cap per job result, storage quota per token (bytes of
   // its stored results), arrays this long or longer go to .npy sidecars. 0: no cap / quota / never.
@@ -41,7 +42,13 @@ struct ServerConfig {
   std::uint64_t result_quota_bytes = 2048ull << 20;
   std::size_t sidecar_min_elements = 1'000'000;
   RevokePolicy revoke_policy = RevokePolicy::Cancel;
+  double max_job_memory_mb = 4096;            // estimated memory of one step
+  double max_job_work = 1e14;                 // estimated operations of a whole job
+  double max_solver_steps = 1e7;              // ivp step budget (max_num_steps)
+  std::int64_t max_sweep_points = 100000;     // sweep points of a whole job
+  std::int64_t max_steps = 1000;              // steps of one workflow
   int io_threads = 0;                         // 0: min(4, max(2, hardware))
+  int request_threads = 2;                    // submissions are parsed and checked here
   double header_timeout_s = 10;
   double body_timeout_s = 60;
   double idle_timeout_s = 60;  // keep-alive connection without a request

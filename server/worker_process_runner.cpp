@@ -128,6 +128,7 @@ class WorkerProcessRunner : public JobRunner {
     req.cache_dir = ownerCacheDir(m_o.engine.cache_dir, rec.owner_id);
     req.threads = m_o.engine.threads;
     req.cpu_s = cpu_s;
+    req.step_limits = m_o.engine.step_limits;
     if (m_o.engine.results) {
       req.job_id = rec.id;
       req.results_dir = m_o.engine.results->dir();

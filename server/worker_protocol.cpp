@@ -15,6 +15,13 @@ nlohmann::json toJson(const WorkerRequest& r) {
                       {"threads", r.threads}};
   if (r.seed) j["seed"] = *r.seed;
   if (r.cpu_s > 0) j["cpu_s"] = r.cpu_s;
+  if (const auto& l = r.step_limits)
+    j["step_limits"] = {{"max_grid_points", l->max_grid_points},
+                        {"max_memory_mb", l->max_memory_mb},
+                        {"max_work", l->max_work},
+                        {"max_solver_steps", l->max_solver_steps},
+                        {"max_sweep_points", l->max_sweep_points},
+                        {"max_steps", l->max_steps}};
   if (!r.results_dir.empty())
     j["results"] = {{"job_id", r.job_id},
                     {"dir", r.results_dir.string()},
@@ -33,6 +40,16 @@ WorkerRequest workerRequestFromJson(const nlohmann::json& j) {
   r.cache_dir = j.value("cache_dir", std::string());
   r.threads = j.value("threads", 1);
   r.cpu_s = j.value("cpu_s", std::int64_t{0});
+  if (const auto it = j.find("step_limits"); it != j.end() && it->is_object()) {
+    AdmissionLimits l;
+    l.max_grid_points = it->value("max_grid_points", l.max_grid_points);
+    l.max_memory_mb = it->value("max_memory_mb", l.max_memory_mb);
+    l.max_work = it->value("max_work", l.max_work);
+    l.max_solver_steps = it->value("max_solver_steps", l.max_solver_steps);
+    l.max_sweep_points = it->value("max_sweep_points", l.max_sweep_points);
+    l.max_steps = it->value("max_steps", l.max_steps);
+    r.step_limits = l;
+  }
   if (const auto it = j.find("results"); it != j.end() && it->is_object()) {
     r.job_id = it->value("job_id", std::string());
     r.results_dir = it->value("dir", std::string());

@@ -11,6 +11,7 @@
 //   {"type":"error","message"}                          the run could not start
 #pragma once
 
+#include "server/job_limits.h"
 #include "server/result_files.h"
 
 #include <nlohmann/json.hpp>
@@ -34,6 +35,7 @@ struct WorkerRequest {
   ResultLimits result_limits;
   std::int64_t owner_used = 0;  // bytes of the owner's other stored results
   std::int64_t cpu_s = 0;       // RLIMIT_CPU of this job (set when the request arrives); 0: none
+  std::optional<AdmissionLimits> step_limits;  // checked before each step runs
 };
 
 nlohmann::json toJson(const WorkerRequest& r);

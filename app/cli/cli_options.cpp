@@ -103,6 +103,17 @@ const std::map<std::string, std::string>& helps() {
        "  --on-revoke cancel|finish                      a revoked token's jobs are cancelled\n"
        "                         SCIAGENTS_ON_REVOKE     or left to finish (default cancel);\n"
        "                                                 its event streams always close\n"
+       "  --max-job-memory-mb MB SCIAGENTS_MAX_JOB_MEMORY_MB refuse steps whose estimated\n"
+       "                                                 memory exceeds MB (a step's memory_limit_mb\n"
+       "                                                 may ask less; default 4096)\n"
+       "  --max-job-work OPS     SCIAGENTS_MAX_JOB_WORK  refuse jobs estimated above OPS\n"
+       "                                                 operations (default 1e14)\n"
+       "  --max-solver-steps N   SCIAGENTS_MAX_SOLVER_STEPS largest ivp step budget without\n"
+       "                                                 t_eval, max_num_steps (default 1e7)\n"
+       "  --max-sweep-points N   SCIAGENTS_MAX_SWEEP_POINTS sweep points per job (default 100000)\n"
+       "  --max-steps N          SCIAGENTS_MAX_STEPS     steps per workflow (default 1000)\n"
+       "  --request-threads N    SCIAGENTS_REQUEST_THREADS threads that parse and check\n"
+       "                                                 submissions off the io threads (default 2)\n"
        "  --backend local|slurm                          where jobs run unless they ask (\"backend\" in\n"
        "                                                 POST /v1/jobs); slurm: docs/slurm.md (default local)\n"
        "  --slurm-partition P, --slurm-account A, --slurm-time-limit MIN, --slurm-cpus N, --slurm-tasks T\n"
@@ -170,6 +181,8 @@ bool isExtraOption(const std::string& a) {
       "--queue-max", "--tls-cert", "--tls-key", "--job-wall-time", "--resume", "--retention-days",
       "--log-format", "--max-body", "--rate-limit", "--shutdown-grace", "--max-grid-points",
       "--max-result-mb", "--result-quota-mb", "--sidecar-min-elements", "--on-revoke",
+      "--max-job-memory-mb", "--max-job-work", "--max-solver-steps", "--max-sweep-points",
+      "--max-steps", "--request-threads",
       // run --target slurm (docs/slurm.md)
       "--partition", "--account", "--time-limit", "--cpus", "--mem", "--tasks", "--slurm-dir",
       // run, inside a Slurm array task (hidden: written by the job script)

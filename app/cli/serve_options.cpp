@@ -160,6 +160,18 @@ server::ServerConfig resolveServeConfig(const CliOptions& o) {
     else
       bad(*s, "cancel or finish");
   }
+  if (auto s = lookup(o, "--max-job-memory-mb", "SCIAGENTS_MAX_JOB_MEMORY_MB"))
+    c.max_job_memory_mb = toNumber(*s, 0, 1e9);
+  if (auto s = lookup(o, "--max-job-work", "SCIAGENTS_MAX_JOB_WORK"))
+    c.max_job_work = toNumber(*s, 0, 1e30);
+  if (auto s = lookup(o, "--max-solver-steps", "SCIAGENTS_MAX_SOLVER_STEPS"))
+    c.max_solver_steps = toNumber(*s, 0, 1e18);
+  if (auto s = lookup(o, "--max-sweep-points", "SCIAGENTS_MAX_SWEEP_POINTS"))
+    c.max_sweep_points = toInt(*s, 0, 1LL << 40);
+  if (auto s = lookup(o, "--max-steps", "SCIAGENTS_MAX_STEPS"))
+    c.max_steps = toInt(*s, 0, 1LL << 30);
+  if (auto s = lookup(o, "--request-threads", "SCIAGENTS_REQUEST_THREADS"))
+    c.request_threads = static_cast<int>(toInt(*s, 1, 256));
   // Slurm backend (docs/slurm.md).
   c.backend = o.backend;
   if (auto s = lookup(o, "--slurm-partition", "SCIAGENTS_SLURM_PARTITION")) c.slurm_partition = s->value;

@@ -25,7 +25,7 @@ json Workflow::toJson() const {
   json out = {{"sciagents", format}, {"name", name}, {"steps", json::array()}};
   for (const auto& s : steps) {
     json j = {{"id", s.id}, {"agent", s.agent}, {"task", s.task}, {"params", s.params}};
-    if (s.sweep) j["sweep"] = {{"param", s.sweep->param}, {"values", s.sweep->values}};
+    if (s.sweep) j["sweep"] = {{"param", s.sweep->param}, {"values", s.sweep->values.spec()}};
     out["steps"].push_back(std::move(j));
   }
   return out;
@@ -52,7 +52,7 @@ const char* typeName(const json& j) {
   return j.type_name();
 }
 
-std::vector<json> expandRange(const json& spec, const std::string& step, const std::string& kind) {
+SweepValues parseRange(const json& spec, const std::string& step, const std::string& kind) {
   const json& r = spec.at(kind);
   if (!r.is_array() || r.size() != 3 || !r[0].is_number() || !r[1].is_number() ||
       !r[2].is_number_integer())
@@ -65,14 +65,9 @@ std::vector<json> expandRange(const json& spec, const std::string& step, const s
                          ", got " + std::to_string(n), step, "sweep");
   if (!std::isfinite(a) || !std::isfinite(b))
     throw structural("sweep range must be finite", step, "sweep");
-  std::vector<json> values;
-  values.reserve(static_cast<std::size_t>(n));
-  for (std::int64_t i = 0; i < n; ++i) {
-    // Same formula as numpy.linspace: the end point is exact.
-    const double t = n == 1 ? a : (i == n - 1 ? b : a + (b - a) * static_cast<double>(i) / static_cast<double>(n - 1));
-    values.emplace_back(kind == "logspace" ? std::pow(10.0, t) : t);
-  }
-  return values;
+  return SweepValues::range(
+      kind == "logspace" ? SweepValues::Kind::Logspace : SweepValues::Kind::Linspace, a, b,
+      static_cast<std::size_t>(n));
 }
 
 SweepSpec parseSweep(const json& j, const std::string& step) {
@@ -89,9 +84,9 @@ SweepSpec parseSweep(const json& j, const std::string& step) {
   if (v.is_array()) {
     if (v.empty()) throw structural("sweep values are empty", step, "sweep");
     if (v.size() > kMaxSweepValues) throw structural("too many sweep values", step, "sweep");
-    s.values.assign(v.begin(), v.end());
+    s.values = SweepValues(std::vector<json>(v.begin(), v.end()));
   } else if (v.is_object() && v.size() == 1 && (v.contains("linspace") || v.contains("logspace"))) {
-    s.values = expandRange(v, step, v.contains("linspace") ? "linspace" : "logspace");
+    s.values = parseRange(v, step, v.contains("linspace") ? "linspace" : "logspace");
   } else {
     throw structural("sweep values must be a list or {\"linspace\": [a, b, n]} / {\"logspace\": [a, b, n]}",
                      step, "sweep");

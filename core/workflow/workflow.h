@@ -2,6 +2,8 @@
 // JSON-serialisable: the CLI, server and Studio all use this one model.
 #pragma once
 
+#include "core/workflow/sweep.h"
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -12,8 +14,8 @@
 namespace sciagents::core {
 
 struct SweepSpec {
-  std::string param;                  // dotted path into params, e.g. "constants.k"
-  std::vector<nlohmann::json> values; // expanded (linspace already applied)
+  std::string param;   // dotted path into params, e.g. "constants.k"
+  SweepValues values;  // a list, or a linspace/logspace range generated on demand
 };
 
 struct Step {

@@ -304,6 +304,7 @@ class Run {
           return;
         }
       }
+      if (m_opts.before_step) m_opts.before_step(*s.step, *s.task, params);
       TaskContext& ctx = running.emplace(*s.task, std::move(params), s.step->id);
       ctx.setObserver(&m_listener);
       ctx.setCancelFlag(m_cancel);

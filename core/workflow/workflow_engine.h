@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 
 namespace sciagents::core {
 
@@ -53,6 +54,10 @@ struct RunOptions {
   std::size_t shard_count = 1;
   // Study sharding (core/agent/model_shard.h): handed to every non-swept step's task.
   std::shared_ptr<ModelShard> model_shard;
+  // Called before each step (each sweep point) runs, once its links and params are resolved,
+  // unless its result comes from the cache. Throwing an Error refuses the point: it fails with
+  // that error (the server checks resource estimates here, core/agent/resource_estimate.h).
+  std::function<void(const Step& step, const TaskSpec& task, const Map& params)> before_step;
 };
 
 class WorkflowEngine {

@@ -47,7 +47,7 @@ ordered_json workflowFileToJson(const WorkflowFile& f) {
       ordered_json sw;
       sw["param"] = s.sweep->param;
       if (e && !e->sweep_values.is_null()) sw["values"] = ordered_json::parse(e->sweep_values.dump());
-      else sw["values"] = ordered_json::parse(json(s.sweep->values).dump());
+      else sw["values"] = ordered_json::parse(s.sweep->values.spec().dump());
       j["sweep"] = std::move(sw);
     }
     if (e && !e->ui.is_null()) j["ui"] = ordered_json::parse(e->ui.dump());

@@ -2,6 +2,7 @@
 // digital shifts, R independent replicas) with an honest, reproducible error estimate.
 #include "core/agents/integration/integ_common.h"
 #include "core/agents/integration/tasks.h"
+#include "core/agents/resource_estimators.h"
 
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/random/sobol.hpp>
@@ -169,6 +170,14 @@ void runMonteCarlo(TaskContext& ctx) {
 }
 
 }  // namespace
+
+// Samples are streamed (running sums), so memory stays small; work is n points of d variables.
+ResourceEstimate estimateMonteCarlo(const AgentRegistry&, const TaskContext& ctx) {
+  ResourceEstimate e;
+  e.work = paramCount(ctx, "n") * (static_cast<double>(ctx.param("vars").asList().size()) + 1) * 50;
+  e.work_param = "n";
+  return e;
+}
 
 TaskSpec monteCarloTask() {
   TaskSpec t;

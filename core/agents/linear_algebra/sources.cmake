@@ -16,6 +16,7 @@ target_sources(sciagents_core PRIVATE
   ${_la}/task_condition.cpp
   ${_la}/condition_sparse.cpp
   ${_la}/task_matrix.cpp
+  ${_la}/la_estimate.cpp
   ${_la}/solve_choice.cpp
 )
 

@@ -291,6 +291,32 @@ void checkMemory(const TaskContext& ctx, double bytes, const std::string& what) 
                               "; reduce n or raise memory_limit_mb");
 }
 
+ResourceEstimate gridEstimate(const TaskContext& ctx, double solver_bytes, double work_per_unknown,
+                              const std::string& what, bool with_time) {
+  const double n = paramCount(ctx, "n"), dim = paramCount(ctx, "dim");
+  const double unknowns = std::pow(n, dim);
+  ResourceEstimate e;
+  e.memory_bytes = solver_bytes;
+  e.memory_param = "n";
+  e.memory_what = what + " on a grid of " + formatCount(n) + "^" + formatCount(dim) + " = " +
+                  formatCount(unknowns) + " unknowns";
+  e.work = unknowns * work_per_unknown;
+  e.work_param = "n";
+  if (!with_time) return e;
+  const bool listed = ctx.has("t_eval");
+  const double outputs = listed ? static_cast<double>(ctx.vector("t_eval").size())
+                                : paramCount(ctx, "n_out");
+  const double snapshots = outputs * std::pow(n + 2, dim) * 8.0;
+  e.memory_bytes += snapshots;
+  e.work *= std::max(outputs, 1.0);
+  if (snapshots > solver_bytes) {
+    e.memory_param = listed ? "t_eval" : "n_out";
+    e.memory_what = formatCount(outputs) + " snapshots of a grid of " + formatCount(n) + "^" +
+                    formatCount(dim) + " points";
+  }
+  return e;
+}
+
 void reportExactError(TaskContext& ctx, const Grid& g, const Vector& nodes, double t) {
   if (!ctx.has("exact")) return;
   const ErrorNorms e = compareExact(g, nodes, Expression(ctx.text("exact"), spaceVars(g.dim, true), readConstants(ctx)), t);

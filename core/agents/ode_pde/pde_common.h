@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/agent/constants_param.h"
+#include "core/agent/resource_estimate.h"
 #include "core/agent/task_context.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
@@ -92,6 +93,12 @@ double laplacianLowest(const Grid& g);
 
 // Throws paramError("n") when `bytes` exceeds the `memory_limit_mb` param.
 void checkMemory(const TaskContext& ctx, double bytes, const std::string& what);
+
+// Resource estimate of a grid task (core/agent/resource_estimate.h): `solver_bytes` of the solver
+// at the step's n^dim unknowns, plus, for time-dependent tasks, one node field per output time
+// (t_eval or n_out snapshots). Work: `work_per_unknown` per unknown (and per output time).
+ResourceEstimate gridEstimate(const TaskContext& ctx, double solver_bytes, double work_per_unknown,
+                              const std::string& what, bool with_time);
 
 // Relative L2 and max errors of a node field against an exact expression (in x..,t).
 struct ErrorNorms { double l2_rel = 0, max_abs = 0; };

@@ -4,6 +4,7 @@
 #include "core/agents/ode_pde/pde_common.h"
 #include "core/agents/ode_pde/pde_solvers.h"
 #include "core/agents/ode_pde/tasks.h"
+#include "core/agents/resource_estimators.h"
 
 #include <chrono>
 #include <cmath>
@@ -207,6 +208,13 @@ std::vector<ValidationCheck> validateHeat(const TaskContext& ctx, const Map& out
   return out;
 }
 }  // namespace
+
+ResourceEstimate estimateHeat(const AgentRegistry&, const TaskContext& ctx) {
+  Grid g;
+  g.dim = static_cast<int>(ctx.integer("dim"));
+  g.n = ctx.integer("n");
+  return gridEstimate(ctx, memoryBytes(g), 50.0, "two sparse Cholesky factors", true);
+}
 
 TaskSpec heatTask() {
   TaskSpec t;

@@ -3,8 +3,10 @@
 #include "core/agents/ode_pde/ivp_problem.h"
 #include "core/agents/ode_pde/ivp_solvers.h"
 #include "core/agents/ode_pde/tasks.h"
+#include "core/agents/resource_estimators.h"
 #include "core/util/error.h"
 
+#include <cmath>
 #include <limits>
 
 namespace sciagents::core::agents::ode {
@@ -105,6 +107,52 @@ void runIvp(TaskContext& ctx) {
 }
 
 }  // namespace
+
+// Output times, counted without building them: a list, or {"linspace": [a, b, count]}.
+double outputTimes(const TaskContext& ctx) {
+  const Value& v = ctx.param("t_eval");
+  if (v.kind() == ValueKind::Map) {
+    const Value* ls = v.find("linspace");
+    if (!ls) throw paramError("t_eval", "expected {\"linspace\": [start, stop, count]}");
+    const Vector a = ls->toVector();
+    if (a.size() != 3 || !(a[2] >= 1)) throw paramError("t_eval", "bad linspace");
+    return a[2];
+  }
+  return static_cast<double>(ctx.vector("t_eval").size());
+}
+
+// The step budget is max_num_steps, or fewer when max_step bounds the step count over t_span.
+// Without t_eval every accepted step is an output row (t and one value per state), so the budget
+// is also the memory: it is reported as `steps` (a server caps it). With t_eval the rows are the
+// requested times and the budget costs time only (the wall-time cap bounds it).
+ResourceEstimate estimateIvp(const AgentRegistry&, const TaskContext& ctx) {
+  const double states = static_cast<double>(ctx.vector("y0").size());
+  const Vector span = ctx.vector("t_span");
+  if (span.size() != 2) throw paramError("t_span", "expected [t0, t_end]");
+  double steps = paramCount(ctx, "max_num_steps");
+  std::string steps_param = "max_num_steps";
+  if (ctx.has("max_step")) {
+    const double by_step = std::abs(span[1] - span[0]) / ctx.number("max_step");
+    if (std::isfinite(by_step) && by_step < steps) {
+      steps = std::ceil(by_step);
+      steps_param = "max_step";
+    }
+  }
+  ResourceEstimate e;
+  const bool listed = ctx.has("t_eval");
+  const double rows = listed ? outputTimes(ctx) : steps + 1;
+  if (!listed) {
+    e.steps = steps;
+    e.steps_param = steps_param;
+  }
+  e.memory_bytes = rows * (states + 1) * 8.0 * 2 + states * states * 8.0 * 4;
+  e.memory_param = listed ? "t_eval" : steps_param;
+  e.memory_what = formatCount(rows) + " output rows of " + formatCount(states) + " states" +
+                  (listed ? "" : " (no t_eval: one row per solver step)");
+  e.work = steps * (states + 1) * 12.0;
+  e.work_param = steps_param;
+  return e;
+}
 
 TaskSpec ivpTask() {
   TaskSpec t;

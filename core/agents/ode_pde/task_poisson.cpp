@@ -3,6 +3,7 @@
 #include "core/agents/ode_pde/pde_common.h"
 #include "core/agents/ode_pde/pde_solvers.h"
 #include "core/agents/ode_pde/tasks.h"
+#include "core/agents/resource_estimators.h"
 
 #include <cmath>
 
@@ -178,6 +179,12 @@ std::vector<ValidationCheck> validatePoisson(const TaskContext& ctx, const Map& 
                "-point stencil applied directly to the returned grid"}};
 }
 }  // namespace
+
+ResourceEstimate estimatePoisson(const AgentRegistry&, const TaskContext& ctx) {
+  const MethodChoice choice = selectSolver(ctx);
+  const Sizes sz = estimate(static_cast<int>(ctx.integer("dim")), ctx.integer("n"));
+  return gridEstimate(ctx, bytesFor(choice.method, sz), 200.0, choice.method + " solver", false);
+}
 
 TaskSpec poissonTask() {
   TaskSpec t;

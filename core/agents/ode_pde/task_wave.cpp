@@ -3,6 +3,7 @@
 #include "core/agents/ode_pde/pde_common.h"
 #include "core/agents/ode_pde/pde_solvers.h"
 #include "core/agents/ode_pde/tasks.h"
+#include "core/agents/resource_estimators.h"
 
 #include <chrono>
 #include <cmath>
@@ -156,10 +157,15 @@ WaveRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const 
   return out;
 }
 
+// State vectors and the implicit factor.
+double memoryBytes(int dim, std::int64_t n) {
+  const double U = std::pow(static_cast<double>(n), dim);
+  return U * 8.0 * 16 + U * std::max(8.0, 2.0 * std::log2(std::max(U, 2.0))) * 12.0;
+}
+
 void runWave(TaskContext& ctx) {
   const Grid g = readGrid(ctx, static_cast<int>(ctx.integer("dim")));
-  const double U = std::pow(static_cast<double>(g.n), g.dim);
-  checkMemory(ctx, U * 8.0 * 16 + U * std::max(8.0, 2.0 * std::log2(std::max(U, 2.0))) * 12.0, "state vectors and the implicit factor");
+  checkMemory(ctx, memoryBytes(g.dim, g.n), "state vectors and the implicit factor");
   const Plan p = plan(ctx, g, ctx.text("method"), 1.0);
   ctx.setMethod(p.method, p.rationale);
   const WaveRun r = integrate(&ctx, ctx, g, p);
@@ -220,6 +226,11 @@ std::vector<ValidationCheck> validateWave(const TaskContext& ctx, const Map& out
            "relative L2 difference of u(t1) from a re-solve with " + other + " at half the step"}};
 }
 }  // namespace
+
+ResourceEstimate estimateWave(const AgentRegistry&, const TaskContext& ctx) {
+  const double bytes = memoryBytes(static_cast<int>(ctx.integer("dim")), ctx.integer("n"));
+  return gridEstimate(ctx, bytes, 50.0, "state vectors and the implicit factor", true);
+}
 
 TaskSpec waveTask() {
   TaskSpec t;

@@ -4,4 +4,5 @@ target_sources(sciagents_core PRIVATE
   agents/performance_profiler/resource_meter.cpp
   agents/performance_profiler/scaling_fit.cpp
   agents/performance_profiler/task_profile.cpp
+  agents/performance_profiler/profile_estimate.cpp
 )
