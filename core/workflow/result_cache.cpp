@@ -66,14 +66,20 @@ void ResultCache::store(const std::string& key, const CachedResult& result) {
   const fs::path p = pathFor(key);
   std::error_code ec;
   // Owner-only: results may be private (directories 0700, files 0600 whatever the umask).
-  const bool created = fs::create_directories(p.parent_path(), ec);
+  // Every directory this call creates (e.g. SCIAGENTS_CACHE_DIR itself above a token's folder on
+  // the server) gets 0700, not the umask's mode.
+  std::vector<fs::path> missing;
+  for (fs::path d = p.parent_path(); !d.empty() && !fs::exists(d, ec); d = d.parent_path()) {
+    missing.push_back(d);
+    if (d == d.parent_path()) break;
+  }
+  fs::create_directories(p.parent_path(), ec);
   if (ec) {
     spdlog::warn("result cache: cannot create {} ({})", p.parent_path().string(), ec.message());
     return;
   }
-  if (created)
-    for (const fs::path& d : {m_dir, p.parent_path()})
-      fs::permissions(d, fs::perms::owner_all, fs::perm_options::replace, ec);
+  for (const fs::path& d : missing)
+    fs::permissions(d, fs::perms::owner_all, fs::perm_options::replace, ec);
   try {
     nlohmann::json j = {{"sciagents_cache", 1},
                         {"key", key},

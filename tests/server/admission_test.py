@@ -226,7 +226,9 @@ class Expansion(unittest.TestCase):
               file=sys.stderr)
         self.assertEqual(probe.failures, 0)
         self.assertGreater(len(probe.ms), 0)
-        self.assertLess(worst, su.scaled(1000.0))  # generous: the old server took 8.6 s
+        # A hang guard, not a speed check (tests assert no timings; the figure is printed above):
+        # io threads blocked by parsing kept /livez waiting 8.6 s on the old server.
+        self.assertLess(worst, su.scaled(5000.0))
 
     def test_sweep_bomb(self):
         steps = [{"id": "s%d" % i, "agent": "integration", "task": "quad",
@@ -246,7 +248,8 @@ class Expansion(unittest.TestCase):
             self.assertEqual(j["error"], "limit_exceeded")
             self.assertEqual(j["param"], "sweep")
             self.assertEqual(j["limit"], "--max-sweep-points")
-            self.assertLess(ms, su.scaled(2000.0))  # generous: the old server took 17.9 s
+            # Hang guard (figure printed above): the old server expanded the sweeps for 17.9 s.
+            self.assertLess(ms, su.scaled(8000.0))
         self.check_probe(probe, "4 sweep bombs")
         rss = rss_bytes()
         print("  server RSS after the bombs: %.0f MB (the old server peaked at 2.9 GB)" % (rss / 1e6), file=sys.stderr)

@@ -33,10 +33,16 @@ _sciagents() {
       COMPREPLY=($(compgen -W "csv json" -- "$cur")); return ;;
     --resume)
       COMPREPLY=($(compgen -W "rerun fail" -- "$cur")); return ;;
+    --job-isolation)
+      COMPREPLY=($(compgen -W "process thread" -- "$cur")); return ;;
+    --on-revoke)
+      COMPREPLY=($(compgen -W "cancel finish" -- "$cur")); return ;;
     --set|--threads|--seed|--sidecar-min|--host|--port|--workers|--server|--queue-max|--job-wall-time|\
     --retention-days|--max-body|--rate-limit|--shutdown-grace|--max-grid-points|--partition|--account|\
     --time-limit|--cpus|--mem|--tasks|--slurm-partition|--slurm-account|--slurm-time-limit|--slurm-cpus|\
-    --slurm-tasks)
+    --slurm-tasks|--job-memory-mb|--max-queued-per-user|--max-running-per-user|--max-job-memory-mb|\
+    --max-job-work|--max-solver-steps|--max-sweep-points|--max-steps|--request-threads|--max-result-mb|\
+    --result-quota-mb|--sidecar-min-elements)
       return ;;
   esac
 
@@ -51,7 +57,10 @@ _sciagents() {
                --tasks --slurm-dir --no-cache --seed --json --progress --sidecar-min --log-level --help" ;;
     serve) opts="--host --port --data-dir --workers --queue-max --job-wall-time --resume --retention-days
                  --tls-cert --tls-key --log-format --max-body --rate-limit --shutdown-grace
-                 --max-grid-points --backend --slurm-partition --slurm-account --slurm-time-limit
+                 --max-grid-points --job-isolation --job-memory-mb --max-queued-per-user
+                 --max-running-per-user --max-job-memory-mb --max-job-work --max-solver-steps
+                 --max-sweep-points --max-steps --request-threads --max-result-mb --result-quota-mb
+                 --sidecar-min-elements --on-revoke --backend --slurm-partition --slurm-account --slurm-time-limit
                  --slurm-cpus --slurm-tasks --slurm-dir --log-level --help"
            [[ $cur == -* ]] || {
              local sub=${COMP_WORDS[2]:-}
