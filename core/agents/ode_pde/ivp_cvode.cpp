@@ -3,6 +3,7 @@
 // fixed-point iteration. One step at a time (CV_ONE_STEP) so output at t_eval comes from CVODE's
 // own interpolant (CVodeGetDky) and events from its root finder (CVodeRootInit).
 #include "core/agents/ode_pde/ivp_solvers.h"
+#include "core/agents/ode_pde/sundials_callbacks.h"
 #include "core/util/error.h"
 #include "core/util/malloced_string.h"
 
@@ -22,46 +23,11 @@ namespace sciagents::core::agents::ode {
 
 namespace {
 
-struct UserData {
-  OdeFunctions* f;
-  const Problem* p;
-  Matrix jbuf;
-  std::string last_error;
-};
-
-int rhsFn(sunrealtype t, N_Vector y, N_Vector ydot, void* ud) {
-  auto* d = static_cast<UserData*>(ud);
-  double* out = N_VGetArrayPointer(ydot);
-  d->f->rhs(t, N_VGetArrayPointer(y), out);
-  for (Eigen::Index i = 0; i < d->f->n(); ++i)
-    if (!std::isfinite(out[i])) return 1;  // recoverable: CVODE retries with a smaller step
-  return 0;
-}
-
-int jacDense(sunrealtype t, N_Vector y, N_Vector, SUNMatrix J, void* ud, N_Vector, N_Vector, N_Vector) {
-  auto* d = static_cast<UserData*>(ud);
-  d->f->jac(t, N_VGetArrayPointer(y), d->jbuf);
-  std::memcpy(SUNDenseMatrix_Data(J), d->jbuf.data(), sizeof(double) * static_cast<std::size_t>(d->jbuf.size()));
-  return d->jbuf.allFinite() ? 0 : 1;
-}
-
-int jacBand(sunrealtype t, N_Vector y, N_Vector, SUNMatrix J, void* ud, N_Vector, N_Vector, N_Vector) {
-  auto* d = static_cast<UserData*>(ud);
-  d->f->jac(t, N_VGetArrayPointer(y), d->jbuf);
-  const Eigen::Index n = d->jbuf.rows();
-  for (Eigen::Index j = 0; j < n; ++j)
-    for (Eigen::Index i = std::max<Eigen::Index>(0, j - d->p->uband); i <= std::min<Eigen::Index>(n - 1, j + d->p->lband); ++i)
-      SM_ELEMENT_B(J, i, j) = d->jbuf(i, j);
-  return d->jbuf.allFinite() ? 0 : 1;
-}
+using UserData = SundialsUserData;
 
 int rootFn(sunrealtype t, N_Vector y, sunrealtype* g, void* ud) {
   static_cast<UserData*>(ud)->f->events(t, N_VGetArrayPointer(y), g);
   return 0;
-}
-
-void errHandler(int, const char*, const char* function, char* msg, void* ud) {
-  static_cast<UserData*>(ud)->last_error = std::string(function) + ": " + msg;
 }
 
 // Owns every SUNDIALS object of one run.
@@ -126,8 +92,8 @@ void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const
   for (sunindextype i = 0; i < n; ++i) N_VGetArrayPointer(c.atol)[i] = p.atol[static_cast<Eigen::Index>(i)] * atol_factor;
   c.mem = CVodeCreate(bdf ? CV_BDF : CV_ADAMS, c.ctx);
   if (!c.mem) throw Error(ErrorCode::RunFailed, "CVodeCreate failed");
-  check(CVodeSetErrHandlerFn(c.mem, errHandler, &ud), "CVodeSetErrHandlerFn", ud);
-  check(CVodeInit(c.mem, rhsFn, t, c.y), "CVodeInit", ud);
+  check(CVodeSetErrHandlerFn(c.mem, sundialsErrHandler, &ud), "CVodeSetErrHandlerFn", ud);
+  check(CVodeInit(c.mem, sundialsRhs, t, c.y), "CVodeInit", ud);
   check(CVodeSetUserData(c.mem, &ud), "CVodeSetUserData", ud);
   check(CVodeSVtolerances(c.mem, rtol, c.atol), "CVodeSVtolerances", ud);
   st.internal_rtol = rtol;
@@ -136,7 +102,7 @@ void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const
     c.A = p.banded() ? SUNBandMatrix(n, p.uband, p.lband, c.ctx) : SUNDenseMatrix(n, n, c.ctx);
     c.ls = p.banded() ? SUNLinSol_Band(c.y, c.A, c.ctx) : SUNLinSol_Dense(c.y, c.A, c.ctx);
     check(CVodeSetLinearSolver(c.mem, c.ls, c.A), "CVodeSetLinearSolver", ud);
-    if (f.hasJac()) check(CVodeSetJacFn(c.mem, p.banded() ? jacBand : jacDense), "CVodeSetJacFn", ud);
+    if (f.hasJac()) check(CVodeSetJacFn(c.mem, sundialsJac), "CVodeSetJacFn", ud);
   } else {
     c.nls = SUNNonlinSol_FixedPoint(c.y, 0, c.ctx);
     check(CVodeSetNonlinearSolver(c.mem, c.nls), "CVodeSetNonlinearSolver", ud);

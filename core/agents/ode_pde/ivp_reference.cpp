@@ -1,6 +1,7 @@
 // SUNDIALS ARKODE (6.4 SUNContext API) as the independent reference of executor_validator's ivp
 // check: ARKStep with an implicit DIRK table for stiff problems, ERKStep for non-stiff ones.
 #include "core/agents/ode_pde/ivp_reference.h"
+#include "core/agents/ode_pde/sundials_callbacks.h"
 #include "core/util/error.h"
 #include "core/util/malloced_string.h"
 
@@ -24,42 +25,7 @@ const char* arkMethodName(ArkMethod m) {
 
 namespace {
 
-struct UserData {
-  OdeFunctions* f;
-  const Problem* p;
-  Matrix jbuf;
-  std::string last_error;
-};
-
-int rhsFn(sunrealtype t, N_Vector y, N_Vector ydot, void* ud) {
-  auto* d = static_cast<UserData*>(ud);
-  double* out = N_VGetArrayPointer(ydot);
-  d->f->rhs(t, N_VGetArrayPointer(y), out);
-  for (Eigen::Index i = 0; i < d->f->n(); ++i)
-    if (!std::isfinite(out[i])) return 1;  // recoverable: ARKODE retries with a smaller step
-  return 0;
-}
-
-int jacFn(sunrealtype t, N_Vector y, N_Vector, SUNMatrix J, void* ud, N_Vector, N_Vector,
-          N_Vector) {
-  auto* d = static_cast<UserData*>(ud);
-  d->f->jac(t, N_VGetArrayPointer(y), d->jbuf);
-  const Eigen::Index n = d->jbuf.rows();
-  if (!d->p->banded()) {
-    std::memcpy(SUNDenseMatrix_Data(J), d->jbuf.data(),
-                sizeof(double) * static_cast<std::size_t>(n * n));
-  } else {
-    for (Eigen::Index j = 0; j < n; ++j)
-      for (Eigen::Index i = std::max<Eigen::Index>(0, j - d->p->uband);
-           i <= std::min<Eigen::Index>(n - 1, j + d->p->lband); ++i)
-        SM_ELEMENT_B(J, i, j) = d->jbuf(i, j);
-  }
-  return d->jbuf.allFinite() ? 0 : 1;
-}
-
-void errHandler(int, const char*, const char* function, char* msg, void* ud) {
-  static_cast<UserData*>(ud)->last_error = std::string(function) + ": " + msg;
-}
+using UserData = SundialsUserData;
 
 // Owns every SUNDIALS object of one run.
 struct Ark {
@@ -108,19 +74,19 @@ Matrix arkodeSolve(const Problem& p, ArkMethod method, const Vector& times) {
   std::memcpy(N_VGetArrayPointer(a.atol), p.atol.data(),
               sizeof(double) * static_cast<std::size_t>(n));
   const bool dirk = method == ArkMethod::Dirk;
-  a.mem = dirk ? ARKStepCreate(nullptr, rhsFn, p.t0, a.y, a.ctx)
-               : ERKStepCreate(rhsFn, p.t0, a.y, a.ctx);
+  a.mem = dirk ? ARKStepCreate(nullptr, sundialsRhs, p.t0, a.y, a.ctx)
+               : ERKStepCreate(sundialsRhs, p.t0, a.y, a.ctx);
   if (!a.mem)
     throw Error(ErrorCode::RunFailed, std::string(arkMethodName(method)) + ": create failed");
   if (dirk) {
-    check(a, ARKStepSetErrHandlerFn(a.mem, errHandler, &ud), "ARKStepSetErrHandlerFn", ud);
+    check(a, ARKStepSetErrHandlerFn(a.mem, sundialsErrHandler, &ud), "ARKStepSetErrHandlerFn", ud);
     check(a, ARKStepSetUserData(a.mem, &ud), "ARKStepSetUserData", ud);
     check(a, ARKStepSVtolerances(a.mem, p.rtol, a.atol), "ARKStepSVtolerances", ud);
     check(a, ARKStepSetOrder(a.mem, 5), "ARKStepSetOrder", ud);  // ARK5(4)8L[2]SA's DIRK table
     a.A = p.banded() ? SUNBandMatrix(n, p.uband, p.lband, a.ctx) : SUNDenseMatrix(n, n, a.ctx);
     a.ls = p.banded() ? SUNLinSol_Band(a.y, a.A, a.ctx) : SUNLinSol_Dense(a.y, a.A, a.ctx);
     check(a, ARKStepSetLinearSolver(a.mem, a.ls, a.A), "ARKStepSetLinearSolver", ud);
-    if (f.hasJac()) check(a, ARKStepSetJacFn(a.mem, jacFn), "ARKStepSetJacFn", ud);
+    if (f.hasJac()) check(a, ARKStepSetJacFn(a.mem, sundialsJac), "ARKStepSetJacFn", ud);
     check(a, ARKStepSetMaxNumSteps(a.mem, p.max_num_steps), "ARKStepSetMaxNumSteps", ud);
     check(a, ARKStepSetMaxErrTestFails(a.mem, 20), "ARKStepSetMaxErrTestFails", ud);
     // Newton converged to well below the error test (coefficient 1e-4, default 0.1; SUNDIALS'
@@ -132,7 +98,7 @@ Matrix arkodeSolve(const Problem& p, ArkMethod method, const Vector& times) {
     check(a, ARKStepSetNonlinConvCoef(a.mem, 1e-4), "ARKStepSetNonlinConvCoef", ud);
     if (p.max_step > 0) check(a, ARKStepSetMaxStep(a.mem, p.max_step), "ARKStepSetMaxStep", ud);
   } else {
-    check(a, ERKStepSetErrHandlerFn(a.mem, errHandler, &ud), "ERKStepSetErrHandlerFn", ud);
+    check(a, ERKStepSetErrHandlerFn(a.mem, sundialsErrHandler, &ud), "ERKStepSetErrHandlerFn", ud);
     check(a, ERKStepSetUserData(a.mem, &ud), "ERKStepSetUserData", ud);
     check(a, ERKStepSVtolerances(a.mem, p.rtol, a.atol), "ERKStepSVtolerances", ud);
     check(a, ERKStepSetOrder(a.mem, 8), "ERKStepSetOrder", ud);  // Fehlberg 13-7-8
