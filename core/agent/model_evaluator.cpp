@@ -11,6 +11,11 @@
 
 namespace sciagents::core {
 
+Matrix ModelEvaluator::evaluateVector(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) {
+  Vector y = evaluate(points, ctx, done);
+  return Matrix(y);
+}
+
 namespace {
 
 std::string pointText(const Matrix& points, Eigen::Index row, const std::vector<std::string>& names) {

@@ -38,10 +38,26 @@ class ModelEvaluator {
   // cancelledError() when the context is cancelled.
   virtual Vector evaluate(const Matrix& points, const TaskContext& ctx, const DoneCallback& done = {}) = 0;
 
+  // Models with a vector output (a step reference whose output names a whole array, or an external
+  // program returning several values): row i of the result is the output at row i of `points`
+  // (n x m, m the output length, the same for every row). The default calls evaluate() (m = 1).
+  virtual Matrix evaluateVector(const Matrix& points, const TaskContext& ctx, const DoneCallback& done = {});
+
+  // Failed samples. By default a failed or non-finite evaluation throws, naming the sample. A task
+  // that handles missing samples explicitly (and reports how many) allows them: the failed rows are
+  // then NaN and failedSamples() lists their row indices from the last call.
+  void allowFailedSamples(bool allow) { m_allow_failed = allow; }
+  bool failedSamplesAllowed() const { return m_allow_failed; }
+  const std::vector<std::size_t>& failedSamples() const { return m_failed; }
+
   // One line for diagnostics, e.g. "expression 'x1+x2'" or "step 'sim' (ode_pde.ivp), output y[-1]".
   virtual std::string describe() const = 0;
   // Figures for the task's diagnostics (kind, evaluations, cache hits...).
   virtual Map diagnostics() const = 0;
+
+ protected:
+  bool m_allow_failed = false;
+  std::vector<std::size_t> m_failed;
 };
 
 // Builds the engine-side evaluator for a resolved step reference (supplied through TaskContext).

@@ -49,6 +49,10 @@ struct TaskSpec {
   // re-reads the step's own diagnostics. `ctx` is the params context of the checked step.
   std::function<std::vector<ValidationCheck>(const TaskContext& ctx, const Map& outputs)> validate;
 
+  // What the result depends on beyond the resolved params, e.g. the SHA-256 of a program file or a
+  // template the task reads. Added to the step's cache key; empty for most tasks.
+  std::function<std::string(const Map& params)> content_key;
+
   bool planned() const { return !static_cast<bool>(run); }
   const ParamSpec* param(std::string_view name) const;
   const OutputSpec* output(std::string_view name) const;

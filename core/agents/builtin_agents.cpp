@@ -14,6 +14,7 @@
 #include "core/agents/physics_informed_ml/physics_informed_ml_agent.h"
 #include "core/agents/performance_profiler/performance_profiler_agent.h"
 #include "core/agents/inverse/inverse_agent.h"
+#include "core/agents/external/external_agent.h"
 
 namespace sciagents::core {
 
@@ -30,6 +31,7 @@ void registerBuiltinAgents(AgentRegistry& registry) {
   registry.add(agents::physicsInformedMlAgent());
   registry.add(agents::performanceProfilerAgent());
   registry.add(agents::inverseAgent());
+  registry.add(agents::externalAgent());
   registry.add(agents::problemAnalyzerAgent());
   registry.add(agents::algorithmSelectorAgent());
   registry.add(agents::executorValidatorAgent());

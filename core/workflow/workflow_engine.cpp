@@ -48,6 +48,7 @@ std::string stepKey(const AgentSpec& agent, const TaskSpec& task, std::uint64_t 
   h.update("sciagents-step-v1\n" + agent.id + "\n" + agent.version + "\n" + task.id + "\n");
   h.update(&seed, sizeof seed);
   hashValue(h, Value(params));
+  if (task.content_key) h.update("content\n" + task.content_key(params));
   return h.hexDigest();
 }
 
