@@ -15,6 +15,7 @@
 namespace sciagents::core {
 
 struct TaskSpec;
+struct ExternalPolicy;
 
 // Receives live events from running tasks (implemented by the engine/CLI/server/GUI adapters).
 class TaskObserver {
@@ -76,6 +77,12 @@ class TaskContext {
   // Step-reference models (see model_evaluator.h); empty outside the workflow engine.
   void setStepModelFactory(StepModelFactory f) { m_step_models = std::move(f); }
   const StepModelFactory& stepModelFactory() const { return m_step_models; }
+  // Where relative file paths in params resolve: the folder of the workflow file (empty: the
+  // current directory), and the run's policy for external models (nullptr: the local default).
+  void setBaseDir(std::string dir) { m_base_dir = std::move(dir); }
+  const std::string& baseDir() const { return m_base_dir; }
+  void setExternalPolicy(std::shared_ptr<const ExternalPolicy> p) { m_external = std::move(p); }
+  const ExternalPolicy* externalPolicy() const { return m_external.get(); }
 
  private:
   const TaskSpec& m_spec;
@@ -88,6 +95,8 @@ class TaskContext {
   std::uint64_t m_seed = 0;
   int m_threads = 1;
   StepModelFactory m_step_models;
+  std::string m_base_dir;
+  std::shared_ptr<const ExternalPolicy> m_external;
 };
 
 }  // namespace sciagents::core

@@ -151,6 +151,8 @@ struct Shared {
       c.setCancelFlag(cancel);
       c.setSeed(seed);
       c.setThreads(1);
+      c.setBaseDir(env.base_dir);
+      c.setExternalPolicy(env.external);
       env.task->run(c);
       c.checkCancelled();
       ++runs;

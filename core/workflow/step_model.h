@@ -27,6 +27,8 @@ struct StepModelEnv {
   ResultCache* cache = nullptr;      // nullptr: no caching
   ThreadPool* pool = nullptr;        // helpers are queued here; the calling thread works too
   int threads = 1;
+  std::string base_dir;                          // see RunOptions::base_dir
+  std::shared_ptr<const ExternalPolicy> external; // see RunOptions::external
   std::function<std::uint64_t(const Map& params)> seed_for;                      // the template's seed
   std::function<std::string(std::uint64_t seed, const Map& params)> key_for;     // the engine's cache key
 };

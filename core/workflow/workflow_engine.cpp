@@ -248,6 +248,8 @@ class Run {
     env.cache = m_opts.cache_model_samples ? m_cache.get() : nullptr;
     env.pool = m_pool;
     env.threads = m_threads;
+    env.base_dir = m_opts.base_dir;
+    env.external = m_opts.external;
     env.seed_for = [this, &t](const Map& params) { return seedFor(t, params, 0); };
     env.key_for = [&t](std::uint64_t seed, const Map& params) { return stepKey(*t.agent, *t.task, seed, params); };
     return makeStepModel(std::move(env), ref, names);
@@ -311,6 +313,8 @@ class Run {
       ctx.setCancelFlag(m_cancel);
       ctx.setSeed(seed);
       ctx.setThreads(m_threads);
+      ctx.setBaseDir(m_opts.base_dir);
+      ctx.setExternalPolicy(m_opts.external);
       ctx.setStepModelFactory(
           [this](const Map& ref, const std::vector<std::string>& names) { return stepModel(ref, names); });
       try {

@@ -58,6 +58,10 @@ struct RunOptions {
   // unless its result comes from the cache. Throwing an Error refuses the point: it fails with
   // that error (the server checks resource estimates here, core/agent/resource_estimate.h).
   std::function<void(const Step& step, const TaskSpec& task, const Map& params)> before_step;
+  // Where relative file paths in params resolve (the workflow file's folder; empty: the current
+  // directory), and what external models may do (nullptr: enabled with default limits).
+  std::string base_dir;
+  std::shared_ptr<const ExternalPolicy> external;
 };
 
 class WorkflowEngine {
