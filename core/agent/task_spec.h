@@ -53,6 +53,13 @@ struct TaskSpec {
   // template the task reads. Added to the step's cache key; empty for most tasks.
   std::function<std::string(const Map& params)> content_key;
 
+  // Optional: runs the task for many parameter sets at once and returns each set's outputs, in
+  // order. Step models (core/workflow/step_model.h) use it when present for their samples, which
+  // differ only in the overridden inputs; a task provides it when a batch is cheaper than one run
+  // per set (a vectorised Python function called once with arrays). `ctx` holds the first set's
+  // params and the run's cancellation, threads, base folder and external policy.
+  std::function<std::vector<Map>(TaskContext& ctx, const std::vector<Map>& param_sets)> run_batch;
+
   bool planned() const { return !static_cast<bool>(run); }
   const ParamSpec* param(std::string_view name) const;
   const OutputSpec* output(std::string_view name) const;
