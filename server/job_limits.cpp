@@ -1,6 +1,7 @@
 #include "server/job_limits.h"
 
 #include "core/agent/agent_registry.h"
+#include "core/agent/external_paths.h"
 #include "core/agent/resource_estimate.h"
 #include "core/util/error.h"
 #include "core/workflow/link.h"
@@ -32,6 +33,42 @@ LimitViolation violation(const core::Step& s, const std::string& param, const st
                          const std::string& what) {
   return {s.id, param, limit,
           "step '" + s.id + "', param '" + param + "': " + what + " (server limit " + limit + ")"};
+}
+
+// The file paths an external step names as literals (a program, module, templates, extra files);
+// values arriving through links or sweeps are checked by the task itself at run time.
+std::vector<std::pair<std::string, std::string>> externalPaths(const core::Step& s) {
+  std::vector<std::pair<std::string, std::string>> out;  // (param, path)
+  if (!s.params.is_object()) return out;
+  const json& p = s.params;
+  if (auto it = p.find("command"); it != p.end() && it->is_array() && !it->empty() &&
+                                   (*it)[0].is_string()) {
+    const auto prog = (*it)[0].get<std::string>();
+    if (prog.find('/') != std::string::npos) out.emplace_back("command", prog);
+  }
+  if (auto it = p.find("module"); it != p.end() && it->is_string())
+    out.emplace_back("module", it->get<std::string>());
+  if (auto it = p.find("templates"); it != p.end() && it->is_array())
+    for (const auto& t : *it)
+      if (t.is_object() && t.contains("file") && t["file"].is_string())
+        out.emplace_back("templates", t["file"].get<std::string>());
+  if (auto it = p.find("files"); it != p.end() && it->is_array())
+    for (const auto& f : *it)
+      if (f.is_string()) out.emplace_back("files", f.get<std::string>());
+  return out;
+}
+
+std::optional<LimitViolation> checkExternalStep(const core::Step& s, const AdmissionLimits& l) {
+  if (s.agent != "external") return std::nullopt;
+  const core::ExternalPolicy policy = externalPolicy(l, {});
+  if (!policy.enabled)
+    return LimitViolation{s.id, "agent", "--allow-external",
+                          "step '" + s.id + "': " + policy.disabled_reason};
+  const std::string base = policy.allowed_roots.front();
+  for (const auto& [param, path] : externalPaths(s))
+    if (auto r = core::resolveExternalPath(&policy, base, path); !r.problem.empty())
+      return violation(s, param, "--allow-external", r.problem);
+  return std::nullopt;
 }
 
 bool isGridTask(const core::Step& s) {
@@ -211,7 +248,25 @@ AdmissionLimits admissionLimits(const ServerConfig& c) {
   l.max_solver_steps = c.max_solver_steps;
   l.max_sweep_points = c.max_sweep_points;
   l.max_steps = c.max_steps;
+  l.external_roots = c.allow_external;
+  l.external_time_s = c.external_time_s;
+  l.external_memory_mb = c.external_memory_mb;
   return l;
+}
+
+core::ExternalPolicy externalPolicy(const AdmissionLimits& limits, const std::string& work_dir) {
+  core::ExternalPolicy p;
+  p.enabled = !limits.external_roots.empty();
+  p.disabled_reason =
+      "external steps are disabled on this server; its operator enables them for programs and "
+      "modules inside chosen folders with `sciagents serve --allow-external DIR`";
+  p.allowed_roots = limits.external_roots;
+  p.work_root = work_dir;
+  p.cpu_time_s = limits.external_time_s;
+  p.wall_time_s = limits.external_time_s;
+  p.memory_mb = limits.external_memory_mb;
+  p.env_allow = core::defaultEnvironmentAllowList();
+  return p;
 }
 
 std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
@@ -222,6 +277,8 @@ std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
                           "the workflow has " + std::to_string(w.steps.size()) +
                               " steps, more than the server limit of " +
                               std::to_string(limits.max_steps) + " (--max-steps)"};
+  for (const auto& s : w.steps)
+    if (auto v = checkExternalStep(s, limits)) return v;
   std::int64_t points = 0;
   for (const auto& s : w.steps) {
     points += s.sweep ? static_cast<std::int64_t>(s.sweep->values.size()) : 1;

@@ -3,6 +3,7 @@
 // tasks' own estimators (core/agent/resource_estimate.h).
 #pragma once
 
+#include "core/agent/external_policy.h"
 #include "core/value/value.h"
 #include "server/server_config.h"
 #include "core/workflow/workflow.h"
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sciagents::core {
 class AgentRegistry;
@@ -28,7 +30,16 @@ struct AdmissionLimits {
   double max_solver_steps = 1e7;          // ivp step budget, max_num_steps (--max-solver-steps)
   std::int64_t max_sweep_points = 10000;  // sweep points of a whole job (--max-sweep-points)
   std::int64_t max_steps = 1000;          // steps of a workflow (--max-steps)
+  // External models: allowed only inside these folders (--allow-external; empty: refused), with
+  // these per-evaluation limits (--external-time-s, --external-memory-mb).
+  std::vector<std::string> external_roots;
+  double external_time_s = 600;
+  double external_memory_mb = 2048;
 };
+
+// What a job's external steps may do under `limits`: work directories in `work_dir`, relative
+// paths against the first allowed root. Disabled (with the flag named) when no root is allowed.
+core::ExternalPolicy externalPolicy(const AdmissionLimits& limits, const std::string& work_dir);
 
 AdmissionLimits admissionLimits(const ServerConfig& config);
 

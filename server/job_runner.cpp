@@ -35,12 +35,28 @@ JobOutcome outcomeOfRun(const core::RunResult& r) {
   return o;
 }
 
-void applyStepLimits(core::RunOptions& ro, const std::optional<AdmissionLimits>& limits) {
+void applyStepLimits(core::RunOptions& ro, const std::optional<AdmissionLimits>& limits,
+                     const std::filesystem::path& work_dir) {
+  const AdmissionLimits policy_limits = limits ? *limits : AdmissionLimits{};
+  auto policy = std::make_shared<core::ExternalPolicy>(externalPolicy(policy_limits, work_dir));
+  if (!policy->allowed_roots.empty()) ro.base_dir = policy->allowed_roots.front();
+  ro.external = std::move(policy);
   if (!limits) return;
   ro.before_step = [l = *limits](const core::Step& step, const core::TaskSpec& task,
                                  const core::Map& params) {
     enforceStepLimits(core::AgentRegistry::builtin(), step, task, params, l);
   };
+}
+
+std::filesystem::path externalWorkDir(const std::filesystem::path& results_dir,
+                                      const std::string& job_id) {
+  if (results_dir.empty() || job_id.empty()) return {};
+  return results_dir.parent_path() / "work" / job_id;
+}
+
+void removeExternalWorkDir(const std::filesystem::path& work_dir) {
+  std::error_code ec;
+  if (!work_dir.empty()) std::filesystem::remove_all(work_dir, ec);
 }
 
 std::filesystem::path ownerCacheDir(const std::filesystem::path& cache_dir,
@@ -84,8 +100,11 @@ class InProcessRunner : public JobRunner {
     ro.listener = &job;
     if (rec.seed) ro.seed = static_cast<std::uint64_t>(*rec.seed);
     ro.metrics = &m_metrics;
-    applyStepLimits(ro, m_engine.step_limits);
+    const auto work_dir =
+        externalWorkDir(m_engine.results ? m_engine.results->dir() : std::filesystem::path(), rec.id);
+    applyStepLimits(ro, m_engine.step_limits, work_dir);
     const auto r = core::WorkflowEngine().run(w, ro);
+    removeExternalWorkDir(work_dir);
     auto o = outcomeOfRun(r);
     storeRunResult(m_engine.results.get(), rec.id, r, job.ownerResultBytes(), o);
     return o;

@@ -79,8 +79,17 @@ struct EngineSettings {
   std::optional<AdmissionLimits> step_limits;  // checked before each step runs; nullopt: none
 };
 
-// Sets ro.before_step to enforce `limits` on each step's resolved params (server/job_limits.h).
-void applyStepLimits(core::RunOptions& ro, const std::optional<AdmissionLimits>& limits);
+// Sets ro.before_step to enforce `limits` on each step's resolved params (server/job_limits.h),
+// and ro.external/ro.base_dir to the server's policy for external models (refused unless
+// --allow-external; work directories under `work_dir`, the job's own folder).
+void applyStepLimits(core::RunOptions& ro, const std::optional<AdmissionLimits>& limits,
+                     const std::filesystem::path& work_dir);
+
+// DATA_DIR/work/<job id>: where a job's external models get their work directories. Removed when
+// the job's run ends (failed evaluations are described in the step's diagnostics).
+std::filesystem::path externalWorkDir(const std::filesystem::path& results_dir,
+                                      const std::string& job_id);
+void removeExternalWorkDir(const std::filesystem::path& work_dir);
 
 // The cache of one owner's jobs: cache_dir/<token id> (no token sees another's provenance).
 std::filesystem::path ownerCacheDir(const std::filesystem::path& cache_dir,

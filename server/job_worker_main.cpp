@@ -127,8 +127,10 @@ int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
     ro.cache_model_samples = false;  // one cache file per sample would fill the server's disk
     ro.listener = &out;
     if (req.seed) ro.seed = *req.seed;
-    applyStepLimits(ro, req.step_limits);
+    const auto work_dir = externalWorkDir(req.results_dir, req.job_id);
+    applyStepLimits(ro, req.step_limits, work_dir);
     const auto r = core::WorkflowEngine().run(w, ro);
+    removeExternalWorkDir(work_dir);
     auto o = outcomeOfRun(r);
     if (!req.results_dir.empty()) {
       const ResultFiles files(req.results_dir, req.result_limits);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace sciagents::server {
 
@@ -47,6 +48,12 @@ struct ServerConfig {
   double max_solver_steps = 1e7;              // ivp step budget (max_num_steps)
   std::int64_t max_sweep_points = 100000;     // sweep points of a whole job
   std::int64_t max_steps = 1000;              // steps of one workflow
+  // External models (the `external` agent, docs/agents/external.md): refused unless the operator
+  // names the folders their programs and modules may come from (--allow-external DIR, canonical);
+  // per-evaluation limits of each program or Python worker.
+  std::vector<std::string> allow_external;
+  double external_time_s = 600;      // wall and CPU seconds of one evaluation
+  double external_memory_mb = 2048;  // address space of one evaluation's process
   int io_threads = 0;                         // 0: min(4, max(2, hardware))
   int request_threads = 2;                    // submissions are parsed and checked here
   double header_timeout_s = 10;

@@ -21,7 +21,10 @@ nlohmann::json toJson(const WorkerRequest& r) {
                         {"max_work", l->max_work},
                         {"max_solver_steps", l->max_solver_steps},
                         {"max_sweep_points", l->max_sweep_points},
-                        {"max_steps", l->max_steps}};
+                        {"max_steps", l->max_steps},
+                        {"external_roots", l->external_roots},
+                        {"external_time_s", l->external_time_s},
+                        {"external_memory_mb", l->external_memory_mb}};
   if (!r.results_dir.empty())
     j["results"] = {{"job_id", r.job_id},
                     {"dir", r.results_dir.string()},
@@ -48,6 +51,9 @@ WorkerRequest workerRequestFromJson(const nlohmann::json& j) {
     l.max_solver_steps = it->value("max_solver_steps", l.max_solver_steps);
     l.max_sweep_points = it->value("max_sweep_points", l.max_sweep_points);
     l.max_steps = it->value("max_steps", l.max_steps);
+    l.external_roots = it->value("external_roots", std::vector<std::string>{});
+    l.external_time_s = it->value("external_time_s", l.external_time_s);
+    l.external_memory_mb = it->value("external_memory_mb", l.external_memory_mb);
     r.step_limits = l;
   }
   if (const auto it = j.find("results"); it != j.end() && it->is_object()) {

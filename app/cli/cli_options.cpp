@@ -114,6 +114,13 @@ const std::map<std::string, std::string>& helps() {
        "  --max-steps N          SCIAGENTS_MAX_STEPS     steps per workflow (default 1000)\n"
        "  --request-threads N    SCIAGENTS_REQUEST_THREADS threads that parse and check\n"
        "                                                 submissions off the io threads (default 2)\n"
+       "  --allow-external DIR   SCIAGENTS_ALLOW_EXTERNAL external steps (programs, Python modules) are\n"
+       "                         (colon-separated)       refused unless their files resolve inside such\n"
+       "                                                 a folder; repeatable (default: refused)\n"
+       "  --external-time-s S    SCIAGENTS_EXTERNAL_TIME_S wall and CPU seconds of one external\n"
+       "                                                 evaluation (default 600)\n"
+       "  --external-memory-mb MB SCIAGENTS_EXTERNAL_MEMORY_MB memory of one external evaluation\n"
+       "                                                 (default 2048)\n"
        "  --backend local|slurm                          where jobs run unless they ask (\"backend\" in\n"
        "                                                 POST /v1/jobs); slurm: docs/slurm.md (default local)\n"
        "  --slurm-partition P, --slurm-account A, --slurm-time-limit MIN, --slurm-cpus N, --slurm-tasks T\n"
@@ -191,6 +198,8 @@ bool isExtraOption(const std::string& a) {
       "--slurm-partition", "--slurm-account", "--slurm-time-limit", "--slurm-cpus", "--slurm-tasks",
       // serve: per-user caps and job worker processes (docs/server.md)
       "--max-queued-per-user", "--max-running-per-user", "--job-isolation", "--job-memory-mb",
+      // serve: external models (docs/agents/external.md)
+      "--allow-external", "--external-time-s", "--external-memory-mb",
       // serve, as a job worker process started by the server (hidden)
       "--job-worker", "--job-cpu-s",
       // feedback export

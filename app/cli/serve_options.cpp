@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <thread>
@@ -172,6 +173,31 @@ server::ServerConfig resolveServeConfig(const CliOptions& o) {
     c.max_steps = toInt(*s, 0, 1LL << 30);
   if (auto s = lookup(o, "--request-threads", "SCIAGENTS_REQUEST_THREADS"))
     c.request_threads = static_cast<int>(toInt(*s, 1, 256));
+  // External models (docs/agents/external.md): every --allow-external DIR, else the
+  // colon-separated SCIAGENTS_ALLOW_EXTERNAL; each must be an existing folder, kept canonical.
+  std::vector<Source> roots;
+  for (const auto& [k, v] : o.extra)
+    if (k == "--allow-external") roots.push_back({v, k});
+  if (roots.empty())
+    if (const char* e = std::getenv("SCIAGENTS_ALLOW_EXTERNAL"); e && *e) {
+      std::string all = e;
+      for (std::size_t p = 0; p <= all.size();) {
+        const auto q = std::min(all.find(':', p), all.size());
+        if (q > p) roots.push_back({all.substr(p, q - p), "SCIAGENTS_ALLOW_EXTERNAL"});
+        p = q + 1;
+      }
+    }
+  for (const auto& r : roots) {
+    std::error_code ec;
+    const auto dir = std::filesystem::canonical(r.value, ec);
+    if (ec || !std::filesystem::is_directory(dir, ec)) bad(r, "an existing folder");
+    if (dir == dir.root_path()) bad(r, "a folder other than the file system root");
+    c.allow_external.push_back(dir.string());
+  }
+  if (auto s = lookup(o, "--external-time-s", "SCIAGENTS_EXTERNAL_TIME_S"))
+    c.external_time_s = toNumber(*s, 0.001, 31536000);
+  if (auto s = lookup(o, "--external-memory-mb", "SCIAGENTS_EXTERNAL_MEMORY_MB"))
+    c.external_memory_mb = toNumber(*s, 16, 1e9);
   // Slurm backend (docs/slurm.md).
   c.backend = o.backend;
   if (auto s = lookup(o, "--slurm-partition", "SCIAGENTS_SLURM_PARTITION")) c.slurm_partition = s->value;

@@ -42,8 +42,10 @@ _sciagents() {
     --time-limit|--cpus|--mem|--tasks|--slurm-partition|--slurm-account|--slurm-time-limit|--slurm-cpus|\
     --slurm-tasks|--job-memory-mb|--max-queued-per-user|--max-running-per-user|--max-job-memory-mb|\
     --max-job-work|--max-solver-steps|--max-sweep-points|--max-steps|--request-threads|--max-result-mb|\
-    --result-quota-mb|--sidecar-min-elements)
+    --result-quota-mb|--sidecar-min-elements|--external-time-s|--external-memory-mb)
       return ;;
+    --allow-external)
+      COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
 
   local opts
@@ -60,7 +62,8 @@ _sciagents() {
                  --max-grid-points --job-isolation --job-memory-mb --max-queued-per-user
                  --max-running-per-user --max-job-memory-mb --max-job-work --max-solver-steps
                  --max-sweep-points --max-steps --request-threads --max-result-mb --result-quota-mb
-                 --sidecar-min-elements --on-revoke --backend --slurm-partition --slurm-account --slurm-time-limit
+                 --sidecar-min-elements --on-revoke --allow-external --external-time-s
+                 --external-memory-mb --backend --slurm-partition --slurm-account --slurm-time-limit
                  --slurm-cpus --slurm-tasks --slurm-dir --log-level --help"
            [[ $cur == -* ]] || {
              local sub=${COMP_WORDS[2]:-}
