@@ -15,9 +15,11 @@ Every wait is a hang guard (server_util.scaled), never a speed assertion.
 
 Usage: /usr/bin/python3 tests/server/worker_test.py --sciagents build/bin/sciagents [-v]
 """
+import datetime
 import os
 import signal
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -110,6 +112,20 @@ def new_worker(srv, before=()):
         return None
 
 
+def seconds_between(start, end):
+    """Seconds between two ISO times of the job API, or None."""
+    try:
+        t = [datetime.datetime.fromisoformat(x.replace("Z", "+00:00")) for x in (start, end)]
+        return (t[1] - t[0]).total_seconds()
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def report(line):
+    """A measured figure, printed for the record; tests assert no timing."""
+    print("measured: " + line, file=sys.stderr, flush=True)
+
+
 class Base(unittest.TestCase):
     def server(self, *extra, env=None):
         srv = su.Server(ARGS.sciagents, extra_args=["--shutdown-grace", "1"] + list(extra),
@@ -137,6 +153,10 @@ class NonCooperativeJobs(Base):
         self.assertIn("wall time", j["error"])
         self.assertIsNotNone(pid, "the job did not run in a worker process")
         su.wait_for(lambda: gone(pid), STOP_GUARD, what="worker %d to be gone" % pid)
+        # A figure for the record (the guard above is the test): cap to worker gone.
+        ran = seconds_between(j.get("started_at"), j.get("finished_at"))
+        report("wall-time cap: job ran %s s under a 10 s cap"
+               % ("%.2f" % ran if ran is not None else "?"))
         self.assertEqual(a.get(srv.url + "/livez", timeout=T).status_code, 200)
 
     def test_delete_kills_the_worker(self):
@@ -148,12 +168,14 @@ class NonCooperativeJobs(Base):
         su.wait_job(s, srv.url, job, timeout=60, states={"running"})
         pid = new_worker(srv)
         wait_eigen_running(s, srv.url, job)
+        t0 = time.monotonic()
         r = s.delete(srv.url + "/v1/jobs/" + job, timeout=T)
         self.assertEqual(r.status_code, 202, r.text)
         j = su.wait_job(s, srv.url, job, timeout=STOP_GUARD)
         self.assertEqual(j["state"], "cancelled", j)
         self.assertIsNotNone(pid, "the job did not run in a worker process")
         su.wait_for(lambda: gone(pid), STOP_GUARD, what="worker %d to be gone" % pid)
+        report("DELETE: worker gone %.2f s after the request" % (time.monotonic() - t0))
         # The freed slot runs the next job.
         nxt = submit(s, srv.url, su.quick_solve(2, name="next"))
         self.assertEqual(su.wait_job(s, srv.url, nxt, timeout=60)["state"], "succeeded")
@@ -167,8 +189,10 @@ class NonCooperativeJobs(Base):
         su.wait_job(s, srv.url, job, timeout=60, states={"running"})
         pid = new_worker(srv)
         wait_eigen_running(s, srv.url, job)
+        t0 = time.monotonic()
         os.kill(srv.pid, signal.SIGTERM)
-        rc = srv.wait_exit(2 + STOP_GUARD)  # SIGKILL (rc -9) if it does not stop by itself
+        rc = srv.wait_exit(2 + STOP_GUARD)
+        report("SIGTERM: server exited %.2f s later (grace 2 s)" % (time.monotonic() - t0))  # SIGKILL (rc -9) if it does not stop by itself
         self.assertEqual(rc, 0, "the server did not stop after SIGTERM; log:\n" + srv.log_tail())
         self.assertIsNotNone(pid, "the job did not run in a worker process")
         su.wait_for(lambda: gone(pid), STOP_GUARD, what="worker %d to be gone" % pid)
@@ -214,8 +238,11 @@ class FairTurns(Base):
         longs = [submit(a, srv.url, {"workflow": su.long_ode(name="long %d" % i), "no_cache": True})
                  for i in range(10)]
         su.wait_job(a, srv.url, longs[0], timeout=60, states={"running"})
+        t0 = time.monotonic()
         small = submit(b, srv.url, su.quick_solve(3, name="bob's small job"))
         self.assertEqual(su.wait_job(b, srv.url, small, timeout=30)["state"], "succeeded")
+        report("fair turns: bob's small job succeeded %.2f s after submit, behind 10 long jobs"
+               % (time.monotonic() - t0))
         running = [i for i in longs if state(a, srv.url, i)["state"] == "running"]
         self.assertEqual(len(running), 1, "alice is over her running cap")
 
