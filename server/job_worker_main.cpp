@@ -3,6 +3,7 @@
 #include "server/job_runner.h"
 #include "server/worker_protocol.h"
 
+#include "core/util/child_groups.h"
 #include "core/workflow/workflow.h"
 
 #include <sys/prctl.h>
@@ -93,31 +94,40 @@ std::optional<std::string> readRequestLine(int fd) {
   }
 }
 
-}  // namespace
+// SIGTERM from the server (cancel, time-out, shutdown) ends the worker at once, as the default
+// action would, but first kills the process groups of the external programs and Python workers
+// the job started (they run in groups of their own, which the server's kill of the worker's
+// group does not reach).
+void onTerm(int) {
+  core::signalChildGroups(SIGKILL);
+  _exit(128 + SIGTERM);
+}
 
-int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() == 1) return 4;  // the server died before we got here
-  closeOtherDescriptors(fd);
-  if (memory_mb > 0) {
-    const auto bytes = static_cast<std::uint64_t>(memory_mb) << 20;
-    setLimit(RLIMIT_AS, bytes, bytes);
-  }
-  if (cpu_s > 0)
-    setLimit(RLIMIT_CPU, static_cast<std::uint64_t>(cpu_s), static_cast<std::uint64_t>(cpu_s) + 5);
-  WorkerListener out(fd);
-  out.send({{"type", "started"}, {"pid", static_cast<std::int64_t>(getpid())}});
-  const auto line = readRequestLine(fd);
-  if (!line) return 3;
+void dieWithChildrenOnSigterm() {
+  struct sigaction sa {};
+  sa.sa_handler = onTerm;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// Runs one job request and sends its result; false when the worker must not take another job.
+bool runOneJob(WorkerListener& out, const std::string& line, std::int64_t memory_mb,
+               std::int64_t cpu_s) {
   try {
-    const auto req = workerRequestFromJson(nlohmann::json::parse(*line));
+    const auto req = workerRequestFromJson(nlohmann::json::parse(line));
     // Busy from here on: operators (and tests) tell a worker running a job from an idle one by
     // its name in ps/top (/proc/PID/comm).
     prctl(PR_SET_NAME, "sciagents-job");
     if (req.cpu_s > 0 && (cpu_s <= 0 || req.cpu_s < cpu_s)) {
-      // Started ahead of its job (server/worker_process_runner.cpp): the job's own CPU limit.
-      setLimit(RLIMIT_CPU, static_cast<std::uint64_t>(req.cpu_s),
-               static_cast<std::uint64_t>(req.cpu_s) + 5);
+      // The job's own CPU limit, counted from what this worker used before it (a worker runs
+      // several jobs of one token; the hard limit stays, so it is never raised).
+      rusage ru{};
+      getrusage(RUSAGE_SELF, &ru);
+      const auto used = static_cast<std::uint64_t>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1);
+      rlimit rl{};
+      getrlimit(RLIMIT_CPU, &rl);
+      setLimit(RLIMIT_CPU, used + static_cast<std::uint64_t>(req.cpu_s),
+               rl.rlim_max == RLIM_INFINITY ? RLIM_INFINITY : rl.rlim_max);
     }
     const auto w = core::workflowFromJson(nlohmann::json::parse(req.spec));
     core::RunOptions ro;
@@ -144,7 +154,7 @@ int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
     if (!o.store_error.empty()) msg["store_error"] = o.store_error;
     out.send(msg);
     std::fflush(nullptr);
-    _exit(0);  // the result is delivered: skip static destructors (nothing left to flush)
+    return true;
   } catch (const std::bad_alloc&) {
     out.send({{"type", "error"},
               {"message", "out of memory (the worker's memory limit is " +
@@ -152,7 +162,33 @@ int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
   } catch (const std::exception& e) {
     out.send({{"type", "error"}, {"message", e.what()}});
   }
-  return 1;
+  return false;
+}
+
+}  // namespace
+
+int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() == 1) return 4;  // the server died before we got here
+  closeOtherDescriptors(fd);
+  if (memory_mb > 0) {
+    const auto bytes = static_cast<std::uint64_t>(memory_mb) << 20;
+    setLimit(RLIMIT_AS, bytes, bytes);
+  }
+  if (cpu_s > 0)
+    setLimit(RLIMIT_CPU, static_cast<std::uint64_t>(cpu_s), static_cast<std::uint64_t>(cpu_s) + 5);
+  WorkerListener out(fd);
+  dieWithChildrenOnSigterm();
+  out.send({{"type", "started"}, {"pid", static_cast<std::int64_t>(getpid())}});
+  // Jobs one after another: the server hands a finished worker the next job of the same token
+  // (server/worker_process_runner.cpp) or closes the socket, and the worker exits.
+  for (bool ran = false;; ran = true) {
+    const auto line = readRequestLine(fd);
+    if (!line && ran) _exit(0);  // done: skip static destructors (nothing left to flush)
+    if (!line) return 3;
+    if (!runOneJob(out, *line, memory_mb, cpu_s)) return 1;
+    prctl(PR_SET_NAME, "sciagents");  // idle again
+  }
 }
 
 }  // namespace sciagents::server

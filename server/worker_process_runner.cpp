@@ -1,6 +1,7 @@
-// The worker-process runner (server/job_runner.h): one child process per job, the server's own
-// binary in worker mode, in its own process group, talking over a socketpair
+// The worker-process runner (server/job_runner.h): jobs run in child processes, the server's own
+// binary in worker mode, each in its own process group, talking over a socketpair
 // (server/worker_protocol.h). Stop requests kill the group: SIGTERM, then SIGKILL after a grace.
+// A worker that finished a job normally may run the next job of the same token.
 #include "server/job_runner.h"
 #include "server/log.h"
 #include "server/worker_protocol.h"
@@ -16,7 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -24,6 +27,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -80,7 +84,31 @@ std::optional<core::StepStatus> stepStatusFromName(const std::string& s) {
 struct Child {
   pid_t pid = -1;
   int fd = -1;
+  std::string owner;  // the token id whose jobs it ran (a worker only ever serves one token)
+  int jobs = 0;       // jobs it has run
 };
+
+// A worker runs at most this many jobs, and is not reused once its resident memory passes
+// kWarmMaxRssBytes (a large job leaves a large heap behind).
+constexpr int kWarmMaxJobs = 200;
+constexpr long kWarmMaxRssBytes = 256L << 20;
+
+long residentBytes(pid_t pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/statm").c_str(), "r");
+  if (!f) return -1;
+  long size = 0, resident = -1;
+  if (std::fscanf(f, "%ld %ld", &size, &resident) != 2) resident = -1;
+  std::fclose(f);
+  return resident < 0 ? -1 : resident * ::sysconf(_SC_PAGESIZE);
+}
+
+// Ends an idle worker: closing its socket makes it exit; the group is killed in case it does not.
+void retire(const Child& c) {
+  ::close(c.fd);
+  ::kill(-c.pid, SIGKILL);
+  while (::waitpid(c.pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
 
 class WorkerProcessRunner : public JobRunner {
  public:
@@ -99,12 +127,8 @@ class WorkerProcessRunner : public JobRunner {
     }
     m_pool_cv.notify_all();
     if (m_refill.joinable()) m_refill.join();
-    for (const Child& c : m_idle) {
-      ::kill(-c.pid, SIGKILL);
-      ::close(c.fd);
-      while (::waitpid(c.pid, nullptr, 0) < 0 && errno == EINTR) {
-      }
-    }
+    for (const Child& c : m_idle) retire(c);
+    for (const Child& c : m_warm) retire(c);
   }
 
   JobOutcome run(JobRun& job) override {
@@ -113,8 +137,10 @@ class WorkerProcessRunner : public JobRunner {
         rec.wall_time_s, static_cast<int>(std::thread::hardware_concurrency()));
     std::string why;
     const auto started_at = Clock::now();
-    std::optional<Child> pooled = takeIdle();
-    const Child child = pooled ? *pooled : spawn(why);
+    // A worker that just ran a job of the same token, else a pre-started one, else a new one.
+    std::optional<Child> pooled = takeWarm(rec.owner_id);
+    if (!pooled) pooled = takeIdle();
+    Child child = pooled ? *pooled : spawn(why);
     if (pooled) observeStartup(job, started_at, pooled->pid);
     if (child.pid < 0) {
       JobOutcome o;
@@ -138,6 +164,7 @@ class WorkerProcessRunner : public JobRunner {
     writeMessage(child.fd, toJson(req));  // a dead worker is seen below as EOF + its exit status
 
     std::optional<JobOutcome> reported;
+    bool result_seen = false;  // the worker delivered its result and waits for another job
     bool stopped = false;
     std::optional<Clock::time_point> term_at;
     bool killed = false;
@@ -156,7 +183,7 @@ class WorkerProcessRunner : public JobRunner {
 
     LineReader reader;
     std::vector<char> buf(1 << 16);
-    for (;;) {
+    while (!result_seen) {
       enforceStop();
       pollfd p{child.fd, POLLIN, 0};
       const int pr = ::poll(&p, 1, 50);
@@ -168,12 +195,20 @@ class WorkerProcessRunner : public JobRunner {
       reader.append(buf.data(), static_cast<std::size_t>(n));
       while (auto line = reader.next()) {
         try {
-          handle(job, *line, pooled ? Clock::time_point{} : started_at, reported);
+          result_seen =
+              handle(job, *line, pooled ? Clock::time_point{} : started_at, reported) ||
+              result_seen;
         } catch (const std::exception& e) {  // a malformed message must not orphan the worker
           logEvent(spdlog::level::err, "bad message from a job worker",
                    {{"job", rec.id}, {"error", e.what()}});
         }
       }
+    }
+    if (result_seen && !stopped && !job.stopFlag()->load()) {
+      child.owner = rec.owner_id;
+      ++child.jobs;
+      keepWarm(child);
+      return *reported;
     }
     ::close(child.fd);
 
@@ -224,6 +259,47 @@ class WorkerProcessRunner : public JobRunner {
   }
 
  private:
+  // A worker that ran a job of `owner` and waits for another (one that died meanwhile is reaped).
+  std::optional<Child> takeWarm(const std::string& owner) {
+    std::optional<Child> found;
+    {
+      std::lock_guard lock(m_pool_mutex);
+      for (auto it = m_warm.begin(); it != m_warm.end();) {
+        if (::waitpid(it->pid, nullptr, WNOHANG) != 0) {  // exited meanwhile: reaped
+          ::close(it->fd);
+          it = m_warm.erase(it);
+        } else if (!found && it->owner == owner) {
+          found = *it;
+          it = m_warm.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    return found;
+  }
+
+  // Keeps a worker that finished a job for the next job of the same token: no process start, no
+  // cold caches. Only a few are kept (the oldest is retired), each for a bounded number of jobs
+  // and while its memory stays small.
+  void keepWarm(const Child& c) {
+    const long rss = residentBytes(c.pid);
+    std::vector<Child> out;
+    {
+      std::lock_guard lock(m_pool_mutex);
+      if (m_stop || c.jobs >= kWarmMaxJobs || rss < 0 || rss > kWarmMaxRssBytes) {
+        out.push_back(c);
+      } else {
+        m_warm.push_back(c);
+        while (static_cast<int>(m_warm.size()) > std::max(1, m_o.prestart)) {
+          out.push_back(m_warm.front());
+          m_warm.pop_front();
+        }
+      }
+    }
+    for (const Child& old : out) retire(old);
+  }
+
   // An idle pre-started worker that is still alive (one that died meanwhile is reaped), or none.
   std::optional<Child> takeIdle() {
     std::unique_lock lock(m_pool_mutex);
@@ -333,13 +409,14 @@ class WorkerProcessRunner : public JobRunner {
     return c;
   }
 
-  void handle(JobRun& job, const std::string& line, Clock::time_point started_at,
+  // Handles one message; true for the job's result (the worker then waits for another job).
+  bool handle(JobRun& job, const std::string& line, Clock::time_point started_at,
               std::optional<JobOutcome>& reported) {
     nlohmann::json m = nlohmann::json::parse(line, nullptr, false);
-    if (!m.is_object()) return;
+    if (!m.is_object()) return false;
     const std::string type = str(m, "type");
     if (type == "started") {
-      if (started_at == Clock::time_point{}) return;  // a pooled worker: counted when taken
+      if (started_at == Clock::time_point{}) return false;  // pooled: counted when taken
       const double s = std::chrono::duration<double>(Clock::now() - started_at).count();
       startupHistogram().observe(s);
       logEvent(spdlog::level::debug, "job worker started",
@@ -383,12 +460,14 @@ class WorkerProcessRunner : public JobRunner {
         }
       }
       reported = std::move(o);
+      return true;
     } else if (type == "error") {
       JobOutcome o;
       o.error = str(m, "message");
       if (o.error.empty()) o.error = "the job worker failed";
       reported = std::move(o);
     }
+    return false;
   }
 
   WorkerProcessOptions m_o;
@@ -396,6 +475,7 @@ class WorkerProcessRunner : public JobRunner {
   std::mutex m_pool_mutex;
   std::condition_variable m_pool_cv;
   std::deque<Child> m_idle;  // pre-started workers waiting for a job
+  std::deque<Child> m_warm;  // workers that finished a job, waiting for their token's next one
   bool m_stop = false;
   std::thread m_refill;
 };
