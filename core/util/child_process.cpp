@@ -18,6 +18,9 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#if defined(__linux__) && __has_include(<linux/close_range.h>)
+#include <linux/close_range.h>
+#endif
 extern char** environ;
 #endif
 
@@ -147,14 +150,17 @@ class SigpipeBlock {
   sigset_t m_old;
 };
 
+// Tells the parent which set-up stage failed (and errno), then exits.
+[[noreturn]] void childFailed(int report_fd, int stage) {
+  const int e[2] = {stage, errno};
+  [[maybe_unused]] auto n = ::write(report_fd, e, sizeof e);
+  ::_exit(127);
+}
+
 // In the child, between fork and exec: only async-signal-safe calls.
 [[noreturn]] void childSide(const ChildSpec& spec, const char* path, char* const* argv, char* const* envp,
                             int in_fd, int out_fd, int err_fd, int report_fd) {
-  auto fail = [report_fd](int stage) {
-    const int e[2] = {stage, errno};
-    [[maybe_unused]] auto n = ::write(report_fd, e, sizeof e);
-    ::_exit(127);
-  };
+  auto fail = [report_fd](int stage) { childFailed(report_fd, stage); };
   ::setsid();  // its own session and process group: killed as a group
   sigset_t none;
   sigemptyset(&none);
@@ -181,7 +187,7 @@ class SigpipeBlock {
     if (::setrlimit(RLIMIT_AS, &lim) != 0) fail(3);
   }
   ::execve(path, argv, envp);
-  fail(4);
+  childFailed(report_fd, 4);
 }
 
 // Reads what is available from fd into `into` (capped as the spec says). false at EOF/error.
