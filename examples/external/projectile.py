@@ -25,31 +25,37 @@ def read_input(path):
     return values
 
 
-def rhs(s, k):
-    x, y, vx, vy = s
-    speed = math.hypot(vx, vy)
-    return (vx, vy, -k * speed * vx, -G - k * speed * vy)
+def accel(vx, vy, k):
+    drag = k * math.sqrt(vx * vx + vy * vy)
+    return -drag * vx, -G - drag * vy
 
 
-def step(s, k, h):
-    k1 = rhs(s, k)
-    k2 = rhs([a + 0.5 * h * b for a, b in zip(s, k1)], k)
-    k3 = rhs([a + 0.5 * h * b for a, b in zip(s, k2)], k)
-    k4 = rhs([a + h * b for a, b in zip(s, k3)], k)
-    return [a + h / 6.0 * (b + 2 * c + 2 * d + e) for a, b, c, d, e in zip(s, k1, k2, k3, k4)]
+def step(x, y, vx, vy, k, h):
+    """One classical RK4 step of (x, y, vx, vy)."""
+    ax1, ay1 = accel(vx, vy, k)
+    vx2, vy2 = vx + 0.5 * h * ax1, vy + 0.5 * h * ay1
+    ax2, ay2 = accel(vx2, vy2, k)
+    vx3, vy3 = vx + 0.5 * h * ax2, vy + 0.5 * h * ay2
+    ax3, ay3 = accel(vx3, vy3, k)
+    vx4, vy4 = vx + h * ax3, vy + h * ay3
+    ax4, ay4 = accel(vx4, vy4, k)
+    return (x + h / 6.0 * (vx + 2 * vx2 + 2 * vx3 + vx4),
+            y + h / 6.0 * (vy + 2 * vy2 + 2 * vy3 + vy4),
+            vx + h / 6.0 * (ax1 + 2 * ax2 + 2 * ax3 + ax4),
+            vy + h / 6.0 * (ay1 + 2 * ay2 + 2 * ay3 + ay4))
 
 
 def fly(v0, angle_deg, k):
     a = math.radians(angle_deg)
-    s = [0.0, 0.0, v0 * math.cos(a), v0 * math.sin(a)]
+    x, y, vx, vy = 0.0, 0.0, v0 * math.cos(a), v0 * math.sin(a)
     t, top = 0.0, 0.0
     while True:
-        n = step(s, k, DT)
-        if n[1] < 0.0:  # landed during this step: interpolate linearly in y
-            f = s[1] / (s[1] - n[1])
-            return s[0] + f * (n[0] - s[0]), t + f * DT, top
-        s, t = n, t + DT
-        top = max(top, s[1])
+        nx, ny, nvx, nvy = step(x, y, vx, vy, k, DT)
+        if ny < 0.0:  # landed during this step: interpolate linearly in y
+            f = y / (y - ny)
+            return x + f * (nx - x), t + f * DT, top
+        x, y, vx, vy, t = nx, ny, nvx, nvy, t + DT
+        top = max(top, y)
         if t > 1e4:
             sys.exit("projectile: no landing after 1e4 s")
 
