@@ -45,48 +45,62 @@ double bounded(double step, double policy, const std::string& name, const std::s
   return step > 0 ? step : policy;
 }
 
-// The per-run folder that holds the work directories: the policy's work_root, else one folder per
-// process under the system temp dir (0700, ours).
-fs::path workRoot(const ExternalPolicy* policy) {
-  fs::path root;
-  if (policy && !policy->work_root.empty()) {
-    root = policy->work_root;
-  } else {
-    std::error_code ec;
-    fs::path tmp = fs::temp_directory_path(ec);
-    if (ec) tmp = "/tmp";
-#if !defined(_WIN32)
-    root = tmp / ("sciagents-external-" + std::to_string(::getuid()) + "-" + std::to_string(::getpid()));
-#else
-    root = tmp / "sciagents-external";
-#endif
-  }
+// The folder that holds the work directories: the policy's work_root (the server's job folder),
+// else one folder per process under the system temp dir (0700, ours), removed again when empty.
+struct WorkRoot {
+  fs::path path;
+  bool temporary = false;
+};
+
+WorkRoot workRoot(const ExternalPolicy* policy) {
+  if (policy && !policy->work_root.empty()) return {policy->work_root, false};
   std::error_code ec;
-  fs::create_directories(root, ec);
+  fs::path tmp = fs::temp_directory_path(ec);
+  if (ec) tmp = "/tmp";
 #if !defined(_WIN32)
-  struct stat st {};
-  if (::lstat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
-    throw Error(ErrorCode::RunFailed, "cannot use '" + root.string() + "' for work directories: it is not a "
-                                      "directory owned by this user");
-  if (!policy || policy->work_root.empty()) ::chmod(root.c_str(), 0700);
+  return {tmp / ("sciagents-external-" + std::to_string(::getuid()) + "-" + std::to_string(::getpid())), true};
+#else
+  return {tmp / "sciagents-external", true};
 #endif
-  return root;
 }
 
-fs::path makeWorkDir(const fs::path& root, const std::string& step) {
+void ensureRoot(const WorkRoot& root) {
+  std::error_code ec;
+  fs::create_directories(root.path, ec);
+#if !defined(_WIN32)
+  struct stat st {};
+  if (::lstat(root.path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
+    throw Error(ErrorCode::RunFailed, "cannot use '" + root.path.string() + "' for work directories: it is "
+                                      "not a directory owned by this user");
+  if (root.temporary) ::chmod(root.path.c_str(), 0700);
+#endif
+}
+
+// An empty per-process folder goes (another evaluation's directory keeps it: rmdir fails).
+void releaseRoot(const WorkRoot& root) {
+#if !defined(_WIN32)
+  if (root.temporary) ::rmdir(root.path.c_str());
+#endif
+}
+
+fs::path makeWorkDir(const WorkRoot& root, const std::string& step) {
   std::string stem;
   for (char c : step) stem += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
   if (stem.empty()) stem = "eval";
-  std::string templ = (root / (stem.substr(0, 40) + "-XXXXXX")).string();
+  for (int attempt = 0;; ++attempt) {
+    ensureRoot(root);
+    std::string templ = (root.path / (stem.substr(0, 40) + "-XXXXXX")).string();
 #if !defined(_WIN32)
-  if (!::mkdtemp(templ.data()))
-    throw Error(ErrorCode::RunFailed, "cannot create a work directory in '" + root.string() + "': " +
-                                          std::strerror(errno));
-  return templ;
+    if (::mkdtemp(templ.data())) return templ;
+    // ENOENT: a concurrent evaluation removed the empty folder in between; create it again.
+    if (errno != ENOENT || attempt == 3)
+      throw Error(ErrorCode::RunFailed, "cannot create a work directory in '" + root.path.string() + "': " +
+                                            std::strerror(errno));
 #else
-  fs::create_directories(templ);
-  return templ;
+    fs::create_directories(templ);
+    return templ;
 #endif
+  }
 }
 
 void writeFile(const fs::path& path, const std::string& text) {
@@ -187,7 +201,7 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
   child.cpu_time_s = limits.cpu_time_s;
   child.memory_mb = limits.memory_mb;
   child.should_stop = [&ctx] { return ctx.cancelled(); };
-  const fs::path root = workRoot(ctx.externalPolicy());
+  const WorkRoot root = workRoot(ctx.externalPolicy());
 
   Evaluation ev;
   const int attempts = 1 + spec.retries;
@@ -206,12 +220,16 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
       }
     } catch (...) {
       removeDir(dir);
+      releaseRoot(root);
       throw;
     }
     child.cwd = dir.string();
     const ChildResult r = runChild(child);
     if (r.stopped) {
-      if (spec.keep != KeepMode::All) removeDir(dir);
+      if (spec.keep != KeepMode::All) {
+        removeDir(dir);
+        releaseRoot(root);
+      }
       throw cancelledError();
     }
     std::string problem;
@@ -249,7 +267,10 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
     d["limits"] = Map{{"timeout_s", limits.timeout_s}, {"cpu_time_s", limits.cpu_time_s},
                       {"memory_mb", limits.memory_mb}};
     d["work_dir"] = keep ? Value(dir.string()) : Value();
-    if (!keep) removeDir(dir);
+    if (!keep) {
+      removeDir(dir);
+      releaseRoot(root);
+    }
     if (ev.ok) return ev;
     std::string msg = "program '" + files.program.string() + "' " + problem + " (attempt " + std::to_string(attempt) +
                       " of " + std::to_string(attempts) + ")";
