@@ -20,7 +20,9 @@ ProcessResult runProcess(const std::vector<std::string>& argv, double timeout_s)
   if (c.term_signal == 0 && !c.timed_out) r.exit_code = c.exit_code;
   r.out = std::move(c.out);
   r.err = std::move(c.err);
-  if (r.timed_out) r.err += "\n" + argv[0] + ": killed after " + std::to_string(static_cast<int>(timeout_s)) + " s";
+  if (r.timed_out)
+    r.err +=
+        "\n" + argv[0] + ": killed after " + std::to_string(static_cast<int>(timeout_s)) + " s";
   return r;
 }
 

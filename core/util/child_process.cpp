@@ -29,25 +29,44 @@ namespace sciagents::core {
 std::string signalName(int sig) {
 #if !defined(_WIN32)
   switch (sig) {
-    case SIGHUP: return "SIGHUP";
-    case SIGINT: return "SIGINT";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGILL: return "SIGILL";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGABRT: return "SIGABRT";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGKILL: return "SIGKILL";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGUSR2: return "SIGUSR2";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    case SIGTERM: return "SIGTERM";
-    case SIGXCPU: return "SIGXCPU";
-    case SIGXFSZ: return "SIGXFSZ";
-    case SIGSYS: return "SIGSYS";
-    default: break;
+    case SIGHUP:
+      return "SIGHUP";
+    case SIGINT:
+      return "SIGINT";
+    case SIGQUIT:
+      return "SIGQUIT";
+    case SIGILL:
+      return "SIGILL";
+    case SIGTRAP:
+      return "SIGTRAP";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGKILL:
+      return "SIGKILL";
+    case SIGUSR1:
+      return "SIGUSR1";
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGUSR2:
+      return "SIGUSR2";
+    case SIGPIPE:
+      return "SIGPIPE";
+    case SIGALRM:
+      return "SIGALRM";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGXCPU:
+      return "SIGXCPU";
+    case SIGXFSZ:
+      return "SIGXFSZ";
+    case SIGSYS:
+      return "SIGSYS";
+    default:
+      break;
   }
 #endif
   return "signal " + std::to_string(sig);
@@ -90,11 +109,13 @@ std::string findInPath(const std::string& name) {
   std::size_t start = 0;
   while (start <= dirs.size()) {
     const auto colon = dirs.find(':', start);
-    std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    std::string dir =
+        dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
     if (dir.empty()) dir = ".";
     const std::string candidate = dir + "/" + name;
     struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0)
       return candidate;
     if (colon == std::string::npos) break;
     start = colon + 1;
@@ -158,8 +179,8 @@ class SigpipeBlock {
 }
 
 // In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void childSide(const ChildSpec& spec, const char* path, char* const* argv, char* const* envp,
-                            int in_fd, int out_fd, int err_fd, int report_fd) {
+[[noreturn]] void childSide(const ChildSpec& spec, const char* path, char* const* argv,
+                            char* const* envp, int in_fd, int out_fd, int err_fd, int report_fd) {
   auto fail = [report_fd](int stage) { childFailed(report_fd, stage); };
   ::setsid();  // its own session and process group: killed as a group
   sigset_t none;
@@ -167,7 +188,8 @@ class SigpipeBlock {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
-  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) ::sigaction(sig, &dfl, nullptr);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD})
+    ::sigaction(sig, &dfl, nullptr);
   if (in_fd < 0) in_fd = ::open("/dev/null", O_RDONLY);
   if (in_fd < 0 || ::dup2(in_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) fail(1);
 #if defined(SYS_close_range) && defined(CLOSE_RANGE_CLOEXEC)
@@ -225,7 +247,8 @@ int openPidfd(pid_t pid) {
 bool leaderExited(pid_t pid) {
   siginfo_t info{};
   info.si_pid = 0;
-  if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return errno == ECHILD;
+  if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0)
+    return errno == ECHILD;
   return info.si_pid == pid;
 }
 
@@ -266,8 +289,8 @@ ChildResult runChild(const ChildSpec& spec) {
     return r;
   }
   if (pid == 0)
-    childSide(spec, path.c_str(), argv.data(), spec.env ? envp.data() : environ, in.read, out.write, err.write,
-              report.write);
+    childSide(spec, path.c_str(), argv.data(), spec.env ? envp.data() : environ, in.read, out.write,
+              err.write, report.write);
   r.pid = pid;
   closeFd(in.read);
   closeFd(out.write);
@@ -280,12 +303,14 @@ ChildResult runChild(const ChildSpec& spec) {
   if (got == static_cast<ssize_t>(sizeof failure)) {
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
-    static const char* stages[] = {"", "cannot set up its standard streams", "cannot enter its work directory",
+    static const char* stages[] = {"", "cannot set up its standard streams",
+                                   "cannot enter its work directory",
                                    "cannot set its resource limits", "cannot execute"};
     const int stage = failure[0] >= 1 && failure[0] <= 4 ? failure[0] : 4;
     r.start_error = spec.argv[0] + ": " + stages[stage] + " (" + std::strerror(failure[1]) + ")";
-    if (stage == 2) r.start_error = spec.argv[0] + ": " + stages[stage] + " '" + spec.cwd + "' (" +
-                                    std::strerror(failure[1]) + ")";
+    if (stage == 2)
+      r.start_error = spec.argv[0] + ": " + stages[stage] + " '" + spec.cwd + "' (" +
+                      std::strerror(failure[1]) + ")";
     return r;
   }
   r.started = true;
@@ -314,9 +339,11 @@ ChildResult runChild(const ChildSpec& spec) {
     const int ready = ::poll(fds, static_cast<nfds_t>(n), wait_ms);
     if (ready < 0 && errno != EINTR) break;
     if (ready > 0) {
-      if (idx_out >= 0 && fds[idx_out].revents && !drainFd(out.read, r.out, r.out_bytes, spec.stdout_cap, false))
+      if (idx_out >= 0 && fds[idx_out].revents &&
+          !drainFd(out.read, r.out, r.out_bytes, spec.stdout_cap, false))
         closeFd(out.read);
-      if (idx_err >= 0 && fds[idx_err].revents && !drainFd(err.read, r.err, r.err_bytes, spec.stderr_cap, true))
+      if (idx_err >= 0 && fds[idx_err].revents &&
+          !drainFd(err.read, r.err, r.err_bytes, spec.stderr_cap, true))
         closeFd(err.read);
       if (idx_in >= 0 && fds[idx_in].revents) {
         if (fds[idx_in].revents & (POLLERR | POLLHUP)) {
@@ -325,7 +352,8 @@ ChildResult runChild(const ChildSpec& spec) {
           const std::string& data = *spec.stdin_data;
           const ssize_t w = ::write(in.write, data.data() + written, data.size() - written);
           if (w > 0) written += static_cast<std::size_t>(w);
-          if ((w < 0 && errno != EAGAIN && errno != EINTR) || written == data.size()) closeFd(in.write);
+          if ((w < 0 && errno != EAGAIN && errno != EINTR) || written == data.size())
+            closeFd(in.write);
         }
       }
     }
@@ -354,8 +382,10 @@ ChildResult runChild(const ChildSpec& spec) {
   for (int round = 0; round < 50 && (out.read >= 0 || err.read >= 0); ++round) {
     pollfd fds[2] = {{out.read, POLLIN, 0}, {err.read, POLLIN, 0}};
     if (::poll(fds, 2, 2) <= 0) break;
-    if (fds[0].revents && !drainFd(out.read, r.out, r.out_bytes, spec.stdout_cap, false)) closeFd(out.read);
-    if (fds[1].revents && !drainFd(err.read, r.err, r.err_bytes, spec.stderr_cap, true)) closeFd(err.read);
+    if (fds[0].revents && !drainFd(out.read, r.out, r.out_bytes, spec.stdout_cap, false))
+      closeFd(out.read);
+    if (fds[1].revents && !drainFd(err.read, r.err, r.err_bytes, spec.stderr_cap, true))
+      closeFd(err.read);
   }
   if (r.err.size() > spec.stderr_cap) r.err.erase(0, r.err.size() - spec.stderr_cap);
   int status = 0;

@@ -16,9 +16,9 @@ struct ChildSpec {
   // argv[0] is executed as given when it contains '/', otherwise looked up in PATH (of this
   // process, before the environment is reduced).
   std::vector<std::string> argv;
-  std::string cwd;                               // empty: this process's current directory
-  std::optional<std::vector<std::string>> env;   // "NAME=value" entries; nullopt: inherit all
-  std::optional<std::string> stdin_data;         // nullopt: /dev/null
+  std::string cwd;                              // empty: this process's current directory
+  std::optional<std::vector<std::string>> env;  // "NAME=value" entries; nullopt: inherit all
+  std::optional<std::string> stdin_data;        // nullopt: /dev/null
   double wall_timeout_s = 0.0;  // 0: none. On expiry the whole group gets SIGTERM, then SIGKILL
   double cpu_time_s = 0.0;      // RLIMIT_CPU (0: none)
   double memory_mb = 0.0;       // RLIMIT_AS (0: none)
@@ -30,22 +30,24 @@ struct ChildSpec {
 };
 
 struct ChildResult {
-  bool started = false;       // false: could not be executed (start_error says why)
+  bool started = false;  // false: could not be executed (start_error says why)
   std::string start_error;
-  int exit_code = -1;         // when it exited normally
-  int term_signal = 0;        // the signal that ended it (0: it exited)
-  bool timed_out = false;     // killed after wall_timeout_s
-  bool stopped = false;       // killed because should_stop() returned true
+  int exit_code = -1;      // when it exited normally
+  int term_signal = 0;     // the signal that ended it (0: it exited)
+  bool timed_out = false;  // killed after wall_timeout_s
+  bool stopped = false;    // killed because should_stop() returned true
   double wall_s = 0.0;
-  double cpu_s = 0.0;         // user + system time of the child (and the children it waited for)
+  double cpu_s = 0.0;  // user + system time of the child (and the children it waited for)
   long max_rss_kb = 0;
   std::string out;
   std::string err;            // the last stderr_cap bytes
   std::size_t out_bytes = 0;  // total bytes written, kept or not
   std::size_t err_bytes = 0;
-  int pid = 0;                // also the process group id
+  int pid = 0;  // also the process group id
 
-  bool succeeded() const { return started && term_signal == 0 && exit_code == 0 && !timed_out && !stopped; }
+  bool succeeded() const {
+    return started && term_signal == 0 && exit_code == 0 && !timed_out && !stopped;
+  }
   // "exit status 3", "killed by signal SIGSEGV (11)", "timed out after 2 s", "could not start: ..."
   std::string describe(double timeout_s = 0.0) const;
 };

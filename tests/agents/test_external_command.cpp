@@ -88,7 +88,9 @@ bool eventually(F done) {
   return done();
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 Map toMap(const json& j) {
   Map m;
@@ -116,10 +118,13 @@ class TestExternalCommand : public QObject {
     ::chmod(path.c_str(), 0755);
     return path;
   }
-  void writeFile(const std::string& name, const std::string& text) const { std::ofstream(dir() + "/" + name) << text; }
+  void writeFile(const std::string& name, const std::string& text) const {
+    std::ofstream(dir() + "/" + name) << text;
+  }
 
   // Work directories go inside the test's folder unless a test gives its own policy.
-  TaskResult run(const std::string& params, std::shared_ptr<const ExternalPolicy> policy = nullptr) {
+  TaskResult run(const std::string& params,
+                 std::shared_ptr<const ExternalPolicy> policy = nullptr) {
     TaskContext ctx(task(), task().resolveParams(toMap(json::parse(params))), "sim");
     ctx.setBaseDir(dir());
     ctx.setExternalPolicy(policy ? std::move(policy) : workPolicy());
@@ -191,9 +196,11 @@ void TestExternalCommand::stdinJsonInStdoutJsonOut() {
       "print(json.dumps({'y': 2 * x['a'], 'v': [2 * t for t in x['v']], 'm': [[1, 2], [3, 4]],\n"
       "                  'n': float('nan')}))\n");
   // No policy at all (the local default): work directories under the system temp folder.
-  TaskContext ctx(task(), task().resolveParams(toMap(json::parse(
-                              R"({"command": ["./double.py"], "inputs": {"a": 1.25, "v": [1, 2, 3]},
-                                  "stdin": "json"})"))), "sim");
+  TaskContext ctx(task(),
+                  task().resolveParams(toMap(json::parse(
+                      R"({"command": ["./double.py"], "inputs": {"a": 1.25, "v": [1, 2, 3]},
+                                  "stdin": "json"})"))),
+                  "sim");
   ctx.setBaseDir(dir());
   task().run(ctx);
   const TaskResult r{ctx.takeOutputs(), ctx.takeDiagnostics()};
@@ -210,14 +217,15 @@ void TestExternalCommand::stdinJsonInStdoutJsonOut() {
 }
 
 void TestExternalCommand::templatesArgvAndFilesIn() {
-  script("echo_inputs.py",
-         "#!/usr/bin/python3 -S\n"
-         "import json, sys\n"
-         "vals = dict(l.split('=', 1) for l in open('params.in').read().splitlines())\n"
-         "print(json.dumps({'x': float(vals['x']), 'v1': float(vals['v1']),\n"
-         "                  'vsum': sum(map(float, vals['v'].split())), 'arg': float(sys.argv[1]),\n"
-         "                  'extra': float(open('data/extra.txt').read()),\n"
-         "                  'more': float(open('more.txt').read())}))\n");
+  script(
+      "echo_inputs.py",
+      "#!/usr/bin/python3 -S\n"
+      "import json, sys\n"
+      "vals = dict(l.split('=', 1) for l in open('params.in').read().splitlines())\n"
+      "print(json.dumps({'x': float(vals['x']), 'v1': float(vals['v1']),\n"
+      "                  'vsum': sum(map(float, vals['v'].split())), 'arg': float(sys.argv[1]),\n"
+      "                  'extra': float(open('data/extra.txt').read()),\n"
+      "                  'more': float(open('more.txt').read())}))\n");
   writeFile("params.in.tpl", "x={{x:%.3f}}\nv1={{ v[1] }}\nv={{v:%g}}\n");
   writeFile("more.tpl", "{{x}}");
   writeFile("extra.txt", "42.5\n");
@@ -234,9 +242,11 @@ void TestExternalCommand::templatesArgvAndFilesIn() {
 }
 
 void TestExternalCommand::csvAndJsonFilesOut() {
-  script("tables.sh", "#!/bin/sh\nprintf 'a, b\\n1.5,2\\n' > one.csv\n"
-                      "printf 't,y\\n0,1\\n1,2\\n2,4\\n' > many.csv\necho '{\"z\": [1, 2]}' > r.json\n");
-  const TaskResult r = run(R"({"command": ["./tables.sh"], "outputs": [{"file": "one.csv"}, {"file": "many.csv"},
+  script("tables.sh",
+         "#!/bin/sh\nprintf 'a, b\\n1.5,2\\n' > one.csv\n"
+         "printf 't,y\\n0,1\\n1,2\\n2,4\\n' > many.csv\necho '{\"z\": [1, 2]}' > r.json\n");
+  const TaskResult r =
+      run(R"({"command": ["./tables.sh"], "outputs": [{"file": "one.csv"}, {"file": "many.csv"},
       {"file": "r.json"}]})");
   QCOMPARE(r.out("a").kind(), ValueKind::Scalar);  // one data row: numbers
   QCOMPARE(r.out("b").asDouble(), 2.0);
@@ -246,14 +256,16 @@ void TestExternalCommand::csvAndJsonFilesOut() {
 }
 
 void TestExternalCommand::regexOut() {
-  script("solver.sh", "#!/bin/sh\nfor r in 1e-1 1e-3 2.5e-6; do echo \"iter residual = $r\" >> log.txt; done\n"
-                      "echo 'energy: -42.25 J' >> log.txt\necho 'steps 17'\n");
+  script("solver.sh",
+         "#!/bin/sh\nfor r in 1e-1 1e-3 2.5e-6; do echo \"iter residual = $r\" >> log.txt; done\n"
+         "echo 'energy: -42.25 J' >> log.txt\necho 'steps 17'\n");
   const TaskResult r = run(R"J({"command": ["./solver.sh"], "outputs": [
       {"file": "log.txt", "regex": {"residual": "residual = (\\S+)", "energy": "energy: (\\S+)"}},
       {"regex": {"steps": "steps (\\d+)"}}]})J");
-  QVERIFY(r.out("residual").asVector() == (Vector(3) << 1e-1, 1e-3, 2.5e-6).finished());  // all matches
-  QCOMPARE(r.out("energy").asDouble(), -42.25);  // one match: a number
-  QCOMPARE(r.out("steps").asDouble(), 17.0);     // on stdout
+  QVERIFY(r.out("residual").asVector() ==
+          (Vector(3) << 1e-1, 1e-3, 2.5e-6).finished());  // all matches
+  QCOMPARE(r.out("energy").asDouble(), -42.25);           // one match: a number
+  QCOMPARE(r.out("steps").asDouble(), 17.0);              // on stdout
   const Error e = failure(R"J({"command": ["./solver.sh"], "outputs": {"file": "log.txt",
       "regex": {"missing": "pressure = (\\S+)"}}})J");
   QVERIFY2(contains(e.what(), "no match for pattern 'pressure = (\\S+)'"), e.what());
@@ -263,29 +275,46 @@ void TestExternalCommand::regexOut() {
 void TestExternalCommand::badParamsNameParamAndValue() {
   script("ok.sh", "#!/bin/sh\necho '{\"y\": 1}'\n");
   writeFile("bad.tpl", "a = {{a}}\nb = {{typo}}\n");
-  agent_test::expectParamErrorFrom([&] { run(R"({"command": ["./ok.sh"], "inputs": {"a": 1},
-      "templates": ["bad.tpl"]})"); }, "templates[0]", "template 'bad.tpl' line 2: placeholder {{typo}} names no input",
-                                   "unknown placeholder");
-  agent_test::expectParamErrorFrom([&] { run(R"({"command": ["./ok.sh", "{{a:%s}}"], "inputs": {"a": 1}})"); },
-                                   "command[1]", "format '%s'", "string format");
-  agent_test::expectParamErrorFrom([&] { run(R"J({"command": ["./ok.sh"], "outputs": {"file": "x.log",
-      "regex": {"y": "(a)(b)"}}})J"); }, "outputs.regex.y", "2 capture groups", "two groups");
-  agent_test::expectParamErrorFrom([&] { run(R"({"command": ["./ok.sh"], "outputs": {"file": "../y.json"}})"); },
-                                   "outputs.file", "inside the work directory", "..");
+  agent_test::expectParamErrorFrom(
+      [&] {
+        run(R"({"command": ["./ok.sh"], "inputs": {"a": 1},
+      "templates": ["bad.tpl"]})");
+      },
+      "templates[0]", "template 'bad.tpl' line 2: placeholder {{typo}} names no input",
+      "unknown placeholder");
+  agent_test::expectParamErrorFrom(
+      [&] { run(R"({"command": ["./ok.sh", "{{a:%s}}"], "inputs": {"a": 1}})"); }, "command[1]",
+      "format '%s'", "string format");
+  agent_test::expectParamErrorFrom(
+      [&] {
+        run(R"J({"command": ["./ok.sh"], "outputs": {"file": "x.log",
+      "regex": {"y": "(a)(b)"}}})J");
+      },
+      "outputs.regex.y", "2 capture groups", "two groups");
+  agent_test::expectParamErrorFrom(
+      [&] { run(R"({"command": ["./ok.sh"], "outputs": {"file": "../y.json"}})"); }, "outputs.file",
+      "inside the work directory", "..");
   agent_test::expectParamErrorFrom([&] { run(R"({"command": ["./ok.sh"], "on_failure": "nan"})"); },
                                    "on_failure", "output_names", "nan without names");
-  agent_test::expectParamErrorFrom([&] { run(R"({"command": ["./ok.sh"], "inputs": {"a": "x"}})"); },
-                                   "inputs.a", "\"x\"", "a string input");
-  agent_test::expectParamErrorFrom([&] { run(R"({"command": ["no-such-program-xyz"]})"); }, "command[0]",
-                                   "'no-such-program-xyz' was not found in PATH", "missing program");
+  agent_test::expectParamErrorFrom(
+      [&] { run(R"({"command": ["./ok.sh"], "inputs": {"a": "x"}})"); }, "inputs.a", "\"x\"",
+      "a string input");
+  agent_test::expectParamErrorFrom([&] { run(R"({"command": ["no-such-program-xyz"]})"); },
+                                   "command[0]", "'no-such-program-xyz' was not found in PATH",
+                                   "missing program");
   agent_test::expectParamErrorFrom([&] { run(R"({"command": ["./missing.sh"]})"); }, "command[0]",
                                    "'./missing.sh' does not exist", "missing file");
   auto limited = policy();
   limited->wall_time_s = 5;
-  agent_test::expectParamErrorFrom([&] { run(R"({"command": ["./ok.sh"], "timeout_s": 60})", limited); },
-                                   "timeout_s", "timeout_s = 60 exceeds this run's limit of 5", "limit above policy");
-  QCOMPARE(run(R"({"command": ["./ok.sh"], "timeout_s": 2})", limited).diagnostics.at("limits").asMap()
-               .at("timeout_s").asDouble(), 2.0);
+  agent_test::expectParamErrorFrom(
+      [&] { run(R"({"command": ["./ok.sh"], "timeout_s": 60})", limited); }, "timeout_s",
+      "timeout_s = 60 exceeds this run's limit of 5", "limit above policy");
+  QCOMPARE(run(R"({"command": ["./ok.sh"], "timeout_s": 2})", limited)
+               .diagnostics.at("limits")
+               .asMap()
+               .at("timeout_s")
+               .asDouble(),
+           2.0);
 }
 
 void TestExternalCommand::exitStatusFailsOrGivesNan() {
@@ -300,7 +329,8 @@ void TestExternalCommand::exitStatusFailsOrGivesNan() {
   QVERIFY2(contains(e.what(), "work directory kept: " + kept), e.what());
   QVERIFY(std::filesystem::is_directory(kept));
 
-  const TaskResult r = run(R"({"command": ["./fail.sh"], "on_failure": "nan", "output_names": ["y", "z"]})");
+  const TaskResult r =
+      run(R"({"command": ["./fail.sh"], "on_failure": "nan", "output_names": ["y", "z"]})");
   QVERIFY(std::isnan(r.out("y").asDouble()) && std::isnan(r.out("z").asDouble()));
   QVERIFY(r.diagnostics.at("failed").asBool());
   QVERIFY(contains(r.diagnostics.at("error").asString(), "exit status 3"));
@@ -309,8 +339,9 @@ void TestExternalCommand::exitStatusFailsOrGivesNan() {
 
 void TestExternalCommand::retriesUntilItWorks() {
   // Fails on its first run, succeeds on the second (the counter lives outside the work dirs).
-  script("flaky.sh", "#!/bin/sh\nn=$(cat \"$1\" 2>/dev/null || echo 0)\necho $((n + 1)) > \"$1\"\n"
-                     "[ \"$n\" -ge 1 ] || exit 1\necho '{\"y\": 7}'\n");
+  script("flaky.sh",
+         "#!/bin/sh\nn=$(cat \"$1\" 2>/dev/null || echo 0)\necho $((n + 1)) > \"$1\"\n"
+         "[ \"$n\" -ge 1 ] || exit 1\necho '{\"y\": 7}'\n");
   const std::string counter = dir() + "/flaky.count";
   const TaskResult r = run(R"({"command": ["./flaky.sh", ")" + counter + R"("], "retries": 2})");
   QCOMPARE(r.out("y").asDouble(), 7.0);
@@ -333,8 +364,9 @@ void TestExternalCommand::keepModes() {
 }
 
 void TestExternalCommand::segfaultNamesTheSampleAndTheKeptWorkDir() {
-  script("crash.sh", "#!/bin/sh\nif [ \"$1\" = 0 ]; then echo '{\"y\": 0}'; exit 0; fi\n"
-                     "echo 'about to crash' >&2\nkill -SEGV $$\n");
+  script("crash.sh",
+         "#!/bin/sh\nif [ \"$1\" = 0 ]; then echo '{\"y\": 0}'; exit 0; fi\n"
+         "echo 'about to crash' >&2\nkill -SEGV $$\n");
   const Error direct = failure(R"({"command": ["./crash.sh", "1"]})");
   QVERIFY2(contains(direct.what(), "killed by SIGSEGV"), direct.what());
   QCOMPARE(m_last_diagnostics.at("signal").asString(), std::string("SIGSEGV"));
@@ -343,9 +375,12 @@ void TestExternalCommand::segfaultNamesTheSampleAndTheKeptWorkDir() {
   o.threads = 2;
   o.use_cache = false;
   const auto r = runWorkflow(R"({"sciagents":1,"steps":[
-    {"id":"sim","agent":"external","task":"command","params":{"command":["./crash.sh","{{x:%g}}"],"inputs":{"x":0}}},
-    {"id":"mc","agent":"uq","task":"monte_carlo","params":{"model":{"step":"sim","input":"inputs.x","output":"y"},
-      "inputs":[{"name":"x","dist":"uniform","a":1,"b":2}],"n":10,"seed":1}}]})", o);
+    {"id":"sim","agent":"external","task":"command",
+     "params":{"command":["./crash.sh","{{x:%g}}"],"inputs":{"x":0}}},
+    {"id":"mc","agent":"uq","task":"monte_carlo",
+     "params":{"model":{"step":"sim","input":"inputs.x","output":"y"},
+      "inputs":[{"name":"x","dist":"uniform","a":1,"b":2}],"n":10,"seed":1}}]})",
+                             o);
   QCOMPARE(r.step("sim")->status, StepStatus::Succeeded);
   QCOMPARE(r.step("mc")->status, StepStatus::Failed);
   const std::string& err = r.step("mc")->error;
@@ -372,17 +407,22 @@ void TestExternalCommand::timeoutKillsTheProgramWithItsChildren() {
 }
 
 void TestExternalCommand::timeoutIsReportedPerSample() {
-  script("slow.sh", "#!/bin/sh\nif [ \"$1\" = 0 ]; then echo '{\"y\": 0}'; exit 0; fi\nsleep 300 & wait\n");
+  script("slow.sh",
+         "#!/bin/sh\nif [ \"$1\" = 0 ]; then echo '{\"y\": 0}'; exit 0; fi\nsleep 300 & wait\n");
   RunOptions o;
   o.threads = 2;
   o.use_cache = false;
   const auto r = runWorkflow(R"({"sciagents":1,"steps":[
-    {"id":"sim","agent":"external","task":"command","params":{"command":["./slow.sh","{{x:%g}}"],"inputs":{"x":0},
+    {"id":"sim","agent":"external","task":"command",
+     "params":{"command":["./slow.sh","{{x:%g}}"],"inputs":{"x":0},
       "timeout_s":0.3}},
-    {"id":"mc","agent":"uq","task":"monte_carlo","params":{"model":{"step":"sim","input":"inputs.x","output":"y"},
-      "inputs":[{"name":"x","dist":"uniform","a":1,"b":2}],"n":10,"seed":1}}]})", o);
+    {"id":"mc","agent":"uq","task":"monte_carlo",
+     "params":{"model":{"step":"sim","input":"inputs.x","output":"y"},
+      "inputs":[{"name":"x","dist":"uniform","a":1,"b":2}],"n":10,"seed":1}}]})",
+                             o);
   QCOMPARE(r.step("mc")->status, StepStatus::Failed);
-  QVERIFY2(contains(r.step("mc")->error, "sample #0") && contains(r.step("mc")->error, "timed out after 0.3 s"),
+  QVERIFY2(contains(r.step("mc")->error, "sample #0") &&
+               contains(r.step("mc")->error, "timed out after 0.3 s"),
            r.step("mc")->error.c_str());
 }
 
@@ -390,8 +430,9 @@ void TestExternalCommand::cancelInTheMiddleOfAStudyLeavesNoProcess() {
   // Each sample records its pid and sleeps (with a child); the run is cancelled once two samples
   // are running.
   const std::string log = dir() + "/cancel.pids";
-  script("sleepy.sh", "#!/bin/sh\nif [ \"$2\" = 0 ]; then echo '{\"y\": 0}'; exit 0; fi\n"
-                      "echo $$ >> \"$1\"\nsleep 300 &\nsleep 300\n");
+  script("sleepy.sh",
+         "#!/bin/sh\nif [ \"$2\" = 0 ]; then echo '{\"y\": 0}'; exit 0; fi\n"
+         "echo $$ >> \"$1\"\nsleep 300 &\nsleep 300\n");
   auto cancel = std::make_shared<std::atomic<bool>>(false);
   std::thread watcher([&] {
     eventually([&] { return pidsIn(log).size() >= 2; });
@@ -402,10 +443,13 @@ void TestExternalCommand::cancelInTheMiddleOfAStudyLeavesNoProcess() {
   o.use_cache = false;
   o.cancel = cancel;
   const auto r = runWorkflow(R"({"sciagents":1,"steps":[
-    {"id":"sim","agent":"external","task":"command","params":{"command":["./sleepy.sh",")" + log +
+    {"id":"sim","agent":"external","task":"command","params":{"command":["./sleepy.sh",")" +
+                                 log +
                                  R"(","{{x:%g}}"],"inputs":{"x":0}}},
-    {"id":"mc","agent":"uq","task":"monte_carlo","params":{"model":{"step":"sim","input":"inputs.x","output":"y"},
-      "inputs":[{"name":"x","dist":"uniform","a":1,"b":2}],"n":50,"seed":1}}]})", o);
+    {"id":"mc","agent":"uq","task":"monte_carlo",
+     "params":{"model":{"step":"sim","input":"inputs.x","output":"y"},
+      "inputs":[{"name":"x","dist":"uniform","a":1,"b":2}],"n":50,"seed":1}}]})",
+                             o);
   watcher.join();
   QCOMPARE(r.step("mc")->status, StepStatus::Cancelled);
   const auto pids = pidsIn(log);
@@ -413,13 +457,15 @@ void TestExternalCommand::cancelInTheMiddleOfAStudyLeavesNoProcess() {
   for (int pid : pids) {
     // Every process of every sample's group is gone (killed before the run returned; zombies
     // reparented to init may take a moment to be reaped, hence the guard).
-    QVERIFY2(eventually([&] { return liveMembersOfGroup(pid).empty(); }), std::to_string(pid).c_str());
+    QVERIFY2(eventually([&] { return liveMembersOfGroup(pid).empty(); }),
+             std::to_string(pid).c_str());
   }
 }
 
 void TestExternalCommand::memoryHogIsStoppedByItsLimit() {
-  script("hog.py", "#!/usr/bin/python3 -S\nblocks = [bytearray(64 << 20) for _ in range(64)]\n"
-                   "print('{\"y\": 1}')\n");
+  script("hog.py",
+         "#!/usr/bin/python3 -S\nblocks = [bytearray(64 << 20) for _ in range(64)]\n"
+         "print('{\"y\": 1}')\n");
   const Error e = failure(R"({"command": ["./hog.py"], "memory_mb": 256})");
   QVERIFY2(contains(e.what(), "memory limit memory_mb = 256 MB was reached"), e.what());
   QVERIFY(contains(m_last_diagnostics.at("stderr_tail").asString(), "MemoryError"));
@@ -432,9 +478,10 @@ void TestExternalCommand::cpuHogIsStoppedByItsLimit() {
 }
 
 void TestExternalCommand::environmentIsReduced() {
-  script("env.py", "#!/usr/bin/python3 -S\nimport os, json\n"
-                   "print(json.dumps({'secret': float('SCIAGENTS_TEST_SECRET' in os.environ),"
-                   " 'path': float('PATH' in os.environ), 'mine': float('MY_ALLOWED' in os.environ)}))\n");
+  script("env.py",
+         "#!/usr/bin/python3 -S\nimport os, json\n"
+         "print(json.dumps({'secret': float('SCIAGENTS_TEST_SECRET' in os.environ),"
+         " 'path': float('PATH' in os.environ), 'mine': float('MY_ALLOWED' in os.environ)}))\n");
   ::setenv("SCIAGENTS_TEST_SECRET", "hunter2", 1);
   ::setenv("MY_ALLOWED", "1", 1);
   const TaskResult r = run(R"({"command": ["./env.py"]})");
@@ -470,21 +517,27 @@ void TestExternalCommand::policyDisabledAndRoots() {
   }
   writeFile("outside/in.tpl", "{{x}}");
   const Error tpl = failure(R"({"command": ["root/ok.sh"], "inputs": {"x": 1},
-      "templates": ["root/../outside/in.tpl"]})", rooted);
+      "templates": ["root/../outside/in.tpl"]})",
+                            rooted);
   QCOMPARE(tpl.param(), std::string("templates[0]"));
   const Error path_program = failure(R"({"command": ["sh", "-c", "echo"]})", rooted);
   QVERIFY2(contains(path_program.what(), "outside the folders"), path_program.what());
 }
 
 void TestExternalCommand::linksAndStepModelsUseNamedOutputs() {
-  script("lin.py", "#!/usr/bin/python3 -S\nimport json, sys\nx = json.load(sys.stdin)['x']\n"
-                   "print(json.dumps({'y': 3 * x + 1, 'curve': [x, 2 * x]}))\n");
+  script("lin.py",
+         "#!/usr/bin/python3 -S\nimport json, sys\nx = json.load(sys.stdin)['x']\n"
+         "print(json.dumps({'y': 3 * x + 1, 'curve': [x, 2 * x]}))\n");
   const std::string wf = R"({"sciagents":1,"steps":[
-    {"id":"sim","agent":"external","task":"command","params":{"command":["./lin.py"],"inputs":{"x":2},
+    {"id":"sim","agent":"external","task":"command",
+     "params":{"command":["./lin.py"],"inputs":{"x":2},
       "stdin":"json"}},
-    {"id":"use","agent":"workflow_orchestration","task":"value","params":{"value":{"from":"sim.y"}}},
-    {"id":"el","agent":"workflow_orchestration","task":"value","params":{"value":{"from":"sim.curve[1]"}}},
-    {"id":"mc","agent":"uq","task":"monte_carlo","params":{"model":{"step":"sim","input":"inputs.x","output":"y"},
+    {"id":"use","agent":"workflow_orchestration","task":"value",
+     "params":{"value":{"from":"sim.y"}}},
+    {"id":"el","agent":"workflow_orchestration","task":"value",
+     "params":{"value":{"from":"sim.curve[1]"}}},
+    {"id":"mc","agent":"uq","task":"monte_carlo",
+     "params":{"model":{"step":"sim","input":"inputs.x","output":"y"},
       "inputs":[{"name":"x","dist":"uniform","a":0,"b":1}],"n":16,"seed":3,"sampling":"lhs"}}]})";
   QVERIFY(validateWorkflow(parseWorkflow(wf), AgentRegistry::builtin()).empty());
   RunOptions o;
@@ -498,22 +551,27 @@ void TestExternalCommand::linksAndStepModelsUseNamedOutputs() {
   QVERIFY(std::abs(r.step("mc")->outputs.at("mean").asDouble() - 2.5) < 0.05);
   // A name the program does not produce: the run says so.
   const auto missing = runWorkflow(R"({"sciagents":1,"steps":[
-    {"id":"sim","agent":"external","task":"command","params":{"command":["./lin.py"],"inputs":{"x":2},
+    {"id":"sim","agent":"external","task":"command",
+     "params":{"command":["./lin.py"],"inputs":{"x":2},
       "stdin":"json"}},
-    {"id":"use","agent":"workflow_orchestration","task":"value","params":{"value":{"from":"sim.nope"}}}]})", o);
+    {"id":"use","agent":"workflow_orchestration","task":"value",
+     "params":{"value":{"from":"sim.nope"}}}]})",
+                                   o);
   QCOMPARE(missing.step("use")->status, StepStatus::Failed);
-  QVERIFY2(contains(missing.step("use")->error, "has no output 'nope'"), missing.step("use")->error.c_str());
+  QVERIFY2(contains(missing.step("use")->error, "has no output 'nope'"),
+           missing.step("use")->error.c_str());
 }
 
 void TestExternalCommand::rerunIsCachedAndAChangedProgramIsNot() {
   // The program counts its runs in a folder given on its command line (an absolute path of a
   // folder; the absolute path of a FILE in argv would count as content of the step).
-  const std::string prog = script("count.sh", "#!/bin/sh\necho x >> \"$1/count.runs\"\necho '{\"y\": 5}'\n");
+  const std::string prog =
+      script("count.sh", "#!/bin/sh\necho x >> \"$1/count.runs\"\necho '{\"y\": 5}'\n");
   writeFile("count.tpl", "{{a}}");
   const std::string runs = dir() + "/count.runs";
   const std::string wf = R"({"sciagents":1,"steps":[
-    {"id":"sim","agent":"external","task":"command","params":{"command":["./count.sh",")" + dir() +
-                         R"("],"inputs":{"a":1},"templates":["count.tpl"]}}]})";
+    {"id":"sim","agent":"external","task":"command","params":{"command":["./count.sh",")" +
+                         dir() + R"("],"inputs":{"a":1},"templates":["count.tpl"]}}]})";
   RunOptions o;
   o.threads = 1;
   o.use_cache = true;

@@ -22,8 +22,8 @@ constexpr std::uintmax_t kMaxRegexText = 16u << 20;
 
 [[noreturn]] void fail(const std::string& message) { throw std::runtime_error(message); }
 
-std::string readFile(const std::filesystem::path& work_dir, const std::string& name, std::uintmax_t cap,
-                     const std::string& source) {
+std::string readFile(const std::filesystem::path& work_dir, const std::string& name,
+                     std::uintmax_t cap, const std::string& source) {
   const auto path = work_dir / name;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
@@ -48,8 +48,10 @@ std::string quoteNonFinite(const std::string& text) {
     const char c = text[i];
     if (in_string) {
       out += c;
-      if (c == '\\' && i + 1 < text.size()) out += text[++i];
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < text.size())
+        out += text[++i];
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') in_string = true;
@@ -88,8 +90,10 @@ std::optional<double> parseNumber(std::string s) {
 void put(Map& into, const std::string& name, Value v, const std::string& source) {
   if (!isIdentifier(name))
     fail(source + ": output name '" + name + "' cannot be linked (use letters, digits and _)");
-  if (name == "outputs") fail(source + ": output name 'outputs' is reserved (the step's map of every output)");
-  if (!into.emplace(name, std::move(v)).second) fail(source + ": output '" + name + "' is given twice");
+  if (name == "outputs")
+    fail(source + ": output name 'outputs' is reserved (the step's map of every output)");
+  if (!into.emplace(name, std::move(v)).second)
+    fail(source + ": output '" + name + "' is given twice");
 }
 
 void readCsv(const std::string& text, const std::string& source, Map& into) {
@@ -103,13 +107,15 @@ void readCsv(const std::string& text, const std::string& source, Map& into) {
     std::size_t start = 0;
     while (true) {
       const auto comma = line.find(',', start);
-      cells.push_back(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      cells.push_back(
+          line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
     rows.push_back(std::move(cells));
   }
-  if (rows.size() < 2) fail(source + ": expected a header row naming the columns and at least one data row");
+  if (rows.size() < 2)
+    fail(source + ": expected a header row naming the columns and at least one data row");
   std::vector<std::string> names;
   for (auto name : rows[0]) {
     const auto a = name.find_first_not_of(" \t\"");
@@ -125,8 +131,8 @@ void readCsv(const std::string& text, const std::string& source, Map& into) {
     for (std::size_t c = 0; c < names.size(); ++c) {
       const auto x = parseNumber(rows[r][c]);
       if (!x)
-        fail(source + ": row " + std::to_string(r + 1) + ", column '" + names[c] + "': '" + rows[r][c] +
-             "' is not a number");
+        fail(source + ": row " + std::to_string(r + 1) + ", column '" + names[c] + "': '" +
+             rows[r][c] + "' is not a number");
       columns[c][static_cast<Eigen::Index>(r - 1)] = *x;
     }
   }
@@ -134,22 +140,27 @@ void readCsv(const std::string& text, const std::string& source, Map& into) {
     put(into, names[c], n == 1 ? Value(columns[c][0]) : Value(std::move(columns[c])), source);
 }
 
-void readRegex(const std::string& text, const OutputReader& r, const std::string& source, Map& into) {
+void readRegex(const std::string& text, const OutputReader& r, const std::string& source,
+               Map& into) {
   for (const auto& [name, pattern] : r.patterns) {
     const std::regex re(pattern, std::regex::ECMAScript);
     std::vector<double> found;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
+         ++it) {
       const std::string cap = (*it)[1].str();
       const auto x = parseNumber(cap);
-      if (!x) fail(source + ": output '" + name + "': pattern '" + pattern + "' captured '" + cap +
-                   "', which is not a number");
+      if (!x)
+        fail(source + ": output '" + name + "': pattern '" + pattern + "' captured '" + cap +
+             "', which is not a number");
       found.push_back(*x);
     }
-    if (found.empty()) fail(source + ": output '" + name + "': no match for pattern '" + pattern + "'");
+    if (found.empty())
+      fail(source + ": output '" + name + "': no match for pattern '" + pattern + "'");
     if (found.size() == 1) {
       put(into, name, found[0], source);
     } else {
-      put(into, name, Vector(Eigen::Map<const Vector>(found.data(), static_cast<Eigen::Index>(found.size()))),
+      put(into, name,
+          Vector(Eigen::Map<const Vector>(found.data(), static_cast<Eigen::Index>(found.size()))),
           source);
     }
   }
@@ -185,7 +196,8 @@ Map parseJsonOutputs(const std::string& text, const std::string& source) {
         fail(source + ": output '" + name + "': " + e.what());
       }
       if (value.kind() != ValueKind::Vector && value.kind() != ValueKind::Matrix)
-        fail(source + ": output '" + name + "' is not a list of numbers (or a list of equal-length lists)");
+        fail(source + ": output '" + name +
+             "' is not a list of numbers (or a list of equal-length lists)");
     } else {
       fail(source + ": output '" + name + "' is a " + std::string(v.type_name()) +
            "; expected a number or a list of numbers");
@@ -202,15 +214,20 @@ Map readOutputs(const std::vector<OutputReader>& readers, const std::filesystem:
     const std::string source = r.describe();
     Map got;
     switch (r.kind) {
-      case OutputReader::Kind::StdoutJson: got = parseJsonOutputs(stdout_text, source); break;
+      case OutputReader::Kind::StdoutJson:
+        got = parseJsonOutputs(stdout_text, source);
+        break;
       case OutputReader::Kind::JsonFile:
         got = parseJsonOutputs(readFile(work_dir, r.file, kMaxOutputFile, source), source);
         break;
-      case OutputReader::Kind::CsvFile: readCsv(readFile(work_dir, r.file, kMaxOutputFile, source), source, got); break;
+      case OutputReader::Kind::CsvFile:
+        readCsv(readFile(work_dir, r.file, kMaxOutputFile, source), source, got);
+        break;
       case OutputReader::Kind::Regex: {
         if (r.file.empty()) {
-          readRegex(stdout_text.size() > kMaxRegexText ? stdout_text.substr(0, kMaxRegexText) : stdout_text, r,
-                    source, got);
+          readRegex(stdout_text.size() > kMaxRegexText ? stdout_text.substr(0, kMaxRegexText)
+                                                       : stdout_text,
+                    r, source, got);
         } else {
           readRegex(readFile(work_dir, r.file, kMaxRegexText, source), r, source, got);
         }

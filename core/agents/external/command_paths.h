@@ -16,14 +16,15 @@ struct ExternalPolicy;
 namespace sciagents::core::agents::external {
 
 struct ResolvedFiles {
-  std::filesystem::path program;  // canonical (symlinks resolved)
+  std::filesystem::path program;                        // canonical (symlinks resolved)
   std::vector<std::filesystem::path> templates, files;  // canonical, in spec order
 };
 
 // Resolves and checks every file the spec names. Errors are paramErrors naming the parameter
 // ("command[0]", "templates[1]", "files[0]") and the path as written and as resolved.
 // `policy` may be nullptr (no roots).
-ResolvedFiles resolveFiles(const CommandSpec& spec, const std::string& base_dir, const ExternalPolicy* policy);
+ResolvedFiles resolveFiles(const CommandSpec& spec, const std::string& base_dir,
+                           const ExternalPolicy* policy);
 
 // Hex SHA-256 of a file's content; throws std::runtime_error when it cannot be read.
 std::string fileSha256(const std::filesystem::path& file);

@@ -10,14 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
-#include <cstring>
-#include <cctype>
 
 #if !defined(_WIN32)
 #include <sys/stat.h>
@@ -40,8 +40,8 @@ std::string number(double x) {
 
 double bounded(double step, double policy, const std::string& name, const std::string& unit) {
   if (policy > 0 && step > policy)
-    throw paramError(name, name + " = " + number(step) + " exceeds this run's limit of " + number(policy) + " " +
-                               unit + "; ask for at most " + number(policy));
+    throw paramError(name, name + " = " + number(step) + " exceeds this run's limit of " +
+                               number(policy) + " " + unit + "; ask for at most " + number(policy));
   return step > 0 ? step : policy;
 }
 
@@ -58,7 +58,9 @@ WorkRoot workRoot(const ExternalPolicy* policy) {
   fs::path tmp = fs::temp_directory_path(ec);
   if (ec) tmp = "/tmp";
 #if !defined(_WIN32)
-  return {tmp / ("sciagents-external-" + std::to_string(::getuid()) + "-" + std::to_string(::getpid())), true};
+  return {
+      tmp / ("sciagents-external-" + std::to_string(::getuid()) + "-" + std::to_string(::getpid())),
+      true};
 #else
   return {tmp / "sciagents-external", true};
 #endif
@@ -70,8 +72,9 @@ void ensureRoot(const WorkRoot& root) {
 #if !defined(_WIN32)
   struct stat st {};
   if (::lstat(root.path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
-    throw Error(ErrorCode::RunFailed, "cannot use '" + root.path.string() + "' for work directories: it is "
-                                      "not a directory owned by this user");
+    throw Error(ErrorCode::RunFailed, "cannot use '" + root.path.string() +
+                                          "' for work directories: it is "
+                                          "not a directory owned by this user");
   if (root.temporary) ::chmod(root.path.c_str(), 0700);
 #endif
 }
@@ -85,7 +88,8 @@ void releaseRoot(const WorkRoot& root) {
 
 fs::path makeWorkDir(const WorkRoot& root, const std::string& step) {
   std::string stem;
-  for (char c : step) stem += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+  for (char c : step)
+    stem += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
   if (stem.empty()) stem = "eval";
   for (int attempt = 0;; ++attempt) {
     ensureRoot(root);
@@ -94,8 +98,8 @@ fs::path makeWorkDir(const WorkRoot& root, const std::string& step) {
     if (::mkdtemp(templ.data())) return templ;
     // ENOENT: a concurrent evaluation removed the empty folder in between; create it again.
     if (errno != ENOENT || attempt == 3)
-      throw Error(ErrorCode::RunFailed, "cannot create a work directory in '" + root.path.string() + "': " +
-                                            std::strerror(errno));
+      throw Error(ErrorCode::RunFailed, "cannot create a work directory in '" + root.path.string() +
+                                            "': " + std::strerror(errno));
 #else
     fs::create_directories(templ);
     return templ;
@@ -108,7 +112,8 @@ void writeFile(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path(), ec);
   std::ofstream out(path, std::ios::binary);
   out << text;
-  if (!out) throw Error(ErrorCode::RunFailed, "cannot write '" + path.string() + "' in the work directory");
+  if (!out)
+    throw Error(ErrorCode::RunFailed, "cannot write '" + path.string() + "' in the work directory");
 }
 
 std::string readText(const fs::path& path, const std::string& param) {
@@ -142,7 +147,9 @@ std::string inputsJson(const Map& inputs) {
   return j.dump() + "\n";
 }
 
-std::string tail(const std::string& s, std::size_t n) { return s.size() <= n ? s : s.substr(s.size() - n); }
+std::string tail(const std::string& s, std::size_t n) {
+  return s.size() <= n ? s : s.substr(s.size() - n);
+}
 
 bool mentions(const std::string& text, std::initializer_list<const char*> words) {
   for (const char* w : words)
@@ -153,8 +160,9 @@ bool mentions(const std::string& text, std::initializer_list<const char*> words)
 // Why a finished run failed, in words, with the limit that explains it when one does.
 std::string failureText(const ChildResult& r, const Limits& limits) {
   std::string s = r.describe(limits.timeout_s);
-  if (limits.cpu_time_s > 0 && (r.term_signal == SIGXCPU || (r.term_signal == SIGKILL && !r.timed_out && !r.stopped &&
-                                                             r.cpu_s >= limits.cpu_time_s)))
+  if (limits.cpu_time_s > 0 &&
+      (r.term_signal == SIGXCPU ||
+       (r.term_signal == SIGKILL && !r.timed_out && !r.stopped && r.cpu_s >= limits.cpu_time_s)))
     s += ": the CPU-time limit cpu_time_s = " + number(limits.cpu_time_s) + " s was reached";
   else if (limits.memory_mb > 0 && !r.succeeded() && !r.timed_out &&
            mentions(r.err, {"MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory",
@@ -208,15 +216,18 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     const fs::path dir = makeWorkDir(root, ctx.stepId());
     try {
-      for (std::size_t i = 0; i < filled.size(); ++i) writeFile(dir / spec.templates[i].to, filled[i]);
+      for (std::size_t i = 0; i < filled.size(); ++i)
+        writeFile(dir / spec.templates[i].to, filled[i]);
       for (std::size_t i = 0; i < spec.files.size(); ++i) {
         const fs::path to = dir / spec.files[i].to;
         std::error_code ec;
         fs::create_directories(to.parent_path(), ec);
         fs::copy_file(files.files[i], to, fs::copy_options::overwrite_existing, ec);
         if (ec)
-          throw Error(ErrorCode::RunFailed, "cannot copy '" + files.files[i].string() + "' into the work "
-                                            "directory: " + ec.message());
+          throw Error(ErrorCode::RunFailed, "cannot copy '" + files.files[i].string() +
+                                                "' into the work "
+                                                "directory: " +
+                                                ec.message());
       }
     } catch (...) {
       removeDir(dir);
@@ -240,14 +251,16 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
         ev.outputs = readOutputs(spec.outputs, dir, r.out);
         for (const auto& name : spec.output_names)
           if (!ev.outputs.count(name))
-            throw std::runtime_error("output '" + name + "' (declared in output_names) was not produced");
+            throw std::runtime_error("output '" + name +
+                                     "' (declared in output_names) was not produced");
       } catch (const std::exception& e) {
         problem = "exit status 0, but its results could not be read: " + std::string(e.what());
       }
     }
     ev.ok = problem.empty();
     const bool last = ev.ok || attempt == attempts;
-    const bool keep = spec.keep == KeepMode::All || (!ev.ok && last && spec.keep == KeepMode::Failed);
+    const bool keep =
+        spec.keep == KeepMode::All || (!ev.ok && last && spec.keep == KeepMode::Failed);
     Map& d = ev.diagnostics;
     d = Map{};
     d["program"] = files.program.string();
@@ -255,8 +268,9 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
     for (const auto& a : argv) args.emplace_back(a);
     d["argv"] = std::move(args);
     d["attempts"] = static_cast<std::int64_t>(attempt);
-    d["exit_status"] = r.started && r.term_signal == 0 && r.exit_code >= 0 ? Value(std::int64_t{r.exit_code})
-                                                                           : Value();
+    d["exit_status"] = r.started && r.term_signal == 0 && r.exit_code >= 0
+                           ? Value(std::int64_t{r.exit_code})
+                           : Value();
     d["signal"] = r.term_signal ? Value(signalName(r.term_signal)) : Value();
     d["timed_out"] = r.timed_out;
     d["wall_s"] = r.wall_s;
@@ -264,7 +278,8 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
     d["max_rss_kb"] = static_cast<std::int64_t>(r.max_rss_kb);
     d["stderr_tail"] = terminalSafe(tail(r.err, kStderrTail), true);
     d["stdout_bytes"] = static_cast<std::int64_t>(r.out_bytes);
-    d["limits"] = Map{{"timeout_s", limits.timeout_s}, {"cpu_time_s", limits.cpu_time_s},
+    d["limits"] = Map{{"timeout_s", limits.timeout_s},
+                      {"cpu_time_s", limits.cpu_time_s},
                       {"memory_mb", limits.memory_mb}};
     d["work_dir"] = keep ? Value(dir.string()) : Value();
     if (!keep) {
@@ -272,8 +287,8 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
       releaseRoot(root);
     }
     if (ev.ok) return ev;
-    std::string msg = "program '" + files.program.string() + "' " + problem + " (attempt " + std::to_string(attempt) +
-                      " of " + std::to_string(attempts) + ")";
+    std::string msg = "program '" + files.program.string() + "' " + problem + " (attempt " +
+                      std::to_string(attempt) + " of " + std::to_string(attempts) + ")";
     if (keep) msg += "; work directory kept: " + dir.string();
     if (!r.err.empty()) msg += "; stderr ends with: " + terminalSafe(tail(r.err, 400), false);
     ev.error = msg;

@@ -21,8 +21,8 @@ struct Limits {
 
 struct Evaluation {
   bool ok = false;
-  Map outputs;      // the named outputs (when ok)
-  Map diagnostics;  // exit status or signal, times, attempts, stderr tail, work directory...
+  Map outputs;        // the named outputs (when ok)
+  Map diagnostics;    // exit status or signal, times, attempts, stderr tail, work directory...
   std::string error;  // why it failed (when !ok), naming the program and the kept work directory
 };
 

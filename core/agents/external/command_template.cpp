@@ -31,7 +31,8 @@ std::string formatted(double x, const std::string& format) {
   } else {
     n = std::snprintf(buf, sizeof buf, format.c_str(), x);
   }
-  return n < 0 ? std::string() : std::string(buf, static_cast<std::size_t>(std::min<int>(n, sizeof buf - 1)));
+  return n < 0 ? std::string()
+               : std::string(buf, static_cast<std::size_t>(std::min<int>(n, sizeof buf - 1)));
 }
 
 std::string trim(const std::string& s) {
@@ -75,7 +76,8 @@ std::string fillPlaceholders(const std::string& text, const Map& inputs, const s
       return out;
     }
     out.append(text, pos, open - pos);
-    const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + open, '\n'));
+    const std::size_t line =
+        1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + open, '\n'));
     const std::string at = where + " line " + std::to_string(line);
     const auto close = text.find("}}", open + 2);
     if (close == std::string::npos) throw paramError(param, at + ": '{{' without a closing '}}'");
@@ -85,7 +87,8 @@ std::string fillPlaceholders(const std::string& text, const Map& inputs, const s
       format = trim(name.substr(colon + 1));
       name = trim(name.substr(0, colon));
       if (auto problem = checkNumberFormat(format); !problem.empty())
-        throw paramError(param, at + ": placeholder {{" + inner + "}}: format '" + format + "': " + problem);
+        throw paramError(
+            param, at + ": placeholder {{" + inner + "}}: format '" + format + "': " + problem);
     }
     std::optional<long long> index;
     if (const auto bracket = name.find('['); bracket != std::string::npos && name.back() == ']') {
@@ -93,7 +96,8 @@ std::string fillPlaceholders(const std::string& text, const Map& inputs, const s
       char* end = nullptr;
       const long long k = std::strtoll(num.c_str(), &end, 10);
       if (num.empty() || *end != '\0')
-        throw paramError(param, at + ": placeholder {{" + inner + "}}: index '" + num + "' is not an integer");
+        throw paramError(
+            param, at + ": placeholder {{" + inner + "}}: index '" + num + "' is not an integer");
       index = k;
       name = trim(name.substr(0, bracket));
     }
@@ -110,14 +114,17 @@ std::string fillPlaceholders(const std::string& text, const Map& inputs, const s
       if (index) {
         const long long n = x.size(), k = *index < 0 ? n + *index : *index;
         if (k < 0 || k >= n)
-          throw paramError(param, at + ": placeholder {{" + inner + "}}: index out of range (input '" + name +
-                                      "' has " + std::to_string(n) + " elements)");
+          throw paramError(param, at + ": placeholder {{" + inner +
+                                      "}}: index out of range (input '" + name + "' has " +
+                                      std::to_string(n) + " elements)");
         out += formatted(x[static_cast<Eigen::Index>(k)], format);
       } else {
         for (Eigen::Index k = 0; k < x.size(); ++k) out += (k ? " " : "") + formatted(x[k], format);
       }
     } else {
-      if (index) throw paramError(param, at + ": placeholder {{" + inner + "}}: input '" + name + "' is a number");
+      if (index)
+        throw paramError(param,
+                         at + ": placeholder {{" + inner + "}}: input '" + name + "' is a number");
       out += formatted(v.asDouble(), format);
     }
     pos = close + 2;

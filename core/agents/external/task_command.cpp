@@ -43,9 +43,10 @@ std::string contentKey(const Map& params) {
 void runCommand(TaskContext& ctx) {
   const ExternalPolicy* policy = ctx.externalPolicy();
   if (policy && !policy->enabled)
-    throw paramError("command", "external programs are not allowed in this run" +
-                                    (policy->disabled_reason.empty() ? std::string()
-                                                                     : " (" + policy->disabled_reason + ")"));
+    throw paramError("command",
+                     "external programs are not allowed in this run" +
+                         (policy->disabled_reason.empty() ? std::string()
+                                                          : " (" + policy->disabled_reason + ")"));
   const CommandSpec spec = parseCommandSpec(ctx.params());
   const Limits limits = effectiveLimits(spec, ctx);
   const ResolvedFiles files = resolveFiles(spec, ctx.baseDir(), policy);
@@ -62,7 +63,8 @@ void runCommand(TaskContext& ctx) {
   if (!ev.ok) {
     if (!spec.nan_on_failure) throw Error(ErrorCode::RunFailed, ev.error, {}, "command");
     ctx.warn("on_failure 'nan': " + ev.error);
-    for (const auto& name : spec.output_names) ev.outputs[name] = std::numeric_limits<double>::quiet_NaN();
+    for (const auto& name : spec.output_names)
+      ev.outputs[name] = std::numeric_limits<double>::quiet_NaN();
   }
   for (const auto& [name, v] : ev.outputs) ctx.output(name, v);
   ctx.output("outputs", std::move(ev.outputs));
@@ -75,58 +77,104 @@ TaskSpec commandTask() {
   t.id = "command";
   t.summary = "Run a program once per evaluation (argv, no shell) and parse its outputs.";
   t.doc =
-      "The user's own simulation code as a step. Each run gets a fresh work directory holding the filled "
-      "`templates` and the extra `files`; the program runs there without a shell, in its own process group, "
-      "with a reduced environment and the given limits, and its results are read back as `outputs` says. "
-      "Inputs go in as `{{name}}` placeholders (optionally `{{name:%.6e}}`) in templates and argv entries, "
-      "and/or as one JSON object on stdin. Every named result becomes an output of the step (`sim.range`), "
-      "and the map of all of them is `outputs`. Studies use the step as a model through input paths such as "
-      "\"inputs.v0\". The result cache key includes the SHA-256 of the program, of every template and "
+      "The user's own simulation code as a step. Each run gets a fresh work directory holding the "
+      "filled "
+      "`templates` and the extra `files`; the program runs there without a shell, in its own "
+      "process group, "
+      "with a reduced environment and the given limits, and its results are read back as `outputs` "
+      "says. "
+      "Inputs go in as `{{name}}` placeholders (optionally `{{name:%.6e}}`) in templates and argv "
+      "entries, "
+      "and/or as one JSON object on stdin. Every named result becomes an output of the step "
+      "(`sim.range`), "
+      "and the map of all of them is `outputs`. Studies use the step as a model through input "
+      "paths such as "
+      "\"inputs.v0\". The result cache key includes the SHA-256 of the program, of every template "
+      "and "
       "extra file. See docs/agents/external.md for the security model.";
   using P = ParamSpec;
   t.params = {
-      P::make("command", ParamType::StringList).req().describe(
-          "The program and its arguments (no shell). The program is a path relative to the workflow file's "
-          "folder when it contains '/', otherwise looked up in PATH; later entries may hold {{name}} "
-          "placeholders."),
-      P::make("inputs", ParamType::Map).def(Map{}).describe(
-          "Named inputs: a number or a list of numbers each. Studies override them by path (\"inputs.k\"); "
-          "sweeps and links set them like any param."),
-      P::make("templates", ParamType::Any).def(List{}).describe(
-          "Input files written from templates: a list of \"file\" or {\"file\": path, \"to\": name}; "
-          "{{name}} / {{name:%.6e}} / {{name[i]}} are replaced. \"to\" defaults to the file name without "
-          "a trailing .tpl."),
-      P::make("stdin", ParamType::Choice).def("none").oneOf({"none", "json"}).describe(
-          "\"json\": the inputs as one JSON object on the program's stdin; \"none\": stdin is /dev/null."),
-      P::make("files", ParamType::Any).def(List{}).describe(
-          "Extra files copied into the work directory: a list of \"file\" or {\"file\": path, \"to\": name}."),
-      P::make("outputs", ParamType::Any).def("stdout_json").describe(
-          "How to read the results: \"stdout_json\"; {\"file\": \"out.json\"}; {\"file\": \"out.csv\"} (a "
-          "header row names the columns; one row gives numbers, several give vectors); {\"file\": "
-          "\"log.txt\", \"regex\": {\"name\": \"pattern with one (group)\"}} (no \"file\": stdout; one match "
-          "gives a number, several a vector); or a list of these."),
-      P::make("output_names", ParamType::StringList).def(List{}).describe(
-          "Names of the outputs the program must produce (regex names count too): a missing one fails the "
-          "evaluation, and on_failure \"nan\" sets each of them to NaN."),
-      P::make("timeout_s", ParamType::Number).def(0.0).range(0.0, std::nullopt).unit("s").describe(
-          "Wall-clock limit per attempt (0: the run's limit, none locally); the process group is killed."),
-      P::make("cpu_time_s", ParamType::Number).def(0.0).range(0.0, std::nullopt).unit("s").describe(
-          "CPU-time limit per process (RLIMIT_CPU; 0: the run's limit, none locally)."),
-      P::make("memory_mb", ParamType::Number).def(0.0).range(0.0, std::nullopt).unit("MB").describe(
-          "Address-space limit per process (RLIMIT_AS; 0: the run's limit, none locally)."),
-      P::make("retries", ParamType::Integer).def(0).range(0, 100).describe(
-          "Extra attempts after a failed one (non-zero exit, signal, timeout, unreadable outputs)."),
-      P::make("on_failure", ParamType::Choice).def("fail").oneOf({"fail", "nan"}).describe(
-          "After the last failed attempt: \"fail\" the step with the reason, or return NaN for every name in "
-          "output_names (the failure is in the diagnostics and a warning)."),
-      P::make("keep", ParamType::Choice).def("failed").oneOf({"failed", "all", "none"}).describe(
-          "Which work directories to keep: those of failed evaluations, all, or none."),
+      P::make("command", ParamType::StringList)
+          .req()
+          .describe("The program and its arguments (no shell). The program is a path relative to "
+                    "the workflow file's "
+                    "folder when it contains '/', otherwise looked up in PATH; later entries may "
+                    "hold {{name}} "
+                    "placeholders."),
+      P::make("inputs", ParamType::Map)
+          .def(Map{})
+          .describe("Named inputs: a number or a list of numbers each. Studies override them by "
+                    "path (\"inputs.k\"); "
+                    "sweeps and links set them like any param."),
+      P::make("templates", ParamType::Any)
+          .def(List{})
+          .describe("Input files written from templates: a list of \"file\" or {\"file\": path, "
+                    "\"to\": name}; "
+                    "{{name}} / {{name:%.6e}} / {{name[i]}} are replaced. \"to\" defaults to the "
+                    "file name without "
+                    "a trailing .tpl."),
+      P::make("stdin", ParamType::Choice)
+          .def("none")
+          .oneOf({"none", "json"})
+          .describe("\"json\": the inputs as one JSON object on the program's stdin; \"none\": "
+                    "stdin is /dev/null."),
+      P::make("files", ParamType::Any)
+          .def(List{})
+          .describe("Extra files copied into the work directory: a list of \"file\" or {\"file\": "
+                    "path, \"to\": name}."),
+      P::make("outputs", ParamType::Any)
+          .def("stdout_json")
+          .describe("How to read the results: \"stdout_json\"; {\"file\": \"out.json\"}; "
+                    "{\"file\": \"out.csv\"} (a "
+                    "header row names the columns; one row gives numbers, several give vectors); "
+                    "{\"file\": "
+                    "\"log.txt\", \"regex\": {\"name\": \"pattern with one (group)\"}} (no "
+                    "\"file\": stdout; one match "
+                    "gives a number, several a vector); or a list of these."),
+      P::make("output_names", ParamType::StringList)
+          .def(List{})
+          .describe("Names of the outputs the program must produce (regex names count too): a "
+                    "missing one fails the "
+                    "evaluation, and on_failure \"nan\" sets each of them to NaN."),
+      P::make("timeout_s", ParamType::Number)
+          .def(0.0)
+          .range(0.0, std::nullopt)
+          .unit("s")
+          .describe("Wall-clock limit per attempt (0: the run's limit, none locally); the process "
+                    "group is killed."),
+      P::make("cpu_time_s", ParamType::Number)
+          .def(0.0)
+          .range(0.0, std::nullopt)
+          .unit("s")
+          .describe("CPU-time limit per process (RLIMIT_CPU; 0: the run's limit, none locally)."),
+      P::make("memory_mb", ParamType::Number)
+          .def(0.0)
+          .range(0.0, std::nullopt)
+          .unit("MB")
+          .describe(
+              "Address-space limit per process (RLIMIT_AS; 0: the run's limit, none locally)."),
+      P::make("retries", ParamType::Integer)
+          .def(0)
+          .range(0, 100)
+          .describe("Extra attempts after a failed one (non-zero exit, signal, timeout, unreadable "
+                    "outputs)."),
+      P::make("on_failure", ParamType::Choice)
+          .def("fail")
+          .oneOf({"fail", "nan"})
+          .describe("After the last failed attempt: \"fail\" the step with the reason, or return "
+                    "NaN for every name in "
+                    "output_names (the failure is in the diagnostics and a warning)."),
+      P::make("keep", ParamType::Choice)
+          .def("failed")
+          .oneOf({"failed", "all", "none"})
+          .describe("Which work directories to keep: those of failed evaluations, all, or none."),
   };
   t.outputs = {
       {"outputs", ValueKind::Map, "Every named result of the program, as a map."},
       {"*", ValueKind::Null,
        "Each named result of the program under its own name (a number, a vector or a matrix), e.g. "
-       "`sim.range`; any name is accepted when the workflow is validated, a missing one fails at run time."},
+       "`sim.range`; any name is accepted when the workflow is validated, a missing one fails at "
+       "run time."},
   };
   t.content_key = contentKey;
   t.run = runCommand;
