@@ -1,6 +1,8 @@
 #include "core/util/child_process.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -13,6 +15,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -100,6 +105,8 @@ ChildResult runChild(const ChildSpec& spec) {
 
 std::string findInPath(const std::string&) { return {}; }
 
+void signalRunningChildGroups(int) {}
+
 #else
 
 std::string findInPath(const std::string& name) {
@@ -180,9 +187,15 @@ class SigpipeBlock {
 
 // In the child, between fork and exec: only async-signal-safe calls.
 [[noreturn]] void childSide(const ChildSpec& spec, const char* path, char* const* argv,
-                            char* const* envp, int in_fd, int out_fd, int err_fd, int report_fd) {
+                            char* const* envp, int in_fd, int out_fd, int err_fd, int report_fd,
+                            pid_t parent) {
   auto fail = [report_fd](int stage) { childFailed(report_fd, stage); };
   ::setsid();  // its own session and process group: killed as a group
+#if defined(__linux__)
+  // Killed with the thread that started it, even when that process dies without cleaning up.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);  // the parent is already gone
+#endif
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -252,7 +265,39 @@ bool leaderExited(pid_t pid) {
   return info.si_pid == pid;
 }
 
+// Process groups of the programs running now, for signalRunningChildGroups(): lock-free slots
+// that a signal handler can read.
+std::array<std::atomic<int>, 256> g_groups{};
+
+class RunningGroup {
+ public:
+  explicit RunningGroup(pid_t pgid) {
+    for (std::size_t i = 0; i < g_groups.size(); ++i) {
+      int expected = 0;
+      if (g_groups[i].compare_exchange_strong(expected, static_cast<int>(pgid))) {
+        m_slot = static_cast<int>(i);
+        return;
+      }
+    }
+  }
+  ~RunningGroup() { release(); }
+  RunningGroup(const RunningGroup&) = delete;
+  RunningGroup& operator=(const RunningGroup&) = delete;
+  void release() {
+    if (m_slot >= 0) g_groups[static_cast<std::size_t>(m_slot)].store(0);
+    m_slot = -1;
+  }
+
+ private:
+  int m_slot = -1;
+};
+
 }  // namespace
+
+void signalRunningChildGroups(int sig) {
+  for (auto& g : g_groups)
+    if (const int pgid = g.load(); pgid > 0) ::kill(-pgid, sig);
+}
 
 ChildResult runChild(const ChildSpec& spec) {
   ChildResult r;
@@ -283,6 +328,7 @@ ChildResult runChild(const ChildSpec& spec) {
   }
   const SigpipeBlock sigpipe_block;  // before fork: the child resets its own mask
   const auto t0 = Clock::now();
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     r.start_error = std::string("fork failed: ") + std::strerror(errno);
@@ -290,8 +336,9 @@ ChildResult runChild(const ChildSpec& spec) {
   }
   if (pid == 0)
     childSide(spec, path.c_str(), argv.data(), spec.env ? envp.data() : environ, in.read, out.write,
-              err.write, report.write);
+              err.write, report.write, parent);
   r.pid = pid;
+  RunningGroup running(pid);
   closeFd(in.read);
   closeFd(out.write);
   closeFd(err.write);
@@ -301,6 +348,7 @@ ChildResult runChild(const ChildSpec& spec) {
   while ((got = ::read(report.read, failure, sizeof failure)) < 0 && errno == EINTR) {
   }
   if (got == static_cast<ssize_t>(sizeof failure)) {
+    running.release();
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
     static const char* stages[] = {"", "cannot set up its standard streams",
@@ -388,6 +436,7 @@ ChildResult runChild(const ChildSpec& spec) {
       closeFd(err.read);
   }
   if (r.err.size() > spec.stderr_cap) r.err.erase(0, r.err.size() - spec.stderr_cap);
+  running.release();  // before the pid can be reused
   int status = 0;
   rusage ru{};
   pid_t reaped;

@@ -6,6 +6,7 @@
 #include "core/agent/agent_registry.h"
 #include "core/agent/external_policy.h"
 #include "core/agents/external/external_agent.h"
+#include "core/util/child_process.h"
 #include "core/util/error.h"
 #include "core/util/sha256.h"
 #include "core/value/value_json.h"
@@ -29,7 +30,9 @@
 #include <thread>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 using namespace sciagents::core;
 using agent_test::TaskResult;
@@ -180,6 +183,8 @@ class TestExternalCommand : public QObject {
   void policyDisabledAndRoots();
   void linksAndStepModelsUseNamedOutputs();
   void rerunIsCachedAndAChangedProgramIsNot();
+  void runningGroupsCanBeSignalledFromOutside();
+  void programDiesWithTheProcessThatStartedIt();
 };
 
 void TestExternalCommand::initTestCase() {
@@ -585,6 +590,40 @@ void TestExternalCommand::rerunIsCachedAndAChangedProgramIsNot() {
   writeFile("count.tpl", "{{a}} ");  // a template is part of the key too
   QVERIFY(!runWorkflow(wf, o).step("sim")->cached);
   QCOMPARE(readAll(runs), std::string("x\nx\nx\n"));
+}
+
+// What a terminated server worker or CLI calls from its signal handler: every running program's
+// group gets the signal, and runChild reports it.
+void TestExternalCommand::runningGroupsCanBeSignalledFromOutside() {
+  const std::string pids = dir() + "/outside.pids";
+  ChildSpec spec;
+  spec.argv = {"/bin/sh", "-c", "sleep 300 & echo $$ $! > \"$0\"; sleep 300", pids};
+  ChildResult result;
+  std::thread runner([&] { result = runChild(spec); });
+  QVERIFY(eventually([&] { return pidsIn(pids).size() == 2; }));
+  signalRunningChildGroups(SIGKILL);
+  runner.join();
+  QCOMPARE(result.term_signal, SIGKILL);
+  for (int pid : pidsIn(pids)) QVERIFY(eventually([&] { return !processAlive(pid); }));
+}
+
+// A process that starts a program and is then killed outright (SIGKILL: no cleanup) does not
+// leave the program running (PR_SET_PDEATHSIG).
+void TestExternalCommand::programDiesWithTheProcessThatStartedIt() {
+  const std::string pids = dir() + "/orphan.pids";
+  const pid_t starter = ::fork();
+  QVERIFY(starter >= 0);
+  if (starter == 0) {
+    ChildSpec spec;
+    spec.argv = {"/bin/sh", "-c", "echo $$ > \"$0\"; exec sleep 300", pids};
+    runChild(spec);
+    ::_exit(0);
+  }
+  const bool started = eventually([&] { return pidsIn(pids).size() == 1; });
+  ::kill(starter, SIGKILL);
+  ::waitpid(starter, nullptr, 0);
+  QVERIFY(started);
+  QVERIFY(eventually([&] { return !processAlive(pidsIn(pids)[0]); }));
 }
 
 QTEST_GUILESS_MAIN(TestExternalCommand)
