@@ -154,17 +154,22 @@ struct Pipe {
   }
 };
 
-// Blocks SIGPIPE in the calling thread while a child's stdin is written (a child that exits
-// without reading must not kill this process), and restores the mask afterwards.
-class SigpipeBlock {
+// Signals of the calling thread around a spawn: all blocked while the child shares this
+// process's memory (vfork: no handler of ours may run in the child), then only SIGPIPE while the
+// child's stdin is written (a child that exits without reading must not kill this process).
+class SignalGuard {
  public:
-  SigpipeBlock() {
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, SIGPIPE);
-    ::pthread_sigmask(SIG_BLOCK, &s, &m_old);
+  SignalGuard() {
+    sigset_t all;
+    sigfillset(&all);
+    ::pthread_sigmask(SIG_BLOCK, &all, &m_old);
   }
-  ~SigpipeBlock() {
+  void spawned() {
+    sigset_t s = m_old;
+    sigaddset(&s, SIGPIPE);
+    ::pthread_sigmask(SIG_SETMASK, &s, nullptr);
+  }
+  ~SignalGuard() {
     sigset_t s;
     sigemptyset(&s);
     sigaddset(&s, SIGPIPE);
@@ -173,6 +178,8 @@ class SigpipeBlock {
     }
     ::pthread_sigmask(SIG_SETMASK, &m_old, nullptr);
   }
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
 
  private:
   sigset_t m_old;
@@ -185,7 +192,9 @@ class SigpipeBlock {
   ::_exit(127);
 }
 
-// In the child, between fork and exec: only async-signal-safe calls.
+// In the child, between vfork and exec: it shares the parent's memory (the parent thread waits),
+// so only system calls, no allocation, no locks, and every signal blocked until the handlers are
+// back to their defaults.
 [[noreturn]] void childSide(const ChildSpec& spec, const char* path, char* const* argv,
                             char* const* envp, int in_fd, int out_fd, int err_fd, int report_fd,
                             pid_t parent) {
@@ -196,13 +205,13 @@ class SigpipeBlock {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(127);  // the parent is already gone
 #endif
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig)  // handled and ignored signals alike, as a fresh program
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD})
-    ::sigaction(sig, &dfl, nullptr);
   if (in_fd < 0) in_fd = ::open("/dev/null", O_RDONLY);
   if (in_fd < 0 || ::dup2(in_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) fail(1);
 #if defined(SYS_close_range) && defined(CLOSE_RANGE_CLOEXEC)
@@ -326,17 +335,21 @@ ChildResult runChild(const ChildSpec& spec) {
     r.start_error = std::string("cannot create a pipe: ") + std::strerror(errno);
     return r;
   }
-  const SigpipeBlock sigpipe_block;  // before fork: the child resets its own mask
+  SignalGuard signals;
   const auto t0 = Clock::now();
   const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    r.start_error = std::string("fork failed: ") + std::strerror(errno);
-    return r;
-  }
+  // vfork: no copy of this (possibly large, many-threaded) process's page tables; the child only
+  // makes system calls before exec, as posix_spawn's does.
+  const pid_t pid = ::vfork();
   if (pid == 0)
     childSide(spec, path.c_str(), argv.data(), spec.env ? envp.data() : environ, in.read, out.write,
               err.write, report.write, parent);
+  const int spawn_errno = errno;
+  signals.spawned();
+  if (pid < 0) {
+    r.start_error = std::string("cannot start a process: ") + std::strerror(spawn_errno);
+    return r;
+  }
   r.pid = pid;
   RunningGroup running(pid);
   closeFd(in.read);
