@@ -170,6 +170,7 @@ int runCommand(const CliOptions& o) {
   ro.use_cache = !o.no_cache;
   ro.cancel = cancel;
   ro.listener = &listeners;
+  ro.base_dir = std::filesystem::path(file).parent_path().string();  // relative paths in params
   if (o.seed) ro.seed = *o.seed;
   if (study) {
     ro.model_shard = core::StudyShard::evaluating(std::filesystem::path(o.output).parent_path(), shard.index,

@@ -10,10 +10,16 @@ const ParamSpec* TaskSpec::param(std::string_view name) const {
   return nullptr;
 }
 
+// An output declared with the name "*" stands for outputs whose names only the run knows (the
+// named results of an external program or Python function): any other name then resolves to it,
+// so links ("sim.range") and step-model outputs validate, and the run reports a missing one.
 const OutputSpec* TaskSpec::output(std::string_view name) const {
-  for (const auto& o : outputs)
+  const OutputSpec* named_at_run_time = nullptr;
+  for (const auto& o : outputs) {
     if (o.name == name) return &o;
-  return nullptr;
+    if (o.name == "*") named_at_run_time = &o;
+  }
+  return named_at_run_time;
 }
 
 Map TaskSpec::resolveParams(const Map& given) const {

@@ -1,6 +1,7 @@
 #include "core/workflow/workflow_engine.h"
 
 #include "core/agent/agent_registry.h"
+#include "core/agent/content_key.h"
 #include "core/metrics/metrics_registry.h"
 #include "core/runtime/thread_pool.h"
 #include "core/util/clock.h"
@@ -42,13 +43,21 @@ std::uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
-// The content address of one run of a task: agent, version, task, seed and every resolved value.
-std::string stepKey(const AgentSpec& agent, const TaskSpec& task, std::uint64_t seed, const Map& params) {
+// The content address of one run of a task: agent, version, task, seed and every resolved value,
+// plus the content of the files the task reads (TaskSpec::content_key). content_key gets the params
+// with one more entry (core/agent/content_key.h): RunOptions::base_dir, so it resolves relative file
+// paths exactly as the run will (the base folder itself is not part of the key).
+std::string stepKey(const AgentSpec& agent, const TaskSpec& task, std::uint64_t seed, const Map& params,
+                    const std::string& base_dir) {
   Sha256 h;
   h.update("sciagents-step-v1\n" + agent.id + "\n" + agent.version + "\n" + task.id + "\n");
   h.update(&seed, sizeof seed);
   hashValue(h, Value(params));
-  if (task.content_key) h.update("content\n" + task.content_key(params));
+  if (task.content_key) {
+    Map located = params;
+    located[std::string(kContentKeyBaseDir)] = base_dir;
+    h.update("content\n" + task.content_key(located));
+  }
   return h.hexDigest();
 }
 
@@ -251,7 +260,9 @@ class Run {
     env.base_dir = m_opts.base_dir;
     env.external = m_opts.external;
     env.seed_for = [this, &t](const Map& params) { return seedFor(t, params, 0); };
-    env.key_for = [&t](std::uint64_t seed, const Map& params) { return stepKey(*t.agent, *t.task, seed, params); };
+    env.key_for = [this, &t](std::uint64_t seed, const Map& params) {
+      return stepKey(*t.agent, *t.task, seed, params, m_opts.base_dir);
+    };
     return makeStepModel(std::move(env), ref, names);
   }
 
@@ -291,7 +302,7 @@ class Run {
       Map params = s.task->resolveParams(given.asMap());
       if (!s.step->sweep) out.params = params;
       const std::uint64_t seed = seedFor(s, params, s.point_index[p]);
-      out.key = stepKey(*s.agent, *s.task, seed, params);
+      out.key = stepKey(*s.agent, *s.task, seed, params, m_opts.base_dir);
       // A study shard evaluating a block of rows has no real result to cache or to take from it.
       ModelShard* study = s.step->sweep ? nullptr : m_opts.model_shard.get();
       const bool partial = study && study->partial() && study->appliesTo(s.step->agent, s.step->task);

@@ -53,7 +53,7 @@ class TestCli : public QObject {
     const std::set<std::string> expected = {"ode_pde", "linear_algebra", "optimization", "integration",
                                             "special_functions", "physics_informed_ml", "surrogate", "inverse",
                                             "uq", "problem_analyzer", "algorithm_selector", "executor_validator",
-                                            "performance_profiler", "workflow_orchestration"};
+                                            "performance_profiler", "workflow_orchestration", "external"};
     for (const auto& id : expected) QVERIFY2(ids.count(id), id.c_str());
     QCOMPARE(ids.size(), expected.size());
     const auto& la = *std::find_if(j["agents"].begin(), j["agents"].end(), [](auto& a) { return a["id"] == "linear_algebra"; });

@@ -2,5 +2,10 @@
 target_sources(sciagents_core PRIVATE
   agents/external/external_agent.cpp
   agents/external/task_command.cpp
+  agents/external/command_spec.cpp
+  agents/external/command_template.cpp
+  agents/external/command_outputs.cpp
+  agents/external/command_paths.cpp
+  agents/external/command_run.cpp
   agents/external/task_python.cpp
 )

@@ -1,0 +1,115 @@
+#include "core/agents/external/command_paths.h"
+
+#include "core/agent/external_policy.h"
+#include "core/util/child_process.h"
+#include "core/util/error.h"
+#include "core/util/sha256.h"
+
+#include <fstream>
+#include <stdexcept>
+
+#if !defined(_WIN32)
+#include <unistd.h>
+#endif
+
+namespace sciagents::core::agents::external {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path located(const std::string& given, const std::string& base_dir) {
+  const fs::path p(given);
+  if (p.is_absolute() || base_dir.empty()) return p;
+  return fs::path(base_dir) / p;
+}
+
+// The canonical path of an existing regular file, or a paramError saying what is wrong.
+fs::path existingFile(const std::string& param, const std::string& given, const fs::path& where) {
+  std::error_code ec;
+  const fs::path canonical = fs::canonical(where, ec);
+  if (ec)
+    throw paramError(param, "'" + given + "' does not exist (looked for " + where.string() + ")");
+  if (!fs::is_regular_file(canonical, ec))
+    throw paramError(param, "'" + given + "' is not a regular file (" + canonical.string() + ")");
+  return canonical;
+}
+
+bool inside(const fs::path& file, const fs::path& root) {
+  auto f = file.begin();
+  for (auto r = root.begin(); r != root.end(); ++r, ++f) {
+    if (r->empty()) continue;  // a trailing '/' of the root
+    if (f == file.end() || *f != *r) return false;
+  }
+  return true;
+}
+
+void checkRoots(const std::string& param, const std::string& given, const fs::path& canonical,
+                const ExternalPolicy* policy) {
+  if (!policy || policy->allowed_roots.empty()) return;
+  std::string roots;
+  for (const auto& root : policy->allowed_roots) {
+    std::error_code ec;
+    fs::path r = fs::weakly_canonical(fs::path(root), ec);
+    if (ec) r = fs::path(root).lexically_normal();
+    if (inside(canonical, r)) return;
+    roots += (roots.empty() ? "" : ", ") + r.string();
+  }
+  throw paramError(param, "'" + given + "' resolves to " + canonical.string() +
+                              ", which is outside the folders external models may use (" + roots +
+                              ")");
+}
+
+}  // namespace
+
+ResolvedFiles resolveFiles(const CommandSpec& spec, const std::string& base_dir,
+                           const ExternalPolicy* policy) {
+  ResolvedFiles out;
+  const std::string& prog = spec.argv[0];
+  fs::path where;
+  if (prog.find('/') != std::string::npos) {
+    where = located(prog, base_dir);
+  } else {
+    const std::string found = findInPath(prog);
+    if (found.empty())
+      throw paramError("command[0]", "program '" + prog +
+                                         "' was not found in PATH (give a path with '/' to run "
+                                         "a program relative to the workflow file's folder)");
+    where = found;
+  }
+  out.program = existingFile("command[0]", prog, where);
+#if !defined(_WIN32)
+  if (::access(out.program.c_str(), X_OK) != 0)
+    throw paramError(
+        "command[0]",
+        "program '" + prog + "' (" + out.program.string() +
+            ") is not executable (chmod +x, or run it through its interpreter, "
+            "e.g. [\"/usr/bin/python3\", \"script.py\"] with the script in \"files\")");
+#endif
+  checkRoots("command[0]", prog, out.program, policy);
+  for (std::size_t i = 0; i < spec.templates.size(); ++i) {
+    const std::string param = "templates[" + std::to_string(i) + "]";
+    out.templates.push_back(
+        existingFile(param, spec.templates[i].file, located(spec.templates[i].file, base_dir)));
+    checkRoots(param, spec.templates[i].file, out.templates.back(), policy);
+  }
+  for (std::size_t i = 0; i < spec.files.size(); ++i) {
+    const std::string param = "files[" + std::to_string(i) + "]";
+    out.files.push_back(
+        existingFile(param, spec.files[i].file, located(spec.files[i].file, base_dir)));
+    checkRoots(param, spec.files[i].file, out.files.back(), policy);
+  }
+  return out;
+}
+
+std::string fileSha256(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  Sha256 h;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0)
+    h.update(buf, static_cast<std::size_t>(in.gcount()));
+  return h.hexDigest();
+}
+
+}  // namespace sciagents::core::agents::external

@@ -1,0 +1,302 @@
+#include "core/agents/external/command_run.h"
+
+#include "core/agent/external_policy.h"
+#include "core/agent/task_context.h"
+#include "core/agents/external/command_outputs.h"
+#include "core/agents/external/command_template.h"
+#include "core/util/child_process.h"
+#include "core/util/error.h"
+#include "core/util/terminal_text.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#if !defined(_WIN32)
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
+namespace sciagents::core::agents::external {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kStderrTail = 2048;
+
+std::string number(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+double bounded(double step, double policy, const std::string& name, const std::string& unit) {
+  if (policy > 0 && step > policy)
+    throw paramError(name, name + " = " + number(step) + " exceeds this run's limit of " +
+                               number(policy) + " " + unit + "; ask for at most " + number(policy));
+  return step > 0 ? step : policy;
+}
+
+// The folder that holds the work directories: the policy's work_root (the server's job folder),
+// else one folder per process under the system temp dir (0700, ours), removed again when empty.
+struct WorkRoot {
+  fs::path path;
+  bool temporary = false;
+};
+
+WorkRoot workRoot(const ExternalPolicy* policy) {
+  if (policy && !policy->work_root.empty()) return {policy->work_root, false};
+  std::error_code ec;
+  fs::path tmp = fs::temp_directory_path(ec);
+  if (ec) tmp = "/tmp";
+#if !defined(_WIN32)
+  return {
+      tmp / ("sciagents-external-" + std::to_string(::getuid()) + "-" + std::to_string(::getpid())),
+      true};
+#else
+  return {tmp / "sciagents-external", true};
+#endif
+}
+
+void ensureRoot(const WorkRoot& root) {
+  std::error_code ec;
+  fs::create_directories(root.path, ec);
+#if !defined(_WIN32)
+  struct stat st {};
+  if (::lstat(root.path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
+    throw Error(ErrorCode::RunFailed, "cannot use '" + root.path.string() +
+                                          "' for work directories: it is "
+                                          "not a directory owned by this user");
+  if (root.temporary) ::chmod(root.path.c_str(), 0700);
+#endif
+}
+
+// An empty per-process folder goes (another evaluation's directory keeps it: rmdir fails).
+void releaseRoot(const WorkRoot& root) {
+#if !defined(_WIN32)
+  if (root.temporary) ::rmdir(root.path.c_str());
+#endif
+}
+
+fs::path makeWorkDir(const WorkRoot& root, const std::string& step) {
+  std::string stem;
+  for (char c : step)
+    stem += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+  if (stem.empty()) stem = "eval";
+  for (int attempt = 0;; ++attempt) {
+    ensureRoot(root);
+    std::string templ = (root.path / (stem.substr(0, 40) + "-XXXXXX")).string();
+#if !defined(_WIN32)
+    if (::mkdtemp(templ.data())) return templ;
+    // ENOENT: a concurrent evaluation removed the empty folder in between; create it again.
+    if (errno != ENOENT || attempt == 3)
+      throw Error(ErrorCode::RunFailed, "cannot create a work directory in '" + root.path.string() +
+                                            "': " + std::strerror(errno));
+#else
+    fs::create_directories(templ);
+    return templ;
+#endif
+  }
+}
+
+void writeFile(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out)
+    throw Error(ErrorCode::RunFailed, "cannot write '" + path.string() + "' in the work directory");
+}
+
+std::string readText(const fs::path& path, const std::string& param) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw paramError(param, "cannot read '" + path.string() + "'");
+  std::ostringstream os;
+  os << in.rdbuf();
+  return os.str();
+}
+
+std::vector<std::string> environmentFor(const ExternalPolicy* policy) {
+  const std::vector<std::string> allow =
+      policy && !policy->env_allow.empty() ? policy->env_allow : defaultEnvironmentAllowList();
+  std::vector<std::string> env;
+  for (const auto& name : allow)
+    if (const char* v = std::getenv(name.c_str())) env.push_back(name + "=" + v);
+  return env;
+}
+
+std::string inputsJson(const Map& inputs) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, v] : inputs) {
+    if (v.kind() == ValueKind::Vector) {
+      nlohmann::json a = nlohmann::json::array();
+      for (Eigen::Index k = 0; k < v.asVector().size(); ++k) a.push_back(v.asVector()[k]);
+      j[name] = std::move(a);
+    } else {
+      j[name] = v.asDouble();
+    }
+  }
+  return j.dump() + "\n";
+}
+
+std::string tail(const std::string& s, std::size_t n) {
+  return s.size() <= n ? s : s.substr(s.size() - n);
+}
+
+bool mentions(const std::string& text, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (text.find(w) != std::string::npos) return true;
+  return false;
+}
+
+// Why a finished run failed, in words, with the limit that explains it when one does.
+std::string failureText(const ChildResult& r, const Limits& limits) {
+  std::string s = r.describe(limits.timeout_s);
+  if (limits.cpu_time_s > 0 &&
+      (r.term_signal == SIGXCPU ||
+       (r.term_signal == SIGKILL && !r.timed_out && !r.stopped && r.cpu_s >= limits.cpu_time_s)))
+    s += ": the CPU-time limit cpu_time_s = " + number(limits.cpu_time_s) + " s was reached";
+  else if (limits.memory_mb > 0 && !r.succeeded() && !r.timed_out &&
+           mentions(r.err, {"MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory",
+                            "Out of memory", "memory exhausted"}))
+    s += ": the memory limit memory_mb = " + number(limits.memory_mb) +
+         " MB was reached (an allocation beyond it fails)";
+  return s;
+}
+
+void removeDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+}  // namespace
+
+Limits effectiveLimits(const CommandSpec& spec, const TaskContext& ctx) {
+  const ExternalPolicy* p = ctx.externalPolicy();
+  Limits l;
+  l.timeout_s = bounded(spec.timeout_s, p ? p->wall_time_s : 0.0, "timeout_s", "s");
+  l.cpu_time_s = bounded(spec.cpu_time_s, p ? p->cpu_time_s : 0.0, "cpu_time_s", "s");
+  l.memory_mb = bounded(spec.memory_mb, p ? p->memory_mb : 0.0, "memory_mb", "MB");
+  return l;
+}
+
+Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, const Limits& limits,
+                         const TaskContext& ctx) {
+  // Everything that depends only on the params is prepared once, before any attempt.
+  std::vector<std::string> argv{files.program.string()};
+  for (std::size_t i = 1; i < spec.argv.size(); ++i)
+    argv.push_back(fillPlaceholders(spec.argv[i], spec.inputs, "command[" + std::to_string(i) + "]",
+                                    "argument " + std::to_string(i)));
+  std::vector<std::string> filled;
+  for (std::size_t i = 0; i < spec.templates.size(); ++i) {
+    const std::string param = "templates[" + std::to_string(i) + "]";
+    filled.push_back(fillPlaceholders(readText(files.templates[i], param), spec.inputs, param,
+                                      "template '" + spec.templates[i].file + "'"));
+  }
+  ChildSpec child;
+  child.argv = argv;
+  child.env = environmentFor(ctx.externalPolicy());
+  if (spec.stdin_json) child.stdin_data = inputsJson(spec.inputs);
+  child.wall_timeout_s = limits.timeout_s;
+  child.cpu_time_s = limits.cpu_time_s;
+  child.memory_mb = limits.memory_mb;
+  child.should_stop = [&ctx] { return ctx.cancelled(); };
+  const WorkRoot root = workRoot(ctx.externalPolicy());
+
+  Evaluation ev;
+  const int attempts = 1 + spec.retries;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    const fs::path dir = makeWorkDir(root, ctx.stepId());
+    try {
+      for (std::size_t i = 0; i < filled.size(); ++i)
+        writeFile(dir / spec.templates[i].to, filled[i]);
+      for (std::size_t i = 0; i < spec.files.size(); ++i) {
+        const fs::path to = dir / spec.files[i].to;
+        std::error_code ec;
+        fs::create_directories(to.parent_path(), ec);
+        fs::copy_file(files.files[i], to, fs::copy_options::overwrite_existing, ec);
+        if (ec)
+          throw Error(ErrorCode::RunFailed, "cannot copy '" + files.files[i].string() +
+                                                "' into the work "
+                                                "directory: " +
+                                                ec.message());
+      }
+    } catch (...) {
+      removeDir(dir);
+      releaseRoot(root);
+      throw;
+    }
+    child.cwd = dir.string();
+    const ChildResult r = runChild(child);
+    if (r.stopped) {
+      if (spec.keep != KeepMode::All) {
+        removeDir(dir);
+        releaseRoot(root);
+      }
+      throw cancelledError();
+    }
+    std::string problem;
+    if (!r.succeeded()) {
+      problem = failureText(r, limits);
+    } else {
+      try {
+        ev.outputs = readOutputs(spec.outputs, dir, r.out);
+        for (const auto& name : spec.output_names)
+          if (!ev.outputs.count(name))
+            throw std::runtime_error("output '" + name +
+                                     "' (declared in output_names) was not produced");
+      } catch (const std::exception& e) {
+        problem = "exit status 0, but its results could not be read: " + std::string(e.what());
+      }
+    }
+    ev.ok = problem.empty();
+    const bool last = ev.ok || attempt == attempts;
+    const bool keep =
+        spec.keep == KeepMode::All || (!ev.ok && last && spec.keep == KeepMode::Failed);
+    Map& d = ev.diagnostics;
+    d = Map{};
+    d["program"] = files.program.string();
+    List args;
+    for (const auto& a : argv) args.emplace_back(a);
+    d["argv"] = std::move(args);
+    d["attempts"] = static_cast<std::int64_t>(attempt);
+    d["exit_status"] = r.started && r.term_signal == 0 && r.exit_code >= 0
+                           ? Value(std::int64_t{r.exit_code})
+                           : Value();
+    d["signal"] = r.term_signal ? Value(signalName(r.term_signal)) : Value();
+    d["timed_out"] = r.timed_out;
+    d["wall_s"] = r.wall_s;
+    d["cpu_s"] = r.cpu_s;
+    d["max_rss_kb"] = static_cast<std::int64_t>(r.max_rss_kb);
+    d["stderr_tail"] = terminalSafe(tail(r.err, kStderrTail), true);
+    d["stdout_bytes"] = static_cast<std::int64_t>(r.out_bytes);
+    d["limits"] = Map{{"timeout_s", limits.timeout_s},
+                      {"cpu_time_s", limits.cpu_time_s},
+                      {"memory_mb", limits.memory_mb}};
+    d["work_dir"] = keep ? Value(dir.string()) : Value();
+    if (!keep) {
+      removeDir(dir);
+      releaseRoot(root);
+    }
+    if (ev.ok) return ev;
+    std::string msg = "program '" + files.program.string() + "' " + problem + " (attempt " +
+                      std::to_string(attempt) + " of " + std::to_string(attempts) + ")";
+    if (keep) msg += "; work directory kept: " + dir.string();
+    if (!r.err.empty()) msg += "; stderr ends with: " + terminalSafe(tail(r.err, 400), false);
+    ev.error = msg;
+    d["error"] = msg;
+    if (last) return ev;
+    ctx.checkCancelled();
+  }
+  return ev;
+}
+
+}  // namespace sciagents::core::agents::external
