@@ -3,6 +3,7 @@
 #include "core/agent/agent_registry.h"
 #include "core/agent/external_paths.h"
 #include "core/agent/resource_estimate.h"
+#include "core/util/child_process.h"
 #include "core/util/error.h"
 #include "core/workflow/link.h"
 #include "core/workflow/sweep.h"
@@ -44,17 +45,20 @@ std::vector<std::pair<std::string, std::string>> externalPaths(const core::Step&
   if (auto it = p.find("command"); it != p.end() && it->is_array() && !it->empty() &&
                                    (*it)[0].is_string()) {
     const auto prog = (*it)[0].get<std::string>();
-    if (prog.find('/') != std::string::npos) out.emplace_back("command", prog);
+    // A bare name is looked up in the server's PATH: check where it lands.
+    const auto where = prog.find('/') != std::string::npos ? prog : core::findInPath(prog);
+    out.emplace_back("command", where.empty() ? prog : where);
   }
   if (auto it = p.find("module"); it != p.end() && it->is_string())
     out.emplace_back("module", it->get<std::string>());
-  if (auto it = p.find("templates"); it != p.end() && it->is_array())
-    for (const auto& t : *it)
-      if (t.is_object() && t.contains("file") && t["file"].is_string())
-        out.emplace_back("templates", t["file"].get<std::string>());
-  if (auto it = p.find("files"); it != p.end() && it->is_array())
-    for (const auto& f : *it)
-      if (f.is_string()) out.emplace_back("files", f.get<std::string>());
+  for (const char* list : {"templates", "files"})  // "file" or {"file": ..., "to": ...}
+    if (auto it = p.find(list); it != p.end() && it->is_array())
+      for (const auto& f : *it) {
+        if (f.is_string())
+          out.emplace_back(list, f.get<std::string>());
+        else if (f.is_object() && f.contains("file") && f["file"].is_string())
+          out.emplace_back(list, f["file"].get<std::string>());
+      }
   return out;
 }
 
@@ -262,6 +266,7 @@ core::ExternalPolicy externalPolicy(const AdmissionLimits& limits, const std::st
       "modules inside chosen folders with `sciagents serve --allow-external DIR`";
   p.allowed_roots = limits.external_roots;
   p.work_root = work_dir;
+  p.keep_work_dirs = false;  // removed with the job's run anyway
   p.cpu_time_s = limits.external_time_s;
   p.wall_time_s = limits.external_time_s;
   p.memory_mb = limits.external_memory_mb;

@@ -50,8 +50,9 @@ QList<ConnectDialog::Candidate> ConnectDialog::candidates(const WorkflowDocument
     const core::TaskSpec* tt = registry.task(to.agent, to.task);
     if (!ft || !tt) return;
     for (const auto& p : tt->params)
-      for (const auto& o : ft->outputs)
-        if (fits(o.kind, p.type)) into.push_back({qstr(from.id), qstr(o.name), qstr(to.id), qstr(p.name)});
+      for (const auto& o : ft->outputs)  // "*": names only the run knows, not offered here
+        if (o.name != "*" && fits(o.kind, p.type))
+          into.push_back({qstr(from.id), qstr(o.name), qstr(to.id), qstr(p.name)});
   };
   for (const auto& s : w.steps) {
     add(s, *self, in);

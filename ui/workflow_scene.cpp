@@ -102,10 +102,21 @@ void WorkflowScene::sync() {
         if (!p.doc.empty()) tip += QLatin1Char('\n') + qstr(p.doc);
         inputs.push_back({qstr(p.name), qstr(p.name), tip, linked.contains(qstr(p.name))});
       }
-      for (const auto& o : task->outputs)
+      for (const auto& o : task->outputs) {
+        if (o.name == "*") {  // named by the run (an external program): the names it declares
+          const auto names = step.params.find("output_names");
+          if (names != step.params.end() && names->is_array())
+            for (const auto& n : *names)
+              if (n.is_string())
+                outputs.push_back({qstr(n.get<std::string>()), qstr(n.get<std::string>()),
+                                   tr("%1 (declared in output_names)").arg(qstr(n.get<std::string>())),
+                                   false});
+          continue;
+        }
         outputs.push_back({qstr(o.name), qstr(o.name),
                            QStringLiteral("%1 (%2)\n%3").arg(qstr(o.name), qstr(std::string(core::kindName(o.kind))),
                                                              qstr(o.doc)), false});
+      }
     }
     for (const auto& l : core::findLinks(step.params)) {  // in document order, not hash order
       const QString path = qstr(l.path);

@@ -193,7 +193,7 @@ bool isExtraOption(const std::string& a) {
       // run --target slurm (docs/slurm.md)
       "--partition", "--account", "--time-limit", "--cpus", "--mem", "--tasks", "--slurm-dir",
       // run, inside a Slurm array task (hidden: written by the job script)
-      "--sweep-shard", "--study-shard", "--status-file", "--progress-file",
+      "--sweep-shard", "--study-shard", "--status-file", "--progress-file", "--base-dir",
       // serve --backend slurm (docs/slurm.md)
       "--slurm-partition", "--slurm-account", "--slurm-time-limit", "--slurm-cpus", "--slurm-tasks",
       // serve: per-user caps and job worker processes (docs/server.md)

@@ -101,7 +101,8 @@ int runCommand(const CliOptions& o) {
   const std::string& file = o.positional[0];
   if (o.target == "slurm") return runSlurm(o, file);
   for (const auto& [name, value] : o.extra)
-    if (name != "--sweep-shard" && name != "--study-shard" && name != "--status-file" && name != "--progress-file") {
+    if (name != "--sweep-shard" && name != "--study-shard" && name != "--status-file" && name != "--progress-file" &&
+        name != "--base-dir") {
       std::cerr << "error: " << name << " needs --target slurm\n";
       return kInvalid;
     }
@@ -114,7 +115,11 @@ int runCommand(const CliOptions& o) {
   shard.started_us = core::unixMicros();
   bool study = false;
   std::string progress_file;
+  // Relative paths in params (external programs, templates) resolve against the workflow file's
+  // folder, or --base-dir (a Slurm array task runs a copy of the workflow in its job folder).
+  std::string base_dir = std::filesystem::path(file).parent_path().string();
   for (const auto& [name, value] : o.extra) {
+    if (name == "--base-dir") base_dir = value;
     if (name == "--status-file") shard.status_file = value;
     if (name == "--progress-file") progress_file = value;
     if ((name == "--sweep-shard" || name == "--study-shard") && !parseShard(value, shard)) {
@@ -170,7 +175,7 @@ int runCommand(const CliOptions& o) {
   ro.use_cache = !o.no_cache;
   ro.cancel = cancel;
   ro.listener = &listeners;
-  ro.base_dir = std::filesystem::path(file).parent_path().string();  // relative paths in params
+  ro.base_dir = base_dir;
   if (o.seed) ro.seed = *o.seed;
   if (study) {
     ro.model_shard = core::StudyShard::evaluating(std::filesystem::path(o.output).parent_path(), shard.index,

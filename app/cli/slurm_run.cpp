@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <charconv>
 #include <chrono>
 #include <csignal>
@@ -72,6 +73,8 @@ int runSlurm(const CliOptions& o, const std::string& file) {
   core::SlurmOptions so;
   try {
     so = slurmOptions(o);
+    std::error_code ec;  // relative paths in params keep resolving against the file's folder
+    so.base_dir = std::filesystem::absolute(std::filesystem::path(file).parent_path(), ec);
   } catch (const UsageError& e) {
     std::cerr << "error: " << e.message << "\n";
     return kInvalid;

@@ -41,8 +41,8 @@ ExternalPath resolveExternalPath(const ExternalPolicy* policy, const std::string
   std::string roots;
   for (const auto& root : policy->allowed_roots) roots += (roots.empty() ? "" : ", ") + root;
   out.problem = "'" + path + "' resolves to '" + resolved.string() +
-                "', outside the folders this server allows external models in (" + roots +
-                "; --allow-external)";
+                "', outside the folders external models may use (" + roots +
+                "; sciagents serve --allow-external)";
   return out;
 }
 

@@ -16,6 +16,9 @@ struct ExternalPolicy {
   std::vector<std::string> allowed_roots;
   // Where work directories are created (empty: a per-run folder under the system temp dir).
   std::string work_root;
+  // false: every work directory is removed after its evaluation, whatever a step's `keep` says
+  // (the server: its users cannot reach its disk; diagnostics still carry stderr's tail).
+  bool keep_work_dirs = true;
   // Per-evaluation limits (0: none); a step's own limits may only be lower on the server.
   double cpu_time_s = 0.0;
   double wall_time_s = 0.0;

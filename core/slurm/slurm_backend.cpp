@@ -156,6 +156,7 @@ SlurmJob SlurmJob::submit(const Workflow& w, const SlurmOptions& o) {
          << (job.m_split == "study" ? " --study-shard" : " --sweep-shard") << " \"$K/" << T << "\""
          << " --status-file \"$D/task-$K/status.json\" --progress-file \"$D/task-$K/progress.json\""
          << " -o \"$D/task-$K/result.json\""
+         << (o.base_dir.empty() ? std::string() : " --base-dir " + shellQuote(o.base_dir.string()))
          << " --sidecar-min 0 --progress lines --threads " << std::max(1, o.cpus) << " --seed " << o.seed
          << (o.use_cache ? "" : " --no-cache") << "\n";
   if (!writeFileAtomic(job.m_dir / "job.sh", script.str(), &err)) throw Error(ErrorCode::RunFailed, err);

@@ -32,6 +32,9 @@ struct SlurmOptions {
   std::filesystem::path dir;         // parent of job directories (empty: defaultSlurmDir())
   std::string job_dir_name;          // name of the job directory (empty: <workflow>-<time>-<random>)
   std::filesystem::path executable;  // sciagents binary the tasks run (empty: this process)
+  // Where relative paths in params resolve: the submitted workflow file's folder (the tasks run a
+  // copy of the workflow in the job folder). Empty: the job folder.
+  std::filesystem::path base_dir;
   std::uint64_t seed = 0;
   bool use_cache = true;
   // How long squeue may fail in a row (controller unreachable) before poll() gives up.

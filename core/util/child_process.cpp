@@ -1,5 +1,7 @@
 #include "core/util/child_process.h"
 
+#include "core/util/child_groups.h"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -105,7 +107,6 @@ ChildResult runChild(const ChildSpec& spec) {
 
 std::string findInPath(const std::string&) { return {}; }
 
-void signalRunningChildGroups(int) {}
 
 #else
 
@@ -274,39 +275,23 @@ bool leaderExited(pid_t pid) {
   return info.si_pid == pid;
 }
 
-// Process groups of the programs running now, for signalRunningChildGroups(): lock-free slots
-// that a signal handler can read.
-std::array<std::atomic<int>, 256> g_groups{};
-
+// Registers a running program's group (core/util/child_groups.h) until it is reaped.
 class RunningGroup {
  public:
-  explicit RunningGroup(pid_t pgid) {
-    for (std::size_t i = 0; i < g_groups.size(); ++i) {
-      int expected = 0;
-      if (g_groups[i].compare_exchange_strong(expected, static_cast<int>(pgid))) {
-        m_slot = static_cast<int>(i);
-        return;
-      }
-    }
-  }
+  explicit RunningGroup(pid_t pgid) : m_pgid(static_cast<int>(pgid)) { trackChildGroup(m_pgid); }
   ~RunningGroup() { release(); }
   RunningGroup(const RunningGroup&) = delete;
   RunningGroup& operator=(const RunningGroup&) = delete;
   void release() {
-    if (m_slot >= 0) g_groups[static_cast<std::size_t>(m_slot)].store(0);
-    m_slot = -1;
+    if (m_pgid > 0) untrackChildGroup(m_pgid);
+    m_pgid = 0;
   }
 
  private:
-  int m_slot = -1;
+  int m_pgid = 0;
 };
 
 }  // namespace
-
-void signalRunningChildGroups(int sig) {
-  for (auto& g : g_groups)
-    if (const int pgid = g.load(); pgid > 0) ::kill(-pgid, sig);
-}
 
 ChildResult runChild(const ChildSpec& spec) {
   ChildResult r;

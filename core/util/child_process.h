@@ -54,11 +54,10 @@ struct ChildResult {
 
 ChildResult runChild(const ChildSpec& spec);
 
-// Sends `sig` to the process group of every program runChild() is running in this process (up to
-// 256 at once). Async-signal-safe: a process being terminated calls it from its signal handler so
-// that the programs, which live in sessions of their own, do not outlive it. (Each program's
-// leader also gets SIGKILL when the thread that started it dies: PR_SET_PDEATHSIG on Linux.)
-void signalRunningChildGroups(int sig);
+// Every running program's process group is tracked (core/util/child_groups.h): a process being
+// terminated calls signalChildGroups() from its signal handler so that the programs, which live in
+// sessions of their own, do not outlive it. (Each program's leader also gets SIGKILL when the
+// thread that started it dies: PR_SET_PDEATHSIG on Linux.)
 
 // "SIGSEGV", "SIGKILL"... ("signal 42" when unknown).
 std::string signalName(int sig);

@@ -6,6 +6,7 @@
 #include "core/agent/agent_registry.h"
 #include "core/agent/external_policy.h"
 #include "core/agents/external/external_agent.h"
+#include "core/util/child_groups.h"
 #include "core/util/child_process.h"
 #include "core/util/error.h"
 #include "core/util/sha256.h"
@@ -601,7 +602,7 @@ void TestExternalCommand::runningGroupsCanBeSignalledFromOutside() {
   ChildResult result;
   std::thread runner([&] { result = runChild(spec); });
   QVERIFY(eventually([&] { return pidsIn(pids).size() == 2; }));
-  signalRunningChildGroups(SIGKILL);
+  signalChildGroups(SIGKILL);
   runner.join();
   QCOMPARE(result.term_signal, SIGKILL);
   for (int pid : pidsIn(pids)) QVERIFY(eventually([&] { return !processAlive(pid); }));

@@ -1,5 +1,6 @@
 #include "core/agents/external/command_paths.h"
 
+#include "core/agent/external_paths.h"
 #include "core/agent/external_policy.h"
 #include "core/util/child_process.h"
 #include "core/util/error.h"
@@ -35,29 +36,14 @@ fs::path existingFile(const std::string& param, const std::string& given, const 
   return canonical;
 }
 
-bool inside(const fs::path& file, const fs::path& root) {
-  auto f = file.begin();
-  for (auto r = root.begin(); r != root.end(); ++r, ++f) {
-    if (r->empty()) continue;  // a trailing '/' of the root
-    if (f == file.end() || *f != *r) return false;
-  }
-  return true;
-}
-
+// The one roots check of external models (core/agent/external_paths.h), on the resolved file.
 void checkRoots(const std::string& param, const std::string& given, const fs::path& canonical,
                 const ExternalPolicy* policy) {
   if (!policy || policy->allowed_roots.empty()) return;
-  std::string roots;
-  for (const auto& root : policy->allowed_roots) {
-    std::error_code ec;
-    fs::path r = fs::weakly_canonical(fs::path(root), ec);
-    if (ec) r = fs::path(root).lexically_normal();
-    if (inside(canonical, r)) return;
-    roots += (roots.empty() ? "" : ", ") + r.string();
-  }
-  throw paramError(param, "'" + given + "' resolves to " + canonical.string() +
-                              ", which is outside the folders external models may use (" + roots +
-                              ")");
+  const ExternalPath p = resolveExternalPath(policy, {}, canonical.string());
+  if (!p.problem.empty())
+    throw paramError(param, "'" + given + "' resolves to " + canonical.string() + ", " +
+                                p.problem.substr(p.problem.find("outside")));
 }
 
 }  // namespace

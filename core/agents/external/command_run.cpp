@@ -259,8 +259,9 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
     }
     ev.ok = problem.empty();
     const bool last = ev.ok || attempt == attempts;
-    const bool keep =
-        spec.keep == KeepMode::All || (!ev.ok && last && spec.keep == KeepMode::Failed);
+    const ExternalPolicy* policy = ctx.externalPolicy();
+    const bool keep = (!policy || policy->keep_work_dirs) &&
+                      (spec.keep == KeepMode::All || (!ev.ok && last && spec.keep == KeepMode::Failed));
     Map& d = ev.diagnostics;
     d = Map{};
     d["program"] = files.program.string();
