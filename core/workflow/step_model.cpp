@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
@@ -251,6 +252,142 @@ struct Batch {
   }
 };
 
+// Templates whose task has run_batch (e.g. a vectorised Python function): the samples not in the
+// cache go to the task in blocks of param sets, one block after another on the calling thread (the
+// task spreads a block over the run's threads itself); results keep row order, each sample is
+// cached on its own, `done` follows every block and cancellation is checked between blocks.
+Vector evaluateWithRunBatch(const Shared& s, const Matrix& x, const TaskContext& ctx,
+                            const ModelEvaluator::DoneCallback& done, bool allow_failed,
+                            std::vector<std::size_t>& failed) {
+  const Eigen::Index n = x.rows();
+  Vector y = Vector::Zero(n);
+  failed.clear();
+  std::size_t finished = 0;
+  auto notify = [&] {
+    if (!done) return;
+    try {
+      done(finished);
+    } catch (...) {  // as in Batch::drain: a callback must not stop the evaluation
+    }
+  };
+  const std::string what =
+      "step '" + s.env.step + "' (" + s.env.agent->id + "." + s.env.task->id + ")";
+  auto read = [&](Eigen::Index i, const Map& outputs) {  // the referenced number of one sample
+    auto o = outputs.find(s.output.output);
+    if (o == outputs.end())
+      throw paramError("model",
+                       "step '" + s.env.step + "' produced no output '" + s.output.output + "'");
+    const std::string name = s.output.text.substr(s.env.step.size() + 1);
+    Value v;
+    try {
+      v = applyIndices(o->second, s.output);
+    } catch (const std::exception& e) {
+      throw paramError("model", "output '" + name + "': " + e.what());
+    }
+    if (v.kind() == ValueKind::Vector && v.size() == 1) v = v.asVector()[0];
+    if (!v.isNumber())
+      throw paramError("model", "output '" + name + "' of step '" + s.env.step + "' is a " +
+                                    std::string(v.kindName()) + " of size " +
+                                    std::to_string(v.size()) +
+                                    ", not one number; index it further (e.g. y[-1][0])");
+    const double value = v.asDouble();
+    if (!std::isfinite(value) && !allow_failed)
+      throw Error(ErrorCode::RunFailed,
+                  "model output is " + std::to_string(value) + " at sample #" + std::to_string(i) +
+                      " (" + s.pointText(x, i) + ")",
+                  {}, "model");
+    if (!std::isfinite(value)) failed.push_back(static_cast<std::size_t>(i));
+    return value;
+  };
+
+  std::vector<Map> sets(static_cast<std::size_t>(n));
+  std::vector<std::uint64_t> seeds(sets.size());
+  std::vector<std::string> keys(sets.size());
+  std::vector<Eigen::Index> todo;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    Map given = s.params;
+    for (std::size_t j = 0; j < s.inputs.size(); ++j)
+      if (auto err = setParamPath(given, s.inputs[j], x(i, static_cast<Eigen::Index>(j)));
+          !err.empty())
+        throw paramError("model", err);
+    const auto k = static_cast<std::size_t>(i);
+    sets[k] = s.env.task->resolveParams(given);
+    seeds[k] = s.env.seed_for(sets[k]);
+    if (s.use_cache && s.env.cache) {
+      keys[k] = s.env.key_for(seeds[k], sets[k]);
+      if (auto hit = s.env.cache->load(keys[k])) {
+        ++s.hits;
+        y[i] = read(i, hit->outputs);
+        ++finished;
+        continue;
+      }
+    }
+    todo.push_back(i);
+  }
+  if (finished > 0) notify();
+  const auto m = static_cast<Eigen::Index>(todo.size());
+  // About eight blocks (progress and cancellation between them), at least 256 samples each so a
+  // vectorised call still gets long arrays, at most 8192.
+  const Eigen::Index block =
+      std::clamp<Eigen::Index>((m + 7) / 8, std::min<Eigen::Index>(m, 256), 8192);
+  for (Eigen::Index b = 0; b < m; b += block) {
+    ctx.checkCancelled();
+    const Eigen::Index e = std::min(m, b + block);
+    std::vector<Map> part;
+    for (Eigen::Index t = b; t < e; ++t) part.push_back(sets[static_cast<std::size_t>(todo[t])]);
+    const auto first = static_cast<std::size_t>(todo[b]);
+    TaskContext c(*s.env.task, part.front(), s.env.step);
+    c.setCancelFlag(ctx.cancelFlag());
+    c.setSeed(seeds[first]);
+    c.setThreads(s.env.threads);
+    c.setBaseDir(s.env.base_dir);
+    c.setExternalPolicy(s.env.external);
+    std::vector<Map> outs;
+    try {
+      outs = s.env.task->run_batch(c, part);
+      c.checkCancelled();
+    } catch (const Error& err) {
+      if (err.code() == ErrorCode::Cancelled) throw;
+      throw Error(ErrorCode::RunFailed,
+                  what + " failed in samples #" + std::to_string(todo[b]) + "..#" +
+                      std::to_string(todo[e - 1]) + ": " +
+                      (err.param().empty() ? "" : "param '" + err.param() + "': ") +
+                      err.bareMessage(),
+                  {}, "model");
+    } catch (const std::exception& err) {
+      throw Error(ErrorCode::RunFailed,
+                  what + " failed in samples #" + std::to_string(todo[b]) + "..#" +
+                      std::to_string(todo[e - 1]) + ": " + err.what(),
+                  {}, "model");
+    }
+    if (outs.size() != part.size())
+      throw Error(ErrorCode::RunFailed,
+                  "internal: " + what + " returned " + std::to_string(outs.size()) +
+                      " results for " + std::to_string(part.size()) + " samples",
+                  {}, "model");
+    s.runs += part.size();
+    for (Eigen::Index t = b; t < e; ++t) {
+      const Eigen::Index i = todo[t];
+      const auto k = static_cast<std::size_t>(i);
+      Map& outputs = outs[static_cast<std::size_t>(t - b)];
+      y[i] = read(i, outputs);
+      if (s.use_cache && s.env.cache && std::isfinite(y[i]))  // a failed sample is never cached
+        s.env.cache->store(keys[k], {outputs, Map{},
+                                     nlohmann::json{{"agent", s.env.agent->id},
+                                                    {"agent_version", s.env.agent->version},
+                                                    {"task", s.env.task->id},
+                                                    {"params_hash", keys[k]},
+                                                    {"seed", seeds[k]},
+                                                    {"model_sample_of", s.env.step}}});
+    }
+    finished += part.size();
+    notify();
+  }
+  ctx.checkCancelled();
+  std::sort(failed.begin(), failed.end());
+  return y;
+}
+
 class StepModel final : public ModelEvaluator {
  public:
   explicit StepModel(std::shared_ptr<Shared> s) : m_s(std::move(s)) {}
@@ -258,6 +395,11 @@ class StepModel final : public ModelEvaluator {
   Vector evaluate(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) override {
     if (static_cast<std::size_t>(points.cols()) != m_s->inputs.size())
       throw Error(ErrorCode::RunFailed, "internal: model called with the wrong number of columns");
+    if (m_s->env.task->run_batch) {
+      Vector y = evaluateWithRunBatch(*m_s, points, ctx, done, m_allow_failed, m_failed);
+      m_evaluations += static_cast<std::size_t>(points.rows());
+      return y;
+    }
     auto batch = std::make_shared<Batch>();
     batch->x = points;
     batch->y = Vector::Zero(points.rows());

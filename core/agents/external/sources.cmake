@@ -9,3 +9,10 @@ target_sources(sciagents_core PRIVATE
   agents/external/command_run.cpp
   agents/external/task_python.cpp
 )
+target_sources(sciagents_core PRIVATE
+  agents/external/python_call.cpp
+  agents/external/python_pool.cpp
+  agents/external/python_protocol.cpp
+  agents/external/python_worker.cpp
+  agents/external/python_worker_script.cpp
+)
