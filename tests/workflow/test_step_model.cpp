@@ -263,6 +263,20 @@ class TestStepModel : public QObject {
              fail.step("uq")->error.c_str());
   }
 
+  // Surrogate training on a model design refuses failed design points, naming them.
+  void surrogateTrainingRefusesFailedDesignPoints() {
+    const std::string wf = R"x({"sciagents":1,"steps":[{"id":"fit","agent":"surrogate","task":"rbf","params":{
+      "model":"sqrt(a - 0.25)","inputs":[{"name":"a","dist":"uniform","a":0,"b":1}],"n":40,"seed":1}}]})x";
+    RunOptions o;
+    o.threads = 1;
+    o.use_cache = false;
+    const auto r = WorkflowEngine().run(parseWorkflow(wf), o);
+    QCOMPARE(r.step("fit")->status, StepStatus::Failed);
+    const std::string msg = r.step("fit")->error;
+    QVERIFY2(msg.find("of 40 model samples failed (#") != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find("a surrogate cannot be trained on a design with failed points") != std::string::npos, msg.c_str());
+  }
+
   // inverse.bayesian with a step that predicts the whole series (one input path per parameter, a
   // vector output) agrees with the closed form as an expression at every xdata (same seed).
   void bayesianAgainstASeriesFromOneStep() {
