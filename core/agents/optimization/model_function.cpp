@@ -21,7 +21,8 @@ FdStencil gradientStencil(const Vector& x, const Bounds* b, bool relative) {
   s.h.resize(n);
   s.one_sided.assign(static_cast<std::size_t>(n), false);
   for (Eigen::Index i = 0; i < n; ++i) {
-    const double h = kStep * (relative ? (x[i] != 0.0 ? std::abs(x[i]) : 1.0) : std::max(1.0, std::abs(x[i])));
+    const double h =
+        kStep * (relative ? (x[i] != 0.0 ? std::abs(x[i]) : 1.0) : std::max(1.0, std::abs(x[i])));
     const bool up_ok = !b || x[i] + h <= b->hi[i];
     const bool dn_ok = !b || x[i] - h >= b->lo[i];
     s.points.row(2 * i) = x.transpose();
@@ -54,9 +55,12 @@ Matrix applyStencil(const FdStencil& s, const Matrix& values, const Vector& f0) 
   return d;
 }
 
-ModelFunction::ModelFunction(const TaskContext& ctx, const std::string& param, const std::vector<std::string>& vars,
-                             bool vector)
-    : m_ctx(ctx), m_param(param), m_model(makeModel(ctx, param, vars)), m_vector(vector),
+ModelFunction::ModelFunction(const TaskContext& ctx, const std::string& param,
+                             const std::vector<std::string>& vars, bool vector)
+    : m_ctx(ctx),
+      m_param(param),
+      m_model(makeModel(ctx, param, vars)),
+      m_vector(vector),
       m_dim(static_cast<Eigen::Index>(vars.size())) {
   // A failed run of the step is a NaN value here, as a NaN expression is: every method steers
   // away from it; the count is reported (failed_evaluations) with a warning.
@@ -65,7 +69,8 @@ ModelFunction::ModelFunction(const TaskContext& ctx, const std::string& param, c
 
 Matrix ModelFunction::batch(const Matrix& points) {
   m_ctx.checkCancelled();
-  Matrix y = m_vector ? m_model->evaluateVector(points, m_ctx) : Matrix(m_model->evaluate(points, m_ctx));
+  Matrix y =
+      m_vector ? m_model->evaluateVector(points, m_ctx) : Matrix(m_model->evaluate(points, m_ctx));
   m_evaluations += static_cast<long>(points.rows());
   if (!m_model->failedSamples().empty()) {
     if (m_failures == 0) {
@@ -80,7 +85,9 @@ Matrix ModelFunction::batch(const Matrix& points) {
 
 double ModelFunction::scalar(const Vector& x) { return batch(Matrix(x.transpose()))(0, 0); }
 
-Vector ModelFunction::vector(const Vector& x) { return batch(Matrix(x.transpose())).row(0).transpose(); }
+Vector ModelFunction::vector(const Vector& x) {
+  return batch(Matrix(x.transpose())).row(0).transpose();
+}
 
 Vector ModelFunction::gradient(const Vector& x, double f0, const Bounds* b) {
   const FdStencil s = gradientStencil(x, b);
@@ -99,8 +106,9 @@ Matrix ModelFunction::jacobian(const Vector& x, const Vector& f0) {
 std::string ModelFunction::gradientText() const {
   std::string h = m_vector ? "cbrt(eps) |x_i|" : "cbrt(eps) max(1,|x_i|)";
   if (m_last_h.size() > 0) h += " = " + vec(m_last_h) + " at the last point";
-  return "finite differences (h = " + h + "; central, one-sided at a bound; the " + std::to_string(2 * m_dim) +
-         " points of each " + (m_vector ? "Jacobian" : "gradient") + " evaluated as one batch)";
+  return "finite differences (h = " + h + "; central, one-sided at a bound; the " +
+         std::to_string(2 * m_dim) + " points of each " + (m_vector ? "Jacobian" : "gradient") +
+         " evaluated as one batch)";
 }
 
 void ModelFunction::report(TaskContext& ctx) const {
@@ -109,8 +117,10 @@ void ModelFunction::report(TaskContext& ctx) const {
   ctx.diagnostic("model_evaluations", static_cast<std::int64_t>(m_evaluations));
   ctx.diagnostic("failed_evaluations", static_cast<std::int64_t>(m_failures));
   if (m_failures > 0)
-    ctx.warn(std::to_string(m_failures) + " of " + std::to_string(m_evaluations) + " evaluations of the `" + m_param +
-             "` model failed and counted as NaN (the method stepped away from them); first: " + m_first_failure);
+    ctx.warn(std::to_string(m_failures) + " of " + std::to_string(m_evaluations) +
+             " evaluations of the `" + m_param +
+             "` model failed and counted as NaN (the method stepped away from them); first: " +
+             m_first_failure);
 }
 
 }  // namespace sciagents::core::agents::opt

@@ -13,18 +13,19 @@
 
 namespace sciagents::core::agents::opt {
 
-// True when `param` holds a step-reference model {"step", "input", "output"} rather than expressions.
+// True when `param` holds a step-reference model {"step", "input", "output"} rather than
+// expressions.
 bool isModelParam(const TaskContext& ctx, const std::string& param);
 // The expression text of `param`, or "" when it holds a step model (for the structural hooks:
 // method choice, analysis, validation).
 std::string expressionText(const TaskContext& ctx, const std::string& param);
 
-// Central differences (the stencils of fdGradient and fdJacobian): step h_i = cbrt(eps) max(1, |x_i|),
-// or with `relative` cbrt(eps) |x_i| (1 when x_i = 0), second-order one-sided at a bound. Every
-// point of the stencil is a row of one matrix evaluated in one call.
+// Central differences (the stencils of fdGradient and fdJacobian): step h_i = cbrt(eps) max(1,
+// |x_i|), or with `relative` cbrt(eps) |x_i| (1 when x_i = 0), second-order one-sided at a bound.
+// Every point of the stencil is a row of one matrix evaluated in one call.
 struct FdStencil {
-  Matrix points;   // the points to evaluate, one per row
-  Vector h;        // step per variable (signed for one-sided formulas)
+  Matrix points;  // the points to evaluate, one per row
+  Vector h;       // step per variable (signed for one-sided formulas)
   std::vector<bool> one_sided;
 };
 FdStencil gradientStencil(const Vector& x, const Bounds* b, bool relative = false);
@@ -36,7 +37,8 @@ class ModelFunction {
  public:
   // Builds the model of `param` over `vars` (one input path per variable, in order). With
   // `vector` the output is a vector (residuals, predicted series), else one number.
-  ModelFunction(const TaskContext& ctx, const std::string& param, const std::vector<std::string>& vars, bool vector);
+  ModelFunction(const TaskContext& ctx, const std::string& param,
+                const std::vector<std::string>& vars, bool vector);
 
   // f at each row of `points`: n x m (m = 1 for a scalar model). Failed evaluations are NaN rows,
   // counted in failures() (a NaN steers every method away, as a NaN expression does).
