@@ -7,6 +7,7 @@
 #include "core/util/error.h"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace sciagents::core {
@@ -39,12 +40,11 @@ class ExpressionModel final : public ModelEvaluator {
                                             " columns for " + std::to_string(m_names.size()) + " inputs");
     Vector y(points.rows());
     std::vector<double> x(m_names.size());
+    m_failed.clear();
     for (Eigen::Index i = 0; i < points.rows(); ++i) {
       for (std::size_t j = 0; j < x.size(); ++j) x[j] = points(i, static_cast<Eigen::Index>(j));
       y[i] = m_expr.eval(x.data());
-      if (!std::isfinite(y[i]))
-        throw paramError(m_param, "the model is " + std::to_string(y[i]) + " at sample #" + std::to_string(i) + " (" +
-                                      pointText(points, i, m_names) + ")");
+      if (!std::isfinite(y[i])) noteFailed(points, i, y[i]);
       if ((i & 4095) == 4095) {
         ctx.checkCancelled();
         if (done) done(static_cast<std::size_t>(i + 1));
@@ -57,12 +57,29 @@ class ExpressionModel final : public ModelEvaluator {
 
   std::string describe() const override { return "expression '" + m_expr.text() + "'"; }
   Map diagnostics() const override {
-    return Map{{"kind", "expression"},
-               {"expression", m_expr.text()},
-               {"evaluations", static_cast<std::int64_t>(m_evaluations)}};
+    Map m{{"kind", "expression"},
+          {"expression", m_expr.text()},
+          {"evaluations", static_cast<std::int64_t>(m_evaluations)}};
+    if (m_failed_total > 0) {
+      m["failed_samples"] = static_cast<std::int64_t>(m_failed_total);
+      m["first_failure"] = m_first_failure;
+    }
+    return m;
   }
 
  private:
+  // A non-finite value: an error naming the sample, or (failed samples allowed) a NaN row listed.
+  void noteFailed(const Matrix& points, Eigen::Index i, double& y) {
+    const std::string what = "the model is " + std::to_string(y) + " at sample #" + std::to_string(i) + " (" +
+                             pointText(points, i, m_names) + ")";
+    if (!m_allow_failed) throw paramError(m_param, what);
+    y = std::numeric_limits<double>::quiet_NaN();
+    m_failed.push_back(static_cast<std::size_t>(i));
+    if (m_failed_total++ == 0) m_first_failure = what;
+  }
+
+  std::size_t m_failed_total = 0;
+  std::string m_first_failure;
   std::string m_param;
   Expression m_expr;
   std::vector<std::string> m_names;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -122,6 +123,8 @@ struct Shared {
   std::vector<std::string> names;
   mutable std::atomic<std::size_t> runs{0}, hits{0};
 
+  std::string outputText() const { return output.text.substr(env.step.size() + 1); }
+
   std::string pointText(const Matrix& x, Eigen::Index i) const {
     std::ostringstream os;
     os.precision(10);
@@ -130,7 +133,8 @@ struct Shared {
     return os.str();
   }
 
-  double evalOne(const Matrix& x, Eigen::Index i, const CancelFlag& cancel) const {
+  // The indexed output of the template run at row i of `x` (from the cache when possible).
+  Value outputAt(const Matrix& x, Eigen::Index i, const CancelFlag& cancel) const {
     Map given = params;
     for (std::size_t j = 0; j < inputs.size(); ++j)
       if (auto err = setParamPath(given, inputs[j], x(i, static_cast<Eigen::Index>(j))); !err.empty())
@@ -164,33 +168,65 @@ struct Shared {
                                               {"task", env.task->id}, {"params_hash", key}, {"seed", seed},
                                               {"model_sample_of", env.step}}});
     }
+    return indexed(outputs);
+  }
+
+  // The referenced (indexed) output among a run's outputs.
+  Value indexed(const Map& outputs) const {
     auto o = outputs.find(output.output);
     if (o == outputs.end())
       throw paramError("model", "step '" + env.step + "' produced no output '" + output.output + "'");
-    Value v;
     try {
-      v = applyIndices(o->second, output);
+      return applyIndices(o->second, output);
     } catch (const std::exception& e) {
-      throw paramError("model", "output '" + output.text.substr(env.step.size() + 1) + "': " + e.what());
+      throw paramError("model", "output '" + outputText() + "': " + e.what());
     }
+  }
+
+  // The output at row i as one number (`vector` false) or as a vector (`vector` true: a number,
+  // a vector, or a matrix with one row or one column). Throws RunFailed naming the sample when a
+  // value is not finite, paramError("model") when the output has the wrong shape.
+  Vector evalRow(const Matrix& x, Eigen::Index i, const CancelFlag& cancel, bool vector) const {
+    return toRow(outputAt(x, i, cancel), x, i, vector);
+  }
+
+  Vector toRow(Value v, const Matrix& x, Eigen::Index i, bool vector) const {
     if (v.kind() == ValueKind::Vector && v.size() == 1) v = v.asVector()[0];
-    if (!v.isNumber())
-      throw paramError("model", "output '" + output.text.substr(env.step.size() + 1) + "' of step '" + env.step +
-                                    "' is a " + std::string(v.kindName()) + " of size " + std::to_string(v.size()) +
-                                    ", not one number; index it further (e.g. y[-1][0])");
-    const double y = v.asDouble();
-    if (!std::isfinite(y))
-      throw Error(ErrorCode::RunFailed, "model output is " + std::to_string(y) + " at sample #" + std::to_string(i) +
-                                            " (" + pointText(x, i) + ")", {}, "model");
+    Vector y;
+    if (!vector) {
+      if (!v.isNumber())
+        throw paramError("model", "output '" + outputText() + "' of step '" + env.step + "' is a " +
+                                      std::string(v.kindName()) + " of size " + std::to_string(v.size()) +
+                                      ", not one number; index it further (e.g. y[-1][0])");
+      y = Vector::Constant(1, v.asDouble());
+    } else {
+      try {
+        y = v.toVector();
+      } catch (const std::exception& e) {
+        throw paramError("model", "output '" + outputText() + "' of step '" + env.step +
+                                      "' is not a vector at sample #" + std::to_string(i) + ": " + e.what() +
+                                      "; index it to one row or column (e.g. y[-1])");
+      }
+    }
+    for (Eigen::Index k = 0; k < y.size(); ++k)
+      if (!std::isfinite(y[k]))
+        throw Error(ErrorCode::RunFailed, "model output " + std::string(vector ? "component " +
+                                              std::to_string(k) + " " : "") + "is " + std::to_string(y[k]) +
+                                              " at sample #" + std::to_string(i) + " (" + pointText(x, i) + ")",
+                    {}, "model");
     return y;
   }
 };
 
 // One batch: indices are claimed from a shared counter by the calling thread and by helpers queued
-// on the pool; a helper that starts late finds nothing left and returns.
+// on the pool; a helper that starts late finds nothing left and returns. With `allow_failed` a
+// failed sample is recorded (its row stays empty) and the batch goes on; otherwise the lowest
+// failing sample stops it.
 struct Batch {
   Matrix x;
-  Vector y;
+  std::vector<Vector> y;  // one output per row
+  bool vector = false;
+  bool allow_failed = false;
   CancelFlag cancel;
   ModelEvaluator::DoneCallback done_cb;
   std::atomic<Eigen::Index> next{0};
@@ -199,6 +235,22 @@ struct Batch {
   std::size_t finished = 0;
   std::optional<Eigen::Index> error_at;  // lowest failing sample: the reported error is deterministic
   std::exception_ptr error;
+  std::vector<std::pair<Eigen::Index, std::string>> failed;  // allow_failed: sample and reason
+
+  // A configuration problem (wrong output shape, bad path) is not a failed sample: it stops the batch.
+  static bool isConfigError(const Error& e) { return e.param() == "model" && e.code() == ErrorCode::InvalidInput; }
+
+  std::exception_ptr sampleError(const Shared& s, Eigen::Index i, const Error& e) const {
+    if (e.code() == ErrorCode::Cancelled) return std::current_exception();
+    const std::string msg = isConfigError(e) ? e.bareMessage()
+                                             : "step '" + s.env.step + "' (" + s.env.agent->id + "." +
+                                                   s.env.task->id + ") failed at sample #" + std::to_string(i) +
+                                                   " (" + s.pointText(x, i) + "): " +
+                                                   (e.param().empty() ? "" : "param '" + e.param() + "': ") +
+                                                   e.bareMessage();
+    return std::make_exception_ptr(
+        Error(isConfigError(e) ? ErrorCode::InvalidInput : ErrorCode::RunFailed, msg, {}, "model"));
+  }
 
   void drain(const Shared& s) {
     const Eigen::Index n = x.rows();
@@ -206,6 +258,7 @@ struct Batch {
       const Eigen::Index i = next.fetch_add(1);
       if (i >= n) return;
       std::exception_ptr failure;
+      std::optional<std::string> soft_failure;  // allow_failed: why the sample failed
       bool skip;
       {
         std::lock_guard lock(mutex);
@@ -213,26 +266,20 @@ struct Batch {
       }
       if (!skip) {
         try {
-          y[i] = s.evalOne(x, i, cancel);
+          y[static_cast<std::size_t>(i)] = s.evalRow(x, i, cancel, vector);
         } catch (const Error& e) {
-          if (e.code() == ErrorCode::Cancelled) {
-            failure = std::current_exception();
-          } else {
-            const std::string msg = e.param() == "model" && e.code() == ErrorCode::InvalidInput
-                                        ? e.bareMessage()
-                                        : "step '" + s.env.step + "' (" + s.env.agent->id + "." + s.env.task->id +
-                                              ") failed at sample #" + std::to_string(i) + " (" + s.pointText(x, i) +
-                                              "): " + (e.param().empty() ? "" : "param '" + e.param() + "': ") +
-                                              e.bareMessage();
-            failure = std::make_exception_ptr(Error(e.code() == ErrorCode::InvalidInput && e.param() == "model"
-                                                        ? ErrorCode::InvalidInput
-                                                        : ErrorCode::RunFailed,
-                                                    msg, {}, "model"));
-          }
+          if (allow_failed && e.code() != ErrorCode::Cancelled && !isConfigError(e))
+            soft_failure = (e.param().empty() || e.param() == "model" ? "" : "param '" + e.param() + "': ") +
+                           e.bareMessage();
+          else
+            failure = sampleError(s, i, e);
         } catch (const std::exception& e) {
-          failure = std::make_exception_ptr(Error(ErrorCode::RunFailed,
-                                                  "step '" + s.env.step + "' failed at sample #" + std::to_string(i) +
-                                                      ": " + e.what(), {}, "model"));
+          if (allow_failed)
+            soft_failure = e.what();
+          else
+            failure = std::make_exception_ptr(Error(ErrorCode::RunFailed,
+                                                    "step '" + s.env.step + "' failed at sample #" +
+                                                        std::to_string(i) + ": " + e.what(), {}, "model"));
         }
       }
       std::lock_guard lock(mutex);
@@ -240,6 +287,7 @@ struct Batch {
         error_at = i;
         error = failure;
       }
+      if (soft_failure) failed.emplace_back(i, std::move(*soft_failure));
       ++finished;
       if (done_cb && !error_at) {
         try {
@@ -252,16 +300,22 @@ struct Batch {
   }
 };
 
+// Rows of a model evaluation (one per sample; empty for a failed one) and the failed samples.
+struct RowsAndFailures {
+  std::vector<Vector> rows;
+  std::vector<std::pair<Eigen::Index, std::string>> failed;
+};
+
 // Templates whose task has run_batch (e.g. a vectorised Python function): the samples not in the
 // cache go to the task in blocks of param sets, one block after another on the calling thread (the
 // task spreads a block over the run's threads itself); results keep row order, each sample is
 // cached on its own, `done` follows every block and cancellation is checked between blocks.
-Vector evaluateWithRunBatch(const Shared& s, const Matrix& x, const TaskContext& ctx,
-                            const ModelEvaluator::DoneCallback& done, bool allow_failed,
-                            std::vector<std::size_t>& failed) {
+RowsAndFailures evaluateWithRunBatch(const Shared& s, const Matrix& x, const TaskContext& ctx,
+                                     const ModelEvaluator::DoneCallback& done, bool vector,
+                                     bool allow_failed) {
   const Eigen::Index n = x.rows();
-  Vector y = Vector::Zero(n);
-  failed.clear();
+  RowsAndFailures out;
+  out.rows.resize(static_cast<std::size_t>(n));
   std::size_t finished = 0;
   auto notify = [&] {
     if (!done) return;
@@ -272,32 +326,17 @@ Vector evaluateWithRunBatch(const Shared& s, const Matrix& x, const TaskContext&
   };
   const std::string what =
       "step '" + s.env.step + "' (" + s.env.agent->id + "." + s.env.task->id + ")";
-  auto read = [&](Eigen::Index i, const Map& outputs) {  // the referenced number of one sample
-    auto o = outputs.find(s.output.output);
-    if (o == outputs.end())
-      throw paramError("model",
-                       "step '" + s.env.step + "' produced no output '" + s.output.output + "'");
-    const std::string name = s.output.text.substr(s.env.step.size() + 1);
-    Value v;
+  // The referenced output of one sample; with allow_failed a failed (non-finite) sample is
+  // recorded and its row left empty.
+  auto read = [&](Eigen::Index i, const Map& outputs) {
+    auto& row = out.rows[static_cast<std::size_t>(i)];
     try {
-      v = applyIndices(o->second, s.output);
-    } catch (const std::exception& e) {
-      throw paramError("model", "output '" + name + "': " + e.what());
+      row = s.toRow(s.indexed(outputs), x, i, vector);
+    } catch (const Error& e) {
+      if (!allow_failed || e.code() != ErrorCode::RunFailed) throw;
+      out.failed.emplace_back(i, e.bareMessage());
+      row = Vector();
     }
-    if (v.kind() == ValueKind::Vector && v.size() == 1) v = v.asVector()[0];
-    if (!v.isNumber())
-      throw paramError("model", "output '" + name + "' of step '" + s.env.step + "' is a " +
-                                    std::string(v.kindName()) + " of size " +
-                                    std::to_string(v.size()) +
-                                    ", not one number; index it further (e.g. y[-1][0])");
-    const double value = v.asDouble();
-    if (!std::isfinite(value) && !allow_failed)
-      throw Error(ErrorCode::RunFailed,
-                  "model output is " + std::to_string(value) + " at sample #" + std::to_string(i) +
-                      " (" + s.pointText(x, i) + ")",
-                  {}, "model");
-    if (!std::isfinite(value)) failed.push_back(static_cast<std::size_t>(i));
-    return value;
   };
 
   std::vector<Map> sets(static_cast<std::size_t>(n));
@@ -317,7 +356,7 @@ Vector evaluateWithRunBatch(const Shared& s, const Matrix& x, const TaskContext&
       keys[k] = s.env.key_for(seeds[k], sets[k]);
       if (auto hit = s.env.cache->load(keys[k])) {
         ++s.hits;
-        y[i] = read(i, hit->outputs);
+        read(i, hit->outputs);
         ++finished;
         continue;
       }
@@ -370,8 +409,9 @@ Vector evaluateWithRunBatch(const Shared& s, const Matrix& x, const TaskContext&
       const Eigen::Index i = todo[t];
       const auto k = static_cast<std::size_t>(i);
       Map& outputs = outs[static_cast<std::size_t>(t - b)];
-      y[i] = read(i, outputs);
-      if (s.use_cache && s.env.cache && std::isfinite(y[i]))  // a failed sample is never cached
+      read(i, outputs);
+      const bool ok = out.failed.empty() || out.failed.back().first != i;
+      if (s.use_cache && s.env.cache && ok)  // a failed sample is never cached
         s.env.cache->store(keys[k], {outputs, Map{},
                                      nlohmann::json{{"agent", s.env.agent->id},
                                                     {"agent_version", s.env.agent->version},
@@ -384,8 +424,8 @@ Vector evaluateWithRunBatch(const Shared& s, const Matrix& x, const TaskContext&
     notify();
   }
   ctx.checkCancelled();
-  std::sort(failed.begin(), failed.end());
-  return y;
+  std::sort(out.failed.begin(), out.failed.end());
+  return out;
 }
 
 class StepModel final : public ModelEvaluator {
@@ -393,64 +433,130 @@ class StepModel final : public ModelEvaluator {
   explicit StepModel(std::shared_ptr<Shared> s) : m_s(std::move(s)) {}
 
   Vector evaluate(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) override {
-    if (static_cast<std::size_t>(points.cols()) != m_s->inputs.size())
-      throw Error(ErrorCode::RunFailed, "internal: model called with the wrong number of columns");
-    if (m_s->env.task->run_batch) {
-      Vector y = evaluateWithRunBatch(*m_s, points, ctx, done, m_allow_failed, m_failed);
-      m_evaluations += static_cast<std::size_t>(points.rows());
-      return y;
-    }
-    auto batch = std::make_shared<Batch>();
-    batch->x = points;
-    batch->y = Vector::Zero(points.rows());
-    batch->cancel = ctx.cancelFlag();
-    batch->done_cb = done;
-    const Eigen::Index n = points.rows();
-    if (n == 0) return batch->y;
-    const int helpers = m_s->env.pool ? static_cast<int>(std::min<Eigen::Index>(m_s->env.threads - 1, n - 1)) : 0;
-    for (int h = 0; h < helpers; ++h) m_s->env.pool->submit([batch, s = m_s] { batch->drain(*s); });
-    batch->drain(*m_s);
-    std::exception_ptr error;
-    {
-      std::unique_lock lock(batch->mutex);
-      batch->cv.wait(lock, [&] { return batch->finished == static_cast<std::size_t>(n); });
-      // Taken out of the batch: a helper's task may release the batch later, and the exception
-      // object must not be freed on that thread while this one still reads it.
-      error = std::exchange(batch->error, nullptr);
-    }
-    if (error) std::rethrow_exception(error);
-    ctx.checkCancelled();
-    m_evaluations += static_cast<std::size_t>(n);
-    return batch->y;
+    const Matrix y = run(points, ctx, done, false);
+    return y.rows() == 0 ? Vector() : Vector(y.col(0));
+  }
+
+  Matrix evaluateVector(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) override {
+    return run(points, ctx, done, true);
   }
 
   std::string describe() const override {
     std::string in;
     for (const auto& p : m_s->inputs) in += (in.empty() ? "" : ", ") + p;
     return "step '" + m_s->env.step + "' (" + m_s->env.agent->id + "." + m_s->env.task->id + ") with inputs " + in +
-           ", output " + m_s->output.text.substr(m_s->env.step.size() + 1);
+           ", output " + m_s->outputText();
   }
 
   Map diagnostics() const override {
     List inputs;
     for (const auto& p : m_s->inputs) inputs.emplace_back(p);
-    return Map{{"kind", "step"},
-               {"step", m_s->env.step},
-               {"agent", m_s->env.agent->id},
-               {"task", m_s->env.task->id},
-               {"input", std::move(inputs)},
-               {"output", m_s->output.text.substr(m_s->env.step.size() + 1)},
-               {"evaluations", static_cast<std::int64_t>(m_evaluations)},
-               {"runs", static_cast<std::int64_t>(m_s->runs.load())},
-               {"cache_hits", static_cast<std::int64_t>(m_s->hits.load())},
-               {"threads", m_s->env.threads}};
+    Map m{{"kind", "step"},
+          {"step", m_s->env.step},
+          {"agent", m_s->env.agent->id},
+          {"task", m_s->env.task->id},
+          {"input", std::move(inputs)},
+          {"output", m_s->outputText()},
+          {"evaluations", static_cast<std::int64_t>(m_evaluations)},
+          {"runs", static_cast<std::int64_t>(m_s->runs.load())},
+          {"cache_hits", static_cast<std::int64_t>(m_s->hits.load())},
+          {"threads", m_s->env.threads}};
+    if (m_failed_total > 0) {
+      m["failed_samples"] = static_cast<std::int64_t>(m_failed_total);
+      m["first_failure"] = m_first_failure;
+    }
+    return m;
   }
 
  private:
+  // Runs the rows of `points` in parallel; row i of the result is the output at row i (one column
+  // unless `vector`). Failed rows are NaN and listed in m_failed when failed samples are allowed.
+  Matrix run(const Matrix& points, const TaskContext& ctx, const DoneCallback& done, bool vector) {
+    if (static_cast<std::size_t>(points.cols()) != m_s->inputs.size())
+      throw Error(ErrorCode::RunFailed, "internal: model called with the wrong number of columns");
+    m_failed.clear();
+    if (m_s->env.task->run_batch) {  // the task's own batch path (e.g. a vectorised function)
+      const auto r = evaluateWithRunBatch(*m_s, points, ctx, done, vector, m_allow_failed);
+      m_evaluations += static_cast<std::size_t>(points.rows());
+      if (points.rows() == 0) return Matrix(0, vector ? 0 : 1);
+      return assemble(points, r.rows, r.failed, vector);
+    }
+    auto batch = std::make_shared<Batch>();
+    batch->x = points;
+    const Eigen::Index n = points.rows();
+    batch->y.resize(static_cast<std::size_t>(n));
+    batch->vector = vector;
+    batch->allow_failed = m_allow_failed;
+    batch->cancel = ctx.cancelFlag();
+    batch->done_cb = done;
+    if (n == 0) return Matrix(0, vector ? 0 : 1);
+    const int helpers = m_s->env.pool ? static_cast<int>(std::min<Eigen::Index>(m_s->env.threads - 1, n - 1)) : 0;
+    for (int h = 0; h < helpers; ++h) m_s->env.pool->submit([batch, s = m_s] { batch->drain(*s); });
+    batch->drain(*m_s);
+    std::exception_ptr error;
+    std::vector<std::pair<Eigen::Index, std::string>> failed;
+    {
+      std::unique_lock lock(batch->mutex);
+      batch->cv.wait(lock, [&] { return batch->finished == static_cast<std::size_t>(n); });
+      // Taken out of the batch: a helper's task may release the batch later, and the exception
+      // object must not be freed on that thread while this one still reads it.
+      error = std::exchange(batch->error, nullptr);
+      failed = std::move(batch->failed);
+    }
+    if (error) std::rethrow_exception(error);
+    ctx.checkCancelled();
+    m_evaluations += static_cast<std::size_t>(n);
+    std::sort(failed.begin(), failed.end());
+    return assemble(batch->x, batch->y, failed, vector);
+  }
+
+  // Stacks the rows (all of one length, else an error naming the first sample that differs) and
+  // records the failed ones.
+  Matrix assemble(const Matrix& x, const std::vector<Vector>& rows,
+                  const std::vector<std::pair<Eigen::Index, std::string>>& failed, bool vector) {
+    const auto n = static_cast<Eigen::Index>(rows.size());
+    // Every sample failed: the rows are NaN when their length is known (one number, or an earlier
+    // call's vector length); otherwise there is nothing to size them by.
+    if (static_cast<Eigen::Index>(failed.size()) == n && vector && m_width < 0)
+      throw Error(ErrorCode::RunFailed, "all " + std::to_string(n) + " samples of step '" + m_s->env.step +
+                                            "' failed; sample #" + std::to_string(failed[0].first) + " (" +
+                                            m_s->pointText(x, failed[0].first) + "): " + failed[0].second,
+                  {}, "model");
+    std::vector<bool> bad(static_cast<std::size_t>(n), false);
+    for (const auto& [i, why] : failed) {
+      bad[static_cast<std::size_t>(i)] = true;
+      m_failed.push_back(static_cast<std::size_t>(i));
+      if (m_failed_total++ == 0)
+        m_first_failure = "sample #" + std::to_string(i) + " (" + m_s->pointText(x, i) + "): " + why;
+    }
+    Eigen::Index m = -1, first = -1;
+    if (failed.size() == rows.size()) m = vector ? m_width : 1;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (bad[static_cast<std::size_t>(i)]) continue;
+      const Eigen::Index len = rows[static_cast<std::size_t>(i)].size();
+      if (m < 0) {
+        m = len;
+        first = i;
+      } else if (len != m) {
+        throw paramError("model", "output '" + m_s->outputText() + "' of step '" + m_s->env.step + "' has " +
+                                      std::to_string(len) + " values at sample #" + std::to_string(i) + " (" +
+                                      m_s->pointText(x, i) + ") but " + std::to_string(m) + " at sample #" +
+                                      std::to_string(first) + "; every sample must give the same length");
+      }
+    }
+    if (vector) m_width = m;
+    Matrix y = Matrix::Constant(n, m, std::numeric_limits<double>::quiet_NaN());
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (!bad[static_cast<std::size_t>(i)]) y.row(i) = rows[static_cast<std::size_t>(i)].transpose();
+    return y;
+  }
+
   std::shared_ptr<Shared> m_s;
   std::size_t m_evaluations = 0;
+  std::size_t m_failed_total = 0;
+  std::string m_first_failure;
+  Eigen::Index m_width = -1;  // vector output length seen so far
 };
-
 }  // namespace
 
 std::unique_ptr<ModelEvaluator> makeStepModel(StepModelEnv env, const Map& ref,

@@ -122,8 +122,8 @@ class TestStepModel : public QObject {
     QCOMPARE(r.step("uq")->status, StepStatus::Failed);
     QVERIFY2(r.step("uq")->error.find("param 'model'") != std::string::npos, r.step("uq")->error.c_str());
     QVERIFY2(r.step("uq")->error.find("1 input path(s) but the task has 2") != std::string::npos, r.step("uq")->error.c_str());
-    // An output that is not one number.
-    r = run(workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"pair"})", R"(,"n":20)"), 2);
+    // An output that is not one number, where the task needs one (monte_carlo takes vectors, sobol not).
+    r = run(workflow("sobol", R"({"step":"tmpl","input":["a","b"],"output":"pair"})", R"(,"n":16,"bootstrap":10)"), 2);
     QVERIFY2(r.step("uq")->error.find("not one number") != std::string::npos, r.step("uq")->error.c_str());
     // A template that fails at the samples (scale out of its range): the sample and its values are named.
     std::string wf = workflow("monte_carlo", R"({"step":"tmpl","input":["a","scale"],"output":"sum"})", R"(,"n":20)");
@@ -151,6 +151,162 @@ class TestStepModel : public QObject {
     const auto r = WorkflowEngine(m_registry).run(
         parseWorkflow(workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"sum"})", R"(,"n":200000)")), o);
     QCOMPARE(r.step("uq")->status, StepStatus::Cancelled);
+  }
+
+  // A vector output ("pair" = [a, b]) is summarised per component, each exactly as the scalar
+  // model of that component would be (same seed, same samples).
+  void monteCarloSummarisesAVectorOutputPerComponent() {
+    const std::string extra = R"(,"n":300,"seed":5,"return_samples":true)";
+    const auto vec = run(workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"pair"})", extra), 2);
+    QVERIFY2(vec.status == StepStatus::Succeeded, vec.step("uq")->error.c_str());
+    const Map& v = vec.step("uq")->outputs;
+    QCOMPARE(v.at("mean").asVector().size(), Eigen::Index{2});
+    QCOMPARE(v.at("ci").asMatrix().rows(), Eigen::Index{2});
+    QCOMPARE(v.at("quantiles").asMatrix().rows(), Eigen::Index{2});
+    QCOMPARE(v.at("quantiles").asMatrix().cols(), Eigen::Index{5});
+    QCOMPARE(v.at("values").asMatrix().cols(), Eigen::Index{2});
+    QCOMPARE(v.at("histogram").asList().size(), std::size_t{2});
+    QCOMPARE(vec.step("uq")->diagnostics.at("output_components").asInt(), std::int64_t{2});
+    const char* component[] = {R"x("a")x", R"x("b")x"};
+    for (int c = 0; c < 2; ++c) {
+      const auto one = run(workflow("monte_carlo", component[c], extra), 2);
+      QVERIFY2(one.status == StepStatus::Succeeded, one.step("uq")->error.c_str());
+      const Map& s = one.step("uq")->outputs;
+      QCOMPARE(v.at("mean").asVector()[c], s.at("mean").asDouble());
+      QCOMPARE(v.at("variance").asVector()[c], s.at("variance").asDouble());
+      QCOMPARE(v.at("std").asVector()[c], s.at("std").asDouble());
+      QCOMPARE(v.at("min").asVector()[c], s.at("min").asDouble());
+      QCOMPARE(v.at("max").asVector()[c], s.at("max").asDouble());
+      QVERIFY(Vector(v.at("ci").asMatrix().row(c).transpose()) == s.at("ci").asVector());
+      QVERIFY(Vector(v.at("quantiles").asMatrix().row(c).transpose()) == s.at("quantiles").asVector());
+    }
+  }
+
+  // scale ~ U(0, 12) but the template accepts scale in [-10, 10]: the samples with scale > 10 fail.
+  static std::string failingWorkflow(const std::string& task, const std::string& extra) {
+    std::string wf = workflow(task, R"({"step":"tmpl","input":["a","scale"],"output":"sum"})", extra);
+    wf.replace(wf.find(R"("dist":"normal","mu":1,"sigma":0.5)"), 34, R"("dist":"uniform","a":0,"b":12)");
+    return wf;
+  }
+
+  void monteCarloDropsFailedSamplesAndSaysHowMany() {
+    const auto r = run(failingWorkflow("monte_carlo", R"(,"n":400,"seed":9,"return_samples":true,"on_failed_samples":"drop")"), 2);
+    QVERIFY2(r.status == StepStatus::Succeeded, r.step("uq")->error.c_str());
+    const Map& out = r.step("uq")->outputs;
+    const Map& diag = r.step("uq")->diagnostics;
+    const Matrix x = out.at("samples").asMatrix();
+    const Vector y = out.at("values").asVector();
+    // The failed samples are exactly those outside the template's range, and they are NaN.
+    std::vector<std::int64_t> expected;
+    double sum = 0;
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      if (x(i, 1) > 10) {
+        expected.push_back(i);
+        QVERIFY(std::isnan(y[i]));
+      } else {
+        sum += x(i, 1) * x(i, 0);
+      }
+    }
+    QVERIFY(expected.size() > 20 && expected.size() < 120);  // about 1/6 of 400
+    QCOMPARE(diag.at("failed_samples").asInt(), static_cast<std::int64_t>(expected.size()));
+    const List& idx = diag.at("failed_sample_indices").asList();
+    QCOMPARE(idx.size(), std::min<std::size_t>(20, expected.size()));
+    for (std::size_t k = 0; k < idx.size(); ++k) QCOMPARE(idx[k].asInt(), expected[k]);
+    const auto used = static_cast<std::int64_t>(400 - expected.size());
+    QCOMPARE(out.at("n").asInt(), used);
+    const double mean = sum / static_cast<double>(used);
+    QVERIFY(std::abs(out.at("mean").asDouble() - mean) <= 1e-12 * std::abs(mean));
+    // The error bar comes from the finite samples: stderr = std / sqrt(n_used).
+    QVERIFY(std::abs(out.at("stderr").asDouble() - out.at("std").asDouble() / std::sqrt(double(used))) < 1e-15);
+    QCOMPARE(diag.at("model").asMap().at("failed_samples").asInt(), static_cast<std::int64_t>(expected.size()));
+    std::string warnings;
+    for (const auto& w : diag.at("warnings").asList()) warnings += w.asString();
+    QVERIFY2(warnings.find(std::to_string(expected.size()) + " of 400 model samples failed and were dropped") !=
+                 std::string::npos, warnings.c_str());
+  }
+
+  void monteCarloAndSobolRefuseFailedSamplesNamingThem() {
+    // The failing indices, from a drop run with the same seed.
+    const auto dropped = run(failingWorkflow("monte_carlo", R"(,"n":400,"seed":9,"on_failed_samples":"drop")"), 2);
+    const List& idx = dropped.step("uq")->diagnostics.at("failed_sample_indices").asList();
+    const std::int64_t nfailed = dropped.step("uq")->diagnostics.at("failed_samples").asInt();
+    QVERIFY(idx.size() >= 3);
+    const auto failed = run(failingWorkflow("monte_carlo", R"(,"n":400,"seed":9)"), 2);
+    const std::string msg = failed.step("uq")->error;
+    QCOMPARE(failed.step("uq")->status, StepStatus::Failed);
+    const std::string named = std::to_string(nfailed) + " of 400 model samples failed (#" +
+                              std::to_string(idx[0].asInt()) + ", #" + std::to_string(idx[1].asInt()) + ", #" +
+                              std::to_string(idx[2].asInt());
+    QVERIFY2(msg.find(named) != std::string::npos, (msg + " / expected " + named).c_str());
+    QVERIFY2(msg.find("on_failed_samples") != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find("scale=") != std::string::npos, msg.c_str());  // the first failure's point
+    // Sobol cannot drop rows: it refuses, naming the samples.
+    const auto sobol = run(failingWorkflow("sobol", R"(,"n":64,"seed":9,"bootstrap":10)"), 2);
+    QCOMPARE(sobol.step("uq")->status, StepStatus::Failed);
+    const std::string smsg = sobol.step("uq")->error;
+    QVERIFY2(smsg.find("of 256 model samples failed (#") != std::string::npos, smsg.c_str());
+    QVERIFY2(smsg.find("Sobol indices cannot drop samples") != std::string::npos, smsg.c_str());
+  }
+
+  // An expression model that is NaN somewhere (sqrt of a negative) is handled the same way.
+  void expressionModelFailedSamplesDropOrFail() {
+    const std::string model = R"x("sqrt(a - 0.25)")x";
+    const auto drop = run(workflow("monte_carlo", model, R"(,"n":200,"seed":3,"on_failed_samples":"drop")"), 1);
+    QVERIFY2(drop.status == StepStatus::Succeeded, drop.step("uq")->error.c_str());
+    const std::int64_t nfailed = drop.step("uq")->diagnostics.at("failed_samples").asInt();
+    QVERIFY(nfailed > 20 && nfailed < 80);  // about a quarter of 200
+    QCOMPARE(drop.step("uq")->outputs.at("n").asInt(), 200 - nfailed);
+    QVERIFY(drop.step("uq")->outputs.at("min").asDouble() >= 0);
+    const auto fail = run(workflow("monte_carlo", model, R"(,"n":200,"seed":3)"), 1);
+    QCOMPARE(fail.step("uq")->status, StepStatus::Failed);
+    QVERIFY2(fail.step("uq")->error.find(std::to_string(nfailed) + " of 200 model samples failed") != std::string::npos,
+             fail.step("uq")->error.c_str());
+  }
+
+  // Surrogate training on a model design refuses failed design points, naming them.
+  void surrogateTrainingRefusesFailedDesignPoints() {
+    const std::string wf = R"x({"sciagents":1,"steps":[{"id":"fit","agent":"surrogate","task":"rbf","params":{
+      "model":"sqrt(a - 0.25)","inputs":[{"name":"a","dist":"uniform","a":0,"b":1}],"n":40,"seed":1}}]})x";
+    RunOptions o;
+    o.threads = 1;
+    o.use_cache = false;
+    const auto r = WorkflowEngine().run(parseWorkflow(wf), o);
+    QCOMPARE(r.step("fit")->status, StepStatus::Failed);
+    const std::string msg = r.step("fit")->error;
+    QVERIFY2(msg.find("of 40 model samples failed (#") != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find("a surrogate cannot be trained on a design with failed points") != std::string::npos, msg.c_str());
+  }
+
+  // inverse.bayesian with a step that predicts the whole series (one input path per parameter, a
+  // vector output) agrees with the closed form as an expression at every xdata (same seed).
+  void bayesianAgainstASeriesFromOneStep() {
+    const std::string data = R"("data":[0.6703,0.4493,0.3012,0.2019],"sigma":0.01,)"
+                             R"("parameters":[{"name":"k","prior":"uniform","a":0.1,"b":2}],)"
+                             R"("chains":2,"samples":300,"burn_in":300,"seed":7)";
+    const std::string wf = R"({"sciagents":1,"steps":[
+      {"id":"sim","agent":"ode_pde","task":"ivp","params":{"rhs":["-k*y"],"states":["y"],"y0":[1],"t_span":[0,2],
+        "t_eval":[0.5,1,1.5,2],"constants":{"k":1.0},"rtol":1e-11,"atol":1e-13}},
+      {"id":"post","agent":"inverse","task":"bayesian","params":{"model":{"step":"sim","input":["constants.k"],
+        "output":"y"},)" + data + "}}]}";
+    const std::string expr = R"({"sciagents":1,"steps":[{"id":"post","agent":"inverse","task":"bayesian","params":{)"
+                             R"x("model":"exp(-k*x)","xdata":[0.5,1,1.5,2],)x" + data + "}}]}";
+    RunOptions o;
+    o.threads = 2;
+    o.use_cache = false;
+    const auto a = WorkflowEngine().run(parseWorkflow(wf), o), b = WorkflowEngine().run(parseWorkflow(expr), o);
+    QVERIFY2(a.status == StepStatus::Succeeded, a.step("post")->error.c_str());
+    QVERIFY2(b.status == StepStatus::Succeeded, b.step("post")->error.c_str());
+    const double ma = a.step("post")->outputs.at("mean").asVector()[0];
+    const double mb = b.step("post")->outputs.at("mean").asVector()[0];
+    QVERIFY2(std::abs(ma - 0.8) < 0.01, std::to_string(ma).c_str());
+    QVERIFY2(std::abs(ma - mb) < 1e-6, (std::to_string(ma) + " vs " + std::to_string(mb)).c_str());
+    QCOMPARE(a.step("post")->diagnostics.at("failed_evaluations").asInt(), std::int64_t{0});
+    // A series of the wrong length is refused, naming both lengths.
+    std::string wrong = wf;
+    wrong.replace(wrong.find(R"("t_eval":[0.5,1,1.5,2])"), 22, R"("t_eval":[0.5,1,2])");
+    const auto c = WorkflowEngine().run(parseWorkflow(wrong), o);
+    QCOMPARE(c.step("post")->status, StepStatus::Failed);
+    QVERIFY2(c.step("post")->error.find("3 values but `data` has 4") != std::string::npos, c.step("post")->error.c_str());
   }
 
   void odeTemplateMatchesTheClosedForm() {

@@ -131,6 +131,7 @@ struct Forward {
   std::optional<Matrix> g;
   std::optional<Expression> expr;
   std::shared_ptr<ModelEvaluator> evaluator;
+  bool series = false;  // the evaluator maps theta to the whole predicted series (a vector output)
   const TaskContext* ctx = nullptr;
   Vector xdata;
   Matrix buffer;  // expression: variable-major inputs of evalMany; evaluator: one row (theta, x_i) per datum
@@ -142,6 +143,12 @@ struct Forward {
     } else if (expr) {
       for (Eigen::Index k = 0; k < t.size(); ++k) buffer.col(k).setConstant(t[k]);
       expr->evalMany(buffer.data(), static_cast<std::size_t>(xdata.size()), out.data());
+    } else if (series) {
+      const Matrix row = evaluator->evaluateVector(Matrix(t.transpose()), *ctx);
+      if (row.cols() != out.size())
+        throw paramError("model", "the model's output has " + std::to_string(row.cols()) + " values but `data` has " +
+                                      std::to_string(out.size()) + "; the step must predict one value per datum");
+      out = row.row(0).transpose();
     } else {
       buffer.leftCols(t.size()).rowwise() = t.transpose();
       out = evaluator->evaluate(buffer, *ctx);
@@ -151,9 +158,13 @@ struct Forward {
   std::string describe() const {
     const std::string m = std::to_string(out.size());
     if (g) return "linear operator G (" + m + " x " + std::to_string(g->cols()) + ")";
+    if (series) return evaluator->describe() + " (the predicted series of " + m + " values)";
     return (expr ? "expression '" + expr->text() + "'" : evaluator->describe()) + " at " + m + " xdata";
   }
 };
+
+// A wrongly set-up model (output of the wrong size or shape) is not a failed evaluation.
+bool configError(const Error& e) { return e.code() == ErrorCode::InvalidInput && e.param() == "model"; }
 
 class Posterior final : public LogDensity {
  public:
@@ -168,7 +179,7 @@ class Posterior final : public LogDensity {
       try {
         m_f(t);
       } catch (const Error& e) {
-        if (e.code() == ErrorCode::Cancelled) throw;
+        if (e.code() == ErrorCode::Cancelled || configError(e)) throw;
         ++failed;
         return -std::numeric_limits<double>::infinity();
       }
@@ -182,7 +193,7 @@ class Posterior final : public LogDensity {
     try {
       r.head(m_y.size()) = (m_f(t) - m_y).cwiseProduct(m_w);
     } catch (const Error& e) {
-      if (e.code() == ErrorCode::Cancelled || !m_f.evaluator) throw;
+      if (e.code() == ErrorCode::Cancelled || !m_f.evaluator || configError(e)) throw;
       return Vector::Constant(r.size(), NAN);  // LM shortens the step; at the start it reports the point
     }
     r.tail(t.size()) = m_prior.residuals(t);
@@ -195,6 +206,12 @@ class Posterior final : public LogDensity {
   Forward m_f;
   Vector m_y, m_w;
 };
+
+// Number of input paths of a step-reference model.
+std::size_t inputCount(const Value& ref) {
+  const Value* in = ref.find("input");
+  return in && in->kind() == ValueKind::List ? in->asList().size() : 1;
+}
 
 Forward readForward(const TaskContext& ctx, const Prior& prior, Eigen::Index m) {
   Forward f;
@@ -212,6 +229,13 @@ Forward readForward(const TaskContext& ctx, const Prior& prior, Eigen::Index m) 
     return f;
   }
   const Value& mv = ctx.param("model");
+  if (isStepModel(mv) && inputCount(mv) == static_cast<std::size_t>(d)) {
+    // One input path per parameter: the step predicts the whole series (a vector output).
+    f.evaluator = makeModel(ctx, "model", prior.names);
+    f.series = true;
+    f.ctx = &ctx;
+    return f;
+  }
   if (!ctx.has("xdata")) throw paramError("xdata", "a `model` needs xdata (one x per datum)");
   f.xdata = ctx.vector("xdata");
   if (f.xdata.size() != m)
@@ -267,6 +291,7 @@ void runBayesian(TaskContext& ctx) {
   try {
     map = opt::levenbergMarquardt([&](const Vector& t) { return map_post.residuals(t); }, prior.centre(), lo);
   } catch (const Error& e) {
+    if (configError(e)) throw;
     throw Error(ErrorCode::RunFailed, "the model cannot be evaluated at the prior centre: " + e.bareMessage());
   }
   Matrix h = map.jac.transpose() * map.jac;
@@ -429,6 +454,10 @@ TaskSpec bayesianTask() {
       "parameter, then the path that receives x], \"output\": \"NAME[i]\"} (e.g. an ode_pde.ivp step with inputs "
       "[\"constants.k\", \"t_span[1]\"] and output \"y_final[0]\"): every proposal then re-runs it at the m points "
       "(theta, x_i) in parallel on the engine's threads (a fitted surrogate of (theta, x) works the same way). "
+      "A step reference with one input path per parameter (no x path) maps theta to the whole predicted series "
+      "instead: its `output` names an array with one value per datum (e.g. an ode_pde.ivp step's \"y\" with "
+      "one state and `t_eval` at the data's times), one run per proposal; `xdata` is then not needed. A "
+      "proposal where the step fails is rejected and counted (failed_evaluations, with a warning). "
       "Priors: per parameter normal (mu, sigma) or uniform (a, b), or a "
       "multivariate normal (prior_mean, prior_covariance). The sampler starts from a Laplace approximation (MAP by "
       "Levenberg-Marquardt, covariance from the Jacobian), runs `chains` adaptive-Metropolis chains (Haario et al. "
@@ -447,7 +476,8 @@ TaskSpec bayesianTask() {
       ParamSpec::make("model", ParamType::Any).describe(
           "Forward model of (parameters, x), evaluated at every xdata: an expression in the parameter names and x "
           "(plus `constants`), a step reference {\"step\", \"input\": [parameter paths..., x path], \"output\"} "
-          "or a fitted surrogate."),
+          "or a fitted surrogate; or a step reference with one path per parameter whose output is the whole "
+          "predicted series (one value per datum)."),
       ParamSpec::make("xdata", ParamType::Vector).describe("The x of every datum (expression model)."),
       uq::constantsParam(),
       ParamSpec::make("prior_mean", ParamType::Vector).describe("Mean of a multivariate normal prior (default 0)."),

@@ -74,8 +74,11 @@ GlobalResult differentialEvolution(Objective& obj, const Bounds& b, const Global
   const Vector width = b.hi - b.lo;
   Matrix pop = latinHypercube(m, n, rng);  // unit-cube coordinates, as SciPy
   auto scaled = [&](const Vector& unit) -> Vector { return b.lo + unit.cwiseProduct(width); };
-  Vector energy(m);
-  for (Eigen::Index i = 0; i < m; ++i) energy[i] = safeValue(obj, scaled(pop.row(i).transpose()));
+  Matrix start(m, n);
+  for (Eigen::Index i = 0; i < m; ++i) start.row(i) = scaled(pop.row(i).transpose()).transpose();
+  Vector energy = obj.values(start);  // one batch: a step-model objective runs the members in parallel
+  for (Eigen::Index i = 0; i < m; ++i)
+    if (!std::isfinite(energy[i])) energy[i] = kInf;
   Eigen::Index best;
   energy.minCoeff(&best);
   GlobalResult r;

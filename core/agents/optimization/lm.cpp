@@ -18,9 +18,9 @@ LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, con
     ++nfev;
     return res(p);
   };
-  auto jacobian = [&](const Vector& p) {
+  auto jacobian = [&](const Vector& p, const Vector& r) {
     nfev += 2 * n;
-    return fdJacobian(res, p);
+    return o.jacobian ? o.jacobian(p, r) : fdJacobian(res, p);
   };
   const long maxfev = o.maxfev > 0 ? o.maxfev : 1000 * (n + 1);
   Vector p = o.bounds ? clip(p0, *o.bounds) : p0;
@@ -28,7 +28,7 @@ LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, con
   if (!r.allFinite()) throw Error(ErrorCode::InvalidInput, "residuals are not finite at the starting point " + vec(p));
   const Eigen::Index m = r.size();
   double cost = r.squaredNorm();
-  Matrix j = jacobian(p);
+  Matrix j = jacobian(p, r);
   Vector d = j.colwise().norm().transpose();
   for (Eigen::Index k = 0; k < n; ++k)
     if (d[k] == 0.0) d[k] = 1.0;
@@ -85,7 +85,7 @@ LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, con
       p = pn;
       r = rn;
       cost = cost_new;
-      j = jacobian(p);
+      j = jacobian(p, r);
       d = d.cwiseMax(j.colwise().norm().transpose());
       mu *= std::max(1.0 / 3.0, 1.0 - std::pow(2.0 * rho - 1.0, 3));
       nu = 2.0;

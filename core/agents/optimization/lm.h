@@ -12,6 +12,9 @@ struct LmOptions {
   long maxfev = 0;                 // residual evaluations (finite differences included); 0: 1000 (n+1)
   const Bounds* bounds = nullptr;  // projected steps; variables pinned at a bound are frozen
   std::function<void(long iter, double cost)> on_iteration;  // metrics, progress, cancellation
+  // Optional Jacobian of the residuals (m x n; counted as 2n evaluations). Default: fdJacobian of
+  // `res`. A step model passes its batched central differences (model_function.h).
+  std::function<Matrix(const Vector& p, const Vector& r)> jacobian;
 };
 
 struct LmResult {

@@ -1,6 +1,7 @@
 // minimize: problem reading, the auto choice (select), problem facts (analyze) and the independent
 // KKT check of a finished step (validate).
 #include "core/agents/optimization/minimize_internal.h"
+#include "core/agents/optimization/model_function.h"
 
 #include <Eigen/QR>
 
@@ -106,7 +107,7 @@ MethodChoice selectMinimize(const TaskContext& ctx) {
   const std::string given = ctx.has("method") ? canonicalLocalMethod(ctx.text("method")) : "auto";
   if (given != "auto") return {given, "requested by the user", {}};
   const Problem p = readProblem(ctx, false);
-  const std::string kinks = nonSmoothFunctions(ctx.text("objective"));
+  const std::string kinks = nonSmoothFunctions(expressionText(ctx, "objective"));
   const std::string n = std::to_string(p.n());
   if (!p.constraints.empty()) {
     if (!kinks.empty())
@@ -135,9 +136,10 @@ Map analyzeMinimize(const TaskContext& ctx) {
   m["n_eq"] = static_cast<std::int64_t>(p.nEq());
   m["n_ineq"] = static_cast<std::int64_t>(p.nIneq());
   m["problem_class"] = !p.constraints.empty() ? "constrained" : p.bounds.any ? "bound-constrained" : "unconstrained";
-  const std::string kinks = nonSmoothFunctions(ctx.text("objective"));
+  const std::string kinks = nonSmoothFunctions(expressionText(ctx, "objective"));
   m["nonsmooth_functions"] = kinks;
-  if (!ctx.has("x0")) return m;
+  m["step_model"] = isModelParam(ctx, "objective");
+  if (!ctx.has("x0") || isModelParam(ctx, "objective")) return m;  // probes would re-run the step
   const Expression f(ctx.text("objective"), p.vars, p.constants);
   const Vector x0 = ctx.vector("x0");
   if (x0.size() != p.n()) return m;
@@ -167,6 +169,8 @@ Map analyzeMinimize(const TaskContext& ctx) {
 
 std::vector<ValidationCheck> validateMinimize(const TaskContext& ctx, const Map& outputs) {
   std::vector<ValidationCheck> out;
+  // A step-model objective is not re-run here (each point is a run of that step).
+  if (isModelParam(ctx, "objective")) return out;
   const Problem p = readProblem(ctx, ctx.spec().id == "global_minimize");
   const Expression f(ctx.text("objective"), p.vars, p.constants);
   const auto xit = outputs.find("x");

@@ -1,5 +1,7 @@
 #include "core/agents/optimization/opt_common.h"
 
+#include "core/agents/optimization/model_function.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -200,16 +202,18 @@ Matrix fdJacobian(const std::function<Vector(const Vector&)>& f, const Vector& x
   return j;
 }
 
-Objective::Objective(TaskContext& ctx, const std::string& text, const std::vector<std::string>& vars,
+Objective::Objective(TaskContext& ctx, const std::string& param, const std::vector<std::string>& vars,
                      const Constants& c, const std::vector<std::string>& jac, const Bounds* bounds)
-    : m_ctx(ctx), m_vars(vars), m_f([&] {
-        try {
-          return Expression(text, vars, c);
-        } catch (const Error& e) {
-          throw paramError("objective", e.bareMessage());
-        }
-      }()),
-      m_bounds(bounds), m_best(kInf) {
+    : m_ctx(ctx), m_vars(vars), m_bounds(bounds), m_best(kInf) {
+  if (isModelParam(ctx, param)) {
+    m_model = std::make_unique<ModelFunction>(ctx, param, vars, false);
+  } else {
+    try {
+      m_f.emplace(ctx.text(param), vars, c);
+    } catch (const Error& e) {
+      throw paramError(param, e.bareMessage());
+    }
+  }
   if (!jac.empty()) {
     if (jac.size() != vars.size())
       throw paramError("jac", "expected " + std::to_string(vars.size()) + " gradient expressions (one per variable), got " +
@@ -224,8 +228,11 @@ Objective::Objective(TaskContext& ctx, const std::string& text, const std::vecto
   }
 }
 
+Objective::~Objective() = default;
+
 double Objective::raw(const Vector& x) {
   ++m_nfev;
+  if (m_model) return m_model->scalar(x);  // checks cancellation itself
   if ((m_nfev & 63) == 0) {
     const auto now = std::chrono::steady_clock::now();
     if (now - m_last_check > std::chrono::milliseconds(5)) {
@@ -233,11 +240,24 @@ double Objective::raw(const Vector& x) {
       m_last_check = now;
     }
   }
-  return m_f.eval(x.data());
+  return m_f->eval(x.data());
 }
 
-double Objective::value(const Vector& x) {
-  const double f = raw(x);
+double Objective::value(const Vector& x) { return track(x, raw(x)); }
+
+Vector Objective::values(const Matrix& points) {
+  Vector f(points.rows());
+  if (!m_model) {
+    for (Eigen::Index i = 0; i < points.rows(); ++i) f[i] = value(points.row(i).transpose());
+    return f;
+  }
+  m_nfev += static_cast<long>(points.rows());
+  f = m_model->batch(points).col(0);
+  for (Eigen::Index i = 0; i < points.rows(); ++i) track(points.row(i).transpose(), f[i]);
+  return f;
+}
+
+double Objective::track(const Vector& x, double f) {
   if (f < m_best) {
     m_best = f;
     m_best_x = x;
@@ -256,10 +276,19 @@ double Objective::valueGrad(const Vector& x, Vector& g) {
   if (!m_jac.empty()) {
     g.resize(dim());
     for (std::size_t i = 0; i < m_jac.size(); ++i) g[static_cast<Eigen::Index>(i)] = m_jac[i].eval(x.data());
+  } else if (m_model) {
+    g = m_model->gradient(x, f, m_bounds);
+    m_nfev += 2 * static_cast<long>(x.size());
   } else {
     g = fdGradient([this](const Vector& y) { return raw(y); }, x, m_bounds);
   }
   return f;
+}
+
+std::string Objective::gradientText() const {
+  if (!m_jac.empty()) return "analytic (jac expressions)";
+  if (m_model) return m_model->gradientText();
+  return "central differences, h = cbrt(eps) max(1,|x|)";
 }
 
 void Objective::emit(long it, double f, double gnorm, double fraction) {

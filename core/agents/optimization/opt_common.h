@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,17 +60,27 @@ struct Diverged {
 // The objective of minimize/global_minimize: counts evaluations, computes gradients (analytic
 // `jac` expressions or central differences), tracks the best point, emits live metrics and
 // honours cancellation.
+class ModelFunction;
+
 class Objective {
  public:
-  Objective(TaskContext& ctx, const std::string& text, const std::vector<std::string>& vars,
+  // The objective held by task param `param`: an expression in `vars` (plus constants), or a
+  // step-reference model with one input path per variable (model_function.h).
+  Objective(TaskContext& ctx, const std::string& param, const std::vector<std::string>& vars,
             const Constants& c, const std::vector<std::string>& jac, const Bounds* bounds);
+  ~Objective();
   double value(const Vector& x);                     // counts nfev
+  // f at every row of `points` (a step model runs them as one parallel batch).
+  Vector values(const Matrix& points);
   double valueGrad(const Vector& x, Vector& g);      // f and gradient
   Eigen::Index dim() const { return static_cast<Eigen::Index>(m_vars.size()); }
   long nfev() const { return m_nfev; }
   long ngev() const { return m_ngev; }
   bool analyticJac() const { return !m_jac.empty(); }
-  const Expression& expr() const { return m_f; }
+  // The step model, or nullptr for an expression objective.
+  const ModelFunction* model() const { return m_model.get(); }
+  // The `gradient` diagnostic: analytic, or the finite-difference scheme and step.
+  std::string gradientText() const;
   // Divergence guard: f below -1e100 (or -1e20 max(1,|f0|)) or |x| beyond 1e15 max(1,|x0|) throws Diverged.
   void setDivergenceScale(double x0_inf, double f0) {
     m_xlimit = 1e15 * std::max(1.0, x0_inf);
@@ -83,9 +94,11 @@ class Objective {
 
  private:
   double raw(const Vector& x);
+  double track(const Vector& x, double f);  // best point and divergence checks
   TaskContext& m_ctx;
   std::vector<std::string> m_vars;
-  Expression m_f;
+  std::optional<Expression> m_f;
+  std::unique_ptr<ModelFunction> m_model;
   std::vector<Expression> m_jac;
   const Bounds* m_bounds;
   long m_nfev = 0, m_ngev = 0;

@@ -21,8 +21,10 @@ RootResult brentq(const std::function<double(double)>& f, double a, double b, do
 RootResult scalarNewton(const std::function<double(double)>& f, double x0, double xtol, double ftol, long maxiter,
                         TaskContext& ctx);
 // Newton for systems with a QR-solved finite-difference Jacobian and backtracking on ||F||^2.
+// `jac` (optional, given x and f(x)) replaces the finite-difference Jacobian of `f`.
 RootResult newtonSystem(const std::function<Vector(const Vector&)>& f, const Vector& x0, double xtol, double ftol,
-                        long maxiter, TaskContext& ctx);
+                        long maxiter, TaskContext& ctx,
+                        const std::function<Matrix(const Vector&, const Vector&)>& jac = {});
 
 // SUNDIALS KINSOL: Newton with KINSOL's difference-quotient Jacobian (dense), refreshed every step, and
 // its line search (root_kinsol.cpp). Residual samples go to ctx.metric("residual").

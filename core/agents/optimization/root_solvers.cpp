@@ -120,7 +120,8 @@ RootResult scalarNewton(const std::function<double(double)>& f, double x0, doubl
 }
 
 RootResult newtonSystem(const std::function<Vector(const Vector&)>& f, const Vector& x0, double xtol, double ftol,
-                        long maxiter, TaskContext& ctx) {
+                        long maxiter, TaskContext& ctx,
+                        const std::function<Matrix(const Vector&, const Vector&)>& jac) {
   Vector x = x0, fx = f(x0);
   RootResult r;
   for (long it = 0; it < maxiter; ++it) {
@@ -128,7 +129,7 @@ RootResult newtonSystem(const std::function<Vector(const Vector&)>& f, const Vec
     const double res = fx.lpNorm<Eigen::Infinity>();
     ctx.metric("residual", static_cast<double>(it), res);
     if (res <= ftol) return {x, fx, it, true, false, "max |f_i| below ftol"};
-    const Matrix j = fdJacobian(f, x);
+    const Matrix j = jac ? jac(x, fx) : fdJacobian(f, x);
     const Eigen::ColPivHouseholderQR<Matrix> qr(j);
     const Vector dx = qr.solve(Vector(-fx));
     if (!dx.allFinite()) return {x, fx, it, false, false, "singular Jacobian"};

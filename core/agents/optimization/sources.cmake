@@ -3,6 +3,7 @@
 set(_opt agents/optimization)
 target_sources(sciagents_core PRIVATE
   ${_opt}/opt_common.cpp
+  ${_opt}/model_function.cpp
   ${_opt}/bfgs.cpp
   ${_opt}/nlopt_local.cpp
   ${_opt}/minimize_hooks.cpp

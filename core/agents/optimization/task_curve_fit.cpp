@@ -1,5 +1,6 @@
 // optimization.curve_fit: nonlinear least squares with the parameter covariance, as SciPy.
 #include "core/agents/optimization/lm.h"
+#include "core/agents/optimization/model_function.h"
 #include "core/agents/optimization/tasks.h"
 
 #include <Eigen/SVD>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
 
 namespace sciagents::core::agents::opt {
@@ -16,42 +18,61 @@ namespace {
 // The fitting problem read from the params: model(x; params), data, weights.
 struct Fit {
   std::vector<std::string> names;
-  Expression model;
+  std::optional<Expression> model;
+  std::shared_ptr<ModelFunction> step;  // a step model: params -> the predicted series
   Vector xdata, ydata, sigma;  // sigma empty: unweighted
   Vector p0;
   Bounds bounds;
 
   Vector modelAt(const Vector& p) const {
+    if (step) {
+      Vector f = step->vector(p);
+      if (f.size() != ydata.size())
+        throw paramError("model", "the model's output has " + std::to_string(f.size()) + " values but ydata has " +
+                                      std::to_string(ydata.size()) + "; the step must predict one value per data point");
+      return f;
+    }
     std::vector<double> args(static_cast<std::size_t>(p.size()) + 1);
     for (Eigen::Index k = 0; k < p.size(); ++k) args[static_cast<std::size_t>(k) + 1] = p[k];
     Vector f(xdata.size());
     for (Eigen::Index i = 0; i < xdata.size(); ++i) {
       args[0] = xdata[i];
-      f[i] = model.eval(args.data());
+      f[i] = model->eval(args.data());
     }
     return f;
   }
-  Vector residuals(const Vector& p) const {  // weighted: (f - y) / sigma
-    Vector r = modelAt(p) - ydata;
+  Vector weigh(Vector r) const {
     if (sigma.size()) r = r.cwiseQuotient(sigma);
     return r;
+  }
+  Vector residuals(const Vector& p) const { return weigh(modelAt(p) - ydata); }  // weighted: (f - y) / sigma
+  // Jacobian of the residuals: the step model's batched central differences, else fdJacobian.
+  Matrix jacobian(const Vector& p) const {
+    if (!step) return fdJacobian([&](const Vector& q) { return residuals(q); }, p);
+    Matrix j = step->jacobian(p, modelAt(p));
+    if (sigma.size()) j = sigma.cwiseInverse().asDiagonal() * j;
+    return j;
   }
 };
 
 Fit readFit(const TaskContext& ctx) {
-  const std::vector<std::string> names = readNames(ctx, "params");
-  const std::string xname = ctx.text("independent");
-  std::vector<std::string> vars{xname};
-  vars.insert(vars.end(), names.begin(), names.end());
-  Fit f{names, [&] {
-          try {
-            return Expression(ctx.text("model"), vars, readConstants(ctx));
-          } catch (const Error& e) {
-            throw paramError("model", e.bareMessage());
-          }
-        }(),
-        readFinite(ctx, "xdata", -1), readFinite(ctx, "ydata", -1), {}, {}, {}};
-  const auto n = static_cast<Eigen::Index>(names.size());
+  Fit f;
+  f.names = readNames(ctx, "params");
+  if (isModelParam(ctx, "model")) {
+    f.step = std::make_shared<ModelFunction>(ctx, "model", f.names, true);
+  } else {
+    const std::string xname = ctx.text("independent");
+    std::vector<std::string> vars{xname};
+    vars.insert(vars.end(), f.names.begin(), f.names.end());
+    try {
+      f.model.emplace(ctx.text("model"), vars, readConstants(ctx));
+    } catch (const Error& e) {
+      throw paramError("model", e.bareMessage());
+    }
+  }
+  f.xdata = readFinite(ctx, "xdata", -1);
+  f.ydata = readFinite(ctx, "ydata", -1);
+  const auto n = static_cast<Eigen::Index>(f.names.size());
   if (f.xdata.size() != f.ydata.size())
     throw paramError("ydata", "expected " + std::to_string(f.xdata.size()) + " values (as many as xdata), got " +
                                   std::to_string(f.ydata.size()));
@@ -81,6 +102,8 @@ MethodChoice selectFit(const TaskContext& ctx) {
 }
 
 Map analyzeFit(const TaskContext& ctx) {
+  if (isModelParam(ctx, "model"))  // probing would re-run the step
+    return Map{{"n_params", static_cast<std::int64_t>(readNames(ctx, "params").size())}, {"step_model", true}};
   const Fit f = readFit(ctx);
   Map m;
   m["n_data"] = static_cast<std::int64_t>(f.xdata.size());
@@ -133,7 +156,8 @@ std::optional<ValidationCheck> residualAutocorrelation(const Fit& f, const Vecto
 std::vector<ValidationCheck> validateFit(const TaskContext& ctx, const Map& outputs) {
   std::vector<ValidationCheck> out;
   const auto it = outputs.find("popt");
-  if (it == outputs.end()) return out;
+  // A step model is not re-run here (the run's residuals are in the outputs).
+  if (it == outputs.end() || isModelParam(ctx, "model")) return out;
   const Fit f = readFit(ctx);
   const Vector p = it->second.toVector();
   const Vector r = f.residuals(p);
@@ -170,7 +194,8 @@ void runFit(TaskContext& ctx) {
   const Vector r0 = f.residuals(f.bounds.any ? clip(f.p0, f.bounds) : f.p0);
   for (Eigen::Index i = 0; i < m; ++i)
     if (!std::isfinite(r0[i]))
-      throw paramError("p0", "the model is " + num(r0[i]) + " at x = " + num(f.xdata[i]) + " with p0 = " + vec(f.p0));
+      throw paramError("p0", "the model is " + num(r0[i]) + " at x = " + num(f.xdata[i]) + " with p0 = " + vec(f.p0) +
+                                 (f.step && f.step->failures() ? " (the step failed there)" : ""));
   LmOptions o;
   o.ftol = ctx.number("ftol");
   o.xtol = ctx.number("xtol");
@@ -181,9 +206,10 @@ void runFit(TaskContext& ctx) {
     ctx.checkCancelled();
     ctx.metric("objective", static_cast<double>(it), cost);
   };
+  if (f.step) o.jacobian = [&f](const Vector& p, const Vector&) { return f.jacobian(p); };
   const LmResult r = levenbergMarquardt([&](const Vector& p) { return f.residuals(p); }, f.p0, o);
   // Covariance from a fresh central-difference Jacobian at the optimum: pcov = s^2 (J^T J)^-1 via SVD.
-  const Matrix j = fdJacobian([&](const Vector& p) { return f.residuals(p); }, r.p);
+  const Matrix j = f.jacobian(r.p);
   const Eigen::JacobiSVD<Matrix> svd(j, Eigen::ComputeThinV);
   const Vector s = svd.singularValues();
   const double thresh = std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(m, n)) * s[0];
@@ -214,7 +240,12 @@ void runFit(TaskContext& ctx) {
   ctx.diagnostic("message", r.message);
   ctx.diagnostic("residual_variance", s2);
   ctx.diagnostic("jacobian_condition", s[n - 1] > 0 ? s[0] / s[n - 1] : std::numeric_limits<double>::infinity());
-  ctx.diagnostic("jacobian", "central differences, step cbrt(eps)|p|");
+  if (f.step) {
+    ctx.diagnostic("jacobian", f.step->gradientText());
+    f.step->report(ctx);
+  } else {
+    ctx.diagnostic("jacobian", "central differences, step cbrt(eps)|p|");
+  }
   if (r.maxfev) ctx.warn("maximum number of function evaluations reached: " + r.message + "; the fit is not converged");
   else if (!r.success) ctx.warn("the fit did not converge: " + r.message);
   ctx.progress(1.0, "done");
@@ -235,9 +266,17 @@ TaskSpec curveFitTask() {
       "role). `auto`: lm without bounds, trf with bounds.\n\n"
       "Covariance as SciPy: pcov = s^2 (J^T J)^-1 with s^2 = RSS/(m - n), or (J^T J)^-1 with `absolute_sigma`, "
       "from a central-difference Jacobian at the optimum (SVD; a singular Jacobian gives inf and a warning). "
-      "`perr` = sqrt(diag(pcov)).";
+      "`perr` = sqrt(diag(pcov)).\n\n"
+      "The model may be a step of the workflow (`{\"step\", \"input\", \"output\"}`) that maps the params to "
+      "the predicted series: e.g. an `ode_pde.ivp` step with `input` [\"constants.k\"] and `output` \"y\" "
+      "(one state) or a vector output, with `t_eval` at the data's times; `xdata` are then the abscissae of "
+      "the series (used to order residuals). It is re-run per parameter set and the 2n points of each "
+      "Jacobian run as one parallel batch.";
   t.params = {
-      ParamSpec::make("model", ParamType::Expression).req().describe("Model expression in x (see `independent`) and the params."),
+      ParamSpec::make("model", ParamType::Expression).req().describe(
+          "Model expression in x (see `independent`) and the params; or a step of this workflow as the model, "
+          "{\"step\": ID, \"input\": [PATHS] (one per param), \"output\": \"NAME\"} whose output is the "
+          "predicted series, one value per data point (e.g. \"y_final\" or an ODE's \"y\" with one state)."),
       ParamSpec::make("params", ParamType::StringList).req().describe("Names of the fitted parameters."),
       ParamSpec::make("xdata", ParamType::Vector).req().describe("Independent variable values."),
       ParamSpec::make("ydata", ParamType::Vector).req().describe("Observed values, one per xdata entry."),

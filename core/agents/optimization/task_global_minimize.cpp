@@ -1,6 +1,7 @@
 // optimization.global_minimize: global minimisation on a box.
 #include "core/agents/optimization/global_internal.h"
 #include "core/agents/optimization/minimize_internal.h"
+#include "core/agents/optimization/model_function.h"
 #include "core/agents/optimization/tasks.h"
 
 #include <cmath>
@@ -45,7 +46,9 @@ Map analyzeGlobal(const TaskContext& ctx) {
   m["dimension"] = static_cast<std::int64_t>(p.n());
   m["bounded"] = true;
   m["box_widths"] = Vector(p.bounds.hi - p.bounds.lo);
-  m["nonsmooth_functions"] = nonSmoothFunctions(ctx.text("objective"));
+  m["nonsmooth_functions"] = nonSmoothFunctions(expressionText(ctx, "objective"));
+  m["step_model"] = isModelParam(ctx, "objective");
+  if (isModelParam(ctx, "objective")) return m;  // a probe would re-run the step
   const Expression f(ctx.text("objective"), p.vars, p.constants);
   const Vector c = 0.5 * (p.bounds.lo + p.bounds.hi);
   m["f_center"] = f.eval(c.data());
@@ -56,7 +59,7 @@ Map analyzeGlobal(const TaskContext& ctx) {
 std::vector<ValidationCheck> validateGlobal(const TaskContext& ctx, const Map& outputs) {
   std::vector<ValidationCheck> out = validateMinimize(ctx, outputs);
   const auto fit = outputs.find("fun");
-  if (fit == outputs.end()) return out;
+  if (fit == outputs.end() || isModelParam(ctx, "objective")) return out;  // 4096 runs of a step: no
   const Problem p = readProblem(ctx, true);
   const Expression f(ctx.text("objective"), p.vars, p.constants);
   static const int kPrimes[] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53};
@@ -82,7 +85,7 @@ std::vector<ValidationCheck> validateGlobal(const TaskContext& ctx, const Map& o
 
 void runGlobal(TaskContext& ctx) {
   const Problem p = readProblem(ctx, true);
-  Objective obj(ctx, ctx.text("objective"), p.vars, p.constants, {}, &p.bounds);
+  Objective obj(ctx, "objective", p.vars, p.constants, {}, &p.bounds);
   const MethodChoice choice = selectGlobal(ctx);
   GlobalOptions o;
   o.method = choice.method;
@@ -97,6 +100,7 @@ void runGlobal(TaskContext& ctx) {
         : o.method == "multistart"           ? multistart(obj, p.bounds, o)
                                              : nloptGlobal(obj, p.bounds, o);
   } catch (const Diverged& d) {
+    if (obj.model()) obj.model()->report(ctx);
     throw Error(ErrorCode::RunFailed, "divergence detected: " + d.message);
   }
   if (!std::isfinite(r.f))
@@ -127,6 +131,10 @@ void runGlobal(TaskContext& ctx) {
   ctx.diagnostic("seed", static_cast<std::int64_t>(o.seed));
   ctx.diagnostic("kkt_stationarity", k.stationarity);
   ctx.diagnostic("nfev", static_cast<std::int64_t>(obj.nfev()));
+  if (obj.model()) {
+    ctx.diagnostic("gradient", obj.gradientText());
+    obj.model()->report(ctx);
+  }
   if (r.maxiter) ctx.warn("maximum number of iterations reached: " + r.message + "; the global minimum may not be found");
   if (k.stationarity > 1e-4)
     ctx.warn("the returned point is not a local minimum to first order (projected gradient residual " +

@@ -1,5 +1,6 @@
 // optimization.minimize: local minimisation, unconstrained, with bounds or general constraints.
 #include "core/agents/optimization/minimize_internal.h"
+#include "core/agents/optimization/model_function.h"
 #include "core/agents/optimization/tasks.h"
 
 #include <cmath>
@@ -33,13 +34,15 @@ void runMinimize(TaskContext& ctx) {
     ctx.warn("x0 = " + vec(x0) + " lies outside the bounds; it was moved onto the nearest bound");
     x0 = clip(x0, p.bounds);
   }
-  Objective obj(ctx, ctx.text("objective"), p.vars, p.constants, p.jac, p.bounds.any ? &p.bounds : nullptr);
+  Objective obj(ctx, "objective", p.vars, p.constants, p.jac, p.bounds.any ? &p.bounds : nullptr);
   const double f0 = obj.value(x0);
   if (!std::isfinite(f0))
     throw paramError("x0", "the objective is " + num(f0) + " at x0 = " + vec(x0) +
                                "; start from a point where it is finite");
   obj.setDivergenceScale(x0.lpNorm<Eigen::Infinity>(), f0);
   MethodChoice choice = selectMinimize(ctx);
+  if (obj.model() && lower(ctx.text("method")) == "auto")
+    choice.rationale += " (the objective is a step model, assumed smooth; gradients by batched central differences)";
   checkCompatible(choice.method, p);
   LocalOptions o;
   o.method = choice.method;
@@ -54,6 +57,7 @@ void runMinimize(TaskContext& ctx) {
       return runLocal(obj, x0, o);
     } catch (const Diverged& d) {
       ctx.diagnostic("nfev", static_cast<std::int64_t>(obj.nfev()));
+      if (obj.model()) obj.model()->report(ctx);
       throw Error(ErrorCode::RunFailed, "divergence detected with " + methodLabel(o.method) + ": " + d.message);
     }
   };
@@ -76,7 +80,8 @@ void runMinimize(TaskContext& ctx) {
   const double viol = maxViolation(p.constraints, r.x, &worst);
   ctx.diagnostic("nfev", static_cast<std::int64_t>(obj.nfev()));
   ctx.diagnostic("gradient_evaluations", static_cast<std::int64_t>(obj.ngev()));
-  ctx.diagnostic("gradient", obj.analyticJac() ? "analytic (jac expressions)" : "central differences, h = cbrt(eps) max(1,|x|)");
+  ctx.diagnostic("gradient", obj.gradientText());
+  if (obj.model()) obj.model()->report(ctx);
   ctx.diagnostic("kkt_stationarity", k.stationarity);
   ctx.diagnostic("max_constraint_violation", std::max(viol, k.feasibility));
   ctx.diagnostic("active_constraints", static_cast<std::int64_t>(k.n_active));
@@ -133,6 +138,10 @@ TaskSpec minimizeTask() {
       "**Nelder-Mead** (NLopt LN_NELDERMEAD; derivative-free, bounds), **COBYLA** (NLopt LN_COBYLA; "
       "derivative-free, constraints), **AUGLAG** (NLopt augmented Lagrangian around L-BFGS). Gradients come from "
       "`jac` expressions when given, otherwise from central differences (step cbrt(eps) max(1,|x|)).\n\n"
+      "The objective may be another step of the workflow (`{\"step\", \"input\", \"output\"}`, as a uq model): "
+      "that step is re-run at every point with its input params set to the variables; the 2n points of a "
+      "finite-difference gradient run as one parallel batch. A failed run counts as NaN (the method steps "
+      "away) and is reported in `failed_evaluations` with a warning.\n\n"
       "How to choose (what `auto` does): constraints -> SLSQP (COBYLA if the objective uses abs/min/max/sign...); "
       "bounds only -> L-BFGS-B; unconstrained smooth -> BFGS for n <= 10, L-BFGS for larger n; kinks -> "
       "Nelder-Mead. Under auto a failed gradient method is retried derivative-free and the rationale says so.\n\n"
@@ -141,7 +150,11 @@ TaskSpec minimizeTask() {
       "warning. Diagnostics report the KKT stationarity residual, the largest constraint violation and the "
       "Lagrange multipliers of the active set.";
   t.params = {
-      ParamSpec::make("objective", ParamType::Expression).req().describe("Objective f(variables) to minimise."),
+      ParamSpec::make("objective", ParamType::Expression).req().describe(
+          "Objective f(variables) to minimise: an expression, or a step of this workflow used as the model, "
+          "{\"step\": ID, \"input\": [PATHS] (one per variable, in order), \"output\": \"NAME[i]\"} (one number); "
+          "the step is re-run per point, gradients by central differences with each gradient's points run "
+          "in parallel."),
       ParamSpec::make("variables", ParamType::StringList).req().describe("Names of the unknowns, e.g. [\"x\", \"y\"]."),
       ParamSpec::make("x0", ParamType::Vector).req().describe("Starting point, one value per variable."),
       ParamSpec::make("bounds", ParamType::Any).describe(

@@ -1,6 +1,7 @@
 // optimization.root: roots of a scalar equation (Brent with a bracket, safeguarded Newton without)
 // or of a system (Newton with a backtracking line search, Levenberg-Marquardt as fallback).
 #include "core/agents/optimization/lm.h"
+#include "core/agents/optimization/model_function.h"
 #include "core/agents/optimization/root_internal.h"
 #include "core/agents/optimization/tasks.h"
 
@@ -15,29 +16,62 @@ namespace {
 
 struct RootProblem {
   std::vector<std::string> vars;
-  ExpressionSet f;
+  std::optional<ExpressionSet> f;
+  std::unique_ptr<ModelFunction> model;  // `f` is a step model with a vector output (the residuals)
   long nfev = 0;
   const TaskContext* ctx = nullptr;
   Vector eval(const Vector& x) {
+    if (model) {
+      ++nfev;
+      Vector out = model->vector(x);
+      if (out.size() != x.size())
+        throw paramError("f", "the model gives " + std::to_string(out.size()) + " residual(s) for " +
+                                  std::to_string(x.size()) + " variable(s); a root needs a square system");
+      return out;
+    }
     if ((++nfev & 255) == 0) ctx->checkCancelled();
-    Vector out(static_cast<Eigen::Index>(f.size()));
-    f.eval(std::span<const double>(x.data(), static_cast<std::size_t>(x.size())),
-           std::span<double>(out.data(), f.size()));
+    Vector out(static_cast<Eigen::Index>(f->size()));
+    f->eval(std::span<const double>(x.data(), static_cast<std::size_t>(x.size())),
+            std::span<double>(out.data(), f->size()));
     return out;
+  }
+  // The batched Jacobian of a step model (empty for expressions: the solvers' own differences).
+  std::function<Matrix(const Vector&, const Vector&)> jacobian() {
+    if (!model) return {};
+    return [this](const Vector& x, const Vector& fx) {
+      nfev += 2 * static_cast<long>(x.size());
+      return model->jacobian(x, fx);
+    };
   }
 };
 
+std::vector<std::string> rootVariables(const TaskContext& ctx) {
+  return ctx.has("variables") ? readNames(ctx, "variables") : std::vector<std::string>{"x"};
+}
+
+// Number of equations: the expressions, or (step model) one per variable.
+std::size_t equationCount(const TaskContext& ctx) {
+  return isModelParam(ctx, "f") ? rootVariables(ctx).size() : ctx.param("f").toStringList().size();
+}
+
 RootProblem readRoot(const TaskContext& ctx) {
+  RootProblem p;
+  p.vars = rootVariables(ctx);
+  p.ctx = &ctx;
+  if (isModelParam(ctx, "f")) {
+    p.model = std::make_unique<ModelFunction>(ctx, "f", p.vars, true);
+    return p;
+  }
   const std::vector<std::string> texts = ctx.param("f").toStringList();
-  std::vector<std::string> vars = ctx.has("variables") ? readNames(ctx, "variables") : std::vector<std::string>{"x"};
-  if (texts.size() != vars.size())
-    throw paramError("f", std::to_string(texts.size()) + " equations for " + std::to_string(vars.size()) +
+  if (texts.size() != p.vars.size())
+    throw paramError("f", std::to_string(texts.size()) + " equations for " + std::to_string(p.vars.size()) +
                               " variables; a root needs a square system");
   try {
-    return {vars, ExpressionSet(texts, vars, readConstants(ctx)), 0, &ctx};
+    p.f.emplace(texts, p.vars, readConstants(ctx));
   } catch (const Error& e) {
     throw paramError("f", e.bareMessage());
   }
+  return p;
 }
 
 std::string canonicalRoot(const std::string& given) {
@@ -49,7 +83,7 @@ std::string canonicalRoot(const std::string& given) {
 
 MethodChoice selectRoot(const TaskContext& ctx) {
   const std::string m = canonicalRoot(ctx.text("method"));
-  const auto n = ctx.param("f").toStringList().size();
+  const auto n = equationCount(ctx);
   if (m == "brentq" && (n != 1 || !ctx.has("bracket")))
     throw paramError("method", "brentq needs a single equation and a bracket [a, b]");
   if (m != "auto") return {m, "requested by the user", {}};
@@ -63,10 +97,12 @@ MethodChoice selectRoot(const TaskContext& ctx) {
 }
 
 Map analyzeRoot(const TaskContext& ctx) {
-  RootProblem p = readRoot(ctx);
   Map m;
-  m["dimension"] = static_cast<std::int64_t>(p.vars.size());
+  m["dimension"] = static_cast<std::int64_t>(rootVariables(ctx).size());
   m["has_bracket"] = ctx.has("bracket");
+  m["step_model"] = isModelParam(ctx, "f");
+  if (isModelParam(ctx, "f")) return m;  // probing would re-run the step
+  RootProblem p = readRoot(ctx);
   if (ctx.has("bracket") && p.vars.size() == 1) {
     const Vector b = ctx.vector("bracket");
     if (b.size() == 2) {
@@ -82,7 +118,8 @@ Map analyzeRoot(const TaskContext& ctx) {
 std::vector<ValidationCheck> validateRoot(const TaskContext& ctx, const Map& outputs) {
   std::vector<ValidationCheck> out;
   const auto it = outputs.find("x");
-  if (it == outputs.end()) return out;
+  // A step model is not re-run here (the run's own residual is in the outputs).
+  if (it == outputs.end() || isModelParam(ctx, "f")) return out;
   RootProblem p = readRoot(ctx);
   const Vector x = it->second.toVector();
   const Vector fx = p.eval(x);
@@ -122,7 +159,7 @@ void runRoot(TaskContext& ctx) {
     } else if (n == 1 && method == "newton") {
       r = scalarNewton(scalar, x0[0], xtol, ftol, maxiter, ctx);
     } else if (method == "newton") {
-      r = newtonSystem([&](const Vector& x) { return p.eval(x); }, x0, xtol, ftol, maxiter, ctx);
+      r = newtonSystem([&](const Vector& x) { return p.eval(x); }, x0, xtol, ftol, maxiter, ctx, p.jacobian());
       if (!r.success && !r.maxiter && lower(ctx.text("method")) == "auto") {
         ctx.warn("Newton failed (" + r.message + "); retried with Levenberg-Marquardt");
         rationale += "; Newton failed (" + r.message + "), Levenberg-Marquardt used";
@@ -135,6 +172,7 @@ void runRoot(TaskContext& ctx) {
       o.xtol = xtol;
       o.gtol = 1e-15;
       o.on_iteration = [&](long it, double cost) { ctx.metric("residual", static_cast<double>(it), std::sqrt(cost)); };
+      if (auto jac = p.jacobian()) o.jacobian = [jac](const Vector& x, const Vector& fx) { return jac(x, fx); };
       const LmResult l = levenbergMarquardt([&](const Vector& x) { return p.eval(x); }, x0, o);
       r = {l.p, l.r, l.nit, l.r.lpNorm<Eigen::Infinity>() <= ftol, l.maxfev,
            l.message + (l.r.lpNorm<Eigen::Infinity>() <= ftol ? "" : "; converged to a minimum of ||F|| that is not a root")};
@@ -151,6 +189,13 @@ void runRoot(TaskContext& ctx) {
   ctx.output("nit", static_cast<std::int64_t>(r.nit));
   ctx.output("message", r.message);
   ctx.diagnostic("residual_inf", fx.lpNorm<Eigen::Infinity>());
+  if (p.model) {
+    ctx.diagnostic("jacobian", method == "newton" || method == "lm"
+                                   ? p.model->gradientText()
+                                   : std::string(method == "kinsol" ? "KINSOL difference quotients"
+                                                                    : "not used (bracketing)"));
+    p.model->report(ctx);
+  }
   ctx.progress(1.0, "done");
 }
 
@@ -161,7 +206,10 @@ TaskSpec rootTask() {
   t.id = "root";
   t.summary = "Roots of a scalar equation (Brent, Newton) or of a nonlinear system (Newton line search, LM).";
   t.doc =
-      "Solves f(x) = 0. `f` is one expression (scalar equation) or a list (a square system in `variables`).\n\n"
+      "Solves f(x) = 0. `f` is one expression (scalar equation) or a list (a square system in `variables`), "
+      "or a step-reference model whose output is the residual vector (re-run per point; the 2n points of "
+      "each finite-difference Jacobian run as one parallel batch; a failed run counts as NaN and is "
+      "reported in `failed_evaluations`).\n\n"
       "Methods: **brentq** (Brent's method on a sign-changing `bracket` [a, b]: never fails, superlinear), "
       "**newton** (scalar: Newton with a central-difference derivative, halving steps that do not reduce |f|, "
       "switching to Brent once a sign change is seen; system: Newton with a finite-difference Jacobian solved "
@@ -173,7 +221,10 @@ TaskSpec rootTask() {
       "for systems, falls back to LM. kinsol is the SUNDIALS alternative for systems (the same Newton/line-search "
       "idea in a widely used library); choose it to cross-check newton, auto never picks it.";
   t.params = {
-      ParamSpec::make("f", ParamType::ExpressionList).req().describe("Equation(s) f(x) = 0: one expression or a list."),
+      ParamSpec::make("f", ParamType::ExpressionList).req().describe(
+          "Equation(s) f(x) = 0: one expression or a list; or a step of this workflow as the model, "
+          "{\"step\": ID, \"input\": [PATHS] (one per variable), \"output\": \"NAME\"} giving the vector of "
+          "residuals (one per variable)."),
       ParamSpec::make("variables", ParamType::StringList).describe("Names of the unknowns (default [\"x\"])."),
       ParamSpec::make("x0", ParamType::Vector).describe("Starting point (needed unless a bracket is given)."),
       ParamSpec::make("bracket", ParamType::Vector).describe("[a, b] with f(a) and f(b) of opposite signs (scalar only)."),

@@ -48,7 +48,13 @@ TrainingSet readTraining(TaskContext& ctx, Eigen::Index default_n) {
     const auto d = static_cast<Eigen::Index>(t.inputs->size());
     t.x = t.inputs->fromUniform(uq::latinHypercube(seed, 10, n, d));
     auto model = makeModel(ctx, "model", t.inputs->names);
+    // Failed samples are collected, then refused all together: a surrogate trained on a design with
+    // holes would be silently wrong where the model fails.
+    model->allowFailedSamples(true);
     t.y = uq::evaluateWithProgress(ctx, *model, t.x, 0.0, 0.3, "evaluating the model on the design");
+    uq::refuseFailedSamples(*model, model->failedSamples(), static_cast<std::size_t>(t.y.size()),
+                            "a surrogate cannot be trained on a design with failed points (it would be wrong "
+                            "where the model fails): narrow the inputs or give xtrain + ytrain");
     ctx.diagnostic("model", model->diagnostics());
     ctx.diagnostic("model_description", model->describe());
     ctx.diagnostic("design", "Latin hypercube of " + std::to_string(n) + " points, seed " + std::to_string(seed));

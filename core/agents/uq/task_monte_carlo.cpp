@@ -11,6 +11,47 @@ namespace sciagents::core::agents::uq {
 
 namespace {
 
+// The summary of one output component over its finite samples (in sample order).
+struct Summary {
+  double mean = 0, var = 0, se = 0, tq = 0;
+  Vector q;
+  double min = 0, max = 0;
+  std::size_t n = 0;
+};
+
+Summary summarise(const Vector& y, const std::vector<bool>& ok, const Vector& levels, double conf) {
+  Summary s;
+  double m2 = 0;
+  std::vector<double> sorted;
+  sorted.reserve(static_cast<std::size_t>(y.size()));
+  for (Eigen::Index k = 0; k < y.size(); ++k) {  // Welford, in sample order
+    if (!ok[static_cast<std::size_t>(k)]) continue;
+    ++s.n;
+    const double delta = y[k] - s.mean;
+    s.mean += delta / static_cast<double>(s.n);
+    m2 += delta * (y[k] - s.mean);
+    sorted.push_back(y[k]);
+  }
+  const auto n = static_cast<double>(s.n);
+  s.var = m2 / (n - 1);
+  s.se = std::sqrt(s.var / n);
+  s.tq = studentQuantile(n - 1, 0.5 + conf / 2);
+  std::sort(sorted.begin(), sorted.end());
+  s.q.resize(levels.size());
+  for (Eigen::Index i = 0; i < levels.size(); ++i) s.q[i] = quantileSorted(sorted, levels[i]);
+  s.min = sorted.front();
+  s.max = sorted.back();
+  return s;
+}
+
+Vector finiteRows(const Vector& y, const std::vector<bool>& ok) {
+  Vector out(static_cast<Eigen::Index>(std::count(ok.begin(), ok.end(), true)));
+  Eigen::Index j = 0;
+  for (Eigen::Index k = 0; k < y.size(); ++k)
+    if (ok[static_cast<std::size_t>(k)]) out[j++] = y[k];
+  return out;
+}
+
 void runMonteCarlo(TaskContext& ctx) {
   const InputSet in = readInputs(ctx);
   const Eigen::Index n = ctx.integer("n"), d = static_cast<Eigen::Index>(in.size());
@@ -21,6 +62,9 @@ void runMonteCarlo(TaskContext& ctx) {
   const Vector levels = ctx.vector("quantiles");
   for (double q : levels)
     if (!(q >= 0 && q <= 1)) throw paramError("quantiles", "levels must be in [0, 1], got " + num(q));
+  const bool drop = ctx.text("on_failed_samples") == "drop";
+  // Failed samples are always collected so that a refusal can name all of them.
+  model->allowFailedSamples(true);
   ctx.setMethod(sampling == "lhs" ? "latin_hypercube" : "random",
                 sampling == "lhs" ? "Latin hypercube sample (stratified in every input): the mean converges at least "
                                     "as fast as plain MC; the t interval assumes independent samples and is conservative"
@@ -29,58 +73,119 @@ void runMonteCarlo(TaskContext& ctx) {
   const Matrix u = sampling == "lhs" ? latinHypercube(seed, 1, n, d) : randomUniforms(seed, 1, n, d);
   const Matrix x = in.fromUniform(u);
 
-  // Evaluate in chunks so the running mean and CI width stream as live metrics.
-  Vector y(n);
+  // Evaluate in chunks so the running mean and CI width (of the first component) stream as live
+  // metrics. A vector output gives one column per component.
+  Matrix y;
+  std::vector<std::size_t> failed;
   double mean = 0, m2 = 0;
+  std::size_t good = 0;
   const Eigen::Index chunk = std::max<Eigen::Index>(64, (n + 19) / 20);
   for (Eigen::Index start = 0; start < n; start += chunk) {
     const Eigen::Index len = std::min(chunk, n - start);
-    y.segment(start, len) = model->evaluate(x.middleRows(start, len), ctx);
+    const Matrix part = model->evaluateVector(x.middleRows(start, len), ctx);
+    if (start == 0) y.resize(n, part.cols());
+    if (part.cols() != y.cols())
+      throw Error(ErrorCode::RunFailed, "the model output changed length from " + std::to_string(y.cols()) + " to " +
+                                            std::to_string(part.cols()) + " at samples #" + std::to_string(start) +
+                                            "..#" + std::to_string(start + len - 1), {}, "model");
+    y.middleRows(start, len) = part;
+    for (std::size_t i : model->failedSamples()) failed.push_back(static_cast<std::size_t>(start) + i);
     for (Eigen::Index k = start; k < start + len; ++k) {  // Welford, in sample order
-      const double delta = y[k] - mean;
-      mean += delta / static_cast<double>(k + 1);
-      m2 += delta * (y[k] - mean);
+      if (!std::isfinite(y(k, 0))) continue;
+      ++good;
+      const double delta = y(k, 0) - mean;
+      mean += delta / static_cast<double>(good);
+      m2 += delta * (y(k, 0) - mean);
     }
-    const auto done = static_cast<double>(start + len);
-    ctx.metric("running_mean", done, mean);
+    const auto done = static_cast<double>(good);
+    ctx.metric("running_mean", static_cast<double>(start + len), mean);
     if (done > 1)
-      ctx.metric("ci_halfwidth", done, studentQuantile(done - 1, 0.5 + conf / 2) * std::sqrt(m2 / (done - 1) / done));
-    ctx.progress(done / static_cast<double>(n), "sampling");
+      ctx.metric("ci_halfwidth", static_cast<double>(start + len),
+                 studentQuantile(done - 1, 0.5 + conf / 2) * std::sqrt(m2 / (done - 1) / done));
+    ctx.progress(static_cast<double>(start + len) / static_cast<double>(n), "sampling");
     ctx.checkCancelled();
   }
+  if (!drop)
+    refuseFailedSamples(*model, failed, static_cast<std::size_t>(n),
+                        "with on_failed_samples: \"drop\" the statistics use the finite samples only (and say how "
+                        "many were dropped)");
+  std::vector<bool> ok(static_cast<std::size_t>(n), true);
+  for (std::size_t i : failed) ok[i] = false;
+  for (Eigen::Index k = 0; k < n; ++k)  // a model that lists no failures may still return NaN
+    if (ok[static_cast<std::size_t>(k)] && !y.row(k).allFinite()) {
+      ok[static_cast<std::size_t>(k)] = false;
+      failed.push_back(static_cast<std::size_t>(k));
+    }
+  std::sort(failed.begin(), failed.end());
+  const std::size_t used = static_cast<std::size_t>(n) - failed.size();
+  if (used < 2)
+    throw Error(ErrorCode::RunFailed, std::to_string(failed.size()) + " of " + std::to_string(n) +
+                                          " model samples failed (" + sampleList(failed) +
+                                          "): fewer than 2 finite samples remain", {}, "model");
 
-  const double var = m2 / static_cast<double>(n - 1), se = std::sqrt(var / static_cast<double>(n));
-  const double tq = studentQuantile(static_cast<double>(n - 1), 0.5 + conf / 2);
-  std::vector<double> sorted(y.data(), y.data() + n);
-  std::sort(sorted.begin(), sorted.end());
-  Vector q(levels.size());
-  for (Eigen::Index i = 0; i < levels.size(); ++i) q[i] = quantileSorted(sorted, levels[i]);
-  Vector ci(2);
-  ci << mean - tq * se, mean + tq * se;
-  ctx.output("mean", mean);
-  ctx.output("variance", var);
-  ctx.output("std", std::sqrt(var));
-  ctx.output("stderr", se);
-  ctx.output("ci", ci);
-  ctx.output("quantiles", q);
+  const Eigen::Index m = y.cols();
+  std::vector<Summary> s;
+  for (Eigen::Index c = 0; c < m; ++c) s.push_back(summarise(y.col(c), ok, levels, conf));
+  if (m == 1) {
+    Vector ci(2);
+    ci << s[0].mean - s[0].tq * s[0].se, s[0].mean + s[0].tq * s[0].se;
+    ctx.output("mean", s[0].mean);
+    ctx.output("variance", s[0].var);
+    ctx.output("std", std::sqrt(s[0].var));
+    ctx.output("stderr", s[0].se);
+    ctx.output("ci", ci);
+    ctx.output("quantiles", s[0].q);
+    ctx.output("min", s[0].min);
+    ctx.output("max", s[0].max);
+    ctx.output("histogram", histogram(finiteRows(y.col(0), ok), static_cast<int>(ctx.integer("bins"))));
+  } else {  // one entry per component
+    Vector mean_v(m), var_v(m), se_v(m), min_v(m), max_v(m);
+    Matrix ci(m, 2), q(m, levels.size());
+    List hist;
+    for (Eigen::Index c = 0; c < m; ++c) {
+      const Summary& sc = s[static_cast<std::size_t>(c)];
+      mean_v[c] = sc.mean;
+      var_v[c] = sc.var;
+      se_v[c] = sc.se;
+      min_v[c] = sc.min;
+      max_v[c] = sc.max;
+      ci(c, 0) = sc.mean - sc.tq * sc.se;
+      ci(c, 1) = sc.mean + sc.tq * sc.se;
+      q.row(c) = sc.q.transpose();
+      hist.push_back(histogram(finiteRows(y.col(c), ok), static_cast<int>(ctx.integer("bins"))));
+    }
+    ctx.output("mean", mean_v);
+    ctx.output("variance", var_v);
+    ctx.output("std", Vector(var_v.cwiseSqrt()));
+    ctx.output("stderr", se_v);
+    ctx.output("ci", ci);
+    ctx.output("quantiles", q);
+    ctx.output("min", min_v);
+    ctx.output("max", max_v);
+    ctx.output("histogram", std::move(hist));
+  }
   ctx.output("quantile_levels", levels);
-  ctx.output("min", sorted.front());
-  ctx.output("max", sorted.back());
-  ctx.output("histogram", histogram(y, static_cast<int>(ctx.integer("bins"))));
-  ctx.output("n", static_cast<std::int64_t>(n));
+  ctx.output("n", static_cast<std::int64_t>(used));
   if (ctx.flag("return_samples")) {
     ctx.output("samples", x);
-    ctx.output("values", y);
+    if (m == 1) ctx.output("values", Vector(y.col(0)));
+    else ctx.output("values", y);
   }
   reportModel(ctx, *model, in, seed);
   ctx.diagnostic("confidence_level", conf);
-  ctx.diagnostic("ci_halfwidth", tq * se);
-  ctx.diagnostic("relative_stderr", mean != 0 ? se / std::abs(mean) : NAN);
+  ctx.diagnostic("ci_halfwidth", s[0].tq * s[0].se);
+  ctx.diagnostic("relative_stderr", s[0].mean != 0 ? s[0].se / std::abs(s[0].mean) : NAN);
   ctx.diagnostic("evaluations", static_cast<std::int64_t>(n));
-  if (!std::isfinite(var))
-    ctx.warn("the variance of y overflows (values up to " + num(std::max(std::abs(sorted.front()), std::abs(sorted.back()))) +
-             "): rescale the model output");
-  if (n < 100) ctx.warn("only " + std::to_string(n) + " samples: quantiles and the CI are rough");
+  if (m > 1) ctx.diagnostic("output_components", static_cast<std::int64_t>(m));
+  if (drop) reportDroppedSamples(ctx, *model, failed, static_cast<std::size_t>(n));
+  for (Eigen::Index c = 0; c < m; ++c) {
+    const Summary& sc = s[static_cast<std::size_t>(c)];
+    if (!std::isfinite(sc.var))
+      ctx.warn("the variance of y" + (m > 1 ? "[" + std::to_string(c) + "]" : std::string()) +
+               " overflows (values up to " + num(std::max(std::abs(sc.min), std::abs(sc.max))) +
+               "): rescale the model output");
+  }
+  if (used < 100) ctx.warn("only " + std::to_string(used) + " samples: quantiles and the CI are rough");
 }
 
 }  // namespace
@@ -95,7 +200,16 @@ TaskSpec monteCarloTask() {
       "sample in parallel through the cache) and summarises y: mean, variance, std, quantiles (linear "
       "interpolation, as NumPy), min/max, a histogram table and the t confidence interval of the mean. "
       "`sampling: lhs` stratifies every input (Latin hypercube), usually reducing the variance of the mean. Live "
-      "series: running_mean and ci_halfwidth against the number of samples.";
+      "series: running_mean and ci_halfwidth against the number of samples.\n\n"
+      "Vector outputs: when the model gives a vector (a step model whose `output` names a whole array, e.g. "
+      "\"y_final\" or one row \"y[-1]\"), every component is summarised: mean, variance, std, stderr, min and "
+      "max are vectors (one entry per component), `ci` is a matrix with one [lo, hi] row per component, "
+      "`quantiles` one row of quantiles per component, `histogram` a list of tables and `values` an n x m "
+      "matrix.\n\n"
+      "Failed samples: by default a failed or non-finite sample fails the step, naming the failed samples. "
+      "With `on_failed_samples: drop` they are left out: the statistics (and the CI, from the smaller n) use "
+      "the finite samples, `n` is their number, and the diagnostics give failed_samples with the first "
+      "indices, with a warning (dropping is biased when failures depend on the inputs).";
   t.params = {
       modelParam(),
       inputsParam(),
@@ -111,21 +225,25 @@ TaskSpec monteCarloTask() {
       confidenceParam(),
       ParamSpec::make("return_samples", ParamType::Boolean).def(false).describe(
           "Also output the input samples (n x d) and the model values."),
+      ParamSpec::make("on_failed_samples", ParamType::Choice).oneOf({"fail", "drop"}).def("fail").describe(
+          "A sample whose model evaluation failed or is not finite: fail (the step fails, naming the failed "
+          "samples) or drop (statistics over the finite samples; failed_samples and their indices in the "
+          "diagnostics, and a warning)."),
   };
   t.outputs = {
-      {"mean", ValueKind::Scalar, "Sample mean of y."},
+      {"mean", ValueKind::Scalar, "Sample mean of y (a vector, one per component, for a vector output)."},
       {"variance", ValueKind::Scalar, "Sample variance of y (n-1)."},
       {"std", ValueKind::Scalar, "Sample standard deviation of y."},
       {"stderr", ValueKind::Scalar, "Standard error of the mean."},
-      {"ci", ValueKind::Vector, "Confidence interval of the mean [lo, hi] (Student t)."},
-      {"quantiles", ValueKind::Vector, "Quantiles of y at quantile_levels."},
+      {"ci", ValueKind::Vector, "Confidence interval of the mean [lo, hi] (Student t); one row per component for a vector output."},
+      {"quantiles", ValueKind::Vector, "Quantiles of y at quantile_levels; one row per component for a vector output."},
       {"quantile_levels", ValueKind::Vector, "The levels."},
       {"min", ValueKind::Scalar, "Smallest y."},
       {"max", ValueKind::Scalar, "Largest y."},
       {"histogram", ValueKind::Table, "bin_lo, bin_hi, count, density."},
-      {"n", ValueKind::Integer, "Number of samples."},
+      {"n", ValueKind::Integer, "Number of samples used (the finite ones when failed samples are dropped)."},
       {"samples", ValueKind::Matrix, "Input samples, one row per sample (return_samples)."},
-      {"values", ValueKind::Vector, "Model values (return_samples)."},
+      {"values", ValueKind::Vector, "Model values (return_samples; n x m for a vector output, NaN where a sample failed)."},
   };
   t.run = runMonteCarlo;
   return t;

@@ -75,7 +75,13 @@ void runSobol(TaskContext& ctx) {
     }
   }
   const Matrix x = in.fromUniform(u);
+  // Failed samples are collected (not stopped at the first) so that the refusal names them all.
+  model->allowFailedSamples(true);
   const Vector y = evaluateWithProgress(ctx, *model, x, 0.0, 0.9, "evaluating the model");
+  refuseFailedSamples(*model, model->failedSamples(), static_cast<std::size_t>(y.size()),
+                      "Sobol indices cannot drop samples (the estimators pair rows of A, B and A_B^i; dropping "
+                      "biases the indices): make the model succeed on the whole input box (rows are A: 0.." +
+                          std::to_string(n - 1) + ", B: " + std::to_string(n) + "..)");
   const double centre = y.head(2 * n).mean();  // centring keeps the estimators accurate for large means
   const Matrix f = Eigen::Map<const Matrix>(y.data(), n, d + 2).array() - centre;
   Estimate e = estimate(f, nullptr);
@@ -156,7 +162,8 @@ TaskSpec sobolTask() {
   t.doc =
       "Saltelli sampling: matrices A and B (N rows each) from a 2d-dimensional Sobol sequence (Boost.Random) with a "
       "seeded random digital shift, and for every input i the matrix A_B^i (A with column i from B); the model is "
-      "evaluated N(d+2) times (in parallel for step models). First-order S1_i = mean(f_B (f_ABi - f_A)) / V "
+      "evaluated N(d+2) times (in parallel for step models; a failed or non-finite sample fails the step naming "
+      "every failed sample, since dropping rows would bias the indices). First-order S1_i = mean(f_B (f_ABi - f_A)) / V "
       "(Saltelli 2010), total ST_i = mean((f_A - f_ABi)^2) / (2V) (Jansen 1999), V the variance of f over A and B. "
       "Bootstrap (`bootstrap` replicates, seeded) gives S*_conf = z x bootstrap sd (the half-width of the normal "
       "interval, SALib's convention) and percentile intervals. Inputs must be independent.\n\n"

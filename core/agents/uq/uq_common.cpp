@@ -113,6 +113,47 @@ void reportModel(TaskContext& ctx, const ModelEvaluator& m, const InputSet& in, 
   ctx.diagnostic("correlated_inputs", in.chol.has_value());
 }
 
+std::string sampleList(const std::vector<std::size_t>& rows, std::size_t shown) {
+  std::string s;
+  for (std::size_t k = 0; k < rows.size() && k < shown; ++k) s += (k ? ", #" : "#") + std::to_string(rows[k]);
+  if (rows.size() > shown) s += " and " + std::to_string(rows.size() - shown) + " more";
+  return s;
+}
+
+namespace {
+std::string firstFailure(const ModelEvaluator& m) {
+  const Map d = m.diagnostics();
+  const auto it = d.find("first_failure");
+  return it != d.end() && it->second.isString() ? it->second.asString() : std::string();
+}
+}  // namespace
+
+void refuseFailedSamples(const ModelEvaluator& m, const std::vector<std::size_t>& failed, std::size_t n,
+                         const std::string& why) {
+  if (failed.empty()) return;
+  const std::string first = firstFailure(m);
+  const std::string msg = std::to_string(failed.size()) + " of " + std::to_string(n) + " model samples failed (" +
+                          sampleList(failed) + ")" + (first.empty() ? "" : "; first: " + first) + "; " + why;
+  const Map d = m.diagnostics();
+  const auto kind = d.find("kind");
+  const bool expression = kind != d.end() && kind->second.isString() && kind->second.asString() == "expression";
+  throw Error(expression ? ErrorCode::InvalidInput : ErrorCode::RunFailed, msg, {}, "model");
+}
+
+void reportDroppedSamples(TaskContext& ctx, const ModelEvaluator& m, const std::vector<std::size_t>& failed,
+                          std::size_t n) {
+  ctx.diagnostic("failed_samples", static_cast<std::int64_t>(failed.size()));
+  List idx;
+  for (std::size_t k = 0; k < failed.size() && k < 20; ++k) idx.emplace_back(static_cast<std::int64_t>(failed[k]));
+  ctx.diagnostic("failed_sample_indices", std::move(idx));
+  if (failed.empty()) return;
+  const std::string first = firstFailure(m);
+  ctx.warn(std::to_string(failed.size()) + " of " + std::to_string(n) + " model samples failed and were dropped (" +
+           sampleList(failed) + "); the statistics use the " + std::to_string(n - failed.size()) +
+           " finite samples and are biased if failures depend on the inputs" +
+           (first.empty() ? "" : "; first: " + first));
+}
+
 double quantileSorted(const std::vector<double>& v, double p) {
   if (v.empty()) return NAN;
   const double h = (static_cast<double>(v.size()) - 1) * p;

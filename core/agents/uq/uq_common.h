@@ -46,6 +46,17 @@ std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in);
 std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in, Eigen::Index rows);
 void reportModel(TaskContext& ctx, const ModelEvaluator& m, const InputSet& in, std::uint64_t seed);
 
+// Failed samples (ModelEvaluator::allowFailedSamples). "#3, #17, #40 and 5 more" (the first `shown`).
+std::string sampleList(const std::vector<std::size_t>& rows, std::size_t shown = 10);
+// Refuses a design with failed samples: an error on param `model` naming how many of `n` failed, the
+// first indices and the first failure, and `why` (why the estimator cannot drop them). No-op when
+// `failed` is empty.
+void refuseFailedSamples(const ModelEvaluator& m, const std::vector<std::size_t>& failed, std::size_t n,
+                         const std::string& why);
+// Diagnostics failed_samples (count) and failed_sample_indices (the first 20) plus a warning.
+void reportDroppedSamples(TaskContext& ctx, const ModelEvaluator& m, const std::vector<std::size_t>& failed,
+                          std::size_t n);
+
 // Statistics.
 double quantileSorted(const std::vector<double>& sorted, double p);  // linear interpolation (NumPy default)
 double studentQuantile(double df, double p);
