@@ -27,22 +27,27 @@ struct Kernel {
   static constexpr std::size_t W = B::size;
 
   static void run(const Tape& t, const double* x, std::size_t stride, std::size_t n, double* out) {
-    std::vector<double, xsimd::aligned_allocator<double, 64>> regs(
-        static_cast<std::size_t>(t.registers) * kTapeBlock);
-    double* r = regs.data();
+    // Registers hold `block` lanes: kTapeBlock, or fewer for a short call (one point costs one
+    // SIMD width, not a whole block); small scratch lives on the stack.
+    const std::size_t block = n < kTapeBlock ? (n + W - 1) / W * W : kTapeBlock;
+    const std::size_t need = static_cast<std::size_t>(t.registers) * block;
+    constexpr std::size_t kLocal = 2048;
+    alignas(64) double local[kLocal];
+    std::vector<double, xsimd::aligned_allocator<double, 64>> heap(need > kLocal ? need : 0);
+    double* r = need > kLocal ? heap.data() : local;
     for (std::size_t k = 0; k < t.constants.size(); ++k)
-      for (std::size_t i = 0; i < kTapeBlock; ++i) r[(t.inputs + k) * kTapeBlock + i] = t.constants[k];
-    for (std::size_t start = 0; start < n; start += kTapeBlock) {
-      const std::size_t m = n - start < kTapeBlock ? n - start : kTapeBlock;
+      for (std::size_t i = 0; i < block; ++i) r[(t.inputs + k) * block + i] = t.constants[k];
+    for (std::size_t start = 0; start < n; start += block) {
+      const std::size_t m = n - start < block ? n - start : block;
       const std::size_t lanes = (m + W - 1) / W * W;  // padded lanes: zeros, results dropped
       for (std::size_t k = 0; k < t.inputs; ++k) {
-        double* dst = r + k * kTapeBlock;
+        double* dst = r + k * block;
         const double* src = x + k * stride + start;
         for (std::size_t i = 0; i < m; ++i) dst[i] = src[i];
         for (std::size_t i = m; i < lanes; ++i) dst[i] = 0.0;
       }
-      for (const Instr& in : t.code) step(in, r, lanes);
-      const double* res = r + static_cast<std::size_t>(t.result) * kTapeBlock;
+      for (const Instr& in : t.code) step(in, r, block, lanes);
+      const double* res = r + static_cast<std::size_t>(t.result) * block;
       for (std::size_t i = 0; i < m; ++i) out[start + i] = res[i];
     }
   }
@@ -103,11 +108,11 @@ struct Kernel {
   static B flag(xsimd::batch_bool<double, Arch> c) { return xsimd::select(c, B(1.0), B(0.0)); }
   static B notFlag(xsimd::batch_bool<double, Arch> c) { return xsimd::select(c, B(0.0), B(1.0)); }
 
-  static void step(const Instr& in, double* r, std::size_t lanes) {
-    double* d = r + static_cast<std::size_t>(in.dst) * kTapeBlock;
-    const double* a = r + static_cast<std::size_t>(in.a) * kTapeBlock;
-    const double* b = r + static_cast<std::size_t>(in.b) * kTapeBlock;
-    const double* c = r + static_cast<std::size_t>(in.c) * kTapeBlock;
+  static void step(const Instr& in, double* r, std::size_t block, std::size_t lanes) {
+    double* d = r + static_cast<std::size_t>(in.dst) * block;
+    const double* a = r + static_cast<std::size_t>(in.a) * block;
+    const double* b = r + static_cast<std::size_t>(in.b) * block;
+    const double* c = r + static_cast<std::size_t>(in.c) * block;
     switch (in.op) {
       case Op::Add: binary(d, a, b, lanes, [](B u, B v) { return u + v; }); break;
       case Op::Sub: binary(d, a, b, lanes, [](B u, B v) { return u - v; }); break;
