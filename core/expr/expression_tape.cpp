@@ -35,8 +35,8 @@ void runTape(const Tape& t, const double* x, std::size_t stride, std::size_t n, 
   // Blocks read their inputs before writing their outputs, so out == x (one variable, in place)
   // is fine; any other overlap goes through a scratch buffer.
   const double* end = x + (t.inputs > 0 ? (t.inputs - 1) * stride + n : 0);
-  const bool overlap = t.inputs > 0 && at(out) < at(end) && at(x) < at(out + n) &&
-                       !(out == x && t.inputs == 1);
+  const bool overlap =
+      t.inputs > 0 && at(out) < at(end) && at(x) < at(out + n) && !(out == x && t.inputs == 1);
   if (!overlap) {
     chosen()(t, x, stride, n, out);
     return;

@@ -18,12 +18,44 @@
 namespace sciagents::core::tape {
 
 enum class Op : std::uint8_t {
-  Add, Sub, Mul, Div, Pow,
-  Lt, Le, Gt, Ge, Eq, Ne, And, Or,
-  Min, Max,     // muParser's std::min/std::max argument order (NaN handling follows it)
-  Select,       // a != 0 ? b : c (the ternary operator; both branches are evaluated)
-  Neg, Abs, Sign, Rint, Sqrt, Exp, Ln, Log2, Log10,
-  Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Asinh, Acosh, Atanh, Atan2,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Eq,
+  Ne,
+  And,
+  Or,
+  Min,
+  Max,     // muParser's std::min/std::max argument order (NaN handling follows it)
+  Select,  // a != 0 ? b : c (the ternary operator; both branches are evaluated)
+  Neg,
+  Abs,
+  Sign,
+  Rint,
+  Sqrt,
+  Exp,
+  Ln,
+  Log2,
+  Log10,
+  Sin,
+  Cos,
+  Tan,
+  Asin,
+  Acos,
+  Atan,
+  Sinh,
+  Cosh,
+  Tanh,
+  Asinh,
+  Acosh,
+  Atanh,
+  Atan2,
 };
 
 // dst = op(a, b, c). Registers [0, inputs) hold the variables, then the constants, then

@@ -20,9 +20,34 @@ namespace sciagents::core::tape {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kProbes[] = {-kInf, -1e300, -710.0, -3.7, -2.5, -1.0, -0.75, -0.5, -1e-10, -0.0,
-                              0.0,   4.9e-324, 1e-300, 1e-10, 0.3, 0.5, 0.49999999999999994, 0.9,
-                              1.0,   1.5, 2.0, 2.5, 7.25, 100.0, 709.0, 710.0, 1e300, kInf,
+constexpr double kProbes[] = {-kInf,
+                              -1e300,
+                              -710.0,
+                              -3.7,
+                              -2.5,
+                              -1.0,
+                              -0.75,
+                              -0.5,
+                              -1e-10,
+                              -0.0,
+                              0.0,
+                              4.9e-324,
+                              1e-300,
+                              1e-10,
+                              0.3,
+                              0.5,
+                              0.49999999999999994,
+                              0.9,
+                              1.0,
+                              1.5,
+                              2.0,
+                              2.5,
+                              7.25,
+                              100.0,
+                              709.0,
+                              710.0,
+                              1e300,
+                              kInf,
                               std::numeric_limits<double>::quiet_NaN()};
 
 bool same(double a, double b) {
@@ -57,7 +82,9 @@ const Unary kUnary[] = {
     {Op::Exp, [](double v) { return std::exp(v); }},
     {Op::Sqrt, [](double v) { return std::sqrt(v); }},
     {Op::Abs, [](double v) { return v >= 0 ? v : -v; }},
-    {Op::Sign, [](double v) { return v < 0 ? -1.0 : v > 0 ? 1.0 : 0.0; }},
+    {Op::Sign, [](double v) { return v < 0   ? -1.0
+                                     : v > 0 ? 1.0
+                                             : 0.0; }},
     {Op::Rint, [](double v) { return std::floor(v + 0.5); }},
 };
 
@@ -85,8 +112,7 @@ std::optional<Op> unaryOp(const mu::generic_callable_type& cb) {
 bool isAtan2(const mu::generic_callable_type& cb) {
   if (cb._pUserData != nullptr) return false;
   for (double a : kProbes)
-    for (double b : {-2.0, -0.0, 0.0, 0.5, 3.0, kInf})
-      try {
+    for (double b : {-2.0, -0.0, 0.0, 0.5, 3.0, kInf}) try {
         if (!same(cb.call_fun<2>(a, b), std::atan2(a, b))) return false;
       } catch (...) {
         return false;
@@ -100,9 +126,12 @@ enum class Variadic { Sum, Avg, Min, Max };
 double variadicRef(Variadic f, const double* v, int n) {
   double acc = f == Variadic::Sum || f == Variadic::Avg ? 0.0 : v[0];
   for (int i = 0; i < n; ++i) {
-    if (f == Variadic::Sum || f == Variadic::Avg) acc = acc + v[i];
-    else if (f == Variadic::Min) acc = v[i] < acc ? v[i] : acc;
-    else acc = acc < v[i] ? v[i] : acc;
+    if (f == Variadic::Sum || f == Variadic::Avg)
+      acc = acc + v[i];
+    else if (f == Variadic::Min)
+      acc = v[i] < acc ? v[i] : acc;
+    else
+      acc = acc < v[i] ? v[i] : acc;
   }
   return f == Variadic::Avg ? acc / static_cast<double>(n) : acc;
 }
@@ -114,7 +143,8 @@ std::optional<Variadic> variadicOp(const mu::generic_callable_type& cb) {
     bool ok = true;
     for (int m = 1; m <= 4 && ok; ++m)
       for (std::size_t p = 0; p + 3 < std::size(kProbes) && ok; ++p) {
-        for (int j = 0; j < m; ++j) args[j] = kProbes[(p + 7 * static_cast<std::size_t>(j)) % std::size(kProbes)];
+        for (int j = 0; j < m; ++j)
+          args[j] = kProbes[(p + 7 * static_cast<std::size_t>(j)) % std::size(kProbes)];
         try {
           ok = same(cb.call_multfun(args, m), variadicRef(f, args, m));
         } catch (...) {
@@ -138,7 +168,8 @@ struct Node {
 class Builder {
  public:
   explicit Builder(std::uint32_t inputs) {
-    for (std::uint32_t k = 0; k < inputs; ++k) m_nodes.push_back({Node::Input, Op::Add, 0, 0, 0, 0, k});
+    for (std::uint32_t k = 0; k < inputs; ++k)
+      m_nodes.push_back({Node::Input, Op::Add, 0, 0, 0, 0, k});
     m_inputs = inputs;
   }
   std::uint32_t input(std::uint32_t k) const { return k; }
@@ -231,7 +262,7 @@ Tape compileTape(const mu::Parser& parser, const std::vector<double>& values) {
   if (code.GetSize() == 0) return {};
   Builder b(static_cast<std::uint32_t>(values.size()));
   std::vector<std::uint32_t> stack;
-  std::vector<std::uint32_t> conditions;                      // cmIF seen, awaiting cmELSE
+  std::vector<std::uint32_t> conditions;                       // cmIF seen, awaiting cmELSE
   std::vector<std::pair<std::uint32_t, std::uint32_t>> thens;  // (condition, then-value)
   auto pop = [&](std::uint32_t& v) {
     if (stack.empty()) return false;
@@ -250,16 +281,21 @@ Tape compileTape(const mu::Parser& parser, const std::vector<double>& values) {
   for (const mu::SToken* t = code.GetBase(); t->Cmd != mu::cmEND; ++t) {
     std::uint32_t x = 0, y = 0;
     switch (t->Cmd) {
-      case mu::cmVAL: stack.push_back(b.constant(t->Val.data2)); break;
+      case mu::cmVAL:
+        stack.push_back(b.constant(t->Val.data2));
+        break;
       case mu::cmVAR:
         if (!var(t->Val.ptr, x)) return {};
         stack.push_back(x);
         break;
       case mu::cmVARMUL:  // x * a + b
         if (!var(t->Val.ptr, x)) return {};
-        stack.push_back(b.op(Op::Add, b.op(Op::Mul, x, b.constant(t->Val.data)), b.constant(t->Val.data2)));
+        stack.push_back(
+            b.op(Op::Add, b.op(Op::Mul, x, b.constant(t->Val.data)), b.constant(t->Val.data2)));
         break;
-      case mu::cmVARPOW2: case mu::cmVARPOW3: case mu::cmVARPOW4: {
+      case mu::cmVARPOW2:
+      case mu::cmVARPOW3:
+      case mu::cmVARPOW4: {
         if (!var(t->Val.ptr, x)) return {};
         std::uint32_t p = b.op(Op::Mul, x, x);
         if (t->Cmd != mu::cmVARPOW2) p = b.op(Op::Mul, p, x);
@@ -267,25 +303,61 @@ Tape compileTape(const mu::Parser& parser, const std::vector<double>& values) {
         stack.push_back(p);
         break;
       }
-      case mu::cmLE: case mu::cmGE: case mu::cmNEQ: case mu::cmEQ: case mu::cmLT: case mu::cmGT:
-      case mu::cmADD: case mu::cmSUB: case mu::cmMUL: case mu::cmDIV: case mu::cmPOW:
-      case mu::cmLAND: case mu::cmLOR: {
+      case mu::cmLE:
+      case mu::cmGE:
+      case mu::cmNEQ:
+      case mu::cmEQ:
+      case mu::cmLT:
+      case mu::cmGT:
+      case mu::cmADD:
+      case mu::cmSUB:
+      case mu::cmMUL:
+      case mu::cmDIV:
+      case mu::cmPOW:
+      case mu::cmLAND:
+      case mu::cmLOR: {
         if (!pop(y) || !pop(x)) return {};
         Op o = Op::Add;
         switch (t->Cmd) {
-          case mu::cmLE: o = Op::Le; break;
-          case mu::cmGE: o = Op::Ge; break;
-          case mu::cmNEQ: o = Op::Ne; break;
-          case mu::cmEQ: o = Op::Eq; break;
-          case mu::cmLT: o = Op::Lt; break;
-          case mu::cmGT: o = Op::Gt; break;
-          case mu::cmADD: o = Op::Add; break;
-          case mu::cmSUB: o = Op::Sub; break;
-          case mu::cmMUL: o = Op::Mul; break;
-          case mu::cmDIV: o = Op::Div; break;
-          case mu::cmPOW: o = Op::Pow; break;
-          case mu::cmLAND: o = Op::And; break;
-          default: o = Op::Or; break;
+          case mu::cmLE:
+            o = Op::Le;
+            break;
+          case mu::cmGE:
+            o = Op::Ge;
+            break;
+          case mu::cmNEQ:
+            o = Op::Ne;
+            break;
+          case mu::cmEQ:
+            o = Op::Eq;
+            break;
+          case mu::cmLT:
+            o = Op::Lt;
+            break;
+          case mu::cmGT:
+            o = Op::Gt;
+            break;
+          case mu::cmADD:
+            o = Op::Add;
+            break;
+          case mu::cmSUB:
+            o = Op::Sub;
+            break;
+          case mu::cmMUL:
+            o = Op::Mul;
+            break;
+          case mu::cmDIV:
+            o = Op::Div;
+            break;
+          case mu::cmPOW:
+            o = Op::Pow;
+            break;
+          case mu::cmLAND:
+            o = Op::And;
+            break;
+          default:
+            o = Op::Or;
+            break;
         }
         // base^2, ^3, ^4 with a constant exponent: products, as muParser does for a variable base
         // (within an ulp of pow, and the hot x^2 of a model needs no pow call).
@@ -333,12 +405,16 @@ Tape compileTape(const mu::Parser& parser, const std::vector<double>& values) {
           const auto n = static_cast<std::size_t>(-argc);
           const auto f = variadicOp(cb);
           if (!f || stack.size() < n) return {};
-          const std::vector<std::uint32_t> args(stack.end() - static_cast<std::ptrdiff_t>(n), stack.end());
+          const std::vector<std::uint32_t> args(stack.end() - static_cast<std::ptrdiff_t>(n),
+                                                stack.end());
           stack.resize(stack.size() - n);
-          std::uint32_t acc = *f == Variadic::Sum || *f == Variadic::Avg ? b.constant(0.0) : args[0];
+          std::uint32_t acc =
+              *f == Variadic::Sum || *f == Variadic::Avg ? b.constant(0.0) : args[0];
           for (std::size_t i = 0; i < n; ++i) {
-            if (*f == Variadic::Sum || *f == Variadic::Avg) acc = b.op(Op::Add, acc, args[i]);
-            else if (i > 0) acc = b.op(*f == Variadic::Min ? Op::Min : Op::Max, acc, args[i]);
+            if (*f == Variadic::Sum || *f == Variadic::Avg)
+              acc = b.op(Op::Add, acc, args[i]);
+            else if (i > 0)
+              acc = b.op(*f == Variadic::Min ? Op::Min : Op::Max, acc, args[i]);
           }
           if (*f == Variadic::Avg) acc = b.op(Op::Div, acc, b.constant(static_cast<double>(n)));
           stack.push_back(acc);

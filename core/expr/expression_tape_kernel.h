@@ -5,9 +5,9 @@
 //
 // SIMD math (xsimd) for the functions whose results stay within a few ulps of glibc's and whose
 // special values agree with it (checked by tests/core/test_expression_tape.cpp over the corpus,
-// random points and special values). pow runs std::pow per lane: its special cases (0^-1, (-8)^(1/3),
-// 1^NaN, ...) and its accuracy are exactly muParser's that way; constant integer exponents are
-// rewritten as products at compile time, as muParser does for a variable base.
+// random points and special values). pow runs std::pow per lane: its special cases (0^-1,
+// (-8)^(1/3), 1^NaN, ...) and its accuracy are exactly muParser's that way; constant integer
+// exponents are rewritten as products at compile time, as muParser does for a variable base.
 #pragma once
 
 #include "core/expr/expression_tape.h"
@@ -93,16 +93,19 @@ struct Kernel {
   // Subnormal arguments and results, overflow: xsimd's log is wrong for subnormal x, its exp
   // flushes subnormal results to zero and overflows early (near 709.6).
   static B ln(B u) {
-    return guarded(u, (u > B(0.0)) && (u < B(2.2250738585072014e-308)), B(1.0),
-                   [](B w) { return xsimd::log(w); }, [](double v) { return std::log(v); });
+    return guarded(
+        u, (u > B(0.0)) && (u < B(2.2250738585072014e-308)), B(1.0),
+        [](B w) { return xsimd::log(w); }, [](double v) { return std::log(v); });
   }
   static B log10(B u) {
-    return guarded(u, (u > B(0.0)) && (u < B(2.2250738585072014e-308)), B(1.0),
-                   [](B w) { return xsimd::log10(w); }, [](double v) { return std::log10(v); });
+    return guarded(
+        u, (u > B(0.0)) && (u < B(2.2250738585072014e-308)), B(1.0),
+        [](B w) { return xsimd::log10(w); }, [](double v) { return std::log10(v); });
   }
   static B exp(B u) {
-    return guarded(u, (u < B(-708.25)) || (u > B(709.0)), B(0.0), [](B w) { return xsimd::exp(w); },
-                   [](double v) { return std::exp(v); });
+    return guarded(
+        u, (u < B(-708.25)) || (u > B(709.0)), B(0.0), [](B w) { return xsimd::exp(w); },
+        [](double v) { return std::exp(v); });
   }
 
   static B flag(xsimd::batch_bool<double, Arch> c) { return xsimd::select(c, B(1.0), B(0.0)); }
@@ -114,21 +117,41 @@ struct Kernel {
     const double* b = r + static_cast<std::size_t>(in.b) * block;
     const double* c = r + static_cast<std::size_t>(in.c) * block;
     switch (in.op) {
-      case Op::Add: binary(d, a, b, lanes, [](B u, B v) { return u + v; }); break;
-      case Op::Sub: binary(d, a, b, lanes, [](B u, B v) { return u - v; }); break;
-      case Op::Mul: binary(d, a, b, lanes, [](B u, B v) { return u * v; }); break;
-      case Op::Div: binary(d, a, b, lanes, [](B u, B v) { return u / v; }); break;
+      case Op::Add:
+        binary(d, a, b, lanes, [](B u, B v) { return u + v; });
+        break;
+      case Op::Sub:
+        binary(d, a, b, lanes, [](B u, B v) { return u - v; });
+        break;
+      case Op::Mul:
+        binary(d, a, b, lanes, [](B u, B v) { return u * v; });
+        break;
+      case Op::Div:
+        binary(d, a, b, lanes, [](B u, B v) { return u / v; });
+        break;
       case Op::Pow:
         for (std::size_t i = 0; i < lanes; ++i) d[i] = std::pow(a[i], b[i]);
         break;
-      case Op::Lt: binary(d, a, b, lanes, [](B u, B v) { return flag(u < v); }); break;
-      case Op::Le: binary(d, a, b, lanes, [](B u, B v) { return flag(u <= v); }); break;
-      case Op::Gt: binary(d, a, b, lanes, [](B u, B v) { return flag(u > v); }); break;
-      case Op::Ge: binary(d, a, b, lanes, [](B u, B v) { return flag(u >= v); }); break;
-      case Op::Eq: binary(d, a, b, lanes, [](B u, B v) { return flag(u == v); }); break;
+      case Op::Lt:
+        binary(d, a, b, lanes, [](B u, B v) { return flag(u < v); });
+        break;
+      case Op::Le:
+        binary(d, a, b, lanes, [](B u, B v) { return flag(u <= v); });
+        break;
+      case Op::Gt:
+        binary(d, a, b, lanes, [](B u, B v) { return flag(u > v); });
+        break;
+      case Op::Ge:
+        binary(d, a, b, lanes, [](B u, B v) { return flag(u >= v); });
+        break;
+      case Op::Eq:
+        binary(d, a, b, lanes, [](B u, B v) { return flag(u == v); });
+        break;
       // "Not equal" is spelled "not ==": with NaN it is true, as in C++ (xsimd's != may be the
       // ordered comparison, false with NaN, on some instruction sets).
-      case Op::Ne: binary(d, a, b, lanes, [](B u, B v) { return notFlag(u == v); }); break;
+      case Op::Ne:
+        binary(d, a, b, lanes, [](B u, B v) { return notFlag(u == v); });
+        break;
       case Op::And:
         binary(d, a, b, lanes, [](B u, B v) { return notFlag((u == B(0.0)) || (v == B(0.0))); });
         break;
@@ -145,7 +168,9 @@ struct Kernel {
         for (std::size_t i = 0; i < lanes; i += W)
           xsimd::select(load(a + i) == B(0.0), load(c + i), load(b + i)).store_aligned(d + i);
         break;
-      case Op::Neg: unary(d, a, lanes, [](B u) { return -u; }); break;
+      case Op::Neg:
+        unary(d, a, lanes, [](B u) { return -u; });
+        break;
       case Op::Abs:  // muParser's v >= 0 ? v : -v (abs(-0) is -0, the sign of NaN flips)
         unary(d, a, lanes, [](B u) { return xsimd::select(u >= B(0.0), u, -u); });
         break;
@@ -154,30 +179,73 @@ struct Kernel {
           return xsimd::select(u < B(0.0), B(-1.0), xsimd::select(u > B(0.0), B(1.0), B(0.0)));
         });
         break;
-      case Op::Rint: unary(d, a, lanes, [](B u) { return xsimd::floor(u + B(0.5)); }); break;
-      case Op::Sqrt: unary(d, a, lanes, [](B u) { return xsimd::sqrt(u); }); break;
-      case Op::Exp: unary(d, a, lanes, [](B u) { return exp(u); }); break;
-      case Op::Ln: unary(d, a, lanes, [](B u) { return ln(u); }); break;
+      case Op::Rint:
+        unary(d, a, lanes, [](B u) { return xsimd::floor(u + B(0.5)); });
+        break;
+      case Op::Sqrt:
+        unary(d, a, lanes, [](B u) { return xsimd::sqrt(u); });
+        break;
+      case Op::Exp:
+        unary(d, a, lanes, [](B u) { return exp(u); });
+        break;
+      case Op::Ln:
+        unary(d, a, lanes, [](B u) { return ln(u); });
+        break;
       case Op::Log2:  // muParser: log(v) / log(2)
         unary(d, a, lanes, [](B u) { return ln(u) / B(std::log(2.0)); });
         break;
-      case Op::Log10: unary(d, a, lanes, [](B u) { return log10(u); }); break;
-      case Op::Sin: unary(d, a, lanes, [](B u) { return trig(u, [](B w) { return xsimd::sin(w); }, [](double v) { return std::sin(v); }); }); break;
-      case Op::Cos: unary(d, a, lanes, [](B u) { return trig(u, [](B w) { return xsimd::cos(w); }, [](double v) { return std::cos(v); }); }); break;
-      case Op::Tan: unary(d, a, lanes, [](B u) { return trig(u, [](B w) { return xsimd::tan(w); }, [](double v) { return std::tan(v); }); }); break;
-      case Op::Asin: unary(d, a, lanes, [](B u) { return xsimd::asin(u); }); break;
-      case Op::Acos: unary(d, a, lanes, [](B u) { return xsimd::acos(u); }); break;
-      case Op::Atan: unary(d, a, lanes, [](B u) { return xsimd::atan(u); }); break;
-      case Op::Sinh: unary(d, a, lanes, [](B u) { return xsimd::sinh(u); }); break;
-      case Op::Cosh: unary(d, a, lanes, [](B u) { return xsimd::cosh(u); }); break;
-      case Op::Tanh: unary(d, a, lanes, [](B u) { return xsimd::tanh(u); }); break;
+      case Op::Log10:
+        unary(d, a, lanes, [](B u) { return log10(u); });
+        break;
+      case Op::Sin:
+        unary(d, a, lanes, [](B u) {
+          return trig(
+              u, [](B w) { return xsimd::sin(w); }, [](double v) { return std::sin(v); });
+        });
+        break;
+      case Op::Cos:
+        unary(d, a, lanes, [](B u) {
+          return trig(
+              u, [](B w) { return xsimd::cos(w); }, [](double v) { return std::cos(v); });
+        });
+        break;
+      case Op::Tan:
+        unary(d, a, lanes, [](B u) {
+          return trig(
+              u, [](B w) { return xsimd::tan(w); }, [](double v) { return std::tan(v); });
+        });
+        break;
+      case Op::Asin:
+        unary(d, a, lanes, [](B u) { return xsimd::asin(u); });
+        break;
+      case Op::Acos:
+        unary(d, a, lanes, [](B u) { return xsimd::acos(u); });
+        break;
+      case Op::Atan:
+        unary(d, a, lanes, [](B u) { return xsimd::atan(u); });
+        break;
+      case Op::Sinh:
+        unary(d, a, lanes, [](B u) { return xsimd::sinh(u); });
+        break;
+      case Op::Cosh:
+        unary(d, a, lanes, [](B u) { return xsimd::cosh(u); });
+        break;
+      case Op::Tanh:
+        unary(d, a, lanes, [](B u) { return xsimd::tanh(u); });
+        break;
       // muParser's own formulas for these three (not the C library's asinh & co.).
-      case Op::Asinh: unary(d, a, lanes, [](B u) { return ln(u + xsimd::sqrt(u * u + B(1.0))); }); break;
-      case Op::Acosh: unary(d, a, lanes, [](B u) { return ln(u + xsimd::sqrt(u * u - B(1.0))); }); break;
+      case Op::Asinh:
+        unary(d, a, lanes, [](B u) { return ln(u + xsimd::sqrt(u * u + B(1.0))); });
+        break;
+      case Op::Acosh:
+        unary(d, a, lanes, [](B u) { return ln(u + xsimd::sqrt(u * u - B(1.0))); });
+        break;
       case Op::Atanh:
         unary(d, a, lanes, [](B u) { return B(0.5) * ln((B(1.0) + u) / (B(1.0) - u)); });
         break;
-      case Op::Atan2: binary(d, a, b, lanes, [](B u, B v) { return xsimd::atan2(u, v); }); break;
+      case Op::Atan2:
+        binary(d, a, b, lanes, [](B u, B v) { return xsimd::atan2(u, v); });
+        break;
     }
   }
 };

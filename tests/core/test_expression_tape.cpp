@@ -82,7 +82,8 @@ std::vector<std::string> corpus() {
       "2.5",
       "x",
   };
-  const std::filesystem::path dir = std::filesystem::path(SCIAGENTS_SOURCE_DIR) / "tests/fuzz/corpus/expression";
+  const std::filesystem::path dir =
+      std::filesystem::path(SCIAGENTS_SOURCE_DIR) / "tests/fuzz/corpus/expression";
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     std::ifstream in(entry.path());
     std::stringstream s;
@@ -96,8 +97,9 @@ std::vector<std::string> corpus() {
 std::vector<double> points(std::size_t nv, std::size_t n, unsigned seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(-4.0, 4.0);
-  const double special[] = {0.0, -0.0, 1.0, -1.0, 0.5, 1e-300, -1e-300, 700.0, -745.0, 1e20,
-                            kInf, -kInf, kNaN, 3.141592653589793, 1e300};
+  const double special[] = {0.0,   -0.0,   1.0,  -1.0, 0.5,   1e-300, -1e-300,
+                            700.0, -745.0, 1e20, kInf, -kInf, kNaN,   3.141592653589793,
+                            1e300};
   std::vector<double> x(nv * n);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t k = 0; k < nv; ++k)
@@ -144,7 +146,8 @@ class TestExpressionTape : public QObject {
         if (std::isfinite(raw)) {
           raw_worst = std::max(raw_worst, raw);
           if (std::isfinite(one[i]))
-            rel_worst = std::max(rel_worst, std::abs(one[i] - many[i]) / std::max(1.0, std::abs(one[i])));
+            rel_worst =
+                std::max(rel_worst, std::abs(one[i] - many[i]) / std::max(1.0, std::abs(one[i])));
         }
         const double d = closeEnough(one[i], many[i]) ? 0 : raw;
         if (d > worst) {
@@ -157,17 +160,22 @@ class TestExpressionTape : public QObject {
       }
     }
     QVERIFY(compiled >= 25);
-    qInfo("%d expressions, 2000 points each: largest difference from eval() %.0f ulps, "
-          "%.3g relative to max(1, |value|)", compiled, raw_worst, rel_worst);
-    qInfo("tape kernel %s: worst difference from eval() beyond the cancellation allowance: %.0f ulps "
-          "(%s)", tape::tapeKernelName(), worst, worst_at.c_str());
+    qInfo(
+        "%d expressions, 2000 points each: largest difference from eval() %.0f ulps, "
+        "%.3g relative to max(1, |value|)",
+        compiled, raw_worst, rel_worst);
+    qInfo(
+        "tape kernel %s: worst difference from eval() beyond the cancellation allowance: %.0f ulps "
+        "(%s)",
+        tape::tapeKernelName(), worst, worst_at.c_str());
     QVERIFY2(worst <= kMaxUlps, worst_at.c_str());
   }
 
   // The same points in blocks of 1, 7, 64 and 1000 (and at other offsets) give the same bits.
   void blockSizeAndPositionDoNotMatter() {
-    for (const std::string& text : {std::string("sin(x1) + 7*sin(x2)^2 + 0.1*x3^4*sin(x1)"),
-                                    std::string("x1 > 0 ? exp(x2)*log(abs(x3)) : atan2(x1, x2)^3")}) {
+    for (const std::string& text :
+         {std::string("sin(x1) + 7*sin(x2)^2 + 0.1*x3^4*sin(x1)"),
+          std::string("x1 > 0 ? exp(x2)*log(abs(x3)) : atan2(x1, x2)^3")}) {
       const Expression e(text, {"x1", "x2", "x3"});
       const std::size_t n = 3001;
       const std::vector<double> x = points(3, n, 11);
@@ -178,8 +186,9 @@ class TestExpressionTape : public QObject {
         for (std::size_t s = 0; s < n; s += block)
           e.evalMany(x.data() + s, std::min(block, n - s), n, out.data() + s);
         for (std::size_t i = 0; i < n; ++i)
-          QVERIFY2(sameBits(out[i], all[i]) || (std::isnan(out[i]) && std::isnan(all[i])),
-                   (text + " block " + std::to_string(block) + " point " + std::to_string(i)).c_str());
+          QVERIFY2(
+              sameBits(out[i], all[i]) || (std::isnan(out[i]) && std::isnan(all[i])),
+              (text + " block " + std::to_string(block) + " point " + std::to_string(i)).c_str());
       }
     }
   }
@@ -188,12 +197,13 @@ class TestExpressionTape : public QObject {
   // infinities exactly where eval does (the ulps() distance is infinite otherwise).
   void everyBuiltin_data() {
     QTest::addColumn<QString>("text");
-    for (const char* f : {"sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
-                          "asinh", "acosh", "atanh", "log2", "log10", "log", "ln", "exp", "sqrt",
-                          "sign", "rint", "abs"})
+    for (const char* f : {"sin",  "cos",  "tan",   "asin",  "acos",  "atan", "sinh",
+                          "cosh", "tanh", "asinh", "acosh", "atanh", "log2", "log10",
+                          "log",  "ln",   "exp",   "sqrt",  "sign",  "rint", "abs"})
       QTest::newRow(f) << QString("%1(x)").arg(f);
-    for (const char* f : {"atan2(x, y)", "min(x, y)", "max(x, y)", "sum(x, y, 1)", "avg(x, y)",
-                          "x^y", "x^2", "x^3", "x^4", "-x", "x/y", "x ? y : -y", "x && y", "x || y"})
+    for (const char* f :
+         {"atan2(x, y)", "min(x, y)", "max(x, y)", "sum(x, y, 1)", "avg(x, y)", "x^y", "x^2", "x^3",
+          "x^4", "-x", "x/y", "x ? y : -y", "x && y", "x || y"})
       QTest::newRow(f) << QString(f);
   }
   void everyBuiltin() {
@@ -204,7 +214,8 @@ class TestExpressionTape : public QObject {
     std::vector<double> grid;
     for (double v = -800; v <= 800; v += 0.37) grid.push_back(v);
     for (double v = -2; v <= 2; v += 0.001) grid.push_back(v);
-    for (double v : {0.0, -0.0, 1.0, -1.0, 1e-310, -1e-310, 1e300, -1e300, 1e22, 710.5, -745.2, kInf, -kInf, kNaN})
+    for (double v : {0.0, -0.0, 1.0, -1.0, 1e-310, -1e-310, 1e300, -1e300, 1e22, 710.5, -745.2,
+                     kInf, -kInf, kNaN})
       grid.push_back(v);
     const std::size_t m = grid.size(), n = m * 4;
     std::vector<double> x(2 * n);
@@ -220,8 +231,11 @@ class TestExpressionTape : public QObject {
       const double d = ulps(one[i], many[i]);
       if (d > kMaxUlps) {
         QFAIL(qPrintable(QString("%1 at x=%2 y=%3: eval %4, evalMany %5")
-                             .arg(text).arg(x[i], 0, 'g', 17).arg(x[n + i], 0, 'g', 17)
-                             .arg(one[i], 0, 'g', 17).arg(many[i], 0, 'g', 17)));
+                             .arg(text)
+                             .arg(x[i], 0, 'g', 17)
+                             .arg(x[n + i], 0, 'g', 17)
+                             .arg(one[i], 0, 'g', 17)
+                             .arg(many[i], 0, 'g', 17)));
       }
       worst = std::max(worst, d);
     }
@@ -236,10 +250,12 @@ class TestExpressionTape : public QObject {
     tape::Tape t;  // x*x + sin(x) by hand: registers 0 (x), 1 (x*x), 2 (sin x), 3 (sum)
     t.inputs = 1;
     t.registers = 4;
-    t.code = {{tape::Op::Mul, 1, 0, 0, 0}, {tape::Op::Sin, 2, 0, 0, 0}, {tape::Op::Add, 3, 1, 2, 0}};
+    t.code = {
+        {tape::Op::Mul, 1, 0, 0, 0}, {tape::Op::Sin, 2, 0, 0, 0}, {tape::Op::Add, 3, 1, 2, 0}};
     t.result = 3;
     std::vector<tape::Op> ops;
-    for (int o = 0; o <= static_cast<int>(tape::Op::Atan2); ++o) ops.push_back(static_cast<tape::Op>(o));
+    for (int o = 0; o <= static_cast<int>(tape::Op::Atan2); ++o)
+      ops.push_back(static_cast<tape::Op>(o));
     const std::size_t n = 5000;
     const std::vector<double> x = points(3, n, 5);
     for (tape::Op op : ops) {
