@@ -11,7 +11,7 @@ DEBIAN_PACKAGES=(
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev libqt6sql6-sqlite qt6-tools-dev
   libgl-dev
   # numerics
-  libeigen3-dev libboost-dev libsundials-dev libnlopt-cxx-dev libmuparser-dev
+  libeigen3-dev libboost-dev libsundials-dev libnlopt-cxx-dev libmuparser-dev libxsimd-dev
   # linear_algebra: LAPACK (OpenBLAS at run time via libopenblas0-pthread) and CHOLMOD
   libblas-dev liblapack-dev libsuitesparse-dev
   # infrastructure
@@ -26,7 +26,7 @@ DEBIAN_PACKAGES=(
   # client for server tests
   python3-scipy python3-numpy python3-numba libopenblas0-pthread python3-requests python3-yaml
 )
-BREW_PACKAGES=(cmake ninja ccache pkg-config qt@6 eigen boost sundials nlopt muparser spdlog
+BREW_PACKAGES=(cmake ninja ccache pkg-config qt@6 eigen boost sundials nlopt muparser xsimd spdlog
   nlohmann-json sqlite openssl@3 google-benchmark)
 
 log() { printf '[install-deps] %s\n' "$*"; }

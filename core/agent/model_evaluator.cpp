@@ -6,9 +6,15 @@
 #include "core/expr/expression.h"
 #include "core/util/error.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <sstream>
+#include <string_view>
+#include <thread>
 
 namespace sciagents::core {
 
@@ -28,30 +34,60 @@ std::string pointText(const Matrix& points, Eigen::Index row, const std::vector<
   return os.str();
 }
 
-// An expression in the input names: cheap, so evaluated in order on the calling thread.
+// An expression in the input names, evaluated in blocks (see evaluate).
 class ExpressionModel final : public ModelEvaluator {
  public:
   ExpressionModel(std::string param, Expression e, std::vector<std::string> names)
       : m_param(std::move(param)), m_expr(std::move(e)), m_names(std::move(names)) {}
 
+  // Blocks of rows through Expression::evalMany (the compiled tape; a row's value does not depend
+  // on its block or thread, so results are the same for any thread count), spread over the run's
+  // threads; the first non-finite value (lowest row) is reported.
   Vector evaluate(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) override {
     if (static_cast<std::size_t>(points.cols()) != m_names.size())
       throw Error(ErrorCode::RunFailed, "internal: model called with " + std::to_string(points.cols()) +
                                             " columns for " + std::to_string(m_names.size()) + " inputs");
-    Vector y(points.rows());
-    std::vector<double> x(m_names.size());
-    m_failed.clear();
-    for (Eigen::Index i = 0; i < points.rows(); ++i) {
-      for (std::size_t j = 0; j < x.size(); ++j) x[j] = points(i, static_cast<Eigen::Index>(j));
-      y[i] = m_expr.eval(x.data());
-      if (!std::isfinite(y[i])) noteFailed(points, i, y[i]);
-      if ((i & 4095) == 4095) {
-        ctx.checkCancelled();
-        if (done) done(static_cast<std::size_t>(i + 1));
+    const Eigen::Index n = points.rows();
+    Vector y(n);
+    constexpr Eigen::Index kBlock = 8192;
+    const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
+    const auto workers = static_cast<int>(std::min<Eigen::Index>(std::max(1, ctx.threads()), blocks));
+    std::atomic<Eigen::Index> next{0}, finished{0};
+    std::atomic<bool> stop{false};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto work = [&](const Expression& e, bool reports) {
+      try {
+        for (Eigen::Index b = next++; b < blocks && !stop; b = next++) {
+          const Eigen::Index start = b * kBlock, len = std::min(kBlock, n - start);
+          e.evalMany(points.data() + start, static_cast<std::size_t>(len), static_cast<std::size_t>(n),
+                     y.data() + start);
+          const Eigen::Index total = finished += len;
+          if (reports) {
+            ctx.checkCancelled();
+            if (done) done(static_cast<std::size_t>(total));
+          }
+        }
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+        stop = true;
       }
-    }
-    m_evaluations += static_cast<std::size_t>(points.rows());
-    if (done) done(static_cast<std::size_t>(points.rows()));
+    };
+    // The tape is safe to share between threads; muParser's fallback needs one copy per thread.
+    const bool shared = std::string_view(m_expr.evalManyEngine()) == "tape";
+    std::vector<Expression> copies(shared ? 0 : static_cast<std::size_t>(std::max(0, workers - 1)), m_expr);
+    std::vector<std::thread> threads;
+    for (int w = 1; w < workers; ++w)
+      threads.emplace_back(work, std::cref(shared ? m_expr : copies[static_cast<std::size_t>(w - 1)]), false);
+    work(m_expr, true);
+    for (auto& t : threads) t.join();
+    if (error) std::rethrow_exception(error);
+    m_failed.clear();
+    for (Eigen::Index i = 0; i < n; ++i)  // in row order: the lowest failing sample is named
+      if (!std::isfinite(y[i])) noteFailed(points, i, y[i]);
+    m_evaluations += static_cast<std::size_t>(n);
+    if (done) done(static_cast<std::size_t>(n));
     return y;
   }
 

@@ -1,5 +1,6 @@
 #include "core/expr/expression.h"
 
+#include "core/expr/expression_tape_compile.h"
 #include "core/util/error.h"
 
 #include <muParser.h>
@@ -514,7 +515,8 @@ struct Expression::Impl {
   Constants constants;
   std::vector<double> values;  // muParser holds pointers into this buffer
   mu::Parser parser;
-  std::vector<BatchOp> batch;  // empty: evalMany goes point by point
+  tape::Tape tape;             // empty: evalMany replays `batch`
+  std::vector<BatchOp> batch;  // empty too: evalMany goes point by point
 
   Impl(std::string t, std::vector<std::string> vars, Constants c)
       : text(std::move(t)), variables(std::move(vars)), constants(std::move(c)) {
@@ -562,7 +564,8 @@ struct Expression::Impl {
         parser.DefineConst(name, value);
     }
     if (auto issue = compile(parser, text)) throwIssue(*issue);
-    batch = batchProgram(parser, values);
+    tape = tape::compileTape(parser, values);
+    if (tape.empty()) batch = batchProgram(parser, values);
   }
 };
 
@@ -606,9 +609,17 @@ double Expression::eval(const double* x) const {
 }
 
 void Expression::evalMany(const double* x, std::size_t n, double* out) const {
+  evalMany(x, n, n, out);
+}
+
+void Expression::evalMany(const double* x, std::size_t n, std::size_t stride, double* out) const {
+  if (!m_impl->tape.empty()) {
+    tape::runTape(m_impl->tape, x, stride, n, out);
+    return;
+  }
   if (!m_impl->batch.empty()) {
     for (std::size_t i = 0; i < n; i += kBatchChunk)
-      runBatch(m_impl->batch, x + i, n, m_impl->values.size(), std::min(kBatchChunk, n - i), out + i);
+      runBatch(m_impl->batch, x + i, stride, m_impl->values.size(), std::min(kBatchChunk, n - i), out + i);
     return;
   }
   const std::size_t nv = m_impl->values.size();
@@ -618,9 +629,13 @@ void Expression::evalMany(const double* x, std::size_t n, double* out) const {
   }
   std::vector<double> point(nv);
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t k = 0; k < nv; ++k) point[k] = x[k * n + i];
+    for (std::size_t k = 0; k < nv; ++k) point[k] = x[k * stride + i];
     out[i] = eval(point.data());
   }
+}
+
+const char* Expression::evalManyEngine() const {
+  return !m_impl->tape.empty() ? "tape" : !m_impl->batch.empty() ? "bytecode" : "scalar";
 }
 
 const std::string& Expression::text() const { return m_impl->text; }

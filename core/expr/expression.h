@@ -44,9 +44,19 @@ class Expression {
   double eval(std::span<const double> x) const;  // x.size() == variables().size()
   double eval(const double* x) const;
   // Evaluates at n points at once: the value of variable k at point i is x[k * n + i] (for one
-  // variable simply the n values); out[i] receives the result. Bit for bit what eval() gives point
-  // by point, but the bytecode is walked once per batch instead of once per point.
+  // variable simply the n values); out[i] receives the result; out may be x itself.
+  // Runs the compiled tape (core/expr/expression_tape.h: SIMD over blocks of points) when the
+  // expression compiles to one, which every built-in function and operator does: values within a
+  // few ulps of eval() (bit for bit for arithmetic and comparisons; NaN and infinities where eval()
+  // gives them), and a point's value never depends on n, its position or the thread. Otherwise
+  // muParser's bytecode is replayed per batch, bit for bit eval().
   void evalMany(const double* x, std::size_t n, double* out) const;
+  // The same with variable k at x[k * stride + i] (stride >= n): a block of rows of a column-major
+  // matrix with `stride` rows.
+  void evalMany(const double* x, std::size_t n, std::size_t stride, double* out) const;
+  // "tape" (compiled; evalMany may then be called from several threads at once), "bytecode" or
+  // "scalar" (muParser, one thread at a time): which path evalMany takes for this expression.
+  const char* evalManyEngine() const;
   double operator()(std::span<const double> x) const { return eval(x); }
 
   const std::string& text() const;
