@@ -42,7 +42,7 @@ struct Fit {
     return f;
   }
   Vector weigh(Vector r) const {
-    if (sigma.size()) r = r.cwiseQuotient(sigma);
+    if (sigma.size()) r.array() /= sigma.array();
     return r;
   }
   Vector residuals(const Vector& p) const { return weigh(modelAt(p) - ydata); }  // weighted: (f - y) / sigma
