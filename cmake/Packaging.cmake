@@ -14,7 +14,8 @@ set(SCIAGENTS_DOC_DIR ${CMAKE_INSTALL_DATADIR}/doc/sciagents)
 # Studio is built; without Studio the CLI package still ships them).
 if(NOT TARGET sciagents-studio)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/ DESTINATION ${CMAKE_INSTALL_DATADIR}/sciagents/examples
-          FILES_MATCHING PATTERN "*.workflow.json")
+          USE_SOURCE_PERMISSIONS FILES_MATCHING PATTERN "*.workflow.json"
+          REGEX "/external/[^/]*\\.(py|tpl)$")  # the external examples' program
 endif()
 
 # Documentation. Debian expects the licence as share/doc/PACKAGE/copyright.

@@ -189,7 +189,8 @@ SlurmJob SlurmJob::submit(const Workflow& w, const SlurmOptions& o) {
                  {"use_cache", o.use_cache},
                  {"single_task_reason", job.m_single_reason},
                  {"split", job.m_split},
-                 {"cpus", std::max(1, o.cpus)}};
+                 {"cpus", std::max(1, o.cpus)},
+                 {"base_dir", o.base_dir.string()}};
   writeFileAtomic(job.m_dir / "submit.json", submit.dump(1) + "\n", nullptr);
   job.m_slurm_state.assign(job.m_tasks, {});
   job.m_missing.assign(job.m_tasks, false);
@@ -214,6 +215,7 @@ SlurmJob SlurmJob::attach(const fs::path& job_dir) {
   job.m_opts.seed = submit->value("seed", std::uint64_t{0});
   job.m_opts.use_cache = submit->value("use_cache", true);
   job.m_opts.cpus = submit->value("cpus", 1);
+  job.m_opts.base_dir = submit->value("base_dir", std::string());
   job.m_cancelled = fs::exists(job_dir / "cancelled");
   job.m_slurm_state.assign(job.m_tasks, {});
   job.m_missing.assign(job.m_tasks, false);
@@ -340,6 +342,7 @@ json SlurmJob::replayStudy() const {
   ro.use_cache = m_opts.use_cache;
   ro.seed = m_opts.seed;
   ro.model_shard = StudyShard::replaying(m_dir, m_tasks);
+  ro.base_dir = m_opts.base_dir.string();  // the steps outside the study run here again
   return WorkflowEngine().run(m_workflow, ro).toJson();
 }
 

@@ -390,7 +390,8 @@ void TestExternalCommand::segfaultNamesTheSampleAndTheKeptWorkDir() {
   QCOMPARE(r.step("sim")->status, StepStatus::Succeeded);
   QCOMPARE(r.step("mc")->status, StepStatus::Failed);
   const std::string& err = r.step("mc")->error;
-  QVERIFY2(contains(err, "failed at sample #0") && contains(err, "SIGSEGV"), err.c_str());
+  // monte_carlo evaluates every sample, then refuses naming the failed ones, the first in full.
+  QVERIFY2(contains(err, "sample #0 (") && contains(err, "SIGSEGV"), err.c_str());
   const auto at = err.find("work directory kept: ");
   QVERIFY2(at != std::string::npos, err.c_str());
   const std::string kept = err.substr(at + 21, err.find(';', at) - at - 21);

@@ -166,7 +166,10 @@ class DebPackage(unittest.TestCase):
         outside = [f for f in self.files if f not in ("/", "") and not f.startswith("/usr")]
         self.assertEqual(outside, [], "files outside /usr")
         examples = [f for f in self.files if f.startswith("/usr/share/sciagents/examples/") and f.endswith(".json")]
-        self.assertEqual(len(examples), len(glob.glob(os.path.join(ROOT, "examples", "*.workflow.json"))))
+        self.assertEqual(len(examples),
+                         len(glob.glob(os.path.join(ROOT, "examples", "**", "*.workflow.json"), recursive=True)))
+        # The external examples ship with their program, still executable.
+        self.assertIn("/usr/share/sciagents/examples/external/projectile.py", self.files)
 
     def test_no_rpath_and_no_world_writable(self):
         for binary in self.binaries():

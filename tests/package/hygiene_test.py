@@ -120,7 +120,8 @@ class VcpkgManifest(unittest.TestCase):
     # vcpkg's (the compiler; install-qt-action).
     PORTS = {"Eigen3": "eigen3", "nlohmann_json": "nlohmann-json", "spdlog": "spdlog", "muparser": "muparser",
              "OpenSSL": "openssl", "SUNDIALS": "sundials", "NLopt": "nlopt", "Boost": "boost-headers",
-             "SQLite3": "sqlite3", "benchmark": "benchmark", "LAPACK": "lapack", "cholmod": "suitesparse-cholmod"}
+             "SQLite3": "sqlite3", "benchmark": "benchmark", "LAPACK": "lapack", "cholmod": "suitesparse-cholmod",
+             "xsimd": "xsimd"}
     NOT_VCPKG = {"Threads", "Qt6"}
 
     def test_every_found_library_is_in_vcpkg_json(self):
