@@ -118,16 +118,18 @@ bool runOneJob(WorkerListener& out, const std::string& line, std::int64_t memory
     // Busy from here on: operators (and tests) tell a worker running a job from an idle one by
     // its name in ps/top (/proc/PID/comm).
     prctl(PR_SET_NAME, "sciagents-job");
+    // The job's own CPU limit, counted from what this worker used before it (a worker runs
+    // several jobs of one token; the hard limit stays, so it is never raised). A job without one
+    // clears the soft limit an earlier job set.
+    rlimit rl{};
+    getrlimit(RLIMIT_CPU, &rl);
     if (req.cpu_s > 0 && (cpu_s <= 0 || req.cpu_s < cpu_s)) {
-      // The job's own CPU limit, counted from what this worker used before it (a worker runs
-      // several jobs of one token; the hard limit stays, so it is never raised).
       rusage ru{};
       getrusage(RUSAGE_SELF, &ru);
       const auto used = static_cast<std::uint64_t>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1);
-      rlimit rl{};
-      getrlimit(RLIMIT_CPU, &rl);
-      setLimit(RLIMIT_CPU, used + static_cast<std::uint64_t>(req.cpu_s),
-               rl.rlim_max == RLIM_INFINITY ? RLIM_INFINITY : rl.rlim_max);
+      setLimit(RLIMIT_CPU, used + static_cast<std::uint64_t>(req.cpu_s), rl.rlim_max);
+    } else if (cpu_s <= 0) {
+      setLimit(RLIMIT_CPU, rl.rlim_max, rl.rlim_max);
     }
     const auto w = core::workflowFromJson(nlohmann::json::parse(req.spec));
     core::RunOptions ro;
