@@ -36,11 +36,7 @@ Summary summarise(const Vector& y, const std::vector<bool>& ok, const Vector& le
   s.var = m2 / (n - 1);
   s.se = std::sqrt(s.var / n);
   s.tq = studentQuantile(n - 1, 0.5 + conf / 2);
-  std::sort(sorted.begin(), sorted.end());
-  s.q.resize(levels.size());
-  for (Eigen::Index i = 0; i < levels.size(); ++i) s.q[i] = quantileSorted(sorted, levels[i]);
-  s.min = sorted.front();
-  s.max = sorted.back();
+  s.q = quantilesBySelection(sorted, levels, &s.min, &s.max);
   return s;
 }
 

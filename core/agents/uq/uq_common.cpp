@@ -162,6 +162,32 @@ double quantileSorted(const std::vector<double>& v, double p) {
   return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
+Vector quantilesBySelection(std::vector<double>& v, const Vector& levels, double* min, double* max) {
+  Vector q = Vector::Constant(levels.size(), NAN);
+  if (v.empty()) return q;
+  // Every order statistic needed (each level's two neighbours, the ends), then one nth_element per
+  // statistic on what lies above the previous one.
+  const std::size_t n = v.size();
+  std::vector<std::size_t> ks = {0, n - 1};
+  for (double p : levels) {
+    const auto lo = static_cast<std::size_t>(std::floor((static_cast<double>(n) - 1) * p));
+    ks.push_back(std::min(lo, n - 1));
+    ks.push_back(std::min(lo + 1, n - 1));
+  }
+  std::sort(ks.begin(), ks.end());
+  ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
+  auto first = v.begin();
+  for (std::size_t k : ks) {
+    std::nth_element(first, v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    first = v.begin() + static_cast<std::ptrdiff_t>(k) + 1;
+  }
+  // v now holds the order statistics at the positions quantileSorted reads.
+  for (Eigen::Index i = 0; i < levels.size(); ++i) q[i] = quantileSorted(v, levels[i]);
+  if (min) *min = v[0];
+  if (max) *max = v[n - 1];
+  return q;
+}
+
 double studentQuantile(double df, double p) { return boost::math::quantile(boost::math::students_t(df), p); }
 
 Value histogram(const Vector& y, int bins) {

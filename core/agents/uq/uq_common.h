@@ -59,6 +59,11 @@ void reportDroppedSamples(TaskContext& ctx, const ModelEvaluator& m, const std::
 
 // Statistics.
 double quantileSorted(const std::vector<double>& sorted, double p);  // linear interpolation (NumPy default)
+// The same quantiles of unsorted values, found by selection (O(n) per level instead of a full
+// sort): identical numbers, since the order statistics are the same. Reorders `values`; the
+// minimum and maximum go to *min and *max when given.
+Vector quantilesBySelection(std::vector<double>& values, const Vector& levels, double* min = nullptr,
+                            double* max = nullptr);
 double studentQuantile(double df, double p);
 Value histogram(const Vector& y, int bins);  // Table: bin_lo, bin_hi, count, density
 std::string num(double v);
