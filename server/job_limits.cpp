@@ -6,6 +6,7 @@
 #include "core/util/child_process.h"
 #include "core/util/error.h"
 #include "core/workflow/link.h"
+#include "core/workflow/nested_workflow_task.h"
 #include "core/workflow/sweep.h"
 
 #include <algorithm>
@@ -62,7 +63,57 @@ std::vector<std::pair<std::string, std::string>> externalPaths(const core::Step&
   return out;
 }
 
-std::optional<LimitViolation> checkExternalStep(const core::Step& s, const AdmissionLimits& l) {
+std::optional<LimitViolation> checkExternalStep(const core::Step& s, const AdmissionLimits& l, int depth);
+
+}  // namespace
+
+bool mayRunExternalCode(const core::Step& s, int depth) {
+  if (s.agent == "external") return true;
+  if (s.agent != "workflow_orchestration" || s.task != "run" || !s.params.is_object()) return false;
+  if (s.params.contains("file")) return true;  // its steps are only known when it runs
+  auto w = s.params.find("workflow");
+  if (w == s.params.end() || !w->is_object()) return false;
+  if (depth >= core::kMaxWorkflowNesting) return true;
+  try {
+    for (const auto& inner : core::workflowFromJson(*w).steps)
+      if (mayRunExternalCode(inner, depth + 1)) return true;
+  } catch (const std::exception&) {
+  }
+  return false;
+}
+
+namespace {
+
+// A nested workflow (workflow_orchestration.run): a file follows the policy for programs; the
+// steps of an inline workflow are checked like the job's own.
+std::optional<LimitViolation> checkNestedWorkflow(const core::Step& s, const AdmissionLimits& l, int depth) {
+  if (!s.params.is_object()) return std::nullopt;
+  if (auto f = s.params.find("file"); f != s.params.end() && f->is_string()) {
+    const core::ExternalPolicy policy = externalPolicy(l, {});
+    if (!policy.enabled)
+      return violation(s, "file", "--allow-external",
+                       "nested workflow files are refused: " + policy.disabled_reason +
+                           " (workflow files, like programs, must lie inside those folders)");
+    if (auto r = core::resolveExternalPath(&policy, policy.allowed_roots.front(), f->get<std::string>());
+        !r.problem.empty())
+      return violation(s, "file", "--allow-external", r.problem);
+  }
+  auto w = s.params.find("workflow");
+  if (w == s.params.end() || !w->is_object() || depth >= core::kMaxWorkflowNesting) return std::nullopt;
+  core::Workflow inner;
+  try {
+    inner = core::workflowFromJson(*w);
+  } catch (const std::exception&) {
+    return std::nullopt;  // the run reports what is wrong with it
+  }
+  for (const auto& step : inner.steps)
+    if (auto v = checkExternalStep(step, l, depth + 1))
+      return LimitViolation{s.id, "workflow", v->limit, "step '" + s.id + "', nested " + v->message};
+  return std::nullopt;
+}
+
+std::optional<LimitViolation> checkExternalStep(const core::Step& s, const AdmissionLimits& l, int depth) {
+  if (s.agent == "workflow_orchestration" && s.task == "run") return checkNestedWorkflow(s, l, depth);
   if (s.agent != "external") return std::nullopt;
   const core::ExternalPolicy policy = externalPolicy(l, {});
   if (!policy.enabled)
@@ -283,7 +334,7 @@ std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
                               " steps, more than the server limit of " +
                               std::to_string(limits.max_steps) + " (--max-steps)"};
   for (const auto& s : w.steps)
-    if (auto v = checkExternalStep(s, limits)) return v;
+    if (auto v = checkExternalStep(s, limits, 0)) return v;
   std::int64_t points = 0;
   for (const auto& s : w.steps) {
     points += s.sweep ? static_cast<std::int64_t>(s.sweep->values.size()) : 1;

@@ -43,6 +43,10 @@ core::ExternalPolicy externalPolicy(const AdmissionLimits& limits, const std::st
 
 AdmissionLimits admissionLimits(const ServerConfig& config);
 
+// True when the step is an external step, or a nested workflow that contains one or is read from a
+// file (whose steps are only known when it runs): what the Slurm backend must refuse.
+bool mayRunExternalCode(const core::Step& s, int depth = 0);
+
 struct LimitViolation {
   std::string step;
   std::string param;

@@ -505,10 +505,11 @@ HttpResponse Router::dispatch(const HttpRequest& req) {
                     {{"step", v->step}, {"param", v->param}, {"limit", v->limit}});
       if ((sr.backend.empty() ? m_config.backend : sr.backend) == "slurm")
         for (const auto& s : sr.workflow.steps)
-          if (s.agent == "external")  // array tasks would run it without the server's limits
+          if (mayRunExternalCode(s))  // array tasks would run it without the server's limits
             return fail(422, "limit_exceeded",
-                        "step '" + s.id + "': external steps run only on the server's local "
-                        "backend (Slurm array tasks would run them without its limits)",
+                        "step '" + s.id + "': external steps (and nested workflows that hold one or "
+                        "come from a file) run only on the server's local backend (Slurm array tasks "
+                        "would run them without its limits)",
                         {{"step", s.id}, {"param", "agent"}, {"limit", "--allow-external"}});
       if (m_config.result_quota_bytes > 0) {
         const auto used = m_jobs.store().resultBytesOf(caller.id);

@@ -10,4 +10,6 @@ target_sources(sciagents_core PRIVATE
   workflow/run_result_reader.cpp
   workflow/workflow_engine.cpp
   workflow/step_metrics.cpp
+  workflow/nested_run_scope.cpp
+  workflow/nested_workflow_task.cpp
 )

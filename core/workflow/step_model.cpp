@@ -4,6 +4,7 @@
 #include "core/runtime/thread_pool.h"
 #include "core/util/error.h"
 #include "core/workflow/link.h"
+#include "core/workflow/nested_run_scope.h"
 #include "core/workflow/result_cache.h"
 
 #include <nlohmann/json.hpp>
@@ -158,6 +159,7 @@ struct Shared {
       c.setThreads(1);
       c.setBaseDir(env.base_dir);
       c.setExternalPolicy(env.external);
+      const NestedRunScope nested(env.nested);
       env.task->run(c);
       c.checkCancelled();
       ++runs;
@@ -383,6 +385,7 @@ RowsAndFailures evaluateWithRunBatch(const Shared& s, const Matrix& x, const Tas
     c.setExternalPolicy(s.env.external);
     std::vector<Map> outs;
     try {
+      const NestedRunScope nested(s.env.nested);
       outs = s.env.task->run_batch(c, part);
       c.checkCancelled();
     } catch (const Error& err) {

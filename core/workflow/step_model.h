@@ -18,6 +18,7 @@ namespace sciagents::core {
 
 class ResultCache;
 class ThreadPool;
+struct NestedRunContext;
 
 // What the engine lends a step model for the duration of the referencing task.
 struct StepModelEnv {
@@ -28,6 +29,7 @@ struct StepModelEnv {
   ThreadPool* pool = nullptr;        // helpers are queued here; the calling thread works too
   int threads = 1;
   std::string base_dir;                          // see RunOptions::base_dir
+  const NestedRunContext* nested = nullptr;      // the run's, set around every sample's task
   std::shared_ptr<const ExternalPolicy> external; // see RunOptions::external
   std::function<std::uint64_t(const Map& params)> seed_for;                      // the template's seed
   std::function<std::string(std::uint64_t seed, const Map& params)> key_for;     // the engine's cache key

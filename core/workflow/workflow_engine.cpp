@@ -8,6 +8,7 @@
 #include "core/util/sha256.h"
 #include "core/value/value_hash.h"
 #include "core/workflow/link.h"
+#include "core/workflow/nested_run_scope.h"
 #include "core/workflow/result_cache.h"
 #include "core/workflow/step_metrics.h"
 #include "core/workflow/step_model.h"
@@ -108,6 +109,7 @@ class Run {
   Run(const Workflow& w, const AgentRegistry& r, const RunOptions& o)
       : m_w(w),
         m_opts(o),
+        m_nested{&o, &r, currentNestedRunContext() ? currentNestedRunContext()->depth + 1 : 0},
         m_threads(o.threads > 0 ? o.threads : ThreadPool::defaultThreads()),
         m_listener(o.listener),
         m_metrics(o.metrics ? *o.metrics : metrics::MetricsRegistry::global()),
@@ -259,6 +261,7 @@ class Run {
     env.threads = m_threads;
     env.base_dir = m_opts.base_dir;
     env.external = m_opts.external;
+    env.nested = &m_nested;
     env.seed_for = [this, &t](const Map& params) { return seedFor(t, params, 0); };
     env.key_for = [this, &t](std::uint64_t seed, const Map& params) {
       return stepKey(*t.agent, *t.task, seed, params, m_opts.base_dir);
@@ -294,6 +297,7 @@ class Run {
     PointOutcome& out = s.points[p];
     const std::int64_t start = unixMicros();
     std::optional<TaskContext> running;
+    const NestedRunScope nested(&m_nested);  // for the cache key and the task (nested workflows)
     try {
       if (m_cancel->load()) throw cancelledError();
       const Value given = resolveLinks(
@@ -483,6 +487,7 @@ class Run {
 
   const Workflow& m_w;
   const RunOptions& m_opts;
+  const NestedRunContext m_nested;  // what a nested workflow step of this run inherits
   const int m_threads;
   SerialListener m_listener;
   metrics::MetricsRegistry& m_metrics;

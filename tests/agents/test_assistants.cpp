@@ -110,7 +110,8 @@ class TestAssistants : public QObject {
     expectParamError({{"agent", "nope"}, {"task", "solve"}}, "unknown agent 'nope'");
     expectParamError({{"agent", "linear_algebra"}, {"task", "nope"}}, "has no task 'nope'");
     expectParamError({{"agent", "linear_algebra"}, {"task", "solve"}, {"params", Map{{"A", "x"}}}}, "'A'");
-    expectParamError({{"agent", "workflow_orchestration"}, {"task", "run"}}, "planned");
+    expectParamError({{"agent", "workflow_orchestration"}, {"task", "run"}, {"params", Map{{"workflow", "x"}}}},
+                     "'workflow'");
   }
 };
 

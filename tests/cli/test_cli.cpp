@@ -85,7 +85,7 @@ class TestCli : public QObject {
     row("duplicate-id", "step 'solve'", "duplicate step id");
     row("unknown-agent", "step 's1'", "unknown agent 'linear_algebre'");
     row("unknown-task", "step 's1'", "unknown task 'invert'");
-    row("planned-task", "step 'sim'", "planned");
+    row("nested-not-an-object", "step 'sim', param 'workflow'", "expected an object");
     row("unknown-param", "step 'solve', param 'rtoll'", "unknown parameter");
     row("missing-param", "step 'solve', param 'b'", "required parameter is missing");
     row("wrong-type", "step 'solve', param 'A'", "expected");

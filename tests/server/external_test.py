@@ -9,7 +9,11 @@
   outside it;
 - a memory hog is stopped by --external-memory-mb and reported, and the server keeps serving;
 - a job with an external step on the Slurm backend is refused;
-- the job's work directories are gone after the job.
+- the job's work directories are gone after the job;
+- nested workflows (workflow_orchestration.run, issue 21): a workflow file is refused without the
+  flag and outside the roots (also through ".." or a symlink), runs inside them; an inline nested
+  workflow runs anywhere, but an external step inside it obeys the same rules; on the Slurm
+  backend a nested file is refused.
 
 Usage: /usr/bin/python3 tests/server/external_test.py --sciagents build/bin/sciagents
 """
@@ -53,6 +57,15 @@ def python_step(module, sid="py"):
             "params": {"module": module, "function": "f", "inputs": {"x": 1.0}}}
 
 
+def nested_file_step(path, sid="nest"):
+    return {"id": sid, "agent": "workflow_orchestration", "task": "run", "params": {"file": path}}
+
+
+def nested_inline_step(steps, sid="inline"):
+    return {"id": sid, "agent": "workflow_orchestration", "task": "run",
+            "params": {"workflow": su.workflow("inner", steps)}}
+
+
 def make_exec(path, text):
     with open(path, "w") as f:
         f.write(text)
@@ -74,6 +87,11 @@ class External(unittest.TestCase):
         os.symlink(os.path.join(cls.outside, "double.sh"), os.path.join(cls.root, "link.sh"))
         with open(os.path.join(cls.root, "model.py"), "w") as f:
             f.write("def f(x):\n    return 2 * x\n")
+        import json
+        for folder in (cls.root, cls.outside):
+            with open(os.path.join(folder, "inner.workflow.json"), "w") as f:
+                json.dump(su.quick_solve(2, name="inner solve"), f)
+        os.symlink(os.path.join(cls.outside, "inner.workflow.json"), os.path.join(cls.root, "link.workflow.json"))
 
     @classmethod
     def tearDownClass(cls):
@@ -100,6 +118,66 @@ class External(unittest.TestCase):
                 self.assertEqual(err.get("limit"), "--allow-external", err)
                 self.assertEqual(err.get("step"), sid, err)
                 self.assertIn("--allow-external", err["message"])
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+    def expect_refused(self, srv, s, steps, sid, param, **envelope):
+        r = self.submit(srv, s, steps, **envelope)
+        self.assertEqual(r.status_code, 422, r.text)
+        err = r.json()
+        self.assertEqual(err.get("limit"), "--allow-external", err)
+        self.assertEqual(err.get("step"), sid, err)
+        self.assertEqual(err.get("param"), param, err)
+        return err
+
+    def run_ok(self, srv, s, steps):
+        r = self.submit(srv, s, steps)
+        self.assertEqual(r.status_code, 202, r.text)
+        job_id = r.json()["id"]
+        job = su.wait_job(s, srv.url, job_id, timeout=su.scaled(60))
+        self.assertEqual(job["state"], "succeeded", job)
+        return s.get(srv.url + "/v1/jobs/%s/result" % job_id, timeout=T).json()
+
+    def test_nested_workflows_without_the_flag(self):
+        srv = su.Server(ARGS.sciagents, extra_args=["--workers", "1"], keep=ARGS.keep)
+        try:
+            token = srv.create_token("ext")
+            srv.start()
+            s = srv.session(token)
+            err = self.expect_refused(srv, s, [nested_file_step(os.path.join(self.root, "inner.workflow.json"))],
+                                      "nest", "file")
+            self.assertIn("--allow-external", err["message"])
+            # Inline: runs (it holds no external step).
+            res = self.run_ok(srv, s, [nested_inline_step(su.quick_solve(2)["steps"])])
+            self.assertEqual(len(res["steps"]["inline"]["outputs"]["x"]), 2)
+            # Inline with an external step inside: refused like the step itself.
+            self.expect_refused(srv, s, [nested_inline_step([command_step(os.path.join(self.root, "double.sh"))])],
+                                "inline", "workflow")
+        finally:
+            srv.stop()
+            srv.cleanup()
+
+    def test_nested_workflow_files_inside_the_roots_only(self):
+        srv = su.Server(ARGS.sciagents, extra_args=["--workers", "1", "--allow-external", self.root],
+                        keep=ARGS.keep)
+        try:
+            token = srv.create_token("ext")
+            srv.start()
+            s = srv.session(token)
+            res = self.run_ok(srv, s, [nested_file_step("inner.workflow.json")])  # relative: to the root
+            self.assertEqual(len(res["steps"]["nest"]["outputs"]["x"]), 2)
+            self.assertIn(self.root, res["steps"]["nest"]["diagnostics"]["nested_source"])
+            for path in (os.path.join(self.outside, "inner.workflow.json"),
+                         os.path.join(self.root, "..", "outside", "inner.workflow.json"),
+                         os.path.join(self.root, "link.workflow.json")):
+                err = self.expect_refused(srv, s, [nested_file_step(path)], "nest", "file")
+                self.assertIn("outside", err["message"], path)
+            self.expect_refused(srv, s, [nested_inline_step([command_step(os.path.join(self.outside, "double.sh"))])],
+                                "inline", "workflow")
+            # Slurm array tasks would run a file's steps without the server's limits.
+            self.expect_refused(srv, s, [nested_file_step("inner.workflow.json")], "nest", "agent",
+                                backend="slurm")
         finally:
             srv.stop()
             srv.cleanup()

@@ -1,5 +1,7 @@
 #include "core/agents/orchestration/orchestration_agent.h"
 
+#include "core/workflow/nested_workflow_task.h"
+
 namespace sciagents::core::agents {
 
 AgentSpec orchestrationAgent() {
@@ -26,10 +28,7 @@ AgentSpec orchestrationAgent() {
     ctx.setMethod("identity", "publishes its parameter unchanged");
   };
 
-  TaskSpec planned_run;
-  planned_run.id = "run";
-  planned_run.summary = "Run a nested workflow as one step.";
-  a.tasks = {std::move(value), std::move(planned_run)};
+  a.tasks = {std::move(value), nestedWorkflowTask()};
   return a;
 }
 
