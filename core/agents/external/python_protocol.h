@@ -7,13 +7,21 @@
 //                  'r' value                                                  the call's result
 //                  'e' string type, string message, string traceback tail     an exception
 //   value: 'd' f64 | 'a' u32 n, n x f64 | 'm' u32 rows, u32 cols, row-major f64
+//          | 's' string path, u32 n: n x f64 in a shared-memory file        (calls only)
+//          | 'A' string path, u32 n: n x f64 in a shared-memory file        (results only)
 //          | 'M' u32 count, count x (u16 name length, name, value)           (results only)
 //   string: u32 length, UTF-8 bytes
+// Large float64 arrays (kSharedMinBytes and more) travel in shared memory instead of the pipe:
+// files of sharedMemoryDir() (tmpfs), mode 0600, named sciagents-py-*. The engine writes a call's
+// inputs into such files, the worker maps them (numpy.frombuffer over a copy-on-write mmap: no
+// copy, writable) and writes a large result into a file of its own, which the engine reads and
+// removes. The engine removes its input files after the call, whatever happened to the worker.
 #pragma once
 
 #include "core/value/value.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,10 +30,34 @@ namespace sciagents::core::agents::external {
 
 inline constexpr std::uint32_t kMaxFrameBytes = 1u << 30;  // 1 GiB: larger frames are refused
 
+inline constexpr std::size_t kSharedMinBytes = 1u << 16;  // 8192 float64 values
+
+// The folder of shared-memory files ("/dev/shm" where it is a writable directory), or "" when
+// there is none (arrays then go through the pipe).
+const std::string& sharedMemoryDir();
+
+// One array written into a shared-memory file for a call; the file is removed on destruction.
+class SharedArray {
+ public:
+  // nullptr when no file can be made (the caller sends the array through the pipe instead).
+  static std::unique_ptr<SharedArray> create(const double* data, std::size_t n);
+  ~SharedArray();
+  SharedArray(const SharedArray&) = delete;
+  SharedArray& operator=(const SharedArray&) = delete;
+  const std::string& path() const { return m_path; }
+
+ private:
+  explicit SharedArray(std::string path) : m_path(std::move(path)) {}
+  std::string m_path;
+};
+using SharedArrays = std::vector<std::shared_ptr<SharedArray>>;
+
 // Builds one call frame (length prefix included).
 class CallFrameWriter {
  public:
-  explicit CallFrameWriter(std::uint32_t input_count);
+  // With `shared`, arrays of kSharedMinBytes and more go into shared-memory files owned by
+  // `shared`, which the caller keeps until the call has been answered.
+  explicit CallFrameWriter(std::uint32_t input_count, SharedArrays* shared = nullptr);
   void number(std::string_view name, double v);
   void array(std::string_view name, const double* data, std::size_t n);
   void matrix(std::string_view name, const Matrix& m);  // sent row-major
@@ -34,6 +66,7 @@ class CallFrameWriter {
  private:
   void name(std::string_view n);
   std::string m_buf;
+  SharedArrays* m_shared = nullptr;
 };
 
 // One decoded frame from a worker.
