@@ -3,7 +3,8 @@
 
   /usr/bin/python3 bench/peers/external_command_peer.py --build BUILD [--reps 5]
 
-Rows (median over reps, wall and CPU per evaluation; CPU counts this process and its children):
+Rows: median over reps of the wall (and CPU) time of all n evaluations, then per evaluation; CPU
+counts this process and its children (the launcher's own CPU alone for the limit rows):
   subprocess.run add       200 runs of `external_model add i 0.5`, stdout parsed with json.loads,
                            on 1 thread and on 2 (concurrent.futures threads, the usual way)
   subprocess.run burn      16 runs of the CPU-bound `external_model burn 8 i`, 1 and 2 threads
@@ -57,17 +58,17 @@ def main():
             wall, cpu, out = timed(lambda: run_loop(prog, mode, arg1, n, threads), a.reps)
             err = max(abs(y - (i + 0.5)) for i, y in enumerate(out)) if mode == "add" else 0.0
             name = f"subprocess.run {label} threads={threads}"
-            print(f"{name:<44s} median {wall / n * 1e3:10.3f} ms (cpu {cpu / n * 1e3:.3f} ms)   "
-                  f"per evaluation, n {n}  max_abs_error {err:.1e}", flush=True)
+            print(f"{name:<44s} median {wall * 1e3:10.2f} ms (cpu {cpu * 1e3:.2f} ms)   "
+                  f"per evaluation {wall / n * 1e3:.3f} ms (cpu {cpu / n * 1e3:.3f} ms), n {n}  "
+                  f"max_abs_error {err:.1e}", flush=True)
             args = [limit, str(threads), str(n), str(a.reps), prog, mode, "@" if arg1 is None
                     else arg1, "0.5"]
-            line = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-            f = line.split()
+            f = subprocess.run(args, capture_output=True, text=True, check=True).stdout.split()
+            per, per_cpu, launcher = float(f[1]), float(f[6]), float(f[10])
             name = f"vfork limit {label} threads={threads}"
-            print(f"{name:<44s} median {float(f[1]):10.3f} ms (cpu {float(f[6].rstrip(')')):.3f} ms)"
-                  f"   per evaluation, n {n} (bare C: pipe, vfork, execve, read, waitpid)",
-                  flush=True)
-
+            print(f"{name:<44s} median {per * n:10.2f} ms (cpu {per_cpu * n:.2f} ms)   "
+                  f"per evaluation {per:.3f} ms (cpu {per_cpu:.3f} ms, launcher {launcher:.3f} ms), "
+                  f"n {n}; bare C: pipe, vfork, execve, read, waitpid", flush=True)
 
 if __name__ == "__main__":
     main()
