@@ -133,6 +133,7 @@ void frameCall(benchmark::State& state, const std::string& function, std::size_t
     ext::CallFrameWriter w(static_cast<std::uint32_t>(x.size()), shared ? &files : nullptr);
     const char* names[] = {"x1", "x2", "x3"};
     for (std::size_t j = 0; j < x.size(); ++j) w.array(names[j], x[j].data(), n);
+    w.offerResult(n);  // shared memory for the result too (a no-op without `shared`)
     const std::vector<std::string> frames{w.finish()};
     if (first) {  // warm the worker outside the timing
       state.PauseTiming();

@@ -305,6 +305,7 @@ std::string vectorFrame(const std::vector<Map>& sets, std::size_t begin, std::si
       w.matrix(f->first, rows[j]);
     }
   }
+  w.offerResult(static_cast<std::size_t>(count));  // one value per point, the common case
   return w.finish();
 }
 
