@@ -141,13 +141,15 @@ fs::path acquireWorkDir(const fs::path& given_root, const std::string& step) {
 
 void releaseWorkDir(const fs::path& dir) {
   std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    fs::remove_all(it->path(), ec);
   Parked& p = t_parked;
   p.drop();
-  if (!emptyDirOfOurs(dir)) {  // something could not be removed (or the mode was changed)
-    fs::remove_all(dir, ec);
-    return;
+  if (!emptyDirOfOurs(dir)) {  // the program left files (or changed the directory's mode)
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+      fs::remove_all(it->path(), ec);
+    if (!emptyDirOfOurs(dir)) {  // something could not be removed
+      fs::remove_all(dir, ec);
+      return;
+    }
   }
   p.dir = dir;
   p.root = dir.parent_path();
