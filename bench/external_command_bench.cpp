@@ -57,7 +57,8 @@ std::unique_ptr<ModelEvaluator> commandModel(const std::string& mode, const std:
                        {"x1", "x2"});
 }
 
-void run(benchmark::State& state, const std::string& mode, const std::string& arg1, Eigen::Index n) {
+void run(benchmark::State& state, const std::string& mode, const std::string& arg1,
+         Eigen::Index n) {
   const int threads = static_cast<int>(state.range(0));
   ThreadPool pool(threads);
   auto model = commandModel(mode, arg1, &pool, threads);

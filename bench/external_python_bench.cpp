@@ -34,7 +34,8 @@ const std::string& modulePath() {
     std::ofstream(file) << "import numpy as np\n"
                            "def add(x1, x2):\n    return x1 + x2\n"
                            "def ishigami(x1, x2, x3):\n"
-                           "    return np.sin(x1) + 7 * np.sin(x2) ** 2 + 0.1 * x3 ** 4 * np.sin(x1)\n";
+                           "    return (np.sin(x1) + 7 * np.sin(x2) ** 2\n"
+                           "            + 0.1 * x3 ** 4 * np.sin(x1))\n";
     return file.string();
   }();
   return path;

@@ -67,7 +67,8 @@ def main():
             per, per_cpu, launcher = float(f[1]), float(f[6]), float(f[10])
             name = f"vfork limit {label} threads={threads}"
             print(f"{name:<44s} median {per * n:10.2f} ms (cpu {per_cpu * n:.2f} ms)   "
-                  f"per evaluation {per:.3f} ms (cpu {per_cpu:.3f} ms, launcher {launcher:.3f} ms), "
+                  f"per evaluation {per:.3f} ms (cpu {per_cpu:.3f} ms, "
+                  f"launcher {launcher:.3f} ms), "
                   f"n {n}; bare C: pipe, vfork, execve, read, waitpid", flush=True)
 
 if __name__ == "__main__":

@@ -55,7 +55,8 @@ def main():
              for p, q, r in zip(x1[::1000].tolist(), x2[::1000].tolist(), x3[::1000].tolist())]
     (wall, cpu), out = per_call(lambda: ishigami(x1, x2, x3), reps, inner=3)
     err = float(np.max(np.abs(out[::1000] - np.asarray(exact))))
-    print(f"{'numpy ishigami 1e6 one call':<44s} median {wall * 1e3:10.3f} ms (cpu {cpu * 1e3:.3f} ms)   "
+    print(f"{'numpy ishigami 1e6 one call':<44s} median {wall * 1e3:10.3f} ms "
+          f"(cpu {cpu * 1e3:.3f} ms)   "
           f"max_abs_error {err:.1e}")
 
 
