@@ -127,22 +127,21 @@ void frameCall(benchmark::State& state, const std::string& function, std::size_t
                                         0.1 * std::pow(x[2][k], 4) * std::sin(x[0][k]);
   const ext::WorkerSpec spec = workerSpec(function);
   ext::CallOptions o;
-  double err = 0;
-  bool first = true;
-  for (auto _ : state) {
-    ext::SharedArrays files;  // the inputs' shared-memory files, removed after the call
+  const char* names[] = {"x1", "x2", "x3"};
+  // One call: the inputs' shared-memory files live in `files` until it has been answered (then
+  // they go back to the engine's idle files, which later calls reuse).
+  auto call = [&] {
+    ext::SharedArrays files;
     ext::CallFrameWriter w(static_cast<std::uint32_t>(x.size()), shared ? &files : nullptr);
-    const char* names[] = {"x1", "x2", "x3"};
     for (std::size_t j = 0; j < x.size(); ++j) w.array(names[j], x[j].data(), n);
     w.offerResult(n);  // shared memory for the result too (a no-op without `shared`)
     const std::vector<std::string> frames{w.finish()};
-    if (first) {  // warm the worker outside the timing
-      state.PauseTiming();
-      ext::callWorkers(spec, frames, o);
-      state.ResumeTiming();
-      first = false;
-    }
-    const auto out = ext::callWorkers(spec, frames, o);
+    return ext::callWorkers(spec, frames, o);
+  };
+  call();  // warm: the worker started and its module imported, the shared files made
+  double err = 0;
+  for (auto _ : state) {
+    const auto out = call();
     if (!out[0].ok) state.SkipWithError(out[0].error.c_str());
     else err = (out[0].value.asVector() - expect).cwiseAbs().maxCoeff();
     benchmark::DoNotOptimize(err);
