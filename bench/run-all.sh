@@ -31,6 +31,7 @@ family physics_informed_ml "bench_pinn"                                         
 family inverse           "bench_inverse"                                        "inverse_peer.py"
 family engine            "bench_engine"                                           ""
 family external_python   "bench_external_python --benchmark_repetitions=3"       "external_python_peer.py"
+family external_command  "bench_external_command --benchmark_repetitions=3"      "external_command_peer.py --build @BUILD@ --reps 3"
 
 wanted=" $* "
 rm -rf "$raw" && mkdir -p "$raw"

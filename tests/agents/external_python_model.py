@@ -48,3 +48,9 @@ def block_size(x1):
 def hog(x1):
     block = bytearray(int(2e9))  # beyond the test's memory_mb
     return float(len(block))
+
+def doubled_in_place(x1):
+    # Vectorised: changes its argument in place (a large input arrives as a private copy-on-write
+    # mapping of shared memory, which must be writable and must not change the engine's copy).
+    x1 *= 2.0
+    return x1 + 1.0

@@ -174,6 +174,7 @@ class TestExternalCommand : public QObject {
   void exitStatusFailsOrGivesNan();
   void retriesUntilItWorks();
   void keepModes();
+  void everyEvaluationStartsInAnEmptyDirectory();
   void segfaultNamesTheSampleAndTheKeptWorkDir();
   void timeoutKillsTheProgramWithItsChildren();
   void timeoutIsReportedPerSample();
@@ -367,6 +368,28 @@ void TestExternalCommand::keepModes() {
   const Error e = failure(R"({"command": ["./fail.sh"], "keep": "none"})");
   QVERIFY(m_last_diagnostics.at("work_dir").isNull());
   QVERIFY2(!contains(e.what(), "kept"), e.what());
+}
+
+void TestExternalCommand::everyEvaluationStartsInAnEmptyDirectory() {
+  // Directories that are not kept are emptied and reused (command_workdir.h): each run counts what
+  // it finds in its directory, then leaves files (and a sub-folder) behind.
+  script("litter.sh",
+         "#!/bin/sh\nn=$(ls -A | wc -l)\nmkdir -p sub && touch junk sub/more\n"
+         "echo \"{\\\"y\\\": $n}\"\n");
+  for (const char* keep : {"failed", "none", "failed"}) {
+    const TaskResult r =
+        run(std::string(R"({"command": ["./litter.sh"], "keep": ")") + keep + R"("})");
+    QCOMPARE(r.out("y").asDouble(), 0.0);
+    QVERIFY(r.diagnostics.at("work_dir").isNull());
+  }
+  // A kept directory is never handed out again: the next run is elsewhere and empty.
+  const TaskResult all = run(R"({"command": ["./litter.sh"], "keep": "all"})");
+  QCOMPARE(all.out("y").asDouble(), 0.0);
+  const std::string kept = all.diagnostics.at("work_dir").asString();
+  QVERIFY(std::filesystem::exists(kept + "/junk"));
+  const TaskResult next = run(R"({"command": ["./litter.sh"]})");
+  QCOMPARE(next.out("y").asDouble(), 0.0);
+  QVERIFY(std::filesystem::exists(kept + "/sub/more"));
 }
 
 void TestExternalCommand::segfaultNamesTheSampleAndTheKeptWorkDir() {

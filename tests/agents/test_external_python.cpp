@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -439,6 +440,64 @@ class TestExternalPython : public QObject {
     off->disabled_reason = "start the server with --allow-external DIR";
     expectParamErrorFrom([&] { runWith(inside, off, "f"); }, "module", "--allow-external",
                          "disabled policy");
+  }
+
+  void largeArraysTravelInSharedMemory() {
+    namespace ext = sciagents::core::agents::external;
+    if (ext::sharedMemoryDir().empty()) QSKIP("no shared-memory folder on this system");
+    // 20000 points in one block (1 thread) and in two (2 threads): 160 and 80 KB per array, past
+    // kSharedMinBytes, so inputs and results go through shared-memory files.
+    std::vector<double> x(20000);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.25 * static_cast<double>(i) - 7.0;
+    for (int threads : {1, 2}) {
+      const auto out = batch("doubled_in_place", x, Map{{"vectorized", true}}, threads);
+      QCOMPARE(out.size(), x.size());
+      for (std::size_t i = 0; i < x.size(); ++i)
+        QCOMPARE(out[i].at("y").asDouble(), 2 * x[i] + 1);
+    }
+    // The frame carries a file name, not the data; the file is lent to the call and then reused.
+    std::string file;
+    for (int round = 0; round < 2; ++round) {
+      ext::SharedArrays files;
+      ext::CallFrameWriter w(1, &files);
+      w.array("x1", x.data(), x.size());
+      w.offerResult(x.size());
+      const std::string frame = w.finish();
+      QVERIFY(frame.size() < 400);
+      QCOMPARE(frame[4], 'V');  // a call with an offered result file
+      QCOMPARE(files.size(), std::size_t{2});
+      QVERIFY(QFileInfo::exists(QString::fromStdString(files[0]->path())));
+      if (round == 1)  // the same size again: an idle file of the first round
+        QVERIFY(files[0]->path() == file || files[1]->path() == file);
+      file = files[0]->path();
+    }
+    // Idle files are bounded (removed when the process exits).
+    const std::string mine = "sciagents-py-" + std::to_string(::getpid()) + "-";
+    std::size_t idle = 0;
+    for (const auto& e : std::filesystem::directory_iterator(ext::sharedMemoryDir()))
+      idle += e.path().filename().string().rfind(mine, 0) == 0;
+    QVERIFY(idle <= ext::kSharedIdleFiles);
+  }
+
+  void aSharedResultOutsideTheFolderIsRefused() {
+    namespace ext = sciagents::core::agents::external;
+    // A worker runs the user's code: a result naming any other file is a broken frame, and that
+    // file is neither read nor removed.
+    const std::string victim = path("victim.bin");
+    write(victim, std::string(16, 'x'));
+    std::string body = "rA";
+    const auto u32 = [&body](std::uint32_t v) { body.append(reinterpret_cast<char*>(&v), 4); };
+    u32(static_cast<std::uint32_t>(victim.size()));
+    body += victim;
+    u32(2);
+    std::string frame;
+    const auto len = static_cast<std::uint32_t>(body.size());
+    frame.append(reinterpret_cast<const char*>(&len), 4);
+    frame += body;
+    ext::ReplyBuffer replies;
+    replies.append(frame.data(), frame.size());
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, replies.take());
+    QVERIFY(QFileInfo::exists(QString::fromStdString(victim)));
   }
 
   void idleWorkersExitAfterTheirIdlePeriod() {

@@ -6,10 +6,17 @@
 #include "core/util/error.h"
 #include "core/util/sha256.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <ctime>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <unordered_map>
 
 #if !defined(_WIN32)
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
 
@@ -88,7 +95,9 @@ ResolvedFiles resolveFiles(const CommandSpec& spec, const std::string& base_dir,
   return out;
 }
 
-std::string fileSha256(const fs::path& file) {
+namespace {
+
+std::string hashFile(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + file.string());
   Sha256 h;
@@ -96,6 +105,67 @@ std::string fileSha256(const fs::path& file) {
   while (in.read(buf, sizeof buf) || in.gcount() > 0)
     h.update(buf, static_cast<std::size_t>(in.gcount()));
   return h.hexDigest();
+}
+
+#if !defined(_WIN32)
+// Hashes already taken, by path and file identity: a step model hashes its program for every
+// sample otherwise (the cache key, the diagnostics), and a simulation binary may be large. A
+// file whose identity (device, inode, size, modification and status-change times) is unchanged
+// has the same content, except within the file system's timestamp granularity: as "racy git"
+// does, a file changed less than a second before it was hashed is hashed again every time.
+struct Identity {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  std::int64_t mtime_ns = 0, ctime_ns = 0;
+  bool operator==(const Identity&) const = default;
+};
+
+std::optional<Identity> identityOf(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return std::nullopt;
+  auto ns = [](const timespec& t) { return std::int64_t{t.tv_sec} * 1000000000 + t.tv_nsec; };
+  return Identity{st.st_dev, st.st_ino, st.st_size, ns(st.st_mtim), ns(st.st_ctim)};
+}
+
+struct HashMemo {
+  std::mutex mutex;
+  std::unordered_map<std::string, std::pair<Identity, std::string>> hashes;
+};
+
+HashMemo& memo() {
+  static HashMemo m;
+  return m;
+}
+#endif
+
+}  // namespace
+
+std::string fileSha256(const fs::path& file) {
+#if !defined(_WIN32)
+  const auto before = identityOf(file);
+  if (!before) return hashFile(file);  // it says why it cannot be read
+  const std::string key = file.string();
+  HashMemo& m = memo();
+  {
+    std::lock_guard lock(m.mutex);
+    if (auto it = m.hashes.find(key); it != m.hashes.end() && it->second.first == *before)
+      return it->second.second;
+  }
+  std::string hash = hashFile(file);
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  const std::int64_t now_ns = std::int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+  const bool settled = now_ns - std::max(before->mtime_ns, before->ctime_ns) > 1000000000;
+  if (settled && identityOf(file) == before) {
+    std::lock_guard lock(m.mutex);
+    if (m.hashes.size() >= 1024) m.hashes.clear();
+    m.hashes[key] = {*before, hash};
+  }
+  return hash;
+#else
+  return hashFile(file);
+#endif
 }
 
 }  // namespace sciagents::core::agents::external

@@ -26,7 +26,8 @@ struct ResolvedFiles {
 ResolvedFiles resolveFiles(const CommandSpec& spec, const std::string& base_dir,
                            const ExternalPolicy* policy);
 
-// Hex SHA-256 of a file's content; throws std::runtime_error when it cannot be read.
+// Hex SHA-256 of a file's content; throws std::runtime_error when it cannot be read. Remembered
+// per path while the file's identity (inode, size, times) is unchanged (see command_paths.cpp).
 std::string fileSha256(const std::filesystem::path& file);
 
 }  // namespace sciagents::core::agents::external

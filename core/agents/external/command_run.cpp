@@ -4,25 +4,18 @@
 #include "core/agent/task_context.h"
 #include "core/agents/external/command_outputs.h"
 #include "core/agents/external/command_template.h"
+#include "core/agents/external/command_workdir.h"
 #include "core/util/child_process.h"
 #include "core/util/error.h"
 #include "core/util/terminal_text.h"
 
 #include <nlohmann/json.hpp>
 
-#include <cctype>
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
-
-#if !defined(_WIN32)
-#include <sys/stat.h>
-#include <unistd.h>
-#endif
 
 namespace sciagents::core::agents::external {
 
@@ -43,68 +36,6 @@ double bounded(double step, double policy, const std::string& name, const std::s
     throw paramError(name, name + " = " + number(step) + " exceeds this run's limit of " +
                                number(policy) + " " + unit + "; ask for at most " + number(policy));
   return step > 0 ? step : policy;
-}
-
-// The folder that holds the work directories: the policy's work_root (the server's job folder),
-// else one folder per process under the system temp dir (0700, ours), removed again when empty.
-struct WorkRoot {
-  fs::path path;
-  bool temporary = false;
-};
-
-WorkRoot workRoot(const ExternalPolicy* policy) {
-  if (policy && !policy->work_root.empty()) return {policy->work_root, false};
-  std::error_code ec;
-  fs::path tmp = fs::temp_directory_path(ec);
-  if (ec) tmp = "/tmp";
-#if !defined(_WIN32)
-  return {
-      tmp / ("sciagents-external-" + std::to_string(::getuid()) + "-" + std::to_string(::getpid())),
-      true};
-#else
-  return {tmp / "sciagents-external", true};
-#endif
-}
-
-void ensureRoot(const WorkRoot& root) {
-  std::error_code ec;
-  fs::create_directories(root.path, ec);
-#if !defined(_WIN32)
-  struct stat st {};
-  if (::lstat(root.path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
-    throw Error(ErrorCode::RunFailed, "cannot use '" + root.path.string() +
-                                          "' for work directories: it is "
-                                          "not a directory owned by this user");
-  if (root.temporary) ::chmod(root.path.c_str(), 0700);
-#endif
-}
-
-// An empty per-process folder goes (another evaluation's directory keeps it: rmdir fails).
-void releaseRoot(const WorkRoot& root) {
-#if !defined(_WIN32)
-  if (root.temporary) ::rmdir(root.path.c_str());
-#endif
-}
-
-fs::path makeWorkDir(const WorkRoot& root, const std::string& step) {
-  std::string stem;
-  for (char c : step)
-    stem += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
-  if (stem.empty()) stem = "eval";
-  for (int attempt = 0;; ++attempt) {
-    ensureRoot(root);
-    std::string templ = (root.path / (stem.substr(0, 40) + "-XXXXXX")).string();
-#if !defined(_WIN32)
-    if (::mkdtemp(templ.data())) return templ;
-    // ENOENT: a concurrent evaluation removed the empty folder in between; create it again.
-    if (errno != ENOENT || attempt == 3)
-      throw Error(ErrorCode::RunFailed, "cannot create a work directory in '" + root.path.string() +
-                                            "': " + std::strerror(errno));
-#else
-    fs::create_directories(templ);
-    return templ;
-#endif
-  }
 }
 
 void writeFile(const fs::path& path, const std::string& text) {
@@ -172,11 +103,6 @@ std::string failureText(const ChildResult& r, const Limits& limits) {
   return s;
 }
 
-void removeDir(const fs::path& dir) {
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-}
-
 }  // namespace
 
 Limits effectiveLimits(const CommandSpec& spec, const TaskContext& ctx) {
@@ -209,12 +135,13 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
   child.cpu_time_s = limits.cpu_time_s;
   child.memory_mb = limits.memory_mb;
   child.should_stop = [&ctx] { return ctx.cancelled(); };
-  const WorkRoot root = workRoot(ctx.externalPolicy());
+  const ExternalPolicy* policy = ctx.externalPolicy();
+  const fs::path root = policy ? fs::path(policy->work_root) : fs::path();
 
   Evaluation ev;
   const int attempts = 1 + spec.retries;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
-    const fs::path dir = makeWorkDir(root, ctx.stepId());
+    const fs::path dir = acquireWorkDir(root, ctx.stepId());
     try {
       for (std::size_t i = 0; i < filled.size(); ++i)
         writeFile(dir / spec.templates[i].to, filled[i]);
@@ -230,17 +157,13 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
                                                 ec.message());
       }
     } catch (...) {
-      removeDir(dir);
-      releaseRoot(root);
+      releaseWorkDir(dir);
       throw;
     }
     child.cwd = dir.string();
     const ChildResult r = runChild(child);
     if (r.stopped) {
-      if (spec.keep != KeepMode::All) {
-        removeDir(dir);
-        releaseRoot(root);
-      }
+      if (spec.keep != KeepMode::All) releaseWorkDir(dir);
       throw cancelledError();
     }
     std::string problem;
@@ -259,7 +182,6 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
     }
     ev.ok = problem.empty();
     const bool last = ev.ok || attempt == attempts;
-    const ExternalPolicy* policy = ctx.externalPolicy();
     const bool keep = (!policy || policy->keep_work_dirs) &&
                       (spec.keep == KeepMode::All || (!ev.ok && last && spec.keep == KeepMode::Failed));
     Map& d = ev.diagnostics;
@@ -283,10 +205,7 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
                       {"cpu_time_s", limits.cpu_time_s},
                       {"memory_mb", limits.memory_mb}};
     d["work_dir"] = keep ? Value(dir.string()) : Value();
-    if (!keep) {
-      removeDir(dir);
-      releaseRoot(root);
-    }
+    if (!keep) releaseWorkDir(dir);
     if (ev.ok) return ev;
     std::string msg = "program '" + files.program.string() + "' " + problem + " (attempt " +
                       std::to_string(attempt) + " of " + std::to_string(attempts) + ")";

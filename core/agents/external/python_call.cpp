@@ -256,7 +256,8 @@ std::string scalarFrame(const Map& params) {
   return w.finish();
 }
 
-std::string vectorFrame(const std::vector<Map>& sets, std::size_t begin, std::size_t end) {
+std::string vectorFrame(const std::vector<Map>& sets, std::size_t begin, std::size_t end,
+                        SharedArrays* shared) {
   const Map& first = inputsOf(sets.at(begin));
   const auto count = static_cast<Eigen::Index>(end - begin);
   // One column block per input (width 0: a number per point), filled in one pass over the sets;
@@ -295,7 +296,7 @@ std::string vectorFrame(const std::vector<Map>& sets, std::size_t begin, std::si
       }
     }
   }
-  CallFrameWriter w(static_cast<std::uint32_t>(first.size()));
+  CallFrameWriter w(static_cast<std::uint32_t>(first.size()), shared);
   std::size_t j = 0;
   for (auto f = first.begin(); f != first.end(); ++f, ++j) {
     if (widths[j] == 0) {
@@ -304,6 +305,7 @@ std::string vectorFrame(const std::vector<Map>& sets, std::size_t begin, std::si
       w.matrix(f->first, rows[j]);
     }
   }
+  w.offerResult(static_cast<std::size_t>(count));  // one value per point, the common case
   return w.finish();
 }
 

@@ -28,8 +28,11 @@ PythonCall preparePythonCall(const TaskContext& ctx);
 std::string moduleContentKey(const Map& params);
 
 // One call frame per param set (its `inputs`), or one frame of arrays for sets [begin, end).
+// With `shared`, large arrays go in shared-memory files that `shared` owns (python_protocol.h):
+// keep it until the call has been answered.
 std::string scalarFrame(const Map& params);
-std::string vectorFrame(const std::vector<Map>& sets, std::size_t begin, std::size_t end);
+std::string vectorFrame(const std::vector<Map>& sets, std::size_t begin, std::size_t end,
+                        SharedArrays* shared = nullptr);
 
 // The named outputs of one sample from a return value (number -> "y", list -> vector "y", dict ->
 // named; `outputs` names them), or of every sample of a vectorised block. Throw

@@ -104,7 +104,9 @@ PythonWorker::PythonWorker(const WorkerSpec& spec) {
                                    spec.module,
                                    spec.function,
                                    std::to_string(spec.idle_s),
-                                   std::to_string(spec.cpu_s)};
+                                   std::to_string(spec.cpu_s),
+                                   sharedMemoryDir(),
+                                   std::to_string(kSharedMinBytes)};
   std::vector<char*> argv, envp;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -1,19 +1,21 @@
 // The worker script: imports the module once, then answers call frames until stdin closes or it
-// has been idle for IDLE_S seconds. argv: MODULE FUNCTION IDLE_S CPU_S (CPU_S > 0: a CPU-time
-// limit per call, set as RLIMIT_CPU before each call). print() in user code goes to stderr, never
-// into the protocol.
+// has been idle for IDLE_S seconds. argv: MODULE FUNCTION IDLE_S CPU_S SHM_DIR SHM_MIN (CPU_S > 0:
+// a CPU-time limit per call, set as RLIMIT_CPU before each call; SHM_DIR non-empty: 1-D results of
+// SHM_MIN bytes and more go back in a shared-memory file there, see python_protocol.h). print() in
+// user code goes to stderr, never into the protocol.
 #include "core/agents/external/python_worker_script.h"
 
 namespace sciagents::core::agents::external {
 
 const char* pythonWorkerScript() {
   return R"PY(
-import importlib.util, os, select, struct, sys, traceback
+import importlib.util, mmap, os, select, struct, sys, traceback
 _P = struct.pack
 _U32 = struct.Struct('<I')
 _F64 = struct.Struct('<d')
 def main():
     path, fname, idle_s, cpu_s = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+    shm_dir, shm_min = sys.argv[5], int(sys.argv[6])
     fin, fout = os.dup(0), os.dup(1)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -69,6 +71,8 @@ def main():
                 a = np.ascontiguousarray(v, dtype='<f8')
                 if a.ndim == 0:
                     return b'd' + a.tobytes()
+                if a.ndim == 1 and shm_dir and a.nbytes >= shm_min:
+                    return b'A' + text(shared(a)) + _U32.pack(a.shape[0])
                 if a.ndim == 1:
                     return b'a' + _U32.pack(a.shape[0]) + a.tobytes()
                 if a.ndim == 2:
@@ -86,6 +90,63 @@ def main():
         what = 'a dict inside a dict' if isinstance(v, dict) else 'a ' + type(v).__name__
         raise TypeError('the function returned %s; expected a number, a list or array of '
                         'numbers, or a dict of them' % what)
+
+    offer = []  # [path, n]: the engine's file for this call's result (a 'V' frame)
+
+    out_maps = {}  # the engine's offered files, mapped once (never handed to the user's code)
+
+    def offered(name):
+        mm = out_maps.get(name)
+        if mm is None:
+            if len(out_maps) >= 4:
+                out_maps.pop(next(iter(out_maps))).close()
+            fd = os.open(name, os.O_RDWR | os.O_NOFOLLOW)
+            try:
+                flags = mmap.MAP_SHARED | getattr(mmap, 'MAP_POPULATE', 0)
+                mm = out_maps[name] = mmap.mmap(fd, os.fstat(fd).st_size, flags=flags)
+            finally:
+                os.close(fd)
+        return mm
+
+    def shared(a):  # a large result into shared memory: the engine's offer, else a file of ours
+        if offer and a.shape[0] <= offer[1]:
+            name = offer.pop(0)
+            offer.clear()
+            mm = offered(name)
+            if len(mm) >= a.nbytes:
+                dst = np.frombuffer(mm, '<f8', a.shape[0])
+                dst[:] = a
+                del dst
+                return name
+        name = os.path.join(shm_dir, 'sciagents-py-%d-%s' % (os.getpid(), os.urandom(8).hex()))
+        fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            os.ftruncate(fd, a.nbytes)
+            flags = mmap.MAP_SHARED | getattr(mmap, 'MAP_POPULATE', 0)
+            with mmap.mmap(fd, a.nbytes, flags=flags) as mm:
+                dst = np.frombuffer(mm, '<f8', a.shape[0])
+                dst[:] = a
+                del dst
+        except BaseException:
+            os.unlink(name)
+            raise
+        finally:
+            os.close(fd)
+        return name
+
+    def mapped(name, n):  # a call's input array in a shared-memory file: mapped, not copied
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW)
+        try:  # copy-on-write: the function may change its arguments in place
+            mm = mmap.mmap(fd, 8 * n, access=mmap.ACCESS_COPY)
+        finally:
+            os.close(fd)
+        try:  # MADV_POPULATE_READ (Linux 5.14): map every page at once, without copying
+            mm.madvise(22)
+        except (AttributeError, OSError, ValueError):
+            pass
+        if np is not None:
+            return np.frombuffer(mm, '<f8', n)
+        return list(struct.unpack_from('<%dd' % n, mm, 0))
 
     def dec(body):
         (count,) = _U32.unpack_from(body, 1)
@@ -105,6 +166,12 @@ def main():
                 args[key] = (np.frombuffer(body, '<f8', n, off).copy() if np is not None
                              else list(struct.unpack_from('<%dd' % n, body, off)))
                 off += 8 * n
+            elif tag == 115:  # 's'
+                (ln,) = _U32.unpack_from(body, off)
+                name = body[off + 4:off + 4 + ln].decode('utf-8')
+                (n,) = _U32.unpack_from(body, off + 4 + ln)
+                off += 8 + ln
+                args[key] = mapped(name, n)
             else:  # 'm'
                 r, c = struct.unpack_from('<II', body, off)
                 off += 8
@@ -114,6 +181,11 @@ def main():
                     flat = struct.unpack_from('<%dd' % (r * c), body, off)
                     args[key] = [list(flat[i * c:(i + 1) * c]) for i in range(r)]
                 off += 8 * r * c
+        offer.clear()
+        if body[0] == 86:  # 'V': the engine offers a file for a 1-D result
+            (ln,) = _U32.unpack_from(body, off)
+            offer.append(body[off + 4:off + 4 + ln].decode('utf-8'))
+            offer.append(_U32.unpack_from(body, off + 4 + ln)[0])
         return args
 
     buf = bytearray()

@@ -7,6 +7,7 @@ target_sources(sciagents_core PRIVATE
   agents/external/command_outputs.cpp
   agents/external/command_paths.cpp
   agents/external/command_run.cpp
+  agents/external/command_workdir.cpp
   agents/external/task_python.cpp
 )
 target_sources(sciagents_core PRIVATE

@@ -79,8 +79,9 @@ std::vector<Map> runPythonBatch(TaskContext& ctx, const std::vector<Map>& sets) 
     for (std::size_t k = 0; k < sets.size(); ++k) blocks.emplace_back(k, k + 1);
   }
   frames.reserve(blocks.size());
+  SharedArrays shared;  // the large input arrays, until every call has been answered
   for (const auto& [b, e] : blocks)
-    frames.push_back(c.vectorized ? vectorFrame(sets, b, e) : scalarFrame(sets[b]));
+    frames.push_back(c.vectorized ? vectorFrame(sets, b, e, &shared) : scalarFrame(sets[b]));
   const auto outcomes = callWorkers(c.spec, frames, optionsFor(ctx, c, frames.size()));
   ctx.checkCancelled();
 
