@@ -3,6 +3,7 @@
 #include "core/agent/agent_registry.h"
 #include "core/agent/content_key.h"
 #include "core/metrics/metrics_registry.h"
+#include "core/runtime/parallel_blocks.h"
 #include "core/runtime/thread_pool.h"
 #include "core/util/clock.h"
 #include "core/util/sha256.h"
@@ -330,6 +331,7 @@ class Run {
           [this](const Map& ref, const std::vector<std::string>& names) { return stepModel(ref, names); });
       try {
         const ModelShard::Scope scope(study);
+        const RunPoolScope pool(m_pool);  // the task's parallel loops borrow the run's threads
         s.task->run(ctx);
       } catch (const ModelShardDone& done) {  // this process's block of the study is saved
         out.diagnostics = done.diagnostics();
