@@ -21,7 +21,8 @@ class Stream {
   Stream(std::uint64_t seed, std::uint64_t stream);
   std::uint64_t bits(std::uint64_t k) const { return mix(m_key + (k + 1) * kGamma); }
   double uniform(std::uint64_t k) const {  // in (0, 1), never 0 or 1
-    return (static_cast<double>(bits(k) >> 11) + 0.5) * 0x1p-53;
+    // 53 bits: exact as a signed integer, whose conversion is one instruction (unsigned is not).
+    return (static_cast<double>(static_cast<std::int64_t>(bits(k) >> 11)) + 0.5) * 0x1p-53;
   }
 
   // SplitMix64's finaliser and Weyl increment.
