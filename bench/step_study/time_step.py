@@ -35,12 +35,13 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "out.json")
         for rep in range(args.reps):
-            for b in args.binaries:
-                env = dict(os.environ, SCIAGENTS_CACHE_DIR=os.path.join(tmp, f"cache-{rep}"))
+            for k, b in enumerate(args.binaries):
+                env = dict(os.environ, SCIAGENTS_CACHE_DIR=os.path.join(tmp, f"cache-{rep}-{k}"))
                 cmd = [b, "run", args.workflow, "-o", out, "--threads", str(args.threads)]
                 if not args.cache:
                     cmd.append("--no-cache")
-                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
+                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=env)
                 step = json.load(open(out))["steps"][args.step]
                 times[b].append(step["timing"]["wall_s"])
                 evaluations[b] = step["outputs"].get("evaluations")
