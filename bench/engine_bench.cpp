@@ -1,9 +1,9 @@
 // Engine overhead per trivial step: parse-free run of a workflow whose steps do no work
 // (workflow_orchestration.value), chained or independent, with and without the result cache.
-// Engine overhead per step-model sample: uq.monte_carlo over n samples of a step model whose template
-// does no work (y = x through a workflow_orchestration.value step, cache off), against the same
-// study with the expression model "x": the difference per sample is what the engine adds to each
-// sample on top of the task's own work (items_per_second: samples).
+// Engine overhead per step-model sample: uq.monte_carlo over n samples of a step model whose
+// template does no work (y = x through a workflow_orchestration.value step, cache off), against the
+// same study with the expression model "x": the difference per sample is what the engine adds to
+// each sample on top of the task's own work (items_per_second: samples).
 #include "core/workflow/workflow_engine.h"
 
 #include <benchmark/benchmark.h>
@@ -47,12 +47,14 @@ void runSteps(benchmark::State& state, bool chained, bool cache) {
 
 Workflow studyWorkflow(int n, bool step_model) {
   const std::string model =
-      step_model ? R"({"step": "v", "input": ["value"], "output": "value", "cache": false})" : R"("x")";
+      step_model ? R"({"step": "v", "input": ["value"], "output": "value", "cache": false})"
+                 : R"("x")";
   return parseWorkflow(R"({"sciagents": 1, "steps": [
       {"id": "v", "agent": "workflow_orchestration", "task": "value", "params": {"value": 0.5}},
-      {"id": "mc", "agent": "uq", "task": "monte_carlo", "params": {"model": )" + model + R"(,
-        "inputs": [{"name": "x", "dist": "uniform", "a": 0, "b": 1}], "n": )" + std::to_string(n) +
-                       R"(, "seed": 1}}]})");
+      {"id": "mc", "agent": "uq", "task": "monte_carlo", "params": {"model": )" +
+                       model + R"(,
+        "inputs": [{"name": "x", "dist": "uniform", "a": 0, "b": 1}], "n": )" +
+                       std::to_string(n) + R"(, "seed": 1}}]})");
 }
 
 void runStudy(benchmark::State& state, bool step_model) {

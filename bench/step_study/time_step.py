@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Times one step of a workflow run by one or more `sciagents` binaries, alternating them (A B A B ...),
-and prints the median wall time of that step (from the result file's timing) per binary.
+"""Times one step of a workflow run by one or more `sciagents` binaries, alternating them
+(A B A B ...), and prints the median wall time of that step (from the result file's timing) per
+binary.
 
   /usr/bin/python3 bench/step_study/time_step.py WORKFLOW STEP [--reps 5] [--threads 1] [--cache]
       BINARY [BINARY...]
@@ -28,7 +29,8 @@ def main():
     ap.add_argument("binaries", nargs="+")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--cache", action="store_true", help="use the result cache (a fresh one per run)")
+    ap.add_argument("--cache", action="store_true",
+                    help="use the result cache (a fresh one per run)")
     args = ap.parse_args()
     times = {b: [] for b in args.binaries}
     evaluations = {}
@@ -40,8 +42,8 @@ def main():
                 cmd = [b, "run", args.workflow, "-o", out, "--threads", str(args.threads)]
                 if not args.cache:
                     cmd.append("--no-cache")
-                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env=env)
+                quiet = subprocess.DEVNULL
+                subprocess.run(cmd, check=True, stdout=quiet, stderr=quiet, env=env)
                 step = json.load(open(out))["steps"][args.step]
                 times[b].append(step["timing"]["wall_s"])
                 evaluations[b] = step["outputs"].get("evaluations")

@@ -30,6 +30,7 @@ struct BlockFailure {
 // among them (in increasing row order) exactly as evaluate() would: failedSamples() lists them and
 // the diagnostics count them; when failed samples are not allowed, the first one throws the same
 // error evaluate() throws.
-void noteBlockEvaluations(ModelEvaluator& m, std::size_t evaluations, const std::vector<BlockFailure>& failed);
+void noteBlockEvaluations(ModelEvaluator& m, std::size_t evaluations,
+                          const std::vector<BlockFailure>& failed);
 
 }  // namespace sciagents::core

@@ -61,9 +61,12 @@ class ExpressionModel final : public ModelEvaluator {
     std::mutex done_mutex;
     parallelBlocks(static_cast<std::size_t>(blocks), threads, [&](std::size_t b, int slot) {
       ctx.checkCancelled();
-      const Eigen::Index start = static_cast<Eigen::Index>(b) * kBlock, len = std::min(kBlock, n - start);
-      const Expression& e = shared || slot == 0 ? m_expr : copies[static_cast<std::size_t>(slot - 1)];
-      e.evalMany(points.data() + start, static_cast<std::size_t>(len), static_cast<std::size_t>(n), y.data() + start);
+      const Eigen::Index start = static_cast<Eigen::Index>(b) * kBlock,
+                         len = std::min(kBlock, n - start);
+      const Expression& e =
+          shared || slot == 0 ? m_expr : copies[static_cast<std::size_t>(slot - 1)];
+      e.evalMany(points.data() + start, static_cast<std::size_t>(len), static_cast<std::size_t>(n),
+                 y.data() + start);
       const Eigen::Index total = finished += len;
       if (done) {
         std::lock_guard lock(done_mutex);
@@ -86,7 +89,8 @@ class ExpressionModel final : public ModelEvaluator {
     m_failed.clear();
     for (const BlockFailure& f : failed) {
       double y = f.value;
-      Matrix point = Eigen::Map<const Eigen::RowVectorXd>(f.point.data(), static_cast<Eigen::Index>(f.point.size()));
+      Matrix point = Eigen::Map<const Eigen::RowVectorXd>(
+          f.point.data(), static_cast<Eigen::Index>(f.point.size()));
       noteFailed(pointText(point, 0, m_names), static_cast<Eigen::Index>(f.row), y);
     }
     m_evaluations += evaluations;
@@ -107,8 +111,8 @@ class ExpressionModel final : public ModelEvaluator {
  private:
   // A non-finite value: an error naming the sample, or (failed samples allowed) a NaN row listed.
   void noteFailed(const std::string& point, Eigen::Index i, double& y) {
-    const std::string what = "the model is " + std::to_string(y) + " at sample #" + std::to_string(i) + " (" +
-                             point + ")";
+    const std::string what = "the model is " + std::to_string(y) + " at sample #" +
+                             std::to_string(i) + " (" + point + ")";
     if (!m_allow_failed) throw paramError(m_param, what);
     y = std::numeric_limits<double>::quiet_NaN();
     m_failed.push_back(static_cast<std::size_t>(i));
@@ -130,9 +134,12 @@ const Expression* blockExpression(const ModelEvaluator& m) {
   return e ? e->blockExpression() : nullptr;
 }
 
-void noteBlockEvaluations(ModelEvaluator& m, std::size_t evaluations, const std::vector<BlockFailure>& failed) {
+void noteBlockEvaluations(ModelEvaluator& m, std::size_t evaluations,
+                          const std::vector<BlockFailure>& failed) {
   auto* e = dynamic_cast<ExpressionModel*>(&m);
-  if (!e) throw Error(ErrorCode::RunFailed, "internal: block evaluations reported to a model without a block path");
+  if (!e)
+    throw Error(ErrorCode::RunFailed,
+                "internal: block evaluations reported to a model without a block path");
   e->noteBlock(evaluations, failed);
 }
 

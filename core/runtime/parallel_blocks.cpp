@@ -65,9 +65,11 @@ ThreadPool* currentRunPool() { return t_pool; }
 RunPoolScope::RunPoolScope(ThreadPool* pool) : m_previous(t_pool) { t_pool = pool; }
 RunPoolScope::~RunPoolScope() { t_pool = m_previous; }
 
-void parallelBlocks(std::size_t blocks, int threads, const std::function<void(std::size_t, int)>& fn) {
+void parallelBlocks(std::size_t blocks, int threads,
+                    const std::function<void(std::size_t, int)>& fn) {
   if (blocks == 0) return;
-  const int workers = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(1, threads)), blocks));
+  const int workers = static_cast<int>(
+      std::min<std::size_t>(static_cast<std::size_t>(std::max(1, threads)), blocks));
   if (workers == 1) {  // no bookkeeping: in order on this thread
     for (std::size_t b = 0; b < blocks; ++b) fn(b, 0);
     return;
@@ -78,8 +80,10 @@ void parallelBlocks(std::size_t blocks, int threads, const std::function<void(st
   std::vector<std::thread> own;
   ThreadPool* pool = t_pool;
   for (int slot = 1; slot < workers; ++slot) {
-    if (pool) pool->submit([state, slot] { state->drain(slot); });
-    else own.emplace_back([state, slot] { state->drain(slot); });
+    if (pool)
+      pool->submit([state, slot] { state->drain(slot); });
+    else
+      own.emplace_back([state, slot] { state->drain(slot); });
   }
   state->drain(0);
   {

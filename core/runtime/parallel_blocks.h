@@ -21,7 +21,8 @@ class ThreadPool;
 // (0 is the caller) so that per-thread scratch can be indexed by it; a slot never runs two blocks
 // at once. When a block throws, blocks not yet started are skipped and the exception of the lowest
 // failing block is rethrown.
-void parallelBlocks(std::size_t blocks, int threads, const std::function<void(std::size_t block, int slot)>& fn);
+void parallelBlocks(std::size_t blocks, int threads,
+                    const std::function<void(std::size_t block, int slot)>& fn);
 
 // The pool of the run on this thread (nullptr: none; parallelBlocks then starts threads).
 ThreadPool* currentRunPool();

@@ -143,10 +143,11 @@ struct Shared {
     for (const auto& path : inputs) {
       const std::string key = path.substr(0, path.find_first_of(".["));
       const ParamSpec* spec = env.task->param(key);
-      if (spec && std::find(changed.begin(), changed.end(), spec) == changed.end()) changed.push_back(spec);
+      if (spec && std::find(changed.begin(), changed.end(), spec) == changed.end())
+        changed.push_back(spec);
     }
-    const bool seeded =
-        std::any_of(changed.begin(), changed.end(), [](const ParamSpec* p) { return p->name == "seed"; });
+    const bool seeded = std::any_of(changed.begin(), changed.end(),
+                                    [](const ParamSpec* p) { return p->name == "seed"; });
     if (!seeded) seed = env.seed_for(params);
   }
 

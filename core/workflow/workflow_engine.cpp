@@ -6,7 +6,9 @@
 #include "core/runtime/parallel_blocks.h"
 #include "core/runtime/thread_pool.h"
 #include "core/util/clock.h"
+#include "core/util/process_info.h"
 #include "core/util/sha256.h"
+#include "core/util/version.h"
 #include "core/value/value_hash.h"
 #include "core/workflow/link.h"
 #include "core/workflow/result_cache.h"
@@ -14,8 +16,6 @@
 #include "core/workflow/step_model.h"
 #include "core/workflow/sweep.h"
 #include "core/workflow/workflow_validator.h"
-#include "core/util/process_info.h"
-#include "core/util/version.h"
 
 #include <atomic>
 #include <condition_variable>

@@ -29,7 +29,8 @@ const char* kMixedInputs = R"([{"name":"a","dist":"uniform","a":-1,"b":3},
     {"name":"c","dist":"beta","alpha":2,"beta":5}])";
 
 std::string mixedParams(const std::string& extra) {
-  return std::string(R"j({"model":"a*b + exp(c) - sin(a*c)","inputs":)j") + kMixedInputs + extra + "}";
+  return std::string(R"j({"model":"a*b + exp(c) - sin(a*c)","inputs":)j") + kMixedInputs + extra +
+         "}";
 }
 
 void expectSameOutputs(const agent_test::TaskResult& a, const agent_test::TaskResult& b) {
@@ -40,7 +41,8 @@ void expectSameOutputs(const agent_test::TaskResult& a, const agent_test::TaskRe
   QCOMPARE(a.out("n").asInt(), b.out("n").asInt());
   const Table& ha = a.out("histogram").asTable();
   const Table& hb = b.out("histogram").asTable();
-  for (std::size_t c = 0; c < ha.data.size(); ++c) QVERIFY(ha.data[c].asVector() == hb.data[c].asVector());
+  for (std::size_t c = 0; c < ha.data.size(); ++c)
+    QVERIFY(ha.data[c].asVector() == hb.data[c].asVector());
 }
 
 long double exactMean(const std::vector<double>& v) {
@@ -69,7 +71,8 @@ class TestUqBlocks : public QObject {
       std::atomic<bool> overlap{false};
       parallelBlocks(hits.size(), threads, [&](std::size_t b, int slot) {
         QVERIFY(slot >= 0 && slot < threads);
-        if (busy[static_cast<std::size_t>(slot)]++ != 0) overlap = true;  // a slot runs one block at a time
+        if (busy[static_cast<std::size_t>(slot)]++ != 0)
+          overlap = true;  // a slot runs one block at a time
         ++hits[b];
         --busy[static_cast<std::size_t>(slot)];
       });
@@ -93,8 +96,8 @@ class TestUqBlocks : public QObject {
   }
 
   void parallelBlocksBorrowsTheRunPool() {
-    // Inside a run the helpers are queued on the run's pool: with its only worker busy elsewhere the
-    // calling thread does every block itself (no extra thread, no deadlock).
+    // Inside a run the helpers are queued on the run's pool: with its only worker busy elsewhere
+    // the calling thread does every block itself (no extra thread, no deadlock).
     ThreadPool pool(1);
     std::promise<void> release;
     std::shared_future<void> gate = release.get_future().share();
@@ -141,7 +144,8 @@ class TestUqBlocks : public QObject {
     const double err_mean = static_cast<double>(std::abs(m.mean - mean) / mean);
     const double err_m2 = static_cast<double>(std::abs(m.m2 - m2) / m2);
     const double welford_m2 = static_cast<double>(std::abs(wm2 - m2) / m2);
-    qInfo("relative error of m2: tree %.3g, Welford %.3g; of the mean: tree %.3g", err_m2, welford_m2, err_mean);
+    qInfo("relative error of m2: tree %.3g, Welford %.3g; of the mean: tree %.3g", err_m2,
+          welford_m2, err_mean);
     QVERIFY(err_mean < 1e-15);
     QVERIFY(err_m2 < 1e-8);
     QVERIFY(err_m2 <= welford_m2 * 1.01 + 1e-12);
@@ -162,10 +166,12 @@ class TestUqBlocks : public QObject {
     sets.emplace_back();
     for (int i = 0; i < 100003; ++i) sets.back().push_back(std::exp(3 * normal(rng)));  // skewed
     sets.emplace_back();
-    for (int i = 0; i < 50000; ++i) sets.back().push_back(std::round(normal(rng) * 2));  // many ties
-    sets.emplace_back(20000, 4.25);                                                      // constant
+    for (int i = 0; i < 50000; ++i)
+      sets.back().push_back(std::round(normal(rng) * 2));  // many ties
+    sets.emplace_back(20000, 4.25);                        // constant
     sets.emplace_back();
-    for (int i = 0; i < 9000; ++i) sets.back().push_back((i % 2 ? 1 : -1) * 1e307 * (i % 9));  // huge range
+    for (int i = 0; i < 9000; ++i)
+      sets.back().push_back((i % 2 ? 1 : -1) * 1e307 * (i % 9));  // huge range
     sets.push_back({2.0});
     for (const auto& v : sets) {
       std::vector<double> copy = v;
@@ -173,19 +179,23 @@ class TestUqBlocks : public QObject {
       const Vector expected = quantilesBySelection(copy, levels, &lo, &hi);
       for (int threads : {1, 2, 3}) {
         Vector counts;
-        const Vector q = quantilesByBuckets(v.data(), v.size(), levels, lo, hi, 4096, threads, 30, &counts);
+        const Vector q =
+            quantilesByBuckets(v.data(), v.size(), levels, lo, hi, 4096, threads, 30, &counts);
         QVERIFY(q == expected);
-        const Value hist = histogram(Eigen::Map<const Vector>(v.data(), static_cast<Eigen::Index>(v.size())), 30);
+        const Value hist =
+            histogram(Eigen::Map<const Vector>(v.data(), static_cast<Eigen::Index>(v.size())), 30);
         const Table& h = hist.asTable();
-        QVERIFY2(counts == h.data[2].asVector(), (std::to_string(v.size()) + " values, " +
-                                                  std::to_string(threads) + " threads").c_str());
+        QVERIFY2(counts == h.data[2].asVector(),
+                 (std::to_string(v.size()) + " values, " + std::to_string(threads) + " threads")
+                     .c_str());
       }
     }
   }
 
   void monteCarloIsTheSameForAnyThreadCount() {
-    for (const char* extra : {R"(,"n":10123,"seed":4)", R"(,"n":9000,"seed":4,"sampling":"lhs")",
-                              R"(,"n":8200,"seed":2,"correlation":[[1,0.3,0],[0.3,1,0.2],[0,0.2,1]])"}) {
+    for (const char* extra :
+         {R"(,"n":10123,"seed":4)", R"(,"n":9000,"seed":4,"sampling":"lhs")",
+          R"(,"n":8200,"seed":2,"correlation":[[1,0.3,0],[0.3,1,0.2],[0,0.2,1]])"}) {
       const auto r1 = run("monte_carlo", mixedParams(extra), 1);
       const auto r2 = run("monte_carlo", mixedParams(extra), 2);
       const auto r3 = run("monte_carlo", mixedParams(extra), 3);
@@ -199,7 +209,8 @@ class TestUqBlocks : public QObject {
     // gives it; the values are the expression's at the samples and the statistics those of the
     // values.
     const std::int64_t n = 10000;
-    const auto r = run("monte_carlo", mixedParams(R"(,"n":10000,"seed":11,"return_samples":true)"), 2);
+    const auto r =
+        run("monte_carlo", mixedParams(R"(,"n":10000,"seed":11,"return_samples":true)"), 2);
     const Matrix x = r.out("samples").asMatrix();
     const Vector y = r.out("values").asVector();
     QCOMPARE(x.rows(), Eigen::Index(n));
@@ -223,7 +234,8 @@ class TestUqBlocks : public QObject {
     QVERIFY(std::abs(r.out("variance").asDouble() - var) <= 1e-13 * var);
     std::vector<double> copy = v;
     double lo = 0, hi = 0;
-    QVERIFY(r.out("quantiles").asVector() == quantilesBySelection(copy, r.out("quantile_levels").asVector(), &lo, &hi));
+    QVERIFY(r.out("quantiles").asVector() ==
+            quantilesBySelection(copy, r.out("quantile_levels").asVector(), &lo, &hi));
     QCOMPARE(r.out("min").asDouble(), lo);
     QCOMPARE(r.out("max").asDouble(), hi);
     QCOMPARE(r.diagnostics.at("model").asMap().at("evaluations").asInt(), std::int64_t(n));
@@ -232,8 +244,10 @@ class TestUqBlocks : public QObject {
   void monteCarloFailedSamples() {
     // sqrt of a negative number: the samples with a < 0.5 fail.
     const std::string in = R"([{"name":"a","dist":"uniform","a":0,"b":1}])";
-    const std::string drop = R"j({"model":"sqrt(a - 0.5)","n":5000,"seed":8,"on_failed_samples":"drop",
-                                 "return_samples":true,"inputs":)j" + in + "}";
+    const std::string drop =
+        R"j({"model":"sqrt(a - 0.5)","n":5000,"seed":8,"on_failed_samples":"drop",
+                                 "return_samples":true,"inputs":)j" +
+        in + "}";
     const auto r1 = run("monte_carlo", drop, 1), r2 = run("monte_carlo", drop, 2);
     expectSameOutputs(r1, r2);
     const Vector a = r1.out("samples").asMatrix().col(0), y = r1.out("values").asVector();
@@ -248,12 +262,14 @@ class TestUqBlocks : public QObject {
       }
     }
     QCOMPARE(r1.out("n").asInt(), static_cast<std::int64_t>(finite.size()));
-    QCOMPARE(r1.diagnostics.at("failed_samples").asInt(), static_cast<std::int64_t>(5000 - finite.size()));
+    QCOMPARE(r1.diagnostics.at("failed_samples").asInt(),
+             static_cast<std::int64_t>(5000 - finite.size()));
     QCOMPARE(r1.diagnostics.at("failed_sample_indices").asList()[0].asInt(), first_failed);
     QVERIFY(std::abs(r1.out("mean").asDouble() - exactMean(finite)) < 1e-14);
     QVERIFY(r1.warnings().find("dropped") != std::string::npos);
-    expectParamError("monte_carlo", R"j({"model":"sqrt(a - 0.5)","n":5000,"seed":8,"inputs":)j" + in + "}", "model",
-                     "sample #" + std::to_string(first_failed) + " (a=");
+    expectParamError("monte_carlo",
+                     R"j({"model":"sqrt(a - 0.5)","n":5000,"seed":8,"inputs":)j" + in + "}",
+                     "model", "sample #" + std::to_string(first_failed) + " (a=");
   }
 };
 

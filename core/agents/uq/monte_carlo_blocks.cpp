@@ -14,8 +14,8 @@ namespace sciagents::core::agents::uq {
 namespace {
 
 // Rows [start, start + len) of the inputs, column-major with `len` rows, into x.
-void drawBlock(const InputSet& in, const Stream& stream, const Matrix* lhs, std::size_t start, std::size_t len,
-               double* x) {
+void drawBlock(const InputSet& in, const Stream& stream, const Matrix* lhs, std::size_t start,
+               std::size_t len, double* x) {
   const std::size_t d = in.size();
   if (in.chol) {  // Gaussian copula: the same row-wise map as InputSet::fromUniform
     Matrix u(static_cast<Eigen::Index>(len), static_cast<Eigen::Index>(d));
@@ -56,9 +56,9 @@ struct Prefix {
 
 }  // namespace
 
-BlockStudy sampleExpressionBlocks(TaskContext& ctx, const InputSet& in, const Expression& e, ModelEvaluator& model,
-                                  std::uint64_t seed, std::int64_t n_samples, const Matrix* lhs, bool keep_samples,
-                                  double conf) {
+BlockStudy sampleExpressionBlocks(TaskContext& ctx, const InputSet& in, const Expression& e,
+                                  ModelEvaluator& model, std::uint64_t seed, std::int64_t n_samples,
+                                  const Matrix* lhs, bool keep_samples, double conf) {
   const auto n = static_cast<std::size_t>(n_samples);
   const std::size_t d = in.size(), block = kMonteCarloBlock;
   const std::size_t blocks = (n + block - 1) / block;
@@ -105,8 +105,7 @@ BlockStudy sampleExpressionBlocks(TaskContext& ctx, const InputSet& in, const Ex
     e.evalMany(x.data(), len, len, y);
     if (keep_samples)
       for (std::size_t j = 0; j < d; ++j)
-        std::copy(x.data() + j * len, x.data() + (j + 1) * len,
-                  out.x.data() + j * n + start);
+        std::copy(x.data() + j * len, x.data() + (j + 1) * len, out.x.data() + j * n + start);
     moments[b] = finiteMoments(y, len);
     double lo = INFINITY, hi = -INFINITY;
     for (std::size_t r = 0; r < len; ++r) {

@@ -31,8 +31,8 @@ struct BlockStudy {
 // running_mean and ci_halfwidth (over the finished prefix of blocks) are reported on the calling
 // thread; cancellation is checked per block.
 constexpr std::size_t kMonteCarloBlock = 4096;
-BlockStudy sampleExpressionBlocks(TaskContext& ctx, const InputSet& in, const Expression& e, ModelEvaluator& model,
-                                  std::uint64_t seed, std::int64_t n, const Matrix* lhs, bool keep_samples,
-                                  double conf);
+BlockStudy sampleExpressionBlocks(TaskContext& ctx, const InputSet& in, const Expression& e,
+                                  ModelEvaluator& model, std::uint64_t seed, std::int64_t n,
+                                  const Matrix* lhs, bool keep_samples, double conf);
 
 }  // namespace sciagents::core::agents::uq

@@ -1,5 +1,5 @@
-// A large array of doubles for a sampling study's model values: on Linux it is asked to be backed by
-// transparent huge pages (madvise), so first touching 10^7 values costs tens of page faults
+// A large array of doubles for a sampling study's model values: on Linux it is asked to be backed
+// by transparent huge pages (madvise), so first touching 10^7 values costs tens of page faults
 // instead of tens of thousands (measured: a fifth of uq.monte_carlo's time at 10^7 samples).
 #pragma once
 

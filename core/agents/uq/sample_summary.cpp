@@ -55,8 +55,9 @@ namespace {
 constexpr std::size_t kBuckets = 65536;
 }  // namespace
 
-Vector quantilesByBuckets(const double* y, std::size_t n, const Vector& levels, double min, double max,
-                          std::size_t block, int threads, int bins, Vector* hist_counts) {
+Vector quantilesByBuckets(const double* y, std::size_t n, const Vector& levels, double min,
+                          double max, std::size_t block, int threads, int bins,
+                          Vector* hist_counts) {
   Vector q = Vector::Constant(levels.size(), NAN);
   if (n == 0) return q;
   const double range = max - min;
@@ -89,7 +90,8 @@ Vector quantilesByBuckets(const double* y, std::size_t n, const Vector& levels, 
     const std::size_t start = b * block, end = std::min(n, start + block);
     for (std::size_t i = start; i < end; ++i) ++c[bucketOf(y[i])];
     if (bins > 0)
-      for (std::size_t i = start; i < end; ++i) ++h[static_cast<std::size_t>(histogramBin(y[i], min, width, bins))];
+      for (std::size_t i = start; i < end; ++i)
+        ++h[static_cast<std::size_t>(histogramBin(y[i], min, width, bins))];
   });
   std::vector<std::uint64_t> total(kBuckets, 0);
   for (const auto& c : counts)
@@ -99,7 +101,8 @@ Vector quantilesByBuckets(const double* y, std::size_t n, const Vector& levels, 
     *hist_counts = Vector::Zero(bins);
     for (const auto& h : hcounts)
       if (!h.empty())
-        for (int k = 0; k < bins; ++k) (*hist_counts)[k] += static_cast<double>(h[static_cast<std::size_t>(k)]);
+        for (int k = 0; k < bins; ++k)
+          (*hist_counts)[k] += static_cast<double>(h[static_cast<std::size_t>(k)]);
   }
   // The order statistics needed (each level's two neighbours, as quantileSorted reads them) and
   // the bucket of each: the first whose running count passes k.
@@ -112,7 +115,9 @@ Vector quantilesByBuckets(const double* y, std::size_t n, const Vector& levels, 
   std::vector<std::uint64_t> before(kBuckets + 1, 0);  // values in buckets below k
   for (std::size_t k = 0; k < kBuckets; ++k) before[k + 1] = before[k] + total[k];
   auto bucketOfRank = [&](std::size_t k) {
-    return static_cast<std::size_t>(std::upper_bound(before.begin(), before.end(), k) - before.begin()) - 1;
+    return static_cast<std::size_t>(std::upper_bound(before.begin(), before.end(), k) -
+                                    before.begin()) -
+           1;
   };
   std::vector<int> slot_of(kBuckets, -1);  // needed bucket -> index into `gathered`
   std::vector<std::size_t> needed;
@@ -127,12 +132,14 @@ Vector quantilesByBuckets(const double* y, std::size_t n, const Vector& levels, 
     out.resize(needed.size());
     const std::size_t start = b * block, end = std::min(n, start + block);
     for (std::size_t i = start; i < end; ++i)
-      if (const int s = slot_of[bucketOf(y[i])]; s >= 0) out[static_cast<std::size_t>(s)].push_back(y[i]);
+      if (const int s = slot_of[bucketOf(y[i])]; s >= 0)
+        out[static_cast<std::size_t>(s)].push_back(y[i]);
   });
   std::vector<std::vector<double>> gathered(needed.size());
   for (std::size_t s = 0; s < needed.size(); ++s) {
     gathered[s].reserve(total[needed[s]]);
-    for (const auto& pb : per_block) gathered[s].insert(gathered[s].end(), pb[s].begin(), pb[s].end());
+    for (const auto& pb : per_block)
+      gathered[s].insert(gathered[s].end(), pb[s].begin(), pb[s].end());
   }
   auto orderStatistic = [&](std::size_t k) {
     const std::size_t c = bucketOfRank(k);

@@ -34,8 +34,9 @@ Moments mergeTree(std::vector<Moments> blocks);
 // values are spread over `threads` threads. When every bin of a 30-bin histogram is needed, pass
 // `bins` > 0 and `hist_counts`: the counts of histogram() over [min, max] are filled in the same
 // pass.
-Vector quantilesByBuckets(const double* y, std::size_t n, const Vector& levels, double min, double max,
-                          std::size_t block, int threads, int bins = 0, Vector* hist_counts = nullptr);
+Vector quantilesByBuckets(const double* y, std::size_t n, const Vector& levels, double min,
+                          double max, std::size_t block, int threads, int bins = 0,
+                          Vector* hist_counts = nullptr);
 
 // The histogram table of histogram() (uq_common.h) from its counts over [lo, hi] of `total` values.
 Value histogramTable(const Vector& count, double lo, double hi, double total);
@@ -44,6 +45,8 @@ inline Eigen::Index histogramBin(double v, double lo, double width, int bins) {
   const auto b = static_cast<Eigen::Index>((v - lo) / width);
   return b < 0 ? 0 : (b > bins - 1 ? bins - 1 : b);
 }
-inline double histogramWidth(double lo, double hi, int bins) { return hi > lo ? (hi - lo) / bins : 1.0; }
+inline double histogramWidth(double lo, double hi, int bins) {
+  return hi > lo ? (hi - lo) / bins : 1.0;
+}
 
 }  // namespace sciagents::core::agents::uq

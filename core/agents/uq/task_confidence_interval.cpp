@@ -99,13 +99,15 @@ void runConfidenceInterval(TaskContext& ctx) {
     std::vector<double> boot(static_cast<std::size_t>(nboot));
     // One block per replicate on the run's threads (parallelBlocks), a resample buffer per thread.
     std::vector<std::vector<double>> scratch(static_cast<std::size_t>(std::max(1, ctx.threads())));
-    parallelBlocks(static_cast<std::size_t>(std::max(0, nboot)), ctx.threads(), [&](std::size_t r, int slot) {
-      std::vector<double>& sample = scratch[static_cast<std::size_t>(slot)];
-      sample.resize(data.size());
-      const Stream s(seed, 1000 + static_cast<std::uint64_t>(r));
-      for (std::size_t k = 0; k < data.size(); ++k) sample[k] = data[s.bits(k) % data.size()];
-      boot[r] = stat(sample);
-    });
+    parallelBlocks(static_cast<std::size_t>(std::max(0, nboot)), ctx.threads(),
+                   [&](std::size_t r, int slot) {
+                     std::vector<double>& sample = scratch[static_cast<std::size_t>(slot)];
+                     sample.resize(data.size());
+                     const Stream s(seed, 1000 + static_cast<std::uint64_t>(r));
+                     for (std::size_t k = 0; k < data.size(); ++k)
+                       sample[k] = data[s.bits(k) % data.size()];
+                     boot[r] = stat(sample);
+                   });
     ctx.checkCancelled();
     double bm = 0;
     for (double b : boot) bm += b;

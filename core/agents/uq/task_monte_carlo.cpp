@@ -36,7 +36,8 @@ Summary summarise(const Vector& y, const std::vector<bool>& ok, const Vector& le
   }
   std::vector<Moments> blocks;
   for (std::size_t start = 0; start < rows; start += kMonteCarloBlock)
-    blocks.push_back(finiteMoments(masked.data() + start, std::min(kMonteCarloBlock, rows - start)));
+    blocks.push_back(
+        finiteMoments(masked.data() + start, std::min(kMonteCarloBlock, rows - start)));
   const Moments m = mergeTree(std::move(blocks));
   s.n = sorted.size();
   s.mean = m.mean;
@@ -72,7 +73,8 @@ void outputScalar(TaskContext& ctx, const Summary& s, Value hist) {
 
 // Diagnostics and warnings common to both paths; s holds one summary per output component.
 void finish(TaskContext& ctx, const ModelEvaluator& model, const InputSet& in, std::uint64_t seed,
-            const std::vector<Summary>& s, Eigen::Index n, const std::vector<std::size_t>& failed, bool drop) {
+            const std::vector<Summary>& s, Eigen::Index n, const std::vector<std::size_t>& failed,
+            bool drop) {
   const auto m = static_cast<Eigen::Index>(s.size());
   const std::size_t used = static_cast<std::size_t>(n) - failed.size();
   reportModel(ctx, model, in, seed);
@@ -89,30 +91,36 @@ void finish(TaskContext& ctx, const ModelEvaluator& model, const InputSet& in, s
                " overflows (values up to " + num(std::max(std::abs(sc.min), std::abs(sc.max))) +
                "): rescale the model output");
   }
-  if (used < 100) ctx.warn("only " + std::to_string(used) + " samples: quantiles and the CI are rough");
+  if (used < 100)
+    ctx.warn("only " + std::to_string(used) + " samples: quantiles and the CI are rough");
 }
 
 // An expression model: sampled, evaluated and summarised block by block in one parallel loop
 // (monte_carlo_blocks.h); mean and variance merged over a fixed tree of blocks, quantiles and the
 // histogram by bucket counting: the same numbers for any thread count.
 void runBlocks(TaskContext& ctx, const InputSet& in, const Expression& e, ModelEvaluator& model,
-               std::uint64_t seed, const std::string& sampling, const Vector& levels, double conf, bool drop) {
+               std::uint64_t seed, const std::string& sampling, const Vector& levels, double conf,
+               bool drop) {
   const Eigen::Index n = ctx.integer("n"), d = static_cast<Eigen::Index>(in.size());
   const bool keep = ctx.flag("return_samples");
   const int bins = static_cast<int>(ctx.integer("bins"));
   std::optional<Matrix> lhs;
   if (sampling == "lhs") lhs = latinHypercube(seed, 1, n, d);
-  BlockStudy b = sampleExpressionBlocks(ctx, in, e, model, seed, n, lhs ? &*lhs : nullptr, keep, conf);
+  BlockStudy b =
+      sampleExpressionBlocks(ctx, in, e, model, seed, n, lhs ? &*lhs : nullptr, keep, conf);
   lhs.reset();
   if (!drop)
-    refuseFailedSamples(model, b.failed, static_cast<std::size_t>(n),
-                        "with on_failed_samples: \"drop\" the statistics use the finite samples only (and say how "
-                        "many were dropped)");
+    refuseFailedSamples(
+        model, b.failed, static_cast<std::size_t>(n),
+        "with on_failed_samples: \"drop\" the statistics use the finite samples only (and say how "
+        "many were dropped)");
   const std::size_t used = static_cast<std::size_t>(n) - b.failed.size();
   if (used < 2)
-    throw Error(ErrorCode::RunFailed, std::to_string(b.failed.size()) + " of " + std::to_string(n) +
-                                          " model samples failed (" + sampleList(b.failed) +
-                                          "): fewer than 2 finite samples remain", {}, "model");
+    throw Error(ErrorCode::RunFailed,
+                std::to_string(b.failed.size()) + " of " + std::to_string(n) +
+                    " model samples failed (" + sampleList(b.failed) +
+                    "): fewer than 2 finite samples remain",
+                {}, "model");
   Summary s;
   s.n = used;
   s.mean = b.moments.mean;
@@ -123,13 +131,14 @@ void runBlocks(TaskContext& ctx, const InputSet& in, const Expression& e, ModelE
   s.max = b.max;
   Vector counts;
   if (b.failed.empty()) {
-    s.q = quantilesByBuckets(b.y.data(), used, levels, s.min, s.max, kMonteCarloBlock, ctx.threads(), bins, &counts);
+    s.q = quantilesByBuckets(b.y.data(), used, levels, s.min, s.max, kMonteCarloBlock,
+                             ctx.threads(), bins, &counts);
   } else {  // the finite values, in sample order
     std::vector<bool> ok(static_cast<std::size_t>(n), true);
     for (std::size_t i : b.failed) ok[i] = false;
     const Vector finite = finiteRows(Eigen::Map<const Vector>(b.y.data(), n), ok);
-    s.q = quantilesByBuckets(finite.data(), used, levels, s.min, s.max, kMonteCarloBlock, ctx.threads(), bins,
-                             &counts);
+    s.q = quantilesByBuckets(finite.data(), used, levels, s.min, s.max, kMonteCarloBlock,
+                             ctx.threads(), bins, &counts);
   }
   outputScalar(ctx, s, histogramTable(counts, s.min, s.max, static_cast<double>(used)));
   ctx.output("quantile_levels", levels);
@@ -220,7 +229,8 @@ void runMonteCarlo(TaskContext& ctx) {
   std::vector<Summary> s;
   for (Eigen::Index c = 0; c < m; ++c) s.push_back(summarise(y.col(c), ok, levels, conf));
   if (m == 1) {
-    outputScalar(ctx, s[0], histogram(finiteRows(y.col(0), ok), static_cast<int>(ctx.integer("bins"))));
+    outputScalar(ctx, s[0],
+                 histogram(finiteRows(y.col(0), ok), static_cast<int>(ctx.integer("bins"))));
   } else {  // one entry per component
     Vector mean_v(m), var_v(m), se_v(m), min_v(m), max_v(m);
     Matrix ci(m, 2), q(m, levels.size());
@@ -264,25 +274,41 @@ TaskSpec monteCarloTask() {
   t.id = "monte_carlo";
   t.summary = "Propagate input uncertainty through a model by sampling: mean, variance, quantiles, histogram, CI of the mean.";
   t.doc =
-      "Draws `n` samples of the `inputs` (seeded counter-based streams, identical for any thread count; optional "
-      "Gaussian-copula `correlation`), evaluates the `model` at each (an expression, or another step re-run per "
-      "sample in parallel through the cache) and summarises y: mean, variance, std, quantiles (linear "
-      "interpolation, as NumPy), min/max, a histogram table and the t confidence interval of the mean. "
-      "`sampling: lhs` stratifies every input (Latin hypercube), usually reducing the variance of the mean. Live "
+      "Draws `n` samples of the `inputs` (seeded counter-based streams, identical for any thread "
+      "count; optional "
+      "Gaussian-copula `correlation`), evaluates the `model` at each (an expression, or another "
+      "step re-run per "
+      "sample in parallel through the cache) and summarises y: mean, variance, std, quantiles "
+      "(linear "
+      "interpolation, as NumPy), min/max, a histogram table and the t confidence interval of the "
+      "mean. "
+      "`sampling: lhs` stratifies every input (Latin hypercube), usually reducing the variance of "
+      "the mean. Live "
       "series: running_mean and ci_halfwidth against the number of samples.\n\n"
-      "An expression model is sampled, evaluated and summarised in blocks of 4096 samples in one parallel loop "
-      "on the run's threads, without storing the n x d inputs (unless `return_samples`): the mean and variance "
-      "merge the blocks' two-pass moments over a fixed tree, the quantiles, min, max and histogram are exact "
-      "(bucket counts, then selection in the buckets that hold them), and every number is the same for any "
+      "An expression model is sampled, evaluated and summarised in blocks of 4096 samples in one "
+      "parallel loop "
+      "on the run's threads, without storing the n x d inputs (unless `return_samples`): the mean "
+      "and variance "
+      "merge the blocks' two-pass moments over a fixed tree, the quantiles, min, max and histogram "
+      "are exact "
+      "(bucket counts, then selection in the buckets that hold them), and every number is the same "
+      "for any "
       "thread count.\n\n"
-      "Vector outputs: when the model gives a vector (a step model whose `output` names a whole array, e.g. "
-      "\"y_final\" or one row \"y[-1]\"), every component is summarised: mean, variance, std, stderr, min and "
-      "max are vectors (one entry per component), `ci` is a matrix with one [lo, hi] row per component, "
-      "`quantiles` one row of quantiles per component, `histogram` a list of tables and `values` an n x m "
+      "Vector outputs: when the model gives a vector (a step model whose `output` names a whole "
+      "array, e.g. "
+      "\"y_final\" or one row \"y[-1]\"), every component is summarised: mean, variance, std, "
+      "stderr, min and "
+      "max are vectors (one entry per component), `ci` is a matrix with one [lo, hi] row per "
+      "component, "
+      "`quantiles` one row of quantiles per component, `histogram` a list of tables and `values` "
+      "an n x m "
       "matrix.\n\n"
-      "Failed samples: by default a failed or non-finite sample fails the step, naming the failed samples. "
-      "With `on_failed_samples: drop` they are left out: the statistics (and the CI, from the smaller n) use "
-      "the finite samples, `n` is their number, and the diagnostics give failed_samples with the first "
+      "Failed samples: by default a failed or non-finite sample fails the step, naming the failed "
+      "samples. "
+      "With `on_failed_samples: drop` they are left out: the statistics (and the CI, from the "
+      "smaller n) use "
+      "the finite samples, `n` is their number, and the diagnostics give failed_samples with the "
+      "first "
       "indices, with a warning (dropping is biased when failures depend on the inputs).";
   t.params = {
       modelParam(),

@@ -93,18 +93,20 @@ void runSobol(TaskContext& ctx) {
   Matrix boot_s1(nboot, d), boot_st(nboot, d);
   // One block per replicate on the run's threads (parallelBlocks), scratch counts per thread.
   std::vector<Vector> scratch(static_cast<std::size_t>(std::max(1, ctx.threads())));
-  parallelBlocks(static_cast<std::size_t>(std::max(0, nboot)), ctx.threads(), [&](std::size_t rep, int slot) {
-    const auto r = static_cast<Eigen::Index>(rep);
-    Vector& counts = scratch[static_cast<std::size_t>(slot)];
-    counts.setZero(n);
-    const Stream s(seed, 1000 + static_cast<std::uint64_t>(r));
-    for (Eigen::Index k = 0; k < n; ++k)  // multiply-shift of 32 random bits: bias < n / 2^32
-      counts[static_cast<Eigen::Index>(((s.bits(static_cast<std::uint64_t>(k)) >> 32) *
-                                        static_cast<std::uint64_t>(n)) >> 32)] += 1.0;
-    const Estimate b = estimate(f, &counts);
-    boot_s1.row(r) = b.s1.transpose();
-    boot_st.row(r) = b.st.transpose();
-  });
+  parallelBlocks(
+      static_cast<std::size_t>(std::max(0, nboot)), ctx.threads(), [&](std::size_t rep, int slot) {
+        const auto r = static_cast<Eigen::Index>(rep);
+        Vector& counts = scratch[static_cast<std::size_t>(slot)];
+        counts.setZero(n);
+        const Stream s(seed, 1000 + static_cast<std::uint64_t>(r));
+        for (Eigen::Index k = 0; k < n; ++k)  // multiply-shift of 32 random bits: bias < n / 2^32
+          counts[static_cast<Eigen::Index>(
+              ((s.bits(static_cast<std::uint64_t>(k)) >> 32) * static_cast<std::uint64_t>(n)) >>
+              32)] += 1.0;
+        const Estimate b = estimate(f, &counts);
+        boot_s1.row(r) = b.s1.transpose();
+        boot_st.row(r) = b.st.transpose();
+      });
   ctx.checkCancelled();
 
   const double z = normalQuantile(0.5 + conf / 2);
