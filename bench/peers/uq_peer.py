@@ -4,7 +4,7 @@ Monte Carlo propagation of the Ishigami function over 10^7 samples.
 
 Run single-threaded:
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 /usr/bin/python3 \
-      bench/peers/uq_peer.py [--reps 5]
+      bench/peers/uq_peer.py [--reps 5] [--only sobol|monte_carlo]
 
 The same computation as uq.sobol, vectorised as a skilled NumPy user writes it (the SALib recipe):
 a scrambled Sobol sequence in 2d dimensions (scipy.stats.qmc.Sobol), matrices A, B and A_B^i, one
@@ -94,14 +94,17 @@ def monte_carlo(n=10_000_000, chunk=1_000_000, seed=1, levels=(0.05, 0.25, 0.5, 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--only", choices=["sobol", "monte_carlo"], help="run one of the two studies")
     args = ap.parse_args()
-    for boot in (0, 100):
+    for boot in (0, 100) if args.only != "monte_carlo" else ():
         (wall, cpu), (s1, st, c1, _) = per_call(lambda: sobol_indices(boot=boot), args.reps)
         err = max(np.max(np.abs(s1 - S1_EXACT)), np.max(np.abs(st - ST_EXACT)))
         name = f"sobol_ishigami_2^16 bootstrap={boot} (numpy)"
         extra = f"  S1_conf = {np.round(c1, 4)}" if c1 is not None else ""
         print(f"{name:<44s} median {wall * 1e3:10.2f} ms/call (cpu {cpu * 1e3:.2f} ms)   "
               f"max_abs_error {err:.3g}{extra}", flush=True)
+    if args.only == "sobol":
+        return
     (wall, cpu), out = per_call(monte_carlo, max(1, min(args.reps, 3)))
     name = "monte_carlo_ishigami_1e7 chunk=1e6 (numpy)"
     print(f"{name:<44s} median {wall * 1e3:10.2f} ms/call (cpu {cpu * 1e3:.2f} ms)   "

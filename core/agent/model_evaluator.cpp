@@ -1,9 +1,11 @@
 #include "core/agent/model_evaluator.h"
 
 #include "core/agent/constants_param.h"
+#include "core/agent/expression_model.h"
 #include "core/agent/task_context.h"
 #include "core/agents/surrogate/surrogate_predict.h"
 #include "core/expr/expression.h"
+#include "core/runtime/parallel_blocks.h"
 #include "core/util/error.h"
 
 #include <algorithm>
@@ -14,7 +16,6 @@
 #include <mutex>
 #include <sstream>
 #include <string_view>
-#include <thread>
 
 namespace sciagents::core {
 
@@ -42,7 +43,8 @@ class ExpressionModel final : public ModelEvaluator {
 
   // Blocks of rows through Expression::evalMany (the compiled tape; a row's value does not depend
   // on its block or thread, so results are the same for any thread count), spread over the run's
-  // threads; the first non-finite value (lowest row) is reported.
+  // threads (parallelBlocks: the run's pool inside a workflow); the first non-finite value (lowest
+  // row) is reported.
   Vector evaluate(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) override {
     if (static_cast<std::size_t>(points.cols()) != m_names.size())
       throw Error(ErrorCode::RunFailed, "internal: model called with " + std::to_string(points.cols()) +
@@ -51,44 +53,47 @@ class ExpressionModel final : public ModelEvaluator {
     Vector y(n);
     constexpr Eigen::Index kBlock = 8192;
     const Eigen::Index blocks = (n + kBlock - 1) / kBlock;
-    const auto workers = static_cast<int>(std::min<Eigen::Index>(std::max(1, ctx.threads()), blocks));
-    std::atomic<Eigen::Index> next{0}, finished{0};
-    std::atomic<bool> stop{false};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto work = [&](const Expression& e, bool reports) {
-      try {
-        for (Eigen::Index b = next++; b < blocks && !stop; b = next++) {
-          const Eigen::Index start = b * kBlock, len = std::min(kBlock, n - start);
-          e.evalMany(points.data() + start, static_cast<std::size_t>(len), static_cast<std::size_t>(n),
-                     y.data() + start);
-          const Eigen::Index total = finished += len;
-          if (reports) {
-            ctx.checkCancelled();
-            if (done) done(static_cast<std::size_t>(total));
-          }
-        }
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-        stop = true;
-      }
-    };
+    const int threads = std::max(1, ctx.threads());
     // The tape is safe to share between threads; muParser's fallback needs one copy per thread.
     const bool shared = std::string_view(m_expr.evalManyEngine()) == "tape";
-    std::vector<Expression> copies(shared ? 0 : static_cast<std::size_t>(std::max(0, workers - 1)), m_expr);
-    std::vector<std::thread> threads;
-    for (int w = 1; w < workers; ++w)
-      threads.emplace_back(work, std::cref(shared ? m_expr : copies[static_cast<std::size_t>(w - 1)]), false);
-    work(m_expr, true);
-    for (auto& t : threads) t.join();
-    if (error) std::rethrow_exception(error);
+    std::vector<Expression> copies(shared ? 0 : static_cast<std::size_t>(threads - 1), m_expr);
+    std::atomic<Eigen::Index> finished{0};
+    std::mutex done_mutex;
+    parallelBlocks(static_cast<std::size_t>(blocks), threads, [&](std::size_t b, int slot) {
+      ctx.checkCancelled();
+      const Eigen::Index start = static_cast<Eigen::Index>(b) * kBlock,
+                         len = std::min(kBlock, n - start);
+      const Expression& e =
+          shared || slot == 0 ? m_expr : copies[static_cast<std::size_t>(slot - 1)];
+      e.evalMany(points.data() + start, static_cast<std::size_t>(len), static_cast<std::size_t>(n),
+                 y.data() + start);
+      const Eigen::Index total = finished += len;
+      if (done) {
+        std::lock_guard lock(done_mutex);
+        done(static_cast<std::size_t>(total));
+      }
+    });
     m_failed.clear();
     for (Eigen::Index i = 0; i < n; ++i)  // in row order: the lowest failing sample is named
-      if (!std::isfinite(y[i])) noteFailed(points, i, y[i]);
+      if (!std::isfinite(y[i])) noteFailed(pointText(points, i, m_names), i, y[i]);
     m_evaluations += static_cast<std::size_t>(n);
     if (done) done(static_cast<std::size_t>(n));
     return y;
+  }
+
+  const Expression* blockExpression() const {
+    return std::string_view(m_expr.evalManyEngine()) == "tape" ? &m_expr : nullptr;
+  }
+
+  void noteBlock(std::size_t evaluations, const std::vector<BlockFailure>& failed) {
+    m_failed.clear();
+    for (const BlockFailure& f : failed) {
+      double y = f.value;
+      Matrix point = Eigen::Map<const Eigen::RowVectorXd>(
+          f.point.data(), static_cast<Eigen::Index>(f.point.size()));
+      noteFailed(pointText(point, 0, m_names), static_cast<Eigen::Index>(f.row), y);
+    }
+    m_evaluations += evaluations;
   }
 
   std::string describe() const override { return "expression '" + m_expr.text() + "'"; }
@@ -105,9 +110,9 @@ class ExpressionModel final : public ModelEvaluator {
 
  private:
   // A non-finite value: an error naming the sample, or (failed samples allowed) a NaN row listed.
-  void noteFailed(const Matrix& points, Eigen::Index i, double& y) {
-    const std::string what = "the model is " + std::to_string(y) + " at sample #" + std::to_string(i) + " (" +
-                             pointText(points, i, m_names) + ")";
+  void noteFailed(const std::string& point, Eigen::Index i, double& y) {
+    const std::string what = "the model is " + std::to_string(y) + " at sample #" +
+                             std::to_string(i) + " (" + point + ")";
     if (!m_allow_failed) throw paramError(m_param, what);
     y = std::numeric_limits<double>::quiet_NaN();
     m_failed.push_back(static_cast<std::size_t>(i));
@@ -123,6 +128,20 @@ class ExpressionModel final : public ModelEvaluator {
 };
 
 }  // namespace
+
+const Expression* blockExpression(const ModelEvaluator& m) {
+  const auto* e = dynamic_cast<const ExpressionModel*>(&m);
+  return e ? e->blockExpression() : nullptr;
+}
+
+void noteBlockEvaluations(ModelEvaluator& m, std::size_t evaluations,
+                          const std::vector<BlockFailure>& failed) {
+  auto* e = dynamic_cast<ExpressionModel*>(&m);
+  if (!e)
+    throw Error(ErrorCode::RunFailed,
+                "internal: block evaluations reported to a model without a block path");
+  e->noteBlock(evaluations, failed);
+}
 
 bool isStepModel(const Value& v) { return v.kind() == ValueKind::Map && v.find("step") && v.find("input"); }
 

@@ -1,3 +1,4 @@
 target_sources(sciagents_core PRIVATE
   runtime/thread_pool.cpp
+  runtime/parallel_blocks.cpp
 )

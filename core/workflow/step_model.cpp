@@ -117,8 +117,10 @@ namespace {
 
 struct Shared {
   StepModelEnv env;
-  Map params;  // the template's resolved params
+  Map params;  // the template's resolved params (prepared once: see prepare())
   std::vector<std::string> inputs;
+  std::vector<const ParamSpec*> changed;  // the params the input paths set (checked per sample)
+  std::optional<std::uint64_t> seed;      // the samples' seed when no input path sets `seed`
   LinkRef output;
   bool use_cache = true;
   std::vector<std::string> names;
@@ -134,14 +136,43 @@ struct Shared {
     return os.str();
   }
 
-  // The indexed output of the template run at row i of `x` (from the cache when possible).
-  Value outputAt(const Matrix& x, Eigen::Index i, const CancelFlag& cancel) const {
+  // Once per study: the template's params resolved (defaults, normalised kinds) and checked, the
+  // params the input paths change, and the seed when it does not depend on the sample. Samples then
+  // only set their inputs and check the params they changed (sampleParams).
+  void prepare() {
+    params = env.task->resolveParams(params);
+    for (const auto& path : inputs) {
+      const std::string key = path.substr(0, path.find_first_of(".["));
+      const ParamSpec* spec = env.task->param(key);
+      if (spec && std::find(changed.begin(), changed.end(), spec) == changed.end())
+        changed.push_back(spec);
+    }
+    const bool seeded = std::any_of(changed.begin(), changed.end(),
+                                    [](const ParamSpec* p) { return p->name == "seed"; });
+    if (!seeded) seed = env.seed_for(params);
+  }
+
+  // The params of the sample at row i of `x`: what resolveParams gives for the template with the
+  // inputs set (the other params are resolved already), without resolving them all again.
+  Map sampleParams(const Matrix& x, Eigen::Index i) const {
     Map given = params;
     for (std::size_t j = 0; j < inputs.size(); ++j)
       if (auto err = setParamPath(given, inputs[j], x(i, static_cast<Eigen::Index>(j))); !err.empty())
         throw paramError("model", err);
-    Map resolved = env.task->resolveParams(given);
-    const std::uint64_t seed = env.seed_for(resolved);
+    for (const ParamSpec* p : changed) {
+      Value& v = given[p->name];
+      v = p->normalise(v);
+      if (auto problem = p->check(v); !problem.empty()) throw paramError(p->name, problem);
+    }
+    return given;
+  }
+
+  std::uint64_t seedOf(const Map& resolved) const { return seed ? *seed : env.seed_for(resolved); }
+
+  // The indexed output of the template run at row i of `x` (from the cache when possible).
+  Value outputAt(const Matrix& x, Eigen::Index i, const CancelFlag& cancel) const {
+    Map resolved = sampleParams(x, i);
+    const std::uint64_t seed = seedOf(resolved);
     Map outputs;
     std::string key;
     std::optional<CachedResult> hit;
@@ -153,7 +184,7 @@ struct Shared {
       ++hits;
       outputs = std::move(hit->outputs);
     } else {
-      TaskContext c(*env.task, resolved, env.step);
+      TaskContext c(*env.task, std::move(resolved), env.step);
       c.setCancelFlag(cancel);
       c.setSeed(seed);
       c.setThreads(1);
@@ -346,14 +377,9 @@ RowsAndFailures evaluateWithRunBatch(const Shared& s, const Matrix& x, const Tas
   std::vector<std::string> keys(sets.size());
   std::vector<Eigen::Index> todo;
   for (Eigen::Index i = 0; i < n; ++i) {
-    Map given = s.params;
-    for (std::size_t j = 0; j < s.inputs.size(); ++j)
-      if (auto err = setParamPath(given, s.inputs[j], x(i, static_cast<Eigen::Index>(j)));
-          !err.empty())
-        throw paramError("model", err);
     const auto k = static_cast<std::size_t>(i);
-    sets[k] = s.env.task->resolveParams(given);
-    seeds[k] = s.env.seed_for(sets[k]);
+    sets[k] = s.sampleParams(x, i);
+    seeds[k] = s.seedOf(sets[k]);
     if (s.use_cache && s.env.cache) {
       keys[k] = s.env.key_for(seeds[k], sets[k]);
       if (auto hit = s.env.cache->load(keys[k])) {
@@ -591,6 +617,7 @@ std::unique_ptr<ModelEvaluator> makeStepModel(StepModelEnv env, const Map& ref,
                                   ") has no output '" + out->output + "'");
   s->output = *out;
   if (auto c = ref.find("cache"); c != ref.end() && c->second.kind() == ValueKind::Bool) s->use_cache = c->second.asBool();
+  s->prepare();
   return std::make_unique<StepModel>(std::move(s));
 }
 

@@ -3,9 +3,12 @@
 #include "core/agent/agent_registry.h"
 #include "core/agent/content_key.h"
 #include "core/metrics/metrics_registry.h"
+#include "core/runtime/parallel_blocks.h"
 #include "core/runtime/thread_pool.h"
 #include "core/util/clock.h"
+#include "core/util/process_info.h"
 #include "core/util/sha256.h"
+#include "core/util/version.h"
 #include "core/value/value_hash.h"
 #include "core/workflow/link.h"
 #include "core/workflow/nested_run_scope.h"
@@ -14,8 +17,6 @@
 #include "core/workflow/step_model.h"
 #include "core/workflow/sweep.h"
 #include "core/workflow/workflow_validator.h"
-#include "core/util/process_info.h"
-#include "core/util/version.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -334,6 +335,7 @@ class Run {
           [this](const Map& ref, const std::vector<std::string>& names) { return stepModel(ref, names); });
       try {
         const ModelShard::Scope scope(study);
+        const RunPoolScope pool(m_pool);  // the task's parallel loops borrow the run's threads
         s.task->run(ctx);
       } catch (const ModelShardDone& done) {  // this process's block of the study is saved
         out.diagnostics = done.diagnostics();

@@ -3,6 +3,9 @@ target_sources(sciagents_core PRIVATE
   agents/uq/uq_agent.cpp
   agents/uq/distributions.cpp
   agents/uq/uq_common.cpp
+  agents/uq/sample_summary.cpp
+  agents/uq/sample_buffer.cpp
+  agents/uq/monte_carlo_blocks.cpp
   agents/uq/task_monte_carlo.cpp
   agents/uq/task_lhs.cpp
   agents/uq/task_sobol.cpp

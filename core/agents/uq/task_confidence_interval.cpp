@@ -2,12 +2,12 @@
 // model's output: Student t for the mean, bootstrap percentile or BCa for any statistic.
 #include "core/agents/uq/tasks.h"
 #include "core/agents/uq/uq_common.h"
+#include "core/runtime/parallel_blocks.h"
 #include "core/util/error.h"
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <thread>
 
 namespace sciagents::core::agents::uq {
 
@@ -97,19 +97,17 @@ void runConfidenceInterval(TaskContext& ctx) {
   } else {
     const auto nboot = static_cast<int>(ctx.integer("bootstrap"));
     std::vector<double> boot(static_cast<std::size_t>(nboot));
-    const int workers = std::max(1, std::min(ctx.threads(), nboot));
-    auto run = [&](int w) {
-      std::vector<double> sample(data.size());
-      for (int r = w; r < nboot; r += workers) {
-        const Stream s(seed, 1000 + static_cast<std::uint64_t>(r));
-        for (std::size_t k = 0; k < data.size(); ++k) sample[k] = data[s.bits(k) % data.size()];
-        boot[static_cast<std::size_t>(r)] = stat(sample);
-      }
-    };
-    std::vector<std::thread> threads;
-    for (int w = 1; w < workers; ++w) threads.emplace_back(run, w);
-    run(0);
-    for (auto& t : threads) t.join();
+    // One block per replicate on the run's threads (parallelBlocks), a resample buffer per thread.
+    std::vector<std::vector<double>> scratch(static_cast<std::size_t>(std::max(1, ctx.threads())));
+    parallelBlocks(static_cast<std::size_t>(std::max(0, nboot)), ctx.threads(),
+                   [&](std::size_t r, int slot) {
+                     std::vector<double>& sample = scratch[static_cast<std::size_t>(slot)];
+                     sample.resize(data.size());
+                     const Stream s(seed, 1000 + static_cast<std::uint64_t>(r));
+                     for (std::size_t k = 0; k < data.size(); ++k)
+                       sample[k] = data[s.bits(k) % data.size()];
+                     boot[r] = stat(sample);
+                   });
     ctx.checkCancelled();
     double bm = 0;
     for (double b : boot) bm += b;

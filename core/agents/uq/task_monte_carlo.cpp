@@ -1,11 +1,14 @@
 // uq.monte_carlo: forward propagation of input uncertainty through a model by (pseudo-random or
 // Latin hypercube) sampling, with the distribution of the output and a CI of its mean.
+#include "core/agent/expression_model.h"
+#include "core/agents/uq/monte_carlo_blocks.h"
 #include "core/agents/uq/tasks.h"
 #include "core/agents/uq/uq_common.h"
 #include "core/util/error.h"
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace sciagents::core::agents::uq {
 
@@ -19,21 +22,27 @@ struct Summary {
   std::size_t n = 0;
 };
 
+// The moments are those of the block path (blocks of kMonteCarloBlock samples, two-pass within a
+// block, merged over a fixed tree), so a component of a vector output is summarised exactly as the
+// same scalar model would be.
 Summary summarise(const Vector& y, const std::vector<bool>& ok, const Vector& levels, double conf) {
   Summary s;
-  double m2 = 0;
-  std::vector<double> sorted;
-  sorted.reserve(static_cast<std::size_t>(y.size()));
-  for (Eigen::Index k = 0; k < y.size(); ++k) {  // Welford, in sample order
-    if (!ok[static_cast<std::size_t>(k)]) continue;
-    ++s.n;
-    const double delta = y[k] - s.mean;
-    s.mean += delta / static_cast<double>(s.n);
-    m2 += delta * (y[k] - s.mean);
-    sorted.push_back(y[k]);
+  const auto rows = static_cast<std::size_t>(y.size());
+  std::vector<double> sorted, masked(rows);
+  sorted.reserve(rows);
+  for (std::size_t k = 0; k < rows; ++k) {
+    masked[k] = ok[k] ? y[static_cast<Eigen::Index>(k)] : NAN;
+    if (ok[k]) sorted.push_back(masked[k]);
   }
+  std::vector<Moments> blocks;
+  for (std::size_t start = 0; start < rows; start += kMonteCarloBlock)
+    blocks.push_back(
+        finiteMoments(masked.data() + start, std::min(kMonteCarloBlock, rows - start)));
+  const Moments m = mergeTree(std::move(blocks));
+  s.n = sorted.size();
+  s.mean = m.mean;
   const auto n = static_cast<double>(s.n);
-  s.var = m2 / (n - 1);
+  s.var = m.m2 / (n - 1);
   s.se = std::sqrt(s.var / n);
   s.tq = studentQuantile(n - 1, 0.5 + conf / 2);
   s.q = quantilesBySelection(sorted, levels, &s.min, &s.max);
@@ -46,6 +55,99 @@ Vector finiteRows(const Vector& y, const std::vector<bool>& ok) {
   for (Eigen::Index k = 0; k < y.size(); ++k)
     if (ok[static_cast<std::size_t>(k)]) out[j++] = y[k];
   return out;
+}
+
+void outputScalar(TaskContext& ctx, const Summary& s, Value hist) {
+  Vector ci(2);
+  ci << s.mean - s.tq * s.se, s.mean + s.tq * s.se;
+  ctx.output("mean", s.mean);
+  ctx.output("variance", s.var);
+  ctx.output("std", std::sqrt(s.var));
+  ctx.output("stderr", s.se);
+  ctx.output("ci", ci);
+  ctx.output("quantiles", s.q);
+  ctx.output("min", s.min);
+  ctx.output("max", s.max);
+  ctx.output("histogram", std::move(hist));
+}
+
+// Diagnostics and warnings common to both paths; s holds one summary per output component.
+void finish(TaskContext& ctx, const ModelEvaluator& model, const InputSet& in, std::uint64_t seed,
+            const std::vector<Summary>& s, Eigen::Index n, const std::vector<std::size_t>& failed,
+            bool drop) {
+  const auto m = static_cast<Eigen::Index>(s.size());
+  const std::size_t used = static_cast<std::size_t>(n) - failed.size();
+  reportModel(ctx, model, in, seed);
+  ctx.diagnostic("confidence_level", ctx.number("confidence"));
+  ctx.diagnostic("ci_halfwidth", s[0].tq * s[0].se);
+  ctx.diagnostic("relative_stderr", s[0].mean != 0 ? s[0].se / std::abs(s[0].mean) : NAN);
+  ctx.diagnostic("evaluations", static_cast<std::int64_t>(n));
+  if (m > 1) ctx.diagnostic("output_components", static_cast<std::int64_t>(m));
+  if (drop) reportDroppedSamples(ctx, model, failed, static_cast<std::size_t>(n));
+  for (Eigen::Index c = 0; c < m; ++c) {
+    const Summary& sc = s[static_cast<std::size_t>(c)];
+    if (!std::isfinite(sc.var))
+      ctx.warn("the variance of y" + (m > 1 ? "[" + std::to_string(c) + "]" : std::string()) +
+               " overflows (values up to " + num(std::max(std::abs(sc.min), std::abs(sc.max))) +
+               "): rescale the model output");
+  }
+  if (used < 100)
+    ctx.warn("only " + std::to_string(used) + " samples: quantiles and the CI are rough");
+}
+
+// An expression model: sampled, evaluated and summarised block by block in one parallel loop
+// (monte_carlo_blocks.h); mean and variance merged over a fixed tree of blocks, quantiles and the
+// histogram by bucket counting: the same numbers for any thread count.
+void runBlocks(TaskContext& ctx, const InputSet& in, const Expression& e, ModelEvaluator& model,
+               std::uint64_t seed, const std::string& sampling, const Vector& levels, double conf,
+               bool drop) {
+  const Eigen::Index n = ctx.integer("n"), d = static_cast<Eigen::Index>(in.size());
+  const bool keep = ctx.flag("return_samples");
+  const int bins = static_cast<int>(ctx.integer("bins"));
+  std::optional<Matrix> lhs;
+  if (sampling == "lhs") lhs = latinHypercube(seed, 1, n, d);
+  BlockStudy b =
+      sampleExpressionBlocks(ctx, in, e, model, seed, n, lhs ? &*lhs : nullptr, keep, conf);
+  lhs.reset();
+  if (!drop)
+    refuseFailedSamples(
+        model, b.failed, static_cast<std::size_t>(n),
+        "with on_failed_samples: \"drop\" the statistics use the finite samples only (and say how "
+        "many were dropped)");
+  const std::size_t used = static_cast<std::size_t>(n) - b.failed.size();
+  if (used < 2)
+    throw Error(ErrorCode::RunFailed,
+                std::to_string(b.failed.size()) + " of " + std::to_string(n) +
+                    " model samples failed (" + sampleList(b.failed) +
+                    "): fewer than 2 finite samples remain",
+                {}, "model");
+  Summary s;
+  s.n = used;
+  s.mean = b.moments.mean;
+  s.var = b.moments.m2 / (b.moments.n - 1);
+  s.se = std::sqrt(s.var / b.moments.n);
+  s.tq = studentQuantile(b.moments.n - 1, 0.5 + conf / 2);
+  s.min = b.min;
+  s.max = b.max;
+  Vector counts;
+  if (b.failed.empty()) {
+    s.q = quantilesByBuckets(b.y.data(), used, levels, s.min, s.max, kMonteCarloBlock,
+                             ctx.threads(), bins, &counts);
+  } else {  // the finite values, in sample order
+    std::vector<bool> ok(static_cast<std::size_t>(n), true);
+    for (std::size_t i : b.failed) ok[i] = false;
+    const Vector finite = finiteRows(Eigen::Map<const Vector>(b.y.data(), n), ok);
+    s.q = quantilesByBuckets(finite.data(), used, levels, s.min, s.max, kMonteCarloBlock,
+                             ctx.threads(), bins, &counts);
+  }
+  outputScalar(ctx, s, histogramTable(counts, s.min, s.max, static_cast<double>(used)));
+  ctx.output("quantile_levels", levels);
+  ctx.output("n", static_cast<std::int64_t>(used));
+  if (keep) {
+    ctx.output("samples", std::move(b.x));
+    ctx.output("values", Vector(Eigen::Map<const Vector>(b.y.data(), n)));
+  }
+  finish(ctx, model, in, seed, {s}, n, b.failed, drop);
 }
 
 void runMonteCarlo(TaskContext& ctx) {
@@ -66,6 +168,10 @@ void runMonteCarlo(TaskContext& ctx) {
                                     "as fast as plain MC; the t interval assumes independent samples and is conservative"
                                   : "plain Monte Carlo: independent samples, the t interval of the mean is exact in "
                                     "the large-n limit");
+  if (const Expression* e = blockExpression(*model)) {
+    runBlocks(ctx, in, *e, *model, seed, sampling, levels, conf, drop);
+    return;
+  }
   const Matrix u = sampling == "lhs" ? latinHypercube(seed, 1, n, d) : randomUniforms(seed, 1, n, d);
   const Matrix x = in.fromUniform(u);
 
@@ -123,17 +229,8 @@ void runMonteCarlo(TaskContext& ctx) {
   std::vector<Summary> s;
   for (Eigen::Index c = 0; c < m; ++c) s.push_back(summarise(y.col(c), ok, levels, conf));
   if (m == 1) {
-    Vector ci(2);
-    ci << s[0].mean - s[0].tq * s[0].se, s[0].mean + s[0].tq * s[0].se;
-    ctx.output("mean", s[0].mean);
-    ctx.output("variance", s[0].var);
-    ctx.output("std", std::sqrt(s[0].var));
-    ctx.output("stderr", s[0].se);
-    ctx.output("ci", ci);
-    ctx.output("quantiles", s[0].q);
-    ctx.output("min", s[0].min);
-    ctx.output("max", s[0].max);
-    ctx.output("histogram", histogram(finiteRows(y.col(0), ok), static_cast<int>(ctx.integer("bins"))));
+    outputScalar(ctx, s[0],
+                 histogram(finiteRows(y.col(0), ok), static_cast<int>(ctx.integer("bins"))));
   } else {  // one entry per component
     Vector mean_v(m), var_v(m), se_v(m), min_v(m), max_v(m);
     Matrix ci(m, 2), q(m, levels.size());
@@ -167,21 +264,7 @@ void runMonteCarlo(TaskContext& ctx) {
     if (m == 1) ctx.output("values", Vector(y.col(0)));
     else ctx.output("values", y);
   }
-  reportModel(ctx, *model, in, seed);
-  ctx.diagnostic("confidence_level", conf);
-  ctx.diagnostic("ci_halfwidth", s[0].tq * s[0].se);
-  ctx.diagnostic("relative_stderr", s[0].mean != 0 ? s[0].se / std::abs(s[0].mean) : NAN);
-  ctx.diagnostic("evaluations", static_cast<std::int64_t>(n));
-  if (m > 1) ctx.diagnostic("output_components", static_cast<std::int64_t>(m));
-  if (drop) reportDroppedSamples(ctx, *model, failed, static_cast<std::size_t>(n));
-  for (Eigen::Index c = 0; c < m; ++c) {
-    const Summary& sc = s[static_cast<std::size_t>(c)];
-    if (!std::isfinite(sc.var))
-      ctx.warn("the variance of y" + (m > 1 ? "[" + std::to_string(c) + "]" : std::string()) +
-               " overflows (values up to " + num(std::max(std::abs(sc.min), std::abs(sc.max))) +
-               "): rescale the model output");
-  }
-  if (used < 100) ctx.warn("only " + std::to_string(used) + " samples: quantiles and the CI are rough");
+  finish(ctx, *model, in, seed, s, n, failed, drop);
 }
 
 }  // namespace
@@ -191,20 +274,41 @@ TaskSpec monteCarloTask() {
   t.id = "monte_carlo";
   t.summary = "Propagate input uncertainty through a model by sampling: mean, variance, quantiles, histogram, CI of the mean.";
   t.doc =
-      "Draws `n` samples of the `inputs` (seeded counter-based streams, identical for any thread count; optional "
-      "Gaussian-copula `correlation`), evaluates the `model` at each (an expression, or another step re-run per "
-      "sample in parallel through the cache) and summarises y: mean, variance, std, quantiles (linear "
-      "interpolation, as NumPy), min/max, a histogram table and the t confidence interval of the mean. "
-      "`sampling: lhs` stratifies every input (Latin hypercube), usually reducing the variance of the mean. Live "
+      "Draws `n` samples of the `inputs` (seeded counter-based streams, identical for any thread "
+      "count; optional "
+      "Gaussian-copula `correlation`), evaluates the `model` at each (an expression, or another "
+      "step re-run per "
+      "sample in parallel through the cache) and summarises y: mean, variance, std, quantiles "
+      "(linear "
+      "interpolation, as NumPy), min/max, a histogram table and the t confidence interval of the "
+      "mean. "
+      "`sampling: lhs` stratifies every input (Latin hypercube), usually reducing the variance of "
+      "the mean. Live "
       "series: running_mean and ci_halfwidth against the number of samples.\n\n"
-      "Vector outputs: when the model gives a vector (a step model whose `output` names a whole array, e.g. "
-      "\"y_final\" or one row \"y[-1]\"), every component is summarised: mean, variance, std, stderr, min and "
-      "max are vectors (one entry per component), `ci` is a matrix with one [lo, hi] row per component, "
-      "`quantiles` one row of quantiles per component, `histogram` a list of tables and `values` an n x m "
+      "An expression model is sampled, evaluated and summarised in blocks of 4096 samples in one "
+      "parallel loop "
+      "on the run's threads, without storing the n x d inputs (unless `return_samples`): the mean "
+      "and variance "
+      "merge the blocks' two-pass moments over a fixed tree, the quantiles, min, max and histogram "
+      "are exact "
+      "(bucket counts, then selection in the buckets that hold them), and every number is the same "
+      "for any "
+      "thread count.\n\n"
+      "Vector outputs: when the model gives a vector (a step model whose `output` names a whole "
+      "array, e.g. "
+      "\"y_final\" or one row \"y[-1]\"), every component is summarised: mean, variance, std, "
+      "stderr, min and "
+      "max are vectors (one entry per component), `ci` is a matrix with one [lo, hi] row per "
+      "component, "
+      "`quantiles` one row of quantiles per component, `histogram` a list of tables and `values` "
+      "an n x m "
       "matrix.\n\n"
-      "Failed samples: by default a failed or non-finite sample fails the step, naming the failed samples. "
-      "With `on_failed_samples: drop` they are left out: the statistics (and the CI, from the smaller n) use "
-      "the finite samples, `n` is their number, and the diagnostics give failed_samples with the first "
+      "Failed samples: by default a failed or non-finite sample fails the step, naming the failed "
+      "samples. "
+      "With `on_failed_samples: drop` they are left out: the statistics (and the CI, from the "
+      "smaller n) use "
+      "the finite samples, `n` is their number, and the diagnostics give failed_samples with the "
+      "first "
       "indices, with a warning (dropping is biased when failures depend on the inputs).";
   t.params = {
       modelParam(),

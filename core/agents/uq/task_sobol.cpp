@@ -3,13 +3,13 @@
 // bootstrap confidence intervals.
 #include "core/agents/uq/tasks.h"
 #include "core/agents/uq/uq_common.h"
+#include "core/runtime/parallel_blocks.h"
 #include "core/util/error.h"
 
 #include <boost/random/sobol.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
 namespace sciagents::core::agents::uq {
 
@@ -91,25 +91,22 @@ void runSobol(TaskContext& ctx) {
 
   // Bootstrap over the N rows; replicate r uses its own stream, so threads do not change the result.
   Matrix boot_s1(nboot, d), boot_st(nboot, d);
-  const int workers = std::max(1, std::min(ctx.threads(), nboot));
-  auto work = [&](int w) {
-    Vector counts(n);
-    for (int r = w; r < nboot; r += workers) {
-      const Stream s(seed, 1000 + static_cast<std::uint64_t>(r));
-      counts.setZero();
-      for (Eigen::Index k = 0; k < n; ++k)  // multiply-shift of 32 random bits: bias < n / 2^32
-        counts[static_cast<Eigen::Index>(((s.bits(static_cast<std::uint64_t>(k)) >> 32) * static_cast<std::uint64_t>(n)) >> 32)] += 1.0;
-      const Estimate b = estimate(f, &counts);
-      boot_s1.row(r) = b.s1.transpose();
-      boot_st.row(r) = b.st.transpose();
-    }
-  };
-  if (nboot > 0) {
-    std::vector<std::thread> pool;
-    for (int w = 1; w < workers; ++w) pool.emplace_back(work, w);
-    work(0);
-    for (auto& t : pool) t.join();
-  }
+  // One block per replicate on the run's threads (parallelBlocks), scratch counts per thread.
+  std::vector<Vector> scratch(static_cast<std::size_t>(std::max(1, ctx.threads())));
+  parallelBlocks(
+      static_cast<std::size_t>(std::max(0, nboot)), ctx.threads(), [&](std::size_t rep, int slot) {
+        const auto r = static_cast<Eigen::Index>(rep);
+        Vector& counts = scratch[static_cast<std::size_t>(slot)];
+        counts.setZero(n);
+        const Stream s(seed, 1000 + static_cast<std::uint64_t>(r));
+        for (Eigen::Index k = 0; k < n; ++k)  // multiply-shift of 32 random bits: bias < n / 2^32
+          counts[static_cast<Eigen::Index>(
+              ((s.bits(static_cast<std::uint64_t>(k)) >> 32) * static_cast<std::uint64_t>(n)) >>
+              32)] += 1.0;
+        const Estimate b = estimate(f, &counts);
+        boot_s1.row(r) = b.s1.transpose();
+        boot_st.row(r) = b.st.transpose();
+      });
   ctx.checkCancelled();
 
   const double z = normalQuantile(0.5 + conf / 2);

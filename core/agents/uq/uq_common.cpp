@@ -1,6 +1,7 @@
 #include "core/agents/uq/uq_common.h"
 
 #include "core/agent/model_shard.h"
+#include "core/agents/uq/sample_summary.h"
 #include "core/util/error.h"
 
 #include <boost/math/distributions/students_t.hpp>
@@ -14,18 +15,8 @@
 
 namespace sciagents::core::agents::uq {
 
-namespace {
-std::uint64_t mix(std::uint64_t x) {
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-constexpr std::uint64_t kGamma = 0x9e3779b97f4a7c15ull;
-}  // namespace
-
-Stream::Stream(std::uint64_t seed, std::uint64_t stream) : m_key(mix(mix(seed + kGamma) ^ (stream * 0xd1b54a32d192ed03ull))) {}
-std::uint64_t Stream::bits(std::uint64_t k) const { return mix(m_key + (k + 1) * kGamma); }
-double Stream::uniform(std::uint64_t k) const { return (static_cast<double>(bits(k) >> 11) + 0.5) * 0x1p-53; }
+Stream::Stream(std::uint64_t seed, std::uint64_t stream)
+    : m_key(mix(mix(seed + kGamma) ^ (stream * 0xd1b54a32d192ed03ull))) {}
 
 std::uint64_t taskSeed(const TaskContext& ctx) {
   return ctx.has("seed") ? static_cast<std::uint64_t>(ctx.integer("seed")) : ctx.seed();
@@ -192,21 +183,10 @@ double studentQuantile(double df, double p) { return boost::math::quantile(boost
 
 Value histogram(const Vector& y, int bins) {
   const double lo = y.minCoeff(), hi = y.maxCoeff();
-  const double width = hi > lo ? (hi - lo) / bins : 1.0;
-  Vector count = Vector::Zero(bins), blo(bins), bhi(bins), density(bins);
-  for (double v : y) {
-    auto b = static_cast<Eigen::Index>((v - lo) / width);
-    count[std::clamp<Eigen::Index>(b, 0, bins - 1)] += 1;
-  }
-  for (int b = 0; b < bins; ++b) {
-    blo[b] = lo + b * width;
-    bhi[b] = b + 1 == bins && hi > lo ? hi : lo + (b + 1) * width;
-    density[b] = count[b] / (static_cast<double>(y.size()) * width);
-  }
-  Table t;
-  t.columns = {"bin_lo", "bin_hi", "count", "density"};
-  t.data = {Value(blo), Value(bhi), Value(count), Value(density)};
-  return t;
+  const double width = histogramWidth(lo, hi, bins);
+  Vector count = Vector::Zero(bins);
+  for (double v : y) count[histogramBin(v, lo, width, bins)] += 1;
+  return histogramTable(count, lo, hi, static_cast<double>(y.size()));
 }
 
 std::string num(double v) {

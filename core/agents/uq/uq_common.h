@@ -19,8 +19,20 @@ namespace sciagents::core::agents::uq {
 class Stream {
  public:
   Stream(std::uint64_t seed, std::uint64_t stream);
-  std::uint64_t bits(std::uint64_t k) const;
-  double uniform(std::uint64_t k) const;  // in (0, 1), never 0 or 1
+  std::uint64_t bits(std::uint64_t k) const { return mix(m_key + (k + 1) * kGamma); }
+  double uniform(std::uint64_t k) const {  // in (0, 1), never 0 or 1
+    // 53 bits: exact as a signed integer, whose conversion is one instruction (unsigned is not).
+    return (static_cast<double>(static_cast<std::int64_t>(bits(k) >> 11)) + 0.5) * 0x1p-53;
+  }
+
+  // SplitMix64's finaliser and Weyl increment.
+  static std::uint64_t mix(std::uint64_t x) {
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+  }
+  static constexpr std::uint64_t kGamma = 0x9e3779b97f4a7c15ull;
+
  private:
   std::uint64_t m_key;
 };
