@@ -69,18 +69,19 @@ QStringList ExternalStepEditor::handledParams(const QString& task) {
 }
 
 ExternalStepEditor::ExternalStepEditor(WorkflowDocument* doc, QWidget* parent)
-    : QWidget(parent), m_doc(doc), m_test(new ExternalTestRun(doc, this)) {
+    : QWidget(parent), m_doc(doc), m_test(new ExternalTestRun(doc)) {
   setObjectName(QStringLiteral("ExternalStepEditor"));
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(buildProgram());
   layout->addWidget(buildTemplates());
   layout->addWidget(buildOutputs());
-  auto* test_box = new QGroupBox(tr("Test run"), this);
-  test_box->setObjectName(QStringLiteral("ExternalTestRunBox"));
+  auto* test_box = new QGroupBox(tr("Test run"), parent);
+  m_test_box = test_box;
+  m_test_box->setObjectName(QStringLiteral("ExternalTestRunBox"));
   (new QVBoxLayout(test_box))->addWidget(m_test);
-  layout->addWidget(test_box);
   hide();
+  m_test_box->hide();
 }
 
 QWidget* ExternalStepEditor::buildProgram() {
@@ -98,7 +99,7 @@ QWidget* ExternalStepEditor::buildProgram() {
   m_args->setObjectName(QStringLiteral("ExternalArgsList"));
   m_args->setToolTip(tr("argv after the program, one entry per row (no shell); double-click to edit; "
                         "{{name}} puts an input's value in"));
-  m_args->setMaximumHeight(90);
+  m_args->setMaximumHeight(72);
   m_arg_add = smallButton(tr("Add"), tr("Add an argument"), QStringLiteral("ExternalArgAdd"), m_program_box);
   m_arg_remove = smallButton(tr("Remove"), tr("Remove the selected argument"), QStringLiteral("ExternalArgRemove"), m_program_box);
   m_arg_up = smallButton(tr("Up"), tr("Move the selected argument up"), QStringLiteral("ExternalArgUp"), m_program_box);
@@ -182,7 +183,7 @@ QWidget* ExternalStepEditor::buildTemplates() {
   m_template_text = new QPlainTextEdit(m_templates_box);
   m_template_text->setObjectName(QStringLiteral("ExternalTemplateText"));
   m_template_text->setReadOnly(true);
-  m_template_text->setLineWrapMode(QPlainTextEdit::NoWrap);
+  m_template_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
   m_template_text->setFont(QFont(QStringLiteral("monospace")));
   m_template_text->setMaximumHeight(110);
   m_template_text->setToolTip(tr("The selected template as it is on disk (read-only): "
@@ -406,6 +407,7 @@ void ExternalStepEditor::setStep(const QString& id) {
   m_task = external ? task : QString();
   m_test->setStep(m_step);
   setVisible(external);
+  m_test_box->setVisible(external);
   if (external) refresh();
 }
 
@@ -453,13 +455,16 @@ void ExternalStepEditor::refresh() {
     const json templates = param("templates");
     QStringList entries;
     if (templates.is_array())
-      for (const auto& e : templates) entries << entryFile(e) + QStringLiteral("  →  ") + entryTo(e);
+      for (const auto& e : templates)
+        entries << QFileInfo(entryFile(e)).fileName() + QStringLiteral("  →  ") + entryTo(e);
     QStringList listed;
     for (int i = 0; i < m_templates->count(); ++i) listed << m_templates->item(i)->text();
     if (listed != entries) {
       const int row = m_templates->currentRow();
       m_templates->clear();
       m_templates->addItems(entries);
+      for (int i = 0; i < m_templates->count(); ++i)  // the whole path as stored
+        m_templates->item(i)->setToolTip(entryFile(templates[std::size_t(i)]));
       m_templates->setCurrentRow(entries.isEmpty() ? -1 : std::clamp(row, 0, int(entries.size()) - 1));
     }
   }

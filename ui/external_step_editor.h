@@ -57,6 +57,8 @@ class ExternalStepEditor final : public QWidget {
   QTableWidget* regexTable() const { return m_regex; }
   QLineEdit* outputNamesEdit() const { return m_names; }
   ExternalTestRun* testRun() const { return m_test; }
+  // The Test run box: the panel places it under the generic fields (shown with this editor).
+  QWidget* testRunBox() const { return m_test_box; }
   QPushButton* addArgButton() const { return m_arg_add; }
   QPushButton* removeArgButton() const { return m_arg_remove; }
   QPushButton* argUpButton() const { return m_arg_up; }
@@ -110,6 +112,7 @@ class ExternalStepEditor final : public QWidget {
   QTableWidget* m_regex;
   QLineEdit* m_names;
   ExternalTestRun* m_test;
+  QWidget* m_test_box;  // a QGroupBox
 };
 
 }  // namespace sciagents::ui

@@ -21,7 +21,7 @@ QString qstr(const std::string& s) { return QString::fromStdString(s); }
 // Diagnostic `name` as text ("" when absent).
 QString diagText(const core::Map& d, const char* name) {
   const auto it = d.find(name);
-  if (it == d.end()) return {};
+  if (it == d.end() || it->second.kind() == core::ValueKind::Null) return {};
   return it->second.kind() == core::ValueKind::String ? qstr(it->second.asString())
                                                       : summarizeValue(it->second);
 }
@@ -48,7 +48,6 @@ ExternalTestRun::ExternalTestRun(WorkflowDocument* doc, QWidget* parent)
   m_outputs->horizontalHeader()->setStretchLastSection(true);
   m_outputs->verticalHeader()->hide();
   m_outputs->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  m_outputs->setMaximumHeight(150);
   m_stderr->setReadOnly(true);
   m_stderr->setLineWrapMode(QPlainTextEdit::NoWrap);
   m_stderr->setMaximumHeight(90);
@@ -126,14 +125,20 @@ void ExternalTestRun::onFinished(bool ok, const QString& error) {
   }
   m_outputs->setVisible(m_outputs->rowCount() > 0);
   m_outputs->resizeColumnToContents(0);
+  m_outputs->resizeRowsToContents();
+  int height = 2 * m_outputs->frameWidth() + m_outputs->horizontalHeader()->height();
+  for (int row = 0; row < m_outputs->rowCount(); ++row) height += m_outputs->rowHeight(row);
+  m_outputs->setFixedHeight(std::min(height, 200));  // all rows, up to a scroll
   QStringList facts;
   if (r) {
     const QString exit = diagText(r->diagnostics, "exit_status");
     const QString signal = diagText(r->diagnostics, "signal");
     if (!exit.isEmpty()) facts << tr("exit status %1").arg(exit);
     if (!signal.isEmpty()) facts << tr("signal %1").arg(signal);
-    const QString wall = diagText(r->diagnostics, "wall_s");
-    facts << tr("wall time %1 s").arg(wall.isEmpty() ? formatNumber(r->wall_seconds) : wall);
+    const auto wall = r->diagnostics.find("wall_s");
+    const double seconds = wall != r->diagnostics.end() && wall->second.isNumber()
+                               ? wall->second.asDouble() : r->wall_seconds;
+    facts << tr("wall time %1 s").arg(QString::number(seconds, 'g', 3));
   }
   QString text = ok ? tr("Succeeded: %1").arg(facts.join(QStringLiteral(", ")))
                     : tr("Failed: %1").arg(r && !r->error.empty() ? qstr(r->error) : error);

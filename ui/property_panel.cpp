@@ -34,6 +34,7 @@ PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
   auto* host_layout = new QVBoxLayout(m_form_host);
   host_layout->addWidget(m_external);
   host_layout->addLayout(m_form);
+  host_layout->addWidget(m_external->testRunBox());
   host_layout->addStretch();
   m_id->setToolTip(tr("Step id: other steps link to it as id.output"));
   m_summary->setWordWrap(true);

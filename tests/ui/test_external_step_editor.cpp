@@ -130,7 +130,8 @@ class TestExternalStepEditor : public QObject {
     roundTrip(d, "templates", [&] { e->addTemplate("/data/case.in.tpl"); },
               json::array({"/data/case.in.tpl"}),
               [e] { return e->templatesList()->count() ? e->templatesList()->item(0)->text() : QString(); });
-    QCOMPARE(e->templatesList()->item(0)->text(), QString("/data/case.in.tpl  →  case.in"));
+    QCOMPARE(e->templatesList()->item(0)->text(), QString("case.in.tpl  →  case.in"));
+    QCOMPARE(e->templatesList()->item(0)->toolTip(), QString("/data/case.in.tpl"));
     // The output parser: regex rows, CSV, stdout JSON.
     auto mode = [e](int i) {
       e->outputModeBox()->setCurrentIndex(i);
