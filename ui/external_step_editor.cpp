@@ -35,17 +35,20 @@ enum OutputMode { StdoutJson = 0, JsonFile, CsvFile, Regex };
 // A templates / files entry: "path" or {"file": path, "to": name}.
 QString entryFile(const json& e) {
   if (e.is_string()) return qstr(e.get<std::string>());
-  return e.is_object() && e.contains("file") && e["file"].is_string() ? qstr(e["file"].get<std::string>())
-                                                                       : QString();
+  return e.is_object() && e.contains("file") && e["file"].is_string()
+             ? qstr(e["file"].get<std::string>())
+             : QString();
 }
 QString entryTo(const json& e) {
-  if (e.is_object() && e.contains("to") && e["to"].is_string()) return qstr(e["to"].get<std::string>());
+  if (e.is_object() && e.contains("to") && e["to"].is_string())
+    return qstr(e["to"].get<std::string>());
   QString name = QFileInfo(entryFile(e)).fileName();
   if (name.endsWith(QLatin1String(".tpl"))) name.chop(4);
   return name;
 }
 
-QPushButton* smallButton(const QString& text, const QString& tip, const QString& name, QWidget* parent) {
+QPushButton* smallButton(const QString& text, const QString& tip, const QString& name,
+                         QWidget* parent) {
   auto* b = new QPushButton(text, parent);
   b->setToolTip(tip);
   b->setObjectName(name);
@@ -94,16 +97,22 @@ QWidget* ExternalStepEditor::buildProgram() {
   m_function = new QComboBox(m_program_box);
   m_function->setEditable(true);
   m_function->setObjectName(QStringLiteral("ExternalFunctionBox"));
-  m_function->setToolTip(tr("The function of the module to call (the module's top-level functions are listed)"));
+  m_function->setToolTip(
+      tr("The function of the module to call (the module's top-level functions are listed)"));
   m_args = new QListWidget(m_program_box);
   m_args->setObjectName(QStringLiteral("ExternalArgsList"));
-  m_args->setToolTip(tr("argv after the program, one entry per row (no shell); double-click to edit; "
-                        "{{name}} puts an input's value in"));
+  m_args->setToolTip(
+      tr("argv after the program, one entry per row (no shell); double-click to edit; "
+         "{{name}} puts an input's value in"));
   m_args->setMaximumHeight(72);
-  m_arg_add = smallButton(tr("Add"), tr("Add an argument"), QStringLiteral("ExternalArgAdd"), m_program_box);
-  m_arg_remove = smallButton(tr("Remove"), tr("Remove the selected argument"), QStringLiteral("ExternalArgRemove"), m_program_box);
-  m_arg_up = smallButton(tr("Up"), tr("Move the selected argument up"), QStringLiteral("ExternalArgUp"), m_program_box);
-  m_arg_down = smallButton(tr("Down"), tr("Move the selected argument down"), QStringLiteral("ExternalArgDown"), m_program_box);
+  m_arg_add = smallButton(tr("Add"), tr("Add an argument"), QStringLiteral("ExternalArgAdd"),
+                          m_program_box);
+  m_arg_remove = smallButton(tr("Remove"), tr("Remove the selected argument"),
+                             QStringLiteral("ExternalArgRemove"), m_program_box);
+  m_arg_up = smallButton(tr("Up"), tr("Move the selected argument up"),
+                         QStringLiteral("ExternalArgUp"), m_program_box);
+  m_arg_down = smallButton(tr("Down"), tr("Move the selected argument down"),
+                           QStringLiteral("ExternalArgDown"), m_program_box);
 
   auto* form = new QFormLayout(m_program_box);
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -175,8 +184,9 @@ QWidget* ExternalStepEditor::buildTemplates() {
   m_templates = new QListWidget(m_templates_box);
   m_templates->setObjectName(QStringLiteral("ExternalTemplatesList"));
   m_templates->setMaximumHeight(60);
-  auto* add = smallButton(tr("Add…"), tr("Add a template file: its {{name}} placeholders are filled "
-                                         "with the inputs and it is written into the work directory"),
+  auto* add = smallButton(tr("Add…"),
+                          tr("Add a template file: its {{name}} placeholders are filled "
+                             "with the inputs and it is written into the work directory"),
                           QStringLiteral("ExternalTemplateAdd"), m_templates_box);
   auto* remove = smallButton(tr("Remove"), tr("Remove the selected template"),
                              QStringLiteral("ExternalTemplateRemove"), m_templates_box);
@@ -186,8 +196,9 @@ QWidget* ExternalStepEditor::buildTemplates() {
   m_template_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
   m_template_text->setFont(QFont(QStringLiteral("monospace")));
   m_template_text->setMaximumHeight(110);
-  m_template_text->setToolTip(tr("The selected template as it is on disk (read-only): "
-                                 "placeholders of known inputs are highlighted, unknown ones underlined in red"));
+  m_template_text->setToolTip(
+      tr("The selected template as it is on disk (read-only): "
+         "placeholders of known inputs are highlighted, unknown ones underlined in red"));
   m_highlighter = new PlaceholderHighlighter(m_template_text->document());
   m_issues = new QLabel(m_templates_box);
   m_issues->setObjectName(QStringLiteral("ExternalPlaceholderIssues"));
@@ -235,7 +246,8 @@ QWidget* ExternalStepEditor::buildOutputs() {
   m_regex->horizontalHeader()->setStretchLastSection(true);
   m_regex->verticalHeader()->hide();
   m_regex->setMaximumHeight(100);
-  auto* add = smallButton(tr("Add"), tr("Add a named pattern"), QStringLiteral("ExternalRegexAdd"), m_outputs_box);
+  auto* add = smallButton(tr("Add"), tr("Add a named pattern"), QStringLiteral("ExternalRegexAdd"),
+                          m_outputs_box);
   auto* remove = smallButton(tr("Remove"), tr("Remove the selected pattern"),
                              QStringLiteral("ExternalRegexRemove"), m_outputs_box);
   m_regex_box = new QWidget(m_outputs_box);
@@ -270,8 +282,10 @@ QWidget* ExternalStepEditor::buildOutputs() {
     }
     if ((mode == JsonFile && !file.endsWith(QLatin1String(".json"))) ||
         (mode == CsvFile && !file.endsWith(QLatin1String(".csv")))) {
-      const QString base = file.isEmpty() ? QStringLiteral("results") : QFileInfo(file).completeBaseName();
-      m_out_file->setText(base + (mode == JsonFile ? QStringLiteral(".json") : QStringLiteral(".csv")));
+      const QString base =
+          file.isEmpty() ? QStringLiteral("results") : QFileInfo(file).completeBaseName();
+      m_out_file->setText(base +
+                          (mode == JsonFile ? QStringLiteral(".json") : QStringLiteral(".csv")));
     }
     commitOutputs();
   });
@@ -345,8 +359,10 @@ void ExternalStepEditor::setProgram(const QString& path) {
     commit("command", json());
     return;
   }
-  if (argv.empty()) argv.push_back(stored.toStdString());
-  else argv[0] = stored.toStdString();
+  if (argv.empty())
+    argv.push_back(stored.toStdString());
+  else
+    argv[0] = stored.toStdString();
   commit("command", argv);
 }
 
@@ -384,7 +400,8 @@ void ExternalStepEditor::commitOutputs() {
     out = "stdout_json";
   } else if (mode == JsonFile || mode == CsvFile) {
     out = {{"file", (file.isEmpty() ? QStringLiteral("results.json") : file).toStdString()}};
-    const bool guessed = file.endsWith(mode == JsonFile ? QLatin1String(".json") : QLatin1String(".csv"));
+    const bool guessed =
+        file.endsWith(mode == JsonFile ? QLatin1String(".json") : QLatin1String(".csv"));
     if (!guessed) out["format"] = mode == JsonFile ? "json" : "csv";
   } else {
     json patterns = json::object();
@@ -422,7 +439,8 @@ void ExternalStepEditor::refresh() {
   m_program_box->setTitle(py ? tr("Python function") : tr("Program"));
   m_program_label->setText(py ? tr("Module") : tr("Program"));
   m_program->setPlaceholderText(py ? tr("model.py") : tr("path of the program (no shell)"));
-  for (QWidget* w : std::initializer_list<QWidget*>{m_function_label, m_function}) w->setVisible(py);
+  for (QWidget* w : std::initializer_list<QWidget*>{m_function_label, m_function})
+    w->setVisible(py);
   for (QWidget* w : std::initializer_list<QWidget*>{m_args_label, m_args_row, m_templates_box})
     w->setVisible(!py);
   if (py) {
@@ -435,7 +453,8 @@ void ExternalStepEditor::refresh() {
   } else {
     const json argv = param("command");
     const QString program = argv.is_array() && !argv.empty() && argv[0].is_string()
-                                ? qstr(argv[0].get<std::string>()) : QString();
+                                ? qstr(argv[0].get<std::string>())
+                                : QString();
     if (m_program->text() != program) m_program->setText(program);
     QStringList args;
     if (argv.is_array())
@@ -465,7 +484,8 @@ void ExternalStepEditor::refresh() {
       m_templates->addItems(entries);
       for (int i = 0; i < m_templates->count(); ++i)  // the whole path as stored
         m_templates->item(i)->setToolTip(entryFile(templates[std::size_t(i)]));
-      m_templates->setCurrentRow(entries.isEmpty() ? -1 : std::clamp(row, 0, int(entries.size()) - 1));
+      m_templates->setCurrentRow(entries.isEmpty() ? -1
+                                                   : std::clamp(row, 0, int(entries.size()) - 1));
     }
   }
   showOutputs();
@@ -485,7 +505,8 @@ void ExternalStepEditor::showOutputs() {
   if (m_names->text() != text) m_names->setText(text);
   m_names->setToolTip(py ? tr("Names for what the function returns (outputs)")
                          : tr("Results the program must produce (output_names)"));
-  for (QWidget* w : std::initializer_list<QWidget*>{m_mode, m_out_file, m_out_file_label, m_regex_box})
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{m_mode, m_out_file, m_out_file_label, m_regex_box})
     w->setVisible(!py);
   if (py) return;
   const json out = param("outputs");
@@ -493,15 +514,20 @@ void ExternalStepEditor::showOutputs() {
   QString file;
   json patterns;
   if (out.is_object()) {
-    file = out.contains("file") && out["file"].is_string() ? qstr(out["file"].get<std::string>()) : QString();
+    file = out.contains("file") && out["file"].is_string() ? qstr(out["file"].get<std::string>())
+                                                           : QString();
     const std::string format = out.value("format", std::string());
-    if (out.contains("regex") || format == "regex") mode = Regex, patterns = out.value("regex", json::object());
-    else if (format == "csv" || (format.empty() && file.endsWith(QLatin1String(".csv")))) mode = CsvFile;
-    else mode = JsonFile;
+    if (out.contains("regex") || format == "regex")
+      mode = Regex, patterns = out.value("regex", json::object());
+    else if (format == "csv" || (format.empty() && file.endsWith(QLatin1String(".csv"))))
+      mode = CsvFile;
+    else
+      mode = JsonFile;
   }
   m_mode->setEnabled(!out.is_array());
   m_mode->setToolTip(out.is_array() ? tr("Several output sources: edit 'outputs' as JSON in the "
-                                         "generic form") : QString());
+                                         "generic form")
+                                    : QString());
   m_mode->setCurrentIndex(mode);
   if (m_out_file->text() != file && !m_out_file->hasFocus()) m_out_file->setText(file);
   m_out_file->setVisible(mode != StdoutJson);
@@ -514,7 +540,9 @@ void ExternalStepEditor::showOutputs() {
       const int r = m_regex->rowCount();
       m_regex->insertRow(r);
       m_regex->setItem(r, 0, new QTableWidgetItem(qstr(it.key())));
-      m_regex->setItem(r, 1, new QTableWidgetItem(it->is_string() ? qstr(it->get<std::string>()) : qstr(it->dump())));
+      m_regex->setItem(
+          r, 1,
+          new QTableWidgetItem(it->is_string() ? qstr(it->get<std::string>()) : qstr(it->dump())));
     }
   }
 }
@@ -525,8 +553,9 @@ void ExternalStepEditor::showTemplate() {
   QString text;
   if (templates.is_array() && r >= 0 && r < int(templates.size())) {
     QFile f(resolvedPath(entryFile(templates[std::size_t(r)])));
-    text = f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.read(256 * 1024))
-                                       : tr("(cannot read %1: %2)").arg(f.fileName(), f.errorString());
+    text = f.open(QIODevice::ReadOnly)
+               ? QString::fromUtf8(f.read(256 * 1024))
+               : tr("(cannot read %1: %2)").arg(f.fileName(), f.errorString());
   }
   if (m_template_text->toPlainText() != text) m_template_text->setPlainText(text);
   m_template_text->setVisible(!text.isEmpty());

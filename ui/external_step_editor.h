@@ -39,7 +39,7 @@ class ExternalStepEditor final : public QWidget {
   void refresh();  // the document changed: show its values
 
   // Choices a file dialog would make (also used by the Choose… buttons).
-  void setProgram(const QString& path);   // command[0] (command) or module (python)
+  void setProgram(const QString& path);  // command[0] (command) or module (python)
   void addTemplate(const QString& path);
   // A path as stored: relative to the workflow file's folder when inside it, else absolute.
   QString storedPath(const QString& path) const;

@@ -37,8 +37,9 @@ ExternalTestRun::ExternalTestRun(WorkflowDocument* doc, QWidget* parent)
       m_stderr_label(new QLabel(tr("stderr (end)"), this)),
       m_stderr(new QPlainTextEdit(this)) {
   m_button->setObjectName(QStringLiteral("ExternalTestRunButton"));
-  m_button->setToolTip(tr("Run one evaluation of this step with its current parameters "
-                          "(no sweep, no cache) and show what came back"));
+  m_button->setToolTip(
+      tr("Run one evaluation of this step with its current parameters "
+         "(no sweep, no cache) and show what came back"));
   m_runner->setUseCache(false);
   m_runner->setThreads(1);
   m_status->setObjectName(QStringLiteral("ExternalTestRunStatus"));
@@ -90,10 +91,10 @@ void ExternalTestRun::run() {
   // The step with what it links to; a sweep would run every point, a test run is one.
   core::Workflow w = m_doc->withUpstream({m_step});
   if (core::Step* s = w.step(m_step.toStdString())) s->sweep.reset();
-  m_runner->setBaseDir(m_doc->filePath().isEmpty()
-                           ? std::filesystem::path()
-                           : std::filesystem::path(
-                                 QFileInfo(m_doc->filePath()).absolutePath().toStdString()));
+  m_runner->setBaseDir(
+      m_doc->filePath().isEmpty()
+          ? std::filesystem::path()
+          : std::filesystem::path(QFileInfo(m_doc->filePath()).absolutePath().toStdString()));
   m_running_step = m_step;
   clearResult();
   m_status->setText(tr("Running %1…").arg(m_step));
@@ -137,12 +138,14 @@ void ExternalTestRun::onFinished(bool ok, const QString& error) {
     if (!signal.isEmpty()) facts << tr("signal %1").arg(signal);
     const auto wall = r->diagnostics.find("wall_s");
     const double seconds = wall != r->diagnostics.end() && wall->second.isNumber()
-                               ? wall->second.asDouble() : r->wall_seconds;
+                               ? wall->second.asDouble()
+                               : r->wall_seconds;
     facts << tr("wall time %1 s").arg(QString::number(seconds, 'g', 3));
   }
   QString text = ok ? tr("Succeeded: %1").arg(facts.join(QStringLiteral(", ")))
                     : tr("Failed: %1").arg(r && !r->error.empty() ? qstr(r->error) : error);
-  if (!ok && !facts.isEmpty()) text += QStringLiteral("\n(") + facts.join(QStringLiteral(", ")) + ')';
+  if (!ok && !facts.isEmpty())
+    text += QStringLiteral("\n(") + facts.join(QStringLiteral(", ")) + ')';
   m_status->setText(text);
   m_status->setStyleSheet(ok ? QString() : errorStyleSheet(QStringLiteral("QLabel")));
   QString tail = r ? diagText(r->diagnostics, "stderr_tail") : QString();

@@ -403,9 +403,9 @@ void MainWindow::startRun(const core::Workflow& workflow, const QString& what) {
           .arg(what, QDateTime::currentDateTime().toString(Qt::ISODate), m_exec->displayName()));
   m_chart->clear();
   // Relative paths in params (external programs, templates) are relative to the workflow file.
-  m_runner->setBaseDir(m_doc->filePath().isEmpty()
-                           ? std::filesystem::path()
-                           : std::filesystem::path(QFileInfo(m_doc->filePath()).absolutePath().toStdString()));
+  const QString folder =
+      m_doc->filePath().isEmpty() ? QString() : QFileInfo(m_doc->filePath()).absolutePath();
+  m_runner->setBaseDir(folder.toStdString());
   if (!m_exec->start(workflow)) log(tr("The run could not start on %1").arg(m_exec->displayName()));
   updateRunActions();
 }

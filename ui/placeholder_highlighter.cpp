@@ -6,8 +6,8 @@
 #include <QGuiApplication>
 #include <QPalette>
 #include <QTextBlock>
-#include <QTextLayout>
 #include <QTextDocument>
+#include <QTextLayout>
 
 namespace sciagents::ui {
 
@@ -31,8 +31,7 @@ std::vector<Placeholder> findPlaceholders(const QString& text) {
     if (const qsizetype colon = name.indexOf(QLatin1Char(':')); colon >= 0) {
       const QString format = name.mid(colon + 1).trimmed();
       name = name.left(colon).trimmed();
-      const std::string problem =
-          core::agents::external::checkNumberFormat(format.toStdString());
+      const std::string problem = core::agents::external::checkNumberFormat(format.toStdString());
       if (!problem.empty())
         p.problem = QObject::tr("format '%1': %2").arg(format, QString::fromStdString(problem));
     }
@@ -81,10 +80,9 @@ void PlaceholderHighlighter::highlightBlock(const QString& text) {
   for (const auto& p : findPlaceholders(text)) {
     const bool ok = p.problem.isEmpty() && m_known.contains(p.name);
     QTextCharFormat f = ok ? known : bad;
-    f.setToolTip(ok ? QObject::tr("input '%1'").arg(p.name)
-                 : !p.problem.isEmpty()
-                     ? p.problem
-                     : QObject::tr("'%1' is no input of this step").arg(p.name));
+    f.setToolTip(ok                     ? QObject::tr("input '%1'").arg(p.name)
+                 : !p.problem.isEmpty() ? p.problem
+                                        : QObject::tr("'%1' is no input of this step").arg(p.name));
     setFormat(p.start, p.length, f);
   }
 }

@@ -14,10 +14,10 @@
 namespace sciagents::ui {
 
 struct Placeholder {
-  int start = 0;   // offset of "{{" in the text
-  int length = 0;  // up to and including "}}"
-  QString name;    // without index and format
-  QString problem; // "" when well formed (a bad format, an unclosed "{{", a bad index)
+  int start = 0;    // offset of "{{" in the text
+  int length = 0;   // up to and including "}}"
+  QString name;     // without index and format
+  QString problem;  // "" when well formed (a bad format, an unclosed "{{", a bad index)
 };
 
 // Every placeholder of `text` in order; an unclosed "{{" is one entry with a problem.

@@ -120,7 +120,8 @@ void PropertyPanel::rebuild() {
     return;
   }
   m_summary->setText(qstr(task->summary));
-  const QStringList dedicated = ExternalStepEditor::handledParams(qstr(step->agent + "." + step->task));
+  const QStringList dedicated =
+      ExternalStepEditor::handledParams(qstr(step->agent + "." + step->task));
   for (const auto& p : task->params) {
     if (dedicated.contains(qstr(p.name))) continue;  // ExternalStepEditor edits it
     auto commit = [this](const std::string& name, const nlohmann::json& value) {

@@ -3,8 +3,8 @@
 // command that undo and redo take back and forth; {{placeholders}} naming no input are marked;
 // Test run runs the example projectile program once off the GUI thread and shows its parsed
 // outputs, and a failing program shows the error (naming step and parameter) and its stderr.
-#include "studio_test_util.h"
 #include "isolated_settings.h"
+#include "studio_test_util.h"
 
 #include "core/workflow/workflow_json.h"
 #include "ui/external_step_editor.h"
@@ -26,7 +26,8 @@ using nlohmann::json;
 
 namespace {
 
-const char* kShot = R"({"sciagents": 1, "steps": [{"id": "shot", "agent": "external", "task": "command",
+const char* kShot =
+    R"({"sciagents": 1, "steps": [{"id": "shot", "agent": "external", "task": "command",
   "params": {"command": ["prog.py"], "inputs": {"v0": 30, "angle": 45},
              "outputs": {"file": "results.json"}, "output_names": ["range"]}}]})";
 
@@ -81,7 +82,8 @@ class TestExternalStepEditor : public QObject {
     p.setStep("shot");
     ExternalStepEditor* e = p.externalEditor();
     QVERIFY(!e->isHidden());
-    for (const char* name : {"command", "templates", "outputs", "output_names"}) QVERIFY(!p.editor(name));
+    for (const char* name : {"command", "templates", "outputs", "output_names"})
+      QVERIFY(!p.editor(name));
     QVERIFY(p.editor("inputs") && p.editor("timeout_s") && p.editor("keep"));
     QCOMPARE(e->programEdit()->text(), QString("prog.py"));
     QCOMPARE(e->outputModeBox()->currentIndex(), 1);  // JSON file
@@ -106,30 +108,43 @@ class TestExternalStepEditor : public QObject {
       return a.join('|');
     };
     // The program, typed.
-    roundTrip(d, "command", [&] {
-      e->programEdit()->clear();
-      QTest::keyClicks(e->programEdit(), "sim/solver");
-      QTest::keyClick(e->programEdit(), Qt::Key_Return);
-    }, json::array({"sim/solver"}), argv);
+    roundTrip(
+        d, "command",
+        [&] {
+          e->programEdit()->clear();
+          QTest::keyClicks(e->programEdit(), "sim/solver");
+          QTest::keyClick(e->programEdit(), Qt::Key_Return);
+        },
+        json::array({"sim/solver"}), argv);
     // argv: add, edit, add, reorder, remove.
-    roundTrip(d, "command", [&] { e->addArgButton()->click(); }, json::array({"sim/solver", "arg"}), argv);
-    roundTrip(d, "command", [&] { e->argsList()->item(0)->setText("--v0={{v0}}"); },
-              json::array({"sim/solver", "--v0={{v0}}"}), argv);
-    roundTrip(d, "command", [&] { e->addArgButton()->click(); },
-              json::array({"sim/solver", "--v0={{v0}}", "arg"}), argv);
+    roundTrip(
+        d, "command", [&] { e->addArgButton()->click(); }, json::array({"sim/solver", "arg"}),
+        argv);
+    roundTrip(
+        d, "command", [&] { e->argsList()->item(0)->setText("--v0={{v0}}"); },
+        json::array({"sim/solver", "--v0={{v0}}"}), argv);
+    roundTrip(
+        d, "command", [&] { e->addArgButton()->click(); },
+        json::array({"sim/solver", "--v0={{v0}}", "arg"}), argv);
     e->argsList()->setCurrentRow(1);
-    roundTrip(d, "command", [&] { e->argUpButton()->click(); },
-              json::array({"sim/solver", "arg", "--v0={{v0}}"}), argv);
+    roundTrip(
+        d, "command", [&] { e->argUpButton()->click(); },
+        json::array({"sim/solver", "arg", "--v0={{v0}}"}), argv);
     e->argsList()->setCurrentRow(0);
-    roundTrip(d, "command", [&] { e->argDownButton()->click(); },
-              json::array({"sim/solver", "--v0={{v0}}", "arg"}), argv);
+    roundTrip(
+        d, "command", [&] { e->argDownButton()->click(); },
+        json::array({"sim/solver", "--v0={{v0}}", "arg"}), argv);
     e->argsList()->setCurrentRow(1);
-    roundTrip(d, "command", [&] { e->removeArgButton()->click(); },
-              json::array({"sim/solver", "--v0={{v0}}"}), argv);
+    roundTrip(
+        d, "command", [&] { e->removeArgButton()->click(); },
+        json::array({"sim/solver", "--v0={{v0}}"}), argv);
     // A template, as the file dialog would choose it (absolute: the document has no file).
-    roundTrip(d, "templates", [&] { e->addTemplate("/data/case.in.tpl"); },
-              json::array({"/data/case.in.tpl"}),
-              [e] { return e->templatesList()->count() ? e->templatesList()->item(0)->text() : QString(); });
+    roundTrip(
+        d, "templates", [&] { e->addTemplate("/data/case.in.tpl"); },
+        json::array({"/data/case.in.tpl"}),
+        [e] {
+          return e->templatesList()->count() ? e->templatesList()->item(0)->text() : QString();
+        });
     QCOMPARE(e->templatesList()->item(0)->text(), QString("case.in.tpl  →  case.in"));
     QCOMPARE(e->templatesList()->item(0)->toolTip(), QString("/data/case.in.tpl"));
     // The output parser: regex rows, CSV, stdout JSON.
@@ -137,20 +152,30 @@ class TestExternalStepEditor : public QObject {
       e->outputModeBox()->setCurrentIndex(i);
       emit e->outputModeBox()->activated(i);
     };
-    auto shownMode = [e] { return QString::number(e->outputModeBox()->currentIndex()) + e->outputFileEdit()->text(); };
-    roundTrip(d, "outputs", [&] { mode(3); },
-              json::parse(R"J({"file": "results.json", "regex": {"y": "y = (\\S+)"}})J"), shownMode);
-    roundTrip(d, "outputs", [&] { e->regexTable()->item(0, 1)->setText("range: (\\S+)"); },
-              json::parse(R"J({"file": "results.json", "regex": {"y": "range: (\\S+)"}})J"),
-              [e] { return e->regexTable()->item(0, 1)->text(); });
-    roundTrip(d, "outputs", [&] { mode(2); }, json::parse(R"({"file": "results.csv"})"), shownMode);
-    roundTrip(d, "outputs", [&] { mode(0); }, json("stdout_json"), shownMode);
+    auto shownMode = [e] {
+      return QString::number(e->outputModeBox()->currentIndex()) + e->outputFileEdit()->text();
+    };
+    roundTrip(
+        d, "outputs", [&] { mode(3); },
+        json::parse(R"J({"file": "results.json", "regex": {"y": "y = (\\S+)"}})J"), shownMode);
+    roundTrip(
+        d, "outputs", [&] { e->regexTable()->item(0, 1)->setText("range: (\\S+)"); },
+        json::parse(R"J({"file": "results.json", "regex": {"y": "range: (\\S+)"}})J"),
+        [e] { return e->regexTable()->item(0, 1)->text(); });
+    roundTrip(
+        d, "outputs", [&] { mode(2); }, json::parse(R"({"file": "results.csv"})"), shownMode);
+    roundTrip(
+        d, "outputs", [&] { mode(0); }, json("stdout_json"), shownMode);
     // Output names, comma or space separated.
-    roundTrip(d, "output_names", [&] {
-      e->outputNamesEdit()->clear();
-      QTest::keyClicks(e->outputNamesEdit(), "range, t_flight max_height");
-      QTest::keyClick(e->outputNamesEdit(), Qt::Key_Return);
-    }, json::array({"range", "t_flight", "max_height"}), [e] { return e->outputNamesEdit()->text(); });
+    roundTrip(
+        d, "output_names",
+        [&] {
+          e->outputNamesEdit()->clear();
+          QTest::keyClicks(e->outputNamesEdit(), "range, t_flight max_height");
+          QTest::keyClick(e->outputNamesEdit(), Qt::Key_Return);
+        },
+        json::array({"range", "t_flight", "max_height"}),
+        [e] { return e->outputNamesEdit()->text(); });
     QCOMPARE(e->outputNamesEdit()->text(), QString("range, t_flight, max_height"));
     // Everything back to the start in order, then forward again.
     while (d.undoStack()->canUndo()) d.undoStack()->undo();
@@ -163,8 +188,9 @@ class TestExternalStepEditor : public QObject {
 
   void pythonModuleAndFunction() {
     QTemporaryDir dir;
-    writeFile(dir.filePath("model.py"), "import math\n\ndef area(r):\n    return math.pi * r * r\n\n"
-                                        "def volume(r):\n    return 4 / 3 * math.pi * r ** 3\n");
+    writeFile(dir.filePath("model.py"),
+              "import math\n\ndef area(r):\n    return math.pi * r * r\n\n"
+              "def volume(r):\n    return 4 / 3 * math.pi * r ** 3\n");
     WorkflowDocument d;
     d.setFile(sciagents::core::parseWorkflowFile(
         R"({"sciagents": 1, "steps": [{"id": "py", "agent": "external", "task": "python",
@@ -236,7 +262,8 @@ class TestExternalStepEditor : public QObject {
     QVERIFY(e->highlighter()->isMarkedUnknown(drag_line, int(lines[drag_line].indexOf("{{"))));
     QVERIFY(!e->highlighter()->isMarkedUnknown(v0_line, int(lines[v0_line].indexOf("{{"))));
     QVERIFY(!e->placeholderIssues()->isHidden());
-    QVERIFY2(e->placeholderIssues()->text().contains("drag") && e->placeholderIssues()->text().contains("angle, v0"),
+    QVERIFY2(e->placeholderIssues()->text().contains("drag") &&
+                 e->placeholderIssues()->text().contains("angle, v0"),
              qPrintable(e->placeholderIssues()->text()));
     // Adding the input clears the mark (the inputs come from the generic form).
     typeParam(&p, "inputs", R"({"v0": 30, "angle": 45, "drag": 0})");
@@ -246,7 +273,8 @@ class TestExternalStepEditor : public QObject {
     // An unknown name in an argv entry is reported too.
     e->addArgButton()->click();
     e->argsList()->item(0)->setText("--speed={{speed}}");
-    QVERIFY2(e->placeholderIssues()->text().contains("arguments: speed"), qPrintable(e->placeholderIssues()->text()));
+    QVERIFY2(e->placeholderIssues()->text().contains("arguments: speed"),
+             qPrintable(e->placeholderIssues()->text()));
   }
 
   void testRunShowsParsedOutputs() {
@@ -254,7 +282,9 @@ class TestExternalStepEditor : public QObject {
     // (v0 = 30, angle = 45, no drag), resolving the program and template against the file's folder.
     WorkflowDocument d;
     QString error;
-    QVERIFY2(d.load(QStringLiteral(SCIAGENTS_SOURCE_DIR "/examples/external-sweep.workflow.json"), &error), qPrintable(error));
+    QVERIFY2(d.load(QStringLiteral(SCIAGENTS_SOURCE_DIR "/examples/external-sweep.workflow.json"),
+                    &error),
+             qPrintable(error));
     PropertyPanel p(&d);
     p.show();
     p.setStep("shot");
@@ -267,7 +297,8 @@ class TestExternalStepEditor : public QObject {
     QCOMPARE(done.at(0).at(0).toString(), QString("shot"));
     QVERIFY2(done.at(0).at(1).toBool(), qPrintable(t->statusLabel()->text()));
     QVERIFY(t->button()->isEnabled());
-    QVERIFY2(t->statusLabel()->text().startsWith("Succeeded") && t->statusLabel()->text().contains("exit status 0"),
+    QVERIFY2(t->statusLabel()->text().startsWith("Succeeded") &&
+                 t->statusLabel()->text().contains("exit status 0"),
              qPrintable(t->statusLabel()->text()));
     QVERIFY(t->statusLabel()->text().contains("wall time"));
     // external-sweep.expected.json, point 1 (angle 45, drag 0): range 91.7431..., about v0² / g.
@@ -283,10 +314,13 @@ class TestExternalStepEditor : public QObject {
 
   void testRunShowsFailure() {
     QTemporaryDir dir;
-    writeFile(dir.filePath("bad.py"), "#!/usr/bin/python3\nimport sys\nsys.stderr.write('reading input\\n"
-                                      "solver diverged at x = 3\\n')\nsys.exit(3)\n", true);
+    writeFile(dir.filePath("bad.py"),
+              "#!/usr/bin/python3\nimport sys\nsys.stderr.write('reading input\\n"
+              "solver diverged at x = 3\\n')\nsys.exit(3)\n",
+              true);
     const QString wf = dir.filePath("bad.workflow.json");
-    writeFile(wf, R"({"sciagents": 1, "steps": [{"id": "sim", "agent": "external", "task": "command",
+    writeFile(wf,
+              R"({"sciagents": 1, "steps": [{"id": "sim", "agent": "external", "task": "command",
                     "params": {"command": ["./bad.py"], "inputs": {"x": 3}, "keep": "none"}}]})");
     WorkflowDocument d;
     QString error;
@@ -300,8 +334,9 @@ class TestExternalStepEditor : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 60000);
     QCOMPARE(done.at(0).at(1).toBool(), false);
     const QString status = t->statusLabel()->text();
-    QVERIFY2(status.startsWith("Failed") && status.contains("'sim'") && status.contains("command") &&
-             status.contains("status 3"), qPrintable(status));
+    QVERIFY2(status.startsWith("Failed") && status.contains("'sim'") &&
+                 status.contains("command") && status.contains("status 3"),
+             qPrintable(status));
     QVERIFY2(t->stderrView()->toPlainText().contains("solver diverged at x = 3"),
              qPrintable(t->stderrView()->toPlainText()));
     QVERIFY(!t->stderrView()->isHidden());
@@ -310,8 +345,9 @@ class TestExternalStepEditor : public QObject {
     d.setParam("sim", "command", json::array({"./bad.py", "{{nope}}"}));
     t->button()->click();
     QTRY_COMPARE_WITH_TIMEOUT(done.size(), 2, 60000);
-    QVERIFY2(t->statusLabel()->text().contains("command") && t->statusLabel()->text().contains("nope"),
-             qPrintable(t->statusLabel()->text()));
+    QVERIFY2(
+        t->statusLabel()->text().contains("command") && t->statusLabel()->text().contains("nope"),
+        qPrintable(t->statusLabel()->text()));
   }
 };
 

@@ -2,10 +2,10 @@
 // workflow mid-run, the whole window, a 2-D heat-map result and the convergence chart after an
 // optimization run, the metrics dashboard after a few local runs, the quick-start tutorial's
 // overlay on its third step, the first-run welcome and the external step editor after a Test run,
-// saved as PNGs under <build>/screenshots/
-// (with SCIAGENTS_UPDATE_DOC_IMAGES=1 the Xvfb run also refreshes docs/images/metrics-dashboard.png,
-// studio-dark.png, tutorial-overlay.png, welcome.png and external-step-editor.png). The window again in a dark palette
-// (Fusion style), and rendered at device pixel ratio 2 (high DPI).
+// saved as PNGs under <build>/screenshots/ (with SCIAGENTS_UPDATE_DOC_IMAGES=1 the Xvfb run also
+// refreshes docs/images/metrics-dashboard.png, studio-dark.png, tutorial-overlay.png, welcome.png
+// and external-step-editor.png). The window again in a dark palette (Fusion style), and rendered at
+// device pixel ratio 2 (high DPI).
 #include "ui/canvas_view.h"
 #include "isolated_settings.h"
 #include "ui/convergence_chart.h"

@@ -114,7 +114,8 @@ QString checkCondition(const json& c) {
   if (type == "none" || type == "connected") return {};
   if (type == "step_added") return need({"task"});
   if (type == "param") {
-    if (c.contains("ends_with") && !c["ends_with"].is_string()) return QStringLiteral("'ends_with' must be a string");
+    if (c.contains("ends_with") && !c["ends_with"].is_string())
+      return QStringLiteral("'ends_with' must be a string");
     return need({"task", "param"});
   }
   if (type == "test_run") return need({"task"});

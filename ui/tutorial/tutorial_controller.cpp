@@ -307,8 +307,12 @@ bool TutorialController::perform(const json& a, QString* error) {
   }
   if (what == "test_run") {  // the Test run of the step's external editor
     m_window->properties()->setStep(id);
-    ExternalTestRun* test = m_window->properties()->externalEditor()->testRun();
-    if (test->isRunning() || !m_window->properties()->externalEditor()->isVisibleTo(m_window)) return false;
+    ExternalStepEditor* editor = m_window->properties()->externalEditor();
+    ExternalTestRun* test = editor->testRun();
+    if (test->isRunning() || !editor->isVisibleTo(m_window)) {
+      *error = tr("the %1 step has no Test run now").arg(task);
+      return false;
+    }
     test->run();
     return true;
   }
