@@ -2,7 +2,8 @@
 // add/remove/reorder, templates, output parser, output names, module/function) is one undoable
 // command that undo and redo take back and forth; {{placeholders}} naming no input are marked;
 // Test run runs the example projectile program once off the GUI thread and shows its parsed
-// outputs, and a failing program shows the error (naming step and parameter) and its stderr.
+// outputs, and a failing program shows the error (naming step and parameter) and its stderr;
+// the same for an external.python function.
 #include "isolated_settings.h"
 #include "studio_test_util.h"
 
@@ -347,6 +348,38 @@ class TestExternalStepEditor : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(done.size(), 2, 60000);
     QVERIFY2(
         t->statusLabel()->text().contains("command") && t->statusLabel()->text().contains("nope"),
+        qPrintable(t->statusLabel()->text()));
+  }
+  void testRunOfPythonFunction() {
+    QTemporaryDir dir;
+    writeFile(dir.filePath("model.py"),
+              "def shot(v0, angle):\n    import math\n"
+              "    return {'range': v0 * v0 * math.sin(2 * math.radians(angle)) / 9.81}\n");
+    const QString wf = dir.filePath("py.workflow.json");
+    writeFile(wf, R"({"sciagents": 1, "steps": [{"id": "py", "agent": "external", "task": "python",
+                    "params": {"module": "model.py", "function": "shot",
+                               "inputs": {"v0": 30, "angle": 45}}}]})");
+    WorkflowDocument d;
+    QString error;
+    QVERIFY2(d.load(wf, &error), qPrintable(error));
+    PropertyPanel p(&d);
+    p.show();
+    p.setStep("py");
+    QCOMPARE(p.externalEditor()->functionBox()->itemText(0), QString("shot"));
+    ExternalTestRun* t = p.externalEditor()->testRun();
+    QSignalSpy done(t, &ExternalTestRun::finished);
+    t->button()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 60000);
+    QVERIFY2(done.at(0).at(1).toBool(), qPrintable(t->statusLabel()->text()));
+    const QString range = tableValue(t->outputsTable(), "range");
+    QVERIFY2(std::abs(range.toDouble() - 900.0 / 9.81) < 1e-6, qPrintable(range));
+    // A function that raises: the error names the step and the exception.
+    d.setParam("py", "function", "missing");
+    t->button()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 2, 60000);
+    QCOMPARE(done.at(1).at(1).toBool(), false);
+    QVERIFY2(
+        t->statusLabel()->text().contains("'py'") && t->statusLabel()->text().contains("missing"),
         qPrintable(t->statusLabel()->text()));
   }
 };
