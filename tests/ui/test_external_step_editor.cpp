@@ -10,8 +10,10 @@
 #include "core/workflow/workflow_json.h"
 #include "ui/external_step_editor.h"
 #include "ui/external_test_run.h"
+#include "ui/local_runner.h"
 #include "ui/placeholder_highlighter.h"
 
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
@@ -381,6 +383,23 @@ class TestExternalStepEditor : public QObject {
     QVERIFY2(
         t->statusLabel()->text().contains("'py'") && t->statusLabel()->text().contains("missing"),
         qPrintable(t->statusLabel()->text()));
+  }
+  // Run All of an opened example resolves external/projectile.py and its template against the
+  // file's folder, not the current directory (the same base directory as the Test run).
+  void runAllResolvesPathsAgainstTheFile() {
+    QTemporaryDir elsewhere;
+    const QString cwd = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(elsewhere.path()));
+    MainWindow w;
+    w.runner()->setUseCache(false);
+    QVERIFY(w.openFile(MainWindow::examplesDir() + "/external-sweep.workflow.json"));
+    w.runAll();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 60000);
+    QVERIFY(QDir::setCurrent(cwd));
+    const auto r = w.runner()->lastResult();
+    QVERIFY2(r->status == sciagents::core::StepStatus::Succeeded,
+             r->steps.empty() ? "no steps" : r->steps[0].error.c_str());
+    QCOMPARE(r->step("shot")->points, std::size_t(6));
   }
 };
 
