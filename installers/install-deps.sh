@@ -20,6 +20,9 @@ DEBIAN_PACKAGES=(
   slurm-wlm munge
   # GUI screenshots, packaging checks, load tests
   xvfb xauth imagemagick wrk curl dpkg-dev appstream desktop-file-utils
+  # the server image test (tests/package/container_test.py: podman needs runc here; the base image
+  # is made with mmdebstrap from the machine's apt sources)
+  podman runc mmdebstrap
   # make lint (clang-tidy, cppcheck); installers/linux/render-icons.sh (rsvg-convert)
   clang-tidy cppcheck librsvg2-bin
   # peers for benchmarks (numba: compiled quad callbacks, jitted MCMC) and an independent HTTP

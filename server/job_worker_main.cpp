@@ -169,9 +169,11 @@ bool runOneJob(WorkerListener& out, const std::string& line, std::int64_t memory
 
 }  // namespace
 
-int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s) {
+int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s, std::int64_t parent_pid) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() == 1) return 4;  // the server died before we got here
+  // The server died before we got here (we were re-parented). Compared with the pid the server
+  // passed, not with 1: in a container the server itself is PID 1.
+  if (getppid() != static_cast<pid_t>(parent_pid)) return 4;
   closeOtherDescriptors(fd);
   if (memory_mb > 0) {
     const auto bytes = static_cast<std::uint64_t>(memory_mb) << 20;

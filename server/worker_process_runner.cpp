@@ -390,7 +390,9 @@ class WorkerProcessRunner : public JobRunner {
                                      "--job-memory-mb",
                                      std::to_string(m_o.memory_mb),
                                      "--job-cpu-s",
-                                     "0"};
+                                     "0",
+                                     "--job-parent",
+                                     std::to_string(::getpid())};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

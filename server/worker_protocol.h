@@ -59,6 +59,6 @@ class LineReader {
 // The worker mode of the sciagents binary: sets its limits (RLIMIT_AS memory_mb, RLIMIT_CPU
 // cpu_s; 0: unchanged), reads one request from `fd`, runs it and writes its events and result.
 // Returns the process exit code.
-int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s);
+int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s, std::int64_t parent_pid);
 
 }  // namespace sciagents::server

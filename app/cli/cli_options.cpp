@@ -201,7 +201,7 @@ bool isExtraOption(const std::string& a) {
       // serve: external models (docs/agents/external.md)
       "--allow-external", "--external-time-s", "--external-memory-mb",
       // serve, as a job worker process started by the server (hidden)
-      "--job-worker", "--job-cpu-s",
+      "--job-worker", "--job-cpu-s", "--job-parent",
       // feedback export
       "--format"};
   return extra.count(a) > 0;

@@ -81,13 +81,14 @@ int tokenCommand(const CliOptions& o) {
 int serveCommand(const CliOptions& o) {
   // A job worker process started by the server (server/job_runner.h); not for interactive use.
   std::optional<std::string> worker_fd;
-  std::int64_t memory_mb = 0, cpu_s = 0;
+  std::int64_t memory_mb = 0, cpu_s = 0, parent = 0;
   for (const auto& [k, v] : o.extra) {
     if (k == "--job-worker") worker_fd = v;
+    if (k == "--job-parent") parent = std::atoll(v.c_str());
     if (k == "--job-memory-mb") memory_mb = std::atoll(v.c_str());
     if (k == "--job-cpu-s") cpu_s = std::atoll(v.c_str());
   }
-  if (worker_fd) return server::runJobWorker(std::atoi(worker_fd->c_str()), memory_mb, cpu_s);
+  if (worker_fd) return server::runJobWorker(std::atoi(worker_fd->c_str()), memory_mb, cpu_s, parent);
   if (!o.positional.empty() && o.positional[0] == "token") {
     try {
       return tokenCommand(o);

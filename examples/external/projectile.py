@@ -4,14 +4,19 @@
 Reads `projectile.in` (lines `name = value`: v0 in m/s, angle_deg, drag = c/m in 1/m), integrates
     x'' = -k |v| vx,   y'' = -g - k |v| vy
 from the origin with fixed-step RK4 (dt = 0.01 s) until the projectile comes back to y = 0, and writes
-results.json: {"range": m, "t_flight": s, "max_height": m}. Pure Python without NumPy, and without
-the json module (whose import costs more than the integration), so that it starts fast.
+results.json: {"range": m, "t_flight": s, "max_height": m, "track": [m, ...]}. `track` is the
+height at t = 0.5, 1.0, ..., 3.0 s (0 once landed): a measured series, as a radar would give.
+Pure Python without NumPy, and without the json module (whose import costs more than the
+integration), so that it starts fast. `simulate(v0, angle, drag)` is the same computation as a
+function, for external.python (examples/external-bayes.workflow.json).
 """
 import math
 import sys
 
 G = 9.81
 DT = 0.01
+TRACK_EVERY = 50  # steps between track points (0.5 s)
+TRACK_POINTS = 6
 
 
 def read_input(path):
@@ -48,25 +53,38 @@ def step(x, y, vx, vy, k, h):
 def fly(v0, angle_deg, k):
     a = math.radians(angle_deg)
     x, y, vx, vy = 0.0, 0.0, v0 * math.cos(a), v0 * math.sin(a)
-    t, top = 0.0, 0.0
+    t, top, steps, track = 0.0, 0.0, 0, []
     while True:
         nx, ny, nvx, nvy = step(x, y, vx, vy, k, DT)
         if ny < 0.0:  # landed during this step: interpolate linearly in y
             f = y / (y - ny)
-            return x + f * (nx - x), t + f * DT, top
-        x, y, vx, vy, t = nx, ny, nvx, nvy, t + DT
+            return x + f * (nx - x), t + f * DT, top, track + [0.0] * (TRACK_POINTS - len(track))
+        x, y, vx, vy, t, steps = nx, ny, nvx, nvy, t + DT, steps + 1
         top = max(top, y)
+        if steps % TRACK_EVERY == 0 and len(track) < TRACK_POINTS:
+            track.append(y)
         if t > 1e4:
             sys.exit("projectile: no landing after 1e4 s")
 
 
+def simulate(v0, angle, drag):
+    """The whole simulation as a function (what external.python calls): a dict of the outputs."""
+    if v0 <= 0 or not 0 < angle < 90 or drag < 0:
+        raise ValueError("projectile: need v0 > 0, 0 < angle < 90, drag >= 0; got v0=%r, angle=%r, "
+                         "drag=%r" % (v0, angle, drag))
+    rng, t_flight, top, track = fly(v0, angle, drag)
+    return {"range": rng, "t_flight": t_flight, "max_height": top, "track": track}
+
+
 def main():
     p = read_input("projectile.in")
-    if p["v0"] <= 0 or not 0 < p["angle_deg"] < 90 or p["drag"] < 0:
-        sys.exit("projectile: need v0 > 0, 0 < angle_deg < 90, drag >= 0; got %r" % p)
-    rng, t_flight, top = fly(p["v0"], p["angle_deg"], p["drag"])
+    try:
+        r = simulate(p["v0"], p["angle_deg"], p["drag"])
+    except ValueError as e:
+        sys.exit(str(e))
     with open("results.json", "w") as f:  # repr(float) is the shortest exact form, valid JSON
-        f.write('{"range": %r, "t_flight": %r, "max_height": %r}\n' % (rng, t_flight, top))
+        f.write('{"range": %r, "t_flight": %r, "max_height": %r, "track": [%s]}\n'
+                % (r["range"], r["t_flight"], r["max_height"], ", ".join("%r" % h for h in r["track"])))
 
 
 if __name__ == "__main__":

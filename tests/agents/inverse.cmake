@@ -1,2 +1,3 @@
 sciagents_add_test(NAME test_inverse_tasks SOURCES test_inverse_tasks.cpp inverse_test_util.h LABELS unit)
 sciagents_add_test(NAME test_inverse_accuracy SOURCES test_inverse_accuracy.cpp inverse_test_util.h LABELS accuracy)
+sciagents_add_test(NAME test_parameter_estimation_step_model SOURCES test_parameter_estimation_step_model.cpp LABELS accuracy)

@@ -201,7 +201,8 @@ class Monitoring(unittest.TestCase):
         self.assertRegex(runtime, r"(?m)^USER sciagents")
         self.assertRegex(runtime, r"(?m)^VOLUME /data")
         self.assertRegex(runtime, r"(?m)^EXPOSE 8080")
-        self.assertRegex(runtime, r'HEALTHCHECK[^\n]*\n?[^\n]*sciagents", "health", "--server", "http://127.0.0.1:8080"')
+        self.assertRegex(runtime, r'HEALTHCHECK[^\n]*\n?[^\n]*sciagents health --server "http://127.0.0.1:\$\{SCIAGENTS_PORT\}"')
+        self.assertRegex(runtime, r"(?m)^ENV SCIAGENTS_CACHE_DIR[^\n]*\\\n(\s+\S+=\S+ \\\n)*\s+SCIAGENTS_PORT=8080")
         self.assertRegex(runtime, r'ENTRYPOINT \["sciagents", "serve", "--host", "0.0.0.0", "--data-dir", "/data"\]')
         self.assertNotRegex(runtime.lower(), r"\bqt6|libqt", "the runtime image must not install Qt")
 

@@ -1,9 +1,12 @@
 // inverse.parameter_estimation: least-squares fit of ODE constants (and initial values) to
 // time-series data by Levenberg-Marquardt (the optimization agent's implementation) on residuals
 // computed by the ode_pde.ivp integrators, with the covariance s^2 (J^T J)^-1 from the Jacobian.
+// With `model` instead of an ODE, the predicted data come from a workflow step (a simulation
+// program, a Python function, any task) run once per parameter set.
 #include "core/agents/inverse/inverse_common.h"
 #include "core/agents/inverse/tasks.h"
 #include "core/agents/optimization/lm.h"
+#include "core/agents/optimization/model_function.h"
 #include "core/util/error.h"
 
 #include <Eigen/Cholesky>
@@ -23,7 +26,8 @@ struct Unknown {
   double init;
 };
 
-std::vector<Unknown> readUnknowns(const TaskContext& ctx, const ode::Problem& p) {
+// `p` is the ODE, or null for a step model (then every unknown needs its "init").
+std::vector<Unknown> readUnknowns(const TaskContext& ctx, const ode::Problem* p) {
   const Value& v = ctx.param("parameters");
   if (v.kind() != ValueKind::List || v.asList().empty())
     throw paramError("parameters", "expected a non-empty list of names or {\"name\", \"init\"} objects");
@@ -45,18 +49,22 @@ std::vector<Unknown> readUnknowns(const TaskContext& ctx, const ode::Problem& p)
     }
     for (const auto& o : out)
       if (o.name == u.name) throw paramError("parameters", "'" + u.name + "' is listed twice");
-    if (u.name.rfind("y0.", 0) == 0) {
-      u.state = stateIndices("parameters", {u.name.substr(3)}, p.states)[0];
-      if (std::isnan(u.init)) u.init = p.y0[u.state];
+    if (!p) {
+      if (std::isnan(u.init))
+        throw paramError("parameters", "'" + u.name + "' has no starting value: with a step model give "
+                                       "{\"name\": \"" + u.name + "\", \"init\": ...}");
+    } else if (u.name.rfind("y0.", 0) == 0) {
+      u.state = stateIndices("parameters", {u.name.substr(3)}, p->states)[0];
+      if (std::isnan(u.init)) u.init = p->y0[u.state];
     } else {
-      auto it = p.constants.find(u.name);
+      auto it = p->constants.find(u.name);
       if (std::isnan(u.init)) {
-        if (it == p.constants.end())
+        if (it == p->constants.end())
           throw paramError("parameters", "'" + u.name + "' has no starting value: give it in constants or as {\"name\", \"init\"} "
                                          "(fit an initial value as \"y0.<state>\")");
         u.init = it->second;
       }
-      if (it == p.constants.end())
+      if (it == p->constants.end())
         throw paramError("parameters", "'" + u.name + "' is not a constant of the rhs: list it in constants (with its starting value)");
     }
     if (!std::isfinite(u.init)) throw paramError("parameters", "the starting value of '" + u.name + "' is not finite");
@@ -65,16 +73,8 @@ std::vector<Unknown> readUnknowns(const TaskContext& ctx, const ode::Problem& p)
   return out;
 }
 
-void runParameterEstimation(TaskContext& ctx) {
-  const OdeModel model = readOdeModel(ctx);
-  const ode::Problem& prob = model.problem;
-  const std::vector<Unknown> unk = readUnknowns(ctx, prob);
-  const auto np = static_cast<Eigen::Index>(unk.size());
-  const Vector tdata = ctx.vector("t_data");
-  requireFinite("t_data", tdata);
-  const std::vector<std::string> obs_names = ctx.has("observed") ? ctx.param("observed").toStringList() : prob.states;
-  const auto obs = stateIndices("observed", obs_names, prob.states);
-  const auto no = static_cast<Eigen::Index>(obs.size());
+// y_data as a matrix (a vector is one column).
+Matrix readData(const TaskContext& ctx) {
   Matrix ydata;
   const Value& yv = ctx.param("y_data");
   try {
@@ -85,6 +85,85 @@ void runParameterEstimation(TaskContext& ctx) {
     throw paramError("y_data", std::string("expected a matrix (rows: t_data, columns: observed) or a vector: ") + e.what());
   }
   requireFinite("y_data", ydata);
+  if (ydata.size() == 0) throw paramError("y_data", "is empty");
+  return ydata;
+}
+
+// The outputs and diagnostics both forms share: estimates, covariance from the Jacobian at the
+// optimum, t intervals, the fitted data and residuals (nt x observed), fit diagnostics.
+void reportFit(TaskContext& ctx, const std::vector<Unknown>& unk, const opt::LmResult& fit, Eigen::Index nres,
+               bool known_sigma, const Matrix& fitted, const Matrix& resid) {
+  const auto np = static_cast<Eigen::Index>(unk.size());
+  const double ssr = fit.cost;
+  const double dof = static_cast<double>(nres - np);
+  const double s2 = known_sigma ? 1.0 : ssr / dof;
+  const Matrix jtj = fit.jac.transpose() * fit.jac;
+  const Eigen::ColPivHouseholderQR<Matrix> qr(fit.jac);
+  Matrix cov = Matrix::Constant(np, np, NAN);
+  if (qr.rank() == np) cov = s2 * jtj.ldlt().solve(Matrix::Identity(np, np));
+  else ctx.warn("the Jacobian has rank " + std::to_string(qr.rank()) + " < " + std::to_string(np) +
+                " parameters: some parameters are not identifiable from these data (covariance undefined)");
+  const Vector se = cov.diagonal().cwiseSqrt();
+  Matrix corr = cov;
+  for (Eigen::Index i = 0; i < np; ++i)
+    for (Eigen::Index j = 0; j < np; ++j) corr(i, j) = cov(i, j) / (se[i] * se[j]);
+  const double tq = boost::math::quantile(boost::math::students_t(dof), 0.975);
+
+  List names;
+  for (const auto& u : unk) names.emplace_back(u.name);
+  Table table;
+  table.columns = {"parameter", "value", "std_error", "ci_lower", "ci_upper"};
+  table.data = {Value(names), Value(fit.p), Value(se), Value(Vector(fit.p - tq * se)), Value(Vector(fit.p + tq * se))};
+  ctx.output("parameter_names", names);
+  ctx.output("parameters", fit.p);
+  ctx.output("std_errors", se);
+  ctx.output("covariance", cov);
+  ctx.output("correlation", corr);
+  ctx.output("ci_lower", Vector(fit.p - tq * se));
+  ctx.output("ci_upper", Vector(fit.p + tq * se));
+  ctx.output("summary", table);
+  ctx.output("residual_norm", std::sqrt(ssr));
+  ctx.output("s2", known_sigma ? ssr / dof : s2);
+  ctx.output("fitted", fitted);
+  ctx.output("residuals", resid);
+  ctx.output("iterations", static_cast<std::int64_t>(fit.nit));
+  ctx.diagnostic("converged", fit.success);
+  ctx.diagnostic("termination", fit.message);
+  ctx.diagnostic("dof", static_cast<std::int64_t>(nres - np));
+  ctx.diagnostic("covariance_scale", known_sigma ? "known sigma: (J^T W J)^-1" : "s^2 (J^T J)^-1 with s^2 = SSR / (N - p)");
+  ctx.diagnostic("jacobian_condition", [&] {
+    const Eigen::JacobiSVD<Matrix> svd(fit.jac);
+    const Vector sv = svd.singularValues();
+    return sv[sv.size() - 1] > 0 ? sv[0] / sv[sv.size() - 1] : INFINITY;
+  }());
+  if (!fit.success) ctx.warn("Levenberg-Marquardt stopped without converging: " + fit.message);
+  if (known_sigma && ssr / dof > 4)
+    ctx.warn("the reduced chi-square is " + num(ssr / dof) + " with the given sigma: the model or sigma may be wrong");
+}
+
+opt::LmOptions lmOptions(TaskContext& ctx) {
+  opt::LmOptions o;
+  o.ftol = o.xtol = ctx.number("tol");
+  o.gtol = 1e-12;
+  o.maxfev = ctx.integer("max_solves");
+  o.on_iteration = [&ctx](long it, double cost) {
+    ctx.metric("cost", static_cast<double>(it), cost);
+    ctx.checkCancelled();
+  };
+  return o;
+}
+
+void runOdeEstimation(TaskContext& ctx) {
+  const OdeModel model = readOdeModel(ctx);
+  const ode::Problem& prob = model.problem;
+  const std::vector<Unknown> unk = readUnknowns(ctx, &prob);
+  const auto np = static_cast<Eigen::Index>(unk.size());
+  const Vector tdata = ctx.vector("t_data");
+  requireFinite("t_data", tdata);
+  const std::vector<std::string> obs_names = ctx.has("observed") ? ctx.param("observed").toStringList() : prob.states;
+  const auto obs = stateIndices("observed", obs_names, prob.states);
+  const auto no = static_cast<Eigen::Index>(obs.size());
+  const Matrix ydata = readData(ctx);
   const Eigen::Index nt = tdata.size();
   if (nt == 0) throw paramError("t_data", "is empty");
   if (ydata.rows() != nt || ydata.cols() != no)
@@ -126,14 +205,7 @@ void runParameterEstimation(TaskContext& ctx) {
   };
   Vector q0(np);
   for (Eigen::Index i = 0; i < np; ++i) q0[i] = unk[static_cast<std::size_t>(i)].init;
-  opt::LmOptions o;
-  o.ftol = o.xtol = ctx.number("tol");
-  o.gtol = 1e-12;
-  o.maxfev = ctx.integer("max_solves");
-  o.on_iteration = [&](long it, double cost) {
-    ctx.metric("cost", static_cast<double>(it), cost);
-    ctx.checkCancelled();
-  };
+  const opt::LmOptions o = lmOptions(ctx);
   opt::LmResult fit;
   try {
     fit = opt::levenbergMarquardt(residuals, q0, o);
@@ -142,62 +214,84 @@ void runParameterEstimation(TaskContext& ctx) {
     throw Error(ErrorCode::RunFailed, "the ODE cannot be solved at the starting values: " + e.bareMessage());
   }
 
-  const double ssr = fit.cost;
-  const double dof = static_cast<double>(nres - np);
-  const double s2 = known_sigma ? 1.0 : ssr / dof;
-  const Matrix jtj = fit.jac.transpose() * fit.jac;
-  const Eigen::ColPivHouseholderQR<Matrix> qr(fit.jac);
-  Matrix cov = Matrix::Constant(np, np, NAN);
-  if (qr.rank() == np) cov = s2 * jtj.ldlt().solve(Matrix::Identity(np, np));
-  else ctx.warn("the Jacobian has rank " + std::to_string(qr.rank()) + " < " + std::to_string(np) +
-                " parameters: some parameters are not identifiable from these data (covariance undefined)");
-  const Vector se = cov.diagonal().cwiseSqrt();
-  Matrix corr = cov;
-  for (Eigen::Index i = 0; i < np; ++i)
-    for (Eigen::Index j = 0; j < np; ++j) corr(i, j) = cov(i, j) / (se[i] * se[j]);
-  const double tq = boost::math::quantile(boost::math::students_t(dof), 0.975);
   const Matrix fitted = simulate(fit.p);
   Matrix resid(nt, no);
   for (Eigen::Index k = 0; k < nt; ++k)
     for (Eigen::Index j = 0; j < no; ++j) resid(k, j) = ydata(k, j) - fitted(k, obs[static_cast<std::size_t>(j)]);
-
-  List names;
-  for (const auto& u : unk) names.emplace_back(u.name);
-  Table table;
-  table.columns = {"parameter", "value", "std_error", "ci_lower", "ci_upper"};
-  table.data = {Value(names), Value(fit.p), Value(se), Value(Vector(fit.p - tq * se)), Value(Vector(fit.p + tq * se))};
   ctx.setMethod("levenberg_marquardt",
                 "Levenberg-Marquardt on the (weighted) residuals y(t_i; p) - y_i; Jacobian by central finite "
                 "differences of ODE solutions (relative step eps^(1/3)), ODE solved by " + model.method + " at rtol " +
                     num(prob.rtol) + " (keep rtol well below the step so the Jacobian is accurate)");
-  ctx.output("parameter_names", names);
-  ctx.output("parameters", fit.p);
-  ctx.output("std_errors", se);
-  ctx.output("covariance", cov);
-  ctx.output("correlation", corr);
-  ctx.output("ci_lower", Vector(fit.p - tq * se));
-  ctx.output("ci_upper", Vector(fit.p + tq * se));
-  ctx.output("summary", table);
-  ctx.output("residual_norm", std::sqrt(ssr));
-  ctx.output("s2", known_sigma ? ssr / dof : s2);
-  ctx.output("fitted", fitted);
-  ctx.output("residuals", resid);
-  ctx.output("iterations", static_cast<std::int64_t>(fit.nit));
-  ctx.diagnostic("converged", fit.success);
-  ctx.diagnostic("termination", fit.message);
+  reportFit(ctx, unk, fit, nres, known_sigma, fitted, resid);
   ctx.diagnostic("ode_solves", solves);
   ctx.diagnostic("nfev", nfev);
   ctx.diagnostic("ode_method", model.method);
-  ctx.diagnostic("dof", static_cast<std::int64_t>(nres - np));
-  ctx.diagnostic("covariance_scale", known_sigma ? "known sigma: (J^T W J)^-1" : "s^2 (J^T J)^-1 with s^2 = SSR / (N - p)");
-  ctx.diagnostic("jacobian_condition", [&] {
-    const Eigen::JacobiSVD<Matrix> svd(fit.jac);
-    const Vector sv = svd.singularValues();
-    return sv[sv.size() - 1] > 0 ? sv[0] / sv[sv.size() - 1] : INFINITY;
-  }());
-  if (!fit.success) ctx.warn("Levenberg-Marquardt stopped without converging: " + fit.message);
-  if (known_sigma && ssr / dof > 4)
-    ctx.warn("the reduced chi-square is " + num(ssr / dof) + " with the given sigma: the model or sigma may be wrong");
+}
+
+// `model` (a step reference) predicts y_data, all of it (row by row for a matrix), from the
+// parameters; the Jacobian's points go to the step as one batch (parallel on the run's threads).
+void runStepModelEstimation(TaskContext& ctx) {
+  const std::vector<Unknown> unk = readUnknowns(ctx, nullptr);
+  const auto np = static_cast<Eigen::Index>(unk.size());
+  const Matrix ydata = readData(ctx);
+  const Eigen::Index nt = ydata.rows(), no = ydata.cols(), nres = ydata.size();
+  if (nres <= np)
+    throw paramError("y_data", std::to_string(nres) + " data for " + std::to_string(np) + " parameters: need more data than parameters");
+  if (ctx.has("t_data") && ctx.vector("t_data").size() != nt)
+    throw paramError("t_data", "has " + std::to_string(ctx.vector("t_data").size()) + " times for " + std::to_string(nt) +
+                                   " rows of y_data");
+  if (ctx.has("observed")) throw paramError("observed", "applies to an ODE given by rhs; a step model predicts y_data as it is");
+  const bool known_sigma = ctx.has("sigma");
+  const Vector wcol = known_sigma ? Vector(readSigma(ctx, "sigma", no, "column of y_data").cwiseInverse()) : Vector(Vector::Ones(no));
+  Vector y(nres), w(nres);  // row-major: the order in which the model returns the series
+  for (Eigen::Index k = 0; k < nt; ++k)
+    for (Eigen::Index j = 0; j < no; ++j) y[k * no + j] = ydata(k, j), w[k * no + j] = wcol[j];
+  std::vector<std::string> names;
+  for (const auto& u : unk) names.push_back(u.name);
+  opt::ModelFunction model(ctx, "model", names, true);
+  auto predict = [&](const Vector& q) {
+    const Vector f = model.vector(q);
+    if (f.size() != nres)
+      throw paramError("model", "the step's output has " + std::to_string(f.size()) + " values but y_data has " +
+                                    std::to_string(nres) + "; it must predict every datum (row by row for a matrix)");
+    return f;
+  };
+  auto residuals = [&](const Vector& q) { return Vector((predict(q) - y).cwiseProduct(w)); };
+  Vector q0(np);
+  for (Eigen::Index i = 0; i < np; ++i) q0[i] = unk[static_cast<std::size_t>(i)].init;
+  opt::LmOptions o = lmOptions(ctx);
+  o.jacobian = [&](const Vector& q, const Vector& r) {
+    return Matrix(w.asDiagonal() * model.jacobian(q, r.cwiseQuotient(w) + y));
+  };
+  opt::LmResult fit;
+  try {
+    fit = opt::levenbergMarquardt(residuals, q0, o);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::Cancelled || e.param() == "model") throw;
+    throw Error(ErrorCode::RunFailed, "the model cannot be evaluated at the starting values: " + e.bareMessage());
+  }
+  const Vector f = predict(fit.p);
+  Matrix fitted(nt, no);
+  for (Eigen::Index k = 0; k < nt; ++k)
+    for (Eigen::Index j = 0; j < no; ++j) fitted(k, j) = f[k * no + j];
+  ctx.setMethod("levenberg_marquardt",
+                "Levenberg-Marquardt on the (weighted) residuals model(p) - y_data of the step model; Jacobian by " +
+                    model.gradientText());
+  reportFit(ctx, unk, fit, nres, known_sigma, fitted, Matrix(ydata - fitted));
+  model.report(ctx);
+}
+
+void runParameterEstimation(TaskContext& ctx) {
+  if (!ctx.has("model")) {
+    for (const char* p : {"rhs", "states", "y0", "t_span", "t_data"})
+      if (!ctx.has(p)) throw paramError(p, "is required: give the ODE (rhs, states, y0, t_span) and t_data, or a step `model`");
+    return runOdeEstimation(ctx);
+  }
+  if (!isStepModel(ctx.param("model")))
+    throw paramError("model", "expected a step reference {\"step\", \"input\": [one path per parameter], \"output\"}");
+  for (const char* p : {"rhs", "states", "y0", "t_span"})
+    if (ctx.has(p)) throw paramError(p, "give either the ODE (rhs, states, y0, t_span) or a step `model`, not both");
+  runStepModelEstimation(ctx);
 }
 
 }  // namespace
@@ -217,10 +311,21 @@ TaskSpec parameterEstimationTask() {
       "s^2 (J^T J)^-1 with s^2 = SSR/(N - p), or (J^T W J)^-1 when `sigma` is given; standard errors and t "
       "intervals (95%) follow. Live series: cost per iteration.";
   t.params = odeParams("dop853", 1e-8);
+  for (auto& spec : t.params)  // not with a step `model` (checked when the task runs)
+    if (spec.name == "rhs" || spec.name == "states" || spec.name == "y0" || spec.name == "t_span") {
+      spec.required = false;
+      spec.doc += " Required unless `model` is given.";
+    }
   for (auto spec : {
            ParamSpec::make("parameters", ParamType::Any).req().describe(
                "Unknowns: names of constants or \"y0.<state>\", or {\"name\", \"init\"} objects."),
-           ParamSpec::make("t_data", ParamType::Vector).req().describe("Observation times (strictly increasing, within t_span)."),
+           ParamSpec::make("t_data", ParamType::Vector).describe(
+               "Observation times (strictly increasing, within t_span); required with an ODE, optional with `model` "
+               "(then one per row of y_data)."),
+           ParamSpec::make("model", ParamType::Any).describe(
+               "Instead of an ODE: a step model {\"step\", \"input\": [one param path per parameter], \"output\"} "
+               "whose output (a vector) predicts y_data, row by row for a matrix: a simulation program, a Python "
+               "function or any other step, run once per parameter set."),
            ParamSpec::make("y_data", ParamType::Any).req().describe("Observed values: a matrix (rows: t_data, columns: observed) or a vector (one observed state)."),
            ParamSpec::make("observed", ParamType::StringList).describe("Observed state names (default: all states)."),
            ParamSpec::make("sigma", ParamType::Any).describe("Known noise std (one number or one per observed state): weights and an absolute covariance."),
