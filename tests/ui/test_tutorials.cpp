@@ -260,7 +260,7 @@ class TestTutorials : public QObject {
     ExternalTestRun* run = e->testRun();
     t.complete(6, {[&] { run->button()->click(); }});
     QVERIFY2(run->statusLabel()->text().startsWith("Succeeded"), qPrintable(run->statusLabel()->text()));
-    QCOMPARE(run->outputsTable()->rowCount(), 3);
+    QCOMPARE(run->outputsTable()->rowCount(), 4);  // range, t_flight, max_height, track
     t.complete(7, {t.add("uq", "sobol")});
     t.complete(8, {t.type("model", R"({"step": "command", "input": ["inputs.v0", "inputs.angle"], "output": "range"})")});
     t.complete(9, {t.type("inputs", R"([{"name": "v0", "dist": "uniform", "a": 20, "b": 40}, {"name": "angle", "dist": "uniform", "a": 20, "b": 70}])"),
