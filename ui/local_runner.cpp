@@ -93,6 +93,7 @@ bool LocalRunner::start(const core::Workflow& workflow) {
   options.threads = m_threads;
   options.use_cache = m_use_cache;
   options.cache_dir = m_cache_dir;
+  options.base_dir = m_base_dir.string();
   options.cancel = m_cancel;
   options.listener = m_listener.get();
   emit started();

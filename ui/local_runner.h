@@ -26,6 +26,8 @@ class LocalRunner final : public ExecutionTarget {
   void setThreads(int threads) { m_threads = threads; }
   void setUseCache(bool on) { m_use_cache = on; }
   void setCacheDir(std::filesystem::path dir) { m_cache_dir = std::move(dir); }
+  // Where relative paths in params resolve (the workflow file's folder; empty: the current one).
+  void setBaseDir(std::filesystem::path dir) { m_base_dir = std::move(dir); }
 
   // Starts a run of a copy of `workflow`; false when a run is already going.
   bool start(const core::Workflow& workflow) override;
@@ -51,6 +53,7 @@ class LocalRunner final : public ExecutionTarget {
   int m_threads = 0;
   bool m_use_cache = true;
   std::filesystem::path m_cache_dir;
+  std::filesystem::path m_base_dir;
 };
 
 }  // namespace sciagents::ui

@@ -402,6 +402,10 @@ void MainWindow::startRun(const core::Workflow& workflow, const QString& what) {
   log(tr("Run started: %1 (%2, %3)")
           .arg(what, QDateTime::currentDateTime().toString(Qt::ISODate), m_exec->displayName()));
   m_chart->clear();
+  // Relative paths in params (external programs, templates) are relative to the workflow file.
+  const QString folder =
+      m_doc->filePath().isEmpty() ? QString() : QFileInfo(m_doc->filePath()).absolutePath();
+  m_runner->setBaseDir(folder.toStdString());
   if (!m_exec->start(workflow)) log(tr("The run could not start on %1").arg(m_exec->displayName()));
   updateRunActions();
 }

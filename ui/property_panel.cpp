@@ -1,6 +1,7 @@
 #include "ui/property_panel.h"
 
 #include "core/agent/agent_registry.h"
+#include "ui/external_step_editor.h"
 #include "ui/param_editor.h"
 #include "ui/sweep_editor.h"
 #include "ui/theme.h"
@@ -27,8 +28,14 @@ PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
       m_issues(new QLabel(this)),
       m_empty(new QLabel(tr("Select one step on the canvas to edit its parameters."), this)),
       m_form_host(new QWidget),
-      m_form(new QFormLayout(m_form_host)),
-      m_sweep(new SweepEditor(doc, this)) {
+      m_form(new QFormLayout),
+      m_sweep(new SweepEditor(doc, this)),
+      m_external(new ExternalStepEditor(doc, m_form_host)) {
+  auto* host_layout = new QVBoxLayout(m_form_host);
+  host_layout->addWidget(m_external);
+  host_layout->addLayout(m_form);
+  host_layout->addWidget(m_external->testRunBox());
+  host_layout->addStretch();
   m_id->setToolTip(tr("Step id: other steps link to it as id.output"));
   m_summary->setWordWrap(true);
   m_issues->setWordWrap(true);
@@ -64,6 +71,7 @@ PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
   });
   connect(m_doc, &WorkflowDocument::changed, this, &PropertyPanel::refresh);
   connect(m_sweep, &SweepEditor::message, this, &PropertyPanel::message);
+  connect(m_external, &ExternalStepEditor::message, this, &PropertyPanel::message);
   setStep({});
 }
 
@@ -100,6 +108,7 @@ void PropertyPanel::rebuild() {
   m_id->setText(has ? m_step : QString());
   m_task->setText(has ? qstr(step->agent + "." + step->task) : QString());
   m_summary->clear();
+  m_external->setStep(has ? m_step : QString());
   if (!has) {
     m_issues->clear();
     return;
@@ -111,7 +120,10 @@ void PropertyPanel::rebuild() {
     return;
   }
   m_summary->setText(qstr(task->summary));
+  const QStringList dedicated =
+      ExternalStepEditor::handledParams(qstr(step->agent + "." + step->task));
   for (const auto& p : task->params) {
+    if (dedicated.contains(qstr(p.name))) continue;  // ExternalStepEditor edits it
     auto commit = [this](const std::string& name, const nlohmann::json& value) {
       m_doc->setParam(m_step, qstr(name), value);
     };
@@ -138,6 +150,7 @@ void PropertyPanel::refresh() {
     rebuild();
     return;
   }
+  m_external->refresh();
   for (auto it = m_editors.begin(); it != m_editors.end(); ++it) {
     const std::string name = it.key().toStdString();
     it.value()->setValue(step->params.contains(name) ? step->params[name] : nlohmann::json());

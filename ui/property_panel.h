@@ -1,5 +1,5 @@
 // The property panel: a form generated from the selected step's task schema (one ParamEditor per
-// parameter), the step id (editable: an undoable rename), the step's sweep (SweepEditor) and its
+// parameter; external steps get ExternalStepEditor for their program, templates and outputs), the step id (editable: an undoable rename), the step's sweep (SweepEditor) and its
 // validation issues.
 #pragma once
 
@@ -14,6 +14,7 @@ class QScrollArea;
 
 namespace sciagents::ui {
 
+class ExternalStepEditor;
 class ParamEditor;
 class SweepEditor;
 class WorkflowDocument;
@@ -28,6 +29,7 @@ class PropertyPanel final : public QWidget {
   QLineEdit* idField() const { return m_id; }
   QLabel* issuesLabel() const { return m_issues; }
   SweepEditor* sweepEditor() const { return m_sweep; }
+  ExternalStepEditor* externalEditor() const { return m_external; }
 
  public slots:
   void setStep(const QString& id);
@@ -52,6 +54,7 @@ class PropertyPanel final : public QWidget {
   QFormLayout* m_form;
   QHash<QString, ParamEditor*> m_editors;
   SweepEditor* m_sweep;
+  ExternalStepEditor* m_external;  // external.command / external.python steps only
 };
 
 }  // namespace sciagents::ui

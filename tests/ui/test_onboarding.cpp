@@ -49,7 +49,7 @@ class TestOnboarding : public QObject {
       QVERIFY2(QFile::exists(MainWindow::examplesDir() + "/" + t.example), qPrintable(t.id + ": example " + t.example));
       for (const auto& s : t.steps) QCOMPARE(checkCondition(s.condition), QString());
     }
-    QCOMPARE(ids, (QStringList{"quick-start", "chain-steps", "sweeps", "uncertainty", "remote", "validate-profile"}));
+    QCOMPARE(ids, (QStringList{"quick-start", "chain-steps", "sweeps", "uncertainty", "remote", "validate-profile", "own-simulator"}));
     // Bad tutorials are refused with the file, the step and the problem.
     const auto bad = json::parse(R"({"id": "x", "title": "X", "steps": [{"text": "a"}, {"text": "b", "condition": {"type": "nope"}}]})");
     try {

@@ -1,13 +1,17 @@
 // Screenshots of what a person sees (run under Xvfb when available): the canvas with a 6-step
 // workflow mid-run, the whole window, a 2-D heat-map result and the convergence chart after an
 // optimization run, the metrics dashboard after a few local runs, the quick-start tutorial's
-// overlay on its third step and the first-run welcome, saved as PNGs under <build>/screenshots/
-// (with SCIAGENTS_UPDATE_DOC_IMAGES=1 the Xvfb run also refreshes docs/images/metrics-dashboard.png,
-// studio-dark.png, tutorial-overlay.png and welcome.png). The window again in a dark palette
-// (Fusion style), and rendered at device pixel ratio 2 (high DPI).
+// overlay on its third step, the first-run welcome and the external step editor after a Test run,
+// saved as PNGs under <build>/screenshots/ (with SCIAGENTS_UPDATE_DOC_IMAGES=1 the Xvfb run also
+// refreshes docs/images/metrics-dashboard.png, studio-dark.png, tutorial-overlay.png, welcome.png
+// and external-step-editor.png). The window again in a dark palette (Fusion style), and rendered at
+// device pixel ratio 2 (high DPI).
 #include "ui/canvas_view.h"
 #include "isolated_settings.h"
 #include "ui/convergence_chart.h"
+#include "ui/external_step_editor.h"
+#include "ui/external_test_run.h"
+#include "ui/property_panel.h"
 #include "ui/heat_map.h"
 #include "ui/local_runner.h"
 #include "ui/main_window.h"
@@ -31,6 +35,9 @@
 #include <QPalette>
 #include <QPixmap>
 #include <QPushButton>
+#include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QDialog>
 #include <QStyle>
@@ -319,6 +326,43 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(img.save(outDir() + "/tutorial-overlay" + suffix + ".png"));
     QVERIFY(updateDocImage(img, "tutorial-overlay"));
     c->skip();
+  }
+
+  // The external step editor after a Test run of the example projectile program, in a window of
+  // the default size: the Properties dock shows the program, the template with its highlighted
+  // placeholders, the output parser and the parsed outputs; nothing is wider than the dock.
+  void externalStepEditor() {
+#ifdef Q_OS_WIN
+    QSKIP("external programs run through fork/exec: POSIX only (core/agents/external)");
+#endif
+    MainWindow w;  // default size
+    QVERIFY(w.openFile(MainWindow::examplesDir() + "/external-sweep.workflow.json"));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.scene()->selectSteps({"shot"});
+    QCOMPARE(w.properties()->stepId(), QString("shot"));
+    ExternalStepEditor* e = w.properties()->externalEditor();
+    QVERIFY(e->isVisible());
+    ExternalTestRun* t = e->testRun();
+    t->button()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!t->isRunning() && t->statusLabel()->text().startsWith("Succeeded"), 60000);
+    QCoreApplication::processEvents();
+    auto* scroll = w.properties()->findChild<QScrollArea*>();
+    QVERIFY(scroll);
+    QVERIFY2(e->minimumSizeHint().width() <= scroll->viewport()->width(),
+             qPrintable(QString("editor needs %1 px, the dock gives %2").arg(e->minimumSizeHint().width()).arg(scroll->viewport()->width())));
+    // Scrolled so the Test run's result is in view.
+    scroll->ensureWidgetVisible(t, 0, 0);
+    QCoreApplication::processEvents();
+    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QImage window = w.grab().toImage();
+    QVERIFY(hasContent(window));
+    QVERIFY(window.save(outDir() + "/external-step-editor" + suffix + ".png"));
+    // The whole form as the dock scrolls through it (the user guide's picture).
+    const QImage form = scroll->widget()->grab().toImage();
+    QVERIFY(hasContent(form));
+    QVERIFY(form.save(outDir() + "/external-step-editor-form" + suffix + ".png"));
+    QVERIFY(updateDocImage(form, "external-step-editor"));
   }
 
   void welcomeDialog() {

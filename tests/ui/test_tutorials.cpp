@@ -6,10 +6,15 @@
 #include "isolated_settings.h"
 
 #include "core/agent/agent_registry.h"
+#include "ui/external_step_editor.h"
+#include "ui/external_test_run.h"
 #include "ui/sweep_editor.h"
 #include "ui/node_item.h"
 
 #include <QCheckBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QTableWidget>
 #include <QPushButton>
 #include <QUndoStack>
 
@@ -205,6 +210,99 @@ class TestTutorials : public QObject {
     QVERIFY(std::abs(x[0].get<double>() - 1.0 / 11.0) < 1e-12 && std::abs(x[1].get<double>() - 7.0 / 11.0) < 1e-12);
     t.read(5);
     QCOMPARE(t.c->progress("validate-profile"), TutorialController::Progress::Finished);
+  }
+  // Tutorial 7: the example projectile program (installed with the examples) as an
+  // external.command step built in the dedicated editor, a Test run, then the model of a Sobol
+  // study; the indices equal examples/external-sobol.expected.json (same inputs, n and seed).
+  void ownSimulator() {
+#ifdef Q_OS_WIN
+    QSKIP("external programs run through fork/exec: POSIX only (core/agents/external)");
+#endif
+    MainWindow w;
+    w.runner()->setUseCache(false);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    TutorialDriver t(w);
+    QVERIFY(t.c->start("own-simulator"));
+    QVERIFY(t.c->missingTasks("own-simulator").isEmpty());
+    const QString examples = MainWindow::examplesDir();
+    ExternalStepEditor* e = w.properties()->externalEditor();
+    t.read(0);
+    t.complete(1, {t.add("external", "command")});
+    QVERIFY(e->isVisible());
+    auto typeProgram = [&](const QString& path) {
+      return [&, path] {
+        e->programEdit()->clear();
+        QTest::keyClicks(e->programEdit(), path);
+        QTest::keyClick(e->programEdit(), Qt::Key_Return);
+      };
+    };
+    t.complete(2, {typeProgram(examples + "/external/other.py"),  // not the example program
+                   typeProgram(examples + "/external/projectile.py")});
+    QCOMPARE(w.document()->step("command")->params["command"],
+             json::array({(examples + "/external/projectile.py").toStdString()}));
+    t.complete(3, {t.type("inputs", R"({"v0": 30, "angle": 45})"),
+                   t.type("inputs", R"({"v0": 30, "angle": 45, "drag": 0})")});
+    // The file dialog's choice; the template's text appears with its placeholders, all known.
+    t.complete(4, {[&] { e->addTemplate(examples + "/external/projectile.in.tpl"); }});
+    QVERIFY(e->templateText()->toPlainText().contains("angle_deg = {{angle}}"));
+    QVERIFY(e->placeholderIssues()->isHidden());
+    t.complete(5, {[&] {
+                     const int json_file = 1;
+                     e->outputModeBox()->setCurrentIndex(json_file);
+                     emit e->outputModeBox()->activated(json_file);
+                   },
+                   [&] {
+                     e->outputNamesEdit()->clear();
+                     QTest::keyClicks(e->outputNamesEdit(), "range, t_flight, max_height");
+                     QTest::keyClick(e->outputNamesEdit(), Qt::Key_Return);
+                   }});
+    ExternalTestRun* run = e->testRun();
+    t.complete(6, {[&] { run->button()->click(); }});
+    QVERIFY2(run->statusLabel()->text().startsWith("Succeeded"), qPrintable(run->statusLabel()->text()));
+    QCOMPARE(run->outputsTable()->rowCount(), 4);  // range, t_flight, max_height, track
+    t.complete(7, {t.add("uq", "sobol")});
+    t.complete(8, {t.type("model", R"({"step": "command", "input": ["inputs.v0", "inputs.angle"], "output": "range"})")});
+    t.complete(9, {t.type("inputs", R"([{"name": "v0", "dist": "uniform", "a": 20, "b": 40}, {"name": "angle", "dist": "uniform", "a": 20, "b": 70}])"),
+                   t.type("n", "16"), t.type("seed", "7"), t.type("bootstrap", "0")});
+    t.complete(10, {t.run()}, 120000);
+    QVERIFY(!QTest::currentTestFailed());
+    const json expected = json::parse(R"({"S1": [0.6503788560692471, -0.02608446589219088],
+                                          "ST": [0.8114999497938171, 0.08168304432341125]})");
+    for (const char* name : {"S1", "ST"}) {
+      const json got = lastOutput(w.runner(), "sobol", name);
+      QVERIFY2(got.size() == 2, got.dump().c_str());
+      for (std::size_t i = 0; i < 2; ++i)
+        QVERIFY2(std::abs(got[i].get<double>() - expected[name][i].get<double>()) < 1e-5, got.dump().c_str());
+    }
+    QCOMPARE(lastOutput(w.runner(), "sobol", "evaluations"), json(64));
+    t.read(11);
+    QCOMPARE(t.c->progress("own-simulator"), TutorialController::Progress::Finished);
+  }
+  // Show me does every step of tutorial 7 by itself, the file choices with the installed
+  // examples folder ("${examples}") and the Test run included.
+  void ownSimulatorShowMe() {
+#ifdef Q_OS_WIN
+    QSKIP("external programs run through fork/exec: POSIX only (core/agents/external)");
+#endif
+    MainWindow w;
+    w.runner()->setUseCache(false);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    TutorialDriver t(w);
+    QVERIFY(t.c->start("own-simulator"));
+    t.read(0);
+    for (int k = 1; k <= 10; ++k) {
+      t.at(k);
+      QVERIFY2(!t.c->currentStepMet(), qPrintable(QString("step %1 met before Show me").arg(k + 1)));
+      QVERIFY(t.overlay->showMeButton()->isEnabled());
+      t.overlay->showMeButton()->click();
+      QTRY_VERIFY2_WITH_TIMEOUT(t.c->currentStep() == k + 1, qPrintable(QString("Show me did not do step %1").arg(k + 1)), 120000);
+    }
+    QCOMPARE(w.document()->step("command")->params["templates"],
+             json::array({(MainWindow::examplesDir() + "/external/projectile.in.tpl").toStdString()}));
+    t.read(11);
+    QCOMPARE(t.c->progress("own-simulator"), TutorialController::Progress::Finished);
   }
 };
 

@@ -113,7 +113,12 @@ QString checkCondition(const json& c) {
   };
   if (type == "none" || type == "connected") return {};
   if (type == "step_added") return need({"task"});
-  if (type == "param") return need({"task", "param"});
+  if (type == "param") {
+    if (c.contains("ends_with") && !c["ends_with"].is_string())
+      return QStringLiteral("'ends_with' must be a string");
+    return need({"task", "param"});
+  }
+  if (type == "test_run") return need({"task"});
   if (type == "link") return need({"from_task", "output", "to_task", "param"});
   if (type == "sweep") return need({"task", "param"});
   if (type == "run_succeeded") {
@@ -153,6 +158,9 @@ bool conditionMet(const json& c, const TutorialState& s) {
     if (!step) return false;
     const json* v = valueAtPath(step->params, str(c, "param"));
     if (!v || v->is_null()) return false;
+    if (c.contains("ends_with"))
+      return v->is_string() && QString::fromStdString(v->get<std::string>())
+                                   .endsWith(QString::fromStdString(str(c, "ends_with")));
     if (!c.contains("value")) return !core::isLinkObject(*v);
     return jsonClose(*v, substituteTaskIds(c["value"], w), tol);
   }
@@ -167,6 +175,10 @@ bool conditionMet(const json& c, const TutorialState& s) {
     const core::Step* step = stepFor(w, c);
     return step && step->sweep && step->sweep->param == str(c, "param") &&
            step->sweep->values.size() >= static_cast<std::size_t>(c.value("min_points", 2));
+  }
+  if (type == "test_run") {
+    const core::Step* step = stepFor(w, c);
+    return step && !s.test_run_ok.isEmpty() && s.test_run_ok.toStdString() == step->id;
   }
   if (!s.result) return false;
   if (type == "run_succeeded") {

@@ -6,10 +6,15 @@
 //   {"type": "none"}                                    always met (a reading step)
 //   {"type": "step_added", "task": "ode_pde.ivp"}
 //   {"type": "param", "task": T, "param": "constants.k"[, "value": V][, "tolerance": 1e-9]}
+//   {"type": "param", "task": T, "param": "command[0]", "ends_with": "external/projectile.py"}
+//                                                       a string value with that ending (a path
+//                                                       picked with a file dialog is absolute)
 //   {"type": "link", "from_task": T1, "output": "popt[0]", "to_task": T2, "param": "constants.k"}
 //   {"type": "sweep", "task": T, "param": P[, "min_points": 3]}
 //   {"type": "connected"}                               runs go to a remote server
 //   {"type": "run_succeeded"[, "target": "local"|"remote"]}
+//   {"type": "test_run", "task": "external.command"}   that step's Test run (Properties) succeeded
+//                                                       since the document last changed
 //   {"type": "output", "task": T, "output": "y_final[0]", "value": V, "tolerance": 1e-6}
 //   {"type": "all", "of": [conditions]}
 // Values may contain "${agent.task}", replaced by the id of that task's step.
@@ -29,6 +34,7 @@ struct TutorialState {
   const core::RunResult* result = nullptr;  // the last run, null when none or the document changed since
   bool result_remote = false;               // that run executed on a remote server
   bool connected = false;                   // the execution target is a configured remote server
+  QString test_run_ok;                      // the step whose Test run succeeded ("" when none)
 };
 
 // "" when the condition is well formed, else what is wrong with it.

@@ -2,7 +2,10 @@
 
 #include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_json.h"
+#include "ui/external_step_editor.h"
+#include "ui/external_test_run.h"
 #include "ui/local_runner.h"
+#include "ui/property_panel.h"
 #include "ui/main_window.h"
 #include "ui/remote_target.h"
 #include "ui/tutorial/tutorial_condition.h"
@@ -21,6 +24,17 @@ using nlohmann::json;
 namespace {
 QString key(const QString& id, const char* what) { return QStringLiteral("tutorials/%1/%2").arg(id, QLatin1String(what)); }
 const char* kActiveKey = "tutorials/active";
+// "${examples}" in show_me values: the folder of the examples installed with Studio.
+json withExamplesDir(const json& v) {
+  if (v.is_string()) {
+    QString s = QString::fromStdString(v.get<std::string>());
+    return s.replace(QLatin1String("${examples}"), MainWindow::examplesDir()).toStdString();
+  }
+  if (!v.is_array() && !v.is_object()) return v;
+  json out = v;
+  for (auto& e : out) e = withExamplesDir(e);
+  return out;
+}
 QString qstr(const json& j, const char* k) {
   return j.contains(k) && j[k].is_string() ? QString::fromStdString(j[k].get<std::string>()) : QString();
 }
@@ -31,6 +45,7 @@ TutorialController::TutorialController(MainWindow* window, std::vector<Tutorial>
   setObjectName(QStringLiteral("TutorialController"));
   connect(window->document(), &WorkflowDocument::changed, this, [this] {
     m_result.reset();  // results describe the document as it was when the run started
+    m_test_run_ok.clear();
     m_edited_during_run = true;
     evaluate();
   });
@@ -39,6 +54,11 @@ TutorialController::TutorialController(MainWindow* window, std::vector<Tutorial>
   connect(window->runner(), &ExecutionTarget::finished, this, [this] { onRunFinished(m_window->runner()); });
   connect(window->remoteTarget(), &ExecutionTarget::finished, this, [this] { onRunFinished(m_window->remoteTarget()); });
   connect(window, &MainWindow::executionTargetChanged, this, &TutorialController::evaluate);
+  connect(window->properties()->externalEditor()->testRun(), &ExternalTestRun::finished, this,
+          [this](const QString& step, bool ok) {
+            m_test_run_ok = ok ? step : QString();
+            evaluate();
+          });
   const QString was = QSettings().value(QLatin1String(kActiveKey)).toString();
   for (std::size_t i = 0; i < m_tutorials.size(); ++i)
     if (m_tutorials[i].id == was && progress(was) == Progress::InProgress) {
@@ -129,6 +149,7 @@ bool TutorialController::currentStepMet() const {
   state.workflow = &m_window->document()->workflow();
   state.result = m_result.get();
   state.result_remote = m_result_remote;
+  state.test_run_ok = m_test_run_ok;
   state.connected = m_window->executionTarget() == m_window->remoteTarget() && !m_window->remoteTarget()->settings().url.isEmpty();
   return conditionMet(s->condition, state);
 }
@@ -213,6 +234,8 @@ json TutorialController::showMeActions(const TutorialStep& s) const {
       actions.push_back({{"do", "run"}});
     } else if (type == "connected") {
       actions.push_back({{"do", "connect"}});
+    } else if (type == "test_run") {
+      actions.push_back({{"do", "test_run"}, {"task", c["task"]}});
     }
   };
   derive(s.condition, derive);
@@ -231,7 +254,7 @@ bool TutorialController::showMe() {
   undo->beginMacro(tr("Show me: %1").arg(s->title.isEmpty() ? activeId() : s->title));
   for (const auto& a : actions) {
     const std::string what = a.value("do", std::string());
-    if (what == "run" || what == "connect") {
+    if (what == "run" || what == "connect" || what == "test_run") {
       runs.push_back(a);
       continue;
     }
@@ -282,11 +305,22 @@ bool TutorialController::perform(const json& a, QString* error) {
     *error = tr("there is no %1 step").arg(task);
     return false;
   }
+  if (what == "test_run") {  // the Test run of the step's external editor
+    m_window->properties()->setStep(id);
+    ExternalStepEditor* editor = m_window->properties()->externalEditor();
+    ExternalTestRun* test = editor->testRun();
+    if (test->isRunning() || !editor->isVisibleTo(m_window)) {
+      *error = tr("the %1 step has no Test run now").arg(task);
+      return false;
+    }
+    test->run();
+    return true;
+  }
   if (what == "set_param") {
     // A dotted path ("constants.k") sets one entry of a map parameter.
     const std::string path = a.value("param", std::string());
     const std::string top = path.substr(0, path.find('.'));
-    const json value = substituteTaskIds(a.value("value", json()), w);
+    const json value = withExamplesDir(substituteTaskIds(a.value("value", json()), w));
     if (top == path) return doc->setParam(id, QString::fromStdString(top), value) || doc->step(id)->params.value(top, json()) == value;
     json params = doc->step(id)->params;
     std::string why;

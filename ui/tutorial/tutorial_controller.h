@@ -73,6 +73,7 @@ class TutorialController final : public QObject {
   int m_step = -1;
   bool m_met = false;
   std::shared_ptr<const core::RunResult> m_result;  // the last run; reset when the document changes
+  QString m_test_run_ok;  // the step whose Test run succeeded; reset when the document changes
   bool m_result_remote = false;
   bool m_edited_during_run = false;  // the finished run's result no longer describes the document
 };
