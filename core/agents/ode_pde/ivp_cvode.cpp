@@ -103,6 +103,7 @@ void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const
     c.ls = p.banded() ? SUNLinSol_Band(c.y, c.A, c.ctx) : SUNLinSol_Dense(c.y, c.A, c.ctx);
     check(CVodeSetLinearSolver(c.mem, c.ls, c.A), "CVodeSetLinearSolver", ud);
     if (f.hasJac()) check(CVodeSetJacFn(c.mem, sundialsJac), "CVodeSetJacFn", ud);
+    st.jacobian_source = f.jacSource();
   } else {
     c.nls = SUNNonlinSol_FixedPoint(c.y, 0, c.ctx);
     check(CVodeSetNonlinearSolver(c.mem, c.nls), "CVodeSetNonlinearSolver", ud);
