@@ -282,6 +282,7 @@ double Objective::valueGrad(const Vector& x, Vector& g) {
     g.resize(dim());
     for (std::size_t i = 0; i < m_jac.size(); ++i) g[static_cast<Eigen::Index>(i)] = m_jac[i].eval(x.data());
   } else if (m_grad) {
+    m_ctx.checkCancelled();  // once per gradient: exact gradients cost no extra objective calls
     g.resize(dim());
     m_grad->eval(x.data(), g.data());
   } else if (m_model) {
