@@ -21,11 +21,14 @@ const std::vector<std::string> kVars3 = {"t", "y1", "y2", "y3"};
 const std::vector<std::string> kRobertson = {"-0.04*y1 + 1e4*y2*y3",
                                              "0.04*y1 - 1e4*y2*y3 - 3e7*y2^2", "3e7*y2^2"};
 const std::vector<std::string> kVars8 = {"t", "y1", "y2", "y3", "y4", "y5", "y6", "y7", "y8"};
-const std::vector<std::string> kHires = {
-    "-1.71*y1 + 0.43*y2 + 8.32*y3 + 0.0007", "1.71*y1 - 8.75*y2", "-10.03*y3 + 0.43*y4 + 0.035*y5",
-    "8.32*y2 + 1.71*y3 - 1.12*y4", "-1.745*y5 + 0.43*y6 + 0.43*y7",
-    "-280*y6*y8 + 0.69*y4 + 1.71*y5 - 0.43*y6 + 0.69*y7", "280*y6*y8 - 1.81*y7",
-    "-280*y6*y8 + 1.81*y7"};
+const std::vector<std::string> kHires = {"-1.71*y1 + 0.43*y2 + 8.32*y3 + 0.0007",
+                                         "1.71*y1 - 8.75*y2",
+                                         "-10.03*y3 + 0.43*y4 + 0.035*y5",
+                                         "8.32*y2 + 1.71*y3 - 1.12*y4",
+                                         "-1.745*y5 + 0.43*y6 + 0.43*y7",
+                                         "-280*y6*y8 + 0.69*y4 + 1.71*y5 - 0.43*y6 + 0.69*y7",
+                                         "280*y6*y8 - 1.81*y7",
+                                         "-280*y6*y8 + 1.81*y7"};
 
 struct System {
   ExpressionSet set;

@@ -66,9 +66,9 @@ std::uint32_t Graph::powConst(std::uint32_t x, double k) {
 std::uint32_t Graph::derivativeOf(std::uint32_t i, const std::vector<std::uint32_t>& d) {
   const Node n = m_nodes[i];  // a copy: building nodes below may grow m_nodes
   const std::uint32_t a = n.a, b = n.b;
-  const std::uint32_t da = d[a], db = (n.op == Op::Select || !(n.op >= Op::Neg && n.op <= Op::Atanh))
-                                          ? d[b]
-                                          : kZero;
+  const std::uint32_t da = d[a],
+                      db = (n.op == Op::Select || !(n.op >= Op::Neg && n.op <= Op::Atanh)) ? d[b]
+                                                                                           : kZero;
   const auto one = [&] { return constant(1.0); };
   const auto sq = [&](std::uint32_t x) { return op(Op::Mul, x, x); };
   switch (n.op) {
@@ -163,9 +163,12 @@ std::uint32_t Graph::derivative(std::uint32_t value, std::uint32_t input) {
     d.resize(static_cast<std::size_t>(value) + 1, kZero);
     for (std::uint32_t i = known; i <= value; ++i) {
       const Node::Kind kind = m_nodes[i].kind;
-      if (kind == Node::Input) d[i] = m_nodes[i].index == input ? constant(1.0) : kZero;
-      else if (kind == Node::Const || i >= m_primal) d[i] = kZero;
-      else d[i] = derivativeOf(i, d);
+      if (kind == Node::Input)
+        d[i] = m_nodes[i].index == input ? constant(1.0) : kZero;
+      else if (kind == Node::Const || i >= m_primal)
+        d[i] = kZero;
+      else
+        d[i] = derivativeOf(i, d);
     }
   }
   return d[value] == kZero ? constant(0.0) : d[value];

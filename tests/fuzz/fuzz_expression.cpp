@@ -33,7 +33,8 @@ bool plainArithmetic(const std::string& text) {
     if (c == '^') return false;
     const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     if (!alpha) continue;
-    const bool exponent = (c == 'e' || c == 'E') && i > 0 && (text[i - 1] >= '0' && text[i - 1] <= '9' || text[i - 1] == '.');
+    const bool exponent = (c == 'e' || c == 'E') && i > 0 &&
+                          (text[i - 1] >= '0' && text[i - 1] <= '9' || text[i - 1] == '.');
     if (c != 'x' && c != 'y' && c != 't' && !exponent) return false;
   }
   return true;
@@ -41,7 +42,7 @@ bool plainArithmetic(const std::string& text) {
 
 void compareEngines(const Expression& e, const std::string& text) {
   constexpr std::size_t kPoints = 6;
-  const double pts[kPoints][3] = {{0.5, -1.25, 2.0}, {0.0, -0.0, 1.0},   {-3.5, 7.25, 1e-300},
+  const double pts[kPoints][3] = {{0.5, -1.25, 2.0},   {0.0, -0.0, 1.0}, {-3.5, 7.25, 1e-300},
                                   {1e300, 2.5, -0.75}, {-1.0, 1.0, 0.3}, {100.0, -700.0, 3.14}};
   // Block layout: variable k at x[k * n + i], the points at positions 0..5 of a 9-point batch.
   constexpr std::size_t n = 9;
@@ -64,7 +65,8 @@ void compareEngines(const Expression& e, const std::string& text) {
   const ExpressionSet set(std::vector<Expression>{e, Expression("x*y - t", {"x", "y", "t"}), e});
   double out[3];
   set.eval(pts[2], out);
-  if (!same(out[0], e.eval(pts[2])) || !same(out[2], out[0]) || !same(out[1], pts[2][0] * pts[2][1] - pts[2][2]))
+  if (!same(out[0], e.eval(pts[2])) || !same(out[2], out[0]) ||
+      !same(out[1], pts[2][0] * pts[2][1] - pts[2][2]))
     __builtin_trap();
   if (const auto d = ExpressionDerivatives::of(set, {0, 1, 2})) {
     double j[9];
