@@ -34,7 +34,7 @@ bool plainArithmetic(const std::string& text) {
     const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     if (!alpha) continue;
     const bool exponent = (c == 'e' || c == 'E') && i > 0 &&
-                          (text[i - 1] >= '0' && text[i - 1] <= '9' || text[i - 1] == '.');
+                          ((text[i - 1] >= '0' && text[i - 1] <= '9') || text[i - 1] == '.');
     if (c != 'x' && c != 'y' && c != 't' && !exponent) return false;
   }
   return true;
