@@ -40,6 +40,24 @@ Map vanDerPol(double rtol) {
           {"rtol", rtol}, {"atol", rtol * 1e-2}, {"method", "bdf"}};
 }
 
+// Without `jac`: the Jacobian by automatic differentiation of the rhs.
+Map withoutJac(Map p) {
+  p.erase("jac");
+  return p;
+}
+
+// HIRES (8 stiff chemical kinetics equations; Hairer & Wanner II), no jac given.
+Map hires(double rtol) {
+  return {{"rhs", List{"-1.71*y1 + 0.43*y2 + 8.32*y3 + 0.0007", "1.71*y1 - 8.75*y2",
+                       "-10.03*y3 + 0.43*y4 + 0.035*y5", "8.32*y2 + 1.71*y3 - 1.12*y4",
+                       "-1.745*y5 + 0.43*y6 + 0.43*y7",
+                       "-280*y6*y8 + 0.69*y4 + 1.71*y5 - 0.43*y6 + 0.69*y7", "280*y6*y8 - 1.81*y7",
+                       "-280*y6*y8 + 1.81*y7"}},
+          {"states", List{"y1", "y2", "y3", "y4", "y5", "y6", "y7", "y8"}},
+          {"y0", List{1, 0, 0, 0, 0, 0, 0, 0.0057}}, {"t_span", List{0, 321.8122}},
+          {"rtol", rtol}, {"atol", rtol * 1e-4}, {"method", "bdf"}};
+}
+
 Map lorenz(double rtol) {
   return {{"rhs", List{"sigma*(y - x)", "x*(rho - z) - y", "x*y - beta*z"}}, {"states", List{"x", "y", "z"}},
           {"y0", List{1, 1, 1}}, {"t_span", List{0, 5}}, {"constants", Map{{"sigma", 10}, {"rho", 28}, {"beta", 8.0 / 3.0}}},
@@ -73,6 +91,26 @@ void BM_VanDerPol1000_BDF(benchmark::State& state, double rtol) {
            Vector{{0, 0}});
 }
 
+void BM_Robertson_BDF_AD(benchmark::State& state, double rtol) {
+  runBench(state, withoutJac(robertson(rtol)),
+           Vector{{2.083340149701255e-8, 8.333360770334713e-14, 0.9999999791665050}},
+           Vector{{0, 1e-12, 0}});
+}
+
+void BM_VanDerPol1000_BDF_AD(benchmark::State& state, double rtol) {
+  runBench(state, withoutJac(vanDerPol(rtol)),
+           Vector{{1.706167732170469, -8.928097010248125e-4}}, Vector{{0, 0}});
+}
+
+// Reference: the test set's values at t = 321.8122 (SciPy Radau at rtol 1e-13 agrees to 7e-14).
+void BM_Hires_BDF_AD(benchmark::State& state, double rtol) {
+  runBench(state, hires(rtol),
+           Vector{{0.7371312573325668e-3, 0.1442485726316185e-3, 0.5888729740967575e-4,
+                   0.1175651343283149e-2, 0.2386356198831331e-2, 0.6238968252742796e-2,
+                   0.2849998395185769e-2, 0.2850001604814231e-2}},
+           Vector::Zero(8));
+}
+
 void BM_Lorenz_DOP853(benchmark::State& state, double rtol) {
   static const Vector ref = solve(lorenz(1e-13)).at("y_final").asVector();
   runBench(state, lorenz(rtol), ref, Vector{{0, 0, 0}});
@@ -96,6 +134,9 @@ int main(int argc, char** argv) {
   registerLevels("BM_Robertson_BDF", BM_Robertson_BDF, {1e-8, 1e-9, 1e-10});
   registerLevels("BM_VanDerPol1000_BDF", BM_VanDerPol1000_BDF, {1e-8, 1e-9});
   registerLevels("BM_Lorenz_DOP853", BM_Lorenz_DOP853, {1e-9, 1e-10, 1e-11});
+  registerLevels("BM_Robertson_BDF_AD", BM_Robertson_BDF_AD, {1e-8, 1e-9});
+  registerLevels("BM_VanDerPol1000_BDF_AD", BM_VanDerPol1000_BDF_AD, {1e-8, 1e-9});
+  registerLevels("BM_Hires_BDF_AD", BM_Hires_BDF_AD, {1e-7, 1e-8, 1e-9});
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

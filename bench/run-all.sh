@@ -30,6 +30,7 @@ family surrogate         "bench_surrogate --benchmark_repetitions=3"            
 family physics_informed_ml "bench_pinn"                                           "pinn_peer.py"
 family inverse           "bench_inverse"                                        "inverse_peer.py"
 family engine            "bench_engine"                                           ""
+family ode_rhs           "bench_ode_rhs"                                          ""
 family external_python   "bench_external_python --benchmark_repetitions=3"       "external_python_peer.py"
 family external_command  "bench_external_command --benchmark_repetitions=3"      "external_command_peer.py --build @BUILD@ --reps 3"
 

@@ -516,6 +516,7 @@ struct Expression::Impl {
   std::vector<double> values;  // muParser holds pointers into this buffer
   mu::Parser parser;
   tape::Tape tape;             // empty: evalMany replays `batch`
+  std::vector<double> regs;    // the tape's registers for eval (constants loaded)
   std::vector<BatchOp> batch;  // empty too: evalMany goes point by point
 
   Impl(std::string t, std::vector<std::string> vars, Constants c)
@@ -565,7 +566,12 @@ struct Expression::Impl {
     }
     if (auto issue = compile(parser, text)) throwIssue(*issue);
     tape = tape::compileTape(parser, values);
-    if (tape.empty()) batch = batchProgram(parser, values);
+    if (tape.empty()) {
+      batch = batchProgram(parser, values);
+    } else {
+      regs.assign(tape.registers, 0.0);
+      tape::loadConstants(tape, regs.data());
+    }
   }
 };
 
@@ -598,6 +604,15 @@ double Expression::eval(std::span<const double> x) const {
 }
 
 double Expression::eval(const double* x) const {
+  if (!m_impl->tape.empty()) {
+    double out = 0;
+    tape::runTapeScalar(m_impl->tape, x, m_impl->regs.data(), &out);
+    return out;
+  }
+  return evalReference(x);
+}
+
+double Expression::evalReference(const double* x) const {
   // A plain loop: std::copy becomes a memmove call, which costs more than the one or two values.
   double* v = m_impl->values.data();
   for (std::size_t k = 0, n = m_impl->values.size(); k < n; ++k) v[k] = x[k];
@@ -642,16 +657,99 @@ const std::string& Expression::text() const { return m_impl->text; }
 const std::vector<std::string>& Expression::variables() const { return m_impl->variables; }
 
 ExpressionSet::ExpressionSet(const std::vector<std::string>& texts,
-                             std::vector<std::string> variables, const Constants& constants) {
+                             std::vector<std::string> variables, const Constants& constants)
+    : m_variables(variables) {
   m_items.reserve(texts.size());
   for (const auto& t : texts) m_items.emplace_back(t, variables, constants);
+  buildTape();
+}
+
+ExpressionSet::ExpressionSet(std::vector<Expression> items) : m_items(std::move(items)) {
+  if (!m_items.empty()) m_variables = m_items.front().variables();
+  for (const Expression& e : m_items)
+    if (e.variables() != m_variables)
+      throw std::invalid_argument("expression set: '" + e.text() +
+                                  "' has other variables than '" + m_items.front().text() + "'");
+  buildTape();
+}
+
+void ExpressionSet::buildTape() {
+  tape::Graph g(static_cast<std::uint32_t>(m_variables.size()));
+  std::vector<std::uint32_t> roots;
+  for (const Expression& e : m_items) {
+    if (e.m_impl->tape.empty()) return;
+    const auto root = g.add(e.m_impl->parser, e.m_impl->values);
+    if (!root) return;
+    roots.push_back(*root);
+  }
+  auto t = std::make_shared<tape::Tape>(g.finish(roots));
+  m_regs.assign(t->registers, 0.0);
+  tape::loadConstants(*t, m_regs.data());
+  m_tape = std::move(t);
 }
 
 void ExpressionSet::eval(std::span<const double> x, std::span<double> out) const {
   if (out.size() != m_items.size())
     throw std::invalid_argument("expression set has " + std::to_string(m_items.size()) +
                                 " expressions, output has room for " + std::to_string(out.size()));
+  if (x.size() != m_variables.size() && !m_items.empty())
+    throw std::invalid_argument("expression set takes " + std::to_string(m_variables.size()) +
+                                " values, got " + std::to_string(x.size()));
+  eval(x.data(), out.data());
+}
+
+void ExpressionSet::eval(const double* x, double* out) const {
+  if (m_tape) {
+    tape::runTapeScalar(*m_tape, x, m_regs.data(), out);
+    return;
+  }
   for (std::size_t i = 0; i < m_items.size(); ++i) out[i] = m_items[i].eval(x);
+}
+
+std::optional<ExpressionDerivatives> ExpressionDerivatives::build(
+    const std::vector<const Expression*>& items, const std::vector<std::size_t>& wrt) {
+  const std::size_t nv = items.empty() ? 0 : items.front()->variables().size();
+  for (std::size_t k : wrt)
+    if (k >= nv)
+      throw std::invalid_argument("derivative with respect to variable " + std::to_string(k) +
+                                  " of " + std::to_string(nv));
+  tape::Graph g(static_cast<std::uint32_t>(nv));
+  std::vector<std::uint32_t> roots;
+  for (const Expression* e : items) {
+    if (e->m_impl->tape.empty()) return std::nullopt;
+    const auto root = g.add(e->m_impl->parser, e->m_impl->values);
+    if (!root) return std::nullopt;
+    roots.push_back(*root);
+  }
+  std::vector<std::uint32_t> outs;
+  outs.reserve(roots.size() * wrt.size());
+  for (std::uint32_t r : roots)
+    for (std::size_t k : wrt) outs.push_back(g.derivative(r, static_cast<std::uint32_t>(k)));
+  ExpressionDerivatives d;
+  d.m_rows = roots.size();
+  d.m_cols = wrt.size();
+  auto t = std::make_shared<tape::Tape>(g.finish(outs));
+  d.m_regs.assign(t->registers, 0.0);
+  tape::loadConstants(*t, d.m_regs.data());
+  d.m_tape = std::move(t);
+  return d;
+}
+
+std::optional<ExpressionDerivatives> ExpressionDerivatives::of(const Expression& e,
+                                                               std::vector<std::size_t> wrt) {
+  return build({&e}, wrt);
+}
+
+std::optional<ExpressionDerivatives> ExpressionDerivatives::of(const ExpressionSet& s,
+                                                               std::vector<std::size_t> wrt) {
+  std::vector<const Expression*> items;
+  for (const Expression& e : s.m_items) items.push_back(&e);
+  return build(items, wrt);
+}
+
+void ExpressionDerivatives::eval(const double* x, double* out) const {
+  if (m_rows * m_cols == 0) return;
+  tape::runTapeScalar(*m_tape, x, m_regs.data(), out);
 }
 
 std::optional<ExpressionIssue> checkExpressionSyntax(const std::string& text) {

@@ -27,6 +27,14 @@ TapeKernel chosen() {
 }
 }  // namespace
 
+void loadConstants(const Tape& t, double* r) {
+  for (std::size_t k = 0; k < t.constants.size(); ++k) r[t.inputs + k] = t.constants[k];
+}
+
+void runTapeScalar(const Tape& t, const double* x, double* r, double* out) {
+  tapeScalarKernel()(t, x, r, out);
+}
+
 const char* tapeKernelName() { return tapeKernelAvx2() ? "avx2" : "baseline"; }
 
 void runTape(const Tape& t, const double* x, std::size_t stride, std::size_t n, double* out) {

@@ -72,13 +72,22 @@ struct Tape {
   std::vector<double> constants;  // registers inputs .. inputs + constants.size() - 1
   std::uint32_t registers = 0;
   std::vector<Instr> code;
-  std::uint32_t result = 0;
+  std::uint32_t result = 0;             // runTape's value: results[0]
+  std::vector<std::uint32_t> results;   // every output's register (runTapeScalar)
   bool empty() const { return registers == 0; }
 };
 
 // Evaluates the tape at n points; x[k * stride + i] is variable k at point i, out[i] the value.
 // Thread-safe (all scratch is local). out may alias x.
 void runTape(const Tape& t, const double* x, std::size_t stride, std::size_t n, double* out);
+
+// The scalar path: evaluates the tape at one point. `r` holds t.registers doubles prepared once by
+// loadConstants (the constant registers are never written by the code); out[k] receives the value
+// of t.results[k]. Plain double arithmetic and the C library's math functions with muParser's own
+// formulas: muParser's Eval bit for bit (but (expr)^2..4 of a non-variable base, products within
+// an ulp of pow), so within runTape's few ulps of runTape.
+void loadConstants(const Tape& t, double* r);
+void runTapeScalar(const Tape& t, const double* x, double* r, double* out);
 
 // Which kernel runTape uses on this machine ("avx2" or "sse2"/the compiler's default).
 const char* tapeKernelName();
@@ -87,5 +96,7 @@ const char* tapeKernelName();
 using TapeKernel = void (*)(const Tape&, const double*, std::size_t, std::size_t, double*);
 TapeKernel tapeKernelDefault();
 TapeKernel tapeKernelAvx2();  // nullptr when not built or not supported by this CPU
+using TapeScalarKernel = void (*)(const Tape&, const double*, double*, double*);
+TapeScalarKernel tapeScalarKernel();  // runTapeScalar's (built with -ffp-contract=off)
 
 }  // namespace sciagents::core::tape

@@ -156,111 +156,102 @@ std::optional<Variadic> variadicOp(const mu::generic_callable_type& cb) {
   return std::nullopt;
 }
 
-// Values: inputs, constants, then operations (in dependency order).
-struct Node {
-  enum Kind { Input, Const, Operation } kind;
-  Op op = Op::Add;
-  std::uint32_t a = 0, b = 0, c = 0;
-  double value = 0;
-  std::uint32_t index = 0;  // input number or constant number
-};
-
-class Builder {
- public:
-  explicit Builder(std::uint32_t inputs) {
-    for (std::uint32_t k = 0; k < inputs; ++k)
-      m_nodes.push_back({Node::Input, Op::Add, 0, 0, 0, 0, k});
-    m_inputs = inputs;
-  }
-  std::uint32_t input(std::uint32_t k) const { return k; }
-  std::uint32_t constant(double v) {
-    const auto key = std::bit_cast<std::uint64_t>(v);
-    if (auto it = m_consts.find(key); it != m_consts.end()) return it->second;
-    const auto id = static_cast<std::uint32_t>(m_nodes.size());
-    m_nodes.push_back({Node::Const, Op::Add, 0, 0, 0, v, m_nconst++});
-    m_consts.emplace(key, id);
-    return id;
-  }
-  bool isConstant(std::uint32_t id, double v) const {
-    return m_nodes[id].kind == Node::Const &&
-           std::bit_cast<std::uint64_t>(m_nodes[id].value) == std::bit_cast<std::uint64_t>(v);
-  }
-  std::uint32_t op(Op o, std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0) {
-    const auto key = std::make_tuple(static_cast<int>(o), a, b, c);
-    if (auto it = m_ops.find(key); it != m_ops.end()) return it->second;
-    const auto id = static_cast<std::uint32_t>(m_nodes.size());
-    m_nodes.push_back({Node::Operation, o, a, b, c, 0, 0});
-    m_ops.emplace(key, id);
-    return id;
-  }
-
-  // Registers: inputs, constants, then temporaries; an operand's register is freed after its
-  // last use (lane-wise kernels may write the register they read).
-  Tape finish(std::uint32_t result) const {
-    Tape t;
-    t.inputs = m_inputs;
-    t.constants.resize(m_nconst);
-    std::vector<std::uint32_t> reg(m_nodes.size()), last(m_nodes.size(), 0);
-    std::vector<bool> live(m_nodes.size(), false);
-    live[result] = true;
-    for (std::size_t i = m_nodes.size(); i-- > 0;) {  // keep only what the result needs
-      const Node& n = m_nodes[i];
-      if (!live[i] || n.kind != Node::Operation) continue;
-      for (std::uint32_t o : operands(n)) {
-        live[o] = true;
-        if (last[o] == 0) last[o] = static_cast<std::uint32_t>(i);
-      }
-    }
-    for (std::size_t i = 0; i < m_nodes.size(); ++i) {
-      const Node& n = m_nodes[i];
-      if (n.kind == Node::Input) reg[i] = n.index;
-      if (n.kind == Node::Const) {
-        reg[i] = m_inputs + n.index;
-        t.constants[n.index] = n.value;
-      }
-    }
-    std::uint32_t next = m_inputs + m_nconst;
-    std::vector<std::uint32_t> free;
-    for (std::size_t i = 0; i < m_nodes.size(); ++i) {
-      const Node& n = m_nodes[i];
-      if (n.kind != Node::Operation || !live[i]) continue;
-      const auto ops = operands(n);
-      for (std::size_t j = 0; j < ops.size(); ++j) {
-        const std::uint32_t o = ops[j];
-        const bool repeated = (j > 0 && ops[j - 1] == o) || (j > 1 && ops[j - 2] == o);
-        if (m_nodes[o].kind == Node::Operation && last[o] == i && !repeated) free.push_back(reg[o]);
-      }
-      if (free.empty()) {
-        reg[i] = next++;
-      } else {
-        reg[i] = free.back();
-        free.pop_back();
-      }
-      t.code.push_back({n.op, reg[i], reg[n.a], reg[n.b], reg[n.c]});
-    }
-    t.registers = next;
-    t.result = reg[result];
-    return t;
-  }
-
- private:
-  static std::vector<std::uint32_t> operands(const Node& n) {
-    if (n.op == Op::Select) return {n.a, n.b, n.c};
-    if (n.op >= Op::Neg && n.op <= Op::Atanh) return {n.a};
-    return {n.a, n.b};
-  }
-  std::vector<Node> m_nodes;
-  std::map<std::uint64_t, std::uint32_t> m_consts;
-  std::map<std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t>, std::uint32_t> m_ops;
-  std::uint32_t m_inputs = 0, m_nconst = 0;
-};
-
 }  // namespace
 
-Tape compileTape(const mu::Parser& parser, const std::vector<double>& values) {
+Graph::Graph(std::uint32_t inputs) : m_inputs(inputs) {
+  for (std::uint32_t k = 0; k < inputs; ++k)
+    m_nodes.push_back({Node::Input, Op::Add, 0, 0, 0, 0, k});
+}
+
+std::uint32_t Graph::constant(double v) {
+  const auto key = std::bit_cast<std::uint64_t>(v);
+  if (auto it = m_consts.find(key); it != m_consts.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(m_nodes.size());
+  m_nodes.push_back({Node::Const, Op::Add, 0, 0, 0, v, m_nconst++});
+  m_consts.emplace(key, id);
+  return id;
+}
+
+bool Graph::isConstant(std::uint32_t id, double v) const {
+  return id != kZero && m_nodes[id].kind == Node::Const &&
+         std::bit_cast<std::uint64_t>(m_nodes[id].value) == std::bit_cast<std::uint64_t>(v);
+}
+
+std::uint32_t Graph::op(Op o, std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+  const auto key = std::make_tuple(static_cast<int>(o), a, b, c);
+  if (auto it = m_ops.find(key); it != m_ops.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(m_nodes.size());
+  m_nodes.push_back({Node::Operation, o, a, b, c, 0, 0});
+  m_ops.emplace(key, id);
+  return id;
+}
+
+std::vector<std::uint32_t> Graph::operands(const Node& n) {
+  if (n.op == Op::Select) return {n.a, n.b, n.c};
+  if (n.op >= Op::Neg && n.op <= Op::Atanh) return {n.a};
+  return {n.a, n.b};
+}
+
+// Registers: inputs, constants, then temporaries; an operand's register is freed after its last
+// use (lane-wise kernels may write the register they read), a result's never.
+Tape Graph::finish(const std::vector<std::uint32_t>& results) const {
+  Tape t;
+  t.inputs = m_inputs;
+  t.constants.resize(m_nconst);
+  constexpr std::uint32_t kKeep = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> reg(m_nodes.size()), last(m_nodes.size(), 0);
+  std::vector<bool> live(m_nodes.size(), false);
+  for (std::uint32_t r : results) {
+    live[r] = true;
+    last[r] = kKeep;
+  }
+  for (std::size_t i = m_nodes.size(); i-- > 0;) {  // keep only what the results need
+    const Node& n = m_nodes[i];
+    if (!live[i] || n.kind != Node::Operation) continue;
+    for (std::uint32_t o : operands(n)) {
+      live[o] = true;
+      if (last[o] == 0) last[o] = static_cast<std::uint32_t>(i);
+    }
+  }
+  for (std::size_t i = 0; i < m_nodes.size(); ++i) {
+    const Node& n = m_nodes[i];
+    if (n.kind == Node::Input) reg[i] = n.index;
+    if (n.kind == Node::Const) {
+      reg[i] = m_inputs + n.index;
+      t.constants[n.index] = n.value;
+    }
+  }
+  std::uint32_t next = m_inputs + m_nconst;
+  std::vector<std::uint32_t> free;
+  for (std::size_t i = 0; i < m_nodes.size(); ++i) {
+    const Node& n = m_nodes[i];
+    if (n.kind != Node::Operation || !live[i]) continue;
+    const auto ops = operands(n);
+    for (std::size_t j = 0; j < ops.size(); ++j) {
+      const std::uint32_t o = ops[j];
+      const bool repeated = (j > 0 && ops[j - 1] == o) || (j > 1 && ops[j - 2] == o);
+      if (m_nodes[o].kind == Node::Operation && last[o] == i && !repeated) free.push_back(reg[o]);
+    }
+    if (free.empty()) {
+      reg[i] = next++;
+    } else {
+      reg[i] = free.back();
+      free.pop_back();
+    }
+    t.code.push_back({n.op, reg[i], reg[n.a], reg[n.b], reg[n.c]});
+  }
+  t.registers = next;
+  for (std::uint32_t r : results) t.results.push_back(reg[r]);
+  t.result = t.results.empty() ? 0 : t.results.front();
+  return t;
+}
+
+std::optional<std::uint32_t> Graph::add(const mu::Parser& parser,
+                                       const std::vector<double>& values) {
   const mu::ParserByteCode& code = parser.GetByteCode();
   if (code.GetSize() == 0) return {};
-  Builder b(static_cast<std::uint32_t>(values.size()));
+  if (values.size() != m_inputs || m_primal != 0) return {};  // no add() after derivative()
+  Graph& b = *this;
   std::vector<std::uint32_t> stack;
   std::vector<std::uint32_t> conditions;                       // cmIF seen, awaiting cmELSE
   std::vector<std::pair<std::uint32_t, std::uint32_t>> thens;  // (condition, then-value)
@@ -273,7 +264,7 @@ Tape compileTape(const mu::Parser& parser, const std::vector<double>& values) {
   auto var = [&](const double* p, std::uint32_t& out) {
     for (std::size_t k = 0; k < values.size(); ++k)
       if (p == &values[k]) {
-        out = b.input(static_cast<std::uint32_t>(k));
+        out = static_cast<std::uint32_t>(k);
         return true;
       }
     return false;
@@ -428,7 +419,13 @@ Tape compileTape(const mu::Parser& parser, const std::vector<double>& values) {
     }
   }
   if (stack.size() != 1 || !conditions.empty() || !thens.empty()) return {};
-  return b.finish(stack.back());
+  return stack.back();
+}
+
+Tape compileTape(const mu::Parser& parser, const std::vector<double>& values) {
+  Graph g(static_cast<std::uint32_t>(values.size()));
+  const auto root = g.add(parser, values);
+  return root ? g.finish({*root}) : Tape{};
 }
 
 }  // namespace sciagents::core::tape

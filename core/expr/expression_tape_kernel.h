@@ -102,11 +102,49 @@ struct Kernel {
         u, (u > B(0.0)) && (u < B(2.2250738585072014e-308)), B(1.0),
         [](B w) { return xsimd::log10(w); }, [](double v) { return std::log10(v); });
   }
+  // NaN lanes too: xsimd's exp converts its reduced argument to an integer, undefined behaviour
+  // for NaN and the infinities (found by tests/fuzz/fuzz_expression.cpp under UBSan).
   static B exp(B u) {
     return guarded(
-        u, (u < B(-708.25)) || (u > B(709.0)), B(0.0), [](B w) { return xsimd::exp(w); },
+        u, !((u >= B(-708.25)) && (u <= B(709.0))), B(0.0), [](B w) { return xsimd::exp(w); },
         [](double v) { return std::exp(v); });
   }
+  // sinh, cosh and tanh call xsimd's exp inside: infinite, NaN and huge lanes (where all three are
+  // +-inf or +-1 anyway, or within a few ulps of the C library) go to libm.
+  template <class F, class G>
+  static B hyperbolic(B u, F f, G g) {
+    return guarded(u, !(xsimd::abs(u) <= B(700.0)), B(0.0), f, g);
+  }
+  static B sinh(B u) {
+    return hyperbolic(
+        u, [](B w) { return xsimd::sinh(w); }, [](double v) { return std::sinh(v); });
+  }
+  static B cosh(B u) {
+    return hyperbolic(
+        u, [](B w) { return xsimd::cosh(w); }, [](double v) { return std::cosh(v); });
+  }
+  static B tanh(B u) {
+    return hyperbolic(
+        u, [](B w) { return xsimd::tanh(w); }, [](double v) { return std::tanh(v); });
+  }
+
+  static B log2(B u) { return ln(u) / B(std::log(2.0)); }  // muParser: log(v) / log(2)
+  static B sin(B u) {
+    return trig(
+        u, [](B w) { return xsimd::sin(w); }, [](double v) { return std::sin(v); });
+  }
+  static B cos(B u) {
+    return trig(
+        u, [](B w) { return xsimd::cos(w); }, [](double v) { return std::cos(v); });
+  }
+  static B tan(B u) {
+    return trig(
+        u, [](B w) { return xsimd::tan(w); }, [](double v) { return std::tan(v); });
+  }
+  // muParser's own formulas for these three (not the C library's asinh & co.).
+  static B asinh(B u) { return ln(u + xsimd::sqrt(u * u + B(1.0))); }
+  static B acosh(B u) { return ln(u + xsimd::sqrt(u * u - B(1.0))); }
+  static B atanh(B u) { return B(0.5) * ln((B(1.0) + u) / (B(1.0) - u)); }
 
   static B flag(xsimd::batch_bool<double, Arch> c) { return xsimd::select(c, B(1.0), B(0.0)); }
   static B notFlag(xsimd::batch_bool<double, Arch> c) { return xsimd::select(c, B(0.0), B(1.0)); }
@@ -191,29 +229,20 @@ struct Kernel {
       case Op::Ln:
         unary(d, a, lanes, [](B u) { return ln(u); });
         break;
-      case Op::Log2:  // muParser: log(v) / log(2)
-        unary(d, a, lanes, [](B u) { return ln(u) / B(std::log(2.0)); });
+      case Op::Log2:
+        unary(d, a, lanes, [](B u) { return log2(u); });
         break;
       case Op::Log10:
         unary(d, a, lanes, [](B u) { return log10(u); });
         break;
       case Op::Sin:
-        unary(d, a, lanes, [](B u) {
-          return trig(
-              u, [](B w) { return xsimd::sin(w); }, [](double v) { return std::sin(v); });
-        });
+        unary(d, a, lanes, [](B u) { return sin(u); });
         break;
       case Op::Cos:
-        unary(d, a, lanes, [](B u) {
-          return trig(
-              u, [](B w) { return xsimd::cos(w); }, [](double v) { return std::cos(v); });
-        });
+        unary(d, a, lanes, [](B u) { return cos(u); });
         break;
       case Op::Tan:
-        unary(d, a, lanes, [](B u) {
-          return trig(
-              u, [](B w) { return xsimd::tan(w); }, [](double v) { return std::tan(v); });
-        });
+        unary(d, a, lanes, [](B u) { return tan(u); });
         break;
       case Op::Asin:
         unary(d, a, lanes, [](B u) { return xsimd::asin(u); });
@@ -225,28 +254,82 @@ struct Kernel {
         unary(d, a, lanes, [](B u) { return xsimd::atan(u); });
         break;
       case Op::Sinh:
-        unary(d, a, lanes, [](B u) { return xsimd::sinh(u); });
+        unary(d, a, lanes, [](B u) { return sinh(u); });
         break;
       case Op::Cosh:
-        unary(d, a, lanes, [](B u) { return xsimd::cosh(u); });
+        unary(d, a, lanes, [](B u) { return cosh(u); });
         break;
       case Op::Tanh:
-        unary(d, a, lanes, [](B u) { return xsimd::tanh(u); });
+        unary(d, a, lanes, [](B u) { return tanh(u); });
         break;
-      // muParser's own formulas for these three (not the C library's asinh & co.).
       case Op::Asinh:
-        unary(d, a, lanes, [](B u) { return ln(u + xsimd::sqrt(u * u + B(1.0))); });
+        unary(d, a, lanes, [](B u) { return asinh(u); });
         break;
       case Op::Acosh:
-        unary(d, a, lanes, [](B u) { return ln(u + xsimd::sqrt(u * u - B(1.0))); });
+        unary(d, a, lanes, [](B u) { return acosh(u); });
         break;
       case Op::Atanh:
-        unary(d, a, lanes, [](B u) { return B(0.5) * ln((B(1.0) + u) / (B(1.0) - u)); });
+        unary(d, a, lanes, [](B u) { return atanh(u); });
         break;
       case Op::Atan2:
         binary(d, a, b, lanes, [](B u, B v) { return xsimd::atan2(u, v); });
         break;
     }
+  }
+
+  // One point (runTapeScalar): plain double arithmetic (the same IEEE operations as the SIMD
+  // lanes) and the C library's functions with muParser's own formulas (MathImpl; the callbacks
+  // were matched against them bit for bit at compile time), so a value is muParser's Eval bit for
+  // bit except (expr)^2..4 of a non-variable base (products, within an ulp of pow); the block
+  // kernel's SIMD math differs from it by the few ulps it differs from muParser.
+  static void scalar(const Tape& t, const double* x, double* r, double* out) {
+    for (std::uint32_t k = 0; k < t.inputs; ++k) r[k] = x[k];
+    for (const Instr& in : t.code) {
+      const double a = r[in.a];
+      double v = 0;
+      switch (in.op) {
+        case Op::Add: v = a + r[in.b]; break;
+        case Op::Sub: v = a - r[in.b]; break;
+        case Op::Mul: v = a * r[in.b]; break;
+        case Op::Div: v = a / r[in.b]; break;
+        case Op::Pow: v = std::pow(a, r[in.b]); break;
+        case Op::Lt: v = a < r[in.b] ? 1.0 : 0.0; break;
+        case Op::Le: v = a <= r[in.b] ? 1.0 : 0.0; break;
+        case Op::Gt: v = a > r[in.b] ? 1.0 : 0.0; break;
+        case Op::Ge: v = a >= r[in.b] ? 1.0 : 0.0; break;
+        case Op::Eq: v = a == r[in.b] ? 1.0 : 0.0; break;
+        case Op::Ne: v = a == r[in.b] ? 0.0 : 1.0; break;
+        case Op::And: v = a == 0.0 || r[in.b] == 0.0 ? 0.0 : 1.0; break;
+        case Op::Or: v = a == 0.0 && r[in.b] == 0.0 ? 0.0 : 1.0; break;
+        case Op::Min: v = r[in.b] < a ? r[in.b] : a; break;
+        case Op::Max: v = a < r[in.b] ? r[in.b] : a; break;
+        case Op::Select: v = a == 0.0 ? r[in.c] : r[in.b]; break;
+        case Op::Neg: v = -a; break;
+        case Op::Abs: v = a >= 0.0 ? a : -a; break;
+        case Op::Sign: v = a < 0.0 ? -1.0 : a > 0.0 ? 1.0 : 0.0; break;
+        case Op::Rint: v = std::floor(a + 0.5); break;
+        case Op::Sqrt: v = std::sqrt(a); break;
+        case Op::Exp: v = std::exp(a); break;
+        case Op::Ln: v = std::log(a); break;
+        case Op::Log2: v = std::log(a) / std::log(2.0); break;
+        case Op::Log10: v = std::log10(a); break;
+        case Op::Sin: v = std::sin(a); break;
+        case Op::Cos: v = std::cos(a); break;
+        case Op::Tan: v = std::tan(a); break;
+        case Op::Asin: v = std::asin(a); break;
+        case Op::Acos: v = std::acos(a); break;
+        case Op::Atan: v = std::atan(a); break;
+        case Op::Sinh: v = std::sinh(a); break;
+        case Op::Cosh: v = std::cosh(a); break;
+        case Op::Tanh: v = std::tanh(a); break;
+        case Op::Asinh: v = std::log(a + std::sqrt(a * a + 1)); break;
+        case Op::Acosh: v = std::log(a + std::sqrt(a * a - 1)); break;
+        case Op::Atanh: v = 0.5 * std::log((1 + a) / (1 - a)); break;
+        case Op::Atan2: v = std::atan2(a, r[in.b]); break;
+      }
+      r[in.dst] = v;
+    }
+    for (std::size_t k = 0; k < t.results.size(); ++k) out[k] = r[t.results[k]];
   }
 };
 

@@ -5,4 +5,6 @@ namespace sciagents::core::tape {
 
 TapeKernel tapeKernelDefault() { return &Kernel<xsimd::default_arch>::run; }
 
+TapeScalarKernel tapeScalarKernel() { return &Kernel<xsimd::default_arch>::scalar; }
+
 }  // namespace sciagents::core::tape

@@ -247,7 +247,7 @@ class TestOdeIvp : public QObject {
     QVERIFY(facts.at("stiff").asBool());
     QCOMPARE(facts.at("dimension").asInt(), 2);
     QVERIFY(facts.at("spectral_radius").asDouble() > 2999 && facts.at("spectral_radius").asDouble() < 3001);
-    QCOMPARE(QString::fromStdString(facts.at("jacobian_source").asString()), QString("finite differences"));
+    QCOMPARE(QString::fromStdString(facts.at("jacobian_source").asString()), QString("automatic differentiation"));
     QCOMPARE(QString::fromStdString(ivp().select(ctx).method), QString("bdf"));
     // Non-stiff tight tolerance -> dop853; loose -> rk45.
     Map lp = lorenz(1e-9);

@@ -14,13 +14,12 @@ Stiffness analyzeStiffness(const Problem& p) {
   Matrix j;
   if (f.hasJac()) {
     f.jac(p.t0, p.y0.data(), j);
-    s.jacobian_source = "analytic";
   } else {
     Vector f0(n);
     f.rhs(p.t0, p.y0.data(), f0.data());
     f.jacFD(p.t0, p.y0.data(), f0.data(), j);
-    s.jacobian_source = "finite differences";
   }
+  s.jacobian_source = f.jacSource();
   const double T = std::abs(p.t1 - p.t0);
   if (!j.allFinite()) {
     s.summary = "the Jacobian at t0 is not finite; no stiffness estimate";

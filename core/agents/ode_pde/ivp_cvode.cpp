@@ -103,6 +103,7 @@ void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const
     c.ls = p.banded() ? SUNLinSol_Band(c.y, c.A, c.ctx) : SUNLinSol_Dense(c.y, c.A, c.ctx);
     check(CVodeSetLinearSolver(c.mem, c.ls, c.A), "CVodeSetLinearSolver", ud);
     if (f.hasJac()) check(CVodeSetJacFn(c.mem, sundialsJac), "CVodeSetJacFn", ud);
+    st.jacobian_source = f.jacSource();
   } else {
     c.nls = SUNNonlinSol_FixedPoint(c.y, 0, c.ctx);
     check(CVodeSetNonlinearSolver(c.mem, c.nls), "CVodeSetNonlinearSolver", ud);
@@ -178,6 +179,15 @@ void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const
     if (flag == CV_TSTOP_RETURN || tret == p.t1) break;
     if (steps_before + nst >= p.max_num_steps) {
       collect();
+      // Growth by orders of magnitude while the steps crawl: a singularity the Newton iteration
+      // follows (an exact Jacobian converges where difference quotients used to give up).
+      const double grown = yv.cwiseAbs().maxCoeff(), start = std::max(1.0, y0.cwiseAbs().maxCoeff());
+      if (grown > 1e3 * start)
+        throw Error(ErrorCode::RunFailed, std::string(name) + " (CVODE) failed at t = " + fmt(tret) + ": max_num_steps = " +
+                                              std::to_string(p.max_num_steps) + " reached while max |y| grew from " +
+                                              fmt(start) + " to " + fmt(grown) +
+                                              "; the solution probably blows up (a singularity near t = " + fmt(tret) +
+                                              ") or the rhs is not smooth there");
       throw Error(ErrorCode::RunFailed, "max_num_steps = " + std::to_string(p.max_num_steps) + " reached at t = " + fmt(tret) +
                                             " (interval [" + fmt(p.t0) + ", " + fmt(p.t1) + "]) with " + name +
                                             "; raise max_num_steps or loosen rtol/atol");

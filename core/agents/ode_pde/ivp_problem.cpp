@@ -226,13 +226,23 @@ OdeFunctions::OdeFunctions(const Problem& p) : m_n(p.n()), m_x(static_cast<std::
                                   }()) + ")");
     }
   };
+  std::vector<Expression> rhs;
   for (std::size_t i = 0; i < p.rhs.size(); ++i)
-    m_rhs.push_back(compile(p.rhs[i], "rhs", "rhs[" + std::to_string(i) + "] (d" + p.states[i] + "/dt)"));
+    rhs.push_back(compile(p.rhs[i], "rhs", "rhs[" + std::to_string(i) + "] (d" + p.states[i] + "/dt)"));
+  m_rhs.emplace(std::move(rhs));
+  std::vector<Expression> jac;
   for (std::size_t i = 0; i < p.jac.size(); ++i)
     for (std::size_t j = 0; j < p.jac[i].size(); ++j)
-      m_jac.push_back(compile(p.jac[i][j], "jac", "jac[" + std::to_string(i) + "][" + std::to_string(j) + "]"));
+      jac.push_back(compile(p.jac[i][j], "jac", "jac[" + std::to_string(i) + "][" + std::to_string(j) + "]"));
   for (std::size_t k = 0; k < p.events.size(); ++k)
     m_events.push_back(compile(p.events[k].expr, "events", "events[" + std::to_string(k) + "]"));
+  if (!jac.empty()) m_jac.emplace(std::move(jac));
+  else m_auto_jac = m_rhs->compiled() && !p.banded() && m_n <= kMaxAutoJac;
+  if (hasJac()) m_jbuf.resize(static_cast<std::size_t>(m_n * m_n));
+}
+
+const char* OdeFunctions::jacSource() const {
+  return m_jac ? "analytic" : m_auto_jac ? "automatic differentiation" : "finite differences";
 }
 
 void OdeFunctions::load(double t, const double* y) {
@@ -243,15 +253,25 @@ void OdeFunctions::load(double t, const double* y) {
 void OdeFunctions::rhs(double t, const double* y, double* dy) {
   load(t, y);
   ++nfev;
-  for (std::size_t i = 0; i < m_rhs.size(); ++i) dy[i] = m_rhs[i].eval(m_x.data());
+  m_rhs->eval(m_x.data(), dy);
 }
 
 void OdeFunctions::jac(double t, const double* y, Matrix& j) {
   load(t, y);
   ++njev;
   j.resize(m_n, m_n);
+  if (m_jac) {
+    m_jac->eval(m_x.data(), m_jbuf.data());
+  } else {
+    if (!m_ad) {
+      std::vector<std::size_t> states(static_cast<std::size_t>(m_n));
+      for (std::size_t i = 0; i < states.size(); ++i) states[i] = i + 1;  // variable 0 is t
+      m_ad = ExpressionDerivatives::of(*m_rhs, std::move(states));
+    }
+    m_ad->eval(m_x.data(), m_jbuf.data());
+  }
   for (Eigen::Index r = 0; r < m_n; ++r)
-    for (Eigen::Index c = 0; c < m_n; ++c) j(r, c) = m_jac[static_cast<std::size_t>(r * m_n + c)].eval(m_x.data());
+    for (Eigen::Index c = 0; c < m_n; ++c) j(r, c) = m_jbuf[static_cast<std::size_t>(r * m_n + c)];
 }
 
 void OdeFunctions::jacFD(double t, const double* y, const double* f0, Matrix& j) {

@@ -53,8 +53,14 @@ class OdeFunctions {
   explicit OdeFunctions(const Problem& p);
   Eigen::Index n() const { return m_n; }
   void rhs(double t, const double* y, double* dy);
-  bool hasJac() const { return !m_jac.empty(); }
-  void jac(double t, const double* y, Matrix& j);  // analytic (needs hasJac)
+  // A Jacobian other than difference quotients: the given one, else exact derivatives of the rhs
+  // (when every rhs expression compiles to a tape and the system is dense and at most
+  // kMaxAutoJac states: a banded or larger system keeps CVODE's difference quotients, which
+  // need no n x n matrix). The derivative tape is built at the first jac() call.
+  bool hasJac() const { return m_jac.has_value() || m_auto_jac; }
+  static constexpr Eigen::Index kMaxAutoJac = 400;
+  const char* jacSource() const;  // "analytic" | "automatic differentiation" | "finite differences"
+  void jac(double t, const double* y, Matrix& j);  // needs hasJac
   // Forward differences around f0 = f(t, y) (costs n rhs evaluations).
   void jacFD(double t, const double* y, const double* f0, Matrix& j);
   std::size_t numEvents() const { return m_events.size(); }
@@ -67,7 +73,12 @@ class OdeFunctions {
   void load(double t, const double* y);
   Eigen::Index m_n;
   std::vector<double> m_x;  // t, then the states
-  std::vector<Expression> m_rhs, m_jac, m_events;
+  std::vector<Expression> m_events;
+  std::optional<ExpressionSet> m_rhs;          // one tape for every component
+  std::optional<ExpressionSet> m_jac;          // the given jac, row-major
+  std::optional<ExpressionDerivatives> m_ad;   // d rhs / d states, when no jac is given
+  bool m_auto_jac = false;                     // m_ad is (to be) used
+  std::vector<double> m_jbuf;                  // m_jac's or m_ad's row-major output
 };
 
 // Output collection shared by all integrators: every step's end point (no t_eval) or the t_eval
@@ -113,6 +124,7 @@ struct RunStats {
   std::string stiff_detail;
   double internal_rtol = 0;          // CVODE's own rtol (0: CVODE not used); see cvodeInternalRtol
   double internal_atol_factor = 1;   // CVODE's atol = atol * this
+  std::string jacobian_source;       // bdf: OdeFunctions::jacSource() (empty: no Newton iteration)
 };
 
 // Live reporting from the step loops (ctx may be null in hooks): progress, step size, cancel.
@@ -136,7 +148,7 @@ struct Stiffness {
   double stiffness_ratio = 1;  // max/min |Re lambda| over the decaying modes
   double stiffness_index = 0;  // max_decay * |t1 - t0|: ~ explicit steps needed for stability alone
   bool stiff = false;
-  std::string jacobian_source;  // "analytic" | "finite differences"
+  std::string jacobian_source;  // OdeFunctions::jacSource()
   std::string summary;          // the numbers in words
 };
 inline constexpr double kStiffIndex = 1000.0;  // above: explicit RK is stability-limited

@@ -36,6 +36,7 @@ void record(TaskContext& ctx, const Solution& sol) {
   ctx.diagnostic("nsteps", sol.st.nsteps);
   ctx.diagnostic("nrejected", sol.st.nrejected);
   ctx.diagnostic("nlu", sol.st.nlu);
+  if (!sol.st.jacobian_source.empty()) ctx.diagnostic("jacobian_source", sol.st.jacobian_source);
   if (sol.st.nconvfail) ctx.diagnostic("nonlinear_convergence_failures", sol.st.nconvfail);
   ctx.diagnostic("t_reached", sol.out.t_last);
   if (sol.switched) ctx.diagnostic("switched_to_bdf_at", sol.t_switch);
@@ -163,7 +164,9 @@ TaskSpec ivpTask() {
       "scipy.integrate.solve_ivp. The rhs is one expression per state in t, the state names and the constants.\n\n"
       "Methods: `rk45` Dormand-Prince 5(4) with 4th-order dense output; `dop853` Hairer's 8(5,3) pair with 7th-order "
       "dense output; `rk23` Bogacki-Shampine 3(2); `bdf` SUNDIALS CVODE variable-order BDF with Newton and a dense or "
-      "band direct solver (analytic `jac` if given, else difference quotients); `adams` CVODE Adams-Moulton (orders "
+      "band direct solver (the Jacobian: `jac` if given, else exact derivatives of the rhs by automatic differentiation, "
+      "else - banded, over 400 states or an rhs without a compiled tape - difference quotients; diagnostic "
+      "jacobian_source); `adams` CVODE Adams-Moulton (orders "
       "1-12, fixed-point iteration). Error control: the RMS of err / (atol + rtol |y|) must stay below 1. CVODE's local "
       "error test is looser in practice than SciPy's at equal settings, so bdf/adams run CVODE at 10x tighter internal "
       "tolerances (rtol and atol; not below 1e-13 relative unless asked), reported as diagnostics internal_rtol and "
@@ -195,7 +198,8 @@ TaskSpec ivpTask() {
           "Total step budget; the run fails with a clear message when it is exhausted."),
       ParamSpec::make("jac", ParamType::Any).describe(
           "Analytic Jacobian: n lists of n expressions, row i = d rhs_i / d state_j (used by bdf and by auto's stiffness "
-          "analysis; otherwise difference quotients)."),
+          "analysis; otherwise exact derivatives of the rhs by automatic differentiation, or difference quotients for "
+          "banded or larger systems)."),
       ParamSpec::make("events", ParamType::Any).describe(
           "Event functions g(t, y): an expression, a list of expressions, or objects {\"expr\", \"terminal\", \"direction\"}."),
       ParamSpec::make("terminal", ParamType::Any).describe("Stop at the first zero of the event (true/false, or one per event)."),

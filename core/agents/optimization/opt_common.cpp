@@ -226,6 +226,11 @@ Objective::Objective(TaskContext& ctx, const std::string& param, const std::vect
       }
     }
   }
+  if (m_jac.empty() && m_f) {
+    std::vector<std::size_t> all(vars.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    m_grad = ExpressionDerivatives::of(*m_f, std::move(all));
+  }
 }
 
 Objective::~Objective() = default;
@@ -276,6 +281,10 @@ double Objective::valueGrad(const Vector& x, Vector& g) {
   if (!m_jac.empty()) {
     g.resize(dim());
     for (std::size_t i = 0; i < m_jac.size(); ++i) g[static_cast<Eigen::Index>(i)] = m_jac[i].eval(x.data());
+  } else if (m_grad) {
+    m_ctx.checkCancelled();  // once per gradient: exact gradients cost no extra objective calls
+    g.resize(dim());
+    m_grad->eval(x.data(), g.data());
   } else if (m_model) {
     g = m_model->gradient(x, f, m_bounds);
     m_nfev += 2 * static_cast<long>(x.size());
@@ -287,6 +296,7 @@ double Objective::valueGrad(const Vector& x, Vector& g) {
 
 std::string Objective::gradientText() const {
   if (!m_jac.empty()) return "analytic (jac expressions)";
+  if (m_grad) return "automatic differentiation (exact derivatives of the expression)";
   if (m_model) return m_model->gradientText();
   return "central differences, h = cbrt(eps) max(1,|x|)";
 }

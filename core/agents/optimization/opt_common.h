@@ -100,6 +100,7 @@ class Objective {
   std::optional<Expression> m_f;
   std::unique_ptr<ModelFunction> m_model;
   std::vector<Expression> m_jac;
+  std::optional<ExpressionDerivatives> m_grad;  // exact gradient of m_f when no jac is given
   const Bounds* m_bounds;
   long m_nfev = 0, m_ngev = 0;
   double m_best;

@@ -19,6 +19,7 @@ namespace {
 struct Fit {
   std::vector<std::string> names;
   std::optional<Expression> model;
+  std::optional<ExpressionDerivatives> grad;  // d model / d params, exact (an expression model)
   std::shared_ptr<ModelFunction> step;  // a step model: params -> the predicted series
   Vector xdata, ydata, sigma;  // sigma empty: unweighted
   Vector p0;
@@ -46,8 +47,21 @@ struct Fit {
     return r;
   }
   Vector residuals(const Vector& p) const { return weigh(modelAt(p) - ydata); }  // weighted: (f - y) / sigma
-  // Jacobian of the residuals: the step model's batched central differences, else fdJacobian.
+  // Jacobian of the residuals: exact derivatives of an expression model, else the step model's
+  // batched central differences, else fdJacobian.
   Matrix jacobian(const Vector& p) const {
+    if (grad) {
+      std::vector<double> args(static_cast<std::size_t>(p.size()) + 1);
+      for (Eigen::Index k = 0; k < p.size(); ++k) args[static_cast<std::size_t>(k) + 1] = p[k];
+      Matrix j(xdata.size(), p.size());
+      Vector row(p.size());
+      for (Eigen::Index i = 0; i < xdata.size(); ++i) {
+        args[0] = xdata[i];
+        grad->eval(args.data(), row.data());
+        j.row(i) = sigma.size() ? Vector(row / sigma[i]) : row;
+      }
+      return j;
+    }
     if (!step) return fdJacobian([&](const Vector& q) { return residuals(q); }, p);
     Matrix j = step->jacobian(p, modelAt(p));
     if (sigma.size()) j = sigma.cwiseInverse().asDiagonal() * j;
@@ -69,6 +83,9 @@ Fit readFit(const TaskContext& ctx) {
     } catch (const Error& e) {
       throw paramError("model", e.bareMessage());
     }
+    std::vector<std::size_t> params(f.names.size());
+    for (std::size_t k = 0; k < params.size(); ++k) params[k] = k + 1;  // variable 0 is x
+    f.grad = ExpressionDerivatives::of(*f.model, std::move(params));
   }
   f.xdata = readFinite(ctx, "xdata", -1);
   f.ydata = readFinite(ctx, "ydata", -1);
@@ -115,7 +132,7 @@ Map analyzeFit(const TaskContext& ctx) {
   m["finite_at_p0"] = r0.allFinite();
   if (r0.allFinite()) {
     m["rss_p0"] = r0.squaredNorm();
-    const Eigen::JacobiSVD<Matrix> svd(fdJacobian([&](const Vector& p) { return f.residuals(p); }, f.p0));
+    const Eigen::JacobiSVD<Matrix> svd(f.jacobian(f.p0));
     const Vector s = svd.singularValues();
     m["jacobian_condition_p0"] = s[s.size() - 1] > 0 ? s[0] / s[s.size() - 1] : std::numeric_limits<double>::infinity();
   }
@@ -161,7 +178,7 @@ std::vector<ValidationCheck> validateFit(const TaskContext& ctx, const Map& outp
   const Fit f = readFit(ctx);
   const Vector p = it->second.toVector();
   const Vector r = f.residuals(p);
-  const Matrix j = fdJacobian([&](const Vector& q) { return f.residuals(q); }, p);
+  const Matrix j = f.jacobian(p);
   Vector g = j.transpose() * r;
   double worst = 0.0;
   for (Eigen::Index k = 0; k < p.size(); ++k) {
@@ -206,9 +223,9 @@ void runFit(TaskContext& ctx) {
     ctx.checkCancelled();
     ctx.metric("objective", static_cast<double>(it), cost);
   };
-  if (f.step) o.jacobian = [&f](const Vector& p, const Vector&) { return f.jacobian(p); };
+  if (f.step || f.grad) o.jacobian = [&f](const Vector& p, const Vector&) { return f.jacobian(p); };
   const LmResult r = levenbergMarquardt([&](const Vector& p) { return f.residuals(p); }, f.p0, o);
-  // Covariance from a fresh central-difference Jacobian at the optimum: pcov = s^2 (J^T J)^-1 via SVD.
+  // Covariance from a fresh Jacobian at the optimum: pcov = s^2 (J^T J)^-1 via SVD.
   const Matrix j = f.jacobian(r.p);
   const Eigen::JacobiSVD<Matrix> svd(j, Eigen::ComputeThinV);
   const Vector s = svd.singularValues();
@@ -243,6 +260,8 @@ void runFit(TaskContext& ctx) {
   if (f.step) {
     ctx.diagnostic("jacobian", f.step->gradientText());
     f.step->report(ctx);
+  } else if (f.grad) {
+    ctx.diagnostic("jacobian", "automatic differentiation (exact derivatives of the model)");
   } else {
     ctx.diagnostic("jacobian", "central differences, step cbrt(eps)|p|");
   }
@@ -265,7 +284,8 @@ TaskSpec curveFitTask() {
       "steps for `bounds`: parameters pinned at a bound are frozen; SciPy's trust-region reflective plays this "
       "role). `auto`: lm without bounds, trf with bounds.\n\n"
       "Covariance as SciPy: pcov = s^2 (J^T J)^-1 with s^2 = RSS/(m - n), or (J^T J)^-1 with `absolute_sigma`, "
-      "from a central-difference Jacobian at the optimum (SVD; a singular Jacobian gives inf and a warning). "
+      "from the Jacobian at the optimum (SVD; a singular Jacobian gives inf and a warning). The Jacobian of an "
+      "expression model is exact (automatic differentiation); a step model's is by central differences. "
       "`perr` = sqrt(diag(pcov)).\n\n"
       "The model may be a step of the workflow (`{\"step\", \"input\", \"output\"}`) that maps the params to "
       "the predicted series: e.g. an `ode_pde.ivp` step with `input` [\"constants.k\"] and `output` \"y\" "
