@@ -88,8 +88,11 @@ void run(benchmark::State& state, const std::string& mode, const std::string& ar
 
 // The trivial program: the cost is the launch and the task layer around it.
 void BM_CommandTrivial(benchmark::State& state) { run(state, "add", "{{x1}}", 200); }
-// ~25 ms of CPU per evaluation (8 million steps): does a second thread halve the wall time?
-void BM_CommandCpuBound(benchmark::State& state) { run(state, "burn", "8", 16); }
+// CPU-bound programs: 8 million steps (~20 ms of CPU per evaluation, where the process start is
+// still ~10 % of the time) and 40 million (~90 ms): does a second thread halve the wall time?
+void BM_CommandCpuBound(benchmark::State& state) {
+  run(state, "burn", std::to_string(state.range(1)), 16);
+}
 
 BENCHMARK(BM_CommandTrivial)
     ->Arg(1)
@@ -98,9 +101,11 @@ BENCHMARK(BM_CommandTrivial)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_CommandCpuBound)
-    ->Arg(1)
-    ->Arg(2)
-    ->ArgName("threads")
+    ->Args({1, 8})
+    ->Args({2, 8})
+    ->Args({1, 40})
+    ->Args({2, 40})
+    ->ArgNames({"threads", "msteps"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -7,7 +7,7 @@ Rows: median over reps of the wall (and CPU) time of all n evaluations, then per
 counts this process and its children (the launcher's own CPU alone for the limit rows):
   subprocess.run add       200 runs of `external_model add i 0.5`, stdout parsed with json.loads,
                            on 1 thread and on 2 (concurrent.futures threads, the usual way)
-  subprocess.run burn      16 runs of the CPU-bound `external_model burn 8 i`, 1 and 2 threads
+  subprocess.run burn      16 runs of the CPU-bound `external_model burn 8 i` (burn40: 40), 1 and 2 threads
   vfork limit add / burn   bench_spawn_limit (bare C: pipe, vfork, execve, read, waitpid), the
                            floor any launcher pays; 1 and 2 threads
 """
@@ -53,7 +53,8 @@ def main():
     a = ap.parse_args()
     prog = os.path.join(a.build, "bench", "bench_external_model")
     limit = os.path.join(a.build, "bench", "bench_spawn_limit")
-    for label, mode, arg1, n in (("add", "add", None, 200), ("burn", "burn", "8", 16)):
+    for label, mode, arg1, n in (("add", "add", None, 200), ("burn", "burn", "8", 16),
+                                 ("burn40", "burn", "40", 16)):
         for threads in (1, 2):
             wall, cpu, out = timed(lambda: run_loop(prog, mode, arg1, n, threads), a.reps)
             err = max(abs(y - (i + 0.5)) for i, y in enumerate(out)) if mode == "add" else 0.0
