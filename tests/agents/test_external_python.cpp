@@ -27,6 +27,7 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace agent_test;
@@ -60,6 +61,7 @@ class TestExternalPython : public QObject {
 
   QTemporaryDir m_dir;
   std::string m_module;
+  std::string m_stale;  // a dead process's shared-memory file (initTestCase)
   const TaskSpec m_task = sciagents::core::agents::external::pythonTask();
 
   std::string path(const char* name) const { return m_dir.filePath(name).toStdString(); }
@@ -145,6 +147,16 @@ class TestExternalPython : public QObject {
     QVERIFY(m_dir.isValid());
     m_module = path("model.py");
     QVERIFY(QFile::copy(QString::fromStdString(kModuleSource), QString::fromStdString(m_module)));
+    // A shared-memory file left by a process that died (the pid of a child that has exited): the
+    // first use of the shared-memory folder removes it (largeArraysTravelInSharedMemory checks).
+    if (QFileInfo(QStringLiteral("/dev/shm")).isWritable()) {
+      const pid_t child = ::fork();
+      if (child == 0) ::_exit(0);
+      ::waitpid(child, nullptr, 0);
+      m_stale = "/dev/shm/sciagents-py-" + std::to_string(child) + "-0-1";
+      std::ofstream(m_stale) << "left behind";
+      QVERIFY(QFileInfo::exists(QString::fromStdString(m_stale)));
+    }
   }
 
   void numberListAndDictReturns() {
@@ -445,6 +457,8 @@ class TestExternalPython : public QObject {
   void largeArraysTravelInSharedMemory() {
     namespace ext = sciagents::core::agents::external;
     if (ext::sharedMemoryDir().empty()) QSKIP("no shared-memory folder on this system");
+    if (!m_stale.empty())
+      QVERIFY2(!QFileInfo::exists(QString::fromStdString(m_stale)), "a dead process's file was left");
     // 20000 points in one block (1 thread) and in two (2 threads): 160 and 80 KB per array, past
     // kSharedMinBytes, so inputs and results go through shared-memory files.
     std::vector<double> x(20000);

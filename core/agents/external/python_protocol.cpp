@@ -1,7 +1,10 @@
 #include "core/agents/external/python_protocol.h"
 
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -10,12 +13,15 @@
 
 #if !defined(_WIN32)
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #endif
 
 namespace sciagents::core::agents::external {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -152,12 +158,36 @@ class Reader {
 
 }  // namespace
 
+#if defined(__linux__)
+// Files of processes that died without cleaning up (killed, crashed): ours by owner, named
+// sciagents-py-PID-... with no process PID any more. Removed once per process, at first use.
+void removeStaleSharedFiles(const std::string& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("sciagents-py-", 0) != 0) continue;
+    const std::string rest = name.substr(13);
+    const auto dash = rest.find('-');
+    if (dash == 0 || dash == std::string::npos) continue;
+    char* end_ptr = nullptr;
+    const long pid = std::strtol(rest.c_str(), &end_ptr, 10);
+    if (end_ptr != rest.c_str() + dash || pid <= 0) continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::getuid())
+      continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) ::unlink(it->path().c_str());
+  }
+}
+#endif
+
 const std::string& sharedMemoryDir() {
   static const std::string dir = [] {
 #if defined(__linux__)
     struct stat st {};
-    if (::stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && ::access("/dev/shm", W_OK) == 0)
+    if (::stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && ::access("/dev/shm", W_OK) == 0) {
+      removeStaleSharedFiles("/dev/shm");
       return std::string("/dev/shm");
+    }
 #endif
     return std::string();
   }();
