@@ -27,8 +27,11 @@ QString numberText(double x) { return QString::number(x, 'g', 12); }
 
 QString defaultText(const core::ParamSpec& spec) {
   if (!spec.default_value) return spec.required ? QObject::tr("required") : QObject::tr("optional");
-  const json j = core::toJson(*spec.default_value);
+  json j = core::toJson(*spec.default_value);
   if (j.is_string()) return j.get<std::string>().empty() ? QObject::tr("default: empty") : qstr(j.get<std::string>());
+  // A list is written tagged ({"$type": "list", "items": [...]}); show what a user would type.
+  if (j.is_object() && j.value("$type", "") == "list" && j.contains("items")) j = j["items"];
+  if ((j.is_array() || j.is_object()) && j.empty()) return QObject::tr("default: none");
   return qstr(j.dump());
 }
 

@@ -7,9 +7,11 @@
 
 #include "ui/local_runner.h"
 #include "ui/matrix_editor.h"
+#include "ui/param_editor.h"
 #include "ui/results_panel.h"
 
 #include <QClipboard>
+#include <QLineEdit>
 #include <QStandardItemModel>
 #include <QTableWidget>
 #include <QToolButton>
@@ -35,6 +37,19 @@ class TestMatrixEditor : public QObject {
  private slots:
   void initTestCase() {
     studio_test::isolateSettings("test_matrix_editor");
+  }
+
+  // A list default is shown as a user would type it, not as the tagged JSON of the result files
+  // (before: external.command's `files` showed {"$type":"list","items":[]}).
+  void listDefaultsReadAsTyped() {
+    auto spec = sciagents::core::ParamSpec::make("files", sciagents::core::ParamType::Any);
+    spec.def(sciagents::core::List{});
+    ParamEditor empty(spec, [](const std::string&, const json&) {}, [](const std::string&) {});
+    QVERIFY(empty.lineEdit());
+    QCOMPARE(empty.lineEdit()->placeholderText(), QStringLiteral("default: none"));
+    spec.def(sciagents::core::List{sciagents::core::Value("a.txt")});
+    ParamEditor one(spec, [](const std::string&, const json&) {}, [](const std::string&) {});
+    QCOMPARE(one.lineEdit()->placeholderText(), QStringLiteral("[\"a.txt\"]"));
   }
 
   void standaloneVectorAndMatrix() {
