@@ -279,9 +279,13 @@ std::string nestedContentKey(const Map& params) {
   std::string base;
   if (auto b = params.find(std::string(kContentKeyBaseDir)); b != params.end() && b->second.isString())
     base = b->second.asString();
+  // Under the run's policy (a server's roots): a file the run may not read is not read for the
+  // key either (the key reaches the result as params_hash, so it must not reveal other files).
+  const NestedRunContext* run = currentNestedRunContext();
+  const ExternalPolicy* policy = run && run->options ? run->options->external.get() : nullptr;
   Source src;
   try {
-    src = loadSource(params, base, nullptr);
+    src = loadSource(params, base, policy);
     applyInputs(src.workflow, params);
   } catch (const std::exception&) {
     return uniqueKey();
