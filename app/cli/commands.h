@@ -4,7 +4,7 @@
 
 namespace sciagents::cli {
 
-// Exit codes (ARCHITECTURE.md §5).
+// Exit codes (docs/architecture.md §5).
 enum ExitCode : int { kOk = 0, kRunFailed = 1, kInvalid = 2, kUnreachable = 3 };
 
 int agentsCommand(const CliOptions& o);

@@ -1,4 +1,4 @@
-// The outcome of a workflow run, and its result-file form (ARCHITECTURE.md §3).
+// The outcome of a workflow run, and its result-file form (docs/architecture.md §3).
 #pragma once
 
 #include "core/util/error.h"

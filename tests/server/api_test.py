@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """API tests for `sciagents serve` with an independent client (Debian's python3-requests).
 
-Covers every route of the contract (docs/api/openapi.yaml, ARCHITECTURE.md §6): submit, status,
+Covers every route of the contract (docs/api/openapi.yaml, docs/architecture.md §6): submit, status,
 list, result, events (SSE), cancel, agents, livez, readyz, metrics; auth failures (401 missing /
 bad / revoked token, other users' jobs, admin scope); errors (400, 404, 405, 415, 422, 429) and the
 CLI client (submit, submit --wait, run --target, health --server).

@@ -1,5 +1,5 @@
 // Remote execution through a real `sciagents serve` on loopback: the fit -> sim workflow of
-// ARCHITECTURE.md section 3 run by RemoteTarget from the main window (SSE events drive the
+// docs/architecture.md §3 run by RemoteTarget from the main window (SSE events drive the
 // canvas and the convergence chart; the results equal the local run's), cancel of a long remote
 // run, the SSE parser, the connection test and the 0600 token file.
 #include "loopback_server.h"

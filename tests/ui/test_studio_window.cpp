@@ -1,4 +1,4 @@
-// Studio end to end on real widgets: build the fit -> sim workflow of ARCHITECTURE.md section 3
+// Studio end to end on real widgets: build the fit -> sim workflow of docs/architecture.md §3
 // from the palette, the canvas and the property forms; undo/redo everything; save and reopen;
 // run locally and read results; cancel a long run.
 #include "studio_test_util.h"
@@ -36,7 +36,7 @@ using namespace studio_test;
 using nlohmann::json;
 
 namespace {
-// The workflow of ARCHITECTURE.md section 3 (params only; ids fit and sim).
+// The workflow of docs/architecture.md §3 (params only; ids fit and sim).
 const char* kExpected =
     "{\"sciagents\": 1, \"name\": \"Untitled\", \"steps\": ["
     " {\"id\": \"fit\", \"agent\": \"optimization\", \"task\": \"minimize\","
