@@ -103,7 +103,7 @@ class InProcessRunner : public JobRunner {
     const auto work_dir =
         externalWorkDir(m_engine.results ? m_engine.results->dir() : std::filesystem::path(), rec.id);
     applyStepLimits(ro, m_engine.step_limits, work_dir);
-    const auto r = core::WorkflowEngine().run(w, ro);
+    const auto r = core::WorkflowEngine(core::AgentRegistry::builtin()).run(w, ro);
     removeExternalWorkDir(work_dir);
     auto o = outcomeOfRun(r);
     storeRunResult(m_engine.results.get(), rec.id, r, job.ownerResultBytes(), o);

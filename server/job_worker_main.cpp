@@ -3,6 +3,7 @@
 #include "server/job_runner.h"
 #include "server/worker_protocol.h"
 
+#include "core/agent/agent_registry.h"
 #include "core/util/child_groups.h"
 #include "core/workflow/workflow.h"
 
@@ -141,7 +142,7 @@ bool runOneJob(WorkerListener& out, const std::string& line, std::int64_t memory
     if (req.seed) ro.seed = *req.seed;
     const auto work_dir = externalWorkDir(req.results_dir, req.job_id);
     applyStepLimits(ro, req.step_limits, work_dir);
-    const auto r = core::WorkflowEngine().run(w, ro);
+    const auto r = core::WorkflowEngine(core::AgentRegistry::builtin()).run(w, ro);
     removeExternalWorkDir(work_dir);
     auto o = outcomeOfRun(r);
     if (!req.results_dir.empty()) {

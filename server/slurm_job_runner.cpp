@@ -3,6 +3,7 @@
 // after a restart the job is re-attached from them (SlurmJob::attach) and never submitted twice.
 #include "server/job_runner.h"
 
+#include "core/agent/agent_registry.h"
 #include "core/slurm/slurm_progress.h"
 #include "core/util/clock.h"
 #include "server/log.h"
@@ -136,7 +137,7 @@ class SlurmRunner : public JobRunner {
         if (sj->cancelRequested())  // the tasks are final; let Slurm let go of them too (bounded)
           for (int i = 0; i < 120 && sj->inQueue(); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(250));
-        return sj->collect(st);
+        return sj->collect(st, core::AgentRegistry::builtin());
       }
       if (!st.controller_reachable) {
         if (!warned)

@@ -68,7 +68,8 @@ std::optional<ResourceEstimate> estimateResources(const AgentRegistry& registry,
   const ResourceEstimator* f = findEstimator(agent, task.id);
   if (!f) return std::nullopt;
   try {
-    const TaskContext ctx(task, params, step);
+    TaskContext ctx(task, params, step);
+    ctx.setRegistry(&registry);
     return (*f)(registry, ctx);
   } catch (const std::exception&) {  // a param not known yet (or invalid): no estimate now
     return std::nullopt;

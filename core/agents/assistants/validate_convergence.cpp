@@ -167,7 +167,7 @@ AgentSpec executorValidatorAgent() {
   v.outputs = {{"passed", ValueKind::Bool, "Whether every check passed."},
                {"checks", ValueKind::List, "One {name, value, limit, passed, detail} per check."},
                {"summary", ValueKind::String, "One line for people."}};
-  v.run = [](TaskContext& ctx) { assist::runValidate(AgentRegistry::builtin(), ctx); };
+  v.run = [](TaskContext& ctx) { assist::runValidate(ctx.registry(), ctx); };
 
   TaskSpec c;
   c.id = "convergence";
@@ -189,7 +189,7 @@ AgentSpec executorValidatorAgent() {
                {"orders", ValueKind::Vector, "Order between each pair of successive levels."},
                {"errors", ValueKind::Vector, "Errors (or successive differences) per level."},
                {"h", ValueKind::Vector, "Mesh sizes used."}};
-  c.run = [](TaskContext& ctx) { assist::runConvergence(AgentRegistry::builtin(), ctx); };
+  c.run = [](TaskContext& ctx) { assist::runConvergence(ctx.registry(), ctx); };
   a.tasks = {std::move(v), std::move(c)};
   return a;
 }

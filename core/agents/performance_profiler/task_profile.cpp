@@ -169,6 +169,7 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
     inner.setCancelFlag(ctx.cancelFlag());
     inner.setSeed(ctx.seed());
     inner.setThreads(ctx.threads());
+    inner.setRegistry(ctx.registryIfSet());
     meter.start();
     try {
       target.task->run(inner);
@@ -312,7 +313,7 @@ TaskSpec profileTask() {
       {"counts", ValueKind::Vector, "fit: count only: the counted work per size (median)."},
       {"table", ValueKind::Table, "size, wall_min, wall_median, cpu_min, cpu_median, peak_memory_mb."},
   };
-  t.run = [](TaskContext& ctx) { runProfile(AgentRegistry::builtin(), ctx); };
+  t.run = [](TaskContext& ctx) { runProfile(ctx.registry(), ctx); };
   return t;
 }
 
