@@ -82,13 +82,4 @@ double paramCount(const TaskContext& ctx, std::string_view name) {
   return v;
 }
 
-std::string formatCount(double v) {
-  char buf[32];
-  if (v == std::floor(v) && std::abs(v) < 1e9)
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
-
 }  // namespace sciagents::core

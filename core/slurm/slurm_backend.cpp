@@ -5,6 +5,7 @@
 #include "core/slurm/study_shard.h"
 #include "core/util/clock.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 #include "core/workflow/result_cache.h"
 #include "core/workflow/workflow_engine.h"
 
@@ -42,12 +43,6 @@ std::string slug(const std::string& name) {
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out.empty() ? "workflow" : out;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
 std::string uniqueSuffix() {

@@ -25,6 +25,8 @@ inline std::string formatFine(double v) { return formatSignificant(v, 8); }     
 inline std::string formatPrecise(double v) { return formatSignificant(v, 10); }  // %.10g
 // %.17g: every double reads back exactly.
 inline std::string formatExact(double v) { return formatSignificant(v, 17); }
+// A count or size: a whole number below 1e9 in full ("1048576"), anything else as %.3g.
+std::string formatCount(double v);
 // The shortest text that reads back as exactly `v` (std::to_chars), e.g. 0.1 -> "0.1".
 std::string formatShortest(double v);
 

@@ -4,6 +4,7 @@
 #include "core/workflow/link.h"
 
 #include <algorithm>
+#include <functional>
 #include <queue>
 
 namespace sciagents::core {
