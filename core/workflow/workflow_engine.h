@@ -67,7 +67,7 @@ struct RunOptions {
 class WorkflowEngine {
  public:
   // The registry the run is given: its tasks (and the tasks they run, core/agent/task_context.h)
-  // are looked up there. Programs pass AgentRegistry::builtin() from their entry point.
+  // are looked up there. Programs pass the built-in registry from their entry point (main()).
   explicit WorkflowEngine(const AgentRegistry& registry);
 
   // Validates first and throws Error(InvalidInput) with every issue when the workflow is invalid.
