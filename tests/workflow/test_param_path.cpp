@@ -106,7 +106,7 @@ class TestParamPath : public QObject {
   }
 
   void setsResolvedValues() {
-    Map m{{"y0", Vector::Constant(3, 1.0)},
+    Map m{{"y0", Vector(Vector::Constant(3, 1.0))},
           {"constants", Map{{"k", 1.0}}},
           {"items", List{Value(1.0), Value(2.0)}}};
     std::string err;
