@@ -93,7 +93,8 @@ bool sweepsShardable(const Workflow& w, std::string* why) {
   std::set<std::string> swept;
   for (const auto& s : w.steps)
     if (s.sweep) swept.insert(s.id);
-  for (const auto& ref : WorkflowGraph(w).references())
+  const WorkflowGraph graph(w);
+  for (const auto& ref : graph.references())
     if (swept.count(ref.to)) {
       if (why) *why = "step '" + ref.from + "' uses the swept step '" + ref.to + "'";
       return false;

@@ -177,7 +177,8 @@ bool studyShardable(const Workflow& w, std::string* why) {
     if (why) *why = "the workflow has no sweep and no sampling study (uq.sobol, uq.monte_carlo or uq.lhs with a model)";
     return false;
   }
-  for (const auto& ref : WorkflowGraph(w).references())
+  const WorkflowGraph graph(w);
+  for (const auto& ref : graph.references())
     if (studies.count(ref.to)) {
       if (why) *why = "step '" + ref.from + "' uses the study step '" + ref.to + "'";
       return false;
