@@ -5,6 +5,7 @@
 #include "core/agent/resource_estimate.h"
 #include "core/util/child_process.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 #include "core/workflow/link.h"
 #include "core/workflow/nested_workflow_task.h"
 #include "core/workflow/sweep.h"
@@ -23,13 +24,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
-
-std::string mb(double bytes) { return num(bytes / 1048576.0) + " MB"; }
+std::string mb(double bytes) { return core::formatBrief(bytes / 1048576.0) + " MB"; }
 
 LimitViolation violation(const core::Step& s, const std::string& param, const std::string& limit,
                          const std::string& what) {
@@ -142,7 +137,7 @@ std::optional<LimitViolation> checkPoint(const core::AgentRegistry& registry,
     return it->second.asDouble();
   };
   double cap_mb = limits.max_memory_mb;
-  std::string cap_name = "--max-job-memory-mb = " + num(limits.max_memory_mb) + " MB";
+  std::string cap_name = "--max-job-memory-mb = " + core::formatBrief(limits.max_memory_mb) + " MB";
   // A step's own memory_limit_mb (the schema default counts only below the server's cap).
   const bool asked_explicitly = (s.params.is_object() && s.params.contains("memory_limit_mb")) ||
                                 (s.sweep && s.sweep->param == "memory_limit_mb");
@@ -150,11 +145,11 @@ std::optional<LimitViolation> checkPoint(const core::AgentRegistry& registry,
     if (auto asked = number("memory_limit_mb")) {
       if (asked_explicitly && limits.max_memory_mb > 0 && *asked > limits.max_memory_mb)
         return violation(s, "memory_limit_mb", "--max-job-memory-mb",
-                         "memory_limit_mb = " + num(*asked) + " is above the server's cap of " +
-                             num(limits.max_memory_mb) + " MB; a job may ask less, not more");
+                         "memory_limit_mb = " + core::formatBrief(*asked) + " is above the server's cap of " +
+                             core::formatBrief(limits.max_memory_mb) + " MB; a job may ask less, not more");
       if (*asked < cap_mb || cap_mb <= 0) {
         cap_mb = *asked;
-        cap_name = "memory_limit_mb = " + num(*asked) + " MB";
+        cap_name = "memory_limit_mb = " + core::formatBrief(*asked) + " MB";
       }
     }
   }
@@ -164,7 +159,7 @@ std::optional<LimitViolation> checkPoint(const core::AgentRegistry& registry,
       const double points = std::pow(*n, *dim);
       if (points > static_cast<double>(limits.max_grid_points))
         return violation(s, "n", "--max-grid-points",
-                         "grid of " + num(*n) + "^" + num(*dim) + " = " + num(points) +
+                         "grid of " + core::formatBrief(*n) + "^" + core::formatBrief(*dim) + " = " + core::formatBrief(points) +
                              " points exceeds the limit of " +
                              std::to_string(limits.max_grid_points) + " points");
     }
@@ -178,13 +173,13 @@ std::optional<LimitViolation> checkPoint(const core::AgentRegistry& registry,
                          "), more than " + cap_name);
   if (limits.max_solver_steps > 0 && e->steps > limits.max_solver_steps)
     return violation(s, e->steps_param, "--max-solver-steps",
-                     "a budget of " + num(e->steps) + " solver steps exceeds the limit of " +
-                         num(limits.max_solver_steps) + "; set max_num_steps (or max_step over " +
+                     "a budget of " + core::formatBrief(e->steps) + " solver steps exceeds the limit of " +
+                         core::formatBrief(limits.max_solver_steps) + "; set max_num_steps (or max_step over " +
                          "t_span) within it");
   if (limits.max_work > 0 && e->work > limits.max_work)
     return violation(s, e->work_param, "--max-job-work",
-                     "about " + num(e->work) + " operations exceed the limit of " +
-                         num(limits.max_work) + " per job");
+                     "about " + core::formatBrief(e->work) + " operations exceed the limit of " +
+                         core::formatBrief(limits.max_work) + " per job");
   if (work) *work = e->work;
   if (work_param) *work_param = e->work_param;
   return std::nullopt;
@@ -390,9 +385,9 @@ std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
   }
   if (limits.max_work > 0 && total_work > limits.max_work && heaviest)
     return violation(*heaviest, heaviest_param, "--max-job-work",
-                     "the job needs about " + num(total_work) + " operations (this step " +
-                         num(heaviest_work) + "), more than the limit of " +
-                         num(limits.max_work) + " per job");
+                     "the job needs about " + core::formatBrief(total_work) + " operations (this step " +
+                         core::formatBrief(heaviest_work) + "), more than the limit of " +
+                         core::formatBrief(limits.max_work) + " per job");
   return std::nullopt;
 }
 

@@ -9,6 +9,7 @@
 #include "server/result_files.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <cmath>
 
 namespace sciagents::server {
@@ -139,8 +140,9 @@ JobManager::JobManager(core::store::JobStore& store, JobManagerOptions options,
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     m_options.threads_per_job = std::max(1, hw / m_options.workers);
   }
+  if (!m_options.registry) throw std::invalid_argument("JobManagerOptions::registry is required");
   const EngineSettings engine{m_options.threads_per_job, m_options.cache_dir, m_options.results,
-                              m_options.step_limits};
+                              m_options.step_limits, m_options.registry};
   if (m_options.isolation == JobIsolation::Process)
     m_local_runner = makeWorkerProcessRunner(
         {engine, m_options.worker_exe, m_options.worker_memory_mb, m_options.worker_kill_grace_s,
@@ -148,7 +150,7 @@ JobManager::JobManager(core::store::JobStore& store, JobManagerOptions options,
         m_metrics);
   else
     m_local_runner = makeInProcessRunner(engine, m_metrics);
-  m_slurm_runner = makeSlurmRunner(m_options.slurm);
+  m_slurm_runner = makeSlurmRunner(m_options.slurm, *m_options.registry);
   // Registered up front so dashboards and alert rules see the series (at 0) from the start.
   m_metrics.counter("errors_total", kErrorsHelp, {{"type", "job"}});
   m_metrics.histogram("sciagents_job_duration_seconds", kJobDurationHelp, {}, jobBuckets());

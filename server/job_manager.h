@@ -116,6 +116,8 @@ struct JobManagerOptions {
   // process too: the admission limits applied again to values that arrived through links
   // (server/job_limits.h). nullopt: none.
   std::optional<AdmissionLimits> step_limits;
+  // The agents jobs run with: the registry the server was started with (required).
+  const core::AgentRegistry* registry = nullptr;
 };
 
 class JobManager {

@@ -36,15 +36,15 @@ JobOutcome outcomeOfRun(const core::RunResult& r) {
 }
 
 void applyStepLimits(core::RunOptions& ro, const std::optional<AdmissionLimits>& limits,
-                     const std::filesystem::path& work_dir) {
+                     const std::filesystem::path& work_dir, const core::AgentRegistry& registry) {
   const AdmissionLimits policy_limits = limits ? *limits : AdmissionLimits{};
   auto policy = std::make_shared<core::ExternalPolicy>(externalPolicy(policy_limits, work_dir));
   if (!policy->allowed_roots.empty()) ro.base_dir = policy->allowed_roots.front();
   ro.external = std::move(policy);
   if (!limits) return;
-  ro.before_step = [l = *limits](const core::Step& step, const core::TaskSpec& task,
-                                 const core::Map& params) {
-    enforceStepLimits(core::AgentRegistry::builtin(), step, task, params, l);
+  ro.before_step = [l = *limits, &registry](const core::Step& step, const core::TaskSpec& task,
+                                            const core::Map& params) {
+    enforceStepLimits(registry, step, task, params, l);
   };
 }
 
@@ -102,8 +102,8 @@ class InProcessRunner : public JobRunner {
     ro.metrics = &m_metrics;
     const auto work_dir =
         externalWorkDir(m_engine.results ? m_engine.results->dir() : std::filesystem::path(), rec.id);
-    applyStepLimits(ro, m_engine.step_limits, work_dir);
-    const auto r = core::WorkflowEngine().run(w, ro);
+    applyStepLimits(ro, m_engine.step_limits, work_dir, *m_engine.registry);
+    const auto r = core::WorkflowEngine(*m_engine.registry).run(w, ro);
     removeExternalWorkDir(work_dir);
     auto o = outcomeOfRun(r);
     storeRunResult(m_engine.results.get(), rec.id, r, job.ownerResultBytes(), o);

@@ -77,13 +77,14 @@ struct EngineSettings {
   std::filesystem::path cache_dir;  // result cache (empty: the engine's default); one per owner
   std::shared_ptr<const ResultFiles> results;  // results on disk; null: in the store's row
   std::optional<AdmissionLimits> step_limits;  // checked before each step runs; nullopt: none
+  const core::AgentRegistry* registry = nullptr;  // the agents jobs run with (required)
 };
 
 // Sets ro.before_step to enforce `limits` on each step's resolved params (server/job_limits.h),
 // and ro.external/ro.base_dir to the server's policy for external models (refused unless
 // --allow-external; work directories under `work_dir`, the job's own folder).
 void applyStepLimits(core::RunOptions& ro, const std::optional<AdmissionLimits>& limits,
-                     const std::filesystem::path& work_dir);
+                     const std::filesystem::path& work_dir, const core::AgentRegistry& registry);
 
 // DATA_DIR/work/<job id>: where a job's external models get their work directories. Removed when
 // the job's run ends (failed evaluations are described in the step's diagnostics).
@@ -114,7 +115,8 @@ std::unique_ptr<JobRunner> makeInProcessRunner(EngineSettings engine,
                                                core::metrics::MetricsRegistry& metrics);
 std::unique_ptr<JobRunner> makeWorkerProcessRunner(WorkerProcessOptions options,
                                                    core::metrics::MetricsRegistry& metrics);
-std::unique_ptr<JobRunner> makeSlurmRunner(core::SlurmOptions defaults);
+std::unique_ptr<JobRunner> makeSlurmRunner(core::SlurmOptions defaults,
+                                           const core::AgentRegistry& registry);
 
 // The RLIMIT_CPU (seconds of CPU over all threads) of a worker: the wall-time cap times the
 // machine's cores plus a margin, a backstop that can never fire before the wall-time watchdog

@@ -3,6 +3,7 @@
 #include "server/job_runner.h"
 #include "server/worker_protocol.h"
 
+#include "core/agent/agent_registry.h"
 #include "core/util/child_groups.h"
 #include "core/workflow/workflow.h"
 
@@ -112,7 +113,7 @@ void dieWithChildrenOnSigterm() {
 
 // Runs one job request and sends its result; false when the worker must not take another job.
 bool runOneJob(WorkerListener& out, const std::string& line, std::int64_t memory_mb,
-               std::int64_t cpu_s) {
+               std::int64_t cpu_s, const core::AgentRegistry& registry) {
   try {
     const auto req = workerRequestFromJson(nlohmann::json::parse(line));
     // Busy from here on: operators (and tests) tell a worker running a job from an idle one by
@@ -140,8 +141,8 @@ bool runOneJob(WorkerListener& out, const std::string& line, std::int64_t memory
     ro.listener = &out;
     if (req.seed) ro.seed = *req.seed;
     const auto work_dir = externalWorkDir(req.results_dir, req.job_id);
-    applyStepLimits(ro, req.step_limits, work_dir);
-    const auto r = core::WorkflowEngine().run(w, ro);
+    applyStepLimits(ro, req.step_limits, work_dir, registry);
+    const auto r = core::WorkflowEngine(registry).run(w, ro);
     removeExternalWorkDir(work_dir);
     auto o = outcomeOfRun(r);
     if (!req.results_dir.empty()) {
@@ -183,6 +184,8 @@ int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s, std::int64_
     setLimit(RLIMIT_CPU, static_cast<std::uint64_t>(cpu_s), static_cast<std::uint64_t>(cpu_s) + 5);
   WorkerListener out(fd);
   dieWithChildrenOnSigterm();
+  // The worker process's entry point: its jobs run with the built-in agents, like the server's.
+  const core::AgentRegistry& registry = core::AgentRegistry::builtin();
   out.send({{"type", "started"}, {"pid", static_cast<std::int64_t>(getpid())}});
   // Jobs one after another: the server hands a finished worker the next job of the same token
   // (server/worker_process_runner.cpp) or closes the socket, and the worker exits.
@@ -190,7 +193,7 @@ int runJobWorker(int fd, std::int64_t memory_mb, std::int64_t cpu_s, std::int64_
     const auto line = readRequestLine(fd);
     if (!line && ran) _exit(0);  // done: skip static destructors (nothing left to flush)
     if (!line) return 3;
-    if (!runOneJob(out, *line, memory_mb, cpu_s)) return 1;
+    if (!runOneJob(out, *line, memory_mb, cpu_s, registry)) return 1;
     prctl(PR_SET_NAME, "sciagents");  // idle again
   }
 }

@@ -6,6 +6,7 @@
 #include "core/metrics/metrics_registry.h"
 #include "core/store/token_store.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 #include "core/util/version.h"
 #include "core/workflow/workflow_validator.h"
 #include "server/feedback_routes.h"
@@ -49,18 +50,9 @@ HttpResponse errorJson(int status, const std::string& code, const std::string& m
   return jsonResponse(status, body);
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
-  const auto e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
+// core/util/text_format.h; header values are trimmed of spaces and tabs only.
+std::string lower(std::string s) { return core::toLower(std::move(s)); }
+std::string trim(const std::string& s) { return core::trim(s, core::kBlanks); }
 
 bool isJobId(const std::string& s) {
   return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char c) {

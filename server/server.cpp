@@ -86,6 +86,7 @@ int runServer(const ServerConfig& config) {
                  config.data_dir.string() + "`");
 
   auto& metrics = core::metrics::MetricsRegistry::global();
+  const core::AgentRegistry& registry = core::AgentRegistry::builtin();  // the server's agents
   JobManagerOptions jo;
   jo.workers = config.workers;
   jo.queue_max = config.queue_max;
@@ -109,9 +110,10 @@ int runServer(const ServerConfig& config) {
   jo.isolation = config.job_isolation;
   jo.worker_memory_mb = effectiveJobMemoryMb(config);
   jo.step_limits = admissionLimits(config);
+  jo.registry = &registry;
   JobManager jobs(store, jo, metrics);
   RateLimiter limiter(config.rate_limit, 2 * config.rate_limit);
-  Router router(config, jobs, tokens, limiter, metrics, core::AgentRegistry::builtin());
+  Router router(config, jobs, tokens, limiter, metrics, registry);
   core::store::FeedbackStore feedback_store(db);
   FeedbackRoutes feedback(feedback_store, metrics);
   router.setFeedback(&feedback);

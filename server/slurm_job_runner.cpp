@@ -3,6 +3,7 @@
 // after a restart the job is re-attached from them (SlurmJob::attach) and never submitted twice.
 #include "server/job_runner.h"
 
+#include "core/agent/agent_registry.h"
 #include "core/slurm/slurm_progress.h"
 #include "core/util/clock.h"
 #include "server/log.h"
@@ -38,7 +39,8 @@ JobState slurmResultState(const nlohmann::json& doc, std::string& error) {
 
 class SlurmRunner : public JobRunner {
  public:
-  explicit SlurmRunner(core::SlurmOptions defaults) : m_defaults(std::move(defaults)) {}
+  SlurmRunner(core::SlurmOptions defaults, const core::AgentRegistry& registry)
+      : m_defaults(std::move(defaults)), m_registry(registry) {}
 
   JobOutcome run(JobRun& job) override {
     JobOutcome o;
@@ -136,7 +138,7 @@ class SlurmRunner : public JobRunner {
         if (sj->cancelRequested())  // the tasks are final; let Slurm let go of them too (bounded)
           for (int i = 0; i < 120 && sj->inQueue(); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(250));
-        return sj->collect(st);
+        return sj->collect(st, m_registry);
       }
       if (!st.controller_reachable) {
         if (!warned)
@@ -159,8 +161,9 @@ class SlurmRunner : public JobRunner {
 
 }  // namespace
 
-std::unique_ptr<JobRunner> makeSlurmRunner(core::SlurmOptions defaults) {
-  return std::make_unique<SlurmRunner>(std::move(defaults));
+std::unique_ptr<JobRunner> makeSlurmRunner(core::SlurmOptions defaults,
+                                           const core::AgentRegistry& registry) {
+  return std::make_unique<SlurmRunner>(std::move(defaults), registry);
 }
 
 }  // namespace sciagents::server

@@ -1,5 +1,6 @@
 #include "ui/local_runner.h"
 
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <QMetaObject>
@@ -101,7 +102,7 @@ bool LocalRunner::start(const core::Workflow& workflow) {
     std::shared_ptr<core::RunResult> result;
     QString error;
     try {
-      result = std::make_shared<core::RunResult>(core::WorkflowEngine().run(workflow, options));
+      result = std::make_shared<core::RunResult>(core::WorkflowEngine(core::AgentRegistry::builtin()).run(workflow, options));
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
     }

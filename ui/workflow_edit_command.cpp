@@ -1,6 +1,7 @@
 #include "ui/workflow_edit_command.h"
 
 #include "core/agent/agent_registry.h"
+#include "core/workflow/param_path.h"
 #include "ui/workflow_document.h"
 
 #include <exception>
@@ -34,7 +35,8 @@ WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& s
   if (!step) return fail(QObject::tr("There is no step '%1'").arg(step_id));
   const std::string path = param.toStdString();
   const core::TaskSpec* task = core::AgentRegistry::builtin().task(step->agent, step->task);
-  if (!values.is_null() && (!task || !task->param(path.substr(0, path.find('.')))))
+  const auto parsed = core::ParamPath::parse(path);
+  if (!values.is_null() && (!task || !parsed || !task->param(parsed->head())))
     return fail(QObject::tr("Step '%1': '%2' is not a parameter of %3.%4")
                     .arg(step_id, param, QString::fromStdString(step->agent), QString::fromStdString(step->task)));
   nlohmann::json file = nlohmann::json::parse(core::dumpWorkflowFile(doc->file()));

@@ -1,6 +1,6 @@
-// Graph helpers over the core workflow model used by the document's edits: dependencies, cycle
-// checks, and editing values at parameter paths ("x0", "constants.k", "b[1]") — the same path
-// syntax as core::findLinks().
+// Studio's names for the core's graph and path logic used by the document's edits: dependencies
+// and cycle checks (core/workflow/workflow_graph.h), values at parameter paths ("x0",
+// "constants.k", "b[1]"; core/workflow/param_path.h), link renaming and removal.
 #pragma once
 
 #include "core/workflow/workflow.h"

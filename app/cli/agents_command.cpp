@@ -33,8 +33,7 @@ void printTask(const core::AgentSpec& a, const core::TaskSpec& t) {
 }
 }  // namespace
 
-int agentsCommand(const CliOptions& o) {
-  const auto& registry = core::AgentRegistry::builtin();
+int agentsCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   if (o.json) {
     std::cout << core::registryJsonDocument(registry);
     return kOk;

@@ -27,7 +27,7 @@ const std::map<std::string, std::string>& helps() {
        "                            OUT.json.d/*.npy next to it); `-o -`: to stdout. Devices,\n"
        "                            FIFOs and symbolic links are refused (exit 2; docs/cli.md)\n"
        "  --set STEP.PARAM=VALUE    override a parameter (VALUE is JSON, or a plain string);\n"
-       "                            PARAM may be a path like constants.k; repeatable\n"
+       "                            PARAM may be a path like constants.k or b[1]; repeatable\n"
        "  --threads N               worker threads (default: all cores)\n"
        "  --target local|URL|slurm  where to run: local (default), a server, http(s)://HOST:PORT\n"
        "                            (same as submit --wait; token from --token-file or $SCIAGENTS_TOKEN),\n"

@@ -50,11 +50,10 @@ int serverHealth(const CliOptions& o, const std::string& url) {
   }
 }
 
-int localHealth(const CliOptions& o) {
+int localHealth(const CliOptions& o, const core::AgentRegistry& reg) {
   std::vector<std::string> problems;
   std::size_t agents = 0, tasks = 0;
   try {
-    const auto& reg = core::AgentRegistry::builtin();
     agents = reg.agents().size();
     for (const auto& a : reg.agents()) tasks += a.tasks.size();
     if (agents == 0) problems.push_back("the agent registry is empty");
@@ -90,7 +89,7 @@ int localHealth(const CliOptions& o) {
 
 }  // namespace
 
-int healthCommand(const CliOptions& o) {
+int healthCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   if (!o.positional.empty()) {
     std::cerr << "error: health takes no file\n\n" << commandHelp("health");
     return kInvalid;
@@ -98,7 +97,7 @@ int healthCommand(const CliOptions& o) {
   std::string server = o.server;
   if (server.empty())
     if (const char* s = std::getenv("SCIAGENTS_SERVER"); s && *s) server = s;
-  return server.empty() ? localHealth(o) : serverHealth(o, server);
+  return server.empty() ? localHealth(o, registry) : serverHealth(o, server);
 }
 
 }  // namespace sciagents::cli

@@ -3,6 +3,7 @@
 
 #include "app/cli/http_client.h"
 
+#include "core/util/text_format.h"
 #include "core/util/version.h"
 
 #include <boost/asio/connect.hpp>
@@ -28,11 +29,6 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool isIpLiteral(const std::string& host) {
   beast::error_code ec;
@@ -247,7 +243,7 @@ struct HttpClient::Impl {
 
   static void copyHeaders(const http::response_header<>& h, HttpResponse& out) {
     out.status = static_cast<int>(h.result_int());
-    for (const auto& f : h) out.headers[lower(std::string(f.name_string()))] = std::string(f.value());
+    for (const auto& f : h) out.headers[core::toLower(std::string(f.name_string()))] = std::string(f.value());
   }
 
   HttpResponse request(const std::string& method, const std::string& target, const std::string& body,

@@ -1,6 +1,7 @@
 // sciagents: the command-line front end. Parsing and dispatch only; the work is in sciagents_core.
 #include "app/cli/cli_options.h"
 #include "app/cli/commands.h"
+#include "core/agent/agent_registry.h"
 #include "core/util/version.h"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -33,12 +34,13 @@ int main(int argc, char** argv) {
     return kOk;
   }
   try {
-    if (o.command == "agents") return agentsCommand(o);
-    if (o.command == "validate") return validateCommand(o);
-    if (o.command == "run") return runCommand(o);
+    const auto& registry = sciagents::core::AgentRegistry::builtin();  // the one registry of this program
+    if (o.command == "agents") return agentsCommand(o, registry);
+    if (o.command == "validate") return validateCommand(o, registry);
+    if (o.command == "run") return runCommand(o, registry);
     if (o.command == "serve") return serveCommand(o);
-    if (o.command == "submit") return submitCommand(o);
-    if (o.command == "health") return healthCommand(o);
+    if (o.command == "submit") return submitCommand(o, registry);
+    if (o.command == "health") return healthCommand(o, registry);
     if (o.command == "feedback") return feedbackCommand(o);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -2,6 +2,7 @@
 
 #include "app/cli/cli_options.h"
 #include "app/cli/http_client.h"
+#include "core/util/text_format.h"
 #include "core/value/value_json.h"
 
 #include <algorithm>
@@ -16,16 +17,6 @@
 
 namespace sciagents::cli {
 
-namespace {
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
-
-}  // namespace
-
 std::string readToken(const CliOptions& o) {
   if (!o.token_file.empty()) {
     std::ifstream in(o.token_file, std::ios::binary);
@@ -38,11 +29,11 @@ std::string readToken(const CliOptions& o) {
 #endif
     std::ostringstream s;
     s << in.rdbuf();
-    std::string token = trim(s.str());
+    std::string token = core::trim(s.str());
     if (token.empty()) throw std::runtime_error("token file '" + o.token_file + "' is empty");
     return token;
   }
-  if (const char* t = std::getenv("SCIAGENTS_TOKEN"); t && *t) return trim(t);
+  if (const char* t = std::getenv("SCIAGENTS_TOKEN"); t && *t) return core::trim(t);
   return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/util/safe_file_write.h"
 #include "core/util/terminal_text.h"
+#include "core/util/text_format.h"
 #include "core/value/value_json.h"
 
 #include <nlohmann/json.hpp>
@@ -13,12 +14,6 @@
 namespace sciagents::cli {
 
 namespace {
-std::string num(double x) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.10g", x);
-  return buf;
-}
-
 // Names and strings come from the workflow file or a server: printed escaped.
 std::string safe(std::string_view s) { return core::terminalSafe(s); }
 
@@ -26,11 +21,11 @@ std::string brief(const core::Value& v) {
   using core::ValueKind;
   switch (v.kind()) {
     case ValueKind::Scalar:
-    case ValueKind::Integer: return num(v.asDouble());
+    case ValueKind::Integer: return core::formatPrecise(v.asDouble());
     case ValueKind::Vector: {
       const auto& x = v.asVector();
       std::string s = "[";
-      for (Eigen::Index i = 0; i < x.size() && i < 6; ++i) s += (i ? ", " : "") + num(x[i]);
+      for (Eigen::Index i = 0; i < x.size() && i < 6; ++i) s += (i ? ", " : "") + core::formatPrecise(x[i]);
       if (x.size() > 6) s += ", ... (" + std::to_string(x.size()) + " values)";
       return s + "]";
     }
@@ -64,11 +59,11 @@ std::string brief(const core::Value& v) {
 void printSummary(std::ostream& out, const core::RunResult& result) {
   out << "workflow " << (result.workflow.empty() ? "(unnamed)" : "'" + safe(result.workflow) + "'")
       << ": "
-      << core::stepStatusName(result.status) << " in " << num(result.wall_seconds) << " s\n";
+      << core::stepStatusName(result.status) << " in " << core::formatPrecise(result.wall_seconds) << " s\n";
   for (const auto& s : result.steps) {
     out << "\n" << safe(s.id) << "  " << safe(s.agent) << "." << safe(s.task) << "  "
         << core::stepStatusName(s.status);
-    if (s.status == core::StepStatus::Succeeded) out << "  " << num(s.wall_seconds) << " s";
+    if (s.status == core::StepStatus::Succeeded) out << "  " << core::formatPrecise(s.wall_seconds) << " s";
     if (s.cached) out << "  [cached]";
     out << "\n";
     if (auto m = s.diagnostics.find("method"); m != s.diagnostics.end() && m->second.isString()) {

@@ -93,20 +93,20 @@ bool parseShard(const std::string& v, ShardMode& m) {
 }
 }  // namespace
 
-int runCommand(const CliOptions& o) {
+int runCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   if (o.positional.size() != 1) {
     std::cerr << "error: run expects one workflow file\n\n" << commandHelp("run");
     return kInvalid;
   }
   const std::string& file = o.positional[0];
-  if (o.target == "slurm") return runSlurm(o, file);
+  if (o.target == "slurm") return runSlurm(o, registry, file);
   for (const auto& [name, value] : o.extra)
     if (name != "--sweep-shard" && name != "--study-shard" && name != "--status-file" && name != "--progress-file" &&
         name != "--base-dir") {
       std::cerr << "error: " << name << " needs --target slurm\n";
       return kInvalid;
     }
-  if (o.target.rfind("http://", 0) == 0 || o.target.rfind("https://", 0) == 0) return runRemote(o, file, o.target);
+  if (o.target.rfind("http://", 0) == 0 || o.target.rfind("https://", 0) == 0) return runRemote(o, registry, file, o.target);
   if (o.target != "local") {
     std::cerr << "error: --target " << o.target << ": expected local, slurm or a server URL (http://HOST:PORT)\n";
     return kInvalid;
@@ -187,7 +187,7 @@ int runCommand(const CliOptions& o) {
 
   core::RunResult result;
   try {
-    result = core::WorkflowEngine().run(w, ro);
+    result = core::WorkflowEngine(registry).run(w, ro);
   } catch (const core::Error& e) {
     g_cancel = nullptr;
     std::cerr << "error: " << core::terminalSafe(file) << ": " << core::terminalSafe(e.what(), true)

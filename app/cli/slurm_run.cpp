@@ -69,7 +69,7 @@ void nap(double seconds, bool cancel_requested) {
 
 }  // namespace
 
-int runSlurm(const CliOptions& o, const std::string& file) {
+int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file) {
   core::SlurmOptions so;
   try {
     so = slurmOptions(o);
@@ -83,7 +83,7 @@ int runSlurm(const CliOptions& o, const std::string& file) {
   std::vector<core::ValidationIssue> issues;
   try {
     w = loadWorkflow(file, o.sets);
-    issues = core::validateWorkflow(w, core::AgentRegistry::builtin());
+    issues = core::validateWorkflow(w, registry);
   } catch (const core::Error& e) {
     issues.push_back({e.step(), e.param(), e.bareMessage()});
   }
@@ -179,7 +179,7 @@ int runSlurm(const CliOptions& o, const std::string& file) {
   }
   restoreSignals();
 
-  const nlohmann::json doc = job->collect(st);
+  const nlohmann::json doc = job->collect(st, registry);
   const core::RunResult result = core::runResultFromJson(doc, &w);
   if (!reportResult(doc, result, o.output, o.json, o.quiet)) return kRunFailed;
   if (st.state == core::SlurmJobState::Cancelled && job->cancelRequested())

@@ -109,13 +109,14 @@ int cancelRemote(const std::string& url, const std::string& token, const std::st
   return kRunFailed;
 }
 
-int remoteRun(const CliOptions& o, const std::string& file, const std::string& url, const RemoteOptions& ro) {
+int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file, const std::string& url,
+              const RemoteOptions& ro) {
   // 1. Validate locally: the same messages and exit code as `sciagents validate`.
   core::Workflow w;
   std::vector<core::ValidationIssue> issues;
   try {
     w = loadWorkflow(file, o.sets);
-    issues = core::validateWorkflow(w, core::AgentRegistry::builtin());
+    issues = core::validateWorkflow(w, registry);
   } catch (const core::Error& e) {
     issues.push_back({e.step(), e.param(), e.bareMessage()});
   }
@@ -305,7 +306,7 @@ int remoteRun(const CliOptions& o, const std::string& file, const std::string& u
 
 }  // namespace
 
-int submitCommand(const CliOptions& o) {
+int submitCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   if (o.positional.size() != 1) {
     std::cerr << "error: submit expects one workflow file\n\n" << commandHelp("submit");
     return kInvalid;
@@ -317,11 +318,11 @@ int submitCommand(const CliOptions& o) {
     std::cerr << "error: submit needs --server URL (or $SCIAGENTS_SERVER)\n\n" << commandHelp("submit");
     return kInvalid;
   }
-  return remoteRun(o, o.positional[0], server, RemoteOptions{o.wait});
+  return remoteRun(o, registry, o.positional[0], server, RemoteOptions{o.wait});
 }
 
-int runRemote(const CliOptions& o, const std::string& file, const std::string& url) {
-  return remoteRun(o, file, url, RemoteOptions{true});
+int runRemote(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file, const std::string& url) {
+  return remoteRun(o, registry, file, url, RemoteOptions{true});
 }
 
 }  // namespace sciagents::cli

@@ -12,7 +12,7 @@
 
 namespace sciagents::cli {
 
-int validateCommand(const CliOptions& o) {
+int validateCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   if (o.positional.size() != 1) {
     std::cerr << "error: validate expects one workflow file\n\n" << commandHelp("validate");
     return kInvalid;
@@ -22,7 +22,7 @@ int validateCommand(const CliOptions& o) {
   core::Workflow w;
   try {
     w = loadWorkflow(file, o.sets);
-    issues = core::validateWorkflow(w, core::AgentRegistry::builtin());
+    issues = core::validateWorkflow(w, registry);
   } catch (const core::Error& e) {
     issues.push_back({e.step(), e.param(), e.bareMessage()});
   }

@@ -1,7 +1,7 @@
 #include "app/cli/workflow_loader.h"
 
 #include "core/util/error.h"
-#include "core/workflow/sweep.h"
+#include "core/workflow/param_path.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,20 +13,27 @@ using core::Error;
 using core::ErrorCode;
 
 namespace {
-// STEP.PARAM=VALUE with VALUE as JSON when it parses, else as a string.
+// STEP.PARAM=VALUE with VALUE as JSON when it parses, else as a string. STEP.PARAM is one path
+// (core/workflow/param_path.h): "s.constants.k", "s.b[1]" (element 1 of the list b).
 void applySet(core::Workflow& w, const std::string& set) {
   const auto eq = set.find('=');
   const auto dot = set.find('.');
   if (eq == std::string::npos || dot == std::string::npos || dot > eq)
     throw Error(ErrorCode::InvalidInput, "--set expects STEP.PARAM=VALUE, got '" + set + "'");
-  const std::string step_id = set.substr(0, dot), path = set.substr(dot + 1, eq - dot - 1), raw = set.substr(eq + 1);
+  const std::string lhs = set.substr(0, eq), raw = set.substr(eq + 1);
+  std::string err;
+  const auto full = core::ParamPath::parse(lhs, &err);
+  if (!full) throw Error(ErrorCode::InvalidInput, "--set " + set + ": " + err);
+  if (full->size() < 2 || full->segments()[1].is_index)
+    throw Error(ErrorCode::InvalidInput, "--set expects STEP.PARAM=VALUE, got '" + set + "'");
+  const std::string step_id = full->head();
+  const core::ParamPath path = full->tail(1);
   core::Step* step = w.step(step_id);
   if (!step) throw Error(ErrorCode::InvalidInput, "--set " + set + ": the workflow has no step '" + step_id + "'");
   nlohmann::json value = nlohmann::json::parse(raw, nullptr, false);
   if (value.is_discarded()) value = raw;
-  std::string err;
-  if (!core::applySweepValue(step->params, path, value, &err))
-    throw Error(ErrorCode::InvalidInput, "--set " + set + ": " + err, step_id, path);
+  if (!core::setAtPath(step->params, path, std::move(value), &err))
+    throw Error(ErrorCode::InvalidInput, "--set " + set + ": " + err, step_id, path.text());
 }
 }  // namespace
 

@@ -68,7 +68,8 @@ std::optional<ResourceEstimate> estimateResources(const AgentRegistry& registry,
   const ResourceEstimator* f = findEstimator(agent, task.id);
   if (!f) return std::nullopt;
   try {
-    const TaskContext ctx(task, params, step);
+    TaskContext ctx(task, params, step);
+    ctx.setRegistry(&registry);
     return (*f)(registry, ctx);
   } catch (const std::exception&) {  // a param not known yet (or invalid): no estimate now
     return std::nullopt;
@@ -79,15 +80,6 @@ double paramCount(const TaskContext& ctx, std::string_view name) {
   const double v = ctx.number(name);
   if (!std::isfinite(v) || v < 0) throw paramError(std::string(name), "not a count");
   return v;
-}
-
-std::string formatCount(double v) {
-  char buf[32];
-  if (v == std::floor(v) && std::abs(v) < 1e9)
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
 }
 
 }  // namespace sciagents::core

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "core/agent/task_context.h"
+#include "core/util/text_format.h"
 
 #include <functional>
 #include <optional>
@@ -49,6 +50,6 @@ std::optional<ResourceEstimate> estimateResources(const AgentRegistry& registry,
 
 // Helpers for estimators: a count from a number param, the length of a vector-ish param.
 double paramCount(const TaskContext& ctx, std::string_view name);
-std::string formatCount(double v);  // "7.07e+03", "20000"
+// formatCount(v) ("7.07e+03", "20000") is in core/util/text_format.h.
 
 }  // namespace sciagents::core

@@ -72,4 +72,11 @@ void TaskContext::checkCancelled() const {
   if (cancelled()) throw cancelledError();
 }
 
+const AgentRegistry& TaskContext::registry() const {
+  if (!m_registry)
+    throw Error(ErrorCode::RunFailed,
+                "task '" + m_spec.id + "' needs the agent registry of its run, and none was given", m_step);
+  return *m_registry;
+}
+
 }  // namespace sciagents::core

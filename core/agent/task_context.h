@@ -16,6 +16,7 @@ namespace sciagents::core {
 
 struct TaskSpec;
 struct ExternalPolicy;
+class AgentRegistry;
 
 // Receives live events from running tasks (implemented by the engine/CLI/server/GUI adapters).
 class TaskObserver {
@@ -83,6 +84,12 @@ class TaskContext {
   const std::string& baseDir() const { return m_base_dir; }
   void setExternalPolicy(std::shared_ptr<const ExternalPolicy> p) { m_external = std::move(p); }
   const ExternalPolicy* externalPolicy() const { return m_external.get(); }
+  // The registry the run was given (the engine sets it): tasks that run or inspect other agents'
+  // tasks (assistants, the profiler, nested workflows) look them up here. registry() throws
+  // Error(RunFailed) naming the step when none was set.
+  void setRegistry(const AgentRegistry* r) { m_registry = r; }
+  const AgentRegistry* registryIfSet() const { return m_registry; }
+  const AgentRegistry& registry() const;
 
  private:
   const TaskSpec& m_spec;
@@ -97,6 +104,7 @@ class TaskContext {
   StepModelFactory m_step_models;
   std::string m_base_dir;
   std::shared_ptr<const ExternalPolicy> m_external;
+  const AgentRegistry* m_registry = nullptr;
 };
 
 }  // namespace sciagents::core

@@ -1,4 +1,5 @@
 #include "core/metrics/metrics_registry.h"
+#include "core/util/text_format.h"
 
 #include <algorithm>
 #include <charconv>
@@ -36,12 +37,11 @@ bool validName(const std::string& s, bool allow_colon) {
 }
 
 // Go's strconv.FormatFloat(v, 'g', -1, 64) spelling, which Prometheus parses: shortest round trip.
+// Prometheus spells the special values NaN, +Inf and -Inf.
 std::string formatNumber(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[32];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
+  return formatShortest(v);
 }
 
 std::string escapeHelp(const std::string& s) {

@@ -1,7 +1,7 @@
 #include "core/slurm/shard_merge.h"
 
 #include "core/value/value_json.h"
-#include "core/workflow/link.h"
+#include "core/workflow/workflow_graph.h"
 
 #include <algorithm>
 #include <set>
@@ -11,13 +11,6 @@ namespace sciagents::core {
 using nlohmann::json;
 
 namespace {
-
-std::string linkedStep(const FoundLink& link) {
-  if (!link.raw.is_string()) return {};
-  if (link.step_ref) return link.raw.get<std::string>();
-  auto ref = parseLinkRef(link.raw.get<std::string>());
-  return ref ? ref->step : std::string();
-}
 
 // Interleaves shard lists back into global order: item g comes from shard g % T, position g / T.
 Value interleave(const std::vector<Value>& parts, std::size_t total) {
@@ -100,13 +93,11 @@ bool sweepsShardable(const Workflow& w, std::string* why) {
   std::set<std::string> swept;
   for (const auto& s : w.steps)
     if (s.sweep) swept.insert(s.id);
-  for (const auto& s : w.steps)
-    for (const auto& link : findLinks(s.params)) {
-      const std::string target = linkedStep(link);
-      if (swept.count(target)) {
-        if (why) *why = "step '" + s.id + "' uses the swept step '" + target + "'";
-        return false;
-      }
+  const WorkflowGraph graph(w);
+  for (const auto& ref : graph.references())
+    if (swept.count(ref.to)) {
+      if (why) *why = "step '" + ref.from + "' uses the swept step '" + ref.to + "'";
+      return false;
     }
   return true;
 }

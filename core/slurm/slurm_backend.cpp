@@ -5,6 +5,7 @@
 #include "core/slurm/study_shard.h"
 #include "core/util/clock.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 #include "core/workflow/result_cache.h"
 #include "core/workflow/workflow_engine.h"
 
@@ -42,12 +43,6 @@ std::string slug(const std::string& name) {
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out.empty() ? "workflow" : out;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
 std::string uniqueSuffix() {
@@ -336,14 +331,14 @@ bool SlurmJob::inQueue() {
   return !trim(q.out).empty();
 }
 
-json SlurmJob::replayStudy() const {
+json SlurmJob::replayStudy(const AgentRegistry& registry) const {
   RunOptions ro;
   ro.threads = std::max(1, m_opts.cpus);
   ro.use_cache = m_opts.use_cache;
   ro.seed = m_opts.seed;
   ro.model_shard = StudyShard::replaying(m_dir, m_tasks);
   ro.base_dir = m_opts.base_dir.string();  // the steps outside the study run here again
-  return WorkflowEngine().run(m_workflow, ro).toJson();
+  return WorkflowEngine(registry).run(m_workflow, ro).toJson();
 }
 
 // A study that did not complete: its steps hold no real result in any task (a task's study step
@@ -384,7 +379,7 @@ void SlurmJob::markStudySteps(json& doc, const std::vector<ShardOutcome>& shards
   else if (failed) doc["status"] = "failed";
 }
 
-json SlurmJob::collect(const SlurmJobStatus& status) {
+json SlurmJob::collect(const SlurmJobStatus& status, const AgentRegistry& registry) {
   std::vector<ShardOutcome> shards(m_tasks);
   for (std::size_t k = 0; k < m_tasks; ++k) {
     shards[k].result = readJsonFile(slurm_files::taskResult(m_dir, k));
@@ -393,7 +388,7 @@ json SlurmJob::collect(const SlurmJobStatus& status) {
       shards[k].error = status.tasks[k].error;
     }
   }
-  json doc = m_split == "study" && status.state == SlurmJobState::Succeeded ? replayStudy()
+  json doc = m_split == "study" && status.state == SlurmJobState::Succeeded ? replayStudy(registry)
                                                                             : mergeShardResults(m_workflow, shards);
   if (m_split == "study" && status.state != SlurmJobState::Succeeded) markStudySteps(doc, shards, status);
   if (status.state == SlurmJobState::TimedOut) doc["status"] = "timed_out";

@@ -22,6 +22,8 @@
 
 namespace sciagents::core {
 
+class AgentRegistry;
+
 struct SlurmOptions {
   std::string partition;             // --partition (empty: cluster default)
   std::string account;               // --account
@@ -99,11 +101,12 @@ class SlurmJob {
   bool inQueue();
   // The merged result document (like a local run's) from the tasks' files, with the job's final
   // state; also written to DIR/result.json. Call when poll() says finished. A study's estimators run
-  // here, once, in-process, on the model values the tasks saved (bit-identical to a local run).
-  nlohmann::json collect(const SlurmJobStatus& status);
+  // here, once, in-process, on the model values the tasks saved (bit-identical to a local run),
+  // with the agents of `registry` (the one the program was given).
+  nlohmann::json collect(const SlurmJobStatus& status, const AgentRegistry& registry);
 
  private:
-  nlohmann::json replayStudy() const;
+  nlohmann::json replayStudy(const AgentRegistry& registry) const;
   void markStudySteps(nlohmann::json& doc, const std::vector<ShardOutcome>& shards, const SlurmJobStatus& status) const;
 
   Workflow m_workflow;

@@ -4,7 +4,7 @@
 #include "core/slurm/job_files.h"
 #include "core/slurm/task_progress.h"
 #include "core/util/error.h"
-#include "core/workflow/link.h"
+#include "core/workflow/workflow_graph.h"
 
 #include <cmath>
 #include <limits>
@@ -151,13 +151,6 @@ class ReplayEvaluator final : public ModelEvaluator {
   std::size_t m_count;
 };
 
-std::string linkTarget(const FoundLink& link) {
-  if (!link.raw.is_string()) return {};
-  if (link.step_ref) return link.raw.get<std::string>();
-  auto ref = parseLinkRef(link.raw.get<std::string>());
-  return ref ? ref->step : std::string();
-}
-
 }  // namespace
 
 std::pair<std::size_t, std::size_t> studyBlock(std::size_t rows, std::size_t k, std::size_t tasks) {
@@ -184,12 +177,12 @@ bool studyShardable(const Workflow& w, std::string* why) {
     if (why) *why = "the workflow has no sweep and no sampling study (uq.sobol, uq.monte_carlo or uq.lhs with a model)";
     return false;
   }
-  for (const auto& s : w.steps)
-    for (const auto& link : findLinks(s.params))
-      if (const std::string t = linkTarget(link); studies.count(t)) {
-        if (why) *why = "step '" + s.id + "' uses the study step '" + t + "'";
-        return false;
-      }
+  const WorkflowGraph graph(w);
+  for (const auto& ref : graph.references())
+    if (studies.count(ref.to)) {
+      if (why) *why = "step '" + ref.from + "' uses the study step '" + ref.to + "'";
+      return false;
+    }
   return true;
 }
 

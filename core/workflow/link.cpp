@@ -2,8 +2,7 @@
 
 #include "core/util/error.h"
 #include "core/value/value_json.h"
-
-#include <cctype>
+#include "core/workflow/param_path.h"
 
 namespace sciagents::core {
 
@@ -29,30 +28,20 @@ std::optional<LinkRef> parseLinkRef(const std::string& text, std::string* error)
     if (error) *error = "bad link '" + text + "': " + why + " (expected \"step.output\" or \"step.output[i]\")";
     return std::nullopt;
   };
+  // The one path syntax (param_path.h), in the shape STEP.OUTPUT[i][j]...
+  std::string err;
+  const auto path = ParamPath::parse(text, &err);
+  if (!path) return fail(err);
+  const auto& segs = path->segments();
+  if (segs.size() < 2 || segs[1].is_index) return fail("no output name after the step name and '.'");
   LinkRef ref;
   ref.text = text;
-  const auto dot = text.find('.');
-  if (dot == std::string::npos || dot == 0) return fail("no step name before '.'");
-  ref.step = text.substr(0, dot);
-  std::size_t i = dot + 1;
-  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
-  ref.output = text.substr(dot + 1, i - dot - 1);
-  if (ref.output.empty()) return fail("no output name after '.'");
-  while (i < text.size()) {
-    if (text[i] != '[') return fail("unexpected '" + std::string(1, text[i]) + "'");
-    const auto close = text.find(']', i);
-    if (close == std::string::npos) return fail("missing ']'");
-    const std::string num = text.substr(i + 1, close - i - 1);
-    std::size_t used = 0;
-    long long idx = 0;
-    try {
-      idx = std::stoll(num, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (num.empty() || used != num.size()) return fail("index '" + num + "' is not an integer");
-    ref.indices.push_back(idx);
-    i = close + 1;
+  ref.step = segs[0].key;
+  ref.output = segs[1].key;
+  for (std::size_t k = 2; k < segs.size(); ++k) {
+    if (!segs[k].is_index)
+      return fail(path->error(k, "only [i] indices may follow the output name, not '." + segs[k].key + "'"));
+    ref.indices.push_back(segs[k].index);
   }
   if (ref.indices.size() > 8) return fail("too many indices");
   return ref;

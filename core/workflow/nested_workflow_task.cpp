@@ -124,11 +124,6 @@ void applyInputs(Workflow& w, const Map& params) {
   }
 }
 
-const AgentRegistry& registry() {
-  const NestedRunContext* c = currentNestedRunContext();
-  return c && c->registry ? *c->registry : AgentRegistry::builtin();
-}
-
 // Forwards the nested run's progress and metrics to the step, and counts finished steps.
 class Forwarder final : public RunListener {
  public:
@@ -207,7 +202,7 @@ void runNested(TaskContext& ctx) {
 
   RunResult r;
   try {
-    r = WorkflowEngine(registry()).run(src.workflow, o);
+    r = WorkflowEngine(ctx.registry()).run(src.workflow, o);
   } catch (const Error& e) {
     if (e.code() == ErrorCode::Cancelled) throw;
     throw paramError(src.param, "the nested workflow" + (src.file.empty() ? "" : " '" + src.file + "'") +
@@ -290,9 +285,12 @@ std::string nestedContentKey(const Map& params) {
   } catch (const std::exception&) {
     return uniqueKey();
   }
+  // The registry of the run computing the key; without one (outside a run) nothing is cached.
+  const AgentRegistry* registry = run ? run->registry : nullptr;
+  if (!registry) return uniqueKey();
   std::string key = "nested\n" + src.file + "\n" + src.file_hash + "\n";
   for (const auto& step : src.workflow.steps) {
-    const TaskSpec* t = registry().task(step.agent, step.task);
+    const TaskSpec* t = registry->task(step.agent, step.task);
     if (!t || !t->content_key) continue;
     Map p;
     try {

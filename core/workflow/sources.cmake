@@ -3,6 +3,8 @@ target_sources(sciagents_core PRIVATE
   workflow/workflow_json.cpp
   workflow/link.cpp
   workflow/sweep.cpp
+  workflow/param_path.cpp
+  workflow/workflow_graph.cpp
   workflow/step_model.cpp
   workflow/workflow_validator.cpp
   workflow/result_cache.cpp

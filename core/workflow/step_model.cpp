@@ -5,6 +5,7 @@
 #include "core/util/error.h"
 #include "core/workflow/link.h"
 #include "core/workflow/nested_run_scope.h"
+#include "core/workflow/param_path.h"
 #include "core/workflow/result_cache.h"
 
 #include <nlohmann/json.hpp>
@@ -21,95 +22,22 @@
 
 namespace sciagents::core {
 
-namespace {
-
-struct PathPart {
-  std::vector<std::string> keys;  // dotted components
-  std::optional<std::int64_t> index;  // trailing [i]
-};
-
-std::optional<PathPart> parsePath(const std::string& path, std::string& error) {
-  PathPart p;
-  std::string body = path;
-  if (const auto open = path.find('['); open != std::string::npos) {
-    const auto close = path.find(']', open);
-    if (close != path.size() - 1) {
-      error = "index must come last, as in \"y0[0]\"";
-      return std::nullopt;
-    }
-    const std::string num = path.substr(open + 1, close - open - 1);
-    std::size_t used = 0;
-    try {
-      p.index = std::stoll(num, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (num.empty() || used != num.size()) {
-      error = "index '" + num + "' is not an integer";
-      return std::nullopt;
-    }
-    body = path.substr(0, open);
-  }
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = body.find('.', start);
-    p.keys.push_back(body.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (p.keys.back().empty()) {
-      error = "empty component";
-      return std::nullopt;
-    }
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return p;
-}
-
-}  // namespace
-
 std::string checkModelInputPath(const nlohmann::json& raw, const TaskSpec& task, const std::string& path) {
   std::string err;
-  auto p = parsePath(path, err);
-  if (!p) return "input path '" + path + "': " + err;
-  if (!task.param(p->keys[0]))
-    return "input path '" + path + "': '" + p->keys[0] + "' is not a parameter of task '" + task.id + "'";
-  const nlohmann::json* cur = &raw;
-  for (std::size_t k = 0; k < p->keys.size(); ++k) {
-    if (!cur->is_object() || !cur->contains(p->keys[k])) {
-      if (k == 0 && p->keys.size() == 1 && !p->index) return {};  // a declared param left at its default
-      return "input path '" + path + "' does not exist in the step's params";
-    }
-    cur = &(*cur)[p->keys[k]];
-  }
-  if (p->index) {
-    const auto n = static_cast<std::int64_t>(cur->is_array() ? cur->size() : 0);
-    if (!cur->is_array() || *p->index >= n || *p->index < -n)
-      return "input path '" + path + "': index out of range of the step's value";
-  }
+  const auto p = ParamPath::parse(path, &err);
+  if (!p) return "input " + err;
+  if (!task.param(p->head()))
+    return "input path '" + path + "': '" + p->head() + "' is not a parameter of task '" + task.id + "'";
+  if (p->size() == 1 && !(raw.is_object() && raw.contains(p->head())))
+    return {};  // a declared param left at its default
+  if (!valueAtPath(raw, *p, &err)) return "input " + err + " (the path does not exist in the step's params)";
   return {};
 }
 
 std::string setParamPath(Map& params, const std::string& path, double value) {
   std::string err;
-  auto p = parsePath(path, err);
-  if (!p) return "input path '" + path + "': " + err;
-  Map* cur = &params;
-  for (std::size_t k = 0; k + 1 < p->keys.size(); ++k) {
-    auto it = cur->find(p->keys[k]);
-    if (it == cur->end() || it->second.kind() != ValueKind::Map)
-      return "input path '" + path + "': '" + p->keys[k] + "' is not an object in the step's params";
-    cur = &it->second.asMap();
-  }
-  Value& slot = (*cur)[p->keys.back()];
-  if (!p->index) {
-    slot = value;
-    return {};
-  }
-  if (slot.kind() != ValueKind::Vector) return "input path '" + path + "': the value is not a vector";
-  Vector v = slot.asVector();
-  const std::int64_t n = v.size(), i = *p->index < 0 ? n + *p->index : *p->index;
-  if (i < 0 || i >= n) return "input path '" + path + "': index out of range";
-  v[i] = value;
-  slot = std::move(v);
+  const auto p = ParamPath::parse(path, &err);
+  if (!p || !setAtPath(params, *p, Value(value), &err)) return "input " + err;
   return {};
 }
 
@@ -190,6 +118,7 @@ struct Shared {
       c.setThreads(1);
       c.setBaseDir(env.base_dir);
       c.setExternalPolicy(env.external);
+      c.setRegistry(env.nested ? env.nested->registry : nullptr);
       const NestedRunScope nested(env.nested);
       env.task->run(c);
       c.checkCancelled();
@@ -409,6 +338,7 @@ RowsAndFailures evaluateWithRunBatch(const Shared& s, const Matrix& x, const Tas
     c.setThreads(s.env.threads);
     c.setBaseDir(s.env.base_dir);
     c.setExternalPolicy(s.env.external);
+    c.setRegistry(s.env.nested ? s.env.nested->registry : nullptr);
     std::vector<Map> outs;
     try {
       const NestedRunScope nested(s.env.nested);

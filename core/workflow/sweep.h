@@ -63,9 +63,9 @@ class SweepValues {
 
 void to_json(nlohmann::json& j, const SweepValues& v);
 
-// Sets the dotted parameter path (e.g. "constants.k", "x0[1]" is not supported: sweep whole
-// entries of objects) inside `params` to `value`. Intermediate objects must exist or are created
-// when the path ends below an object. Returns false with `error` when the path cannot be applied.
+// Sets the parameter path (param_path.h: "constants.k", "x0[1]", "a.b[2].c") inside `params` to
+// `value`: missing keys are created, list elements must exist. Returns false with `error`
+// ("sweep parameter path 'x0[5]', position 3: index 5 out of range ...") when it cannot be applied.
 bool applySweepValue(nlohmann::json& params, const std::string& path, const nlohmann::json& value,
                      std::string* error);
 

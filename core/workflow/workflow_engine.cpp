@@ -16,6 +16,7 @@
 #include "core/workflow/step_metrics.h"
 #include "core/workflow/step_model.h"
 #include "core/workflow/sweep.h"
+#include "core/workflow/workflow_graph.h"
 #include "core/workflow/workflow_validator.h"
 
 #include <atomic>
@@ -23,7 +24,6 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <set>
 #include <algorithm>
 #include <mutex>
 #include <optional>
@@ -128,15 +128,11 @@ class Run {
       s.result.id = s.step->id;
       s.result.agent = s.step->agent;
       s.result.task = s.step->task;
-      std::set<std::size_t> deps;
-      for (const auto& link : findLinks(s.step->params)) {
-        if (!link.raw.is_string()) continue;
-        const std::string target =
-            link.step_ref ? link.raw.get<std::string>() : parseLinkRef(link.raw.get<std::string>()).value_or(LinkRef{}).step;
-        if (auto it = m_index.find(target); it != m_index.end()) deps.insert(it->second);
-      }
-      s.waiting = deps.size();
-      for (auto d : deps) m_steps[d].dependents.push_back(i);
+    }
+    const WorkflowGraph graph(w);
+    for (std::size_t i = 0; i < w.steps.size(); ++i) {
+      m_steps[i].waiting = graph.upstream(i).size();
+      m_steps[i].dependents = graph.downstream(i);
     }
   }
 
@@ -331,6 +327,7 @@ class Run {
       ctx.setThreads(m_threads);
       ctx.setBaseDir(m_opts.base_dir);
       ctx.setExternalPolicy(m_opts.external);
+      ctx.setRegistry(m_nested.registry);
       ctx.setStepModelFactory(
           [this](const Map& ref, const std::vector<std::string>& names) { return stepModel(ref, names); });
       try {
@@ -506,7 +503,6 @@ class Run {
 }  // namespace
 
 WorkflowEngine::WorkflowEngine(const AgentRegistry& registry) : m_registry(registry) {}
-WorkflowEngine::WorkflowEngine() : m_registry(AgentRegistry::builtin()) {}
 
 RunResult WorkflowEngine::run(const Workflow& workflow, const RunOptions& options) const {
   const auto issues = validateWorkflow(workflow, m_registry);

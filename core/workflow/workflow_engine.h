@@ -66,8 +66,9 @@ struct RunOptions {
 
 class WorkflowEngine {
  public:
+  // The registry the run is given: its tasks (and the tasks they run, core/agent/task_context.h)
+  // are looked up there. Programs pass the built-in registry from their entry point (main()).
   explicit WorkflowEngine(const AgentRegistry& registry);
-  WorkflowEngine();  // built-in agents
 
   // Validates first and throws Error(InvalidInput) with every issue when the workflow is invalid.
   // Step failures do not throw: they are reported in the result (dependents are skipped).

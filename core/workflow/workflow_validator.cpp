@@ -5,13 +5,13 @@
 #include "core/util/error.h"
 #include "core/value/value_json.h"
 #include "core/workflow/link.h"
+#include "core/workflow/param_path.h"
 #include "core/workflow/step_model.h"
 #include "core/workflow/sweep.h"
+#include "core/workflow/workflow_graph.h"
 
 #include <algorithm>
-#include <functional>
 #include <map>
-#include <set>
 
 namespace sciagents::core {
 
@@ -100,7 +100,6 @@ class Validator {
         add(step.id, link.path, "link '" + ref->text + "' names step '" + ref->step + "', which does not exist");
         continue;
       }
-      m_edges[step.id].insert(target->id);
       if (const TaskSpec* t = m_r.task(target->agent, target->task); t && !t->planned() && !t->output(ref->output)) {
         std::vector<std::string> outs;
         for (const auto& o : t->outputs) outs.push_back(o.name);
@@ -127,7 +126,6 @@ class Validator {
     }
     if (found->second->sweep)
       add(step.id, link.path, "step reference to '" + id + "': a swept step cannot be referenced as a whole");
-    m_edges[step.id].insert(id);
     if (link.model_ref) checkModelRef(step, link, *found->second);
   }
 
@@ -136,8 +134,9 @@ class Validator {
   void checkModelRef(const Step& step, const FoundLink& link, const Step& target) {
     const TaskSpec* t = m_r.task(target.agent, target.task);
     if (!t || t->planned()) return;  // reported on the target step itself
-    json ref = step.params;
-    for (const auto& part : splitPath(link.path)) ref = ref.is_array() ? ref[std::stoul(part)] : ref[part];
+    const auto at = ParamPath::parse(link.path);
+    const json* found = at ? valueAtPath(step.params, *at) : nullptr;
+    const json ref = found ? *found : json::object();
     const json in = ref.value("input", json::array());
     if (!in.is_string() && !(in.is_array() && !in.empty()))
       add(step.id, link.path, "model of step '" + target.id + "': \"input\" must be a param path of '" + target.id +
@@ -161,22 +160,6 @@ class Validator {
       add(step.id, link.path, "model of step '" + target.id + "' (" + target.agent + "." + target.task +
                                   "): no output '" + out->output + "' (outputs: " + known(outs) + ")");
     }
-  }
-
-  // "a.b[2].c" -> {"a", "b", "2", "c"}
-  static std::vector<std::string> splitPath(const std::string& path) {
-    std::vector<std::string> parts;
-    std::string cur;
-    for (char c : path) {
-      if (c == '.' || c == '[' || c == ']') {
-        if (!cur.empty()) parts.push_back(cur);
-        cur.clear();
-      } else {
-        cur += c;
-      }
-    }
-    if (!cur.empty()) parts.push_back(cur);
-    return parts;
   }
 
   void checkParamValue(const Step& step, const ParamSpec& spec, const json& raw, const std::string& label) {
@@ -204,8 +187,12 @@ class Validator {
   void checkParams(const Step& step, const TaskSpec& task) {
     std::string sweep_top;
     if (step.sweep) {
-      sweep_top = step.sweep->param.substr(0, step.sweep->param.find('.'));
-      if (!task.param(sweep_top))
+      std::string err;
+      const auto path = ParamPath::parse(step.sweep->param, &err);
+      sweep_top = path ? path->head() : std::string();
+      if (!path)
+        add(step.id, "sweep", "sweep parameter " + err);
+      else if (!task.param(sweep_top))
         add(step.id, "sweep", "sweep parameter '" + step.sweep->param + "' is not a parameter of " + step.agent +
                                   "." + step.task);
     }
@@ -246,36 +233,13 @@ class Validator {
   }
 
   void checkCycles() {
-    // Iterative DFS with colours; report one cycle path per strongly connected loop found.
-    std::map<std::string, int> colour;
-    std::vector<std::string> stack;
-    std::set<std::string> reported;
-    std::function<void(const std::string&)> visit = [&](const std::string& id) {
-      colour[id] = 1;
-      stack.push_back(id);
-      for (const auto& dep : m_edges[id]) {
-        if (colour[dep] == 1) {
-          auto it = std::find(stack.begin(), stack.end(), dep);
-          std::string path;
-          for (auto p = it; p != stack.end(); ++p) path += *p + " -> ";
-          path += dep;
-          if (reported.insert(dep).second)
-            add(id, {}, "cycle in links: " + path + " (a step cannot depend on its own result)");
-        } else if (colour[dep] == 0) {
-          visit(dep);
-        }
-      }
-      stack.pop_back();
-      colour[id] = 2;
-    };
-    for (const auto& step : m_w.steps)
-      if (colour[step.id] == 0 && m_w.steps.size() < 100000) visit(step.id);
+    for (const auto& c : WorkflowGraph(m_w).cycles())
+      add(c.step, {}, "cycle in links: " + c.describe() + " (a step cannot depend on its own result)");
   }
 
   const Workflow& m_w;
   const AgentRegistry& m_r;
   std::vector<ValidationIssue> m_issues;
-  std::map<std::string, std::set<std::string>> m_edges;  // step -> steps it reads from
   std::map<std::string, const Step*, std::less<>> m_steps;
 };
 

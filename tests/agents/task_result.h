@@ -2,6 +2,7 @@
 // diagnostics every task reports. Shared by the agent-family test helpers.
 #pragma once
 
+#include "core/agent/agent_registry.h"
 #include "core/agent/task_spec.h"
 #include "core/util/error.h"
 
@@ -33,6 +34,7 @@ struct TaskResult {
 inline TaskResult runTask(const TaskSpec& t, const Map& given, TaskObserver* observer = nullptr,
                           CancelFlag cancel = {}, int threads = 0) {
   TaskContext ctx(t, t.resolveParams(given));
+  ctx.setRegistry(&AgentRegistry::builtin());
   if (threads > 0) ctx.setThreads(threads);
   if (observer) ctx.setObserver(observer);
   if (cancel) ctx.setCancelFlag(cancel);

@@ -37,7 +37,7 @@ RunResult runWorkflow(const std::string& json) {
   RunOptions o;
   o.use_cache = false;
   o.threads = 2;
-  return WorkflowEngine().run(parseWorkflow(json), o);
+  return WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(json), o);
 }
 }  // namespace
 
@@ -70,10 +70,12 @@ class TestAssistants : public QObject {
                   {"params", Map{{"A", Matrix(Matrix::Identity(2, 2))}, {"b", Vector(Vector::Ones(2))}}},
                   {"outputs", Map{{"x", Vector(Vector::Constant(2, 1.5))}}}};
     TaskContext ctx(*v, v->resolveParams({{"target", target}}));
+    ctx.setRegistry(&AgentRegistry::builtin());
     v->run(ctx);
     QVERIFY(!ctx.outputs().at("passed").asBool());
     QVERIFY(ctx.diagnostics().find("warnings") != ctx.diagnostics().end());
     TaskContext strict(*v, v->resolveParams({{"target", target}, {"strict", true}}));
+    strict.setRegistry(&AgentRegistry::builtin());
     QVERIFY_THROWS_EXCEPTION(Error, v->run(strict));
   }
 
@@ -95,10 +97,47 @@ class TestAssistants : public QObject {
     QVERIFY(std::fabs(richardson.outputs().at("observed_order").asDouble() - 2.0) < 0.01);
   }
 
+  // The engine hands its registry to the tasks (TaskContext::registry()): an assistant finds an
+  // agent that only the run's registry has, and a task run without one says so.
+  void assistantsUseTheRunsRegistry() {
+    AgentRegistry reg = AgentRegistry::builtin();
+    for (const auto& a : trapezoidRegistry().agents()) reg.add(a);
+    RunOptions o;
+    o.use_cache = false;
+    o.threads = 2;
+    const auto r = WorkflowEngine(reg).run(parseWorkflow(R"({"sciagents":1,"steps":[
+      {"id":"c","agent":"executor_validator","task":"convergence",
+       "params":{"problem":{"agent":"toy","task":"trapezoid","params":{"n":4}},"refine":"n",
+                 "values":[8,16,32,64],"output":"value","exact":"2"}}]})"),
+                                           o);
+    QVERIFY2(r.step("c")->status == StepStatus::Succeeded, r.step("c")->error.c_str());
+    QVERIFY(std::fabs(r.step("c")->outputs.at("observed_order").asDouble() - 2.0) < 0.01);
+    // The built-in registry has no agent "toy".
+    const auto b = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(R"({"sciagents":1,"steps":[
+      {"id":"c","agent":"executor_validator","task":"convergence",
+       "params":{"problem":{"agent":"toy","task":"trapezoid","params":{"n":4}},"refine":"n",
+                 "values":[8,16,32,64],"output":"value","exact":"2"}}]})"),
+                                                              o);
+    QVERIFY(b.step("c")->status == StepStatus::Failed);
+    QVERIFY2(b.step("c")->error.find("unknown agent 'toy'") != std::string::npos, b.step("c")->error.c_str());
+    // Outside a run, a task that needs the registry and was given none names the problem.
+    const TaskSpec* c = reg.task("executor_validator", "convergence");
+    TaskContext none(*c, c->resolveParams({{"problem", Map{{"agent", "toy"}, {"task", "trapezoid"}}},
+                                            {"refine", "n"}, {"values", Vector(Vector::LinSpaced(3, 4, 16))},
+                                            {"output", "value"}}));
+    try {
+      c->run(none);
+      QFAIL("no error without a registry");
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("needs the agent registry") != std::string::npos, e.what());
+    }
+  }
+
   void badProblemsAreClearErrors() {
     const TaskSpec* a = AgentRegistry::builtin().task("problem_analyzer", "analyze");
     auto expectParamError = [&](const Map& problem, const std::string& needle) {
       TaskContext ctx(*a, a->resolveParams({{"problem", problem}}));
+      ctx.setRegistry(&AgentRegistry::builtin());
       try {
         a->run(ctx);
         QFAIL("no error");

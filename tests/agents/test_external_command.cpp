@@ -154,7 +154,7 @@ class TestExternalCommand : public QObject {
   RunResult runWorkflow(const std::string& text, RunOptions o) {
     o.base_dir = dir();
     if (!o.external) o.external = workPolicy();
-    return WorkflowEngine().run(parseWorkflow(text), o);
+    return WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(text), o);
   }
 
   std::shared_ptr<ExternalPolicy> policy() const {

@@ -8,6 +8,7 @@
 #include "core/agents/external/tasks.h"
 #include "core/util/error.h"
 #include "core/workflow/workflow.h"
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 #include "task_result.h"
 
@@ -94,7 +95,7 @@ class TestExternalPython : public QObject {
     o.threads = 2;
     o.use_cache = true;
     o.cache_dir = path(cache.c_str());
-    return WorkflowEngine().run(parseWorkflow(json), o);
+    return WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(json), o);
   }
 
   // A uq study whose model is the python step: three inputs (poly) or one (picky). Built as JSON

@@ -333,7 +333,7 @@ class TestOdeIvp : public QObject {
         " \"y0\": [1], \"t_span\": [0, 10], \"rtol\": 1e-10, \"atol\": 1e-14, \"constants\": {\"k\": {\"from\": \"k.value\"}}}}]}";
     RunOptions o;
     o.use_cache = false;
-    const RunResult r = WorkflowEngine().run(parseWorkflow(wf), o);
+    const RunResult r = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wf), o);
     const StepResult* s = r.step("sim");
     QVERIFY(s);
     QVERIFY2(s->status == StepStatus::Succeeded, s->error.c_str());

@@ -2,6 +2,7 @@
 // model, core/agent/model_evaluator.h), re-run per point by the engine with batched
 // finite-difference gradients: each task reaches the known optimum through an ode_pde.ivp step.
 #include "core/util/error.h"
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <QtTest>
@@ -17,7 +18,7 @@ RunResult runWorkflow(const std::string& json, int threads = 2) {
   RunOptions o;
   o.use_cache = false;
   o.threads = threads;
-  return WorkflowEngine().run(parseWorkflow(json), o);
+  return WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(json), o);
 }
 
 // An ODE step whose final value is `rate` (constant in t) integrated over [0, 1]: y_final = rate.

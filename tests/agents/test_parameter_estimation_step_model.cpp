@@ -1,6 +1,7 @@
 // inverse.parameter_estimation with a step model: the predicted data come from another workflow
 // step (here an ode_pde.ivp step, standing in for a simulation program) instead of an ODE given by
 // rhs. The fit must agree with the ODE form on the same data, and bad set-ups name the param.
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <QtTest>
@@ -17,7 +18,7 @@ RunResult runWorkflow(const std::string& json) {
   RunOptions o;
   o.use_cache = false;
   o.threads = 2;
-  return WorkflowEngine().run(parseWorkflow(json), o);
+  return WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(json), o);
 }
 
 std::string list(const std::vector<double>& v) {

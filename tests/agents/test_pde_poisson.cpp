@@ -3,6 +3,7 @@
 #include "test_pde_util.h"
 
 #include "core/agents/ode_pde/pde_common.h"
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <vector>
@@ -156,7 +157,7 @@ class TestPdePoisson : public QObject {
         "\"params\": {\"n\": 31, \"f\": \"2*pi^2*sin(pi*x)*sin(pi*y)\", \"exact\": \"sin(pi*x)*sin(pi*y)\"}}]}";
     RunOptions opts;
     opts.use_cache = false;
-    const auto res = WorkflowEngine().run(parseWorkflow(wf), opts);
+    const auto res = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wf), opts);
     const StepResult* step = res.step("p");
     QVERIFY(step && step->status == StepStatus::Succeeded);
     QVERIFY(step->outputs.at("error_max").asDouble() < 2e-3);

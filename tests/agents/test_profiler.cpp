@@ -140,7 +140,7 @@ class TestProfiler : public QObject {
     RunOptions o;
     o.use_cache = true;
     o.threads = 2;
-    const auto r = WorkflowEngine().run(parseWorkflow(R"({"sciagents":1,"steps":[
+    const auto r = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(R"({"sciagents":1,"steps":[
       {"id":"m","agent":"linear_algebra","task":"matrix","params":{"kind":"hilbert","n":10}},
       {"id":"p","agent":"performance_profiler","task":"profile",
        "params":{"target":{"step":"m"},"param":"n","sizes":[100,200,400],"repeats":2}}]})"), o);
@@ -152,7 +152,7 @@ class TestProfiler : public QObject {
     QVERIFY(p->diagnostics.at("target").asString().find("linear_algebra.matrix") != std::string::npos);
     // A reference to a step that does not exist is refused with its name.
     try {
-      const auto bad = WorkflowEngine().run(parseWorkflow(R"({"sciagents":1,"steps":[
+      const auto bad = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(R"({"sciagents":1,"steps":[
         {"id":"p","agent":"performance_profiler","task":"profile",
          "params":{"target":{"step":"nope"},"param":"n","sizes":[1,2]}}]})"), o);
       QVERIFY(bad.status != StepStatus::Succeeded);

@@ -45,6 +45,7 @@ Map runTask(const std::string& agent, const std::string& task, const Map& params
   const TaskSpec* t = AgentRegistry::builtin().task(agent, task);
   if (!t) throw std::runtime_error("no task " + agent + "." + task);
   TaskContext ctx(*t, t->resolveParams(params));
+  ctx.setRegistry(&AgentRegistry::builtin());
   t->run(ctx);
   return ctx.outputs();
 }
@@ -60,6 +61,7 @@ Verdict validate(const std::string& agent, const std::string& task, const Map& p
                    {"params", params},
                    {"outputs", outputs}};
   TaskContext ctx(*v, v->resolveParams({{"target", target}}));
+  ctx.setRegistry(&AgentRegistry::builtin());
   v->run(ctx);
   const Map& o = ctx.outputs();
   return {o.at("passed").asBool(), o.at("summary").asString(), o.at("checks").asList()};
@@ -272,7 +274,7 @@ class TestValidatorsReject : public QObject {
     RunOptions o;
     o.use_cache = false;
     o.threads = 2;
-    const RunResult r = WorkflowEngine().run(parseWorkflow(wf.dump()), o);
+    const RunResult r = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wf.dump()), o);
     for (const auto& id : checked) {
       const StepResult* v = r.step("check_" + id);
       QVERIFY2(v && v->outputs.count("passed"), ("no verdict for " + id).c_str());

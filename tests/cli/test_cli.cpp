@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <fstream>
 #include <set>
 
@@ -215,6 +216,28 @@ class TestCli : public QObject {
     const QString out5 = m_tmp.filePath("r5.json");
     QCOMPARE(runCli({"run", file, "-o", out5, "--no-cache"}, cache).exit_code, 0);
     for (const auto& s : readJson(out5)["steps"]) QCOMPARE(s["cached"].get<bool>(), false);
+  }
+
+  // --set takes the one path syntax (core/workflow/param_path.h): "first.b[1]" is element 1 of b,
+  // not a new key named "b[1]".
+  void setPathsIndexIntoLists() {
+    const QString file = sourcePath("examples/linked-steps.workflow.json");
+    const QString out = m_tmp.filePath("set-index.json");
+    auto r = runCli({"run", file, "-o", out, "--set", "first.b[1]=3"}, m_tmp.filePath("cache-set"));
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const json result = readJson(out);
+    // [[4,1],[1,3]] x = [1,3] gives x = [0,1]; a key "b[1]" would have left b = [1,2] (and been refused).
+    const json x = result["steps"]["first"]["outputs"]["x"];
+    QCOMPARE(x.size(), std::size_t(2));
+    QVERIFY2(std::abs(x[0].get<double>()) < 1e-12 && std::abs(x[1].get<double>() - 1.0) < 1e-12, x.dump().c_str());
+    // An index past the end names the path and the position; lists never grow.
+    auto bad = runCli({"run", file, "--set", "first.b[2]=3"}, m_tmp.filePath("cache-set"));
+    QCOMPARE(bad.exit_code, 2);
+    QVERIFY2(bad.err.find("path 'b[2]', position 2: index 2 out of range for 'b' of size 2") != std::string::npos,
+             bad.err.c_str());
+    auto malformed = runCli({"run", file, "--set", "first.b[x]=3"}, m_tmp.filePath("cache-set"));
+    QCOMPARE(malformed.exit_code, 2);
+    QVERIFY2(malformed.err.find("index 'x' is not an integer") != std::string::npos, malformed.err.c_str());
   }
 
   void runFailureAndUsageExitCodes() {

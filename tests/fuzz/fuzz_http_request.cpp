@@ -46,6 +46,7 @@ struct World {
     o.queue_max = config.queue_max;
     o.start_workers = false;
     o.retention_days = 0;
+    o.registry = &core::AgentRegistry::builtin();
     jobs = std::make_unique<server::JobManager>(store, o, metrics);
     jobs->start();
     router = std::make_unique<server::Router>(config, *jobs, tokens, limiter, metrics,

@@ -1,6 +1,7 @@
 // JobManager on the real engine: queue bound, runs, cancel really stops and frees the slot,
 // wall-time limits, SSE event history, restart resume (rerun and fail), graceful-shutdown requeue,
 // cancels committed before they act, per-user caps and turns, and the worker-process runner.
+#include "core/agent/agent_registry.h"
 #include "core/metrics/metrics_registry.h"
 #include "core/store/job_store.h"
 #include "core/util/clock.h"
@@ -68,6 +69,7 @@ class TestServerJobs : public QObject {
     o.workers = workers;
     o.threads_per_job = 1;
     o.cache_dir = m_dir.filePath("cache").toStdString();
+    o.registry = &core::AgentRegistry::builtin();
     return o;
   }
   static JobState stateOf(JobManager& m, const std::string& id) {

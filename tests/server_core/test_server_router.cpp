@@ -83,6 +83,7 @@ class TestServerRouter : public QObject {
     o.queue_max = m_config.queue_max;
     o.start_workers = false;  // jobs stay queued: the router is tested alone
     o.cache_dir = m_dir.filePath("cache").toStdString();
+    o.registry = &core::AgentRegistry::builtin();
     m_jobs = std::make_unique<JobManager>(*m_store, o, m_metrics);
     m_jobs->start();
     m_limiter = std::make_unique<RateLimiter>(m_config.rate_limit, 2 * m_config.rate_limit);

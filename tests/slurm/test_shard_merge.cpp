@@ -1,6 +1,7 @@
 // Sweep sharding without a cluster: T shards run in-process with RunOptions::shard_index/count and
 // merged by mergeShardResults() give exactly the document of one full run.
 #include "core/slurm/shard_merge.h"
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <QtTest>
@@ -25,7 +26,7 @@ json run(const Workflow& w, std::size_t index, std::size_t count) {
   o.seed = 7;
   o.shard_index = index;
   o.shard_count = count;
-  return WorkflowEngine().run(w, o).toJson();
+  return WorkflowEngine(AgentRegistry::builtin()).run(w, o).toJson();
 }
 
 // Everything but timing, host and pid.

@@ -3,6 +3,7 @@
 // outputs and diagnostics of one full local run (core/slurm/study_shard.h).
 #include "core/slurm/job_files.h"
 #include "core/slurm/study_shard.h"
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <QTemporaryDir>
@@ -27,7 +28,7 @@ json run(const Workflow& w, std::shared_ptr<ModelShard> shard = nullptr, int thr
   o.threads = threads;
   o.seed = 11;
   o.model_shard = std::move(shard);
-  return WorkflowEngine().run(w, o).toJson();
+  return WorkflowEngine(AgentRegistry::builtin()).run(w, o).toJson();
 }
 
 }  // namespace

@@ -80,6 +80,26 @@ class TestEngine : public QObject {
     QCOMPARE(r.step("s")->points, size_t(3));
   }
 
+  // The one path syntax (core/workflow/param_path.h) in the engine: a sweep of one list element
+  // ("v[1]") and links with indices into a linked value.
+  void sweepAndLinkPathsIndexIntoLists() {
+    auto r = run(R"({"sciagents":1,"steps":[
+      {"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]},"sweep":{"param":"v[1]","values":[10,20]}},
+      {"id":"p","agent":"test","task":"add","params":{"a":4,"b":6}},
+      {"id":"t","agent":"test","task":"sum","params":{"v":[{"from":"s.total[-1]"},{"from":"p.pair[1]"}]}}]})",
+                 options());
+    QCOMPARE(std::string(stepStatusName(r.status)), std::string("succeeded"));
+    const auto& totals = r.step("s")->outputs.at("total").asList();
+    QCOMPARE(totals.size(), size_t(2));
+    QCOMPARE(totals[0].asDouble(), 14.0);
+    QCOMPARE(totals[1].asDouble(), 24.0);
+    QCOMPARE(r.step("t")->outputs.at("total").asDouble(), 30.0);
+    // The validator refuses a sweep path that cannot be applied, before anything runs.
+    QVERIFY_THROWS_EXCEPTION(Error, run(R"({"sciagents":1,"steps":[
+      {"id":"s","agent":"test","task":"sum","params":{"v":[1,2]},"sweep":{"param":"v[5]","values":[1]}}]})",
+                                        options()));
+  }
+
   void failureSkipsOnlyDependents() {
     auto r = run(R"({"sciagents":1,"steps":[
       {"id":"f","agent":"test","task":"fail"},

@@ -3,6 +3,7 @@
 // for files. Before: the task was "planned" (every run failed with "not built yet").
 #include "core/agent/external_policy.h"
 #include "core/util/error.h"
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <QTemporaryDir>
@@ -49,7 +50,7 @@ class TestNestedWorkflow : public QObject {
     return o;
   }
   static RunResult run(const std::string& json, const RunOptions& o) {
-    return WorkflowEngine().run(parseWorkflow(json), o);
+    return WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(json), o);
   }
 
  private slots:

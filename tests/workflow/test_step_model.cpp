@@ -2,6 +2,7 @@
 // the engine (parallel, cached, cancellable), checked against the same model as an expression.
 #include "core/agents/uq/uq_agent.h"
 #include "core/util/error.h"
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 #include "core/workflow/workflow_validator.h"
 #include "test_agents.h"
@@ -270,7 +271,7 @@ class TestStepModel : public QObject {
     RunOptions o;
     o.threads = 1;
     o.use_cache = false;
-    const auto r = WorkflowEngine().run(parseWorkflow(wf), o);
+    const auto r = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wf), o);
     QCOMPARE(r.step("fit")->status, StepStatus::Failed);
     const std::string msg = r.step("fit")->error;
     QVERIFY2(msg.find("of 40 model samples failed (#") != std::string::npos, msg.c_str());
@@ -293,7 +294,7 @@ class TestStepModel : public QObject {
     RunOptions o;
     o.threads = 2;
     o.use_cache = false;
-    const auto a = WorkflowEngine().run(parseWorkflow(wf), o), b = WorkflowEngine().run(parseWorkflow(expr), o);
+    const auto a = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wf), o), b = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(expr), o);
     QVERIFY2(a.status == StepStatus::Succeeded, a.step("post")->error.c_str());
     QVERIFY2(b.status == StepStatus::Succeeded, b.step("post")->error.c_str());
     const double ma = a.step("post")->outputs.at("mean").asVector()[0];
@@ -304,7 +305,7 @@ class TestStepModel : public QObject {
     // A series of the wrong length is refused, naming both lengths.
     std::string wrong = wf;
     wrong.replace(wrong.find(R"("t_eval":[0.5,1,1.5,2])"), 22, R"("t_eval":[0.5,1,2])");
-    const auto c = WorkflowEngine().run(parseWorkflow(wrong), o);
+    const auto c = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wrong), o);
     QCOMPARE(c.step("post")->status, StepStatus::Failed);
     QVERIFY2(c.step("post")->error.find("3 values but `data` has 4") != std::string::npos, c.step("post")->error.c_str());
   }
@@ -319,7 +320,7 @@ class TestStepModel : public QObject {
     RunOptions o;
     o.threads = 2;
     o.use_cache = false;
-    const auto r = WorkflowEngine().run(parseWorkflow(wf), o);
+    const auto r = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wf), o);
     QVERIFY2(r.status == StepStatus::Succeeded, r.step("mc")->error.c_str());
     const double exact = (std::exp(-1.0) - std::exp(-3.0)) / 2;
     QVERIFY(std::abs(r.step("mc")->outputs.at("mean").asDouble() - exact) < 1e-4);

@@ -92,6 +92,18 @@ class TestValidator : public QObject {
     expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":1},"sweep":{"param":"scale","values":[1, 50]}})",
                 "s", "scale", "sweep value #2");
   }
+  // Sweep paths and model input paths share the one path syntax (core/workflow/param_path.h):
+  // an element of a list, and errors that name the path and the position.
+  void sweepPathsIndexIntoLists() {
+    QVERIFY(issues(R"({"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]},"sweep":{"param":"v[1]","values":[5,6]}})")
+                .empty());
+    expectIssue(R"({"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]},"sweep":{"param":"v[5]","values":[5]}})",
+                "s", "sweep", "sweep parameter path 'v[5]', position 2: index 5 out of range for 'v' of size 3");
+    expectIssue(R"({"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]},"sweep":{"param":"v[x]","values":[5]}})",
+                "s", "sweep", "sweep parameter path 'v[x]', position 3: index 'x' is not an integer");
+    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":{"from":"p.x[1"}}})", "s", "a",
+                "path 'p.x[1', position 4: missing ']'");
+  }
   void everyIssueIsReported() {
     auto found = issues(R"({"id":"a","agent":"test","task":"add","params":{"a":"x","zz":1}},
                            {"id":"b","agent":"nope","task":"add"})");

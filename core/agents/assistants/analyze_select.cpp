@@ -84,7 +84,7 @@ AgentSpec problemAnalyzerAgent() {
   t.params = {problemParam()};
   t.outputs = {{"problem_class", ValueKind::String, "e.g. linear_system/dense/spd"},
                {"facts", ValueKind::Map, "Named facts about the problem."}};
-  t.run = [](TaskContext& ctx) { assist::runAnalyze(AgentRegistry::builtin(), ctx); };
+  t.run = [](TaskContext& ctx) { assist::runAnalyze(ctx.registry(), ctx); };
   a.tasks = {std::move(t)};
   return a;
 }
@@ -106,7 +106,7 @@ AgentSpec algorithmSelectorAgent() {
                {"rationale", ValueKind::String, "Why, with the numbers that decided it."},
                {"settings", ValueKind::Map, "Recommended method parameters (may be empty)."},
                {"facts", ValueKind::Map, "The facts the choice was based on."}};
-  t.run = [](TaskContext& ctx) { assist::runSelect(AgentRegistry::builtin(), ctx); };
+  t.run = [](TaskContext& ctx) { assist::runSelect(ctx.registry(), ctx); };
   a.tasks = {std::move(t)};
   return a;
 }

@@ -37,6 +37,7 @@ TargetProblem openProblem(const AgentRegistry& registry, const TaskContext& ctx,
                                 e.bareMessage());
   }
   p.context = std::make_unique<TaskContext>(*p.task, std::move(resolved), ctx.stepId());
+  p.context->setRegistry(ctx.registryIfSet());
   return p;
 }
 
@@ -45,6 +46,7 @@ Map runTask(const TaskSpec& task, const Map& params, const TaskContext& ctx, con
   inner.setCancelFlag(ctx.cancelFlag());
   inner.setSeed(ctx.seed());
   inner.setThreads(ctx.threads());
+  inner.setRegistry(ctx.registryIfSet());
   task.run(inner);
   return inner.takeOutputs();
 }

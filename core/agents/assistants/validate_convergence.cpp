@@ -6,6 +6,7 @@
 #include "core/agents/assistants/target_problem.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <cmath>
 #include <cstdio>
@@ -15,11 +16,6 @@ namespace sciagents::core::agents {
 namespace assist {
 
 namespace {
-std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
 }  // namespace
 
 void runValidate(const AgentRegistry& registry, TaskContext& ctx) {
@@ -32,7 +28,7 @@ void runValidate(const AgentRegistry& registry, TaskContext& ctx) {
   std::string failed;
   for (const auto& c : checks) {
     rows.emplace_back(Map{{"name", c.name}, {"value", c.value}, {"limit", c.limit}, {"passed", c.passed}, {"detail", c.detail}});
-    if (!c.passed) failed += (failed.empty() ? "" : "; ") + c.name + " = " + fmt(c.value) + " > " + fmt(c.limit);
+    if (!c.passed) failed += (failed.empty() ? "" : "; ") + c.name + " = " + formatBrief(c.value) + " > " + formatBrief(c.limit);
   }
   const bool passed = failed.empty() && !checks.empty();
   const std::string summary = passed ? std::to_string(checks.size()) + " of " + std::to_string(checks.size()) +
@@ -101,7 +97,7 @@ void runConvergence(const AgentRegistry& registry, TaskContext& ctx) {
     Map params = p.context->params();
     params[refine] = spec->type == ParamType::Integer ? Value(static_cast<std::int64_t>(std::llround(values[i])))
                                                       : Value(values[i]);
-    const Map out = runTask(*p.task, params, ctx, refine + "=" + fmt(values[i]));
+    const Map out = runTask(*p.task, params, ctx, refine + "=" + formatBrief(values[i]));
     auto it = out.find(output);
     if (it == out.end()) throw paramError("output", p.label + " has no output '" + output + "'");
     if (has_exact) {
@@ -114,7 +110,7 @@ void runConvergence(const AgentRegistry& registry, TaskContext& ctx) {
     } else {
       results.push_back(asNumbers(it->second, output));
     }
-    ctx.progress(static_cast<double>(i + 1) / static_cast<double>(values.size()), refine + " = " + fmt(values[i]));
+    ctx.progress(static_cast<double>(i + 1) / static_cast<double>(values.size()), refine + " = " + formatBrief(values[i]));
   }
   Vector orders;
   if (has_exact) {
@@ -167,7 +163,7 @@ AgentSpec executorValidatorAgent() {
   v.outputs = {{"passed", ValueKind::Bool, "Whether every check passed."},
                {"checks", ValueKind::List, "One {name, value, limit, passed, detail} per check."},
                {"summary", ValueKind::String, "One line for people."}};
-  v.run = [](TaskContext& ctx) { assist::runValidate(AgentRegistry::builtin(), ctx); };
+  v.run = [](TaskContext& ctx) { assist::runValidate(ctx.registry(), ctx); };
 
   TaskSpec c;
   c.id = "convergence";
@@ -189,7 +185,7 @@ AgentSpec executorValidatorAgent() {
                {"orders", ValueKind::Vector, "Order between each pair of successive levels."},
                {"errors", ValueKind::Vector, "Errors (or successive differences) per level."},
                {"h", ValueKind::Vector, "Mesh sizes used."}};
-  c.run = [](TaskContext& ctx) { assist::runConvergence(AgentRegistry::builtin(), ctx); };
+  c.run = [](TaskContext& ctx) { assist::runConvergence(ctx.registry(), ctx); };
   a.tasks = {std::move(v), std::move(c)};
   return a;
 }

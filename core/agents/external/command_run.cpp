@@ -7,6 +7,7 @@
 #include "core/agents/external/command_workdir.h"
 #include "core/util/child_process.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 #include "core/util/terminal_text.h"
 
 #include <nlohmann/json.hpp>
@@ -25,16 +26,10 @@ namespace {
 
 constexpr std::size_t kStderrTail = 2048;
 
-std::string number(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
-
 double bounded(double step, double policy, const std::string& name, const std::string& unit) {
   if (policy > 0 && step > policy)
-    throw paramError(name, name + " = " + number(step) + " exceeds this run's limit of " +
-                               number(policy) + " " + unit + "; ask for at most " + number(policy));
+    throw paramError(name, name + " = " + formatCompact(step) + " exceeds this run's limit of " +
+                               formatCompact(policy) + " " + unit + "; ask for at most " + formatCompact(policy));
   return step > 0 ? step : policy;
 }
 
@@ -94,11 +89,11 @@ std::string failureText(const ChildResult& r, const Limits& limits) {
   if (limits.cpu_time_s > 0 &&
       (r.term_signal == SIGXCPU ||
        (r.term_signal == SIGKILL && !r.timed_out && !r.stopped && r.cpu_s >= limits.cpu_time_s)))
-    s += ": the CPU-time limit cpu_time_s = " + number(limits.cpu_time_s) + " s was reached";
+    s += ": the CPU-time limit cpu_time_s = " + formatCompact(limits.cpu_time_s) + " s was reached";
   else if (limits.memory_mb > 0 && !r.succeeded() && !r.timed_out &&
            mentions(r.err, {"MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory",
                             "Out of memory", "memory exhausted"}))
-    s += ": the memory limit memory_mb = " + number(limits.memory_mb) +
+    s += ": the memory limit memory_mb = " + formatCompact(limits.memory_mb) +
          " MB was reached (an allocation beyond it fails)";
   return s;
 }

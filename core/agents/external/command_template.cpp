@@ -1,6 +1,7 @@
 #include "core/agents/external/command_template.h"
 
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <algorithm>
 #include <cctype>
@@ -33,13 +34,6 @@ std::string formatted(double x, const std::string& format) {
   }
   return n < 0 ? std::string()
                : std::string(buf, static_cast<std::size_t>(std::min<int>(n, sizeof buf - 1)));
-}
-
-std::string trim(const std::string& s) {
-  const auto a = s.find_first_not_of(" \t");
-  if (a == std::string::npos) return {};
-  const auto b = s.find_last_not_of(" \t");
-  return s.substr(a, b - a + 1);
 }
 
 }  // namespace
@@ -82,10 +76,10 @@ std::string fillPlaceholders(const std::string& text, const Map& inputs, const s
     const auto close = text.find("}}", open + 2);
     if (close == std::string::npos) throw paramError(param, at + ": '{{' without a closing '}}'");
     const std::string inner = text.substr(open + 2, close - open - 2);
-    std::string name = trim(inner), format;
+    std::string name = trim(inner, kBlanks), format;
     if (const auto colon = name.find(':'); colon != std::string::npos) {
-      format = trim(name.substr(colon + 1));
-      name = trim(name.substr(0, colon));
+      format = trim(name.substr(colon + 1), kBlanks);
+      name = trim(name.substr(0, colon), kBlanks);
       if (auto problem = checkNumberFormat(format); !problem.empty())
         throw paramError(
             param, at + ": placeholder {{" + inner + "}}: format '" + format + "': " + problem);
@@ -99,7 +93,7 @@ std::string fillPlaceholders(const std::string& text, const Map& inputs, const s
         throw paramError(
             param, at + ": placeholder {{" + inner + "}}: index '" + num + "' is not an integer");
       index = k;
-      name = trim(name.substr(0, bracket));
+      name = trim(name.substr(0, bracket), kBlanks);
     }
     auto it = inputs.find(name);
     if (it == inputs.end()) {

@@ -6,6 +6,7 @@
 #include "core/agents/external/python_protocol.h"
 #include "core/util/child_process.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 #include "core/util/sha256.h"
 
 #if defined(_WIN32)
@@ -38,13 +39,6 @@ const Map& inputsOf(const Map& params) {
   static const Map none;
   auto it = params.find("inputs");
   return it == params.end() || it->second.kind() != ValueKind::Map ? none : it->second.asMap();
-}
-
-std::string num(double v) {
-  std::ostringstream os;
-  os.precision(10);
-  os << v;
-  return os.str();
 }
 
 // A number, or a vector of numbers; anything else is refused naming the input.
@@ -200,7 +194,7 @@ PythonCall preparePythonCall(const TaskContext& ctx) {
 
   Sha256 key;
   key.update("python-worker-v1\n" + c.spec.python + "\n" + c.spec.module + "\n" + hash + "\n" +
-             c.spec.function + "\n" + num(c.spec.memory_mb) + "\n" + num(c.spec.cpu_s) + "\n");
+             c.spec.function + "\n" + formatPrecise(c.spec.memory_mb) + "\n" + formatPrecise(c.spec.cpu_s) + "\n");
   for (const auto& e : c.spec.env) key.update(e + "\n");
   c.spec.key = key.hexDigest();
   c.label = "function '" + c.spec.function + "' of " + c.spec.module;
@@ -231,7 +225,7 @@ std::string describeInputs(const Map& params) {
   for (const auto& [name, v] : inputsOf(params)) {
     out += (out.empty() ? "" : ", ") + name + "=";
     if (v.isNumber()) {
-      out += num(v.asDouble());
+      out += formatPrecise(v.asDouble());
     } else if (v.kind() == ValueKind::Vector) {
       out += "[" + std::to_string(v.asVector().size()) + " values]";
     } else {

@@ -1,6 +1,7 @@
 #include "core/agents/external/python_pool.h"
 
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #if !defined(_WIN32)
 #include <poll.h>
@@ -142,7 +143,7 @@ class Session {
         if (m_o.timeout_s > 0 && s.w && s.w->ready && !s.inflight.empty() &&
             seconds(now - s.head_start) > m_o.timeout_s) {
           s.w->kill();
-          failHead(s, "timed out after " + fmt(m_o.timeout_s) +
+          failHead(s, "timed out after " + formatCompact(m_o.timeout_s) +
                           " s; the worker's process group was killed");
         }
         // Starting includes importing the module: one timeout_s plus a minute of grace.
@@ -151,8 +152,8 @@ class Session {
           s.w->kill();
           throw Error(ErrorCode::RunFailed,
                       "the Python worker did not finish importing '" + m_spec.module + "' within " +
-                          fmt(m_o.timeout_s + kStartGraceS) + " s (timeout_s + " +
-                          fmt(kStartGraceS) + " s)",
+                          formatCompact(m_o.timeout_s + kStartGraceS) + " s (timeout_s + " +
+                          formatCompact(kStartGraceS) + " s)",
                       {}, "module");
         }
         if (!s.w && !m_pending.empty()) start(s);
@@ -162,12 +163,6 @@ class Session {
   }
 
  private:
-  static std::string fmt(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%g", v);
-    return b;
-  }
-
   void start(Slot& s) {
     s = Slot{};
     s.w = std::make_unique<PythonWorker>(m_spec);

@@ -83,8 +83,8 @@ class GenzMalik {
     ++neval;
     if (!std::isfinite(y)) {
       std::string where;
-      for (double v : x) where += (where.empty() ? "" : ", ") + num(v);
-      throw Error(ErrorCode::RunFailed, "the integrand is " + num(y) + " at (" + where + ")");
+      for (double v : x) where += (where.empty() ? "" : ", ") + formatPrecise(v);
+      throw Error(ErrorCode::RunFailed, "the integrand is " + formatPrecise(y) + " at (" + where + ")");
     }
     return y;
   }

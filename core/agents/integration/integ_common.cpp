@@ -13,14 +13,6 @@
 
 namespace sciagents::core::agents::integ {
 
-// std::to_chars with a precision is specified as printf("%.10g") but is several times faster; quad
-// formats a few numbers into its method rationale on every call.
-std::string num(double v) {
-  char buf[40];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 10);
-  return std::string(buf, r.ptr);
-}
-
 double parseBound(const Value& v, const std::string& param) {
   if (v.isNumber()) {
     const double x = v.asDouble();
@@ -130,7 +122,7 @@ Bounds readBounds(const TaskContext& ctx, std::size_t dim, bool allow_inf) {
     }
     b[i] = {parseBound(lo, "bounds"), parseBound(hi, "bounds")};
     if (!(b[i][0] < b[i][1]))
-      throw paramError("bounds", where + " = [" + num(b[i][0]) + ", " + num(b[i][1]) + "]: expected lo < hi");
+      throw paramError("bounds", where + " = [" + formatPrecise(b[i][0]) + ", " + formatPrecise(b[i][1]) + "]: expected lo < hi");
     if (!allow_inf && (std::isinf(b[i][0]) || std::isinf(b[i][1])))
       throw paramError("bounds", where + " is infinite; this method needs finite bounds");
   }

@@ -5,6 +5,7 @@
 #include "core/agent/task_context.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <array>
 #include <memory>
@@ -15,7 +16,6 @@ namespace sciagents::core::agents::integ {
 
 using Bounds = std::vector<std::array<double, 2>>;
 
-std::string num(double v);  // %.10g: compact enough for messages
 
 // A bound: a finite number, or "inf"/"+inf"/"-inf"/"Infinity"/"-Infinity" (any case).
 double parseBound(const Value& v, const std::string& param);

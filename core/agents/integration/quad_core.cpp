@@ -44,7 +44,7 @@ Piece gk21(const Integrand& f, double a, double b, std::int64_t& neval) {
     const double y = f(c + h * t);
     ++neval;
     if (!std::isfinite(y))
-      throw Error(ErrorCode::RunFailed, "the integrand is " + num(y) + " at x = " + num(c + h * t) +
+      throw Error(ErrorCode::RunFailed, "the integrand is " + formatPrecise(y) + " at x = " + formatPrecise(c + h * t) +
                                             " (inside the range); split the range there (points) or use tanh_sinh");
     return y;
   };
@@ -147,7 +147,7 @@ QuadResult deRun(const QuadOptions& o, Run run) {
     throw Error(ErrorCode::RunFailed, std::string("double-exponential quadrature failed: ") + e.what());
   }
   if (!std::isfinite(r.value))
-    throw Error(ErrorCode::RunFailed, "double-exponential quadrature returned " + num(r.value) +
+    throw Error(ErrorCode::RunFailed, "double-exponential quadrature returned " + formatPrecise(r.value) +
                                           " (the integrand overflows or is not integrable)");
   r.abserr = std::max(err, 4 * kEps * l1);
   r.l1 = l1;
@@ -241,15 +241,15 @@ EndpointProbe probeEndpoints(const BatchIntegrand& f, double a, double b) {
     const double at = v[0], n10 = v[1], n7 = v[2], n4 = v[3];
     if (!std::isfinite(n10) || !std::isfinite(n7) || !std::isfinite(n4)) {
       singular = true;
-      note = "f is not finite just inside the end x = " + num(end);
+      note = "f is not finite just inside the end x = " + formatPrecise(end);
     } else if (!std::isfinite(at)) {
       singular = true;
-      note = "f(x = " + num(end) + ") = " + num(at);
+      note = "f(x = " + formatPrecise(end) + ") = " + formatPrecise(at);
     } else if (std::abs(n10 - n7) > 1e-4 * std::max(scale, std::abs(n7)) ||
                std::abs(n10) > 10 * std::max(scale, std::abs(n4))) {
       singular = true;
-      note = "f changes from " + num(n4) + " to " + num(n10) + " within " + num(1e-4 * std::abs(len)) + " of x = " +
-             num(end) + " (endpoint singularity)";
+      note = "f changes from " + formatPrecise(n4) + " to " + formatPrecise(n10) + " within " + formatPrecise(1e-4 * std::abs(len)) + " of x = " +
+             formatPrecise(end) + " (endpoint singularity)";
     }
   };
   probe(a, y + 3, p.singular_a, p.note_a);

@@ -68,7 +68,7 @@ TanhSinhResult tanhSinh(const std::function<void(const double*, double*, std::si
   TanhSinhResult r;
   auto fail = [](double x, double y) {
     throw Error(ErrorCode::RunFailed,
-                "the integrand is " + num(y) + " at x = " + num(x) +
+                "the integrand is " + formatPrecise(y) + " at x = " + formatPrecise(x) +
                     " (tanh_sinh never evaluates the ends themselves); split the range there "
                     "(points) or check f for a singularity inside the range");
   };
@@ -173,7 +173,7 @@ TanhSinhResult tanhSinh(const std::function<void(const double*, double*, std::si
     const double h = std::ldexp(1.0, -k);
     const double next = 0.5 * value + d * h * rs, next_l1 = 0.5 * l1 + d * h * rl;
     if (!std::isfinite(next))
-      throw Error(ErrorCode::RunFailed, "tanh_sinh: the sum is " + num(next) +
+      throw Error(ErrorCode::RunFailed, "tanh_sinh: the sum is " + formatPrecise(next) +
                                             " (the integrand overflows or is not integrable)");
     const double diff = std::abs(next - value);
     if (k > 4 && diff > diff_prev && ++thrash > 1) {

@@ -124,7 +124,7 @@ void runCubature(TaskContext& ctx) {
   ctx.diagnostic("neval", neval);
   const double target = std::max(p.epsabs, p.epsrel * std::abs(value));
   if (!converged || abserr > target)
-    ctx.warn("requested tolerance not met: abserr " + num(abserr) + " > max(epsabs, epsrel |value|) = " + num(target) +
+    ctx.warn("requested tolerance not met: abserr " + formatPrecise(abserr) + " > max(epsabs, epsrel |value|) = " + formatPrecise(target) +
              " after " + std::to_string(neval) + " evaluations (raise maxeval, or use monte_carlo for rough integrands)");
   if (d > 7) ctx.warn("d = " + std::to_string(d) + ": Genz-Malik cost grows like 2^d per region; monte_carlo (qmc) is "
                       "usually cheaper above d = 7");
@@ -195,12 +195,12 @@ TaskSpec cubatureTask() {
       const QuadResult r = integrate1d("tanh_sinh", [&](double t) { return m.f(&t); }, m.lo[0], m.hi[0], o);
       c.value = std::abs(r.value - outputs.at("value").asDouble());
       c.limit = outputs.at("abserr").asDouble() + r.abserr;
-      c.detail = "recomputed with tanh_sinh: " + num(r.value);
+      c.detail = "recomputed with tanh_sinh: " + formatPrecise(r.value);
     } else {
       const CubatureResult r = genzMalik(m.f, m.lo, m.hi, p.epsabs * 1e-2, tol, 4 * p.maxeval, nullptr);
       c.value = std::abs(r.value - outputs.at("value").asDouble());
       c.limit = outputs.at("abserr").asDouble() + r.abserr;
-      c.detail = "recomputed with 100x tighter tolerance (" + std::to_string(r.neval) + " evaluations): " + num(r.value);
+      c.detail = "recomputed with 100x tighter tolerance (" + std::to_string(r.neval) + " evaluations): " + formatPrecise(r.value);
     }
     c.passed = c.value <= c.limit;
     return {c};

@@ -65,8 +65,8 @@ double evalAt(const Problem& p, const std::vector<double>& x) {
   const double y = p.f->eval(x.data());
   if (!std::isfinite(y)) {
     std::string where;
-    for (double v : x) where += (where.empty() ? "" : ", ") + num(v);
-    throw Error(ErrorCode::RunFailed, "the integrand is " + num(y) + " at (" + where + ")");
+    for (double v : x) where += (where.empty() ? "" : ", ") + formatPrecise(v);
+    throw Error(ErrorCode::RunFailed, "the integrand is " + formatPrecise(y) + " at (" + where + ")");
   }
   return y;
 }

@@ -75,7 +75,7 @@ Problem readProblem(const TaskContext& ctx) {
       if (std::isinf(p.a) || std::isinf(p.b))
         throw paramError("points", "break points need a finite range (as in SciPy); split the range instead");
       if (!(x > std::min(p.a, p.b) && x < std::max(p.a, p.b)))
-        throw paramError("points", "break point " + num(x) + " is outside (" + num(p.a) + ", " + num(p.b) + ")");
+        throw paramError("points", "break point " + formatPrecise(x) + " is outside (" + formatPrecise(p.a) + ", " + formatPrecise(p.b) + ")");
       p.o.points.push_back(x);
     }
   }
@@ -124,9 +124,9 @@ std::string secondMethod(const std::string& m, double a, double b) {
 void checkMethodFits(const std::string& m, double a, double b) {
   const bool ia = std::isinf(a), ib = std::isinf(b);
   if (m == "exp_sinh" && !(ia != ib))
-    throw paramError("method", "exp_sinh needs exactly one infinite end; got [" + num(a) + ", " + num(b) + "]");
+    throw paramError("method", "exp_sinh needs exactly one infinite end; got [" + formatPrecise(a) + ", " + formatPrecise(b) + "]");
   if (m == "sinh_sinh" && !(ia && ib))
-    throw paramError("method", "sinh_sinh needs the range (-inf, inf); got [" + num(a) + ", " + num(b) + "]");
+    throw paramError("method", "sinh_sinh needs the range (-inf, inf); got [" + formatPrecise(a) + ", " + formatPrecise(b) + "]");
 }
 
 // Integrates over [min, max] and flips the sign for a > b.
@@ -210,7 +210,7 @@ void runQuad(TaskContext& ctx) {
       if (!c.converged && !r.converged) {
         abserr = std::max({r.abserr, c.abserr, diff});
         ctx.diagnostic("error_bound", "unconfirmed");
-        ctx.warn("neither " + method + " nor " + other + " converged: abserr (" + num(abserr) +
+        ctx.warn("neither " + method + " nor " + other + " converged: abserr (" + formatPrecise(abserr) +
                  ") is the larger of their estimates and their difference, not a proven bound");
       }
     } catch (const Error& e) {
@@ -235,11 +235,11 @@ void runQuad(TaskContext& ctx) {
       return tail_in_abserr > 0 && closest >= 16 * std::abs(std::nextafter(end, 0.0) - end);
     };
     if (e.singular_a) {
-      where = num(lo);
+      where = formatPrecise(lo);
       if (!covered(lo, r.closest_a)) tail += endTail(*p.f, lo, 1.0);
     }
     if (e.singular_b) {
-      where += (where.empty() ? "" : " and x = ") + num(hi);
+      where += (where.empty() ? "" : " and x = ") + formatPrecise(hi);
       if (!covered(hi, r.closest_b)) tail += endTail(*p.f, hi, -1.0);
     }
     const double shown = std::max(tail, tail_in_abserr);
@@ -250,7 +250,7 @@ void runQuad(TaskContext& ctx) {
       ctx.diagnostic("endpoint_tail_estimate", shown);
       if (shown > quadTarget(p.o, value) * 1e-2)
         ctx.warn("f is singular at x = " + where + " and cannot be sampled closer than a few ulps of the end in double "
-                 "precision; the unsampled part (~" + num(shown) + ") is included in abserr. Rewrite f in terms of the "
+                 "precision; the unsampled part (~" + formatPrecise(shown) + ") is included in abserr. Rewrite f in terms of the "
                  "distance to the end (e.g. t = 1 - x) for full accuracy");
     }
   }
@@ -260,10 +260,10 @@ void runQuad(TaskContext& ctx) {
   ctx.diagnostic("l1_norm", r.l1);
   const double target = quadTarget(p.o, value);
   if (abserr > target)
-    ctx.warn("requested tolerance not met: abserr " + num(abserr) + " > max(epsabs, epsrel |value|) = " + num(target) +
+    ctx.warn("requested tolerance not met: abserr " + formatPrecise(abserr) + " > max(epsabs, epsrel |value|) = " + formatPrecise(target) +
              (method == "gauss_kronrod" ? " (raise limit, give break points, or try tanh_sinh)" : ""));
   if (r.l1 > 0 && std::abs(value) < 1e-8 * r.l1)
-    ctx.warn("strong cancellation: |value| is " + num(std::abs(value) / r.l1) + " of the integral of |f|; the relative "
+    ctx.warn("strong cancellation: |value| is " + formatPrecise(std::abs(value) / r.l1) + " of the integral of |f|; the relative "
              "error of value may be large");
   ctx.progress(1.0, "done");
 }
@@ -301,8 +301,8 @@ std::vector<ValidationCheck> validateQuad(const TaskContext& ctx, const Map& out
     const QuadResult r = integrateSigned(other, p, tight);
     c.value = std::abs(r.value - v->asDouble());
     c.limit = e->asDouble() + r.abserr + 8 * std::numeric_limits<double>::epsilon() * std::abs(r.value);
-    c.detail = "recomputed with " + other + " at epsrel " + num(tight.epsrel) + ": " + num(r.value) + " +- " +
-               num(r.abserr) + "; |difference| must not exceed the reported abserr plus the check's own error";
+    c.detail = "recomputed with " + other + " at epsrel " + formatPrecise(tight.epsrel) + ": " + formatPrecise(r.value) + " +- " +
+               formatPrecise(r.abserr) + "; |difference| must not exceed the reported abserr plus the check's own error";
   } catch (const Error& ex) {
     c.value = std::numeric_limits<double>::infinity();
     c.limit = e->asDouble();

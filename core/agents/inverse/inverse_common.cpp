@@ -62,7 +62,7 @@ Vector readSigma(const TaskContext& ctx, const std::string& name, Eigen::Index n
   }
   for (Eigen::Index i = 0; i < s.size(); ++i)
     if (!(s[i] > 0) || !std::isfinite(s[i]))
-      throw paramError(name, "entry " + std::to_string(i) + " is " + num(s[i]) + "; standard deviations must be finite and > 0");
+      throw paramError(name, "entry " + std::to_string(i) + " is " + formatFine(s[i]) + "; standard deviations must be finite and > 0");
   return s;
 }
 
@@ -70,7 +70,7 @@ void requireFinite(const std::string& param, const Matrix& m) {
   for (Eigen::Index i = 0; i < m.rows(); ++i)
     for (Eigen::Index j = 0; j < m.cols(); ++j)
       if (!std::isfinite(m(i, j)))
-        throw paramError(param, "entry (" + std::to_string(i) + ", " + std::to_string(j) + ") is " + num(m(i, j)) +
+        throw paramError(param, "entry (" + std::to_string(i) + ", " + std::to_string(j) + ") is " + formatFine(m(i, j)) +
                                     "; every value must be finite");
 }
 
@@ -111,8 +111,8 @@ ode::Solution solve(ode::Problem& p, const OdeModel& m, std::int64_t* nfev) {
   try {
     ode::solveIvp(p, m.method, false, nullptr, nullptr, sol);
   } catch (const Error& e) {
-    throw Error(ErrorCode::RunFailed, "ODE solve (" + m.method + ") failed between t = " + num(p.t0) + " and " +
-                                          num(p.t1) + " at t = " + num(sol.out.t_last) + ": " + e.bareMessage());
+    throw Error(ErrorCode::RunFailed, "ODE solve (" + m.method + ") failed between t = " + formatFine(p.t0) + " and " +
+                                          formatFine(p.t1) + " at t = " + formatFine(sol.out.t_last) + ": " + e.bareMessage());
   }
   if (nfev) *nfev += sol.st.nfev;
   return sol;

@@ -15,7 +15,6 @@
 
 namespace sciagents::core::agents::inverse {
 
-using uq::num;
 using uq::seedParam;
 using uq::Stream;
 using uq::taskSeed;

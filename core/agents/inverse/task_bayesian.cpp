@@ -95,7 +95,7 @@ Prior readPrior(const TaskContext& ctx) {
         p.uniform.push_back(false);
       } else if (kind == "normal") {
         p.p1[i] = field(m, "mu", i), p.p2[i] = field(m, "sigma", i);
-        if (!(p.p2[i] > 0)) throw paramError("parameters", "'" + p.names.back() + "': normal prior needs sigma > 0, got " + num(p.p2[i]));
+        if (!(p.p2[i] > 0)) throw paramError("parameters", "'" + p.names.back() + "': normal prior needs sigma > 0, got " + formatFine(p.p2[i]));
         p.uniform.push_back(false);
       } else if (kind == "uniform") {
         p.p1[i] = field(m, "a", i), p.p2[i] = field(m, "b", i);
@@ -433,11 +433,11 @@ void runBayesian(TaskContext& ctx) {
   ctx.diagnostic("prior", prior.mvn ? "multivariate normal" : "independent normal/uniform");
   ctx.diagnostic("credible_level", level);
   if (rhat.maxCoeff() > 1.01)
-    ctx.warn("split R-hat up to " + num(rhat.maxCoeff()) + " > 1.01: the chains have not converged; increase burn_in/samples");
+    ctx.warn("split R-hat up to " + formatFine(rhat.maxCoeff()) + " > 1.01: the chains have not converged; increase burn_in/samples");
   if (ess.minCoeff() < 100 * static_cast<double>(chains) / 4)
-    ctx.warn("effective sample size as low as " + num(ess.minCoeff()) + ": posterior summaries are rough");
+    ctx.warn("effective sample size as low as " + formatFine(ess.minCoeff()) + ": posterior summaries are rough");
   const double rate = static_cast<double>(accepted) / static_cast<double>(samples * chains);
-  if (rate < 0.05 || rate > 0.8) ctx.warn("acceptance rate " + num(rate) + " is far from the 0.2-0.5 range of an efficient random walk");
+  if (rate < 0.05 || rate > 0.8) ctx.warn("acceptance rate " + formatFine(rate) + " is far from the 0.2-0.5 range of an efficient random walk");
 }
 
 }  // namespace

@@ -48,8 +48,8 @@ void runEnkf(TaskContext& ctx) {
   const double t0 = model.problem.t0;
   for (Eigen::Index k = 0; k < k_obs; ++k) {
     if (times[k] < t0 || (k > 0 && times[k] <= times[k - 1]) || times[k] > model.problem.t1)
-      throw paramError("obs_times", "obs_times[" + std::to_string(k) + "] = " + num(times[k]) + ": times must increase strictly within t_span [" +
-                                        num(t0) + ", " + num(model.problem.t1) + "]");
+      throw paramError("obs_times", "obs_times[" + std::to_string(k) + "] = " + formatFine(times[k]) + ": times must increase strictly within t_span [" +
+                                        formatFine(t0) + ", " + formatFine(model.problem.t1) + "]");
   }
   const Vector sigma = readSigma(ctx, "obs_sigma", p, "observed quantity");
   const Vector spread0 = readSigma(ctx, "initial_spread", n, "state");
@@ -66,7 +66,7 @@ void runEnkf(TaskContext& ctx) {
   }
   ctx.setMethod("stochastic_enkf",
                 "stochastic EnKF with perturbed observations (analysis ensemble has the Kalman covariance in "
-                "expectation), multiplicative inflation " + num(inflation) + " of the forecast anomalies; members "
+                "expectation), multiplicative inflation " + formatFine(inflation) + " of the forecast anomalies; members "
                 "integrated with " + model.method + " (" + model.rationale + ")");
 
   // Initial ensemble ~ N(y0, diag(spread^2)); deviates indexed by (member, state) then per cycle.
@@ -95,7 +95,7 @@ void runEnkf(TaskContext& ctx) {
       ens.row(j) = propagateOde(model, t, t1, ens.row(j).transpose(), &nfev[static_cast<std::size_t>(j)]).transpose();
     });
     t = t1;
-    if (!ens.allFinite()) throw Error(ErrorCode::RunFailed, "the ensemble diverged (non-finite states) at t = " + num(t1));
+    if (!ens.allFinite()) throw Error(ErrorCode::RunFailed, "the ensemble diverged (non-finite states) at t = " + formatFine(t1));
     Vector mean = ens.colwise().mean().transpose();
     Matrix a = (ens.rowwise() - mean.transpose()) * inflation;
     ens = a.rowwise() + mean.transpose();

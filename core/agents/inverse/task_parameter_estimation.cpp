@@ -138,7 +138,7 @@ void reportFit(TaskContext& ctx, const std::vector<Unknown>& unk, const opt::LmR
   }());
   if (!fit.success) ctx.warn("Levenberg-Marquardt stopped without converging: " + fit.message);
   if (known_sigma && ssr / dof > 4)
-    ctx.warn("the reduced chi-square is " + num(ssr / dof) + " with the given sigma: the model or sigma may be wrong");
+    ctx.warn("the reduced chi-square is " + formatFine(ssr / dof) + " with the given sigma: the model or sigma may be wrong");
 }
 
 opt::LmOptions lmOptions(TaskContext& ctx) {
@@ -171,8 +171,8 @@ void runOdeEstimation(TaskContext& ctx) {
                                    std::to_string(nt) + " x " + std::to_string(no) + " (t_data x observed states)");
   for (Eigen::Index k = 0; k < nt; ++k)
     if (tdata[k] < prob.t0 || tdata[k] > prob.t1 || (k > 0 && tdata[k] <= tdata[k - 1]))
-      throw paramError("t_data", "t_data[" + std::to_string(k) + "] = " + num(tdata[k]) + ": times must increase strictly within t_span [" +
-                                     num(prob.t0) + ", " + num(prob.t1) + "]");
+      throw paramError("t_data", "t_data[" + std::to_string(k) + "] = " + formatFine(tdata[k]) + ": times must increase strictly within t_span [" +
+                                     formatFine(prob.t0) + ", " + formatFine(prob.t1) + "]");
   const Eigen::Index nres = nt * no;
   if (nres <= np)
     throw paramError("t_data", std::to_string(nres) + " data for " + std::to_string(np) + " parameters: need more data than parameters");
@@ -221,7 +221,7 @@ void runOdeEstimation(TaskContext& ctx) {
   ctx.setMethod("levenberg_marquardt",
                 "Levenberg-Marquardt on the (weighted) residuals y(t_i; p) - y_i; Jacobian by central finite "
                 "differences of ODE solutions (relative step eps^(1/3)), ODE solved by " + model.method + " at rtol " +
-                    num(prob.rtol) + " (keep rtol well below the step so the Jacobian is accurate)");
+                    formatFine(prob.rtol) + " (keep rtol well below the step so the Jacobian is accurate)");
   reportFit(ctx, unk, fit, nres, known_sigma, fitted, resid);
   ctx.diagnostic("ode_solves", solves);
   ctx.diagnostic("nfev", nfev);

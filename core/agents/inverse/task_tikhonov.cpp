@@ -180,7 +180,7 @@ void runTikhonov(TaskContext& ctx) {
     lambda = refine(grid, rgcv, [&](double x) { return evaluate(s, x, gamma).rgcv; });
     why = gamma == 1 ? "generalised cross-validation: minimiser of G(lambda) = ||A x - b||^2 / (m - dof)^2 (needs no "
                        "noise level; grid minimum refined by Brent)"
-                     : "robust generalised cross-validation (Lukas 2006, gamma = " + num(gamma) +
+                     : "robust generalised cross-validation (Lukas 2006, gamma = " + formatFine(gamma) +
                            "): minimiser of (gamma + (1 - gamma) tr(A_lambda^2)/m) ||A x - b||^2 / (m - dof)^2 (needs "
                            "no noise level; guards against GCV's occasional undersmoothing; grid minimum refined by Brent)";
   } else {
@@ -226,8 +226,8 @@ void runTikhonov(TaskContext& ctx) {
   ctx.diagnostic("discrepancy_residual", resid);
   ctx.diagnostic("residual_check", std::abs(resid - p.residual) / std::max(1.0, resid));
   if (method != "fixed" && (lambda <= grid[0] * 1.0001 || lambda >= grid[ngrid - 1] * 0.9999))
-    ctx.warn("the chosen lambda " + num(lambda) + " lies at the end of the grid [" + num(grid[0]) + ", " +
-             num(grid[ngrid - 1]) + "]: widen lambda_range");
+    ctx.warn("the chosen lambda " + formatFine(lambda) + " lies at the end of the grid [" + formatFine(grid[0]) + ", " +
+             formatFine(grid[ngrid - 1]) + "]: widen lambda_range");
   if (m < n) ctx.diagnostic("underdetermined", true);
 }
 

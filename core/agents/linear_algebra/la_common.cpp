@@ -8,17 +8,11 @@ namespace sciagents::core::agents::la {
 
 std::string shape(Eigen::Index r, Eigen::Index c) { return std::to_string(r) + "x" + std::to_string(c); }
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
 namespace {
 void checkFinite(const std::string& name, Eigen::Index r, Eigen::Index c, double v) {
   if (!std::isfinite(v))
     throw paramError(name, "entry (" + std::to_string(r) + ", " + std::to_string(c) + ") is " +
-                               num(v) + "; every entry must be finite");
+                               formatCompact(v) + "; every entry must be finite");
 }
 
 void checkFinite(const std::string& name, const Matrix& m) {
@@ -141,9 +135,9 @@ void reportAccuracy(TaskContext& ctx, const Matrix& residual, const Matrix& x, c
   const double bound = std::isfinite(cond) ? cond * backward : std::numeric_limits<double>::infinity();
   ctx.diagnostic("forward_error_bound", std::isfinite(bound) ? Value(bound) : Value("inf"));
   if (!(bound <= tol))
-    ctx.warn("ill-conditioned system: condition number " + num(cond) + " (" + cond_norm +
-             "-norm estimate) times backward error " + num(backward) + " gives a relative forward error bound of " +
-             num(bound) + ", above tol = " + num(tol) + "; x may have few correct digits");
+    ctx.warn("ill-conditioned system: condition number " + formatCompact(cond) + " (" + cond_norm +
+             "-norm estimate) times backward error " + formatCompact(backward) + " gives a relative forward error bound of " +
+             formatCompact(bound) + ", above tol = " + formatCompact(tol) + "; x may have few correct digits");
 }
 
 }  // namespace sciagents::core::agents::la

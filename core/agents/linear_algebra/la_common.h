@@ -4,6 +4,7 @@
 
 #include "core/agent/task_context.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 #include "core/value/value.h"
 
 #include <string>
@@ -27,7 +28,6 @@ struct InputMatrix {
 inline constexpr Eigen::Index kMaxDensify = 20000;
 
 std::string shape(Eigen::Index r, Eigen::Index c);
-std::string num(double v);  // compact %.6g formatting for messages
 
 // Reads `name` (valid while ctx lives), rejecting empty matrices and NaN/Inf entries with a message naming the entry.
 InputMatrix readMatrix(const TaskContext& ctx, const std::string& name);

@@ -46,7 +46,7 @@ SolveChoice chooseSparse(const SparseMatrix& a, const std::string& assume_a) {
   const double per_row = static_cast<double>(a.nonZeros()) / static_cast<double>(n);
   if (n > kIterativeMinRows && per_row > kIterativeMinPerRow) {
     c.method = spd_candidate ? "cg" : "bicgstab";
-    c.rationale = "large sparse system (n = " + std::to_string(n) + ", " + num(per_row) +
+    c.rationale = "large sparse system (n = " + std::to_string(n) + ", " + formatCompact(per_row) +
                   " nonzeros per row): direct fill-in would be large, so " +
                   (spd_candidate ? "preconditioned conjugate gradients (symmetric, positive diagonal)"
                                  : "preconditioned BiCGSTAB (general matrix)");

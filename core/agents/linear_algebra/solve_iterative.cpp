@@ -24,7 +24,7 @@ struct IterResult {
 // Progress on a log scale from the initial residual (1) to tol.
 void reportProgress(TaskContext& ctx, double rel, double tol, std::int64_t it) {
   const double frac = rel <= tol ? 1.0 : std::clamp(std::log(rel) / std::log(tol), 0.0, 0.99);
-  ctx.progress(frac, "iteration " + std::to_string(it) + ", relative residual " + num(rel));
+  ctx.progress(frac, "iteration " + std::to_string(it) + ", relative residual " + formatCompact(rel));
 }
 
 template <typename Precond>
@@ -115,8 +115,8 @@ void runWith(TaskContext& ctx, const SparseMatrix& a, const Matrix& b, const Sol
   ctx.diagnostic("converged", converged);
   ctx.progress(1.0, "done");
   if (!converged)
-    ctx.warn(method + " did not reach tol = " + num(o.tol) + " within maxiter = " + std::to_string(maxiter) +
-             " iterations (relative residual " + num(worst) + "); try another preconditioner or a direct method");
+    ctx.warn(method + " did not reach tol = " + formatCompact(o.tol) + " within maxiter = " + std::to_string(maxiter) +
+             " iterations (relative residual " + formatCompact(worst) + "); try another preconditioner or a direct method");
   ctx.output("x", columnsValue(x));
   reportAccuracy(ctx, a * x - b, x, b, normInf(a), 0.0, "inf", o.tol);
 }

@@ -53,7 +53,7 @@ void runCondition(TaskContext& ctx) {
   } else {
     ctx.output("cond", cond);
     if (cond * std::numeric_limits<double>::epsilon() > 1e-3)
-      ctx.warn("A is ill-conditioned (cond = " + num(cond) + "): solves may lose about " +
+      ctx.warn("A is ill-conditioned (cond = " + formatCompact(cond) + "): solves may lose about " +
                std::to_string(static_cast<int>(std::log10(cond))) + " of 16 digits");
   }
 }

@@ -71,7 +71,7 @@ void runDecompose(TaskContext& ctx) {
   }
   const double err = relError(rec, a);
   ctx.diagnostic("reconstruction_error", err);
-  if (err > 1e-8) ctx.warn("factors reconstruct A only to relative error " + num(err));
+  if (err > 1e-8) ctx.warn("factors reconstruct A only to relative error " + formatCompact(err));
 }
 }  // namespace
 

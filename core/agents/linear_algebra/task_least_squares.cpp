@@ -65,7 +65,7 @@ void runLeastSquares(TaskContext& ctx) {
     const double c = 1.0 / llt.rcond();
     ctx.diagnostic("condition_estimate_normal_equations", c);
     if (c * kEps > 1e-8)
-      ctx.warn("normal equations are ill-conditioned (cond(A^T A) ~ " + num(c) + "); accuracy may be lost, "
+      ctx.warn("normal equations are ill-conditioned (cond(A^T A) ~ " + formatCompact(c) + "); accuracy may be lost, "
                "use method 'qr' or 'svd'");
   }
   ctx.setMethod(method, why);

@@ -31,7 +31,7 @@ void svdSolve(TaskContext& ctx, const Matrix& a, const Matrix& b, double tol, co
   const double cond = s[s.size() - 1] > 0 ? s[0] / s[s.size() - 1] : std::numeric_limits<double>::infinity();
   if (rank < a.cols())
     ctx.warn("A is rank deficient (numerical rank " + std::to_string(rank) + " of " + std::to_string(a.cols()) +
-             ", singular values from " + num(s[0]) + " down to " + num(s[s.size() - 1]) +
+             ", singular values from " + formatCompact(s[0]) + " down to " + formatCompact(s[s.size() - 1]) +
              "); x is the minimum-norm least-squares solution, not a unique solution");
   ctx.output("x", columnsValue(x));
   reportAccuracy(ctx, a * x - b, x, b, normInf(a), cond, "2", tol);
@@ -95,7 +95,7 @@ void solveDense(TaskContext& ctx, const Matrix& a, const Matrix& b, const std::s
     }
     report(ctx, method, "requested: " + method, a, b, t, tol);
     if (t.info.rcond < singular_rcond)
-      ctx.warn("A is numerically singular (reciprocal condition " + num(t.info.rcond) +
+      ctx.warn("A is numerically singular (reciprocal condition " + formatCompact(t.info.rcond) +
                " < n*eps); the solution is not reliable, consider method 'svd'");
     return;
   }
@@ -128,11 +128,11 @@ void solveDense(TaskContext& ctx, const Matrix& a, const Matrix& b, const std::s
       return report(ctx, "lu", "A is a general (non-symmetric) square matrix: LU with partial pivoting", a, b, t, tol);
   }
   // Exact or numerical singularity: the minimum-norm solution, and say so.
-  ctx.warn("A is numerically singular (reciprocal condition estimate " + num(t.info.ok ? t.info.rcond : 0.0) +
+  ctx.warn("A is numerically singular (reciprocal condition estimate " + formatCompact(t.info.ok ? t.info.rcond : 0.0) +
            "); returned the SVD minimum-norm least-squares solution instead of a unique solution");
   svdSolve(ctx, a, b, tol,
-           "A is numerically singular (reciprocal condition estimate " + num(t.info.ok ? t.info.rcond : 0.0) +
-               " < n*eps = " + num(singular_rcond) + "): SVD minimum-norm least-squares solution");
+           "A is numerically singular (reciprocal condition estimate " + formatCompact(t.info.ok ? t.info.rcond : 0.0) +
+               " < n*eps = " + formatCompact(singular_rcond) + "): SVD minimum-norm least-squares solution");
 }
 
 void runSolve(TaskContext& ctx) {

@@ -2,6 +2,7 @@
 #include "core/agents/ode_pde/bvp_colloc.h"
 
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <Eigen/SparseLU>
 
@@ -24,11 +25,7 @@ struct Eval {
   }
 };
 
-std::string num(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.3g", v);
-  return b;
-}
+std::string num(double v) { return formatRough(v); }
 
 // Y is N x m row-major (node-major); F gets f at the nodes.
 Vector collocation(Eval& ev, const Vector& x, const Vector& Y, Vector& F) {

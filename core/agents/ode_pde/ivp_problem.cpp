@@ -2,6 +2,7 @@
 #include "core/agents/ode_pde/ivp_problem.h"
 
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <chrono>
 #include <cmath>
@@ -11,11 +12,7 @@
 
 namespace sciagents::core::agents::ode {
 
-std::string fmt(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.6g", v);
-  return b;
-}
+std::string fmt(double v) { return formatCompact(v); }
 
 namespace {
 
@@ -38,11 +35,7 @@ Vector finiteVector(const TaskContext& ctx, const char* name) {
 }
 
 // Exact text of a number inside an expression (round-trips the double).
-std::string numText(double v) {
-  char b[40];
-  std::snprintf(b, sizeof b, "(%.17g)", v);
-  return b;
-}
+std::string numText(double v) { return "(" + formatExact(v) + ")"; }
 
 std::string exprText(const Value& v, const std::string& param, const std::string& where) {
   if (v.isString()) return v.asString();

@@ -1,5 +1,6 @@
 // Grid, boundary and operator assembly shared by poisson, heat and wave.
 #include "core/agents/ode_pde/pde_common.h"
+#include "core/util/text_format.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,11 +14,7 @@ namespace {
 const char* kFaceNames[6] = {"x0", "x1", "y0", "y1", "z0", "z1"};
 }
 
-std::string fmt(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.6g", v);
-  return b;
-}
+std::string fmt(double v) { return formatCompact(v); }
 
 
 double observedOrder(std::span<const double> h, std::span<const double> err) {

@@ -28,7 +28,7 @@ Problem readProblem(const TaskContext& ctx, bool bounds_required) {
 }
 
 std::string canonicalLocalMethod(const std::string& given) {
-  const std::string m = lower(given);
+  const std::string m = toLower(given);
   if (m == "auto" || m == "bfgs" || m == "l-bfgs-b" || m == "nelder-mead" || m == "slsqp" || m == "cobyla" ||
       m == "auglag")
     return m;

@@ -21,7 +21,7 @@ double side(const Value& v, double open, const std::string& param, std::size_t i
     return d;
   }
   if (v.isString()) {
-    const std::string s = lower(v.asString());
+    const std::string s = toLower(v.asString());
     if (s == "inf" || s == "+inf" || s == "infinity") return kInf;
     if (s == "-inf" || s == "-infinity") return -kInf;
   }
@@ -30,23 +30,13 @@ double side(const Value& v, double open, const std::string& param, std::size_t i
 }
 }  // namespace
 
-std::string num(double v) {
-  if (std::isnan(v)) return "NaN";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
+std::string num(double v) { return std::isnan(v) ? "NaN" : formatPrecise(v); }
 
 std::string vec(const Vector& v) {
   std::string s = "[";
   for (Eigen::Index i = 0; i < v.size() && i < 8; ++i) s += (i ? ", " : "") + num(v[i]);
   if (v.size() > 8) s += ", ... (" + std::to_string(v.size()) + " values)";
   return s + "]";
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::vector<std::string> readNames(const TaskContext& ctx, const std::string& param) {
@@ -130,11 +120,11 @@ std::vector<Constraint> readConstraints(const TaskContext& ctx, const std::vecto
     const Value* type = items[i].find("type");
     const Value* expr = items[i].find("expr");
     if (!expr) expr = items[i].find("fun");
-    if (!type || !type->isString() || (lower(type->asString()) != "eq" && lower(type->asString()) != "ineq"))
+    if (!type || !type->isString() || (toLower(type->asString()) != "eq" && toLower(type->asString()) != "ineq"))
       throw paramError("constraints", where + ": \"type\" must be \"eq\" or \"ineq\"");
     if (!expr || !expr->isString()) throw paramError("constraints", where + ": \"expr\" must be an expression string");
     try {
-      out.push_back({lower(type->asString()) == "eq", expr->asString(), Expression(expr->asString(), vars, c)});
+      out.push_back({toLower(type->asString()) == "eq", expr->asString(), Expression(expr->asString(), vars, c)});
     } catch (const Error& e) {
       throw paramError("constraints", where + ": " + e.bareMessage());
     }

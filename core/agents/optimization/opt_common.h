@@ -6,6 +6,7 @@
 #include "core/agent/task_context.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 #include "core/value/value.h"
 
 #include <chrono>
@@ -17,9 +18,8 @@
 
 namespace sciagents::core::agents::opt {
 
-std::string num(double v);           // %.10g
+std::string num(double v);           // formatPrecise (%.10g), NaN spelled "NaN" in optimizer messages
 std::string vec(const Vector& v);    // [a, b, ...] (first 8 entries)
-std::string lower(std::string s);
 
 std::vector<std::string> readNames(const TaskContext& ctx, const std::string& param);
 // A finite vector of length n (n < 0: any length).

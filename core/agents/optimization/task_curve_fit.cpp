@@ -106,7 +106,7 @@ Fit readFit(const TaskContext& ctx) {
 }
 
 MethodChoice selectFit(const TaskContext& ctx) {
-  const std::string m = lower(ctx.text("method"));
+  const std::string m = toLower(ctx.text("method"));
   if (m == "lm" || m == "trf") {
     if (m == "lm" && ctx.has("bounds")) throw paramError("method", "method 'lm' does not handle bounds; use 'trf' or auto");
     return {m, "requested by the user", {}};

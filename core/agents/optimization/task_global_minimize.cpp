@@ -12,7 +12,7 @@ namespace sciagents::core::agents::opt {
 namespace {
 
 std::string canonicalGlobal(const std::string& given) {
-  std::string m = lower(given);
+  std::string m = toLower(given);
   for (char& c : m)
     if (c == '-') c = '_';
   if (m == "de") m = "differential_evolution";

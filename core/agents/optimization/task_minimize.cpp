@@ -41,7 +41,7 @@ void runMinimize(TaskContext& ctx) {
                                "; start from a point where it is finite");
   obj.setDivergenceScale(x0.lpNorm<Eigen::Infinity>(), f0);
   MethodChoice choice = selectMinimize(ctx);
-  if (obj.model() && lower(ctx.text("method")) == "auto")
+  if (obj.model() && toLower(ctx.text("method")) == "auto")
     choice.rationale += " (the objective is a step model, assumed smooth; gradients by batched central differences)";
   checkCompatible(choice.method, p);
   LocalOptions o;
@@ -50,7 +50,7 @@ void runMinimize(TaskContext& ctx) {
   o.maxiter = ctx.has("maxiter") ? ctx.integer("maxiter") : 0;
   o.bounds = p.bounds;
   o.constraints = &p.constraints;
-  const bool automatic = lower(ctx.text("method")) == "auto";
+  const bool automatic = toLower(ctx.text("method")) == "auto";
   LocalResult r;
   auto attempt = [&] {
     try {

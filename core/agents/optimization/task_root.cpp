@@ -75,7 +75,7 @@ RootProblem readRoot(const TaskContext& ctx) {
 }
 
 std::string canonicalRoot(const std::string& given) {
-  const std::string m = lower(given);
+  const std::string m = toLower(given);
   if (m == "auto" || m == "brentq" || m == "newton" || m == "lm" || m == "kinsol") return m;
   if (m == "brent") return "brentq";
   throw paramError("method", "unknown method '" + given + "'; expected auto, brentq, newton, lm or kinsol");
@@ -160,7 +160,7 @@ void runRoot(TaskContext& ctx) {
       r = scalarNewton(scalar, x0[0], xtol, ftol, maxiter, ctx);
     } else if (method == "newton") {
       r = newtonSystem([&](const Vector& x) { return p.eval(x); }, x0, xtol, ftol, maxiter, ctx, p.jacobian());
-      if (!r.success && !r.maxiter && lower(ctx.text("method")) == "auto") {
+      if (!r.success && !r.maxiter && toLower(ctx.text("method")) == "auto") {
         ctx.warn("Newton failed (" + r.message + "); retried with Levenberg-Marquardt");
         rationale += "; Newton failed (" + r.message + "), Levenberg-Marquardt used";
         method = "lm";

@@ -6,6 +6,7 @@
 #include "core/agents/performance_profiler/scaling_fit.h"
 #include "core/agents/performance_profiler/tasks.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 #include "core/workflow/step_model.h"
 
 #include <algorithm>
@@ -16,12 +17,6 @@
 namespace sciagents::core::agents::profiler {
 
 namespace {
-
-std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 // An untimed task whose output becomes a param of the target at each size (e.g. a random n x n
 // matrix from linear_algebra.matrix for linear_algebra.solve's A).
@@ -36,7 +31,7 @@ void setSize(Map& params, const TaskSpec& task, const std::string& path, double 
   const ParamSpec* spec = task.param(path);
   if (spec && spec->type == ParamType::Integer) {
     if (size != std::floor(size))
-      throw paramError("sizes", fmt(size) + " is not an integer, but '" + path + "' of " + task.id +
+      throw paramError("sizes", formatCompact(size) + " is not an integer, but '" + path + "' of " + task.id +
                                     " is an integer parameter");
     params[path] = static_cast<std::int64_t>(size);
     return;
@@ -57,7 +52,7 @@ double countedCost(const TaskContext& run, const std::string& name, const std::s
     v = &d->second;
   if (!v)
     throw paramError("count", label + " reported no output or diagnostic '" + name +
-                                  "' at size " + fmt(size));
+                                  "' at size " + formatCompact(size));
   if (v->kind() != ValueKind::Integer && v->kind() != ValueKind::Scalar)
     throw paramError("count", "'" + name + "' of " + label + " is a " +
                                   std::string(v->kindName()) + ", not a number");
@@ -117,7 +112,7 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
   const Vector sizes = ctx.vector("sizes");
   if (sizes.size() < 2) throw paramError("sizes", "need at least 2 sizes to fit a scaling, got " + std::to_string(sizes.size()));
   for (double s : sizes)
-    if (!(s > 0) || !std::isfinite(s)) throw paramError("sizes", "sizes must be positive numbers, got " + fmt(s));
+    if (!(s > 0) || !std::isfinite(s)) throw paramError("sizes", "sizes must be positive numbers, got " + formatCompact(s));
   if (sizes.maxCoeff() == sizes.minCoeff()) throw paramError("sizes", "sizes must not all be equal");
   const std::string param = ctx.has("param") ? ctx.text("param") : std::string();
   const std::vector<Generator> gens = readGenerators(registry, ctx, target);
@@ -147,18 +142,18 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
         out = assist::runTask(*g.task, gp, ctx, "generate");
       } catch (const Error& e) {
         if (e.code() == ErrorCode::Cancelled) throw;
-        throw paramError("generate", g.label + " at size " + fmt(size) + ": " +
+        throw paramError("generate", g.label + " at size " + formatCompact(size) + ": " +
                                          (e.param().empty() ? "" : "'" + e.param() + "': ") + e.bareMessage());
       }
       auto it = out.find(g.output);
-      if (it == out.end()) throw paramError("generate", g.label + " produced no output '" + g.output + "' at size " + fmt(size));
+      if (it == out.end()) throw paramError("generate", g.label + " produced no output '" + g.output + "' at size " + formatCompact(size));
       given[g.to] = std::move(it->second);
     }
     if (!param.empty()) setSize(given, *target.task, param, size, "param");
     try {
       return target.task->resolveParams(given);
     } catch (const Error& e) {
-      throw paramError("target", "params of " + target.label + " at size " + fmt(size) + ": " +
+      throw paramError("target", "params of " + target.label + " at size " + formatCompact(size) + ": " +
                                      (e.param().empty() ? "" : "'" + e.param() + "': ") + e.bareMessage());
     }
   };
@@ -169,12 +164,13 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
     inner.setCancelFlag(ctx.cancelFlag());
     inner.setSeed(ctx.seed());
     inner.setThreads(ctx.threads());
+    inner.setRegistry(ctx.registryIfSet());
     meter.start();
     try {
       target.task->run(inner);
     } catch (const Error& e) {
       if (e.code() == ErrorCode::Cancelled) throw;
-      throw Error(ErrorCode::RunFailed, target.label + " failed at size " + fmt(size) + ": " +
+      throw Error(ErrorCode::RunFailed, target.label + " failed at size " + formatCompact(size) + ": " +
                                             (e.param().empty() ? "" : "param '" + e.param() + "': ") + e.bareMessage(),
                   {}, "target");
     }
@@ -210,7 +206,7 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
     counts[i] = median(cnt);
     ctx.metric("cpu_seconds", sizes[i], cpu_med[i]);
     ctx.metric("wall_seconds", sizes[i], wall_med[i]);
-    ctx.progress(static_cast<double>(i + 1) / static_cast<double>(n), "size " + fmt(sizes[i]));
+    ctx.progress(static_cast<double>(i + 1) / static_cast<double>(n), "size " + formatCompact(sizes[i]));
   }
 
   const Vector& cost = counted                   ? counts
@@ -255,10 +251,10 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
                  "resident high-water mark over the RSS before the run. Process CPU and memory are process-wide: "
                  "other steps running concurrently add to them");
   if (n > 2 && fit.r_squared < 0.9)
-    ctx.warn("the power law fits poorly (R^2 = " + fmt(fit.r_squared) + "): the cost is not one power of the size "
+    ctx.warn("the power law fits poorly (R^2 = " + formatCompact(fit.r_squared) + "): the cost is not one power of the size "
              "over this range, or the timings are noisy (more repeats, larger sizes)");
   if (!counted && cost.minCoeff() < 1e-3)
-    ctx.warn("runs under 1 ms (smallest " + fmt(cost.minCoeff()) + " s) are dominated by fixed overheads; the "
+    ctx.warn("runs under 1 ms (smallest " + formatCompact(cost.minCoeff()) + " s) are dominated by fixed overheads; the "
              "exponent reflects larger sizes better");
 }
 
@@ -312,7 +308,7 @@ TaskSpec profileTask() {
       {"counts", ValueKind::Vector, "fit: count only: the counted work per size (median)."},
       {"table", ValueKind::Table, "size, wall_min, wall_median, cpu_min, cpu_median, peak_memory_mb."},
   };
-  t.run = [](TaskContext& ctx) { runProfile(AgentRegistry::builtin(), ctx); };
+  t.run = [](TaskContext& ctx) { runProfile(ctx.registry(), ctx); };
   return t;
 }
 

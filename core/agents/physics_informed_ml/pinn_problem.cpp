@@ -12,8 +12,6 @@
 
 namespace sciagents::core::agents::pinn {
 
-using uq::num;
-
 namespace {
 
 constexpr int kMaxAxes = 3;
@@ -62,8 +60,8 @@ Matrix readDomain(const TaskContext& ctx, std::size_t d) {
                                    std::to_string(m.rows()) + " x " + std::to_string(m.cols()));
   for (Eigen::Index a = 0; a < m.rows(); ++a)
     if (!(m(a, 0) < m(a, 1)) || !m.row(a).allFinite())
-      throw paramError("domain", "row " + std::to_string(a) + " must have lo < hi, got [" + num(m(a, 0)) + ", " +
-                                     num(m(a, 1)) + "]");
+      throw paramError("domain", "row " + std::to_string(a) + " must have lo < hi, got [" + formatFine(m(a, 0)) + ", " +
+                                     formatFine(m(a, 1)) + "]");
   return m;
 }
 
@@ -157,7 +155,7 @@ PinnProblem readProblem(const TaskContext& ctx, const std::string& unknown) {
   std::vector<int> sizes{static_cast<int>(d)};
   for (double w : ctx.vector("hidden_layers")) {
     if (!(w >= 1 && w <= 4096 && w == std::floor(w)))
-      throw paramError("hidden_layers", "widths must be integers in [1, 4096], got " + num(w));
+      throw paramError("hidden_layers", "widths must be integers in [1, 4096], got " + formatFine(w));
     sizes.push_back(static_cast<int>(w));
   }
   if (sizes.size() < 2) throw paramError("hidden_layers", "give at least one hidden layer, e.g. [20, 20]");
@@ -216,8 +214,8 @@ PinnProblem readProblem(const TaskContext& ctx, const std::string& unknown) {
       fixed[static_cast<std::size_t>(a)] = true;
       at[a] = val.asDouble();
       if (at[a] < p.domain(a, 0) || at[a] > p.domain(a, 1))
-        throw paramError("conditions", label + ": where." + axis + " = " + num(at[a]) + " is outside the domain [" +
-                                           num(p.domain(a, 0)) + ", " + num(p.domain(a, 1)) + "]");
+        throw paramError("conditions", label + ": where." + axis + " = " + formatFine(at[a]) + " is outside the domain [" +
+                                           formatFine(p.domain(a, 0)) + ", " + formatFine(p.domain(a, 1)) + "]");
     }
     const bool has_value = c.count("value"), has_res = c.count("residual");
     if (has_value == has_res) throw paramError("conditions", label + " needs exactly one of \"value\" or \"residual\"");
@@ -331,8 +329,8 @@ void publishSolution(TaskContext& ctx, const PinnProblem& p, const PinnLoss& los
   ctx.diagnostic("residual_rms_fresh_points", std::sqrt(fresh_ms));
   ctx.diagnostic("loss", r.loss);
   if (fresh_ms > 100 * train_ms && fresh_ms > 1e-8)
-    ctx.warn("the PDE residual at fresh points (rms " + num(std::sqrt(fresh_ms)) + ") is far above the training one (" +
-             num(std::sqrt(train_ms)) + "): the network overfits the collocation points; add interior_points");
+    ctx.warn("the PDE residual at fresh points (rms " + formatFine(std::sqrt(fresh_ms)) + ") is far above the training one (" +
+             formatFine(std::sqrt(train_ms)) + "): the network overfits the collocation points; add interior_points");
   if (r.lbfgs_evaluations >= p.train.lbfgs_iterations && p.train.lbfgs_iterations > 0)
     ctx.warn("L-BFGS used its whole budget (" + std::to_string(p.train.lbfgs_iterations) +
              " evaluations): the loss may still decrease with more lbfgs_iterations");

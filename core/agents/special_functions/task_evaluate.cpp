@@ -2,6 +2,7 @@
 #include "core/agents/special_functions/sf_registry.h"
 #include "core/agents/special_functions/tasks.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <algorithm>
 #include <chrono>
@@ -13,12 +14,6 @@
 namespace sciagents::core::agents::special {
 
 namespace {
-
-std::string num(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.17g", v);
-  return b;
-}
 
 struct Args {
   const SfEntry* fn = nullptr;
@@ -91,7 +86,7 @@ double evalAt(const Args& a, SfFn f, Eigen::Index i, double* buf, std::string* w
 
 std::string callText(const Args& a, const double* buf) {
   std::string s = a.fn->name + "(";
-  for (std::size_t k = 0; k < a.cols.size(); ++k) s += (k ? ", " : "") + a.fn->args[k] + "=" + num(buf[k]);
+  for (std::size_t k = 0; k < a.cols.size(); ++k) s += (k ? ", " : "") + a.fn->args[k] + "=" + formatExact(buf[k]);
   return s + ")";
 }
 
@@ -110,7 +105,7 @@ void runEvaluate(TaskContext& ctx) {
     if (!why.empty() || !std::isfinite(y)) {
       const bool nan_in = std::any_of(buf, buf + a.cols.size(), [](double x) { return std::isnan(x); });
       if (nan_in) continue;  // NaN in, NaN out, as NumPy: not an error
-      const std::string msg = callText(a, buf) + (why.empty() ? " = " + num(y) + " (overflow or pole)" : ": " + why);
+      const std::string msg = callText(a, buf) + (why.empty() ? " = " + formatExact(y) + " (overflow or pole)" : ": " + why);
       if (raise) throw paramError("args", msg + " (errors: 'raise'; use errors: 'nan' for SciPy's NaN/inf results)");
       (std::isnan(y) ? n_nan : n_inf)++;
       if (issues.size() < 5) issues.push_back(msg);
@@ -153,11 +148,11 @@ std::vector<ValidationCheck> validateEvaluate(const TaskContext& ctx, const Map&
     const double p = evalAt(a, a.fn->precise, i, buf, nullptr);
     if (!std::isfinite(got[i]) && std::isfinite(p)) {  // a NaN/inf where the function is finite
       worst = std::numeric_limits<double>::infinity();
-      where = callText(a, buf) + ": long double " + num(p) + " vs " + num(got[i]);
+      where = callText(a, buf) + ": long double " + formatExact(p) + " vs " + formatExact(got[i]);
     }
     if (!std::isfinite(got[i]) || !std::isfinite(p)) continue;
     const double d = std::abs(p - got[i]) / std::max({std::abs(p), 1e-12 * typ, 1e-300});
-    if (d > worst) worst = d, where = callText(a, buf) + ": long double " + num(p) + " vs " + num(got[i]);
+    if (d > worst) worst = d, where = callText(a, buf) + ": long double " + formatExact(p) + " vs " + formatExact(got[i]);
     if (a.fn->identity) {
       double r = 0;
       try { r = a.fn->identity(buf); } catch (const std::exception&) { r = 0; }

@@ -5,6 +5,7 @@
 #include "core/agents/surrogate/tasks.h"
 #include "core/agents/uq/uq_common.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <nlopt.h>
 
@@ -194,7 +195,7 @@ void runGp(TaskContext& ctx) {
   }
   if (!std::isfinite(best.lml))
     throw Error(ErrorCode::RunFailed, "the covariance matrix is not positive definite at any start even with jitter " +
-                                          uq::num(jitter) + " (check xtrain for duplicate or nearly identical points)");
+                                          formatFine(jitter) + " (check xtrain for duplicate or nearly identical points)");
 
   GpPredictor p;
   p.kernel = kernel;
@@ -212,7 +213,7 @@ void runGp(TaskContext& ctx) {
   }
   jitter = p.jitter;
   if (jitter > kBaseJitter * v * 1.5)
-    ctx.warn("jitter " + uq::num(jitter * scale * scale) + " (y units^2) was added to the diagonal to factorise K" +
+    ctx.warn("jitter " + formatFine(jitter * scale * scale) + " (y units^2) was added to the diagonal to factorise K" +
              (duplicates ? " (xtrain has duplicate points)" : "") + "; the GP no longer interpolates exactly");
 
   // Hyper-parameters in y units.

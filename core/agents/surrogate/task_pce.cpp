@@ -5,6 +5,7 @@
 #include "core/agents/surrogate/tasks.h"
 #include "core/agents/uq/uq_common.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <Eigen/QR>
 
@@ -38,7 +39,7 @@ void runPce(TaskContext& ctx) {
       for (Eigen::Index i = 0; i < n; ++i)
         if (!(t.x(i, static_cast<Eigen::Index>(j)) > 0))
           throw paramError("xtrain", "input '" + t.inputs->names[j] + "' is lognormal but row " + std::to_string(i) +
-                                         " holds " + uq::num(t.x(i, static_cast<Eigen::Index>(j))) + " <= 0");
+                                         " holds " + formatFine(t.x(i, static_cast<Eigen::Index>(j))) + " <= 0");
   }
   if (static_cast<std::size_t>(n) < P) {
     const std::string msg = "n = " + std::to_string(n) + " samples is fewer than the " + std::to_string(P) +
@@ -120,7 +121,7 @@ void runPce(TaskContext& ctx) {
   ctx.diagnostic("oversampling", static_cast<double>(n) / static_cast<double>(P));
   ctx.diagnostic("loo_note", "loo_error = mean of squared leave-one-out residuals (hat-matrix formula) / var(y)");
   if (loo_rel > 1e-2)
-    ctx.warn("leave-one-out error " + uq::num(loo_rel) + " of the variance: the expansion may be inaccurate "
+    ctx.warn("leave-one-out error " + formatFine(loo_rel) + " of the variance: the expansion may be inaccurate "
              "(raise `degree` with more samples, or check the model)");
   ctx.progress(1.0, "done");
 }

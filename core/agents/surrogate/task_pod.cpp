@@ -4,6 +4,7 @@
 #include "core/agents/surrogate/tasks.h"
 #include "core/agents/uq/uq_common.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <Eigen/SVD>
 
@@ -43,7 +44,7 @@ void runPod(TaskContext& ctx) {
     // modes at round-off level carry no information: never keep them
     const double tol = sv[0] * static_cast<double>(std::max(m, ns)) * 1e-15;
     while (r > 1 && sv[r - 1] <= tol) --r;
-    rule = "smallest rank capturing energy >= " + uq::num(energy) + " (cumulative sigma^2 / total)";
+    rule = "smallest rank capturing energy >= " + formatFine(energy) + " (cumulative sigma^2 / total)";
   }
   const Matrix U = svd.matrixU().leftCols(r);
   const Matrix coeffs = sv.head(r).asDiagonal() * svd.matrixV().leftCols(r).transpose();  // r x ns

@@ -6,6 +6,7 @@
 #include "core/agents/surrogate/tasks.h"
 #include "core/agents/uq/uq_common.h"
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <Eigen/LU>
 #include <Eigen/QR>
@@ -139,11 +140,11 @@ void runRbf(TaskContext& ctx) {
   const double rcond = fit.rcond;
   if (!fit.sol.allFinite() || !(rcond > 1e-17))
     throw Error(ErrorCode::RunFailed, "the RBF system is singular to working precision (reciprocal condition " +
-                                          uq::num(rcond) + "); lower `epsilon`, add `smoothing` or use thin_plate");
+                                          formatFine(rcond) + "); lower `epsilon`, add `smoothing` or use thin_plate");
   m.weights = fit.sol.head(n);
   m.poly = fit.sol.tail(np);
   if (rcond < 1e-13)
-    ctx.warn("the RBF system is ill-conditioned (reciprocal condition " + uq::num(rcond) +
+    ctx.warn("the RBF system is ill-conditioned (reciprocal condition " + formatFine(rcond) +
              "): results may carry large rounding errors; lower `epsilon` or use thin_plate");
 
   const Vector fitted = m.evaluate(t.x);
@@ -165,9 +166,9 @@ void runRbf(TaskContext& ctx) {
   ctx.output("model", model);
   ctx.setMethod("rbf_" + rbfKernelName(m.kernel),
                 rbfKernelName(m.kernel) + " kernel" +
-                    (rbfUsesEpsilon(m.kernel) ? " with epsilon " + uq::num(m.epsilon) : std::string()) +
+                    (rbfUsesEpsilon(m.kernel) ? " with epsilon " + formatFine(m.epsilon) : std::string()) +
                     (m.degree >= 0 ? ", polynomial tail of degree " + std::to_string(m.degree) : ", no polynomial tail") +
-                    (smoothing > 0 ? ", smoothing " + uq::num(smoothing) : ", interpolating") +
+                    (smoothing > 0 ? ", smoothing " + formatFine(smoothing) : ", interpolating") +
                     "; dense LU of the saddle-point system, LOOCV by Rippa's formula");
   ctx.diagnostic("mean_spacing", spacing);
   ctx.diagnostic("epsilon_rule", eps_rule);

@@ -1,6 +1,7 @@
 #include "core/agents/uq/distributions.h"
 
 #include "core/util/error.h"
+#include "core/util/text_format.h"
 
 #include <Eigen/Cholesky>
 #include <boost/math/special_functions/beta.hpp>
@@ -16,12 +17,6 @@ namespace sciagents::core::agents::uq {
 namespace {
 constexpr double kSqrt2 = 1.41421356237309504880;
 
-std::string num(double v) {
-  std::ostringstream os;
-  os.precision(8);
-  os << v;
-  return os.str();
-}
 }  // namespace
 
 double normalCdf(double z) { return 0.5 * std::erfc(-z / kSqrt2); }
@@ -94,14 +89,14 @@ double Distribution::sd() const {
 
 std::string Distribution::describe() const {
   switch (kind) {
-    case Kind::Uniform: return "uniform(a=" + num(p[0]) + ", b=" + num(p[1]) + ")";
-    case Kind::Normal: return "normal(mu=" + num(p[0]) + ", sigma=" + num(p[1]) + ")";
-    case Kind::Lognormal: return "lognormal(mu=" + num(p[0]) + ", sigma=" + num(p[1]) + " of log)";
+    case Kind::Uniform: return "uniform(a=" + formatFine(p[0]) + ", b=" + formatFine(p[1]) + ")";
+    case Kind::Normal: return "normal(mu=" + formatFine(p[0]) + ", sigma=" + formatFine(p[1]) + ")";
+    case Kind::Lognormal: return "lognormal(mu=" + formatFine(p[0]) + ", sigma=" + formatFine(p[1]) + " of log)";
     case Kind::Beta:
-      return "beta(alpha=" + num(p[0]) + ", beta=" + num(p[1]) + ", a=" + num(p[2]) + ", b=" + num(p[3]) + ")";
-    case Kind::Triangular: return "triangular(a=" + num(p[0]) + ", c=" + num(p[1]) + ", b=" + num(p[2]) + ")";
+      return "beta(alpha=" + formatFine(p[0]) + ", beta=" + formatFine(p[1]) + ", a=" + formatFine(p[2]) + ", b=" + formatFine(p[3]) + ")";
+    case Kind::Triangular: return "triangular(a=" + formatFine(p[0]) + ", c=" + formatFine(p[1]) + ", b=" + formatFine(p[2]) + ")";
     case Kind::TruncNormal:
-      return "truncnormal(mu=" + num(p[0]) + ", sigma=" + num(p[1]) + ", a=" + num(p[2]) + ", b=" + num(p[3]) + ")";
+      return "truncnormal(mu=" + formatFine(p[0]) + ", sigma=" + formatFine(p[1]) + ", a=" + formatFine(p[2]) + ", b=" + formatFine(p[3]) + ")";
   }
   return {};
 }

@@ -163,7 +163,7 @@ void runConfidenceInterval(TaskContext& ctx) {
   ctx.output("upper", hi);
   ctx.output("stderr", se);
   ctx.output("n", static_cast<std::int64_t>(data.size()));
-  ctx.diagnostic("statistic", stat_name == "quantile" ? "quantile(" + num(q) + ")" : stat_name);
+  ctx.diagnostic("statistic", stat_name == "quantile" ? "quantile(" + formatFine(q) + ")" : stat_name);
   ctx.diagnostic("confidence_level", conf);
   ctx.progress(1.0, "done");
 }

@@ -88,7 +88,7 @@ void finish(TaskContext& ctx, const ModelEvaluator& model, const InputSet& in, s
     const Summary& sc = s[static_cast<std::size_t>(c)];
     if (!std::isfinite(sc.var))
       ctx.warn("the variance of y" + (m > 1 ? "[" + std::to_string(c) + "]" : std::string()) +
-               " overflows (values up to " + num(std::max(std::abs(sc.min), std::abs(sc.max))) +
+               " overflows (values up to " + formatFine(std::max(std::abs(sc.min), std::abs(sc.max))) +
                "): rescale the model output");
   }
   if (used < 100)
@@ -159,7 +159,7 @@ void runMonteCarlo(TaskContext& ctx) {
   const double conf = ctx.number("confidence");
   const Vector levels = ctx.vector("quantiles");
   for (double q : levels)
-    if (!(q >= 0 && q <= 1)) throw paramError("quantiles", "levels must be in [0, 1], got " + num(q));
+    if (!(q >= 0 && q <= 1)) throw paramError("quantiles", "levels must be in [0, 1], got " + formatFine(q));
   const bool drop = ctx.text("on_failed_samples") == "drop";
   // Failed samples are always collected so that a refusal can name all of them.
   model->allowFailedSamples(true);

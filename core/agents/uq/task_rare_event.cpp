@@ -50,7 +50,7 @@ Form form(TaskContext& ctx, const LimitState& ls, Eigen::Index d, int maxiter) {
     for (Eigen::Index j = 0; j < d; ++j) grad[j] = (v[j + 1] - v[0]) / h;
     const double g2 = grad.squaredNorm();
     if (!(g2 > 0)) throw Error(ErrorCode::RunFailed, "FORM: the limit state has a zero gradient at z = " +
-                                                         num(f.z.norm()) + " from the origin; use method \"mc\"", {}, "model");
+                                                         formatFine(f.z.norm()) + " from the origin; use method \"mc\"", {}, "model");
     const Vector next = (grad.dot(f.z) - v[0]) / g2 * grad;
     const double step = (next - f.z).norm();
     f.z = next;
@@ -147,7 +147,7 @@ void runRareEvent(TaskContext& ctx) {
   ctx.output("evaluations", evaluations);
   reportModel(ctx, *model, in, seed);
   ctx.diagnostic("confidence_level", conf);
-  ctx.diagnostic("failure_event", std::string(ls.below ? "g <= " : "g > ") + num(ls.threshold));
+  ctx.diagnostic("failure_event", std::string(ls.below ? "g <= " : "g > ") + formatFine(ls.threshold));
   ctx.progress(1.0, "done");
 }
 

@@ -139,7 +139,7 @@ void runSobol(TaskContext& ctx) {
   ctx.diagnostic("base_samples", static_cast<std::int64_t>(n));
   ctx.diagnostic("bootstrap", nboot);
   ctx.diagnostic("confidence_level", conf);
-  ctx.diagnostic("conf_definition", "S*_conf = z(" + num(0.5 + conf / 2) + ") x bootstrap standard deviation "
+  ctx.diagnostic("conf_definition", "S*_conf = z(" + formatFine(0.5 + conf / 2) + ") x bootstrap standard deviation "
                                     "(half-width, as SALib); S*_interval = bootstrap percentile interval");
   ctx.diagnostic("sum_S1", e.s1.sum());
   ctx.diagnostic("interaction_share", 1.0 - e.s1.sum());

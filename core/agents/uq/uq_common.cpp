@@ -189,13 +189,6 @@ Value histogram(const Vector& y, int bins) {
   return histogramTable(count, lo, hi, static_cast<double>(y.size()));
 }
 
-std::string num(double v) {
-  std::ostringstream os;
-  os.precision(8);
-  os << v;
-  return os.str();
-}
-
 Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0, double p1,
                             const std::string& what) {
   const auto total = static_cast<double>(std::max<Eigen::Index>(1, x.rows()));

@@ -5,6 +5,7 @@
 #include "core/agent/model_evaluator.h"
 #include "core/agent/task_spec.h"
 #include "core/agents/uq/distributions.h"
+#include "core/util/text_format.h"
 
 #include <cstdint>
 #include <memory>
@@ -78,7 +79,7 @@ Vector quantilesBySelection(std::vector<double>& values, const Vector& levels, d
                             double* max = nullptr);
 double studentQuantile(double df, double p);
 Value histogram(const Vector& y, int bins);  // Table: bin_lo, bin_hi, count, density
-std::string num(double v);
+std::string formatFine(double v);
 
 // Evaluates the model on `x` and reports progress in [p0, p1] of the task.
 Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0, double p1,
