@@ -3,6 +3,7 @@
 
 #include "server/http_server.h"
 
+#include "core/util/sse.h"
 #include "server/job_manager.h"
 #include "server/log.h"
 #include "server/router.h"
@@ -51,16 +52,7 @@ std::chrono::steady_clock::duration secs(double s) {
 }
 
 std::string sseFrame(const JobEvent& e) {
-  std::string f;
-  f.reserve(e.data.size() + e.type.size() + 32);
-  f += "id: ";
-  f += std::to_string(e.seq);
-  f += "\nevent: ";
-  f += e.type;
-  f += "\ndata: ";
-  f += e.data;
-  f += "\n\n";
-  return f;
+  return core::encodeSseEvent(std::to_string(e.seq), e.type, e.data);
 }
 
 class SessionBase {
@@ -381,8 +373,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         "X-Accel-Buffering: no\r\nConnection: close\r\n\r\n";
     if (!sub.found) {
       // The job vanished between the check and the subscription (retention): end the stream.
-      head += "id: " + std::to_string(res.sse_after) +
-              "\nevent: done\ndata: {\"state\":\"unknown\"}\n\n";
+      head += core::encodeSseEvent(std::to_string(res.sse_after), "done",
+                                   "{\"state\":\"unknown\"}");
       m_done = true;
     } else {
       JobEvent st;
@@ -423,7 +415,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     m_keepalive_timer.expires_after(secs(m_server.config.sse_keepalive_s));
     m_keepalive_timer.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec || self->m_closed) return;
-      if (self->m_out.size() < kSseQueueMax) self->m_out.push_back({": keep-alive\n\n", true});
+      if (self->m_out.size() < kSseQueueMax)
+        self->m_out.push_back({core::encodeSseComment("keep-alive"), true});
       self->flush();
       self->armKeepAlive();
     });

@@ -66,10 +66,8 @@ nlohmann::json JobStatus::toJson() const {
   j["finished_at"] = isoOrNull(r.finished_us);
   j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);
   j["owner"] = r.owner;
-  j["backend"] = r.backend.empty() ? "local" : r.backend;
-  if (r.backend == "slurm")
-    j["slurm"] = {{"job_id", r.backend_job_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.backend_job_id)},
-                  {"dir", r.backend_dir.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.backend_dir)}};
+  j["backend"] = r.backend.empty() ? kDefaultJobBackend : r.backend;
+  for (const auto& [key, value] : backend_fields.items()) j[key] = value;
   return j;
 }
 
@@ -141,16 +139,7 @@ JobManager::JobManager(core::store::JobStore& store, JobManagerOptions options,
     m_options.threads_per_job = std::max(1, hw / m_options.workers);
   }
   if (!m_options.registry) throw std::invalid_argument("JobManagerOptions::registry is required");
-  const EngineSettings engine{m_options.threads_per_job, m_options.cache_dir, m_options.results,
-                              m_options.step_limits, m_options.registry};
-  if (m_options.isolation == JobIsolation::Process)
-    m_local_runner = makeWorkerProcessRunner(
-        {engine, m_options.worker_exe, m_options.worker_memory_mb, m_options.worker_kill_grace_s,
-         m_options.start_workers ? m_options.workers : 0},
-        m_metrics);
-  else
-    m_local_runner = makeInProcessRunner(engine, m_metrics);
-  m_slurm_runner = makeSlurmRunner(m_options.slurm, *m_options.registry);
+  m_runners = makeJobRunners(m_options, m_metrics);
   // Registered up front so dashboards and alert rules see the series (at 0) from the start.
   m_metrics.counter("errors_total", kErrorsHelp, {{"type", "job"}});
   m_metrics.histogram("sciagents_job_duration_seconds", kJobDurationHelp, {}, jobBuckets());
@@ -189,7 +178,7 @@ JobStatus JobManager::statusOfLocked(const Active& job) const {
                    ? std::clamp(sum / static_cast<double>(job.rec.steps_total), 0.0, 1.0)
                    : 0.0;
   if (job.fraction) s.fraction = *job.fraction;
-  return s;
+  return withBackendFields(std::move(s));
 }
 
 std::int64_t JobManager::applyRetention() {
@@ -295,7 +284,7 @@ std::optional<JobStatus> JobManager::status(const std::string& id) {
   else if (s.record.steps_total > 0)
     s.fraction = std::clamp(
         static_cast<double>(s.steps_done) / static_cast<double>(s.record.steps_total), 0.0, 1.0);
-  return s;
+  return withBackendFields(std::move(s));
 }
 
 std::vector<JobStatus> JobManager::list(const std::string& owner, std::optional<JobState> state,
@@ -319,7 +308,7 @@ std::vector<JobStatus> JobManager::list(const std::string& owner, std::optional<
     else if (s.record.steps_total > 0)
       s.fraction = std::clamp(
           static_cast<double>(s.steps_done) / static_cast<double>(s.record.steps_total), 0.0, 1.0);
-    out.push_back(std::move(s));
+    out.push_back(withBackendFields(std::move(s)));
   }
   return out;
 }
@@ -498,8 +487,20 @@ void JobManager::workerLoop() {
   }
 }
 
-JobRunner& JobManager::runnerFor(const JobRecord& r) {
-  return r.backend == "slurm" ? *m_slurm_runner : *m_local_runner;
+const JobRunner* JobManager::runner(const std::string& name) const {
+  const auto it = m_runners.find(name);
+  return it == m_runners.end() ? nullptr : it->second.get();
+}
+
+JobRunner& JobManager::runnerFor(const JobRecord& r) const {
+  auto it = m_runners.find(r.backend);
+  if (it == m_runners.end()) it = m_runners.find(kDefaultJobBackend);
+  return *it->second;
+}
+
+JobStatus JobManager::withBackendFields(JobStatus s) const {
+  s.backend_fields = runnerFor(s.record).statusFields(s.record);
+  return s;
 }
 
 void JobManager::enqueueLocked(const std::shared_ptr<Active>& job, bool front) {

@@ -10,6 +10,7 @@
 #include "core/store/job_store.h"
 #include "core/value/value.h"
 #include "core/workflow/workflow.h"
+#include "server/job_backends.h"
 #include "server/job_runner.h"
 #include "server/server_config.h"
 
@@ -56,6 +57,7 @@ struct JobStatus {
   JobRecord record;
   double fraction = 0;
   std::int64_t steps_done = 0;
+  nlohmann::json backend_fields = nlohmann::json::object();  // JobRunner::statusFields
   nlohmann::json toJson() const;  // the GET /v1/jobs/{id} document
 };
 
@@ -66,8 +68,8 @@ struct SubmitRequest {
   std::optional<std::uint64_t> seed;
   bool no_cache = false;
   std::optional<double> wall_time_s;
-  std::string backend;                 // "" = the server's default (JobManagerOptions::backend)
-  nlohmann::json backend_options;      // Slurm options of this job (server/slurm_job_options.h)
+  std::string backend;             // "" = the server's default (JobManagerOptions::backend)
+  nlohmann::json backend_options;  // options for the backend (JobRunner::optionsError checked)
 };
 
 // UserQueueFull: the submitting user already has max_queued_per_user jobs queued.
@@ -102,7 +104,7 @@ struct JobManagerOptions {
   std::size_t history_max = 2000;   // events kept per job
   std::size_t recent_events_max = 20000;  // events kept over all recently finished jobs (memory only)
   bool start_workers = true;        // false: jobs stay queued (router tests, fuzzing)
-  std::string backend = "local";    // default backend of new jobs: local | slurm
+  std::string backend = kDefaultJobBackend;  // default backend of new jobs (job_backends.h)
   core::SlurmOptions slurm;         // defaults of Slurm jobs (dir: where job directories go)
   int max_queued_per_user = 0;      // queued jobs per owner before UserQueueFull; 0: no cap
   int max_running_per_user = 0;     // running jobs per owner; 0: no cap
@@ -146,6 +148,8 @@ class JobManager {
   int queued() const;
   int running() const;
   int workers() const { return m_options.workers; }
+  // The runner of backend `name` (server/job_backends.h); null for an unknown name.
+  const JobRunner* runner(const std::string& name) const;
   bool shuttingDown() const { return m_shutting_down.load(); }
   std::optional<std::string> result(const std::string& id) { return m_store.result(id); }
   core::store::JobStore& store() { return m_store; }
@@ -163,7 +167,9 @@ class JobManager {
   void workerLoop();
   void watchdogLoop();
   void runJob(const std::shared_ptr<Active>& job);
-  JobRunner& runnerFor(const JobRecord& r);
+  // The runner of the job's backend (the default backend's for a name this build does not know).
+  JobRunner& runnerFor(const JobRecord& r) const;
+  JobStatus withBackendFields(JobStatus s) const;
   // The queue position of the next job to start: the oldest queued job of the user whose turn it
   // is (least recently served among users under their running cap); nullopt when none may start.
   std::optional<std::size_t> pickNextLocked() const;
@@ -190,8 +196,7 @@ class JobManager {
   std::unordered_map<std::string, int> m_running_by_owner;
   std::unordered_map<std::string, std::uint64_t> m_last_turn;  // owner -> turn it was last served
   std::uint64_t m_turn = 0;
-  std::unique_ptr<JobRunner> m_local_runner;
-  std::unique_ptr<JobRunner> m_slurm_runner;
+  JobRunners m_runners;  // by backend name
   std::unordered_map<std::string, std::deque<EventPtr>> m_recent;  // finished jobs' histories
   std::deque<std::string> m_recent_order;                           // oldest first
   std::size_t m_recent_events = 0;

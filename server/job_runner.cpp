@@ -9,6 +9,18 @@
 
 namespace sciagents::server {
 
+std::optional<std::string> JobRunner::optionsError(const nlohmann::json&) const {
+  return "this backend takes no options";
+}
+
+std::optional<LimitViolation> JobRunner::refusal(const core::Workflow&) const {
+  return std::nullopt;
+}
+
+nlohmann::json JobRunner::statusFields(const JobRecord&) const {
+  return nlohmann::json::object();
+}
+
 JobOutcome outcomeOfRun(const core::RunResult& r) {
   JobOutcome o;
   if (r.status == core::StepStatus::Succeeded) {

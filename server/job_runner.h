@@ -1,4 +1,5 @@
-// How a server job runs. JobManager picks the runner of the job's backend and hands it a JobRun:
+// How a server job runs. JobManager holds one runner per backend (made by server/job_backends.h),
+// picks the runner of the job's backend and hands it a JobRun:
 //   - the worker-process runner (the server's default for local jobs): the engine runs in a child
 //     process of the server's own binary (`sciagents serve --job-worker FD`), in its own process
 //     group and under setrlimit limits; cancel, the wall-time cap and shutdown kill the group;
@@ -62,10 +63,23 @@ struct JobOutcome {
   std::string store_error;           // the result was over the size cap or the owner's quota
 };
 
+// One job backend (local engine, Slurm, ...). Everything that differs between backends is a member
+// here; the factory (server/job_backends.h) is the only place that maps backend names to runners.
 class JobRunner {
  public:
   virtual ~JobRunner() = default;
   virtual JobOutcome run(JobRun& job) = 0;
+
+  // Whether jobs may give options for this backend: the member of the POST /v1/jobs envelope named
+  // after the backend ({"slurm": {...}}), kept in JobRecord::backend_options.
+  virtual bool takesOptions() const { return false; }
+  // Why `options` are refused (a message naming the field), or nullopt when they are valid.
+  virtual std::optional<std::string> optionsError(const nlohmann::json& options) const;
+  // Why this backend refuses the (valid, admitted) workflow, or nullopt (checked before queueing).
+  virtual std::optional<LimitViolation> refusal(const core::Workflow& workflow) const;
+  // The backend's members of a job's status document (GET /v1/jobs/{id}), e.g. {"slurm": {...}};
+  // an object, empty when the backend adds none.
+  virtual nlohmann::json statusFields(const JobRecord& record) const;
 };
 
 // The outcome of an engine run: state from the run's status, the first failed step's error, the

@@ -5,7 +5,7 @@
 #include "core/store/feedback_store.h"
 #include "core/store/job_store.h"
 #include "core/store/token_store.h"
-#include "server/feedback_routes.h"
+#include "server/routes/feedback_routes.h"
 #include "server/http_server.h"
 #include "server/job_limits.h"
 #include "server/job_manager.h"

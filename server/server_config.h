@@ -2,6 +2,8 @@
 // CLI).
 #pragma once
 
+#include "server/job_backends.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -60,9 +62,9 @@ struct ServerConfig {
   double body_timeout_s = 60;
   double idle_timeout_s = 60;  // keep-alive connection without a request
   double sse_keepalive_s = 15;
-  // Where jobs run unless they ask otherwise ("backend" in POST /v1/jobs): "local" or "slurm"
-  // (docs/slurm.md). Slurm defaults for every Slurm job; slurm_dir empty: DATA_DIR/slurm.
-  std::string backend = "local";
+  // Where jobs run unless they ask otherwise ("backend" in POST /v1/jobs): a name of
+  // server/job_backends.h (docs/slurm.md). Slurm defaults for every Slurm job; slurm_dir empty: DATA_DIR/slurm.
+  std::string backend = kDefaultJobBackend;
   std::string slurm_partition;
   std::string slurm_account;
   int slurm_time_limit_min = 0;

@@ -37,10 +37,36 @@ JobState slurmResultState(const nlohmann::json& doc, std::string& error) {
   return JobState::Failed;
 }
 
-class SlurmRunner : public JobRunner {
+class SlurmRunner final : public JobRunner {
  public:
   SlurmRunner(core::SlurmOptions defaults, const core::AgentRegistry& registry)
       : m_defaults(std::move(defaults)), m_registry(registry) {}
+
+  bool takesOptions() const override { return true; }
+  std::optional<std::string> optionsError(const nlohmann::json& options) const override {
+    return checkSlurmJobOptions(options);
+  }
+
+  // Array tasks would run external code without the server's limits.
+  std::optional<LimitViolation> refusal(const core::Workflow& w) const override {
+    for (const auto& s : w.steps)
+      if (mayRunExternalCode(s))
+        return LimitViolation{
+            s.id, "agent", "--allow-external",
+            "step '" + s.id +
+                "': external steps (and nested workflows that hold one or come from a file) run "
+                "only on the server's local backend (Slurm array tasks would run them without its "
+                "limits)"};
+    return std::nullopt;
+  }
+
+  // "slurm": {"job_id", "dir"} (null until sbatch answered).
+  nlohmann::json statusFields(const JobRecord& r) const override {
+    auto orNull = [](const std::string& v) {
+      return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);
+    };
+    return {{"slurm", {{"job_id", orNull(r.backend_job_id)}, {"dir", orNull(r.backend_dir)}}}};
+  }
 
   JobOutcome run(JobRun& job) override {
     JobOutcome o;

@@ -23,6 +23,12 @@ nlohmann::json parseJson(const QByteArray& bytes) {
   return nlohmann::json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
 }
 
+nlohmann::json parseJson(const std::string& text) { return nlohmann::json::parse(text, nullptr, false); }
+
+std::string_view bytesView(const QByteArray& bytes) {
+  return std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size()));
+}
+
 QString jstr(const nlohmann::json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? QString::fromStdString(j[key].get<std::string>())
                                                                  : QString();
@@ -108,7 +114,7 @@ bool RemoteTarget::start(const core::Workflow& workflow) {
   m_done = false;
   m_reconnects = 0;
   m_job.clear();
-  m_parser = SseParser();
+  m_parser = core::SseParser();
   m_metric_queue.clear();
   m_workflow = workflow;
   emit started();
@@ -136,16 +142,18 @@ bool RemoteTarget::start(const core::Workflow& workflow) {
 void RemoteTarget::followEvents() {
   QNetworkRequest r = request(QStringLiteral("/v1/jobs/%1/events").arg(m_job));
   r.setRawHeader("Accept", "text/event-stream");
-  if (!m_parser.lastEventId().isEmpty()) r.setRawHeader("Last-Event-ID", m_parser.lastEventId().toUtf8());
+  if (!m_parser.lastEventId().empty())
+    r.setRawHeader("Last-Event-ID", QByteArray::fromStdString(m_parser.lastEventId()));
   QNetworkReply* reply = m_net->get(r);
   m_events = reply;
   connect(reply, &QNetworkReply::readyRead, this, [this, reply] {
-    for (const SseEvent& e : m_parser.feed(reply->readAll())) onEvent(e);
+    for (const core::SseEvent& e : m_parser.feed(bytesView(reply->readAll()))) onEvent(e);
   });
   connect(reply, &QNetworkReply::finished, this, [this, reply] {
     reply->deleteLater();
     if (m_done || !m_running) return;
-    for (const SseEvent& e : m_parser.feed(reply->readAll() + "\n\n")) onEvent(e);
+    for (const core::SseEvent& e : m_parser.feed(bytesView(reply->readAll()))) onEvent(e);
+    for (const core::SseEvent& e : m_parser.finish()) onEvent(e);
     if (m_done) return;
     if (reply->error() == QNetworkReply::NoError || reply->error() == QNetworkReply::RemoteHostClosedError) {
       if (++m_reconnects <= kMaxReconnects) {  // stream closed early: resume after the last event
@@ -157,21 +165,21 @@ void RemoteTarget::followEvents() {
   });
 }
 
-void RemoteTarget::onEvent(const SseEvent& event) {
+void RemoteTarget::onEvent(const core::SseEvent& event) {
   const auto j = parseJson(event.data);
-  if (event.type == QLatin1String("metric")) {
+  if (event.type == "metric") {
     m_metric_queue.push_back(MetricSample{jstr(j, "step"), jstr(j, "series"), jnum(j, "x"), jnum(j, "y")});
     if (!m_metric_timer->isActive()) m_metric_timer->start();
-  } else if (event.type == QLatin1String("step_started")) {
+  } else if (event.type == "step_started") {
     emit stepStarted(jstr(j, "step"));
-  } else if (event.type == QLatin1String("step_finished")) {
+  } else if (event.type == "step_finished") {
     flushMetrics();
     const bool cached = j.is_object() && j.contains("cached") && j["cached"].is_boolean() && j["cached"].get<bool>();
     emit stepFinished(jstr(j, "step"), static_cast<int>(core::stepStatusFromName(jstr(j, "status").toStdString())), cached,
                       jstr(j, "error"));
-  } else if (event.type == QLatin1String("state")) {
+  } else if (event.type == "state") {
     emit jobStateChanged(jstr(j, "state"));
-  } else if (event.type == QLatin1String("progress")) {
+  } else if (event.type == "progress") {
     emit progress(jstr(j, "step"), jnum(j, "fraction"), jstr(j, "message"));
     // A Slurm job's milestones (submitted, attached, shard_done; docs/slurm.md) also go to the run
     // log; its periodic "progress" and "shard_started" events only to progress().
@@ -180,7 +188,7 @@ void RemoteTarget::onEvent(const SseEvent& event) {
       if (type != QLatin1String("progress") && type != QLatin1String("shard_started"))
         emit slurmLog(tr("Slurm: %1").arg(jstr(j, "message")));
     }
-  } else if (event.type == QLatin1String("done")) {
+  } else if (event.type == "done") {
     m_done = true;
     flushMetrics();
     if (m_events) m_events->abort();

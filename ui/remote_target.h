@@ -7,9 +7,9 @@
 // the server's Slurm progress events (step "slurm") also come out as slurmLog lines.
 #pragma once
 
+#include "core/util/sse.h"
 #include "ui/execution_target.h"
 #include "ui/remote_settings.h"
-#include "ui/sse_parser.h"
 
 #include <QPointer>
 
@@ -63,7 +63,7 @@ class RemoteTarget final : public ExecutionTarget {
  private:
   QNetworkRequest request(const QString& path) const;
   void followEvents();
-  void onEvent(const SseEvent& event);
+  void onEvent(const core::SseEvent& event);
   void fetchResult(const QString& state);
   void finish(bool ok, const QString& error);
   void flushMetrics();
@@ -74,7 +74,7 @@ class RemoteTarget final : public ExecutionTarget {
   core::Workflow m_workflow;
   QString m_job;
   QPointer<QNetworkReply> m_events;
-  SseParser m_parser;
+  core::SseParser m_parser;  // core/util/sse.h: the codec the server writes with
   QTimer* m_metric_timer;
   MetricBatch m_metric_queue;
   std::shared_ptr<const core::RunResult> m_result;

@@ -1,5 +1,7 @@
 #include "app/cli/cli_options.h"
 
+#include "server/job_backends.h"
+
 #include <charconv>
 #include <map>
 #include <set>
@@ -257,8 +259,8 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
     else if (a == "--workers") o.workers = parseInt(a, value(a), 1, 1024);
     else if (a == "--backend") {
       o.backend = value(a);
-      if (o.backend != "local" && o.backend != "slurm")
-        throw UsageError{"--backend expects local or slurm, got '" + o.backend + "'"};
+      if (!server::isJobBackend(o.backend))
+        throw UsageError{"--backend expects " + server::describeJobBackends() + ", got '" + o.backend + "'"};
     } else if (a == "--admin") o.admin = true;
     else if (a == "--server") o.server = value(a);
     else if (a == "--token-file") o.token_file = value(a);

@@ -1,6 +1,8 @@
 // Command-line parsing for `sciagents`: no third-party parser, explicit errors naming the option.
 #pragma once
 
+#include "server/job_backends.h"
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,7 +31,7 @@ struct CliOptions {
   std::optional<int> port;           // --port
   std::optional<std::string> data_dir;  // --data-dir
   std::optional<int> workers;        // --workers
-  std::string backend = "local";     // --backend local|slurm
+  std::string backend = server::kDefaultJobBackend;  // --backend (server/job_backends.h)
   bool admin = false;                // serve token create NAME --admin
   // submit / health / run --target URL
   std::string server;                // --server URL

@@ -88,7 +88,7 @@ HttpUrl parseHttpUrl(const std::string& url) {
   return u;
 }
 
-std::string HttpResponse::header(const std::string& lower_name) const {
+std::string HttpReply::header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
   return it == headers.end() ? std::string() : it->second;
 }
@@ -241,12 +241,12 @@ struct HttpClient::Impl {
     if (ec) lost(ec, "sending the request");
   }
 
-  static void copyHeaders(const http::response_header<>& h, HttpResponse& out) {
+  static void copyHeaders(const http::response_header<>& h, HttpReply& out) {
     out.status = static_cast<int>(h.result_int());
     for (const auto& f : h) out.headers[core::toLower(std::string(f.name_string()))] = std::string(f.value());
   }
 
-  HttpResponse request(const std::string& method, const std::string& target, const std::string& body,
+  HttpReply request(const std::string& method, const std::string& target, const std::string& body,
                        const std::string& content_type) {
     Conn c = connect();
     auto req = makeRequest(method, target, body, content_type);
@@ -260,7 +260,7 @@ struct HttpClient::Impl {
           [&](Done done) { http::async_read(s, buf, parser, [done](beast::error_code e, std::size_t) { done(e); }); },
           [&] { beast::error_code ig; c.socket().cancel(ig); }, timeout, "waiting for the response");
       if (ec) lost(ec, "reading the response");
-      HttpResponse out;
+      HttpReply out;
       copyHeaders(parser.get().base(), out);
       out.body = std::move(parser.get().body());
       beast::error_code ig;
@@ -269,7 +269,7 @@ struct HttpClient::Impl {
     });
   }
 
-  HttpResponse stream(const std::string& target, const std::string& last_event_id,
+  HttpReply stream(const std::string& target, const std::string& last_event_id,
                       const std::function<bool(const SseEvent&)>& on_event, std::chrono::milliseconds idle) {
     Conn c = connect();
     auto req = makeRequest("GET", target, {}, {});
@@ -287,38 +287,15 @@ struct HttpClient::Impl {
           },
           abort, timeout, "waiting for the event stream");
       if (ec) lost(ec, "reading the event stream's header");
-      HttpResponse out;
+      HttpReply out;
       copyHeaders(parser.get().base(), out);
       const bool events = out.status == 200;
 
-      std::string pending;  // bytes of an incomplete line
-      SseEvent ev;
-      bool has_fields = false;
+      core::SseParser sse;  // core/util/sse.h
       bool keep_going = true;
-      auto dispatch = [&] {
-        if (!ev.data.empty() && ev.data.back() == '\n') ev.data.pop_back();
-        return on_event(ev);
-      };
-      auto feedLine = [&](std::string line) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) {
-          if (has_fields && keep_going) keep_going = dispatch();
-          ev = SseEvent{};
-          has_fields = false;
-          return;
-        }
-        if (line[0] == ':') return;  // comment (keep-alive)
-        const auto colon = line.find(':');
-        std::string field = line.substr(0, colon), value;
-        if (colon != std::string::npos) {
-          value = line.substr(colon + 1);
-          if (!value.empty() && value[0] == ' ') value.erase(0, 1);
-        }
-        if (field == "data") ev.data += value + "\n";
-        else if (field == "event") ev.event = value;
-        else if (field == "id") ev.id = value;
-        else return;
-        has_fields = true;
+      auto deliver = [&](const std::vector<SseEvent>& batch) {
+        for (const auto& ev : batch)
+          if (keep_going) keep_going = on_event(ev);
       };
 
       char chunk[16384];
@@ -334,6 +311,7 @@ struct HttpClient::Impl {
         const std::size_t n = sizeof chunk - parser.get().body().size;
         if (ec == http::error::end_of_stream || ec == asio::error::eof) {
           if (!events) out.body.append(chunk, n);
+          else deliver(sse.feed(std::string_view(chunk, n)));
           break;
         }
         if (ec) lost(ec, "reading events");
@@ -341,16 +319,9 @@ struct HttpClient::Impl {
           out.body.append(chunk, n);
           continue;
         }
-        pending.append(chunk, n);
-        std::size_t start = 0;
-        for (auto nl = pending.find('\n', start); nl != std::string::npos && keep_going; nl = pending.find('\n', start)) {
-          feedLine(pending.substr(start, nl - start));
-          start = nl + 1;
-        }
-        pending.erase(0, start);
+        deliver(sse.feed(std::string_view(chunk, n)));
       }
-      if (events && keep_going && !pending.empty()) feedLine(pending);  // tolerate a missing final newline
-      if (events && keep_going && has_fields) dispatch();
+      if (events && keep_going) deliver(sse.finish());  // tolerate a missing final blank line
       beast::error_code ig;
       c.socket().close(ig);
       return out;
@@ -371,12 +342,12 @@ const HttpUrl& HttpClient::url() const { return m->url; }
 
 void HttpClient::setCancelFlag(const std::atomic<bool>* cancel) { m->cancel = cancel; }
 
-HttpResponse HttpClient::request(const std::string& method, const std::string& target, const std::string& body,
+HttpReply HttpClient::request(const std::string& method, const std::string& target, const std::string& body,
                                  const std::string& content_type) {
   return m->request(method, target, body, content_type);
 }
 
-HttpResponse HttpClient::streamEvents(const std::string& target, const std::string& last_event_id,
+HttpReply HttpClient::streamEvents(const std::string& target, const std::string& last_event_id,
                                       const std::function<bool(const SseEvent&)>& on_event,
                                       std::chrono::milliseconds idle_timeout) {
   return m->stream(target, last_event_id, on_event, idle_timeout);

@@ -8,6 +8,8 @@
 // - streamEvents() reads a text/event-stream response and calls back once per event.
 #pragma once
 
+#include "core/util/sse.h"
+
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -39,18 +41,17 @@ struct HttpUrl {
 // Throws HttpError(BadUrl).
 HttpUrl parseHttpUrl(const std::string& url);
 
-struct HttpResponse {
+// A response as received (the server builds its answers as server::HttpResponse, server/http_types.h;
+// both carry the same {"error", "message"} documents, read back by describeHttpError()).
+struct HttpReply {
   int status = 0;
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string header(const std::string& lower_name) const;
 };
 
-struct SseEvent {
-  std::string id;
-  std::string event = "message";
-  std::string data;
-};
+// One event of a text/event-stream, parsed by core/util/sse.h (the codec the server writes with).
+using core::SseEvent;
 
 class HttpClient {
  public:
@@ -66,15 +67,15 @@ class HttpClient {
   void setCancelFlag(const std::atomic<bool>* cancel);
 
   // `target` is appended to the base URL's path ("/v1/jobs").
-  HttpResponse request(const std::string& method, const std::string& target, const std::string& body = {},
+  HttpReply request(const std::string& method, const std::string& target, const std::string& body = {},
                        const std::string& content_type = "application/json");
-  HttpResponse get(const std::string& target) { return request("GET", target); }
+  HttpReply get(const std::string& target) { return request("GET", target); }
 
   // GET target with Accept: text/event-stream. For a 200 response, calls on_event per event until the
   // server closes the stream or on_event returns false; the returned response then has an empty body.
   // Any other status returns the complete response without calling on_event. `idle_timeout` bounds
   // the silence between two reads (the server sends a keep-alive comment every 15 s).
-  HttpResponse streamEvents(const std::string& target, const std::string& last_event_id,
+  HttpReply streamEvents(const std::string& target, const std::string& last_event_id,
                             const std::function<bool(const SseEvent&)>& on_event,
                             std::chrono::milliseconds idle_timeout = std::chrono::seconds(60));
 

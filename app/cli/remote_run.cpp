@@ -37,7 +37,7 @@ std::string readToken(const CliOptions& o) {
   return {};
 }
 
-std::string describeHttpError(const HttpResponse& r) {
+std::string describeHttpError(const HttpReply& r) {
   std::string msg = "HTTP " + std::to_string(r.status);
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_object()) {

@@ -42,7 +42,7 @@ bool pause(std::chrono::milliseconds ms) {
 }
 
 // Maps a server's refusal to an exit code after printing it.
-int refuse(const HttpResponse& r, const std::string& what) {
+int refuse(const HttpReply& r, const std::string& what) {
   std::cerr << "error: " << what << ": " << describeHttpError(r) << "\n";
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_object() && j.contains("issues") && j["issues"].is_array())
@@ -55,7 +55,7 @@ int refuse(const HttpResponse& r, const std::string& what) {
   return kUnreachable;  // 502/503/504 and anything unexpected: the backend is not usable
 }
 
-int retryAfterSeconds(const HttpResponse& r) {
+int retryAfterSeconds(const HttpReply& r) {
   const std::string v = r.header("retry-after");
   char* end = nullptr;
   const long s = std::strtol(v.c_str(), &end, 10);
@@ -213,12 +213,12 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
       if (!ev.id.empty()) last_id = ev.id;
       auto d = nlohmann::json::parse(ev.data, nullptr, false);
       if (!d.is_object()) return true;
-      if (ev.event == "step_started") {
+      if (ev.type == "step_started") {
         const std::string step = d.value("step", std::string());
         std::string agent = d.value("agent", std::string()), task = d.value("task", std::string());
         started[step] = {agent, task};
         reporter.stepStarted(step, agent, task);
-      } else if (ev.event == "step_finished") {
+      } else if (ev.type == "step_finished") {
         core::StepResult s;
         s.id = d.value("step", std::string());
         if (auto it = started.find(s.id); it != started.end()) s.agent = it->second.first, s.task = it->second.second;
@@ -228,10 +228,10 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
         if (d.contains("seconds") && d["seconds"].is_number()) s.wall_seconds = d["seconds"].get<double>();
         if (d.contains("error") && d["error"].is_string()) s.error = d["error"].get<std::string>();
         reporter.stepFinished(s);
-      } else if (ev.event == "progress") {
+      } else if (ev.type == "progress") {
         const double f = d.contains("fraction") && d["fraction"].is_number() ? d["fraction"].get<double>() : 0.0;
         reporter.progress(d.value("step", std::string()), f, d.value("message", std::string()));
-      } else if (ev.event == "done") {
+      } else if (ev.type == "done") {
         final_state = d.value("state", std::string());
         return false;
       }
@@ -265,7 +265,7 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
   if (g_interrupted.load()) return cancelRemote(url, token, id);
 
   // 4. The result, written and summarised like a local run.
-  HttpResponse res;
+  HttpReply res;
   try {
     for (int attempt = 0; attempt < 20; ++attempt) {
       res = client->get("/v1/jobs/" + id + "/result");

@@ -1,7 +1,7 @@
 // Remote execution through a real `sciagents serve` on loopback: the fit -> sim workflow of
 // docs/architecture.md §3 run by RemoteTarget from the main window (SSE events drive the
 // canvas and the convergence chart; the results equal the local run's), cancel of a long remote
-// run, the SSE parser, the connection test and the 0600 token file.
+// run, the connection test and the 0600 token file (the SSE parser: tests/core/test_sse.cpp).
 #include "loopback_server.h"
 #include "isolated_settings.h"
 #include "ui/connection_dialog.h"
@@ -12,7 +12,6 @@
 #include "ui/remote_settings.h"
 #include "ui/remote_target.h"
 #include "ui/results_panel.h"
-#include "ui/sse_parser.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
@@ -82,21 +81,6 @@ class TestRemoteTarget : public QObject {
   }
 
   void cleanupTestCase() { m_server.stop(); }
-
-  void sseParserHandlesSplits() {
-    SseParser p;
-    QList<SseEvent> all;
-    const QByteArray stream =
-        ": keep-alive\r\n\r\nid: 1\r\nevent: state\r\ndata: {\"state\":\"running\"}\r\n\r\n"
-        "id: 2\nevent: metric\ndata: {\"x\":1,\ndata: \"y\":2}\n\n";
-    for (char c : stream) all += p.feed(QByteArray(1, c));  // worst case: one byte at a time
-    QCOMPARE(all.size(), 2);
-    QCOMPARE(all[0].type, QString("state"));
-    QCOMPARE(all[0].data, QByteArray("{\"state\":\"running\"}"));
-    QCOMPARE(all[1].type, QString("metric"));
-    QCOMPARE(all[1].data, QByteArray("{\"x\":1,\n\"y\":2}"));
-    QCOMPARE(p.lastEventId(), QString("2"));
-  }
 
   void tokenFileIsOwnerOnly() {
     RemoteSettings s{m_url, m_token};

@@ -2,14 +2,18 @@
 // responses and opt-in analytics events from Studio, stored once per response id.
 #pragma once
 
-#include "server/router.h"
+#include "server/route_table.h"
 
 #include <string>
-#include <vector>
 
-namespace sciagents::core::store {
+namespace sciagents::core {
+namespace metrics {
+class MetricsRegistry;
+}
+namespace store {
 class FeedbackStore;
 }
+}  // namespace sciagents::core
 
 namespace sciagents::server {
 
@@ -19,9 +23,8 @@ class FeedbackRoutes {
 
   FeedbackRoutes(core::store::FeedbackStore& store, core::metrics::MetricsRegistry& metrics);
 
-  // `seg` are the path segments ("v1", "feedback", ...); the caller is already authenticated.
-  HttpResponse handle(const HttpRequest& req, const std::vector<std::string>& seg,
-                      const std::string& caller, bool admin);
+  // Adds POST /v1/feedback and GET /v1/feedback/summary (this object must outlive `table`).
+  void addRoutes(RouteTable& table);
 
  private:
   HttpResponse post(const HttpRequest& req, const std::string& caller);
