@@ -5,6 +5,7 @@
 #include "core/value/value_json.h"
 #include "core/workflow/link.h"
 #include "ui/matrix_editor.h"
+#include "ui/qt_convert.h"
 #include "ui/theme.h"
 
 #include <QCheckBox>
@@ -21,10 +22,6 @@ using core::ParamType;
 using nlohmann::json;
 
 namespace {
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
-
-QString numberText(double x) { return QString::number(x, 'g', 12); }
-
 QString defaultText(const core::ParamSpec& spec) {
   if (!spec.default_value) return spec.required ? QObject::tr("required") : QObject::tr("optional");
   json j = core::toJson(*spec.default_value);
@@ -57,8 +54,8 @@ ParamEditor::ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unli
   if (spec.min || spec.max)
     tip += QStringLiteral("<br>range: %1%2, %3]")
                .arg(spec.min_exclusive ? QStringLiteral("(") : QStringLiteral("["))
-               .arg(spec.min ? numberText(*spec.min) : QStringLiteral("−∞"))
-               .arg(spec.max ? numberText(*spec.max) : QStringLiteral("∞"));
+               .arg(spec.min ? numberForEditing(*spec.min) : QStringLiteral("−∞"))
+               .arg(spec.max ? numberForEditing(*spec.max) : QStringLiteral("∞"));
   setToolTip(tip);
 
   // A free string restricted to `choices` is a choice too.
@@ -149,7 +146,7 @@ QString ParamEditor::textFor(const json& value) const {
   if (value.is_string() && (m_spec.type == ParamType::String || m_spec.type == ParamType::Expression ||
                             m_spec.type == ParamType::ExpressionList || m_spec.type == ParamType::Any))
     return qstr(value.get<std::string>());
-  if (value.is_number()) return numberText(value.get<double>());
+  if (value.is_number()) return numberForEditing(value.get<double>());
   return qstr(value.dump());
 }
 

@@ -3,6 +3,7 @@
 #include "core/agent/agent_registry.h"
 #include "ui/external_step_editor.h"
 #include "ui/param_editor.h"
+#include "ui/qt_convert.h"
 #include "ui/sweep_editor.h"
 #include "ui/theme.h"
 #include "ui/workflow_document.h"
@@ -14,10 +15,6 @@
 #include <QVBoxLayout>
 
 namespace sciagents::ui {
-
-namespace {
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
-}
 
 PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
     : QWidget(parent),
@@ -113,7 +110,7 @@ void PropertyPanel::rebuild() {
     m_issues->clear();
     return;
   }
-  const core::TaskSpec* task = core::AgentRegistry::builtin().task(step->agent, step->task);
+  const core::TaskSpec* task = m_doc->registry().task(step->agent, step->task);
   if (!task) {
     m_summary->setText(tr("Unknown task: no form available."));
     refresh();

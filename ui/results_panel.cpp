@@ -4,6 +4,7 @@
 #include "ui/heat_map.h"
 #include "ui/line_plot.h"
 #include "ui/plot_export.h"
+#include "ui/qt_convert.h"
 #include "ui/value_format.h"
 
 #include <QCheckBox>
@@ -26,8 +27,6 @@ namespace sciagents::ui {
 
 namespace {
 constexpr Eigen::Index kMaxElementRows = 100000;
-
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 QTableView* makeTable(QStandardItemModel* model, QWidget* parent) {
   auto* v = new QTableView(parent);
@@ -53,7 +52,7 @@ void fitColumns(QTableView* v) {
 }
 
 QStandardItem* numberItem(double x) {
-  auto* item = new QStandardItem(formatNumber(x));
+  auto* item = new QStandardItem(numberForTable(x));
   item->setData(x, Qt::UserRole);
   item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
   return item;
@@ -180,7 +179,7 @@ void ResultsPanel::showStep(const QString& id) {
   if (!s) return;
   QString status = qstr(std::string(core::stepStatusName(s->status)));
   if (s->cached) status += tr(" (cached)");
-  status += tr(", %1 s").arg(formatNumber(s->wall_seconds));
+  status += tr(", %1 s").arg(numberForTable(s->wall_seconds));
   if (!s->error.empty()) status += QStringLiteral(": ") + qstr(s->error);
   m_status->setText(status);
   m_status->setToolTip(status);

@@ -4,6 +4,7 @@
 // run, the SSE parser, the connection test and the 0600 token file.
 #include "loopback_server.h"
 #include "isolated_settings.h"
+#include "core/agent/agent_registry.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
@@ -142,7 +143,7 @@ class TestRemoteTarget : public QObject {
 
     QTemporaryDir dir;
     QVERIFY(writeFile(dir.filePath("fit-sim.workflow.json"), kFitSim));
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(w.openFile(dir.filePath("fit-sim.workflow.json")));
     w.remoteTarget()->setSettings({m_url, m_token});
     w.remoteTarget()->setUseCache(false);
@@ -195,7 +196,7 @@ class TestRemoteTarget : public QObject {
   void cancelRemoteRun() {
     QTemporaryDir dir;
     QVERIFY(writeFile(dir.filePath("long.workflow.json"), kLong));
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(w.openFile(dir.filePath("long.workflow.json")));
     w.remoteTarget()->setSettings({m_url, m_token});
     w.remoteTarget()->setUseCache(false);
