@@ -260,6 +260,8 @@ void MainWindow::setExecutionTarget(ExecutionTarget* target) { m_runs->setTarget
 // The run controller's events reach the canvas, the run log, the charts and the results here.
 void MainWindow::connectRuns() {
   connect(m_runs, &RunController::stepStatusChanged, m_scene, &WorkflowScene::setStatus);
+  connect(m_runs, &RunController::stepStatusChanged, m_results,
+          [this](const QString& step, NodeStatus status) { m_results->setStale(step, status == NodeStatus::Stale); });
   connect(m_runs, &RunController::log, this, &MainWindow::log);
   connect(m_runs, &RunController::message, this, &MainWindow::showMessage);
   connect(m_runs, &RunController::runStarting, m_chart, &ConvergenceChart::clear);

@@ -30,6 +30,7 @@ QString statusGlyph(NodeStatus s) {
     case NodeStatus::Failed: return QStringLiteral("✗");
     case NodeStatus::Cancelled: return QStringLiteral("■");
     case NodeStatus::Skipped: return QStringLiteral("–");
+    case NodeStatus::Stale: return QStringLiteral("↻");
   }
   return {};
 }

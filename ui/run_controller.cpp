@@ -6,6 +6,7 @@
 #include "ui/qt_convert.h"
 #include "ui/remote_settings.h"
 #include "ui/remote_target.h"
+#include "ui/step_fingerprint.h"
 #include "ui/workflow_document.h"
 
 #include <QDateTime>
@@ -40,7 +41,15 @@ RunController::RunController(WorkflowDocument* doc, QObject* parent)
       m_remote(new RemoteTarget(this)) {
   m_remote->setSettings(RemoteSettings::load());
   connect(m_remote, &RemoteTarget::slurmLog, this, &RunController::log);
-  connect(doc, &WorkflowDocument::documentReset, this, [this] { m_status.clear(); });
+  connect(doc, &WorkflowDocument::documentReset, this, [this] {
+    // Another document: nothing in it has been run yet, whatever the ids.
+    const QStringList had = m_status.keys();
+    m_status.clear();
+    m_result_prints.clear();
+    m_result_status.clear();
+    for (const QString& id : had) emit stepStatusChanged(id, NodeStatus::Idle);
+  });
+  connect(doc, &WorkflowDocument::changed, this, &RunController::markStale);
   setTarget(m_local);
 }
 
@@ -119,6 +128,8 @@ bool RunController::start(const core::Workflow& workflow, const QString& what) {
   }
   for (const QString& id : m_doc->stepIds()) setStatus(id, NodeStatus::Idle);
   for (const auto& s : workflow.steps) setStatus(qstr(s.id), NodeStatus::Pending);
+  // The definitions this run computes from: a result is current while its step's print is.
+  m_run_prints = stepFingerprints(m_doc->workflow());
   emit log(
       tr("Run started: %1 (%2, %3)")
           .arg(what, QDateTime::currentDateTime().toString(Qt::ISODate), m_target->displayName()));
@@ -147,6 +158,8 @@ void RunController::onFinished(ExecutionTarget* target, bool ok, const QString& 
     const core::StepResult* s = result ? result->step(id.toStdString()) : nullptr;
     if (s) {
       setStatus(id, nodeStatusFor(s->status, s->cached));
+      m_result_prints.insert(id, m_run_prints.value(id));
+      m_result_status.insert(id, status(id));
     } else if (status(id) != NodeStatus::Pending && status(id) != NodeStatus::Running) {
       continue;
     } else if (cancelled) {
@@ -155,6 +168,7 @@ void RunController::onFinished(ExecutionTarget* target, bool ok, const QString& 
       setStatus(id, NodeStatus::Failed);
     }
   }
+  markStale();  // edits made while the run went on
   if (result) {
     m_result = result;
     emit resultReady(result);
@@ -171,6 +185,19 @@ void RunController::onFinished(ExecutionTarget* target, bool ok, const QString& 
 void RunController::setStatus(const QString& step, NodeStatus status) {
   m_status.insert(step, status);
   emit stepStatusChanged(step, status);
+}
+
+void RunController::markStale() {
+  if (m_result_prints.isEmpty() || isRunning()) return;
+  const auto now = stepFingerprints(m_doc->workflow());
+  for (auto it = m_result_prints.cbegin(); it != m_result_prints.cend(); ++it) {
+    const NodeStatus s = status(it.key());
+    const bool current = now.value(it.key()) == it.value();
+    if (!current && (s == NodeStatus::Done || s == NodeStatus::Cached))
+      setStatus(it.key(), NodeStatus::Stale);
+    else if (current && s == NodeStatus::Stale)  // an undo back to what was run
+      setStatus(it.key(), m_result_status.value(it.key(), NodeStatus::Done));
+  }
 }
 
 }  // namespace sciagents::ui

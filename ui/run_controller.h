@@ -45,7 +45,9 @@ class RunController final : public QObject {
   bool start(const core::Workflow& workflow, const QString& what);
   void cancel();
 
-  // A step's run state in the last run (Idle before any run).
+  // A step's run state: Idle before any run (and in a document just opened), Stale once the step
+  // or a step it reads from changed after the run that produced its result (and back to Done or
+  // Cached when an undo restores what was run).
   NodeStatus status(const QString& step) const { return m_status.value(step, NodeStatus::Idle); }
   std::shared_ptr<const core::RunResult> lastResult() const { return m_result; }
 
@@ -65,12 +67,17 @@ class RunController final : public QObject {
   void connectTarget(ExecutionTarget* target);
   void onFinished(ExecutionTarget* target, bool ok, const QString& error);
   void setStatus(const QString& step, NodeStatus status);
+  void markStale();  // after an edit: results older than their step's definition are Stale
 
   WorkflowDocument* m_doc;
   LocalRunner* m_local;
   RemoteTarget* m_remote;
   ExecutionTarget* m_target = nullptr;
   QHash<QString, NodeStatus> m_status;
+  // Per step with a result: the fingerprint of the definition it was computed from, and its state.
+  QHash<QString, QByteArray> m_result_prints;
+  QHash<QString, NodeStatus> m_result_status;
+  QHash<QString, QByteArray> m_run_prints;  // of the run going on
   std::shared_ptr<const core::RunResult> m_result;
 };
 

@@ -42,6 +42,7 @@ QColor statusColor(NodeStatus status) {
     case NodeStatus::Failed: return QColor(210, 50, 40);
     case NodeStatus::Cancelled: return QColor(230, 140, 20);
     case NodeStatus::Skipped: return QColor(110, 110, 110);
+    case NodeStatus::Stale: return QColor(190, 160, 30);  // a faded amber: there, but old
   }
   return {};
 }
