@@ -97,14 +97,10 @@ MainWindow::MainWindow(const core::AgentRegistry& registry, QWidget* parent)
 
   QSettings settings;
   resize(1280, 800);
+  m_default_state = saveState();  // View ▸ Reset Layout goes back to this
   restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
   if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
-    QTimer::singleShot(0, this, [this] {  // first start: sizes only apply once the window is laid out
-      resizeDocks({m_results_dock}, {260}, Qt::Vertical);
-      resizeDocks({findChild<QDockWidget*>(QStringLiteral("PaletteDock")),
-                   findChild<QDockWidget*>(QStringLiteral("PropertiesDock"))},
-                  {230, 380}, Qt::Horizontal);
-    });
+    QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);  // sizes apply once laid out
   updateTitle();
   updateRunActions();
 }
@@ -205,6 +201,8 @@ void MainWindow::buildActions() {
   });
   m_view_menu->addAction(tr("&Metrics Dashboard"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this,
                          &MainWindow::showMetricsDashboard);
+  m_view_menu->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout)
+      ->setObjectName(QStringLiteral("ResetLayoutAction"));
   m_view_menu->addSeparator();
   for (auto* d : findChildren<QDockWidget*>()) m_view_menu->addAction(d->toggleViewAction());
 
@@ -241,8 +239,22 @@ void MainWindow::buildActions() {
 
   QToolBar* tb = addToolBar(tr("Main"));
   tb->setObjectName(QStringLiteral("MainToolBar"));
-  tb->addAction(undo);
-  tb->addAction(redo);
+  // The toolbar's Undo/Redo keep a short label (the Edit menu's name the edit; so does the tooltip):
+  // a label that grew with each edit's name pushed Run All sideways.
+  auto fixedLabel = [this](QAction* full, const QString& label, const QString& name) {
+    auto* a = new QAction(label, this);
+    a->setObjectName(name);
+    auto sync = [a, full] {
+      a->setEnabled(full->isEnabled());
+      a->setToolTip(QString(full->text()).remove(QLatin1Char('&')));
+    };
+    sync();
+    connect(full, &QAction::changed, a, sync);
+    connect(a, &QAction::triggered, full, &QAction::trigger);
+    return a;
+  };
+  tb->addAction(fixedLabel(undo, tr("Undo"), QStringLiteral("UndoToolAction")));
+  tb->addAction(fixedLabel(redo, tr("Redo"), QStringLiteral("RedoToolAction")));
   tb->addSeparator();
   tb->addAction(m_run);
   tb->addAction(m_run_selected);
@@ -288,6 +300,23 @@ void MainWindow::onTargetChanged() {
       ->setChecked(true);
   updateRunActions();
   emit executionTargetChanged();
+}
+
+void MainWindow::applyDefaultDockSizes() {
+  resizeDocks({m_results_dock}, {260}, Qt::Vertical);
+  resizeDocks({findChild<QDockWidget*>(QStringLiteral("PaletteDock")),
+               findChild<QDockWidget*>(QStringLiteral("PropertiesDock"))},
+              {230, 380}, Qt::Horizontal);
+}
+
+void MainWindow::resetLayout() {
+  restoreState(m_default_state);
+  for (auto* d : findChildren<QDockWidget*>()) {
+    d->setFloating(false);
+    d->show();
+  }
+  findChild<QDockWidget*>(QStringLiteral("RunLogDock"))->raise();
+  applyDefaultDockSizes();
 }
 
 QMenu* MainWindow::helpMenu() {
@@ -424,7 +453,7 @@ void MainWindow::open() {
 bool MainWindow::maybeSave() {
   if (!m_doc->isModified()) return true;
   const auto answer = QMessageBox::warning(this, tr("Unsaved changes"),
-                                           tr("“%1” has unsaved changes. Save them?").arg(m_doc->title()),
+                                           tr("“%1” has unsaved changes. Save them?").arg(documentName()),
                                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
   if (answer == QMessageBox::Save) return save();
   return answer == QMessageBox::Discard;
@@ -464,9 +493,12 @@ void MainWindow::rebuildExamplesMenu() {
   m_examples->setEnabled(!files.isEmpty());
 }
 
+QString MainWindow::documentName() const {
+  return m_doc->filePath().isEmpty() ? m_doc->title() : QFileInfo(m_doc->filePath()).fileName();
+}
+
 void MainWindow::updateTitle() {
-  QString name = m_doc->filePath().isEmpty() ? m_doc->title() : QFileInfo(m_doc->filePath()).fileName();
-  setWindowTitle(tr("%1[*] — SciAgents Studio").arg(name));
+  setWindowTitle(tr("%1[*] — SciAgents Studio").arg(documentName()));
   setWindowModified(m_doc->isModified());
 }
 

@@ -87,6 +87,13 @@ class MainWindow final : public QMainWindow {
   // next to the binary, or the source tree's examples/.
   static QString examplesDir();
 
+  // View ▸ Reset Layout: every dock back where a first start puts it, with the default sizes.
+  void resetLayout();
+  // Asks to save unsaved changes (naming the file): true when it is fine to replace the document
+  // (saved, discarded or nothing to save), false on Cancel. Used before New, Open, examples.
+  bool maybeSave();
+  QString documentName() const;  // the file's name, or the workflow's name before a first save
+
   // File operations without dialogs (used by the menus after their dialogs, and by tests).
   bool openFile(const QString& path);
   bool saveTo(const QString& path);
@@ -119,7 +126,7 @@ class MainWindow final : public QMainWindow {
   void rebuildRecentMenu();
   void rebuildExamplesMenu();
   void addRecent(const QString& path);
-  bool maybeSave();
+  void applyDefaultDockSizes();
   bool save();
   bool saveAs();
   void open();
@@ -152,6 +159,7 @@ class MainWindow final : public QMainWindow {
   QDockWidget* m_results_dock = nullptr;
   QDockWidget* m_chart_dock = nullptr;
   QDockWidget* m_metrics_dock = nullptr;
+  QByteArray m_default_state;
 };
 
 }  // namespace sciagents::ui

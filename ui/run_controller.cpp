@@ -92,7 +92,7 @@ void RunController::connectTarget(ExecutionTarget* target) {
           });
   connect(target, &ExecutionTarget::progress, this,
           [this](const QString& step, double fraction, const QString& msg) {
-            emit message(tr("%1: %2%% %3").arg(step).arg(qRound(fraction * 100)).arg(msg));
+            emit message(tr("%1: %2% %3").arg(step, QString::number(qRound(fraction * 100)), msg));
           });
   connect(target, &ExecutionTarget::finished, this,
           [this, target](bool ok, const QString& error) { onFinished(target, ok, error); });

@@ -21,7 +21,6 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QTextBrowser>
@@ -265,11 +264,7 @@ QDialog* Onboarding::showExamplesGallery() {
 }
 
 void Onboarding::openExample(const QString& path) {
-  if (m_window->document()->isModified() &&
-      QMessageBox::question(m_window, tr("Unsaved changes"),
-                            tr("Open the example and discard the unsaved changes of “%1”?").arg(m_window->document()->title())) !=
-          QMessageBox::Yes)
-    return;
+  if (!m_window->maybeSave()) return;  // Save, Discard or Cancel, naming the file
   m_window->openFile(path);
 }
 
