@@ -7,6 +7,7 @@
 #include "ui/connect_dialog.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
+#include "ui/expression_messages.h"
 #include "ui/feedback/feedback_controller.h"
 #include "ui/local_runner.h"
 #include "ui/metrics_dashboard.h"
@@ -30,6 +31,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontDatabase>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -135,6 +137,8 @@ void MainWindow::buildDocks() {
   m_log = new QPlainTextEdit(this);
   m_log->setReadOnly(true);
   m_log->setMaximumBlockCount(5000);
+  // Monospace: expression errors point at the position with a "^" line under the text.
+  m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   m_results = new ResultsPanel(this);
   m_chart = new ConvergenceChart(this);
   m_metrics = new MetricsDashboard(this);
@@ -503,7 +507,8 @@ void MainWindow::updateTitle() {
 }
 
 void MainWindow::log(const QString& line) {
-  m_log->appendPlainText(QStringLiteral("[%1] %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+  m_log->appendPlainText(alignCaret(
+      QStringLiteral("[%1] %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line)));
 }
 
 void MainWindow::showMessage(const QString& text) { statusBar()->showMessage(text, kStatusTimeoutMs); }

@@ -1,6 +1,7 @@
 #include "ui/property_panel.h"
 
 #include "core/agent/agent_registry.h"
+#include "ui/expression_messages.h"
 #include "ui/external_step_editor.h"
 #include "ui/param_editor.h"
 #include "ui/qt_convert.h"
@@ -127,6 +128,10 @@ void PropertyPanel::rebuild() {
     auto unlink = [this](const std::string& name) { m_doc->disconnectLink(m_step, qstr(name)); };
     auto* ed = new ParamEditor(p, commit, unlink, m_form_host);
     ed->setObjectName(QStringLiteral("ParamEditor_") + qstr(p.name));  // tutorials highlight it by name
+    ed->setContextCheck([this, name = p.name](const nlohmann::json& value) {
+      const core::Step* s = m_doc->step(m_step);
+      return s ? alignCaret(expressionNameProblem(*s, name, value)) : QString();
+    });
     QString label = qstr(p.name);
     if (p.required) label += QStringLiteral(" *");
     if (!p.units.empty()) label += QStringLiteral(" [%1]").arg(qstr(p.units));
