@@ -14,9 +14,9 @@
 
 namespace sciagents::ui {
 
-AgentPalette::AgentPalette(QWidget* parent)
+AgentPalette::AgentPalette(const core::AgentRegistry& registry, QWidget* parent)
     : QWidget(parent),
-      m_model(new PaletteModel(core::AgentRegistry::builtin(), this)),
+      m_model(new PaletteModel(registry, this)),
       m_filter(new QSortFilterProxyModel(this)),
       m_view(new QTreeView(this)),
       m_search(new QLineEdit(this)) {

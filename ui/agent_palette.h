@@ -10,6 +10,10 @@ class QLineEdit;
 class QSortFilterProxyModel;
 class QTreeView;
 
+namespace sciagents::core {
+class AgentRegistry;
+}
+
 namespace sciagents::ui {
 
 class PaletteModel;
@@ -17,7 +21,8 @@ class PaletteModel;
 class AgentPalette final : public QWidget {
   Q_OBJECT
  public:
-  explicit AgentPalette(QWidget* parent = nullptr);
+  // The tasks of `registry` (it outlives the palette).
+  explicit AgentPalette(const core::AgentRegistry& registry, QWidget* parent = nullptr);
 
   PaletteModel* model() const { return m_model; }
   QSortFilterProxyModel* filterModel() const { return m_filter; }

@@ -2,9 +2,11 @@
 
 #include "ui/node_item.h"
 #include "ui/palette_model.h"
+#include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
 #include <QKeyEvent>
+#include <QLabel>
 #include <QMimeData>
 #include <QScrollBar>
 #include <QWheelEvent>
@@ -24,6 +26,27 @@ CanvasView::CanvasView(WorkflowScene* scene, QWidget* parent) : QGraphicsView(sc
   setAcceptDrops(true);
   setSceneRect(-5000, -5000, 10000, 10000);
   setFocusPolicy(Qt::StrongFocus);
+  m_hint = new QLabel(tr("Drag a task here from the Agents palette\n(or double-click it there) to start a workflow"),
+                      viewport());
+  m_hint->setObjectName(QStringLiteral("EmptyCanvasHint"));
+  m_hint->setAlignment(Qt::AlignCenter);
+  m_hint->setAttribute(Qt::WA_TransparentForMouseEvents);  // drops and clicks reach the canvas
+  m_hint->setForegroundRole(QPalette::PlaceholderText);
+  QFont f = m_hint->font();
+  f.setPointSizeF(f.pointSizeF() * 1.3);
+  m_hint->setFont(f);
+  connect(scene->document(), &WorkflowDocument::changed, this, &CanvasView::updateHint);
+  updateHint();
+}
+
+void CanvasView::updateHint() {
+  m_hint->setVisible(static_cast<WorkflowScene*>(scene())->document()->workflow().steps.empty());
+  m_hint->resize(viewport()->size());
+}
+
+void CanvasView::resizeEvent(QResizeEvent* event) {
+  QGraphicsView::resizeEvent(event);
+  m_hint->resize(viewport()->size());
 }
 
 void CanvasView::zoomBy(double factor) {

@@ -1,6 +1,7 @@
 #include "ui/connect_dialog.h"
 
 #include "core/agent/agent_registry.h"
+#include "ui/qt_convert.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_links.h"
 
@@ -16,7 +17,6 @@
 namespace sciagents::ui {
 
 namespace {
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 // Whether an output of kind `k` can feed a parameter of type `t` (maps take any value as an entry).
 bool fits(core::ValueKind k, core::ParamType t) {
@@ -40,7 +40,7 @@ QString ConnectDialog::Candidate::text() const {
 
 QList<ConnectDialog::Candidate> ConnectDialog::candidates(const WorkflowDocument* doc, const QString& step) {
   QList<Candidate> in, out;
-  const auto& registry = core::AgentRegistry::builtin();
+  const auto& registry = doc->registry();
   const core::Workflow& w = doc->workflow();
   const core::Step* self = doc->step(step);
   if (!self) return {};

@@ -1,6 +1,7 @@
 #include "ui/connection_dialog.h"
 
 #include "ui/remote_target.h"
+#include "ui/theme.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -78,7 +79,7 @@ ConnectionDialog::ConnectionDialog(const RemoteSettings& settings, QWidget* pare
   connect(m_probe, &RemoteTarget::connectionTested, this, [this](bool ok, const QString& report, const QString&) {
     m_test->setEnabled(true);
     m_status->setText(report);
-    m_status->setStyleSheet(ok ? QString() : QStringLiteral("color: #c0392b"));
+    m_status->setStyleSheet(ok ? QString() : errorStyleSheet(QStringLiteral("QLabel")));
   });
   resize(460, sizeHint().height());
 }

@@ -31,7 +31,7 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   (void)widget;
   const bool selected = option->state & QStyle::State_Selected;
   painter->setRenderHint(QPainter::Antialiasing);
-  painter->setPen(QPen(selected ? QColor(255, 140, 0) : lineColor(), selected ? 3.0 : 2.0));
+  painter->setPen(QPen(selected ? highlightColor() : lineColor(), selected ? 3.0 : 2.0));
   painter->setBrush(Qt::NoBrush);
   painter->drawPath(path());
 }

@@ -2,6 +2,7 @@
 
 #include "ui/external_test_run.h"
 #include "ui/placeholder_highlighter.h"
+#include "ui/qt_convert.h"
 #include "ui/theme.h"
 #include "ui/workflow_document.h"
 
@@ -28,7 +29,6 @@ namespace sciagents::ui {
 using nlohmann::json;
 
 namespace {
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 enum OutputMode { StdoutJson = 0, JsonFile, CsvFile, Regex };
 

@@ -1,6 +1,7 @@
 #include "ui/external_test_run.h"
 
 #include "ui/local_runner.h"
+#include "ui/qt_convert.h"
 #include "ui/theme.h"
 #include "ui/value_format.h"
 #include "ui/workflow_document.h"
@@ -16,7 +17,6 @@
 namespace sciagents::ui {
 
 namespace {
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 // Diagnostic `name` as text ("" when absent).
 QString diagText(const core::Map& d, const char* name) {
@@ -140,7 +140,7 @@ void ExternalTestRun::onFinished(bool ok, const QString& error) {
     const double seconds = wall != r->diagnostics.end() && wall->second.isNumber()
                                ? wall->second.asDouble()
                                : r->wall_seconds;
-    facts << tr("wall time %1 s").arg(QString::number(seconds, 'g', 3));
+    facts << tr("wall time %1 s").arg(numberForTick(seconds));
   }
   QString text = ok ? tr("Succeeded: %1").arg(facts.join(QStringLiteral(", ")))
                     : tr("Failed: %1").arg(r && !r->error.empty() ? qstr(r->error) : error);

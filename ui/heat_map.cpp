@@ -1,6 +1,6 @@
 #include "ui/heat_map.h"
 
-#include "ui/value_format.h"
+#include "ui/qt_convert.h"
 
 #include <QMouseEvent>
 #include <QPainter>
@@ -26,8 +26,6 @@ constexpr std::array<std::array<int, 3>, 9> kViridis{{{68, 1, 84},
 
 constexpr int kLeft = 70, kRight = 96, kTop = 30, kBottom = 52, kBarWidth = 16;
 
-QString tick(double v) { return QString::number(v, 'g', 3); }
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 }  // namespace
 
 HeatMap::HeatMap(QWidget* parent) : QWidget(parent) {
@@ -124,13 +122,13 @@ void HeatMap::paintEvent(QPaintEvent*) {
     const int x = img.left() + static_cast<int>(std::lround(f * (img.width() - 1)));
     const double xv = ax[0] + f * (ax[ax.size() - 1] - ax[0]);
     p.drawLine(x, img.bottom(), x, img.bottom() + 4);
-    const QString xs = tick(xv);
+    const QString xs = numberForTick(xv);
     p.drawText(x - fm.horizontalAdvance(xs) / 2, img.bottom() + 6 + fm.ascent(), xs);
     // y ticks along the left (y grows upwards)
     const int y = img.bottom() - static_cast<int>(std::lround(f * (img.height() - 1)));
     const double yv = ay[0] + f * (ay[ay.size() - 1] - ay[0]);
     p.drawLine(img.left() - 4, y, img.left(), y);
-    const QString ys = tick(yv);
+    const QString ys = numberForTick(yv);
     p.drawText(img.left() - 6 - fm.horizontalAdvance(ys), y + fm.ascent() / 2 - 1, ys);
   }
   const QString xname = m_field.axis_names.size() > 0 ? qstr(m_field.axis_names[0]) : QStringLiteral("x");
@@ -153,7 +151,7 @@ void HeatMap::paintEvent(QPaintEvent*) {
     p.drawLine(bar.right(), y, bar.right() + 4, y);
     double v = m_min + f * (m_max - m_min);
     if (std::abs(v) < 1e-9 * std::max(std::abs(m_min), std::abs(m_max))) v = 0;  // not 6.1e-16
-    p.drawText(bar.right() + 6, y + fm.ascent() / 2 - 1, tick(v));
+    p.drawText(bar.right() + 6, y + fm.ascent() / 2 - 1, numberForTick(v));
   }
 }
 
@@ -169,7 +167,7 @@ void HeatMap::mouseMoveEvent(QMouseEvent* event) {
   const int j = m_image.height() - 1 - row;
   const double v = m_field.values[Eigen::Index(i) * m_image.height() + j];
   m_readout = QStringLiteral("(%1, %2): %3")
-                  .arg(formatNumber(m_field.axes[0][i]), formatNumber(m_field.axes[1][j]), formatNumber(v));
+                  .arg(numberForTable(m_field.axes[0][i]), numberForTable(m_field.axes[1][j]), numberForTable(v));
   QToolTip::showText(event->globalPosition().toPoint(), m_readout, this);
 }
 

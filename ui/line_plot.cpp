@@ -1,7 +1,7 @@
 #include "ui/line_plot.h"
 
+#include "ui/qt_convert.h"
 #include "ui/theme.h"
-#include "ui/value_format.h"
 
 #include <QChart>
 #include <QGraphicsLineItem>
@@ -176,7 +176,7 @@ QString LinePlot::crosshairAt(QPoint viewport_pos) {
   m_hline->setLine(area.left(), best_pos.y(), area.right(), best_pos.y());
   m_vline->setLine(best_pos.x(), area.top(), best_pos.x(), area.bottom());
   m_readout = (best_name.isEmpty() ? QString() : best_name + QStringLiteral(": ")) +
-              QStringLiteral("(%1, %2)").arg(formatNumber(best_value.x()), formatNumber(best_value.y()));
+              QStringLiteral("(%1, %2)").arg(numberForTable(best_value.x()), numberForTable(best_value.y()));
   m_label->setText(m_readout);
   QPointF lp = best_pos + QPointF(8, -20);
   if (lp.x() + m_label->boundingRect().width() > area.right()) lp.setX(best_pos.x() - 8 - m_label->boundingRect().width());

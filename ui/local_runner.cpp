@@ -2,6 +2,7 @@
 
 #include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
+#include "ui/qt_convert.h"
 
 #include <QMetaObject>
 #include <QTimer>
@@ -13,7 +14,6 @@
 namespace sciagents::ui {
 
 namespace {
-QString qstr(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 constexpr auto kProgressInterval = std::chrono::milliseconds(50);
 constexpr int kMetricIntervalMs = 50;
 }  // namespace

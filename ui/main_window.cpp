@@ -1,14 +1,13 @@
 #include "ui/main_window.h"
 
-#include "core/agent/agent_registry.h"
 #include "core/workflow/run_result.h"
-#include "core/workflow/workflow_validator.h"
 #include "ui/agent_palette.h"
 #include "ui/autosave.h"
 #include "ui/canvas_view.h"
 #include "ui/connect_dialog.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
+#include "ui/expression_messages.h"
 #include "ui/feedback/feedback_controller.h"
 #include "ui/local_runner.h"
 #include "ui/metrics_dashboard.h"
@@ -16,6 +15,7 @@
 #include "ui/property_panel.h"
 #include "ui/remote_target.h"
 #include "ui/results_panel.h"
+#include "ui/run_controller.h"
 #include "ui/tutorial/onboarding.h"
 #include "ui/tutorial/tutorial_controller.h"
 #include "ui/workflow_document.h"
@@ -31,6 +31,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontDatabase>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -47,39 +48,24 @@ namespace {
 constexpr int kMaxRecent = 8;
 constexpr int kStatusTimeoutMs = 8000;
 const char* kFileFilter = "SciAgents workflows (*.workflow.json);;JSON files (*.json);;All files (*)";
-
-NodeStatus nodeStatusFor(core::StepStatus s, bool cached) {
-  switch (s) {
-    case core::StepStatus::Pending: return NodeStatus::Pending;
-    case core::StepStatus::Running: return NodeStatus::Running;
-    case core::StepStatus::Succeeded: return cached ? NodeStatus::Cached : NodeStatus::Done;
-    case core::StepStatus::Failed: return NodeStatus::Failed;
-    case core::StepStatus::Cancelled: return NodeStatus::Cancelled;
-    case core::StepStatus::Skipped: return NodeStatus::Skipped;
-  }
-  return NodeStatus::Idle;
-}
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent)
+MainWindow::MainWindow(const core::AgentRegistry& registry, QWidget* parent)
     : QMainWindow(parent),
-      m_doc(new WorkflowDocument(this)),
+      m_doc(new WorkflowDocument(registry, this)),
       m_scene(new WorkflowScene(m_doc, this)),
       m_view(new CanvasView(m_scene, this)),
-      m_runner(new LocalRunner(this)),
-      m_remote(new RemoteTarget(this)),
+      m_runs(new RunController(m_doc, this)),
       m_autosave(new Autosave(m_doc, this)) {
   setObjectName(QStringLiteral("MainWindow"));
   m_view->setObjectName(QStringLiteral("Canvas"));
-  m_remote->setSettings(RemoteSettings::load());
-  connect(m_remote, &RemoteTarget::slurmLog, this, &MainWindow::log);
   setCentralWidget(m_view);
   buildDocks();
   buildActions();
   m_target = new QLabel(this);
   m_target->setObjectName(QStringLiteral("TargetLabel"));
   statusBar()->addPermanentWidget(m_target);
-  setExecutionTarget(m_runner);
+  connectRuns();
   m_onboarding = new Onboarding(this);
   m_feedback = new FeedbackController(this);
   m_feedback->installMenu(helpMenu());
@@ -113,23 +99,18 @@ MainWindow::MainWindow(QWidget* parent)
 
   QSettings settings;
   resize(1280, 800);
+  m_default_state = saveState();  // View ▸ Reset Layout goes back to this
   restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
   if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
-    QTimer::singleShot(0, this, [this] {  // first start: sizes only apply once the window is laid out
-      resizeDocks({m_results_dock}, {260}, Qt::Vertical);
-      resizeDocks({findChild<QDockWidget*>(QStringLiteral("PaletteDock")),
-                   findChild<QDockWidget*>(QStringLiteral("PropertiesDock"))},
-                  {230, 380}, Qt::Horizontal);
-    });
+    QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);  // sizes apply once laid out
   updateTitle();
   updateRunActions();
 }
 
 MainWindow::~MainWindow() {
-  if (m_exec) disconnect(m_exec, nullptr, this, nullptr);
-  m_exec = nullptr;
   // Views of the document go before it (QObject deletes children in creation order).
-  delete m_runner;  // cancels and joins a running run
+  delete m_runs;  // cancels and joins a running run
+  m_runs = nullptr;
   delete m_props;
   delete m_view;
   delete m_scene;
@@ -151,11 +132,13 @@ void MainWindow::buildDocks() {
     addDockWidget(area, d);
     return d;
   };
-  m_palette = new AgentPalette(this);
+  m_palette = new AgentPalette(registry(), this);
   m_props = new PropertyPanel(m_doc, this);
   m_log = new QPlainTextEdit(this);
   m_log->setReadOnly(true);
   m_log->setMaximumBlockCount(5000);
+  // Monospace: expression errors point at the position with a "^" line under the text.
+  m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   m_results = new ResultsPanel(this);
   m_chart = new ConvergenceChart(this);
   m_metrics = new MetricsDashboard(this);
@@ -222,6 +205,8 @@ void MainWindow::buildActions() {
   });
   m_view_menu->addAction(tr("&Metrics Dashboard"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this,
                          &MainWindow::showMetricsDashboard);
+  m_view_menu->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout)
+      ->setObjectName(QStringLiteral("ResetLayoutAction"));
   m_view_menu->addSeparator();
   for (auto* d : findChildren<QDockWidget*>()) m_view_menu->addAction(d->toggleViewAction());
 
@@ -234,13 +219,14 @@ void MainWindow::buildActions() {
   run->addSeparator();
   QMenu* targets = run->addMenu(tr("&Target"));
   auto* group = new QActionGroup(this);
-  m_target_local = targets->addAction(tr("&Local (this computer)"), this, [this] { setExecutionTarget(m_runner); });
+  m_target_local = targets->addAction(tr("&Local (this computer)"), this, [this] { setExecutionTarget(runner()); });
   // Remote server and Slurm (through server) are the one RemoteTarget, with a different backend.
   auto useRemote = [this](RemoteTarget::Backend backend) {
-    if (m_remote->isRunning() && m_remote->backend() != backend) showMessage(tr("The new target applies after the current run"));
-    m_remote->setBackend(backend);
-    if (m_remote->settings().url.isEmpty()) editRemoteSettings();
-    else setExecutionTarget(m_remote);
+    RemoteTarget* remote = remoteTarget();
+    if (remote->isRunning() && remote->backend() != backend) showMessage(tr("The new target applies after the current run"));
+    remote->setBackend(backend);
+    if (remote->settings().url.isEmpty()) editRemoteSettings();
+    else setExecutionTarget(remote);
   };
   m_target_remote = targets->addAction(tr("&Remote server"), this, [useRemote] { useRemote(RemoteTarget::Backend::Server); });
   QAction* target_slurm =
@@ -257,8 +243,22 @@ void MainWindow::buildActions() {
 
   QToolBar* tb = addToolBar(tr("Main"));
   tb->setObjectName(QStringLiteral("MainToolBar"));
-  tb->addAction(undo);
-  tb->addAction(redo);
+  // The toolbar's Undo/Redo keep a short label (the Edit menu's name the edit; so does the tooltip):
+  // a label that grew with each edit's name pushed Run All sideways.
+  auto fixedLabel = [this](QAction* full, const QString& label, const QString& name) {
+    auto* a = new QAction(label, this);
+    a->setObjectName(name);
+    auto sync = [a, full] {
+      a->setEnabled(full->isEnabled());
+      a->setToolTip(QString(full->text()).remove(QLatin1Char('&')));
+    };
+    sync();
+    connect(full, &QAction::changed, a, sync);
+    connect(a, &QAction::triggered, full, &QAction::trigger);
+    return a;
+  };
+  tb->addAction(fixedLabel(undo, tr("Undo"), QStringLiteral("UndoToolAction")));
+  tb->addAction(fixedLabel(redo, tr("Redo"), QStringLiteral("RedoToolAction")));
   tb->addSeparator();
   tb->addAction(m_run);
   tb->addAction(m_run_selected);
@@ -267,35 +267,60 @@ void MainWindow::buildActions() {
   tb->addAction(tr("Fit"), m_view, &CanvasView::fitAll);
 }
 
-void MainWindow::setExecutionTarget(ExecutionTarget* target) {
-  if (!target) target = m_runner;
-  if (m_exec == target) {  // the same target, maybe another backend (Remote server ↔ Slurm)
-    m_target->setText(tr("Target: %1").arg(target->displayName()));
-    m_target->setToolTip(target->description());
-    emit executionTargetChanged();
-    return;
-  }
-  if (m_exec && m_exec->isRunning()) m_exec->cancel();
-  if (m_exec) disconnect(m_exec, nullptr, this, nullptr);
-  m_exec = target;
-  connectTarget(target);
+const core::AgentRegistry& MainWindow::registry() const { return m_doc->registry(); }
+LocalRunner* MainWindow::runner() const { return m_runs->localRunner(); }
+RemoteTarget* MainWindow::remoteTarget() const { return m_runs->remoteTarget(); }
+ExecutionTarget* MainWindow::executionTarget() const { return m_runs->target(); }
+void MainWindow::setExecutionTarget(ExecutionTarget* target) { m_runs->setTarget(target); }
+
+// The run controller's events reach the canvas, the run log, the charts and the results here.
+void MainWindow::connectRuns() {
+  connect(m_runs, &RunController::stepStatusChanged, m_scene, &WorkflowScene::setStatus);
+  connect(m_runs, &RunController::stepStatusChanged, m_results,
+          [this](const QString& step, NodeStatus status) { m_results->setStale(step, status == NodeStatus::Stale); });
+  connect(m_runs, &RunController::log, this, &MainWindow::log);
+  connect(m_runs, &RunController::message, this, &MainWindow::showMessage);
+  connect(m_runs, &RunController::runStarting, m_chart, &ConvergenceChart::clear);
+  connect(m_runs, &RunController::metrics, m_chart, &ConvergenceChart::addSamples);
+  connect(m_runs, &RunController::resultReady, this, [this](std::shared_ptr<const core::RunResult> result) {
+    m_results->setResult(std::move(result));
+    m_results_dock->raise();
+  });
+  connect(m_runs, &RunController::runningChanged, this, &MainWindow::updateRunActions);
+  connect(m_runs, &RunController::runFinished, this, &MainWindow::runFinished);
+  connect(m_runs, &RunController::targetChanged, this, &MainWindow::onTargetChanged);
+  onTargetChanged();  // the controller chose the local runner before this window listened
+}
+
+void MainWindow::onTargetChanged() {
+  ExecutionTarget* target = m_runs->target();
+  RemoteTarget* remote = remoteTarget();
   m_target->setText(tr("Target: %1").arg(target->displayName()));
   m_target->setToolTip(target->description());
-  if (target == m_remote) m_metrics->setRemoteSource(m_remote->settings().url);
-  else m_metrics->setLocalSource(m_runner);
-  if (m_target_local) {
-    QAction* slurm = findChild<QAction*>(QStringLiteral("TargetSlurmAction"));
-    (target != m_remote ? m_target_local : m_remote->backend() == RemoteTarget::Backend::Slurm ? slurm : m_target_remote)
-        ->setChecked(true);
-  }
-  connect(target, &QObject::destroyed, this, [this](QObject* gone) {
-    if (gone == m_exec) {
-      m_exec = nullptr;
-      setExecutionTarget(m_runner);
-    }
-  });
-  if (m_run) updateRunActions();
+  if (target == remote) m_metrics->setRemoteSource(remote->settings().url);
+  else m_metrics->setLocalSource(runner());
+  QAction* slurm = findChild<QAction*>(QStringLiteral("TargetSlurmAction"));
+  (target != remote ? m_target_local : remote->backend() == RemoteTarget::Backend::Slurm ? slurm : m_target_remote)
+      ->setChecked(true);
+  updateRunActions();
   emit executionTargetChanged();
+}
+
+void MainWindow::applyDefaultDockSizes() {
+  resizeDocks({m_results_dock}, {260}, Qt::Vertical);
+  resizeDocks({findChild<QDockWidget*>(QStringLiteral("PaletteDock")),
+               findChild<QDockWidget*>(QStringLiteral("PropertiesDock"))},
+              {230, 380}, Qt::Horizontal);
+}
+
+void MainWindow::resetLayout() {
+  restoreState(m_default_state);
+  for (auto* d : findChildren<QDockWidget*>()) {
+    d->setFloating(false);
+    d->show();
+  }
+  findChild<QDockWidget*>(QStringLiteral("RunLogDock"))->raise();
+  applyDefaultDockSizes();
 }
 
 QMenu* MainWindow::helpMenu() {
@@ -313,114 +338,31 @@ void MainWindow::showMetricsDashboard() {
 }
 
 void MainWindow::editRemoteSettings() {
-  ConnectionDialog dialog(m_remote->settings(), this);
+  RemoteTarget* remote = remoteTarget();
+  ConnectionDialog dialog(remote->settings(), this);
   if (dialog.exec() != QDialog::Accepted) {
-    if (m_exec != m_remote) m_target_local->setChecked(true);
+    if (executionTarget() != remote) m_target_local->setChecked(true);
     return;
   }
-  if (m_remote->isRunning()) {
+  if (remote->isRunning()) {
     showMessage(tr("The new settings apply after the current run"));
     return;
   }
-  m_remote->setSettings(dialog.settings());
-  if (m_exec == m_remote) {  // refresh the status bar
-    m_target->setText(tr("Target: %1").arg(m_remote->displayName()));
-    m_target->setToolTip(m_remote->description());
-    m_metrics->setRemoteSource(m_remote->settings().url);
-    emit executionTargetChanged();
-  } else {
-    setExecutionTarget(m_remote);
-  }
+  remote->setSettings(dialog.settings());
+  setExecutionTarget(remote);  // the same target again refreshes the status bar and metrics source
 }
 
-void MainWindow::connectTarget(ExecutionTarget* target) {
-  connect(target, &ExecutionTarget::metrics, m_chart, &ConvergenceChart::addSamples);
-  connect(target, &ExecutionTarget::stepStarted, this, [this](const QString& step) {
-    m_scene->setStatus(step, NodeStatus::Running);
-    log(tr("%1: started").arg(step));
-  });
-  connect(target, &ExecutionTarget::stepFinished, this,
-          [this](const QString& step, int status, bool cached, const QString& error) {
-            const auto s = static_cast<core::StepStatus>(status);
-            m_scene->setStatus(step, nodeStatusFor(s, cached));
-            QString line = tr("%1: %2").arg(step, QString::fromStdString(std::string(core::stepStatusName(s))));
-            if (cached) line += tr(" (cached)");
-            if (!error.isEmpty()) line += QStringLiteral(": ") + error;
-            log(line);
-          });
-  connect(target, &ExecutionTarget::progress, this, [this](const QString& step, double fraction, const QString& msg) {
-    showMessage(tr("%1: %2%% %3").arg(step).arg(qRound(fraction * 100)).arg(msg));
-  });
-  connect(target, &ExecutionTarget::finished, this, [this, target](bool ok, const QString& error) {
-    const auto result = target->lastResult();
-    const bool cancelled = target->cancelRequested();
-    for (const QString& id : m_doc->stepIds()) {
-      const core::StepResult* s = result ? result->step(id.toStdString()) : nullptr;
-      if (s) m_scene->setStatus(id, nodeStatusFor(s->status, s->cached));
-      else if (m_scene->status(id) != NodeStatus::Pending && m_scene->status(id) != NodeStatus::Running) continue;
-      else if (cancelled) m_scene->setStatus(id, NodeStatus::Cancelled);
-      else if (!ok) m_scene->setStatus(id, NodeStatus::Failed);
-    }
-    if (result) {
-      m_results->setResult(result);
-      m_results_dock->raise();
-    }
-    const QString summary = cancelled ? tr("Run cancelled") : ok ? tr("Run finished") : tr("Run failed");
-    log(error.isEmpty() ? summary : summary + QStringLiteral(": ") + error);
-    showMessage(summary);
-    updateRunActions();
-    emit runFinished(ok && !cancelled, result);
-  });
-}
+void MainWindow::runAll() { m_runs->runAll(); }
 
-void MainWindow::runAll() { startRun(m_doc->workflow(), tr("all steps")); }
+void MainWindow::runSelected() { m_runs->runSteps(m_scene->selectedStepIds()); }
 
-void MainWindow::runSelected() {
-  const QStringList ids = m_scene->selectedStepIds();
-  if (ids.isEmpty()) {
-    showMessage(tr("Select the steps to run first"));
-    return;
-  }
-  startRun(m_doc->withUpstream(ids), ids.join(QStringLiteral(", ")) + tr(" and upstream"));
-}
-
-void MainWindow::startRun(const core::Workflow& workflow, const QString& what) {
-  if (m_exec->isRunning()) return;
-  if (workflow.steps.empty()) {
-    showMessage(tr("Nothing to run: add steps from the Agents palette"));
-    return;
-  }
-  const auto issues = core::validateWorkflow(workflow, core::AgentRegistry::builtin());
-  if (!issues.empty()) {
-    log(tr("Cannot run: the workflow has %n problem(s)", nullptr, int(issues.size())));
-    for (const auto& i : issues) log(QStringLiteral("  ") + QString::fromStdString(i.describe()));
-    showMessage(tr("Cannot run: see the run log"));
-    return;
-  }
-  m_scene->setAllStatuses(NodeStatus::Idle);
-  for (const auto& s : workflow.steps) m_scene->setStatus(QString::fromStdString(s.id), NodeStatus::Pending);
-  log(tr("Run started: %1 (%2, %3)")
-          .arg(what, QDateTime::currentDateTime().toString(Qt::ISODate), m_exec->displayName()));
-  m_chart->clear();
-  // Relative paths in params (external programs, templates) are relative to the workflow file.
-  const QString folder =
-      m_doc->filePath().isEmpty() ? QString() : QFileInfo(m_doc->filePath()).absolutePath();
-  m_runner->setBaseDir(folder.toStdString());
-  if (!m_exec->start(workflow)) log(tr("The run could not start on %1").arg(m_exec->displayName()));
-  updateRunActions();
-}
-
-void MainWindow::cancelRun() {
-  if (!m_exec->isRunning()) return;
-  m_exec->cancel();
-  log(tr("Cancelling…"));
-  showMessage(tr("Cancelling…"));
-}
+void MainWindow::cancelRun() { m_runs->cancel(); }
 
 void MainWindow::updateRunActions() {
-  m_run->setEnabled(!m_exec->isRunning());
-  m_run_selected->setEnabled(!m_exec->isRunning());
-  m_cancel->setEnabled(m_exec->isRunning());
+  const bool running = m_runs->isRunning();
+  m_run->setEnabled(!running);
+  m_run_selected->setEnabled(!running);
+  m_cancel->setEnabled(running);
 }
 
 QString MainWindow::addTask(const QString& agent, const QString& task) {
@@ -515,7 +457,7 @@ void MainWindow::open() {
 bool MainWindow::maybeSave() {
   if (!m_doc->isModified()) return true;
   const auto answer = QMessageBox::warning(this, tr("Unsaved changes"),
-                                           tr("“%1” has unsaved changes. Save them?").arg(m_doc->title()),
+                                           tr("“%1” has unsaved changes. Save them?").arg(documentName()),
                                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
   if (answer == QMessageBox::Save) return save();
   return answer == QMessageBox::Discard;
@@ -555,14 +497,18 @@ void MainWindow::rebuildExamplesMenu() {
   m_examples->setEnabled(!files.isEmpty());
 }
 
+QString MainWindow::documentName() const {
+  return m_doc->filePath().isEmpty() ? m_doc->title() : QFileInfo(m_doc->filePath()).fileName();
+}
+
 void MainWindow::updateTitle() {
-  QString name = m_doc->filePath().isEmpty() ? m_doc->title() : QFileInfo(m_doc->filePath()).fileName();
-  setWindowTitle(tr("%1[*] — SciAgents Studio").arg(name));
+  setWindowTitle(tr("%1[*] — SciAgents Studio").arg(documentName()));
   setWindowModified(m_doc->isModified());
 }
 
 void MainWindow::log(const QString& line) {
-  m_log->appendPlainText(QStringLiteral("[%1] %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+  m_log->appendPlainText(alignCaret(
+      QStringLiteral("[%1] %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line)));
 }
 
 void MainWindow::showMessage(const QString& text) { statusBar()->showMessage(text, kStatusTimeoutMs); }
@@ -572,7 +518,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     event->ignore();
     return;
   }
-  if (m_exec->isRunning()) m_exec->cancel();
+  if (m_runs->isRunning()) executionTarget()->cancel();
   m_autosave->discard();  // a clean close: nothing to recover
   QSettings settings;
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

@@ -15,6 +15,10 @@ class QLabel;
 class QMenu;
 class QPlainTextEdit;
 
+namespace sciagents::core {
+class AgentRegistry;
+}
+
 namespace sciagents::ui {
 
 class AgentPalette;
@@ -29,14 +33,19 @@ class Onboarding;
 class PropertyPanel;
 class RemoteTarget;
 class ResultsPanel;
+class RunController;
 class WorkflowDocument;
 class WorkflowScene;
 
 class MainWindow final : public QMainWindow {
   Q_OBJECT
  public:
-  explicit MainWindow(QWidget* parent = nullptr);
+  // `registry`: the agents this Studio offers and runs (Studio's main() passes the built-in one);
+  // it outlives the window. The document, panels and runs take it from here.
+  explicit MainWindow(const core::AgentRegistry& registry, QWidget* parent = nullptr);
   ~MainWindow() override;
+
+  const core::AgentRegistry& registry() const;
 
   WorkflowDocument* document() const { return m_doc; }
   WorkflowScene* scene() const { return m_scene; }
@@ -44,15 +53,17 @@ class MainWindow final : public QMainWindow {
   AgentPalette* palette() const { return m_palette; }
   PropertyPanel* properties() const { return m_props; }
   ResultsPanel* results() const { return m_results; }
-  LocalRunner* runner() const { return m_runner; }
+  // Runs: targets, start, cancel, run state per step (ui/run_controller.h).
+  RunController* runs() const { return m_runs; }
+  LocalRunner* runner() const;
   ConvergenceChart* convergenceChart() const { return m_chart; }
   MetricsDashboard* metricsDashboard() const { return m_metrics; }
   void showMetricsDashboard();  // View ▸ Metrics Dashboard
   // Where runs execute: the local runner unless another target was set. The window does not own
   // other targets' lifetime unless they are its children.
-  ExecutionTarget* executionTarget() const { return m_exec; }
+  ExecutionTarget* executionTarget() const;
   void setExecutionTarget(ExecutionTarget* target);  // nullptr: back to the local runner
-  RemoteTarget* remoteTarget() const { return m_remote; }
+  RemoteTarget* remoteTarget() const;
   // Run ▸ Target ▸ Remote Server Settings…: edits and saves the connection, then runs remotely.
   void editRemoteSettings();
   QPlainTextEdit* runLog() const { return m_log; }
@@ -75,6 +86,13 @@ class MainWindow final : public QMainWindow {
   // Folder of the bundled examples: $SCIAGENTS_EXAMPLES_DIR, the installed share/sciagents/examples
   // next to the binary, or the source tree's examples/.
   static QString examplesDir();
+
+  // View ▸ Reset Layout: every dock back where a first start puts it, with the default sizes.
+  void resetLayout();
+  // Asks to save unsaved changes (naming the file): true when it is fine to replace the document
+  // (saved, discarded or nothing to save), false on Cancel. Used before New, Open, examples.
+  bool maybeSave();
+  QString documentName() const;  // the file's name, or the workflow's name before a first save
 
   // File operations without dialogs (used by the menus after their dialogs, and by tests).
   bool openFile(const QString& path);
@@ -101,17 +119,17 @@ class MainWindow final : public QMainWindow {
  private:
   void buildActions();
   void buildDocks();
-  void connectTarget(ExecutionTarget* target);
+  void connectRuns();
+  void onTargetChanged();
   void updateTitle();
   void updateRunActions();
   void rebuildRecentMenu();
   void rebuildExamplesMenu();
   void addRecent(const QString& path);
-  bool maybeSave();
+  void applyDefaultDockSizes();
   bool save();
   bool saveAs();
   void open();
-  void startRun(const sciagents::core::Workflow& workflow, const QString& what);
   void log(const QString& line);
   void showMessage(const QString& text);
 
@@ -122,11 +140,9 @@ class MainWindow final : public QMainWindow {
   PropertyPanel* m_props = nullptr;
   ResultsPanel* m_results = nullptr;
   QPlainTextEdit* m_log = nullptr;
-  LocalRunner* m_runner;
-  ExecutionTarget* m_exec = nullptr;
+  RunController* m_runs;
   ConvergenceChart* m_chart = nullptr;
   MetricsDashboard* m_metrics = nullptr;
-  RemoteTarget* m_remote = nullptr;
   Autosave* m_autosave = nullptr;
   QAction* m_target_local = nullptr;
   QAction* m_target_remote = nullptr;
@@ -143,6 +159,7 @@ class MainWindow final : public QMainWindow {
   QDockWidget* m_results_dock = nullptr;
   QDockWidget* m_chart_dock = nullptr;
   QDockWidget* m_metrics_dock = nullptr;
+  QByteArray m_default_state;
 };
 
 }  // namespace sciagents::ui

@@ -1,5 +1,7 @@
 #include "ui/matrix_editor.h"
 
+#include "ui/qt_convert.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QHBoxLayout>
@@ -19,8 +21,6 @@ using nlohmann::json;
 
 namespace {
 constexpr int kVisibleRows = 6;  // the table scrolls beyond this
-
-QString numberText(double x) { return QString::number(x, 'g', 12); }
 
 // A cell's number; false for text that is not a (finite) number.
 bool cellNumber(const QString& text, double* out) {
@@ -127,7 +127,7 @@ bool MatrixEditor::setValue(const json& value) {
   if (m_shape == Shape::Matrix) m_table->setColumnCount(rows.empty() ? 0 : int(rows.front().size()));
   for (int r = 0; r < int(rows.size()); ++r)
     for (int c = 0; c < int(rows[std::size_t(r)].size()); ++c)
-      m_table->setItem(r, c, new QTableWidgetItem(numberText(rows[std::size_t(r)][std::size_t(c)])));
+      m_table->setItem(r, c, new QTableWidgetItem(numberForEditing(rows[std::size_t(r)][std::size_t(c)])));
   m_filling = false;
   m_problem.clear();
   setEnabled(ok);
@@ -226,11 +226,11 @@ bool MatrixEditor::pasteText(const QString& text) {
   static const QRegularExpression kCellSeparator(QStringLiteral("[\\t,;]|\\s+"));
   std::vector<QStringList> rows;
   // JSON ([1, 2] or [[1, 2], [3, 4]]) keeps its rows; a flat list is a column.
-  const json j = json::parse(text.trimmed().toStdString(), nullptr, false);
+  const json j = parseJson(text.trimmed());
   if (!j.is_discarded() && j.is_array() && !j.empty()) {
     for (const auto& r : j) {
       rows.emplace_back();
-      for (const auto& e : r.is_array() ? r : json::array({r})) rows.back() << QString::fromStdString(e.dump());
+      for (const auto& e : r.is_array() ? r : json::array({r})) rows.back() << jsonText(e);
     }
   }
   if (!rows.empty()) {

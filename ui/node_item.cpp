@@ -1,6 +1,7 @@
 #include "ui/node_item.h"
 
 #include "ui/port_item.h"
+#include "ui/theme.h"
 #include "ui/workflow_scene.h"
 
 #include <QApplication>
@@ -19,20 +20,6 @@ constexpr double kHeader = 28.0;
 constexpr double kRow = 20.0;
 constexpr double kSweepRow = 18.0;
 
-QColor statusColor(NodeStatus s) {
-  switch (s) {
-    case NodeStatus::Idle: return QColor(0, 0, 0, 0);
-    case NodeStatus::Pending: return QColor(150, 150, 150);
-    case NodeStatus::Running: return QColor(40, 120, 230);
-    case NodeStatus::Done: return QColor(40, 160, 70);
-    case NodeStatus::Cached: return QColor(20, 150, 150);
-    case NodeStatus::Failed: return QColor(210, 50, 40);
-    case NodeStatus::Cancelled: return QColor(230, 140, 20);
-    case NodeStatus::Skipped: return QColor(110, 110, 110);
-  }
-  return {};
-}
-
 QString statusGlyph(NodeStatus s) {
   switch (s) {
     case NodeStatus::Idle: return {};
@@ -43,6 +30,7 @@ QString statusGlyph(NodeStatus s) {
     case NodeStatus::Failed: return QStringLiteral("✗");
     case NodeStatus::Cancelled: return QStringLiteral("■");
     case NodeStatus::Skipped: return QStringLiteral("–");
+    case NodeStatus::Stale: return QStringLiteral("↻");
   }
   return {};
 }
@@ -154,7 +142,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   painter->setRenderHint(QPainter::Antialiasing);
 
   // Body and header.
-  QPen frame(selected ? QColor(255, 140, 0) : (m_issues.isEmpty() ? pal.color(QPalette::Mid) : QColor(210, 50, 40)),
+  QPen frame(selected ? highlightColor() : (m_issues.isEmpty() ? pal.color(QPalette::Mid) : statusColor(NodeStatus::Failed)),
              selected || !m_issues.isEmpty() ? 2.5 : 1.2);
   painter->setPen(frame);
   painter->setBrush(pal.color(QPalette::Base));

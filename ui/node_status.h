@@ -6,7 +6,8 @@
 
 namespace sciagents::ui {
 
-enum class NodeStatus { Idle, Pending, Running, Done, Cached, Failed, Cancelled, Skipped };
+// Stale: the step has a result, but the step (or a step it reads from) changed since that run.
+enum class NodeStatus { Idle, Pending, Running, Done, Cached, Failed, Cancelled, Skipped, Stale };
 
 inline QString nodeStatusName(NodeStatus s) {
   switch (s) {
@@ -18,6 +19,7 @@ inline QString nodeStatusName(NodeStatus s) {
     case NodeStatus::Failed: return QStringLiteral("failed");
     case NodeStatus::Cancelled: return QStringLiteral("cancelled");
     case NodeStatus::Skipped: return QStringLiteral("skipped");
+    case NodeStatus::Stale: return QStringLiteral("out of date");
   }
   return {};
 }

@@ -4,14 +4,18 @@
 #include "core/util/error.h"
 #include "core/value/value_json.h"
 #include "core/workflow/link.h"
+#include "ui/expression_messages.h"
 #include "ui/matrix_editor.h"
+#include "ui/qt_convert.h"
 #include "ui/theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -21,10 +25,6 @@ using core::ParamType;
 using nlohmann::json;
 
 namespace {
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
-
-QString numberText(double x) { return QString::number(x, 'g', 12); }
-
 QString defaultText(const core::ParamSpec& spec) {
   if (!spec.default_value) return spec.required ? QObject::tr("required") : QObject::tr("optional");
   json j = core::toJson(*spec.default_value);
@@ -57,8 +57,8 @@ ParamEditor::ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unli
   if (spec.min || spec.max)
     tip += QStringLiteral("<br>range: %1%2, %3]")
                .arg(spec.min_exclusive ? QStringLiteral("(") : QStringLiteral("["))
-               .arg(spec.min ? numberText(*spec.min) : QStringLiteral("−∞"))
-               .arg(spec.max ? numberText(*spec.max) : QStringLiteral("∞"));
+               .arg(spec.min ? numberForEditing(*spec.min) : QStringLiteral("−∞"))
+               .arg(spec.max ? numberForEditing(*spec.max) : QStringLiteral("∞"));
   setToolTip(tip);
 
   // A free string restricted to `choices` is a choice too.
@@ -138,7 +138,11 @@ ParamEditor::ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unli
 QString ParamEditor::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
 
 void ParamEditor::showError(const QString& message) {
-  m_error->setText(message);
+  // Expression messages point at the position with a "^" line under the text: only a monospace
+  // font keeps it under the right character.
+  const bool caret = message.contains(QLatin1Char('\n')) && message.contains(QLatin1Char('^'));
+  m_error->setFont(caret ? QFontDatabase::systemFont(QFontDatabase::FixedFont) : font());
+  m_error->setText(alignCaret(message));
   m_error->setVisible(!message.isEmpty());
   if (m_line)
     m_line->setStyleSheet(message.isEmpty() ? QString() : QStringLiteral("QLineEdit { border: 1px solid %1; }").arg(errorColor().name()));
@@ -149,7 +153,7 @@ QString ParamEditor::textFor(const json& value) const {
   if (value.is_string() && (m_spec.type == ParamType::String || m_spec.type == ParamType::Expression ||
                             m_spec.type == ParamType::ExpressionList || m_spec.type == ParamType::Any))
     return qstr(value.get<std::string>());
-  if (value.is_number()) return numberText(value.get<double>());
+  if (value.is_number()) return numberForEditing(value.get<double>());
   return qstr(value.dump());
 }
 
@@ -192,7 +196,7 @@ void ParamEditor::setValue(const json& value) {
     if (!m_line->hasFocus() || !current_valid || current != value) {
       const QSignalBlocker block(m_line);
       m_line->setText(textFor(value));
-      showError({});
+      showError(m_context_check ? m_context_check(value) : QString());
     }
   }
 }
@@ -233,6 +237,13 @@ QString ParamEditor::parse(const QString& text_in, json* out) const {
   }
   json j = json::parse(s, nullptr, false);
   if (j.is_discarded()) {
+    // The Sweep box's shorthand ("linspace 0 30 301") is no value: a run would fail with this
+    // message (ode_pde.ivp's t_eval).
+    static const QRegularExpression shorthand(
+        QStringLiteral("^(linspace)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)$"));
+    if (const auto m = shorthand.match(text); m.hasMatch() && m_spec.type == ParamType::Any)
+      return tr("expected a list of numbers: expected vector, got string (write {\"%1\": [%2, %3, %4]})")
+          .arg(m.captured(1), m.captured(2), m.captured(3), m.captured(4));
     if (m_spec.type == ParamType::Any) j = s;  // free text for "anything"
     else if (m_spec.type == ParamType::StringList) j = json::array({s});
     else return tr("not valid JSON (lists look like [1, 2, 3]; matrices like [[1, 2], [3, 4]])");
@@ -258,7 +269,8 @@ QString ParamEditor::check(const json& j) const {
 
 void ParamEditor::onTextEdited(const QString& text) {
   json value;
-  showError(parse(text, &value));
+  const QString error = parse(text, &value);
+  showError(!error.isEmpty() || !m_context_check ? error : m_context_check(value));
 }
 
 void ParamEditor::commitTable(const json& value) {
@@ -272,7 +284,7 @@ void ParamEditor::commitText() {
   if (!m_line) return;
   json value;
   const QString error = parse(m_line->text(), &value);
-  showError(error);
+  showError(!error.isEmpty() || !m_context_check ? error : m_context_check(value));
   if (!error.isEmpty()) return;
   if (value == m_value) return;
   m_commit(m_spec.name, value);

@@ -28,6 +28,10 @@ class ParamEditor final : public QWidget {
  public:
   // Called with the new value (null: back to the default).
   using Commit = std::function<void(const std::string& name, const nlohmann::json& value)>;
+  // A check that needs the rest of the step (e.g. the names an rhs may use): the problem, or "".
+  // Its message is shown as the user types; unlike a schema error it does not stop the commit
+  // (the other param may be filled in next).
+  using ContextCheck = std::function<QString(const nlohmann::json& value)>;
   using Unlink = std::function<void(const std::string& name)>;
 
   ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unlink, QWidget* parent = nullptr);
@@ -36,6 +40,8 @@ class ParamEditor final : public QWidget {
   // Shows the document's value (absent: null → default shown as placeholder).
   void setValue(const nlohmann::json& value);
   QString errorText() const;
+  QLabel* errorLabel() const { return m_error; }
+  void setContextCheck(ContextCheck check) { m_context_check = std::move(check); }
   QWidget* editorWidget() const { return m_editor; }
   QLineEdit* lineEdit() const { return m_line; }
   QComboBox* comboBox() const { return m_combo; }
@@ -59,6 +65,7 @@ class ParamEditor final : public QWidget {
 
   core::ParamSpec m_spec;
   Commit m_commit;
+  ContextCheck m_context_check;
   Unlink m_unlink;
   QWidget* m_editor = nullptr;
   QLineEdit* m_line = nullptr;

@@ -1,8 +1,10 @@
 #include "ui/property_panel.h"
 
 #include "core/agent/agent_registry.h"
+#include "ui/expression_messages.h"
 #include "ui/external_step_editor.h"
 #include "ui/param_editor.h"
+#include "ui/qt_convert.h"
 #include "ui/sweep_editor.h"
 #include "ui/theme.h"
 #include "ui/workflow_document.h"
@@ -14,10 +16,6 @@
 #include <QVBoxLayout>
 
 namespace sciagents::ui {
-
-namespace {
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
-}
 
 PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
     : QWidget(parent),
@@ -113,7 +111,7 @@ void PropertyPanel::rebuild() {
     m_issues->clear();
     return;
   }
-  const core::TaskSpec* task = core::AgentRegistry::builtin().task(step->agent, step->task);
+  const core::TaskSpec* task = m_doc->registry().task(step->agent, step->task);
   if (!task) {
     m_summary->setText(tr("Unknown task: no form available."));
     refresh();
@@ -130,6 +128,10 @@ void PropertyPanel::rebuild() {
     auto unlink = [this](const std::string& name) { m_doc->disconnectLink(m_step, qstr(name)); };
     auto* ed = new ParamEditor(p, commit, unlink, m_form_host);
     ed->setObjectName(QStringLiteral("ParamEditor_") + qstr(p.name));  // tutorials highlight it by name
+    ed->setContextCheck([this, name = p.name](const nlohmann::json& value) {
+      const core::Step* s = m_doc->step(m_step);
+      return s ? alignCaret(expressionNameProblem(*s, name, value)) : QString();
+    });
     QString label = qstr(p.name);
     if (p.required) label += QStringLiteral(" *");
     if (!p.units.empty()) label += QStringLiteral(" [%1]").arg(qstr(p.units));

@@ -3,6 +3,7 @@
 #include "core/util/version.h"
 #include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_json.h"
+#include "ui/qt_convert.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -19,23 +20,11 @@ namespace {
 constexpr int kMetricIntervalMs = 50;
 constexpr int kMaxReconnects = 5;
 
-nlohmann::json parseJson(const QByteArray& bytes) {
-  return nlohmann::json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
-}
-
+// Event data arrive as std::string (core/util/sse.h); ui/qt_convert.h parses Qt byte arrays.
 nlohmann::json parseJson(const std::string& text) { return nlohmann::json::parse(text, nullptr, false); }
 
 std::string_view bytesView(const QByteArray& bytes) {
   return std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size()));
-}
-
-QString jstr(const nlohmann::json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? QString::fromStdString(j[key].get<std::string>())
-                                                                 : QString();
-}
-
-double jnum(const nlohmann::json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
 }
 }  // namespace
 
@@ -101,8 +90,8 @@ QString RemoteTarget::replyError(QNetworkReply* reply) {
   const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
   const auto j = parseJson(reply->readAll());
   QString msg = status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString();
-  if (!jstr(j, "error").isEmpty()) msg += QLatin1Char(' ') + jstr(j, "error");
-  if (!jstr(j, "message").isEmpty()) msg += QStringLiteral(": ") + jstr(j, "message");
+  if (!jsonString(j, "error").isEmpty()) msg += QLatin1Char(' ') + jsonString(j, "error");
+  if (!jsonString(j, "message").isEmpty()) msg += QStringLiteral(": ") + jsonString(j, "message");
   return msg;
 }
 
@@ -125,7 +114,7 @@ bool RemoteTarget::start(const core::Workflow& workflow) {
       finish(false, tr("Submitting the job failed: %1").arg(replyError(reply)));
       return;
     }
-    m_job = jstr(parseJson(reply->readAll()), "id");
+    m_job = jsonString(parseJson(reply->readAll()), "id");
     if (m_job.isEmpty()) {
       finish(false, tr("The server answered without a job id"));
       return;
@@ -168,31 +157,31 @@ void RemoteTarget::followEvents() {
 void RemoteTarget::onEvent(const core::SseEvent& event) {
   const auto j = parseJson(event.data);
   if (event.type == "metric") {
-    m_metric_queue.push_back(MetricSample{jstr(j, "step"), jstr(j, "series"), jnum(j, "x"), jnum(j, "y")});
+    m_metric_queue.push_back(MetricSample{jsonString(j, "step"), jsonString(j, "series"), jsonNumber(j, "x"), jsonNumber(j, "y")});
     if (!m_metric_timer->isActive()) m_metric_timer->start();
   } else if (event.type == "step_started") {
-    emit stepStarted(jstr(j, "step"));
+    emit stepStarted(jsonString(j, "step"));
   } else if (event.type == "step_finished") {
     flushMetrics();
     const bool cached = j.is_object() && j.contains("cached") && j["cached"].is_boolean() && j["cached"].get<bool>();
-    emit stepFinished(jstr(j, "step"), static_cast<int>(core::stepStatusFromName(jstr(j, "status").toStdString())), cached,
-                      jstr(j, "error"));
+    emit stepFinished(jsonString(j, "step"), static_cast<int>(core::stepStatusFromName(jsonString(j, "status").toStdString())), cached,
+                      jsonString(j, "error"));
   } else if (event.type == "state") {
-    emit jobStateChanged(jstr(j, "state"));
+    emit jobStateChanged(jsonString(j, "state"));
   } else if (event.type == "progress") {
-    emit progress(jstr(j, "step"), jnum(j, "fraction"), jstr(j, "message"));
+    emit progress(jsonString(j, "step"), jsonNumber(j, "fraction"), jsonString(j, "message"));
     // A Slurm job's milestones (submitted, attached, shard_done; docs/slurm.md) also go to the run
     // log; its periodic "progress" and "shard_started" events only to progress().
-    if (jstr(j, "step") == QLatin1String("slurm") && j.contains("slurm")) {
-      const QString type = jstr(j["slurm"], "type");
+    if (jsonString(j, "step") == QLatin1String("slurm") && j.contains("slurm")) {
+      const QString type = jsonString(j["slurm"], "type");
       if (type != QLatin1String("progress") && type != QLatin1String("shard_started"))
-        emit slurmLog(tr("Slurm: %1").arg(jstr(j, "message")));
+        emit slurmLog(tr("Slurm: %1").arg(jsonString(j, "message")));
     }
   } else if (event.type == "done") {
     m_done = true;
     flushMetrics();
     if (m_events) m_events->abort();
-    fetchResult(jstr(j, "state"));
+    fetchResult(jsonString(j, "state"));
   }
 }
 
@@ -254,7 +243,7 @@ void RemoteTarget::testConnection() {
       emit connectionTested(false, tr("Server not ready at %1: %2").arg(m_settings.url.toDisplayString(), replyError(reply)), {});
       return;
     }
-    const QString server = jstr(parseJson(reply->readAll()), "version");
+    const QString server = jsonString(parseJson(reply->readAll()), "version");
     QNetworkRequest agents = request(QStringLiteral("/v1/agents"));
     agents.setTransferTimeout(10000);
     QNetworkReply* auth = m_net->get(agents);

@@ -4,6 +4,8 @@
 #include "ui/heat_map.h"
 #include "ui/line_plot.h"
 #include "ui/plot_export.h"
+#include "ui/qt_convert.h"
+#include "ui/theme.h"
 #include "ui/value_format.h"
 
 #include <QCheckBox>
@@ -15,6 +17,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardItemModel>
@@ -26,8 +29,6 @@ namespace sciagents::ui {
 
 namespace {
 constexpr Eigen::Index kMaxElementRows = 100000;
-
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 QTableView* makeTable(QStandardItemModel* model, QWidget* parent) {
   auto* v = new QTableView(parent);
@@ -53,10 +54,29 @@ void fitColumns(QTableView* v) {
 }
 
 QStandardItem* numberItem(double x) {
-  auto* item = new QStandardItem(formatNumber(x));
+  auto* item = new QStandardItem(numberForTable(x));
   item->setData(x, Qt::UserRole);
   item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
   return item;
+}
+
+// Row axis and column names of matrix output `name` of step `s`: the step's time vector "t" when it
+// has one entry per row (ode_pde.ivp's y), and the names in its "states" param.
+struct MatrixLabels {
+  const core::Vector* t = nullptr;
+  QStringList names;
+};
+
+MatrixLabels matrixLabels(const core::StepResult* s, const QString& name, const core::Matrix& m) {
+  MatrixLabels out;
+  if (!s || name == QStringLiteral("t")) return out;
+  const auto it = s->outputs.find("t");
+  if (it != s->outputs.end() && it->second.kind() == core::ValueKind::Vector && it->second.asVector().size() == m.rows())
+    out.t = &it->second.asVector();
+  const auto st = s->params.find("states");
+  if (st != s->params.end() && st->second.kind() == core::ValueKind::List)
+    for (const auto& n : st->second.asList()) out.names << (n.isString() ? qstr(n.asString()) : QString());
+  return out;
 }
 
 QStandardItem* valueItem(const core::Value& v) {
@@ -129,7 +149,10 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   layout->addWidget(split, 1);
   connect(m_step, &QComboBox::currentTextChanged, this, &ResultsPanel::showStep);
   connect(m_outputs_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-          [this](const QModelIndex& current) { showElements(current.row()); });
+          [this](const QModelIndex& current) {
+            if (!m_filling && current.isValid()) m_wanted_output = m_outputs->item(current.row(), NameColumn)->text();
+            showElements(current.row());
+          });
   clear();
 }
 
@@ -140,6 +163,7 @@ void ResultsPanel::clear() {
     m_step->clear();
   }
   m_status->setText(tr("No results yet: run the workflow (Run ▸ Run all)."));
+  m_status->setStyleSheet(QString());
   m_outputs->clear();
   m_outputs->setHorizontalHeaderLabels({tr("Output"), tr("Kind"), tr("Shape"), tr("Value")});
   m_elements->clear();
@@ -151,7 +175,7 @@ void ResultsPanel::clear() {
 }
 
 void ResultsPanel::setResult(std::shared_ptr<const core::RunResult> result) {
-  const QString keep = currentStep();
+  const QString keep = m_wanted_step.isEmpty() ? currentStep() : m_wanted_step;
   clear();
   m_result = std::move(result);
   if (!m_result) return;
@@ -160,13 +184,22 @@ void ResultsPanel::setResult(std::shared_ptr<const core::RunResult> result) {
     for (const auto& s : m_result->steps) m_step->addItem(qstr(s.id));
   }
   const int idx = m_step->findText(keep);
-  m_step->setCurrentIndex(idx >= 0 ? idx : 0);
-  showStep(m_step->currentText());
+  {
+    const QSignalBlocker block(m_step);
+    m_step->setCurrentIndex(idx >= 0 ? idx : 0);
+  }
+  display(m_step->currentText());
 }
 
 QString ResultsPanel::currentStep() const { return m_step->currentText(); }
 
 void ResultsPanel::showStep(const QString& id) {
+  if (!id.isEmpty()) m_wanted_step = id;
+  display(id);
+}
+
+void ResultsPanel::display(const QString& id) {
+  const QScopedValueRollback<bool> filling(m_filling, true);
   if (m_step->currentText() != id) {
     const int idx = m_step->findText(id);
     if (idx < 0) return;
@@ -178,12 +211,7 @@ void ResultsPanel::showStep(const QString& id) {
   m_elements->clear();
   const core::StepResult* s = m_result ? m_result->step(id.toStdString()) : nullptr;
   if (!s) return;
-  QString status = qstr(std::string(core::stepStatusName(s->status)));
-  if (s->cached) status += tr(" (cached)");
-  status += tr(", %1 s").arg(formatNumber(s->wall_seconds));
-  if (!s->error.empty()) status += QStringLiteral(": ") + qstr(s->error);
-  m_status->setText(status);
-  m_status->setToolTip(status);
+  showStatus(s);
   for (const auto& [name, v] : s->outputs) {
     auto* n = new QStandardItem(qstr(name));
     n->setData(qstr(name), Qt::UserRole);
@@ -194,8 +222,32 @@ void ResultsPanel::showStep(const QString& id) {
   m_diagnostics->appendRow({new QStandardItem(tr("wall time [s]")), numberItem(s->wall_seconds)});
   fitColumns(m_outputs_view);
   fitColumns(m_diagnostics_view);
-  if (m_outputs->rowCount() > 0) m_outputs_view->setCurrentIndex(m_outputs->index(0, 0));
+  const int wanted = outputRow(m_wanted_output);
+  if (m_outputs->rowCount() > 0) m_outputs_view->setCurrentIndex(m_outputs->index(wanted >= 0 ? wanted : 0, 0));
 }
+
+void ResultsPanel::showStatus(const core::StepResult* s) {
+  QString status = qstr(std::string(core::stepStatusName(s->status)));
+  if (s->cached) status += tr(" (cached)");
+  status += tr(", %1 s").arg(numberForTable(s->wall_seconds));
+  if (!s->error.empty()) status += QStringLiteral(": ") + qstr(s->error);
+  const bool stale = m_stale.contains(qstr(s->id));
+  if (stale) status += tr(" — out of date: the step changed after this run; run it again");
+  m_status->setText(status);
+  m_status->setToolTip(status);
+  m_status->setStyleSheet(stale ? QStringLiteral("QLabel { color: %1; }").arg(statusTextColor(NodeStatus::Stale).name())
+                                : QString());
+}
+
+void ResultsPanel::setStale(const QString& step, bool stale) {
+  if (m_stale.contains(step) == stale) return;
+  if (stale) m_stale.insert(step);
+  else m_stale.remove(step);
+  if (step != currentStep()) return;
+  if (const core::StepResult* s = m_result ? m_result->step(step.toStdString()) : nullptr) showStatus(s);
+}
+
+QString ResultsPanel::statusText() const { return m_status->text(); }
 
 int ResultsPanel::outputRow(const QString& name) const {
   for (int r = 0; r < m_outputs->rowCount(); ++r)
@@ -211,7 +263,13 @@ const core::Value* ResultsPanel::currentValue() const {
   return it == s->outputs.end() ? nullptr : &it->second;
 }
 
+QString ResultsPanel::currentOutput() const {
+  const QModelIndex cur = m_outputs_view->currentIndex();
+  return cur.isValid() && cur.row() < m_outputs->rowCount() ? m_outputs->item(cur.row(), NameColumn)->text() : QString();
+}
+
 void ResultsPanel::showOutput(const QString& name) {
+  m_wanted_output = name;
   const int row = outputRow(name);
   if (row >= 0) m_outputs_view->setCurrentIndex(m_outputs->index(row, 0));
 }
@@ -237,17 +295,7 @@ void ResultsPanel::showPlot(const QString& name, const core::Value* v) {
   } else if (v->kind() == core::ValueKind::Matrix) {
     // Columns against the step's time vector "t" when it matches (ode_pde.ivp), else the row index.
     const auto& m = v->asMatrix();
-    const core::StepResult* s = m_result ? m_result->step(currentStep().toStdString()) : nullptr;
-    const core::Vector* t = nullptr;
-    QStringList names;
-    if (s && name != QStringLiteral("t")) {
-      const auto it = s->outputs.find("t");
-      if (it != s->outputs.end() && it->second.kind() == core::ValueKind::Vector && it->second.asVector().size() == m.rows())
-        t = &it->second.asVector();
-      const auto st = s->params.find("states");
-      if (st != s->params.end() && st->second.kind() == core::ValueKind::List)
-        for (const auto& n : st->second.asList()) names << (n.isString() ? qstr(n.asString()) : QString());
-    }
+    const auto [t, names] = matrixLabels(m_result ? m_result->step(currentStep().toStdString()) : nullptr, name, m);
     for (Eigen::Index c = 0; c < m.cols(); ++c) {
       const QString cname = c < names.size() && !names[c].isEmpty() ? names[c] : QStringLiteral("%1[%2]").arg(name).arg(c);
       LinePlot::Curve curve{cname, {}};
@@ -353,12 +401,15 @@ void ResultsPanel::showElements(int output_row) {
     for (Eigen::Index i = 0; i < x.size() && i < kMaxElementRows; ++i)
       m_elements->appendRow({new QStandardItem(QString::number(i)), numberItem(x[i])});
   } else if (v->kind() == core::ValueKind::Matrix) {
+    // Rows against the step's times when it has them (an ODE's y: t, then one column per state).
     const auto& m = v->asMatrix();
-    QStringList headers{tr("row")};
-    for (Eigen::Index c = 0; c < m.cols(); ++c) headers << QString::number(c);
+    const auto [t, names] = matrixLabels(s, m_outputs->item(output_row, NameColumn)->text(), m);
+    QStringList headers{t ? QStringLiteral("t") : tr("row")};
+    for (Eigen::Index c = 0; c < m.cols(); ++c)
+      headers << (c < names.size() && !names[c].isEmpty() ? names[c] : QString::number(c));
     m_elements->setHorizontalHeaderLabels(headers);
     for (Eigen::Index r = 0; r < m.rows() && r < kMaxElementRows; ++r) {
-      QList<QStandardItem*> row{new QStandardItem(QString::number(r))};
+      QList<QStandardItem*> row{t ? numberItem((*t)[r]) : new QStandardItem(QString::number(r))};
       for (Eigen::Index c = 0; c < m.cols(); ++c) row << numberItem(m(r, c));
       m_elements->appendRow(row);
     }

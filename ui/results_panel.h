@@ -6,6 +6,7 @@
 
 #include "core/workflow/run_result.h"
 
+#include <QSet>
 #include <QWidget>
 
 #include <memory>
@@ -32,8 +33,14 @@ class ResultsPanel final : public QWidget {
 
   void setResult(std::shared_ptr<const core::RunResult> result);
   void clear();
+  // Shows step `id`'s results and remembers it as the step the user is looking at: a result that
+  // arrives later (a re-run, or the first run of a step just added) opens on it, and on the output
+  // last chosen when the step has one of that name.
   void showStep(const QString& id);
   QString currentStep() const;
+  // Marks a step's result out of date (the step changed after the run): the status line says so.
+  void setStale(const QString& step, bool stale);
+  QString statusText() const;  // the line above the tables: state, time, error, out of date
 
   QStandardItemModel* outputsModel() const { return m_outputs; }
   QStandardItemModel* elementsModel() const { return m_elements; }
@@ -46,7 +53,8 @@ class ResultsPanel final : public QWidget {
   void showDetail(int output_row);
   // Row of output `name` in outputsModel(), or -1.
   int outputRow(const QString& name) const;
-  void showOutput(const QString& name);  // selects the output's row
+  void showOutput(const QString& name);  // selects the output's row (and remembers it)
+  QString currentOutput() const;         // the selected output's name, "" when none
   const core::Value* currentValue() const;  // the selected output, or nullptr
 
   LinePlot* linePlot() const { return m_line; }
@@ -66,7 +74,15 @@ class ResultsPanel final : public QWidget {
   void showPlot(const QString& name, const core::Value* v);
   void exportWithDialog(bool plot);
 
+  void showStatus(const core::StepResult* s);
+  void display(const QString& id);  // fills the tables for step `id` of the current result
+
+  QString m_wanted_step;    // the step the user chose last (canvas or selector)
+  QString m_wanted_output;  // the output the user chose last
+  bool m_filling = false;   // selections made while filling are not the user's choice
+
   std::shared_ptr<const core::RunResult> m_result;
+  QSet<QString> m_stale;
   QComboBox* m_step;
   QLabel* m_status;
   QStandardItemModel* m_outputs;

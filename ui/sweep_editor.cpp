@@ -1,6 +1,8 @@
 #include "ui/sweep_editor.h"
 
 #include "core/agent/agent_registry.h"
+#include "ui/qt_convert.h"
+#include "ui/theme.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_edit_command.h"
 
@@ -32,7 +34,7 @@ SweepEditor::SweepEditor(WorkflowDocument* doc, QWidget* parent)
                           "or linspace a b n / logspace a b n. The step runs once per value, in parallel."));
   m_param->setToolTip(tr("The parameter to sweep (a map entry as constants.k)"));
   m_error->setWordWrap(true);
-  m_error->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
+  m_error->setStyleSheet(errorStyleSheet(QStringLiteral("QLabel")));
   m_error->hide();
   m_apply->setToolTip(tr("Sweep the parameter over these values (Return)"));
   m_clear->setToolTip(tr("Remove the sweep"));
@@ -70,7 +72,7 @@ QString SweepEditor::parseValues(const QString& text, nlohmann::json* out) {
     *out = {{m.captured(1).toStdString(), {a, b, n}}};
     return {};
   }
-  const auto j = nlohmann::json::parse(t.toStdString(), nullptr, false);
+  const auto j = parseJson(t);
   if (j.is_discarded() || !(j.is_array() || j.is_object()))
     return tr("Enter a JSON list such as [0.5, 1, 2], or linspace 0 1 5");
   *out = j;
@@ -100,7 +102,7 @@ void SweepEditor::setStep(const QString& id) {
   m_param->clear();
   m_param->addItem(tr("(no sweep)"));
   const core::Step* step = id.isEmpty() ? nullptr : m_doc->step(id);
-  const core::TaskSpec* task = step ? core::AgentRegistry::builtin().task(step->agent, step->task) : nullptr;
+  const core::TaskSpec* task = step ? m_doc->registry().task(step->agent, step->task) : nullptr;
   if (task)
     for (const auto& p : task->params) m_param->addItem(QString::fromStdString(p.name));
   setEnabled(task != nullptr);
@@ -121,7 +123,7 @@ void SweepEditor::refresh() {
   m_param->setCurrentIndex(m_param->findText(param));
   const core::StepExtras* e = m_doc->file().extras(step->id);
   const nlohmann::json written = e && !e->sweep_values.is_null() ? e->sweep_values : nlohmann::json(step->sweep->values);
-  if (!m_values->hasFocus()) m_values->setText(QString::fromStdString(written.dump()));
+  if (!m_values->hasFocus()) m_values->setText(jsonText(written));
 }
 
 }  // namespace sciagents::ui

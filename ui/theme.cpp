@@ -32,4 +32,23 @@ QColor lineColor() {
   return QColor(mix(b.red(), t.red()), mix(b.green(), t.green()), mix(b.blue(), t.blue()));
 }
 
+QColor statusColor(NodeStatus status) {
+  switch (status) {
+    case NodeStatus::Idle: return QColor(0, 0, 0, 0);
+    case NodeStatus::Pending: return QColor(150, 150, 150);
+    case NodeStatus::Running: return QColor(40, 120, 230);
+    case NodeStatus::Done: return QColor(40, 160, 70);
+    case NodeStatus::Cached: return QColor(20, 150, 150);
+    case NodeStatus::Failed: return QColor(210, 50, 40);
+    case NodeStatus::Cancelled: return QColor(230, 140, 20);
+    case NodeStatus::Skipped: return QColor(110, 110, 110);
+    case NodeStatus::Stale: return QColor(190, 160, 30);  // a faded amber: there, but old
+  }
+  return {};
+}
+
+QColor statusTextColor(NodeStatus status) { return statusColor(status).darker(130); }
+
+QColor highlightColor() { return QColor(255, 140, 0); }
+
 }  // namespace sciagents::ui

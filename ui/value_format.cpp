@@ -1,6 +1,7 @@
 #include "ui/value_format.h"
 
 #include "core/value/value_json.h"
+#include "ui/qt_convert.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,7 +15,7 @@ QStringList matrixRows(const core::Matrix& m, Eigen::Index max_rows, Eigen::Inde
   QStringList rows;
   for (Eigen::Index r = 0; r < m.rows() && r < max_rows; ++r) {
     QStringList items;
-    for (Eigen::Index c = 0; c < m.cols() && c < max_cols; ++c) items << formatNumber(m(r, c));
+    for (Eigen::Index c = 0; c < m.cols() && c < max_cols; ++c) items << numberForTable(m(r, c));
     if (m.cols() > max_cols) items << QStringLiteral("…");
     rows << QStringLiteral("[%1]").arg(items.join(QStringLiteral(", ")));
   }
@@ -22,8 +23,6 @@ QStringList matrixRows(const core::Matrix& m, Eigen::Index max_rows, Eigen::Inde
   return rows;
 }
 }  // namespace
-
-QString formatNumber(double x) { return QString::number(x, 'g', 10); }
 
 QString shapeText(const core::Value& v) {
   using core::ValueKind;
@@ -51,12 +50,12 @@ QString summarizeValue(const core::Value& v, int max_items) {
     case ValueKind::Null: return QStringLiteral("null");
     case ValueKind::Bool: return v.asBool() ? QStringLiteral("true") : QStringLiteral("false");
     case ValueKind::Integer: return QString::number(v.asInt());
-    case ValueKind::Scalar: return formatNumber(v.asDouble());
+    case ValueKind::Scalar: return numberForTable(v.asDouble());
     case ValueKind::String: return QString::fromStdString(v.asString());
     case ValueKind::Vector: {
       const auto& x = v.asVector();
       QStringList items;
-      for (Eigen::Index i = 0; i < x.size() && i < max_items; ++i) items << formatNumber(x[i]);
+      for (Eigen::Index i = 0; i < x.size() && i < max_items; ++i) items << numberForTable(x[i]);
       if (x.size() > max_items) items << QStringLiteral("…");
       return QStringLiteral("[%1]").arg(items.join(QStringLiteral(", ")));
     }

@@ -1,5 +1,5 @@
-// Short human text for core values in tables: numbers with 10 significant digits, vectors and
-// matrices summarised with their shape.
+// Short human text for core values in tables: numbers as numberForTable (ui/qt_convert.h), vectors
+// and matrices summarised with their shape.
 #pragma once
 
 #include "core/value/value.h"
@@ -8,7 +8,6 @@
 
 namespace sciagents::ui {
 
-QString formatNumber(double x);
 QString shapeText(const core::Value& v);              // "101", "101 × 1", "" for scalars
 QString summarizeValue(const core::Value& v, int max_items = 6);
 // The value as fully as a tooltip or detail view can show it: strings and numbers whole, vectors

@@ -3,6 +3,7 @@
 #include "core/agent/agent_registry.h"
 #include "core/util/error.h"
 #include "core/workflow/link.h"
+#include "ui/qt_convert.h"
 #include "ui/workflow_edit_command.h"
 #include "ui/workflow_links.h"
 
@@ -23,8 +24,6 @@ namespace {
 constexpr double kColumnWidth = 420.0;
 constexpr double kRowHeight = 170.0;
 
-std::string str(const QString& s) { return s.toStdString(); }
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 bool validStepId(const QString& id) {
   if (id.isEmpty() || id.size() > 128) return false;
@@ -35,12 +34,13 @@ bool validStepId(const QString& id) {
 }
 }  // namespace
 
-WorkflowDocument::WorkflowDocument(QObject* parent) : QObject(parent), m_undo(new QUndoStack(this)) {
+WorkflowDocument::WorkflowDocument(const core::AgentRegistry& registry, QObject* parent)
+    : QObject(parent), m_registry(registry), m_undo(new QUndoStack(this)) {
   m_file.workflow.name = "Untitled";
   connect(m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) { emit modifiedChanged(!clean); });
 }
 
-const core::Step* WorkflowDocument::step(const QString& id) const { return m_file.workflow.step(str(id)); }
+const core::Step* WorkflowDocument::step(const QString& id) const { return m_file.workflow.step(stdstr(id)); }
 
 QStringList WorkflowDocument::stepIds() const {
   QStringList out;
@@ -136,13 +136,13 @@ QString WorkflowDocument::uniqueId(const QString& base) const {
 }
 
 QString WorkflowDocument::addStep(const QString& agent, const QString& task, QPointF pos) {
-  const core::TaskSpec* spec = core::AgentRegistry::builtin().task(str(agent), str(task));
+  const core::TaskSpec* spec = m_registry.task(stdstr(agent), stdstr(task));
   if (!spec || spec->planned()) return {};
   core::WorkflowFile after = m_file;
   core::Step s;
-  s.id = str(uniqueId(task));
-  s.agent = str(agent);
-  s.task = str(task);
+  s.id = stdstr(uniqueId(task));
+  s.agent = stdstr(agent);
+  s.task = stdstr(task);
   after.steps[s.id].ui = json{{"x", pos.x()}, {"y", pos.y()}};
   after.workflow.steps.push_back(s);
   const QString id = qstr(s.id);
@@ -154,7 +154,7 @@ void WorkflowDocument::removeSteps(const QStringList& ids) {
   core::WorkflowFile after = m_file;
   int removed = 0;
   for (const QString& qid : ids) {
-    const std::string id = str(qid);
+    const std::string id = stdstr(qid);
     auto& steps = after.workflow.steps;
     const auto before = steps.size();
     std::erase_if(steps, [&](const core::Step& s) { return s.id == id; });
@@ -173,7 +173,7 @@ void WorkflowDocument::moveSteps(const QHash<QString, QPointF>& positions, const
   bool any = false;
   for (auto it = positions.begin(); it != positions.end(); ++it) {
     if (!step(it.key())) continue;
-    json& ui = after.steps[str(it.key())].ui;
+    json& ui = after.steps[stdstr(it.key())].ui;
     if (!ui.is_object()) ui = json::object();
     if (ui.value("x", 1e300) == it.value().x() && ui.value("y", 1e300) == it.value().y()) continue;
     ui["x"] = it.value().x();
@@ -192,15 +192,15 @@ bool WorkflowDocument::connectLink(const QString& to_step, const QString& param_
     return false;
   };
   std::string parse_error;
-  const auto ref = core::parseLinkRef(str(from_ref), &parse_error);
+  const auto ref = core::parseLinkRef(stdstr(from_ref), &parse_error);
   if (!ref) return fail(tr("Malformed link '%1': %2").arg(from_ref, qstr(parse_error)));
   if (!step(qstr(ref->step))) return fail(tr("There is no step '%1'").arg(qstr(ref->step)));
   if (!step(to_step)) return fail(tr("There is no step '%1'").arg(to_step));
-  if (wouldCreateCycle(m_file.workflow, ref->step, str(to_step)))
+  if (wouldCreateCycle(m_file.workflow, ref->step, stdstr(to_step)))
     return fail(tr("Link %1 → %2.%3 refused: it would create a cycle").arg(from_ref, to_step, param_path));
   core::WorkflowFile after = m_file;
   std::string err;
-  if (!setAtPath(after.workflow.step(str(to_step))->params, str(param_path), json{{"from", str(from_ref)}}, &err))
+  if (!setAtPath(after.workflow.step(stdstr(to_step))->params, stdstr(param_path), json{{"from", stdstr(from_ref)}}, &err))
     return fail(tr("Cannot link %1.%2: %3").arg(to_step, param_path, qstr(err)));
   commit(tr("Link %1.%2 ← %3").arg(to_step, param_path, from_ref), std::move(after));
   return true;
@@ -209,7 +209,7 @@ bool WorkflowDocument::connectLink(const QString& to_step, const QString& param_
 bool WorkflowDocument::disconnectLink(const QString& step_id, const QString& param_path) {
   if (!step(step_id)) return false;
   core::WorkflowFile after = m_file;
-  if (!eraseAtPath(after.workflow.step(str(step_id))->params, str(param_path))) return false;
+  if (!eraseAtPath(after.workflow.step(stdstr(step_id))->params, stdstr(param_path))) return false;
   commit(tr("Unlink %1.%2").arg(step_id, param_path), std::move(after));
   return true;
 }
@@ -217,13 +217,13 @@ bool WorkflowDocument::disconnectLink(const QString& step_id, const QString& par
 bool WorkflowDocument::setParam(const QString& step_id, const QString& name, const json& value) {
   if (!step(step_id)) return false;
   core::WorkflowFile after = m_file;
-  json& params = after.workflow.step(str(step_id))->params;
+  json& params = after.workflow.step(stdstr(step_id))->params;
   if (value.is_null()) {
-    if (!params.contains(str(name))) return false;
-    params.erase(str(name));
+    if (!params.contains(stdstr(name))) return false;
+    params.erase(stdstr(name));
   } else {
-    if (params.contains(str(name)) && params[str(name)] == value) return false;
-    params[str(name)] = value;
+    if (params.contains(stdstr(name)) && params[stdstr(name)] == value) return false;
+    params[stdstr(name)] = value;
   }
   commit(value.is_null() ? tr("Reset %1.%2").arg(step_id, name) : tr("Set %1.%2").arg(step_id, name),
          std::move(after));
@@ -241,7 +241,7 @@ bool WorkflowDocument::renameStep(const QString& old_id, const QString& new_id, 
     return fail(tr("'%1' is not a valid id: use letters, digits, '_' or '-', starting with a letter").arg(new_id));
   if (step(new_id)) return fail(tr("A step '%1' already exists").arg(new_id));
   core::WorkflowFile after = m_file;
-  const std::string o = str(old_id), n = str(new_id);
+  const std::string o = stdstr(old_id), n = stdstr(new_id);
   after.workflow.step(o)->id = n;
   if (auto it = after.steps.find(o); it != after.steps.end()) {
     after.steps[n] = it->second;
@@ -253,9 +253,9 @@ bool WorkflowDocument::renameStep(const QString& old_id, const QString& new_id, 
 }
 
 void WorkflowDocument::setName(const QString& name) {
-  if (str(name) == m_file.workflow.name) return;
+  if (stdstr(name) == m_file.workflow.name) return;
   core::WorkflowFile after = m_file;
-  after.workflow.name = str(name);
+  after.workflow.name = stdstr(name);
   commit(tr("Rename workflow"), std::move(after));
 }
 
@@ -277,7 +277,7 @@ QString WorkflowDocument::copySteps(const QStringList& ids) const {
 QStringList WorkflowDocument::paste(const QString& json_text, QPointF offset) {
   core::WorkflowFile part;
   try {
-    part = core::parseWorkflowFile(str(json_text));
+    part = core::parseWorkflowFile(stdstr(json_text));
   } catch (const std::exception&) {
     return {};
   }
@@ -288,10 +288,10 @@ QStringList WorkflowDocument::paste(const QString& json_text, QPointF offset) {
   for (const auto& s : part.workflow.steps) {
     QString id = qstr(s.id);
     // Unique against the document and the ids already pasted.
-    for (int i = 2; after.workflow.step(str(id)); ++i) id = qstr(s.id) + QLatin1Char('_') + QString::number(i);
-    renamed[s.id] = str(id);
+    for (int i = 2; after.workflow.step(stdstr(id)); ++i) id = qstr(s.id) + QLatin1Char('_') + QString::number(i);
+    renamed[s.id] = stdstr(id);
     core::Step copy = s;
-    copy.id = str(id);
+    copy.id = stdstr(id);
     after.workflow.steps.push_back(std::move(copy));
     new_ids << id;
   }
@@ -315,7 +315,7 @@ QStringList WorkflowDocument::duplicate(const QStringList& ids) {
 }
 
 QPointF WorkflowDocument::stepPosition(const QString& id) const {
-  const std::string sid = str(id);
+  const std::string sid = stdstr(id);
   if (const core::StepExtras* e = m_file.extras(sid); e && e->ui.is_object() && e->ui.contains("x") &&
                                                       e->ui["x"].is_number() && e->ui.contains("y") &&
                                                       e->ui["y"].is_number())
@@ -324,7 +324,7 @@ QPointF WorkflowDocument::stepPosition(const QString& id) const {
 }
 
 QPointF WorkflowDocument::autoPosition(const QString& id) const {
-  const std::string sid = str(id);
+  const std::string sid = stdstr(id);
   // Automatic layout: column = longest chain of upstream steps, row = order within the column.
   std::map<std::string, int> depth;
   std::function<int(const std::string&, int)> depthOf = [&](const std::string& s, int guard) -> int {
@@ -355,7 +355,7 @@ core::Workflow WorkflowDocument::withUpstream(const QStringList& ids) const {
   std::set<std::string> keep;
   std::vector<std::string> todo;
   for (const QString& id : ids)
-    if (step(id)) todo.push_back(str(id));
+    if (step(id)) todo.push_back(stdstr(id));
   while (!todo.empty()) {
     const std::string cur = todo.back();
     todo.pop_back();
@@ -372,7 +372,7 @@ core::Workflow WorkflowDocument::withUpstream(const QStringList& ids) const {
 }
 
 std::vector<core::ValidationIssue> WorkflowDocument::validate() const {
-  return core::validateWorkflow(m_file.workflow, core::AgentRegistry::builtin());
+  return core::validateWorkflow(m_file.workflow, m_registry);
 }
 
 }  // namespace sciagents::ui

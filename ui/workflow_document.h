@@ -15,12 +15,20 @@
 class QUndoCommand;
 class QUndoStack;
 
+namespace sciagents::core {
+class AgentRegistry;
+}
+
 namespace sciagents::ui {
 
 class WorkflowDocument final : public QObject {
   Q_OBJECT
  public:
-  explicit WorkflowDocument(QObject* parent = nullptr);
+  // `registry`: the agents steps may use (Studio's main() passes the built-in one); it outlives
+  // the document. Panels, commands and the scene look tasks up here.
+  explicit WorkflowDocument(const core::AgentRegistry& registry, QObject* parent = nullptr);
+
+  const core::AgentRegistry& registry() const { return m_registry; }
 
   const core::WorkflowFile& file() const { return m_file; }
   const core::Workflow& workflow() const { return m_file.workflow; }
@@ -78,6 +86,7 @@ class WorkflowDocument final : public QObject {
  private:
   void commit(const QString& text, core::WorkflowFile after, const QString& merge_key = {});
 
+  const core::AgentRegistry& m_registry;
   core::WorkflowFile m_file;
   QUndoStack* m_undo;
   QString m_path;

@@ -2,6 +2,7 @@
 
 #include "core/agent/agent_registry.h"
 #include "core/workflow/param_path.h"
+#include "ui/qt_convert.h"
 #include "ui/workflow_document.h"
 
 #include <exception>
@@ -34,7 +35,7 @@ WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& s
   const core::Step* step = doc->step(step_id);
   if (!step) return fail(QObject::tr("There is no step '%1'").arg(step_id));
   const std::string path = param.toStdString();
-  const core::TaskSpec* task = core::AgentRegistry::builtin().task(step->agent, step->task);
+  const core::TaskSpec* task = doc->registry().task(step->agent, step->task);
   const auto parsed = core::ParamPath::parse(path);
   if (!values.is_null() && (!task || !parsed || !task->param(parsed->head())))
     return fail(QObject::tr("Step '%1': '%2' is not a parameter of %3.%4")
@@ -50,7 +51,7 @@ WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& s
     after = core::workflowFileFromJson(file);
   } catch (const std::exception& e) {
     return fail(QObject::tr("Step '%1', sweep of '%2' over %3: %4")
-                    .arg(step_id, param, QString::fromStdString(values.dump()), QString::fromUtf8(e.what())));
+                    .arg(step_id, param, jsonText(values), QString::fromUtf8(e.what())));
   }
   const QString text = values.is_null() ? QObject::tr("Remove sweep of %1").arg(step_id)
                                         : QObject::tr("Sweep %1.%2").arg(step_id, param);

@@ -5,6 +5,8 @@
 #include "ui/edge_item.h"
 #include "ui/node_item.h"
 #include "ui/port_item.h"
+#include "ui/qt_convert.h"
+#include "ui/theme.h"
 #include "ui/workflow_document.h"
 
 #include <QApplication>
@@ -17,7 +19,6 @@
 namespace sciagents::ui {
 
 namespace {
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 bool linkable(core::ParamType t) {
   using core::ParamType;
@@ -66,7 +67,7 @@ void WorkflowScene::sync() {
   // Edges go first: they point at nodes that may be replaced below.
   for (auto* e : m_edges) delete e;
   m_edges.clear();
-  const auto& registry = core::AgentRegistry::builtin();
+  const auto& registry = m_doc->registry();
   const auto issues = m_doc->validate();
   QSet<QString> alive;
   for (const auto& step : m_doc->workflow().steps) {
@@ -199,7 +200,7 @@ bool WorkflowScene::requestLink(const QString& from_step, const QString& output,
   QString path = input_key;
   // Dropping on a map parameter (e.g. "constants") links one entry named after the output.
   if (const core::Step* s = m_doc->step(to_step))
-    if (const core::TaskSpec* t = core::AgentRegistry::builtin().task(s->agent, s->task))
+    if (const core::TaskSpec* t = m_doc->registry().task(s->agent, s->task))
       if (const core::ParamSpec* p = t->param(input_key.toStdString()); p && p->type == core::ParamType::Map)
         path = input_key + QLatin1Char('.') + output;
   QString error;
@@ -274,7 +275,7 @@ void WorkflowScene::beginLinkDrag(PortItem* from, QPointF scene_pos) {
   m_drag_start = from->scenePos();
   if (!m_drag_line) {
     m_drag_line = new QGraphicsPathItem;
-    m_drag_line->setPen(QPen(QColor(255, 140, 0), 2, Qt::DashLine));
+    m_drag_line->setPen(QPen(highlightColor(), 2, Qt::DashLine));
     m_drag_line->setZValue(10);
     addItem(m_drag_line);
   }

@@ -1,4 +1,5 @@
 // sciagents-studio [FILE]: the desktop application. Argument parsing only; everything else is in ui/.
+#include "core/agent/agent_registry.h"
 #include "core/util/version.h"
 #include "ui/main_window.h"
 #include "ui/tutorial/onboarding.h"
@@ -19,7 +20,7 @@ int main(int argc, char** argv) {
   parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A *.workflow.json file to open"), QStringLiteral("[FILE]"));
   parser.process(app);
 
-  sciagents::ui::MainWindow window;
+  sciagents::ui::MainWindow window(sciagents::core::AgentRegistry::builtin());
   if (!parser.positionalArguments().isEmpty() && !window.openFile(parser.positionalArguments().front())) return 2;
   window.show();
   if (parser.positionalArguments().isEmpty()) window.offerRecovery();  // after a crash

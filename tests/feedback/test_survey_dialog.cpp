@@ -9,6 +9,7 @@
 
 #include "core/feedback/survey.h"
 #include "core/store/feedback_outbox.h"
+#include "core/agent/agent_registry.h"
 #include "ui/feedback/feedback_controller.h"
 #include "ui/feedback/privacy_dialog.h"
 #include "ui/local_runner.h"
@@ -201,7 +202,7 @@ class TestSurveyDialog : public QObject {
   }
 
   void helpMenuAndPrivacyWithARealRun() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QMenu* help = w.helpMenu();
     QCOMPARE(help, w.helpMenu());  // created once

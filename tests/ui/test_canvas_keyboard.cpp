@@ -38,7 +38,7 @@ class TestCanvasKeyboard : public QObject {
   }
 
   void keyboardOnly() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1400, 900);
     w.show();
     QVERIFY(QTest::qWaitForWindowActive(&w));

@@ -1,5 +1,6 @@
 // ConvergenceChart: batched, decimated live series; LocalRunner's coalesced metric batches; the
 // main window feeding the chart from a real optimization run.
+#include "core/agent/agent_registry.h"
 #include "ui/convergence_chart.h"
 #include "isolated_settings.h"
 #include "ui/local_runner.h"
@@ -116,7 +117,7 @@ class TestConvergenceChart : public QObject {
   }
 
   void windowFeedsChart() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(w.openFile(SCIAGENTS_SOURCE_DIR "/examples/opt-rosenbrock.workflow.json"));
     w.runner()->setUseCache(false);
     w.runAll();

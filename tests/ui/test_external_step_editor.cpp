@@ -8,6 +8,7 @@
 #include "studio_test_util.h"
 
 #include "core/workflow/workflow_json.h"
+#include "core/agent/agent_registry.h"
 #include "ui/external_step_editor.h"
 #include "ui/external_test_run.h"
 #include "ui/local_runner.h"
@@ -79,7 +80,7 @@ class TestExternalStepEditor : public QObject {
   void initTestCase() { studio_test::isolateSettings("test_external_step_editor"); }
 
   void dedicatedEditorReplacesGenericFields() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     d.setFile(sciagents::core::parseWorkflowFile(kShot));
     PropertyPanel p(&d);
     p.setStep("shot");
@@ -100,7 +101,7 @@ class TestExternalStepEditor : public QObject {
   }
 
   void commandEditsAreUndoable() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     d.setFile(sciagents::core::parseWorkflowFile(kShot));
     PropertyPanel p(&d);
     p.setStep("shot");
@@ -194,7 +195,7 @@ class TestExternalStepEditor : public QObject {
     writeFile(dir.filePath("model.py"),
               "import math\n\ndef area(r):\n    return math.pi * r * r\n\n"
               "def volume(r):\n    return 4 / 3 * math.pi * r ** 3\n");
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     d.setFile(sciagents::core::parseWorkflowFile(
         R"({"sciagents": 1, "steps": [{"id": "py", "agent": "external", "task": "python",
             "params": {"module": "m.py", "function": "f", "inputs": {"r": 2}}}]})"));
@@ -245,7 +246,7 @@ class TestExternalStepEditor : public QObject {
     // others are not, and the editor says which name and which inputs there are.
     QTemporaryDir dir;
     const QString tpl = QStringLiteral(SCIAGENTS_SOURCE_DIR "/examples/external/projectile.in.tpl");
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     d.setFile(sciagents::core::parseWorkflowFile(
         R"({"sciagents": 1, "steps": [{"id": "shot", "agent": "external", "task": "command",
             "params": {"command": ["prog.py"], "inputs": {"v0": 30, "angle": 45}}}]})"));
@@ -283,7 +284,7 @@ class TestExternalStepEditor : public QObject {
   void testRunShowsParsedOutputs() {
     // The shipped sweep example: the Test run ignores the sweep and runs its base inputs once
     // (v0 = 30, angle = 45, no drag), resolving the program and template against the file's folder.
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     QString error;
     QVERIFY2(d.load(QStringLiteral(SCIAGENTS_SOURCE_DIR "/examples/external-sweep.workflow.json"),
                     &error),
@@ -326,7 +327,7 @@ class TestExternalStepEditor : public QObject {
     writeFile(wf,
               R"({"sciagents": 1, "steps": [{"id": "sim", "agent": "external", "task": "command",
                     "params": {"command": ["./bad.py"], "inputs": {"x": 3}, "keep": "none"}}]})");
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     QString error;
     QVERIFY2(d.load(wf, &error), qPrintable(error));
     PropertyPanel p(&d);
@@ -362,7 +363,7 @@ class TestExternalStepEditor : public QObject {
     writeFile(wf, R"({"sciagents": 1, "steps": [{"id": "py", "agent": "external", "task": "python",
                     "params": {"module": "model.py", "function": "shot",
                                "inputs": {"v0": 30, "angle": 45}}}]})");
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     QString error;
     QVERIFY2(d.load(wf, &error), qPrintable(error));
     PropertyPanel p(&d);
@@ -391,7 +392,7 @@ class TestExternalStepEditor : public QObject {
     QTemporaryDir elsewhere;
     const QString cwd = QDir::currentPath();
     QVERIFY(QDir::setCurrent(elsewhere.path()));
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.runner()->setUseCache(false);
     QVERIFY(w.openFile(MainWindow::examplesDir() + "/external-sweep.workflow.json"));
     w.runAll();

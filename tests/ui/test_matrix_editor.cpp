@@ -5,6 +5,7 @@
 #include "studio_test_util.h"
 #include "isolated_settings.h"
 
+#include "core/agent/agent_registry.h"
 #include "ui/local_runner.h"
 #include "ui/matrix_editor.h"
 #include "ui/param_editor.h"
@@ -90,7 +91,7 @@ class TestMatrixEditor : public QObject {
   }
 
   void solveThroughTheTableEditor() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1400, 900);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));

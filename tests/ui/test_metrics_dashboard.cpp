@@ -4,6 +4,7 @@
 #include "isolated_settings.h"
 #include "core/metrics/process_sample.h"
 #include "core/metrics/prometheus_text.h"
+#include "core/agent/agent_registry.h"
 #include "ui/main_window.h"
 #include "ui/metrics_dashboard.h"
 #include "ui/remote_target.h"
@@ -287,7 +288,7 @@ class TestMetricsDashboard : public QObject {
 
   // View ▸ Metrics Dashboard shows the tab; the execution target picks the source.
   void reachableFromTheViewMenu() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     MetricsDashboard* d = w.metricsDashboard();

@@ -63,7 +63,7 @@ class TestOnboarding : public QObject {
 
   void resumeAfterRestart() {
     {
-      MainWindow w;
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
       w.show();
       QVERIFY(QTest::qWaitForWindowExposed(&w));
       w.onboarding()->startup();  // the first run: the welcome starts the quick start
@@ -76,7 +76,7 @@ class TestOnboarding : public QObject {
       t.complete(1, {t.add("ode_pde", "ivp")});
       QCOMPARE(t.c->currentStep(), 2);
     }
-    MainWindow w;  // "restart": same settings
+    MainWindow w(sciagents::core::AgentRegistry::builtin());  // "restart": same settings
     TutorialController* c = w.onboarding()->tutorials();
     QCOMPARE(c->activeId(), QString("quick-start"));
     QCOMPARE(c->currentStep(), 2);
@@ -99,7 +99,7 @@ class TestOnboarding : public QObject {
   }
 
   void skipAndBack() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     TutorialDriver t(w);
@@ -135,7 +135,7 @@ class TestOnboarding : public QObject {
   }
 
   void showMeIsUndoable() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     TutorialDriver t(w);
@@ -172,7 +172,7 @@ class TestOnboarding : public QObject {
 
   // A run's result counts only while the document is unchanged since the run.
   void resultsGoStaleOnEdit() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.runner()->setUseCache(false);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -195,7 +195,7 @@ class TestOnboarding : public QObject {
 
   void welcomeOnFirstRunOnly() {
     {
-      MainWindow w;
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
       w.show();
       QVERIFY(QTest::qWaitForWindowExposed(&w));
       QSignalSpy ended(w.onboarding()->tutorials(), &TutorialController::tutorialFinishedOrSkipped);
@@ -213,7 +213,7 @@ class TestOnboarding : public QObject {
       QVERIFY2(help.contains("&Tutorials…") && help.contains("&Welcome…"), qPrintable(help.join(", ")));
       QVERIFY(w.menuBar()->actions().last()->menu() == w.helpMenu());
     }
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     w.onboarding()->startup();
@@ -230,7 +230,7 @@ class TestOnboarding : public QObject {
     QSettings().setValue("onboarding/welcomeShown", true);
     QSettings().setValue("onboarding/lastVersion", "0.0.0-older");
     {
-      MainWindow w;
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
       w.show();
       QVERIFY(QTest::qWaitForWindowExposed(&w));
       w.onboarding()->startup();
@@ -242,7 +242,7 @@ class TestOnboarding : public QObject {
       QVERIFY(visibleDialogs(&w, "WelcomeDialog").isEmpty());
     }
     QCOMPARE(QSettings().value("onboarding/lastVersion").toString(), QString(sciagents::kVersion));
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     w.onboarding()->startup();
@@ -255,7 +255,7 @@ class TestOnboarding : public QObject {
       opened << u;
       return true;
     });
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowActive(&w));
     QVERIFY(!addFromPalette(w, "ode_pde", "ivp").isEmpty());
@@ -280,7 +280,7 @@ class TestOnboarding : public QObject {
   }
 
   void examplesGallery() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QDialog* d = w.onboarding()->showExamplesGallery();

@@ -4,6 +4,7 @@
 // run, the connection test and the 0600 token file (the SSE parser: tests/core/test_sse.cpp).
 #include "loopback_server.h"
 #include "isolated_settings.h"
+#include "core/agent/agent_registry.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
@@ -126,7 +127,7 @@ class TestRemoteTarget : public QObject {
 
     QTemporaryDir dir;
     QVERIFY(writeFile(dir.filePath("fit-sim.workflow.json"), kFitSim));
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(w.openFile(dir.filePath("fit-sim.workflow.json")));
     w.remoteTarget()->setSettings({m_url, m_token});
     w.remoteTarget()->setUseCache(false);
@@ -179,7 +180,7 @@ class TestRemoteTarget : public QObject {
   void cancelRemoteRun() {
     QTemporaryDir dir;
     QVERIFY(writeFile(dir.filePath("long.workflow.json"), kLong));
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(w.openFile(dir.filePath("long.workflow.json")));
     w.remoteTarget()->setSettings({m_url, m_token});
     w.remoteTarget()->setUseCache(false);

@@ -5,6 +5,7 @@
 #include "studio_test_util.h"
 #include "isolated_settings.h"
 
+#include "core/agent/agent_registry.h"
 #include "ui/autosave.h"
 
 #include <QAbstractButton>
@@ -33,7 +34,7 @@ void setTestIdentity() {
 int childMain(int argc, char** argv, const QString& file) {
   QApplication app(argc, argv);
   setTestIdentity();
-  MainWindow w;
+  MainWindow w(sciagents::core::AgentRegistry::builtin());
   if (!w.openFile(file)) return 3;
   w.document()->setParam("decay", "rtol", json(1e-6));
   if (!w.autosave()->autosaveNow()) return 4;
@@ -79,7 +80,7 @@ class TestStudioRecovery : public QObject {
     const QByteArray original = [&] { QFile f(path); f.open(QIODevice::ReadOnly); return f.readAll(); }();
     json edited;
     {
-      auto w = std::make_unique<MainWindow>();
+      auto w = std::make_unique<MainWindow>(sciagents::core::AgentRegistry::builtin());
       QVERIFY(w->openFile(path));
       QVERIFY(!w->autosave()->autosaveNow());  // nothing to save while unmodified
       QVERIFY(recoveryFiles().isEmpty());
@@ -106,7 +107,7 @@ class TestStudioRecovery : public QObject {
       asked_path = r.document_path;
       return true;
     });
-    MainWindow w2;
+    MainWindow w2(sciagents::core::AgentRegistry::builtin());
     QVERIFY(w2.offerRecovery());
     QCOMPARE(asked, 1);
     QCOMPARE(asked_path, QFileInfo(path).absoluteFilePath());
@@ -139,13 +140,13 @@ class TestStudioRecovery : public QObject {
   void discardAnswerDeletesTheChanges() {
     const QString path = copyExample();
     {
-      MainWindow w;
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
       QVERIFY(w.openFile(path));
       QVERIFY(w.document()->setParam("decay", "rtol", json(1e-7)));
       QVERIFY(w.autosave()->autosaveNow());
     }
     Autosave::setPrompt([](const Autosave::Recovery&) { return false; });
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(!w.offerRecovery());
     QVERIFY(!w.document()->isModified());
     QVERIFY(w.document()->stepIds().isEmpty());
@@ -155,14 +156,14 @@ class TestStudioRecovery : public QObject {
   void untitledDocumentIsRecovered() {
     json edited;
     {
-      MainWindow w;
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
       w.document()->addStep("integration", "quad", QPointF(10, 20));
       QVERIFY(w.document()->setParam("quad", "f", json("x^2")));
       edited = docJson(w.document());
       QVERIFY(w.autosave()->autosaveNow());
     }
     Autosave::setPrompt([](const Autosave::Recovery& r) { return r.document_path.isEmpty(); });
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(w.offerRecovery());
     QCOMPARE(docJson(w.document()), edited);
     QVERIFY(w.document()->isModified());
@@ -172,7 +173,7 @@ class TestStudioRecovery : public QObject {
   void staleRecoveryIsNotOffered() {
     const QString path = copyExample();
     {
-      MainWindow w;
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
       QVERIFY(w.openFile(path));
       QVERIFY(w.document()->setParam("decay", "rtol", json(1e-7)));
       QVERIFY(w.autosave()->autosaveNow());
@@ -184,17 +185,17 @@ class TestStudioRecovery : public QObject {
     f.close();
     int asked = 0;
     Autosave::setPrompt([&](const Autosave::Recovery&) { return ++asked > 0; });
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(!w.offerRecovery());
     QCOMPARE(asked, 0);
     QVERIFY(recoveryFiles().isEmpty());
   }
 
   void liveWindowsAreNotOrphans() {
-    MainWindow a;
+    MainWindow a(sciagents::core::AgentRegistry::builtin());
     QVERIFY(a.document()->addStep("integration", "quad", QPointF()).size() > 0);
     QVERIFY(a.autosave()->autosaveNow());
-    MainWindow b;
+    MainWindow b(sciagents::core::AgentRegistry::builtin());
     QVERIFY(!b.offerRecovery());  // a is still running
     QVERIFY(a.autosave()->hasRecoveryFile());
     a.autosave()->discard();
@@ -202,7 +203,7 @@ class TestStudioRecovery : public QObject {
 
   void cleanCloseLeavesNoRecoveryFile() {
     const QString path = copyExample();
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QVERIFY(w.openFile(path));
@@ -234,7 +235,7 @@ class TestStudioRecovery : public QObject {
     QByteArray out;
     while (!out.contains('\n') && child.waitForReadyRead(20000)) out += child.readAllStandardOutput();
     QVERIFY2(out.startsWith("autosaved "), out.constData());
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(!w.offerRecovery());  // the child is alive: its changes are not orphans yet
     child.kill();                 // SIGKILL: no destructor, no close handler
     QVERIFY(child.waitForFinished(10000));

@@ -5,6 +5,7 @@
 // SCIAGENTS_STALL_THREADS the local runner's worker threads (default: the runner's).
 #include "core/metrics/process_sample.h"
 #include "isolated_settings.h"
+#include "core/agent/agent_registry.h"
 #include "ui/canvas_view.h"
 #include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
@@ -126,7 +127,7 @@ class TestStudioResponsiveness : public QObject {
 
   // First: the process is fresh (Qt loaded, QApplication made, nothing else).
   void coldStartAndIdleRss() {
-    MainWindow* w = new MainWindow;
+    MainWindow* w = new MainWindow(sciagents::core::AgentRegistry::builtin());
     FirstPaint probe(w);
     qApp->installEventFilter(&probe);
     w->show();
@@ -156,7 +157,7 @@ class TestStudioResponsiveness : public QObject {
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(json.toUtf8());
     f.close();
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1500, 1000);
     QElapsedTimer load;
     load.start();
@@ -207,7 +208,7 @@ class TestStudioResponsiveness : public QObject {
     f.write(QStringLiteral("{\"sciagents\": 1, \"name\": \"heavy\", \"steps\": [%1]}").arg(steps).toUtf8());
     f.close();
 
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1500, 1000);
     QVERIFY(w.openFile(f.fileName()));
     w.show();

@@ -6,6 +6,7 @@
 // refreshes docs/images/metrics-dashboard.png, studio-dark.png, tutorial-overlay.png, welcome.png
 // and external-step-editor.png). The window again in a dark palette (Fusion style), and rendered at
 // device pixel ratio 2 (high DPI).
+#include "core/agent/agent_registry.h"
 #include "ui/canvas_view.h"
 #include "isolated_settings.h"
 #include "ui/convergence_chart.h"
@@ -79,7 +80,7 @@ class TestStudioScreenshot : public QObject {
   }
 
   void canvasMidRun() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1500, 900);
     QVERIFY(w.openFile(MainWindow::examplesDir() + "/analyze-select-validate.workflow.json"));
     w.show();
@@ -115,7 +116,7 @@ class TestStudioScreenshot : public QObject {
   }
 
   void resultsAfterRun() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1500, 900);
     QVERIFY(w.openFile(MainWindow::examplesDir() + "/ode-decay.workflow.json"));
     w.show();
@@ -139,7 +140,7 @@ class TestStudioScreenshot : public QObject {
             " \"task\": \"poisson\", \"params\": {\"dim\": 2, \"n\": 63, \"f\": \"2*pi^2*sin(pi*x)*sin(2*pi*y)\","
             " \"boundary\": 0}}]}");
     f.close();
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1500, 1000);
     QVERIFY(w.openFile(f.fileName()));
     w.show();
@@ -158,7 +159,7 @@ class TestStudioScreenshot : public QObject {
   }
 
   void convergenceChart() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1500, 1000);
     QVERIFY(w.openFile(MainWindow::examplesDir() + "/opt-rosenbrock.workflow.json"));
     w.show();
@@ -207,7 +208,7 @@ class TestStudioScreenshot : public QObject {
     dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(130, 130, 130));
     QApplication::setPalette(dark);
     {
-      MainWindow w;
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
       w.resize(1500, 950);
       QVERIFY(w.openFile(MainWindow::examplesDir() + "/linked-steps.workflow.json"));
       w.show();
@@ -244,7 +245,7 @@ class TestStudioScreenshot : public QObject {
 
   // High DPI in the default palette: the window rendered at device pixel ratio 2.
   void highDpi() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1200, 800);
     QVERIFY(w.openFile(MainWindow::examplesDir() + "/analyze-select-validate.workflow.json"));
     w.show();
@@ -264,7 +265,7 @@ class TestStudioScreenshot : public QObject {
   }
 
   void metricsDashboard() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1500, 1000);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -306,7 +307,7 @@ class TestStudioScreenshot : public QObject {
   void tutorialOverlay() {
     // The offscreen and Xvfb runs may go in parallel: each keeps its own settings.
     QCoreApplication::setApplicationName("test_studio_screenshot-" + QGuiApplication::platformName());
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1500, 900);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -335,7 +336,7 @@ class TestStudioScreenshot : public QObject {
 #ifdef Q_OS_WIN
     QSKIP("external programs run through fork/exec: POSIX only (core/agents/external)");
 #endif
-    MainWindow w;  // default size
+    MainWindow w(sciagents::core::AgentRegistry::builtin());  // default size
     QVERIFY(w.openFile(MainWindow::examplesDir() + "/external-sweep.workflow.json"));
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -366,7 +367,7 @@ class TestStudioScreenshot : public QObject {
   }
 
   void welcomeDialog() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QDialog* d = w.onboarding()->showWelcome();

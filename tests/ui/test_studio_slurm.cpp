@@ -8,6 +8,7 @@
 #include "../slurm/slurm_cluster.h"
 #include "isolated_settings.h"
 #include "loopback_server.h"
+#include "core/agent/agent_registry.h"
 #include "ui/connection_dialog.h"
 #include "ui/local_runner.h"
 #include "ui/main_window.h"
@@ -131,7 +132,7 @@ class TestStudioSlurm : public QObject {
   }
 
   void menuSwitchesBetweenTargets() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.remoteTarget()->setSettings(RemoteSettings{QUrl("http://127.0.0.1:8123"), "tok"});
     QAction* slurm = slurmAction(w);
     QVERIFY(slurm);
@@ -182,7 +183,7 @@ class TestStudioSlurm : public QObject {
     QFile file(tmp.filePath("sweep8.workflow.json"));
     QVERIFY(file.open(QIODevice::WriteOnly) && file.write(kSweep8) > 0);
     file.close();
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(w.openFile(file.fileName()));
     RemoteSettings settings{server.url(), server.token()};
     settings.slurm.tasks = 4;

@@ -79,7 +79,7 @@ class TestStudioWindow : public QObject {
   }
 
   void paletteListsOnlyRunnableTasks() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     PaletteModel* m = w.palette()->model();
     const auto tasks = m->match(m->index(0, 0), PaletteModel::TaskRole, QString(), -1,
                                 Qt::MatchRecursive | Qt::MatchContains);
@@ -99,7 +99,7 @@ class TestStudioWindow : public QObject {
   }
 
   void dropFromPaletteAndZoom() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     // The palette's drag payload, dropped on the canvas, adds the task where it was dropped.
@@ -130,7 +130,7 @@ class TestStudioWindow : public QObject {
   }
 
   void buildEditUndoSaveRun() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     WorkflowDocument* doc = w.document();
@@ -259,7 +259,7 @@ class TestStudioWindow : public QObject {
   }
 
   void runSelectedRunsUpstreamOnly() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(w.openFile(MainWindow::examplesDir() + "/linked-steps.workflow.json"));
     w.scene()->selectSteps({"first"});
     w.runSelectedAction()->trigger();
@@ -281,7 +281,7 @@ class TestStudioWindow : public QObject {
   }
 
   void cancelLongRun() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     WorkflowDocument* doc = w.document();
     const QString id = addFromPalette(w, "ode_pde", "ivp");
     QVERIFY(!id.isEmpty());

@@ -6,6 +6,7 @@
 #include "isolated_settings.h"
 #include "tutorial_test_util.h"
 
+#include "core/agent/agent_registry.h"
 #include "ui/connection_dialog.h"
 #include "ui/remote_target.h"
 
@@ -36,7 +37,7 @@ class TestTutorialRemote : public QObject {
   void cleanupTestCase() { m_server.stop(); }
 
   void remoteTutorial() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     w.remoteTarget()->setUseCache(false);

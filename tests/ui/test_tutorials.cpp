@@ -34,7 +34,7 @@ class TestTutorials : public QObject {
   void init() { clearSettings(); }
 
   void quickStart() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.runner()->setUseCache(false);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -67,7 +67,7 @@ class TestTutorials : public QObject {
   }
 
   void chainSteps() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.runner()->setUseCache(false);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -97,7 +97,7 @@ class TestTutorials : public QObject {
   }
 
   void sweeps() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.runner()->setUseCache(false);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -151,7 +151,7 @@ class TestTutorials : public QObject {
   }
 
   void uncertainty() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.runner()->setUseCache(false);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -180,7 +180,7 @@ class TestTutorials : public QObject {
   }
 
   void validateAndProfile() {
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.runner()->setUseCache(false);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -218,7 +218,7 @@ class TestTutorials : public QObject {
 #ifdef Q_OS_WIN
     QSKIP("external programs run through fork/exec: POSIX only (core/agents/external)");
 #endif
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.runner()->setUseCache(false);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -285,7 +285,7 @@ class TestTutorials : public QObject {
 #ifdef Q_OS_WIN
     QSKIP("external programs run through fork/exec: POSIX only (core/agents/external)");
 #endif
-    MainWindow w;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.runner()->setUseCache(false);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));

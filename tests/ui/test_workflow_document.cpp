@@ -1,5 +1,6 @@
 // WorkflowDocument: every edit kind is one undoable command; undo/redo restore the exact JSON;
 // "modified" follows the undo stack's clean state; cycles are refused.
+#include "core/agent/agent_registry.h"
 #include "ui/workflow_document.h"
 
 #include <QSignalSpy>
@@ -35,7 +36,7 @@ class TestWorkflowDocument : public QObject {
 
  private slots:
   void addStepRejectsUnknownTasks() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     QCOMPARE(d.addStep("nope", "task", {}), QString());
     QCOMPARE(d.addStep("optimization", "nope", {}), QString());
     QCOMPARE(d.undoStack()->count(), 0);
@@ -43,7 +44,7 @@ class TestWorkflowDocument : public QObject {
   }
 
   void addAndRemoveUndo() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     QSignalSpy modified(&d, &WorkflowDocument::modifiedChanged);
     const json empty = docJson(d);
     const QString id = d.addStep("optimization", "minimize", QPointF(10, 20));
@@ -61,7 +62,7 @@ class TestWorkflowDocument : public QObject {
   }
 
   void linksAndCycles() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     twoSteps(d);
     const json before = docJson(d);
     QString error;
@@ -81,7 +82,7 @@ class TestWorkflowDocument : public QObject {
   }
 
   void setParamAndReset() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     twoSteps(d);
     const json before = docJson(d);
     QVERIFY(d.setParam("fit", "objective", "(x-1)^2"));
@@ -95,7 +96,7 @@ class TestWorkflowDocument : public QObject {
   }
 
   void renameFollowsLinks() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     twoSteps(d);
     QVERIFY(d.connectLink("sim", "constants.k", "fit.x[0]", nullptr));
     d.moveSteps({{"fit", QPointF(5, 6)}});
@@ -112,7 +113,7 @@ class TestWorkflowDocument : public QObject {
   }
 
   void moveSteps() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     twoSteps(d);
     const json before = docJson(d);
     d.moveSteps({{"fit", QPointF(-40, 80)}, {"sim", QPointF(400, 80)}});
@@ -122,7 +123,7 @@ class TestWorkflowDocument : public QObject {
   }
 
   void autoLayoutAndUpstream() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     twoSteps(d);
     QVERIFY(d.connectLink("sim", "constants.k", "fit.x[0]", nullptr));
     d.moveSteps({{"fit", QPointF(500, 500)}, {"sim", QPointF(0, 0)}});
@@ -137,7 +138,7 @@ class TestWorkflowDocument : public QObject {
   }
 
   void removeDropsLinksIntoRemovedSteps() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     twoSteps(d);
     QVERIFY(d.connectLink("sim", "constants.k", "fit.x[0]", nullptr));
     QVERIFY(d.connectLink("sim", "y0", "fit.x", nullptr));
@@ -151,7 +152,7 @@ class TestWorkflowDocument : public QObject {
   }
 
   void duplicateAndPasteRewriteInternalLinks() {
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     twoSteps(d);
     QVERIFY(d.connectLink("sim", "constants.k", "fit.x[0]", nullptr));
     const json before = docJson(d);
@@ -170,7 +171,7 @@ class TestWorkflowDocument : public QObject {
 
   void saveLoadAndModifiedState() {
     QTemporaryDir dir;
-    WorkflowDocument d;
+    WorkflowDocument d(sciagents::core::AgentRegistry::builtin());
     twoSteps(d);
     QVERIFY(d.connectLink("sim", "constants.k", "fit.x[0]", nullptr));
     QVERIFY(d.isModified());
@@ -182,7 +183,7 @@ class TestWorkflowDocument : public QObject {
     QVERIFY(d.isModified());
     d.undoStack()->redo();
     QVERIFY(!d.isModified());
-    WorkflowDocument e;
+    WorkflowDocument e(sciagents::core::AgentRegistry::builtin());
     QVERIFY2(e.load(path, &error), qPrintable(error));
     QCOMPARE(docJson(e), docJson(d));
     QVERIFY(!e.isModified());

@@ -1,5 +1,8 @@
 #include "ui/feedback/question_widget.h"
 
+#include "ui/qt_convert.h"
+#include "ui/theme.h"
+
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QHBoxLayout>
@@ -20,8 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-
 class ChoiceWidget final : public QuestionWidget {
  public:
   ChoiceWidget(const Question& q, QWidget* parent) : QuestionWidget(q, parent) {
@@ -31,8 +32,8 @@ class ChoiceWidget final : public QuestionWidget {
     m_group.setExclusive(!multi);
     int i = 0;
     for (const auto& o : q.options) {
-      QAbstractButton* b = multi ? static_cast<QAbstractButton*>(new QCheckBox(qs(o.text)))
-                                 : new QRadioButton(qs(o.text));
+      QAbstractButton* b = multi ? static_cast<QAbstractButton*>(new QCheckBox(qstr(o.text)))
+                                 : new QRadioButton(qstr(o.text));
       b->setObjectName(name(o.id));
       lay->addWidget(b);
       m_group.addButton(b, i++);
@@ -63,7 +64,7 @@ class YesNoWidget final : public QuestionWidget {
     auto* row = new QHBoxLayout;
     int i = 0;
     for (const auto& o : q.options) {
-      auto* b = new QRadioButton(qs(o.text));
+      auto* b = new QRadioButton(qstr(o.text));
       b->setObjectName(name(o.id));
       row->addWidget(b);
       m_group.addButton(b, i++);
@@ -74,7 +75,7 @@ class YesNoWidget final : public QuestionWidget {
       m_details = new QLineEdit;
       m_details->setObjectName(name("details"));
       m_details->setPlaceholderText(q.details_prompt.empty() ? QObject::tr("Details (optional)")
-                                                             : qs(q.details_prompt));
+                                                             : qstr(q.details_prompt));
       m_details->setMaxLength(static_cast<int>(q.max_length));
       lay->addWidget(m_details);
       connect(m_details, &QLineEdit::textChanged, this, [this] { emit changed(); });
@@ -105,8 +106,8 @@ class RankingWidget final : public QuestionWidget {
     m_list->setDragDropMode(QAbstractItemView::InternalMove);
     m_list->setDefaultDropAction(Qt::MoveAction);
     for (const auto& o : q.options) {
-      auto* item = new QListWidgetItem(qs(o.text), m_list);
-      item->setData(Qt::UserRole, qs(o.id));
+      auto* item = new QListWidgetItem(qstr(o.text), m_list);
+      item->setData(Qt::UserRole, qstr(o.id));
     }
     m_list->setMaximumHeight(m_list->sizeHintForRow(0) * static_cast<int>(q.options.size() + 1) +
                              8);
@@ -216,7 +217,7 @@ QuestionWidget::QuestionWidget(const Question& q, QWidget* parent)
   auto* lay = new QVBoxLayout(this);
   lay->setContentsMargins(0, 4, 0, 4);
   auto* text = new QLabel(
-      qs(q.text) + (q.required ? QStringLiteral(" <span style='color:#b00'>*</span>") : QString()));
+      qstr(q.text) + (q.required ? QStringLiteral(" <span style='color:#b00'>*</span>") : QString()));
   text->setTextFormat(Qt::RichText);
   text->setWordWrap(true);
   QFont f = text->font();
@@ -227,15 +228,15 @@ QuestionWidget::QuestionWidget(const Question& q, QWidget* parent)
   lay->addWidget(m_body);
   m_issue = new QLabel;
   m_issue->setObjectName(name("issue"));
-  m_issue->setStyleSheet(QStringLiteral("color: #b00020;"));
+  m_issue->setStyleSheet(errorStyleSheet(QStringLiteral("QLabel")));
   m_issue->setWordWrap(true);
   m_issue->hide();
   lay->addWidget(m_issue);
 }
 
 QString QuestionWidget::name(const std::string& suffix) const {
-  return QStringLiteral("q_") + qs(m_question.id) +
-         (suffix.empty() ? QString() : QStringLiteral("_") + qs(suffix));
+  return QStringLiteral("q_") + qstr(m_question.id) +
+         (suffix.empty() ? QString() : QStringLiteral("_") + qstr(suffix));
 }
 
 void QuestionWidget::setIssue(const QString& message) {

@@ -4,6 +4,7 @@
 #include "core/util/clock.h"
 #include "core/util/version.h"
 #include "ui/feedback/question_widget.h"
+#include "ui/theme.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -42,7 +43,7 @@ SurveyDialog::SurveyDialog(const core::feedback::Survey& survey,
   lay->addWidget(area, 1);
   m_status = new QLabel;
   m_status->setObjectName(QStringLiteral("surveyStatus"));
-  m_status->setStyleSheet(QStringLiteral("color: #b00020;"));
+  m_status->setStyleSheet(errorStyleSheet(QStringLiteral("QLabel")));
   m_status->setWordWrap(true);
   m_status->hide();
   lay->addWidget(m_status);

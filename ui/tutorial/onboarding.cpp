@@ -3,6 +3,7 @@
 #include "core/util/version.h"
 #include "ui/main_window.h"
 #include "ui/property_panel.h"
+#include "ui/qt_convert.h"
 #include "ui/tutorial/agent_docs.h"
 #include "ui/tutorial/tutorial_controller.h"
 #include "ui/tutorial/tutorial_overlay.h"
@@ -20,7 +21,6 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QTextBrowser>
@@ -233,7 +233,7 @@ QDialog* Onboarding::showExamplesGallery() {
   for (const QString& f : dir.entryList({QStringLiteral("*.workflow.json")}, QDir::Files, QDir::Name)) {
     QFile file(dir.filePath(f));
     if (!file.open(QIODevice::ReadOnly)) continue;
-    const auto j = nlohmann::json::parse(file.readAll().toStdString(), nullptr, false);
+    const auto j = parseJson(file.readAll());
     const QString name = j.is_object() && j.contains("name") && j["name"].is_string()
                              ? QString::fromStdString(j["name"].get<std::string>()) : f;
     const QString about = j.is_object() && j.contains("description") && j["description"].is_string()
@@ -264,11 +264,7 @@ QDialog* Onboarding::showExamplesGallery() {
 }
 
 void Onboarding::openExample(const QString& path) {
-  if (m_window->document()->isModified() &&
-      QMessageBox::question(m_window, tr("Unsaved changes"),
-                            tr("Open the example and discard the unsaved changes of “%1”?").arg(m_window->document()->title())) !=
-          QMessageBox::Yes)
-    return;
+  if (!m_window->maybeSave()) return;  // Save, Discard or Cancel, naming the file
   m_window->openFile(path);
 }
 

@@ -1,5 +1,6 @@
 #include "ui/tutorial/tutorial.h"
 
+#include "ui/qt_convert.h"
 #include "ui/tutorial/tutorial_condition.h"
 
 #include <QDir>
@@ -12,22 +13,16 @@ static void initTutorialResources() { Q_INIT_RESOURCE(tutorials); }  // the reso
 
 namespace sciagents::ui {
 
-namespace {
-QString qstr(const nlohmann::json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? QString::fromStdString(j[key].get<std::string>()) : QString();
-}
-}  // namespace
-
 Tutorial tutorialFromJson(const nlohmann::json& j, const QString& source) {
   auto fail = [&](const QString& what) { throw std::runtime_error((source + ": " + what).toStdString()); };
   if (!j.is_object()) fail(QStringLiteral("a tutorial must be a JSON object"));
   Tutorial t;
-  t.id = qstr(j, "id");
-  t.title = qstr(j, "title");
+  t.id = jsonString(j, "id");
+  t.title = jsonString(j, "title");
   if (t.id.isEmpty() || t.title.isEmpty()) fail(QStringLiteral("needs \"id\" and \"title\""));
   t.order = j.value("order", 0);
-  t.summary = qstr(j, "summary");
-  t.example = qstr(j, "example");
+  t.summary = jsonString(j, "summary");
+  t.example = jsonString(j, "example");
   for (const auto& r : j.value("requires", nlohmann::json::array()))
     if (r.is_string()) t.requires_tasks << QString::fromStdString(r.get<std::string>());
   if (!j.contains("steps") || !j["steps"].is_array() || j["steps"].empty()) fail(QStringLiteral("needs a non-empty \"steps\" list"));
@@ -36,10 +31,10 @@ Tutorial tutorialFromJson(const nlohmann::json& j, const QString& source) {
     ++n;
     if (!s.is_object()) fail(QStringLiteral("step %1 must be an object").arg(n));
     TutorialStep step;
-    step.title = qstr(s, "title");
-    step.text = qstr(s, "text");
+    step.title = jsonString(s, "title");
+    step.text = jsonString(s, "text");
     if (step.text.isEmpty()) fail(QStringLiteral("step %1 needs \"text\"").arg(n));
-    step.highlight = qstr(s, "highlight");
+    step.highlight = jsonString(s, "highlight");
     if (s.contains("condition")) step.condition = s["condition"];
     else step.condition = {{"type", "none"}};
     const QString problem = checkCondition(step.condition);
@@ -58,7 +53,7 @@ std::vector<Tutorial> loadTutorials(const QString& dir, QStringList* errors) {
     try {
       QFile f(d.filePath(name));
       if (!f.open(QIODevice::ReadOnly)) throw std::runtime_error(("cannot read " + d.filePath(name)).toStdString());
-      const auto j = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+      const auto j = parseJson(f.readAll());
       if (j.is_discarded()) throw std::runtime_error((name + ": not valid JSON").toStdString());
       all.push_back(tutorialFromJson(j, name));
     } catch (const std::exception& e) {

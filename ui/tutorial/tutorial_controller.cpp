@@ -7,6 +7,7 @@
 #include "ui/local_runner.h"
 #include "ui/property_panel.h"
 #include "ui/main_window.h"
+#include "ui/qt_convert.h"
 #include "ui/remote_target.h"
 #include "ui/tutorial/tutorial_condition.h"
 #include "ui/workflow_document.h"
@@ -34,9 +35,6 @@ json withExamplesDir(const json& v) {
   json out = v;
   for (auto& e : out) e = withExamplesDir(e);
   return out;
-}
-QString qstr(const json& j, const char* k) {
-  return j.contains(k) && j[k].is_string() ? QString::fromStdString(j[k].get<std::string>()) : QString();
 }
 }  // namespace
 
@@ -101,7 +99,7 @@ QStringList TutorialController::missingTasks(const QString& id) const {
   if (!t) return missing;
   for (const QString& task : t->requires_tasks) {
     const QStringList parts = task.split(QLatin1Char('.'));
-    const auto* spec = parts.size() == 2 ? core::AgentRegistry::builtin().task(parts[0].toStdString(), parts[1].toStdString()) : nullptr;
+    const auto* spec = parts.size() == 2 ? m_window->document()->registry().task(parts[0].toStdString(), parts[1].toStdString()) : nullptr;
     if (!spec || spec->planned()) missing << task;
   }
   return missing;
@@ -277,7 +275,7 @@ bool TutorialController::perform(const json& a, QString* error) {
   WorkflowDocument* doc = m_window->document();
   const core::Workflow& w = doc->workflow();
   const std::string what = a.value("do", std::string());
-  const QString task = qstr(a, "task");
+  const QString task = jsonString(a, "task");
   const QString id = stepOfTask(w, task);
   if (what == "add_step") {
     const QStringList parts = task.split(QLatin1Char('.'));
@@ -293,13 +291,13 @@ bool TutorialController::perform(const json& a, QString* error) {
     return true;
   }
   if (what == "link") {
-    const QString from = stepOfTask(w, qstr(a, "from_task"));
-    const QString to = stepOfTask(w, qstr(a, "to_task"));
+    const QString from = stepOfTask(w, jsonString(a, "from_task"));
+    const QString to = stepOfTask(w, jsonString(a, "to_task"));
     if (from.isEmpty() || to.isEmpty()) {
       *error = tr("the steps to link are not on the canvas");
       return false;
     }
-    return doc->connectLink(to, qstr(a, "param"), from + QLatin1Char('.') + qstr(a, "output"), error);
+    return doc->connectLink(to, jsonString(a, "param"), from + QLatin1Char('.') + jsonString(a, "output"), error);
   }
   if (id.isEmpty()) {
     *error = tr("there is no %1 step").arg(task);
@@ -333,7 +331,7 @@ bool TutorialController::perform(const json& a, QString* error) {
   }
   if (what == "set_sweep") {
     QString why;
-    auto* command = makeSetSweepCommand(doc, id, qstr(a, "param"), a.value("values", json()), &why);
+    auto* command = makeSetSweepCommand(doc, id, jsonString(a, "param"), a.value("values", json()), &why);
     if (!command) {
       *error = why;
       return false;

@@ -1,6 +1,7 @@
 #include "ui/tutorial/tutorial_overlay.h"
 
 #include "ui/main_window.h"
+#include "ui/theme.h"
 #include "ui/tutorial/tutorial_controller.h"
 
 #include <QAction>
@@ -118,8 +119,9 @@ void TutorialOverlay::onCondition(bool met) {
   m_next->setEnabled(met);
   m_show_me->setEnabled(!met && !reading);
   m_state->setText(reading ? QString()
-                   : met   ? tr("<span style='color:#2e7d32'>✔ Done</span>")
-                           : tr("<span style='color:#757575'>Waiting for you to do this step…</span>"));
+                   : met   ? tr("<span style='color:%1'>✔ Done</span>").arg(statusTextColor(NodeStatus::Done).name())
+                           : tr("<span style='color:%1'>Waiting for you to do this step…</span>")
+                                 .arg(statusTextColor(NodeStatus::Pending).name()));
   m_state->setVisible(!reading);
   relayout();
 }

@@ -1,0 +1,179 @@
+// Small things a first-time user trips over (issue 18, item 12): progress in the status bar shows
+// one "%"; the toolbar's Undo keeps its width (Run All stays put); the unsaved-changes prompts
+// name the file and offer Save (File ▸ New and the examples gallery); an empty canvas says
+// "Drag a task here"; View ▸ Reset Layout brings every dock back.
+#include "isolated_settings.h"
+
+#include "core/agent/agent_registry.h"
+#include "ui/canvas_view.h"
+#include "ui/execution_target.h"
+#include "ui/main_window.h"
+#include "ui/tutorial/onboarding.h"
+#include "ui/workflow_document.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QtTest/QtTest>
+
+#include <functional>
+
+using namespace sciagents;
+using namespace sciagents::ui;
+using nlohmann::json;
+
+namespace {
+// A target that never runs: the test makes it speak.
+class QuietTarget final : public ExecutionTarget {
+ public:
+  using ExecutionTarget::ExecutionTarget;
+  QString displayName() const override { return QStringLiteral("Quiet"); }
+  QString description() const override { return {}; }
+  bool isRunning() const override { return false; }
+  bool start(const core::Workflow&) override { return false; }
+  void cancel() override {}
+  bool cancelRequested() const override { return false; }
+  std::shared_ptr<const core::RunResult> lastResult() const override { return {}; }
+  void say(const QString& step, double fraction, const QString& message) {
+    emit progress(step, fraction, message);
+  }
+};
+
+// Runs `open` (which shows a modal message box) and hands the box to `inspect`, which must close
+// it.
+void withMessageBox(const std::function<void()>& open,
+                    const std::function<void(QMessageBox*)>& inspect) {
+  bool seen = false;
+  QTimer poll;
+  poll.setInterval(20);
+  QObject::connect(&poll, &QTimer::timeout, [&] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (!box || seen) return;
+    seen = true;
+    inspect(box);
+  });
+  poll.start();
+  open();
+  poll.stop();
+  QVERIFY2(seen, "no message box was shown");
+}
+
+QAction* menuAction(MainWindow& w, const QString& text) {
+  for (QAction* a : w.findChildren<QAction*>())
+    if (a->text() == text) return a;
+  return nullptr;
+}
+}  // namespace
+
+class TestStudioPolish : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { studio_test::isolateSettings("test_studio_polish"); }
+
+  void progressShowsOnePercentSign() {
+    MainWindow w(core::AgentRegistry::builtin());
+    QuietTarget target;
+    w.setExecutionTarget(&target);
+    target.say("mc", 0.21, "sampling");
+    QCOMPARE(w.statusBar()->currentMessage(), QString("mc: 21% sampling"));
+    w.setExecutionTarget(nullptr);
+  }
+
+  void undoButtonKeepsItsWidth() {
+    MainWindow w(core::AgentRegistry::builtin());
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFile(MainWindow::examplesDir() + "/linked-steps.workflow.json"));
+    auto* tb = w.findChild<QToolBar*>("MainToolBar");
+    QVERIFY(tb);
+    QWidget* run = tb->widgetForAction(w.runAction());
+    QVERIFY(run);
+    QTest::qWait(50);
+    const int x0 = run->mapTo(&w, QPoint(0, 0)).x();
+    WorkflowDocument* doc = w.document();
+    QVERIFY(doc->setParam("first", "A", json::parse("[[4, 1], [1, 4]]")));
+    QVERIFY(doc->setParam("second", "A", json::parse("[[2, 0], [0, 6]]")));
+    QVERIFY(doc->renameStep("second", "a_much_longer_step_name_than_before", nullptr));
+    QTest::qWait(50);
+    QCOMPARE(run->mapTo(&w, QPoint(0, 0)).x(), x0);
+    auto* undo = w.findChild<QAction*>("UndoToolAction");
+    QVERIFY(undo);
+    QCOMPARE(undo->text(), QString("Undo"));
+    QVERIFY(undo->isEnabled());
+    QVERIFY2(undo->toolTip().startsWith("Undo "), qPrintable(undo->toolTip()));  // names the edit
+    undo->trigger();
+    QVERIFY(doc->step("second"));
+  }
+
+  void unsavedPromptsNameTheFileAndOfferSave() {
+    MainWindow w(core::AgentRegistry::builtin());
+    const QString path = MainWindow::examplesDir() + "/linked-steps.workflow.json";
+    QVERIFY(w.openFile(path));  // its workflow is named "Two linked steps"
+    QVERIFY(w.document()->setParam("first", "b", json::parse("[2, 1]")));
+    QAction* newAction = menuAction(w, "&New");
+    QVERIFY(newAction);
+    auto check = [](QMessageBox* box) {
+      QVERIFY2(box->text().contains("linked-steps.workflow.json"), qPrintable(box->text()));
+      QVERIFY(!box->text().contains("Two linked steps"));
+      QVERIFY(box->button(QMessageBox::Save));
+      QVERIFY(box->button(QMessageBox::Cancel));
+      box->button(QMessageBox::Cancel)->click();
+    };
+    withMessageBox([&] { newAction->trigger(); }, check);
+    QVERIFY(w.document()->isModified());  // Cancel kept the changes
+    // The examples gallery asks the same question.
+    withMessageBox(
+        [&] {
+          w.onboarding()->openExample(MainWindow::examplesDir() + "/ode-decay.workflow.json");
+        },
+        check);
+    QCOMPARE(w.document()->filePath(), QFileInfo(path).absoluteFilePath());
+  }
+
+  void emptyCanvasSaysWhereToStart() {
+    MainWindow w(core::AgentRegistry::builtin());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto* hint = w.view()->viewport()->findChild<QLabel*>("EmptyCanvasHint");
+    QVERIFY(hint);
+    QVERIFY(hint->isVisible());
+    QVERIFY2(hint->text().contains("Drag a task here"), qPrintable(hint->text()));
+    const QString id = w.addTask("ode_pde", "ivp");
+    QVERIFY(!id.isEmpty());
+    QVERIFY(!hint->isVisible());
+    w.document()->removeSteps({id});
+    QVERIFY(hint->isVisible());
+  }
+
+  void resetLayoutBringsTheDocksBack() {
+    MainWindow w(core::AgentRegistry::builtin());
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto* props = w.findChild<QDockWidget*>("PropertiesDock");
+    auto* palette = w.findChild<QDockWidget*>("PaletteDock");
+    auto* results = w.findChild<QDockWidget*>("ResultsDock");
+    QVERIFY(props && palette && results);
+    props->hide();
+    results->setFloating(true);
+    w.addDockWidget(Qt::RightDockWidgetArea, palette);
+    auto* reset = w.findChild<QAction*>("ResetLayoutAction");
+    QVERIFY(reset);
+    reset->trigger();
+    QVERIFY(props->isVisible());
+    QVERIFY(!results->isFloating());
+    QCOMPARE(w.dockWidgetArea(props), Qt::RightDockWidgetArea);
+    QCOMPARE(w.dockWidgetArea(palette), Qt::LeftDockWidgetArea);
+    QCOMPARE(w.dockWidgetArea(results), Qt::BottomDockWidgetArea);
+  }
+};
+
+QTEST_MAIN(TestStudioPolish)
+#include "test_studio_polish.moc"
