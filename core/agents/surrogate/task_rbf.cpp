@@ -5,10 +5,8 @@
 #include "core/agents/surrogate/surrogate_common.h"
 #include "core/agents/surrogate/tasks.h"
 #include "core/agents/uq/uq_common.h"
+#include "core/linalg/dense_decompositions.h"
 #include "core/util/error.h"
-
-#include <Eigen/LU>
-#include <Eigen/QR>
 
 #include <cmath>
 #include <limits>
