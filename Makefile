@@ -56,6 +56,9 @@ SAN_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITH
 TSAN_TESTS = test_engine test_validator test_step_model test_metrics test_server_store test_server_router \
   test_server_jobs test_server_http test_server_api test_server_fault test_server_bad_input \
   test_server_openapi test_server_feedback
+# Their executables: the Python-script tests (test_server_api ... feedback) share sciagents_script_test.
+TSAN_TARGETS = test_engine test_validator test_step_model test_metrics test_server_store test_server_router \
+  test_server_jobs test_server_http sciagents_script_test
 _space := $(subst ,, )
 sanitize: sanitize-asan sanitize-tsan
 
@@ -68,7 +71,7 @@ sanitize-asan: deps
 
 sanitize-tsan: deps
 	cmake -S . -B build-tsan $(SAN_FLAGS) -DSCIAGENTS_SANITIZE=thread
-	cmake --build build-tsan -j $(SAN_JOBS) --target sciagents $(TSAN_TESTS)
+	cmake --build build-tsan -j $(SAN_JOBS) --target sciagents $(TSAN_TARGETS)
 	rm -rf build-tsan/sanitizer-reports && mkdir -p build-tsan/sanitizer-reports
 	ctest --test-dir build-tsan --output-on-failure -j $(SAN_JOBS) -R '^($(subst $(_space),|,$(strip $(TSAN_TESTS))))$$'; \
 	  status=$$?; bash cmake/scripts/check-sanitizer-reports.sh build-tsan/sanitizer-reports && exit $$status

@@ -1,16 +1,14 @@
-// Thin Qt Test wrapper: runs one Python test script of tests/server/ with Debian's /usr/bin/python3
-// against the built `sciagents` and fails with the script's output when it fails.
-// SCIAGENTS_SCRIPT: the script; SCIAGENTS_PY_IMPORTS: modules it needs ("requests", "yaml"...);
+// Thin Qt Test wrapper: runs one Python test script (tests/server/, tests/package/, tests/slurm/) with
+// Debian's /usr/bin/python3 against the built `sciagents` and fails with the script's output when it
+// fails. Built once (sciagents_script_test); each ctest names its script in the environment
+// (sciagents_add_script_test in tests/CMakeLists.txt):
+// SCIAGENTS_SCRIPT: the script; SCIAGENTS_PY_IMPORTS: modules it needs ("requests,yaml"...);
 // SCIAGENTS_SCRIPT_TIMEOUT_S: how long it may run (default 280 s). A script that exits with 77 is
 // skipped, its output being the reason.
 #include <QFileInfo>
 #include <QProcess>
 #include <QStringList>
 #include <QtTest>
-
-#ifndef SCIAGENTS_SCRIPT_TIMEOUT_S
-#define SCIAGENTS_SCRIPT_TIMEOUT_S 280
-#endif
 
 namespace {
 const QString kPython = QStringLiteral("/usr/bin/python3");
@@ -23,7 +21,12 @@ class ServerScriptTest : public QObject {
   void script() {
     if (!QFileInfo::exists(kPython))
       QSKIP("/usr/bin/python3 is missing (Debian's python3 with python3-requests runs the server tests)");
-    const QString imports = QStringLiteral(SCIAGENTS_PY_IMPORTS);
+    const QString script = qEnvironmentVariable("SCIAGENTS_SCRIPT");
+    QVERIFY2(!script.isEmpty(), "SCIAGENTS_SCRIPT (the Python script to run) is not set");
+    bool timeout_ok = false;
+    int timeout_s = qEnvironmentVariableIntValue("SCIAGENTS_SCRIPT_TIMEOUT_S", &timeout_ok);
+    if (!timeout_ok) timeout_s = 280;
+    const QString imports = qEnvironmentVariable("SCIAGENTS_PY_IMPORTS");
     if (!imports.isEmpty()) {
       QProcess probe;
       probe.start(kPython, {"-c", "import " + imports});
@@ -35,9 +38,9 @@ class ServerScriptTest : public QObject {
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
     p.setWorkingDirectory(QStringLiteral(SCIAGENTS_SOURCE_DIR));
-    p.start(kPython, {QStringLiteral(SCIAGENTS_SCRIPT), "--sciagents", QStringLiteral(SCIAGENTS_BINARY_DIR "/bin/sciagents")});
+    p.start(kPython, {script, "--sciagents", QStringLiteral(SCIAGENTS_BINARY_DIR "/bin/sciagents")});
     QVERIFY2(p.waitForStarted(10000), "cannot start /usr/bin/python3");
-    const bool finished = p.waitForFinished(SCIAGENTS_SCRIPT_TIMEOUT_S * 1000);
+    const bool finished = p.waitForFinished(timeout_s * 1000);
     if (!finished) {
       p.kill();
       p.waitForFinished(10000);
@@ -49,7 +52,7 @@ class ServerScriptTest : public QObject {
     const bool ok = finished && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
     if (!ok || qEnvironmentVariableIsSet("SCIAGENTS_TEST_VERBOSE")) qInfo().noquote() << out;
     QVERIFY2(finished, qPrintable(QStringLiteral("the script did not finish within %1 s")
-                                      .arg(SCIAGENTS_SCRIPT_TIMEOUT_S)));
+                                      .arg(timeout_s)));
     QCOMPARE(p.exitCode(), 0);
   }
 };

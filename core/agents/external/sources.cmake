@@ -9,8 +9,6 @@ target_sources(sciagents_core PRIVATE
   agents/external/command_run.cpp
   agents/external/command_workdir.cpp
   agents/external/task_python.cpp
-)
-target_sources(sciagents_core PRIVATE
   agents/external/python_call.cpp
   agents/external/python_pool.cpp
   agents/external/python_protocol.cpp

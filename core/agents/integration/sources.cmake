@@ -1,5 +1,6 @@
 # integration agent: Boost.Math quadrature (header-only), own Genz-Malik cubature, MC / Sobol RQMC.
 target_sources(sciagents_core PRIVATE
+  agents/integration/integration_agent.cpp
   agents/integration/integ_common.cpp
   agents/integration/quad_core.cpp
   agents/integration/tanh_sinh_rule.cpp

@@ -1,8 +1,7 @@
 #include "core/agents/inverse/mcmc.h"
 
+#include "core/linalg/dense_decompositions.h"
 #include "core/util/error.h"
-
-#include <Eigen/Cholesky>
 
 #include <algorithm>
 #include <cmath>

@@ -6,9 +6,8 @@
 #include "core/agents/inverse/tasks.h"
 #include "core/agents/optimization/lm.h"
 #include "core/expr/expression.h"
+#include "core/linalg/dense_decompositions.h"
 #include "core/util/error.h"
-
-#include <Eigen/Cholesky>
 
 #include <algorithm>
 #include <chrono>

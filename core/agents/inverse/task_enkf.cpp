@@ -3,9 +3,8 @@
 // ode_pde.ivp integrators between observation times.
 #include "core/agents/inverse/inverse_common.h"
 #include "core/agents/inverse/tasks.h"
+#include "core/linalg/dense_decompositions.h"
 #include "core/util/error.h"
-
-#include <Eigen/Cholesky>
 
 #include <algorithm>
 #include <cmath>

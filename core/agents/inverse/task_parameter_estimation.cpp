@@ -7,11 +7,9 @@
 #include "core/agents/inverse/tasks.h"
 #include "core/agents/optimization/lm.h"
 #include "core/agents/optimization/model_function.h"
+#include "core/linalg/dense_decompositions.h"
 #include "core/util/error.h"
 
-#include <Eigen/Cholesky>
-#include <Eigen/QR>
-#include <Eigen/SVD>
 #include <boost/math/distributions/students_t.hpp>
 
 #include <cmath>

@@ -3,10 +3,9 @@
 // Regularization Tools, equivalent to the GSVD), with lambda from GCV, the L-curve corner or given.
 #include "core/agents/inverse/inverse_common.h"
 #include "core/agents/inverse/tasks.h"
+#include "core/linalg/dense_decompositions.h"
 #include "core/util/error.h"
 
-#include <Eigen/QR>
-#include <Eigen/SVD>
 #include <boost/math/tools/minima.hpp>
 
 #include <algorithm>

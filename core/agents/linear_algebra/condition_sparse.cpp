@@ -1,8 +1,8 @@
 // Condition-number estimates for large sparse matrices (see the condition task's doc).
 #include "core/agents/linear_algebra/cond_estimate.h"
 #include "core/agents/linear_algebra/la_common.h"
+#include "core/linalg/dense_decompositions.h"
 
-#include <Eigen/Eigenvalues>
 #include <Eigen/SparseLU>
 
 #include <cmath>

@@ -1,7 +1,5 @@
 #include "core/agents/linear_algebra/dense_lapack.h"
-
-#include <Eigen/Cholesky>
-#include <Eigen/LU>
+#include "core/linalg/dense_decompositions.h"
 
 #include <algorithm>
 #include <vector>

@@ -1,9 +1,7 @@
 #include "core/agents/linear_algebra/solve_choice.h"
 
 #include "core/agents/linear_algebra/la_common.h"
-
-#include <Eigen/Eigenvalues>
-#include <Eigen/SVD>
+#include "core/linalg/dense_decompositions.h"
 
 #include <cmath>
 #include <limits>

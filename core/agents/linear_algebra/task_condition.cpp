@@ -2,9 +2,7 @@
 // for 1/inf/fro). Large sparse: estimates (condition_sparse.cpp).
 #include "core/agents/linear_algebra/la_common.h"
 #include "core/agents/linear_algebra/tasks.h"
-
-#include <Eigen/LU>
-#include <Eigen/SVD>
+#include "core/linalg/dense_decompositions.h"
 
 #include <limits>
 

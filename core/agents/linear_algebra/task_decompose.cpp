@@ -1,10 +1,7 @@
 // linear_algebra.decompose: LU (scipy.linalg.lu convention A = P L U), QR, Cholesky, LDL^T factors.
 #include "core/agents/linear_algebra/la_common.h"
 #include "core/agents/linear_algebra/tasks.h"
-
-#include <Eigen/Cholesky>
-#include <Eigen/LU>
-#include <Eigen/QR>
+#include "core/linalg/dense_decompositions.h"
 
 namespace sciagents::core::agents::la {
 

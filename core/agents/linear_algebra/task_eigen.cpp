@@ -3,8 +3,7 @@
 // never dropped: see the output docs for the format.
 #include "core/agents/linear_algebra/la_common.h"
 #include "core/agents/linear_algebra/tasks.h"
-
-#include <Eigen/Eigenvalues>
+#include "core/linalg/dense_decompositions.h"
 
 #include <algorithm>
 #include <complex>

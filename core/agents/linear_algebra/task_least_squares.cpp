@@ -1,10 +1,7 @@
 // linear_algebra.least_squares: min ||A x - b||_2 by column-pivoted QR, SVD or the normal equations.
 #include "core/agents/linear_algebra/la_common.h"
 #include "core/agents/linear_algebra/tasks.h"
-
-#include <Eigen/Cholesky>
-#include <Eigen/QR>
-#include <Eigen/SVD>
+#include "core/linalg/dense_decompositions.h"
 
 #include <limits>
 

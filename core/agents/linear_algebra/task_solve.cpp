@@ -4,9 +4,7 @@
 #include "core/agents/linear_algebra/solve_choice.h"
 #include "core/agents/linear_algebra/solve_internal.h"
 #include "core/agents/linear_algebra/tasks.h"
-
-#include <Eigen/QR>
-#include <Eigen/SVD>
+#include "core/linalg/dense_decompositions.h"
 
 #include <limits>
 

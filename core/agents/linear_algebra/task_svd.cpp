@@ -1,8 +1,7 @@
 // linear_algebra.svd: A = U diag(S) Vt, SciPy naming and conventions.
 #include "core/agents/linear_algebra/la_common.h"
 #include "core/agents/linear_algebra/tasks.h"
-
-#include <Eigen/SVD>
+#include "core/linalg/dense_decompositions.h"
 
 namespace sciagents::core::agents::la {
 

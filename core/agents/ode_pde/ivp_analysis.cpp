@@ -1,7 +1,6 @@
 // ode_pde.ivp: stiffness analysis at (t0, y0) and the `auto` method choice built on it.
 #include "core/agents/ode_pde/ivp_problem.h"
-
-#include <Eigen/Eigenvalues>
+#include "core/linalg/dense_decompositions.h"
 
 #include <cmath>
 

@@ -1,9 +1,8 @@
 // Geometric multigrid V-cycle (preconditioner) and preconditioned CG for the PDE tasks.
 #include "core/agents/ode_pde/pde_solvers.h"
 
+#include "core/linalg/dense_decompositions.h"
 #include "core/util/error.h"
-
-#include <Eigen/Cholesky>
 
 #include <chrono>
 #include <cmath>

@@ -2,8 +2,7 @@
 // a QR solve of the augmented system [J; sqrt(mu) D] dp = [-r; 0] (no normal equations: keeps
 // ill-conditioned fits such as NIST Misra1a accurate).
 #include "core/agents/optimization/lm.h"
-
-#include <Eigen/QR>
+#include "core/linalg/dense_decompositions.h"
 
 #include <cmath>
 #include <limits>

@@ -2,8 +2,7 @@
 // KKT check of a finished step (validate).
 #include "core/agents/optimization/minimize_internal.h"
 #include "core/agents/optimization/model_function.h"
-
-#include <Eigen/QR>
+#include "core/linalg/dense_decompositions.h"
 
 #include <cmath>
 #include <limits>

@@ -1,6 +1,5 @@
 #include "core/agents/optimization/root_internal.h"
-
-#include <Eigen/QR>
+#include "core/linalg/dense_decompositions.h"
 
 #include <cmath>
 #include <limits>

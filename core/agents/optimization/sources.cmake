@@ -2,6 +2,7 @@
 # differential evolution, Levenberg-Marquardt and root finders; SUNDIALS KINSOL for systems.
 set(_opt agents/optimization)
 target_sources(sciagents_core PRIVATE
+  ${_opt}/optimization_agent.cpp
   ${_opt}/opt_common.cpp
   ${_opt}/model_function.cpp
   ${_opt}/bfgs.cpp

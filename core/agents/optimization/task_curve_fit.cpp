@@ -2,8 +2,7 @@
 #include "core/agents/optimization/lm.h"
 #include "core/agents/optimization/model_function.h"
 #include "core/agents/optimization/tasks.h"
-
-#include <Eigen/SVD>
+#include "core/linalg/dense_decompositions.h"
 
 #include <algorithm>
 #include <cmath>

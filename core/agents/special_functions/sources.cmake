@@ -1,6 +1,7 @@
 # special_functions agent: Boost.Math (header-only) split by family to keep each TU small;
 # FFT through Eigen's unsupported FFT module (kissfft backend).
 target_sources(sciagents_core PRIVATE
+  agents/special_functions/special_functions_agent.cpp
   agents/special_functions/sf_registry.cpp
   agents/special_functions/sf_gamma.cpp
   agents/special_functions/sf_exp.cpp

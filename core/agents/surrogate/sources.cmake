@@ -12,10 +12,9 @@ target_sources(sciagents_core PRIVATE
   agents/surrogate/surrogate_predict.cpp
 )
 target_link_libraries(sciagents_core PRIVATE ${NLOPT_LIBRARIES})
-# The GP likelihood factorises and inverts K with LAPACK (dpotrf/dpotri) when the linear_algebra
-# agent found it (see agents/linear_algebra/sources.cmake); Eigen otherwise.
+# The GP likelihood factorises and inverts K with LAPACK (dpotrf/dpotri) when core/CMakeLists.txt
+# found it; Eigen otherwise.
 if(SCIAGENTS_USE_LAPACK AND LAPACK_FOUND)
-  target_link_libraries(sciagents_core PRIVATE LAPACK::LAPACK)
   set_source_files_properties(agents/surrogate/gp_model.cpp TARGET_DIRECTORY sciagents_core
     PROPERTIES COMPILE_DEFINITIONS SCIAGENTS_HAVE_LAPACK)
 endif()

@@ -1,9 +1,9 @@
 #include "core/agents/uq/distributions.h"
 
+#include "core/linalg/dense_decompositions.h"
 #include "core/util/error.h"
 #include "core/util/text_format.h"
 
-#include <Eigen/Cholesky>
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/erf.hpp>
 
