@@ -5,6 +5,7 @@ target_sources(sciagents_core PRIVATE
   agents/ode_pde/ivp_rk.cpp
   agents/ode_pde/ivp_cvode.cpp
   agents/ode_pde/ivp_solve.cpp
+  agents/ode_pde/ivp_prepared.cpp
   agents/ode_pde/ivp_reference.cpp
   agents/ode_pde/sundials_callbacks.cpp
 )
