@@ -334,7 +334,14 @@ class TestStepModel : public QObject {
       {"id":"s","agent":"uq","task":"sobol","params":{"model":{"step":"sim","input":["constants.k","constants.c"],
         "output":"y_final[0]"},"inputs":[{"name":"k","dist":"lognormal","mu":0,"sigma":0.25},
         {"name":"c","dist":"uniform","a":0.2,"b":0.8}],"n":64,"seed":1,"bootstrap":20}}]})";
-    const auto one = run(wf, 1), two = run(wf, 2), cached = run(wf, 2, true, "prepared-cache");
+    auto run = [&](const std::string& json, int threads, bool cache = false) {
+      RunOptions o;
+      o.threads = threads;
+      o.use_cache = cache;
+      o.cache_dir = m_dir.filePath("prepared-cache").toStdString();
+      return WorkflowEngine().run(parseWorkflow(json), o);
+    };
+    const auto one = run(wf, 1), two = run(wf, 2), cached = run(wf, 2, true);
     for (const auto* r : {&one, &two, &cached}) QVERIFY2(r->status == StepStatus::Succeeded, r->step("s")->error.c_str());
     const Map& model = one.step("s")->diagnostics.at("model").asMap();
     QCOMPARE(model.at("prepared").asBool(), true);
