@@ -27,7 +27,8 @@ struct Run {
 };
 
 // The task itself on the template with `values` at `paths`.
-Run direct(const Map& tmpl, const std::vector<std::string>& paths, const std::vector<double>& values) {
+Run direct(const Map& tmpl, const std::vector<std::string>& paths,
+           const std::vector<double>& values) {
   Map given = ivp().resolveParams(tmpl);
   for (std::size_t k = 0; k < paths.size(); ++k) {
     const std::string err = setParamPath(given, paths[k], values[k]);
@@ -38,7 +39,8 @@ Run direct(const Map& tmpl, const std::vector<std::string>& paths, const std::ve
   return {c.outputs(), c.diagnostics()};
 }
 
-std::shared_ptr<const PreparedTask> prepare(const Map& tmpl, const std::vector<std::string>& paths) {
+std::shared_ptr<const PreparedTask> prepare(const Map& tmpl,
+                                            const std::vector<std::string>& paths) {
   const TaskContext c(ivp(), ivp().resolveParams(tmpl));
   const PrepareTaskFn* fn = preparedTaskFor("ode_pde", "ivp");
   if (!fn) throw std::runtime_error("ode_pde.ivp has no prepared form");
@@ -62,16 +64,27 @@ std::string errorOf(const std::function<void()>& f) {
 
 // y' = -k y + c: not stiff for small k (auto: dop853), stiff for k = 1e5 (auto: bdf).
 Map decay() {
-  return {{"rhs", List{"-k*y + c"}}, {"states", List{"y"}}, {"y0", List{1}}, {"t_span", List{0, 2}},
-          {"constants", Map{{"k", 1.0}, {"c", 0.5}}}, {"rtol", 1e-8}, {"atol", 1e-10}};
+  return {{"rhs", List{"-k*y + c"}},
+          {"states", List{"y"}},
+          {"y0", List{1}},
+          {"t_span", List{0, 2}},
+          {"constants", Map{{"k", 1.0}, {"c", 0.5}}},
+          {"rtol", 1e-8},
+          {"atol", 1e-10}};
 }
 
 // Van der Pol with a sampled mu and initial value, bdf with the exact Jacobian of the rhs, and a
 // terminal event.
 Map vanDerPol() {
-  return {{"rhs", List{"y2", "mu*(1 - y1^2)*y2 - y1"}}, {"states", List{"y1", "y2"}}, {"y0", List{2, 0}},
-          {"t_span", List{0, 30}}, {"constants", Map{{"mu", 10.0}, {"s", 3.0}}}, {"method", "bdf"},
-          {"events", List{Map{{"expr", "y1 + s*0.5"}, {"terminal", true}}}}, {"rtol", 1e-7}, {"atol", 1e-9}};
+  return {{"rhs", List{"y2", "mu*(1 - y1^2)*y2 - y1"}},
+          {"states", List{"y1", "y2"}},
+          {"y0", List{2, 0}},
+          {"t_span", List{0, 30}},
+          {"constants", Map{{"mu", 10.0}, {"s", 3.0}}},
+          {"method", "bdf"},
+          {"events", List{Map{{"expr", "y1 + s*0.5"}, {"terminal", true}}}},
+          {"rtol", 1e-7},
+          {"atol", 1e-9}};
 }
 
 }  // namespace
@@ -101,7 +114,8 @@ class TestOdeIvpPrepared : public QObject {
     const std::vector<std::string> paths{"constants.mu", "y0[-2]", "constants.s"};
     const auto p = prepare(vanDerPol(), paths);
     QVERIFY(p != nullptr);
-    for (const std::vector<double>& v : {std::vector<double>{10, 2, 3}, {5, 1.5, 2}, {20, -1.0, 1}}) {
+    for (const std::vector<double>& v :
+         {std::vector<double>{10, 2, 3}, {5, 1.5, 2}, {20, -1.0, 1}}) {
       const Run a = direct(vanDerPol(), paths, v), b = prepared(*p, v);
       QVERIFY2(a.outputs == b.outputs, ("mu = " + std::to_string(v[0])).c_str());
       QVERIFY(a.diagnostics == b.diagnostics);
@@ -123,13 +137,16 @@ class TestOdeIvpPrepared : public QObject {
           got[i] = prepared(*p, points[i], false).outputs;
       });
     for (auto& t : threads) t.join();
-    for (std::size_t i = 0; i < points.size(); ++i) QVERIFY2(got[i] == want[i], std::to_string(i).c_str());
+    for (std::size_t i = 0; i < points.size(); ++i)
+      QVERIFY2(got[i] == want[i], std::to_string(i).c_str());
   }
 
   void badSamplesFailAsTheTaskDoes() {
     const auto p = prepare(decay(), {"constants.k", "constants.c"});
     const double inf = std::numeric_limits<double>::infinity();
-    const std::string want = errorOf([&] { direct(decay(), {"constants.k", "constants.c"}, {inf, 0.5}); });
+    const std::string want = errorOf([&] {
+      direct(decay(), {"constants.k", "constants.c"}, {inf, 0.5});
+    });
     QVERIFY2(want.find("constant 'k'") != std::string::npos, want.c_str());
     QCOMPARE(errorOf([&] { prepared(*p, {inf, 0.5}); }), want);
     const auto q = prepare(vanDerPol(), {"y0[1]"});

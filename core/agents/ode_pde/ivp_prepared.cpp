@@ -33,19 +33,22 @@ class PreparedIvp final : public PreparedTask {
   PreparedIvp(Problem p, std::vector<std::string> warnings, std::vector<Slot> slots)
       : m_p(std::move(p)), m_warnings(std::move(warnings)), m_slots(std::move(slots)) {
     m_free.push_back(std::make_unique<OdeFunctions>(m_p));
-    m_sets_y0 = std::any_of(m_slots.begin(), m_slots.end(), [](const Slot& s) { return !s.constant; });
+    m_sets_y0 =
+        std::any_of(m_slots.begin(), m_slots.end(), [](const Slot& s) { return !s.constant; });
   }
 
   void run(TaskContext& ctx, std::span<const double> values, bool diagnostics) const override {
     if (values.size() != m_slots.size())
-      throw Error(ErrorCode::RunFailed, "internal: prepared ivp called with the wrong number of values");
+      throw Error(ErrorCode::RunFailed,
+                  "internal: prepared ivp called with the wrong number of values");
     Lease f(*this);
     // The checks readProblem makes of these params, with its messages.
     for (std::size_t k = 0; k < m_slots.size(); ++k) {
       const Slot& s = m_slots[k];
       if (!s.constant) continue;
       if (!std::isfinite(values[k]))
-        throw paramError("constants", "constant '" + s.name + "' is " + fmt(values[k]) + "; it must be finite");
+        throw paramError("constants",
+                         "constant '" + s.name + "' is " + fmt(values[k]) + "; it must be finite");
       f->bind(s.index, values[k]);
     }
     if (!m_sets_y0) return solve(ctx, m_p, *f, diagnostics);
@@ -54,7 +57,8 @@ class PreparedIvp final : public PreparedTask {
       if (!m_slots[k].constant) p.y0[static_cast<Eigen::Index>(m_slots[k].index)] = values[k];
     for (Eigen::Index i = 0; i < p.y0.size(); ++i)
       if (!std::isfinite(p.y0[i]))
-        throw paramError("y0", "element " + std::to_string(i) + " is " + fmt(p.y0[i]) + "; every value must be finite");
+        throw paramError("y0", "element " + std::to_string(i) + " is " + fmt(p.y0[i]) +
+                                   "; every value must be finite");
     solve(ctx, p, *f, diagnostics);
   }
 
@@ -65,8 +69,10 @@ class PreparedIvp final : public PreparedTask {
     f.rhs(p.t0, p.y0.data(), dy.data());
     for (Eigen::Index i = 0; i < n; ++i)
       if (!std::isfinite(dy[static_cast<std::size_t>(i)]))
-        throw paramError("rhs", "rhs[" + std::to_string(i) + "] = '" + p.rhs[static_cast<std::size_t>(i)] +
-                                    "' evaluates to " + fmt(dy[static_cast<std::size_t>(i)]) + " at t0 = " + fmt(p.t0) + ", y0");
+        throw paramError("rhs", "rhs[" + std::to_string(i) + "] = '" +
+                                    p.rhs[static_cast<std::size_t>(i)] + "' evaluates to " +
+                                    fmt(dy[static_cast<std::size_t>(i)]) + " at t0 = " + fmt(p.t0) +
+                                    ", y0");
     solveAndReport(ctx, p, f, m_warnings, diagnostics);
   }
 
@@ -110,7 +116,8 @@ std::optional<Slot> slotOf(const std::string& path, const Problem& p) {
   if (path.rfind("constants.", 0) == 0) {
     const std::string name = path.substr(10);
     const auto it = p.constants.find(name);
-    if (name.find_first_of(".[") != std::string::npos || it == p.constants.end()) return std::nullopt;
+    if (name.find_first_of(".[") != std::string::npos || it == p.constants.end())
+      return std::nullopt;
     return Slot{true, static_cast<std::size_t>(std::distance(p.constants.begin(), it)), name};
   }
   if (path.rfind("y0[", 0) != 0 || path.back() != ']') return std::nullopt;
@@ -129,7 +136,8 @@ std::optional<Slot> slotOf(const std::string& path, const Problem& p) {
 
 }  // namespace
 
-std::shared_ptr<const PreparedTask> prepareIvp(const TaskContext& ctx, const std::vector<std::string>& paths) {
+std::shared_ptr<const PreparedTask> prepareIvp(const TaskContext& ctx,
+                                               const std::vector<std::string>& paths) {
   Problem p = readProblem(ctx);
   std::vector<Slot> slots;
   for (const auto& path : paths) {
