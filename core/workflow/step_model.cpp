@@ -1,5 +1,6 @@
 #include "core/workflow/step_model.h"
 
+#include "core/agent/prepared_task.h"
 #include "core/agent/task_context.h"
 #include "core/runtime/thread_pool.h"
 #include "core/util/error.h"
@@ -17,6 +18,7 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <utility>
 
@@ -47,9 +49,11 @@ struct Shared {
   StepModelEnv env;
   Map params;  // the template's resolved params (prepared once: see prepare())
   std::vector<std::string> inputs;
+  std::vector<ParamPath> parts;           // the input paths parsed (prepare())
   std::vector<const ParamSpec*> changed;  // the params the input paths set (checked per sample)
   std::optional<std::uint64_t> seed;      // the samples' seed when no input path sets `seed`
   LinkRef output;
+  std::shared_ptr<const PreparedTask> prepared;  // the task prepared for these inputs (TaskSpec::prepare)
   bool use_cache = true;
   std::vector<std::string> names;
   mutable std::atomic<std::size_t> runs{0}, hits{0};
@@ -70,7 +74,11 @@ struct Shared {
   void prepare() {
     params = env.task->resolveParams(params);
     for (const auto& path : inputs) {
-      const std::string key = path.substr(0, path.find_first_of(".["));
+      std::string err;
+      auto part = ParamPath::parse(path, &err);
+      if (!part) throw paramError("model", "input " + err);
+      const std::string key = part->head();
+      parts.push_back(std::move(*part));
       const ParamSpec* spec = env.task->param(key);
       if (spec && std::find(changed.begin(), changed.end(), spec) == changed.end())
         changed.push_back(spec);
@@ -78,6 +86,44 @@ struct Shared {
     const bool seeded = std::any_of(changed.begin(), changed.end(),
                                     [](const ParamSpec* p) { return p->name == "seed"; });
     if (!seeded) seed = env.seed_for(params);
+    const PrepareTaskFn* prepare = preparedTaskFor(env.agent->id, env.task->id);
+    if (prepare && seed) {
+      TaskContext c(*env.task, params, env.step);
+      c.setBaseDir(env.base_dir);
+      c.setExternalPolicy(env.external);
+      try {
+        prepared = (*prepare)(c, inputs);
+      } catch (const std::exception&) {
+        // A template the task cannot prepare: every sample runs the task and reports the problem
+        // itself, naming the sample, as without preparation.
+        prepared = nullptr;
+      }
+    }
+  }
+
+  // The outputs of the prepared task at row i of `x` (and its diagnostics when `diagnostics` is
+  // given): no params copied, resolved or read again.
+  Map runPrepared(const Matrix& x, Eigen::Index i, const CancelFlag& cancel, Map* diagnostics) const {
+    double local[8];
+    std::vector<double> many;
+    double* values = local;
+    if (inputs.size() > std::size(local)) {
+      many.resize(inputs.size());
+      values = many.data();
+    }
+    for (std::size_t j = 0; j < inputs.size(); ++j) values[j] = x(i, static_cast<Eigen::Index>(j));
+    TaskContext c(*env.task, Map{}, env.step);
+    c.setCancelFlag(cancel);
+    c.setSeed(*seed);
+    c.setThreads(1);
+    c.setBaseDir(env.base_dir);
+    c.setExternalPolicy(env.external);
+    const NestedRunScope nested(env.nested);
+    prepared->run(c, std::span<const double>(values, inputs.size()), diagnostics != nullptr);
+    c.checkCancelled();
+    ++runs;
+    if (diagnostics) *diagnostics = c.takeDiagnostics();
+    return c.takeOutputs();
   }
 
   // The params of the sample at row i of `x`: what resolveParams gives for the template with the
@@ -85,8 +131,8 @@ struct Shared {
   Map sampleParams(const Matrix& x, Eigen::Index i) const {
     Map given = params;
     for (std::size_t j = 0; j < inputs.size(); ++j)
-      if (auto err = setParamPath(given, inputs[j], x(i, static_cast<Eigen::Index>(j))); !err.empty())
-        throw paramError("model", err);
+      if (std::string err; !setAtPath(given, parts[j], Value(x(i, static_cast<Eigen::Index>(j))), &err))
+        throw paramError("model", "input " + err);
     for (const ParamSpec* p : changed) {
       Value& v = given[p->name];
       v = p->normalise(v);
@@ -99,6 +145,7 @@ struct Shared {
 
   // The indexed output of the template run at row i of `x` (from the cache when possible).
   Value outputAt(const Matrix& x, Eigen::Index i, const CancelFlag& cancel) const {
+    if (prepared && !(use_cache && env.cache)) return indexed(runPrepared(x, i, cancel, nullptr));
     Map resolved = sampleParams(x, i);
     const std::uint64_t seed = seedOf(resolved);
     Map outputs;
@@ -111,6 +158,13 @@ struct Shared {
     if (hit) {
       ++hits;
       outputs = std::move(hit->outputs);
+    } else if (prepared) {
+      Map diagnostics;
+      outputs = runPrepared(x, i, cancel, &diagnostics);
+      env.cache->store(key, {outputs, std::move(diagnostics),
+                             nlohmann::json{{"agent", env.agent->id}, {"agent_version", env.agent->version},
+                                            {"task", env.task->id}, {"params_hash", key}, {"seed", seed},
+                                            {"model_sample_of", env.step}}});
     } else {
       TaskContext c(*env.task, std::move(resolved), env.step);
       c.setCancelFlag(cancel);
@@ -419,7 +473,8 @@ class StepModel final : public ModelEvaluator {
           {"evaluations", static_cast<std::int64_t>(m_evaluations)},
           {"runs", static_cast<std::int64_t>(m_s->runs.load())},
           {"cache_hits", static_cast<std::int64_t>(m_s->hits.load())},
-          {"threads", m_s->env.threads}};
+          {"threads", m_s->env.threads},
+          {"prepared", m_s->prepared != nullptr}};
     if (m_failed_total > 0) {
       m["failed_samples"] = static_cast<std::int64_t>(m_failed_total);
       m["first_failure"] = m_first_failure;

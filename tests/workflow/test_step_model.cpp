@@ -325,6 +325,38 @@ class TestStepModel : public QObject {
     const double exact = (std::exp(-1.0) - std::exp(-3.0)) / 2;
     QVERIFY(std::abs(r.step("mc")->outputs.at("mean").asDouble() - exact) < 1e-4);
   }
+
+  // An ODE template with sampled constants runs prepared (compiled once per study): the same
+  // indices with 1 and 2 threads and through the cache, bit for bit.
+  void preparedOdeTemplateIsThreadAndCacheIndependent() {
+    const std::string wf = R"({"sciagents":1,"steps":[
+      {"id":"sim","agent":"ode_pde","task":"ivp","params":{"rhs":["-k*y + c"],"states":["y"],"y0":[1],
+        "t_span":[0,2],"constants":{"k":1.0,"c":0.5},"rtol":1e-8,"atol":1e-10}},
+      {"id":"s","agent":"uq","task":"sobol","params":{"model":{"step":"sim","input":["constants.k","constants.c"],
+        "output":"y_final[0]"},"inputs":[{"name":"k","dist":"lognormal","mu":0,"sigma":0.25},
+        {"name":"c","dist":"uniform","a":0.2,"b":0.8}],"n":64,"seed":1,"bootstrap":20}}]})";
+    auto run = [&](const std::string& json, int threads, bool cache = false) {
+      RunOptions o;
+      o.threads = threads;
+      o.use_cache = cache;
+      o.cache_dir = m_dir.filePath("prepared-cache").toStdString();
+      return WorkflowEngine().run(parseWorkflow(json), o);
+    };
+    const auto one = run(wf, 1), two = run(wf, 2), cached = run(wf, 2, true);
+    for (const auto* r : {&one, &two, &cached}) QVERIFY2(r->status == StepStatus::Succeeded, r->step("s")->error.c_str());
+    const Map& model = one.step("s")->diagnostics.at("model").asMap();
+    QCOMPARE(model.at("prepared").asBool(), true);
+    for (const char* o : {"S1", "ST", "S1_conf", "ST_conf", "mean", "variance"}) {
+      QVERIFY2(one.step("s")->outputs.at(o) == two.step("s")->outputs.at(o), o);
+      QVERIFY2(one.step("s")->outputs.at(o) == cached.step("s")->outputs.at(o), o);
+    }
+    // A path the task cannot prepare (t_span) runs the task per sample, as before.
+    std::string other = wf;
+    other.replace(other.find(R"(["constants.k","constants.c"])"), 29, R"(["constants.k","t_span[1]"])");
+    const auto r = run(other, 2);
+    QVERIFY2(r.status == StepStatus::Succeeded, r.step("s")->error.c_str());
+    QCOMPARE(r.step("s")->diagnostics.at("model").asMap().at("prepared").asBool(), false);
+  }
 };
 
 QTEST_GUILESS_MAIN(TestStepModel)

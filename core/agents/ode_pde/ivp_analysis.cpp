@@ -7,8 +7,12 @@
 namespace sciagents::core::agents::ode {
 
 Stiffness analyzeStiffness(const Problem& p) {
-  Stiffness s;
   OdeFunctions f(p);
+  return analyzeStiffness(p, f, true);
+}
+
+Stiffness analyzeStiffness(const Problem& p, OdeFunctions& f, bool describe) {
+  Stiffness s;
   const Eigen::Index n = p.n();
   Matrix j;
   if (f.hasJac()) {
@@ -21,7 +25,7 @@ Stiffness analyzeStiffness(const Problem& p) {
   s.jacobian_source = f.jacSource();
   const double T = std::abs(p.t1 - p.t0);
   if (!j.allFinite()) {
-    s.summary = "the Jacobian at t0 is not finite; no stiffness estimate";
+    if (describe) s.summary = "the Jacobian at t0 is not finite; no stiffness estimate";
     return s;
   }
   Eigen::VectorXd re, mod;
@@ -45,6 +49,7 @@ Stiffness analyzeStiffness(const Problem& p) {
   s.stiffness_ratio = s.max_decay > 0 ? s.max_decay / min_decay : 1.0;
   s.stiffness_index = s.max_decay * T;
   s.stiff = s.stiffness_index > kStiffIndex;
+  if (!describe) return s;
   s.summary = "Jacobian at t0 (" + s.jacobian_source + "): spectral radius " + fmt(s.spectral_radius) +
               ", fastest decay rate max(-Re lambda) = " + fmt(s.max_decay) + ", stiffness ratio " +
               fmt(s.stiffness_ratio) + "; decay rate x interval length = " + fmt(s.stiffness_index) +
@@ -52,10 +57,14 @@ Stiffness analyzeStiffness(const Problem& p) {
   return s;
 }
 
+const char* chosenMethod(const Problem& p, const Stiffness& s) {
+  return s.stiff ? "bdf" : p.rtol < 1e-6 ? "dop853" : "rk45";
+}
+
 MethodChoice chooseMethod(const Problem& p, const Stiffness& s) {
   MethodChoice c;
+  c.method = chosenMethod(p, s);
   if (s.stiff) {
-    c.method = "bdf";
     c.rationale = "stiff: " + s.summary +
                   ", so an explicit method would need about that many steps for stability alone; BDF (CVODE, "
                   "variable order 1-5, Newton with " + (p.banded() ? "banded" : "dense") + " " +
@@ -64,11 +73,9 @@ MethodChoice chooseMethod(const Problem& p, const Stiffness& s) {
   }
   const std::string base = "not stiff at t0: " + s.summary;
   if (p.rtol < 1e-6) {
-    c.method = "dop853";
     c.rationale = base + "; rtol " + fmt(p.rtol) + " < 1e-6, so the 8th-order DOP853 takes far fewer steps than RK45 "
                   "(the run switches to BDF if the step size turns out to be limited by stability)";
   } else {
-    c.method = "rk45";
     c.rationale = base + "; rtol " + fmt(p.rtol) + " >= 1e-6: Dormand-Prince RK45 (the run switches to BDF if the "
                   "step size turns out to be limited by stability)";
   }

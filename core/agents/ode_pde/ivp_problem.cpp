@@ -207,9 +207,13 @@ Problem readProblem(const TaskContext& ctx) {
 OdeFunctions::OdeFunctions(const Problem& p) : m_n(p.n()), m_x(static_cast<std::size_t>(p.n()) + 1, 0.0) {
   std::vector<std::string> vars{"t"};
   vars.insert(vars.end(), p.states.begin(), p.states.end());
+  for (const auto& [name, value] : p.constants) {
+    vars.push_back(name);
+    m_x.push_back(value);
+  }
   auto compile = [&](const std::string& text, const char* param, const std::string& label) {
     try {
-      return Expression(text, vars, p.constants);
+      return Expression(text, vars);
     } catch (const Error& e) {
       throw paramError(param, label + ": " + e.bareMessage() + " (variables: t, " + joinNames(p.states) +
                                   (p.constants.empty() ? "" : "; constants: " + [&] {

@@ -50,7 +50,11 @@ Problem readProblem(const TaskContext& ctx);
 // Compiled right-hand side, Jacobian and event functions; one instance per thread.
 class OdeFunctions {
  public:
+  // The constants are variables of the compiled expressions (after t and the states, in the
+  // order of p.constants), set to p's values: a prepared study (ivp_prepared.cpp) sets them per
+  // sample with bind() and runs exactly the arithmetic of a run compiled with those values.
   explicit OdeFunctions(const Problem& p);
+  void bind(std::size_t k, double value) { m_x[static_cast<std::size_t>(m_n) + 1 + k] = value; }
   Eigen::Index n() const { return m_n; }
   void rhs(double t, const double* y, double* dy);
   // A Jacobian other than difference quotients: the given one, else exact derivatives of the rhs
@@ -72,7 +76,7 @@ class OdeFunctions {
  private:
   void load(double t, const double* y);
   Eigen::Index m_n;
-  std::vector<double> m_x;  // t, then the states
+  std::vector<double> m_x;  // t, then the states, then the constants
   std::vector<Expression> m_events;
   std::optional<ExpressionSet> m_rhs;          // one tape for every component
   std::optional<ExpressionSet> m_jac;          // the given jac, row-major
@@ -154,7 +158,11 @@ struct Stiffness {
 inline constexpr double kStiffIndex = 1000.0;  // above: explicit RK is stability-limited
 
 Stiffness analyzeStiffness(const Problem& p);
+// The same with the problem's functions at hand (counters are not reset); without `describe` the
+// summary is left empty (the figures are the same).
+Stiffness analyzeStiffness(const Problem& p, OdeFunctions& f, bool describe);
 MethodChoice chooseMethod(const Problem& p, const Stiffness& s);
+const char* chosenMethod(const Problem& p, const Stiffness& s);  // chooseMethod's method only
 
 std::string fmt(double v);  // %.6g
 

@@ -14,6 +14,13 @@ bool isExplicit(const std::string& m) { return m == "rk23" || m == "rk45" || m =
 void solveIvp(const Problem& p, const std::string& method, bool auto_switch, const TaskContext* cctx, TaskContext* ctx,
               Solution& sol) {
   OdeFunctions f(p);
+  solveIvp(p, f, method, auto_switch, cctx, ctx, sol);
+}
+
+void solveIvp(const Problem& p, OdeFunctions& f, const std::string& method, bool auto_switch,
+              const TaskContext* cctx, TaskContext* ctx, Solution& sol) {
+  f.nfev = 0;
+  f.njev = 0;
   Reporter rep(cctx, ctx, p.t0, p.t1);
   sol.method = method;
   sol.out.start(p.t0, p.y0);

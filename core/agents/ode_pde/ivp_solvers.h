@@ -3,7 +3,12 @@
 // Error(RunFailed) with a clear message on failure (the caller adds partial diagnostics).
 #pragma once
 
+#include "core/agent/prepared_task.h"
 #include "core/agents/ode_pde/ivp_problem.h"
+
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace sciagents::core::agents::ode {
 
@@ -49,6 +54,18 @@ bool isExplicit(const std::string& method);
 // partial result and counts.
 void solveIvp(const Problem& p, const std::string& method, bool auto_switch, const TaskContext* cctx, TaskContext* ctx,
               Solution& sol);
+// The same with the problem's functions at hand (their counters are reset first).
+void solveIvp(const Problem& p, OdeFunctions& f, const std::string& method, bool auto_switch,
+              const TaskContext* cctx, TaskContext* ctx, Solution& sol);
+
+// The run after the params are read (task_ivp.cpp), shared by the task and its prepared form for
+// step-model studies (ivp_prepared.cpp). settleTolerances raises an rtol below 100 eps and returns
+// the warnings the run reports; solveAndReport chooses the method (auto), solves with `f` and puts
+// the outputs (and with `diagnostics` the warnings, method and diagnostics) into ctx.
+std::vector<std::string> settleTolerances(Problem& p);
+void solveAndReport(TaskContext& ctx, const Problem& p, OdeFunctions& f,
+                    const std::vector<std::string>& warnings, bool diagnostics);
+std::shared_ptr<const PreparedTask> prepareIvp(const TaskContext& ctx, const std::vector<std::string>& paths);
 
 // executor_validator hook: re-solve with an independent method family (ARKODE: DIRK when stiff,
 // ERK otherwise) at 100x tighter rtol; pass within 20 units of the step's tolerance.

@@ -10,6 +10,7 @@ target_sources(sciagents_core PRIVATE
   ${_op}/ivp_rk.cpp
   ${_op}/ivp_cvode.cpp
   ${_op}/ivp_solve.cpp
+  ${_op}/ivp_prepared.cpp
   ${_op}/ivp_reference.cpp
   ${_op}/sundials_callbacks.cpp
   ${_op}/task_bvp.cpp

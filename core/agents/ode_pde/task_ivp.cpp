@@ -47,46 +47,62 @@ void record(TaskContext& ctx, const Solution& sol) {
   }
 }
 
-void runIvp(TaskContext& ctx) {
-  Problem p = readProblem(ctx);
+}  // namespace
+
+std::vector<std::string> settleTolerances(Problem& p) {
+  std::vector<std::string> warnings;
   const double min_rtol = 100 * std::numeric_limits<double>::epsilon();
   if (p.rtol < min_rtol) {
-    ctx.warn("rtol " + fmt(p.rtol) + " is below 100 eps; using " + fmt(min_rtol));
+    warnings.push_back("rtol " + fmt(p.rtol) + " is below 100 eps; using " + fmt(min_rtol));
     p.rtol = min_rtol;
   }
+  // adams is only ever the requested method (auto picks bdf or an explicit one).
+  if (p.method == "adams" && p.banded())
+    warnings.push_back("lband/uband apply to bdf only; adams uses fixed-point iteration without a Jacobian");
+  return warnings;
+}
+
+void solveAndReport(TaskContext& ctx, const Problem& p, OdeFunctions& f,
+                    const std::vector<std::string>& warnings, bool diagnostics) {
+  if (diagnostics)
+    for (const auto& w : warnings) ctx.warn(w);
   std::string method = p.method, rationale;
   if (method == "auto") {
-    const Stiffness s = analyzeStiffness(p);
-    const MethodChoice c = chooseMethod(p, s);
-    method = c.method;
-    rationale = c.rationale;
-    ctx.diagnostic("stiffness_ratio", s.stiffness_ratio);
-    ctx.diagnostic("spectral_radius", s.spectral_radius);
-    ctx.diagnostic("stiffness_index", s.stiffness_index);
-    ctx.diagnostic("stiff", s.stiff);
-    ctx.diagnostic("jacobian_source", s.jacobian_source);
+    const Stiffness s = analyzeStiffness(p, f, diagnostics);
+    if (diagnostics) {
+      const MethodChoice c = chooseMethod(p, s);
+      method = c.method;
+      rationale = c.rationale;
+      ctx.diagnostic("stiffness_ratio", s.stiffness_ratio);
+      ctx.diagnostic("spectral_radius", s.spectral_radius);
+      ctx.diagnostic("stiffness_index", s.stiffness_index);
+      ctx.diagnostic("stiff", s.stiff);
+      ctx.diagnostic("jacobian_source", s.jacobian_source);
+    } else {
+      method = chosenMethod(p, s);
+    }
   } else {
     rationale = "requested";
   }
-  if (!isExplicit(method) && method != "bdf" && p.banded())
-    ctx.warn("lband/uband apply to bdf only; adams uses fixed-point iteration without a Jacobian");
   Solution sol(p);
   try {
-    solveIvp(p, method, p.method == "auto", &ctx, &ctx, sol);
+    solveIvp(p, f, method, p.method == "auto", &ctx, &ctx, sol);
   } catch (const Error& e) {
-    record(ctx, sol);
+    if (diagnostics) record(ctx, sol);
     throw Error(e.code(), e.bareMessage() + " [partial: reached t = " + fmt(sol.out.t_last) + " of [" + fmt(p.t0) + ", " +
                               fmt(p.t1) + "], nsteps " + std::to_string(sol.st.nsteps) + ", nfev " + std::to_string(sol.st.nfev) + "]",
                 e.step(), e.param());
   }
-  if (sol.switched)
-    rationale += "; switched to bdf at t = " + fmt(sol.t_switch) + " after " + std::to_string(kSwitchSteps) +
-                 "+ explicit steps because the problem turned out stiff (" + sol.st.stiff_detail + ")";
-  ctx.setMethod(sol.switched ? method + "->bdf" : method, rationale);
-  record(ctx, sol);
-  if (sol.st.stiff_detected && !sol.switched)
-    ctx.warn("the problem appears stiff: " + sol.st.stiff_detail + "; method bdf (or auto) would need far fewer steps");
-  ctx.diagnostic("status", sol.st.terminal_event ? "stopped by a terminal event" : "reached t_end");
+  if (diagnostics) {
+    if (sol.switched)
+      rationale += "; switched to bdf at t = " + fmt(sol.t_switch) + " after " + std::to_string(kSwitchSteps) +
+                   "+ explicit steps because the problem turned out stiff (" + sol.st.stiff_detail + ")";
+    ctx.setMethod(sol.switched ? method + "->bdf" : method, rationale);
+    record(ctx, sol);
+    if (sol.st.stiff_detected && !sol.switched)
+      ctx.warn("the problem appears stiff: " + sol.st.stiff_detail + "; method bdf (or auto) would need far fewer steps");
+    ctx.diagnostic("status", sol.st.terminal_event ? "stopped by a terminal event" : "reached t_end");
+  }
 
   const auto rows = static_cast<Eigen::Index>(sol.out.t.size());
   const Eigen::Index n = p.n();
@@ -105,6 +121,16 @@ void runIvp(TaskContext& ctx) {
     ctx.output("y_events", std::move(ye));
   }
   ctx.progress(1.0, "done");
+}
+
+namespace {
+
+// One OdeFunctions serves the stiffness analysis and the solve.
+void runIvp(TaskContext& ctx) {
+  Problem p = readProblem(ctx);
+  const std::vector<std::string> warnings = settleTolerances(p);
+  OdeFunctions f(p);
+  solveAndReport(ctx, p, f, warnings, true);
 }
 
 }  // namespace
@@ -220,6 +246,7 @@ TaskSpec ivpTask() {
   t.analyze = analyzeIvp;
   t.select = selectIvp;
   t.validate = validateIvp;
+  registerPreparedTask("ode_pde.ivp", prepareIvp);
   return t;
 }
 
