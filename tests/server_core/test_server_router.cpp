@@ -8,6 +8,7 @@
 #include "server/job_manager.h"
 #include "server/json_body.h"
 #include "server/rate_limiter.h"
+#include "server/route_table.h"
 #include "server/router.h"
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,9 @@
 #include <QtTest>
 
 #include <fstream>
+#include <map>
+#include <stdexcept>
+#include <vector>
 
 using namespace sciagents;
 using namespace sciagents::server;
@@ -408,6 +412,73 @@ class TestServerRouter : public QObject {
     QCOMPARE(header(r, "Allow"), std::string("GET, DELETE"));
     QCOMPARE(call("DELETE", "/v1/agents", m_alice).status, 405);
     QCOMPARE(call("BREW", "/metrics").status, 405);
+  }
+
+  // Every route of the API contract (docs/server.md, "API overview") is in the route table once,
+  // with its methods in the order of the Allow header.
+  void routeTableHoldsTheApi() {
+    std::map<std::string, std::string> got;
+    for (const auto& p : m_router->routes().patterns()) {
+      QVERIFY2(!got.count(p.text), p.text.c_str());
+      got[p.text] = p.allow();
+    }
+    const std::map<std::string, std::string> want = {
+        {"/livez", "GET"},
+        {"/readyz", "GET"},
+        {"/metrics", "GET"},
+        {"/v1/agents", "GET"},
+        {"/v1/tokens/{name}", "DELETE"},
+        {"/v1/jobs", "GET, POST"},
+        {"/v1/jobs/{id}", "GET, DELETE"},
+        {"/v1/jobs/{id}/events", "GET"},
+        {"/v1/jobs/{id}/result", "GET, DELETE"},
+        {"/v1/jobs/{id}/files/{name}", "GET"}};
+    QCOMPARE(got, want);  // feedback routes only when set (server.cpp), not here
+    RouteTable t;
+    t.add("GET", "/x/{id}", Access::Token, [](const RouteCall&) { return HttpResponse{}; });
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, t.add("GET", "/x/{id}", Access::Token,
+                                                     [](const RouteCall&) { return HttpResponse{}; }));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, t.add("POST", "/x/{id}", Access::Open,
+                                                     [](const RouteCall&) { return HttpResponse{}; }));
+    std::vector<std::string> params;
+    QVERIFY(t.match({"x", "42"}, params));
+    QCOMPARE(params, std::vector<std::string>{"42"});
+    QVERIFY(!t.match({"x"}, params));
+    QVERIFY(!t.match({"x", "42", "y"}, params));
+  }
+
+  // What differs between backends comes from their runners: the option member of the envelope,
+  // its checks, the refusal of external steps on Slurm and the "slurm" member of a job's status.
+  void backendDetailsComeFromTheRunner() {
+    json env = {{"workflow", json::parse(kSolve)}, {"backend", "slurm"}, {"slurm", {{"tasks", 2}}}};
+    auto r = call("POST", "/v1/jobs", m_alice, env.dump());
+    QCOMPARE(r.status, 202);
+    const std::string id = parse(r)["id"].get<std::string>();
+    auto st = parse(call("GET", "/v1/jobs/" + id, m_alice));
+    QCOMPARE(st["backend"].get<std::string>(), std::string("slurm"));
+    QVERIFY(st["slurm"].is_object() && st["slurm"]["job_id"].is_null() && st["slurm"]["dir"].is_null());
+    QCOMPARE(m_store->get(id)->backend_options, std::string(R"({"tasks":2})"));
+    const auto local = parse(call("GET", "/v1/jobs/" + submit(m_alice), m_alice));
+    QCOMPARE(local["backend"].get<std::string>(), std::string("local"));
+    QVERIFY(!local.contains("slurm"));
+
+    env["slurm"] = {{"tasks", 2}, {"colour", "red"}};
+    r = call("POST", "/v1/jobs", m_alice, env.dump());
+    QCOMPARE(r.status, 400);
+    QVERIFY2(parse(r)["message"].get<std::string>().find("colour") != std::string::npos, r.body.c_str());
+    env.erase("slurm");
+    env["backend"] = "pbs";
+    r = call("POST", "/v1/jobs", m_alice, env.dump());
+    QCOMPARE(r.status, 400);
+    QCOMPARE(parse(r)["message"].get<std::string>(),
+             std::string("field 'backend' must be \"local\" or \"slurm\""));
+    env["backend"] = "local";
+    env["local"] = json::object();  // only backends that take options have an envelope member
+    r = call("POST", "/v1/jobs", m_alice, env.dump());
+    QCOMPARE(r.status, 400);
+    QCOMPARE(parse(r)["message"].get<std::string>(),
+             std::string("unknown field 'local' in the job envelope (workflow, seed, no_cache, "
+                         "wall_time_s, backend, slurm)"));
   }
 
   void fullQueueGets429() {
