@@ -183,6 +183,7 @@ class SlurmRunner final : public JobRunner {
   }
 
   core::SlurmOptions m_defaults;
+  const core::AgentRegistry& m_registry;  // the server's agents (a study is replayed here)
 };
 
 }  // namespace

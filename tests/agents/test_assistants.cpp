@@ -101,7 +101,8 @@ class TestAssistants : public QObject {
   // agent that only the run's registry has, and a task run without one says so.
   void assistantsUseTheRunsRegistry() {
     AgentRegistry reg = AgentRegistry::builtin();
-    for (const auto& a : trapezoidRegistry().agents()) reg.add(a);
+    const AgentRegistry toy = trapezoidRegistry();
+    for (const auto& a : toy.agents()) reg.add(a);
     RunOptions o;
     o.use_cache = false;
     o.threads = 2;

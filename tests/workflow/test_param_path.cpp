@@ -2,6 +2,7 @@
 // create-missing rules, erase, errors naming the path and the position, and the entry points that
 // use it (links, sweeps, step-model inputs).
 #include "core/agent/task_spec.h"
+#include "core/util/error.h"
 #include "core/workflow/link.h"
 #include "core/workflow/param_path.h"
 #include "core/workflow/step_model.h"

@@ -94,11 +94,13 @@ class TestWorkflowGraph : public QObject {
   void longChainsDoNotOverflow() {
     std::string steps;
     const int n = 20000;
-    for (int i = 0; i < n; ++i)
-      steps += std::string(i ? "," : "") + R"({"id":"s)" + std::to_string(i) +
-               R"(","agent":"t","task":"x","params":)" +
-               (i ? R"({"a":{"from":"s)" + std::to_string(i - 1) + R"(.y"}})" : std::string("{}")) +
-               "}";
+    for (int i = 0; i < n; ++i) {
+      const std::string id = "\"s" + std::to_string(i) + "\"";
+      const std::string params =
+          i ? "{\"a\":{\"from\":\"s" + std::to_string(i - 1) + ".y\"}}" : std::string("{}");
+      steps += std::string(i ? "," : "") + "{\"id\":" + id +
+               ",\"agent\":\"t\",\"task\":\"x\",\"params\":" + params + "}";
+    }
     const WorkflowGraph g(workflow(steps));
     QVERIFY(g.cycles().empty());
     QCOMPARE(g.topologicalOrder()->size(), std::size_t(n));
