@@ -183,7 +183,7 @@ class TestRunController : public QObject {
     QVERIFY(finished.wait(30000));
     QCOMPARE(finished.at(0).at(0).toBool(), false);
     QCOMPARE(c.status(id), NodeStatus::Cancelled);
-    QCOMPARE(t.log.back(), QString("Run cancelled"));
+    QVERIFY2(t.log.back().startsWith("Run cancelled"), qPrintable(t.log.back()));
   }
 
   void runsOnAnotherTargetAndFallsBackWhenItGoes() {

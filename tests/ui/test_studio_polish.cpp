@@ -13,8 +13,10 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QDialog>
 #include <QDockWidget>
 #include <QLabel>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTimer>
@@ -129,11 +131,13 @@ class TestStudioPolish : public QObject {
     withMessageBox([&] { newAction->trigger(); }, check);
     QVERIFY(w.document()->isModified());  // Cancel kept the changes
     // The examples gallery asks the same question.
-    withMessageBox(
-        [&] {
-          w.onboarding()->openExample(MainWindow::examplesDir() + "/ode-decay.workflow.json");
-        },
-        check);
+    QDialog* gallery = w.onboarding()->showExamplesGallery();
+    auto* list = gallery ? gallery->findChild<QListWidget*>() : nullptr;
+    QVERIFY(list);
+    for (int r = 0; r < list->count() && list->currentRow() < 0; ++r)
+      if (!list->item(r)->data(Qt::UserRole).toString().isEmpty()) list->setCurrentRow(r);
+    QVERIFY(list->currentItem());
+    withMessageBox([&] { emit list->itemActivated(list->currentItem()); }, check);
     QCOMPARE(w.document()->filePath(), QFileInfo(path).absoluteFilePath());
   }
 
