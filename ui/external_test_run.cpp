@@ -30,7 +30,7 @@ QString diagText(const core::Map& d, const char* name) {
 ExternalTestRun::ExternalTestRun(WorkflowDocument* doc, QWidget* parent)
     : QWidget(parent),
       m_doc(doc),
-      m_runner(new LocalRunner(this)),
+      m_runner(new LocalRunner(doc->registry(), this)),
       m_button(new QPushButton(tr("Test run"), this)),
       m_status(new QLabel(this)),
       m_outputs(new QTableWidget(0, 2, this)),

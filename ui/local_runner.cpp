@@ -53,7 +53,8 @@ class LocalRunner::Listener final : public core::RunListener {
   std::map<std::string, std::chrono::steady_clock::time_point> m_last_progress;
 };
 
-LocalRunner::LocalRunner(QObject* parent) : ExecutionTarget(parent) {
+LocalRunner::LocalRunner(const core::AgentRegistry& registry, QObject* parent)
+    : ExecutionTarget(parent), m_registry(registry) {
   qRegisterMetaType<MetricBatch>("sciagents::ui::MetricBatch");
 }
 
@@ -102,7 +103,7 @@ bool LocalRunner::start(const core::Workflow& workflow) {
     std::shared_ptr<core::RunResult> result;
     QString error;
     try {
-      result = std::make_shared<core::RunResult>(core::WorkflowEngine(core::AgentRegistry::builtin()).run(workflow, options));
+      result = std::make_shared<core::RunResult>(core::WorkflowEngine(m_registry).run(workflow, options));
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
     }

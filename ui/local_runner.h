@@ -12,12 +12,17 @@
 #include <mutex>
 #include <thread>
 
+namespace sciagents::core {
+class AgentRegistry;
+}
+
 namespace sciagents::ui {
 
 class LocalRunner final : public ExecutionTarget {
   Q_OBJECT
  public:
-  explicit LocalRunner(QObject* parent = nullptr);
+  // Runs with `registry`'s agents (Studio's own registry; it must outlive the runner).
+  explicit LocalRunner(const core::AgentRegistry& registry, QObject* parent = nullptr);
   ~LocalRunner() override;  // cancels and joins a running run
 
   QString displayName() const override { return tr("Local"); }
@@ -46,6 +51,7 @@ class LocalRunner final : public ExecutionTarget {
   MetricBatch m_metric_queue;
   bool m_metric_flush_scheduled = false;
 
+  const core::AgentRegistry& m_registry;
   std::thread m_thread;
   core::CancelFlag m_cancel;
   std::unique_ptr<Listener> m_listener;

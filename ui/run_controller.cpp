@@ -37,7 +37,7 @@ NodeStatus nodeStatusFor(core::StepStatus s, bool cached) {
 RunController::RunController(WorkflowDocument* doc, QObject* parent)
     : QObject(parent),
       m_doc(doc),
-      m_local(new LocalRunner(this)),
+      m_local(new LocalRunner(doc->registry(), this)),
       m_remote(new RemoteTarget(this)) {
   m_remote->setSettings(RemoteSettings::load());
   connect(m_remote, &RemoteTarget::slurmLog, this, &RunController::log);
