@@ -18,10 +18,12 @@ namespace {
 Workflow trivialWorkflow(int n, bool chained) {
   std::string json = R"({"sciagents":1,"steps":[)";
   for (int i = 0; i < n; ++i) {
-    const std::string value =
-        chained && i > 0 ? R"({"from":"s)" + std::to_string(i - 1) + R"(.value"})" : std::to_string(i);
+    const std::string value = chained && i > 0
+                                  ? R"({"from":"s)" + std::to_string(i - 1) + R"(.value"})"
+                                  : std::to_string(i);
     json += (i ? "," : "") + std::string(R"({"id":"s)") + std::to_string(i) +
-            R"(","agent":"workflow_orchestration","task":"value","params":{"value":)" + value + "}}";
+            R"(","agent":"workflow_orchestration","task":"value","params":{"value":)" + value +
+            "}}";
   }
   return parseWorkflow(json + "]}");
 }

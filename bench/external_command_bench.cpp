@@ -38,9 +38,8 @@ std::unique_ptr<ModelEvaluator> commandModel(const std::string& mode, const std:
   const AgentRegistry& reg = AgentRegistry::builtin();
   const TaskSpec* t = reg.task("external", "command");
   List argv{Value(std::string(SCIAGENTS_BENCH_MODEL)), Value(mode), Value(arg1), Value("{{x2}}")};
-  const Map params = t->resolveParams(Map{{"command", std::move(argv)},
-                                          {"inputs", Map{{"x1", 0.0}, {"x2", 0.0}}},
-                                          {"keep", "none"}});
+  const Map params = t->resolveParams(Map{
+      {"command", std::move(argv)}, {"inputs", Map{{"x1", 0.0}, {"x2", 0.0}}}, {"keep", "none"}});
   StepModelEnv env;
   env.agent = reg.agent("external");
   env.task = t;

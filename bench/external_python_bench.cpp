@@ -142,8 +142,10 @@ void frameCall(benchmark::State& state, const std::string& function, std::size_t
   double err = 0;
   for (auto _ : state) {
     const auto out = call();
-    if (!out[0].ok) state.SkipWithError(out[0].error.c_str());
-    else err = (out[0].value.asVector() - expect).cwiseAbs().maxCoeff();
+    if (!out[0].ok)
+      state.SkipWithError(out[0].error.c_str());
+    else
+      err = (out[0].value.asVector() - expect).cwiseAbs().maxCoeff();
     benchmark::DoNotOptimize(err);
   }
   state.counters["max_abs_error"] = err;

@@ -38,8 +38,10 @@ void BM_QuadLogSqrtCold(benchmark::State& state) {
   const TaskSpec* t = AgentRegistry::builtin().task("integration", "quad");
   double value = 0, c = 0;
   for (auto _ : state) {
-    TaskContext ctx(*t, t->resolveParams({{"f", "ln(x)/sqrt(x) + 0*c"}, {"a", 0}, {"b", 1},
-                                           {"constants", Map{{"c", c += 1}}}}));
+    TaskContext ctx(
+        *t,
+        t->resolveParams(
+            {{"f", "ln(x)/sqrt(x) + 0*c"}, {"a", 0}, {"b", 1}, {"constants", Map{{"c", c += 1}}}}));
     t->run(ctx);
     value = ctx.outputs().at("value").asDouble();
     benchmark::DoNotOptimize(value);
@@ -50,12 +52,18 @@ void BM_QuadLogSqrtTight(benchmark::State& s) {
   runTask(s, "quad", {{"f", "ln(x)/sqrt(x)"}, {"a", 0}, {"b", 1}, {"epsrel", 1e-12}}, -4.0);
 }
 void BM_QuadGaussian(benchmark::State& s) {
-  runTask(s, "quad", {{"f", "exp(-x^2)"}, {"a", "-inf"}, {"b", "inf"}}, std::sqrt(std::numbers::pi));
+  runTask(s, "quad", {{"f", "exp(-x^2)"}, {"a", "-inf"}, {"b", "inf"}},
+          std::sqrt(std::numbers::pi));
 }
-void BM_QuadSine(benchmark::State& s) { runTask(s, "quad", {{"f", "sin(x)"}, {"a", 0}, {"b", std::numbers::pi}}, 2.0); }
+void BM_QuadSine(benchmark::State& s) {
+  runTask(s, "quad", {{"f", "sin(x)"}, {"a", 0}, {"b", std::numbers::pi}}, 2.0);
+}
 void BM_CubatureSinCos(benchmark::State& s) {  // scipy.integrate.dblquad default tolerances
-  runTask(s, "cubature", {{"f", "sin(x)*cos(y)"}, {"vars", List{"x", "y"}},
-                          {"bounds", List{List{0, std::numbers::pi}, List{0, std::numbers::pi / 2}}}}, 2.0);
+  runTask(s, "cubature",
+          {{"f", "sin(x)*cos(y)"},
+           {"vars", List{"x", "y"}},
+           {"bounds", List{List{0, std::numbers::pi}, List{0, std::numbers::pi / 2}}}},
+          2.0);
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 #include "core/agent/task_context.h"
 #include "core/value/value_json.h"
 
-#include <Eigen/Cholesky>
 #include <benchmark/benchmark.h>
+#include <Eigen/Cholesky>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -23,7 +23,8 @@ constexpr double kSigma = 0.5, kPrior = 2.0;
 Matrix designMatrix() {
   Matrix g(kM, kD);
   for (int i = 0; i < kM; ++i)
-    for (int j = 0; j < kD; ++j) g(i, j) = std::cos(0.37 * (i + 1) * (j + 1)) + (i % (j + 2) == 0 ? 0.5 : 0.0);
+    for (int j = 0; j < kD; ++j)
+      g(i, j) = std::cos(0.37 * (i + 1) * (j + 1)) + (i % (j + 2) == 0 ? 0.5 : 0.0);
   return g;
 }
 Vector data(const Matrix& g) {
@@ -38,16 +39,20 @@ void BM_BayesianLinear5D(benchmark::State& state) {
   const TaskSpec* t = AgentRegistry::builtin().task("inverse", "bayesian");
   const Matrix g = designMatrix();
   const Vector y = data(g);
-  nlohmann::json p = {{"sigma", kSigma}, {"chains", 2}, {"burn_in", 10000}, {"samples", 40000}, {"seed", 1},
-                      {"output_samples", 0}};
-  for (int j = 0; j < kD; ++j) p["parameters"].push_back({{"name", "t" + std::to_string(j)}, {"prior", "normal"}, {"mu", 0.0}, {"sigma", kPrior}});
+  nlohmann::json p = {{"sigma", kSigma},  {"chains", 2}, {"burn_in", 10000},
+                      {"samples", 40000}, {"seed", 1},   {"output_samples", 0}};
+  for (int j = 0; j < kD; ++j)
+    p["parameters"].push_back(
+        {{"name", "t" + std::to_string(j)}, {"prior", "normal"}, {"mu", 0.0}, {"sigma", kPrior}});
   for (int i = 0; i < kM; ++i) {
     p["data"].push_back(y[i]);
     p["G"].push_back(std::vector<double>(kD));
-    for (int j = 0; j < kD; ++j) p["G"][static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = g(i, j);
+    for (int j = 0; j < kD; ++j)
+      p["G"][static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = g(i, j);
   }
   const Map params = t->resolveParams(fromJson(p).asMap());
-  const Matrix prec = g.transpose() * g / (kSigma * kSigma) + Matrix::Identity(kD, kD) / (kPrior * kPrior);
+  const Matrix prec =
+      g.transpose() * g / (kSigma * kSigma) + Matrix::Identity(kD, kD) / (kPrior * kPrior);
   const Matrix c = prec.llt().solve(Matrix::Identity(kD, kD));
   const Vector mu = c * g.transpose() * y / (kSigma * kSigma);
   double maxz = 0, rhat = 0;

@@ -4,8 +4,8 @@
 #include "core/agent/agent_registry.h"
 #include "core/agent/task_context.h"
 
-#include <Eigen/LU>
 #include <benchmark/benchmark.h>
+#include <Eigen/LU>
 
 #include <cmath>
 #include <limits>
@@ -66,7 +66,8 @@ Vector agentSolve(const Value& a, const Value& b, const char* method = "auto") {
 void denseCounters(benchmark::State& state, const Matrix& a, const Vector& b, const Vector& x) {
   const double n = static_cast<double>(a.rows());
   state.counters["scaled_residual"] = (a * x - b).norm() / (norm2Estimate(a) * x.norm() * kEps);
-  state.counters["flops"] = benchmark::Counter(2.0 / 3.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["flops"] =
+      benchmark::Counter(2.0 / 3.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // Agent: dense solve, method auto (-> LU through LAPACK). Includes the agent's checks (finite
@@ -99,7 +100,11 @@ void BM_RawEigenPartialPivLU(benchmark::State& state) {
   }
   denseCounters(state, a, b, x);
 }
-BENCHMARK(BM_RawEigenPartialPivLU)->Arg(1000)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RawEigenPartialPivLU)
+    ->Arg(1000)
+    ->Arg(2000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Agent: 5-point 2-D Laplacian on an m x m grid (n = m^2), method auto (-> sparse Cholesky).
 void BM_AgentSparseLaplace2D(benchmark::State& state) {
@@ -114,9 +119,14 @@ void BM_AgentSparseLaplace2D(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * a.rows());  // unknowns per second
-  state.counters["scaled_residual"] = (a * x - b).norm() / (8.0 * x.norm() * kEps);  // ||A||_2 < 8, as the peer
+  state.counters["scaled_residual"] =
+      (a * x - b).norm() / (8.0 * x.norm() * kEps);  // ||A||_2 < 8, as the peer
 }
-BENCHMARK(BM_AgentSparseLaplace2D)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_AgentSparseLaplace2D)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 }  // namespace
 
 BENCHMARK_MAIN();

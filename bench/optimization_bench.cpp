@@ -21,8 +21,11 @@ struct Rosen {
 Rosen rosen(int n) {
   Rosen r;
   for (int i = 1; i <= n; ++i) {
-    const std::string xi = "x" + std::to_string(i), xn = "x" + std::to_string(i + 1), xp = "x" + std::to_string(i - 1);
-    if (i < n) r.objective += (i > 1 ? " + " : "") + ("100*(" + xn + " - " + xi + "^2)^2 + (1 - " + xi + ")^2");
+    const std::string xi = "x" + std::to_string(i), xn = "x" + std::to_string(i + 1),
+                      xp = "x" + std::to_string(i - 1);
+    if (i < n)
+      r.objective +=
+          (i > 1 ? " + " : "") + ("100*(" + xn + " - " + xi + "^2)^2 + (1 - " + xi + ")^2");
     std::string g;
     if (i < n) g = "-400*" + xi + "*(" + xn + " - " + xi + "^2) - 2*(1 - " + xi + ")";
     if (i > 1) g += (g.empty() ? "" : " + ") + ("200*(" + xi + " - " + xp + "^2)");
@@ -58,8 +61,10 @@ void rosenbrock100(benchmark::State& state, const char* method, bool with_jac) {
 void misra1a(benchmark::State& state) {
   const Map p{{"model", "b1*(1 - exp(-b2*x))"},
               {"params", List{"b1", "b2"}},
-              {"xdata", List{77.6, 114.9, 141.1, 190.8, 239.9, 289.0, 332.8, 378.4, 434.8, 477.3, 536.8, 593.1, 689.1, 760.0}},
-              {"ydata", List{10.07, 14.73, 17.94, 23.93, 29.61, 35.18, 40.02, 44.82, 50.76, 55.05, 61.01, 66.40, 75.47, 81.78}},
+              {"xdata", List{77.6, 114.9, 141.1, 190.8, 239.9, 289.0, 332.8, 378.4, 434.8, 477.3,
+                             536.8, 593.1, 689.1, 760.0}},
+              {"ydata", List{10.07, 14.73, 17.94, 23.93, 29.61, 35.18, 40.02, 44.82, 50.76, 55.05,
+                             61.01, 66.40, 75.47, 81.78}},
               {"p0", List{500, 1e-4}}};
   double err = 0;
   for (auto _ : state) {

@@ -23,7 +23,10 @@ double runTask(const char* name, const Map& given, const char* out) {
 void reportError(benchmark::State& s, double err) { s.counters["error"] = err; }
 
 void BM_Poisson2d(benchmark::State& s, const char* solver) {
-  const Map p{{"dim", 2}, {"n", s.range(0)}, {"f", "2*pi^2*sin(pi*x)*sin(pi*y)"}, {"exact", "sin(pi*x)*sin(pi*y)"},
+  const Map p{{"dim", 2},
+              {"n", s.range(0)},
+              {"f", "2*pi^2*sin(pi*x)*sin(pi*y)"},
+              {"exact", "sin(pi*x)*sin(pi*y)"},
               {"solver", solver}};
   double err = 0;
   for (auto _ : s) benchmark::DoNotOptimize(err = runTask("poisson", p, "error_max"));
@@ -40,15 +43,22 @@ void BM_Poisson2dConst(benchmark::State& s, const char* solver) {
 }
 
 void BM_Poisson3d(benchmark::State& s, const char* solver) {
-  const Map p{{"dim", 3}, {"n", s.range(0)}, {"f", "3*pi^2*sin(pi*x)*sin(pi*y)*sin(pi*z)"},
-              {"exact", "sin(pi*x)*sin(pi*y)*sin(pi*z)"}, {"solver", solver}};
+  const Map p{{"dim", 3},
+              {"n", s.range(0)},
+              {"f", "3*pi^2*sin(pi*x)*sin(pi*y)*sin(pi*z)"},
+              {"exact", "sin(pi*x)*sin(pi*y)*sin(pi*z)"},
+              {"solver", solver}};
   double err = 0;
   for (auto _ : s) benchmark::DoNotOptimize(err = runTask("poisson", p, "error_max"));
   reportError(s, err);
 }
 
 void BM_Heat2d(benchmark::State& s) {
-  const Map p{{"dim", 2}, {"n", 64}, {"alpha", 0.01}, {"u0", "sin(pi*x)*sin(pi*y)"}, {"t_span", List{0.0, 0.5}},
+  const Map p{{"dim", 2},
+              {"n", 64},
+              {"alpha", 0.01},
+              {"u0", "sin(pi*x)*sin(pi*y)"},
+              {"t_span", List{0.0, 0.5}},
               {"exact", "exp(-2*pi^2*0.01*t)*sin(pi*x)*sin(pi*y)"}};
   double err = 0;
   for (auto _ : s) benchmark::DoNotOptimize(err = runTask("heat", p, "error_l2"));
@@ -56,7 +66,10 @@ void BM_Heat2d(benchmark::State& s) {
 }
 
 void BM_Wave2d(benchmark::State& s) {
-  const Map p{{"dim", 2}, {"n", 64}, {"u0", "sin(pi*x)*sin(pi*y)"}, {"t_span", List{0.0, 2.0}},
+  const Map p{{"dim", 2},
+              {"n", 64},
+              {"u0", "sin(pi*x)*sin(pi*y)"},
+              {"t_span", List{0.0, 2.0}},
               {"exact", "cos(sqrt(2)*pi*t)*sin(pi*x)*sin(pi*y)"}};
   double err = 0;
   for (auto _ : s) benchmark::DoNotOptimize(err = runTask("wave", p, "error_max"));
@@ -64,8 +77,12 @@ void BM_Wave2d(benchmark::State& s) {
 }
 
 void BM_BvpSine(benchmark::State& s) {
-  const Map p{{"rhs", List{"v", "-y"}}, {"states", List{"y", "v"}}, {"bc", List{"ya_y", "yb_y - 1"}},
-              {"x_span", List{0.0, M_PI / 2}}, {"tol", 1e-6}, {"exact", List{"sin(x)", "cos(x)"}}};
+  const Map p{{"rhs", List{"v", "-y"}},
+              {"states", List{"y", "v"}},
+              {"bc", List{"ya_y", "yb_y - 1"}},
+              {"x_span", List{0.0, M_PI / 2}},
+              {"tol", 1e-6},
+              {"exact", List{"sin(x)", "cos(x)"}}};
   double err = 0;
   for (auto _ : s) benchmark::DoNotOptimize(err = runTask("bvp", p, "max_error"));
   reportError(s, err);
@@ -75,9 +92,10 @@ void BM_BvpSine(benchmark::State& s) {
 BENCHMARK_CAPTURE(BM_Poisson2d, mg_cg, "mg_cg")->Arg(511)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Poisson2d, direct, "direct")->Arg(511)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Poisson2dConst, mg_cg, "mg_cg")->Arg(511)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Poisson2dConst, auto, "auto")->Arg(511)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Poisson2dConst, auto, "auto") -> Arg(511) -> Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Poisson3d, direct, "direct")->Arg(31)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Poisson3d, auto, "auto")->Arg(31)->Arg(63)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Poisson3d, auto, "auto") -> Arg(31) -> Arg(63)
+    -> Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Heat2d)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Wave2d)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BvpSine)->Unit(benchmark::kMillisecond);

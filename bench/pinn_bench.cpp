@@ -19,7 +19,8 @@ void BM_PinnPoisson1dAdam(benchmark::State& state) {
       "domain": [0, 1], "residual": "u_xx + pi^2*sin(pi*x)", "exact": "sin(pi*x)",
       "conditions": [{"where": {"x": 0}, "value": 0}, {"where": {"x": 1}, "value": 0}],
       "hidden_layers": [20, 20], "interior_points": 128, "sampling": "uniform",
-      "epochs": 1000, "learning_rate": 0.005, "lbfgs_iterations": 0, "eval_points": 101, "seed": 1})json")).asMap());
+      "epochs": 1000, "learning_rate": 0.005, "lbfgs_iterations": 0, "eval_points": 101, "seed": 1})json"))
+                                          .asMap());
   double loss = 0, err = 0;
   for (auto _ : state) {
     TaskContext ctx(*t, params);

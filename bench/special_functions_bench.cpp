@@ -24,9 +24,15 @@ void runTask(benchmark::State& state, const char* id, const Map& given, std::int
   state.SetItemsProcessed(state.iterations() * items);
 }
 
-void BM_J0_jv(benchmark::State& s) { runTask(s, "evaluate", {{"function", "jv"}, {"args", List{0, grid(1000000)}}}, 1000000); }
-void BM_J0_j0(benchmark::State& s) { runTask(s, "evaluate", {{"function", "j0"}, {"args", List{grid(1000000)}}}, 1000000); }
-void BM_Gamma(benchmark::State& s) { runTask(s, "evaluate", {{"function", "gamma"}, {"args", List{grid(1000000)}}}, 1000000); }
+void BM_J0_jv(benchmark::State& s) {
+  runTask(s, "evaluate", {{"function", "jv"}, {"args", List{0, grid(1000000)}}}, 1000000);
+}
+void BM_J0_j0(benchmark::State& s) {
+  runTask(s, "evaluate", {{"function", "j0"}, {"args", List{grid(1000000)}}}, 1000000);
+}
+void BM_Gamma(benchmark::State& s) {
+  runTask(s, "evaluate", {{"function", "gamma"}, {"args", List{grid(1000000)}}}, 1000000);
+}
 void BM_Fft(benchmark::State& s) {
   const Eigen::Index n = s.range(0);
   runTask(s, "fft", {{"x", Vector(grid(n).array().sin())}}, n);

@@ -1,9 +1,9 @@
-// surrogate.gp: fit of 500 points in 2-D through the task function, as users get it. Same problem as
-// bench/peers/surrogate_peer.py: Branin on [-5,10]x[0,15] at the R2 (Kronecker) points
-// x_i = frac(0.5 + i (0.7548776662, 0.5698402910)), y_i = branin(x_i) + sin(17 i); RBF kernel with
-// ARD length scales, fitted noise, constant mean, normalised y, L-BFGS on the log marginal
-// likelihood with the analytic gradient. Arg = restarts (0: the default start only, same start and
-// bounds as the peer). Counters: log marginal likelihood, likelihood evaluations.
+// surrogate.gp: fit of 500 points in 2-D through the task function, as users get it. Same problem
+// as bench/peers/surrogate_peer.py: Branin on [-5,10]x[0,15] at the R2 (Kronecker) points x_i =
+// frac(0.5 + i (0.7548776662, 0.5698402910)), y_i = branin(x_i) + sin(17 i); RBF kernel with ARD
+// length scales, fitted noise, constant mean, normalised y, L-BFGS on the log marginal likelihood
+// with the analytic gradient. Arg = restarts (0: the default start only, same start and bounds as
+// the peer). Counters: log marginal likelihood, likelihood evaluations.
 #include "core/agent/agent_registry.h"
 #include "core/agent/task_context.h"
 #include "core/value/value_json.h"

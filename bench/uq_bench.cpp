@@ -34,7 +34,8 @@ void BM_SobolIshigami(benchmark::State& state) {
     t->run(ctx);
     const Vector S1 = ctx.outputs().at("S1").asVector(), ST = ctx.outputs().at("ST").asVector();
     err = 0;
-    for (int i = 0; i < 3; ++i) err = std::max({err, std::abs(S1[i] - s1[i]), std::abs(ST[i] - st[i])});
+    for (int i = 0; i < 3; ++i)
+      err = std::max({err, std::abs(S1[i] - s1[i]), std::abs(ST[i] - st[i])});
     benchmark::DoNotOptimize(err);
   }
   state.counters["max_abs_error"] = err;

@@ -373,8 +373,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         "X-Accel-Buffering: no\r\nConnection: close\r\n\r\n";
     if (!sub.found) {
       // The job vanished between the check and the subscription (retention): end the stream.
-      head += core::encodeSseEvent(std::to_string(res.sse_after), "done",
-                                   "{\"state\":\"unknown\"}");
+      head +=
+          core::encodeSseEvent(std::to_string(res.sse_after), "done", "{\"state\":\"unknown\"}");
       m_done = true;
     } else {
       JobEvent st;

@@ -31,8 +31,10 @@ struct Backend {
 
 const Backend kBackends[] = {
     {kDefaultJobBackend, makeLocalRunner},
-    {"slurm", [](const JobManagerOptions& o,
-                 core::metrics::MetricsRegistry&) { return makeSlurmRunner(o.slurm, *o.registry); }},
+    {"slurm",
+     [](const JobManagerOptions& o, core::metrics::MetricsRegistry&) {
+       return makeSlurmRunner(o.slurm, *o.registry);
+     }},
 };
 
 }  // namespace

@@ -38,8 +38,8 @@ std::vector<std::pair<std::string, std::string>> externalPaths(const core::Step&
   std::vector<std::pair<std::string, std::string>> out;  // (param, path)
   if (!s.params.is_object()) return out;
   const json& p = s.params;
-  if (auto it = p.find("command"); it != p.end() && it->is_array() && !it->empty() &&
-                                   (*it)[0].is_string()) {
+  if (auto it = p.find("command");
+      it != p.end() && it->is_array() && !it->empty() && (*it)[0].is_string()) {
     const auto prog = (*it)[0].get<std::string>();
     // A bare name is looked up in the server's PATH: check where it lands.
     const auto where = prog.find('/') != std::string::npos ? prog : core::findInPath(prog);
@@ -58,7 +58,8 @@ std::vector<std::pair<std::string, std::string>> externalPaths(const core::Step&
   return out;
 }
 
-std::optional<LimitViolation> checkExternalStep(const core::Step& s, const AdmissionLimits& l, int depth);
+std::optional<LimitViolation> checkExternalStep(const core::Step& s, const AdmissionLimits& l,
+                                                int depth);
 
 }  // namespace
 
@@ -81,7 +82,8 @@ namespace {
 
 // A nested workflow (workflow_orchestration.run): a file follows the policy for programs; the
 // steps of an inline workflow are checked like the job's own.
-std::optional<LimitViolation> checkNestedWorkflow(const core::Step& s, const AdmissionLimits& l, int depth) {
+std::optional<LimitViolation> checkNestedWorkflow(const core::Step& s, const AdmissionLimits& l,
+                                                  int depth) {
   if (!s.params.is_object()) return std::nullopt;
   if (auto f = s.params.find("file"); f != s.params.end() && f->is_string()) {
     const core::ExternalPolicy policy = externalPolicy(l, {});
@@ -89,12 +91,14 @@ std::optional<LimitViolation> checkNestedWorkflow(const core::Step& s, const Adm
       return violation(s, "file", "--allow-external",
                        "nested workflow files are refused: " + policy.disabled_reason +
                            " (workflow files, like programs, must lie inside those folders)");
-    if (auto r = core::resolveExternalPath(&policy, policy.allowed_roots.front(), f->get<std::string>());
+    if (auto r =
+            core::resolveExternalPath(&policy, policy.allowed_roots.front(), f->get<std::string>());
         !r.problem.empty())
       return violation(s, "file", "--allow-external", r.problem);
   }
   auto w = s.params.find("workflow");
-  if (w == s.params.end() || !w->is_object() || depth >= core::kMaxWorkflowNesting) return std::nullopt;
+  if (w == s.params.end() || !w->is_object() || depth >= core::kMaxWorkflowNesting)
+    return std::nullopt;
   core::Workflow inner;
   try {
     inner = core::workflowFromJson(*w);
@@ -103,12 +107,15 @@ std::optional<LimitViolation> checkNestedWorkflow(const core::Step& s, const Adm
   }
   for (const auto& step : inner.steps)
     if (auto v = checkExternalStep(step, l, depth + 1))
-      return LimitViolation{s.id, "workflow", v->limit, "step '" + s.id + "', nested " + v->message};
+      return LimitViolation{s.id, "workflow", v->limit,
+                            "step '" + s.id + "', nested " + v->message};
   return std::nullopt;
 }
 
-std::optional<LimitViolation> checkExternalStep(const core::Step& s, const AdmissionLimits& l, int depth) {
-  if (s.agent == "workflow_orchestration" && s.task == "run") return checkNestedWorkflow(s, l, depth);
+std::optional<LimitViolation> checkExternalStep(const core::Step& s, const AdmissionLimits& l,
+                                                int depth) {
+  if (s.agent == "workflow_orchestration" && s.task == "run")
+    return checkNestedWorkflow(s, l, depth);
   if (s.agent != "external") return std::nullopt;
   const core::ExternalPolicy policy = externalPolicy(l, {});
   if (!policy.enabled)
@@ -127,10 +134,10 @@ bool isGridTask(const core::Step& s) {
 
 // Limits of one point whose params are known (entirely at run time; partly at submit time).
 // `work` receives the point's work estimate (0 when unknown).
-std::optional<LimitViolation> checkPoint(const core::AgentRegistry& registry,
-                                         const core::Step& s, const core::TaskSpec& task,
-                                         const core::Map& params, const AdmissionLimits& limits,
-                                         double* work, std::string* work_param) {
+std::optional<LimitViolation> checkPoint(const core::AgentRegistry& registry, const core::Step& s,
+                                         const core::TaskSpec& task, const core::Map& params,
+                                         const AdmissionLimits& limits, double* work,
+                                         std::string* work_param) {
   auto number = [&](const char* name) -> std::optional<double> {
     auto it = params.find(name);
     if (it == params.end() || !it->second.isNumber()) return std::nullopt;
@@ -144,9 +151,10 @@ std::optional<LimitViolation> checkPoint(const core::AgentRegistry& registry,
   if (task.param("memory_limit_mb")) {
     if (auto asked = number("memory_limit_mb")) {
       if (asked_explicitly && limits.max_memory_mb > 0 && *asked > limits.max_memory_mb)
-        return violation(s, "memory_limit_mb", "--max-job-memory-mb",
-                         "memory_limit_mb = " + core::formatBrief(*asked) + " is above the server's cap of " +
-                             core::formatBrief(limits.max_memory_mb) + " MB; a job may ask less, not more");
+        return violation(
+            s, "memory_limit_mb", "--max-job-memory-mb",
+            "memory_limit_mb = " + core::formatBrief(*asked) + " is above the server's cap of " +
+                core::formatBrief(limits.max_memory_mb) + " MB; a job may ask less, not more");
       if (*asked < cap_mb || cap_mb <= 0) {
         cap_mb = *asked;
         cap_name = "memory_limit_mb = " + core::formatBrief(*asked) + " MB";
@@ -159,23 +167,23 @@ std::optional<LimitViolation> checkPoint(const core::AgentRegistry& registry,
       const double points = std::pow(*n, *dim);
       if (points > static_cast<double>(limits.max_grid_points))
         return violation(s, "n", "--max-grid-points",
-                         "grid of " + core::formatBrief(*n) + "^" + core::formatBrief(*dim) + " = " + core::formatBrief(points) +
-                             " points exceeds the limit of " +
+                         "grid of " + core::formatBrief(*n) + "^" + core::formatBrief(*dim) +
+                             " = " + core::formatBrief(points) + " points exceeds the limit of " +
                              std::to_string(limits.max_grid_points) + " points");
     }
   }
   const auto e = core::estimateResources(registry, s.agent, task, params, s.id);
   if (!e) return std::nullopt;
   if (cap_mb > 0 && e->memory_bytes > cap_mb * 1048576.0)
-    return violation(s, e->memory_param.empty() ? "params" : e->memory_param,
-                     "--max-job-memory-mb",
-                     "needs about " + mb(e->memory_bytes) + " (" + e->memory_what +
-                         "), more than " + cap_name);
+    return violation(
+        s, e->memory_param.empty() ? "params" : e->memory_param, "--max-job-memory-mb",
+        "needs about " + mb(e->memory_bytes) + " (" + e->memory_what + "), more than " + cap_name);
   if (limits.max_solver_steps > 0 && e->steps > limits.max_solver_steps)
     return violation(s, e->steps_param, "--max-solver-steps",
-                     "a budget of " + core::formatBrief(e->steps) + " solver steps exceeds the limit of " +
-                         core::formatBrief(limits.max_solver_steps) + "; set max_num_steps (or max_step over " +
-                         "t_span) within it");
+                     "a budget of " + core::formatBrief(e->steps) +
+                         " solver steps exceeds the limit of " +
+                         core::formatBrief(limits.max_solver_steps) +
+                         "; set max_num_steps (or max_step over " + "t_span) within it");
   if (limits.max_work > 0 && e->work > limits.max_work)
     return violation(s, e->work_param, "--max-job-work",
                      "about " + core::formatBrief(e->work) + " operations exceed the limit of " +
@@ -370,8 +378,8 @@ std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
         }
       }
       double work = 0;
-      if (auto v = checkPoint(registry, s, *task, core::knownParams(*task, given, unknown),
-                              limits, &work, &work_param))
+      if (auto v = checkPoint(registry, s, *task, core::knownParams(*task, given, unknown), limits,
+                              &work, &work_param))
         return v;
       step_work = std::max(step_work, work);
     }
@@ -385,9 +393,10 @@ std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
   }
   if (limits.max_work > 0 && total_work > limits.max_work && heaviest)
     return violation(*heaviest, heaviest_param, "--max-job-work",
-                     "the job needs about " + core::formatBrief(total_work) + " operations (this step " +
-                         core::formatBrief(heaviest_work) + "), more than the limit of " +
-                         core::formatBrief(limits.max_work) + " per job");
+                     "the job needs about " + core::formatBrief(total_work) +
+                         " operations (this step " + core::formatBrief(heaviest_work) +
+                         "), more than the limit of " + core::formatBrief(limits.max_work) +
+                         " per job");
   return std::nullopt;
 }
 

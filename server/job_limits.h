@@ -5,8 +5,8 @@
 
 #include "core/agent/external_policy.h"
 #include "core/value/value.h"
-#include "server/server_config.h"
 #include "core/workflow/workflow.h"
+#include "server/server_config.h"
 
 #include <cstdint>
 #include <optional>
@@ -24,10 +24,10 @@ namespace sciagents::server {
 // Every limit, with its default and the `sciagents serve` flag that sets it (docs/server.md).
 struct AdmissionLimits {
   std::int64_t max_grid_points = 50'000'000;  // n^dim of a PDE step (--max-grid-points)
-  double max_memory_mb = 4096;  // estimated memory of one step (--max-job-memory-mb); a step's
-                                // memory_limit_mb may ask less, not more
-  double max_work = 1e14;       // estimated operations of a whole job (--max-job-work)
-  double max_solver_steps = 1e7;          // ivp step budget, max_num_steps (--max-solver-steps)
+  double max_memory_mb = 4096;    // estimated memory of one step (--max-job-memory-mb); a step's
+                                  // memory_limit_mb may ask less, not more
+  double max_work = 1e14;         // estimated operations of a whole job (--max-job-work)
+  double max_solver_steps = 1e7;  // ivp step budget, max_num_steps (--max-solver-steps)
   std::int64_t max_sweep_points = 10000;  // sweep points of a whole job (--max-sweep-points)
   std::int64_t max_steps = 1000;          // steps of a workflow (--max-steps)
   // External models: allowed only inside these folders (--allow-external; empty: refused), with

@@ -9,8 +9,8 @@
 #include "server/result_files.h"
 
 #include <algorithm>
-#include <stdexcept>
 #include <cmath>
+#include <stdexcept>
 
 namespace sciagents::server {
 
@@ -143,7 +143,8 @@ JobManager::JobManager(core::store::JobStore& store, JobManagerOptions options,
   // Registered up front so dashboards and alert rules see the series (at 0) from the start.
   m_metrics.counter("errors_total", kErrorsHelp, {{"type", "job"}});
   m_metrics.histogram("sciagents_job_duration_seconds", kJobDurationHelp, {}, jobBuckets());
-  m_metrics.histogram("workflow_execution_duration_seconds", kWorkflowDurationHelp, {}, jobBuckets());
+  m_metrics.histogram("workflow_execution_duration_seconds", kWorkflowDurationHelp, {},
+                      jobBuckets());
 }
 
 JobManager::~JobManager() { shutdown(std::chrono::seconds(0)); }
@@ -256,7 +257,8 @@ SubmitResult JobManager::submit(SubmitRequest req) {
   r.created_us = core::unixMicros();
   r.steps_total = static_cast<std::int64_t>(req.workflow.steps.size());
   r.backend = req.backend.empty() ? m_options.backend : req.backend;
-  if (req.backend_options.is_object() && !req.backend_options.empty()) r.backend_options = req.backend_options.dump();
+  if (req.backend_options.is_object() && !req.backend_options.empty())
+    r.backend_options = req.backend_options.dump();
   m_store.insert(r);  // persisted before it is announced
   job->spec = std::move(r.spec);
   r.spec.clear();
@@ -661,10 +663,11 @@ void JobManager::watchdogLoop() {
     for (auto& [id, job] : m_active)
       if (job->rec.state == JobState::Running && job->deadline && now >= *job->deadline &&
           !job->timed_out && !job->cancel_requested) {
-        commitStopLocked(*job, JobState::TimedOut,
-                         "wall time limit of " +
-                             std::to_string(static_cast<long long>(std::ceil(job->rec.wall_time_s))) +
-                             " s exceeded");
+        commitStopLocked(
+            *job, JobState::TimedOut,
+            "wall time limit of " +
+                std::to_string(static_cast<long long>(std::ceil(job->rec.wall_time_s))) +
+                " s exceeded");
         job->timed_out = true;
         job->cancel->store(true);
         logEvent(spdlog::level::warn, "job exceeded its wall time: stopping it", {{"job", id}});

@@ -58,7 +58,7 @@ struct JobStatus {
   double fraction = 0;
   std::int64_t steps_done = 0;
   nlohmann::json backend_fields = nlohmann::json::object();  // JobRunner::statusFields
-  nlohmann::json toJson() const;  // the GET /v1/jobs/{id} document
+  nlohmann::json toJson() const;                             // the GET /v1/jobs/{id} document
 };
 
 struct SubmitRequest {
@@ -100,18 +100,19 @@ struct JobManagerOptions {
                                     // it, each token id gets its own CACHE_DIR/<token id>
   // Where results go (server/result_files.h); null: inline in the job row (tests).
   std::shared_ptr<const ResultFiles> results;
-  int threads_per_job = 0;          // 0: max(1, hardware / workers)
-  std::size_t history_max = 2000;   // events kept per job
-  std::size_t recent_events_max = 20000;  // events kept over all recently finished jobs (memory only)
-  bool start_workers = true;        // false: jobs stay queued (router tests, fuzzing)
+  int threads_per_job = 0;         // 0: max(1, hardware / workers)
+  std::size_t history_max = 2000;  // events kept per job
+  std::size_t recent_events_max =
+      20000;                  // events kept over all recently finished jobs (memory only)
+  bool start_workers = true;  // false: jobs stay queued (router tests, fuzzing)
   std::string backend = kDefaultJobBackend;  // default backend of new jobs (job_backends.h)
-  core::SlurmOptions slurm;         // defaults of Slurm jobs (dir: where job directories go)
-  int max_queued_per_user = 0;      // queued jobs per owner before UserQueueFull; 0: no cap
-  int max_running_per_user = 0;     // running jobs per owner; 0: no cap
+  core::SlurmOptions slurm;      // defaults of Slurm jobs (dir: where job directories go)
+  int max_queued_per_user = 0;   // queued jobs per owner before UserQueueFull; 0: no cap
+  int max_running_per_user = 0;  // running jobs per owner; 0: no cap
   // Local jobs: Thread runs the engine in this process (cooperative cancel; unit tests), Process
   // in a worker process per job (server/job_runner.h; what `sciagents serve` uses).
   JobIsolation isolation = JobIsolation::Thread;
-  std::filesystem::path worker_exe;  // Process: the sciagents binary (empty: /proc/self/exe)
+  std::filesystem::path worker_exe;   // Process: the sciagents binary (empty: /proc/self/exe)
   std::int64_t worker_memory_mb = 0;  // Process: RLIMIT_AS of each worker (0: none)
   double worker_kill_grace_s = 1.0;   // Process: SIGTERM, then SIGKILL after this long
   // Checked on each step just before it runs (core::RunOptions::before_step), in the job's worker
@@ -196,9 +197,9 @@ class JobManager {
   std::unordered_map<std::string, int> m_running_by_owner;
   std::unordered_map<std::string, std::uint64_t> m_last_turn;  // owner -> turn it was last served
   std::uint64_t m_turn = 0;
-  JobRunners m_runners;  // by backend name
+  JobRunners m_runners;                                            // by backend name
   std::unordered_map<std::string, std::deque<EventPtr>> m_recent;  // finished jobs' histories
-  std::deque<std::string> m_recent_order;                           // oldest first
+  std::deque<std::string> m_recent_order;                          // oldest first
   std::size_t m_recent_events = 0;
   int m_running = 0;
   std::uint64_t m_next_subscriber = 1;

@@ -17,9 +17,7 @@ std::optional<LimitViolation> JobRunner::refusal(const core::Workflow&) const {
   return std::nullopt;
 }
 
-nlohmann::json JobRunner::statusFields(const JobRecord&) const {
-  return nlohmann::json::object();
-}
+nlohmann::json JobRunner::statusFields(const JobRecord&) const { return nlohmann::json::object(); }
 
 JobOutcome outcomeOfRun(const core::RunResult& r) {
   JobOutcome o;
@@ -76,8 +74,8 @@ std::filesystem::path ownerCacheDir(const std::filesystem::path& cache_dir,
   return cache_dir.empty() || owner_id.empty() ? cache_dir : cache_dir / owner_id;
 }
 
-void storeRunResult(const ResultFiles* results, const std::string& job_id,
-                    const core::RunResult& r, std::int64_t owner_used, JobOutcome& o) {
+void storeRunResult(const ResultFiles* results, const std::string& job_id, const core::RunResult& r,
+                    std::int64_t owner_used, JobOutcome& o) {
   if (!results) return;
   o.result_json.clear();
   try {
@@ -112,8 +110,8 @@ class InProcessRunner : public JobRunner {
     ro.listener = &job;
     if (rec.seed) ro.seed = static_cast<std::uint64_t>(*rec.seed);
     ro.metrics = &m_metrics;
-    const auto work_dir =
-        externalWorkDir(m_engine.results ? m_engine.results->dir() : std::filesystem::path(), rec.id);
+    const auto work_dir = externalWorkDir(
+        m_engine.results ? m_engine.results->dir() : std::filesystem::path(), rec.id);
     applyStepLimits(ro, m_engine.step_limits, work_dir, *m_engine.registry);
     const auto r = core::WorkflowEngine(*m_engine.registry).run(w, ro);
     removeExternalWorkDir(work_dir);

@@ -55,10 +55,10 @@ class JobRun : public core::RunListener {
 
 struct JobOutcome {
   JobState state = JobState::Failed;
-  std::string error;            // first failed step's message or why the job could not run
-  std::string result_json;      // the result document; empty: none
-  bool all_steps_done = false;  // a Slurm job's steps are not reported one by one
-  bool detached = false;        // left running for the next server start (Slurm at shutdown)
+  std::string error;                 // first failed step's message or why the job could not run
+  std::string result_json;           // the result document; empty: none
+  bool all_steps_done = false;       // a Slurm job's steps are not reported one by one
+  bool detached = false;             // left running for the next server start (Slurm at shutdown)
   core::store::StoredResult stored;  // the result on disk (then result_json is empty)
   std::string store_error;           // the result was over the size cap or the owner's quota
 };
@@ -89,8 +89,8 @@ JobOutcome outcomeOfRun(const core::RunResult& r);
 struct EngineSettings {
   int threads = 1;                  // engine threads per job
   std::filesystem::path cache_dir;  // result cache (empty: the engine's default); one per owner
-  std::shared_ptr<const ResultFiles> results;  // results on disk; null: in the store's row
-  std::optional<AdmissionLimits> step_limits;  // checked before each step runs; nullopt: none
+  std::shared_ptr<const ResultFiles> results;     // results on disk; null: in the store's row
+  std::optional<AdmissionLimits> step_limits;     // checked before each step runs; nullopt: none
   const core::AgentRegistry* registry = nullptr;  // the agents jobs run with (required)
 };
 
@@ -112,8 +112,8 @@ std::filesystem::path ownerCacheDir(const std::filesystem::path& cache_dir,
 
 // Writes an engine run's result through `results` (sidecars, cap, quota) into `o`: o.stored, or
 // o.store_error; o.result_json is then cleared. Without `results` `o` is left as it is.
-void storeRunResult(const ResultFiles* results, const std::string& job_id,
-                    const core::RunResult& r, std::int64_t owner_used, JobOutcome& o);
+void storeRunResult(const ResultFiles* results, const std::string& job_id, const core::RunResult& r,
+                    std::int64_t owner_used, JobOutcome& o);
 
 struct WorkerProcessOptions {
   EngineSettings engine;

@@ -153,7 +153,8 @@ bool runOneJob(WorkerListener& out, const std::string& line, std::int64_t memory
                           {"state", core::store::jobStateName(o.state)},
                           {"error", o.error},
                           {"result", o.result_json}};
-    if (!o.stored.file.empty()) msg["stored"] = {{"file", o.stored.file}, {"bytes", o.stored.bytes}};
+    if (!o.stored.file.empty())
+      msg["stored"] = {{"file", o.stored.file}, {"bytes", o.stored.bytes}};
     if (!o.store_error.empty()) msg["store_error"] = o.store_error;
     out.send(msg);
     std::fflush(nullptr);

@@ -126,8 +126,8 @@ bool ResultFiles::validSidecarName(const std::string& name) {
   if (name.size() < 5 || name.size() > 200 || name.front() == '.') return false;
   if (name.compare(name.size() - 4, 4, ".npy") != 0) return false;
   for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '.' || c == '_' || c == '-'))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+          c == '_' || c == '-'))
       return false;
   return true;
 }

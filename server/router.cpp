@@ -93,7 +93,8 @@ HttpResponse Router::authenticate(const HttpRequest& req, Caller& caller) {
     return errorJson(400, "bad_request", "more than one Authorization header; send exactly one");
   const std::string& auth = req.authorization;
   std::string token;
-  if (auth.size() > 7 && core::toLower(auth.substr(0, 7)) == "bearer ") token = trimBlanks(auth.substr(7));
+  if (auth.size() > 7 && core::toLower(auth.substr(0, 7)) == "bearer ")
+    token = trimBlanks(auth.substr(7));
   std::optional<core::store::TokenInfo> info;
   if (!token.empty()) info = m_tokens.verify(token);
   if (!info) {

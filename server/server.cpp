@@ -5,7 +5,6 @@
 #include "core/store/feedback_store.h"
 #include "core/store/job_store.h"
 #include "core/store/token_store.h"
-#include "server/routes/feedback_routes.h"
 #include "server/http_server.h"
 #include "server/job_limits.h"
 #include "server/job_manager.h"
@@ -14,10 +13,11 @@
 #include "server/result_files.h"
 #include "server/revocation.h"
 #include "server/router.h"
+#include "server/routes/feedback_routes.h"
 #include "server/shutdown_signal.h"
 
-#include <cstdlib>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <algorithm>
 #include <iostream>
@@ -95,9 +95,8 @@ int runServer(const ServerConfig& config) {
   jo.retention_days = config.retention_days;
   jo.cache_dir = serverCacheDir(config.data_dir);
   jo.results = std::make_shared<const ResultFiles>(
-      config.data_dir / "results",
-      ResultLimits{config.max_result_bytes, config.result_quota_bytes,
-                   config.sidecar_min_elements});
+      config.data_dir / "results", ResultLimits{config.max_result_bytes, config.result_quota_bytes,
+                                                config.sidecar_min_elements});
   jo.backend = config.backend;
   jo.slurm.partition = config.slurm_partition;
   jo.slurm.account = config.slurm_account;

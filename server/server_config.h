@@ -28,7 +28,7 @@ struct ServerConfig {
   int max_running_per_user = 0;   // running jobs of one user (0: no cap beyond --workers)
   JobIsolation job_isolation = JobIsolation::Process;
   std::int64_t job_memory_mb = 0;  // RLIMIT_AS of a job worker process (0: the machine's RAM)
-  double job_wall_time_s = 3600;  // per-job wall-time cap (0: none)
+  double job_wall_time_s = 3600;   // per-job wall-time cap (0: none)
   ResumeMode resume = ResumeMode::Rerun;
   double retention_days = 30;  // finished jobs older than this are deleted (0: keep)
   std::string tls_cert;        // both set: HTTPS
@@ -45,25 +45,26 @@ struct ServerConfig {
   std::uint64_t result_quota_bytes = 2048ull << 20;
   std::size_t sidecar_min_elements = 1'000'000;
   RevokePolicy revoke_policy = RevokePolicy::Cancel;
-  double max_job_memory_mb = 4096;            // estimated memory of one step
-  double max_job_work = 1e14;                 // estimated operations of a whole job
-  double max_solver_steps = 1e7;              // ivp step budget (max_num_steps)
-  std::int64_t max_sweep_points = 100000;     // sweep points of a whole job
-  std::int64_t max_steps = 1000;              // steps of one workflow
+  double max_job_memory_mb = 4096;         // estimated memory of one step
+  double max_job_work = 1e14;              // estimated operations of a whole job
+  double max_solver_steps = 1e7;           // ivp step budget (max_num_steps)
+  std::int64_t max_sweep_points = 100000;  // sweep points of a whole job
+  std::int64_t max_steps = 1000;           // steps of one workflow
   // External models (the `external` agent, docs/agents/external.md): refused unless the operator
   // names the folders their programs and modules may come from (--allow-external DIR, canonical);
   // per-evaluation limits of each program or Python worker.
   std::vector<std::string> allow_external;
   double external_time_s = 600;      // wall and CPU seconds of one evaluation
   double external_memory_mb = 2048;  // address space of one evaluation's process
-  int io_threads = 0;                         // 0: min(4, max(2, hardware))
-  int request_threads = 2;                    // submissions are parsed and checked here
+  int io_threads = 0;                // 0: min(4, max(2, hardware))
+  int request_threads = 2;           // submissions are parsed and checked here
   double header_timeout_s = 10;
   double body_timeout_s = 60;
   double idle_timeout_s = 60;  // keep-alive connection without a request
   double sse_keepalive_s = 15;
   // Where jobs run unless they ask otherwise ("backend" in POST /v1/jobs): a name of
-  // server/job_backends.h (docs/slurm.md). Slurm defaults for every Slurm job; slurm_dir empty: DATA_DIR/slurm.
+  // server/job_backends.h (docs/slurm.md). Slurm defaults for every Slurm job; slurm_dir empty:
+  // DATA_DIR/slurm.
   std::string backend = kDefaultJobBackend;
   std::string slurm_partition;
   std::string slurm_account;

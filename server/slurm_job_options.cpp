@@ -9,12 +9,16 @@ struct IntField {
   const char* name;
   long long lo, hi;
 };
-constexpr IntField kIntFields[] = {
-    {"time_limit_min", 1, 525600}, {"cpus", 1, 4096}, {"mem_mb", 1, 1LL << 30}, {"tasks", 1, 10000}};
+constexpr IntField kIntFields[] = {{"time_limit_min", 1, 525600},
+                                   {"cpus", 1, 4096},
+                                   {"mem_mb", 1, 1LL << 30},
+                                   {"tasks", 1, 10000}};
 }  // namespace
 
 std::optional<std::string> checkSlurmJobOptions(const nlohmann::json& o) {
-  if (!o.is_object()) return "field 'slurm' must be an object (partition, account, time_limit_min, cpus, mem_mb, tasks)";
+  if (!o.is_object())
+    return "field 'slurm' must be an object (partition, account, time_limit_min, cpus, mem_mb, "
+           "tasks)";
   for (auto it = o.begin(); it != o.end(); ++it) {
     const std::string& k = it.key();
     if (k == "partition" || k == "account") {
@@ -30,11 +34,12 @@ std::optional<std::string> checkSlurmJobOptions(const nlohmann::json& o) {
       known = true;
       const auto& v = it.value();
       if (!v.is_number_integer() || v.get<long long>() < f.lo || v.get<long long>() > f.hi)
-        return "field 'slurm." + k + "' must be an integer between " + std::to_string(f.lo) + " and " +
-               std::to_string(f.hi);
+        return "field 'slurm." + k + "' must be an integer between " + std::to_string(f.lo) +
+               " and " + std::to_string(f.hi);
     }
     if (!known)
-      return "unknown field 'slurm." + k + "' (partition, account, time_limit_min, cpus, mem_mb, tasks)";
+      return "unknown field 'slurm." + k +
+             "' (partition, account, time_limit_min, cpus, mem_mb, tasks)";
   }
   return std::nullopt;
 }

@@ -19,14 +19,14 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <cstdio>
 #include <cstring>
+#include <deque>
 #include <limits>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -195,9 +195,8 @@ class WorkerProcessRunner : public JobRunner {
       reader.append(buf.data(), static_cast<std::size_t>(n));
       while (auto line = reader.next()) {
         try {
-          result_seen =
-              handle(job, *line, pooled ? Clock::time_point{} : started_at, reported) ||
-              result_seen;
+          result_seen = handle(job, *line, pooled ? Clock::time_point{} : started_at, reported) ||
+                        result_seen;
         } catch (const std::exception& e) {  // a malformed message must not orphan the worker
           logEvent(spdlog::level::err, "bad message from a job worker",
                    {{"job", rec.id}, {"error", e.what()}});
@@ -322,7 +321,8 @@ class WorkerProcessRunner : public JobRunner {
   void refillLoop() {
     std::unique_lock lock(m_pool_mutex);
     for (;;) {
-      m_pool_cv.wait(lock, [&] { return m_stop || static_cast<int>(m_idle.size()) < m_o.prestart; });
+      m_pool_cv.wait(lock,
+                     [&] { return m_stop || static_cast<int>(m_idle.size()) < m_o.prestart; });
       if (m_stop) return;
       lock.unlock();
       std::string why;

@@ -39,7 +39,8 @@ AgentPalette::AgentPalette(const core::AgentRegistry& registry, QWidget* parent)
   layout->addWidget(m_view);
   connect(m_search, &QLineEdit::textChanged, this, &AgentPalette::setFilterText);
   m_search->installEventFilter(this);
-  m_search->setToolTip(tr("Filter by family, agent, task or summary. Down: into the list; Enter: add the first match"));
+  m_search->setToolTip(tr(
+      "Filter by family, agent, task or summary. Down: into the list; Enter: add the first match"));
   connect(m_view, &QTreeView::activated, this, [this](const QModelIndex& i) {
     const QString task = i.data(PaletteModel::TaskRole).toString();
     if (!task.isEmpty()) emit taskActivated(i.data(PaletteModel::AgentRole).toString(), task);
@@ -54,7 +55,8 @@ void AgentPalette::setFilterText(const QString& text) {
 
 QModelIndex AgentPalette::firstTask() const {
   // Depth first, in display order.
-  std::function<QModelIndex(const QModelIndex&)> first = [&](const QModelIndex& parent) -> QModelIndex {
+  std::function<QModelIndex(const QModelIndex&)> first =
+      [&](const QModelIndex& parent) -> QModelIndex {
     for (int r = 0; r < m_filter->rowCount(parent); ++r) {
       const QModelIndex i = m_filter->index(r, 0, parent);
       if (!i.data(PaletteModel::TaskRole).toString().isEmpty()) return i;
@@ -81,7 +83,8 @@ bool AgentPalette::eventFilter(QObject* watched, QEvent* event) {
     }
     if ((key == Qt::Key_Return || key == Qt::Key_Enter) && task.isValid()) {
       m_view->setCurrentIndex(task);
-      emit taskActivated(task.data(PaletteModel::AgentRole).toString(), task.data(PaletteModel::TaskRole).toString());
+      emit taskActivated(task.data(PaletteModel::AgentRole).toString(),
+                         task.data(PaletteModel::TaskRole).toString());
       return true;
     }
   }

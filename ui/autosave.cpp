@@ -53,7 +53,8 @@ std::optional<Autosave::Recovery> readRecovery(const QString& path, qint64* pid)
   if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
   const QByteArray data = f.readAll();
   const json j = json::parse(data.constData(), data.constData() + data.size(), nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("sciagents_recovery", 0) != kFormat || !j.contains("workflow"))
+  if (j.is_discarded() || !j.is_object() || j.value("sciagents_recovery", 0) != kFormat ||
+      !j.contains("workflow"))
     return std::nullopt;
   Autosave::Recovery r;
   r.recovery_path = path;
@@ -71,13 +72,17 @@ std::optional<Autosave::Recovery> readRecovery(const QString& path, qint64* pid)
 }  // namespace
 
 QString Autosave::recoveryDir() {
-  return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("recovery"));
+  return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+      .filePath(QStringLiteral("recovery"));
 }
 
-Autosave::Autosave(WorkflowDocument* doc, QObject* parent) : QObject(parent), m_doc(doc), m_timer(new QTimer(this)) {
+Autosave::Autosave(WorkflowDocument* doc, QObject* parent)
+    : QObject(parent), m_doc(doc), m_timer(new QTimer(this)) {
   static int sequence = 0;
   m_path = QDir(recoveryDir())
-               .filePath(QStringLiteral("recovery-%1-%2.json").arg(QCoreApplication::applicationPid()).arg(++sequence));
+               .filePath(QStringLiteral("recovery-%1-%2.json")
+                             .arg(QCoreApplication::applicationPid())
+                             .arg(++sequence));
   liveFiles().insert(m_path);
   connect(doc, &WorkflowDocument::changed, this, [this] { ++m_generation; });
   connect(doc, &WorkflowDocument::documentReset, this, &Autosave::discard);
@@ -105,7 +110,8 @@ bool Autosave::autosaveNow() {
                    {"workflow", json::parse(m_doc->toJsonText().toStdString())}};
   QSaveFile f(m_path);
   if (!f.open(QIODevice::WriteOnly)) return false;
-  f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);  // the temporary file, before any data
+  f.setPermissions(QFileDevice::ReadOwner |
+                   QFileDevice::WriteOwner);  // the temporary file, before any data
   f.write(QByteArray::fromStdString(envelope.dump(1)));
   if (!f.commit()) return false;
   m_saved_generation = m_generation;
@@ -122,7 +128,8 @@ std::optional<Autosave::Recovery> Autosave::findOrphan() {
   const QDir dir(recoveryDir());
   std::optional<Recovery> best;
   const qint64 me = QCoreApplication::applicationPid();
-  for (const QFileInfo& fi : dir.entryInfoList({QStringLiteral("recovery-*.json")}, QDir::Files, QDir::Time)) {
+  for (const QFileInfo& fi :
+       dir.entryInfoList({QStringLiteral("recovery-*.json")}, QDir::Files, QDir::Time)) {
     const QString path = fi.absoluteFilePath();
     if (liveFiles().contains(path)) continue;
     qint64 pid = 0;
@@ -153,15 +160,17 @@ void Autosave::setPrompt(Prompt prompt) { promptHook() = std::move(prompt); }
 bool Autosave::ask(const Recovery& r, QWidget* parent) {
   if (promptHook()) return promptHook()(r);
   const QString name = r.document_path.isEmpty() ? r.title : QFileInfo(r.document_path).fileName();
-  QMessageBox box(QMessageBox::Warning, QObject::tr("Recover unsaved changes?"),
-                  QObject::tr("SciAgents Studio did not close cleanly. Unsaved changes to “%1” were kept "
-                              "(autosaved %2).")
-                      .arg(name, QLocale().toString(r.saved_at, QLocale::ShortFormat)),
-                  QMessageBox::NoButton, parent);
+  QMessageBox box(
+      QMessageBox::Warning, QObject::tr("Recover unsaved changes?"),
+      QObject::tr("SciAgents Studio did not close cleanly. Unsaved changes to “%1” were kept "
+                  "(autosaved %2).")
+          .arg(name, QLocale().toString(r.saved_at, QLocale::ShortFormat)),
+      QMessageBox::NoButton, parent);
   QPushButton* recover = box.addButton(QObject::tr("&Recover"), QMessageBox::AcceptRole);
   box.addButton(QObject::tr("&Discard"), QMessageBox::DestructiveRole);
   box.setDefaultButton(recover);
-  box.setInformativeText(QObject::tr("Recover opens them as unsaved changes; Discard deletes them."));
+  box.setInformativeText(
+      QObject::tr("Recover opens them as unsaved changes; Discard deletes them."));
   box.exec();
   return box.clickedButton() == recover;
 }

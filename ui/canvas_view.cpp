@@ -16,7 +16,7 @@ namespace sciagents::ui {
 namespace {
 constexpr double kMinZoom = 0.1;
 constexpr double kMaxZoom = 4.0;
-}
+}  // namespace
 
 CanvasView::CanvasView(WorkflowScene* scene, QWidget* parent) : QGraphicsView(scene, parent) {
   setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
@@ -26,7 +26,8 @@ CanvasView::CanvasView(WorkflowScene* scene, QWidget* parent) : QGraphicsView(sc
   setAcceptDrops(true);
   setSceneRect(-5000, -5000, 10000, 10000);
   setFocusPolicy(Qt::StrongFocus);
-  m_hint = new QLabel(tr("Drag a task here from the Agents palette\n(or double-click it there) to start a workflow"),
+  m_hint = new QLabel(tr("Drag a task here from the Agents palette\n(or double-click it there) to "
+                         "start a workflow"),
                       viewport());
   m_hint->setObjectName(QStringLiteral("EmptyCanvasHint"));
   m_hint->setAlignment(Qt::AlignCenter);
@@ -122,7 +123,8 @@ bool CanvasView::event(QEvent* event) {
     const bool tab = k->key() == Qt::Key_Tab || k->key() == Qt::Key_Backtab;
     if (tab && !(k->modifiers() & Qt::ControlModifier)) {
       auto* s = static_cast<WorkflowScene*>(scene());
-      const QString id = s->selectNextStep(k->key() == Qt::Key_Backtab || (k->modifiers() & Qt::ShiftModifier));
+      const QString id =
+          s->selectNextStep(k->key() == Qt::Key_Backtab || (k->modifiers() & Qt::ShiftModifier));
       if (!id.isEmpty()) {
         if (NodeItem* node = s->node(id)) ensureVisible(node, 40, 40);
         return true;
@@ -143,10 +145,18 @@ void CanvasView::keyPressEvent(QKeyEvent* event) {
   const double d = (event->modifiers() & Qt::ShiftModifier) ? kNudgeLarge : kNudge;
   QPointF delta;
   switch (event->key()) {
-    case Qt::Key_Left: delta = {-d, 0}; break;
-    case Qt::Key_Right: delta = {d, 0}; break;
-    case Qt::Key_Up: delta = {0, -d}; break;
-    case Qt::Key_Down: delta = {0, d}; break;
+    case Qt::Key_Left:
+      delta = {-d, 0};
+      break;
+    case Qt::Key_Right:
+      delta = {d, 0};
+      break;
+    case Qt::Key_Up:
+      delta = {0, -d};
+      break;
+    case Qt::Key_Down:
+      delta = {0, d};
+      break;
     case Qt::Key_Return:
     case Qt::Key_Enter:
       if (selected.size() == 1) {
@@ -160,7 +170,8 @@ void CanvasView::keyPressEvent(QKeyEvent* event) {
         return;
       }
       break;
-    default: break;
+    default:
+      break;
   }
   if (!delta.isNull() && !selected.isEmpty() && !(event->modifiers() & Qt::ControlModifier)) {
     s->nudgeSelection(delta, event->isAutoRepeat());
@@ -179,13 +190,17 @@ void CanvasView::keyReleaseEvent(QKeyEvent* event) {
 }
 
 void CanvasView::dragEnterEvent(QDragEnterEvent* event) {
-  if (event->mimeData()->hasFormat(QString::fromLatin1(PaletteModel::kMimeType))) event->acceptProposedAction();
-  else event->ignore();
+  if (event->mimeData()->hasFormat(QString::fromLatin1(PaletteModel::kMimeType)))
+    event->acceptProposedAction();
+  else
+    event->ignore();
 }
 
 void CanvasView::dragMoveEvent(QDragMoveEvent* event) {
-  if (event->mimeData()->hasFormat(QString::fromLatin1(PaletteModel::kMimeType))) event->acceptProposedAction();
-  else event->ignore();
+  if (event->mimeData()->hasFormat(QString::fromLatin1(PaletteModel::kMimeType)))
+    event->acceptProposedAction();
+  else
+    event->ignore();
 }
 
 void CanvasView::dropEvent(QDropEvent* event) {

@@ -22,7 +22,7 @@ class CanvasView final : public QGraphicsView {
   void fitAll();
   QLabel* emptyHint() const { return m_hint; }  // shown while the document has no steps
 
- static constexpr double kNudge = 10.0;       // arrow key step, scene units
+  static constexpr double kNudge = 10.0;       // arrow key step, scene units
   static constexpr double kNudgeLarge = 50.0;  // with Shift
 
  signals:

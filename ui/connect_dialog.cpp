@@ -24,12 +24,17 @@ bool fits(core::ValueKind k, core::ParamType t) {
   using core::ValueKind;
   switch (t) {
     case ParamType::Any:
-    case ParamType::Map: return true;
+    case ParamType::Map:
+      return true;
     case ParamType::Number:
-    case ParamType::Integer: return k == ValueKind::Scalar || k == ValueKind::Integer;
-    case ParamType::Vector: return k == ValueKind::Vector || k == ValueKind::Scalar || k == ValueKind::Integer;
-    case ParamType::Matrix: return k == ValueKind::Matrix || k == ValueKind::SparseMatrix || k == ValueKind::Vector;
-    default: return false;
+    case ParamType::Integer:
+      return k == ValueKind::Scalar || k == ValueKind::Integer;
+    case ParamType::Vector:
+      return k == ValueKind::Vector || k == ValueKind::Scalar || k == ValueKind::Integer;
+    case ParamType::Matrix:
+      return k == ValueKind::Matrix || k == ValueKind::SparseMatrix || k == ValueKind::Vector;
+    default:
+      return false;
   }
 }
 }  // namespace
@@ -38,7 +43,8 @@ QString ConnectDialog::Candidate::text() const {
   return QStringLiteral("%1.%2 → %3.%4").arg(from_step, output, to_step, param);
 }
 
-QList<ConnectDialog::Candidate> ConnectDialog::candidates(const WorkflowDocument* doc, const QString& step) {
+QList<ConnectDialog::Candidate> ConnectDialog::candidates(const WorkflowDocument* doc,
+                                                          const QString& step) {
   QList<Candidate> in, out;
   const auto& registry = doc->registry();
   const core::Workflow& w = doc->workflow();
@@ -62,14 +68,18 @@ QList<ConnectDialog::Candidate> ConnectDialog::candidates(const WorkflowDocument
 }
 
 ConnectDialog::ConnectDialog(const WorkflowDocument* doc, const QString& step, QWidget* parent)
-    : QDialog(parent), m_candidates(candidates(doc, step)), m_list(new QListWidget(this)), m_filter(new QLineEdit(this)) {
+    : QDialog(parent),
+      m_candidates(candidates(doc, step)),
+      m_list(new QListWidget(this)),
+      m_filter(new QLineEdit(this)) {
   setWindowTitle(tr("Connect %1").arg(step));
   m_filter->setPlaceholderText(tr("Filter, e.g. an output or parameter name"));
   m_filter->setClearButtonEnabled(true);
   for (const auto& c : m_candidates) {
     auto* item = new QListWidgetItem(c.text(), m_list);
-    item->setToolTip(c.to_step == step ? tr("Into this step's parameter %1").arg(c.param)
-                                       : tr("This step's output %1 into %2").arg(c.output, c.to_step));
+    item->setToolTip(c.to_step == step
+                         ? tr("Into this step's parameter %1").arg(c.param)
+                         : tr("This step's output %1 into %2").arg(c.output, c.to_step));
   }
   if (m_list->count() > 0) m_list->setCurrentRow(0);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -89,9 +99,10 @@ ConnectDialog::ConnectDialog(const WorkflowDocument* doc, const QString& step, Q
     buttons->button(QDialogButtonBox::Ok)->setEnabled(first >= 0);
   });
   auto* layout = new QVBoxLayout(this);
-  layout->addWidget(new QLabel(m_candidates.isEmpty() ? tr("No link fits: add a step whose outputs fit first.")
-                                                      : tr("Links %1 can take part in (output → parameter):").arg(step),
-                               this));
+  layout->addWidget(new QLabel(
+      m_candidates.isEmpty() ? tr("No link fits: add a step whose outputs fit first.")
+                             : tr("Links %1 can take part in (output → parameter):").arg(step),
+      this));
   layout->addWidget(m_filter);
   layout->addWidget(m_list, 1);
   layout->addWidget(buttons);
@@ -104,7 +115,8 @@ ConnectDialog::ConnectDialog(const WorkflowDocument* doc, const QString& step, Q
 bool ConnectDialog::eventFilter(QObject* watched, QEvent* event) {
   if (watched == m_filter && event->type() == QEvent::KeyPress) {
     const int key = static_cast<QKeyEvent*>(event)->key();
-    if (key == Qt::Key_Up || key == Qt::Key_Down || key == Qt::Key_PageUp || key == Qt::Key_PageDown) {
+    if (key == Qt::Key_Up || key == Qt::Key_Down || key == Qt::Key_PageUp ||
+        key == Qt::Key_PageDown) {
       QCoreApplication::sendEvent(m_list, event);
       return true;
     }

@@ -44,7 +44,8 @@ ConnectionDialog::ConnectionDialog(const RemoteSettings& settings, QWidget* pare
   m_url->setPlaceholderText(QStringLiteral("http://127.0.0.1:8080"));
   m_token->setEchoMode(QLineEdit::Password);
   m_token->setPlaceholderText(tr("from `sciagents serve token create NAME`"));
-  m_token->setToolTip(tr("Stored in %1, readable by you only").arg(RemoteSettings::tokenFilePath()));
+  m_token->setToolTip(
+      tr("Stored in %1, readable by you only").arg(RemoteSettings::tokenFilePath()));
   m_status->setWordWrap(true);
   m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
   auto* form = new QFormLayout;
@@ -76,11 +77,12 @@ ConnectionDialog::ConnectionDialog(const RemoteSettings& settings, QWidget* pare
   connect(buttons, &QDialogButtonBox::accepted, this, &ConnectionDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   connect(m_test, &QPushButton::clicked, this, &ConnectionDialog::testConnection);
-  connect(m_probe, &RemoteTarget::connectionTested, this, [this](bool ok, const QString& report, const QString&) {
-    m_test->setEnabled(true);
-    m_status->setText(report);
-    m_status->setStyleSheet(ok ? QString() : errorStyleSheet(QStringLiteral("QLabel")));
-  });
+  connect(m_probe, &RemoteTarget::connectionTested, this,
+          [this](bool ok, const QString& report, const QString&) {
+            m_test->setEnabled(true);
+            m_status->setText(report);
+            m_status->setStyleSheet(ok ? QString() : errorStyleSheet(QStringLiteral("QLabel")));
+          });
   resize(460, sizeHint().height());
 }
 

@@ -1,6 +1,5 @@
 #include "ui/convergence_chart.h"
 
-#include "ui/theme.h"
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
@@ -11,8 +10,9 @@
 #include <QLogValueAxis>
 #include <QPushButton>
 #include <QTimer>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
+#include "ui/theme.h"
 
 #include <algorithm>
 #include <cmath>
@@ -39,9 +39,12 @@ QList<QPointF> decimate(const QList<QPointF>& pts, int budget) {
       if (pts[j].y() < pts[lo].y()) lo = j;
       if (pts[j].y() > pts[hi].y()) hi = j;
     }
-    if (lo == hi) out.push_back(pts[lo]);
-    else if (lo < hi) out << pts[lo] << pts[hi];
-    else out << pts[hi] << pts[lo];
+    if (lo == hi)
+      out.push_back(pts[lo]);
+    else if (lo < hi)
+      out << pts[lo] << pts[hi];
+    else
+      out << pts[hi] << pts[lo];
   }
   if (out.back() != pts.back()) out.push_back(pts.back());
   return out;
@@ -70,7 +73,8 @@ ConvergenceChart::ConvergenceChart(QWidget* parent)
   m_y_log->setLabelFormat(QStringLiteral("%.0e"));
   m_y_log->setBase(10);
   m_y_log->setRange(1e-3, 1);
-  for (QAbstractAxis* a : {static_cast<QAbstractAxis*>(m_y_lin), static_cast<QAbstractAxis*>(m_y_log)}) {
+  for (QAbstractAxis* a :
+       {static_cast<QAbstractAxis*>(m_y_lin), static_cast<QAbstractAxis*>(m_y_log)}) {
     a->setTitleText(tr("value"));
     m_chart->addAxis(a, Qt::AlignLeft);
   }
@@ -235,7 +239,8 @@ void ConvergenceChart::rescale() {
 }
 
 void ConvergenceChart::attachYAxis() {
-  QAbstractAxis* next = m_log_y ? static_cast<QAbstractAxis*>(m_y_log) : static_cast<QAbstractAxis*>(m_y_lin);
+  QAbstractAxis* next =
+      m_log_y ? static_cast<QAbstractAxis*>(m_y_log) : static_cast<QAbstractAxis*>(m_y_lin);
   for (auto* s : m_chart->series()) {
     if (m_y) s->detachAxis(m_y);
     s->attachAxis(next);

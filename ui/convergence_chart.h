@@ -35,7 +35,9 @@ class ConvergenceChart final : public QWidget {
   explicit ConvergenceChart(QWidget* parent = nullptr);
 
   // Series keys are "step: series" (e.g. "fit: objective").
-  static QString seriesKey(const QString& step, const QString& series) { return step + QStringLiteral(": ") + series; }
+  static QString seriesKey(const QString& step, const QString& series) {
+    return step + QStringLiteral(": ") + series;
+  }
   QStringList seriesKeys() const { return m_order; }
   QLineSeries* series(const QString& key) const;
   // Every sample received for `key` (not decimated).

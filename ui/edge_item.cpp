@@ -9,8 +9,12 @@
 
 namespace sciagents::ui {
 
-EdgeItem::EdgeItem(NodeItem* from, QString from_output, NodeItem* to, QString to_path, QString link_text)
-    : m_from(from), m_from_output(std::move(from_output)), m_to(to), m_to_path(std::move(to_path)),
+EdgeItem::EdgeItem(NodeItem* from, QString from_output, NodeItem* to, QString to_path,
+                   QString link_text)
+    : m_from(from),
+      m_from_output(std::move(from_output)),
+      m_to(to),
+      m_to_path(std::move(to_path)),
       m_link(std::move(link_text)) {
   setFlag(ItemIsSelectable);
   setZValue(-1);  // under the nodes

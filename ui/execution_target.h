@@ -32,7 +32,8 @@ class ExecutionTarget : public QObject {
  signals:
   void started();
   void stepStarted(const QString& step);
-  void stepFinished(const QString& step, int status, bool cached, const QString& error);  // core::StepStatus
+  void stepFinished(const QString& step, int status, bool cached,
+                    const QString& error);  // core::StepStatus
   void progress(const QString& step, double fraction, const QString& message);
   void metrics(const sciagents::ui::MetricBatch& samples);  // coalesced, in arrival order
   void finished(bool ok, const QString& error);  // error: why the run could not start or failed

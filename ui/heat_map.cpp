@@ -40,7 +40,10 @@ QColor HeatMap::colourAt(double t) {
   t = std::clamp(t, 0.0, 1.0) * (kViridis.size() - 1);
   const auto i = std::min<std::size_t>(static_cast<std::size_t>(t), kViridis.size() - 2);
   const double f = t - static_cast<double>(i);
-  auto mix = [&](int c) { return static_cast<int>(std::lround(kViridis[i][c] + f * (kViridis[i + 1][c] - kViridis[i][c]))); };
+  auto mix = [&](int c) {
+    return static_cast<int>(
+        std::lround(kViridis[i][c] + f * (kViridis[i + 1][c] - kViridis[i][c])));
+  };
   return QColor(mix(0), mix(1), mix(2));
 }
 
@@ -72,7 +75,8 @@ bool HeatMap::setField(const core::GridField& field, const QString& title) {
   for (Eigen::Index i = 0; i < nx; ++i)
     for (Eigen::Index j = 0; j < ny; ++j) {
       const double v = field.values[i * ny + j];  // last axis (y) fastest
-      m_image.setPixel(static_cast<int>(i), static_cast<int>(ny - 1 - j), colourAt((v - m_min) / span).rgb());
+      m_image.setPixel(static_cast<int>(i), static_cast<int>(ny - 1 - j),
+                       colourAt((v - m_min) / span).rgb());
     }
   update();
   return true;
@@ -131,13 +135,17 @@ void HeatMap::paintEvent(QPaintEvent*) {
     const QString ys = numberForTick(yv);
     p.drawText(img.left() - 6 - fm.horizontalAdvance(ys), y + fm.ascent() / 2 - 1, ys);
   }
-  const QString xname = m_field.axis_names.size() > 0 ? qstr(m_field.axis_names[0]) : QStringLiteral("x");
-  const QString yname = m_field.axis_names.size() > 1 ? qstr(m_field.axis_names[1]) : QStringLiteral("y");
-  p.drawText(QRect(img.left(), img.bottom() + 8 + fm.height(), img.width(), fm.height() + 4), Qt::AlignCenter, xname);
+  const QString xname =
+      m_field.axis_names.size() > 0 ? qstr(m_field.axis_names[0]) : QStringLiteral("x");
+  const QString yname =
+      m_field.axis_names.size() > 1 ? qstr(m_field.axis_names[1]) : QStringLiteral("y");
+  p.drawText(QRect(img.left(), img.bottom() + 8 + fm.height(), img.width(), fm.height() + 4),
+             Qt::AlignCenter, xname);
   p.save();
   p.translate(12, img.center().y());
   p.rotate(-90);
-  p.drawText(QRect(-img.height() / 2, -fm.height() / 2, img.height(), fm.height() + 2), Qt::AlignCenter, yname);
+  p.drawText(QRect(-img.height() / 2, -fm.height() / 2, img.height(), fm.height() + 2),
+             Qt::AlignCenter, yname);
   p.restore();
   // Colour bar with min, mid and max.
   const QRect bar(img.right() + 18, img.top(), kBarWidth, img.height());
@@ -162,12 +170,15 @@ void HeatMap::mouseMoveEvent(QMouseEvent* event) {
     m_readout.clear();
     return;
   }
-  const int i = std::clamp((pos.x() - img.left()) * m_image.width() / std::max(1, img.width()), 0, m_image.width() - 1);
-  const int row = std::clamp((pos.y() - img.top()) * m_image.height() / std::max(1, img.height()), 0, m_image.height() - 1);
+  const int i = std::clamp((pos.x() - img.left()) * m_image.width() / std::max(1, img.width()), 0,
+                           m_image.width() - 1);
+  const int row = std::clamp((pos.y() - img.top()) * m_image.height() / std::max(1, img.height()),
+                             0, m_image.height() - 1);
   const int j = m_image.height() - 1 - row;
   const double v = m_field.values[Eigen::Index(i) * m_image.height() + j];
   m_readout = QStringLiteral("(%1, %2): %3")
-                  .arg(numberForTable(m_field.axes[0][i]), numberForTable(m_field.axes[1][j]), numberForTable(v));
+                  .arg(numberForTable(m_field.axes[0][i]), numberForTable(m_field.axes[1][j]),
+                       numberForTable(v));
   QToolTip::showText(event->globalPosition().toPoint(), m_readout, this);
 }
 

@@ -52,8 +52,9 @@ LinePlot::LinePlot(QWidget* parent)
     i->setZValue(20);
     i->hide();
   }
-  setToolTip(tr("Drag: zoom to rectangle · right/middle drag or arrows: pan · wheel: zoom · "
-                "double-click or Home: reset"));
+  setToolTip(
+      tr("Drag: zoom to rectangle · right/middle drag or arrows: pan · wheel: zoom · "
+         "double-click or Home: reset"));
   clearPlot();
 }
 
@@ -124,8 +125,10 @@ void LinePlot::rebuild() {
     y1 += pad;
   }
   // Log axes label one power of the base each: over many decades, every k-th decade only.
-  if (m_log_x) m_x_log->setBase(std::pow(10.0, std::max(1.0, std::ceil((std::log10(x1 / x0) + 0.35) / 8.0))));
-  if (m_log_y) m_y_log->setBase(std::pow(10.0, std::max(1.0, std::ceil((std::log10(y1 / y0) + 0.35) / 8.0))));
+  if (m_log_x)
+    m_x_log->setBase(std::pow(10.0, std::max(1.0, std::ceil((std::log10(x1 / x0) + 0.35) / 8.0))));
+  if (m_log_y)
+    m_y_log->setBase(std::pow(10.0, std::max(1.0, std::ceil((std::log10(y1 / y0) + 0.35) / 8.0))));
   m_x->setRange(x0, x1);
   m_y->setRange(y0, y1);
   if (!m_log_y) m_y_lin->applyNiceNumbers();  // round tick labels (0.25, not 0.2302)
@@ -176,10 +179,12 @@ QString LinePlot::crosshairAt(QPoint viewport_pos) {
   m_hline->setLine(area.left(), best_pos.y(), area.right(), best_pos.y());
   m_vline->setLine(best_pos.x(), area.top(), best_pos.x(), area.bottom());
   m_readout = (best_name.isEmpty() ? QString() : best_name + QStringLiteral(": ")) +
-              QStringLiteral("(%1, %2)").arg(numberForTable(best_value.x()), numberForTable(best_value.y()));
+              QStringLiteral("(%1, %2)")
+                  .arg(numberForTable(best_value.x()), numberForTable(best_value.y()));
   m_label->setText(m_readout);
   QPointF lp = best_pos + QPointF(8, -20);
-  if (lp.x() + m_label->boundingRect().width() > area.right()) lp.setX(best_pos.x() - 8 - m_label->boundingRect().width());
+  if (lp.x() + m_label->boundingRect().width() > area.right())
+    lp.setX(best_pos.x() - 8 - m_label->boundingRect().width());
   if (lp.y() < area.top()) lp.setY(best_pos.y() + 6);
   m_label->setPos(lp);
   const bool inside = area.contains(best_pos);
@@ -235,14 +240,30 @@ void LinePlot::wheelEvent(QWheelEvent* event) {
 
 void LinePlot::keyPressEvent(QKeyEvent* event) {
   switch (event->key()) {
-    case Qt::Key_Left: chart()->scroll(-20, 0); break;
-    case Qt::Key_Right: chart()->scroll(20, 0); break;
-    case Qt::Key_Up: chart()->scroll(0, 20); break;
-    case Qt::Key_Down: chart()->scroll(0, -20); break;
-    case Qt::Key_Plus: chart()->zoom(1.25); break;
-    case Qt::Key_Minus: chart()->zoom(0.8); break;
-    case Qt::Key_Home: resetZoom(); break;
-    default: QChartView::keyPressEvent(event); return;
+    case Qt::Key_Left:
+      chart()->scroll(-20, 0);
+      break;
+    case Qt::Key_Right:
+      chart()->scroll(20, 0);
+      break;
+    case Qt::Key_Up:
+      chart()->scroll(0, 20);
+      break;
+    case Qt::Key_Down:
+      chart()->scroll(0, -20);
+      break;
+    case Qt::Key_Plus:
+      chart()->zoom(1.25);
+      break;
+    case Qt::Key_Minus:
+      chart()->zoom(0.8);
+      break;
+    case Qt::Key_Home:
+      resetZoom();
+      break;
+    default:
+      QChartView::keyPressEvent(event);
+      return;
   }
   event->accept();
 }

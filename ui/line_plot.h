@@ -28,7 +28,8 @@ class LinePlot final : public QChartView {
 
   explicit LinePlot(QWidget* parent = nullptr);
 
-  void setCurves(const QString& title, const QString& x_label, const QString& y_label, const QList<Curve>& curves);
+  void setCurves(const QString& title, const QString& x_label, const QString& y_label,
+                 const QList<Curve>& curves);
   void clearPlot();
   const QList<Curve>& curves() const { return m_curves; }
   QList<QLineSeries*> lineSeries() const;

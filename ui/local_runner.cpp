@@ -30,15 +30,17 @@ class LocalRunner::Listener final : public core::RunListener {
   void stepFinished(const core::StepResult& result) override {
     // Samples of the step reach the GUI before its end.
     post([r = m_runner] { r->flushMetrics(); });
-    post([r = m_runner, s = qstr(result.id), st = static_cast<int>(result.status), c = result.cached,
-          e = qstr(result.error)] { emit r->stepFinished(s, st, c, e); });
+    post([r = m_runner, s = qstr(result.id), st = static_cast<int>(result.status),
+          c = result.cached, e = qstr(result.error)] { emit r->stepFinished(s, st, c, e); });
   }
   void progress(std::string_view step, double fraction, std::string_view message) override {
     const auto now = std::chrono::steady_clock::now();
     auto& last = m_last_progress[std::string(step)];
     if (fraction < 1.0 && now - last < kProgressInterval) return;
     last = now;
-    post([r = m_runner, s = qstr(step), fraction, m = qstr(message)] { emit r->progress(s, fraction, m); });
+    post([r = m_runner, s = qstr(step), fraction, m = qstr(message)] {
+      emit r->progress(s, fraction, m);
+    });
   }
   void metric(std::string_view step, std::string_view series, double x, double y) override {
     m_runner->queueMetric(MetricSample{qstr(step), qstr(series), x, y});
@@ -103,11 +105,13 @@ bool LocalRunner::start(const core::Workflow& workflow) {
     std::shared_ptr<core::RunResult> result;
     QString error;
     try {
-      result = std::make_shared<core::RunResult>(core::WorkflowEngine(m_registry).run(workflow, options));
+      result = std::make_shared<core::RunResult>(
+          core::WorkflowEngine(m_registry).run(workflow, options));
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
     }
-    QMetaObject::invokeMethod(this, [this, result, error] { onWorkerDone(result, error); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, result, error] { onWorkerDone(result, error); }, Qt::QueuedConnection);
   });
   return true;
 }

@@ -26,7 +26,9 @@ class LocalRunner final : public ExecutionTarget {
   ~LocalRunner() override;  // cancels and joins a running run
 
   QString displayName() const override { return tr("Local"); }
-  QString description() const override { return tr("Runs execute in this process on worker threads"); }
+  QString description() const override {
+    return tr("Runs execute in this process on worker threads");
+  }
   bool isRunning() const override { return m_thread.joinable(); }
   void setThreads(int threads) { m_threads = threads; }
   void setUseCache(bool on) { m_use_cache = on; }

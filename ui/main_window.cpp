@@ -47,7 +47,8 @@ namespace sciagents::ui {
 namespace {
 constexpr int kMaxRecent = 8;
 constexpr int kStatusTimeoutMs = 8000;
-const char* kFileFilter = "SciAgents workflows (*.workflow.json);;JSON files (*.json);;All files (*)";
+const char* kFileFilter =
+    "SciAgents workflows (*.workflow.json);;JSON files (*.json);;All files (*)";
 }  // namespace
 
 MainWindow::MainWindow(const core::AgentRegistry& registry, QWidget* parent)
@@ -87,10 +88,11 @@ MainWindow::MainWindow(const core::AgentRegistry& registry, QWidget* parent)
   });
   connect(m_props, &PropertyPanel::message, this, &MainWindow::showMessage);
   connect(m_results, &ResultsPanel::message, this, &MainWindow::showMessage);
-  connect(m_view, &CanvasView::taskDropped, this, [this](const QString& agent, const QString& task, QPointF pos) {
-    const QString id = m_doc->addStep(agent, task, pos);
-    if (!id.isEmpty()) m_scene->selectSteps({id});
-  });
+  connect(m_view, &CanvasView::taskDropped, this,
+          [this](const QString& agent, const QString& task, QPointF pos) {
+            const QString id = m_doc->addStep(agent, task, pos);
+            if (!id.isEmpty()) m_scene->selectSteps({id});
+          });
   connect(m_palette, &AgentPalette::taskActivated, this, &MainWindow::addTask);
   connect(m_view, &CanvasView::editRequested, this, [this](const QString& id) {
     if (auto* d = findChild<QDockWidget*>(QStringLiteral("PropertiesDock"))) d->show();
@@ -119,13 +121,15 @@ MainWindow::~MainWindow() {
 QString MainWindow::examplesDir() {
   const QString env = qEnvironmentVariable("SCIAGENTS_EXAMPLES_DIR");
   if (!env.isEmpty() && QDir(env).exists()) return env;
-  const QString installed = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/sciagents/examples"));
+  const QString installed = QDir(QCoreApplication::applicationDirPath())
+                                .filePath(QStringLiteral("../share/sciagents/examples"));
   if (QDir(installed).exists()) return QDir(installed).canonicalPath();
   return QStringLiteral(SCIAGENTS_SOURCE_DIR "/examples");
 }
 
 void MainWindow::buildDocks() {
-  auto dock = [this](const QString& title, const QString& name, QWidget* w, Qt::DockWidgetArea area) {
+  auto dock = [this](const QString& title, const QString& name, QWidget* w,
+                     Qt::DockWidgetArea area) {
     auto* d = new QDockWidget(title, this);
     d->setObjectName(name);
     d->setWidget(w);
@@ -144,12 +148,16 @@ void MainWindow::buildDocks() {
   m_metrics = new MetricsDashboard(this);
   dock(tr("Agents"), QStringLiteral("PaletteDock"), m_palette, Qt::LeftDockWidgetArea);
   dock(tr("Properties"), QStringLiteral("PropertiesDock"), m_props, Qt::RightDockWidgetArea);
-  auto* logDock = dock(tr("Run log"), QStringLiteral("RunLogDock"), m_log, Qt::BottomDockWidgetArea);
-  auto* resDock = dock(tr("Results"), QStringLiteral("ResultsDock"), m_results, Qt::BottomDockWidgetArea);
+  auto* logDock =
+      dock(tr("Run log"), QStringLiteral("RunLogDock"), m_log, Qt::BottomDockWidgetArea);
+  auto* resDock =
+      dock(tr("Results"), QStringLiteral("ResultsDock"), m_results, Qt::BottomDockWidgetArea);
   m_results_dock = resDock;
-  m_chart_dock = dock(tr("Convergence"), QStringLiteral("ConvergenceDock"), m_chart, Qt::BottomDockWidgetArea);
+  m_chart_dock =
+      dock(tr("Convergence"), QStringLiteral("ConvergenceDock"), m_chart, Qt::BottomDockWidgetArea);
   tabifyDockWidget(logDock, resDock);
-  m_metrics_dock = dock(tr("Metrics"), QStringLiteral("MetricsDock"), m_metrics, Qt::BottomDockWidgetArea);
+  m_metrics_dock =
+      dock(tr("Metrics"), QStringLiteral("MetricsDock"), m_metrics, Qt::BottomDockWidgetArea);
   tabifyDockWidget(resDock, m_chart_dock);
   tabifyDockWidget(m_chart_dock, m_metrics_dock);
   logDock->raise();
@@ -184,27 +192,36 @@ void MainWindow::buildActions() {
   });
   edit->addAction(tr("&Copy"), QKeySequence::Copy, this, [this] { m_scene->copySelection(); });
   edit->addAction(tr("&Paste"), QKeySequence::Paste, this, [this] { m_scene->pasteClipboard(); });
-  edit->addAction(tr("D&uplicate"), QKeySequence(Qt::CTRL | Qt::Key_D), this, [this] { m_scene->duplicateSelection(); });
-  edit->addAction(tr("&Delete"), QKeySequence::Delete, this, [this] { m_scene->deleteSelection(); });
-  edit->addAction(tr("Select &All"), QKeySequence::SelectAll, this, [this] { m_scene->selectSteps(m_doc->stepIds()); });
+  edit->addAction(tr("D&uplicate"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
+                  [this] { m_scene->duplicateSelection(); });
+  edit->addAction(tr("&Delete"), QKeySequence::Delete, this,
+                  [this] { m_scene->deleteSelection(); });
+  edit->addAction(tr("Select &All"), QKeySequence::SelectAll, this,
+                  [this] { m_scene->selectSteps(m_doc->stepIds()); });
   edit->addSeparator();
-  edit->addAction(tr("Add S&tep…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), this, [this] {
-    if (auto* d = findChild<QDockWidget*>(QStringLiteral("PaletteDock"))) d->show();
-    m_palette->focusSearch();
-  })->setToolTip(tr("Search the Agents palette; Enter adds the first match"));
-  edit->addAction(tr("Co&nnect…"), QKeySequence(Qt::CTRL | Qt::Key_L), this, &MainWindow::connectSelected)
+  edit->addAction(tr("Add S&tep…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), this,
+                  [this] {
+                    if (auto* d = findChild<QDockWidget*>(QStringLiteral("PaletteDock"))) d->show();
+                    m_palette->focusSearch();
+                  })
+      ->setToolTip(tr("Search the Agents palette; Enter adds the first match"));
+  edit->addAction(tr("Co&nnect…"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
+                  &MainWindow::connectSelected)
       ->setToolTip(tr("Link the selected step to another step's output or parameter"));
 
   m_view_menu = menuBar()->addMenu(tr("&View"));
-  m_view_menu->addAction(tr("&Fit to View"), QKeySequence(Qt::CTRL | Qt::Key_0), m_view, &CanvasView::fitAll);
-  m_view_menu->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this, [this] { m_view->zoomBy(1.25); });
-  m_view_menu->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this, [this] { m_view->zoomBy(0.8); });
+  m_view_menu->addAction(tr("&Fit to View"), QKeySequence(Qt::CTRL | Qt::Key_0), m_view,
+                         &CanvasView::fitAll);
+  m_view_menu->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this,
+                         [this] { m_view->zoomBy(1.25); });
+  m_view_menu->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this,
+                         [this] { m_view->zoomBy(0.8); });
   m_view_menu->addAction(tr("&Auto Layout"), this, [this] {
     m_doc->autoLayout();
     m_view->fitAll();
   });
-  m_view_menu->addAction(tr("&Metrics Dashboard"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this,
-                         &MainWindow::showMetricsDashboard);
+  m_view_menu->addAction(tr("&Metrics Dashboard"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
+                         this, &MainWindow::showMetricsDashboard);
   m_view_menu->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout)
       ->setObjectName(QStringLiteral("ResetLayoutAction"));
   m_view_menu->addSeparator();
@@ -213,26 +230,35 @@ void MainWindow::buildActions() {
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   m_run = run->addAction(tr("&Run All"), QKeySequence(Qt::Key_F5), this, &MainWindow::runAll);
   m_run->setObjectName(QStringLiteral("RunAction"));  // tutorials highlight widgets by object name
-  m_run_selected = run->addAction(tr("Run &Selected"), QKeySequence(Qt::CTRL | Qt::Key_F5), this, &MainWindow::runSelected);
+  m_run_selected = run->addAction(tr("Run &Selected"), QKeySequence(Qt::CTRL | Qt::Key_F5), this,
+                                  &MainWindow::runSelected);
   m_run_selected->setToolTip(tr("Run the selected steps and the steps they depend on"));
-  m_cancel = run->addAction(tr("&Cancel"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this, &MainWindow::cancelRun);
+  m_cancel = run->addAction(tr("&Cancel"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this,
+                            &MainWindow::cancelRun);
   run->addSeparator();
   QMenu* targets = run->addMenu(tr("&Target"));
   auto* group = new QActionGroup(this);
-  m_target_local = targets->addAction(tr("&Local (this computer)"), this, [this] { setExecutionTarget(runner()); });
+  m_target_local = targets->addAction(tr("&Local (this computer)"), this,
+                                      [this] { setExecutionTarget(runner()); });
   // Remote server and Slurm (through server) are the one RemoteTarget, with a different backend.
   auto useRemote = [this](RemoteTarget::Backend backend) {
     RemoteTarget* remote = remoteTarget();
-    if (remote->isRunning() && remote->backend() != backend) showMessage(tr("The new target applies after the current run"));
+    if (remote->isRunning() && remote->backend() != backend)
+      showMessage(tr("The new target applies after the current run"));
     remote->setBackend(backend);
-    if (remote->settings().url.isEmpty()) editRemoteSettings();
-    else setExecutionTarget(remote);
+    if (remote->settings().url.isEmpty())
+      editRemoteSettings();
+    else
+      setExecutionTarget(remote);
   };
-  m_target_remote = targets->addAction(tr("&Remote server"), this, [useRemote] { useRemote(RemoteTarget::Backend::Server); });
-  QAction* target_slurm =
-      targets->addAction(tr("Slurm (&through server)"), this, [useRemote] { useRemote(RemoteTarget::Backend::Slurm); });
+  m_target_remote = targets->addAction(tr("&Remote server"), this,
+                                       [useRemote] { useRemote(RemoteTarget::Backend::Server); });
+  QAction* target_slurm = targets->addAction(tr("Slurm (&through server)"), this, [useRemote] {
+    useRemote(RemoteTarget::Backend::Slurm);
+  });
   target_slurm->setObjectName(QStringLiteral("TargetSlurmAction"));
-  target_slurm->setToolTip(tr("The remote server runs each job as a Slurm job array (docs/slurm.md)"));
+  target_slurm->setToolTip(
+      tr("The remote server runs each job as a Slurm job array (docs/slurm.md)"));
   for (QAction* a : {m_target_local, m_target_remote, target_slurm}) {
     a->setCheckable(true);
     group->addAction(a);
@@ -243,8 +269,8 @@ void MainWindow::buildActions() {
 
   QToolBar* tb = addToolBar(tr("Main"));
   tb->setObjectName(QStringLiteral("MainToolBar"));
-  // The toolbar's Undo/Redo keep a short label (the Edit menu's name the edit; so does the tooltip):
-  // a label that grew with each edit's name pushed Run All sideways.
+  // The toolbar's Undo/Redo keep a short label (the Edit menu's name the edit; so does the
+  // tooltip): a label that grew with each edit's name pushed Run All sideways.
   auto fixedLabel = [this](QAction* full, const QString& label, const QString& name) {
     auto* a = new QAction(label, this);
     a->setObjectName(name);
@@ -277,15 +303,18 @@ void MainWindow::setExecutionTarget(ExecutionTarget* target) { m_runs->setTarget
 void MainWindow::connectRuns() {
   connect(m_runs, &RunController::stepStatusChanged, m_scene, &WorkflowScene::setStatus);
   connect(m_runs, &RunController::stepStatusChanged, m_results,
-          [this](const QString& step, NodeStatus status) { m_results->setStale(step, status == NodeStatus::Stale); });
+          [this](const QString& step, NodeStatus status) {
+            m_results->setStale(step, status == NodeStatus::Stale);
+          });
   connect(m_runs, &RunController::log, this, &MainWindow::log);
   connect(m_runs, &RunController::message, this, &MainWindow::showMessage);
   connect(m_runs, &RunController::runStarting, m_chart, &ConvergenceChart::clear);
   connect(m_runs, &RunController::metrics, m_chart, &ConvergenceChart::addSamples);
-  connect(m_runs, &RunController::resultReady, this, [this](std::shared_ptr<const core::RunResult> result) {
-    m_results->setResult(std::move(result));
-    m_results_dock->raise();
-  });
+  connect(m_runs, &RunController::resultReady, this,
+          [this](std::shared_ptr<const core::RunResult> result) {
+            m_results->setResult(std::move(result));
+            m_results_dock->raise();
+          });
   connect(m_runs, &RunController::runningChanged, this, &MainWindow::updateRunActions);
   connect(m_runs, &RunController::runFinished, this, &MainWindow::runFinished);
   connect(m_runs, &RunController::targetChanged, this, &MainWindow::onTargetChanged);
@@ -297,10 +326,14 @@ void MainWindow::onTargetChanged() {
   RemoteTarget* remote = remoteTarget();
   m_target->setText(tr("Target: %1").arg(target->displayName()));
   m_target->setToolTip(target->description());
-  if (target == remote) m_metrics->setRemoteSource(remote->settings().url);
-  else m_metrics->setLocalSource(runner());
+  if (target == remote)
+    m_metrics->setRemoteSource(remote->settings().url);
+  else
+    m_metrics->setLocalSource(runner());
   QAction* slurm = findChild<QAction*>(QStringLiteral("TargetSlurmAction"));
-  (target != remote ? m_target_local : remote->backend() == RemoteTarget::Backend::Slurm ? slurm : m_target_remote)
+  (target != remote                                    ? m_target_local
+   : remote->backend() == RemoteTarget::Backend::Slurm ? slurm
+                                                       : m_target_remote)
       ->setChecked(true);
   updateRunActions();
   emit executionTargetChanged();
@@ -382,9 +415,7 @@ QString MainWindow::addTask(const QString& agent, const QString& task) {
   return id;
 }
 
-void MainWindow::newFile() {
-  m_doc->newDocument();
-}
+void MainWindow::newFile() { m_doc->newDocument(); }
 
 bool MainWindow::openFile(const QString& path) {
   QString error;
@@ -420,7 +451,9 @@ bool MainWindow::offerRecovery() {
     return false;
   }
   m_autosave->recover(*found);
-  log(tr("Recovered unsaved changes%1").arg(found->document_path.isEmpty() ? QString() : tr(" to %1").arg(found->document_path)));
+  log(tr("Recovered unsaved changes%1")
+          .arg(found->document_path.isEmpty() ? QString()
+                                              : tr(" to %1").arg(found->document_path)));
   return true;
 }
 
@@ -442,7 +475,8 @@ bool MainWindow::save() {
 }
 
 bool MainWindow::saveAs() {
-  QString path = QFileDialog::getSaveFileName(this, tr("Save workflow"), m_doc->filePath(), tr(kFileFilter));
+  QString path =
+      QFileDialog::getSaveFileName(this, tr("Save workflow"), m_doc->filePath(), tr(kFileFilter));
   if (path.isEmpty()) return false;
   if (!path.endsWith(QStringLiteral(".json"))) path += QStringLiteral(".workflow.json");
   return saveTo(path);
@@ -450,15 +484,16 @@ bool MainWindow::saveAs() {
 
 void MainWindow::open() {
   if (!maybeSave()) return;
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open workflow"), QString(), tr(kFileFilter));
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Open workflow"), QString(), tr(kFileFilter));
   if (!path.isEmpty()) openFile(path);
 }
 
 bool MainWindow::maybeSave() {
   if (!m_doc->isModified()) return true;
-  const auto answer = QMessageBox::warning(this, tr("Unsaved changes"),
-                                           tr("“%1” has unsaved changes. Save them?").arg(documentName()),
-                                           QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+  const auto answer = QMessageBox::warning(
+      this, tr("Unsaved changes"), tr("“%1” has unsaved changes. Save them?").arg(documentName()),
+      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
   if (answer == QMessageBox::Save) return save();
   return answer == QMessageBox::Discard;
 }
@@ -478,16 +513,20 @@ void MainWindow::rebuildRecentMenu() {
   m_recent->clear();
   const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
   for (const QString& path : recent)
-    m_recent->addAction(QFileInfo(path).fileName(), this, [this, path] {
-      if (maybeSave()) openFile(path);
-    })->setToolTip(path);
+    m_recent
+        ->addAction(QFileInfo(path).fileName(), this,
+                    [this, path] {
+                      if (maybeSave()) openFile(path);
+                    })
+        ->setToolTip(path);
   m_recent->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::rebuildExamplesMenu() {
   m_examples->clear();
   const QDir dir(examplesDir());
-  const QStringList files = dir.entryList({QStringLiteral("*.workflow.json")}, QDir::Files, QDir::Name);
+  const QStringList files =
+      dir.entryList({QStringLiteral("*.workflow.json")}, QDir::Files, QDir::Name);
   for (const QString& f : files) {
     const QString path = dir.filePath(f);
     m_examples->addAction(QString(f).remove(QStringLiteral(".workflow.json")), this, [this, path] {
@@ -507,11 +546,13 @@ void MainWindow::updateTitle() {
 }
 
 void MainWindow::log(const QString& line) {
-  m_log->appendPlainText(alignCaret(
-      QStringLiteral("[%1] %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line)));
+  m_log->appendPlainText(alignCaret(QStringLiteral("[%1] %2").arg(
+      QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line)));
 }
 
-void MainWindow::showMessage(const QString& text) { statusBar()->showMessage(text, kStatusTimeoutMs); }
+void MainWindow::showMessage(const QString& text) {
+  statusBar()->showMessage(text, kStatusTimeoutMs);
+}
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   if (!maybeSave()) {

@@ -80,7 +80,8 @@ class MainWindow final : public QMainWindow {
   // At start: offers to recover the unsaved changes a crashed Studio left (Autosave::ask); returns
   // true when they were loaded into this window.
   bool offerRecovery();
-  void connectSelected();  // Edit ▸ Connect…: a link from or to the selected step, chosen in a dialog
+  void
+  connectSelected();  // Edit ▸ Connect…: a link from or to the selected step, chosen in a dialog
   FeedbackController* feedback() const { return m_feedback; }  // surveys, analytics (ui/feedback)
 
   // Folder of the bundled examples: $SCIAGENTS_EXAMPLES_DIR, the installed share/sciagents/examples

@@ -55,15 +55,18 @@ MatrixEditor::MatrixEditor(Shape shape, QWidget* parent)
       m_remove_row(toolButton(tr("− Row"), tr("Remove the current row"), this)),
       m_add_col(toolButton(tr("+ Col"), tr("Add a column of zeros"), this)),
       m_remove_col(toolButton(tr("− Col"), tr("Remove the current column"), this)),
-      m_paste(toolButton(tr("Paste"), tr("Paste numbers separated by tabs, commas or spaces, one row per line (Ctrl+V)"),
-                         this)) {
+      m_paste(toolButton(
+          tr("Paste"),
+          tr("Paste numbers separated by tabs, commas or spaces, one row per line (Ctrl+V)"),
+          this)) {
   m_table->setObjectName(QStringLiteral("MatrixTable"));
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   m_table->horizontalHeader()->setMinimumSectionSize(48);
   m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                            QAbstractItemView::AnyKeyPressed | QAbstractItemView::SelectedClicked);
-  m_table->setToolTip(shape == Shape::Vector ? tr("One element per row") : tr("One row of the matrix per table row"));
+  m_table->setToolTip(shape == Shape::Vector ? tr("One element per row")
+                                             : tr("One row of the matrix per table row"));
   m_table->installEventFilter(this);
   if (shape == Shape::Vector) {
     m_table->setColumnCount(1);
@@ -85,7 +88,8 @@ MatrixEditor::MatrixEditor(Shape shape, QWidget* parent)
   auto* buttons = new QHBoxLayout;
   buttons->setContentsMargins(0, 0, 0, 0);
   buttons->setSpacing(2);
-  for (QToolButton* b : {m_add_row, m_remove_row, m_add_col, m_remove_col, m_paste}) buttons->addWidget(b);
+  for (QToolButton* b : {m_add_row, m_remove_row, m_add_col, m_remove_col, m_paste})
+    buttons->addWidget(b);
   buttons->addStretch(1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -96,7 +100,8 @@ MatrixEditor::MatrixEditor(Shape shape, QWidget* parent)
 }
 
 bool MatrixEditor::setValue(const json& value) {
-  if (isEnabled() && !value.is_null()) {  // already shown (e.g. the document echoing our edit): keep the cursor
+  if (isEnabled() &&
+      !value.is_null()) {  // already shown (e.g. the document echoing our edit): keep the cursor
     QString problem;
     if (this->value(&problem) == value && problem.isEmpty()) return true;
   }
@@ -124,10 +129,12 @@ bool MatrixEditor::setValue(const json& value) {
   m_filling = true;
   m_table->clearContents();
   m_table->setRowCount(int(rows.size()));
-  if (m_shape == Shape::Matrix) m_table->setColumnCount(rows.empty() ? 0 : int(rows.front().size()));
+  if (m_shape == Shape::Matrix)
+    m_table->setColumnCount(rows.empty() ? 0 : int(rows.front().size()));
   for (int r = 0; r < int(rows.size()); ++r)
     for (int c = 0; c < int(rows[std::size_t(r)].size()); ++c)
-      m_table->setItem(r, c, new QTableWidgetItem(numberForEditing(rows[std::size_t(r)][std::size_t(c)])));
+      m_table->setItem(
+          r, c, new QTableWidgetItem(numberForEditing(rows[std::size_t(r)][std::size_t(c)])));
   m_filling = false;
   m_problem.clear();
   setEnabled(ok);
@@ -148,12 +155,17 @@ json MatrixEditor::value(QString* problem) const {
         if (problem)
           *problem = text.trimmed().isEmpty()
                          ? tr("row %1, column %2: empty; enter a number").arg(r + 1).arg(c + 1)
-                         : tr("row %1, column %2: '%3' is not a number").arg(r + 1).arg(c + 1).arg(text.trimmed());
+                         : tr("row %1, column %2: '%3' is not a number")
+                               .arg(r + 1)
+                               .arg(c + 1)
+                               .arg(text.trimmed());
         return json();
       }
       // Whole numbers are written as integers, as a person would type them in the file.
-      if (v == std::trunc(v) && std::abs(v) < 1e15) row.push_back(static_cast<std::int64_t>(v));
-      else row.push_back(v);
+      if (v == std::trunc(v) && std::abs(v) < 1e15)
+        row.push_back(static_cast<std::int64_t>(v));
+      else
+        row.push_back(v);
     }
     rows.push_back(std::move(row));
   }
@@ -191,7 +203,8 @@ void MatrixEditor::addRow() {
   if (m_table->columnCount() == 0) m_table->setColumnCount(1);
   const int r = m_table->rowCount();
   m_table->insertRow(r);
-  for (int c = 0; c < m_table->columnCount(); ++c) m_table->setItem(r, c, new QTableWidgetItem(QStringLiteral("0")));
+  for (int c = 0; c < m_table->columnCount(); ++c)
+    m_table->setItem(r, c, new QTableWidgetItem(QStringLiteral("0")));
   m_filling = false;
   changed();
 }
@@ -209,14 +222,16 @@ void MatrixEditor::addColumn() {
   if (m_table->rowCount() == 0) m_table->setRowCount(1);
   const int c = m_table->columnCount();
   m_table->insertColumn(c);
-  for (int r = 0; r < m_table->rowCount(); ++r) m_table->setItem(r, c, new QTableWidgetItem(QStringLiteral("0")));
+  for (int r = 0; r < m_table->rowCount(); ++r)
+    m_table->setItem(r, c, new QTableWidgetItem(QStringLiteral("0")));
   m_filling = false;
   changed();
 }
 
 void MatrixEditor::removeColumn() {
   if (m_shape == Shape::Vector || m_table->columnCount() == 0) return;
-  const int c = m_table->currentColumn() >= 0 ? m_table->currentColumn() : m_table->columnCount() - 1;
+  const int c =
+      m_table->currentColumn() >= 0 ? m_table->currentColumn() : m_table->columnCount() - 1;
   m_table->removeColumn(c);
   if (m_table->columnCount() == 0) m_table->setRowCount(0);
   changed();
@@ -234,16 +249,17 @@ bool MatrixEditor::pasteText(const QString& text) {
     }
   }
   if (!rows.empty()) {
-  } else for (const QString& line : text.split(QRegularExpression(QStringLiteral("\\r?\\n")))) {
-    QString l = line.trimmed();
-    // [1, 2] or [[1, 2], [3, 4]] copied as JSON: the brackets are not cells.
-    l.remove(QLatin1Char('[')).remove(QLatin1Char(']'));
-    if (l.trimmed().isEmpty()) continue;
-    QStringList cells = l.split(kCellSeparator, Qt::SkipEmptyParts);
-    for (QString& cell : cells) cell = cell.trimmed();
-    cells.removeAll(QString());
-    if (!cells.isEmpty()) rows.push_back(cells);
-  }
+  } else
+    for (const QString& line : text.split(QRegularExpression(QStringLiteral("\\r?\\n")))) {
+      QString l = line.trimmed();
+      // [1, 2] or [[1, 2], [3, 4]] copied as JSON: the brackets are not cells.
+      l.remove(QLatin1Char('[')).remove(QLatin1Char(']'));
+      if (l.trimmed().isEmpty()) continue;
+      QStringList cells = l.split(kCellSeparator, Qt::SkipEmptyParts);
+      for (QString& cell : cells) cell = cell.trimmed();
+      cells.removeAll(QString());
+      if (!cells.isEmpty()) rows.push_back(cells);
+    }
   if (rows.empty()) return false;
   if (m_shape == Shape::Vector) {  // a row of numbers pasted into a vector becomes its elements
     std::vector<QStringList> column;
@@ -261,13 +277,15 @@ bool MatrixEditor::pasteText(const QString& text) {
     const int old = m_table->columnCount();
     m_table->setColumnCount(c0 + width);
     for (int r = 0; r < m_table->rowCount(); ++r)
-      for (int c = old; c < m_table->columnCount(); ++c) m_table->setItem(r, c, new QTableWidgetItem(QStringLiteral("0")));
+      for (int c = old; c < m_table->columnCount(); ++c)
+        m_table->setItem(r, c, new QTableWidgetItem(QStringLiteral("0")));
   }
   if (r0 + int(rows.size()) > m_table->rowCount()) {
     const int old = m_table->rowCount();
     m_table->setRowCount(r0 + int(rows.size()));
     for (int r = old; r < m_table->rowCount(); ++r)
-      for (int c = 0; c < m_table->columnCount(); ++c) m_table->setItem(r, c, new QTableWidgetItem(QStringLiteral("0")));
+      for (int c = 0; c < m_table->columnCount(); ++c)
+        m_table->setItem(r, c, new QTableWidgetItem(QStringLiteral("0")));
   }
   for (int r = 0; r < int(rows.size()); ++r)
     for (int c = 0; c < int(rows[std::size_t(r)].size()); ++c)
@@ -278,12 +296,14 @@ bool MatrixEditor::pasteText(const QString& text) {
 }
 
 bool MatrixEditor::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == m_table && (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {
+  if (watched == m_table &&
+      (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {
     auto* k = static_cast<QKeyEvent*>(event);
     // Paste and Delete belong to the table while it has the focus, not to the window's Edit menu
     // (which would paste or delete workflow steps).
     const bool paste = k->matches(QKeySequence::Paste);
-    const bool del = k->key() == Qt::Key_Delete;  // while a cell is edited, its editor gets the keys
+    const bool del =
+        k->key() == Qt::Key_Delete;  // while a cell is edited, its editor gets the keys
     if (!paste && !del) return false;
     if (event->type() == QEvent::ShortcutOverride) {
       event->accept();
@@ -310,7 +330,9 @@ void MatrixEditor::updateButtons() {
 void MatrixEditor::fitHeight() {
   const int rows = std::clamp(m_table->rowCount(), 1, kVisibleRows);
   const int row_h = m_table->verticalHeader()->defaultSectionSize();
-  const int header = m_table->horizontalHeader()->isVisible() ? m_table->horizontalHeader()->sizeHint().height() : 0;
+  const int header = m_table->horizontalHeader()->isVisible()
+                         ? m_table->horizontalHeader()->sizeHint().height()
+                         : 0;
   m_table->setFixedHeight(header + rows * row_h + 2 * m_table->frameWidth() + 2);
 }
 

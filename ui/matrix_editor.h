@@ -38,7 +38,7 @@ class MatrixEditor final : public QWidget {
   QToolButton* removeColumnButton() const { return m_remove_col; }
 
   void addRow();
-  void removeRow();     // the current row, else the last one
+  void removeRow();  // the current row, else the last one
   void addColumn();
   void removeColumn();  // the current column, else the last one
   // Pastes rows of separated numbers at the current cell (0, 0 when none); returns false when the

@@ -22,8 +22,8 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QTimer>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -68,8 +68,12 @@ MetricsDashboard::MetricsDashboard(QWidget* parent)
 
   auto* grid = new QGridLayout;
   grid->setSpacing(4);
-  grid->addWidget(addChart(tr("Jobs"), tr("jobs"), {QStringLiteral("running"), QStringLiteral("queued")}), 0, 0);
-  grid->addWidget(addChart(tr("Step duration"), tr("seconds"), {QStringLiteral("step mean"), QStringLiteral("step p95")}), 0, 1);
+  grid->addWidget(
+      addChart(tr("Jobs"), tr("jobs"), {QStringLiteral("running"), QStringLiteral("queued")}), 0,
+      0);
+  grid->addWidget(addChart(tr("Step duration"), tr("seconds"),
+                           {QStringLiteral("step mean"), QStringLiteral("step p95")}),
+                  0, 1);
   grid->addWidget(addChart(tr("Error rate"), tr("errors / s"), {QStringLiteral("errors/s")}), 0, 2);
   grid->addWidget(addChart(tr("CPU"), tr("% of one core"), {QStringLiteral("cpu %")}), 1, 0);
   grid->addWidget(addChart(tr("Memory (RSS)"), tr("MiB"), {QStringLiteral("rss MiB")}), 1, 1);
@@ -78,10 +82,14 @@ MetricsDashboard::MetricsDashboard(QWidget* parent)
   auto* form = new QFormLayout(now);
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
   const QList<QPair<QString, QString>> rows = {
-      {QStringLiteral("running"), tr("Jobs running")},    {QStringLiteral("queued"), tr("Jobs queued")},
-      {QStringLiteral("steps"), tr("Steps timed")},       {QStringLiteral("step mean"), tr("Step mean")},
-      {QStringLiteral("step p95"), tr("Step p95")},       {QStringLiteral("errors"), tr("Errors (total)")},
-      {QStringLiteral("errors/s"), tr("Error rate")},     {QStringLiteral("cpu %"), tr("CPU")},
+      {QStringLiteral("running"), tr("Jobs running")},
+      {QStringLiteral("queued"), tr("Jobs queued")},
+      {QStringLiteral("steps"), tr("Steps timed")},
+      {QStringLiteral("step mean"), tr("Step mean")},
+      {QStringLiteral("step p95"), tr("Step p95")},
+      {QStringLiteral("errors"), tr("Errors (total)")},
+      {QStringLiteral("errors/s"), tr("Error rate")},
+      {QStringLiteral("cpu %"), tr("CPU")},
       {QStringLiteral("rss MiB"), tr("Resident memory")},
   };
   for (const auto& [key, label] : rows) {
@@ -112,7 +120,8 @@ MetricsDashboard::MetricsDashboard(QWidget* parent)
   setLocalSource();
 }
 
-QChartView* MetricsDashboard::addChart(const QString& title, const QString& unit, const QStringList& names) {
+QChartView* MetricsDashboard::addChart(const QString& title, const QString& unit,
+                                       const QStringList& names) {
   auto* chart = new QChart;
   applyChartTheme(chart);
   chart->setTitle(title);
@@ -165,7 +174,8 @@ void MetricsDashboard::setRemoteSource(const QUrl& server) {
   const bool changed = !m_remote || m_url != server;
   m_remote = true;
   m_url = server;
-  m_source->setText(tr("Source: %1/metrics").arg(server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash)));
+  m_source->setText(tr("Source: %1/metrics")
+                        .arg(server.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash)));
   if (changed) clear();
 }
 
@@ -173,7 +183,8 @@ void MetricsDashboard::setWindowSeconds(int seconds) {
   m_window_s = std::clamp(seconds, 10, int(kKeepSeconds));
   const int i = m_window_box->findData(m_window_s);
   if (i >= 0 && i != m_window_box->currentIndex()) m_window_box->setCurrentIndex(i);
-  if (m_count > 0) {  // the latest statistics over the new window (the drawn history stays as it was)
+  if (m_count >
+      0) {  // the latest statistics over the new window (the drawn history stays as it was)
     windowStats(m_last);
     showValues(m_last);
   }
@@ -184,8 +195,10 @@ void MetricsDashboard::setRefreshInterval(int ms) { m_timer->setInterval(std::ma
 
 void MetricsDashboard::setAutoRefresh(bool on) {
   m_auto = on;
-  if (on && isVisible()) m_timer->start();
-  else if (!on) m_timer->stop();
+  if (on && isVisible())
+    m_timer->start();
+  else if (!on)
+    m_timer->stop();
 }
 
 void MetricsDashboard::showEvent(QShowEvent* e) {
@@ -239,20 +252,25 @@ void MetricsDashboard::ingest(const QString& exposition, double t) {
   const auto p = core::metrics::PrometheusText::parse(exposition.toStdString());
   Snapshot s;
   s.t = t;
-  if (p.has("sciagents_jobs_running")) s.running = p.sum("sciagents_jobs_running");
-  else if (!m_remote && m_local) s.running = m_local->isRunning() ? 1 : 0;
+  if (p.has("sciagents_jobs_running"))
+    s.running = p.sum("sciagents_jobs_running");
+  else if (!m_remote && m_local)
+    s.running = m_local->isRunning() ? 1 : 0;
   s.queued = p.sum("sciagents_queue_depth");
   auto h = p.histogram("sciagents_step_duration_seconds");
-  if (h.count <= 0) h = p.histogram("sciagents_job_duration_seconds");  // a server without step timings
+  if (h.count <= 0)
+    h = p.histogram("sciagents_job_duration_seconds");  // a server without step timings
   s.steps_total = h.count;
   // Servers count errors_total; the in-process engine records failed steps.
-  s.errors_total = p.has("errors_total") ? p.sum("errors_total") : p.sum("sciagents_steps_total", {{"outcome", "failed"}});
+  s.errors_total = p.has("errors_total") ? p.sum("errors_total")
+                                         : p.sum("sciagents_steps_total", {{"outcome", "failed"}});
   const double cpu = p.sum("process_cpu_seconds_total");
   s.rss_bytes = p.sum("process_resident_memory_bytes");
   const double dt = t - m_last.t;
   if (m_have_prev && dt > 0) s.cpu_percent = std::max(0.0, cpu - m_prev_cpu) / dt * 100.0;
   // A counter that went down: the source restarted, the old history no longer subtracts.
-  if (!m_history.empty() && (h.count < m_history.back().count || s.errors_total < m_history.back().errors))
+  if (!m_history.empty() &&
+      (h.count < m_history.back().count || s.errors_total < m_history.back().errors))
     m_history.clear();
   m_history.push_back({t, h.count, h.sum, s.errors_total, h.buckets});
   while (m_history.size() > 2 && m_history[1].t <= t - kKeepSeconds) m_history.pop_front();
@@ -310,12 +328,16 @@ void MetricsDashboard::windowStats(Snapshot& s) const {
 
 void MetricsDashboard::showValues(const Snapshot& s) {
   auto seconds = [](double v) {
-    return v <= 0 ? QStringLiteral("–") : v < 1 ? QStringLiteral("%1 ms").arg(v * 1e3, 0, 'g', 3) : QStringLiteral("%1 s").arg(v, 0, 'g', 3);
+    return v <= 0  ? QStringLiteral("–")
+           : v < 1 ? QStringLiteral("%1 ms").arg(v * 1e3, 0, 'g', 3)
+                   : QStringLiteral("%1 s").arg(v, 0, 'g', 3);
   };
-  const QString span = s.full_window ? tr("last %1 min").arg(m_window_s / 60.0, 0, 'g', 3) : tr("since start");
+  const QString span =
+      s.full_window ? tr("last %1 min").arg(m_window_s / 60.0, 0, 'g', 3) : tr("since start");
   m_values[QStringLiteral("running")]->setText(QString::number(s.running));
   m_values[QStringLiteral("queued")]->setText(QString::number(s.queued));
-  m_values[QStringLiteral("steps")]->setText(tr("%1 (%2; %3 in all)").arg(s.step_count).arg(span).arg(s.steps_total));
+  m_values[QStringLiteral("steps")]->setText(
+      tr("%1 (%2; %3 in all)").arg(s.step_count).arg(span).arg(s.steps_total));
   m_values[QStringLiteral("step mean")]->setText(seconds(s.step_mean_s));
   m_values[QStringLiteral("step p95")]->setText(seconds(s.step_p95_s));
   m_values[QStringLiteral("errors")]->setText(QString::number(s.errors_total));
@@ -346,7 +368,8 @@ void MetricsDashboard::rescale() {
     double top = 0;
     for (QAbstractSeries* a : c->series()) {
       const auto* s = static_cast<QLineSeries*>(a);
-      for (int i = s->count() - 1; i >= 0 && s->at(i).x() >= t0; --i) top = std::max(top, s->at(i).y());
+      for (int i = s->count() - 1; i >= 0 && s->at(i).x() >= t0; --i)
+        top = std::max(top, s->at(i).y());
     }
     QValueAxis* y = m_y_axes[c];
     y->setRange(0, top > 0 ? top * 1.15 : 1.0);

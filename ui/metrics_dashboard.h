@@ -53,9 +53,9 @@ class MetricsDashboard final : public QWidget {
     double step_p95_s = 0;
     double steps_total = 0;  // since the source started
     double errors_total = 0;
-    double error_rate = 0;  // errors per second over the window
+    double error_rate = 0;     // errors per second over the window
     bool full_window = false;  // the history reaches back a whole window
-    double cpu_percent = 0;  // of one core, since the previous snapshot
+    double cpu_percent = 0;    // of one core, since the previous snapshot
     double rss_bytes = 0;
   };
 

@@ -22,15 +22,24 @@ constexpr double kSweepRow = 18.0;
 
 QString statusGlyph(NodeStatus s) {
   switch (s) {
-    case NodeStatus::Idle: return {};
-    case NodeStatus::Pending: return QStringLiteral("…");
-    case NodeStatus::Running: return QStringLiteral("▶");
-    case NodeStatus::Done: return QStringLiteral("✓");
-    case NodeStatus::Cached: return QStringLiteral("C");
-    case NodeStatus::Failed: return QStringLiteral("✗");
-    case NodeStatus::Cancelled: return QStringLiteral("■");
-    case NodeStatus::Skipped: return QStringLiteral("–");
-    case NodeStatus::Stale: return QStringLiteral("↻");
+    case NodeStatus::Idle:
+      return {};
+    case NodeStatus::Pending:
+      return QStringLiteral("…");
+    case NodeStatus::Running:
+      return QStringLiteral("▶");
+    case NodeStatus::Done:
+      return QStringLiteral("✓");
+    case NodeStatus::Cached:
+      return QStringLiteral("C");
+    case NodeStatus::Failed:
+      return QStringLiteral("✗");
+    case NodeStatus::Cancelled:
+      return QStringLiteral("■");
+    case NodeStatus::Skipped:
+      return QStringLiteral("–");
+    case NodeStatus::Stale:
+      return QStringLiteral("↻");
   }
   return {};
 }
@@ -100,7 +109,8 @@ void NodeItem::setSweep(const QString& text) {
 void NodeItem::setIssues(const QStringList& issues) {
   if (issues == m_issues) return;
   m_issues = issues;
-  setToolTip(issues.isEmpty() ? title() : title() + QStringLiteral("\n") + issues.join(QLatin1Char('\n')));
+  setToolTip(issues.isEmpty() ? title()
+                              : title() + QStringLiteral("\n") + issues.join(QLatin1Char('\n')));
   update();
 }
 
@@ -142,8 +152,10 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   painter->setRenderHint(QPainter::Antialiasing);
 
   // Body and header.
-  QPen frame(selected ? highlightColor() : (m_issues.isEmpty() ? pal.color(QPalette::Mid) : statusColor(NodeStatus::Failed)),
-             selected || !m_issues.isEmpty() ? 2.5 : 1.2);
+  QPen frame(
+      selected ? highlightColor()
+               : (m_issues.isEmpty() ? pal.color(QPalette::Mid) : statusColor(NodeStatus::Failed)),
+      selected || !m_issues.isEmpty() ? 2.5 : 1.2);
   painter->setPen(frame);
   painter->setBrush(pal.color(QPalette::Base));
   painter->drawRoundedRect(body, 6, 6);
@@ -187,18 +199,21 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   const double half = m_width / 2 - 12;
   for (std::size_t i = 0; i < m_in_specs.size(); ++i) {
     const QRectF r(10, kHeader + static_cast<double>(i) * kRow, half, kRow);
-    painter->drawText(r, Qt::AlignVCenter | Qt::AlignLeft,
-                      lfm.elidedText(m_in_specs[i].label, Qt::ElideRight, static_cast<int>(r.width())));
+    painter->drawText(
+        r, Qt::AlignVCenter | Qt::AlignLeft,
+        lfm.elidedText(m_in_specs[i].label, Qt::ElideRight, static_cast<int>(r.width())));
   }
   for (std::size_t i = 0; i < m_out_specs.size(); ++i) {
     const QRectF r(m_width / 2 + 2, kHeader + static_cast<double>(i) * kRow, half, kRow);
-    painter->drawText(r, Qt::AlignVCenter | Qt::AlignRight,
-                      lfm.elidedText(m_out_specs[i].label, Qt::ElideRight, static_cast<int>(r.width())));
+    painter->drawText(
+        r, Qt::AlignVCenter | Qt::AlignRight,
+        lfm.elidedText(m_out_specs[i].label, Qt::ElideRight, static_cast<int>(r.width())));
   }
   if (!m_sweep.isEmpty()) {
     painter->setPen(pal.color(QPalette::PlaceholderText));
     const QRectF r(8, height() - kSweepRow - 2, m_width - 16, kSweepRow);
-    painter->drawText(r, Qt::AlignVCenter | Qt::AlignLeft, lfm.elidedText(m_sweep, Qt::ElideRight, int(r.width())));
+    painter->drawText(r, Qt::AlignVCenter | Qt::AlignLeft,
+                      lfm.elidedText(m_sweep, Qt::ElideRight, int(r.width())));
   }
 }
 

@@ -11,15 +11,24 @@ enum class NodeStatus { Idle, Pending, Running, Done, Cached, Failed, Cancelled,
 
 inline QString nodeStatusName(NodeStatus s) {
   switch (s) {
-    case NodeStatus::Idle: return QStringLiteral("idle");
-    case NodeStatus::Pending: return QStringLiteral("pending");
-    case NodeStatus::Running: return QStringLiteral("running");
-    case NodeStatus::Done: return QStringLiteral("done");
-    case NodeStatus::Cached: return QStringLiteral("cached");
-    case NodeStatus::Failed: return QStringLiteral("failed");
-    case NodeStatus::Cancelled: return QStringLiteral("cancelled");
-    case NodeStatus::Skipped: return QStringLiteral("skipped");
-    case NodeStatus::Stale: return QStringLiteral("out of date");
+    case NodeStatus::Idle:
+      return QStringLiteral("idle");
+    case NodeStatus::Pending:
+      return QStringLiteral("pending");
+    case NodeStatus::Running:
+      return QStringLiteral("running");
+    case NodeStatus::Done:
+      return QStringLiteral("done");
+    case NodeStatus::Cached:
+      return QStringLiteral("cached");
+    case NodeStatus::Failed:
+      return QStringLiteral("failed");
+    case NodeStatus::Cancelled:
+      return QStringLiteral("cancelled");
+    case NodeStatus::Skipped:
+      return QStringLiteral("skipped");
+    case NodeStatus::Stale:
+      return QStringLiteral("out of date");
   }
   return {};
 }

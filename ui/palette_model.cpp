@@ -8,7 +8,8 @@
 
 namespace sciagents::ui {
 
-PaletteModel::PaletteModel(const core::AgentRegistry& registry, QObject* parent) : QStandardItemModel(parent) {
+PaletteModel::PaletteModel(const core::AgentRegistry& registry, QObject* parent)
+    : QStandardItemModel(parent) {
   setHorizontalHeaderLabels({tr("Agents")});
   std::map<std::string, QStandardItem*> families;
   for (const auto& agent : registry.agents()) {
@@ -21,7 +22,8 @@ PaletteModel::PaletteModel(const core::AgentRegistry& registry, QObject* parent)
       item->setToolTip(QStringLiteral("<b>%1.%2</b><br>%3")
                            .arg(QString::fromStdString(agent.id), QString::fromStdString(task.id),
                                 QString::fromStdString(task.summary).toHtmlEscaped()));
-      item->setData(QString::fromStdString(agent.id + "." + task.id + " " + task.summary), FilterRole);
+      item->setData(QString::fromStdString(agent.id + "." + task.id + " " + task.summary),
+                    FilterRole);
       item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
       tasks << item;
     }
@@ -57,8 +59,9 @@ QMimeData* PaletteModel::mimeData(const QModelIndexList& indexes) const {
   for (const auto& i : indexes) {
     if (i.data(TaskRole).toString().isEmpty()) continue;
     auto* mime = new QMimeData;
-    mime->setData(QString::fromLatin1(kMimeType),
-                  (i.data(AgentRole).toString() + QLatin1Char('.') + i.data(TaskRole).toString()).toUtf8());
+    mime->setData(
+        QString::fromLatin1(kMimeType),
+        (i.data(AgentRole).toString() + QLatin1Char('.') + i.data(TaskRole).toString()).toUtf8());
     return mime;
   }
   return nullptr;

@@ -1,5 +1,6 @@
 // The agent palette's data: family → agent → task, read from the agent registry. Only tasks that
-// can run (not planned) are listed. Task items drag as "application/x-sciagents-task" ("agent.task").
+// can run (not planned) are listed. Task items drag as "application/x-sciagents-task"
+// ("agent.task").
 #pragma once
 
 #include <QStandardItemModel>

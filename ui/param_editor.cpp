@@ -28,7 +28,9 @@ namespace {
 QString defaultText(const core::ParamSpec& spec) {
   if (!spec.default_value) return spec.required ? QObject::tr("required") : QObject::tr("optional");
   json j = core::toJson(*spec.default_value);
-  if (j.is_string()) return j.get<std::string>().empty() ? QObject::tr("default: empty") : qstr(j.get<std::string>());
+  if (j.is_string())
+    return j.get<std::string>().empty() ? QObject::tr("default: empty")
+                                        : qstr(j.get<std::string>());
   // A list is written tagged ({"$type": "list", "items": [...]}); show what a user would type.
   if (j.is_object() && j.value("$type", "") == "list" && j.contains("items")) j = j["items"];
   if ((j.is_array() || j.is_object()) && j.empty()) return QObject::tr("default: none");
@@ -51,8 +53,9 @@ ParamEditor::ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unli
       m_unlink_button(new QToolButton(this)),
       m_reset(new QToolButton(this)),
       m_error(new QLabel(this)) {
-  QString tip = QStringLiteral("<b>%1</b> (%2%3)").arg(qstr(spec.name), qstr(std::string(core::paramTypeName(spec.type))),
-                                                       spec.units.empty() ? QString() : QStringLiteral(", ") + qstr(spec.units));
+  QString tip = QStringLiteral("<b>%1</b> (%2%3)")
+                    .arg(qstr(spec.name), qstr(std::string(core::paramTypeName(spec.type))),
+                         spec.units.empty() ? QString() : QStringLiteral(", ") + qstr(spec.units));
   if (!spec.doc.empty()) tip += QStringLiteral("<br>") + qstr(spec.doc).toHtmlEscaped();
   if (spec.min || spec.max)
     tip += QStringLiteral("<br>range: %1%2, %3]")
@@ -62,7 +65,8 @@ ParamEditor::ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unli
   setToolTip(tip);
 
   // A free string restricted to `choices` is a choice too.
-  const ParamType kind = !spec.choices.empty() && spec.type == ParamType::String ? ParamType::Choice : spec.type;
+  const ParamType kind =
+      !spec.choices.empty() && spec.type == ParamType::String ? ParamType::Choice : spec.type;
   switch (kind) {
     case ParamType::Choice: {
       m_combo = new QComboBox(this);
@@ -77,7 +81,8 @@ ParamEditor::ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unli
     }
     case ParamType::Boolean: {
       m_check = new QCheckBox(this);
-      connect(m_check, &QCheckBox::clicked, this, [this](bool on) { m_commit(m_spec.name, json(on)); });
+      connect(m_check, &QCheckBox::clicked, this,
+              [this](bool on) { m_commit(m_spec.name, json(on)); });
       m_editor = m_check;
       break;
     }
@@ -105,7 +110,9 @@ ParamEditor::ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unli
   m_error->hide();
 
   if (spec.type == ParamType::Vector || spec.type == ParamType::Matrix) {
-    m_matrix = new MatrixEditor(spec.type == ParamType::Vector ? MatrixEditor::Shape::Vector : MatrixEditor::Shape::Matrix, this);
+    m_matrix = new MatrixEditor(
+        spec.type == ParamType::Vector ? MatrixEditor::Shape::Vector : MatrixEditor::Shape::Matrix,
+        this);
     m_matrix->setToolTip(tip);
     connect(m_matrix, &MatrixEditor::edited, this, &ParamEditor::commitTable);
     connect(m_matrix, &MatrixEditor::problem, this, [this](const QString& message) {
@@ -145,13 +152,17 @@ void ParamEditor::showError(const QString& message) {
   m_error->setText(alignCaret(message));
   m_error->setVisible(!message.isEmpty());
   if (m_line)
-    m_line->setStyleSheet(message.isEmpty() ? QString() : QStringLiteral("QLineEdit { border: 1px solid %1; }").arg(errorColor().name()));
+    m_line->setStyleSheet(
+        message.isEmpty()
+            ? QString()
+            : QStringLiteral("QLineEdit { border: 1px solid %1; }").arg(errorColor().name()));
 }
 
 QString ParamEditor::textFor(const json& value) const {
   if (value.is_null()) return {};
-  if (value.is_string() && (m_spec.type == ParamType::String || m_spec.type == ParamType::Expression ||
-                            m_spec.type == ParamType::ExpressionList || m_spec.type == ParamType::Any))
+  if (value.is_string() &&
+      (m_spec.type == ParamType::String || m_spec.type == ParamType::Expression ||
+       m_spec.type == ParamType::ExpressionList || m_spec.type == ParamType::Any))
     return qstr(value.get<std::string>());
   if (value.is_number()) return numberForEditing(value.get<double>());
   return qstr(value.dump());
@@ -179,13 +190,16 @@ void ParamEditor::setValue(const json& value) {
   if (m_combo) {
     const QSignalBlocker block(m_combo);
     std::string current;
-    if (value.is_string()) current = value.get<std::string>();
-    else if (m_spec.default_value && m_spec.default_value->isString()) current = m_spec.default_value->asString();
+    if (value.is_string())
+      current = value.get<std::string>();
+    else if (m_spec.default_value && m_spec.default_value->isString())
+      current = m_spec.default_value->asString();
     m_combo->setCurrentIndex(m_combo->findText(qstr(current)));
   } else if (m_check) {
     const QSignalBlocker block(m_check);
     bool on = false;
-    if (value.is_boolean()) on = value.get<bool>();
+    if (value.is_boolean())
+      on = value.get<bool>();
     else if (m_spec.default_value && m_spec.default_value->kind() == core::ValueKind::Bool)
       on = m_spec.default_value->asBool();
     m_check->setChecked(on);
@@ -224,10 +238,12 @@ QString ParamEditor::parse(const QString& text_in, json* out) const {
         return {};
       }
       const json j = json::parse(s, nullptr, false);
-      if (j.is_discarded() || !j.is_array()) return tr("expected an expression or a JSON list of expressions");
+      if (j.is_discarded() || !j.is_array())
+        return tr("expected an expression or a JSON list of expressions");
       for (std::size_t i = 0; i < j.size(); ++i) {
         if (!j[i].is_string()) return tr("item %1: expected an expression string").arg(i);
-        if (auto e = expressionError(j[i].get<std::string>())) return tr("item %1: %2").arg(i).arg(*e);
+        if (auto e = expressionError(j[i].get<std::string>()))
+          return tr("item %1: %2").arg(i).arg(*e);
       }
       *out = j;
       return {};
@@ -242,11 +258,15 @@ QString ParamEditor::parse(const QString& text_in, json* out) const {
     static const QRegularExpression shorthand(
         QStringLiteral("^(linspace)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)$"));
     if (const auto m = shorthand.match(text); m.hasMatch() && m_spec.type == ParamType::Any)
-      return tr("expected a list of numbers: expected vector, got string (write {\"%1\": [%2, %3, %4]})")
+      return tr("expected a list of numbers: expected vector, got string (write {\"%1\": [%2, %3, "
+                "%4]})")
           .arg(m.captured(1), m.captured(2), m.captured(3), m.captured(4));
-    if (m_spec.type == ParamType::Any) j = s;  // free text for "anything"
-    else if (m_spec.type == ParamType::StringList) j = json::array({s});
-    else return tr("not valid JSON (lists look like [1, 2, 3]; matrices like [[1, 2], [3, 4]])");
+    if (m_spec.type == ParamType::Any)
+      j = s;  // free text for "anything"
+    else if (m_spec.type == ParamType::StringList)
+      j = json::array({s});
+    else
+      return tr("not valid JSON (lists look like [1, 2, 3]; matrices like [[1, 2], [3, 4]])");
   }
   *out = j;
   return check(j);

@@ -1,8 +1,9 @@
 // One row of the property form, generated from a ParamSpec: the right widget for the type (number
 // with range, choice combo, check box, text, expression with live syntax check, JSON text for
-// lists/maps, JSON text plus a MatrixEditor table for vectors and matrices), a link read-out "← step.output", an inline validation message and
-// a reset-to-default button. Valid edits are handed to the commit callback (an undoable SetParam);
-// invalid ones stay in the field with the message shown.
+// lists/maps, JSON text plus a MatrixEditor table for vectors and matrices), a link read-out "←
+// step.output", an inline validation message and a reset-to-default button. Valid edits are handed
+// to the commit callback (an undoable SetParam); invalid ones stay in the field with the message
+// shown.
 #pragma once
 
 #include "core/agent/param_spec.h"

@@ -29,9 +29,11 @@ QString csvField(QString s) {
 
 bool writeAll(const QString& path, const QByteArray& data, QString* error) {
   QSaveFile f(path);
-  if (!f.open(QIODevice::WriteOnly)) return fail(error, QObject::tr("Cannot write %1: %2").arg(path, f.errorString()));
+  if (!f.open(QIODevice::WriteOnly))
+    return fail(error, QObject::tr("Cannot write %1: %2").arg(path, f.errorString()));
   f.write(data);
-  if (!f.commit()) return fail(error, QObject::tr("Cannot write %1: %2").arg(path, f.errorString()));
+  if (!f.commit())
+    return fail(error, QObject::tr("Cannot write %1: %2").arg(path, f.errorString()));
   return true;
 }
 }  // namespace
@@ -44,7 +46,8 @@ bool exportWidgetImage(QWidget* widget, const QString& path, QString* error) {
     svg.setFileName(path);
     svg.setSize(size);
     svg.setViewBox(QRect(QPoint(0, 0), size));
-    svg.setTitle(widget->windowTitle().isEmpty() ? QStringLiteral("SciAgents plot") : widget->windowTitle());
+    svg.setTitle(widget->windowTitle().isEmpty() ? QStringLiteral("SciAgents plot")
+                                                 : widget->windowTitle());
     svg.setDescription(QStringLiteral("Exported by SciAgents Studio"));
     QPainter p;
     if (!p.begin(&svg)) return fail(error, QObject::tr("Cannot write %1").arg(path));
@@ -66,7 +69,8 @@ bool exportModelCsv(const QAbstractItemModel* model, const QString& path, QStrin
   if (!model) return fail(error, QObject::tr("Nothing to export"));
   QByteArray out;
   QStringList fields;
-  for (int c = 0; c < model->columnCount(); ++c) fields << csvField(model->headerData(c, Qt::Horizontal).toString());
+  for (int c = 0; c < model->columnCount(); ++c)
+    fields << csvField(model->headerData(c, Qt::Horizontal).toString());
   out += fields.join(QLatin1Char(',')).toUtf8() + '\n';
   for (int r = 0; r < model->rowCount(); ++r) {
     fields.clear();
@@ -74,7 +78,7 @@ bool exportModelCsv(const QAbstractItemModel* model, const QString& path, QStrin
       const QModelIndex i = model->index(r, c);
       const QVariant num = model->data(i, Qt::UserRole);
       fields << (num.typeId() == QMetaType::Double ? QString::number(num.toDouble(), 'g', 17)
-                                                    : csvField(model->data(i).toString()));
+                                                   : csvField(model->data(i).toString()));
     }
     out += fields.join(QLatin1Char(',')).toUtf8() + '\n';
   }

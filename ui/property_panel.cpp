@@ -44,7 +44,8 @@ PropertyPanel::PropertyPanel(WorkflowDocument* doc, QWidget* parent)
   scroll->setWidgetResizable(true);
   scroll->setWidget(m_form_host);
   scroll->setFrameShape(QFrame::NoFrame);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // the form follows the dock's width
+  scroll->setHorizontalScrollBarPolicy(
+      Qt::ScrollBarAlwaysOff);  // the form follows the dock's width
   auto* header = new QFormLayout;
   header->addRow(tr("Step"), m_id);
   header->addRow(tr("Task"), m_task);
@@ -82,7 +83,10 @@ void PropertyPanel::setStep(const QString& id) {
 
 void PropertyPanel::focusForm() {
   for (int r = 0; r < m_form->rowCount(); ++r)
-    if (auto* ed = qobject_cast<ParamEditor*>(m_form->itemAt(r, QFormLayout::FieldRole) ? m_form->itemAt(r, QFormLayout::FieldRole)->widget() : nullptr);
+    if (auto* ed =
+            qobject_cast<ParamEditor*>(m_form->itemAt(r, QFormLayout::FieldRole)
+                                           ? m_form->itemAt(r, QFormLayout::FieldRole)->widget()
+                                           : nullptr);
         ed && ed->editorWidget()->isEnabled() && !ed->isLinked()) {
       ed->editorWidget()->setFocus(Qt::OtherFocusReason);
       return;
@@ -92,7 +96,9 @@ void PropertyPanel::focusForm() {
 
 void PropertyPanel::rebuild() {
   const core::Step* step = m_step.isEmpty() ? nullptr : m_doc->step(m_step);
-  const QString key = step ? QStringLiteral("%1 %2.%3").arg(m_step, qstr(step->agent), qstr(step->task)) : QString();
+  const QString key =
+      step ? QStringLiteral("%1 %2.%3").arg(m_step, qstr(step->agent), qstr(step->task))
+           : QString();
   if (key == m_built_for && !key.isEmpty()) {
     refresh();
     return;
@@ -127,7 +133,8 @@ void PropertyPanel::rebuild() {
     };
     auto unlink = [this](const std::string& name) { m_doc->disconnectLink(m_step, qstr(name)); };
     auto* ed = new ParamEditor(p, commit, unlink, m_form_host);
-    ed->setObjectName(QStringLiteral("ParamEditor_") + qstr(p.name));  // tutorials highlight it by name
+    ed->setObjectName(QStringLiteral("ParamEditor_") +
+                      qstr(p.name));  // tutorials highlight it by name
     ed->setContextCheck([this, name = p.name](const nlohmann::json& value) {
       const core::Step* s = m_doc->step(m_step);
       return s ? alignCaret(expressionNameProblem(*s, name, value)) : QString();
@@ -159,7 +166,9 @@ void PropertyPanel::refresh() {
   }
   QStringList issues;
   for (const auto& i : m_doc->validate())
-    if (i.step == step->id) issues << QStringLiteral("• ") + qstr(i.param.empty() ? i.message : i.param + ": " + i.message);
+    if (i.step == step->id)
+      issues << QStringLiteral("• ") +
+                    qstr(i.param.empty() ? i.message : i.param + ": " + i.message);
   m_issues->setText(issues.join(QLatin1Char('\n')));
   m_issues->setVisible(!issues.isEmpty());
 }

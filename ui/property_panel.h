@@ -1,6 +1,6 @@
 // The property panel: a form generated from the selected step's task schema (one ParamEditor per
-// parameter; external steps get ExternalStepEditor for their program, templates and outputs), the step id (editable: an undoable rename), the step's sweep (SweepEditor) and its
-// validation issues.
+// parameter; external steps get ExternalStepEditor for their program, templates and outputs), the
+// step id (editable: an undoable rename), the step's sweep (SweepEditor) and its validation issues.
 #pragma once
 
 #include <QHash>

@@ -14,7 +14,8 @@ constexpr auto kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 }
 
 QString RemoteSettings::tokenFilePath() {
-  return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)).filePath(QStringLiteral("remote-token"));
+  return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+      .filePath(QStringLiteral("remote-token"));
 }
 
 RemoteSettings RemoteSettings::load() {

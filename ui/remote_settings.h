@@ -1,6 +1,6 @@
 // Connection settings of the remote server target: the URL (QSettings) and the API token, kept
-// in its own file readable by the owner only (0600) under QStandardPaths::AppConfigLocation, and the
-// options of the "Slurm (through server)" target (QSettings, group remote/slurm).
+// in its own file readable by the owner only (0600) under QStandardPaths::AppConfigLocation, and
+// the options of the "Slurm (through server)" target (QSettings, group remote/slurm).
 #pragma once
 
 #include <QString>

@@ -21,7 +21,9 @@ constexpr int kMetricIntervalMs = 50;
 constexpr int kMaxReconnects = 5;
 
 // Event data arrive as std::string (core/util/sse.h); ui/qt_convert.h parses Qt byte arrays.
-nlohmann::json parseJson(const std::string& text) { return nlohmann::json::parse(text, nullptr, false); }
+nlohmann::json parseJson(const std::string& text) {
+  return nlohmann::json::parse(text, nullptr, false);
+}
 
 std::string_view bytesView(const QByteArray& bytes) {
   return std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size()));
@@ -29,7 +31,9 @@ std::string_view bytesView(const QByteArray& bytes) {
 }  // namespace
 
 RemoteTarget::RemoteTarget(QObject* parent)
-    : ExecutionTarget(parent), m_net(new QNetworkAccessManager(this)), m_metric_timer(new QTimer(this)) {
+    : ExecutionTarget(parent),
+      m_net(new QNetworkAccessManager(this)),
+      m_metric_timer(new QTimer(this)) {
   qRegisterMetaType<MetricBatch>("sciagents::ui::MetricBatch");
   m_metric_timer->setSingleShot(true);
   m_metric_timer->setInterval(kMetricIntervalMs);
@@ -43,7 +47,8 @@ RemoteTarget::~RemoteTarget() {
 QString RemoteTarget::clientVersion() { return QString::fromUtf8(sciagents::kVersion); }
 
 QString RemoteTarget::displayName() const {
-  const QString server = m_settings.url.isEmpty() ? tr("(not configured)") : m_settings.url.toDisplayString();
+  const QString server =
+      m_settings.url.isEmpty() ? tr("(not configured)") : m_settings.url.toDisplayString();
   return m_backend == Backend::Slurm ? tr("Slurm via %1").arg(server) : tr("Remote %1").arg(server);
 }
 
@@ -62,7 +67,8 @@ QByteArray RemoteTarget::jobBody(const core::Workflow& workflow) const {
   if (m_backend == Backend::Slurm) {
     body["backend"] = "slurm";
     const RemoteSlurmOptions& o = m_settings.slurm;
-    nlohmann::json slurm = nlohmann::json::object();  // only what is set: the server's defaults apply otherwise
+    nlohmann::json slurm =
+        nlohmann::json::object();  // only what is set: the server's defaults apply otherwise
     if (!o.partition.trimmed().isEmpty()) slurm["partition"] = o.partition.trimmed().toStdString();
     if (!o.account.trimmed().isEmpty()) slurm["account"] = o.account.trimmed().toStdString();
     if (o.tasks > 0) slurm["tasks"] = o.tasks;
@@ -80,7 +86,8 @@ QNetworkRequest RemoteTarget::request(const QString& path) const {
   while (base.endsWith(QLatin1Char('/'))) base.chop(1);
   url.setPath(base + path);
   QNetworkRequest r(url);
-  if (!m_settings.token.isEmpty()) r.setRawHeader("Authorization", "Bearer " + m_settings.token.toUtf8());
+  if (!m_settings.token.isEmpty())
+    r.setRawHeader("Authorization", "Bearer " + m_settings.token.toUtf8());
   r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
   r.setTransferTimeout(0);
   return r;
@@ -144,7 +151,8 @@ void RemoteTarget::followEvents() {
     for (const core::SseEvent& e : m_parser.feed(bytesView(reply->readAll()))) onEvent(e);
     for (const core::SseEvent& e : m_parser.finish()) onEvent(e);
     if (m_done) return;
-    if (reply->error() == QNetworkReply::NoError || reply->error() == QNetworkReply::RemoteHostClosedError) {
+    if (reply->error() == QNetworkReply::NoError ||
+        reply->error() == QNetworkReply::RemoteHostClosedError) {
       if (++m_reconnects <= kMaxReconnects) {  // stream closed early: resume after the last event
         followEvents();
         return;
@@ -157,15 +165,19 @@ void RemoteTarget::followEvents() {
 void RemoteTarget::onEvent(const core::SseEvent& event) {
   const auto j = parseJson(event.data);
   if (event.type == "metric") {
-    m_metric_queue.push_back(MetricSample{jsonString(j, "step"), jsonString(j, "series"), jsonNumber(j, "x"), jsonNumber(j, "y")});
+    m_metric_queue.push_back(MetricSample{jsonString(j, "step"), jsonString(j, "series"),
+                                          jsonNumber(j, "x"), jsonNumber(j, "y")});
     if (!m_metric_timer->isActive()) m_metric_timer->start();
   } else if (event.type == "step_started") {
     emit stepStarted(jsonString(j, "step"));
   } else if (event.type == "step_finished") {
     flushMetrics();
-    const bool cached = j.is_object() && j.contains("cached") && j["cached"].is_boolean() && j["cached"].get<bool>();
-    emit stepFinished(jsonString(j, "step"), static_cast<int>(core::stepStatusFromName(jsonString(j, "status").toStdString())), cached,
-                      jsonString(j, "error"));
+    const bool cached = j.is_object() && j.contains("cached") && j["cached"].is_boolean() &&
+                        j["cached"].get<bool>();
+    emit stepFinished(
+        jsonString(j, "step"),
+        static_cast<int>(core::stepStatusFromName(jsonString(j, "status").toStdString())), cached,
+        jsonString(j, "error"));
   } else if (event.type == "state") {
     emit jobStateChanged(jsonString(j, "state"));
   } else if (event.type == "progress") {
@@ -192,8 +204,10 @@ void RemoteTarget::fetchResult(const QString& state) {
     QString error;
     if (reply->error() == QNetworkReply::NoError) {
       const auto doc = parseJson(reply->readAll());
-      if (doc.is_object()) m_result = std::make_shared<core::RunResult>(core::runResultFromJson(doc, &m_workflow));
-      else error = tr("The result of job %1 is not JSON").arg(m_job);
+      if (doc.is_object())
+        m_result = std::make_shared<core::RunResult>(core::runResultFromJson(doc, &m_workflow));
+      else
+        error = tr("The result of job %1 is not JSON").arg(m_job);
     } else if (state == QLatin1String("succeeded")) {
       error = tr("Fetching the result failed: %1").arg(replyError(reply));
     } else {
@@ -206,7 +220,8 @@ void RemoteTarget::fetchResult(const QString& state) {
           error = QString::fromStdString(s.error);
           break;
         }
-    if (error.isEmpty() && !ok && state != QLatin1String("cancelled")) error = tr("job %1 ended %2").arg(m_job, state);
+    if (error.isEmpty() && !ok && state != QLatin1String("cancelled"))
+      error = tr("job %1 ended %2").arg(m_job, state);
     finish(ok, error);
   });
 }
@@ -240,7 +255,10 @@ void RemoteTarget::testConnection() {
   connect(reply, &QNetworkReply::finished, this, [this, reply] {
     reply->deleteLater();
     if (reply->error() != QNetworkReply::NoError) {
-      emit connectionTested(false, tr("Server not ready at %1: %2").arg(m_settings.url.toDisplayString(), replyError(reply)), {});
+      emit connectionTested(
+          false,
+          tr("Server not ready at %1: %2").arg(m_settings.url.toDisplayString(), replyError(reply)),
+          {});
       return;
     }
     const QString server = jsonString(parseJson(reply->readAll()), "version");
@@ -251,9 +269,11 @@ void RemoteTarget::testConnection() {
       auth->deleteLater();
       const QString ours = clientVersion();
       QString versions = server == ours ? tr("server %1, Studio %2").arg(server, ours)
-                                        : tr("version mismatch: server %1, Studio %2").arg(server.isEmpty() ? tr("unknown") : server, ours);
+                                        : tr("version mismatch: server %1, Studio %2")
+                                              .arg(server.isEmpty() ? tr("unknown") : server, ours);
       if (auth->error() != QNetworkReply::NoError) {
-        emit connectionTested(false, tr("Token rejected (%1); %2").arg(replyError(auth), versions), server);
+        emit connectionTested(false, tr("Token rejected (%1); %2").arg(replyError(auth), versions),
+                              server);
         return;
       }
       emit connectionTested(true, tr("Connected: %1").arg(versions), server);

@@ -49,7 +49,8 @@ void fitColumns(QTableView* v) {
   const int last = v->model()->columnCount() - 1;
   for (int c = 0; c < last; ++c) {
     v->resizeColumnToContents(c);
-    if (v->columnWidth(c) > ResultsPanel::kMaxColumnWidth) v->setColumnWidth(c, ResultsPanel::kMaxColumnWidth);
+    if (v->columnWidth(c) > ResultsPanel::kMaxColumnWidth)
+      v->setColumnWidth(c, ResultsPanel::kMaxColumnWidth);
   }
 }
 
@@ -71,16 +72,19 @@ MatrixLabels matrixLabels(const core::StepResult* s, const QString& name, const 
   MatrixLabels out;
   if (!s || name == QStringLiteral("t")) return out;
   const auto it = s->outputs.find("t");
-  if (it != s->outputs.end() && it->second.kind() == core::ValueKind::Vector && it->second.asVector().size() == m.rows())
+  if (it != s->outputs.end() && it->second.kind() == core::ValueKind::Vector &&
+      it->second.asVector().size() == m.rows())
     out.t = &it->second.asVector();
   const auto st = s->params.find("states");
   if (st != s->params.end() && st->second.kind() == core::ValueKind::List)
-    for (const auto& n : st->second.asList()) out.names << (n.isString() ? qstr(n.asString()) : QString());
+    for (const auto& n : st->second.asList())
+      out.names << (n.isString() ? qstr(n.asString()) : QString());
   return out;
 }
 
 QStandardItem* valueItem(const core::Value& v) {
-  QStandardItem* item = v.isNumber() ? numberItem(v.asDouble()) : new QStandardItem(summarizeValue(v));
+  QStandardItem* item =
+      v.isNumber() ? numberItem(v.asDouble()) : new QStandardItem(summarizeValue(v));
   item->setToolTip(fullValueText(v));
   return item;
 }
@@ -98,7 +102,8 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   m_diagnostics_view = makeTable(m_diagnostics, this);
   m_line = new LinePlot(this);
   m_heat = new HeatMap(this);
-  m_no_plot = new QLabel(tr("No plot for this output: select a vector, time series or grid field."), this);
+  m_no_plot =
+      new QLabel(tr("No plot for this output: select a vector, time series or grid field."), this);
   m_no_plot->setAlignment(Qt::AlignCenter);
   m_no_plot->setWordWrap(true);
   m_plots = new QStackedWidget(this);
@@ -142,7 +147,8 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   split->setStretchFactor(2, 2);
   split->setSizes({360, 480, 240});  // the outputs' values need room (sizes scale with the panel)
   m_outputs_view->setToolTip(tr("Double-click an output to see all of it in the Table tab"));
-  connect(m_outputs_view, &QTableView::doubleClicked, this, [this](const QModelIndex& i) { showDetail(i.row()); });
+  connect(m_outputs_view, &QTableView::doubleClicked, this,
+          [this](const QModelIndex& i) { showDetail(i.row()); });
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
   layout->addLayout(top);
@@ -150,7 +156,8 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   connect(m_step, &QComboBox::currentTextChanged, this, &ResultsPanel::showStep);
   connect(m_outputs_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) {
-            if (!m_filling && current.isValid()) m_wanted_output = m_outputs->item(current.row(), NameColumn)->text();
+            if (!m_filling && current.isValid())
+              m_wanted_output = m_outputs->item(current.row(), NameColumn)->text();
             showElements(current.row());
           });
   clear();
@@ -215,15 +222,17 @@ void ResultsPanel::display(const QString& id) {
   for (const auto& [name, v] : s->outputs) {
     auto* n = new QStandardItem(qstr(name));
     n->setData(qstr(name), Qt::UserRole);
-    m_outputs->appendRow({n, new QStandardItem(qstr(std::string(v.kindName()))), new QStandardItem(shapeText(v)),
-                          valueItem(v)});
+    m_outputs->appendRow({n, new QStandardItem(qstr(std::string(v.kindName()))),
+                          new QStandardItem(shapeText(v)), valueItem(v)});
   }
-  for (const auto& [name, v] : s->diagnostics) m_diagnostics->appendRow({new QStandardItem(qstr(name)), valueItem(v)});
+  for (const auto& [name, v] : s->diagnostics)
+    m_diagnostics->appendRow({new QStandardItem(qstr(name)), valueItem(v)});
   m_diagnostics->appendRow({new QStandardItem(tr("wall time [s]")), numberItem(s->wall_seconds)});
   fitColumns(m_outputs_view);
   fitColumns(m_diagnostics_view);
   const int wanted = outputRow(m_wanted_output);
-  if (m_outputs->rowCount() > 0) m_outputs_view->setCurrentIndex(m_outputs->index(wanted >= 0 ? wanted : 0, 0));
+  if (m_outputs->rowCount() > 0)
+    m_outputs_view->setCurrentIndex(m_outputs->index(wanted >= 0 ? wanted : 0, 0));
 }
 
 void ResultsPanel::showStatus(const core::StepResult* s) {
@@ -235,16 +244,20 @@ void ResultsPanel::showStatus(const core::StepResult* s) {
   if (stale) status += tr(" — out of date: the step changed after this run; run it again");
   m_status->setText(status);
   m_status->setToolTip(status);
-  m_status->setStyleSheet(stale ? QStringLiteral("QLabel { color: %1; }").arg(statusTextColor(NodeStatus::Stale).name())
-                                : QString());
+  m_status->setStyleSheet(
+      stale ? QStringLiteral("QLabel { color: %1; }").arg(statusTextColor(NodeStatus::Stale).name())
+            : QString());
 }
 
 void ResultsPanel::setStale(const QString& step, bool stale) {
   if (m_stale.contains(step) == stale) return;
-  if (stale) m_stale.insert(step);
-  else m_stale.remove(step);
+  if (stale)
+    m_stale.insert(step);
+  else
+    m_stale.remove(step);
   if (step != currentStep()) return;
-  if (const core::StepResult* s = m_result ? m_result->step(step.toStdString()) : nullptr) showStatus(s);
+  if (const core::StepResult* s = m_result ? m_result->step(step.toStdString()) : nullptr)
+    showStatus(s);
 }
 
 QString ResultsPanel::statusText() const { return m_status->text(); }
@@ -265,7 +278,9 @@ const core::Value* ResultsPanel::currentValue() const {
 
 QString ResultsPanel::currentOutput() const {
   const QModelIndex cur = m_outputs_view->currentIndex();
-  return cur.isValid() && cur.row() < m_outputs->rowCount() ? m_outputs->item(cur.row(), NameColumn)->text() : QString();
+  return cur.isValid() && cur.row() < m_outputs->rowCount()
+             ? m_outputs->item(cur.row(), NameColumn)->text()
+             : QString();
 }
 
 void ResultsPanel::showOutput(const QString& name) {
@@ -295,28 +310,37 @@ void ResultsPanel::showPlot(const QString& name, const core::Value* v) {
   } else if (v->kind() == core::ValueKind::Matrix) {
     // Columns against the step's time vector "t" when it matches (ode_pde.ivp), else the row index.
     const auto& m = v->asMatrix();
-    const auto [t, names] = matrixLabels(m_result ? m_result->step(currentStep().toStdString()) : nullptr, name, m);
+    const auto [t, names] =
+        matrixLabels(m_result ? m_result->step(currentStep().toStdString()) : nullptr, name, m);
     for (Eigen::Index c = 0; c < m.cols(); ++c) {
-      const QString cname = c < names.size() && !names[c].isEmpty() ? names[c] : QStringLiteral("%1[%2]").arg(name).arg(c);
+      const QString cname = c < names.size() && !names[c].isEmpty()
+                                ? names[c]
+                                : QStringLiteral("%1[%2]").arg(name).arg(c);
       LinePlot::Curve curve{cname, {}};
-      for (Eigen::Index r = 0; r < m.rows(); ++r) curve.points << QPointF(t ? (*t)[r] : double(r), m(r, c));
+      for (Eigen::Index r = 0; r < m.rows(); ++r)
+        curve.points << QPointF(t ? (*t)[r] : double(r), m(r, c));
       curves << curve;
     }
     m_line->setCurves(title, t ? QStringLiteral("t") : tr("row"), name, curves);
   } else if (v->kind() == core::ValueKind::TimeSeries) {
     const auto& ts = v->asTimeSeries();
     for (Eigen::Index c = 0; c < ts.values.cols(); ++c) {
-      LinePlot::Curve curve{c < Eigen::Index(ts.names.size()) ? qstr(ts.names[std::size_t(c)]) : QStringLiteral("y%1").arg(c), {}};
-      for (Eigen::Index r = 0; r < ts.values.rows() && r < ts.t.size(); ++r) curve.points << QPointF(ts.t[r], ts.values(r, c));
+      LinePlot::Curve curve{c < Eigen::Index(ts.names.size()) ? qstr(ts.names[std::size_t(c)])
+                                                              : QStringLiteral("y%1").arg(c),
+                            {}};
+      for (Eigen::Index r = 0; r < ts.values.rows() && r < ts.t.size(); ++r)
+        curve.points << QPointF(ts.t[r], ts.values(r, c));
       curves << curve;
     }
     m_line->setCurves(title, QStringLiteral("t"), name, curves);
   } else if (v->kind() == core::ValueKind::GridField && v->asGrid().axes.size() == 1) {
     const auto& g = v->asGrid();
     LinePlot::Curve c{name, {}};
-    for (Eigen::Index i = 0; i < g.values.size() && i < g.axes[0].size(); ++i) c.points << QPointF(g.axes[0][i], g.values[i]);
+    for (Eigen::Index i = 0; i < g.values.size() && i < g.axes[0].size(); ++i)
+      c.points << QPointF(g.axes[0][i], g.values[i]);
     curves << c;
-    m_line->setCurves(title, g.axis_names.empty() ? QStringLiteral("x") : qstr(g.axis_names[0]), name, curves);
+    m_line->setCurves(title, g.axis_names.empty() ? QStringLiteral("x") : qstr(g.axis_names[0]),
+                      name, curves);
   } else if (v->kind() == core::ValueKind::GridField) {
     if (m_heat->setField(v->asGrid(), title)) m_plots->setCurrentWidget(m_heat);
     return;
@@ -362,7 +386,8 @@ void ResultsPanel::exportWithDialog(bool plot) {
 
 void ResultsPanel::showDetail(int output_row) {
   if (output_row < 0 || output_row >= m_outputs->rowCount()) return;
-  if (m_outputs_view->currentIndex().row() != output_row) m_outputs_view->setCurrentIndex(m_outputs->index(output_row, 0));
+  if (m_outputs_view->currentIndex().row() != output_row)
+    m_outputs_view->setCurrentIndex(m_outputs->index(output_row, 0));
   m_tabs->setCurrentWidget(m_elements_view);
 }
 
@@ -371,16 +396,18 @@ void ResultsPanel::showElements(int output_row) {
   showPlot(QString(), nullptr);
   const core::StepResult* s = m_result ? m_result->step(currentStep().toStdString()) : nullptr;
   if (!s || output_row < 0 || output_row >= m_outputs->rowCount()) return;
-  const core::Value* v = s->outputs.count(m_outputs->item(output_row, NameColumn)->text().toStdString())
-                             ? &s->outputs.at(m_outputs->item(output_row, NameColumn)->text().toStdString())
-                             : nullptr;
+  const core::Value* v =
+      s->outputs.count(m_outputs->item(output_row, NameColumn)->text().toStdString())
+          ? &s->outputs.at(m_outputs->item(output_row, NameColumn)->text().toStdString())
+          : nullptr;
   showPlot(m_outputs->item(output_row, NameColumn)->text(), v);
   if (!v) return;
   if (v->kind() == core::ValueKind::TimeSeries) {
     const auto& ts = v->asTimeSeries();
     QStringList headers{QStringLiteral("t")};
     for (Eigen::Index c = 0; c < ts.values.cols(); ++c)
-      headers << (c < Eigen::Index(ts.names.size()) ? qstr(ts.names[std::size_t(c)]) : QStringLiteral("y%1").arg(c));
+      headers << (c < Eigen::Index(ts.names.size()) ? qstr(ts.names[std::size_t(c)])
+                                                    : QStringLiteral("y%1").arg(c));
     m_elements->setHorizontalHeaderLabels(headers);
     for (Eigen::Index r = 0; r < ts.values.rows() && r < ts.t.size() && r < kMaxElementRows; ++r) {
       QList<QStandardItem*> row{numberItem(ts.t[r])};
@@ -390,14 +417,17 @@ void ResultsPanel::showElements(int output_row) {
   } else if (v->kind() == core::ValueKind::GridField && v->asGrid().axes.size() == 2) {
     const auto& g = v->asGrid();
     const auto ny = g.axes[1].size();
-    m_elements->setHorizontalHeaderLabels({g.axis_names.size() > 0 ? qstr(g.axis_names[0]) : QStringLiteral("x"),
-                                           g.axis_names.size() > 1 ? qstr(g.axis_names[1]) : QStringLiteral("y"),
-                                           m_outputs->item(output_row, NameColumn)->text()});
+    m_elements->setHorizontalHeaderLabels(
+        {g.axis_names.size() > 0 ? qstr(g.axis_names[0]) : QStringLiteral("x"),
+         g.axis_names.size() > 1 ? qstr(g.axis_names[1]) : QStringLiteral("y"),
+         m_outputs->item(output_row, NameColumn)->text()});
     for (Eigen::Index k = 0; k < g.values.size() && k < kMaxElementRows && ny > 0; ++k)
-      m_elements->appendRow({numberItem(g.axes[0][k / ny]), numberItem(g.axes[1][k % ny]), numberItem(g.values[k])});
+      m_elements->appendRow(
+          {numberItem(g.axes[0][k / ny]), numberItem(g.axes[1][k % ny]), numberItem(g.values[k])});
   } else if (v->kind() == core::ValueKind::Vector) {
     const auto& x = v->asVector();
-    m_elements->setHorizontalHeaderLabels({tr("i"), m_outputs->item(output_row, NameColumn)->text()});
+    m_elements->setHorizontalHeaderLabels(
+        {tr("i"), m_outputs->item(output_row, NameColumn)->text()});
     for (Eigen::Index i = 0; i < x.size() && i < kMaxElementRows; ++i)
       m_elements->appendRow({new QStandardItem(QString::number(i)), numberItem(x[i])});
   } else if (v->kind() == core::ValueKind::Matrix) {

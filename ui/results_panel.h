@@ -48,13 +48,14 @@ class ResultsPanel final : public QWidget {
   QTableView* outputsView() const { return m_outputs_view; }
   QTableView* elementsView() const { return m_elements_view; }
   QTableView* diagnosticsView() const { return m_diagnostics_view; }
-  static constexpr int kMaxColumnWidth = 260;  // columns fit their contents up to this; values elide
+  static constexpr int kMaxColumnWidth =
+      260;  // columns fit their contents up to this; values elide
   // Double-click on an output: its elements (or its whole value) in the Table tab.
   void showDetail(int output_row);
   // Row of output `name` in outputsModel(), or -1.
   int outputRow(const QString& name) const;
-  void showOutput(const QString& name);  // selects the output's row (and remembers it)
-  QString currentOutput() const;         // the selected output's name, "" when none
+  void showOutput(const QString& name);     // selects the output's row (and remembers it)
+  QString currentOutput() const;            // the selected output's name, "" when none
   const core::Value* currentValue() const;  // the selected output, or nullptr
 
   LinePlot* linePlot() const { return m_line; }

@@ -30,8 +30,9 @@ SweepEditor::SweepEditor(WorkflowDocument* doc, QWidget* parent)
   m_clear->setObjectName(QStringLiteral("SweepClear"));
   m_param->setEditable(true);  // a map entry ("constants.k") is typed
   m_values->setPlaceholderText(tr("[0.5, 1, 2]  or  linspace 0 1 5"));
-  m_values->setToolTip(tr("Values of the swept parameter: a JSON list, {\"linspace\": [a, b, n]}, "
-                          "or linspace a b n / logspace a b n. The step runs once per value, in parallel."));
+  m_values->setToolTip(
+      tr("Values of the swept parameter: a JSON list, {\"linspace\": [a, b, n]}, "
+         "or linspace a b n / logspace a b n. The step runs once per value, in parallel."));
   m_param->setToolTip(tr("The parameter to sweep (a map entry as constants.k)"));
   m_error->setWordWrap(true);
   m_error->setStyleSheet(errorStyleSheet(QStringLiteral("QLabel")));
@@ -59,16 +60,20 @@ SweepEditor::SweepEditor(WorkflowDocument* doc, QWidget* parent)
   setStep({});
 }
 
-QString SweepEditor::errorText() const { return m_error->isVisible() ? m_error->text() : QString(); }
+QString SweepEditor::errorText() const {
+  return m_error->isVisible() ? m_error->text() : QString();
+}
 
 QString SweepEditor::parseValues(const QString& text, nlohmann::json* out) {
   const QString t = text.trimmed();
-  static const QRegularExpression range(QStringLiteral("^(linspace|logspace)\\s*\\(?\\s*([^,\\s]+)[,\\s]+([^,\\s]+)[,\\s]+([^,\\s\\)]+)\\s*\\)?$"));
+  static const QRegularExpression range(QStringLiteral(
+      "^(linspace|logspace)\\s*\\(?\\s*([^,\\s]+)[,\\s]+([^,\\s]+)[,\\s]+([^,\\s\\)]+)\\s*\\)?$"));
   if (const auto m = range.match(t); m.hasMatch()) {
     bool ok_a = false, ok_b = false, ok_n = false;
     const double a = m.captured(2).toDouble(&ok_a), b = m.captured(3).toDouble(&ok_b);
     const int n = m.captured(4).toInt(&ok_n);
-    if (!ok_a || !ok_b || !ok_n) return tr("%1 needs start, stop and an integer count").arg(m.captured(1));
+    if (!ok_a || !ok_b || !ok_n)
+      return tr("%1 needs start, stop and an integer count").arg(m.captured(1));
     *out = {{m.captured(1).toStdString(), {a, b, n}}};
     return {};
   }
@@ -83,8 +88,9 @@ void SweepEditor::apply() {
   if (m_step.isEmpty()) return;
   nlohmann::json values;
   const QString param = m_param->currentText().trimmed();
-  QString error = param.isEmpty() || param == m_param->itemText(0) ? tr("Choose the parameter to sweep")
-                                                                   : parseValues(m_values->text(), &values);
+  QString error = param.isEmpty() || param == m_param->itemText(0)
+                      ? tr("Choose the parameter to sweep")
+                      : parseValues(m_values->text(), &values);
   if (error.isEmpty()) {
     if (auto* c = makeSetSweepCommand(m_doc, m_step, param, values, &error)) {
       m_error->hide();
@@ -122,7 +128,8 @@ void SweepEditor::refresh() {
   if (m_param->findText(param) < 0) m_param->addItem(param);
   m_param->setCurrentIndex(m_param->findText(param));
   const core::StepExtras* e = m_doc->file().extras(step->id);
-  const nlohmann::json written = e && !e->sweep_values.is_null() ? e->sweep_values : nlohmann::json(step->sweep->values);
+  const nlohmann::json written =
+      e && !e->sweep_values.is_null() ? e->sweep_values : nlohmann::json(step->sweep->values);
   if (!m_values->hasFocus()) m_values->setText(jsonText(written));
 }
 

@@ -6,7 +6,8 @@
 namespace sciagents::ui {
 
 bool isDarkPalette(const QPalette& palette) {
-  return palette.color(QPalette::Window).lightness() < palette.color(QPalette::WindowText).lightness();
+  return palette.color(QPalette::Window).lightness() <
+         palette.color(QPalette::WindowText).lightness();
 }
 
 bool isDarkPalette() { return isDarkPalette(QApplication::palette()); }
@@ -34,15 +35,24 @@ QColor lineColor() {
 
 QColor statusColor(NodeStatus status) {
   switch (status) {
-    case NodeStatus::Idle: return QColor(0, 0, 0, 0);
-    case NodeStatus::Pending: return QColor(150, 150, 150);
-    case NodeStatus::Running: return QColor(40, 120, 230);
-    case NodeStatus::Done: return QColor(40, 160, 70);
-    case NodeStatus::Cached: return QColor(20, 150, 150);
-    case NodeStatus::Failed: return QColor(210, 50, 40);
-    case NodeStatus::Cancelled: return QColor(230, 140, 20);
-    case NodeStatus::Skipped: return QColor(110, 110, 110);
-    case NodeStatus::Stale: return QColor(190, 160, 30);  // a faded amber: there, but old
+    case NodeStatus::Idle:
+      return QColor(0, 0, 0, 0);
+    case NodeStatus::Pending:
+      return QColor(150, 150, 150);
+    case NodeStatus::Running:
+      return QColor(40, 120, 230);
+    case NodeStatus::Done:
+      return QColor(40, 160, 70);
+    case NodeStatus::Cached:
+      return QColor(20, 150, 150);
+    case NodeStatus::Failed:
+      return QColor(210, 50, 40);
+    case NodeStatus::Cancelled:
+      return QColor(230, 140, 20);
+    case NodeStatus::Skipped:
+      return QColor(110, 110, 110);
+    case NodeStatus::Stale:
+      return QColor(190, 160, 30);  // a faded amber: there, but old
   }
   return {};
 }

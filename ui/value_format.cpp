@@ -27,8 +27,10 @@ QStringList matrixRows(const core::Matrix& m, Eigen::Index max_rows, Eigen::Inde
 QString shapeText(const core::Value& v) {
   using core::ValueKind;
   switch (v.kind()) {
-    case ValueKind::Vector: return QString::number(v.asVector().size());
-    case ValueKind::Matrix: return QStringLiteral("%1 × %2").arg(v.asMatrix().rows()).arg(v.asMatrix().cols());
+    case ValueKind::Vector:
+      return QString::number(v.asVector().size());
+    case ValueKind::Matrix:
+      return QStringLiteral("%1 × %2").arg(v.asMatrix().rows()).arg(v.asMatrix().cols());
     case ValueKind::SparseMatrix:
       return QStringLiteral("%1 × %2 sparse").arg(v.asSparse().rows()).arg(v.asSparse().cols());
     case ValueKind::GridField: {
@@ -37,21 +39,31 @@ QString shapeText(const core::Value& v) {
       return dims.join(QStringLiteral(" × "));
     }
     case ValueKind::TimeSeries:
-      return QStringLiteral("%1 × %2").arg(v.asTimeSeries().t.size()).arg(v.asTimeSeries().values.cols());
-    case ValueKind::List: return QString::number(v.asList().size());
-    case ValueKind::Map: return QString::number(v.asMap().size());
-    default: return {};
+      return QStringLiteral("%1 × %2")
+          .arg(v.asTimeSeries().t.size())
+          .arg(v.asTimeSeries().values.cols());
+    case ValueKind::List:
+      return QString::number(v.asList().size());
+    case ValueKind::Map:
+      return QString::number(v.asMap().size());
+    default:
+      return {};
   }
 }
 
 QString summarizeValue(const core::Value& v, int max_items) {
   using core::ValueKind;
   switch (v.kind()) {
-    case ValueKind::Null: return QStringLiteral("null");
-    case ValueKind::Bool: return v.asBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case ValueKind::Integer: return QString::number(v.asInt());
-    case ValueKind::Scalar: return numberForTable(v.asDouble());
-    case ValueKind::String: return QString::fromStdString(v.asString());
+    case ValueKind::Null:
+      return QStringLiteral("null");
+    case ValueKind::Bool:
+      return v.asBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case ValueKind::Integer:
+      return QString::number(v.asInt());
+    case ValueKind::Scalar:
+      return numberForTable(v.asDouble());
+    case ValueKind::String:
+      return QString::fromStdString(v.asString());
     case ValueKind::Vector: {
       const auto& x = v.asVector();
       QStringList items;
@@ -59,7 +71,8 @@ QString summarizeValue(const core::Value& v, int max_items) {
       if (x.size() > max_items) items << QStringLiteral("…");
       return QStringLiteral("[%1]").arg(items.join(QStringLiteral(", ")));
     }
-    case ValueKind::Matrix: return QStringLiteral("[%1]").arg(matrixRows(v.asMatrix(), 3, 4).join(QStringLiteral(", ")));
+    case ValueKind::Matrix:
+      return QStringLiteral("[%1]").arg(matrixRows(v.asMatrix(), 3, 4).join(QStringLiteral(", ")));
     default: {
       QString text = QString::fromStdString(core::toJson(v).dump());
       if (text.size() > 120) text = text.left(117) + QStringLiteral("...");
@@ -72,14 +85,24 @@ QString fullValueText(const core::Value& v, int max_items, int max_chars) {
   using core::ValueKind;
   QString text;
   switch (v.kind()) {
-    case ValueKind::Vector: text = summarizeValue(v, max_items); break;
-    case ValueKind::Matrix: text = matrixRows(v.asMatrix(), 20, 10).join(QLatin1Char('\n')); break;
-    case ValueKind::String: text = QString::fromStdString(v.asString()); break;
+    case ValueKind::Vector:
+      text = summarizeValue(v, max_items);
+      break;
+    case ValueKind::Matrix:
+      text = matrixRows(v.asMatrix(), 20, 10).join(QLatin1Char('\n'));
+      break;
+    case ValueKind::String:
+      text = QString::fromStdString(v.asString());
+      break;
     case ValueKind::Null:
     case ValueKind::Bool:
     case ValueKind::Integer:
-    case ValueKind::Scalar: text = summarizeValue(v); break;
-    default: text = QString::fromStdString(core::toJson(v).dump(1)); break;
+    case ValueKind::Scalar:
+      text = summarizeValue(v);
+      break;
+    default:
+      text = QString::fromStdString(core::toJson(v).dump(1));
+      break;
   }
   if (text.size() > max_chars) text = text.left(max_chars - 1) + QStringLiteral("…");
   return text;

@@ -8,7 +8,7 @@
 
 namespace sciagents::ui {
 
-QString shapeText(const core::Value& v);              // "101", "101 × 1", "" for scalars
+QString shapeText(const core::Value& v);  // "101", "101 × 1", "" for scalars
 QString summarizeValue(const core::Value& v, int max_items = 6);
 // The value as fully as a tooltip or detail view can show it: strings and numbers whole, vectors
 // up to `max_items` elements, matrices up to 20 × 10, anything else as JSON up to `max_chars`.

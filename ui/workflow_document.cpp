@@ -24,12 +24,13 @@ namespace {
 constexpr double kColumnWidth = 420.0;
 constexpr double kRowHeight = 170.0;
 
-
 bool validStepId(const QString& id) {
   if (id.isEmpty() || id.size() > 128) return false;
   if (!(id[0].isLetter() || id[0] == QLatin1Char('_')) || id[0].unicode() > 127) return false;
   for (QChar c : id)
-    if (c.unicode() > 127 || !(c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('-'))) return false;
+    if (c.unicode() > 127 ||
+        !(c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char('-')))
+      return false;
   return true;
 }
 }  // namespace
@@ -37,10 +38,13 @@ bool validStepId(const QString& id) {
 WorkflowDocument::WorkflowDocument(const core::AgentRegistry& registry, QObject* parent)
     : QObject(parent), m_registry(registry), m_undo(new QUndoStack(this)) {
   m_file.workflow.name = "Untitled";
-  connect(m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) { emit modifiedChanged(!clean); });
+  connect(m_undo, &QUndoStack::cleanChanged, this,
+          [this](bool clean) { emit modifiedChanged(!clean); });
 }
 
-const core::Step* WorkflowDocument::step(const QString& id) const { return m_file.workflow.step(stdstr(id)); }
+const core::Step* WorkflowDocument::step(const QString& id) const {
+  return m_file.workflow.step(stdstr(id));
+}
 
 QStringList WorkflowDocument::stepIds() const {
   QStringList out;
@@ -86,7 +90,8 @@ bool WorkflowDocument::load(const QString& path, QString* error) {
   }
   const QByteArray data = f.readAll();
   try {
-    setFile(core::parseWorkflowFile(std::string_view(data.constData(), static_cast<std::size_t>(data.size()))),
+    setFile(core::parseWorkflowFile(
+                std::string_view(data.constData(), static_cast<std::size_t>(data.size()))),
             QFileInfo(path).absoluteFilePath());
   } catch (const std::exception& e) {
     if (error) *error = tr("%1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what()));
@@ -121,7 +126,8 @@ void WorkflowDocument::applyState(const core::WorkflowFile& state) {
   emit changed();
 }
 
-void WorkflowDocument::commit(const QString& text, core::WorkflowFile after, const QString& merge_key) {
+void WorkflowDocument::commit(const QString& text, core::WorkflowFile after,
+                              const QString& merge_key) {
   exec(new WorkflowEditCommand(this, text, m_file, std::move(after), merge_key));
 }
 
@@ -164,11 +170,13 @@ void WorkflowDocument::removeSteps(const QStringList& ids) {
     for (auto& s : steps) removeReferencesTo(s.params, id);
   }
   if (removed == 0) return;
-  commit(removed == 1 ? tr("Remove step %1").arg(ids.value(0)) : tr("Remove %n steps", nullptr, removed),
+  commit(removed == 1 ? tr("Remove step %1").arg(ids.value(0))
+                      : tr("Remove %n steps", nullptr, removed),
          std::move(after));
 }
 
-void WorkflowDocument::moveSteps(const QHash<QString, QPointF>& positions, const QString& merge_key) {
+void WorkflowDocument::moveSteps(const QHash<QString, QPointF>& positions,
+                                 const QString& merge_key) {
   core::WorkflowFile after = m_file;
   bool any = false;
   for (auto it = positions.begin(); it != positions.end(); ++it) {
@@ -181,12 +189,12 @@ void WorkflowDocument::moveSteps(const QHash<QString, QPointF>& positions, const
     any = true;
   }
   if (any)
-    commit(positions.size() == 1 ? tr("Move %1").arg(positions.begin().key()) : tr("Move steps"), std::move(after),
-           merge_key);
+    commit(positions.size() == 1 ? tr("Move %1").arg(positions.begin().key()) : tr("Move steps"),
+           std::move(after), merge_key);
 }
 
-bool WorkflowDocument::connectLink(const QString& to_step, const QString& param_path, const QString& from_ref,
-                                   QString* error) {
+bool WorkflowDocument::connectLink(const QString& to_step, const QString& param_path,
+                                   const QString& from_ref, QString* error) {
   auto fail = [&](const QString& message) {
     if (error) *error = message;
     return false;
@@ -197,10 +205,12 @@ bool WorkflowDocument::connectLink(const QString& to_step, const QString& param_
   if (!step(qstr(ref->step))) return fail(tr("There is no step '%1'").arg(qstr(ref->step)));
   if (!step(to_step)) return fail(tr("There is no step '%1'").arg(to_step));
   if (wouldCreateCycle(m_file.workflow, ref->step, stdstr(to_step)))
-    return fail(tr("Link %1 → %2.%3 refused: it would create a cycle").arg(from_ref, to_step, param_path));
+    return fail(
+        tr("Link %1 → %2.%3 refused: it would create a cycle").arg(from_ref, to_step, param_path));
   core::WorkflowFile after = m_file;
   std::string err;
-  if (!setAtPath(after.workflow.step(stdstr(to_step))->params, stdstr(param_path), json{{"from", stdstr(from_ref)}}, &err))
+  if (!setAtPath(after.workflow.step(stdstr(to_step))->params, stdstr(param_path),
+                 json{{"from", stdstr(from_ref)}}, &err))
     return fail(tr("Cannot link %1.%2: %3").arg(to_step, param_path, qstr(err)));
   commit(tr("Link %1.%2 ← %3").arg(to_step, param_path, from_ref), std::move(after));
   return true;
@@ -225,8 +235,9 @@ bool WorkflowDocument::setParam(const QString& step_id, const QString& name, con
     if (params.contains(stdstr(name)) && params[stdstr(name)] == value) return false;
     params[stdstr(name)] = value;
   }
-  commit(value.is_null() ? tr("Reset %1.%2").arg(step_id, name) : tr("Set %1.%2").arg(step_id, name),
-         std::move(after));
+  commit(
+      value.is_null() ? tr("Reset %1.%2").arg(step_id, name) : tr("Set %1.%2").arg(step_id, name),
+      std::move(after));
   return true;
 }
 
@@ -238,7 +249,9 @@ bool WorkflowDocument::renameStep(const QString& old_id, const QString& new_id, 
   if (old_id == new_id) return true;
   if (!step(old_id)) return fail(tr("There is no step '%1'").arg(old_id));
   if (!validStepId(new_id))
-    return fail(tr("'%1' is not a valid id: use letters, digits, '_' or '-', starting with a letter").arg(new_id));
+    return fail(
+        tr("'%1' is not a valid id: use letters, digits, '_' or '-', starting with a letter")
+            .arg(new_id));
   if (step(new_id)) return fail(tr("A step '%1' already exists").arg(new_id));
   core::WorkflowFile after = m_file;
   const std::string o = stdstr(old_id), n = stdstr(new_id);
@@ -288,7 +301,8 @@ QStringList WorkflowDocument::paste(const QString& json_text, QPointF offset) {
   for (const auto& s : part.workflow.steps) {
     QString id = qstr(s.id);
     // Unique against the document and the ids already pasted.
-    for (int i = 2; after.workflow.step(stdstr(id)); ++i) id = qstr(s.id) + QLatin1Char('_') + QString::number(i);
+    for (int i = 2; after.workflow.step(stdstr(id)); ++i)
+      id = qstr(s.id) + QLatin1Char('_') + QString::number(i);
     renamed[s.id] = stdstr(id);
     core::Step copy = s;
     copy.id = stdstr(id);
@@ -316,9 +330,9 @@ QStringList WorkflowDocument::duplicate(const QStringList& ids) {
 
 QPointF WorkflowDocument::stepPosition(const QString& id) const {
   const std::string sid = stdstr(id);
-  if (const core::StepExtras* e = m_file.extras(sid); e && e->ui.is_object() && e->ui.contains("x") &&
-                                                      e->ui["x"].is_number() && e->ui.contains("y") &&
-                                                      e->ui["y"].is_number())
+  if (const core::StepExtras* e = m_file.extras(sid);
+      e && e->ui.is_object() && e->ui.contains("x") && e->ui["x"].is_number() &&
+      e->ui.contains("y") && e->ui["y"].is_number())
     return {e->ui["x"].get<double>(), e->ui["y"].get<double>()};
   return autoPosition(id);
 }
@@ -327,7 +341,8 @@ QPointF WorkflowDocument::autoPosition(const QString& id) const {
   const std::string sid = stdstr(id);
   // Automatic layout: column = longest chain of upstream steps, row = order within the column.
   std::map<std::string, int> depth;
-  std::function<int(const std::string&, int)> depthOf = [&](const std::string& s, int guard) -> int {
+  std::function<int(const std::string&, int)> depthOf = [&](const std::string& s,
+                                                            int guard) -> int {
     if (auto it = depth.find(s); it != depth.end()) return it->second;
     int d = 0;
     if (guard < 64)

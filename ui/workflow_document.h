@@ -52,23 +52,27 @@ class WorkflowDocument final : public QObject {
   void exec(QUndoCommand* command);
 
   // Edits; each is one undoable command. They return false (with `error`) when refused.
-  QString addStep(const QString& agent, const QString& task, QPointF pos);  // returns the new id, or "" 
+  QString addStep(const QString& agent, const QString& task,
+                  QPointF pos);              // returns the new id, or ""
   void removeSteps(const QStringList& ids);  // also removes links into them
   // `merge_key`: consecutive moves with the same key are one undo step (a key-repeat burst).
   void moveSteps(const QHash<QString, QPointF>& positions, const QString& merge_key = {});
-  bool connectLink(const QString& to_step, const QString& param_path, const QString& from_ref, QString* error);
+  bool connectLink(const QString& to_step, const QString& param_path, const QString& from_ref,
+                   QString* error);
   bool disconnectLink(const QString& step, const QString& param_path);
-  bool setParam(const QString& step, const QString& name, const nlohmann::json& value);  // null: default
+  bool setParam(const QString& step, const QString& name,
+                const nlohmann::json& value);  // null: default
   bool renameStep(const QString& old_id, const QString& new_id, QString* error);
   void setName(const QString& name);
-  QString copySteps(const QStringList& ids) const;                // JSON text for the clipboard
-  QStringList paste(const QString& json_text, QPointF offset);    // returns the new ids
+  QString copySteps(const QStringList& ids) const;              // JSON text for the clipboard
+  QStringList paste(const QString& json_text, QPointF offset);  // returns the new ids
   QStringList duplicate(const QStringList& ids);
   void autoLayout();  // every step to its automatic position (one command)
 
   // Layout: the stored "ui" position, else an automatic position by DAG depth.
   QPointF stepPosition(const QString& id) const;
-  QPointF autoPosition(const QString& id) const;  // column = depth in the DAG, row = order in the column
+  QPointF autoPosition(
+      const QString& id) const;  // column = depth in the DAG, row = order in the column
   // `ids` and every step they depend on, in document order (for "run selected").
   core::Workflow withUpstream(const QStringList& ids) const;
   QString uniqueId(const QString& base) const;
@@ -78,7 +82,7 @@ class WorkflowDocument final : public QObject {
   void applyState(const core::WorkflowFile& state);
 
  signals:
-  void changed();  // after any edit, undo, redo or load
+  void changed();        // after any edit, undo, redo or load
   void documentReset();  // a different document was loaded
   void modifiedChanged(bool modified);
   void filePathChanged(const QString& path);

@@ -9,9 +9,13 @@
 
 namespace sciagents::ui {
 
-WorkflowEditCommand::WorkflowEditCommand(WorkflowDocument* doc, const QString& text, core::WorkflowFile before,
-                                         core::WorkflowFile after, QString merge_key)
-    : m_doc(doc), m_before(std::move(before)), m_after(std::move(after)), m_merge_key(std::move(merge_key)) {
+WorkflowEditCommand::WorkflowEditCommand(WorkflowDocument* doc, const QString& text,
+                                         core::WorkflowFile before, core::WorkflowFile after,
+                                         QString merge_key)
+    : m_doc(doc),
+      m_before(std::move(before)),
+      m_after(std::move(after)),
+      m_merge_key(std::move(merge_key)) {
   setText(text);
 }
 
@@ -26,8 +30,9 @@ bool WorkflowEditCommand::mergeWith(const QUndoCommand* other) {
   return true;
 }
 
-WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& step_id, const QString& param,
-                                         const nlohmann::json& values, QString* error) {
+WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& step_id,
+                                         const QString& param, const nlohmann::json& values,
+                                         QString* error) {
   auto fail = [&](const QString& message) -> WorkflowEditCommand* {
     if (error) *error = message;
     return nullptr;
@@ -39,12 +44,15 @@ WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& s
   const auto parsed = core::ParamPath::parse(path);
   if (!values.is_null() && (!task || !parsed || !task->param(parsed->head())))
     return fail(QObject::tr("Step '%1': '%2' is not a parameter of %3.%4")
-                    .arg(step_id, param, QString::fromStdString(step->agent), QString::fromStdString(step->task)));
+                    .arg(step_id, param, QString::fromStdString(step->agent),
+                         QString::fromStdString(step->task)));
   nlohmann::json file = nlohmann::json::parse(core::dumpWorkflowFile(doc->file()));
   for (auto& s : file["steps"]) {
     if (s["id"] != step->id) continue;
-    if (values.is_null()) s.erase("sweep");
-    else s["sweep"] = {{"param", path}, {"values", values}};
+    if (values.is_null())
+      s.erase("sweep");
+    else
+      s["sweep"] = {{"param", path}, {"values", values}};
   }
   core::WorkflowFile after;
   try {

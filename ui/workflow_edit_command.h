@@ -33,7 +33,8 @@ class WorkflowEditCommand final : public QUndoCommand {
 // {"linspace": [a, b, n]} / {"logspace": [a, b, n]} (kept as written); null removes the sweep.
 // `param` must name a parameter of the step's task (a dotted path into a map parameter is allowed).
 // Returns nullptr with `error` (naming the step, the parameter and the value) when refused.
-WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& step, const QString& param,
-                                         const nlohmann::json& values, QString* error);
+WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& step,
+                                         const QString& param, const nlohmann::json& values,
+                                         QString* error);
 
 }  // namespace sciagents::ui

@@ -69,7 +69,8 @@ void renameReferences(json& params, const std::string& old_id, const std::string
     if (link.contains("from") && link["from"].is_string()) {
       const std::string text = link["from"].get<std::string>();
       if (linkSourceStep(text) == old_id) link["from"] = new_id + text.substr(old_id.size());
-    } else if (link.contains("step") && link["step"].is_string() && link["step"].get<std::string>() == old_id) {
+    } else if (link.contains("step") && link["step"].is_string() &&
+               link["step"].get<std::string>() == old_id) {
       link["step"] = new_id;
     }
   });

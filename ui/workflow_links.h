@@ -26,7 +26,8 @@ std::string linkSourceStep(const std::string& link_text);
 const nlohmann::json* valueAtPath(const nlohmann::json& params, const std::string& path);
 // Sets the value at `path`, creating objects on the way; array elements must exist. False with
 // `error` when the path cannot be applied.
-bool setAtPath(nlohmann::json& params, const std::string& path, const nlohmann::json& value, std::string* error);
+bool setAtPath(nlohmann::json& params, const std::string& path, const nlohmann::json& value,
+               std::string* error);
 // Removes the value at `path`: a key is erased, an array element is set to 0. False when absent.
 bool eraseAtPath(nlohmann::json& params, const std::string& path);
 

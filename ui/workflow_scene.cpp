@@ -22,12 +22,13 @@ namespace {
 
 bool linkable(core::ParamType t) {
   using core::ParamType;
-  return t == ParamType::Number || t == ParamType::Integer || t == ParamType::Vector || t == ParamType::Matrix ||
-         t == ParamType::Map || t == ParamType::Any;
+  return t == ParamType::Number || t == ParamType::Integer || t == ParamType::Vector ||
+         t == ParamType::Matrix || t == ParamType::Map || t == ParamType::Any;
 }
 }  // namespace
 
-WorkflowScene::WorkflowScene(WorkflowDocument* doc, QObject* parent) : QGraphicsScene(parent), m_doc(doc) {
+WorkflowScene::WorkflowScene(WorkflowDocument* doc, QObject* parent)
+    : QGraphicsScene(parent), m_doc(doc) {
   setItemIndexMethod(QGraphicsScene::NoIndex);  // nodes move a lot; few items
   connect(doc, &WorkflowDocument::changed, this, &WorkflowScene::sync);
   connect(doc, &WorkflowDocument::documentReset, this, [this] { m_status.clear(); });
@@ -93,13 +94,15 @@ void WorkflowScene::sync() {
       for (const auto& p : task->params) {
         // Optional scalars and free-form params get a port only once set, to keep nodes compact;
         // a link can also be typed into any form field as {"from": "step.output"}.
-        const bool shown = linked.contains(qstr(p.name)) ||
-                           (linkable(p.type) && (p.required || step.params.contains(p.name) ||
-                                                 p.type == core::ParamType::Vector ||
-                                                 p.type == core::ParamType::Matrix || p.type == core::ParamType::Map));
+        const bool shown =
+            linked.contains(qstr(p.name)) ||
+            (linkable(p.type) &&
+             (p.required || step.params.contains(p.name) || p.type == core::ParamType::Vector ||
+              p.type == core::ParamType::Matrix || p.type == core::ParamType::Map));
         if (!shown) continue;
-        QString tip = QStringLiteral("%1 (%2%3)").arg(qstr(p.name), qstr(std::string(core::paramTypeName(p.type))),
-                                                       p.required ? tr(", required") : QString());
+        QString tip = QStringLiteral("%1 (%2%3)")
+                          .arg(qstr(p.name), qstr(std::string(core::paramTypeName(p.type))),
+                               p.required ? tr(", required") : QString());
         if (!p.doc.empty()) tip += QLatin1Char('\n') + qstr(p.doc);
         inputs.push_back({qstr(p.name), qstr(p.name), tip, linked.contains(qstr(p.name))});
       }
@@ -109,25 +112,32 @@ void WorkflowScene::sync() {
           if (names != step.params.end() && names->is_array())
             for (const auto& n : *names)
               if (n.is_string())
-                outputs.push_back({qstr(n.get<std::string>()), qstr(n.get<std::string>()),
-                                   tr("%1 (declared in output_names)").arg(qstr(n.get<std::string>())),
-                                   false});
+                outputs.push_back(
+                    {qstr(n.get<std::string>()), qstr(n.get<std::string>()),
+                     tr("%1 (declared in output_names)").arg(qstr(n.get<std::string>())), false});
           continue;
         }
-        outputs.push_back({qstr(o.name), qstr(o.name),
-                           QStringLiteral("%1 (%2)\n%3").arg(qstr(o.name), qstr(std::string(core::kindName(o.kind))),
-                                                             qstr(o.doc)), false});
+        outputs.push_back(
+            {qstr(o.name), qstr(o.name),
+             QStringLiteral("%1 (%2)\n%3")
+                 .arg(qstr(o.name), qstr(std::string(core::kindName(o.kind))), qstr(o.doc)),
+             false});
       }
     }
     for (const auto& l : core::findLinks(step.params)) {  // in document order, not hash order
       const QString path = qstr(l.path);
       bool present = false;
       for (const auto& in : inputs) present = present || in.key == path;
-      if (!present) inputs.push_back({path, path, tr("%1 ← %2").arg(path, qstr(l.raw.is_string() ? l.raw.get<std::string>() : l.raw.dump())), true});
+      if (!present)
+        inputs.push_back({path, path,
+                          tr("%1 ← %2").arg(path, qstr(l.raw.is_string() ? l.raw.get<std::string>()
+                                                                         : l.raw.dump())),
+                          true});
     }
     n->setPorts(inputs, outputs);
-    n->setSweep(step.sweep ? tr("sweep %1 × %2").arg(qstr(step.sweep->param)).arg(step.sweep->values.size())
-                           : QString());
+    n->setSweep(
+        step.sweep ? tr("sweep %1 × %2").arg(qstr(step.sweep->param)).arg(step.sweep->values.size())
+                   : QString());
     QStringList step_issues;
     for (const auto& i : issues)
       if (i.step == step.id) step_issues << qstr(i.describe());
@@ -182,7 +192,8 @@ void WorkflowScene::nodeMoved(NodeItem* node) {
 void WorkflowScene::commitMoves() {
   QHash<QString, QPointF> moved;
   for (auto it = m_nodes.begin(); it != m_nodes.end(); ++it)
-    if (it.value()->pos() != m_doc->stepPosition(it.key())) moved.insert(it.key(), it.value()->pos());
+    if (it.value()->pos() != m_doc->stepPosition(it.key()))
+      moved.insert(it.key(), it.value()->pos());
   if (!moved.isEmpty()) m_doc->moveSteps(moved);
 }
 
@@ -195,13 +206,14 @@ void WorkflowScene::setAllStatuses(NodeStatus status) {
   for (const auto& id : m_doc->stepIds()) setStatus(id, status);
 }
 
-bool WorkflowScene::requestLink(const QString& from_step, const QString& output, const QString& to_step,
-                                const QString& input_key) {
+bool WorkflowScene::requestLink(const QString& from_step, const QString& output,
+                                const QString& to_step, const QString& input_key) {
   QString path = input_key;
   // Dropping on a map parameter (e.g. "constants") links one entry named after the output.
   if (const core::Step* s = m_doc->step(to_step))
     if (const core::TaskSpec* t = m_doc->registry().task(s->agent, s->task))
-      if (const core::ParamSpec* p = t->param(input_key.toStdString()); p && p->type == core::ParamType::Map)
+      if (const core::ParamSpec* p = t->param(input_key.toStdString());
+          p && p->type == core::ParamType::Map)
         path = input_key + QLatin1Char('.') + output;
   QString error;
   if (!m_doc->connectLink(to_step, path, from_step + QLatin1Char('.') + output, &error)) {
@@ -216,7 +228,8 @@ void WorkflowScene::deleteSelection() {
   const QStringList steps = selectedStepIds();
   QList<QPair<QString, QString>> links;
   for (auto* e : m_edges)
-    if (e->isSelected() && !steps.contains(e->toNode()->stepId())) links << qMakePair(e->toNode()->stepId(), e->toPath());
+    if (e->isSelected() && !steps.contains(e->toNode()->stepId()))
+      links << qMakePair(e->toNode()->stepId(), e->toPath());
   if (steps.isEmpty() && links.isEmpty()) return;
   m_doc->undoStack()->beginMacro(tr("Delete"));
   for (const auto& [step, path] : links) m_doc->disconnectLink(step, path);
@@ -242,7 +255,8 @@ QStringList WorkflowScene::pasteClipboard() {
   auto* cb = QApplication::clipboard();
   if (!cb) return {};
   ++m_paste_count;
-  const QStringList ids = m_doc->paste(cb->text(), QPointF(40.0 * m_paste_count, 40.0 * m_paste_count));
+  const QStringList ids =
+      m_doc->paste(cb->text(), QPointF(40.0 * m_paste_count, 40.0 * m_paste_count));
   selectSteps(ids);
   return ids;
 }
@@ -266,7 +280,8 @@ void WorkflowScene::nudgeSelection(QPointF delta, bool repeat) {
   if (!repeat) ++m_nudge_burst;
   QHash<QString, QPointF> positions;
   for (const QString& id : ids) positions.insert(id, m_doc->stepPosition(id) + delta);
-  m_doc->moveSteps(positions, QStringLiteral("nudge %1 %2").arg(m_nudge_burst).arg(ids.join(QLatin1Char(','))));
+  m_doc->moveSteps(
+      positions, QStringLiteral("nudge %1 %2").arg(m_nudge_burst).arg(ids.join(QLatin1Char(','))));
 }
 
 void WorkflowScene::beginLinkDrag(PortItem* from, QPointF scene_pos) {

@@ -34,7 +34,8 @@ class WorkflowScene final : public QGraphicsScene {
   void setAllStatuses(NodeStatus status);
 
   // Edits from gestures (also callable directly). requestLink reports refusals through message().
-  bool requestLink(const QString& from_step, const QString& output, const QString& to_step, const QString& input_key);
+  bool requestLink(const QString& from_step, const QString& output, const QString& to_step,
+                   const QString& input_key);
   void deleteSelection();
   QStringList duplicateSelection();
   QString copySelection() const;  // also puts the JSON on the clipboard

@@ -12,7 +12,8 @@ namespace sciagents::cli {
 
 namespace {
 void printTask(const core::AgentSpec& a, const core::TaskSpec& t) {
-  std::cout << a.id << "." << t.id << (t.planned() ? "  (planned: not available yet)" : "") << "\n  " << t.summary << "\n";
+  std::cout << a.id << "." << t.id << (t.planned() ? "  (planned: not available yet)" : "")
+            << "\n  " << t.summary << "\n";
   if (t.planned()) return;
   std::cout << "\nParameters:\n";
   for (const auto& p : t.params) {
@@ -29,7 +30,8 @@ void printTask(const core::AgentSpec& a, const core::TaskSpec& t) {
     std::cout << ")\n      " << p.doc << "\n";
   }
   std::cout << "\nOutputs:\n";
-  for (const auto& out : t.outputs) std::cout << "  " << out.name << " (" << core::kindName(out.kind) << ")  " << out.doc << "\n";
+  for (const auto& out : t.outputs)
+    std::cout << "  " << out.name << " (" << core::kindName(out.kind) << ")  " << out.doc << "\n";
 }
 }  // namespace
 
@@ -56,7 +58,8 @@ int agentsCommand(const CliOptions& o, const core::AgentRegistry& registry) {
     }
     const auto* task = agent->task(what.substr(dot + 1));
     if (!task) {
-      std::cerr << "error: agent '" << agent->id << "' has no task '" << what.substr(dot + 1) << "'\n";
+      std::cerr << "error: agent '" << agent->id << "' has no task '" << what.substr(dot + 1)
+                << "'\n";
       return kInvalid;
     }
     printTask(*agent, *task);

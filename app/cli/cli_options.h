@@ -11,10 +11,10 @@
 namespace sciagents::cli {
 
 struct CliOptions {
-  std::string command;               // agents, validate, run, serve, submit, health, help, version
+  std::string command;  // agents, validate, run, serve, submit, health, help, version
   std::vector<std::string> positional;
-  std::string output;                // -o
-  std::vector<std::string> sets;     // --set STEP.PARAM=VALUE
+  std::string output;             // -o
+  std::vector<std::string> sets;  // --set STEP.PARAM=VALUE
   int threads = 0;
   std::string target = "local";
   bool json = false;
@@ -23,20 +23,20 @@ struct CliOptions {
   bool help = false;
   bool quiet = false;
   std::optional<unsigned long long> seed;
-  long long sidecar_min = 262144;    // arrays with at least this many numbers go to .npy sidecars
+  long long sidecar_min = 262144;  // arrays with at least this many numbers go to .npy sidecars
   std::string log_level = "warn";
-  std::string progress = "auto";     // auto | bar | lines | none
+  std::string progress = "auto";  // auto | bar | lines | none
   // serve (defaults may also come from SCIAGENTS_* environment variables, resolved by the command)
-  std::optional<std::string> host;   // --host
-  std::optional<int> port;           // --port
-  std::optional<std::string> data_dir;  // --data-dir
-  std::optional<int> workers;        // --workers
+  std::optional<std::string> host;                   // --host
+  std::optional<int> port;                           // --port
+  std::optional<std::string> data_dir;               // --data-dir
+  std::optional<int> workers;                        // --workers
   std::string backend = server::kDefaultJobBackend;  // --backend (server/job_backends.h)
-  bool admin = false;                // serve token create NAME --admin
+  bool admin = false;                                // serve token create NAME --admin
   // submit / health / run --target URL
-  std::string server;                // --server URL
-  std::string token_file;            // --token-file F
-  bool wait = false;                 // --wait
+  std::string server;      // --server URL
+  std::string token_file;  // --token-file F
+  bool wait = false;       // --wait
   // Options only one command understands, kept verbatim for that command's parser: --name value.
   std::vector<std::pair<std::string, std::string>> extra;
 };

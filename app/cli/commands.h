@@ -15,13 +15,17 @@ enum ExitCode : int { kOk = 0, kRunFailed = 1, kInvalid = 2, kUnreachable = 3 };
 int agentsCommand(const CliOptions& o, const core::AgentRegistry& registry);
 int validateCommand(const CliOptions& o, const core::AgentRegistry& registry);
 int runCommand(const CliOptions& o, const core::AgentRegistry& registry);
-int serveCommand(const CliOptions& o);   // serve, and serve token create|list|revoke
-int submitCommand(const CliOptions& o, const core::AgentRegistry& registry);  // submit FILE --server URL
-int healthCommand(const CliOptions& o, const core::AgentRegistry& registry);  // health [--server URL]
-int feedbackCommand(const CliOptions& o);  // feedback export --format csv|json
+int serveCommand(const CliOptions& o);  // serve, and serve token create|list|revoke
+int submitCommand(const CliOptions& o,
+                  const core::AgentRegistry& registry);  // submit FILE --server URL
+int healthCommand(const CliOptions& o,
+                  const core::AgentRegistry& registry);  // health [--server URL]
+int feedbackCommand(const CliOptions& o);                // feedback export --format csv|json
 // run --target URL: submit to a server, follow its events, write the result like a local run.
-int runRemote(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file, const std::string& url);
-// run --target slurm: submit a job array, follow its files and squeue, merge the shards (docs/slurm.md).
+int runRemote(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file,
+              const std::string& url);
+// run --target slurm: submit a job array, follow its files and squeue, merge the shards
+// (docs/slurm.md).
 int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file);
 
 }  // namespace sciagents::cli

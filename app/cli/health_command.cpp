@@ -1,5 +1,6 @@
-// sciagents health [--server URL]: a server's readiness (GET /livez and /readyz), or without --server
-// the local installation (agent registry, writable result cache). Used as the container HEALTHCHECK.
+// sciagents health [--server URL]: a server's readiness (GET /livez and /readyz), or without
+// --server the local installation (agent registry, writable result cache). Used as the container
+// HEALTHCHECK.
 #include "app/cli/commands.h"
 
 #include "app/cli/http_client.h"
@@ -29,20 +30,25 @@ int serverHealth(const CliOptions& o, const std::string& url) {
     HttpClient client(url, {}, std::chrono::seconds(5));
     const auto live = client.get("/livez");
     if (live.status != 200) {
-      std::cout << "unhealthy: " << client.url().origin() << "/livez: " << describeHttpError(live) << "\n";
+      std::cout << "unhealthy: " << client.url().origin() << "/livez: " << describeHttpError(live)
+                << "\n";
       return kRunFailed;
     }
     const auto ready = client.get("/readyz");
     auto j = nlohmann::json::parse(ready.body, nullptr, false);
     if (ready.status == 200 && j.is_object()) {
-      if (o.json) std::cout << j.dump(2) << "\n";
+      if (o.json)
+        std::cout << j.dump(2) << "\n";
       else
-        std::cout << "healthy: " << num(j, "version") << ", queue " << num(j, "queue") << ", running " << num(j, "running")
-                  << "\n";
+        std::cout << "healthy: " << num(j, "version") << ", queue " << num(j, "queue")
+                  << ", running " << num(j, "running") << "\n";
       return kOk;
     }
-    if (o.json && j.is_object()) std::cout << j.dump(2) << "\n";
-    else std::cout << "unhealthy: " << client.url().origin() << "/readyz: " << describeHttpError(ready) << "\n";
+    if (o.json && j.is_object())
+      std::cout << j.dump(2) << "\n";
+    else
+      std::cout << "unhealthy: " << client.url().origin() << "/readyz: " << describeHttpError(ready)
+                << "\n";
     return kRunFailed;
   } catch (const HttpError& e) {
     std::cerr << "error: " << e.what() << "\n";
@@ -75,12 +81,16 @@ int localHealth(const CliOptions& o, const core::AgentRegistry& reg) {
     std::filesystem::remove(probe, ec);
   }
   if (o.json) {
-    nlohmann::json j = {{"healthy", problems.empty()}, {"version", sciagents::kVersion}, {"agents", agents},
-                        {"tasks", tasks}, {"cache_dir", cache.string()}, {"problems", problems}};
+    nlohmann::json j = {{"healthy", problems.empty()},
+                        {"version", sciagents::kVersion},
+                        {"agents", agents},
+                        {"tasks", tasks},
+                        {"cache_dir", cache.string()},
+                        {"problems", problems}};
     std::cout << j.dump(2) << "\n";
   } else if (problems.empty()) {
-    std::cout << "healthy: sciagents " << sciagents::kVersion << ", " << agents << " agents, " << tasks
-              << " tasks, cache " << cache.string() << " writable\n";
+    std::cout << "healthy: sciagents " << sciagents::kVersion << ", " << agents << " agents, "
+              << tasks << " tasks, cache " << cache.string() << " writable\n";
   } else {
     for (const auto& p : problems) std::cout << "unhealthy: " << p << "\n";
   }

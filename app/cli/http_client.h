@@ -41,8 +41,9 @@ struct HttpUrl {
 // Throws HttpError(BadUrl).
 HttpUrl parseHttpUrl(const std::string& url);
 
-// A response as received (the server builds its answers as server::HttpResponse, server/http_types.h;
-// both carry the same {"error", "message"} documents, read back by describeHttpError()).
+// A response as received (the server builds its answers as server::HttpResponse,
+// server/http_types.h; both carry the same {"error", "message"} documents, read back by
+// describeHttpError()).
 struct HttpReply {
   int status = 0;
   std::map<std::string, std::string> headers;  // lower-case names
@@ -67,17 +68,18 @@ class HttpClient {
   void setCancelFlag(const std::atomic<bool>* cancel);
 
   // `target` is appended to the base URL's path ("/v1/jobs").
-  HttpReply request(const std::string& method, const std::string& target, const std::string& body = {},
-                       const std::string& content_type = "application/json");
+  HttpReply request(const std::string& method, const std::string& target,
+                    const std::string& body = {},
+                    const std::string& content_type = "application/json");
   HttpReply get(const std::string& target) { return request("GET", target); }
 
-  // GET target with Accept: text/event-stream. For a 200 response, calls on_event per event until the
-  // server closes the stream or on_event returns false; the returned response then has an empty body.
-  // Any other status returns the complete response without calling on_event. `idle_timeout` bounds
-  // the silence between two reads (the server sends a keep-alive comment every 15 s).
+  // GET target with Accept: text/event-stream. For a 200 response, calls on_event per event until
+  // the server closes the stream or on_event returns false; the returned response then has an empty
+  // body. Any other status returns the complete response without calling on_event. `idle_timeout`
+  // bounds the silence between two reads (the server sends a keep-alive comment every 15 s).
   HttpReply streamEvents(const std::string& target, const std::string& last_event_id,
-                            const std::function<bool(const SseEvent&)>& on_event,
-                            std::chrono::milliseconds idle_timeout = std::chrono::seconds(60));
+                         const std::function<bool(const SseEvent&)>& on_event,
+                         std::chrono::milliseconds idle_timeout = std::chrono::seconds(60));
 
  private:
   struct Impl;

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(o.log_level));
 
   if (o.command == "version") {
-    std::cout << "sciagents " << sciagents::kVersion << " (built " << sciagents::kBuildDate << ")\n";
+    std::cout << "sciagents " << sciagents::kVersion << " (built " << sciagents::kBuildDate
+              << ")\n";
     return kOk;
   }
   if (o.command.empty() || o.command == "help") {
@@ -34,7 +35,8 @@ int main(int argc, char** argv) {
     return kOk;
   }
   try {
-    const auto& registry = sciagents::core::AgentRegistry::builtin();  // the one registry of this program
+    const auto& registry =
+        sciagents::core::AgentRegistry::builtin();  // the one registry of this program
     if (o.command == "agents") return agentsCommand(o, registry);
     if (o.command == "validate") return validateCommand(o, registry);
     if (o.command == "run") return runCommand(o, registry);
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << "\n";
     return kRunFailed;
   }
-  std::cerr << "error: '" << o.command << "' is not available in this build yet (the server arrives in a later release)\n";
+  std::cerr << "error: '" << o.command
+            << "' is not available in this build yet (the server arrives in a later release)\n";
   return kInvalid;
 }

@@ -25,7 +25,8 @@ std::string readToken(const CliOptions& o) {
     struct stat st {};
     if (::stat(o.token_file.c_str(), &st) == 0 && (st.st_mode & 077))
       std::cerr << "warning: token file '" << o.token_file
-                << "' is readable by other users; restrict it with: chmod 600 " << o.token_file << "\n";
+                << "' is readable by other users; restrict it with: chmod 600 " << o.token_file
+                << "\n";
 #endif
     std::ostringstream s;
     s << in.rdbuf();
@@ -42,7 +43,8 @@ std::string describeHttpError(const HttpReply& r) {
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_object()) {
     if (j.contains("error") && j["error"].is_string()) msg += " " + j["error"].get<std::string>();
-    if (j.contains("message") && j["message"].is_string()) msg += ": " + j["message"].get<std::string>();
+    if (j.contains("message") && j["message"].is_string())
+      msg += ": " + j["message"].get<std::string>();
   } else if (!r.body.empty()) {
     msg += ": " + (r.body.size() > 200 ? r.body.substr(0, 200) + "..." : r.body);
   }

@@ -21,6 +21,7 @@ std::string readToken(const CliOptions& o);
 // "message" of a JSON error body (or the raw body, shortened), prefixed by the status line.
 std::string describeHttpError(const HttpReply& r);
 
-// A result document back into a RunResult: core::runResultFromJson (core/workflow/run_result_reader.h).
+// A result document back into a RunResult: core::runResultFromJson
+// (core/workflow/run_result_reader.h).
 
 }  // namespace sciagents::cli

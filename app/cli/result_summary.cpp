@@ -21,11 +21,13 @@ std::string brief(const core::Value& v) {
   using core::ValueKind;
   switch (v.kind()) {
     case ValueKind::Scalar:
-    case ValueKind::Integer: return core::formatPrecise(v.asDouble());
+    case ValueKind::Integer:
+      return core::formatPrecise(v.asDouble());
     case ValueKind::Vector: {
       const auto& x = v.asVector();
       std::string s = "[";
-      for (Eigen::Index i = 0; i < x.size() && i < 6; ++i) s += (i ? ", " : "") + core::formatPrecise(x[i]);
+      for (Eigen::Index i = 0; i < x.size() && i < 6; ++i)
+        s += (i ? ", " : "") + core::formatPrecise(x[i]);
       if (x.size() > 6) s += ", ... (" + std::to_string(x.size()) + " values)";
       return s + "]";
     }
@@ -34,15 +36,18 @@ std::string brief(const core::Value& v) {
              safe(v.asString().size() > 240 ? v.asString().substr(0, 237) + "..." : v.asString()) +
              "\"";
     case ValueKind::Matrix:
-      return "matrix " + std::to_string(v.asMatrix().rows()) + "x" + std::to_string(v.asMatrix().cols());
+      return "matrix " + std::to_string(v.asMatrix().rows()) + "x" +
+             std::to_string(v.asMatrix().cols());
     case ValueKind::SparseMatrix:
-      return "sparse matrix " + std::to_string(v.asSparse().rows()) + "x" + std::to_string(v.asSparse().cols()) +
-             " (" + std::to_string(v.asSparse().nonZeros()) + " nonzeros)";
+      return "sparse matrix " + std::to_string(v.asSparse().rows()) + "x" +
+             std::to_string(v.asSparse().cols()) + " (" + std::to_string(v.asSparse().nonZeros()) +
+             " nonzeros)";
     case ValueKind::List: {
       std::string s = "list of " + std::to_string(v.asList().size());
       if (!v.asList().empty() && v.asList().size() <= 4) {
         s += ": ";
-        for (std::size_t i = 0; i < v.asList().size(); ++i) s += (i ? "; " : "") + brief(v.asList()[i]);
+        for (std::size_t i = 0; i < v.asList().size(); ++i)
+          s += (i ? "; " : "") + brief(v.asList()[i]);
       }
       return s;
     }
@@ -58,22 +63,26 @@ std::string brief(const core::Value& v) {
 
 void printSummary(std::ostream& out, const core::RunResult& result) {
   out << "workflow " << (result.workflow.empty() ? "(unnamed)" : "'" + safe(result.workflow) + "'")
-      << ": "
-      << core::stepStatusName(result.status) << " in " << core::formatPrecise(result.wall_seconds) << " s\n";
+      << ": " << core::stepStatusName(result.status) << " in "
+      << core::formatPrecise(result.wall_seconds) << " s\n";
   for (const auto& s : result.steps) {
-    out << "\n" << safe(s.id) << "  " << safe(s.agent) << "." << safe(s.task) << "  "
+    out << "\n"
+        << safe(s.id) << "  " << safe(s.agent) << "." << safe(s.task) << "  "
         << core::stepStatusName(s.status);
-    if (s.status == core::StepStatus::Succeeded) out << "  " << core::formatPrecise(s.wall_seconds) << " s";
+    if (s.status == core::StepStatus::Succeeded)
+      out << "  " << core::formatPrecise(s.wall_seconds) << " s";
     if (s.cached) out << "  [cached]";
     out << "\n";
     if (auto m = s.diagnostics.find("method"); m != s.diagnostics.end() && m->second.isString()) {
       out << "  method: " << safe(m->second.asString());
-      if (auto r = s.diagnostics.find("method_rationale"); r != s.diagnostics.end() && r->second.isString())
+      if (auto r = s.diagnostics.find("method_rationale");
+          r != s.diagnostics.end() && r->second.isString())
         out << " (" << safe(r->second.asString()) << ")";
       out << "\n";
     }
     for (const auto& [name, v] : s.outputs) out << "  " << safe(name) << " = " << brief(v) << "\n";
-    if (auto w = s.diagnostics.find("warnings"); w != s.diagnostics.end() && w->second.kind() == core::ValueKind::List)
+    if (auto w = s.diagnostics.find("warnings");
+        w != s.diagnostics.end() && w->second.kind() == core::ValueKind::List)
       for (const auto& msg : w->second.asList())
         if (msg.isString()) out << "  warning: " << safe(msg.asString()) << "\n";
   }
@@ -88,8 +97,8 @@ bool outputTargetUsable(const std::string& output) {
   return false;
 }
 
-bool reportResult(const nlohmann::json& doc, const core::RunResult& result, const std::string& output, bool json,
-                  bool quiet) {
+bool reportResult(const nlohmann::json& doc, const core::RunResult& result,
+                  const std::string& output, bool json, bool quiet) {
   const bool to_stdout = output == "-";
   if (to_stdout) {
     std::cout << doc.dump(1) << "\n";
@@ -102,8 +111,10 @@ bool reportResult(const nlohmann::json& doc, const core::RunResult& result, cons
       return false;
     }
   }
-  if (json && !to_stdout) std::cout << doc.dump(2) << "\n";
-  else if (!quiet && !to_stdout) printSummary(std::cout, result);
+  if (json && !to_stdout)
+    std::cout << doc.dump(2) << "\n";
+  else if (!quiet && !to_stdout)
+    printSummary(std::cout, result);
   for (const auto& s : result.steps)
     if (!s.error.empty()) std::cerr << "error: " << core::terminalSafe(s.error, true) << "\n";
   return true;

@@ -20,6 +20,6 @@ bool outputTargetUsable(const std::string& output);
 // (when not empty; "-": to stdout, and then no summary), prints it as JSON (`json`) or the summary
 // (unless `quiet`), and lists the step errors on stderr. False when the result file cannot be
 // written (already reported on stderr).
-bool reportResult(const nlohmann::json& doc, const core::RunResult& result, const std::string& output, bool json,
-                  bool quiet);
+bool reportResult(const nlohmann::json& doc, const core::RunResult& result,
+                  const std::string& output, bool json, bool quiet);
 }  // namespace sciagents::cli

@@ -32,7 +32,8 @@ extern "C" void onInterrupt(int) {
 int exitCodeFor(const core::RunResult& r) {
   if (r.status == core::StepStatus::Succeeded) return kOk;
   for (const auto& s : r.steps)
-    if (s.status == core::StepStatus::Failed && s.error_code == core::ErrorCode::InvalidInput) return kInvalid;
+    if (s.status == core::StepStatus::Failed && s.error_code == core::ErrorCode::InvalidInput)
+      return kInvalid;
   return kRunFailed;
 }
 
@@ -44,14 +45,18 @@ struct ShardMode {
 
   void write(const std::string& state, const std::string& error = {}) const {
     if (status_file.empty()) return;
-    nlohmann::json j = {{"state", state},         {"task", index},           {"tasks", count},
-                        {"host", core::hostName()}, {"pid", core::currentProcessId()},
+    nlohmann::json j = {{"state", state},
+                        {"task", index},
+                        {"tasks", count},
+                        {"host", core::hostName()},
+                        {"pid", core::currentProcessId()},
                         {"started_unix_us", started_us}};
     if (const char* id = std::getenv("SLURM_ARRAY_JOB_ID")) j["job_id"] = id;
     if (state != "running") j["finished_unix_us"] = core::unixMicros();
     if (!error.empty()) j["error"] = error;
     std::string why;
-    if (!core::writeFileAtomic(status_file, j.dump(1) + "\n", &why)) std::cerr << "error: " << why << "\n";
+    if (!core::writeFileAtomic(status_file, j.dump(1) + "\n", &why))
+      std::cerr << "error: " << why << "\n";
   }
 };
 
@@ -59,7 +64,8 @@ struct ShardMode {
 class TeeListener final : public core::RunListener {
  public:
   TeeListener(core::RunListener* a, core::RunListener* b) : m_a(a), m_b(b) {}
-  void stepStarted(const std::string& step, const std::string& agent, const std::string& task) override {
+  void stepStarted(const std::string& step, const std::string& agent,
+                   const std::string& task) override {
     for (auto* l : {m_a, m_b})
       if (l) l->stepStarted(step, agent, task);
   }
@@ -88,8 +94,8 @@ bool parseShard(const std::string& v, ShardMode& m) {
     auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
     return ec == std::errc() && p == t.data() + t.size();
   };
-  return num(std::string_view(v).substr(0, slash), m.index) && num(std::string_view(v).substr(slash + 1), m.count) &&
-         m.count >= 1 && m.index < m.count;
+  return num(std::string_view(v).substr(0, slash), m.index) &&
+         num(std::string_view(v).substr(slash + 1), m.count) && m.count >= 1 && m.index < m.count;
 }
 }  // namespace
 
@@ -101,14 +107,16 @@ int runCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   const std::string& file = o.positional[0];
   if (o.target == "slurm") return runSlurm(o, registry, file);
   for (const auto& [name, value] : o.extra)
-    if (name != "--sweep-shard" && name != "--study-shard" && name != "--status-file" && name != "--progress-file" &&
-        name != "--base-dir") {
+    if (name != "--sweep-shard" && name != "--study-shard" && name != "--status-file" &&
+        name != "--progress-file" && name != "--base-dir") {
       std::cerr << "error: " << name << " needs --target slurm\n";
       return kInvalid;
     }
-  if (o.target.rfind("http://", 0) == 0 || o.target.rfind("https://", 0) == 0) return runRemote(o, registry, file, o.target);
+  if (o.target.rfind("http://", 0) == 0 || o.target.rfind("https://", 0) == 0)
+    return runRemote(o, registry, file, o.target);
   if (o.target != "local") {
-    std::cerr << "error: --target " << o.target << ": expected local, slurm or a server URL (http://HOST:PORT)\n";
+    std::cerr << "error: --target " << o.target
+              << ": expected local, slurm or a server URL (http://HOST:PORT)\n";
     return kInvalid;
   }
   ShardMode shard;
@@ -129,7 +137,8 @@ int runCommand(const CliOptions& o, const core::AgentRegistry& registry) {
     study = study || name == "--study-shard";
   }
   if (study && (o.output.empty() || o.output == "-")) {
-    std::cerr << "error: --study-shard needs -o (the model values are saved next to the result file)\n";
+    std::cerr
+        << "error: --study-shard needs -o (the model values are saved next to the result file)\n";
     return kInvalid;
   }
   if (!outputTargetUsable(o.output)) return kInvalid;
@@ -161,13 +170,15 @@ int runCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   std::signal(SIGTERM, onInterrupt);
 
   RunReporter::Mode mode = RunReporter::Mode::Lines;
-  if (o.progress == "bar" || (o.progress == "auto" && core::stderrIsTerminal())) mode = RunReporter::Mode::Bar;
+  if (o.progress == "bar" || (o.progress == "auto" && core::stderrIsTerminal()))
+    mode = RunReporter::Mode::Bar;
   if (o.progress == "none" || o.quiet) mode = RunReporter::Mode::None;
   RunReporter reporter(mode, w.steps.size());
 
   std::shared_ptr<core::TaskProgressFile> progress;
   if (!progress_file.empty())
-    progress = std::make_shared<core::TaskProgressFile>(progress_file, shard.index, shard.count, w.steps.size());
+    progress = std::make_shared<core::TaskProgressFile>(progress_file, shard.index, shard.count,
+                                                        w.steps.size());
   TeeListener listeners(&reporter, progress.get());
 
   core::RunOptions ro;
@@ -178,8 +189,8 @@ int runCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   ro.base_dir = base_dir;
   if (o.seed) ro.seed = *o.seed;
   if (study) {
-    ro.model_shard = core::StudyShard::evaluating(std::filesystem::path(o.output).parent_path(), shard.index,
-                                                  shard.count, progress);
+    ro.model_shard = core::StudyShard::evaluating(std::filesystem::path(o.output).parent_path(),
+                                                  shard.index, shard.count, progress);
   } else {
     ro.shard_index = shard.index;
     ro.shard_count = shard.count;
@@ -193,7 +204,9 @@ int runCommand(const CliOptions& o, const core::AgentRegistry& registry) {
     std::cerr << "error: " << core::terminalSafe(file) << ": " << core::terminalSafe(e.what(), true)
               << "\n";
     shard.write("failed", e.what());
-    return e.code() == core::ErrorCode::InvalidInput || e.code() == core::ErrorCode::Planned ? kInvalid : kRunFailed;
+    return e.code() == core::ErrorCode::InvalidInput || e.code() == core::ErrorCode::Planned
+               ? kInvalid
+               : kRunFailed;
   }
   g_cancel = nullptr;
   std::signal(SIGINT, SIG_DFL);
@@ -220,7 +233,8 @@ int runCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   {
     std::string first_error;
     for (const auto& s : result.steps)
-      if (!s.error.empty() && first_error.empty() && s.status != core::StepStatus::Skipped) first_error = s.error;
+      if (!s.error.empty() && first_error.empty() && s.status != core::StepStatus::Skipped)
+        first_error = s.error;
     shard.write(std::string(core::stepStatusName(result.status)), first_error);
   }
   return exitCodeFor(result);

@@ -16,7 +16,8 @@ class RunReporter final : public core::RunListener {
   RunReporter(Mode mode, std::size_t total_steps, std::FILE* out = stderr);
   ~RunReporter() override;
 
-  void stepStarted(const std::string& step, const std::string& agent, const std::string& task) override;
+  void stepStarted(const std::string& step, const std::string& agent,
+                   const std::string& task) override;
   void stepFinished(const core::StepResult& result) override;
   void progress(std::string_view step, double fraction, std::string_view message) override;
 

@@ -63,8 +63,8 @@ int tokenCommand(const CliOptions& o) {
     std::cout << "ID\tNAME\tSCOPE\tCREATED\tREVOKED\n";
     for (const auto& t : list)
       std::cout << t.id << "\t" << t.name << "\t"
-                << (t.scope == core::store::TokenScope::Admin ? "admin" : "user")
-                << "\t" << core::isoTimeMicros(t.created_us) << "\t"
+                << (t.scope == core::store::TokenScope::Admin ? "admin" : "user") << "\t"
+                << core::isoTimeMicros(t.created_us) << "\t"
                 << (t.revoked_us ? core::isoTimeMicros(*t.revoked_us) : "-") << "\n";
     return kOk;
   } catch (const core::Error& e) {
@@ -88,7 +88,8 @@ int serveCommand(const CliOptions& o) {
     if (k == "--job-memory-mb") memory_mb = std::atoll(v.c_str());
     if (k == "--job-cpu-s") cpu_s = std::atoll(v.c_str());
   }
-  if (worker_fd) return server::runJobWorker(std::atoi(worker_fd->c_str()), memory_mb, cpu_s, parent);
+  if (worker_fd)
+    return server::runJobWorker(std::atoi(worker_fd->c_str()), memory_mb, cpu_s, parent);
   if (!o.positional.empty() && o.positional[0] == "token") {
     try {
       return tokenCommand(o);

@@ -200,12 +200,15 @@ server::ServerConfig resolveServeConfig(const CliOptions& o) {
     c.external_memory_mb = toNumber(*s, 16, 1e9);
   // Slurm backend (docs/slurm.md).
   c.backend = o.backend;
-  if (auto s = lookup(o, "--slurm-partition", "SCIAGENTS_SLURM_PARTITION")) c.slurm_partition = s->value;
+  if (auto s = lookup(o, "--slurm-partition", "SCIAGENTS_SLURM_PARTITION"))
+    c.slurm_partition = s->value;
   if (auto s = lookup(o, "--slurm-account", "SCIAGENTS_SLURM_ACCOUNT")) c.slurm_account = s->value;
   if (auto s = lookup(o, "--slurm-time-limit", "SCIAGENTS_SLURM_TIME_LIMIT"))
     c.slurm_time_limit_min = static_cast<int>(toInt(*s, 1, 525600));
-  if (auto s = lookup(o, "--slurm-cpus", "SCIAGENTS_SLURM_CPUS")) c.slurm_cpus = static_cast<int>(toInt(*s, 1, 4096));
-  if (auto s = lookup(o, "--slurm-tasks", "SCIAGENTS_SLURM_TASKS")) c.slurm_tasks = static_cast<int>(toInt(*s, 1, 10000));
+  if (auto s = lookup(o, "--slurm-cpus", "SCIAGENTS_SLURM_CPUS"))
+    c.slurm_cpus = static_cast<int>(toInt(*s, 1, 4096));
+  if (auto s = lookup(o, "--slurm-tasks", "SCIAGENTS_SLURM_TASKS"))
+    c.slurm_tasks = static_cast<int>(toInt(*s, 1, 10000));
   if (auto s = lookup(o, "--slurm-dir", "SCIAGENTS_SLURM_DIR")) c.slurm_dir = s->value;
   return c;
 }

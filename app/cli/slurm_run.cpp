@@ -17,10 +17,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -36,22 +36,30 @@ long long intOption(const std::string& name, const std::string& v, long long lo,
   long long x = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
   if (ec != std::errc() || p != v.data() + v.size() || x < lo || x > hi)
-    throw UsageError{"option " + name + " expects an integer between " + std::to_string(lo) + " and " +
-                     std::to_string(hi) + ", got '" + v + "'"};
+    throw UsageError{"option " + name + " expects an integer between " + std::to_string(lo) +
+                     " and " + std::to_string(hi) + ", got '" + v + "'"};
   return x;
 }
 
 core::SlurmOptions slurmOptions(const CliOptions& o) {
   core::SlurmOptions so;
   for (const auto& [name, v] : o.extra) {
-    if (name == "--partition") so.partition = v;
-    else if (name == "--account") so.account = v;
-    else if (name == "--time-limit") so.time_limit_min = static_cast<int>(intOption(name, v, 1, 525600));
-    else if (name == "--cpus") so.cpus = static_cast<int>(intOption(name, v, 1, 4096));
-    else if (name == "--mem") so.mem_mb = static_cast<int>(intOption(name, v, 1, 1LL << 30));
-    else if (name == "--tasks") so.tasks = static_cast<std::size_t>(intOption(name, v, 1, 100000));
-    else if (name == "--slurm-dir") so.dir = v;
-    else throw UsageError{"option " + name + " does not apply to run --target slurm"};
+    if (name == "--partition")
+      so.partition = v;
+    else if (name == "--account")
+      so.account = v;
+    else if (name == "--time-limit")
+      so.time_limit_min = static_cast<int>(intOption(name, v, 1, 525600));
+    else if (name == "--cpus")
+      so.cpus = static_cast<int>(intOption(name, v, 1, 4096));
+    else if (name == "--mem")
+      so.mem_mb = static_cast<int>(intOption(name, v, 1, 1LL << 30));
+    else if (name == "--tasks")
+      so.tasks = static_cast<std::size_t>(intOption(name, v, 1, 100000));
+    else if (name == "--slurm-dir")
+      so.dir = v;
+    else
+      throw UsageError{"option " + name + " does not apply to run --target slurm"};
   }
   if (o.threads > 0 && so.cpus == 1) so.cpus = o.threads;
   so.seed = o.seed.value_or(0);
@@ -90,7 +98,8 @@ int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std
   if (!issues.empty()) {  // the same messages as validate; nothing is submitted
     for (const auto& i : issues)
       std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
-    std::cerr << file << ": invalid (" << issues.size() << " error" << (issues.size() == 1 ? "" : "s") << ")\n";
+    std::cerr << file << ": invalid (" << issues.size() << " error"
+              << (issues.size() == 1 ? "" : "s") << ")\n";
     return kInvalid;
   }
   if (!outputTargetUsable(o.output)) return kInvalid;
@@ -118,8 +127,10 @@ int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std
   }
   std::cerr << "submitted Slurm job " << job->id() << ": " << job->tasks() << " array task"
             << (job->tasks() == 1 ? "" : "s");
-  if (job->split() == "study") std::cerr << " (a sampling study: each task evaluates a block of its model values)";
-  if (job->tasks() == 1 && core::maxSweepPoints(w) > 1) std::cerr << " (not split: " << job->singleTaskReason() << ")";
+  if (job->split() == "study")
+    std::cerr << " (a sampling study: each task evaluates a block of its model values)";
+  if (job->tasks() == 1 && core::maxSweepPoints(w) > 1)
+    std::cerr << " (not split: " << job->singleTaskReason() << ")";
   std::cerr << ", directory " << job->dir().string() << "\n";
 
   core::SlurmJobStatus st;
@@ -138,18 +149,22 @@ int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std
     }
     st = job->poll();
     if (show) {
-      std::string line = "slurm job " + job->id() + ": " + std::to_string(st.done) + "/" + std::to_string(st.total) +
-                         " tasks done, " + std::to_string(st.running) + " running";
+      std::string line = "slurm job " + job->id() + ": " + std::to_string(st.done) + "/" +
+                         std::to_string(st.total) + " tasks done, " + std::to_string(st.running) +
+                         " running";
       if (st.failed) line += ", " + std::to_string(st.failed) + " failed or cancelled";
       if (line != last_line) std::cerr << line << "\n";
       last_line = line;
       for (const auto& ev : tracker.update(job->dir(), st))
-        if (o.json) std::cerr << ev.dump() << "\n";
-        else std::cerr << core::describeProgressEvent(ev) << "\n";
+        if (o.json)
+          std::cerr << ev.dump() << "\n";
+        else
+          std::cerr << core::describeProgressEvent(ev) << "\n";
     }
     if (st.finished) break;
     if (job->cancelRequested() &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - cancelled_at).count() > cancel_deadline_s) {
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - cancelled_at).count() >
+            cancel_deadline_s) {
       std::cerr << "error: Slurm job " << job->id() << " did not stop within " << cancel_deadline_s
                 << " s of scancel; check squeue -j " << job->id() << "\n";
       restoreSignals();
@@ -157,13 +172,15 @@ int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std
     }
     if (st.unreachable_too_long) {
       std::cerr << "error: the Slurm controller has not answered for " << so.unreachable_timeout_s
-                << " s; job " << job->id() << " may still run (its files are in " << job->dir().string() << ")\n";
+                << " s; job " << job->id() << " may still run (its files are in "
+                << job->dir().string() << ")\n";
       restoreSignals();
       return kUnreachable;
     }
     if (!st.controller_reachable) {
       if (!warned_unreachable)
-        std::cerr << "warning: squeue does not answer (controller down?); the job keeps running, retrying\n";
+        std::cerr << "warning: squeue does not answer (controller down?); the job keeps running, "
+                     "retrying\n";
       warned_unreachable = true;
       backoff = std::min(backoff * 2, 5.0);
     } else {
@@ -175,7 +192,8 @@ int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std
   }
   if (job->cancelRequested()) {
     // The tasks are final; wait (bounded) until Slurm has also let go of them.
-    for (int i = 0; i < 120 && job->inQueue(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    for (int i = 0; i < 120 && job->inQueue(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   restoreSignals();
 
@@ -184,11 +202,14 @@ int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std
   if (!reportResult(doc, result, o.output, o.json, o.quiet)) return kRunFailed;
   if (st.state == core::SlurmJobState::Cancelled && job->cancelRequested())
     std::cerr << "cancelled: Slurm job " << job->id() << "\n";
-  if (st.state != core::SlurmJobState::Succeeded && !st.error.empty()) std::cerr << "error: " << st.error << "\n";
-  std::cerr << "slurm job " << job->id() << " " << core::slurmJobStateName(st.state) << "; files in "
-            << job->dir().string() << "\n";
-  return st.state == core::SlurmJobState::Succeeded && doc.value("status", std::string()) == "succeeded" ? kOk
-                                                                                                        : kRunFailed;
+  if (st.state != core::SlurmJobState::Succeeded && !st.error.empty())
+    std::cerr << "error: " << st.error << "\n";
+  std::cerr << "slurm job " << job->id() << " " << core::slurmJobStateName(st.state)
+            << "; files in " << job->dir().string() << "\n";
+  return st.state == core::SlurmJobState::Succeeded &&
+                 doc.value("status", std::string()) == "succeeded"
+             ? kOk
+             : kRunFailed;
 }
 
 }  // namespace sciagents::cli

@@ -1,5 +1,5 @@
-// sciagents submit FILE --server URL [--wait] and sciagents run FILE --target URL: validate locally,
-// POST /v1/jobs, then (when waiting) follow GET /v1/jobs/{id}/events and fetch the result.
+// sciagents submit FILE --server URL [--wait] and sciagents run FILE --target URL: validate
+// locally, POST /v1/jobs, then (when waiting) follow GET /v1/jobs/{id}/events and fetch the result.
 #include "app/cli/commands.h"
 
 #include "app/cli/http_client.h"
@@ -9,8 +9,8 @@
 #include "app/cli/workflow_loader.h"
 #include "core/agent/agent_registry.h"
 #include "core/util/error.h"
-#include "core/util/terminal_text.h"
 #include "core/util/process_info.h"
+#include "core/util/terminal_text.h"
 #include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_validator.h"
 
@@ -46,7 +46,8 @@ int refuse(const HttpReply& r, const std::string& what) {
   std::cerr << "error: " << what << ": " << describeHttpError(r) << "\n";
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_object() && j.contains("issues") && j["issues"].is_array())
-    for (const auto& i : j["issues"]) std::cerr << "error: " << (i.is_string() ? i.get<std::string>() : i.dump()) << "\n";
+    for (const auto& i : j["issues"])
+      std::cerr << "error: " << (i.is_string() ? i.get<std::string>() : i.dump()) << "\n";
   if (r.status == 401)
     std::cerr << "hint: pass a token with --token-file FILE or $SCIAGENTS_TOKEN "
                  "(create one with: sciagents serve token create NAME)\n";
@@ -89,19 +90,22 @@ int cancelRemote(const std::string& url, const std::string& token, const std::st
   try {
     HttpClient c(url, token, std::chrono::seconds(10));
     const auto r = c.request("DELETE", "/v1/jobs/" + id);
-    if (r.status != 202 && r.status != 200) std::cerr << "warning: cancel: " << describeHttpError(r) << "\n";
+    if (r.status != 202 && r.status != 200)
+      std::cerr << "warning: cancel: " << describeHttpError(r) << "\n";
     else {
       // Show the final state when it arrives quickly (the server stops the work within moments).
       std::string state;
       for (int i = 0; i < 50; ++i) {
         const auto st = c.get("/v1/jobs/" + id);
         auto j = nlohmann::json::parse(st.body, nullptr, false);
-        if (st.status != 200 || !j.is_object() || !j.contains("state") || !j["state"].is_string()) break;
+        if (st.status != 200 || !j.is_object() || !j.contains("state") || !j["state"].is_string())
+          break;
         state = j["state"].get<std::string>();
         if (state != "queued" && state != "running") break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
-      std::cerr << "job " << id << ": " << (state.empty() ? "cancellation requested" : state) << "\n";
+      std::cerr << "job " << id << ": " << (state.empty() ? "cancellation requested" : state)
+                << "\n";
     }
   } catch (const HttpError& e) {
     std::cerr << "warning: could not cancel job " << id << ": " << e.what() << "\n";
@@ -109,8 +113,8 @@ int cancelRemote(const std::string& url, const std::string& token, const std::st
   return kRunFailed;
 }
 
-int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file, const std::string& url,
-              const RemoteOptions& ro) {
+int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file,
+              const std::string& url, const RemoteOptions& ro) {
   // 1. Validate locally: the same messages and exit code as `sciagents validate`.
   core::Workflow w;
   std::vector<core::ValidationIssue> issues;
@@ -123,11 +127,13 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
   if (!issues.empty()) {
     for (const auto& i : issues)
       std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
-    std::cerr << file << ": invalid (" << issues.size() << " error" << (issues.size() == 1 ? "" : "s") << ")\n";
+    std::cerr << file << ": invalid (" << issues.size() << " error"
+              << (issues.size() == 1 ? "" : "s") << ")\n";
     return kInvalid;
   }
   if (!outputTargetUsable(o.output)) return kInvalid;
-  if (o.threads > 0) std::cerr << "warning: --threads is ignored for remote runs (the server decides)\n";
+  if (o.threads > 0)
+    std::cerr << "warning: --threads is ignored for remote runs (the server decides)\n";
 
   std::string token;
   try {
@@ -161,7 +167,8 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
       if (r.status == 202 || r.status == 201 || r.status == 200) {
         accepted = nlohmann::json::parse(r.body, nullptr, false);
         if (!accepted.is_object() || !accepted.contains("id") || !accepted["id"].is_string()) {
-          std::cerr << "error: " << origin << ": unexpected answer to POST /v1/jobs: " << r.body.substr(0, 200) << "\n";
+          std::cerr << "error: " << origin
+                    << ": unexpected answer to POST /v1/jobs: " << r.body.substr(0, 200) << "\n";
           return kUnreachable;
         }
         id = accepted["id"].get<std::string>();
@@ -174,7 +181,8 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
         continue;
       }
       if (r.status == 429) {
-        std::cerr << "error: " << origin << " is still busy after " << kAttempts << " attempts: " << describeHttpError(r) << "\n";
+        std::cerr << "error: " << origin << " is still busy after " << kAttempts
+                  << " attempts: " << describeHttpError(r) << "\n";
         return kUnreachable;
       }
       return refuse(r, file);
@@ -187,18 +195,21 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
   const std::string status_url = origin + "/v1/jobs/" + id;
 
   if (!ro.wait) {
-    if (o.json) std::cout << accepted.dump(2) << "\n";
+    if (o.json)
+      std::cout << accepted.dump(2) << "\n";
     else {
       std::cout << id << "\n";
       if (!o.quiet) std::cout << "status: " << status_url << "\n";
     }
     return kOk;
   }
-  if (!o.quiet && !o.json && o.progress != "none") std::cerr << "submitted job " << id << " to " << origin << "\n";
+  if (!o.quiet && !o.json && o.progress != "none")
+    std::cerr << "submitted job " << id << " to " << origin << "\n";
 
   // 3. Follow the events (reconnecting with Last-Event-ID when the connection drops).
   RunReporter::Mode mode = RunReporter::Mode::Lines;
-  if (o.progress == "bar" || (o.progress == "auto" && core::stderrIsTerminal())) mode = RunReporter::Mode::Bar;
+  if (o.progress == "bar" || (o.progress == "auto" && core::stderrIsTerminal()))
+    mode = RunReporter::Mode::Bar;
   if (o.progress == "none" || o.quiet) mode = RunReporter::Mode::None;
   std::string final_state;
   {
@@ -221,15 +232,19 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
       } else if (ev.type == "step_finished") {
         core::StepResult s;
         s.id = d.value("step", std::string());
-        if (auto it = started.find(s.id); it != started.end()) s.agent = it->second.first, s.task = it->second.second;
-        else if (const auto* ws = w.step(s.id)) s.agent = ws->agent, s.task = ws->task;
+        if (auto it = started.find(s.id); it != started.end())
+          s.agent = it->second.first, s.task = it->second.second;
+        else if (const auto* ws = w.step(s.id))
+          s.agent = ws->agent, s.task = ws->task;
         s.status = core::stepStatusFromName(d.value("status", std::string()));
         s.cached = d.value("cached", false);
-        if (d.contains("seconds") && d["seconds"].is_number()) s.wall_seconds = d["seconds"].get<double>();
+        if (d.contains("seconds") && d["seconds"].is_number())
+          s.wall_seconds = d["seconds"].get<double>();
         if (d.contains("error") && d["error"].is_string()) s.error = d["error"].get<std::string>();
         reporter.stepFinished(s);
       } else if (ev.type == "progress") {
-        const double f = d.contains("fraction") && d["fraction"].is_number() ? d["fraction"].get<double>() : 0.0;
+        const double f =
+            d.contains("fraction") && d["fraction"].is_number() ? d["fraction"].get<double>() : 0.0;
         reporter.progress(d.value("step", std::string()), f, d.value("message", std::string()));
       } else if (ev.type == "done") {
         final_state = d.value("state", std::string());
@@ -286,7 +301,8 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
     try {
       const auto st = client->get("/v1/jobs/" + id);
       auto j = nlohmann::json::parse(st.body, nullptr, false);
-      if (st.status == 200 && j.is_object() && j.contains("error") && j["error"].is_string()) why = j["error"].get<std::string>();
+      if (st.status == 200 && j.is_object() && j.contains("error") && j["error"].is_string())
+        why = j["error"].get<std::string>();
     } catch (const HttpError&) {
     }
     std::cerr << "error: job " << id << " " << final_state << ": " << why << "\n";
@@ -315,13 +331,15 @@ int submitCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   if (server.empty())
     if (const char* s = std::getenv("SCIAGENTS_SERVER"); s && *s) server = s;
   if (server.empty()) {
-    std::cerr << "error: submit needs --server URL (or $SCIAGENTS_SERVER)\n\n" << commandHelp("submit");
+    std::cerr << "error: submit needs --server URL (or $SCIAGENTS_SERVER)\n\n"
+              << commandHelp("submit");
     return kInvalid;
   }
   return remoteRun(o, registry, o.positional[0], server, RemoteOptions{o.wait});
 }
 
-int runRemote(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file, const std::string& url) {
+int runRemote(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file,
+              const std::string& url) {
   return remoteRun(o, registry, file, url, RemoteOptions{true});
 }
 

@@ -27,15 +27,19 @@ int validateCommand(const CliOptions& o, const core::AgentRegistry& registry) {
     issues.push_back({e.step(), e.param(), e.bareMessage()});
   }
   if (o.json) {
-    nlohmann::json j = {{"file", file}, {"valid", issues.empty()}, {"errors", nlohmann::json::array()}};
-    for (const auto& i : issues) j["errors"].push_back({{"step", i.step}, {"param", i.param}, {"message", i.message}});
+    nlohmann::json j = {
+        {"file", file}, {"valid", issues.empty()}, {"errors", nlohmann::json::array()}};
+    for (const auto& i : issues)
+      j["errors"].push_back({{"step", i.step}, {"param", i.param}, {"message", i.message}});
     std::cout << j.dump(2) << "\n";
   } else if (issues.empty()) {
-    std::cout << file << ": valid (" << w.steps.size() << " step" << (w.steps.size() == 1 ? "" : "s") << ")\n";
+    std::cout << file << ": valid (" << w.steps.size() << " step"
+              << (w.steps.size() == 1 ? "" : "s") << ")\n";
   } else {
     for (const auto& i : issues)
       std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
-    std::cerr << file << ": invalid (" << issues.size() << " error" << (issues.size() == 1 ? "" : "s") << ")\n";
+    std::cerr << file << ": invalid (" << issues.size() << " error"
+              << (issues.size() == 1 ? "" : "s") << ")\n";
   }
   return issues.empty() ? kOk : kInvalid;
 }

@@ -29,7 +29,9 @@ void applySet(core::Workflow& w, const std::string& set) {
   const std::string step_id = full->head();
   const core::ParamPath path = full->tail(1);
   core::Step* step = w.step(step_id);
-  if (!step) throw Error(ErrorCode::InvalidInput, "--set " + set + ": the workflow has no step '" + step_id + "'");
+  if (!step)
+    throw Error(ErrorCode::InvalidInput,
+                "--set " + set + ": the workflow has no step '" + step_id + "'");
   nlohmann::json value = nlohmann::json::parse(raw, nullptr, false);
   if (value.is_discarded()) value = raw;
   if (!core::setAtPath(step->params, path, std::move(value), &err))
@@ -49,9 +51,9 @@ std::uint64_t maxWorkflowFileBytes() {
 std::string readWorkflowFile(const std::string& file) {
   const std::uint64_t limit = maxWorkflowFileBytes();
   auto tooLarge = [&](const std::string& size) {
-    return Error(ErrorCode::InvalidInput,
-                 "workflow file '" + file + "' is " + size + " bytes; the limit is " +
-                     std::to_string(limit) + " bytes (SCIAGENTS_MAX_WORKFLOW_BYTES)");
+    return Error(ErrorCode::InvalidInput, "workflow file '" + file + "' is " + size +
+                                              " bytes; the limit is " + std::to_string(limit) +
+                                              " bytes (SCIAGENTS_MAX_WORKFLOW_BYTES)");
   };
   std::error_code ec;
   if (std::filesystem::is_regular_file(file, ec)) {

@@ -196,21 +196,45 @@ int main(int argc, char** argv) {
   if (SUNContext_Create(NULL, &ctx) != 0) return 1;
   /* References: bench/ode_bench.cpp (Robertson, Van der Pol); Lorenz y(5) from
    * scipy DOP853 at rtol 1e-13 (odeint at rtol 1e-13 agrees to 1.3e-12). */
-  const Problem rob = {"robertson", 3, 1, robertsonRhs, robertsonJac, {1, 0, 0}, 1e11, 1e-4,
+  const Problem rob = {"robertson",
+                       3,
+                       1,
+                       robertsonRhs,
+                       robertsonJac,
+                       {1, 0, 0},
+                       1e11,
+                       1e-4,
                        {2.083340149701255e-8, 8.333360770334713e-14, 0.9999999791665050},
                        {0, 1e-12, 0}};
-  const Problem vdp = {"vanderpol1000", 2, 1, vdpRhs, vdpJac, {2, 0, 0}, 2000, 1e-2,
-                       {1.706167732170469, -8.928097010248125e-4, 0}, {0, 0, 0}};
-  const Problem lor = {"lorenz", 3, 0, lorenzRhs, NULL, {1, 1, 1}, 5, 1e-2,
-                 {-6.5121136994191495, -6.9740427884156597, 23.924129572104242}, {0, 0, 0}};
+  const Problem vdp = {"vanderpol1000",
+                       2,
+                       1,
+                       vdpRhs,
+                       vdpJac,
+                       {2, 0, 0},
+                       2000,
+                       1e-2,
+                       {1.706167732170469, -8.928097010248125e-4, 0},
+                       {0, 0, 0}};
+  const Problem lor = {
+      "lorenz",  3,    0,
+      lorenzRhs, NULL, {1, 1, 1},
+      5,         1e-2, {-6.5121136994191495, -6.9740427884156597, 23.924129572104242},
+      {0, 0, 0}};
   /* HIRES at t = 321.8122: the test set's reference (Radau5 at tight tolerance; SciPy's Radau at
    * rtol 1e-13 agrees to 7e-14). */
-  const Problem hires = {"hires", 8, 1, hiresRhs, hiresJac, {1, 0, 0, 0, 0, 0, 0, 0.0057}, 321.8122,
-                         1e-4,
-                         {0.7371312573325668e-3, 0.1442485726316185e-3, 0.5888729740967575e-4,
-                          0.1175651343283149e-2, 0.2386356198831331e-2, 0.6238968252742796e-2,
-                          0.2849998395185769e-2, 0.2850001604814231e-2},
-                         {0, 0, 0, 0, 0, 0, 0, 0}};
+  const Problem hires = {
+      "hires",
+      8,
+      1,
+      hiresRhs,
+      hiresJac,
+      {1, 0, 0, 0, 0, 0, 0, 0.0057},
+      321.8122,
+      1e-4,
+      {0.7371312573325668e-3, 0.1442485726316185e-3, 0.5888729740967575e-4, 0.1175651343283149e-2,
+       0.2386356198831331e-2, 0.6238968252742796e-2, 0.2849998395185769e-2, 0.2850001604814231e-2},
+      {0, 0, 0, 0, 0, 0, 0, 0}};
   const double robRtol[] = {1e-8, 1e-9, 1e-10}, vdpRtol[] = {1e-8, 1e-9};
   const double hiresRtol[] = {1e-7, 1e-8, 1e-9, 1e-10};
   const double lorRtol[] = {1e-10, 1e-11, 1e-12};

@@ -103,8 +103,9 @@ int main(int argc, char** argv) {
   qsort(wall, (size_t)reps, sizeof wall[0], cmp);
   qsort(cpu, (size_t)reps, sizeof cpu[0], cmp);
   qsort(self, (size_t)reps, sizeof self[0], cmp);
-  printf("median %.4f ms per evaluation (cpu %.4f ms)  launcher cpu %.4f ms  threads %d  n %d  "
-         "checksum %.10g\n",
-         wall[reps / 2] * 1e3, cpu[reps / 2] * 1e3, self[reps / 2] * 1e3, threads, g_n, sum);
+  printf(
+      "median %.4f ms per evaluation (cpu %.4f ms)  launcher cpu %.4f ms  threads %d  n %d  "
+      "checksum %.10g\n",
+      wall[reps / 2] * 1e3, cpu[reps / 2] * 1e3, self[reps / 2] * 1e3, threads, g_n, sum);
   return 0;
 }

@@ -19,18 +19,21 @@
 
 namespace sciagents::core {
 
-Matrix ModelEvaluator::evaluateVector(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) {
+Matrix ModelEvaluator::evaluateVector(const Matrix& points, const TaskContext& ctx,
+                                      const DoneCallback& done) {
   Vector y = evaluate(points, ctx, done);
   return Matrix(y);
 }
 
 namespace {
 
-std::string pointText(const Matrix& points, Eigen::Index row, const std::vector<std::string>& names) {
+std::string pointText(const Matrix& points, Eigen::Index row,
+                      const std::vector<std::string>& names) {
   std::ostringstream os;
   os.precision(10);
   for (Eigen::Index j = 0; j < points.cols(); ++j)
-    os << (j ? ", " : "") << (static_cast<std::size_t>(j) < names.size() ? names[static_cast<std::size_t>(j)] : "x")
+    os << (j ? ", " : "")
+       << (static_cast<std::size_t>(j) < names.size() ? names[static_cast<std::size_t>(j)] : "x")
        << "=" << points(row, j);
   return os.str();
 }
@@ -47,8 +50,9 @@ class ExpressionModel final : public ModelEvaluator {
   // row) is reported.
   Vector evaluate(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) override {
     if (static_cast<std::size_t>(points.cols()) != m_names.size())
-      throw Error(ErrorCode::RunFailed, "internal: model called with " + std::to_string(points.cols()) +
-                                            " columns for " + std::to_string(m_names.size()) + " inputs");
+      throw Error(ErrorCode::RunFailed, "internal: model called with " +
+                                            std::to_string(points.cols()) + " columns for " +
+                                            std::to_string(m_names.size()) + " inputs");
     const Eigen::Index n = points.rows();
     Vector y(n);
     constexpr Eigen::Index kBlock = 8192;
@@ -143,7 +147,9 @@ void noteBlockEvaluations(ModelEvaluator& m, std::size_t evaluations,
   e->noteBlock(evaluations, failed);
 }
 
-bool isStepModel(const Value& v) { return v.kind() == ValueKind::Map && v.find("step") && v.find("input"); }
+bool isStepModel(const Value& v) {
+  return v.kind() == ValueKind::Map && v.find("step") && v.find("input");
+}
 
 std::unique_ptr<ModelEvaluator> makeModel(const TaskContext& ctx, std::string_view param,
                                           const std::vector<std::string>& input_names) {
@@ -151,8 +157,8 @@ std::unique_ptr<ModelEvaluator> makeModel(const TaskContext& ctx, std::string_vi
   const Value& v = ctx.param(param);
   if (v.kind() == ValueKind::String) {
     try {
-      return std::make_unique<ExpressionModel>(name, Expression(v.asString(), input_names, readConstants(ctx)),
-                                               input_names);
+      return std::make_unique<ExpressionModel>(
+          name, Expression(v.asString(), input_names, readConstants(ctx)), input_names);
     } catch (const Error& e) {
       if (!e.param().empty()) throw;
       throw paramError(name, e.bareMessage());
@@ -160,15 +166,21 @@ std::unique_ptr<ModelEvaluator> makeModel(const TaskContext& ctx, std::string_vi
   }
   // A fitted surrogate: the `model` output map of surrogate.gp / pce / rbf, usually linked in with
   // {"from": "fit.model"}.
-  if (agents::surrogate::isSurrogateModel(v)) return agents::surrogate::makeSurrogateModel(name, v.asMap(), input_names);
+  if (agents::surrogate::isSurrogateModel(v))
+    return agents::surrogate::makeSurrogateModel(name, v.asMap(), input_names);
   if (isStepModel(v)) {
     if (!ctx.stepModelFactory())
-      throw paramError(name, "a step-reference model needs the workflow engine (run the task inside a workflow)");
+      throw paramError(
+          name,
+          "a step-reference model needs the workflow engine (run the task inside a workflow)");
     return ctx.stepModelFactory()(v.asMap(), input_names);
   }
-  throw paramError(name, "expected an expression string, a step reference {\"step\": ID, \"input\": PATH or "
-                         "[PATHS], \"output\": \"NAME[i]\"} or a fitted surrogate (the `model` output of "
-                         "surrogate.gp/pce/rbf), got " + std::string(v.kindName()));
+  throw paramError(
+      name,
+      "expected an expression string, a step reference {\"step\": ID, \"input\": PATH or "
+      "[PATHS], \"output\": \"NAME[i]\"} or a fitted surrogate (the `model` output of "
+      "surrogate.gp/pce/rbf), got " +
+          std::string(v.kindName()));
 }
 
 }  // namespace sciagents::core

@@ -36,12 +36,14 @@ class ModelEvaluator {
   // the n outputs in row order, whatever the scheduling, so results never depend on thread count.
   // Throws Error(RunFailed) naming the sample on a failed or non-finite evaluation, and
   // cancelledError() when the context is cancelled.
-  virtual Vector evaluate(const Matrix& points, const TaskContext& ctx, const DoneCallback& done = {}) = 0;
+  virtual Vector evaluate(const Matrix& points, const TaskContext& ctx,
+                          const DoneCallback& done = {}) = 0;
 
   // Models with a vector output (a step reference whose output names a whole array, or an external
   // program returning several values): row i of the result is the output at row i of `points`
   // (n x m, m the output length, the same for every row). The default calls evaluate() (m = 1).
-  virtual Matrix evaluateVector(const Matrix& points, const TaskContext& ctx, const DoneCallback& done = {});
+  virtual Matrix evaluateVector(const Matrix& points, const TaskContext& ctx,
+                                const DoneCallback& done = {});
 
   // Failed samples. By default a failed or non-finite evaluation throws, naming the sample. A task
   // that handles missing samples explicitly (and reports how many) allows them: the failed rows are
@@ -50,7 +52,8 @@ class ModelEvaluator {
   bool failedSamplesAllowed() const { return m_allow_failed; }
   const std::vector<std::size_t>& failedSamples() const { return m_failed; }
 
-  // One line for diagnostics, e.g. "expression 'x1+x2'" or "step 'sim' (ode_pde.ivp), output y[-1]".
+  // One line for diagnostics, e.g. "expression 'x1+x2'" or "step 'sim' (ode_pde.ivp), output
+  // y[-1]".
   virtual std::string describe() const = 0;
   // Figures for the task's diagnostics (kind, evaluations, cache hits...).
   virtual Map diagnostics() const = 0;
@@ -61,8 +64,8 @@ class ModelEvaluator {
 };
 
 // Builds the engine-side evaluator for a resolved step reference (supplied through TaskContext).
-using StepModelFactory =
-    std::function<std::unique_ptr<ModelEvaluator>(const Map& ref, const std::vector<std::string>& input_names)>;
+using StepModelFactory = std::function<std::unique_ptr<ModelEvaluator>(
+    const Map& ref, const std::vector<std::string>& input_names)>;
 
 // The model held by parameter `param` of the task: an expression string in `input_names` plus the
 // task's `constants`, or a step reference resolved by the engine. Errors name `param`.

@@ -27,8 +27,8 @@ class ModelShard {
   virtual bool appliesTo(const std::string& agent, const std::string& task) const = 0;
   // The evaluator the task uses for its design of `rows` rows (evaluated in one or more calls, in
   // row order).
-  virtual std::unique_ptr<ModelEvaluator> wrap(std::unique_ptr<ModelEvaluator> model, const TaskContext& ctx,
-                                               std::size_t rows) = 0;
+  virtual std::unique_ptr<ModelEvaluator> wrap(std::unique_ptr<ModelEvaluator> model,
+                                               const TaskContext& ctx, std::size_t rows) = 0;
 
   // The shard of the task running on this thread (nullptr: the task runs whole).
   static ModelShard* current();

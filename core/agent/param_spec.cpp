@@ -14,18 +14,30 @@ namespace sciagents::core {
 
 std::string_view paramTypeName(ParamType t) {
   switch (t) {
-    case ParamType::Number: return "number";
-    case ParamType::Integer: return "integer";
-    case ParamType::Boolean: return "boolean";
-    case ParamType::String: return "string";
-    case ParamType::Choice: return "choice";
-    case ParamType::Expression: return "expression";
-    case ParamType::ExpressionList: return "expression_list";
-    case ParamType::StringList: return "string_list";
-    case ParamType::Vector: return "vector";
-    case ParamType::Matrix: return "matrix";
-    case ParamType::Map: return "map";
-    case ParamType::Any: return "any";
+    case ParamType::Number:
+      return "number";
+    case ParamType::Integer:
+      return "integer";
+    case ParamType::Boolean:
+      return "boolean";
+    case ParamType::String:
+      return "string";
+    case ParamType::Choice:
+      return "choice";
+    case ParamType::Expression:
+      return "expression";
+    case ParamType::ExpressionList:
+      return "expression_list";
+    case ParamType::StringList:
+      return "string_list";
+    case ParamType::Vector:
+      return "vector";
+    case ParamType::Matrix:
+      return "matrix";
+    case ParamType::Map:
+      return "map";
+    case ParamType::Any:
+      return "any";
   }
   return "?";
 }
@@ -83,7 +95,8 @@ Value ParamSpec::normalise(const Value& v) const {
         // expression where the task evaluates it through makeModel (optimization objectives, uq
         // models); other tasks reject it when they read the param as text.
         if (type == ParamType::Expression && isStepModel(v)) return v;
-        if (!v.isString()) throw fail(type == ParamType::Expression ? "an expression string" : "a string");
+        if (!v.isString())
+          throw fail(type == ParamType::Expression ? "an expression string" : "a string");
         return v;
       case ParamType::ExpressionList:
         if (isStepModel(v)) return v;  // see Expression
@@ -104,7 +117,8 @@ Value ParamSpec::normalise(const Value& v) const {
       case ParamType::Map:
         if (v.kind() != ValueKind::Map) throw fail("an object");
         return v;
-      case ParamType::Any: return v;
+      case ParamType::Any:
+        return v;
     }
   } catch (const Error&) {
     throw;

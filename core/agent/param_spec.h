@@ -13,8 +13,8 @@
 namespace sciagents::core {
 
 enum class ParamType {
-  Number,          // double; min/max apply
-  Integer,         // int64; min/max apply
+  Number,   // double; min/max apply
+  Integer,  // int64; min/max apply
   Boolean,
   String,          // free text
   Choice,          // one of `choices`
@@ -43,13 +43,36 @@ struct ParamSpec {
 
   // Fluent construction keeps task declarations short and readable.
   static ParamSpec make(std::string name, ParamType type);
-  ParamSpec& req() { required = true; return *this; }
-  ParamSpec& def(Value v) { default_value = std::move(v); return *this; }
-  ParamSpec& range(std::optional<double> lo, std::optional<double> hi) { min = lo; max = hi; return *this; }
-  ParamSpec& positive() { min = 0.0; min_exclusive = true; return *this; }
-  ParamSpec& oneOf(std::vector<std::string> c) { choices = std::move(c); return *this; }
-  ParamSpec& unit(std::string u) { units = std::move(u); return *this; }
-  ParamSpec& describe(std::string d) { doc = std::move(d); return *this; }
+  ParamSpec& req() {
+    required = true;
+    return *this;
+  }
+  ParamSpec& def(Value v) {
+    default_value = std::move(v);
+    return *this;
+  }
+  ParamSpec& range(std::optional<double> lo, std::optional<double> hi) {
+    min = lo;
+    max = hi;
+    return *this;
+  }
+  ParamSpec& positive() {
+    min = 0.0;
+    min_exclusive = true;
+    return *this;
+  }
+  ParamSpec& oneOf(std::vector<std::string> c) {
+    choices = std::move(c);
+    return *this;
+  }
+  ParamSpec& unit(std::string u) {
+    units = std::move(u);
+    return *this;
+  }
+  ParamSpec& describe(std::string d) {
+    doc = std::move(d);
+    return *this;
+  }
 
   // Checks a resolved value against this spec. Returns an empty string when valid, otherwise what
   // was expected and what was given (without the step/param prefix).

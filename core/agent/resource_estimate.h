@@ -28,7 +28,7 @@ struct ResourceEstimate {
   std::string memory_what;   // how it was counted, in words
   double work = 0;           // rough floating-point operations or model evaluations (0: small)
   std::string work_param;
-  double steps = 0;          // time-stepping budget (ivp: steps the solver may take; 0: none)
+  double steps = 0;  // time-stepping budget (ivp: steps the solver may take; 0: none)
   std::string steps_param;
 };
 

@@ -33,18 +33,30 @@ auto convert(std::string_view name, F&& f) -> decltype(f()) {
 }
 }  // namespace
 
-double TaskContext::number(std::string_view n) const { return convert(n, [&] { return param(n).asDouble(); }); }
-std::int64_t TaskContext::integer(std::string_view n) const { return convert(n, [&] { return param(n).asInt(); }); }
-bool TaskContext::flag(std::string_view n) const { return convert(n, [&] { return param(n).asBool(); }); }
+double TaskContext::number(std::string_view n) const {
+  return convert(n, [&] { return param(n).asDouble(); });
+}
+std::int64_t TaskContext::integer(std::string_view n) const {
+  return convert(n, [&] { return param(n).asInt(); });
+}
+bool TaskContext::flag(std::string_view n) const {
+  return convert(n, [&] { return param(n).asBool(); });
+}
 const std::string& TaskContext::text(std::string_view n) const {
   return convert(n, [&]() -> const std::string& { return param(n).asString(); });
 }
-Vector TaskContext::vector(std::string_view n) const { return convert(n, [&] { return param(n).toVector(); }); }
-Matrix TaskContext::matrix(std::string_view n) const { return convert(n, [&] { return param(n).toMatrix(); }); }
+Vector TaskContext::vector(std::string_view n) const {
+  return convert(n, [&] { return param(n).toVector(); });
+}
+Matrix TaskContext::matrix(std::string_view n) const {
+  return convert(n, [&] { return param(n).toMatrix(); });
+}
 
 // insert_or_assign moves the value into a new entry directly (operator[] would default-construct it
 // and then assign).
-void TaskContext::output(std::string name, Value v) { m_outputs.insert_or_assign(std::move(name), std::move(v)); }
+void TaskContext::output(std::string name, Value v) {
+  m_outputs.insert_or_assign(std::move(name), std::move(v));
+}
 void TaskContext::diagnostic(std::string name, Value v) {
   m_diagnostics.insert_or_assign(std::move(name), std::move(v));
 }
@@ -75,7 +87,8 @@ void TaskContext::checkCancelled() const {
 const AgentRegistry& TaskContext::registry() const {
   if (!m_registry)
     throw Error(ErrorCode::RunFailed,
-                "task '" + m_spec.id + "' needs the agent registry of its run, and none was given", m_step);
+                "task '" + m_spec.id + "' needs the agent registry of its run, and none was given",
+                m_step);
   return *m_registry;
 }
 

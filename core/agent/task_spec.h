@@ -38,7 +38,8 @@ struct TaskSpec {
 
   // Optional hooks used by the assistant agents; each gets a context holding this task's resolved
   // params (defaults applied), exactly as `run` would.
-  // Facts about the problem (problem_analyzer.analyze): e.g. {"stiff": true, "stiffness_ratio": 1e7}.
+  // Facts about the problem (problem_analyzer.analyze): e.g. {"stiff": true, "stiffness_ratio":
+  // 1e7}.
   std::function<Map(const TaskContext&)> analyze;
   // The choice for method "auto" (algorithm_selector.select). A task with a `method` parameter
   // routes its own auto choice through this hook so the selector and the run always agree.

@@ -151,7 +151,8 @@ void Expression::evalMany(const double* x, std::size_t n, std::size_t stride, do
   }
   if (!m_impl->batch.empty()) {
     for (std::size_t i = 0; i < n; i += kBatchChunk)
-      runBatch(m_impl->batch, x + i, stride, m_impl->values.size(), std::min(kBatchChunk, n - i), out + i);
+      runBatch(m_impl->batch, x + i, stride, m_impl->values.size(), std::min(kBatchChunk, n - i),
+               out + i);
     return;
   }
   const std::size_t nv = m_impl->values.size();
@@ -185,8 +186,8 @@ ExpressionSet::ExpressionSet(std::vector<Expression> items) : m_items(std::move(
   if (!m_items.empty()) m_variables = m_items.front().variables();
   for (const Expression& e : m_items)
     if (e.variables() != m_variables)
-      throw std::invalid_argument("expression set: '" + e.text() +
-                                  "' has other variables than '" + m_items.front().text() + "'");
+      throw std::invalid_argument("expression set: '" + e.text() + "' has other variables than '" +
+                                  m_items.front().text() + "'");
   buildTape();
 }
 

@@ -21,7 +21,8 @@ struct Tape;
 
 using Constants = std::map<std::string, double, std::less<>>;
 
-// Where an expression is wrong: 0-based character position in the user's text (clamped to its length).
+// Where an expression is wrong: 0-based character position in the user's text (clamped to its
+// length).
 struct ExpressionIssue {
   std::string expression;
   std::size_t position = 0;

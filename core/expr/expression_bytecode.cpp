@@ -11,10 +11,14 @@ namespace sciagents::core::expr_detail {
 
 double inlineCall(Inline f, double v) {
   switch (f) {
-    case Inline::Sqrt: return std::sqrt(v);
-    case Inline::Log: return std::log(v);
-    case Inline::Exp: return std::exp(v);
-    case Inline::None: break;
+    case Inline::Sqrt:
+      return std::sqrt(v);
+    case Inline::Log:
+      return std::log(v);
+    case Inline::Exp:
+      return std::exp(v);
+    case Inline::None:
+      break;
   }
   return v;
 }
@@ -28,10 +32,11 @@ Inline inlineFor(const mu::Parser& parser, const mu::generic_callable_type& cb) 
   for (auto [name, f] : {std::pair{"sqrt", Inline::Sqrt}, std::pair{"ln", Inline::Log},
                          std::pair{"log", Inline::Log}, std::pair{"exp", Inline::Exp}}) {
     const auto it = functions.find(name);
-    if (it == functions.end() || std::bit_cast<std::uintptr_t>(it->second.GetAddr()) != addr) continue;
+    if (it == functions.end() || std::bit_cast<std::uintptr_t>(it->second.GetAddr()) != addr)
+      continue;
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    for (double v : {-kInf, -2.5, -0.0, 0.0, 4.9e-324, 1e-300, 1e-10, 0.3, 0.5, 1.0, 2.0, 7.25, 709.0, 710.0, 1e300,
-                     kInf, std::numeric_limits<double>::quiet_NaN()}) {
+    for (double v : {-kInf, -2.5, -0.0, 0.0, 4.9e-324, 1e-300, 1e-10, 0.3, 0.5, 1.0, 2.0, 7.25,
+                     709.0, 710.0, 1e300, kInf, std::numeric_limits<double>::quiet_NaN()}) {
       double lib = 0;
       try {
         lib = cb.call_fun<1>(v);
@@ -39,14 +44,14 @@ Inline inlineFor(const mu::Parser& parser, const mu::generic_callable_type& cb) 
         return Inline::None;
       }
       const double own = inlineCall(f, v);
-      if (std::bit_cast<std::uint64_t>(lib) != std::bit_cast<std::uint64_t>(own) && !(std::isnan(lib) && std::isnan(own)))
+      if (std::bit_cast<std::uint64_t>(lib) != std::bit_cast<std::uint64_t>(own) &&
+          !(std::isnan(lib) && std::isnan(own)))
         return Inline::None;
     }
     return f;
   }
   return Inline::None;
 }
-
 
 // The batch program of a compiled parser, or an empty one when the bytecode cannot be replayed.
 std::vector<BatchOp> batchProgram(const mu::Parser& parser, const std::vector<double>& values) {
@@ -66,13 +71,26 @@ std::vector<BatchOp> batchProgram(const mu::Parser& parser, const std::vector<do
     BatchOp op;
     op.cmd = t->Cmd;
     switch (t->Cmd) {
-      case mu::cmLE: case mu::cmGE: case mu::cmNEQ: case mu::cmEQ: case mu::cmLT: case mu::cmGT:
-      case mu::cmADD: case mu::cmSUB: case mu::cmMUL: case mu::cmDIV: case mu::cmPOW:
-      case mu::cmLAND: case mu::cmLOR:
+      case mu::cmLE:
+      case mu::cmGE:
+      case mu::cmNEQ:
+      case mu::cmEQ:
+      case mu::cmLT:
+      case mu::cmGT:
+      case mu::cmADD:
+      case mu::cmSUB:
+      case mu::cmMUL:
+      case mu::cmDIV:
+      case mu::cmPOW:
+      case mu::cmLAND:
+      case mu::cmLOR:
         if (depth < 2) return {};
         --depth;
         break;
-      case mu::cmVAR: case mu::cmVARPOW2: case mu::cmVARPOW3: case mu::cmVARPOW4:
+      case mu::cmVAR:
+      case mu::cmVARPOW2:
+      case mu::cmVARPOW3:
+      case mu::cmVARPOW4:
         if (!varIndex(t->Val.ptr, op.var)) return {};
         ++depth;
         break;
@@ -89,7 +107,8 @@ std::vector<BatchOp> batchProgram(const mu::Parser& parser, const std::vector<do
         op.fn = t->Fun.cb, op.argc = t->Fun.argc;
         if (op.argc == 1) op.inl = inlineFor(parser, op.fn);
         const int n = op.argc > 0 ? op.argc : -op.argc;
-        if (op.argc == 0 || op.argc > 3 || n > kMaxVariadic || depth < static_cast<std::size_t>(n)) return {};
+        if (op.argc == 0 || op.argc > 3 || n > kMaxVariadic || depth < static_cast<std::size_t>(n))
+          return {};
         depth -= static_cast<std::size_t>(n - 1);
         break;
       }
@@ -105,13 +124,14 @@ std::vector<BatchOp> batchProgram(const mu::Parser& parser, const std::vector<do
 
 // Runs `ops` over points [0, n) with n <= kBatchChunk; x[k * stride + i] is variable k at point i.
 // The result ends in stack slot 1, which is `out` itself unless out overlaps the input.
-void runBatch(const std::vector<BatchOp>& ops, const double* x, std::size_t stride, std::size_t nvars,
-              std::size_t n, double* out) {
+void runBatch(const std::vector<BatchOp>& ops, const double* x, std::size_t stride,
+              std::size_t nvars, std::size_t n, double* out) {
   double local[kBatchDepth + 1][kBatchChunk];  // slot 0 unused, as in muParser
   double* stack[kBatchDepth + 1];
   for (std::size_t k = 0; k <= kBatchDepth; ++k) stack[k] = local[k];
   const auto at = [](const double* p) { return reinterpret_cast<std::uintptr_t>(p); };
-  const bool overlap = nvars > 0 && at(out) < at(x + (nvars - 1) * stride + n) && at(x) < at(out + n);
+  const bool overlap =
+      nvars > 0 && at(out) < at(x + (nvars - 1) * stride + n) && at(x) < at(out + n);
   if (!overlap) stack[1] = out;
   std::size_t s = 0;
   for (const BatchOp& op : ops) {
@@ -155,7 +175,9 @@ void runBatch(const std::vector<BatchOp>& ops, const double* x, std::size_t stri
         for (std::size_t i = 0; i < n; ++i) a[i] = v[i] * op.mul + op.add;
         break;
       }
-      case mu::cmVARPOW2: case mu::cmVARPOW3: case mu::cmVARPOW4: {
+      case mu::cmVARPOW2:
+      case mu::cmVARPOW3:
+      case mu::cmVARPOW4: {
         const double* v = x + op.var * stride;
         double* a = stack[++s];
         if (op.cmd == mu::cmVARPOW2)

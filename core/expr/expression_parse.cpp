@@ -269,8 +269,10 @@ std::string ExpressionIssue::describe() const {
   // other control bytes would act on the terminal.
   for (char& c : shown) {
     const auto u = static_cast<unsigned char>(c);
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    else if (u < 0x20 || u == 0x7F) c = '?';
+    if (c == '\n' || c == '\r' || c == '\t')
+      c = ' ';
+    else if (u < 0x20 || u == 0x7F)
+      c = '?';
   }
   const std::string lead = from > 0 ? "..." : "";
   const std::string tail = to < expression.size() ? "..." : "";

@@ -72,8 +72,8 @@ struct Tape {
   std::vector<double> constants;  // registers inputs .. inputs + constants.size() - 1
   std::uint32_t registers = 0;
   std::vector<Instr> code;
-  std::uint32_t result = 0;             // runTape's value: results[0]
-  std::vector<std::uint32_t> results;   // every output's register (runTapeScalar)
+  std::uint32_t result = 0;            // runTape's value: results[0]
+  std::vector<std::uint32_t> results;  // every output's register (runTapeScalar)
   bool empty() const { return registers == 0; }
 };
 

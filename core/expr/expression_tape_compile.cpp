@@ -247,7 +247,7 @@ Tape Graph::finish(const std::vector<std::uint32_t>& results) const {
 }
 
 std::optional<std::uint32_t> Graph::add(const mu::Parser& parser,
-                                       const std::vector<double>& values) {
+                                        const std::vector<double>& values) {
   const mu::ParserByteCode& code = parser.GetByteCode();
   if (code.GetSize() == 0) return {};
   if (values.size() != m_inputs || m_primal != 0) return {};  // no add() after derivative()

@@ -288,44 +288,120 @@ struct Kernel {
       const double a = r[in.a];
       double v = 0;
       switch (in.op) {
-        case Op::Add: v = a + r[in.b]; break;
-        case Op::Sub: v = a - r[in.b]; break;
-        case Op::Mul: v = a * r[in.b]; break;
-        case Op::Div: v = a / r[in.b]; break;
-        case Op::Pow: v = std::pow(a, r[in.b]); break;
-        case Op::Lt: v = a < r[in.b] ? 1.0 : 0.0; break;
-        case Op::Le: v = a <= r[in.b] ? 1.0 : 0.0; break;
-        case Op::Gt: v = a > r[in.b] ? 1.0 : 0.0; break;
-        case Op::Ge: v = a >= r[in.b] ? 1.0 : 0.0; break;
-        case Op::Eq: v = a == r[in.b] ? 1.0 : 0.0; break;
-        case Op::Ne: v = a == r[in.b] ? 0.0 : 1.0; break;
-        case Op::And: v = a == 0.0 || r[in.b] == 0.0 ? 0.0 : 1.0; break;
-        case Op::Or: v = a == 0.0 && r[in.b] == 0.0 ? 0.0 : 1.0; break;
-        case Op::Min: v = r[in.b] < a ? r[in.b] : a; break;
-        case Op::Max: v = a < r[in.b] ? r[in.b] : a; break;
-        case Op::Select: v = a == 0.0 ? r[in.c] : r[in.b]; break;
-        case Op::Neg: v = -a; break;
-        case Op::Abs: v = a >= 0.0 ? a : -a; break;
-        case Op::Sign: v = a < 0.0 ? -1.0 : a > 0.0 ? 1.0 : 0.0; break;
-        case Op::Rint: v = std::floor(a + 0.5); break;
-        case Op::Sqrt: v = std::sqrt(a); break;
-        case Op::Exp: v = std::exp(a); break;
-        case Op::Ln: v = std::log(a); break;
-        case Op::Log2: v = std::log(a) / std::log(2.0); break;
-        case Op::Log10: v = std::log10(a); break;
-        case Op::Sin: v = std::sin(a); break;
-        case Op::Cos: v = std::cos(a); break;
-        case Op::Tan: v = std::tan(a); break;
-        case Op::Asin: v = std::asin(a); break;
-        case Op::Acos: v = std::acos(a); break;
-        case Op::Atan: v = std::atan(a); break;
-        case Op::Sinh: v = std::sinh(a); break;
-        case Op::Cosh: v = std::cosh(a); break;
-        case Op::Tanh: v = std::tanh(a); break;
-        case Op::Asinh: v = std::log(a + std::sqrt(a * a + 1)); break;
-        case Op::Acosh: v = std::log(a + std::sqrt(a * a - 1)); break;
-        case Op::Atanh: v = 0.5 * std::log((1 + a) / (1 - a)); break;
-        case Op::Atan2: v = std::atan2(a, r[in.b]); break;
+        case Op::Add:
+          v = a + r[in.b];
+          break;
+        case Op::Sub:
+          v = a - r[in.b];
+          break;
+        case Op::Mul:
+          v = a * r[in.b];
+          break;
+        case Op::Div:
+          v = a / r[in.b];
+          break;
+        case Op::Pow:
+          v = std::pow(a, r[in.b]);
+          break;
+        case Op::Lt:
+          v = a < r[in.b] ? 1.0 : 0.0;
+          break;
+        case Op::Le:
+          v = a <= r[in.b] ? 1.0 : 0.0;
+          break;
+        case Op::Gt:
+          v = a > r[in.b] ? 1.0 : 0.0;
+          break;
+        case Op::Ge:
+          v = a >= r[in.b] ? 1.0 : 0.0;
+          break;
+        case Op::Eq:
+          v = a == r[in.b] ? 1.0 : 0.0;
+          break;
+        case Op::Ne:
+          v = a == r[in.b] ? 0.0 : 1.0;
+          break;
+        case Op::And:
+          v = a == 0.0 || r[in.b] == 0.0 ? 0.0 : 1.0;
+          break;
+        case Op::Or:
+          v = a == 0.0 && r[in.b] == 0.0 ? 0.0 : 1.0;
+          break;
+        case Op::Min:
+          v = r[in.b] < a ? r[in.b] : a;
+          break;
+        case Op::Max:
+          v = a < r[in.b] ? r[in.b] : a;
+          break;
+        case Op::Select:
+          v = a == 0.0 ? r[in.c] : r[in.b];
+          break;
+        case Op::Neg:
+          v = -a;
+          break;
+        case Op::Abs:
+          v = a >= 0.0 ? a : -a;
+          break;
+        case Op::Sign:
+          v = a < 0.0 ? -1.0 : a > 0.0 ? 1.0 : 0.0;
+          break;
+        case Op::Rint:
+          v = std::floor(a + 0.5);
+          break;
+        case Op::Sqrt:
+          v = std::sqrt(a);
+          break;
+        case Op::Exp:
+          v = std::exp(a);
+          break;
+        case Op::Ln:
+          v = std::log(a);
+          break;
+        case Op::Log2:
+          v = std::log(a) / std::log(2.0);
+          break;
+        case Op::Log10:
+          v = std::log10(a);
+          break;
+        case Op::Sin:
+          v = std::sin(a);
+          break;
+        case Op::Cos:
+          v = std::cos(a);
+          break;
+        case Op::Tan:
+          v = std::tan(a);
+          break;
+        case Op::Asin:
+          v = std::asin(a);
+          break;
+        case Op::Acos:
+          v = std::acos(a);
+          break;
+        case Op::Atan:
+          v = std::atan(a);
+          break;
+        case Op::Sinh:
+          v = std::sinh(a);
+          break;
+        case Op::Cosh:
+          v = std::cosh(a);
+          break;
+        case Op::Tanh:
+          v = std::tanh(a);
+          break;
+        case Op::Asinh:
+          v = std::log(a + std::sqrt(a * a + 1));
+          break;
+        case Op::Acosh:
+          v = std::log(a + std::sqrt(a * a - 1));
+          break;
+        case Op::Atanh:
+          v = 0.5 * std::log((1 + a) / (1 - a));
+          break;
+        case Op::Atan2:
+          v = std::atan2(a, r[in.b]);
+          break;
       }
       r[in.dst] = v;
     }

@@ -19,6 +19,7 @@ class Counter {
  public:
   void inc(double v = 1.0);
   double value() const;
+
  private:
   std::atomic<double> m_value{0.0};
 };
@@ -28,6 +29,7 @@ class Gauge {
   void set(double v);
   void add(double v);
   double value() const;
+
  private:
   std::atomic<double> m_value{0.0};
 };

@@ -22,7 +22,8 @@ ProcessSample ProcessSample::read() {
     for (std::string f; fields >> f;) v.push_back(f);
     if (v.size() > 12) {
       const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-      p.cpu_seconds = (std::stod(v[11]) + std::stod(v[12])) / ticks;  // utime, stime (fields 14, 15)
+      p.cpu_seconds =
+          (std::stod(v[11]) + std::stod(v[12])) / ticks;  // utime, stime (fields 14, 15)
       p.valid = true;
     }
   }

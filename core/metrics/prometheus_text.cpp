@@ -10,7 +10,9 @@ namespace sciagents::core::metrics {
 
 namespace {
 
-bool isNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
+bool isNameStart(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+}
 bool isNameChar(char c) { return isNameStart(c) || std::isdigit(static_cast<unsigned char>(c)); }
 
 void skipSpaces(std::string_view s, std::size_t& i) {
@@ -52,7 +54,8 @@ bool parseValue(std::string_view t, double& v) {
   return end == copy.c_str() + copy.size();
 }
 
-bool includes(const std::map<std::string, std::string>& labels, const std::map<std::string, std::string>& match) {
+bool includes(const std::map<std::string, std::string>& labels,
+              const std::map<std::string, std::string>& match) {
   for (const auto& [k, v] : match) {
     const auto it = labels.find(k);
     if (it == labels.end() || it->second != v) return false;
@@ -74,7 +77,9 @@ PrometheusText PrometheusText::parse(std::string_view text) {
     std::size_t i = 0;
     skipSpaces(line, i);
     if (i == line.size()) continue;
-    auto fail = [&](const char* why) { out.errors.push_back("line " + std::to_string(line_no) + ": " + why); };
+    auto fail = [&](const char* why) {
+      out.errors.push_back("line " + std::to_string(line_no) + ": " + why);
+    };
     if (line[i] == '#') {
       ++i;
       skipSpaces(line, i);
@@ -90,8 +95,10 @@ PrometheusText PrometheusText::parse(std::string_view text) {
       skipSpaces(line, i);
       std::string_view rest = line.substr(i);
       while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t')) rest.remove_suffix(1);
-      if (is_help) out.help[name] = unescape(rest);
-      else out.types[name] = std::string(rest);
+      if (is_help)
+        out.help[name] = unescape(rest);
+      else
+        out.types[name] = std::string(rest);
       continue;
     }
     Sample s;
@@ -150,18 +157,20 @@ PrometheusText PrometheusText::parse(std::string_view text) {
 }
 
 bool PrometheusText::has(const std::string& name) const {
-  return std::any_of(samples.begin(), samples.end(), [&](const Sample& s) { return s.name == name; });
+  return std::any_of(samples.begin(), samples.end(),
+                     [&](const Sample& s) { return s.name == name; });
 }
 
-double PrometheusText::sum(const std::string& name, const std::map<std::string, std::string>& match) const {
+double PrometheusText::sum(const std::string& name,
+                           const std::map<std::string, std::string>& match) const {
   double total = 0.0;
   for (const auto& s : samples)
     if (s.name == name && includes(s.labels, match) && !std::isnan(s.value)) total += s.value;
   return total;
 }
 
-PrometheusText::HistogramSummary PrometheusText::histogram(const std::string& name,
-                                                           const std::map<std::string, std::string>& match) const {
+PrometheusText::HistogramSummary PrometheusText::histogram(
+    const std::string& name, const std::map<std::string, std::string>& match) const {
   HistogramSummary h;
   h.count = sum(name + "_count", match);
   h.sum = sum(name + "_sum", match);

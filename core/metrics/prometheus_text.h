@@ -14,7 +14,7 @@ namespace sciagents::core::metrics {
 
 struct PrometheusText {
   struct Sample {
-    std::string name;  // full sample name, e.g. "x_bucket"
+    std::string name;                           // full sample name, e.g. "x_bucket"
     std::map<std::string, std::string> labels;  // unescaped values
     double value = 0.0;
   };
@@ -23,7 +23,8 @@ struct PrometheusText {
     double sum = 0.0;
     double mean() const { return count > 0 ? sum / count : 0.0; }
     std::vector<std::pair<double, double>> buckets;  // (le, cumulative count), ascending, +Inf last
-    double quantile(double q) const;  // linear interpolation inside the bucket, as histogram_quantile
+    double quantile(
+        double q) const;  // linear interpolation inside the bucket, as histogram_quantile
   };
 
   std::vector<Sample> samples;
@@ -38,7 +39,8 @@ struct PrometheusText {
   double sum(const std::string& name, const std::map<std::string, std::string>& match = {}) const;
   // The histogram family `name` (samples name_bucket/_sum/_count) merged over all label sets that
   // include `match` (buckets with the same le are added).
-  HistogramSummary histogram(const std::string& name, const std::map<std::string, std::string>& match = {}) const;
+  HistogramSummary histogram(const std::string& name,
+                             const std::map<std::string, std::string>& match = {}) const;
 };
 
 }  // namespace sciagents::core::metrics

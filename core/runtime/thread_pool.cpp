@@ -28,9 +28,7 @@ void ThreadPool::submit(std::function<void()> work) {
   m_cv.notify_one();
 }
 
-int ThreadPool::defaultThreads() {
-  return std::max(1u, std::thread::hardware_concurrency());
-}
+int ThreadPool::defaultThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 void ThreadPool::loop() {
   while (true) {

@@ -8,9 +8,9 @@
 namespace sciagents::core {
 
 struct ProcessResult {
-  bool started = false;   // false: not found / could not be executed (error says why)
-  bool timed_out = false; // killed after the timeout
-  int exit_code = -1;     // -1 when killed by a signal or not started
+  bool started = false;    // false: not found / could not be executed (error says why)
+  bool timed_out = false;  // killed after the timeout
+  int exit_code = -1;      // -1 when killed by a signal or not started
   std::string out;
   std::string err;
 };

@@ -35,8 +35,8 @@ Value interleave(const std::vector<Value>& parts, std::size_t total) {
   return out;
 }
 
-// Every key of the per-shard maps whose values are lists (or vectors) is interleaved; other keys are
-// taken from the first shard that has them.
+// Every key of the per-shard maps whose values are lists (or vectors) is interleaved; other keys
+// are taken from the first shard that has them.
 json mergeMaps(const std::vector<const json*>& parts, std::size_t total, bool diagnostics) {
   std::vector<Map> maps;
   for (const json* p : parts) {
@@ -59,12 +59,14 @@ json mergeMaps(const std::vector<const json*>& parts, std::size_t total, bool di
           items.push_back(k == "sweep_values" ? Value(Vector()) : Value(List{}));
         }
       }
-      // An empty shard's list of a vector output reads back as a list; give it the kind of the others.
+      // An empty shard's list of a vector output reads back as a list; give it the kind of the
+      // others.
       ValueKind kind = ValueKind::List;
       for (const auto& it : items)
         if (it.kind() == ValueKind::Vector && it.asVector().size() > 0) kind = ValueKind::Vector;
       for (auto& it : items)
-        if (kind == ValueKind::Vector && it.kind() == ValueKind::List && it.asList().empty()) it = Vector();
+        if (kind == ValueKind::Vector && it.kind() == ValueKind::List && it.asList().empty())
+          it = Vector();
       out[k] = interleave(items, total);
     } else {
       for (const auto& m : maps)
@@ -80,7 +82,10 @@ json mergeMaps(const std::vector<const json*>& parts, std::size_t total, bool di
 bool isSucceeded(const json* j) { return j && j->value("status", std::string()) == "succeeded"; }
 
 json missingStep(const std::string& status, const std::string& error) {
-  return {{"status", status}, {"outputs", json::object()}, {"diagnostics", json::object()}, {"error", error}};
+  return {{"status", status},
+          {"outputs", json::object()},
+          {"diagnostics", json::object()},
+          {"error", error}};
 }
 
 std::string taskLabel(std::size_t k, std::size_t T) {
@@ -133,14 +138,18 @@ json mergeShardResults(const Workflow& w, const std::vector<ShardOutcome>& shard
     std::vector<const json*> parts(T, nullptr);
     for (std::size_t k = 0; k < T; ++k) {
       const auto& r = shards[k].result;
-      if (r && r->contains("steps") && (*r)["steps"].contains(step.id)) parts[k] = &(*r)["steps"][step.id];
+      if (r && r->contains("steps") && (*r)["steps"].contains(step.id))
+        parts[k] = &(*r)["steps"][step.id];
     }
     json merged;
     if (!step.sweep || T == 1) {
       // Identical in every task: the first success, else the first failure, else what a task said.
       const json* pick = nullptr;
       for (const json* p : parts)
-        if (isSucceeded(p)) { pick = p; break; }
+        if (isSucceeded(p)) {
+          pick = p;
+          break;
+        }
       for (const json* p : parts)
         if (!pick && p) pick = p;
       if (pick) {
@@ -148,31 +157,38 @@ json mergeShardResults(const Workflow& w, const std::vector<ShardOutcome>& shard
       } else {
         std::size_t k = 0;
         while (k + 1 < T && shards[k].state == "succeeded") ++k;
-        merged = missingStep(shards[k].state == "cancelled" ? "cancelled" : "failed",
-                             taskLabel(k, T) + ": " + (shards[k].error.empty() ? "no result" : shards[k].error));
+        merged = missingStep(
+            shards[k].state == "cancelled" ? "cancelled" : "failed",
+            taskLabel(k, T) + ": " + (shards[k].error.empty() ? "no result" : shards[k].error));
       }
     } else {
       const std::size_t V = step.sweep->values.size();
-      std::optional<std::size_t> bad;  // first task whose part did not succeed (failed before cancelled)
+      std::optional<std::size_t>
+          bad;  // first task whose part did not succeed (failed before cancelled)
       for (std::size_t k = 0; k < T; ++k) {
         if (isSucceeded(parts[k])) continue;
-        const std::string st = parts[k] ? parts[k]->value("status", std::string()) : shards[k].state;
+        const std::string st =
+            parts[k] ? parts[k]->value("status", std::string()) : shards[k].state;
         const bool failed = st != "cancelled";
-        if (!bad || (failed && (parts[*bad] ? parts[*bad]->value("status", std::string()) : shards[*bad].state) == "cancelled"))
+        if (!bad || (failed && (parts[*bad] ? parts[*bad]->value("status", std::string())
+                                            : shards[*bad].state) == "cancelled"))
           bad = k;
       }
       if (bad) {
         const std::size_t k = *bad;
         if (parts[k]) {
           merged = *parts[k];
-          merged["error"] = taskLabel(k, T) + ": " + parts[k]->value("error", std::string("not run"));
+          merged["error"] =
+              taskLabel(k, T) + ": " + parts[k]->value("error", std::string("not run"));
         } else {
-          merged = missingStep(shards[k].state == "cancelled" ? "cancelled" : "failed",
-                               taskLabel(k, T) + ": " + (shards[k].error.empty() ? "no result" : shards[k].error));
+          merged = missingStep(
+              shards[k].state == "cancelled" ? "cancelled" : "failed",
+              taskLabel(k, T) + ": " + (shards[k].error.empty() ? "no result" : shards[k].error));
         }
         merged.erase("sweep_points");
         merged.erase("cached_points");
-        if (V > 1) merged["sweep_points"] = V, merged["cached_points"] = 0;  // as a local run reports it
+        if (V > 1)
+          merged["sweep_points"] = V, merged["cached_points"] = 0;  // as a local run reports it
       } else {
         const json* first = parts[0];
         merged = *first;
@@ -195,14 +211,17 @@ json mergeShardResults(const Workflow& w, const std::vector<ShardOutcome>& shard
         for (const json* p : parts) {
           const auto& t = (*p)["timing"];
           if (t.is_object()) {
-            const auto s = t.value("start_unix_us", std::int64_t{0}), e = t.value("end_unix_us", std::int64_t{0});
+            const auto s = t.value("start_unix_us", std::int64_t{0}),
+                       e = t.value("end_unix_us", std::int64_t{0});
             if (s && (!start || s < start)) start = s;
             end = std::max(end, e);
           }
           cached += p->value("cached_points", std::size_t{p->value("cached", false) ? 1u : 0u});
           all_cached = all_cached && p->value("cached", false);
         }
-        merged["timing"] = {{"wall_s", static_cast<double>(end - start) / 1e6}, {"start_unix_us", start}, {"end_unix_us", end}};
+        merged["timing"] = {{"wall_s", static_cast<double>(end - start) / 1e6},
+                            {"start_unix_us", start},
+                            {"end_unix_us", end}};
         json& prov = merged["provenance"];
         if (prov.is_object()) {
           prov["sweep"] = {{"param", step.sweep->param}, {"points", V}};
@@ -217,11 +236,17 @@ json mergeShardResults(const Workflow& w, const std::vector<ShardOutcome>& shard
       }
     }
     const std::string st = merged.value("status", std::string());
-    if (st == "cancelled") overall = "cancelled";
-    else if (st != "succeeded" && overall == "succeeded") overall = "failed";
+    if (st == "cancelled")
+      overall = "cancelled";
+    else if (st != "succeeded" && overall == "succeeded")
+      overall = "failed";
     steps[step.id] = std::move(merged);
   }
-  return {{"sciagents_result", 1}, {"status", overall}, {"workflow", name}, {"wall_s", wall}, {"steps", steps}};
+  return {{"sciagents_result", 1},
+          {"status", overall},
+          {"workflow", name},
+          {"wall_s", wall},
+          {"steps", steps}};
 }
 
 }  // namespace sciagents::core

@@ -1,9 +1,10 @@
-// Sweep sharding for Slurm job arrays: which workflows can be split, into how many tasks, and how the
-// tasks' partial result documents merge back into the document of a full local run.
+// Sweep sharding for Slurm job arrays: which workflows can be split, into how many tasks, and how
+// the tasks' partial result documents merge back into the document of a full local run.
 //
-// Task k of T runs every swept step's points g with g % T == k (RunOptions::shard_index/count), with
-// the seeds of the full run. Non-swept steps run whole in every task (they are cheap compared with
-// a sweep, are usually served from the shared result cache, and keep each task self-contained).
+// Task k of T runs every swept step's points g with g % T == k (RunOptions::shard_index/count),
+// with the seeds of the full run. Non-swept steps run whole in every task (they are cheap compared
+// with a sweep, are usually served from the shared result cache, and keep each task
+// self-contained).
 #pragma once
 
 #include "core/workflow/workflow.h"
@@ -25,7 +26,8 @@ std::size_t maxSweepPoints(const Workflow& w);
 
 // Number of array tasks: `requested` (> 0) or min(points, 4); never more than the points, 1 when
 // the workflow is not shardable.
-std::size_t arrayTasksFor(const Workflow& w, std::size_t requested, std::string* why_single = nullptr);
+std::size_t arrayTasksFor(const Workflow& w, std::size_t requested,
+                          std::string* why_single = nullptr);
 
 struct ShardOutcome {
   std::optional<nlohmann::json> result;  // the task's result document, when it wrote one

@@ -28,8 +28,10 @@ namespace {
 std::string shellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -37,8 +39,10 @@ std::string shellQuote(const std::string& s) {
 std::string slug(const std::string& name) {
   std::string out;
   for (char c : name) {
-    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    else if (!out.empty() && out.back() != '-') out += '-';
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!out.empty() && out.back() != '-')
+      out += '-';
     if (out.size() >= 40) break;
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
@@ -61,14 +65,16 @@ std::string timestamp() {
 }
 
 SlurmJobState fromSlurm(const std::string& st) {
-  if (st == "PENDING" || st == "REQUEUED" || st == "REQUEUE_HOLD" || st == "REQUEUE_FED" || st == "RESV_DEL_HOLD")
+  if (st == "PENDING" || st == "REQUEUED" || st == "REQUEUE_HOLD" || st == "REQUEUE_FED" ||
+      st == "RESV_DEL_HOLD")
     return SlurmJobState::Queued;
   if (st == "CANCELLED") return SlurmJobState::Cancelled;
   if (st == "TIMEOUT" || st == "DEADLINE") return SlurmJobState::TimedOut;
-  if (st == "FAILED" || st == "NODE_FAIL" || st == "OUT_OF_MEMORY" || st == "BOOT_FAIL" || st == "PREEMPTED" ||
-      st == "SPECIAL_EXIT" || st == "REVOKED")
+  if (st == "FAILED" || st == "NODE_FAIL" || st == "OUT_OF_MEMORY" || st == "BOOT_FAIL" ||
+      st == "PREEMPTED" || st == "SPECIAL_EXIT" || st == "REVOKED")
     return SlurmJobState::Failed;
-  return SlurmJobState::Running;  // RUNNING, CONFIGURING, COMPLETING, SUSPENDED, STOPPED, COMPLETED...
+  return SlurmJobState::Running;  // RUNNING, CONFIGURING, COMPLETING, SUSPENDED, STOPPED,
+                                  // COMPLETED...
 }
 
 SlurmJobState fromFile(const std::string& st) {
@@ -78,26 +84,34 @@ SlurmJobState fromFile(const std::string& st) {
   return SlurmJobState::Failed;
 }
 
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 }  // namespace
 
 std::string_view slurmJobStateName(SlurmJobState s) {
   switch (s) {
-    case SlurmJobState::Queued: return "queued";
-    case SlurmJobState::Running: return "running";
-    case SlurmJobState::Succeeded: return "succeeded";
-    case SlurmJobState::Failed: return "failed";
-    case SlurmJobState::Cancelled: return "cancelled";
-    case SlurmJobState::TimedOut: return "timed_out";
+    case SlurmJobState::Queued:
+      return "queued";
+    case SlurmJobState::Running:
+      return "running";
+    case SlurmJobState::Succeeded:
+      return "succeeded";
+    case SlurmJobState::Failed:
+      return "failed";
+    case SlurmJobState::Cancelled:
+      return "cancelled";
+    case SlurmJobState::TimedOut:
+      return "timed_out";
   }
   return "?";
 }
 
 bool slurmStateFinal(const std::string& st) {
-  static const std::set<std::string> final_states = {"COMPLETED", "CANCELLED", "TIMEOUT", "DEADLINE", "FAILED",
-                                                     "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "PREEMPTED",
-                                                     "SPECIAL_EXIT", "REVOKED"};
+  static const std::set<std::string> final_states = {
+      "COMPLETED",     "CANCELLED", "TIMEOUT",   "DEADLINE",     "FAILED", "NODE_FAIL",
+      "OUT_OF_MEMORY", "BOOT_FAIL", "PREEMPTED", "SPECIAL_EXIT", "REVOKED"};
   return final_states.count(st) > 0;
 }
 
@@ -131,12 +145,17 @@ SlurmJob SlurmJob::submit(const Workflow& w, const SlurmOptions& o) {
   std::error_code ec;
   fs::create_directories(parent, ec);
   job.m_dir = fs::absolute(
-      parent / (o.job_dir_name.empty() ? slug(w.name) + "-" + timestamp() + "-" + uniqueSuffix() : o.job_dir_name), ec);
+      parent / (o.job_dir_name.empty() ? slug(w.name) + "-" + timestamp() + "-" + uniqueSuffix()
+                                       : o.job_dir_name),
+      ec);
   if (!fs::create_directories(job.m_dir, ec) || ec)
-    throw Error(ErrorCode::RunFailed, "cannot create the Slurm job directory '" + job.m_dir.string() + "': " + ec.message());
-  for (std::size_t k = 0; k < job.m_tasks; ++k) fs::create_directories(slurm_files::taskDir(job.m_dir, k), ec);
+    throw Error(ErrorCode::RunFailed, "cannot create the Slurm job directory '" +
+                                          job.m_dir.string() + "': " + ec.message());
+  for (std::size_t k = 0; k < job.m_tasks; ++k)
+    fs::create_directories(slurm_files::taskDir(job.m_dir, k), ec);
   std::string err;
-  if (!writeFileAtomic(job.m_dir / "workflow.json", w.toJson().dump(1) + "\n", &err)) throw Error(ErrorCode::RunFailed, err);
+  if (!writeFileAtomic(job.m_dir / "workflow.json", w.toJson().dump(1) + "\n", &err))
+    throw Error(ErrorCode::RunFailed, err);
 
   const fs::path exe = o.executable.empty() ? currentExecutable() : o.executable;
   const std::string dir = job.m_dir.string();
@@ -152,14 +171,20 @@ SlurmJob SlurmJob::submit(const Workflow& w, const SlurmOptions& o) {
          << " --status-file \"$D/task-$K/status.json\" --progress-file \"$D/task-$K/progress.json\""
          << " -o \"$D/task-$K/result.json\""
          << (o.base_dir.empty() ? std::string() : " --base-dir " + shellQuote(o.base_dir.string()))
-         << " --sidecar-min 0 --progress lines --threads " << std::max(1, o.cpus) << " --seed " << o.seed
-         << (o.use_cache ? "" : " --no-cache") << "\n";
-  if (!writeFileAtomic(job.m_dir / "job.sh", script.str(), &err)) throw Error(ErrorCode::RunFailed, err);
-  fs::permissions(job.m_dir / "job.sh", fs::perms::owner_all | fs::perms::group_read | fs::perms::others_read, ec);
+         << " --sidecar-min 0 --progress lines --threads " << std::max(1, o.cpus) << " --seed "
+         << o.seed << (o.use_cache ? "" : " --no-cache") << "\n";
+  if (!writeFileAtomic(job.m_dir / "job.sh", script.str(), &err))
+    throw Error(ErrorCode::RunFailed, err);
+  fs::permissions(job.m_dir / "job.sh",
+                  fs::perms::owner_all | fs::perms::group_read | fs::perms::others_read, ec);
 
-  std::vector<std::string> argv = {"sbatch", "--parsable", "--array=0-" + std::to_string(job.m_tasks - 1),
-                                   "--job-name=sciagents-" + slug(w.name), "--output=" + dir + "/slurm-%A_%a.out",
-                                   "--chdir=" + dir, "--cpus-per-task=" + std::to_string(std::max(1, o.cpus))};
+  std::vector<std::string> argv = {"sbatch",
+                                   "--parsable",
+                                   "--array=0-" + std::to_string(job.m_tasks - 1),
+                                   "--job-name=sciagents-" + slug(w.name),
+                                   "--output=" + dir + "/slurm-%A_%a.out",
+                                   "--chdir=" + dir,
+                                   "--cpus-per-task=" + std::to_string(std::max(1, o.cpus))};
   if (!o.partition.empty()) argv.push_back("--partition=" + o.partition);
   if (!o.account.empty()) argv.push_back("--account=" + o.account);
   if (o.time_limit_min > 0) argv.push_back("--time=" + std::to_string(o.time_limit_min));
@@ -168,10 +193,12 @@ SlurmJob SlurmJob::submit(const Workflow& w, const SlurmOptions& o) {
   const ProcessResult r = runProcess(argv, 120.0);
   std::string id = trim(r.out);
   if (auto semi = id.find(';'); semi != std::string::npos) id = id.substr(0, semi);
-  if (!r.started || r.exit_code != 0 || id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
+  if (!r.started || r.exit_code != 0 || id.empty() ||
+      id.find_first_not_of("0123456789") != std::string::npos) {
     fs::remove_all(job.m_dir, ec);  // nothing was submitted: leave no directory behind
     if (!r.started) throw Error(ErrorCode::RunFailed, "cannot run sbatch: " + r.err);
-    throw Error(ErrorCode::InvalidInput, "sbatch refused the job: " + trim(r.err.empty() ? r.out : r.err));
+    throw Error(ErrorCode::InvalidInput,
+                "sbatch refused the job: " + trim(r.err.empty() ? r.out : r.err));
   }
   job.m_id = id;
   job.m_submitted_us = unixMicros();
@@ -198,7 +225,8 @@ SlurmJob SlurmJob::submit(const Workflow& w, const SlurmOptions& o) {
 SlurmJob SlurmJob::attach(const fs::path& job_dir) {
   auto submit = readJsonFile(job_dir / "submit.json");
   auto wf = readJsonFile(job_dir / "workflow.json");
-  if (!submit || !wf) throw Error(ErrorCode::InvalidInput, "'" + job_dir.string() + "' is not a Slurm job directory");
+  if (!submit || !wf)
+    throw Error(ErrorCode::InvalidInput, "'" + job_dir.string() + "' is not a Slurm job directory");
   SlurmJob job;
   job.m_workflow = workflowFromJson(*wf);
   job.m_dir = job_dir;
@@ -224,7 +252,8 @@ SlurmJobStatus SlurmJob::poll() {
   SlurmJobStatus st;
   st.total = m_tasks;
   // squeue: -r one line per array task, -t all also the finished tasks Slurm still remembers.
-  const ProcessResult q = runProcess({"squeue", "-h", "-r", "-t", "all", "-j", m_id, "-o", "%i|%T"}, 60.0);
+  const ProcessResult q =
+      runProcess({"squeue", "-h", "-r", "-t", "all", "-j", m_id, "-o", "%i|%T"}, 60.0);
   const bool answered = q.started && !q.timed_out &&
                         (q.exit_code == 0 || q.err.find("Invalid job id") != std::string::npos);
   std::map<std::size_t, std::string> listed;
@@ -234,7 +263,8 @@ SlurmJobStatus SlurmJob::poll() {
       const auto bar = line.find('|'), us = line.find('_');
       if (bar == std::string::npos || us == std::string::npos || us > bar) continue;
       const std::string idx = line.substr(us + 1, bar - us - 1);
-      if (idx.empty() || idx.find_first_not_of("0123456789") != std::string::npos) continue;  // "[1-3]"
+      if (idx.empty() || idx.find_first_not_of("0123456789") != std::string::npos)
+        continue;  // "[1-3]"
       listed[static_cast<std::size_t>(std::stoul(idx))] = trim(line.substr(bar + 1));
     }
   }
@@ -245,7 +275,8 @@ SlurmJobStatus SlurmJob::poll() {
     m_unreachable_since = Clock::now();
   }
   st.controller_reachable = answered;
-  st.unreachable_too_long = m_unreachable && secondsSince(m_unreachable_since) > m_opts.unreachable_timeout_s;
+  st.unreachable_too_long =
+      m_unreachable && secondsSince(m_unreachable_since) > m_opts.unreachable_timeout_s;
 
   for (std::size_t k = 0; k < m_tasks; ++k) {
     SlurmTaskState t;
@@ -264,7 +295,8 @@ SlurmJobStatus SlurmJob::poll() {
     const fs::path log = m_dir / ("slurm-" + m_id + "_" + std::to_string(k) + ".out");
     if (fromSlurm(t.slurm_state) == SlurmJobState::TimedOut && sq_final) {
       t.state = SlurmJobState::TimedOut, t.final = true;
-      t.error = "array task " + std::to_string(k) + " reached its time limit (Slurm state " + t.slurm_state + ")";
+      t.error = "array task " + std::to_string(k) + " reached its time limit (Slurm state " +
+                t.slurm_state + ")";
     } else if (file && file->final()) {
       t.state = fromFile(file->state), t.final = true, t.error = file->error;
     } else if (sq_final && secondsSince(m_final_since[k]) >= m_opts.gone_grace_s) {
@@ -276,17 +308,20 @@ SlurmJobStatus SlurmJob::poll() {
                   ") without writing its status; see " + log.string();
       else
         t.error = "array task " + std::to_string(k) + " was cancelled";
-    } else if (m_missing[k] && !sq_final && secondsSince(m_missing_since[k]) >= m_opts.gone_grace_s) {
+    } else if (m_missing[k] && !sq_final &&
+               secondsSince(m_missing_since[k]) >= m_opts.gone_grace_s) {
       // Gone from the queue without a trace: killed, node lost, or it never started.
       t.final = true;
       t.state = m_cancelled ? SlurmJobState::Cancelled : SlurmJobState::Failed;
-      t.error = "array task " + std::to_string(k) + " left the queue without writing its status" +
-                (t.slurm_state.empty() ? std::string() : " (last Slurm state " + t.slurm_state + ")") + "; see " +
-                log.string();
+      t.error =
+          "array task " + std::to_string(k) + " left the queue without writing its status" +
+          (t.slurm_state.empty() ? std::string() : " (last Slurm state " + t.slurm_state + ")") +
+          "; see " + log.string();
     } else if (file && file->state == "running") {
       t.state = SlurmJobState::Running;
     } else {
-      t.state = t.slurm_state.empty() || sq_final ? SlurmJobState::Queued : fromSlurm(t.slurm_state);
+      t.state =
+          t.slurm_state.empty() || sq_final ? SlurmJobState::Queued : fromSlurm(t.slurm_state);
     }
     if (t.final) ++st.done;
     if (t.state == SlurmJobState::Running) ++st.running;
@@ -307,7 +342,7 @@ SlurmJobStatus SlurmJob::poll() {
       any_timeout = any_timeout || t.state == SlurmJobState::TimedOut;
       any_cancel = any_cancel || t.state == SlurmJobState::Cancelled;
     }
-    st.state = m_cancelled ? SlurmJobState::Cancelled
+    st.state = m_cancelled   ? SlurmJobState::Cancelled
                : any_timeout ? SlurmJobState::TimedOut
                : any_failed  ? SlurmJobState::Failed
                : any_cancel  ? SlurmJobState::Cancelled
@@ -343,7 +378,8 @@ json SlurmJob::replayStudy(const AgentRegistry& registry) const {
 
 // A study that did not complete: its steps hold no real result in any task (a task's study step
 // only saved its block), so they take the first unsuccessful task's error.
-void SlurmJob::markStudySteps(json& doc, const std::vector<ShardOutcome>& shards, const SlurmJobStatus& status) const {
+void SlurmJob::markStudySteps(json& doc, const std::vector<ShardOutcome>& shards,
+                              const SlurmJobStatus& status) const {
   const std::size_t T = shards.size();
   for (const auto& step : m_workflow.steps) {
     if (!isStudyTask(step.agent, step.task) || !doc["steps"].contains(step.id)) continue;
@@ -357,16 +393,20 @@ void SlurmJob::markStudySteps(json& doc, const std::vector<ShardOutcome>& shards
     }
     const std::size_t k = bad.value_or(0);
     const std::string label = "array task " + std::to_string(k) + " of " + std::to_string(T) + ": ";
-    std::string st = k < status.tasks.size() ? std::string(slurmJobStateName(status.tasks[k].state)) : "failed";
+    std::string st =
+        k < status.tasks.size() ? std::string(slurmJobStateName(status.tasks[k].state)) : "failed";
     std::string error = k < status.tasks.size() ? status.tasks[k].error : std::string();
     if (bad && shards[k].result && (*shards[k].result)["steps"].contains(step.id)) {
       const json& part = (*shards[k].result)["steps"][step.id];
       st = part.value("status", st);
       error = part.value("error", error);
     }
-    if (!bad) st = status.state == SlurmJobState::Cancelled ? "cancelled" : "failed", error = status.error;
+    if (!bad)
+      st = status.state == SlurmJobState::Cancelled ? "cancelled" : "failed", error = status.error;
     if (st != "cancelled") st = "failed";
-    out = {{"status", st}, {"outputs", json::object()}, {"diagnostics", json::object()},
+    out = {{"status", st},
+           {"outputs", json::object()},
+           {"diagnostics", json::object()},
            {"error", label + (error.empty() ? std::string("no result") : error)}};
   }
   bool cancelled = false, failed = false;
@@ -375,8 +415,10 @@ void SlurmJob::markStudySteps(json& doc, const std::vector<ShardOutcome>& shards
     cancelled = cancelled || st == "cancelled";
     failed = failed || (st != "succeeded" && st != "cancelled");
   }
-  if (cancelled) doc["status"] = "cancelled";
-  else if (failed) doc["status"] = "failed";
+  if (cancelled)
+    doc["status"] = "cancelled";
+  else if (failed)
+    doc["status"] = "failed";
 }
 
 json SlurmJob::collect(const SlurmJobStatus& status, const AgentRegistry& registry) {
@@ -388,16 +430,22 @@ json SlurmJob::collect(const SlurmJobStatus& status, const AgentRegistry& regist
       shards[k].error = status.tasks[k].error;
     }
   }
-  json doc = m_split == "study" && status.state == SlurmJobState::Succeeded ? replayStudy(registry)
-                                                                            : mergeShardResults(m_workflow, shards);
-  if (m_split == "study" && status.state != SlurmJobState::Succeeded) markStudySteps(doc, shards, status);
-  if (status.state == SlurmJobState::TimedOut) doc["status"] = "timed_out";
-  else if (status.state == SlurmJobState::Cancelled) doc["status"] = "cancelled";
-  else if (status.state == SlurmJobState::Failed && doc["status"] == "succeeded") doc["status"] = "failed";
+  json doc = m_split == "study" && status.state == SlurmJobState::Succeeded
+                 ? replayStudy(registry)
+                 : mergeShardResults(m_workflow, shards);
+  if (m_split == "study" && status.state != SlurmJobState::Succeeded)
+    markStudySteps(doc, shards, status);
+  if (status.state == SlurmJobState::TimedOut)
+    doc["status"] = "timed_out";
+  else if (status.state == SlurmJobState::Cancelled)
+    doc["status"] = "cancelled";
+  else if (status.state == SlurmJobState::Failed && doc["status"] == "succeeded")
+    doc["status"] = "failed";
   if (m_submitted_us > 0) doc["wall_s"] = static_cast<double>(unixMicros() - m_submitted_us) / 1e6;
   json tasks = json::array();
   for (const auto& t : status.tasks) {
-    json j = {{"index", t.index}, {"state", slurmJobStateName(t.state)}, {"slurm_state", t.slurm_state}};
+    json j = {
+        {"index", t.index}, {"state", slurmJobStateName(t.state)}, {"slurm_state", t.slurm_state}};
     if (!t.error.empty()) j["error"] = t.error;
     tasks.push_back(std::move(j));
   }

@@ -1,12 +1,12 @@
-// Runs a workflow on a Slurm cluster (docs/slurm.md). Qt-free; used by `sciagents run --target slurm`
-// and meant for the server's Slurm backend.
+// Runs a workflow on a Slurm cluster (docs/slurm.md). Qt-free; used by `sciagents run --target
+// slurm` and meant for the server's Slurm backend.
 //
 // submit() writes a job directory on the shared filesystem (workflow.json, job.sh, submit.json,
 // task-K/), and submits one job array with `sbatch --parsable`: task K runs
-// `sciagents run workflow.json --sweep-shard K/T --status-file task-K/status.json -o task-K/result.json`.
-// The files the tasks write are the ground truth; squeue only says queued/running and, for tasks
-// that died without writing anything, how they ended. A failed squeue (controller down, or job gone:
-// both exit 1) never fails a job by itself.
+// `sciagents run workflow.json --sweep-shard K/T --status-file task-K/status.json -o
+// task-K/result.json`. The files the tasks write are the ground truth; squeue only says
+// queued/running and, for tasks that died without writing anything, how they ended. A failed squeue
+// (controller down, or job gone: both exit 1) never fails a job by itself.
 #pragma once
 
 #include "core/slurm/shard_merge.h"
@@ -25,14 +25,14 @@ namespace sciagents::core {
 class AgentRegistry;
 
 struct SlurmOptions {
-  std::string partition;             // --partition (empty: cluster default)
-  std::string account;               // --account
-  int time_limit_min = 0;            // --time (0: partition default)
-  int cpus = 1;                      // --cpus-per-task, also the task's --threads
-  int mem_mb = 0;                    // --mem (0: cluster default)
-  std::size_t tasks = 0;             // array tasks (0: min(sweep points, 4))
-  std::filesystem::path dir;         // parent of job directories (empty: defaultSlurmDir())
-  std::string job_dir_name;          // name of the job directory (empty: <workflow>-<time>-<random>)
+  std::string partition;      // --partition (empty: cluster default)
+  std::string account;        // --account
+  int time_limit_min = 0;     // --time (0: partition default)
+  int cpus = 1;               // --cpus-per-task, also the task's --threads
+  int mem_mb = 0;             // --mem (0: cluster default)
+  std::size_t tasks = 0;      // array tasks (0: min(sweep points, 4))
+  std::filesystem::path dir;  // parent of job directories (empty: defaultSlurmDir())
+  std::string job_dir_name;   // name of the job directory (empty: <workflow>-<time>-<random>)
   std::filesystem::path executable;  // sciagents binary the tasks run (empty: this process)
   // Where relative paths in params resolve: the submitted workflow file's folder (the tasks run a
   // copy of the workflow in the job folder). Empty: the job folder.
@@ -52,7 +52,8 @@ std::filesystem::path defaultSlurmDir();
 std::filesystem::path currentExecutable();
 
 enum class SlurmJobState { Queued, Running, Succeeded, Failed, Cancelled, TimedOut };
-std::string_view slurmJobStateName(SlurmJobState s);  // queued running succeeded failed cancelled timed_out
+std::string_view slurmJobStateName(
+    SlurmJobState s);  // queued running succeeded failed cancelled timed_out
 // True for Slurm job states (squeue %T) after which the task runs no more.
 bool slurmStateFinal(const std::string& slurm_state);
 
@@ -66,12 +67,12 @@ struct SlurmTaskState {
 
 struct SlurmJobStatus {
   SlurmJobState state = SlurmJobState::Queued;
-  bool finished = false;            // every task is final
+  bool finished = false;  // every task is final
   std::size_t total = 0, done = 0, running = 0, failed = 0;
   std::vector<SlurmTaskState> tasks;
-  bool controller_reachable = true; // the last squeue answered
+  bool controller_reachable = true;  // the last squeue answered
   bool unreachable_too_long = false;
-  std::string error;                // first failed task's error
+  std::string error;  // first failed task's error
 };
 
 class SlurmJob {
@@ -92,22 +93,23 @@ class SlurmJob {
 
   // One observation: status files, then squeue. Never throws for squeue failures.
   SlurmJobStatus poll();
-  // scancel; the tasks stop (running ones get SIGTERM and write "cancelled"). Returns false with the
-  // reason when scancel failed (poll() still tells the truth).
+  // scancel; the tasks stop (running ones get SIGTERM and write "cancelled"). Returns false with
+  // the reason when scancel failed (poll() still tells the truth).
   bool cancel(std::string* error = nullptr);
   bool cancelRequested() const { return m_cancelled; }
   // True while squeue still lists any task of the job in a non-final state (PENDING, RUNNING,
   // COMPLETING...). False when the controller does not answer.
   bool inQueue();
   // The merged result document (like a local run's) from the tasks' files, with the job's final
-  // state; also written to DIR/result.json. Call when poll() says finished. A study's estimators run
-  // here, once, in-process, on the model values the tasks saved (bit-identical to a local run),
+  // state; also written to DIR/result.json. Call when poll() says finished. A study's estimators
+  // run here, once, in-process, on the model values the tasks saved (bit-identical to a local run),
   // with the agents of `registry` (the one the program was given).
   nlohmann::json collect(const SlurmJobStatus& status, const AgentRegistry& registry);
 
  private:
   nlohmann::json replayStudy(const AgentRegistry& registry) const;
-  void markStudySteps(nlohmann::json& doc, const std::vector<ShardOutcome>& shards, const SlurmJobStatus& status) const;
+  void markStudySteps(nlohmann::json& doc, const std::vector<ShardOutcome>& shards,
+                      const SlurmJobStatus& status) const;
 
   Workflow m_workflow;
   std::string m_id;

@@ -48,7 +48,10 @@ std::vector<json> SlurmProgressTracker::update(const fs::path& dir, const SlurmJ
     if (m_seen[k] == 1 && t.final) {
       m_seen[k] = 2;
       ++done_reported;
-      json e = {{"type", "shard_done"}, {"task", k}, {"tasks", T}, {"state", slurmJobStateName(t.state)},
+      json e = {{"type", "shard_done"},
+                {"task", k},
+                {"tasks", T},
+                {"state", slurmJobStateName(t.state)},
                 {"shards_done", done_reported}};
       if (!t.error.empty()) e["error"] = t.error;
       events.push_back(std::move(e));
@@ -78,7 +81,10 @@ std::vector<json> SlurmProgressTracker::update(const fs::path& dir, const SlurmJ
   if (fraction != m_fraction) changed = true;
   m_fraction = fraction;
   if (changed || !events.empty()) {
-    json e = {{"type", "progress"}, {"fraction", fraction}, {"shards_done", st.done}, {"shards", st.total},
+    json e = {{"type", "progress"},
+              {"fraction", fraction},
+              {"shards_done", st.done},
+              {"shards", st.total},
               {"running", st.running}};
     json list = json::array();
     for (const auto& [step, p] : samples) {
@@ -95,17 +101,20 @@ std::vector<json> SlurmProgressTracker::update(const fs::path& dir, const SlurmJ
 
 std::string describeProgressEvent(const json& e) {
   const std::string type = e.value("type", std::string());
-  const std::string of = std::to_string(e.value("task", 0)) + " of " + std::to_string(e.value("tasks", 0));
+  const std::string of =
+      std::to_string(e.value("task", 0)) + " of " + std::to_string(e.value("tasks", 0));
   if (type == "shard_started") return "shard " + of + " running";
   if (type == "shard_done") {
     std::string line = "shard " + of + " " + e.value("state", std::string()) + " (" +
-                       std::to_string(e.value("shards_done", 0)) + "/" + std::to_string(e.value("tasks", 0)) + " done)";
+                       std::to_string(e.value("shards_done", 0)) + "/" +
+                       std::to_string(e.value("tasks", 0)) + " done)";
     if (e.contains("error")) line += ": " + e.value("error", std::string());
     return line;
   }
-  std::string line = "progress " + std::to_string(static_cast<int>(std::floor(100 * e.value("fraction", 0.0)))) +
-                     "%: " + std::to_string(e.value("shards_done", 0)) + "/" + std::to_string(e.value("shards", 0)) +
-                     " shards done";
+  std::string line = "progress " +
+                     std::to_string(static_cast<int>(std::floor(100 * e.value("fraction", 0.0)))) +
+                     "%: " + std::to_string(e.value("shards_done", 0)) + "/" +
+                     std::to_string(e.value("shards", 0)) + " shards done";
   if (e.contains("samples"))
     for (const auto& s : e["samples"]) {
       line += "; " + s.value("step", std::string()) + " " + fixed(s.value("done", 0.0), 12) + "/" +

@@ -1,6 +1,6 @@
-// Turns what a Slurm job's array tasks write (status.json, progress.json: core/slurm/task_progress.h)
-// into progress events for the CLI and the server's SSE stream. Each call to update() returns the
-// events since the previous call, as JSON objects with a "type":
+// Turns what a Slurm job's array tasks write (status.json, progress.json:
+// core/slurm/task_progress.h) into progress events for the CLI and the server's SSE stream. Each
+// call to update() returns the events since the previous call, as JSON objects with a "type":
 //   shard_started   {"task", "tasks"}                               a task was first seen running
 //   shard_done      {"task", "tasks", "state", "error", "shards_done"}   once per task and tracker
 //   progress        {"fraction", "shards_done", "shards", "running",
@@ -21,7 +21,8 @@ namespace sciagents::core {
 
 class SlurmProgressTracker {
  public:
-  std::vector<nlohmann::json> update(const std::filesystem::path& job_dir, const SlurmJobStatus& status);
+  std::vector<nlohmann::json> update(const std::filesystem::path& job_dir,
+                                     const SlurmJobStatus& status);
   double fraction() const { return m_fraction; }
 
  private:

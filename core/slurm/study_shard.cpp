@@ -22,10 +22,16 @@ namespace {
 // is saved and the task is stopped with ModelShardDone.
 class BlockEvaluator final : public ModelEvaluator {
  public:
-  BlockEvaluator(std::unique_ptr<ModelEvaluator> inner, std::string step, fs::path file, std::size_t rows,
-                 std::size_t index, std::size_t count, std::shared_ptr<TaskProgressFile> progress)
-      : m_inner(std::move(inner)), m_step(std::move(step)), m_file(std::move(file)), m_rows(rows), m_index(index),
-        m_count(count), m_progress(std::move(progress)) {
+  BlockEvaluator(std::unique_ptr<ModelEvaluator> inner, std::string step, fs::path file,
+                 std::size_t rows, std::size_t index, std::size_t count,
+                 std::shared_ptr<TaskProgressFile> progress)
+      : m_inner(std::move(inner)),
+        m_step(std::move(step)),
+        m_file(std::move(file)),
+        m_rows(rows),
+        m_index(index),
+        m_count(count),
+        m_progress(std::move(progress)) {
     std::tie(m_begin, m_end) = studyBlock(rows, index, count);
     m_values.reserve(m_end - m_begin);
   }
@@ -40,18 +46,21 @@ class BlockEvaluator final : public ModelEvaluator {
       std::mutex mutex;
       Vector part;
       try {
-        part = m_inner->evaluate(points.middleRows(static_cast<Eigen::Index>(b - off), static_cast<Eigen::Index>(e - b)),
-                                 ctx, [&](std::size_t n) {
-                                   std::lock_guard lock(mutex);
-                                   if (done) done(b - off + n);
-                                   if (m_progress)
-                                     m_progress->samples(m_step, m_end - m_begin, before + n, m_count_stats, m_mean, m_m2);
-                                 });
+        part = m_inner->evaluate(
+            points.middleRows(static_cast<Eigen::Index>(b - off), static_cast<Eigen::Index>(e - b)),
+            ctx, [&](std::size_t n) {
+              std::lock_guard lock(mutex);
+              if (done) done(b - off + n);
+              if (m_progress)
+                m_progress->samples(m_step, m_end - m_begin, before + n, m_count_stats, m_mean,
+                                    m_m2);
+            });
       } catch (const Error& err) {  // sample numbers count from the first row of this call
         if (err.code() == ErrorCode::Cancelled) throw;
         throw Error(err.code(),
-                    err.bareMessage() + " (in study shard " + std::to_string(m_index) + " of " + std::to_string(m_count) +
-                        ", rows " + std::to_string(b) + ".." + std::to_string(e - 1) + " of the design; sample #0 is row " +
+                    err.bareMessage() + " (in study shard " + std::to_string(m_index) + " of " +
+                        std::to_string(m_count) + ", rows " + std::to_string(b) + ".." +
+                        std::to_string(e - 1) + " of the design; sample #0 is row " +
                         std::to_string(b) + ")",
                     err.step(), err.param());
       }
@@ -63,7 +72,8 @@ class BlockEvaluator final : public ModelEvaluator {
         m_mean += delta / static_cast<double>(m_count_stats);
         m_m2 += delta * (v - m_mean);
       }
-      if (m_progress) m_progress->samples(m_step, m_end - m_begin, m_values.size(), m_count_stats, m_mean, m_m2);
+      if (m_progress)
+        m_progress->samples(m_step, m_end - m_begin, m_values.size(), m_count_stats, m_mean, m_m2);
     }
     if (m_offset >= m_end || m_offset >= m_rows) finish();
     return y;
@@ -74,12 +84,12 @@ class BlockEvaluator final : public ModelEvaluator {
 
  private:
   [[noreturn]] void finish() {
-    json doc = {{"step", m_step}, {"task", m_index}, {"tasks", m_count}, {"rows", m_rows},
-                {"begin", m_begin}, {"end", m_end}, {"values", m_values}};
+    json doc = {{"step", m_step},   {"task", m_index}, {"tasks", m_count},  {"rows", m_rows},
+                {"begin", m_begin}, {"end", m_end},    {"values", m_values}};
     std::string why;
     if (!writeFileAtomic(m_file, doc.dump() + "\n", &why))
-      throw Error(ErrorCode::RunFailed, "cannot save the model values of study shard " + std::to_string(m_index) +
-                                            ": " + why);
+      throw Error(ErrorCode::RunFailed, "cannot save the model values of study shard " +
+                                            std::to_string(m_index) + ": " + why);
     if (m_progress) m_progress->flush();
     throw ModelShardDone(Map{{"study_shard", Map{{"index", static_cast<std::int64_t>(m_index)},
                                                  {"count", static_cast<std::int64_t>(m_count)},
@@ -103,21 +113,26 @@ class BlockEvaluator final : public ModelEvaluator {
 // Serves every row from the blocks the tasks saved; evaluates nothing.
 class ReplayEvaluator final : public ModelEvaluator {
  public:
-  ReplayEvaluator(std::unique_ptr<ModelEvaluator> inner, const std::string& step, const fs::path& job_dir,
-                  std::size_t rows, std::size_t count)
+  ReplayEvaluator(std::unique_ptr<ModelEvaluator> inner, const std::string& step,
+                  const fs::path& job_dir, std::size_t rows, std::size_t count)
       : m_inner(std::move(inner)), m_y(static_cast<Eigen::Index>(rows)), m_count(count) {
     for (std::size_t k = 0; k < count; ++k) {
       const auto [b, e] = studyBlock(rows, k, count);
       const fs::path file = studyBlockFile(slurm_files::taskDir(job_dir, k), step);
       const auto doc = readJsonFile(file);
       const std::string who = "study shard " + std::to_string(k) + " of " + std::to_string(count);
-      if (!doc) throw Error(ErrorCode::RunFailed, who + ": no model values in '" + file.string() + "'", step);
+      if (!doc)
+        throw Error(ErrorCode::RunFailed, who + ": no model values in '" + file.string() + "'",
+                    step);
       if (doc->value("rows", std::size_t{0}) != rows || doc->value("begin", std::size_t{0}) != b ||
-          doc->value("end", std::size_t{0}) != e || !(*doc)["values"].is_array() || (*doc)["values"].size() != e - b)
+          doc->value("end", std::size_t{0}) != e || !(*doc)["values"].is_array() ||
+          (*doc)["values"].size() != e - b)
         throw Error(ErrorCode::RunFailed,
-                    who + ": '" + file.string() + "' holds rows [" + std::to_string(doc->value("begin", 0)) + ", " +
-                        std::to_string(doc->value("end", 0)) + ") of " + std::to_string(doc->value("rows", 0)) +
-                        ", expected [" + std::to_string(b) + ", " + std::to_string(e) + ") of " + std::to_string(rows) +
+                    who + ": '" + file.string() + "' holds rows [" +
+                        std::to_string(doc->value("begin", 0)) + ", " +
+                        std::to_string(doc->value("end", 0)) + ") of " +
+                        std::to_string(doc->value("rows", 0)) + ", expected [" + std::to_string(b) +
+                        ", " + std::to_string(e) + ") of " + std::to_string(rows) +
                         " (was the workflow changed?)",
                     step);
       std::size_t r = b;
@@ -129,7 +144,8 @@ class ReplayEvaluator final : public ModelEvaluator {
     ctx.checkCancelled();
     const auto len = points.rows();
     if (m_offset + len > m_y.size())
-      throw Error(ErrorCode::RunFailed, "internal: the study asked for more rows than its design has");
+      throw Error(ErrorCode::RunFailed,
+                  "internal: the study asked for more rows than its design has");
     Vector y = m_y.segment(m_offset, len);
     m_offset += len;
     if (done) done(static_cast<std::size_t>(len));
@@ -171,10 +187,14 @@ bool studyShardable(const Workflow& w, std::string* why) {
       if (why) *why = "step '" + s.id + "' is swept (sweeps are split by sweep points)";
       return false;
     }
-    if (isStudyTask(s.agent, s.task) && s.params.is_object() && s.params.contains("model")) studies.insert(s.id);
+    if (isStudyTask(s.agent, s.task) && s.params.is_object() && s.params.contains("model"))
+      studies.insert(s.id);
   }
   if (studies.empty()) {
-    if (why) *why = "the workflow has no sweep and no sampling study (uq.sobol, uq.monte_carlo or uq.lhs with a model)";
+    if (why)
+      *why =
+          "the workflow has no sweep and no sampling study (uq.sobol, uq.monte_carlo or uq.lhs "
+          "with a model)";
     return false;
   }
   const WorkflowGraph graph(w);
@@ -186,9 +206,12 @@ bool studyShardable(const Workflow& w, std::string* why) {
   return true;
 }
 
-fs::path studyBlockFile(const fs::path& task_dir, const std::string& step) { return task_dir / ("model-" + step + ".json"); }
+fs::path studyBlockFile(const fs::path& task_dir, const std::string& step) {
+  return task_dir / ("model-" + step + ".json");
+}
 
-std::shared_ptr<StudyShard> StudyShard::evaluating(fs::path task_dir, std::size_t index, std::size_t count,
+std::shared_ptr<StudyShard> StudyShard::evaluating(fs::path task_dir, std::size_t index,
+                                                   std::size_t count,
                                                    std::shared_ptr<TaskProgressFile> progress) {
   auto s = std::make_shared<StudyShard>();
   s->m_partial = true;
@@ -207,11 +230,12 @@ std::shared_ptr<StudyShard> StudyShard::replaying(fs::path job_dir, std::size_t 
   return s;
 }
 
-std::unique_ptr<ModelEvaluator> StudyShard::wrap(std::unique_ptr<ModelEvaluator> model, const TaskContext& ctx,
-                                                 std::size_t rows) {
+std::unique_ptr<ModelEvaluator> StudyShard::wrap(std::unique_ptr<ModelEvaluator> model,
+                                                 const TaskContext& ctx, std::size_t rows) {
   if (m_partial)
-    return std::make_unique<BlockEvaluator>(std::move(model), ctx.stepId(), studyBlockFile(m_dir, ctx.stepId()), rows,
-                                            m_index, m_count, m_progress);
+    return std::make_unique<BlockEvaluator>(std::move(model), ctx.stepId(),
+                                            studyBlockFile(m_dir, ctx.stepId()), rows, m_index,
+                                            m_count, m_progress);
   return std::make_unique<ReplayEvaluator>(std::move(model), ctx.stepId(), m_dir, rows, m_count);
 }
 

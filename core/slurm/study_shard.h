@@ -1,8 +1,8 @@
 // Sampling studies split over Slurm array tasks (docs/slurm.md, "How a study is split").
 //
 // Task K of T runs the workflow with StudyShard::evaluating(): every study step (uq.sobol,
-// uq.monte_carlo, uq.lhs with a model) computes its full, seeded design as in a local run, evaluates
-// only its contiguous block of rows [K N / T, (K+1) N / T) and saves the values to
+// uq.monte_carlo, uq.lhs with a model) computes its full, seeded design as in a local run,
+// evaluates only its contiguous block of rows [K N / T, (K+1) N / T) and saves the values to
 // task-K/model-<STEP>.json; the step then stops (ModelShardDone). The merge runs the workflow once
 // more in-process with StudyShard::replaying(): the design is recomputed, the model values are read
 // back from the T blocks instead of evaluated, and the task's estimators run once on exactly the
@@ -33,18 +33,22 @@ bool isStudyTask(const std::string& agent, const std::string& task);
 bool studyShardable(const Workflow& w, std::string* why = nullptr);
 
 // task-K/model-<STEP>.json
-std::filesystem::path studyBlockFile(const std::filesystem::path& task_dir, const std::string& step);
+std::filesystem::path studyBlockFile(const std::filesystem::path& task_dir,
+                                     const std::string& step);
 
 class StudyShard final : public ModelShard {
  public:
-  static std::shared_ptr<StudyShard> evaluating(std::filesystem::path task_dir, std::size_t index, std::size_t count,
-                                                std::shared_ptr<TaskProgressFile> progress = nullptr);
+  static std::shared_ptr<StudyShard> evaluating(
+      std::filesystem::path task_dir, std::size_t index, std::size_t count,
+      std::shared_ptr<TaskProgressFile> progress = nullptr);
   static std::shared_ptr<StudyShard> replaying(std::filesystem::path job_dir, std::size_t count);
 
   bool partial() const override { return m_partial; }
-  bool appliesTo(const std::string& agent, const std::string& task) const override { return isStudyTask(agent, task); }
-  std::unique_ptr<ModelEvaluator> wrap(std::unique_ptr<ModelEvaluator> model, const TaskContext& ctx,
-                                       std::size_t rows) override;
+  bool appliesTo(const std::string& agent, const std::string& task) const override {
+    return isStudyTask(agent, task);
+  }
+  std::unique_ptr<ModelEvaluator> wrap(std::unique_ptr<ModelEvaluator> model,
+                                       const TaskContext& ctx, std::size_t rows) override;
 
  private:
   bool m_partial = true;

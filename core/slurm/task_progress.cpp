@@ -7,16 +7,19 @@
 
 namespace sciagents::core {
 
-TaskProgressFile::TaskProgressFile(std::filesystem::path file, std::size_t task, std::size_t tasks, std::size_t steps)
+TaskProgressFile::TaskProgressFile(std::filesystem::path file, std::size_t task, std::size_t tasks,
+                                   std::size_t steps)
     : m_file(std::move(file)), m_steps(std::max<std::size_t>(1, steps)) {
-  m_doc = {{"task", task}, {"tasks", tasks}, {"fraction", 0.0}, {"step", ""}, {"message", "started"}};
+  m_doc = {
+      {"task", task}, {"tasks", tasks}, {"fraction", 0.0}, {"step", ""}, {"message", "started"}};
   writeLocked(true);
 }
 
 void TaskProgressFile::stepFinished(const StepResult& result) {
   std::lock_guard lock(m_mutex);
   ++m_steps_done;
-  m_doc["fraction"] = std::min(1.0, static_cast<double>(m_steps_done) / static_cast<double>(m_steps));
+  m_doc["fraction"] =
+      std::min(1.0, static_cast<double>(m_steps_done) / static_cast<double>(m_steps));
   m_doc["step"] = result.id;
   m_doc["message"] = std::string(stepStatusName(result.status));
   writeLocked(m_steps_done == m_steps);
@@ -25,16 +28,18 @@ void TaskProgressFile::stepFinished(const StepResult& result) {
 void TaskProgressFile::progress(std::string_view step, double fraction, std::string_view message) {
   std::lock_guard lock(m_mutex);
   m_doc["fraction"] =
-      std::min(1.0, (static_cast<double>(m_steps_done) + std::clamp(fraction, 0.0, 1.0)) / static_cast<double>(m_steps));
+      std::min(1.0, (static_cast<double>(m_steps_done) + std::clamp(fraction, 0.0, 1.0)) /
+                        static_cast<double>(m_steps));
   m_doc["step"] = std::string(step);
   m_doc["message"] = std::string(message);
   writeLocked(false);
 }
 
-void TaskProgressFile::samples(const std::string& step, std::size_t rows, std::size_t done, std::size_t count,
-                               double mean, double m2) {
+void TaskProgressFile::samples(const std::string& step, std::size_t rows, std::size_t done,
+                               std::size_t count, double mean, double m2) {
   std::lock_guard lock(m_mutex);
-  m_doc["samples"] = {{"step", step}, {"rows", rows}, {"done", done}, {"count", count}, {"mean", mean}, {"m2", m2}};
+  m_doc["samples"] = {{"step", step},   {"rows", rows}, {"done", done},
+                      {"count", count}, {"mean", mean}, {"m2", m2}};
   writeLocked(done >= rows);
 }
 

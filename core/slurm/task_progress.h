@@ -20,15 +20,16 @@ namespace sciagents::core {
 
 class TaskProgressFile final : public RunListener {
  public:
-  TaskProgressFile(std::filesystem::path file, std::size_t task, std::size_t tasks, std::size_t steps);
+  TaskProgressFile(std::filesystem::path file, std::size_t task, std::size_t tasks,
+                   std::size_t steps);
 
   // RunListener: overall fraction from steps finished plus the running step's fraction.
   void stepFinished(const StepResult& result) override;
   void progress(std::string_view step, double fraction, std::string_view message) override;
 
   // A study shard's running statistics of its model values.
-  void samples(const std::string& step, std::size_t rows, std::size_t done, std::size_t count, double mean,
-               double m2);
+  void samples(const std::string& step, std::size_t rows, std::size_t done, std::size_t count,
+               double mean, double m2);
   void flush();  // writes now
 
  private:

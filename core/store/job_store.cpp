@@ -15,7 +15,7 @@ constexpr const char* kStatusColumns =
     "id, owner, name, '', seed, no_cache, wall_time_s, state, created_us, started_us, finished_us, "
     "error, steps_total, steps_done, result IS NOT NULL OR result_file != '', backend, "
     "backend_options, backend_job_id, backend_dir, owner_id, result_file, result_bytes";
-}
+}  // namespace
 
 std::string_view jobStateName(JobState s) {
   switch (s) {
@@ -88,7 +88,8 @@ void JobStore::adoptLegacyOwners() {
       " WHERE owner_id = ''");
 }
 
-void JobStore::setBackendJob(const std::string& id, const std::string& backend_job_id, const std::string& dir) {
+void JobStore::setBackendJob(const std::string& id, const std::string& backend_job_id,
+                             const std::string& dir) {
   std::lock_guard lock(m_mutex);
   Statement& s = m_db.cached("UPDATE jobs SET backend_job_id = ?2, backend_dir = ?3 WHERE id = ?1");
   s.bind(1, id).bind(2, backend_job_id).bind(3, dir);
@@ -135,7 +136,9 @@ void JobStore::insert(const JobRecord& j) {
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   s.bind(1, j.id).bind(2, j.owner).bind(3, j.name).bind(4, j.spec).bindOptional(5, j.seed);
   s.bind(6, std::int64_t{j.no_cache ? 1 : 0}).bind(7, j.wall_time_s).bind(8, jobStateName(j.state));
-  s.bind(9, j.created_us).bind(10, j.steps_total).bind(11, j.backend.empty() ? std::string("local") : j.backend);
+  s.bind(9, j.created_us)
+      .bind(10, j.steps_total)
+      .bind(11, j.backend.empty() ? std::string("local") : j.backend);
   s.bind(12, j.backend_options).bind(13, j.owner_id);
   s.run();
 }

@@ -20,11 +20,11 @@ std::optional<JobState> jobStateFromName(std::string_view name);
 inline bool isFinished(JobState s) { return s != JobState::Queued && s != JobState::Running; }
 
 struct JobRecord {
-  std::string id;     // 32 hex digits
+  std::string id;        // 32 hex digits
   std::string owner;     // token name (for display; names can be reused)
   std::string owner_id;  // token id (TokenInfo::id): the job belongs to this token only
-  std::string name;   // workflow name
-  std::string spec;   // workflow JSON
+  std::string name;      // workflow name
+  std::string spec;      // workflow JSON
   std::optional<std::int64_t> seed;
   bool no_cache = false;
   double wall_time_s = 0;  // effective limit (0: none)
@@ -35,8 +35,8 @@ struct JobRecord {
   std::string error;  // "" = none
   std::int64_t steps_total = 0;
   std::int64_t steps_done = 0;
-  bool has_result = false;  // result stored (fetch with result() or resultFile())
-  std::string result_file;  // result.json on disk ("" = inline in the row, or none)
+  bool has_result = false;        // result stored (fetch with result() or resultFile())
+  std::string result_file;        // result.json on disk ("" = inline in the row, or none)
   std::int64_t result_bytes = 0;  // bytes of the stored result (JSON + sidecars)
   // Where the job runs: "local" (the server's engine) or "slurm" (docs/slurm.md), the backend's
   // options (JSON, "" none), and once submitted the backend's job id and job directory.
@@ -79,7 +79,8 @@ class JobStore {
   void setProgress(const std::string& id, std::int64_t steps_done);
   // Records a submission to an external backend (Slurm job id, job directory); kept across
   // requeue() so a restarted server re-attaches instead of submitting again.
-  void setBackendJob(const std::string& id, const std::string& backend_job_id, const std::string& dir);
+  void setBackendJob(const std::string& id, const std::string& backend_job_id,
+                     const std::string& dir);
   // The inline result JSON (stores written before result files, or without them).
   std::optional<std::string> result(const std::string& id);
   // The result file on disk, if the result is stored as one.

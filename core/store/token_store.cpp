@@ -152,14 +152,14 @@ std::optional<std::string> TokenStore::activeId(const std::string& name) {
 }
 
 void TokenStore::reloadLocked() {
-  Statement& s = m_db.cached(
-      "SELECT hash, id, name, scope, created_us FROM tokens WHERE revoked_us IS NULL");
+  Statement& s =
+      m_db.cached("SELECT hash, id, name, scope, created_us FROM tokens WHERE revoked_us IS NULL");
   std::vector<Active> active;
   while (s.step())
-    active.push_back({fromHex(s.text(0)),
-                      {s.text(1), s.text(2),
-                       s.text(3) == "admin" ? TokenScope::Admin : TokenScope::User, s.integer(4),
-                       std::nullopt}});
+    active.push_back(
+        {fromHex(s.text(0)),
+         {s.text(1), s.text(2), s.text(3) == "admin" ? TokenScope::Admin : TokenScope::User,
+          s.integer(4), std::nullopt}});
   s.reset();
   m_active = std::move(active);
 }

@@ -107,7 +107,6 @@ ChildResult runChild(const ChildSpec& spec) {
 
 std::string findInPath(const std::string&) { return {}; }
 
-
 #else
 
 std::string findInPath(const std::string& name) {

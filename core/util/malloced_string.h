@@ -1,5 +1,6 @@
-// C libraries that hand back malloc'd strings the caller must free (SUNDIALS' CVodeGetReturnFlagName,
-// KINGetReturnFlagName): copy into a std::string and free the original, so no caller can leak it.
+// C libraries that hand back malloc'd strings the caller must free (SUNDIALS'
+// CVodeGetReturnFlagName, KINGetReturnFlagName): copy into a std::string and free the original, so
+// no caller can leak it.
 #pragma once
 
 #include <cstdlib>

@@ -162,8 +162,16 @@ void writeNpy(const std::filesystem::path& file, const double* data, std::size_t
   try {
     SafeFileWriter out(file);
     const auto len = static_cast<std::uint16_t>(header.size());
-    const char preamble[] = {kMagic[0], kMagic[1], kMagic[2], kMagic[3], kMagic[4], kMagic[5], 1, 0,
-                             static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
+    const char preamble[] = {kMagic[0],
+                             kMagic[1],
+                             kMagic[2],
+                             kMagic[3],
+                             kMagic[4],
+                             kMagic[5],
+                             1,
+                             0,
+                             static_cast<char>(len & 0xff),
+                             static_cast<char>(len >> 8)};
     bytes.append(preamble, sizeof preamble);
     bytes += header;
     // `data` is column-major (Eigen); .npy C order wants rows contiguous. Written in ~1 MB pieces.

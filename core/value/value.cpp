@@ -7,19 +7,32 @@ namespace sciagents::core {
 
 std::string_view kindName(ValueKind k) {
   switch (k) {
-    case ValueKind::Null: return "null";
-    case ValueKind::Bool: return "bool";
-    case ValueKind::Integer: return "integer";
-    case ValueKind::Scalar: return "number";
-    case ValueKind::String: return "string";
-    case ValueKind::Vector: return "vector";
-    case ValueKind::Matrix: return "matrix";
-    case ValueKind::SparseMatrix: return "sparse_matrix";
-    case ValueKind::GridField: return "grid_field";
-    case ValueKind::TimeSeries: return "time_series";
-    case ValueKind::Table: return "table";
-    case ValueKind::List: return "list";
-    case ValueKind::Map: return "map";
+    case ValueKind::Null:
+      return "null";
+    case ValueKind::Bool:
+      return "bool";
+    case ValueKind::Integer:
+      return "integer";
+    case ValueKind::Scalar:
+      return "number";
+    case ValueKind::String:
+      return "string";
+    case ValueKind::Vector:
+      return "vector";
+    case ValueKind::Matrix:
+      return "matrix";
+    case ValueKind::SparseMatrix:
+      return "sparse_matrix";
+    case ValueKind::GridField:
+      return "grid_field";
+    case ValueKind::TimeSeries:
+      return "time_series";
+    case ValueKind::Table:
+      return "table";
+    case ValueKind::List:
+      return "list";
+    case ValueKind::Map:
+      return "map";
   }
   return "?";
 }
@@ -33,8 +46,8 @@ namespace {
 }
 }  // namespace
 
-#define SCIAGENTS_VALUE_GET(Kind, Type, name)                   \
-  if (auto* p = std::get_if<Type>(&m_data)) return *p;          \
+#define SCIAGENTS_VALUE_GET(Kind, Type, name)          \
+  if (auto* p = std::get_if<Type>(&m_data)) return *p; \
   mismatch(*this, name)
 
 bool Value::asBool() const { SCIAGENTS_VALUE_GET(Bool, bool, "bool"); }
@@ -88,9 +101,11 @@ double Value::asDouble() const {
 
 Vector Value::toVector() const {
   switch (kind()) {
-    case ValueKind::Vector: return asVector();
+    case ValueKind::Vector:
+      return asVector();
     case ValueKind::Scalar:
-    case ValueKind::Integer: return Vector::Constant(1, asDouble());
+    case ValueKind::Integer:
+      return Vector::Constant(1, asDouble());
     case ValueKind::Matrix: {
       const Matrix& m = asMatrix();
       if (m.cols() == 1) return m.col(0);
@@ -109,17 +124,22 @@ Vector Value::toVector() const {
       }
       return v;
     }
-    default: mismatch(*this, "vector");
+    default:
+      mismatch(*this, "vector");
   }
 }
 
 Matrix Value::toMatrix() const {
   switch (kind()) {
-    case ValueKind::Matrix: return asMatrix();
-    case ValueKind::SparseMatrix: return Matrix(asSparse());
-    case ValueKind::Vector: return asVector();
+    case ValueKind::Matrix:
+      return asMatrix();
+    case ValueKind::SparseMatrix:
+      return Matrix(asSparse());
+    case ValueKind::Vector:
+      return asVector();
     case ValueKind::Scalar:
-    case ValueKind::Integer: return Matrix::Constant(1, 1, asDouble());
+    case ValueKind::Integer:
+      return Matrix::Constant(1, 1, asDouble());
     case ValueKind::List: {
       const List& l = asList();
       if (l.empty()) return Matrix(0, 0);
@@ -136,7 +156,8 @@ Matrix Value::toMatrix() const {
       }
       return m;
     }
-    default: mismatch(*this, "matrix");
+    default:
+      mismatch(*this, "matrix");
   }
 }
 
@@ -154,12 +175,18 @@ std::vector<std::string> Value::toStringList() const {
 
 std::int64_t Value::size() const {
   switch (kind()) {
-    case ValueKind::Vector: return asVector().size();
-    case ValueKind::Matrix: return asMatrix().rows();
-    case ValueKind::List: return static_cast<std::int64_t>(asList().size());
-    case ValueKind::TimeSeries: return asTimeSeries().values.rows();
-    case ValueKind::GridField: return asGrid().values.size();
-    default: return 0;
+    case ValueKind::Vector:
+      return asVector().size();
+    case ValueKind::Matrix:
+      return asMatrix().rows();
+    case ValueKind::List:
+      return static_cast<std::int64_t>(asList().size());
+    case ValueKind::TimeSeries:
+      return asTimeSeries().values.rows();
+    case ValueKind::GridField:
+      return asGrid().values.size();
+    default:
+      return 0;
   }
 }
 
@@ -173,12 +200,18 @@ Value Value::at(std::int64_t i) const {
     throw std::out_of_range("index " + std::to_string(i) + " out of range for " +
                             std::string(kindName()) + " of size " + std::to_string(n));
   switch (kind()) {
-    case ValueKind::Vector: return asVector()[j];
-    case ValueKind::Matrix: return Vector(asMatrix().row(j).transpose());
-    case ValueKind::List: return asList()[static_cast<size_t>(j)];
-    case ValueKind::TimeSeries: return Vector(asTimeSeries().values.row(j).transpose());
-    case ValueKind::GridField: return asGrid().values[j];
-    default: return {};
+    case ValueKind::Vector:
+      return asVector()[j];
+    case ValueKind::Matrix:
+      return Vector(asMatrix().row(j).transpose());
+    case ValueKind::List:
+      return asList()[static_cast<size_t>(j)];
+    case ValueKind::TimeSeries:
+      return Vector(asTimeSeries().values.row(j).transpose());
+    case ValueKind::GridField:
+      return asGrid().values[j];
+    default:
+      return {};
   }
 }
 
@@ -235,17 +268,24 @@ bool sameSparse(const SparseMatrix& a, const SparseMatrix& b) {
 bool Value::operator==(const Value& o) const {
   if (kind() != o.kind()) return false;
   switch (kind()) {
-    case ValueKind::Null: return true;
-    case ValueKind::Bool: return asBool() == o.asBool();
-    case ValueKind::Integer: return asInt() == o.asInt();
+    case ValueKind::Null:
+      return true;
+    case ValueKind::Bool:
+      return asBool() == o.asBool();
+    case ValueKind::Integer:
+      return asInt() == o.asInt();
     case ValueKind::Scalar: {
       const double a = asDouble(), b = o.asDouble();
       return a == b || (std::isnan(a) && std::isnan(b));
     }
-    case ValueKind::String: return asString() == o.asString();
-    case ValueKind::Vector: return sameVector(asVector(), o.asVector());
-    case ValueKind::Matrix: return sameMatrix(asMatrix(), o.asMatrix());
-    case ValueKind::SparseMatrix: return sameSparse(asSparse(), o.asSparse());
+    case ValueKind::String:
+      return asString() == o.asString();
+    case ValueKind::Vector:
+      return sameVector(asVector(), o.asVector());
+    case ValueKind::Matrix:
+      return sameMatrix(asMatrix(), o.asMatrix());
+    case ValueKind::SparseMatrix:
+      return sameSparse(asSparse(), o.asSparse());
     case ValueKind::GridField: {
       // Not GridField::operator==: Eigen's == asserts on size mismatch and treats NaN != NaN.
       const GridField &a = asGrid(), &b = o.asGrid();
@@ -260,9 +300,12 @@ bool Value::operator==(const Value& o) const {
       const TimeSeries &a = asTimeSeries(), &b = o.asTimeSeries();
       return a.names == b.names && sameVector(a.t, b.t) && sameMatrix(a.values, b.values);
     }
-    case ValueKind::Table: return asTable() == o.asTable();
-    case ValueKind::List: return asList() == o.asList();
-    case ValueKind::Map: return asMap() == o.asMap();
+    case ValueKind::Table:
+      return asTable() == o.asTable();
+    case ValueKind::List:
+      return asList() == o.asList();
+    case ValueKind::Map:
+      return asMap() == o.asMap();
   }
   return false;
 }

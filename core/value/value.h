@@ -93,10 +93,10 @@ class Value {
 
   // Strict accessors: throw std::invalid_argument naming the actual kind on mismatch.
   bool asBool() const;
-  std::int64_t asInt() const;       // Integer, or Scalar with an integral value
-  double asDouble() const;          // Scalar or Integer
+  std::int64_t asInt() const;  // Integer, or Scalar with an integral value
+  double asDouble() const;     // Scalar or Integer
   const std::string& asString() const;
-  const Vector& asVector() const;   // exact kind only
+  const Vector& asVector() const;  // exact kind only
   const Matrix& asMatrix() const;
   const SparseMatrix& asSparse() const;
   const GridField& asGrid() const;
@@ -123,9 +123,9 @@ class Value {
   bool operator==(const Value& other) const;
 
  private:
-  std::variant<std::monostate, bool, std::int64_t, double, std::string, std::shared_ptr<const Vector>,
-               std::shared_ptr<const Matrix>, std::shared_ptr<const SparseMatrix>,
-               std::shared_ptr<const GridField>,
+  std::variant<std::monostate, bool, std::int64_t, double, std::string,
+               std::shared_ptr<const Vector>, std::shared_ptr<const Matrix>,
+               std::shared_ptr<const SparseMatrix>, std::shared_ptr<const GridField>,
                std::shared_ptr<const TimeSeries>, std::shared_ptr<const Table>, List, Map>
       m_data;
 };

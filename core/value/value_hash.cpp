@@ -23,16 +23,25 @@ void doubles(Sha256& h, const double* d, Eigen::Index n) {
 void hashValue(Sha256& h, const Value& v) {
   tag(h, v.kind());
   switch (v.kind()) {
-    case ValueKind::Null: break;
-    case ValueKind::Bool: u64(h, v.asBool() ? 1 : 0); break;
-    case ValueKind::Integer: u64(h, static_cast<std::uint64_t>(v.asInt())); break;
+    case ValueKind::Null:
+      break;
+    case ValueKind::Bool:
+      u64(h, v.asBool() ? 1 : 0);
+      break;
+    case ValueKind::Integer:
+      u64(h, static_cast<std::uint64_t>(v.asInt()));
+      break;
     case ValueKind::Scalar: {
       const double d = v.asDouble();
       h.update(&d, sizeof d);
       break;
     }
-    case ValueKind::String: str(h, v.asString()); break;
-    case ValueKind::Vector: doubles(h, v.asVector().data(), v.asVector().size()); break;
+    case ValueKind::String:
+      str(h, v.asString());
+      break;
+    case ValueKind::Vector:
+      doubles(h, v.asVector().data(), v.asVector().size());
+      break;
     case ValueKind::Matrix:
       u64(h, static_cast<std::uint64_t>(v.asMatrix().rows()));
       doubles(h, v.asMatrix().data(), v.asMatrix().size());

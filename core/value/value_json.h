@@ -1,9 +1,11 @@
 // Lossless conversion between Value and JSON, plus optional NumPy .npy sidecars for large arrays.
 //
 // Plain JSON is used wherever it is unambiguous (numbers, strings, bools, null, objects, arrays of
-// numbers = vector, arrays of equal-length number arrays = matrix). Everything else is a tagged object
-// {"$type": "...", ...}. Non-finite doubles are written as the strings "NaN", "Infinity", "-Infinity"
-// (JSON has no literal for them) and read back from those strings inside numeric arrays.
+// numbers = vector, arrays of equal-length number arrays = matrix). Everything else is a tagged
+// object
+// {"$type": "...", ...}. Non-finite doubles are written as the strings "NaN", "Infinity",
+// "-Infinity" (JSON has no literal for them) and read back from those strings inside numeric
+// arrays.
 //
 // Plain shapes, as read by fromJson:
 //   number with a fraction/exponent -> Scalar (nlohmann writes 3.0 as "3.0", so a Scalar holding an

@@ -33,7 +33,7 @@ bool isModelRef(const nlohmann::json& j);
 std::optional<LinkRef> parseLinkRef(const std::string& text, std::string* error = nullptr);
 
 struct FoundLink {
-  std::string path;  // where inside params, e.g. "b[1]" or "constants.k"
+  std::string path;    // where inside params, e.g. "b[1]" or "constants.k"
   nlohmann::json raw;  // the "from" value as written, or the "step" value of a step reference
   bool step_ref = false;
   bool model_ref = false;  // a step-reference model (step_ref is also true; raw is the step id)
@@ -43,7 +43,8 @@ std::vector<FoundLink> findLinks(const nlohmann::json& params);
 bool containsLink(const nlohmann::json& j);
 
 // Looks up an output of an already-finished step (nullptr if absent).
-using OutputLookup = std::function<const Value*(const std::string& step, const std::string& output)>;
+using OutputLookup =
+    std::function<const Value*(const std::string& step, const std::string& output)>;
 // Looks up a whole finished step for {"step": "ID"}; throws Error naming the problem.
 using StepLookup = std::function<Value(const std::string& step)>;
 
@@ -52,8 +53,9 @@ Value applyIndices(const Value& v, const LinkRef& ref);
 
 // Converts params JSON to a Value, replacing links by the values they point to. An array that holds
 // links becomes a Vector when every element resolves to a number, a Matrix when every element
-// resolves to an equal-length vector, and a List otherwise. Throws Error(InvalidInput) naming the path.
-Value resolveLinks(const nlohmann::json& j, const OutputLookup& lookup, const std::string& path = {},
-                   const StepLookup& step_lookup = {});
+// resolves to an equal-length vector, and a List otherwise. Throws Error(InvalidInput) naming the
+// path.
+Value resolveLinks(const nlohmann::json& j, const OutputLookup& lookup,
+                   const std::string& path = {}, const StepLookup& step_lookup = {});
 
 }  // namespace sciagents::core

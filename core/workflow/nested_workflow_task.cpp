@@ -39,15 +39,18 @@ struct Source {
 std::string readFile(const fs::path& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))
-    throw Error(ErrorCode::InvalidInput, "'" + path.string() + "' is not a readable file", {}, "file");
-  if (fs::file_size(path, ec) > kMaxFileBytes)
-    throw Error(ErrorCode::InvalidInput,
-                "'" + path.string() + "' is larger than " + std::to_string(kMaxFileBytes >> 20) + " MB", {},
+    throw Error(ErrorCode::InvalidInput, "'" + path.string() + "' is not a readable file", {},
                 "file");
+  if (fs::file_size(path, ec) > kMaxFileBytes)
+    throw Error(
+        ErrorCode::InvalidInput,
+        "'" + path.string() + "' is larger than " + std::to_string(kMaxFileBytes >> 20) + " MB", {},
+        "file");
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  if (!in && !in.eof()) throw Error(ErrorCode::InvalidInput, "cannot read '" + path.string() + "'", {}, "file");
+  if (!in && !in.eof())
+    throw Error(ErrorCode::InvalidInput, "cannot read '" + path.string() + "'", {}, "file");
   return text.str();
 }
 
@@ -59,13 +62,15 @@ Source loadSource(const Map& params, const std::string& base_dir, const External
   const bool has_file = file != params.end() && !file->second.isNull();
   if (has_wf == has_file)
     throw paramError(has_wf ? "file" : "workflow",
-                     "give exactly one of `workflow` (the nested workflow inline) and `file` (a .workflow.json)");
+                     "give exactly one of `workflow` (the nested workflow inline) and `file` (a "
+                     ".workflow.json)");
   Source s;
   s.base_dir = base_dir;
   if (has_wf) {
     s.param = "workflow";
     if (wf->second.kind() != ValueKind::Map)
-      throw paramError("workflow", "expected a workflow object {\"sciagents\": 1, \"steps\": [...]}");
+      throw paramError("workflow",
+                       "expected a workflow object {\"sciagents\": 1, \"steps\": [...]}");
     try {
       s.workflow = workflowFromJson(toJson(wf->second));
     } catch (const std::exception& e) {
@@ -74,7 +79,8 @@ Source loadSource(const Map& params, const std::string& base_dir, const External
     return s;
   }
   s.param = "file";
-  if (!file->second.isString()) throw paramError("file", "expected the path of a .workflow.json file");
+  if (!file->second.isString())
+    throw paramError("file", "expected the path of a .workflow.json file");
   if (policy && !policy->enabled)
     throw paramError("file", "nested workflow files are refused here: " + policy->disabled_reason +
                                  " (workflow files, like programs, must lie inside those folders)");
@@ -112,11 +118,13 @@ void applyInputs(Workflow& w, const Map& params) {
   const auto it = params.find("inputs");
   if (it == params.end() || it->second.isNull()) return;
   if (it->second.kind() != ValueKind::Map)
-    throw paramError("inputs", "expected {\"STEP\": {\"PARAM\": value, ...}} (params of the nested steps)");
+    throw paramError("inputs",
+                     "expected {\"STEP\": {\"PARAM\": value, ...}} (params of the nested steps)");
   for (const auto& [step_id, patch] : it->second.asMap()) {
     Step* step = w.step(step_id);
     if (!step)
-      throw paramError("inputs", "the nested workflow has no step '" + step_id + "' (its steps: " + stepList(w) + ")");
+      throw paramError("inputs", "the nested workflow has no step '" + step_id +
+                                     "' (its steps: " + stepList(w) + ")");
     if (patch.kind() != ValueKind::Map)
       throw paramError("inputs", "inputs." + step_id + " must be an object of params, got " +
                                      std::string(patch.kindName()));
@@ -152,15 +160,19 @@ class Forwarder final : public RunListener {
 };
 
 Value publish(const RunResult& r, const std::string& name, const Value& where) {
-  if (!where.isString()) throw paramError("outputs", "outputs." + name + " must be \"STEP.OUTPUT\" (a string)");
+  if (!where.isString())
+    throw paramError("outputs", "outputs." + name + " must be \"STEP.OUTPUT\" (a string)");
   std::string err;
   const auto ref = parseLinkRef(where.asString(), &err);
   if (!ref) throw paramError("outputs", "outputs." + name + ": " + err);
   const StepResult* s = r.step(ref->step);
-  if (!s) throw paramError("outputs", "outputs." + name + ": the nested workflow has no step '" + ref->step + "'");
+  if (!s)
+    throw paramError("outputs",
+                     "outputs." + name + ": the nested workflow has no step '" + ref->step + "'");
   const auto it = s->outputs.find(ref->output);
   if (it == s->outputs.end())
-    throw paramError("outputs", "outputs." + name + ": step '" + ref->step + "' has no output '" + ref->output + "'");
+    throw paramError("outputs", "outputs." + name + ": step '" + ref->step + "' has no output '" +
+                                    ref->output + "'");
   try {
     return applyIndices(it->second, *ref);
   } catch (const std::exception& e) {
@@ -190,7 +202,8 @@ void runNested(TaskContext& ctx) {
   // task called directly) the defaults without the cache. The external policy is always the step's.
   RunOptions o = parent && parent->options ? *parent->options : RunOptions{};
   if (!parent || !parent->options) o.use_cache = false;
-  o.external = std::shared_ptr<const ExternalPolicy>(std::shared_ptr<const ExternalPolicy>{}, ctx.externalPolicy());
+  o.external = std::shared_ptr<const ExternalPolicy>(std::shared_ptr<const ExternalPolicy>{},
+                                                     ctx.externalPolicy());
   o.threads = ctx.threads();
   o.cancel = ctx.cancelFlag();
   o.seed = ctx.seed();
@@ -205,7 +218,8 @@ void runNested(TaskContext& ctx) {
     r = WorkflowEngine(ctx.registry()).run(src.workflow, o);
   } catch (const Error& e) {
     if (e.code() == ErrorCode::Cancelled) throw;
-    throw paramError(src.param, "the nested workflow" + (src.file.empty() ? "" : " '" + src.file + "'") +
+    throw paramError(src.param, "the nested workflow" +
+                                    (src.file.empty() ? "" : " '" + src.file + "'") +
                                     " is invalid: " + e.bareMessage());
   }
   if (r.status == StepStatus::Cancelled) throw cancelledError();
@@ -215,7 +229,9 @@ void runNested(TaskContext& ctx) {
   std::size_t cached = 0;
   for (const auto& s : r.steps) {
     steps[s.id] = s.outputs;
-    Map d{{"status", std::string(stepStatusName(s.status))}, {"cached", s.cached}, {"wall_s", s.wall_seconds}};
+    Map d{{"status", std::string(stepStatusName(s.status))},
+          {"cached", s.cached},
+          {"wall_s", s.wall_seconds}};
     if (!s.error.empty()) d["error"] = s.error;
     if (auto m = s.diagnostics.find("method"); m != s.diagnostics.end()) d["method"] = m->second;
     info[s.id] = std::move(d);
@@ -229,7 +245,8 @@ void runNested(TaskContext& ctx) {
   if (r.status != StepStatus::Succeeded) {
     for (const auto& s : r.steps)
       if (s.status == StepStatus::Failed)
-        throw Error(s.error_code == ErrorCode::InvalidInput ? ErrorCode::InvalidInput : ErrorCode::RunFailed,
+        throw Error(s.error_code == ErrorCode::InvalidInput ? ErrorCode::InvalidInput
+                                                            : ErrorCode::RunFailed,
                     "nested workflow " + name + ": " + s.error);
     throw Error(ErrorCode::RunFailed, "nested workflow " + name + " did not succeed");
   }
@@ -240,7 +257,8 @@ void runNested(TaskContext& ctx) {
       throw paramError("outputs", "expected {\"NAME\": \"STEP.OUTPUT\", ...}");
     for (const auto& [name, where] : outs->second.asMap()) {
       if (!validName(name))
-        throw paramError("outputs", "'" + name + "' cannot name an output (letters, digits and _; not 'steps')");
+        throw paramError(
+            "outputs", "'" + name + "' cannot name an output (letters, digits and _; not 'steps')");
       ctx.output(name, publish(r, name, where));
     }
   } else if (!r.steps.empty()) {  // the last step is the nested workflow's result
@@ -249,15 +267,16 @@ void runNested(TaskContext& ctx) {
   }
   ctx.output("steps", steps);
   ctx.setMethod("nested_run", "ran the " + std::to_string(n) + " steps of workflow " + name + " (" +
-                                  (src.file.empty() ? std::string("inline") : src.file) + ") with the engine: " +
-                                  std::to_string(n - cached) + " computed, " + std::to_string(cached) +
+                                  (src.file.empty() ? std::string("inline") : src.file) +
+                                  ") with the engine: " + std::to_string(n - cached) +
+                                  " computed, " + std::to_string(cached) +
                                   " from the result cache");
 }
 
 // The step's own result may be cached only when everything it would run is the same: the file's
 // bytes (inline workflows are in the params already) and what each nested step adds to its cache
-// key (a program's or module's content, another nested file), recursively. What cannot be read gives
-// a key that never repeats, so the step runs (its nested steps still use the cache).
+// key (a program's or module's content, another nested file), recursively. What cannot be read
+// gives a key that never repeats, so the step runs (its nested steps still use the cache).
 std::string uniqueKey() {
   static std::atomic<std::uint64_t> counter{0};
   static const std::uint64_t salt = std::random_device{}();
@@ -272,7 +291,8 @@ std::string nestedContentKey(const Map& params) {
     ~Guard() { --depth; }
   } guard;
   std::string base;
-  if (auto b = params.find(std::string(kContentKeyBaseDir)); b != params.end() && b->second.isString())
+  if (auto b = params.find(std::string(kContentKeyBaseDir));
+      b != params.end() && b->second.isString())
     base = b->second.asString();
   // Under the run's policy (a server's roots): a file the run may not read is not read for the
   // key either (the key reaches the result as params_hash, so it must not reveal other files).
@@ -309,34 +329,50 @@ std::string nestedContentKey(const Map& params) {
 TaskSpec nestedWorkflowTask() {
   TaskSpec t;
   t.id = "run";
-  t.summary = "Run a nested workflow (inline or from a file) as one step, with inputs set and outputs published.";
+  t.summary =
+      "Run a nested workflow (inline or from a file) as one step, with inputs set and outputs "
+      "published.";
   t.doc =
-      "Runs a whole workflow as one step with the same engine: its steps in parallel where independent, sweeps, "
-      "the result cache, the run's limits and policies. Give it inline (`workflow`) or as a .workflow.json "
-      "(`file`, relative to this workflow's folder; its own relative paths resolve against its folder). "
+      "Runs a whole workflow as one step with the same engine: its steps in parallel where "
+      "independent, sweeps, "
+      "the result cache, the run's limits and policies. Give it inline (`workflow`) or as a "
+      ".workflow.json "
+      "(`file`, relative to this workflow's folder; its own relative paths resolve against its "
+      "folder). "
       "`inputs` sets params of the nested steps before the run, merged object by object: "
-      "`{\"osc\": {\"constants\": {\"k\": 2}}}` (links from this workflow work there, and a sweep or a step "
-      "model may vary `inputs.osc.constants.k`). The outputs are those of the nested workflow's last step "
-      "(or the `outputs` map: name -> \"STEP.OUTPUT[i]\") and `steps`, every nested step's outputs. The nested "
-      "run's seed derives from this step's, so results repeat; cancelling the run cancels it; its progress is "
-      "this step's. A nested step that fails fails this step with its message. The step itself is cached when "
-      "its params, the file's content and the content of every program or module its steps use are unchanged. "
-      "On a server, files are refused unless the operator allows folders with `--allow-external DIR` (the file "
+      "`{\"osc\": {\"constants\": {\"k\": 2}}}` (links from this workflow work there, and a sweep "
+      "or a step "
+      "model may vary `inputs.osc.constants.k`). The outputs are those of the nested workflow's "
+      "last step "
+      "(or the `outputs` map: name -> \"STEP.OUTPUT[i]\") and `steps`, every nested step's "
+      "outputs. The nested "
+      "run's seed derives from this step's, so results repeat; cancelling the run cancels it; its "
+      "progress is "
+      "this step's. A nested step that fails fails this step with its message. The step itself is "
+      "cached when "
+      "its params, the file's content and the content of every program or module its steps use are "
+      "unchanged. "
+      "On a server, files are refused unless the operator allows folders with `--allow-external "
+      "DIR` (the file "
       "must lie inside one); inline workflows are always allowed. Nesting deeper than 8 fails.";
   t.params = {
-      ParamSpec::make("workflow", ParamType::Map).describe(
-          "The nested workflow inline: {\"sciagents\": 1, \"steps\": [...]}. Exactly one of workflow and file."),
-      ParamSpec::make("file", ParamType::String).describe(
-          "A .workflow.json to run, relative to this workflow's folder."),
-      ParamSpec::make("inputs", ParamType::Map).describe(
-          "Params of nested steps to set: {\"STEP\": {\"PARAM\": value, ...}}, objects merged key by key."),
-      ParamSpec::make("outputs", ParamType::Map).describe(
-          "Outputs to publish: {\"NAME\": \"STEP.OUTPUT\"} (indices allowed: \"fit.x[0]\"). Default: the "
-          "outputs of the last nested step."),
+      ParamSpec::make("workflow", ParamType::Map)
+          .describe("The nested workflow inline: {\"sciagents\": 1, \"steps\": [...]}. Exactly one "
+                    "of workflow and file."),
+      ParamSpec::make("file", ParamType::String)
+          .describe("A .workflow.json to run, relative to this workflow's folder."),
+      ParamSpec::make("inputs", ParamType::Map)
+          .describe("Params of nested steps to set: {\"STEP\": {\"PARAM\": value, ...}}, objects "
+                    "merged key by key."),
+      ParamSpec::make("outputs", ParamType::Map)
+          .describe("Outputs to publish: {\"NAME\": \"STEP.OUTPUT\"} (indices allowed: "
+                    "\"fit.x[0]\"). Default: the "
+                    "outputs of the last nested step."),
   };
   t.outputs = {
       {"steps", ValueKind::Map, "Every nested step's outputs: {\"STEP\": {\"OUTPUT\": value}}."},
-      {"*", ValueKind::Null, "The published outputs (the last nested step's, or the `outputs` map's names)."},
+      {"*", ValueKind::Null,
+       "The published outputs (the last nested step's, or the `outputs` map's names)."},
   };
   t.run = runNested;
   t.content_key = nestedContentKey;

@@ -16,15 +16,19 @@ namespace sciagents::core {
 
 namespace fs = std::filesystem;
 
-ResultCache::ResultCache(fs::path dir, std::uint64_t max_bytes) : m_dir(std::move(dir)), m_max_bytes(max_bytes) {}
+ResultCache::ResultCache(fs::path dir, std::uint64_t max_bytes)
+    : m_dir(std::move(dir)), m_max_bytes(max_bytes) {}
 
 fs::path ResultCache::defaultDir() {
   if (const char* d = std::getenv("SCIAGENTS_CACHE_DIR"); d && *d) return d;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "sciagents" / "results";
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
+    return fs::path(x) / "sciagents" / "results";
 #if defined(_WIN32)
-  if (const char* l = std::getenv("LOCALAPPDATA"); l && *l) return fs::path(l) / "sciagents" / "cache" / "results";
+  if (const char* l = std::getenv("LOCALAPPDATA"); l && *l)
+    return fs::path(l) / "sciagents" / "cache" / "results";
 #endif
-  if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "sciagents" / "results";
+  if (const char* h = std::getenv("HOME"); h && *h)
+    return fs::path(h) / ".cache" / "sciagents" / "results";
   return fs::temp_directory_path() / "sciagents-cache" / "results";
 }
 
@@ -112,7 +116,8 @@ void ResultCache::enforceLimit() {
     entries.push_back(std::move(e));
   }
   if (total <= m_max_bytes) return;
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.time < b.time; });
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.time < b.time; });
   for (const auto& e : entries) {
     if (total <= m_max_bytes) break;
     if (fs::remove(e.path, ec)) total -= e.size;

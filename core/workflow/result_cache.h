@@ -32,8 +32,8 @@ class ResultCache {
   static std::uint64_t defaultMaxBytes();
 
   std::optional<CachedResult> load(const std::string& key) const;  // refreshes the entry's age
-  void store(const std::string& key, const CachedResult& result);   // best effort; logs failures
-  void enforceLimit();                                              // evicts least recently used
+  void store(const std::string& key, const CachedResult& result);  // best effort; logs failures
+  void enforceLimit();                                             // evicts least recently used
 
   const std::filesystem::path& dir() const { return m_dir; }
 

@@ -23,14 +23,14 @@ struct StepResult {
   StepStatus status = StepStatus::Pending;
   Map outputs;
   Map diagnostics;
-  Map params;                             // resolved params (not swept steps); not in the result file
-  std::string error;                      // full message when failed/skipped/cancelled
+  Map params;         // resolved params (not swept steps); not in the result file
+  std::string error;  // full message when failed/skipped/cancelled
   ErrorCode error_code = ErrorCode::RunFailed;
-  bool cached = false;                    // every point came from the result cache
+  bool cached = false;  // every point came from the result cache
   std::size_t cached_points = 0;
-  std::size_t points = 1;                 // > 1 for sweeps
+  std::size_t points = 1;  // > 1 for sweeps
   double wall_seconds = 0.0;
-  std::int64_t start_us = 0;              // unix microseconds
+  std::int64_t start_us = 0;  // unix microseconds
   std::int64_t end_us = 0;
   nlohmann::json provenance = nlohmann::json::object();
 };

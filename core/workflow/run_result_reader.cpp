@@ -34,7 +34,8 @@ RunResult runResultFromJson(const nlohmann::json& doc, const Workflow* workflow)
   if (!doc.is_object()) return r;
   r.workflow = doc.value("workflow", std::string());
   r.status = stepStatusFromName(doc.value("status", std::string()));
-  if (doc.contains("wall_s") && doc["wall_s"].is_number()) r.wall_seconds = doc["wall_s"].get<double>();
+  if (doc.contains("wall_s") && doc["wall_s"].is_number())
+    r.wall_seconds = doc["wall_s"].get<double>();
   const nlohmann::json steps =
       doc.contains("steps") && doc["steps"].is_object() ? doc["steps"] : nlohmann::json::object();
   std::vector<std::string> order;
@@ -52,14 +53,16 @@ RunResult runResultFromJson(const nlohmann::json& doc, const Workflow* workflow)
     if (workflow && (s.agent.empty() || s.task.empty()))
       if (const auto* ws = workflow->step(id)) s.agent = ws->agent, s.task = ws->task;
     if (workflow)
-      if (const auto* ws = workflow->step(id)) s.params = mapFrom(ws->params);  // state names for plots
+      if (const auto* ws = workflow->step(id))
+        s.params = mapFrom(ws->params);  // state names for plots
     s.status = stepStatusFromName(j.value("status", std::string()));
     s.cached = j.value("cached", false);
     if (j.contains("outputs")) s.outputs = mapFrom(j["outputs"]);
     if (j.contains("diagnostics")) s.diagnostics = mapFrom(j["diagnostics"]);
     if (j.contains("timing") && j["timing"].is_object()) {
       const auto& t = j["timing"];
-      if (t.contains("wall_s") && t["wall_s"].is_number()) s.wall_seconds = t["wall_s"].get<double>();
+      if (t.contains("wall_s") && t["wall_s"].is_number())
+        s.wall_seconds = t["wall_s"].get<double>();
       if (t.contains("start_unix_us") && t["start_unix_us"].is_number_integer())
         s.start_us = t["start_unix_us"].get<std::int64_t>();
       if (t.contains("end_unix_us") && t["end_unix_us"].is_number_integer())
@@ -67,7 +70,8 @@ RunResult runResultFromJson(const nlohmann::json& doc, const Workflow* workflow)
     }
     if (j.contains("provenance")) s.provenance = j["provenance"];
     if (j.contains("error") && j["error"].is_string()) s.error = j["error"].get<std::string>();
-    if (j.contains("sweep_points") && j["sweep_points"].is_number_unsigned()) s.points = j["sweep_points"].get<std::size_t>();
+    if (j.contains("sweep_points") && j["sweep_points"].is_number_unsigned())
+      s.points = j["sweep_points"].get<std::size_t>();
     r.steps.push_back(std::move(s));
   }
   return r;

@@ -1,5 +1,6 @@
-// The inverse of RunResult::toJson: a result document (`sciagents run -o`, GET /v1/jobs/{id}/result,
-// a merged Slurm study) turned back into a RunResult, for the CLI summary and Studio's results.
+// The inverse of RunResult::toJson: a result document (`sciagents run -o`, GET
+// /v1/jobs/{id}/result, a merged Slurm study) turned back into a RunResult, for the CLI summary and
+// Studio's results.
 #pragma once
 
 #include "core/workflow/run_result.h"

@@ -24,15 +24,18 @@
 
 namespace sciagents::core {
 
-std::string checkModelInputPath(const nlohmann::json& raw, const TaskSpec& task, const std::string& path) {
+std::string checkModelInputPath(const nlohmann::json& raw, const TaskSpec& task,
+                                const std::string& path) {
   std::string err;
   const auto p = ParamPath::parse(path, &err);
   if (!p) return "input " + err;
   if (!task.param(p->head()))
-    return "input path '" + path + "': '" + p->head() + "' is not a parameter of task '" + task.id + "'";
+    return "input path '" + path + "': '" + p->head() + "' is not a parameter of task '" + task.id +
+           "'";
   if (p->size() == 1 && !(raw.is_object() && raw.contains(p->head())))
     return {};  // a declared param left at its default
-  if (!valueAtPath(raw, *p, &err)) return "input " + err + " (the path does not exist in the step's params)";
+  if (!valueAtPath(raw, *p, &err))
+    return "input " + err + " (the path does not exist in the step's params)";
   return {};
 }
 
@@ -53,7 +56,8 @@ struct Shared {
   std::vector<const ParamSpec*> changed;  // the params the input paths set (checked per sample)
   std::optional<std::uint64_t> seed;      // the samples' seed when no input path sets `seed`
   LinkRef output;
-  std::shared_ptr<const PreparedTask> prepared;  // the task prepared for these inputs (TaskSpec::prepare)
+  std::shared_ptr<const PreparedTask>
+      prepared;  // the task prepared for these inputs (TaskSpec::prepare)
   bool use_cache = true;
   std::vector<std::string> names;
   mutable std::atomic<std::size_t> runs{0}, hits{0};
@@ -103,7 +107,8 @@ struct Shared {
 
   // The outputs of the prepared task at row i of `x` (and its diagnostics when `diagnostics` is
   // given): no params copied, resolved or read again.
-  Map runPrepared(const Matrix& x, Eigen::Index i, const CancelFlag& cancel, Map* diagnostics) const {
+  Map runPrepared(const Matrix& x, Eigen::Index i, const CancelFlag& cancel,
+                  Map* diagnostics) const {
     double local[8];
     std::vector<double> many;
     double* values = local;
@@ -131,7 +136,8 @@ struct Shared {
   Map sampleParams(const Matrix& x, Eigen::Index i) const {
     Map given = params;
     for (std::size_t j = 0; j < inputs.size(); ++j)
-      if (std::string err; !setAtPath(given, parts[j], Value(x(i, static_cast<Eigen::Index>(j))), &err))
+      if (std::string err;
+          !setAtPath(given, parts[j], Value(x(i, static_cast<Eigen::Index>(j))), &err))
         throw paramError("model", "input " + err);
     for (const ParamSpec* p : changed) {
       Value& v = given[p->name];
@@ -162,8 +168,11 @@ struct Shared {
       Map diagnostics;
       outputs = runPrepared(x, i, cancel, &diagnostics);
       env.cache->store(key, {outputs, std::move(diagnostics),
-                             nlohmann::json{{"agent", env.agent->id}, {"agent_version", env.agent->version},
-                                            {"task", env.task->id}, {"params_hash", key}, {"seed", seed},
+                             nlohmann::json{{"agent", env.agent->id},
+                                            {"agent_version", env.agent->version},
+                                            {"task", env.task->id},
+                                            {"params_hash", key},
+                                            {"seed", seed},
                                             {"model_sample_of", env.step}}});
     } else {
       TaskContext c(*env.task, std::move(resolved), env.step);
@@ -180,8 +189,11 @@ struct Shared {
       outputs = c.takeOutputs();
       if (use_cache && env.cache)
         env.cache->store(key, {outputs, c.takeDiagnostics(),
-                               nlohmann::json{{"agent", env.agent->id}, {"agent_version", env.agent->version},
-                                              {"task", env.task->id}, {"params_hash", key}, {"seed", seed},
+                               nlohmann::json{{"agent", env.agent->id},
+                                              {"agent_version", env.agent->version},
+                                              {"task", env.task->id},
+                                              {"params_hash", key},
+                                              {"seed", seed},
                                               {"model_sample_of", env.step}}});
     }
     return indexed(outputs);
@@ -191,7 +203,8 @@ struct Shared {
   Value indexed(const Map& outputs) const {
     auto o = outputs.find(output.output);
     if (o == outputs.end())
-      throw paramError("model", "step '" + env.step + "' produced no output '" + output.output + "'");
+      throw paramError("model",
+                       "step '" + env.step + "' produced no output '" + output.output + "'");
     try {
       return applyIndices(o->second, output);
     } catch (const std::exception& e) {
@@ -212,7 +225,8 @@ struct Shared {
     if (!vector) {
       if (!v.isNumber())
         throw paramError("model", "output '" + outputText() + "' of step '" + env.step + "' is a " +
-                                      std::string(v.kindName()) + " of size " + std::to_string(v.size()) +
+                                      std::string(v.kindName()) + " of size " +
+                                      std::to_string(v.size()) +
                                       ", not one number; index it further (e.g. y[-1][0])");
       y = Vector::Constant(1, v.asDouble());
     } else {
@@ -220,15 +234,17 @@ struct Shared {
         y = v.toVector();
       } catch (const std::exception& e) {
         throw paramError("model", "output '" + outputText() + "' of step '" + env.step +
-                                      "' is not a vector at sample #" + std::to_string(i) + ": " + e.what() +
-                                      "; index it to one row or column (e.g. y[-1])");
+                                      "' is not a vector at sample #" + std::to_string(i) + ": " +
+                                      e.what() + "; index it to one row or column (e.g. y[-1])");
       }
     }
     for (Eigen::Index k = 0; k < y.size(); ++k)
       if (!std::isfinite(y[k]))
-        throw Error(ErrorCode::RunFailed, "model output " + std::string(vector ? "component " +
-                                              std::to_string(k) + " " : "") + "is " + std::to_string(y[k]) +
-                                              " at sample #" + std::to_string(i) + " (" + pointText(x, i) + ")",
+        throw Error(ErrorCode::RunFailed,
+                    "model output " +
+                        std::string(vector ? "component " + std::to_string(k) + " " : "") + "is " +
+                        std::to_string(y[k]) + " at sample #" + std::to_string(i) + " (" +
+                        pointText(x, i) + ")",
                     {}, "model");
     return y;
   }
@@ -249,21 +265,26 @@ struct Batch {
   std::mutex mutex;
   std::condition_variable cv;
   std::size_t finished = 0;
-  std::optional<Eigen::Index> error_at;  // lowest failing sample: the reported error is deterministic
+  std::optional<Eigen::Index>
+      error_at;  // lowest failing sample: the reported error is deterministic
   std::exception_ptr error;
   std::vector<std::pair<Eigen::Index, std::string>> failed;  // allow_failed: sample and reason
 
-  // A configuration problem (wrong output shape, bad path) is not a failed sample: it stops the batch.
-  static bool isConfigError(const Error& e) { return e.param() == "model" && e.code() == ErrorCode::InvalidInput; }
+  // A configuration problem (wrong output shape, bad path) is not a failed sample: it stops the
+  // batch.
+  static bool isConfigError(const Error& e) {
+    return e.param() == "model" && e.code() == ErrorCode::InvalidInput;
+  }
 
   std::exception_ptr sampleError(const Shared& s, Eigen::Index i, const Error& e) const {
     if (e.code() == ErrorCode::Cancelled) return std::current_exception();
-    const std::string msg = isConfigError(e) ? e.bareMessage()
-                                             : "step '" + s.env.step + "' (" + s.env.agent->id + "." +
-                                                   s.env.task->id + ") failed at sample #" + std::to_string(i) +
-                                                   " (" + s.pointText(x, i) + "): " +
-                                                   (e.param().empty() ? "" : "param '" + e.param() + "': ") +
-                                                   e.bareMessage();
+    const std::string msg =
+        isConfigError(e)
+            ? e.bareMessage()
+            : "step '" + s.env.step + "' (" + s.env.agent->id + "." + s.env.task->id +
+                  ") failed at sample #" + std::to_string(i) + " (" + s.pointText(x, i) +
+                  "): " + (e.param().empty() ? "" : "param '" + e.param() + "': ") +
+                  e.bareMessage();
     return std::make_exception_ptr(
         Error(isConfigError(e) ? ErrorCode::InvalidInput : ErrorCode::RunFailed, msg, {}, "model"));
   }
@@ -285,8 +306,9 @@ struct Batch {
           y[static_cast<std::size_t>(i)] = s.evalRow(x, i, cancel, vector);
         } catch (const Error& e) {
           if (allow_failed && e.code() != ErrorCode::Cancelled && !isConfigError(e))
-            soft_failure = (e.param().empty() || e.param() == "model" ? "" : "param '" + e.param() + "': ") +
-                           e.bareMessage();
+            soft_failure =
+                (e.param().empty() || e.param() == "model" ? "" : "param '" + e.param() + "': ") +
+                e.bareMessage();
           else
             failure = sampleError(s, i, e);
         } catch (const std::exception& e) {
@@ -295,7 +317,8 @@ struct Batch {
           else
             failure = std::make_exception_ptr(Error(ErrorCode::RunFailed,
                                                     "step '" + s.env.step + "' failed at sample #" +
-                                                        std::to_string(i) + ": " + e.what(), {}, "model"));
+                                                        std::to_string(i) + ": " + e.what(),
+                                                    {}, "model"));
         }
       }
       std::lock_guard lock(mutex);
@@ -450,15 +473,16 @@ class StepModel final : public ModelEvaluator {
     return y.rows() == 0 ? Vector() : Vector(y.col(0));
   }
 
-  Matrix evaluateVector(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) override {
+  Matrix evaluateVector(const Matrix& points, const TaskContext& ctx,
+                        const DoneCallback& done) override {
     return run(points, ctx, done, true);
   }
 
   std::string describe() const override {
     std::string in;
     for (const auto& p : m_s->inputs) in += (in.empty() ? "" : ", ") + p;
-    return "step '" + m_s->env.step + "' (" + m_s->env.agent->id + "." + m_s->env.task->id + ") with inputs " + in +
-           ", output " + m_s->outputText();
+    return "step '" + m_s->env.step + "' (" + m_s->env.agent->id + "." + m_s->env.task->id +
+           ") with inputs " + in + ", output " + m_s->outputText();
   }
 
   Map diagnostics() const override {
@@ -504,7 +528,8 @@ class StepModel final : public ModelEvaluator {
     batch->cancel = ctx.cancelFlag();
     batch->done_cb = done;
     if (n == 0) return Matrix(0, vector ? 0 : 1);
-    const int helpers = m_s->env.pool ? static_cast<int>(std::min<Eigen::Index>(m_s->env.threads - 1, n - 1)) : 0;
+    const int helpers =
+        m_s->env.pool ? static_cast<int>(std::min<Eigen::Index>(m_s->env.threads - 1, n - 1)) : 0;
     for (int h = 0; h < helpers; ++h) m_s->env.pool->submit([batch, s = m_s] { batch->drain(*s); });
     batch->drain(*m_s);
     std::exception_ptr error;
@@ -532,16 +557,18 @@ class StepModel final : public ModelEvaluator {
     // Every sample failed: the rows are NaN when their length is known (one number, or an earlier
     // call's vector length); otherwise there is nothing to size them by.
     if (static_cast<Eigen::Index>(failed.size()) == n && vector && m_width < 0)
-      throw Error(ErrorCode::RunFailed, "all " + std::to_string(n) + " samples of step '" + m_s->env.step +
-                                            "' failed; sample #" + std::to_string(failed[0].first) + " (" +
-                                            m_s->pointText(x, failed[0].first) + "): " + failed[0].second,
+      throw Error(ErrorCode::RunFailed,
+                  "all " + std::to_string(n) + " samples of step '" + m_s->env.step +
+                      "' failed; sample #" + std::to_string(failed[0].first) + " (" +
+                      m_s->pointText(x, failed[0].first) + "): " + failed[0].second,
                   {}, "model");
     std::vector<bool> bad(static_cast<std::size_t>(n), false);
     for (const auto& [i, why] : failed) {
       bad[static_cast<std::size_t>(i)] = true;
       m_failed.push_back(static_cast<std::size_t>(i));
       if (m_failed_total++ == 0)
-        m_first_failure = "sample #" + std::to_string(i) + " (" + m_s->pointText(x, i) + "): " + why;
+        m_first_failure =
+            "sample #" + std::to_string(i) + " (" + m_s->pointText(x, i) + "): " + why;
     }
     Eigen::Index m = -1, first = -1;
     if (failed.size() == rows.size()) m = vector ? m_width : 1;
@@ -552,16 +579,18 @@ class StepModel final : public ModelEvaluator {
         m = len;
         first = i;
       } else if (len != m) {
-        throw paramError("model", "output '" + m_s->outputText() + "' of step '" + m_s->env.step + "' has " +
-                                      std::to_string(len) + " values at sample #" + std::to_string(i) + " (" +
-                                      m_s->pointText(x, i) + ") but " + std::to_string(m) + " at sample #" +
-                                      std::to_string(first) + "; every sample must give the same length");
+        throw paramError("model", "output '" + m_s->outputText() + "' of step '" + m_s->env.step +
+                                      "' has " + std::to_string(len) + " values at sample #" +
+                                      std::to_string(i) + " (" + m_s->pointText(x, i) + ") but " +
+                                      std::to_string(m) + " at sample #" + std::to_string(first) +
+                                      "; every sample must give the same length");
       }
     }
     if (vector) m_width = m;
     Matrix y = Matrix::Constant(n, m, std::numeric_limits<double>::quiet_NaN());
     for (Eigen::Index i = 0; i < n; ++i)
-      if (!bad[static_cast<std::size_t>(i)]) y.row(i) = rows[static_cast<std::size_t>(i)].transpose();
+      if (!bad[static_cast<std::size_t>(i)])
+        y.row(i) = rows[static_cast<std::size_t>(i)].transpose();
     return y;
   }
 
@@ -586,9 +615,10 @@ std::unique_ptr<ModelEvaluator> makeStepModel(StepModelEnv env, const Map& ref,
   if (s->inputs.size() != input_names.size()) {
     std::string names;
     for (const auto& n : input_names) names += (names.empty() ? "" : ", ") + n;
-    throw paramError("model", "the model of step '" + s->env.step + "' has " + std::to_string(s->inputs.size()) +
-                                  " input path(s) but the task has " + std::to_string(input_names.size()) +
-                                  " input(s) (" + names + "); list one path per input, in the same order");
+    throw paramError(
+        "model", "the model of step '" + s->env.step + "' has " + std::to_string(s->inputs.size()) +
+                     " input path(s) but the task has " + std::to_string(input_names.size()) +
+                     " input(s) (" + names + "); list one path per input, in the same order");
   }
   for (const auto& p : s->inputs) {
     Map probe = s->params;
@@ -598,10 +628,11 @@ std::unique_ptr<ModelEvaluator> makeStepModel(StepModelEnv env, const Map& ref,
   auto out = parseLinkRef(s->env.step + "." + ref.at("output").asString(), &err);
   if (!out) throw paramError("model", "output: " + err);
   if (!s->env.task->output(out->output))
-    throw paramError("model", "step '" + s->env.step + "' (" + s->env.agent->id + "." + s->env.task->id +
-                                  ") has no output '" + out->output + "'");
+    throw paramError("model", "step '" + s->env.step + "' (" + s->env.agent->id + "." +
+                                  s->env.task->id + ") has no output '" + out->output + "'");
   s->output = *out;
-  if (auto c = ref.find("cache"); c != ref.end() && c->second.kind() == ValueKind::Bool) s->use_cache = c->second.asBool();
+  if (auto c = ref.find("cache"); c != ref.end() && c->second.kind() == ValueKind::Bool)
+    s->use_cache = c->second.asBool();
   s->prepare();
   return std::make_unique<StepModel>(std::move(s));
 }

@@ -24,15 +24,16 @@ struct NestedRunContext;
 struct StepModelEnv {
   const AgentSpec* agent = nullptr;  // of the template step
   const TaskSpec* task = nullptr;
-  std::string step;                  // template step id
-  ResultCache* cache = nullptr;      // nullptr: no caching
-  ThreadPool* pool = nullptr;        // helpers are queued here; the calling thread works too
+  std::string step;              // template step id
+  ResultCache* cache = nullptr;  // nullptr: no caching
+  ThreadPool* pool = nullptr;    // helpers are queued here; the calling thread works too
   int threads = 1;
-  std::string base_dir;                          // see RunOptions::base_dir
-  const NestedRunContext* nested = nullptr;      // the run's, set around every sample's task
-  std::shared_ptr<const ExternalPolicy> external; // see RunOptions::external
-  std::function<std::uint64_t(const Map& params)> seed_for;                      // the template's seed
-  std::function<std::string(std::uint64_t seed, const Map& params)> key_for;     // the engine's cache key
+  std::string base_dir;                            // see RunOptions::base_dir
+  const NestedRunContext* nested = nullptr;        // the run's, set around every sample's task
+  std::shared_ptr<const ExternalPolicy> external;  // see RunOptions::external
+  std::function<std::uint64_t(const Map& params)> seed_for;  // the template's seed
+  std::function<std::string(std::uint64_t seed, const Map& params)>
+      key_for;  // the engine's cache key
 };
 
 // `ref` is the resolved reference (see isModelRef in link.h). Throws paramError("model", ...) when
@@ -43,7 +44,8 @@ std::unique_ptr<ModelEvaluator> makeStepModel(StepModelEnv env, const Map& ref,
 // Validation of a model input path against the template step's raw params: the first component
 // must be a param of `task`; deeper components ("constants.k") and an optional final index
 // ("y0[0]") must exist in the params as written. Returns the problem, or an empty string.
-std::string checkModelInputPath(const nlohmann::json& raw_params, const TaskSpec& task, const std::string& path);
+std::string checkModelInputPath(const nlohmann::json& raw_params, const TaskSpec& task,
+                                const std::string& path);
 
 // Sets the number at `path` inside resolved params (same syntax); returns the problem or "".
 std::string setParamPath(Map& params, const std::string& path, double value);

@@ -48,9 +48,7 @@ bool validId(const std::string& id) {
   return true;
 }
 
-const char* typeName(const json& j) {
-  return j.type_name();
-}
+const char* typeName(const json& j) { return j.type_name(); }
 
 SweepValues parseRange(const json& spec, const std::string& step, const std::string& kind) {
   const json& r = spec.at(kind);
@@ -62,7 +60,8 @@ SweepValues parseRange(const json& spec, const std::string& step, const std::str
   const auto n = r[2].get<std::int64_t>();
   if (n < 1 || static_cast<std::size_t>(n) > kMaxSweepValues)
     throw structural("sweep count must be between 1 and " + std::to_string(kMaxSweepValues) +
-                         ", got " + std::to_string(n), step, "sweep");
+                         ", got " + std::to_string(n),
+                     step, "sweep");
   if (!std::isfinite(a) || !std::isfinite(b))
     throw structural("sweep range must be finite", step, "sweep");
   return SweepValues::range(
@@ -74,9 +73,11 @@ SweepSpec parseSweep(const json& j, const std::string& step) {
   if (!j.is_object()) throw structural("'sweep' must be an object", step, "sweep");
   for (auto it = j.begin(); it != j.end(); ++it)
     if (it.key() != "param" && it.key() != "values")
-      throw structural("unknown key '" + it.key() + "' in sweep (expected param, values)", step, "sweep");
+      throw structural("unknown key '" + it.key() + "' in sweep (expected param, values)", step,
+                       "sweep");
   if (!j.contains("param") || !j["param"].is_string() || j["param"].get<std::string>().empty())
-    throw structural("sweep needs \"param\": the parameter path to vary, e.g. \"constants.k\"", step, "sweep");
+    throw structural("sweep needs \"param\": the parameter path to vary, e.g. \"constants.k\"",
+                     step, "sweep");
   if (!j.contains("values")) throw structural("sweep needs \"values\"", step, "sweep");
   SweepSpec s;
   s.param = j["param"].get<std::string>();
@@ -88,24 +89,30 @@ SweepSpec parseSweep(const json& j, const std::string& step) {
   } else if (v.is_object() && v.size() == 1 && (v.contains("linspace") || v.contains("logspace"))) {
     s.values = parseRange(v, step, v.contains("linspace") ? "linspace" : "logspace");
   } else {
-    throw structural("sweep values must be a list or {\"linspace\": [a, b, n]} / {\"logspace\": [a, b, n]}",
-                     step, "sweep");
+    throw structural(
+        "sweep values must be a list or {\"linspace\": [a, b, n]} / {\"logspace\": [a, b, n]}",
+        step, "sweep");
   }
   return s;
 }
 
 Step parseStep(const json& j, std::size_t index) {
   const std::string where = "#" + std::to_string(index + 1);
-  if (!j.is_object()) throw structural(std::string("step ") + where + " must be an object, got " + typeName(j));
+  if (!j.is_object())
+    throw structural(std::string("step ") + where + " must be an object, got " + typeName(j));
   std::string id;
   if (j.contains("id") && j["id"].is_string()) id = j["id"].get<std::string>();
   if (!validId(id))
-    throw structural("step " + where + " needs an \"id\" of letters, digits, '_' or '-' starting with a letter" +
+    throw structural("step " + where +
+                     " needs an \"id\" of letters, digits, '_' or '-' starting with a letter" +
                      (id.empty() ? std::string() : ", got '" + id + "'"));
-  static const std::set<std::string> allowed = {"id", "agent", "task", "params", "sweep", "description", "ui"};
+  static const std::set<std::string> allowed = {"id",    "agent",       "task", "params",
+                                                "sweep", "description", "ui"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!allowed.count(it.key()))
-      throw structural("unknown key '" + it.key() + "' (expected id, agent, task, params, sweep, description, ui)", id);
+      throw structural("unknown key '" + it.key() +
+                           "' (expected id, agent, task, params, sweep, description, ui)",
+                       id);
   Step s;
   s.id = id;
   for (const char* key : {"agent", "task"}) {
@@ -125,15 +132,18 @@ Step parseStep(const json& j, std::size_t index) {
 }  // namespace
 
 Workflow workflowFromJson(const json& j) {
-  if (!j.is_object()) throw structural(std::string("a workflow must be a JSON object, got ") + typeName(j));
+  if (!j.is_object())
+    throw structural(std::string("a workflow must be a JSON object, got ") + typeName(j));
   if (!j.contains("sciagents"))
     throw structural("not a SciAgents workflow: missing \"sciagents\": 1");
   if (!j["sciagents"].is_number_integer() || j["sciagents"].get<std::int64_t>() != 1)
-    throw structural("unsupported workflow format " + j["sciagents"].dump() + " (this version reads format 1)");
+    throw structural("unsupported workflow format " + j["sciagents"].dump() +
+                     " (this version reads format 1)");
   static const std::set<std::string> allowed = {"sciagents", "name", "description", "steps", "ui"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!allowed.count(it.key()))
-      throw structural("unknown top-level key '" + it.key() + "' (expected sciagents, name, description, steps)");
+      throw structural("unknown top-level key '" + it.key() +
+                       "' (expected sciagents, name, description, steps)");
   Workflow w;
   if (j.contains("name")) {
     if (!j["name"].is_string()) throw structural("\"name\" must be a string");
@@ -158,14 +168,20 @@ Workflow parseWorkflow(std::string_view text) {
     bool in_string = false, escaped = false;
     for (char c : text) {
       if (in_string) {
-        if (escaped) escaped = false;
-        else if (c == '\\') escaped = true;
-        else if (c == '"') in_string = false;
+        if (escaped)
+          escaped = false;
+        else if (c == '\\')
+          escaped = true;
+        else if (c == '"')
+          in_string = false;
         continue;
       }
-      if (c == '"') in_string = true;
-      else if (c == '[' || c == '{') max_depth = std::max(max_depth, ++depth);
-      else if (c == ']' || c == '}') --depth;
+      if (c == '"')
+        in_string = true;
+      else if (c == '[' || c == '{')
+        max_depth = std::max(max_depth, ++depth);
+      else if (c == ']' || c == '}')
+        --depth;
     }
     if (max_depth > 200) throw structural("JSON nested deeper than 200 levels");
     j = json::parse(text.begin(), text.end());

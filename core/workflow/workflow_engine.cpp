@@ -19,12 +19,12 @@
 #include "core/workflow/workflow_graph.h"
 #include "core/workflow/workflow_validator.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
-#include <algorithm>
 #include <mutex>
 #include <optional>
 
@@ -47,10 +47,10 @@ std::uint64_t fnv1a(std::string_view s) {
 
 // The content address of one run of a task: agent, version, task, seed and every resolved value,
 // plus the content of the files the task reads (TaskSpec::content_key). content_key gets the params
-// with one more entry (core/agent/content_key.h): RunOptions::base_dir, so it resolves relative file
-// paths exactly as the run will (the base folder itself is not part of the key).
-std::string stepKey(const AgentSpec& agent, const TaskSpec& task, std::uint64_t seed, const Map& params,
-                    const std::string& base_dir) {
+// with one more entry (core/agent/content_key.h): RunOptions::base_dir, so it resolves relative
+// file paths exactly as the run will (the base folder itself is not part of the key).
+std::string stepKey(const AgentSpec& agent, const TaskSpec& task, std::uint64_t seed,
+                    const Map& params, const std::string& base_dir) {
   Sha256 h;
   h.update("sciagents-step-v1\n" + agent.id + "\n" + agent.version + "\n" + task.id + "\n");
   h.update(&seed, sizeof seed);
@@ -116,9 +116,11 @@ class Run {
         m_metrics(o.metrics ? *o.metrics : metrics::MetricsRegistry::global()),
         m_cancel(o.cancel ? o.cancel : std::make_shared<std::atomic<bool>>(false)) {
     if (o.use_cache)
-      m_cache = std::make_unique<ResultCache>(o.cache_dir.empty() ? ResultCache::defaultDir() : o.cache_dir,
-                                              o.cache_max_bytes ? o.cache_max_bytes : ResultCache::defaultMaxBytes());
-    for (std::size_t i = 0; i < w.steps.size(); ++i) m_steps.emplace_back();  // deque: atomics don't move
+      m_cache = std::make_unique<ResultCache>(
+          o.cache_dir.empty() ? ResultCache::defaultDir() : o.cache_dir,
+          o.cache_max_bytes ? o.cache_max_bytes : ResultCache::defaultMaxBytes());
+    for (std::size_t i = 0; i < w.steps.size(); ++i)
+      m_steps.emplace_back();  // deque: atomics don't move
     for (std::size_t i = 0; i < w.steps.size(); ++i) m_index[w.steps[i].id] = i;
     for (std::size_t i = 0; i < w.steps.size(); ++i) {
       StepState& s = m_steps[i];
@@ -154,7 +156,8 @@ class Run {
     out.wall_seconds = static_cast<double>(unixMicros() - t0) / 1e6;
     out.status = StepStatus::Succeeded;
     for (auto& s : m_steps) {
-      if (s.result.status == StepStatus::Cancelled) out.status = StepStatus::Cancelled;
+      if (s.result.status == StepStatus::Cancelled)
+        out.status = StepStatus::Cancelled;
       else if (s.result.status != StepStatus::Succeeded && out.status == StepStatus::Succeeded)
         out.status = StepStatus::Failed;
       out.steps.push_back(std::move(s.result));
@@ -206,7 +209,8 @@ class Run {
     s.point_params.assign(n, s.step->params);
     if (s.step->sweep)
       for (std::size_t p = 0; p < n; ++p)
-        applySweepValue(s.point_params[p], s.step->sweep->param, s.step->sweep->values[s.point_index[p]], nullptr);
+        applySweepValue(s.point_params[p], s.step->sweep->param,
+                        s.step->sweep->values[s.point_index[p]], nullptr);
     s.points.assign(n, PointOutcome{});
     s.remaining.store(n);
     s.result.points = n;
@@ -267,13 +271,14 @@ class Run {
   }
 
   std::uint64_t seedFor(const StepState& s, const Map& params, std::size_t point) const {
-    if (auto it = params.find("seed"); it != params.end() && it->second.kind() == ValueKind::Integer)
+    if (auto it = params.find("seed");
+        it != params.end() && it->second.kind() == ValueKind::Integer)
       return static_cast<std::uint64_t>(it->second.asInt());
     return splitmix64(m_opts.seed ^ fnv1a(s.step->id) ^ splitmix64(point));
   }
 
-  nlohmann::json provenance(const StepState& s, const std::string& key, std::uint64_t seed, std::int64_t start,
-                            std::int64_t end) const {
+  nlohmann::json provenance(const StepState& s, const std::string& key, std::uint64_t seed,
+                            std::int64_t start, std::int64_t end) const {
     return {{"sciagents_version", kVersion},
             {"agent", s.step->agent},
             {"agent_version", s.agent->version},
@@ -298,7 +303,8 @@ class Run {
     try {
       if (m_cancel->load()) throw cancelledError();
       const Value given = resolveLinks(
-          s.point_params[p], [this](const std::string& st, const std::string& o) { return lookup(st, o); }, {},
+          s.point_params[p],
+          [this](const std::string& st, const std::string& o) { return lookup(st, o); }, {},
           [this](const std::string& st) { return stepValue(st); });
       Map params = s.task->resolveParams(given.asMap());
       if (!s.step->sweep) out.params = params;
@@ -306,7 +312,8 @@ class Run {
       out.key = stepKey(*s.agent, *s.task, seed, params, m_opts.base_dir);
       // A study shard evaluating a block of rows has no real result to cache or to take from it.
       ModelShard* study = s.step->sweep ? nullptr : m_opts.model_shard.get();
-      const bool partial = study && study->partial() && study->appliesTo(s.step->agent, s.step->task);
+      const bool partial =
+          study && study->partial() && study->appliesTo(s.step->agent, s.step->task);
       if (m_cache && !partial) {
         if (auto hit = m_cache->load(out.key)) {
           out.outputs = std::move(hit->outputs);
@@ -328,8 +335,9 @@ class Run {
       ctx.setBaseDir(m_opts.base_dir);
       ctx.setExternalPolicy(m_opts.external);
       ctx.setRegistry(m_nested.registry);
-      ctx.setStepModelFactory(
-          [this](const Map& ref, const std::vector<std::string>& names) { return stepModel(ref, names); });
+      ctx.setStepModelFactory([this](const Map& ref, const std::vector<std::string>& names) {
+        return stepModel(ref, names);
+      });
       try {
         const ModelShard::Scope scope(study);
         const RunPoolScope pool(m_pool);  // the task's parallel loops borrow the run's threads
@@ -340,11 +348,13 @@ class Run {
         pointDone(i);
         return;
       }
-      ctx.checkCancelled();  // a task that noticed nothing still must not report a cancelled run as done
+      ctx.checkCancelled();  // a task that noticed nothing still must not report a cancelled run as
+                             // done
       out.outputs = ctx.takeOutputs();
       out.diagnostics = ctx.takeDiagnostics();
       out.provenance = provenance(s, out.key, seed, start, unixMicros());
-      if (m_cache && !partial) m_cache->store(out.key, {out.outputs, out.diagnostics, out.provenance});
+      if (m_cache && !partial)
+        m_cache->store(out.key, {out.outputs, out.diagnostics, out.provenance});
     } catch (const Error& e) {
       out.failed = true;
       out.code = e.code();
@@ -370,7 +380,8 @@ class Run {
     r.wall_seconds = static_cast<double>(r.end_us - r.start_us) / 1e6;
     const PointOutcome* failed = nullptr;
     for (const auto& pt : s.points)
-      if (pt.failed && (!failed || (failed->code == ErrorCode::Cancelled && pt.code != ErrorCode::Cancelled)))
+      if (pt.failed &&
+          (!failed || (failed->code == ErrorCode::Cancelled && pt.code != ErrorCode::Cancelled)))
         failed = &pt;
     if (failed) {
       r.status = failed->code == ErrorCode::Cancelled ? StepStatus::Cancelled : StepStatus::Failed;
@@ -378,8 +389,10 @@ class Run {
       r.error_code = failed->code;
       r.diagnostics = failed->diagnostics;  // partial figures of the failed attempt
       if (s.points.size() > 1) {
-        const auto nfailed = std::count_if(s.points.begin(), s.points.end(), [](auto& p) { return p.failed; });
-        r.error += " (" + std::to_string(nfailed) + " of " + std::to_string(s.points.size()) + " sweep points failed)";
+        const auto nfailed =
+            std::count_if(s.points.begin(), s.points.end(), [](auto& p) { return p.failed; });
+        r.error += " (" + std::to_string(nfailed) + " of " + std::to_string(s.points.size()) +
+                   " sweep points failed)";
       }
     } else {
       r.status = StepStatus::Succeeded;
@@ -444,7 +457,8 @@ class Run {
   // In a sharded run, swept steps say which shard they are (the merge checks it).
   void addShard(StepResult& r) const {
     if (m_opts.shard_count > 1)
-      r.provenance["sweep"]["shard"] = {{"index", m_opts.shard_index}, {"count", m_opts.shard_count}};
+      r.provenance["sweep"]["shard"] = {{"index", m_opts.shard_index},
+                                        {"count", m_opts.shard_count}};
   }
 
   void record(const StepResult& r) { recordStepMetrics(m_metrics, r); }

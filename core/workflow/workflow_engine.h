@@ -21,7 +21,8 @@ class MetricsRegistry;
 // Receives run events. Calls are serialised by the engine (never two at once), from worker threads.
 class RunListener : public TaskObserver {
  public:
-  virtual void stepStarted(const std::string& step, const std::string& agent, const std::string& task) {
+  virtual void stepStarted(const std::string& step, const std::string& agent,
+                           const std::string& task) {
     (void)step, (void)agent, (void)task;
   }
   virtual void stepFinished(const StepResult& result) { (void)result; }
@@ -34,22 +35,22 @@ class RunListener : public TaskObserver {
 };
 
 struct RunOptions {
-  int threads = 0;                       // 0: all hardware threads
+  int threads = 0;  // 0: all hardware threads
   bool use_cache = true;
-  std::filesystem::path cache_dir;       // empty: ResultCache::defaultDir()
-  std::uint64_t cache_max_bytes = 0;     // 0: ResultCache::defaultMaxBytes()
+  std::filesystem::path cache_dir;    // empty: ResultCache::defaultDir()
+  std::uint64_t cache_max_bytes = 0;  // 0: ResultCache::defaultMaxBytes()
   // Step models (step_model.h) re-run a step per sample: false keeps those samples out of the
   // cache (one file each), while the steps themselves are still cached. The server sets false.
   bool cache_model_samples = true;
-  CancelFlag cancel;                     // set to true to stop the run; tasks stop promptly
+  CancelFlag cancel;  // set to true to stop the run; tasks stop promptly
   RunListener* listener = nullptr;
-  std::uint64_t seed = 0;                // base of every step's derived seed
+  std::uint64_t seed = 0;                       // base of every step's derived seed
   metrics::MetricsRegistry* metrics = nullptr;  // nullptr: MetricsRegistry::global()
-  // Sweep sharding (one Slurm array task of several): with shard_count > 1 every swept step runs only
-  // its points g with g % shard_count == shard_index, in increasing g; seeds and cache keys use the
-  // global index g, so the shards interleaved give exactly a full run (core/slurm/shard_merge.h).
-  // Non-swept steps run whole in every shard. A shard may hold no point of a step (its outputs are
-  // then empty lists).
+  // Sweep sharding (one Slurm array task of several): with shard_count > 1 every swept step runs
+  // only its points g with g % shard_count == shard_index, in increasing g; seeds and cache keys
+  // use the global index g, so the shards interleaved give exactly a full run
+  // (core/slurm/shard_merge.h). Non-swept steps run whole in every shard. A shard may hold no point
+  // of a step (its outputs are then empty lists).
   std::size_t shard_index = 0;
   std::size_t shard_count = 1;
   // Study sharding (core/agent/model_shard.h): handed to every non-swept step's task.

@@ -8,11 +8,13 @@ using nlohmann::ordered_json;
 WorkflowFile workflowFileFromJson(const json& j) {
   WorkflowFile f;
   f.workflow = workflowFromJson(j);  // throws on structural problems
-  if (j.contains("description") && j["description"].is_string()) f.description = j["description"].get<std::string>();
+  if (j.contains("description") && j["description"].is_string())
+    f.description = j["description"].get<std::string>();
   if (j.contains("ui")) f.ui = j["ui"];
   for (const auto& s : j["steps"]) {
     StepExtras e;
-    if (s.contains("description") && s["description"].is_string()) e.description = s["description"].get<std::string>();
+    if (s.contains("description") && s["description"].is_string())
+      e.description = s["description"].get<std::string>();
     if (s.contains("ui")) e.ui = s["ui"];
     if (s.contains("sweep") && s["sweep"].is_object() && s["sweep"].contains("values"))
       e.sweep_values = s["sweep"]["values"];
@@ -46,8 +48,10 @@ ordered_json workflowFileToJson(const WorkflowFile& f) {
     if (s.sweep) {
       ordered_json sw;
       sw["param"] = s.sweep->param;
-      if (e && !e->sweep_values.is_null()) sw["values"] = ordered_json::parse(e->sweep_values.dump());
-      else sw["values"] = ordered_json::parse(s.sweep->values.spec().dump());
+      if (e && !e->sweep_values.is_null())
+        sw["values"] = ordered_json::parse(e->sweep_values.dump());
+      else
+        sw["values"] = ordered_json::parse(s.sweep->values.spec().dump());
       j["sweep"] = std::move(sw);
     }
     if (e && !e->ui.is_null()) j["ui"] = ordered_json::parse(e->ui.dump());
@@ -56,8 +60,6 @@ ordered_json workflowFileToJson(const WorkflowFile& f) {
   return out;
 }
 
-std::string dumpWorkflowFile(const WorkflowFile& f) {
-  return workflowFileToJson(f).dump(2) + "\n";
-}
+std::string dumpWorkflowFile(const WorkflowFile& f) { return workflowFileToJson(f).dump(2) + "\n"; }
 
 }  // namespace sciagents::core

@@ -1,5 +1,5 @@
-// Lossless reading and writing of `*.workflow.json` for editors (Studio). parseWorkflow() keeps only
-// what the engine needs; a WorkflowFile also keeps the optional "description" and "ui" members
+// Lossless reading and writing of `*.workflow.json` for editors (Studio). parseWorkflow() keeps
+// only what the engine needs; a WorkflowFile also keeps the optional "description" and "ui" members
 // (workflow-level and per step, e.g. node positions "ui": {"x": 10, "y": 20}) and sweep values as
 // written ({"linspace": [a, b, n]} stays a linspace), so open → save gives the same JSON back.
 #pragma once
@@ -23,10 +23,13 @@ struct StepExtras {
 struct WorkflowFile {
   Workflow workflow;
   std::string description;
-  nlohmann::json ui;                       // workflow-level "ui", null when absent
-  std::map<std::string, StepExtras> steps; // by step id; missing entries mean "no extras"
+  nlohmann::json ui;                        // workflow-level "ui", null when absent
+  std::map<std::string, StepExtras> steps;  // by step id; missing entries mean "no extras"
 
-  StepExtras* extras(const std::string& id) { auto it = steps.find(id); return it == steps.end() ? nullptr : &it->second; }
+  StepExtras* extras(const std::string& id) {
+    auto it = steps.find(id);
+    return it == steps.end() ? nullptr : &it->second;
+  }
   const StepExtras* extras(const std::string& id) const {
     auto it = steps.find(id);
     return it == steps.end() ? nullptr : &it->second;

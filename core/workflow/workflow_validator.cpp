@@ -62,12 +62,15 @@ class Validator {
     if (!task) {
       std::vector<std::string> ids;
       for (const auto& t : agent->tasks) ids.push_back(t.id);
-      add(step.id, {}, "unknown task '" + step.task + "' for agent '" + step.agent + "' (known: " + known(ids) + ")");
+      add(step.id, {},
+          "unknown task '" + step.task + "' for agent '" + step.agent + "' (known: " + known(ids) +
+              ")");
       return;
     }
     if (task->planned()) {
-      add(step.id, {}, "task '" + step.agent + "." + step.task +
-                           "' is planned but not available in this version; it cannot be validated or run yet");
+      add(step.id, {},
+          "task '" + step.agent + "." + step.task +
+              "' is planned but not available in this version; it cannot be validated or run yet");
       return;
     }
     checkLinks(step);
@@ -97,14 +100,18 @@ class Validator {
       auto found = m_steps.find(ref->step);
       const Step* target = found == m_steps.end() ? nullptr : found->second;
       if (!target) {
-        add(step.id, link.path, "link '" + ref->text + "' names step '" + ref->step + "', which does not exist");
+        add(step.id, link.path,
+            "link '" + ref->text + "' names step '" + ref->step + "', which does not exist");
         continue;
       }
-      if (const TaskSpec* t = m_r.task(target->agent, target->task); t && !t->planned() && !t->output(ref->output)) {
+      if (const TaskSpec* t = m_r.task(target->agent, target->task);
+          t && !t->planned() && !t->output(ref->output)) {
         std::vector<std::string> outs;
         for (const auto& o : t->outputs) outs.push_back(o.name);
-        add(step.id, link.path, "link '" + ref->text + "': step '" + ref->step + "' (" + target->agent + "." +
-                                    target->task + ") has no output '" + ref->output + "' (outputs: " + known(outs) + ")");
+        add(step.id, link.path,
+            "link '" + ref->text + "': step '" + ref->step + "' (" + target->agent + "." +
+                target->task + ") has no output '" + ref->output + "' (outputs: " + known(outs) +
+                ")");
       }
     }
   }
@@ -125,12 +132,13 @@ class Validator {
       return;
     }
     if (found->second->sweep)
-      add(step.id, link.path, "step reference to '" + id + "': a swept step cannot be referenced as a whole");
+      add(step.id, link.path,
+          "step reference to '" + id + "': a swept step cannot be referenced as a whole");
     if (link.model_ref) checkModelRef(step, link, *found->second);
   }
 
-  // {"step": ID, "input": PATH | [PATHS], "output": "NAME[i]"}: paths into the template's params and
-  // an output its task produces.
+  // {"step": ID, "input": PATH | [PATHS], "output": "NAME[i]"}: paths into the template's params
+  // and an output its task produces.
   void checkModelRef(const Step& step, const FoundLink& link, const Step& target) {
     const TaskSpec* t = m_r.task(target.agent, target.task);
     if (!t || t->planned()) return;  // reported on the target step itself
@@ -139,15 +147,18 @@ class Validator {
     const json ref = found ? *found : json::object();
     const json in = ref.value("input", json::array());
     if (!in.is_string() && !(in.is_array() && !in.empty()))
-      add(step.id, link.path, "model of step '" + target.id + "': \"input\" must be a param path of '" + target.id +
-                                  "' (e.g. \"constants.k\") or a non-empty list of them");
+      add(step.id, link.path,
+          "model of step '" + target.id + "': \"input\" must be a param path of '" + target.id +
+              "' (e.g. \"constants.k\") or a non-empty list of them");
     for (const auto& p : in.is_array() ? in : json::array({in})) {
       if (!p.is_string()) continue;
       if (auto err = checkModelInputPath(target.params, *t, p.get<std::string>()); !err.empty())
         add(step.id, link.path, "model of step '" + target.id + "': " + err);
     }
     if (!ref.contains("output") || !ref["output"].is_string()) {
-      add(step.id, link.path, "model of step '" + target.id + "': \"output\" must name one of its outputs, e.g. \"y_final[0]\"");
+      add(step.id, link.path,
+          "model of step '" + target.id +
+              "': \"output\" must name one of its outputs, e.g. \"y_final[0]\"");
       return;
     }
     std::string err;
@@ -157,12 +168,14 @@ class Validator {
     } else if (!t->output(out->output)) {
       std::vector<std::string> outs;
       for (const auto& o : t->outputs) outs.push_back(o.name);
-      add(step.id, link.path, "model of step '" + target.id + "' (" + target.agent + "." + target.task +
-                                  "): no output '" + out->output + "' (outputs: " + known(outs) + ")");
+      add(step.id, link.path,
+          "model of step '" + target.id + "' (" + target.agent + "." + target.task +
+              "): no output '" + out->output + "' (outputs: " + known(outs) + ")");
     }
   }
 
-  void checkParamValue(const Step& step, const ParamSpec& spec, const json& raw, const std::string& label) {
+  void checkParamValue(const Step& step, const ParamSpec& spec, const json& raw,
+                       const std::string& label) {
     if (containsLink(raw)) return;  // checked again after resolution at run time
     try {
       Value v = spec.normalise(fromJson(raw));
@@ -174,7 +187,10 @@ class Validator {
         const List& items = spec.type == ParamType::Expression ? List{v} : v.asList();
         for (std::size_t i = 0; i < items.size(); ++i)
           if (auto issue = checkExpressionSyntax(items[i].asString()))
-            add(step.id, items.size() > 1 || spec.type == ParamType::ExpressionList ? label + "[" + std::to_string(i) + "]" : label,
+            add(step.id,
+                items.size() > 1 || spec.type == ParamType::ExpressionList
+                    ? label + "[" + std::to_string(i) + "]"
+                    : label,
                 issue->describe());
       }
     } catch (const Error& e) {
@@ -193,19 +209,23 @@ class Validator {
       if (!path)
         add(step.id, "sweep", "sweep parameter " + err);
       else if (!task.param(sweep_top))
-        add(step.id, "sweep", "sweep parameter '" + step.sweep->param + "' is not a parameter of " + step.agent +
-                                  "." + step.task);
+        add(step.id, "sweep",
+            "sweep parameter '" + step.sweep->param + "' is not a parameter of " + step.agent +
+                "." + step.task);
     }
     for (auto it = step.params.begin(); it != step.params.end(); ++it)
       if (!task.param(it.key())) {
         std::vector<std::string> names;
         for (const auto& p : task.params) names.push_back(p.name);
-        add(step.id, it.key(), "unknown parameter for " + step.agent + "." + step.task + " (known: " + known(names) + ")");
+        add(step.id, it.key(),
+            "unknown parameter for " + step.agent + "." + step.task + " (known: " + known(names) +
+                ")");
       }
     for (const auto& spec : task.params) {
       const bool given = step.params.contains(spec.name) && !step.params[spec.name].is_null();
       if (!given) {
-        if (spec.required && spec.name != sweep_top) add(step.id, spec.name, "required parameter is missing");
+        if (spec.required && spec.name != sweep_top)
+          add(step.id, spec.name, "required parameter is missing");
         continue;
       }
       if (spec.name == sweep_top) continue;  // checked per sweep value below
@@ -223,8 +243,8 @@ class Validator {
         const std::size_t before = m_issues.size();
         checkParamValue(step, *task.param(sweep_top), params[sweep_top], step.sweep->param);
         if (m_issues.size() > before) {
-          m_issues.back().message = "sweep value #" + std::to_string(i + 1) + " (" + step.sweep->values[i].dump() +
-                                    "): " + m_issues.back().message;
+          m_issues.back().message = "sweep value #" + std::to_string(i + 1) + " (" +
+                                    step.sweep->values[i].dump() + "): " + m_issues.back().message;
           break;
         }
         if (i > 64) break;  // large sweeps: sampled check is enough, run time re-checks every value
@@ -234,7 +254,8 @@ class Validator {
 
   void checkCycles() {
     for (const auto& c : WorkflowGraph(m_w).cycles())
-      add(c.step, {}, "cycle in links: " + c.describe() + " (a step cannot depend on its own result)");
+      add(c.step, {},
+          "cycle in links: " + c.describe() + " (a step cannot depend on its own result)");
   }
 
   const Workflow& m_w;
@@ -245,7 +266,8 @@ class Validator {
 
 }  // namespace
 
-std::vector<ValidationIssue> validateWorkflow(const Workflow& workflow, const AgentRegistry& registry) {
+std::vector<ValidationIssue> validateWorkflow(const Workflow& workflow,
+                                              const AgentRegistry& registry) {
   return Validator(workflow, registry).run();
 }
 

@@ -19,6 +19,7 @@ struct ValidationIssue {
 };
 
 // Returns every problem found (empty = valid). Never throws for bad input.
-std::vector<ValidationIssue> validateWorkflow(const Workflow& workflow, const AgentRegistry& registry);
+std::vector<ValidationIssue> validateWorkflow(const Workflow& workflow,
+                                              const AgentRegistry& registry);
 
 }  // namespace sciagents::core

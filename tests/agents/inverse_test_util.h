@@ -23,14 +23,18 @@ namespace inverse_test {
 using namespace sciagents::core;
 using json = nlohmann::json;
 
-inline const TaskSpec& task(const char* id) { return *AgentRegistry::builtin().task("inverse", id); }
+inline const TaskSpec& task(const char* id) {
+  return *AgentRegistry::builtin().task("inverse", id);
+}
 
-inline agent_test::TaskResult run(const char* id, const json& params, int threads = 1, TaskObserver* observer = nullptr) {
+inline agent_test::TaskResult run(const char* id, const json& params, int threads = 1,
+                                  TaskObserver* observer = nullptr) {
   return agent_test::runTask(task(id), fromJson(params).asMap(), observer, {}, threads);
 }
 
 // The task must fail with InvalidInput naming `param` and mentioning `needle`.
-inline void expectParamError(const char* id, const json& params, const std::string& param, const std::string& needle) {
+inline void expectParamError(const char* id, const json& params, const std::string& param,
+                             const std::string& needle) {
   agent_test::expectParamErrorFrom([&] { run(id, params); }, param, needle, params.dump());
 }
 
@@ -48,7 +52,8 @@ inline Shaw shaw(Eigen::Index n) {
   Shaw s{Matrix(n, n), Vector(n)};
   const double h = std::numbers::pi / static_cast<double>(n);
   Vector t(n);
-  for (Eigen::Index i = 0; i < n; ++i) t[i] = (static_cast<double>(i) + 0.5) * h - std::numbers::pi / 2;
+  for (Eigen::Index i = 0; i < n; ++i)
+    t[i] = (static_cast<double>(i) + 0.5) * h - std::numbers::pi / 2;
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = 0; j < n; ++j) {
       const double u = std::numbers::pi * (std::sin(t[i]) + std::sin(t[j]));
@@ -57,7 +62,8 @@ inline Shaw shaw(Eigen::Index n) {
       s.a(i, j) = h * c * c * sinc * sinc;
     }
   for (Eigen::Index i = 0; i < n; ++i)
-    s.x[i] = 2 * std::exp(-6 * (t[i] - 0.8) * (t[i] - 0.8)) + std::exp(-2 * (t[i] + 0.5) * (t[i] + 0.5));
+    s.x[i] =
+        2 * std::exp(-6 * (t[i] - 0.8) * (t[i] - 0.8)) + std::exp(-2 * (t[i] + 0.5) * (t[i] + 0.5));
   return s;
 }
 

@@ -21,14 +21,17 @@ namespace surrogate_test {
 using namespace sciagents::core;
 using json = nlohmann::json;
 
-inline const TaskSpec& task(const char* id) { return *AgentRegistry::builtin().task("surrogate", id); }
+inline const TaskSpec& task(const char* id) {
+  return *AgentRegistry::builtin().task("surrogate", id);
+}
 
 inline agent_test::TaskResult run(const char* id, const json& params, int threads = 1) {
   return agent_test::runTask(task(id), fromJson(params).asMap(), nullptr, {}, threads);
 }
 
 // The task must fail with InvalidInput naming `param` and mentioning `needle`.
-inline void expectParamError(const char* id, const json& params, const std::string& param, const std::string& needle) {
+inline void expectParamError(const char* id, const json& params, const std::string& param,
+                             const std::string& needle) {
   agent_test::expectParamErrorFrom([&] { run(id, params); }, param, needle, params.dump());
 }
 

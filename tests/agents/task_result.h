@@ -18,9 +18,12 @@ struct TaskResult {
   Map outputs;
   Map diagnostics;
   const Value& out(const char* name) const { return outputs.at(name); }
-  std::string method() const { return diagnostics.count("method") ? diagnostics.at("method").asString() : ""; }
+  std::string method() const {
+    return diagnostics.count("method") ? diagnostics.at("method").asString() : "";
+  }
   std::string rationale() const {
-    return diagnostics.count("method_rationale") ? diagnostics.at("method_rationale").asString() : "";
+    return diagnostics.count("method_rationale") ? diagnostics.at("method_rationale").asString()
+                                                 : "";
   }
   std::string warnings() const {
     std::string all;
@@ -45,7 +48,8 @@ inline TaskResult runTask(const TaskSpec& t, const Map& given, TaskObserver* obs
 // `call` must throw an Error naming `param` whose message mentions `needle`; `what` names the input
 // in the failure message.
 template <class Call>
-void expectParamErrorFrom(Call&& call, const std::string& param, const std::string& needle, const std::string& what) {
+void expectParamErrorFrom(Call&& call, const std::string& param, const std::string& needle,
+                          const std::string& what) {
   try {
     call();
     QFAIL(("no error for " + what).c_str());

@@ -55,10 +55,13 @@ class TestAssistants : public QObject {
        "params":{"problem":{"agent":"linear_algebra","task":"solve","params":{"A":[[1,2],[3,4]],"b":[1,1]}}}},
       {"id":"va","agent":"executor_validator","task":"validate","params":{"target":{"step":"s"}}}]})");
     QCOMPARE(std::string(stepStatusName(r.status)), std::string("succeeded"));
-    QCOMPARE(r.step("an")->outputs.at("problem_class").asString(), std::string("linear_system/dense/spd"));
+    QCOMPARE(r.step("an")->outputs.at("problem_class").asString(),
+             std::string("linear_system/dense/spd"));
     QVERIFY(r.step("an")->outputs.at("facts").find("condition_2") != nullptr);
-    QCOMPARE(r.step("se")->outputs.at("method").asString(), std::string("ldlt"));  // symmetric indefinite
-    QCOMPARE(r.step("n")->diagnostics.at("method").asString(), std::string("ldlt"));  // the run agrees
+    QCOMPARE(r.step("se")->outputs.at("method").asString(),
+             std::string("ldlt"));  // symmetric indefinite
+    QCOMPARE(r.step("n")->diagnostics.at("method").asString(),
+             std::string("ldlt"));  // the run agrees
     QCOMPARE(r.step("ge")->outputs.at("method").asString(), std::string("lu"));
     QVERIFY(r.step("va")->outputs.at("passed").asBool());
     QVERIFY(r.step("va")->end_us >= r.step("s")->end_us);  // the step reference is a dependency
@@ -66,9 +69,12 @@ class TestAssistants : public QObject {
 
   void validateCatchesAWrongAnswer() {
     const TaskSpec* v = AgentRegistry::builtin().task("executor_validator", "validate");
-    Map target = {{"agent", "linear_algebra"}, {"task", "solve"}, {"id", "fake"},
-                  {"params", Map{{"A", Matrix(Matrix::Identity(2, 2))}, {"b", Vector(Vector::Ones(2))}}},
-                  {"outputs", Map{{"x", Vector(Vector::Constant(2, 1.5))}}}};
+    Map target = {
+        {"agent", "linear_algebra"},
+        {"task", "solve"},
+        {"id", "fake"},
+        {"params", Map{{"A", Matrix(Matrix::Identity(2, 2))}, {"b", Vector(Vector::Ones(2))}}},
+        {"outputs", Map{{"x", Vector(Vector::Constant(2, 1.5))}}}};
     TaskContext ctx(*v, v->resolveParams({{"target", target}}));
     ctx.setRegistry(&AgentRegistry::builtin());
     v->run(ctx);
@@ -82,16 +88,21 @@ class TestAssistants : public QObject {
   void convergenceFindsTheOrder() {
     const AgentRegistry reg = trapezoidRegistry();
     const TaskSpec* c = AgentRegistry::builtin().task("executor_validator", "convergence");
-    Map problem = {{"agent", "toy"}, {"task", "trapezoid"}, {"params", Map{{"n", std::int64_t{4}}}}};
+    Map problem = {
+        {"agent", "toy"}, {"task", "trapezoid"}, {"params", Map{{"n", std::int64_t{4}}}}};
     Vector levels(4);
     levels << 8, 16, 32, 64;
-    TaskContext exact(*c, c->resolveParams({{"problem", problem}, {"refine", "n"}, {"values", levels},
-                                             {"output", "value"}, {"exact", "2"}}));
+    TaskContext exact(*c, c->resolveParams({{"problem", problem},
+                                            {"refine", "n"},
+                                            {"values", levels},
+                                            {"output", "value"},
+                                            {"exact", "2"}}));
     agents::assist::runConvergence(reg, exact);
     QVERIFY2(std::fabs(exact.outputs().at("observed_order").asDouble() - 2.0) < 0.01,
              std::to_string(exact.outputs().at("observed_order").asDouble()).c_str());
-    TaskContext richardson(*c, c->resolveParams({{"problem", problem}, {"refine", "n"}, {"values", levels},
-                                                  {"output", "value"}}));
+    TaskContext richardson(
+        *c, c->resolveParams(
+                {{"problem", problem}, {"refine", "n"}, {"values", levels}, {"output", "value"}}));
     agents::assist::runConvergence(reg, richardson);
     QCOMPARE(richardson.outputs().at("orders").asVector().size(), Eigen::Index(2));
     QVERIFY(std::fabs(richardson.outputs().at("observed_order").asDouble() - 2.0) < 0.01);
@@ -114,23 +125,28 @@ class TestAssistants : public QObject {
     QVERIFY2(r.step("c")->status == StepStatus::Succeeded, r.step("c")->error.c_str());
     QVERIFY(std::fabs(r.step("c")->outputs.at("observed_order").asDouble() - 2.0) < 0.01);
     // The built-in registry has no agent "toy".
-    const auto b = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(R"({"sciagents":1,"steps":[
+    const auto b = WorkflowEngine(AgentRegistry::builtin())
+                       .run(parseWorkflow(R"({"sciagents":1,"steps":[
       {"id":"c","agent":"executor_validator","task":"convergence",
        "params":{"problem":{"agent":"toy","task":"trapezoid","params":{"n":4}},"refine":"n",
                  "values":[8,16,32,64],"output":"value","exact":"2"}}]})"),
-                                                              o);
+                            o);
     QVERIFY(b.step("c")->status == StepStatus::Failed);
-    QVERIFY2(b.step("c")->error.find("unknown agent 'toy'") != std::string::npos, b.step("c")->error.c_str());
+    QVERIFY2(b.step("c")->error.find("unknown agent 'toy'") != std::string::npos,
+             b.step("c")->error.c_str());
     // Outside a run, a task that needs the registry and was given none names the problem.
     const TaskSpec* c = reg.task("executor_validator", "convergence");
-    TaskContext none(*c, c->resolveParams({{"problem", Map{{"agent", "toy"}, {"task", "trapezoid"}}},
-                                            {"refine", "n"}, {"values", Vector(Vector::LinSpaced(3, 4, 16))},
-                                            {"output", "value"}}));
+    TaskContext none(*c,
+                     c->resolveParams({{"problem", Map{{"agent", "toy"}, {"task", "trapezoid"}}},
+                                       {"refine", "n"},
+                                       {"values", Vector(Vector::LinSpaced(3, 4, 16))},
+                                       {"output", "value"}}));
     try {
       c->run(none);
       QFAIL("no error without a registry");
     } catch (const Error& e) {
-      QVERIFY2(std::string(e.what()).find("needs the agent registry") != std::string::npos, e.what());
+      QVERIFY2(std::string(e.what()).find("needs the agent registry") != std::string::npos,
+               e.what());
     }
   }
 
@@ -149,9 +165,11 @@ class TestAssistants : public QObject {
     };
     expectParamError({{"agent", "nope"}, {"task", "solve"}}, "unknown agent 'nope'");
     expectParamError({{"agent", "linear_algebra"}, {"task", "nope"}}, "has no task 'nope'");
-    expectParamError({{"agent", "linear_algebra"}, {"task", "solve"}, {"params", Map{{"A", "x"}}}}, "'A'");
-    expectParamError({{"agent", "workflow_orchestration"}, {"task", "run"}, {"params", Map{{"workflow", "x"}}}},
-                     "'workflow'");
+    expectParamError({{"agent", "linear_algebra"}, {"task", "solve"}, {"params", Map{{"A", "x"}}}},
+                     "'A'");
+    expectParamError(
+        {{"agent", "workflow_orchestration"}, {"task", "run"}, {"params", Map{{"workflow", "x"}}}},
+        "'workflow'");
   }
 };
 

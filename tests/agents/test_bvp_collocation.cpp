@@ -6,8 +6,11 @@ using namespace pde_test;
 
 namespace {
 Map sineRef() {
-  return {{"rhs", List{"v", "-y"}}, {"states", List{"y", "v"}}, {"bc", List{"ya_y", "yb_y - 1"}},
-          {"x_span", List{0.0, M_PI / 2}}, {"exact", List{"sin(x)", "cos(x)"}}};
+  return {{"rhs", List{"v", "-y"}},
+          {"states", List{"y", "v"}},
+          {"bc", List{"ya_y", "yb_y - 1"}},
+          {"x_span", List{0.0, M_PI / 2}},
+          {"exact", List{"sin(x)", "cos(x)"}}};
 }
 }  // namespace
 
@@ -18,7 +21,8 @@ class TestBvpCollocation : public QObject {
   void sineReference() {
     const Result r = run("bvp", sineRef());
     QVERIFY(r.out("success").asBool());
-    QVERIFY2(r.out("max_error").asDouble() < 1e-6, std::to_string(r.out("max_error").asDouble()).c_str());
+    QVERIFY2(r.out("max_error").asDouble() < 1e-6,
+             std::to_string(r.out("max_error").asDouble()).c_str());
     const Matrix& y = r.out("y").asMatrix();
     const Vector& x = r.out("x").asVector();
     QCOMPARE(y.rows(), x.size());
@@ -27,13 +31,18 @@ class TestBvpCollocation : public QObject {
     QVERIFY(std::abs(r.out("ya").asVector()[1] - 1.0) < 1e-6);  // y'(0) = cos 0
     QVERIFY(r.out("rms_residuals").asVector().maxCoeff() <= 1e-6);
     QCOMPARE(QString::fromStdString(r.method()), QString("collocation"));
-    for (const auto& c : validate("bvp", sineRef(), r.outputs)) QVERIFY2(c.passed, (c.name + " " + std::to_string(c.value)).c_str());
+    for (const auto& c : validate("bvp", sineRef(), r.outputs))
+      QVERIFY2(c.passed, (c.name + " " + std::to_string(c.value)).c_str());
   }
 
   void nonlinearBratu() {
-    // y'' + exp(y) = 0, y(0) = y(1) = 0; lower branch: y'(0) = 0.5493527287752679 (scipy solve_bvp, tol 1e-10).
-    const Result r = run("bvp", {{"rhs", List{"v", "-exp(y)"}}, {"states", List{"y", "v"}}, {"bc", List{"ya_y", "yb_y"}},
-                                 {"x_span", List{0.0, 1.0}}, {"tol", 1e-8}});
+    // y'' + exp(y) = 0, y(0) = y(1) = 0; lower branch: y'(0) = 0.5493527287752679 (scipy solve_bvp,
+    // tol 1e-10).
+    const Result r = run("bvp", {{"rhs", List{"v", "-exp(y)"}},
+                                 {"states", List{"y", "v"}},
+                                 {"bc", List{"ya_y", "yb_y"}},
+                                 {"x_span", List{0.0, 1.0}},
+                                 {"tol", 1e-8}});
     QVERIFY(r.out("success").asBool());
     QVERIFY2(std::abs(r.out("ya").asVector()[1] - 0.5493527287752679) < 1e-7,
              std::to_string(r.out("ya").asVector()[1]).c_str());
@@ -42,18 +51,33 @@ class TestBvpCollocation : public QObject {
 
   void refinesWhereNeeded() {
     // eps y'' = y, y(0) = 1, y(1) = 0: boundary layer at 0, refined there.
-    const Result r = run("bvp", {{"rhs", List{"v", "y/eps"}}, {"states", List{"y", "v"}}, {"bc", List{"ya_y - 1", "yb_y"}},
-                                 {"x_span", List{0.0, 1.0}}, {"constants", Map{{"eps", 1e-3}}}, {"tol", 1e-5}, {"max_nodes", 5000},
-                                 {"exact", List{"(exp(-x/sqrt(eps)) - exp((x-2)/sqrt(eps)))/(1 - exp(-2/sqrt(eps)))",
-                                                "(-exp(-x/sqrt(eps)) - exp((x-2)/sqrt(eps)))/(sqrt(eps)*(1 - exp(-2/sqrt(eps))))"}}});
+    const Result r = run(
+        "bvp",
+        {{"rhs", List{"v", "y/eps"}},
+         {"states", List{"y", "v"}},
+         {"bc", List{"ya_y - 1", "yb_y"}},
+         {"x_span", List{0.0, 1.0}},
+         {"constants", Map{{"eps", 1e-3}}},
+         {"tol", 1e-5},
+         {"max_nodes", 5000},
+         {"exact",
+          List{
+              "(exp(-x/sqrt(eps)) - exp((x-2)/sqrt(eps)))/(1 - exp(-2/sqrt(eps)))",
+              "(-exp(-x/sqrt(eps)) - exp((x-2)/sqrt(eps)))/(sqrt(eps)*(1 - exp(-2/sqrt(eps))))"}}});
     QVERIFY(r.out("success").asBool());
     const Vector& x = r.out("x").asVector();
     QVERIFY(x.size() > 11);
     QVERIFY(x[1] - x[0] < x[x.size() - 1] - x[x.size() - 2]);
-    QVERIFY2(r.out("max_error").asDouble() < 1e-3, std::to_string(r.out("max_error").asDouble()).c_str());
+    QVERIFY2(r.out("max_error").asDouble() < 1e-3,
+             std::to_string(r.out("max_error").asDouble()).c_str());
     // The same with a tiny max_nodes: no success, a warning, no throw.
-    Map p{{"rhs", List{"v", "y/eps"}}, {"states", List{"y", "v"}}, {"bc", List{"ya_y - 1", "yb_y"}},
-          {"x_span", List{0.0, 1.0}}, {"constants", Map{{"eps", 1e-3}}}, {"tol", 1e-8}, {"max_nodes", 20}};
+    Map p{{"rhs", List{"v", "y/eps"}},
+          {"states", List{"y", "v"}},
+          {"bc", List{"ya_y - 1", "yb_y"}},
+          {"x_span", List{0.0, 1.0}},
+          {"constants", Map{{"eps", 1e-3}}},
+          {"tol", 1e-8},
+          {"max_nodes", 20}};
     const Result f = run("bvp", p);
     QVERIFY(!f.out("success").asBool());
     QVERIFY(f.warnings().find("max_nodes") != std::string::npos);

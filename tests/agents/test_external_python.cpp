@@ -2,13 +2,13 @@
 // kinds, NumPy inputs, the vectorised path against the scalar path in a study, per-sample failures
 // (exceptions, a worker that exits, a worker that never returns), the cache key following the
 // module's content, the policy's roots, and no worker process left behind.
+#include "core/agent/agent_registry.h"
 #include "core/agent/external_policy.h"
 #include "core/agents/external/python_pool.h"
 #include "core/agents/external/python_protocol.h"
 #include "core/agents/external/tasks.h"
 #include "core/util/error.h"
 #include "core/workflow/workflow.h"
-#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 #include "task_result.h"
 
@@ -442,8 +442,8 @@ class TestExternalPython : public QObject {
     QCOMPARE(runWith(inside, policy, "f").at("y").asDouble(), -2.0);
     expectParamErrorFrom([&] { runWith(m_module, policy, "add"); }, "module",
                          "outside the folders external models may use", "module outside the roots");
-    expectParamErrorFrom([&] { runWith(link, policy, "add"); }, "module", "resolves to '" + m_module,
-                         "symlink out of the roots");
+    expectParamErrorFrom([&] { runWith(link, policy, "add"); }, "module",
+                         "resolves to '" + m_module, "symlink out of the roots");
     const std::string dotdot = root.path().toStdString() + "/../" +
                                QFileInfo(m_dir.path()).fileName().toStdString() + "/model.py";
     expectParamErrorFrom([&] { runWith(dotdot, policy, "add"); }, "module",
@@ -459,7 +459,8 @@ class TestExternalPython : public QObject {
     namespace ext = sciagents::core::agents::external;
     if (ext::sharedMemoryDir().empty()) QSKIP("no shared-memory folder on this system");
     if (!m_stale.empty())
-      QVERIFY2(!QFileInfo::exists(QString::fromStdString(m_stale)), "a dead process's file was left");
+      QVERIFY2(!QFileInfo::exists(QString::fromStdString(m_stale)),
+               "a dead process's file was left");
     // 20000 points in one block (1 thread) and in two (2 threads): 160 and 80 KB per array, past
     // kSharedMinBytes, so inputs and results go through shared-memory files.
     std::vector<double> x(20000);
@@ -467,8 +468,7 @@ class TestExternalPython : public QObject {
     for (int threads : {1, 2}) {
       const auto out = batch("doubled_in_place", x, Map{{"vectorized", true}}, threads);
       QCOMPARE(out.size(), x.size());
-      for (std::size_t i = 0; i < x.size(); ++i)
-        QCOMPARE(out[i].at("y").asDouble(), 2 * x[i] + 1);
+      for (std::size_t i = 0; i < x.size(); ++i) QCOMPARE(out[i].at("y").asDouble(), 2 * x[i] + 1);
     }
     // The frame carries a file name, not the data; the file is lent to the call and then reused.
     std::string file;

@@ -18,9 +18,12 @@ using namespace sciagents::core;
 struct Result : agent_test::TaskResult {
   const Value& out(const char* name) const { return outputs.at(name); }
   double num(const char* name) const { return outputs.at(name).asDouble(); }
-  std::string method() const { return diagnostics.count("method") ? diagnostics.at("method").asString() : ""; }
+  std::string method() const {
+    return diagnostics.count("method") ? diagnostics.at("method").asString() : "";
+  }
   std::string rationale() const {
-    return diagnostics.count("method_rationale") ? diagnostics.at("method_rationale").asString() : "";
+    return diagnostics.count("method_rationale") ? diagnostics.at("method_rationale").asString()
+                                                 : "";
   }
   std::string warnings() const {
     std::string all;
@@ -40,15 +43,19 @@ inline const TaskSpec& task(const char* agent, const char* id) {
 struct Recorder : TaskObserver {
   std::vector<std::tuple<std::string, double, double>> metrics;
   void progress(std::string_view, double, std::string_view) override {}
-  void metric(std::string_view, std::string_view s, double x, double y) override { metrics.emplace_back(std::string(s), x, y); }
+  void metric(std::string_view, std::string_view s, double x, double y) override {
+    metrics.emplace_back(std::string(s), x, y);
+  }
 };
 
-inline Result run(const char* agent, const char* id, const Map& given, TaskObserver* obs = nullptr) {
+inline Result run(const char* agent, const char* id, const Map& given,
+                  TaskObserver* obs = nullptr) {
   const TaskSpec& t = task(agent, id);
   return {agent_test::runTask(t, given, obs)};
 }
 
-inline std::vector<ValidationCheck> validate(const char* agent, const char* id, const Map& given, const Map& outputs) {
+inline std::vector<ValidationCheck> validate(const char* agent, const char* id, const Map& given,
+                                             const Map& outputs) {
   const TaskSpec& t = task(agent, id);
   TaskContext ctx(t, t.resolveParams(given));
   return t.validate(ctx, outputs);
@@ -63,6 +70,8 @@ inline Error runError(const char* agent, const char* id, const Map& given) {
   throw std::runtime_error(std::string("expected an Error from ") + id);
 }
 
-inline bool contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
+inline bool contains(const std::string& s, const char* needle) {
+  return s.find(needle) != std::string::npos;
+}
 
 }  // namespace integ_test

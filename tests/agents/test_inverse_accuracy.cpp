@@ -15,7 +15,10 @@ double oracleError(const Matrix& a, const Vector& b, const Vector& x) {
   double best = INFINITY;
   for (int k = 0; k <= 40; ++k) {
     const double lambda = std::pow(10.0, -6 + 6.0 * k / 40);
-    const auto r = run("tikhonov", {{"A", toJson(a)}, {"b", toJson(b)}, {"method", "fixed"}, {"lambda", lambda},
+    const auto r = run("tikhonov", {{"A", toJson(a)},
+                                    {"b", toJson(b)},
+                                    {"method", "fixed"},
+                                    {"lambda", lambda},
                                     {"x_true", toJson(x)}});
     best = std::min(best, r.out("relative_error").asDouble());
   }
@@ -32,21 +35,27 @@ class TestInverseAccuracy : public QObject {
     const Shaw s = shaw(64);
     const Vector b0 = s.a * s.x;
     // One noise realisation may favour a higher noise level by chance: the claim is about the mean
-    // error over realisations; every single choice must still be within 5x the best lambda in hindsight.
+    // error over realisations; every single choice must still be within 5x the best lambda in
+    // hindsight.
     for (const char* method : {"gcv", "lcurve"}) {
       double previous = INFINITY;
       for (double level : {1e-1, 1e-2, 1e-3}) {
         double mean_err = 0, mean_oracle = 0;
         for (std::uint64_t seed = 42; seed < 47; ++seed) {
           const Vector b = b0 + noise(64, level, b0.norm(), seed);
-          const auto r = run("tikhonov", {{"A", toJson(s.a)}, {"b", toJson(b)}, {"method", method}, {"x_true", toJson(s.x)}});
+          const auto r = run(
+              "tikhonov",
+              {{"A", toJson(s.a)}, {"b", toJson(b)}, {"method", method}, {"x_true", toJson(s.x)}});
           const double err = r.out("relative_error").asDouble(), oracle = oracleError(s.a, b, s.x);
-          QVERIFY2(err < 5 * oracle, (std::string(method) + " seed " + std::to_string(seed)).c_str());
+          QVERIFY2(err < 5 * oracle,
+                   (std::string(method) + " seed " + std::to_string(seed)).c_str());
           QVERIFY(r.warnings().empty());
           mean_err += err / 5, mean_oracle += oracle / 5;
         }
-        qInfo("shaw n=64 %s noise %.0e: mean relative error %.4f over 5 realisations (best fixed lambda %.4f)", method,
-              level, mean_err, mean_oracle);
+        qInfo(
+            "shaw n=64 %s noise %.0e: mean relative error %.4f over 5 realisations (best fixed "
+            "lambda %.4f)",
+            method, level, mean_err, mean_oracle);
         QVERIFY2(mean_err < previous, method);  // less noise, better reconstruction
         previous = mean_err;
       }
@@ -63,23 +72,33 @@ class TestInverseAccuracy : public QObject {
     Matrix g(m, d);
     for (auto& v : g.reshaped()) v = z(rng);
     const Vector theta = (Vector(d) << 1.0, -0.5, 2.0).finished();
-    const Vector mu0 = (Vector(d) << 0.0, 0.5, 1.0).finished(), s0 = (Vector(d) << 1.0, 2.0, 1.5).finished();
+    const Vector mu0 = (Vector(d) << 0.0, 0.5, 1.0).finished(),
+                 s0 = (Vector(d) << 1.0, 2.0, 1.5).finished();
     const double sigma = 0.8;
     Vector y = g * theta;
     for (auto& v : y) v += sigma * z(rng);
-    const Matrix prec = g.transpose() * g / (sigma * sigma) + Matrix(s0.array().square().inverse().matrix().asDiagonal());
+    const Matrix prec = g.transpose() * g / (sigma * sigma) +
+                        Matrix(s0.array().square().inverse().matrix().asDiagonal());
     const Matrix c = prec.llt().solve(Matrix::Identity(d, d));
-    const Vector mu = c * (g.transpose() * y / (sigma * sigma) + mu0.cwiseQuotient(s0.cwiseProduct(s0)));
-    json params = {{"G", toJson(g)}, {"data", toJson(y)}, {"sigma", sigma}, {"samples", 20000}, {"burn_in", 5000}, {"seed", 3}};
+    const Vector mu =
+        c * (g.transpose() * y / (sigma * sigma) + mu0.cwiseQuotient(s0.cwiseProduct(s0)));
+    json params = {{"G", toJson(g)},   {"data", toJson(y)}, {"sigma", sigma},
+                   {"samples", 20000}, {"burn_in", 5000},   {"seed", 3}};
     for (Eigen::Index i = 0; i < d; ++i)
-      params["parameters"].push_back({{"name", "t" + std::to_string(i)}, {"prior", "normal"}, {"mu", mu0[i]}, {"sigma", s0[i]}});
+      params["parameters"].push_back({{"name", "t" + std::to_string(i)},
+                                      {"prior", "normal"},
+                                      {"mu", mu0[i]},
+                                      {"sigma", s0[i]}});
     const auto r = run("bayesian", params, 2);
-    const Vector mean = r.out("mean").asVector(), ess = r.out("ess").asVector(), rhat = r.out("rhat").asVector();
+    const Vector mean = r.out("mean").asVector(), ess = r.out("ess").asVector(),
+                 rhat = r.out("rhat").asVector();
     const Matrix cov = r.out("covariance").asMatrix();
     for (Eigen::Index i = 0; i < d; ++i) {
       const double sd = std::sqrt(c(i, i));
-      qInfo("theta%d: mean %.5f (exact %.5f, MC error %.2g), var %.5g (exact %.5g), ESS %.0f, R-hat %.4f", int(i), mean[i],
-            mu[i], sd / std::sqrt(ess[i]), cov(i, i), c(i, i), ess[i], rhat[i]);
+      qInfo(
+          "theta%d: mean %.5f (exact %.5f, MC error %.2g), var %.5g (exact %.5g), ESS %.0f, R-hat "
+          "%.4f",
+          int(i), mean[i], mu[i], sd / std::sqrt(ess[i]), cov(i, i), c(i, i), ess[i], rhat[i]);
       QVERIFY(rhat[i] < 1.01);
       QVERIFY(ess[i] > 1000);
       // 4 Monte Carlo standard errors (ESS-based) for the mean; the variance estimate has relative
@@ -87,22 +106,28 @@ class TestInverseAccuracy : public QObject {
       QVERIFY(std::abs(mean[i] - mu[i]) < 4 * sd / std::sqrt(ess[i]));
       QVERIFY(std::abs(cov(i, i) - c(i, i)) < 4 * c(i, i) * std::sqrt(2 / ess[i]));
       for (Eigen::Index j = 0; j < i; ++j) {
-        const double tol = 4 * std::sqrt((c(i, i) * c(j, j) + c(i, j) * c(i, j)) / std::min(ess[i], ess[j]));
+        const double tol =
+            4 * std::sqrt((c(i, i) * c(j, j) + c(i, j) * c(i, j)) / std::min(ess[i], ess[j]));
         QVERIFY(std::abs(cov(i, j) - c(i, j)) < tol);
       }
       // Credible interval of the exact Gaussian marginal (1.96 sd) within the same MC tolerance.
-      QVERIFY(std::abs(r.out("ci_lower").asVector()[i] - (mu[i] - 1.959964 * sd)) < 8 * sd / std::sqrt(ess[i]));
-      QVERIFY(std::abs(r.out("ci_upper").asVector()[i] - (mu[i] + 1.959964 * sd)) < 8 * sd / std::sqrt(ess[i]));
+      QVERIFY(std::abs(r.out("ci_lower").asVector()[i] - (mu[i] - 1.959964 * sd)) <
+              8 * sd / std::sqrt(ess[i]));
+      QVERIFY(std::abs(r.out("ci_upper").asVector()[i] - (mu[i] + 1.959964 * sd)) <
+              8 * sd / std::sqrt(ess[i]));
     }
     const double acc = r.out("acceptance_rate").asDouble();
     QVERIFY(acc > 0.15 && acc < 0.6);
-    QVERIFY((r.out("map").asVector() - mu).norm() < 1e-6 * (1 + mu.norm()));  // Laplace start is the exact mean here
+    QVERIFY((r.out("map").asVector() - mu).norm() <
+            1e-6 * (1 + mu.norm()));  // Laplace start is the exact mean here
   }
 
   void enkfLorenz63RmseBelowNoise() {
-    // Truth from the ivp task at tight tolerance; all three states observed every 0.1 with sigma = 1.
+    // Truth from the ivp task at tight tolerance; all three states observed every 0.1 with sigma
+    // = 1.
     const TaskSpec& ivp = *AgentRegistry::builtin().task("ode_pde", "ivp");
-    const json lorenz = {{"rhs", {"s*(y-x)", "x*(r-z)-y", "x*y-b*z"}}, {"states", {"x", "y", "z"}},
+    const json lorenz = {{"rhs", {"s*(y-x)", "x*(r-z)-y", "x*y-b*z"}},
+                         {"states", {"x", "y", "z"}},
                          {"constants", {{"s", 10.0}, {"r", 28.0}, {"b", 8.0 / 3}}}};
     json tp = lorenz;
     tp["y0"] = {1.0, 1.0, 1.0};
@@ -122,7 +147,8 @@ class TestInverseAccuracy : public QObject {
     p["y0"] = {3.0, -2.0, 5.0};  // a wrong first guess
     p["initial_spread"] = 3.0;
     p["t_span"] = {0.0, 20.0};
-    p["obs_times"] = json(std::vector<double>(truth.out("t").asVector().data(), truth.out("t").asVector().data() + 200));
+    p["obs_times"] = json(std::vector<double>(truth.out("t").asVector().data(),
+                                              truth.out("t").asVector().data() + 200));
     p["observations"] = toJson(obs);
     p["obs_sigma"] = 1.0;
     p["truth"] = toJson(xt);
@@ -132,11 +158,14 @@ class TestInverseAccuracy : public QObject {
     const auto r = run("enkf", p, 2);
     const double rmse = r.out("rmse").asDouble(), frmse = r.out("forecast_rmse").asDouble();
     const double obs_rmse = std::sqrt((obs - xt).bottomRows(180).array().square().mean());
-    qInfo("Lorenz-63 EnKF (40 members, inflation 1.02): analysis RMSE %.3f, forecast RMSE %.3f, observation RMSE %.3f, "
-          "mean spread %.3f", rmse, frmse, obs_rmse, r.out("mean_spread").asDouble());
-    QVERIFY(rmse < 0.6);           // clearly below sigma = 1
+    qInfo(
+        "Lorenz-63 EnKF (40 members, inflation 1.02): analysis RMSE %.3f, forecast RMSE %.3f, "
+        "observation RMSE %.3f, "
+        "mean spread %.3f",
+        rmse, frmse, obs_rmse, r.out("mean_spread").asDouble());
+    QVERIFY(rmse < 0.6);  // clearly below sigma = 1
     QVERIFY(rmse < 0.7 * obs_rmse);
-    QVERIFY(rmse < frmse);          // the analysis improves on the forecast
+    QVERIFY(rmse < frmse);  // the analysis improves on the forecast
   }
 
   void parameterEstimationRecoversDecay() {
@@ -152,13 +181,20 @@ class TestInverseAccuracy : public QObject {
       j(i, 0) = -t.back() * y0 * std::exp(-k * t.back());
       j(i, 1) = std::exp(-k * t.back());
     }
-    const auto r = run("parameter_estimation", {{"rhs", {"-k*y"}}, {"states", {"y"}}, {"y0", {1.0}}, {"t_span", {0.0, 5.0}},
-                                                {"constants", {{"k", 0.3}}}, {"parameters", {"k", "y0.y"}},
-                                                {"t_data", t}, {"y_data", y}});
+    const auto r = run("parameter_estimation", {{"rhs", {"-k*y"}},
+                                                {"states", {"y"}},
+                                                {"y0", {1.0}},
+                                                {"t_span", {0.0, 5.0}},
+                                                {"constants", {{"k", 0.3}}},
+                                                {"parameters", {"k", "y0.y"}},
+                                                {"t_data", t},
+                                                {"y_data", y}});
     const Vector p = r.out("parameters").asVector(), se = r.out("std_errors").asVector();
     const Vector se_exact = (sigma * sigma * (j.transpose() * j).inverse()).diagonal().cwiseSqrt();
-    qInfo("decay: k = %.5f +- %.5f (true 0.7, exact se %.5f), y0 = %.5f +- %.5f (true 2, exact se %.5f), %d iterations",
-          p[0], se[0], se_exact[0], p[1], se[1], se_exact[1], int(r.out("iterations").asInt()));
+    qInfo(
+        "decay: k = %.5f +- %.5f (true 0.7, exact se %.5f), y0 = %.5f +- %.5f (true 2, exact se "
+        "%.5f), %d iterations",
+        p[0], se[0], se_exact[0], p[1], se[1], se_exact[1], int(r.out("iterations").asInt()));
     QVERIFY(std::abs(p[0] - k) < 3 * se[0]);
     QVERIFY(std::abs(p[1] - y0) < 3 * se[1]);
     for (int i = 0; i < 2; ++i) QVERIFY(se[i] > 0.6 * se_exact[i] && se[i] < 1.5 * se_exact[i]);
@@ -169,7 +205,9 @@ class TestInverseAccuracy : public QObject {
   void parameterEstimationLotkaVolterra() {
     // x' = a x - b x y, y' = c x y - d y with b, c known; fit a and d from both states.
     const TaskSpec& ivp = *AgentRegistry::builtin().task("ode_pde", "ivp");
-    const json lv = {{"rhs", {"a*x - b*x*y", "c*x*y - d*y"}}, {"states", {"x", "y"}}, {"y0", {10.0, 5.0}},
+    const json lv = {{"rhs", {"a*x - b*x*y", "c*x*y - d*y"}},
+                     {"states", {"x", "y"}},
+                     {"y0", {10.0, 5.0}},
                      {"t_span", {0.0, 15.0}}};
     json tp = lv;
     tp["constants"] = {{"a", 1.1}, {"b", 0.4}, {"c", 0.1}, {"d", 0.4}};
@@ -189,12 +227,15 @@ class TestInverseAccuracy : public QObject {
     p["sigma"] = 0.3;
     const auto r = run("parameter_estimation", p);
     const Vector est = r.out("parameters").asVector(), se = r.out("std_errors").asVector();
-    qInfo("Lotka-Volterra: a = %.4f +- %.4f (true 1.1), d = %.4f +- %.4f (true 0.4), reduced chi2 %.3f, %d iterations",
-          est[0], se[0], est[1], se[1], r.out("s2").asDouble(), int(r.out("iterations").asInt()));
+    qInfo(
+        "Lotka-Volterra: a = %.4f +- %.4f (true 1.1), d = %.4f +- %.4f (true 0.4), reduced chi2 "
+        "%.3f, %d iterations",
+        est[0], se[0], est[1], se[1], r.out("s2").asDouble(), int(r.out("iterations").asInt()));
     QVERIFY(std::abs(est[0] - 1.1) < 3 * se[0]);
     QVERIFY(std::abs(est[1] - 0.4) < 3 * se[1]);
     QVERIFY(se[0] < 0.05 && se[1] < 0.05);
-    QVERIFY(r.out("s2").asDouble() > 0.5 && r.out("s2").asDouble() < 1.6);  // chi2 / dof near 1 with the true sigma
+    QVERIFY(r.out("s2").asDouble() > 0.5 &&
+            r.out("s2").asDouble() < 1.6);  // chi2 / dof near 1 with the true sigma
   }
 };
 

@@ -27,7 +27,8 @@ class TestLinearAlgebraAccuracy : public QObject {
     QCOMPARE(QString::fromStdString(r.method()), QString("lu"));
     const Vector& x = r.out("x").asVector();
     const double bar = (a * x - b).norm() / (norm2(a) * x.norm() * kEps);
-    qInfo("dense n=1000: scaled residual %.3g, cond_inf estimate %.3g", bar, r.num("condition_estimate"));
+    qInfo("dense n=1000: scaled residual %.3g, cond_inf estimate %.3g", bar,
+          r.num("condition_estimate"));
     QVERIFY2(bar < 100, std::to_string(bar).c_str());
     QVERIFY(bar > 1e-3);  // a residual far below rounding would mean we measured the wrong thing
     QVERIFY(r.warnings().empty());
@@ -42,7 +43,8 @@ class TestLinearAlgebraAccuracy : public QObject {
     // ||A||_2 = 8 sin^2(m pi / (2 (m + 1))) for the 5-point stencil with 4 on the diagonal.
     const double norm_a = 8 * std::pow(std::sin(1000 * M_PI / (2.0 * 1001)), 2);
     const double bar = (a * x - b).norm() / (norm_a * x.norm() * kEps);
-    qInfo("sparse n=1e6: scaled residual %.3g (%s)", bar, r.diagnostics.at("backend").asString().c_str());
+    qInfo("sparse n=1e6: scaled residual %.3g (%s)", bar,
+          r.diagnostics.at("backend").asString().c_str());
     QVERIFY2(bar < 100, std::to_string(bar).c_str());
     QVERIFY(bar > 1e-3);
     QVERIFY(r.out("backward_error").asDouble() < 1e-14);

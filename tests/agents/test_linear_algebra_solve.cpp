@@ -29,7 +29,8 @@ class TestLinearAlgebraSolve : public QObject {
     a << 4, 1, 0, 1, 3, 1, 0, 1, 2;
     const Vector xs(Vector::LinSpaced(3, 1.0, 3.0));
     const Vector b = a * xs;
-    for (const char* m : {"auto", "lu", "qr", "cholesky", "ldlt", "svd", "sparse_lu", "sparse_cholesky", "cg", "bicgstab"}) {
+    for (const char* m : {"auto", "lu", "qr", "cholesky", "ldlt", "svd", "sparse_lu",
+                          "sparse_cholesky", "cg", "bicgstab"}) {
       const Result r = run("solve", {{"A", a}, {"b", b}, {"method", m}});
       const Vector& x = r.out("x").asVector();
       QVERIFY2((x - xs).norm() < 1e-9, m);
@@ -62,7 +63,8 @@ class TestLinearAlgebraSolve : public QObject {
   void assumeAOverridesDetection() {
     Matrix a(2, 2);
     a << 2, 1, 1, 3;
-    QCOMPARE(QString::fromStdString(run("solve", {{"A", a}, {"b", ones(2)}, {"assume_a", "gen"}}).method()),
+    QCOMPARE(QString::fromStdString(
+                 run("solve", {{"A", a}, {"b", ones(2)}, {"assume_a", "gen"}}).method()),
              QString("lu"));
     Matrix ind(2, 2);
     ind << 1, 2, 2, 1;
@@ -74,7 +76,7 @@ class TestLinearAlgebraSolve : public QObject {
   void rankDeficientWarnsAndReturnsMinimumNorm() {
     Matrix a(3, 3);
     a << 1, 2, 3, 4, 5, 6, 7, 8, 9;  // rank 2
-    const Vector b = a * ones(3);  // consistent
+    const Vector b = a * ones(3);    // consistent
     const Result r = run("solve", {{"A", a}, {"b", b}});
     QCOMPARE(QString::fromStdString(r.method()), QString("svd"));
     QVERIFY(r.warnings().find("singular") != std::string::npos);
@@ -82,7 +84,8 @@ class TestLinearAlgebraSolve : public QObject {
     QCOMPARE(r.diagnostics.at("rank").asInt(), 2);
     const Vector& x = r.out("x").asVector();
     QVERIFY((a * x - b).norm() < 1e-12);
-    // minimum norm: x lies in the row space, orthogonal to the null vector (1, -2, 1); here x = (1, 1, 1)
+    // minimum norm: x lies in the row space, orthogonal to the null vector (1, -2, 1); here x = (1,
+    // 1, 1)
     QVERIFY(std::abs(x[0] - 2 * x[1] + x[2]) < 1e-12);
     QVERIFY((x - ones(3)).norm() < 1e-10);
   }
@@ -94,7 +97,8 @@ class TestLinearAlgebraSolve : public QObject {
     QVERIFY2(w.find("condition number") != std::string::npos, w.c_str());
     QVERIFY(w.find("forward error bound") != std::string::npos);
     const double cond = r.num("condition_estimate");
-    QVERIFY2(cond > 1e13 && cond < 1e14, std::to_string(cond).c_str());  // inf-norm cond(H10) = 3.5e13
+    QVERIFY2(cond > 1e13 && cond < 1e14,
+             std::to_string(cond).c_str());  // inf-norm cond(H10) = 3.5e13
     QVERIFY(r.num("forward_error_bound") > 1e-10);
     QVERIFY(w.find(num3(cond)) != std::string::npos || w.find("e+13") != std::string::npos);
     // a well-conditioned system does not warn
@@ -160,14 +164,17 @@ class TestLinearAlgebraSolve : public QObject {
     QVERIFY((a * xd - b).norm() / b.norm() < 1e-13);
     QVERIFY(direct.diagnostics.count("condition_estimate"));
     for (const char* pc : {"none", "jacobi", "ichol"}) {
-      const Result r = run("solve", {{"A", a}, {"b", b}, {"method", "cg"}, {"preconditioner", pc}, {"tol", 1e-12}});
+      const Result r = run(
+          "solve", {{"A", a}, {"b", b}, {"method", "cg"}, {"preconditioner", pc}, {"tol", 1e-12}});
       QVERIFY2((r.out("x").asVector() - xd).norm() / xd.norm() < 1e-9, pc);
       QVERIFY(r.diagnostics.at("iterations").asInt() > 0);
       QVERIFY(r.diagnostics.at("converged").asBool());
     }
     // the preconditioner must pay off: fewer iterations than plain CG
-    const auto plain = run("solve", {{"A", a}, {"b", b}, {"method", "cg"}, {"preconditioner", "none"}});
-    const auto ic = run("solve", {{"A", a}, {"b", b}, {"method", "cg"}, {"preconditioner", "ichol"}});
+    const auto plain =
+        run("solve", {{"A", a}, {"b", b}, {"method", "cg"}, {"preconditioner", "none"}});
+    const auto ic =
+        run("solve", {{"A", a}, {"b", b}, {"method", "cg"}, {"preconditioner", "ichol"}});
     QVERIFY(ic.diagnostics.at("iterations").asInt() < plain.diagnostics.at("iterations").asInt());
     // non-symmetric sparse: auto -> sparse LU; bicgstab + ilut agrees
     SparseMatrix ns = a;
@@ -175,13 +182,18 @@ class TestLinearAlgebraSolve : public QObject {
     const Result lu = run("solve", {{"A", ns}, {"b", b}});
     QCOMPARE(QString::fromStdString(lu.method()), QString("sparse_lu"));
     const Result bi = run("solve", {{"A", ns}, {"b", b}, {"method", "bicgstab"}, {"tol", 1e-12}});
-    QVERIFY((bi.out("x").asVector() - lu.out("x").asVector()).norm() / lu.out("x").asVector().norm() < 1e-9);
+    QVERIFY((bi.out("x").asVector() - lu.out("x").asVector()).norm() /
+                lu.out("x").asVector().norm() <
+            1e-9);
   }
 
   void iterativeReportsNonConvergence() {
     const SparseMatrix a = laplace2d(30);
-    const Result r = run("solve", {{"A", a}, {"b", ones(a.rows())}, {"method", "cg"},
-                                   {"preconditioner", "none"}, {"maxiter", 3}});
+    const Result r = run("solve", {{"A", a},
+                                   {"b", ones(a.rows())},
+                                   {"method", "cg"},
+                                   {"preconditioner", "none"},
+                                   {"maxiter", 3}});
     QVERIFY(!r.diagnostics.at("converged").asBool());
     QVERIFY(r.warnings().find("did not reach") != std::string::npos);
   }
@@ -190,7 +202,8 @@ class TestLinearAlgebraSolve : public QObject {
     const SparseMatrix a = laplace2d(60);
     auto flag = std::make_shared<std::atomic<bool>>(true);
     try {
-      run("solve", {{"A", a}, {"b", ones(a.rows())}, {"method", "cg"}, {"preconditioner", "none"}}, flag);
+      run("solve", {{"A", a}, {"b", ones(a.rows())}, {"method", "cg"}, {"preconditioner", "none"}},
+          flag);
       QFAIL("expected cancellation");
     } catch (const Error& e) {
       QVERIFY(e.code() == ErrorCode::Cancelled);

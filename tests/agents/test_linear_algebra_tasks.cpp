@@ -29,9 +29,12 @@ class TestLinearAlgebraTasks : public QObject {
   void conditionOtherNorms() {
     Matrix a(2, 2);
     a << 1, 2, 3, 4;  // inverse [[-2, 1], [1.5, -0.5]]
-    QVERIFY(near(run("condition", {{"A", a}, {"norm", "1"}}).out("cond").asDouble(), 6.0 * 3.5, 1e-12));
-    QVERIFY(near(run("condition", {{"A", a}, {"norm", "inf"}}).out("cond").asDouble(), 7.0 * 3.0, 1e-12));
-    QVERIFY(near(run("condition", {{"A", a}, {"norm", "fro"}}).out("cond").asDouble(), std::sqrt(30.0) * std::sqrt(7.5), 1e-12));
+    QVERIFY(
+        near(run("condition", {{"A", a}, {"norm", "1"}}).out("cond").asDouble(), 6.0 * 3.5, 1e-12));
+    QVERIFY(near(run("condition", {{"A", a}, {"norm", "inf"}}).out("cond").asDouble(), 7.0 * 3.0,
+                 1e-12));
+    QVERIFY(near(run("condition", {{"A", a}, {"norm", "fro"}}).out("cond").asDouble(),
+                 std::sqrt(30.0) * std::sqrt(7.5), 1e-12));
     Matrix s(2, 2);
     s << 1, 2, 2, 4;
     const Result r = run("condition", {{"A", s}, {"norm", "1"}});
@@ -46,11 +49,14 @@ class TestLinearAlgebraTasks : public QObject {
     const double exact2 = (4 - 4 * std::cos(m * h)) / (4 - 4 * std::cos(h));
     const Result r2 = run("condition", {{"A", a}});
     QVERIFY(r2.diagnostics.at("estimate").asBool());
-    QVERIFY2(near(r2.out("cond").asDouble(), exact2, 1e-4), std::to_string(r2.out("cond").asDouble()).c_str());
+    QVERIFY2(near(r2.out("cond").asDouble(), exact2, 1e-4),
+             std::to_string(r2.out("cond").asDouble()).c_str());
     // 1-norm: Hager's estimate is a lower bound within a small factor of the exact value
-    const double exact1 = run("condition", {{"A", Matrix(a)}, {"norm", "1"}}).out("cond").asDouble();
+    const double exact1 =
+        run("condition", {{"A", Matrix(a)}, {"norm", "1"}}).out("cond").asDouble();
     const double est1 = run("condition", {{"A", a}, {"norm", "1"}}).out("cond").asDouble();
-    QVERIFY2(est1 <= exact1 * (1 + 1e-10) && est1 >= exact1 / 3, (std::to_string(est1) + " vs " + std::to_string(exact1)).c_str());
+    QVERIFY2(est1 <= exact1 * (1 + 1e-10) && est1 >= exact1 / 3,
+             (std::to_string(est1) + " vs " + std::to_string(exact1)).c_str());
   }
 
   void leastSquaresLineFit() {
@@ -67,7 +73,8 @@ class TestLinearAlgebraTasks : public QObject {
       QCOMPARE(r.out("rank").asInt(), 2);
       QVERIFY(near(r.out("residual").asDouble(), (a * ref - y).norm(), 1e-10));
     }
-    QVERIFY(run("least_squares", {{"A", a}, {"b", y}, {"method", "svd"}}).outputs.count("singular_values"));
+    QVERIFY(run("least_squares", {{"A", a}, {"b", y}, {"method", "svd"}})
+                .outputs.count("singular_values"));
   }
 
   void leastSquaresRankDeficientUsesSvd() {
@@ -88,7 +95,8 @@ class TestLinearAlgebraTasks : public QObject {
     const Result r = run("eigen", {{"A", a}});
     QCOMPARE(QString::fromStdString(r.method()), QString("symmetric_qr"));
     const Vector& ev = r.out("eigenvalues").asVector();
-    QVERIFY(std::abs(ev[0] - (2 - std::sqrt(2.0))) < 1e-14 && std::abs(ev[2] - (2 + std::sqrt(2.0))) < 1e-14);
+    QVERIFY(std::abs(ev[0] - (2 - std::sqrt(2.0))) < 1e-14 &&
+            std::abs(ev[2] - (2 + std::sqrt(2.0))) < 1e-14);
     const Matrix& v = r.out("eigenvectors").asMatrix();
     QVERIFY((a * v - v * ev.asDiagonal()).norm() < 1e-13);
     QVERIFY(r.num("eigen_residual") < 1e-14);
@@ -99,10 +107,13 @@ class TestLinearAlgebraTasks : public QObject {
     d << -3, -1.5, -1, 0, 0.5, 2;  // no ties in magnitude
     const Matrix a = d.asDiagonal();
     auto vals = [&](const char* which, int k) {
-      return run("eigen", {{"A", a}, {"k", k}, {"which", which}, {"vectors", false}}).out("eigenvalues").asVector();
+      return run("eigen", {{"A", a}, {"k", k}, {"which", which}, {"vectors", false}})
+          .out("eigenvalues")
+          .asVector();
     };
     const Vector lm = vals("LM", 2);
-    QVERIFY2(lm == Vector(Eigen::Vector2d(-3, 2)), (std::to_string(lm[0]) + " " + std::to_string(lm[1])).c_str());
+    QVERIFY2(lm == Vector(Eigen::Vector2d(-3, 2)),
+             (std::to_string(lm[0]) + " " + std::to_string(lm[1])).c_str());
     QCOMPARE(vals("SM", 1), Vector(Vector::Constant(1, 0.0)));
     QCOMPARE(vals("LA", 2), Vector(Eigen::Vector2d(2, 0.5)));
     QCOMPARE(vals("SA", 2), Vector(Eigen::Vector2d(-3, -1.5)));
@@ -148,7 +159,7 @@ class TestLinearAlgebraTasks : public QObject {
     const Matrix& l = lu.out("L").asMatrix();
     const Matrix& u = lu.out("U").asMatrix();
     QVERIFY((p * l * u - a).norm() < 1e-13);  // scipy.linalg.lu: A = P L U
-    QCOMPARE(p(2, 0), 1.0);                    // row 3 (largest first column entry) pivots first
+    QCOMPARE(p(2, 0), 1.0);                   // row 3 (largest first column entry) pivots first
     QVERIFY(l.isLowerTriangular() && u.isUpperTriangular() && (l.diagonal().array() == 1.0).all());
     const Result qr = run("decompose", {{"A", a}, {"kind", "qr"}});
     const Matrix& q = qr.out("Q").asMatrix();
@@ -158,10 +169,12 @@ class TestLinearAlgebraTasks : public QObject {
     spd << 4, 2, 2, 3;
     const Result ch = run("decompose", {{"A", spd}, {"kind", "cholesky"}});
     const Matrix& lc = ch.out("L").asMatrix();
-    QVERIFY(std::abs(lc(0, 0) - 2) < 1e-15 && lc(0, 1) == 0.0 && (lc * lc.transpose() - spd).norm() < 1e-14);
+    QVERIFY(std::abs(lc(0, 0) - 2) < 1e-15 && lc(0, 1) == 0.0 &&
+            (lc * lc.transpose() - spd).norm() < 1e-14);
     const Result ld = run("decompose", {{"A", spd}, {"kind", "ldlt"}});
     QVERIFY(ld.num("reconstruction_error") < 1e-15);
-    QVERIFY(runError("decompose", {{"A", a}, {"kind", "cholesky"}}).code() == ErrorCode::InvalidInput);
+    QVERIFY(runError("decompose", {{"A", a}, {"kind", "cholesky"}}).code() ==
+            ErrorCode::InvalidInput);
     Matrix sing(2, 2);
     sing << 1, 2, 2, 4;
     QVERIFY(!run("decompose", {{"A", sing}}).warnings().empty());

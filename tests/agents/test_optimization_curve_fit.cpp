@@ -40,8 +40,10 @@ Error runError(const Map& given) {
 Map misra1a() {
   return {{"model", "b1*(1 - exp(-b2*x))"},
           {"params", List{"b1", "b2"}},
-          {"xdata", List{77.6, 114.9, 141.1, 190.8, 239.9, 289.0, 332.8, 378.4, 434.8, 477.3, 536.8, 593.1, 689.1, 760.0}},
-          {"ydata", List{10.07, 14.73, 17.94, 23.93, 29.61, 35.18, 40.02, 44.82, 50.76, 55.05, 61.01, 66.40, 75.47, 81.78}},
+          {"xdata", List{77.6, 114.9, 141.1, 190.8, 239.9, 289.0, 332.8, 378.4, 434.8, 477.3, 536.8,
+                         593.1, 689.1, 760.0}},
+          {"ydata", List{10.07, 14.73, 17.94, 23.93, 29.61, 35.18, 40.02, 44.82, 50.76, 55.05,
+                         61.01, 66.40, 75.47, 81.78}},
           {"p0", List{500, 1e-4}}};
 }
 
@@ -54,7 +56,8 @@ class TestOptimizationCurveFit : public QObject {
 
  private slots:
   void misra1aCertifiedValues() {
-    for (const Value& start : {Value(List{500, 1e-4}), Value(List{250, 5e-4})}) {  // NIST starts 1 and 2
+    for (const Value& start :
+         {Value(List{500, 1e-4}), Value(List{250, 5e-4})}) {  // NIST starts 1 and 2
       Map p = misra1a();
       p["p0"] = start;
       const Result r = run(p);
@@ -85,12 +88,20 @@ class TestOptimizationCurveFit : public QObject {
     const Matrix w = s.array().square().inverse().matrix().asDiagonal();
     const Matrix cov = (xm.transpose() * w * xm).inverse();
     const Vector beta = cov * xm.transpose() * w * y;
-    const Result r = run({{"model", "a + b*x"}, {"params", List{"a", "b"}}, {"xdata", x}, {"ydata", y}, {"sigma", s},
+    const Result r = run({{"model", "a + b*x"},
+                          {"params", List{"a", "b"}},
+                          {"xdata", x},
+                          {"ydata", y},
+                          {"sigma", s},
                           {"absolute_sigma", true}});
     QVERIFY((r.v("popt") - beta).norm() < 1e-9);
     QVERIFY((r.outputs.at("pcov").asMatrix() - cov).norm() < 1e-7 * cov.norm());
     // Without absolute_sigma the covariance is scaled by the reduced chi-square.
-    const Result rs = run({{"model", "a + b*x"}, {"params", List{"a", "b"}}, {"xdata", x}, {"ydata", y}, {"sigma", s}});
+    const Result rs = run({{"model", "a + b*x"},
+                           {"params", List{"a", "b"}},
+                           {"xdata", x},
+                           {"ydata", y},
+                           {"sigma", s}});
     const double chi2 = (xm * beta - y).cwiseQuotient(s).squaredNorm() / (m - 2);
     QVERIFY((rs.outputs.at("pcov").asMatrix() - chi2 * cov).norm() < 1e-7 * chi2 * cov.norm());
   }
@@ -125,10 +136,14 @@ class TestOptimizationCurveFit : public QObject {
   }
 
   void unidentifiableParametersWarn() {
-    const Result r = run({{"model", "a*b*x"}, {"params", List{"a", "b"}}, {"xdata", List{1, 2, 3}},
-                          {"ydata", List{2, 4.1, 5.9}}, {"p0", List{1, 1}}});
+    const Result r = run({{"model", "a*b*x"},
+                          {"params", List{"a", "b"}},
+                          {"xdata", List{1, 2, 3}},
+                          {"ydata", List{2, 4.1, 5.9}},
+                          {"p0", List{1, 1}}});
     QVERIFY(!std::isfinite(r.v("perr")[0]));
-    QVERIFY(r.diagnostics.at("warnings").asList()[0].asString().find("singular") != std::string::npos);
+    QVERIFY(r.diagnostics.at("warnings").asList()[0].asString().find("singular") !=
+            std::string::npos);
   }
 
   void badInput() {

@@ -1,4 +1,5 @@
-// optimization.global_minimize and optimization.root: reference problems, determinism, hooks, bad input.
+// optimization.global_minimize and optimization.root: reference problems, determinism, hooks, bad
+// input.
 #include "core/agent/agent_registry.h"
 #include "core/agent/task_context.h"
 #include "core/util/error.h"
@@ -48,8 +49,11 @@ const char* kBranin = "(y - 5.1/(4*pi^2)*x^2 + 5/pi*x - 6)^2 + 10*(1 - 1/(8*pi))
 constexpr double kBraninMin = 0.397887357729738;
 
 Map branin(const char* method, int seed) {
-  return {{"objective", kBranin}, {"variables", List{"x", "y"}}, {"bounds", List{List{-5, 10}, List{0, 15}}},
-          {"method", method}, {"seed", seed}};
+  return {{"objective", kBranin},
+          {"variables", List{"x", "y"}},
+          {"bounds", List{List{-5, 10}, List{0, 15}}},
+          {"method", method},
+          {"seed", seed}};
 }
 
 // Distance to the nearest of Branin's three minimisers.
@@ -68,7 +72,8 @@ class TestOptimizationGlobalRoot : public QObject {
 
  private slots:
   void braninEveryMethod() {
-    for (const char* m : {"auto", "differential_evolution", "multistart", "GN_DIRECT_L", "gn_crs2_lm", "GN_ISRES"}) {
+    for (const char* m : {"auto", "differential_evolution", "multistart", "GN_DIRECT_L",
+                          "gn_crs2_lm", "GN_ISRES"}) {
       const Result r = run("global_minimize", branin(m, 3));
       QVERIFY2(std::abs(r.outputs.at("fun").asDouble() - kBraninMin) < 1e-10, m);
       QVERIFY2(braninDistance(r.x()) < 1e-5, m);
@@ -88,7 +93,8 @@ class TestOptimizationGlobalRoot : public QObject {
     const Map p = branin("auto", 5);
     const Result r = run("global_minimize", p);
     const TaskContext ctx(task("global_minimize"), task("global_minimize").resolveParams(p));
-    for (const auto& c : task("global_minimize").validate(ctx, r.outputs)) QVERIFY2(c.passed, c.name.c_str());
+    for (const auto& c : task("global_minimize").validate(ctx, r.outputs))
+      QVERIFY2(c.passed, c.name.c_str());
     Map wrong = r.outputs;
     Vector x(2);
     x << 0.0, 5.0;  // not a minimum
@@ -135,12 +141,17 @@ class TestOptimizationGlobalRoot : public QObject {
   }
 
   void systemsNewtonAndLm() {
-    // Intersection of the circle of radius 2 with y = exp(x) - 1 (two roots; start near the positive one).
+    // Intersection of the circle of radius 2 with y = exp(x) - 1 (two roots; start near the
+    // positive one).
     for (const char* m : {"auto", "newton", "lm", "kinsol"}) {
-      const Result r = run("root", {{"f", List{"x^2 + y^2 - 4", "exp(x) - 1 - y"}}, {"variables", List{"x", "y"}},
-                                    {"x0", List{1, 1}}, {"method", m}});
+      const Result r = run("root", {{"f", List{"x^2 + y^2 - 4", "exp(x) - 1 - y"}},
+                                    {"variables", List{"x", "y"}},
+                                    {"x0", List{1, 1}},
+                                    {"method", m}});
       const Vector x = r.x();
-      QVERIFY2(std::abs(x[0] * x[0] + x[1] * x[1] - 4) < 1e-11 && std::abs(std::exp(x[0]) - 1 - x[1]) < 1e-11, m);
+      QVERIFY2(std::abs(x[0] * x[0] + x[1] * x[1] - 4) < 1e-11 &&
+                   std::abs(std::exp(x[0]) - 1 - x[1]) < 1e-11,
+               m);
       QVERIFY2(r.outputs.at("success").asBool(), m);
     }
   }
@@ -162,8 +173,10 @@ class TestOptimizationGlobalRoot : public QObject {
     const Result n = run("root", {{"f", f}, {"variables", vars}, {"x0", x0}, {"method", "newton"}});
     QVERIFY((r.x() - n.x()).lpNorm<Eigen::Infinity>() < 1e-10);
     // No real root: a failure with a message, never a silent success.
-    const Result bad = run("root", {{"f", List{"x^2 + y^2 + 1", "x - y"}}, {"variables", List{"x", "y"}},
-                                    {"x0", List{1, 2}}, {"method", "kinsol"}});
+    const Result bad = run("root", {{"f", List{"x^2 + y^2 + 1", "x - y"}},
+                                    {"variables", List{"x", "y"}},
+                                    {"x0", List{1, 2}},
+                                    {"method", "kinsol"}});
     QVERIFY(!bad.outputs.at("success").asBool());
     QVERIFY(!bad.warnings().empty());
   }
@@ -172,7 +185,9 @@ class TestOptimizationGlobalRoot : public QObject {
     const Result r = run("root", {{"f", "x^2 + 1"}, {"x0", List{3}}});
     QVERIFY(!r.outputs.at("success").asBool());
     QVERIFY(contains(r.warnings(), "root"));
-    const Result s = run("root", {{"f", List{"x^2 + y^2 + 1", "x - y"}}, {"variables", List{"x", "y"}}, {"x0", List{1, 2}}});
+    const Result s = run(
+        "root",
+        {{"f", List{"x^2 + y^2 + 1", "x - y"}}, {"variables", List{"x", "y"}}, {"x0", List{1, 2}}});
     QVERIFY(!s.outputs.at("success").asBool());
     QVERIFY(!s.warnings().empty());
   }
@@ -181,12 +196,17 @@ class TestOptimizationGlobalRoot : public QObject {
     const Error same = runError("root", {{"f", "x^2 + 1"}, {"bracket", List{-1, 1}}});
     QCOMPARE(QString::fromStdString(same.param()), QString("bracket"));
     QVERIFY(contains(same.what(), "same sign"));
-    QCOMPARE(QString::fromStdString(runError("root", {{"f", "cos(x) - x"}}).param()), QString("x0"));
-    QCOMPARE(QString::fromStdString(runError("root", {{"f", List{"x - y", "x + y"}}, {"variables", List{"x"}},
-                                                      {"x0", List{1}}}).param()),
+    QCOMPARE(QString::fromStdString(runError("root", {{"f", "cos(x) - x"}}).param()),
+             QString("x0"));
+    QCOMPARE(QString::fromStdString(runError("root", {{"f", List{"x - y", "x + y"}},
+                                                      {"variables", List{"x"}},
+                                                      {"x0", List{1}}})
+                                        .param()),
              QString("f"));
-    QCOMPARE(QString::fromStdString(runError("root", {{"f", "log(x)"}, {"x0", List{-1}}}).param()), QString("x0"));
-    QCOMPARE(QString::fromStdString(runError("root", {{"f", "x - z"}, {"x0", List{1}}}).param()), QString("f"));
+    QCOMPARE(QString::fromStdString(runError("root", {{"f", "log(x)"}, {"x0", List{-1}}}).param()),
+             QString("x0"));
+    QCOMPARE(QString::fromStdString(runError("root", {{"f", "x - z"}, {"x0", List{1}}}).param()),
+             QString("f"));
   }
 };
 

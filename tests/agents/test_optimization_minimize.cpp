@@ -58,7 +58,9 @@ Error runError(const Map& given) {
   throw std::runtime_error("expected an Error");
 }
 
-bool contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
+bool contains(const std::string& s, const std::string& needle) {
+  return s.find(needle) != std::string::npos;
+}
 
 const char* kRosen = "100*(y - x^2)^2 + (1 - x)^2";
 
@@ -80,7 +82,8 @@ class TestOptimizationMinimize : public QObject {
  private slots:
   void rosenbrockAutoPicksBfgsAndStreamsMetrics() {
     Counter c;
-    const Result r = run({{"objective", kRosen}, {"variables", List{"x", "y"}}, {"x0", List{-1.2, 1}}}, &c);
+    const Result r =
+        run({{"objective", kRosen}, {"variables", List{"x", "y"}}, {"x0", List{-1.2, 1}}}, &c);
     QCOMPARE(QString::fromStdString(r.method()), QString("BFGS"));
     QVERIFY(contains(r.rationale(), "unconstrained"));
     QVERIFY((r.x() - Vector::Ones(2)).lpNorm<Eigen::Infinity>() < 1e-6);
@@ -99,16 +102,22 @@ class TestOptimizationMinimize : public QObject {
     Vector b(2);
     b << 2, -2;
     const Vector xs = h.ldlt().solve(b);
-    for (const char* m : {"BFGS", "l-bfgs-b", "nelder-mead", "SLSQP", "cobyla", "AUGLAG", "lbfgs"}) {
-      const Result r = run({{"objective", "(x-1)^2 + 2*(y+0.5)^2 + 0.5*x*y"}, {"variables", List{"x", "y"}},
-                            {"x0", List{3, 3}}, {"method", m}, {"tol", 1e-10}});
+    for (const char* m :
+         {"BFGS", "l-bfgs-b", "nelder-mead", "SLSQP", "cobyla", "AUGLAG", "lbfgs"}) {
+      const Result r = run({{"objective", "(x-1)^2 + 2*(y+0.5)^2 + 0.5*x*y"},
+                            {"variables", List{"x", "y"}},
+                            {"x0", List{3, 3}},
+                            {"method", m},
+                            {"tol", 1e-10}});
       QVERIFY2((r.x() - xs).norm() < 1e-5, m);
       QVERIFY2(r.success(), m);
     }
   }
 
   void analyticJacobianIsUsed() {
-    const Result r = run({{"objective", kRosen}, {"variables", List{"x", "y"}}, {"x0", List{-1.2, 1}},
+    const Result r = run({{"objective", kRosen},
+                          {"variables", List{"x", "y"}},
+                          {"x0", List{-1.2, 1}},
                           {"jac", List{"-400*x*(y - x^2) - 2*(1 - x)", "200*(y - x^2)"}}});
     QVERIFY((r.x() - Vector::Ones(2)).norm() < 1e-7);
     QVERIFY(contains(r.diagnostics.at("gradient").asString(), "analytic"));
@@ -138,7 +147,9 @@ class TestOptimizationMinimize : public QObject {
   }
 
   void boundsGiveLbfgsbAndPositiveMultiplier() {
-    const Map p{{"objective", "(x-3)^2 + (y+1)^2"}, {"variables", List{"x", "y"}}, {"x0", List{0.5, 0.5}},
+    const Map p{{"objective", "(x-3)^2 + (y+1)^2"},
+                {"variables", List{"x", "y"}},
+                {"x0", List{0.5, 0.5}},
                 {"bounds", List{List{0, 2}, List{Value(), "inf"}}}};
     const Result r = run(p);
     QCOMPARE(QString::fromStdString(r.method()), QString("L-BFGS-B"));
@@ -149,7 +160,9 @@ class TestOptimizationMinimize : public QObject {
   }
 
   void selectAndAnalyzeHooks() {
-    auto sel = [&](const Map& p) { return task().select(TaskContext(task(), task().resolveParams(p))); };
+    auto sel = [&](const Map& p) {
+      return task().select(TaskContext(task(), task().resolveParams(p)));
+    };
     std::string obj;
     List vars, x0;
     for (int i = 1; i <= 20; ++i) {
@@ -157,9 +170,13 @@ class TestOptimizationMinimize : public QObject {
       vars.push_back("x" + std::to_string(i));
       x0.push_back(0.0);
     }
-    QCOMPARE(QString::fromStdString(sel({{"objective", obj}, {"variables", vars}, {"x0", x0}}).method), QString("l-bfgs-b"));
-    QCOMPARE(QString::fromStdString(sel({{"objective", "abs(x) + abs(y - 1)"}, {"variables", List{"x", "y"}},
-                                         {"x0", List{1, 1}}}).method),
+    QCOMPARE(
+        QString::fromStdString(sel({{"objective", obj}, {"variables", vars}, {"x0", x0}}).method),
+        QString("l-bfgs-b"));
+    QCOMPARE(QString::fromStdString(sel({{"objective", "abs(x) + abs(y - 1)"},
+                                         {"variables", List{"x", "y"}},
+                                         {"x0", List{1, 1}}})
+                                        .method),
              QString("nelder-mead"));
     Map c = hs71("auto");
     c["objective"] = "abs(x1 - 2) + x3";
@@ -171,19 +188,24 @@ class TestOptimizationMinimize : public QObject {
     QVERIFY(facts.at("bounded").asBool());
     QVERIFY(facts.at("smooth").asBool());
     const Map kink = task().analyze(TaskContext(
-        task(), task().resolveParams({{"objective", "abs(x)"}, {"variables", List{"x"}}, {"x0", List{0.0}}})));
+        task(), task().resolveParams(
+                    {{"objective", "abs(x)"}, {"variables", List{"x"}}, {"x0", List{0.0}}})));
     QVERIFY(!kink.at("smooth").asBool());
   }
 
   void nonSmoothObjectiveUnderAuto() {
-    const Result r = run({{"objective", "abs(x - 1) + abs(y + 2)"}, {"variables", List{"x", "y"}}, {"x0", List{0, 0}},
+    const Result r = run({{"objective", "abs(x - 1) + abs(y + 2)"},
+                          {"variables", List{"x", "y"}},
+                          {"x0", List{0, 0}},
                           {"tol", 1e-12}});
     QCOMPARE(QString::fromStdString(r.method()), QString("Nelder-Mead"));
     QVERIFY(std::abs(r.x()[0] - 1) < 1e-6 && std::abs(r.x()[1] + 2) < 1e-6);
   }
 
   void infeasibleConstraintsFailWithTheViolation() {
-    const Error e = runError({{"objective", "x^2 + y"}, {"variables", List{"x", "y"}}, {"x0", List{0, 0}},
+    const Error e = runError({{"objective", "x^2 + y"},
+                              {"variables", List{"x", "y"}},
+                              {"x0", List{0, 0}},
                               {"constraints", List{Map{{"type", "ineq"}, {"expr", "1 - x^2 - y^2"}},
                                                    Map{{"type", "ineq"}, {"expr", "x + y - 3"}}}}});
     QVERIFY(e.code() == ErrorCode::RunFailed);
@@ -192,7 +214,8 @@ class TestOptimizationMinimize : public QObject {
 
   void unboundedObjectiveIsDetected() {
     // x^2 - 3xy + y^2 is indefinite: unbounded below along x = y.
-    const Map p{{"objective", "x^2 - 3*x*y + y^2"}, {"variables", List{"x", "y"}}, {"x0", List{0.5, 1}}};
+    const Map p{
+        {"objective", "x^2 - 3*x*y + y^2"}, {"variables", List{"x", "y"}}, {"x0", List{0.5, 1}}};
     for (const char* m : {"auto", "BFGS", "Nelder-Mead", "SLSQP"}) {
       Map q = p;
       q["method"] = m;
@@ -200,7 +223,8 @@ class TestOptimizationMinimize : public QObject {
       QVERIFY(e.code() == ErrorCode::RunFailed);
       QVERIFY2(contains(e.what(), "divergence"), e.what());
     }
-    // NLopt's L-BFGS may give up before the guard triggers: then success is false and a warning says why.
+    // NLopt's L-BFGS may give up before the guard triggers: then success is false and a warning
+    // says why.
     Map q = p;
     q["method"] = "L-BFGS-B";
     try {
@@ -214,7 +238,10 @@ class TestOptimizationMinimize : public QObject {
 
   void maxiterGivesSuccessFalseAndWarning() {
     for (const char* m : {"BFGS", "SLSQP"}) {
-      const Result r = run({{"objective", kRosen}, {"variables", List{"x", "y"}}, {"x0", List{-1.2, 1}}, {"maxiter", 5},
+      const Result r = run({{"objective", kRosen},
+                            {"variables", List{"x", "y"}},
+                            {"x0", List{-1.2, 1}},
+                            {"maxiter", 5},
                             {"method", m}});
       QVERIFY(!r.success());
       QVERIFY2(contains(r.warnings(), "maximum number of iterations"), m);
@@ -224,33 +251,58 @@ class TestOptimizationMinimize : public QObject {
   void badInputIsRejectedWithTheParameter() {
     const List xy{"x", "y"};
     auto param = [&](const Map& p) { return runError(p).param(); };
-    QCOMPARE(QString::fromStdString(param({{"objective", "sqrt(x) + y^2"}, {"variables", xy}, {"x0", List{-1, 0}}})), QString("x0"));
-    QVERIFY(contains(runError({{"objective", "sqrt(x) + y^2"}, {"variables", xy}, {"x0", List{-1, 0}}}).what(), "NaN"));
-    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + q"}, {"variables", xy}, {"x0", List{1, 0}}})), QString("objective"));
-    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"}, {"variables", xy}, {"x0", List{1, 0, 3}}})), QString("x0"));
-    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"}, {"variables", xy}, {"x0", List{1, 0}},
+    QCOMPARE(QString::fromStdString(
+                 param({{"objective", "sqrt(x) + y^2"}, {"variables", xy}, {"x0", List{-1, 0}}})),
+             QString("x0"));
+    QVERIFY(contains(
+        runError({{"objective", "sqrt(x) + y^2"}, {"variables", xy}, {"x0", List{-1, 0}}}).what(),
+        "NaN"));
+    QCOMPARE(QString::fromStdString(
+                 param({{"objective", "x^2 + q"}, {"variables", xy}, {"x0", List{1, 0}}})),
+             QString("objective"));
+    QCOMPARE(QString::fromStdString(
+                 param({{"objective", "x^2 + y^2"}, {"variables", xy}, {"x0", List{1, 0, 3}}})),
+             QString("x0"));
+    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"},
+                                           {"variables", xy},
+                                           {"x0", List{1, 0}},
                                            {"bounds", List{List{1, 0}, List{0, 1}}}})),
              QString("bounds"));
-    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"}, {"variables", xy}, {"x0", List{1, 0}},
+    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"},
+                                           {"variables", xy},
+                                           {"x0", List{1, 0}},
                                            {"method", "newton-cg"}})),
              QString("method"));
-    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"}, {"variables", xy}, {"x0", List{1, 0}},
-                                           {"method", "BFGS"}, {"bounds", List{List{0, 1}, List{0, 1}}}})),
+    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"},
+                                           {"variables", xy},
+                                           {"x0", List{1, 0}},
+                                           {"method", "BFGS"},
+                                           {"bounds", List{List{0, 1}, List{0, 1}}}})),
              QString("method"));
-    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"}, {"variables", xy}, {"x0", List{1, 0}},
-                                           {"method", "nelder-mead"},
-                                           {"constraints", List{Map{{"type", "eq"}, {"expr", "x - y"}}}}})),
+    QCOMPARE(QString::fromStdString(
+                 param({{"objective", "x^2 + y^2"},
+                        {"variables", xy},
+                        {"x0", List{1, 0}},
+                        {"method", "nelder-mead"},
+                        {"constraints", List{Map{{"type", "eq"}, {"expr", "x - y"}}}}})),
              QString("method"));
-    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"}, {"variables", xy}, {"x0", List{1, 0}},
-                                           {"constraints", List{Map{{"type", "le"}, {"expr", "x - y"}}}}})),
+    QCOMPARE(QString::fromStdString(
+                 param({{"objective", "x^2 + y^2"},
+                        {"variables", xy},
+                        {"x0", List{1, 0}},
+                        {"constraints", List{Map{{"type", "le"}, {"expr", "x - y"}}}}})),
              QString("constraints"));
-    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"}, {"variables", xy}, {"x0", List{1, 0}},
+    QCOMPARE(QString::fromStdString(param({{"objective", "x^2 + y^2"},
+                                           {"variables", xy},
+                                           {"x0", List{1, 0}},
                                            {"jac", List{"2*x"}}})),
              QString("jac"));
   }
 
   void constantsAreUsed() {
-    const Result r = run({{"objective", "(x - a)^2"}, {"variables", List{"x"}}, {"x0", List{0}},
+    const Result r = run({{"objective", "(x - a)^2"},
+                          {"variables", List{"x"}},
+                          {"x0", List{0}},
                           {"constants", Map{{"a", 2.5}}}});
     QVERIFY(std::abs(r.x()[0] - 2.5) < 1e-8);
   }

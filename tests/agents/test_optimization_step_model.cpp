@@ -1,8 +1,8 @@
 // optimization tasks whose objective / residuals / model is another workflow step (a step-reference
 // model, core/agent/model_evaluator.h), re-run per point by the engine with batched
 // finite-difference gradients: each task reaches the known optimum through an ode_pde.ivp step.
-#include "core/util/error.h"
 #include "core/agent/agent_registry.h"
+#include "core/util/error.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <QtTest>
@@ -30,7 +30,8 @@ std::string odeStep(const std::string& id, const std::string& rates, const std::
 }
 
 const char* kRosenbrockRate = R"(["(1-a)^2 + 100*(b-a^2)^2"])";
-const char* kRosenbrockModel = R"({"step":"rosen","input":["constants.a","constants.b"],"output":"y_final[0]"})";
+const char* kRosenbrockModel =
+    R"({"step":"rosen","input":["constants.a","constants.b"],"output":"y_final[0]"})";
 
 std::string warnings(const StepResult& s) {
   std::string out;
@@ -47,14 +48,16 @@ class TestOptimizationStepModel : public QObject {
  private slots:
   // Before: "objective" had to be an expression string ("expected an expression string, got map").
   void minimizeReachesTheRosenbrockMinimumThroughAStep() {
-    const std::string wf = R"({"sciagents":1,"steps":[)" + odeStep("rosen", kRosenbrockRate, "[0]") +
-                           R"(,{"id":"opt","agent":"optimization","task":"minimize","params":{"objective":)" +
-                           kRosenbrockModel + R"(,"variables":["a","b"],"x0":[-1.2,1]}}]})";
+    const std::string wf =
+        R"({"sciagents":1,"steps":[)" + odeStep("rosen", kRosenbrockRate, "[0]") +
+        R"(,{"id":"opt","agent":"optimization","task":"minimize","params":{"objective":)" +
+        kRosenbrockModel + R"(,"variables":["a","b"],"x0":[-1.2,1]}}]})";
     const RunResult r = runWorkflow(wf);
     const StepResult* s = r.step("opt");
     QVERIFY2(s->status == StepStatus::Succeeded, s->error.c_str());
     const Vector x = s->outputs.at("x").asVector();
-    QVERIFY2(std::abs(x[0] - 1) < 1e-4 && std::abs(x[1] - 1) < 1e-4, (std::to_string(x[0]) + ", " + std::to_string(x[1])).c_str());
+    QVERIFY2(std::abs(x[0] - 1) < 1e-4 && std::abs(x[1] - 1) < 1e-4,
+             (std::to_string(x[0]) + ", " + std::to_string(x[1])).c_str());
     QVERIFY(s->outputs.at("fun").asDouble() < 1e-8);
     QVERIFY(s->outputs.at("success").asBool());
     const std::string g = s->diagnostics.at("gradient").asString();
@@ -71,39 +74,45 @@ class TestOptimizationStepModel : public QObject {
   // The same problem as an expression reaches the same point (the step integrates the constant
   // rate exactly up to rounding, so both runs see the same function).
   void minimizeStepAndExpressionAgree() {
-    const std::string viaStep = R"({"sciagents":1,"steps":[)" + odeStep("rosen", kRosenbrockRate, "[0]") +
-                                R"(,{"id":"opt","agent":"optimization","task":"minimize","params":{"objective":)" +
-                                kRosenbrockModel + R"(,"variables":["a","b"],"x0":[-1.2,1],"method":"L-BFGS-B"}}]})";
-    const std::string viaExpr = R"({"sciagents":1,"steps":[{"id":"opt","agent":"optimization","task":"minimize",)"
-                                R"("params":{"objective":"(1-a)^2 + 100*(b-a^2)^2","variables":["a","b"],)"
-                                R"("x0":[-1.2,1],"method":"L-BFGS-B"}}]})";
+    const std::string viaStep =
+        R"({"sciagents":1,"steps":[)" + odeStep("rosen", kRosenbrockRate, "[0]") +
+        R"(,{"id":"opt","agent":"optimization","task":"minimize","params":{"objective":)" +
+        kRosenbrockModel + R"(,"variables":["a","b"],"x0":[-1.2,1],"method":"L-BFGS-B"}}]})";
+    const std::string viaExpr =
+        R"({"sciagents":1,"steps":[{"id":"opt","agent":"optimization","task":"minimize",)"
+        R"("params":{"objective":"(1-a)^2 + 100*(b-a^2)^2","variables":["a","b"],)"
+        R"("x0":[-1.2,1],"method":"L-BFGS-B"}}]})";
     const RunResult a = runWorkflow(viaStep), b = runWorkflow(viaExpr);
     QVERIFY2(a.status == StepStatus::Succeeded, a.step("opt")->error.c_str());
     QVERIFY2(b.status == StepStatus::Succeeded, b.step("opt")->error.c_str());
-    const Vector xa = a.step("opt")->outputs.at("x").asVector(), xb = b.step("opt")->outputs.at("x").asVector();
+    const Vector xa = a.step("opt")->outputs.at("x").asVector(),
+                 xb = b.step("opt")->outputs.at("x").asVector();
     QVERIFY((xa - xb).lpNorm<Eigen::Infinity>() < 1e-5);
   }
 
   void globalMinimizeThroughAStep() {
-    const std::string wf = R"({"sciagents":1,"steps":[)" + odeStep("rosen", kRosenbrockRate, "[0]") +
-                           R"(,{"id":"opt","agent":"optimization","task":"global_minimize","params":{"objective":)" +
-                           kRosenbrockModel +
-                           R"(,"variables":["a","b"],"bounds":[[-2,2],[-1,3]],"seed":4,"popsize":5,"maxiter":60}}]})";
+    const std::string wf =
+        R"({"sciagents":1,"steps":[)" + odeStep("rosen", kRosenbrockRate, "[0]") +
+        R"(,{"id":"opt","agent":"optimization","task":"global_minimize","params":{"objective":)" +
+        kRosenbrockModel +
+        R"(,"variables":["a","b"],"bounds":[[-2,2],[-1,3]],"seed":4,"popsize":5,"maxiter":60}}]})";
     const RunResult r = runWorkflow(wf);
     const StepResult* s = r.step("opt");
     QVERIFY2(s->status == StepStatus::Succeeded, s->error.c_str());
     const Vector x = s->outputs.at("x").asVector();
-    QVERIFY2(std::abs(x[0] - 1) < 1e-4 && std::abs(x[1] - 1) < 1e-4, (std::to_string(x[0]) + ", " + std::to_string(x[1])).c_str());
+    QVERIFY2(std::abs(x[0] - 1) < 1e-4 && std::abs(x[1] - 1) < 1e-4,
+             (std::to_string(x[0]) + ", " + std::to_string(x[1])).c_str());
     QCOMPARE(s->diagnostics.at("model_evaluations").asInt(), s->outputs.at("nfev").asInt());
     QVERIFY(s->diagnostics.at("gradient").asString().rfind("finite differences (h = ", 0) == 0);
   }
 
   // A vector of residuals from one step: u' = a^2 + b^2 - 4, v' = a - b integrated over [0, 1].
   void rootOfAStepsResidualVector() {
-    const std::string wf = R"({"sciagents":1,"steps":[)" + odeStep("res", R"(["a^2 + b^2 - 4", "a - b"])", "[0,0]") +
-                           R"(,{"id":"root","agent":"optimization","task":"root","params":{"f":)"
-                           R"({"step":"res","input":["constants.a","constants.b"],"output":"y_final"},)"
-                           R"("variables":["a","b"],"x0":[1,0.5]}}]})";
+    const std::string wf =
+        R"({"sciagents":1,"steps":[)" + odeStep("res", R"(["a^2 + b^2 - 4", "a - b"])", "[0,0]") +
+        R"(,{"id":"root","agent":"optimization","task":"root","params":{"f":)"
+        R"({"step":"res","input":["constants.a","constants.b"],"output":"y_final"},)"
+        R"("variables":["a","b"],"x0":[1,0.5]}}]})";
     const RunResult r = runWorkflow(wf);
     const StepResult* s = r.step("root");
     QVERIFY2(s->status == StepStatus::Succeeded, s->error.c_str());
@@ -117,14 +126,16 @@ class TestOptimizationStepModel : public QObject {
   }
 
   void rootRefusesANonSquareStepModel() {
-    const std::string wf = R"({"sciagents":1,"steps":[)" + odeStep("res", R"(["a^2 + b^2 - 4", "a - b"])", "[0,0]") +
+    const std::string wf = R"({"sciagents":1,"steps":[)" +
+                           odeStep("res", R"(["a^2 + b^2 - 4", "a - b"])", "[0,0]") +
                            R"(,{"id":"root","agent":"optimization","task":"root","params":{"f":)"
                            R"({"step":"res","input":["constants.a"],"output":"y_final"},)"
                            R"("x0":[1]}}]})";
     const RunResult r = runWorkflow(wf);
     const StepResult* s = r.step("root");
     QCOMPARE(s->status, StepStatus::Failed);
-    QVERIFY2(s->error.find("2 residual(s) for 1 variable(s)") != std::string::npos, s->error.c_str());
+    QVERIFY2(s->error.find("2 residual(s) for 1 variable(s)") != std::string::npos,
+             s->error.c_str());
   }
 
   // curve_fit against an ODE decay y' = -k y, y(0) = A: the step maps (k, A) to the predicted
@@ -143,11 +154,13 @@ class TestOptimizationStepModel : public QObject {
     y_json += "]";
     const std::string wf =
         R"({"sciagents":1,"steps":[{"id":"decay","agent":"ode_pde","task":"ivp","params":{"rhs":["-k*y"],)"
-        R"("states":["y"],"y0":[1],"t_span":[0,4],"t_eval":)" + t_json +
+        R"("states":["y"],"y0":[1],"t_span":[0,4],"t_eval":)" +
+        t_json +
         R"(,"constants":{"k":1},"rtol":1e-11,"atol":1e-13}},)"
         R"({"id":"fit","agent":"optimization","task":"curve_fit","params":{"model":)"
         R"({"step":"decay","input":["constants.k","y0[0]"],"output":"y"},"params":["k","A"],)"
-        R"("xdata":)" + t_json + R"(,"ydata":)" + y_json + R"(,"p0":[0.3,1.5]}}]})";
+        R"("xdata":)" +
+        t_json + R"(,"ydata":)" + y_json + R"(,"p0":[0.3,1.5]}}]})";
     const RunResult r = runWorkflow(wf);
     const StepResult* s = r.step("fit");
     QVERIFY2(s->status == StepStatus::Succeeded, s->error.c_str());
@@ -179,28 +192,35 @@ class TestOptimizationStepModel : public QObject {
   // count is reported with a warning. The template is NaN for a < 0 (sqrt of a negative); the
   // Latin-hypercube start of DE puts 2 of its 10 members there (a in [-1, 4], strata 0.5 wide).
   void failedEvaluationsAreCountedNotHidden() {
-    const std::string wf = R"({"sciagents":1,"steps":[)" + odeStep("rosen", R"x(["(a-2)^2 + (b-1)^2 + 0*sqrt(a)"])x", "[0]") +
-                           R"(,{"id":"opt","agent":"optimization","task":"global_minimize","params":{"objective":)" +
-                           kRosenbrockModel +
-                           R"(,"variables":["a","b"],"bounds":[[-1,4],[-2,3]],"seed":2,"popsize":5,"maxiter":40}}]})";
+    const std::string wf =
+        R"({"sciagents":1,"steps":[)" +
+        odeStep("rosen", R"x(["(a-2)^2 + (b-1)^2 + 0*sqrt(a)"])x", "[0]") +
+        R"(,{"id":"opt","agent":"optimization","task":"global_minimize","params":{"objective":)" +
+        kRosenbrockModel +
+        R"(,"variables":["a","b"],"bounds":[[-1,4],[-2,3]],"seed":2,"popsize":5,"maxiter":40}}]})";
     const RunResult r = runWorkflow(wf);
     const StepResult* s = r.step("opt");
     QVERIFY2(s->status == StepStatus::Succeeded, s->error.c_str());
     const Vector x = s->outputs.at("x").asVector();
-    QVERIFY2(std::abs(x[0] - 2) < 1e-4 && std::abs(x[1] - 1) < 1e-4, (std::to_string(x[0]) + ", " + std::to_string(x[1])).c_str());
+    QVERIFY2(std::abs(x[0] - 2) < 1e-4 && std::abs(x[1] - 1) < 1e-4,
+             (std::to_string(x[0]) + ", " + std::to_string(x[1])).c_str());
     QVERIFY2(s->diagnostics.at("failed_evaluations").asInt() >= 2, warnings(*s).c_str());
-    QVERIFY2(warnings(*s).find("failed and counted as NaN") != std::string::npos, warnings(*s).c_str());
+    QVERIFY2(warnings(*s).find("failed and counted as NaN") != std::string::npos,
+             warnings(*s).c_str());
   }
 
   // Tasks that take no step model still refuse one with a message naming the param.
   void expressionParamsOfOtherTasksRefuseAStepModel() {
-    const std::string wf = R"({"sciagents":1,"steps":[)" + odeStep("rosen", kRosenbrockRate, "[0]") +
-                           R"(,{"id":"q","agent":"integration","task":"quad","params":{"f":)" + kRosenbrockModel +
-                           R"(,"a":0,"b":1}}]})";
+    const std::string wf = R"({"sciagents":1,"steps":[)" +
+                           odeStep("rosen", kRosenbrockRate, "[0]") +
+                           R"(,{"id":"q","agent":"integration","task":"quad","params":{"f":)" +
+                           kRosenbrockModel + R"(,"a":0,"b":1}}]})";
     const RunResult r = runWorkflow(wf);
     const StepResult* s = r.step("q");
     QCOMPARE(s->status, StepStatus::Failed);
-    QVERIFY2(s->error.find("'f'") != std::string::npos || s->error.find("param f") != std::string::npos, s->error.c_str());
+    QVERIFY2(
+        s->error.find("'f'") != std::string::npos || s->error.find("param f") != std::string::npos,
+        s->error.c_str());
   }
 };
 

@@ -49,15 +49,18 @@ std::vector<double> data() {
 // The simulation step and the fit that uses it; `extra` is appended to the fit's params.
 std::string stepModelWorkflow(const std::string& fit_params) {
   return R"({"sciagents":1,"steps":[{"id":"decay","agent":"ode_pde","task":"ivp","params":{"rhs":["-k*y"],)"
-         R"("states":["y"],"y0":[1],"t_span":[0,4],"t_eval":)" + list(times()) +
+         R"("states":["y"],"y0":[1],"t_span":[0,4],"t_eval":)" +
+         list(times()) +
          R"(,"constants":{"k":1},"rtol":1e-11,"atol":1e-13}},)"
-         R"({"id":"fit","agent":"inverse","task":"parameter_estimation","params":{)" + fit_params + "}}]}";
+         R"({"id":"fit","agent":"inverse","task":"parameter_estimation","params":{)" +
+         fit_params + "}}]}";
 }
 
 std::string stepFit() {
   return R"("model":{"step":"decay","input":["constants.k","y0[0]"],"output":"y"},)"
          R"("parameters":[{"name":"k","init":0.3},{"name":"A","init":1.5}],)"
-         R"("t_data":)" + list(times()) + R"(,"y_data":)" + list(data());
+         R"("t_data":)" +
+         list(times()) + R"(,"y_data":)" + list(data());
 }
 
 const StepResult& fitStep(const RunResult& r) { return *r.step("fit"); }
@@ -78,16 +81,21 @@ class TestParameterEstimationStepModel : public QObject {
     const std::string ode =
         R"({"sciagents":1,"steps":[{"id":"fit","agent":"inverse","task":"parameter_estimation","params":{)"
         R"("rhs":["-k*y"],"states":["y"],"y0":[1.5],"t_span":[0,4],"constants":{"k":0.3},"rtol":1e-11,)"
-        R"("atol":1e-13,"parameters":["k","y0.y"],"t_data":)" + list(times()) + R"(,"y_data":)" + list(data()) + "}}]}";
+        R"("atol":1e-13,"parameters":["k","y0.y"],"t_data":)" +
+        list(times()) + R"(,"y_data":)" + list(data()) + "}}]}";
     const RunResult viaOde = runWorkflow(ode);
     const StepResult& o = fitStep(viaOde);
     QVERIFY2(o.status == StepStatus::Succeeded, o.error.c_str());
 
-    const Vector ps = s.outputs.at("parameters").asVector(), po = o.outputs.at("parameters").asVector();
-    const Vector ss = s.outputs.at("std_errors").asVector(), so = o.outputs.at("std_errors").asVector();
+    const Vector ps = s.outputs.at("parameters").asVector(),
+                 po = o.outputs.at("parameters").asVector();
+    const Vector ss = s.outputs.at("std_errors").asVector(),
+                 so = o.outputs.at("std_errors").asVector();
     for (int i = 0; i < 2; ++i) {
-      QVERIFY2(std::abs(ps[i] - po[i]) < 1e-7 * std::abs(po[i]), (std::to_string(ps[i]) + " vs " + std::to_string(po[i])).c_str());
-      QVERIFY2(std::abs(ss[i] - so[i]) < 1e-3 * so[i], (std::to_string(ss[i]) + " vs " + std::to_string(so[i])).c_str());
+      QVERIFY2(std::abs(ps[i] - po[i]) < 1e-7 * std::abs(po[i]),
+               (std::to_string(ps[i]) + " vs " + std::to_string(po[i])).c_str());
+      QVERIFY2(std::abs(ss[i] - so[i]) < 1e-3 * so[i],
+               (std::to_string(ss[i]) + " vs " + std::to_string(so[i])).c_str());
       QVERIFY(ss[i] > 0);
     }
     // The estimates are near the truth (2 % noise on 8 points).
@@ -95,7 +103,8 @@ class TestParameterEstimationStepModel : public QObject {
     QCOMPARE(s.outputs.at("fitted").asMatrix().rows(), Eigen::Index(8));
     QVERIFY(s.outputs.at("residuals").asMatrix().allFinite());
     QVERIFY(s.diagnostics.at("model_evaluations").asInt() > 0);
-    QVERIFY2(s.diagnostics.at("method_rationale").asString().find("finite differences") != std::string::npos,
+    QVERIFY2(s.diagnostics.at("method_rationale").asString().find("finite differences") !=
+                 std::string::npos,
              s.diagnostics.at("method_rationale").asString().c_str());
   }
 
@@ -103,21 +112,25 @@ class TestParameterEstimationStepModel : public QObject {
     struct Case {
       std::string params, param, text;
     };
-    const std::string model = R"("model":{"step":"decay","input":["constants.k","y0[0]"],"output":"y"},)";
+    const std::string model =
+        R"("model":{"step":"decay","input":["constants.k","y0[0]"],"output":"y"},)";
     const std::string y = R"("y_data":)" + list(data());
     const Case cases[] = {
         {model + R"("parameters":["k","A"],)" + y, "parameters", "'k' has no starting value"},
-        {model + R"("parameters":[{"name":"k","init":1},{"name":"A","init":1}],"rhs":["-k*y"],)" + y, "rhs",
-         "not both"},
-        {model + R"("parameters":[{"name":"k","init":1},{"name":"A","init":1}],"y_data":[1,0.5,0.3])", "model",
-         "output has 8 values but y_data has 3"},
+        {model + R"("parameters":[{"name":"k","init":1},{"name":"A","init":1}],"rhs":["-k*y"],)" +
+             y,
+         "rhs", "not both"},
+        {model +
+             R"("parameters":[{"name":"k","init":1},{"name":"A","init":1}],"y_data":[1,0.5,0.3])",
+         "model", "output has 8 values but y_data has 3"},
         {R"("parameters":[{"name":"k","init":1}],)" + y, "rhs", "or a step `model`"},
     };
     for (const Case& c : cases) {
       const RunResult r = runWorkflow(stepModelWorkflow(c.params));
       const StepResult& s = fitStep(r);
       QCOMPARE(s.status, StepStatus::Failed);
-      QVERIFY2(s.error.find("param '" + c.param + "'") != std::string::npos && s.error.find(c.text) != std::string::npos,
+      QVERIFY2(s.error.find("param '" + c.param + "'") != std::string::npos &&
+                   s.error.find(c.text) != std::string::npos,
                s.error.c_str());
     }
   }

@@ -6,12 +6,23 @@ using namespace pde_test;
 
 namespace {
 Map heatRef(const char* method = "auto") {
-  return {{"dim", 2}, {"n", 64}, {"alpha", 0.01}, {"u0", "sin(pi*x)*sin(pi*y)"}, {"t_span", List{0.0, 0.5}},
-          {"exact", "exp(-2*pi^2*0.01*t)*sin(pi*x)*sin(pi*y)"}, {"method", method}};
+  return {{"dim", 2},
+          {"n", 64},
+          {"alpha", 0.01},
+          {"u0", "sin(pi*x)*sin(pi*y)"},
+          {"t_span", List{0.0, 0.5}},
+          {"exact", "exp(-2*pi^2*0.01*t)*sin(pi*x)*sin(pi*y)"},
+          {"method", method}};
 }
 Map waveRef(const char* method = "auto") {
-  return {{"dim", 2}, {"n", 64}, {"c", 1.0}, {"u0", "sin(pi*x)*sin(pi*y)"}, {"v0", "0"}, {"t_span", List{0.0, 2.0}},
-          {"exact", "cos(sqrt(2)*pi*t)*sin(pi*x)*sin(pi*y)"}, {"method", method}};
+  return {{"dim", 2},
+          {"n", 64},
+          {"c", 1.0},
+          {"u0", "sin(pi*x)*sin(pi*y)"},
+          {"v0", "0"},
+          {"t_span", List{0.0, 2.0}},
+          {"exact", "cos(sqrt(2)*pi*t)*sin(pi*x)*sin(pi*y)"},
+          {"method", method}};
 }
 }  // namespace
 
@@ -52,17 +63,29 @@ class TestPdeHeatWave : public QObject {
 
   void heat1dNeumannInsulated() {
     // u0 = cos(pi x) with du/dn = 0: u = exp(-alpha pi^2 t) cos(pi x); plus a t_eval and a source.
-    Map b{{"x0", Map{{"type", "neumann"}, {"value", 0.0}}}, {"x1", Map{{"type", "neumann"}, {"value", 0.0}}}};
-    const Result r = run("heat", {{"dim", 1}, {"n", 200}, {"alpha", 0.5}, {"u0", "cos(pi*x)"}, {"boundary", b},
-                                  {"t_span", List{0.0, 0.3}}, {"t_eval", List{0.0, 0.1, 0.25}},
+    Map b{{"x0", Map{{"type", "neumann"}, {"value", 0.0}}},
+          {"x1", Map{{"type", "neumann"}, {"value", 0.0}}}};
+    const Result r = run("heat", {{"dim", 1},
+                                  {"n", 200},
+                                  {"alpha", 0.5},
+                                  {"u0", "cos(pi*x)"},
+                                  {"boundary", b},
+                                  {"t_span", List{0.0, 0.3}},
+                                  {"t_eval", List{0.0, 0.1, 0.25}},
                                   {"exact", "exp(-0.5*pi^2*t)*cos(pi*x)"}});
-    QVERIFY2(r.out("error_max").asDouble() < 1e-4, std::to_string(r.out("error_max").asDouble()).c_str());
+    QVERIFY2(r.out("error_max").asDouble() < 1e-4,
+             std::to_string(r.out("error_max").asDouble()).c_str());
     const auto& snaps = r.out("snapshots").asList();
     QCOMPARE(snaps.size(), std::size_t(3));
     const GridField& s1 = snaps[1].asGrid();
     QVERIFY(std::abs(s1.values[0] - std::exp(-0.5 * M_PI * M_PI * 0.1)) < 1e-4);
     // Constant source on insulated rod: mean temperature rises linearly.
-    const Result q = run("heat", {{"dim", 1}, {"n", 50}, {"u0", "0"}, {"source", "2"}, {"boundary", b}, {"t_span", List{0.0, 1.0}}});
+    const Result q = run("heat", {{"dim", 1},
+                                  {"n", 50},
+                                  {"u0", "0"},
+                                  {"source", "2"},
+                                  {"boundary", b},
+                                  {"t_span", List{0.0, 1.0}}});
     QVERIFY(std::abs(q.out("u").asGrid().values.mean() - 2.0) < 1e-8);
   }
 
@@ -73,30 +96,45 @@ class TestPdeHeatWave : public QObject {
     QVERIFY(std::abs(a.at("spectral_radius").asDouble() - 0.01 * 8 * 65 * 65) < 1e-6);
     QVERIFY(t.select(ctx).rationale.find("stiffness ratio") != std::string::npos);
     const Result r = run("heat", heatRef());
-    for (const auto& c : validate("heat", heatRef(), r.outputs)) QVERIFY2(c.passed, (c.name + " " + std::to_string(c.value)).c_str());
-    QVERIFY_THROWS_EXCEPTION(Error, t.resolveParams({{"u0", "1"}, {"t_span", List{0.0, 1.0}}, {"alpha", -0.01}}));
-    QVERIFY(failure("heat", {{"u0", "sin(k*x)"}, {"t_span", List{0.0, 1.0}}}, ErrorCode::InvalidInput).starts_with("u0:"));
-    QVERIFY(failure("heat", {{"u0", "1"}, {"t_span", List{1.0, 0.0}}}, ErrorCode::InvalidInput).starts_with("t_span:"));
-    QVERIFY(failure("heat", {{"u0", "1"}, {"source", "log(x-2)"}, {"t_span", List{0.0, 1.0}}}, ErrorCode::InvalidInput).starts_with("source:"));
+    for (const auto& c : validate("heat", heatRef(), r.outputs))
+      QVERIFY2(c.passed, (c.name + " " + std::to_string(c.value)).c_str());
+    QVERIFY_THROWS_EXCEPTION(
+        Error, t.resolveParams({{"u0", "1"}, {"t_span", List{0.0, 1.0}}, {"alpha", -0.01}}));
+    QVERIFY(
+        failure("heat", {{"u0", "sin(k*x)"}, {"t_span", List{0.0, 1.0}}}, ErrorCode::InvalidInput)
+            .starts_with("u0:"));
+    QVERIFY(failure("heat", {{"u0", "1"}, {"t_span", List{1.0, 0.0}}}, ErrorCode::InvalidInput)
+                .starts_with("t_span:"));
+    QVERIFY(failure("heat", {{"u0", "1"}, {"source", "log(x-2)"}, {"t_span", List{0.0, 1.0}}},
+                    ErrorCode::InvalidInput)
+                .starts_with("source:"));
   }
 
   void waveReference2d() {
     const Result r = run("wave", waveRef());
     QCOMPARE(QString::fromStdString(r.method()), QString("leapfrog"));
-    QVERIFY2(r.out("energy_drift").asDouble() < 1e-4, std::to_string(r.out("energy_drift").asDouble()).c_str());
-    QVERIFY2(r.out("error_max").asDouble() < 5e-3, std::to_string(r.out("error_max").asDouble()).c_str());
+    QVERIFY2(r.out("energy_drift").asDouble() < 1e-4,
+             std::to_string(r.out("energy_drift").asDouble()).c_str());
+    QVERIFY2(r.out("error_max").asDouble() < 5e-3,
+             std::to_string(r.out("error_max").asDouble()).c_str());
     QCOMPARE(r.out("energy").asTimeSeries().t.size(), 11);
     QVERIFY(r.diagnostics.at("physical_energy_variation").asDouble() < 1e-3);
     QVERIFY(r.diagnostics.at("cfl_number").asDouble() <= 0.9);
     const Result m = run("wave", waveRef("implicit_midpoint"));
     QVERIFY(m.out("energy_drift").asDouble() < 1e-10);
     QVERIFY(m.out("error_max").asDouble() < 5e-3);
-    for (const auto& c : validate("wave", waveRef(), r.outputs)) QVERIFY2(c.passed, (c.name + " " + std::to_string(c.value)).c_str());
+    for (const auto& c : validate("wave", waveRef(), r.outputs))
+      QVERIFY2(c.passed, (c.name + " " + std::to_string(c.value)).c_str());
   }
 
   void wave1dStandingWaveAndCfl() {
-    Map p{{"dim", 1}, {"n", 199}, {"c", 2.0}, {"u0", "sin(pi*x)"}, {"t_span", List{0.0, 1.0}},
-          {"exact", "cos(2*pi*t)*sin(pi*x)"}, {"method", "leapfrog"}};
+    Map p{{"dim", 1},
+          {"n", 199},
+          {"c", 2.0},
+          {"u0", "sin(pi*x)"},
+          {"t_span", List{0.0, 1.0}},
+          {"exact", "cos(2*pi*t)*sin(pi*x)"},
+          {"method", "leapfrog"}};
     QVERIFY(run("wave", p).out("error_max").asDouble() < 1e-3);
     p["dt"] = 0.01;  // CFL limit 2/(c sqrt(4/h^2)) = h/c = 0.0025
     const std::string msg = failure("wave", p, ErrorCode::InvalidInput);

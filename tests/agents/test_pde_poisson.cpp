@@ -2,8 +2,8 @@
 // hooks and bad input.
 #include "test_pde_util.h"
 
-#include "core/agents/ode_pde/pde_common.h"
 #include "core/agent/agent_registry.h"
+#include "core/agents/ode_pde/pde_common.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <vector>
@@ -15,10 +15,18 @@ const char* kSin2 = "sin(pi*x)*sin(pi*y)";
 const char* kSin3 = "sin(pi*x)*sin(pi*y)*sin(pi*z)";
 
 Map sine2(std::int64_t n, const char* solver = "auto") {
-  return {{"dim", 2}, {"n", n}, {"f", "2*pi^2*sin(pi*x)*sin(pi*y)"}, {"exact", kSin2}, {"solver", solver}};
+  return {{"dim", 2},
+          {"n", n},
+          {"f", "2*pi^2*sin(pi*x)*sin(pi*y)"},
+          {"exact", kSin2},
+          {"solver", solver}};
 }
 Map sine3(std::int64_t n, const char* solver = "auto") {
-  return {{"dim", 3}, {"n", n}, {"f", "3*pi^2*sin(pi*x)*sin(pi*y)*sin(pi*z)"}, {"exact", kSin3}, {"solver", solver}};
+  return {{"dim", 3},
+          {"n", n},
+          {"f", "3*pi^2*sin(pi*x)*sin(pi*y)*sin(pi*z)"},
+          {"exact", kSin3},
+          {"solver", solver}};
 }
 }  // namespace
 
@@ -75,7 +83,8 @@ class TestPdePoisson : public QObject {
     // Multigrid keeps the iteration count flat under refinement.
     const auto it1 = run("poisson", sine2(127, "mg_cg")).diagnostics.at("iterations").asInt();
     const auto it2 = run("poisson", sine2(511, "mg_cg")).diagnostics.at("iterations").asInt();
-    QVERIFY2(it2 <= it1 + 3 && it2 <= 20, (std::to_string(it1) + " " + std::to_string(it2)).c_str());
+    QVERIFY2(it2 <= it1 + 3 && it2 <= 20,
+             (std::to_string(it1) + " " + std::to_string(it2)).c_str());
   }
 
   void largeGridAutoUsesMultigrid() {
@@ -92,20 +101,33 @@ class TestPdePoisson : public QObject {
             {"y0", "x^2 + y^2"},
             {"y1", "x^2 + y^2"}};
     for (const char* s : {"direct", "cg", "auto"}) {
-      const Result r = run("poisson", {{"n", 20}, {"f", "-4"}, {"boundary", bnd}, {"exact", "x^2 + y^2"}, {"solver", s}});
+      const Result r =
+          run("poisson",
+              {{"n", 20}, {"f", "-4"}, {"boundary", bnd}, {"exact", "x^2 + y^2"}, {"solver", s}});
       QVERIFY2(r.out("error_max").asDouble() < 1e-9, s);
     }
     // On a non-unit domain, in 3-D.
-    Map b3{{"z1", Map{{"type", "neumann"}, {"value", "2*z"}}}, {"x0", "x^2+y^2+z^2"}, {"x1", "x^2+y^2+z^2"},
-           {"y0", "x^2+y^2+z^2"}, {"y1", "x^2+y^2+z^2"}, {"z0", "x^2+y^2+z^2"}};
-    const Result r3 = run("poisson", {{"dim", 3}, {"n", 9}, {"f", "-6"}, {"boundary", b3}, {"exact", "x^2+y^2+z^2"},
+    Map b3{{"z1", Map{{"type", "neumann"}, {"value", "2*z"}}},
+           {"x0", "x^2+y^2+z^2"},
+           {"x1", "x^2+y^2+z^2"},
+           {"y0", "x^2+y^2+z^2"},
+           {"y1", "x^2+y^2+z^2"},
+           {"z0", "x^2+y^2+z^2"}};
+    const Result r3 = run("poisson", {{"dim", 3},
+                                      {"n", 9},
+                                      {"f", "-6"},
+                                      {"boundary", b3},
+                                      {"exact", "x^2+y^2+z^2"},
                                       {"domain", List{List{0, 2}, List{-1, 1}, List{0.5, 1.5}}}});
     QVERIFY(r3.out("error_max").asDouble() < 1e-9);
   }
 
   void nonZeroDirichletAndConstants() {
     // u = 1 + a x - y: harmonic; boundary from the expression with a constant.
-    const Result r = run("poisson", {{"n", 30}, {"f", "0"}, {"boundary", "1 + a*x - y"}, {"constants", Map{{"a", 2.5}}},
+    const Result r = run("poisson", {{"n", 30},
+                                     {"f", "0"},
+                                     {"boundary", "1 + a*x - y"},
+                                     {"constants", Map{{"a", 2.5}}},
                                      {"exact", "1 + a*x - y"}});
     QVERIFY(r.out("error_max").asDouble() < 1e-10);
   }
@@ -123,7 +145,8 @@ class TestPdePoisson : public QObject {
     const Result r = run("poisson", sine3(31));
     const auto checks = validate("poisson", sine3(31), r.outputs);
     QVERIFY(!checks.empty());
-    for (const auto& ch : checks) QVERIFY2(ch.passed, (ch.name + " " + std::to_string(ch.value)).c_str());
+    for (const auto& ch : checks)
+      QVERIFY2(ch.passed, (ch.name + " " + std::to_string(ch.value)).c_str());
     // A wrong field fails the independent residual check.
     Map bad = r.outputs;
     GridField g = r.out("u").asGrid();
@@ -136,16 +159,26 @@ class TestPdePoisson : public QObject {
     QVERIFY(failure("poisson", {{"f", "q*x"}}, ErrorCode::InvalidInput).starts_with("f:"));
     const std::string inf = failure("poisson", {{"n", 9}, {"f", "1/x"}}, ErrorCode::InvalidInput);
     QVERIFY2(inf.starts_with("f:") && inf.find("finite") != std::string::npos, inf.c_str());
-    const std::string mem = failure("poisson", {{"dim", 3}, {"n", 5000}, {"f", "1"}}, ErrorCode::InvalidInput);
+    const std::string mem =
+        failure("poisson", {{"dim", 3}, {"n", 5000}, {"f", "1"}}, ErrorCode::InvalidInput);
     QVERIFY2(mem.starts_with("n:") && mem.find("MB") != std::string::npos, mem.c_str());
     Map allN;
-    for (const char* f : {"x0", "x1", "y0", "y1"}) allN[f] = Map{{"type", "neumann"}, {"value", 0.0}};
-    const std::string sing = failure("poisson", {{"f", "1"}, {"boundary", allN}}, ErrorCode::InvalidInput);
-    QVERIFY2(sing.starts_with("boundary:") && sing.find("constant") != std::string::npos, sing.c_str());
+    for (const char* f : {"x0", "x1", "y0", "y1"})
+      allN[f] = Map{{"type", "neumann"}, {"value", 0.0}};
+    const std::string sing =
+        failure("poisson", {{"f", "1"}, {"boundary", allN}}, ErrorCode::InvalidInput);
+    QVERIFY2(sing.starts_with("boundary:") && sing.find("constant") != std::string::npos,
+             sing.c_str());
     Map oneN{{"x0", Map{{"type", "neumann"}, {"value", 0.0}}}};
-    QVERIFY(failure("poisson", {{"f", "1"}, {"boundary", oneN}, {"solver", "mg_cg"}}, ErrorCode::InvalidInput).starts_with("solver:"));
-    QVERIFY(failure("poisson", {{"f", "1"}, {"boundary", Map{{"w0", 1.0}}}}, ErrorCode::InvalidInput).starts_with("boundary:"));
-    QVERIFY(failure("poisson", {{"f", "1"}, {"domain", List{List{1, 0}, List{0, 1}}}}, ErrorCode::InvalidInput).starts_with("domain:"));
+    QVERIFY(failure("poisson", {{"f", "1"}, {"boundary", oneN}, {"solver", "mg_cg"}},
+                    ErrorCode::InvalidInput)
+                .starts_with("solver:"));
+    QVERIFY(
+        failure("poisson", {{"f", "1"}, {"boundary", Map{{"w0", 1.0}}}}, ErrorCode::InvalidInput)
+            .starts_with("boundary:"));
+    QVERIFY(failure("poisson", {{"f", "1"}, {"domain", List{List{1, 0}, List{0, 1}}}},
+                    ErrorCode::InvalidInput)
+                .starts_with("domain:"));
     const TaskSpec& t = task("poisson");
     QVERIFY_THROWS_EXCEPTION(Error, t.resolveParams({{"f", "1"}, {"dim", 4}}));
   }
@@ -153,8 +186,10 @@ class TestPdePoisson : public QObject {
   void throughTheEngine() {
     using namespace sciagents::core;
     const std::string wf =
-        "{\"sciagents\": 1, \"name\": \"p\", \"steps\": [{\"id\": \"p\", \"agent\": \"ode_pde\", \"task\": \"poisson\", "
-        "\"params\": {\"n\": 31, \"f\": \"2*pi^2*sin(pi*x)*sin(pi*y)\", \"exact\": \"sin(pi*x)*sin(pi*y)\"}}]}";
+        "{\"sciagents\": 1, \"name\": \"p\", \"steps\": [{\"id\": \"p\", \"agent\": \"ode_pde\", "
+        "\"task\": \"poisson\", "
+        "\"params\": {\"n\": 31, \"f\": \"2*pi^2*sin(pi*x)*sin(pi*y)\", \"exact\": "
+        "\"sin(pi*x)*sin(pi*y)\"}}]}";
     RunOptions opts;
     opts.use_cache = false;
     const auto res = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wf), opts);

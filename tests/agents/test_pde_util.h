@@ -30,7 +30,8 @@ inline Result run(const char* name, const Map& given) {
   return agent_test::runTask(t, given);
 }
 
-inline std::vector<ValidationCheck> validate(const char* name, const Map& given, const Map& outputs) {
+inline std::vector<ValidationCheck> validate(const char* name, const Map& given,
+                                             const Map& outputs) {
   const TaskSpec& t = task(name);
   TaskContext ctx(t, t.resolveParams(given));
   return t.validate(ctx, outputs);

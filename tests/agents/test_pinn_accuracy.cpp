@@ -19,7 +19,8 @@ class TestPinnAccuracy : public QObject {
 
   // Laplace on the unit square with u = sin(pi x) sinh(pi y) / sinh(pi) on the boundary.
   void laplace2dOnTheUnitSquare() {
-    const auto r = run("pinn", R"({"variables":["x","y"],"domain":[[0,1],[0,1]],"residual":"u_xx + u_yy",
+    const auto r =
+        run("pinn", R"({"variables":["x","y"],"domain":[[0,1],[0,1]],"residual":"u_xx + u_yy",
         "exact":"sin(pi*x)*sinh(pi*y)/sinh(pi) ","hidden_layers":[16,16],"interior_points":256,"boundary_points":24,
         "epochs":500,"learning_rate":0.01,"lbfgs_iterations":1500,"eval_points":21,"seed":2,
         "conditions":[{"where":{"x":0},"value":0},{"where":{"x":1},"value":0},{"where":{"y":0},"value":0},
@@ -38,9 +39,11 @@ class TestPinnAccuracy : public QObject {
       xs += (i > 1 ? "," : "") + std::to_string(x);
       us += (i > 1 ? "," : "") + std::to_string(2.5 * std::sin(M_PI * x));
     }
-    const auto r = run("pinn_inverse", R"({"domain":[0,1],"residual":"u_xx + k*pi^2*sin(pi*x) ","unknown":"k",
+    const auto r =
+        run("pinn_inverse", R"({"domain":[0,1],"residual":"u_xx + k*pi^2*sin(pi*x) ","unknown":"k",
         "conditions":[{"where":{"x":0},"value":0},{"where":{"x":1},"value":0}],"truth":2.5,"seed":3,
-        "x_obs":[)" + xs + R"(],"u_obs":[)" + us + "]}");
+        "x_obs":[)" + xs + R"(],"u_obs":[)" +
+                                us + "]}");
     const double k = r.out("coefficient").asDouble(), e = r.out("coefficient_error").asDouble();
     qInfo("inverse: k = %.6f (relative error %.3g) ", k, e);
     QVERIFY2(e < 0.02, std::to_string(k).c_str());
@@ -54,9 +57,12 @@ class TestPinnAccuracy : public QObject {
       xs += (i > 1 ? "," : "") + std::to_string(x);
       us += (i > 1 ? "," : "") + std::to_string(2.0 * std::sin(M_PI * x));
     }
-    const auto r = run("pinn_inverse", R"({"domain":[0,1],"residual":"k*u_xx + pi^2*sin(pi*x) ","truth":0.5,"seed":4,
+    const auto r =
+        run("pinn_inverse",
+            R"({"domain":[0,1],"residual":"k*u_xx + pi^2*sin(pi*x) ","truth":0.5,"seed":4,
         "conditions":[{"where":{"x":0},"value":0},{"where":{"x":1},"value":0}],
-        "x_obs":[)" + xs + R"(],"u_obs":[)" + us + "]}");
+        "x_obs":[)" +
+                xs + R"(],"u_obs":[)" + us + "]}");
     const double k = r.out("coefficient").asDouble();
     qInfo("inverse diffusivity: k = %.6f", k);
     QVERIFY2(r.out("coefficient_error").asDouble() < 0.02, std::to_string(k).c_str());

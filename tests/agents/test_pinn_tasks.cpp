@@ -25,7 +25,9 @@ Matrix randomPoints(Eigen::Index d, Eigen::Index n, std::uint64_t seed) {
   return probe.initialParameters(seed).head(d * n).reshaped(d, n);
 }
 
-double relDiff(double a, double b) { return std::abs(a - b) / std::max(1.0, std::max(std::abs(a), std::abs(b))); }
+double relDiff(double a, double b) {
+  return std::abs(a - b) / std::max(1.0, std::max(std::abs(a), std::abs(b)));
+}
 
 double uAt(const TanhMlp& net, const Vector& theta, Matrix x) {
   TanhMlp::Tape t;
@@ -72,8 +74,10 @@ class TestPinnTasks : public QObject {
           a(j, 0) += h1, b(j, 0) -= h1, a2(j, 0) += h2, b2(j, 0) -= h2;
           const double fd1 = (uAt(net, theta, a) - uAt(net, theta, b)) / (2 * h1);
           const double fd2 = (uAt(net, theta, a2) - 2 * t.u[i] + uAt(net, theta, b2)) / (h2 * h2);
-          QVERIFY2(relDiff(t.ux(j, i), fd1) < 1e-8, (std::to_string(t.ux(j, i)) + " vs " + std::to_string(fd1)).c_str());
-          QVERIFY2(relDiff(t.uxx(j, i), fd2) < 1e-6, (std::to_string(t.uxx(j, i)) + " vs " + std::to_string(fd2)).c_str());
+          QVERIFY2(relDiff(t.ux(j, i), fd1) < 1e-8,
+                   (std::to_string(t.ux(j, i)) + " vs " + std::to_string(fd1)).c_str());
+          QVERIFY2(relDiff(t.uxx(j, i), fd2) < 1e-6,
+                   (std::to_string(t.uxx(j, i)) + " vs " + std::to_string(fd2)).c_str());
         }
       }
     }
@@ -87,20 +91,23 @@ class TestPinnTasks : public QObject {
     std::vector<LossTerm> terms;
     terms.push_back(makeTerm("pde", pde, Matrix(randomPoints(1, 9, 5).array() * 0.5 + 0.5), 1.0));
     terms.push_back(makeTerm("bc", bc, Matrix::Zero(1, 1), 3.0));
-    const PinnLoss loss(net, Vector::Constant(1, 2.0), Vector::Constant(1, -1.0), std::move(terms), false);
+    const PinnLoss loss(net, Vector::Constant(1, 2.0), Vector::Constant(1, -1.0), std::move(terms),
+                        false);
     checkLossGradient(loss, randomWeights(net, 21));
   }
 
   void lossGradientMatchesFiniteDifferences2DWithUnknown() {
     const TanhMlp net({2, 7, 5, 1});
     const std::vector<std::string> axes{"x", "t"};
-    const AffineResidual pde("residual", "u_t - k*u_xx + 0.5*u_x*x + k*sin(x)*t - u_tt", axes, {}, "k");
+    const AffineResidual pde("residual", "u_t - k*u_xx + 0.5*u_x*x + k*sin(x)*t - u_tt", axes, {},
+                             "k");
     QVERIFY(pde.usesUnknown());
     QCOMPARE(pde.order(), 2);
     std::vector<LossTerm> terms;
     terms.push_back(makeTerm("pde", pde, randomPoints(2, 11, 8), 1.0));
     terms.push_back(makeDataTerm(randomPoints(2, 4, 9), Vector::LinSpaced(4, 0.1, 0.4), 2.0));
-    const PinnLoss loss(net, Vector::Constant(2, 1.5), Vector::Constant(2, 0.2), std::move(terms), true);
+    const PinnLoss loss(net, Vector::Constant(2, 1.5), Vector::Constant(2, 0.2), std::move(terms),
+                        true);
     Vector p(loss.dimension());
     p << randomWeights(net, 31), 0.8;
     checkLossGradient(loss, p);
@@ -113,47 +120,69 @@ class TestPinnTasks : public QObject {
     const ResidualCoefficients c = r.at(x);
     // quantities in order of appearance: u_xx, u, u_x
     QCOMPARE(r.quantities()[0].name, std::string("u_xx"));
-    QVERIFY(std::abs(c.c[0][1] - 3) < 1e-14 && std::abs(c.c[1][1] + 2) < 1e-14 && std::abs(c.d[2][0] - 1) < 1e-14);
+    QVERIFY(std::abs(c.c[0][1] - 3) < 1e-14 && std::abs(c.c[1][1] + 2) < 1e-14 &&
+            std::abs(c.d[2][0] - 1) < 1e-14);
     QVERIFY(std::abs(c.g[1] - 4) < 1e-12 && std::abs(c.f[0] - std::cos(0.5)) < 1e-14);
   }
 
   void nonlinearOrUnsupportedResidualsAreRejected() {
-    const std::string conds = R"(,"conditions":[{"where":{"x":0},"value":0}],"epochs":1,"lbfgs_iterations":0})";
-    expectParamError("pinn", R"({"domain":[0,1],"residual":"u*u_x + 1")" + conds, "residual", "affine");
-    expectParamError("pinn", R"({"domain":[0,1],"residual":"sin(u_xx) ")" + conds, "residual", "affine");
-    expectParamError("pinn", R"({"domain":[0,1],"residual":"u_xy")" + conds, "residual", "mixed derivatives");
-    expectParamError("pinn", R"({"domain":[0,1],"residual":"u_xx + q")" + conds, "residual", "unknown variable 'q'");
-    expectParamError("pinn", R"({"domain":[0,1],"residual":"sin(x) ")" + conds, "residual", "does not involve u");
-    expectParamError("pinn", poisson1d(R"(,"conditions":[{"where":{"x":0},"residual":"u_x/x"}])"), "conditions",
-                     "not finite at x=0");
-    expectParamError("pinn_inverse", R"({"domain":[0,1],"residual":"u_xx + k^2","x_obs":[0.5,0.6],"u_obs":[1,1])" + conds,
-                     "residual", "affine");
-    expectParamError("pinn_inverse", R"({"domain":[0,1],"residual":"u_xx + 1","x_obs":[0.5,0.6],"u_obs":[1,1])" + conds,
-                     "residual", "does not contain the unknown 'k'");
+    const std::string conds =
+        R"(,"conditions":[{"where":{"x":0},"value":0}],"epochs":1,"lbfgs_iterations":0})";
+    expectParamError("pinn", R"({"domain":[0,1],"residual":"u*u_x + 1")" + conds, "residual",
+                     "affine");
+    expectParamError("pinn", R"({"domain":[0,1],"residual":"sin(u_xx) ")" + conds, "residual",
+                     "affine");
+    expectParamError("pinn", R"({"domain":[0,1],"residual":"u_xy")" + conds, "residual",
+                     "mixed derivatives");
+    expectParamError("pinn", R"({"domain":[0,1],"residual":"u_xx + q")" + conds, "residual",
+                     "unknown variable 'q'");
+    expectParamError("pinn", R"({"domain":[0,1],"residual":"sin(x) ")" + conds, "residual",
+                     "does not involve u");
+    expectParamError("pinn", poisson1d(R"(,"conditions":[{"where":{"x":0},"residual":"u_x/x"}])"),
+                     "conditions", "not finite at x=0");
+    expectParamError(
+        "pinn_inverse",
+        R"({"domain":[0,1],"residual":"u_xx + k^2","x_obs":[0.5,0.6],"u_obs":[1,1])" + conds,
+        "residual", "affine");
+    expectParamError(
+        "pinn_inverse",
+        R"({"domain":[0,1],"residual":"u_xx + 1","x_obs":[0.5,0.6],"u_obs":[1,1])" + conds,
+        "residual", "does not contain the unknown 'k'");
   }
 
   void badInputsNameTheParam() {
     expectParamError("pinn", poisson1d(R"(,"domain":[1,0])"), "domain", "lo < hi");
     expectParamError("pinn", poisson1d(R"(,"domain":[[0,1],[0,1]])"), "domain", "1 x 2");
     expectParamError("pinn", poisson1d(R"(,"conditions":[])"), "conditions", "non-empty");
-    expectParamError("pinn", poisson1d(R"(,"conditions":[{"where":{"y":0},"value":0}])"), "conditions",
-                     "\"y\" is not one of the variables");
-    expectParamError("pinn", poisson1d(R"(,"conditions":[{"where":{"x":2},"value":0}])"), "conditions", "outside the domain");
-    expectParamError("pinn", poisson1d(R"(,"conditions":[{"where":{"x":0}}])"), "conditions", "exactly one of");
-    expectParamError("pinn", poisson1d(R"(,"conditions":[{"where":{"x":0},"value":"u^2"}])"), "conditions", "affine");
-    expectParamError("pinn", poisson1d(R"(,"conditions":[{"at":{"x":0},"value":0}])"), "conditions", "unknown field");
-    expectParamError("pinn", poisson1d(R"(,"hidden_layers":[])"), "hidden_layers", "at least one hidden layer");
+    expectParamError("pinn", poisson1d(R"(,"conditions":[{"where":{"y":0},"value":0}])"),
+                     "conditions", "\"y\" is not one of the variables");
+    expectParamError("pinn", poisson1d(R"(,"conditions":[{"where":{"x":2},"value":0}])"),
+                     "conditions", "outside the domain");
+    expectParamError("pinn", poisson1d(R"(,"conditions":[{"where":{"x":0}}])"), "conditions",
+                     "exactly one of");
+    expectParamError("pinn", poisson1d(R"(,"conditions":[{"where":{"x":0},"value":"u^2"}])"),
+                     "conditions", "affine");
+    expectParamError("pinn", poisson1d(R"(,"conditions":[{"at":{"x":0},"value":0}])"), "conditions",
+                     "unknown field");
+    expectParamError("pinn", poisson1d(R"(,"hidden_layers":[])"), "hidden_layers",
+                     "at least one hidden layer");
     expectParamError("pinn", poisson1d(R"(,"hidden_layers":[2.5])"), "hidden_layers", "integers");
-    expectParamError("pinn", poisson1d(R"(,"variables":["x","u_y"],"domain":[[0,1],[0,1]])"), "variables", "reserved");
-    expectParamError("pinn", poisson1d(R"(,"initial_weights":[1,2,3])"), "initial_weights", "has 3 values");
-    expectParamError("pinn_inverse", R"({"domain":[0,1],"residual":"k*u_xx + 1","conditions":[{"where":{"x":0},"value":0}],)"
-                                     R"("x_obs":[0.1,0.2],"u_obs":[1]})", "u_obs", "has 1 values for 2 points");
-    expectParamError("pinn", poisson1d(R"(,"evaluate_at":"x","epochs":1,"lbfgs_iterations":0)"), "evaluate_at",
-                     "expected a vector");
+    expectParamError("pinn", poisson1d(R"(,"variables":["x","u_y"],"domain":[[0,1],[0,1]])"),
+                     "variables", "reserved");
+    expectParamError("pinn", poisson1d(R"(,"initial_weights":[1,2,3])"), "initial_weights",
+                     "has 3 values");
+    expectParamError(
+        "pinn_inverse",
+        R"({"domain":[0,1],"residual":"k*u_xx + 1","conditions":[{"where":{"x":0},"value":0}],)"
+        R"("x_obs":[0.1,0.2],"u_obs":[1]})",
+        "u_obs", "has 1 values for 2 points");
+    expectParamError("pinn", poisson1d(R"(,"evaluate_at":"x","epochs":1,"lbfgs_iterations":0)"),
+                     "evaluate_at", "expected a vector");
   }
 
   void sameSeedSameResultAnyThreadsAndLiveMetrics() {
-    const std::string p = poisson1d(R"(,"hidden_layers":[6],"epochs":60,"lbfgs_iterations":40,"seed":4,"eval_points":11)");
+    const std::string p = poisson1d(
+        R"(,"hidden_layers":[6],"epochs":60,"lbfgs_iterations":40,"seed":4,"eval_points":11)");
     MetricLog log;
     const auto a = run("pinn", p, &log), b = run("pinn", p);
     QVERIFY(a.out("u").asVector() == b.out("u").asVector());
@@ -165,7 +194,10 @@ class TestPinnTasks : public QObject {
       QVERIFY(ctx.outputs().at("u").asVector() == a.out("u").asVector());
     }
     QVERIFY(log.count["loss"] > 20);
-    const auto c = run("pinn", poisson1d(R"(,"hidden_layers":[6],"epochs":60,"lbfgs_iterations":40,"seed":5,"eval_points":11)"));
+    const auto c = run(
+        "pinn",
+        poisson1d(
+            R"(,"hidden_layers":[6],"epochs":60,"lbfgs_iterations":40,"seed":5,"eval_points":11)"));
     QVERIFY(c.out("u").asVector() != a.out("u").asVector());
     const Table& h = a.out("history").asTable();
     QCOMPARE(h.columns[1], std::string("loss"));
@@ -177,8 +209,11 @@ class TestPinnTasks : public QObject {
       QVERIFY2(a.diagnostics.count(d), d);
     // Warm start: the weights of a run reproduce its prediction without training.
     nlohmann::json w = toJson(a.out("weights"));
-    const auto warm = run("pinn", poisson1d(R"(,"hidden_layers":[6],"epochs":0,"lbfgs_iterations":0,"eval_points":11,)"
-                                            R"("initial_weights":)" + w.dump()));
+    const auto warm =
+        run("pinn",
+            poisson1d(R"(,"hidden_layers":[6],"epochs":0,"lbfgs_iterations":0,"eval_points":11,)"
+                      R"("initial_weights":)" +
+                      w.dump()));
     QVERIFY((warm.out("u").asVector() - a.out("u").asVector()).cwiseAbs().maxCoeff() < 1e-12);
   }
 };

@@ -49,7 +49,8 @@ AgentRegistry toyRegistry() {
   return r;
 }
 
-Map runProfileOn(const AgentRegistry& reg, const std::string& params_json, Map* diagnostics = nullptr) {
+Map runProfileOn(const AgentRegistry& reg, const std::string& params_json,
+                 Map* diagnostics = nullptr) {
   const TaskSpec* t = AgentRegistry::builtin().task("performance_profiler", "profile");
   TaskContext ctx(*t, t->resolveParams(fromJson(nlohmann::json::parse(params_json)).asMap()));
   profiler::runProfile(reg, ctx);
@@ -57,9 +58,10 @@ Map runProfileOn(const AgentRegistry& reg, const std::string& params_json, Map* 
   return ctx.takeOutputs();
 }
 
-void expectParamError(const AgentRegistry& reg, const std::string& params_json, const std::string& param,
-                      const std::string& needle) {
-  agent_test::expectParamErrorFrom([&] { runProfileOn(reg, params_json); }, param, needle, params_json);
+void expectParamError(const AgentRegistry& reg, const std::string& params_json,
+                      const std::string& param, const std::string& needle) {
+  agent_test::expectParamErrorFrom([&] { runProfileOn(reg, params_json); }, param, needle,
+                                   params_json);
 }
 
 }  // namespace
@@ -106,7 +108,8 @@ class TestProfiler : public QObject {
     QCOMPARE(t.columns.front(), std::string("size"));
     QCOMPARE(t.data.size(), t.columns.size());
     QCOMPARE(t.data[0].asVector().size(), Eigen::Index(4));
-    for (const char* d : {"method", "memory_method", "measurement", "target", "repeats"}) QVERIFY2(diag.count(d), d);
+    for (const char* d : {"method", "memory_method", "measurement", "target", "repeats"})
+      QVERIFY2(diag.count(d), d);
   }
 
   // A timed profile of dense LU: one measurement per size, every figure finite and positive. The
@@ -140,23 +143,29 @@ class TestProfiler : public QObject {
     RunOptions o;
     o.use_cache = true;
     o.threads = 2;
-    const auto r = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(R"({"sciagents":1,"steps":[
+    const auto r = WorkflowEngine(AgentRegistry::builtin())
+                       .run(parseWorkflow(R"({"sciagents":1,"steps":[
       {"id":"m","agent":"linear_algebra","task":"matrix","params":{"kind":"hilbert","n":10}},
       {"id":"p","agent":"performance_profiler","task":"profile",
-       "params":{"target":{"step":"m"},"param":"n","sizes":[100,200,400],"repeats":2}}]})"), o);
+       "params":{"target":{"step":"m"},"param":"n","sizes":[100,200,400],"repeats":2}}]})"),
+                            o);
     QCOMPARE(std::string(stepStatusName(r.status)), std::string("succeeded"));
     const StepResult* p = r.step("p");
     QVERIFY(std::isfinite(p->outputs.at("exponent").asDouble()));  // timed: not judged
     QCOMPARE(p->outputs.at("sizes").asVector().size(), Eigen::Index(3));
     QCOMPARE(p->outputs.at("cpu_seconds").asVector().size(), Eigen::Index(3));
-    QVERIFY(p->diagnostics.at("target").asString().find("linear_algebra.matrix") != std::string::npos);
+    QVERIFY(p->diagnostics.at("target").asString().find("linear_algebra.matrix") !=
+            std::string::npos);
     // A reference to a step that does not exist is refused with its name.
     try {
-      const auto bad = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(R"({"sciagents":1,"steps":[
+      const auto bad = WorkflowEngine(AgentRegistry::builtin())
+                           .run(parseWorkflow(R"({"sciagents":1,"steps":[
         {"id":"p","agent":"performance_profiler","task":"profile",
-         "params":{"target":{"step":"nope"},"param":"n","sizes":[1,2]}}]})"), o);
+         "params":{"target":{"step":"nope"},"param":"n","sizes":[1,2]}}]})"),
+                                o);
       QVERIFY(bad.status != StepStatus::Succeeded);
-      QVERIFY2(bad.step("p")->error.find("nope") != std::string::npos, bad.step("p")->error.c_str());
+      QVERIFY2(bad.step("p")->error.find("nope") != std::string::npos,
+               bad.step("p")->error.c_str());
     } catch (const Error& e) {
       QVERIFY2(std::string(e.what()).find("nope") != std::string::npos, e.what());
     }
@@ -170,14 +179,23 @@ class TestProfiler : public QObject {
     expectParamError(reg, target + R"("param":"n","sizes":[10,-1]})", "sizes", "positive");
     expectParamError(reg, target + R"("param":"n","sizes":[10,10]})", "sizes", "not all be equal");
     expectParamError(reg, target + R"("param":"n","sizes":[10,20.5]})", "sizes", "not an integer");
-    expectParamError(reg, target + R"("param":"m","sizes":[10,20]})", "param", "'m' is not a parameter of toy.work");
+    expectParamError(reg, target + R"("param":"m","sizes":[10,20]})", "param",
+                     "'m' is not a parameter of toy.work");
     expectParamError(reg, target + R"("sizes":[10,20]})", "param", "give the parameter");
-    expectParamError(reg, R"({"target":{"agent":"toy","task":"nope"},"param":"n","sizes":[1,2]})", "target", "no task 'nope'");
-    expectParamError(reg, R"({"target":{"agent":"nope","task":"x"},"param":"n","sizes":[1,2]})", "target", "unknown agent");
-    expectParamError(reg, target + R"("sizes":[10,20],"generate":[{"agent":"toy","task":"work","size":"n","output":"y","to":"n"}]})",
-                     "generate", "no output 'y'");
-    expectParamError(reg, target + R"("sizes":[10,20],"generate":[{"agent":"toy","task":"work","size":"n","output":"value","to":"q"}]})",
-                     "generate", "\"to\" 'q' is not a parameter");
+    expectParamError(reg, R"({"target":{"agent":"toy","task":"nope"},"param":"n","sizes":[1,2]})",
+                     "target", "no task 'nope'");
+    expectParamError(reg, R"({"target":{"agent":"nope","task":"x"},"param":"n","sizes":[1,2]})",
+                     "target", "unknown agent");
+    expectParamError(
+        reg,
+        target +
+            R"("sizes":[10,20],"generate":[{"agent":"toy","task":"work","size":"n","output":"y","to":"n"}]})",
+        "generate", "no output 'y'");
+    expectParamError(
+        reg,
+        target +
+            R"("sizes":[10,20],"generate":[{"agent":"toy","task":"work","size":"n","output":"value","to":"q"}]})",
+        "generate", "\"to\" 'q' is not a parameter");
     expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"gpu"})", "fit", "");
     expectParamError(reg, target + R"("param":"n","sizes":[10,20],"fit":"count"})", "count",
                      "needs the output");

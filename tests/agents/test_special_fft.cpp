@@ -36,19 +36,25 @@ class TestSpecialFft : public QObject {
     const Vector x = signal(12);
     for (const char* norm : {"backward", "ortho", "forward"}) {
       const Result f = run("special_functions", "fft", {{"x", x}, {"norm", norm}});
-      const Result b = run("special_functions", "fft", {{"x_real", f.out("real")}, {"x_imag", f.out("imag")},
-                                                        {"kind", "ifft"}, {"norm", norm}});
+      const Result b = run(
+          "special_functions", "fft",
+          {{"x_real", f.out("real")}, {"x_imag", f.out("imag")}, {"kind", "ifft"}, {"norm", norm}});
       QVERIFY((b.out("real").asVector() - x).norm() < 1e-13);
       QVERIFY(b.out("imag").asVector().norm() < 1e-13);
-      const Result rf = run("special_functions", "fft", {{"x", x}, {"kind", "rfft"}, {"norm", norm}});
+      const Result rf =
+          run("special_functions", "fft", {{"x", x}, {"kind", "rfft"}, {"norm", norm}});
       QCOMPARE(rf.out("real").asVector().size(), 7);
-      const Result ir = run("special_functions", "fft", {{"x_real", rf.out("real")}, {"x_imag", rf.out("imag")},
-                                                         {"kind", "irfft"}, {"norm", norm}});
+      const Result ir = run("special_functions", "fft",
+                            {{"x_real", rf.out("real")},
+                             {"x_imag", rf.out("imag")},
+                             {"kind", "irfft"},
+                             {"norm", norm}});
       QVERIFY((ir.out("y").asVector() - x).norm() < 1e-13);
     }
     // ortho is unitary: Parseval.
     const Result o = run("special_functions", "fft", {{"x", x}, {"norm", "ortho"}});
-    const double e = o.out("real").asVector().squaredNorm() + o.out("imag").asVector().squaredNorm();
+    const double e =
+        o.out("real").asVector().squaredNorm() + o.out("imag").asVector().squaredNorm();
     QVERIFY(std::abs(e - x.squaredNorm()) < 1e-12 * x.squaredNorm());
   }
 
@@ -68,11 +74,14 @@ class TestSpecialFft : public QObject {
       const Vector& y = r.out("y").asVector();
       for (int k = 0; k < n; ++k) {
         double s = 0;
-        for (int j = 0; j < n; ++j) s += 2 * x[j] * std::cos(std::numbers::pi * k * (2 * j + 1) / (2.0 * n));
-        if (std::string(norm) == "ortho") s *= k == 0 ? std::sqrt(1.0 / (4 * n)) : std::sqrt(1.0 / (2 * n));
+        for (int j = 0; j < n; ++j)
+          s += 2 * x[j] * std::cos(std::numbers::pi * k * (2 * j + 1) / (2.0 * n));
+        if (std::string(norm) == "ortho")
+          s *= k == 0 ? std::sqrt(1.0 / (4 * n)) : std::sqrt(1.0 / (2 * n));
         QVERIFY(std::abs(y[k] - s) < 1e-12 * n);
       }
-      if (std::string(norm) == "ortho") QVERIFY(std::abs(y.squaredNorm() - x.squaredNorm()) < 1e-12 * x.squaredNorm());
+      if (std::string(norm) == "ortho")
+        QVERIFY(std::abs(y.squaredNorm() - x.squaredNorm()) < 1e-12 * x.squaredNorm());
     }
   }
 
@@ -87,7 +96,9 @@ class TestSpecialFft : public QObject {
     wrong["real"] = re;
     QVERIFY(!validate("special_functions", "fft", p, wrong)[0].passed);
     QCOMPARE(runError("special_functions", "fft", {}).param(), std::string("x"));
-    QCOMPARE(runError("special_functions", "fft", {{"x_real", List{1, 2}}, {"x_imag", List{1}}}).param(), std::string("x_imag"));
+    QCOMPARE(
+        runError("special_functions", "fft", {{"x_real", List{1, 2}}, {"x_imag", List{1}}}).param(),
+        std::string("x_imag"));
   }
 };
 

@@ -1,5 +1,6 @@
 // Tests of surrogate.pod: a rank-3 synthetic snapshot matrix is recovered with rank 3 and
-// reconstructed to 1e-10; the energy criterion on known singular values; projection of new snapshots.
+// reconstructed to 1e-10; the energy criterion on known singular values; projection of new
+// snapshots.
 #include "surrogate_test_util.h"
 
 #include <Eigen/QR>
@@ -35,7 +36,8 @@ class TestSurrogatePod : public QObject {
     for (int i = 0; i < 200; ++i)
       for (int j = 0; j < 40; ++j) {
         const double x = i / 199.0, t = j / 39.0;
-        S(i, j) = std::sin(M_PI * x) * std::exp(-t) + 0.5 * std::sin(2 * M_PI * x) * std::cos(3 * t) +
+        S(i, j) = std::sin(M_PI * x) * std::exp(-t) +
+                  0.5 * std::sin(2 * M_PI * x) * std::cos(3 * t) +
                   0.3 * std::sin(3 * M_PI * x) * t * t;
       }
     const auto r = run("pod", json{{"snapshots", matrixJson(S)}});
@@ -49,13 +51,14 @@ class TestSurrogatePod : public QObject {
     QVERIFY((U.transpose() * U - Matrix::Identity(3, 3)).cwiseAbs().maxCoeff() < 1e-12);
     const double direct = (S - U * C).norm() / S.norm();
     qInfo("rank %lld, reconstruction error %.2e (direct %.2e), sigma_4 / sigma_1 = %.1e",
-          static_cast<long long>(r.out("rank").asInt()), r.out("reconstruction_error").asDouble(), direct,
-          r.out("singular_values").asVector()[3] / r.out("singular_values").asVector()[0]);
+          static_cast<long long>(r.out("rank").asInt()), r.out("reconstruction_error").asDouble(),
+          direct, r.out("singular_values").asVector()[3] / r.out("singular_values").asVector()[0]);
     QVERIFY(r.out("reconstruction_error").asDouble() < 1e-10);
     QVERIFY(direct < 1e-10);
     QVERIFY(r.out("energy").asDouble() > 1 - 1e-12);
     // even asking for all the energy keeps only the 3 informative modes
-    QCOMPARE(run("pod", json{{"snapshots", matrixJson(S)}, {"energy", 1.0}}).out("rank").asInt(), std::int64_t{3});
+    QCOMPARE(run("pod", json{{"snapshots", matrixJson(S)}, {"energy", 1.0}}).out("rank").asInt(),
+             std::int64_t{3});
     // a new snapshot in the span is reconstructed exactly, one outside is not
     Matrix y(200, 2);
     for (int i = 0; i < 200; ++i) {
@@ -63,9 +66,11 @@ class TestSurrogatePod : public QObject {
       y(i, 0) = 2 * std::sin(M_PI * x) - std::sin(2 * M_PI * x) + std::sin(3 * M_PI * x);
       y(i, 1) = std::cos(5 * x);
     }
-    const auto p = run("pod", json{{"snapshots", matrixJson(S)}, {"reconstruct", matrixJson(y.col(0))}});
+    const auto p =
+        run("pod", json{{"snapshots", matrixJson(S)}, {"reconstruct", matrixJson(y.col(0))}});
     QVERIFY(p.out("reconstruct_error").asDouble() < 1e-10);
-    const auto q = run("pod", json{{"snapshots", matrixJson(S)}, {"reconstruct", matrixJson(y.col(1))}});
+    const auto q =
+        run("pod", json{{"snapshots", matrixJson(S)}, {"reconstruct", matrixJson(y.col(1))}});
     QVERIFY(q.out("reconstruct_error").asDouble() > 1e-3);
   }
 
@@ -81,7 +86,8 @@ class TestSurrogatePod : public QObject {
     QVERIFY((sv.head(4) - s).cwiseAbs().maxCoeff() < 1e-12);
     const double expected = std::sqrt(0.01 + 0.0001) / std::sqrt(101.0101);
     QVERIFY(std::abs(r4.out("reconstruction_error").asDouble() - expected) < 1e-12);
-    QCOMPARE(run("pod", json{{"snapshots", matrixJson(S)}, {"rank", 3}}).out("rank").asInt(), std::int64_t{3});
+    QCOMPARE(run("pod", json{{"snapshots", matrixJson(S)}, {"rank", 3}}).out("rank").asInt(),
+             std::int64_t{3});
   }
 
   void centring() {
@@ -95,11 +101,15 @@ class TestSurrogatePod : public QObject {
   }
 
   void badInputsNameTheParam() {
-    const json s = json::array({json::array({1.0, 2.0}), json::array({3.0, 4.0}), json::array({5.0, 6.5})});
+    const json s =
+        json::array({json::array({1.0, 2.0}), json::array({3.0, 4.0}), json::array({5.0, 6.5})});
     expectParamError("pod", json{{"snapshots", s}, {"rank", 3}}, "rank", "exceeds");
-    expectParamError("pod", json{{"snapshots", s}, {"reconstruct", json::array({json::array({1.0, 2.0, 3.0, 4.0})})}},
-                     "reconstruct", "3 rows");
-    expectParamError("pod", json{{"snapshots", json::array({json::array({0.0, 0.0})})}}, "snapshots", "zero");
+    expectParamError(
+        "pod",
+        json{{"snapshots", s}, {"reconstruct", json::array({json::array({1.0, 2.0, 3.0, 4.0})})}},
+        "reconstruct", "3 rows");
+    expectParamError("pod", json{{"snapshots", json::array({json::array({0.0, 0.0})})}},
+                     "snapshots", "zero");
   }
 };
 

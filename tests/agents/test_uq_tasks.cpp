@@ -8,7 +8,8 @@
 using namespace uq_test;
 
 namespace {
-const std::string kTwoUniform = R"([{"name":"a","dist":"uniform","a":0,"b":1},{"name":"b","dist":"uniform","a":0,"b":2}])";
+const std::string kTwoUniform =
+    R"([{"name":"a","dist":"uniform","a":0,"b":1},{"name":"b","dist":"uniform","a":0,"b":2}])";
 }
 
 class TestUqTasks : public QObject {
@@ -16,27 +17,39 @@ class TestUqTasks : public QObject {
 
  private slots:
   void badInputsNameTheParam() {
-    expectParamError("monte_carlo", R"({"model":"a","inputs":[{"name":"a","dist":"gamma","k":1}]})", "inputs",
-                     "unknown distribution 'gamma'");
-    expectParamError("monte_carlo", R"({"model":"a","inputs":[{"name":"a","dist":"normal","mu":0,"sigma":0}]})",
+    expectParamError("monte_carlo", R"({"model":"a","inputs":[{"name":"a","dist":"gamma","k":1}]})",
+                     "inputs", "unknown distribution 'gamma'");
+    expectParamError("monte_carlo",
+                     R"({"model":"a","inputs":[{"name":"a","dist":"normal","mu":0,"sigma":0}]})",
                      "inputs", "sigma > 0");
-    expectParamError("monte_carlo", R"({"model":"a","inputs":[{"name":"a","dist":"uniform","a":2,"b":1}]})", "inputs",
-                     "a < b");
-    expectParamError("monte_carlo", R"({"model":"a","inputs":[{"name":"a","dist":"uniform","a":0}]})", "inputs",
+    expectParamError("monte_carlo",
+                     R"({"model":"a","inputs":[{"name":"a","dist":"uniform","a":2,"b":1}]})",
+                     "inputs", "a < b");
+    expectParamError("monte_carlo",
+                     R"({"model":"a","inputs":[{"name":"a","dist":"uniform","a":0}]})", "inputs",
                      "needs \"b\"");
-    expectParamError("monte_carlo", R"({"model":"a","inputs":[{"name":"a","dist":"uniform","a":0,"b":1,"c":3}]})",
+    expectParamError("monte_carlo",
+                     R"({"model":"a","inputs":[{"name":"a","dist":"uniform","a":0,"b":1,"c":3}]})",
                      "inputs", "unknown field \"c\"");
-    expectParamError("monte_carlo", R"({"model":"q + a","inputs":)" + kTwoUniform + "}", "model", "unknown variable 'q'");
-    expectParamError("monte_carlo", R"({"model":"a/0","inputs":)" + kTwoUniform + "}", "model", "sample #0");
+    expectParamError("monte_carlo", R"({"model":"q + a","inputs":)" + kTwoUniform + "}", "model",
+                     "unknown variable 'q'");
+    expectParamError("monte_carlo", R"({"model":"a/0","inputs":)" + kTwoUniform + "}", "model",
+                     "sample #0");
     expectParamError("monte_carlo", R"({"model":"a","n":3,"inputs":)" + kTwoUniform + "}", "n", "");
-    expectParamError("monte_carlo", R"({"model":"a","inputs":)" + kTwoUniform + R"(,"correlation":[[1,2],[2,1]]})",
+    expectParamError("monte_carlo",
+                     R"({"model":"a","inputs":)" + kTwoUniform + R"(,"correlation":[[1,2],[2,1]]})",
                      "correlation", "(-1, 1)");
-    expectParamError("sobol", R"({"model":"a","inputs":)" + kTwoUniform + R"(,"correlation":[[1,0.5],[0.5,1]]})",
-                     "correlation", "unknown parameter");
+    expectParamError(
+        "sobol", R"({"model":"a","inputs":)" + kTwoUniform + R"(,"correlation":[[1,0.5],[0.5,1]]})",
+        "correlation", "unknown parameter");
     expectParamError("sobol", R"({"model":"a","inputs":)" + kTwoUniform + R"(,"n":8})", "n", "");
-    expectParamError("monte_carlo", R"({"model":{"step":"sim","input":"constants.k","output":"y_final[0]"},"inputs":)" +
-                                        kTwoUniform + "}", "model", "workflow engine");
-    expectParamError("confidence_interval", R"({"data":[1,2,3],"statistic":"median","method":"t"})", "method", "mean only");
+    expectParamError(
+        "monte_carlo",
+        R"({"model":{"step":"sim","input":"constants.k","output":"y_final[0]"},"inputs":)" +
+            kTwoUniform + "}",
+        "model", "workflow engine");
+    expectParamError("confidence_interval", R"({"data":[1,2,3],"statistic":"median","method":"t"})",
+                     "method", "mean only");
     expectParamError("confidence_interval", R"({})", "data", "either");
   }
 
@@ -55,8 +68,10 @@ class TestUqTasks : public QObject {
   }
 
   void monteCarloReportsEverything() {
-    const auto r = run("monte_carlo", R"({"model":"a + b","n":5000,"seed":1,"bins":10,"return_samples":true,"inputs":)" +
-                                          kTwoUniform + "}");
+    const auto r =
+        run("monte_carlo",
+            R"({"model":"a + b","n":5000,"seed":1,"bins":10,"return_samples":true,"inputs":)" +
+                kTwoUniform + "}");
     QVERIFY(std::abs(r.out("mean").asDouble() - 1.5) < 0.03);
     QVERIFY(std::abs(r.out("variance").asDouble() - (1.0 / 12 + 4.0 / 12)) < 0.02);
     const Table& h = r.out("histogram").asTable();
@@ -82,15 +97,18 @@ class TestUqTasks : public QObject {
   }
 
   void latinHypercubeIsStratifiedAndMaximinHelps() {
-    const std::string in = R"([{"name":"p","dist":"uniform","a":0,"b":1},{"name":"q","dist":"uniform","a":0,"b":1},
+    const std::string in =
+        R"([{"name":"p","dist":"uniform","a":0,"b":1},{"name":"q","dist":"uniform","a":0,"b":1},
                                {"name":"r","dist":"normal","mu":0,"sigma":1}])";
     const auto plain = run("lhs", R"({"n":40,"criterion":"none","seed":9,"inputs":)" + in + "}");
-    const auto mm = run("lhs", R"({"n":40,"criterion":"maximin","seed":9,"model":"p+q","inputs":)" + in + "}");
+    const auto mm =
+        run("lhs", R"({"n":40,"criterion":"maximin","seed":9,"model":"p+q","inputs":)" + in + "}");
     for (const auto* r : {&plain, &mm}) {
       const Matrix u = r->out("unit_design").asMatrix();
       for (Eigen::Index j = 0; j < u.cols(); ++j) {
         std::set<int> strata;
-        for (Eigen::Index i = 0; i < u.rows(); ++i) strata.insert(static_cast<int>(std::floor(u(i, j) * 40)));
+        for (Eigen::Index i = 0; i < u.rows(); ++i)
+          strata.insert(static_cast<int>(std::floor(u(i, j) * 40)));
         QCOMPARE(strata.size(), size_t(40));  // one point per stratum
       }
     }
@@ -102,16 +120,20 @@ class TestUqTasks : public QObject {
   }
 
   void confidenceIntervalMethods() {
-    // t interval of the mean against the textbook formula for 1..10: mean 5.5, s = 3.02765, t(0.975, 9) = 2.26216.
+    // t interval of the mean against the textbook formula for 1..10: mean 5.5, s = 3.02765,
+    // t(0.975, 9) = 2.26216.
     const auto t = run("confidence_interval", R"({"data":[1,2,3,4,5,6,7,8,9,10]})");
     QCOMPARE(t.method(), std::string("t"));
     const Vector ci = t.out("interval").asVector();
     const double half = 2.2621571627 * 3.0276503541 / std::sqrt(10.0);
     QVERIFY(std::abs(ci[0] - (5.5 - half)) < 1e-8 && std::abs(ci[1] - (5.5 + half)) < 1e-8);
-    const auto pct = run("confidence_interval", R"({"data":[1,2,3,4,5,6,7,8,9,10],"method":"percentile","seed":1})");
+    const auto pct = run("confidence_interval",
+                         R"({"data":[1,2,3,4,5,6,7,8,9,10],"method":"percentile","seed":1})");
     const Vector pi = pct.out("interval").asVector();
     QVERIFY(pi[0] < 5.5 && 5.5 < pi[1] && pi[0] >= 1 && pi[1] <= 10);
-    const auto q = run("confidence_interval", R"({"data":[1,2,3,4,5,6,7,8,9,10],"statistic":"quantile","q":0.9,"seed":1})");
+    const auto q =
+        run("confidence_interval",
+            R"({"data":[1,2,3,4,5,6,7,8,9,10],"statistic":"quantile","q":0.9,"seed":1})");
     QCOMPARE(q.method(), std::string("bca"));
     QCOMPARE(q.out("estimate").asDouble(), 9.1);
     QVERIFY(q.diagnostics.count("acceleration"));

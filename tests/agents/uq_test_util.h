@@ -20,11 +20,13 @@ using namespace sciagents::core;
 inline const TaskSpec& task(const char* id) { return *AgentRegistry::builtin().task("uq", id); }
 
 inline agent_test::TaskResult run(const char* id, const std::string& params_json, int threads = 1) {
-  return agent_test::runTask(task(id), fromJson(nlohmann::json::parse(params_json)).asMap(), nullptr, {}, threads);
+  return agent_test::runTask(task(id), fromJson(nlohmann::json::parse(params_json)).asMap(),
+                             nullptr, {}, threads);
 }
 
 // The task must fail with InvalidInput naming `param` and mentioning `needle`.
-inline void expectParamError(const char* id, const std::string& params_json, const std::string& param, const std::string& needle) {
+inline void expectParamError(const char* id, const std::string& params_json,
+                             const std::string& param, const std::string& needle) {
   agent_test::expectParamErrorFrom([&] { run(id, params_json); }, param, needle, params_json);
 }
 
@@ -36,7 +38,8 @@ inline const char* kIshigami = "sin(x1) + 7*sin(x2)^2 + 0.1*x3^4*sin(x1)";
 
 // Params of an Ishigami task with `extra` JSON members appended (e.g. ",\"n\":1024").
 inline std::string ishigamiParams(const std::string& extra) {
-  return std::string("{\"model\":\"") + kIshigami + "\",\"inputs\":" + kIshigamiInputs + extra + "}";
+  return std::string("{\"model\":\"") + kIshigami + "\",\"inputs\":" + kIshigamiInputs + extra +
+         "}";
 }
 
 }  // namespace uq_test

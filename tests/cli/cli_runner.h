@@ -18,9 +18,12 @@ struct CliRun {
   std::string err;
 };
 
-inline QString sourcePath(const QString& rel) { return QStringLiteral(SCIAGENTS_SOURCE_DIR "/") + rel; }
+inline QString sourcePath(const QString& rel) {
+  return QStringLiteral(SCIAGENTS_SOURCE_DIR "/") + rel;
+}
 
-inline CliRun runCli(const QStringList& args, const QString& cache_dir = {}, int timeout_ms = 300000) {
+inline CliRun runCli(const QStringList& args, const QString& cache_dir = {},
+                     int timeout_ms = 300000) {
   QProcess p;
   auto env = QProcessEnvironment::systemEnvironment();
   if (!cache_dir.isEmpty()) env.insert("SCIAGENTS_CACHE_DIR", cache_dir);

@@ -48,17 +48,31 @@ class TestCli : public QObject {
       QVERIFY(!a["tasks"].empty());
       for (const auto& t : a["tasks"]) {
         QVERIFY(t.contains("params") && t.contains("outputs") && t.contains("status"));
-        if (t["status"] == "available") QVERIFY2(!t["outputs"].empty(), t["id"].get<std::string>().c_str());
+        if (t["status"] == "available")
+          QVERIFY2(!t["outputs"].empty(), t["id"].get<std::string>().c_str());
       }
     }
-    const std::set<std::string> expected = {"ode_pde", "linear_algebra", "optimization", "integration",
-                                            "special_functions", "physics_informed_ml", "surrogate", "inverse",
-                                            "uq", "problem_analyzer", "algorithm_selector", "executor_validator",
-                                            "performance_profiler", "workflow_orchestration", "external"};
+    const std::set<std::string> expected = {"ode_pde",
+                                            "linear_algebra",
+                                            "optimization",
+                                            "integration",
+                                            "special_functions",
+                                            "physics_informed_ml",
+                                            "surrogate",
+                                            "inverse",
+                                            "uq",
+                                            "problem_analyzer",
+                                            "algorithm_selector",
+                                            "executor_validator",
+                                            "performance_profiler",
+                                            "workflow_orchestration",
+                                            "external"};
     for (const auto& id : expected) QVERIFY2(ids.count(id), id.c_str());
     QCOMPARE(ids.size(), expected.size());
-    const auto& la = *std::find_if(j["agents"].begin(), j["agents"].end(), [](auto& a) { return a["id"] == "linear_algebra"; });
-    for (const auto& t : la["tasks"]) QCOMPARE(t["status"].get<std::string>(), std::string("available"));
+    const auto& la = *std::find_if(j["agents"].begin(), j["agents"].end(),
+                                   [](auto& a) { return a["id"] == "linear_algebra"; });
+    for (const auto& t : la["tasks"])
+      QCOMPARE(t["status"].get<std::string>(), std::string("available"));
     auto md = runCli({"agents", "--markdown"});
     QCOMPARE(md.exit_code, 0);
     QVERIFY(md.out.find("### linear_algebra.solve") != std::string::npos);
@@ -73,14 +87,17 @@ class TestCli : public QObject {
     QFile f(sourcePath("docs/agents.md"));
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY2(f.readAll().toStdString() == md.out,
-             "docs/agents.md is stale: regenerate with build/bin/sciagents agents --markdown > docs/agents.md");
+             "docs/agents.md is stale: regenerate with build/bin/sciagents agents --markdown > "
+             "docs/agents.md");
   }
 
   void validateRejectsBrokenWorkflows_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("where");  // the step (and param) the message must name
     QTest::addColumn<QString>("what");
-    auto row = [](const char* f, const char* where, const char* what) { QTest::newRow(f) << f << where << what; };
+    auto row = [](const char* f, const char* where, const char* what) {
+      QTest::newRow(f) << f << where << what;
+    };
     row("invalid-json", "", "invalid JSON");
     row("not-a-workflow", "", "missing \"sciagents\"");
     row("duplicate-id", "step 'solve'", "duplicate step id");
@@ -115,7 +132,8 @@ class TestCli : public QObject {
 
   void examplesProduceTheirExpectedResults_data() {
     QTest::addColumn<QString>("example");
-    const auto files = QDir(sourcePath("examples")).entryList({"*.workflow.json"}, QDir::Files, QDir::Name);
+    const auto files =
+        QDir(sourcePath("examples")).entryList({"*.workflow.json"}, QDir::Files, QDir::Name);
     QVERIFY(files.size() >= 3);
     for (const auto& f : files) QTest::newRow(f.toUtf8().constData()) << f;
   }
@@ -127,7 +145,8 @@ class TestCli : public QObject {
     const QString out = m_tmp.filePath(base + ".result.json");
     auto r = runCli({"validate", sourcePath("examples/" + example)});
     QCOMPARE(r.exit_code, 0);
-    r = runCli({"run", sourcePath("examples/" + example), "-o", out, "--threads", "4", "--no-cache"});
+    r = runCli(
+        {"run", sourcePath("examples/" + example), "-o", out, "--threads", "4", "--no-cache"});
     const json expected = readJson(expected_path);
     const int want_exit = expected.value("exit_code", 0);
     QVERIFY2(r.exit_code == want_exit, (r.err + r.out).c_str());
@@ -168,15 +187,18 @@ class TestCli : public QObject {
     auto lookup = [&](const std::string& key) -> json {
       const auto dot = key.find('.');
       const std::string step = key.substr(0, dot), rest = key.substr(dot + 1);
-      if (rest.rfind("diagnostics.", 0) == 0) return result["steps"][step]["diagnostics"][rest.substr(12)];
+      if (rest.rfind("diagnostics.", 0) == 0)
+        return result["steps"][step]["diagnostics"][rest.substr(12)];
       return result["steps"][step]["outputs"][rest];
     };
     for (const char* kind : {"strings", "booleans"}) {
       const json exact = expected.value(kind, json::object());
       for (auto it = exact.begin(); it != exact.end(); ++it)
-        QVERIFY2(lookup(it.key()) == it.value(), (it.key() + " = " + lookup(it.key()).dump()).c_str());
+        QVERIFY2(lookup(it.key()) == it.value(),
+                 (it.key() + " = " + lookup(it.key()).dump()).c_str());
     }
-    // Steps that must have run at the same time: their [start, end] intervals in provenance overlap.
+    // Steps that must have run at the same time: their [start, end] intervals in provenance
+    // overlap.
     for (const auto& pair : expected.value("concurrent", json::array())) {
       const json& a = result["steps"][pair[0].get<std::string>()]["provenance"];
       const json& b = result["steps"][pair[1].get<std::string>()]["provenance"];
@@ -186,15 +208,17 @@ class TestCli : public QObject {
     }
     for (const auto& w : expected.value("warnings", json::array())) {
       const std::string step = w["step"], needle = w["contains"];
-      QVERIFY2(result["steps"][step]["diagnostics"]["warnings"].dump().find(needle) != std::string::npos,
-               result["steps"][step]["diagnostics"].dump().c_str());
+      QVERIFY2(
+          result["steps"][step]["diagnostics"]["warnings"].dump().find(needle) != std::string::npos,
+          result["steps"][step]["diagnostics"].dump().c_str());
     }
   }
 
   void unchangedRerunIsServedFromCacheInANewProcess() {
     const QString cache = m_tmp.filePath("cache-rerun");
     const QString file = sourcePath("examples/linked-steps.workflow.json");
-    const QString out1 = m_tmp.filePath("r1.json"), out2 = m_tmp.filePath("r2.json"), out3 = m_tmp.filePath("r3.json");
+    const QString out1 = m_tmp.filePath("r1.json"), out2 = m_tmp.filePath("r2.json"),
+                  out3 = m_tmp.filePath("r3.json");
     QCOMPARE(runCli({"run", file, "-o", out1}, cache).exit_code, 0);
     QCOMPARE(runCli({"run", file, "-o", out2}, cache).exit_code, 0);
     const json r1 = readJson(out1), r2 = readJson(out2);
@@ -202,7 +226,8 @@ class TestCli : public QObject {
     for (const auto& s : r2["steps"]) QCOMPARE(s["cached"].get<bool>(), true);
     QCOMPARE(r2["steps"]["second"]["outputs"], r1["steps"]["second"]["outputs"]);
     // Changing the second step's matrix re-runs only that step.
-    QCOMPARE(runCli({"run", file, "-o", out3, "--set", "second.A=[[2,0],[0,4]]"}, cache).exit_code, 0);
+    QCOMPARE(runCli({"run", file, "-o", out3, "--set", "second.A=[[2,0],[0,4]]"}, cache).exit_code,
+             0);
     const json r3 = readJson(out3);
     QCOMPARE(r3["steps"]["first"]["cached"].get<bool>(), true);
     QCOMPARE(r3["steps"]["second"]["cached"].get<bool>(), false);
@@ -226,18 +251,22 @@ class TestCli : public QObject {
     auto r = runCli({"run", file, "-o", out, "--set", "first.b[1]=3"}, m_tmp.filePath("cache-set"));
     QVERIFY2(r.exit_code == 0, r.err.c_str());
     const json result = readJson(out);
-    // [[4,1],[1,3]] x = [1,3] gives x = [0,1]; a key "b[1]" would have left b = [1,2] (and been refused).
+    // [[4,1],[1,3]] x = [1,3] gives x = [0,1]; a key "b[1]" would have left b = [1,2] (and been
+    // refused).
     const json x = result["steps"]["first"]["outputs"]["x"];
     QCOMPARE(x.size(), std::size_t(2));
-    QVERIFY2(std::abs(x[0].get<double>()) < 1e-12 && std::abs(x[1].get<double>() - 1.0) < 1e-12, x.dump().c_str());
+    QVERIFY2(std::abs(x[0].get<double>()) < 1e-12 && std::abs(x[1].get<double>() - 1.0) < 1e-12,
+             x.dump().c_str());
     // An index past the end names the path and the position; lists never grow.
     auto bad = runCli({"run", file, "--set", "first.b[2]=3"}, m_tmp.filePath("cache-set"));
     QCOMPARE(bad.exit_code, 2);
-    QVERIFY2(bad.err.find("path 'b[2]', position 2: index 2 out of range for 'b' of size 2") != std::string::npos,
+    QVERIFY2(bad.err.find("path 'b[2]', position 2: index 2 out of range for 'b' of size 2") !=
+                 std::string::npos,
              bad.err.c_str());
     auto malformed = runCli({"run", file, "--set", "first.b[x]=3"}, m_tmp.filePath("cache-set"));
     QCOMPARE(malformed.exit_code, 2);
-    QVERIFY2(malformed.err.find("index 'x' is not an integer") != std::string::npos, malformed.err.c_str());
+    QVERIFY2(malformed.err.find("index 'x' is not an integer") != std::string::npos,
+             malformed.err.c_str());
   }
 
   void runFailureAndUsageExitCodes() {
@@ -261,7 +290,9 @@ class TestCli : public QObject {
     QCOMPARE(unreachable.exit_code, 3);
     QVERIFY2(unreachable.err.find("example.invalid") != std::string::npos, unreachable.err.c_str());
     QCOMPARE(runCli({"run", m_tmp.filePath("does-not-exist.json")}).exit_code, 2);
-    QCOMPARE(runCli({"run", sourcePath("examples/quickstart.workflow.json"), "--set", "nostep.b=1"}).exit_code, 2);
+    QCOMPARE(runCli({"run", sourcePath("examples/quickstart.workflow.json"), "--set", "nostep.b=1"})
+                 .exit_code,
+             2);
   }
 
   void slurmOptionsAreChecked() {
@@ -273,18 +304,22 @@ class TestCli : public QObject {
     QCOMPARE(runCli({"run", quick, "--target", "slurm", "--tasks", "0"}).exit_code, 2);
     QCOMPARE(runCli({"run", quick, "--target", "slurm", "--cpus", "many"}).exit_code, 2);
     const QString jobs = m_tmp.filePath("slurm-jobs-invalid");
-    r = runCli({"run", sourcePath("tests/cli/broken/missing-param.workflow.json"), "--target", "slurm", "--slurm-dir", jobs});
+    r = runCli({"run", sourcePath("tests/cli/broken/missing-param.workflow.json"), "--target",
+                "slurm", "--slurm-dir", jobs});
     QCOMPARE(r.exit_code, 2);
     QVERIFY(!QDir(jobs).exists());
     QCOMPARE(runCli({"run", quick, "--sweep-shard", "4/4"}).exit_code, 2);
-    QCOMPARE(runCli({"run", sourcePath("examples/sweep.workflow.json"), "--sweep-shard", "1/2"}).exit_code, 2);
+    QCOMPARE(runCli({"run", sourcePath("examples/sweep.workflow.json"), "--sweep-shard", "1/2"})
+                 .exit_code,
+             2);
   }
 
   void sweepShardRunsItsPointsAndWritesStatus() {
     // What one Slurm array task does: points 1, 5, 9, 13 of 16, then status.json says succeeded.
-    const QString status = m_tmp.filePath("shard-status.json"), out = m_tmp.filePath("shard-result.json");
-    auto r = runCli({"run", sourcePath("tests/slurm/data/sweep16.workflow.json"), "--sweep-shard", "1/4",
-                     "--status-file", status, "-o", out, "--no-cache"});
+    const QString status = m_tmp.filePath("shard-status.json"),
+                  out = m_tmp.filePath("shard-result.json");
+    auto r = runCli({"run", sourcePath("tests/slurm/data/sweep16.workflow.json"), "--sweep-shard",
+                     "1/4", "--status-file", status, "-o", out, "--no-cache"});
     QVERIFY2(r.exit_code == 0, r.err.c_str());
     const json st = readJson(status);
     QCOMPARE(st["state"].get<std::string>(), std::string("succeeded"));
@@ -293,20 +328,22 @@ class TestCli : public QObject {
     const json j = readJson(out);
     QCOMPARE(j["steps"]["shifted"]["provenance"]["sweep"]["points"].get<int>(), 4);
     QCOMPARE(j["steps"]["shifted"]["provenance"]["sweep"]["shard"]["index"].get<int>(), 1);
-    const json& x = j["steps"]["shifted"]["outputs"]["x"];  // a list of 4 vectors: {"$type": "list", "items"}
+    const json& x =
+        j["steps"]["shifted"]["outputs"]["x"];  // a list of 4 vectors: {"$type": "list", "items"}
     QCOMPARE((x.is_object() ? x["items"] : x).size(), std::size_t{4});
   }
 
   void largeArraysGoToNpySidecars() {
     const QString out = m_tmp.filePath("sidecar/result.json");
     QDir().mkpath(m_tmp.filePath("sidecar"));
-    auto r = runCli({"run", sourcePath("examples/quickstart.workflow.json"), "-o", out, "--sidecar-min", "2",
-                     "--no-cache"});
+    auto r = runCli({"run", sourcePath("examples/quickstart.workflow.json"), "-o", out,
+                     "--sidecar-min", "2", "--no-cache"});
     QCOMPARE(r.exit_code, 0);
     const json j = readJson(out);
     const json& x = j["steps"]["solve"]["outputs"]["x"];
     QCOMPARE(x["$type"].get<std::string>(), std::string("npy"));
-    QVERIFY(QFile::exists(m_tmp.filePath("sidecar/") + QString::fromStdString(x["path"].get<std::string>())));
+    QVERIFY(QFile::exists(m_tmp.filePath("sidecar/") +
+                          QString::fromStdString(x["path"].get<std::string>())));
   }
 };
 

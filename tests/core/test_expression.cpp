@@ -213,7 +213,8 @@ class TestExpression : public QObject {
         {"exp(-x^2) + x^3 - 2*x^4 + 3*x + 1", {"x"}},
         {"sin(x)*cos(y) - atan2(y, x) + x^y", {"x", "y"}},
         {"min(x, y, 0.5) + max(x, 2) + sum(x, y, x*y) + avg(x, y)", {"x", "y"}},
-        {"(x > 0.5) + (x <= y) + (x != y) + (x == 1) + (x >= y) + (x < 0) + (x && y) + (y || 0)", {"x", "y"}},
+        {"(x > 0.5) + (x <= y) + (x != y) + (x == 1) + (x >= y) + (x < 0) + (x && y) + (y || 0)",
+         {"x", "y"}},
         {"x > 0.5 ? 1/x : -x", {"x"}},
         {"-k*y + 2*t", {"t", "y"}},
         {"2.5", {"x"}},
@@ -229,22 +230,26 @@ class TestExpression : public QObject {
       }
       const Expression& e = *compiled;
       // Expressions calling a transcendental function (SIMD math in the tape).
-      const bool simd_math = text.find_first_of("(") != std::string::npos &&
-                             (text.find("ln") != std::string::npos || text.find("exp") != std::string::npos ||
-                              text.find("sin") != std::string::npos || text.find("log") != std::string::npos ||
-                              text.find("tanh") != std::string::npos || text.find("atan2") != std::string::npos);
+      const bool simd_math =
+          text.find_first_of("(") != std::string::npos &&
+          (text.find("ln") != std::string::npos || text.find("exp") != std::string::npos ||
+           text.find("sin") != std::string::npos || text.find("log") != std::string::npos ||
+           text.find("tanh") != std::string::npos || text.find("atan2") != std::string::npos);
       const std::size_t n = 150, nv = vars.size();
       std::vector<double> x(n * nv), many(n);
       for (std::size_t k = 0; k < nv; ++k)
-        for (std::size_t i = 0; i < n; ++i) x[k * n + i] = -3.0 + 0.0473 * static_cast<double>(i) + 0.31 * static_cast<double>(k);
+        for (std::size_t i = 0; i < n; ++i)
+          x[k * n + i] = -3.0 + 0.0473 * static_cast<double>(i) + 0.31 * static_cast<double>(k);
       e.evalMany(x.data(), n, many.data());
       for (std::size_t i = 0; i < n; ++i) {
         std::vector<double> point(nv);
         for (std::size_t k = 0; k < nv; ++k) point[k] = x[k * n + i];
         const double one = e.eval(point.data());
-        const bool exact = std::memcmp(&one, &many[i], sizeof one) == 0 || (std::isnan(one) && std::isnan(many[i]));
-        const bool near = simd_math && std::isfinite(one) &&
-                          std::abs(one - many[i]) <= 4 * 2.220446049250313e-16 * std::max(1.0, std::abs(one));
+        const bool exact = std::memcmp(&one, &many[i], sizeof one) == 0 ||
+                           (std::isnan(one) && std::isnan(many[i]));
+        const bool near =
+            simd_math && std::isfinite(one) &&
+            std::abs(one - many[i]) <= 4 * 2.220446049250313e-16 * std::max(1.0, std::abs(one));
         QVERIFY2(exact || near, (text + " at point " + std::to_string(i)).c_str());
       }
     }

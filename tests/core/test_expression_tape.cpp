@@ -210,9 +210,10 @@ class TestExpressionTape : public QObject {
       }
     }
     QVERIFY(compiled >= 25 && powered >= 5);
-    qInfo("%d expressions (%d with ^), 2000 points each: eval() is muParser bit for bit "
-          "without ^, within %.0f ulps with it (beyond the cancellation allowance)",
-          compiled, powered, worst_pow);
+    qInfo(
+        "%d expressions (%d with ^), 2000 points each: eval() is muParser bit for bit "
+        "without ^, within %.0f ulps with it (beyond the cancellation allowance)",
+        compiled, powered, worst_pow);
   }
 
   // The same points in blocks of 1, 7, 64 and 1000 (and at other offsets) give the same bits.

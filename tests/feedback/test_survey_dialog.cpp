@@ -4,12 +4,12 @@
 // after a tutorial, mid-point after N successful runs, Later / Never persisted), the Help menu,
 // and the privacy dialog (analytics off on a fresh profile, viewer, delete-all), including a real
 // run whose expression text never reaches the queue.
-#include "survey_fill.h"
 #include "../ui/isolated_settings.h"
+#include "survey_fill.h"
 
+#include "core/agent/agent_registry.h"
 #include "core/feedback/survey.h"
 #include "core/store/feedback_outbox.h"
-#include "core/agent/agent_registry.h"
 #include "ui/feedback/feedback_controller.h"
 #include "ui/feedback/privacy_dialog.h"
 #include "ui/local_runner.h"
@@ -43,9 +43,7 @@ class TestSurveyDialog : public QObject {
   }
 
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_survey_dialog");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_survey_dialog"); }
   void init() {
     QSettings().clear();  // a fresh profile for every test
     QFile::remove(FeedbackController::defaultOutboxFile());

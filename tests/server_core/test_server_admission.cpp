@@ -77,14 +77,22 @@ class TestServerAdmission : public QObject {
                                      {{"name", "b"}, {"dist", "uniform"}, {"a", 0}, {"b", 1}}});
     e = est("uq", "sobol", {{"model", "a+b"}, {"inputs", inputs}, {"n", 100000000}});
     QVERIFY(e && e->memory_bytes > 1e10 && e->work >= 4e8);
-    e = est("ode_pde", "ivp", {{"rhs", {"1"}}, {"states", {"y"}}, {"y0", {0}},
-                               {"t_span", {0, 1e300}}, {"max_step", 1e-3},
-                               {"max_num_steps", 1000000000000000000LL}});
+    e = est("ode_pde", "ivp",
+            {{"rhs", {"1"}},
+             {"states", {"y"}},
+             {"y0", {0}},
+             {"t_span", {0, 1e300}},
+             {"max_step", 1e-3},
+             {"max_num_steps", 1000000000000000000LL}});
     QVERIFY(e && e->steps == 1e18 && e->steps_param == "max_num_steps");
     // With t_eval the rows are the requested times: the step budget costs time, not memory.
-    e = est("ode_pde", "ivp", {{"rhs", {"1"}}, {"states", {"y"}}, {"y0", {0}}, {"t_span", {0, 1e9}},
-                               {"t_eval", {{"linspace", {0, 1e9, 11}}}},
-                               {"max_num_steps", 2000000000}});
+    e = est("ode_pde", "ivp",
+            {{"rhs", {"1"}},
+             {"states", {"y"}},
+             {"y0", {0}},
+             {"t_span", {0, 1e9}},
+             {"t_eval", {{"linspace", {0, 1e9, 11}}}},
+             {"max_num_steps", 2000000000}});
     QVERIFY(e && e->steps == 0 && e->memory_bytes < 1e4);
     e = est("performance_profiler", "profile",
             {{"target", {{"agent", "ode_pde"}, {"task", "poisson"}, {"params", {{"f", "1"}}}}},
@@ -96,8 +104,8 @@ class TestServerAdmission : public QObject {
 
   void refusedAtSubmit() {
     // A literal value linked into poisson.n is resolved before the check.
-    expect(check(wf(value("20000") + poisson(R"({"from":"k.value"})"))),
-           "p", "n", "--max-grid-points");
+    expect(check(wf(value("20000") + poisson(R"({"from":"k.value"})"))), "p", "n",
+           "--max-grid-points");
     expect(check(wf(poisson("7071"))), "p", "n", "--max-job-memory-mb");
     expect(check(wf(poisson("50", R"(,"memory_limit_mb":100000)"))), "p", "memory_limit_mb",
            "--max-job-memory-mb");
@@ -115,7 +123,8 @@ class TestServerAdmission : public QObject {
     l.max_memory_mb = 0;  // the step budget alone
     expect(check(wf(R"({"id":"o","agent":"ode_pde","task":"ivp",
         "params":{"rhs":["1"],"states":["y"],"y0":[0],"t_span":[0,1e300],"max_step":1e-3,
-        "max_num_steps":1000000000000000000}})"), l),
+        "max_num_steps":1000000000000000000}})"),
+                 l),
            "o", "max_num_steps", "--max-solver-steps");
     // Sweeps: the largest point counts.
     expect(check(wf(R"({"id":"p","agent":"ode_pde","task":"poisson","params":{"dim":2,"f":"1"},
@@ -174,7 +183,7 @@ class TestServerAdmission : public QObject {
     QVERIFY(!stepsAbove(R"({"workflow":{"steps":[{},{}]},"steps":3})", 2));
     // Nested "steps" keys deeper down are not the workflow's steps.
     QVERIFY(!stepsAbove(R"({"sciagents":1,"steps":[{"params":{"steps":[1,2,3,4]}}]})", 2));
-    QVERIFY(!stepsAbove("{\"steps\": [1, 2, 3", 5));              // malformed: left to the parser
+    QVERIFY(!stepsAbove("{\"steps\": [1, 2, 3", 5));             // malformed: left to the parser
     QVERIFY(!stepsAbove(std::string(100000, '[') + "1", 1000));  // deep: no recursion, no growth
   }
 
@@ -188,8 +197,7 @@ class TestServerAdmission : public QObject {
     o.before_step = [&limits](const core::Step& s, const core::TaskSpec& t, const core::Map& p) {
       enforceStepLimits(reg(), s, t, p, limits);
     };
-    const auto w = core::parseWorkflow(
-        wf(kSolve20000 + poisson(R"({"from":"s.x[0]"})")));
+    const auto w = core::parseWorkflow(wf(kSolve20000 + poisson(R"({"from":"s.x[0]"})")));
     QVERIFY(!checkWorkflowLimits(w, reg(), limits));  // accepted at submit
     const auto r = core::WorkflowEngine(reg()).run(w, o);
     QCOMPARE(std::string(core::stepStatusName(r.step("s")->status)), std::string("succeeded"));

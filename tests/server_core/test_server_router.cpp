@@ -130,9 +130,9 @@ class TestServerRouter : public QObject {
           "sciagents_http_requests_total{code=\"200\",method=\"GET\",route=\"/livez\"} ",
           "sciagents_http_requests_total{code=\"404\",method=\"GET\",route=\"/v1/jobs/{id}\"} ",
           "sciagents_http_request_duration_seconds_bucket{", "process_cpu_seconds_total",
-          "process_resident_memory_bytes", "process_open_fds", "process_start_time_seconds", "errors_total{type=\"http\"} 0",
-          "errors_total{type=\"job\"} 0", "sciagents_job_duration_seconds_count 0",
-          "workflow_execution_duration_seconds_count 0"})
+          "process_resident_memory_bytes", "process_open_fds", "process_start_time_seconds",
+          "errors_total{type=\"http\"} 0", "errors_total{type=\"job\"} 0",
+          "sciagents_job_duration_seconds_count 0", "workflow_execution_duration_seconds_count 0"})
       QVERIFY2(r.body.find(needle) != std::string::npos, needle);
     // Raw paths never become label values.
     QVERIFY(r.body.find("0123456789abcdef0123456789abcdef") == std::string::npos);
@@ -365,8 +365,7 @@ class TestServerRouter : public QObject {
     auto r = call("POST", "/v1/jobs", m_alice, kSolve);
     QCOMPARE(r.status, 507);
     QCOMPARE(parse(r)["error"].get<std::string>(), std::string("quota_exceeded"));
-    QVERIFY(parse(r)["message"].get<std::string>().find("--result-quota-mb") !=
-            std::string::npos);
+    QVERIFY(parse(r)["message"].get<std::string>().find("--result-quota-mb") != std::string::npos);
     QCOMPARE(parse(r)["used_bytes"].get<std::int64_t>(), std::int64_t{1500});
     QCOMPARE(call("POST", "/v1/jobs", m_bob, kSolve).status, 202);  // other tokens unaffected
     QCOMPARE(call("DELETE", "/v1/jobs/" + id + "/result", m_bob).status, 404);
@@ -422,24 +421,25 @@ class TestServerRouter : public QObject {
       QVERIFY2(!got.count(p.text), p.text.c_str());
       got[p.text] = p.allow();
     }
-    const std::map<std::string, std::string> want = {
-        {"/livez", "GET"},
-        {"/readyz", "GET"},
-        {"/metrics", "GET"},
-        {"/v1/agents", "GET"},
-        {"/v1/tokens/{name}", "DELETE"},
-        {"/v1/jobs", "GET, POST"},
-        {"/v1/jobs/{id}", "GET, DELETE"},
-        {"/v1/jobs/{id}/events", "GET"},
-        {"/v1/jobs/{id}/result", "GET, DELETE"},
-        {"/v1/jobs/{id}/files/{name}", "GET"}};
+    const std::map<std::string, std::string> want = {{"/livez", "GET"},
+                                                     {"/readyz", "GET"},
+                                                     {"/metrics", "GET"},
+                                                     {"/v1/agents", "GET"},
+                                                     {"/v1/tokens/{name}", "DELETE"},
+                                                     {"/v1/jobs", "GET, POST"},
+                                                     {"/v1/jobs/{id}", "GET, DELETE"},
+                                                     {"/v1/jobs/{id}/events", "GET"},
+                                                     {"/v1/jobs/{id}/result", "GET, DELETE"},
+                                                     {"/v1/jobs/{id}/files/{name}", "GET"}};
     QCOMPARE(got, want);  // feedback routes only when set (server.cpp), not here
     RouteTable t;
     t.add("GET", "/x/{id}", Access::Token, [](const RouteCall&) { return HttpResponse{}; });
-    QVERIFY_THROWS_EXCEPTION(std::logic_error, t.add("GET", "/x/{id}", Access::Token,
-                                                     [](const RouteCall&) { return HttpResponse{}; }));
-    QVERIFY_THROWS_EXCEPTION(std::logic_error, t.add("POST", "/x/{id}", Access::Open,
-                                                     [](const RouteCall&) { return HttpResponse{}; }));
+    QVERIFY_THROWS_EXCEPTION(
+        std::logic_error,
+        t.add("GET", "/x/{id}", Access::Token, [](const RouteCall&) { return HttpResponse{}; }));
+    QVERIFY_THROWS_EXCEPTION(
+        std::logic_error,
+        t.add("POST", "/x/{id}", Access::Open, [](const RouteCall&) { return HttpResponse{}; }));
     std::vector<std::string> params;
     QVERIFY(t.match({"x", "42"}, params));
     QCOMPARE(params, std::vector<std::string>{"42"});
@@ -456,7 +456,8 @@ class TestServerRouter : public QObject {
     const std::string id = parse(r)["id"].get<std::string>();
     auto st = parse(call("GET", "/v1/jobs/" + id, m_alice));
     QCOMPARE(st["backend"].get<std::string>(), std::string("slurm"));
-    QVERIFY(st["slurm"].is_object() && st["slurm"]["job_id"].is_null() && st["slurm"]["dir"].is_null());
+    QVERIFY(st["slurm"].is_object() && st["slurm"]["job_id"].is_null() &&
+            st["slurm"]["dir"].is_null());
     QCOMPARE(m_store->get(id)->backend_options, std::string(R"({"tasks":2})"));
     const auto local = parse(call("GET", "/v1/jobs/" + submit(m_alice), m_alice));
     QCOMPARE(local["backend"].get<std::string>(), std::string("local"));
@@ -465,7 +466,8 @@ class TestServerRouter : public QObject {
     env["slurm"] = {{"tasks", 2}, {"colour", "red"}};
     r = call("POST", "/v1/jobs", m_alice, env.dump());
     QCOMPARE(r.status, 400);
-    QVERIFY2(parse(r)["message"].get<std::string>().find("colour") != std::string::npos, r.body.c_str());
+    QVERIFY2(parse(r)["message"].get<std::string>().find("colour") != std::string::npos,
+             r.body.c_str());
     env.erase("slurm");
     env["backend"] = "pbs";
     r = call("POST", "/v1/jobs", m_alice, env.dump());

@@ -123,12 +123,18 @@ class TestServerStore : public QObject {
     const auto f = file("old-schema.db");
     {
       Database db(f);  // the schema before the Slurm backend
-      db.exec("CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',"
-              " spec TEXT NOT NULL, seed INTEGER, no_cache INTEGER NOT NULL DEFAULT 0, wall_time_s REAL NOT NULL"
-              " DEFAULT 0, state TEXT NOT NULL, created_us INTEGER NOT NULL, started_us INTEGER, finished_us"
-              " INTEGER, error TEXT NOT NULL DEFAULT '', steps_total INTEGER NOT NULL DEFAULT 0, steps_done"
-              " INTEGER NOT NULL DEFAULT 0, result TEXT);"
-              "INSERT INTO jobs (id, owner, spec, state, created_us) VALUES ('old', 'a', '{}', 'queued', 1);");
+      db.exec(
+          "CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL DEFAULT "
+          "'',"
+          " spec TEXT NOT NULL, seed INTEGER, no_cache INTEGER NOT NULL DEFAULT 0, wall_time_s "
+          "REAL NOT NULL"
+          " DEFAULT 0, state TEXT NOT NULL, created_us INTEGER NOT NULL, started_us INTEGER, "
+          "finished_us"
+          " INTEGER, error TEXT NOT NULL DEFAULT '', steps_total INTEGER NOT NULL DEFAULT 0, "
+          "steps_done"
+          " INTEGER NOT NULL DEFAULT 0, result TEXT);"
+          "INSERT INTO jobs (id, owner, spec, state, created_us) VALUES ('old', 'a', '{}', "
+          "'queued', 1);");
     }
     JobStore s(f);
     const auto old = s.get("old");
@@ -241,7 +247,7 @@ class TestServerStore : public QObject {
     QCOMPARE(gone.size(), std::size_t{1});
     QCOMPARE(gone[0], bob);
     QVERIFY(server.refreshRevoked().empty());  // reported once
-    cli.create("bob", TokenScope::User);  // a new token under the name is no revocation
+    cli.create("bob", TokenScope::User);       // a new token under the name is no revocation
     QVERIFY(server.refreshRevoked().empty());
     cli.create("carol", TokenScope::User);  // created and revoked between two looks
     const auto carol = cli.revoke("carol");

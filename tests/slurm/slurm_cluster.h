@@ -1,17 +1,18 @@
-// Test helpers for the `slurm` tests: a private single-node cluster (tests/slurm/slurm-cluster.sh) that
-// is brought up in a temporary directory and always torn down by PID, and a way to run the CLI.
+// Test helpers for the `slurm` tests: a private single-node cluster (tests/slurm/slurm-cluster.sh)
+// that is brought up in a temporary directory and always torn down by PID, and a way to run the
+// CLI.
 #pragma once
 
 #include <QDir>
-#include <QObject>
-#include <QTemporaryDir>
-#include <QtTest>
 #include <QFile>
+#include <QObject>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
+#include <QtTest>
 
 #include <nlohmann/json.hpp>
 
@@ -27,8 +28,12 @@
 
 namespace sciagents::test {
 
-inline QString slurmScript() { return QStringLiteral(SCIAGENTS_SOURCE_DIR "/tests/slurm/slurm-cluster.sh"); }
-inline QString slurmData(const QString& name) { return QStringLiteral(SCIAGENTS_SOURCE_DIR "/tests/slurm/data/") + name; }
+inline QString slurmScript() {
+  return QStringLiteral(SCIAGENTS_SOURCE_DIR "/tests/slurm/slurm-cluster.sh");
+}
+inline QString slurmData(const QString& name) {
+  return QStringLiteral(SCIAGENTS_SOURCE_DIR "/tests/slurm/data/") + name;
+}
 inline QString sciagentsBinary() { return QStringLiteral(SCIAGENTS_BINARY_DIR "/bin/sciagents"); }
 
 struct Proc {
@@ -57,10 +62,13 @@ inline QString slurmSkipReason() {
 #if defined(_WIN32)
   return QStringLiteral("Slurm tests need Linux");
 #else
-  if (::geteuid() != 0) return QStringLiteral("Slurm tests need root (munged runs as user munge, slurmd as root)");
-  for (const char* bin : {"/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged", "/usr/sbin/mungekey"})
+  if (::geteuid() != 0)
+    return QStringLiteral("Slurm tests need root (munged runs as user munge, slurmd as root)");
+  for (const char* bin :
+       {"/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged", "/usr/sbin/mungekey"})
     if (!QFile::exists(QString::fromLatin1(bin)))
-      return QStringLiteral("%1 is missing (install slurm-wlm and munge)").arg(QString::fromLatin1(bin));
+      return QStringLiteral("%1 is missing (install slurm-wlm and munge)")
+          .arg(QString::fromLatin1(bin));
   for (const char* tool : {"sbatch", "squeue", "scancel", "sinfo"})
     if (QStandardPaths::findExecutable(QString::fromLatin1(tool)).isEmpty())
       return QStringLiteral("%1 is not on PATH (install slurm-wlm)").arg(QString::fromLatin1(tool));
@@ -76,7 +84,8 @@ class SlurmCluster {
   SlurmCluster(const SlurmCluster&) = delete;
   SlurmCluster& operator=(const SlurmCluster&) = delete;
 
-  // Starts it and exports SLURM_CONF for this process and its children. Returns the script's output.
+  // Starts it and exports SLURM_CONF for this process and its children. Returns the script's
+  // output.
   bool up(std::string* log) {
     const Proc r = runProgram("bash", {slurmScript(), "up", m_dir}, 90000);
     if (log) *log = r.out + r.err;
@@ -90,7 +99,9 @@ class SlurmCluster {
     runProgram("bash", {slurmScript(), "down", m_dir}, 60000);
     m_up = false;
   }
-  bool stopController() { return runProgram("bash", {slurmScript(), "stop-ctld", m_dir}).exit_code == 0; }
+  bool stopController() {
+    return runProgram("bash", {slurmScript(), "stop-ctld", m_dir}).exit_code == 0;
+  }
   bool startController(std::string* log = nullptr) {
     const Proc r = runProgram("bash", {slurmScript(), "start-ctld", m_dir}, 60000);
     if (log) *log = r.out + r.err;
@@ -126,8 +137,10 @@ inline std::string compareResults(const nlohmann::json& local, const nlohmann::j
     if (!other["steps"].contains(id)) return "step " + id + " missing";
     const auto& a = it.value();
     const auto& b = other["steps"][id];
-    for (const char* k : {"status", "outputs", "diagnostics", "sweep_points", "cached_points", "cached", "agent", "task"})
-      if (a.value(k, nlohmann::json()) != b.value(k, nlohmann::json())) return "step " + id + ": '" + k + "' differs";
+    for (const char* k : {"status", "outputs", "diagnostics", "sweep_points", "cached_points",
+                          "cached", "agent", "task"})
+      if (a.value(k, nlohmann::json()) != b.value(k, nlohmann::json()))
+        return "step " + id + ": '" + k + "' differs";
     for (const char* k : {"params_hashes", "params_hash", "seed", "sweep"})
       if (a["provenance"].value(k, nlohmann::json()) != b["provenance"].value(k, nlohmann::json()))
         return "step " + id + ": provenance '" + k + "' differs";
@@ -140,9 +153,9 @@ inline std::string compareResults(const nlohmann::json& local, const nlohmann::j
   return {};
 }
 
-// Base of a test class that shares one cluster across its test functions: call bringUpCluster() from
-// initTestCase (skips when Slurm is missing, fails with the script's log when it does not start) and
-// tearDownCluster() from cleanupTestCase (down, by PID).
+// Base of a test class that shares one cluster across its test functions: call bringUpCluster()
+// from initTestCase (skips when Slurm is missing, fails with the script's log when it does not
+// start) and tearDownCluster() from cleanupTestCase (down, by PID).
 class SlurmClusterTest : public QObject {
  protected:
   QTemporaryDir m_tmp;

@@ -1,7 +1,7 @@
 // Sweep sharding without a cluster: T shards run in-process with RunOptions::shard_index/count and
 // merged by mergeShardResults() give exactly the document of one full run.
-#include "core/slurm/shard_merge.h"
 #include "core/agent/agent_registry.h"
+#include "core/slurm/shard_merge.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <QtTest>
@@ -34,7 +34,8 @@ json comparable(json doc) {
   doc.erase("wall_s");
   for (auto& [id, s] : doc["steps"].items()) {
     s.erase("timing");
-    for (const char* k : {"host", "pid", "start", "end", "start_unix_us", "end_unix_us", "threads"}) s["provenance"].erase(k);
+    for (const char* k : {"host", "pid", "start", "end", "start_unix_us", "end_unix_us", "threads"})
+      s["provenance"].erase(k);
   }
   return doc;
 }
@@ -50,8 +51,10 @@ class TestShardMerge : public QObject {
     QTest::addColumn<int>("tasks");
     QTest::newRow("16 values, 4 tasks") << "tests/slurm/data/sweep16.workflow.json" << 4;
     QTest::newRow("16 values, 3 tasks (uneven)") << "tests/slurm/data/sweep16.workflow.json" << 3;
-    QTest::newRow("16 values, 16 tasks (one point each)") << "tests/slurm/data/sweep16.workflow.json" << 16;
-    QTest::newRow("seeded sampling, 5 values, 4 tasks") << "tests/slurm/data/mc-sweep.workflow.json" << 4;
+    QTest::newRow("16 values, 16 tasks (one point each)")
+        << "tests/slurm/data/sweep16.workflow.json" << 16;
+    QTest::newRow("seeded sampling, 5 values, 4 tasks")
+        << "tests/slurm/data/mc-sweep.workflow.json" << 4;
   }
 
   void shardsMergeIntoTheFullRun() {
@@ -62,7 +65,8 @@ class TestShardMerge : public QObject {
     QCOMPARE(full["status"].get<std::string>(), std::string("succeeded"));
     std::vector<ShardOutcome> shards(static_cast<std::size_t>(tasks));
     for (int k = 0; k < tasks; ++k) {
-      shards[static_cast<std::size_t>(k)].result = run(w, static_cast<std::size_t>(k), static_cast<std::size_t>(tasks));
+      shards[static_cast<std::size_t>(k)].result =
+          run(w, static_cast<std::size_t>(k), static_cast<std::size_t>(tasks));
       shards[static_cast<std::size_t>(k)].state = "succeeded";
     }
     const json merged = mergeShardResults(w, shards);
@@ -82,21 +86,24 @@ class TestShardMerge : public QObject {
     const json merged = mergeShardResults(w, shards);
     QCOMPARE(merged["status"].get<std::string>(), std::string("failed"));
     const std::string error = merged["steps"]["shifted"]["error"].get<std::string>();
-    QVERIFY2(error.find("array task 1 of 4") != std::string::npos && error.find("singular") != std::string::npos,
+    QVERIFY2(error.find("array task 1 of 4") != std::string::npos &&
+                 error.find("singular") != std::string::npos,
              error.c_str());
   }
 
   void missingShardFailsSweptStepsOnly() {
     const Workflow w = load("tests/slurm/data/sweep16.workflow.json");
     std::vector<ShardOutcome> shards(4);
-    for (std::size_t k = 0; k < 4; ++k) shards[k].result = run(w, k, 4), shards[k].state = "succeeded";
+    for (std::size_t k = 0; k < 4; ++k)
+      shards[k].result = run(w, k, 4), shards[k].state = "succeeded";
     shards[2].result.reset();
     shards[2].state = "failed";
     shards[2].error = "array task 2 left the queue without writing its status";
     const json merged = mergeShardResults(w, shards);
     QCOMPARE(merged["steps"]["base"]["status"].get<std::string>(), std::string("succeeded"));
     QCOMPARE(merged["steps"]["shifted"]["status"].get<std::string>(), std::string("failed"));
-    QVERIFY(merged["steps"]["shifted"]["error"].get<std::string>().find("left the queue") != std::string::npos);
+    QVERIFY(merged["steps"]["shifted"]["error"].get<std::string>().find("left the queue") !=
+            std::string::npos);
   }
 
   void whoCanBeSplit() {

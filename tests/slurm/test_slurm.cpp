@@ -20,12 +20,14 @@ class TestSlurm : public SlurmClusterTest {
   void cleanupTestCase() { tearDownCluster(); }
 
   void sweepOf16AsArrayOf4EqualsLocalRun() {
-    const Proc local = runProgram(sciagentsBinary(), {"run", slurmData("sweep16.workflow.json"), "--no-cache", "-o",
-                                                      path("sweep-local.json"), "--progress", "none"});
+    const Proc local =
+        runProgram(sciagentsBinary(), {"run", slurmData("sweep16.workflow.json"), "--no-cache",
+                                       "-o", path("sweep-local.json"), "--progress", "none"});
     QVERIFY2(local.exit_code == 0, local.err.c_str());
-    const Proc slurm = runProgram(sciagentsBinary(),
-                                  {"run", slurmData("sweep16.workflow.json"), "--target", "slurm", "--tasks", "4",
-                                   "--slurm-dir", path("jobs-sweep"), "--no-cache", "-o", path("sweep-slurm.json")});
+    const Proc slurm =
+        runProgram(sciagentsBinary(), {"run", slurmData("sweep16.workflow.json"), "--target",
+                                       "slurm", "--tasks", "4", "--slurm-dir", path("jobs-sweep"),
+                                       "--no-cache", "-o", path("sweep-slurm.json")});
     QVERIFY2(slurm.exit_code == 0, (slurm.out + slurm.err).c_str());
     QVERIFY2(slurm.err.find("4 array tasks") != std::string::npos, slurm.err.c_str());
     QVERIFY2(slurm.err.find("4/4 tasks done") != std::string::npos, slurm.err.c_str());
@@ -36,13 +38,15 @@ class TestSlurm : public SlurmClusterTest {
     const std::string diff = compareResults(*a, *b);
     QVERIFY2(diff.empty(), diff.c_str());
     QCOMPARE((*b)["steps"]["shifted"]["sweep_points"].get<int>(), 16);
-    const json& x = (*b)["steps"]["shifted"]["outputs"]["x"];  // a list of vectors: {"$type": "list", "items"}
+    const json& x =
+        (*b)["steps"]["shifted"]["outputs"]["x"];  // a list of vectors: {"$type": "list", "items"}
     QCOMPARE((x.is_object() ? x["items"] : x).size(), std::size_t{16});
     QCOMPARE((*b)["slurm"]["tasks"].size(), std::size_t{4});
     // The job directory: the spec, the script, each task's files.
     const QString job = jobDirIn(path("jobs-sweep"));
     QVERIFY(!job.isEmpty());
-    for (const char* f : {"workflow.json", "job.sh", "submit.json", "result.json"}) QVERIFY2(QFile::exists(job + "/" + f), f);
+    for (const char* f : {"workflow.json", "job.sh", "submit.json", "result.json"})
+      QVERIFY2(QFile::exists(job + "/" + f), f);
     for (int k = 0; k < 4; ++k) {
       const auto st = readJson(job + QStringLiteral("/task-%1/status.json").arg(k));
       QVERIFY(st);
@@ -55,9 +59,10 @@ class TestSlurm : public SlurmClusterTest {
 
   void failingTaskFailsJobAndKeepsOtherShards() {
     // Value 5 of 8 is a singular matrix (LU has a zero pivot): it belongs to task 5 % 4 = 1.
-    const Proc slurm = runProgram(sciagentsBinary(),
-                                  {"run", slurmData("one-singular.workflow.json"), "--target", "slurm", "--tasks", "4",
-                                   "--slurm-dir", path("jobs-fail"), "--no-cache", "-o", path("fail-slurm.json")});
+    const Proc slurm =
+        runProgram(sciagentsBinary(), {"run", slurmData("one-singular.workflow.json"), "--target",
+                                       "slurm", "--tasks", "4", "--slurm-dir", path("jobs-fail"),
+                                       "--no-cache", "-o", path("fail-slurm.json")});
     QCOMPARE(slurm.exit_code, 1);
     const auto doc = readJson(path("fail-slurm.json"));
     QVERIFY(doc);
@@ -74,7 +79,8 @@ class TestSlurm : public SlurmClusterTest {
       const auto part = readJson(job + QStringLiteral("/task-%1/result.json").arg(k));
       QVERIFY(st && part);  // every shard's result is kept
       QCOMPARE((*st)["state"].get<std::string>(), std::string(k == 1 ? "failed" : "succeeded"));
-      QCOMPARE((*part)["steps"]["shifted"]["status"].get<std::string>(), std::string(k == 1 ? "failed" : "succeeded"));
+      QCOMPARE((*part)["steps"]["shifted"]["status"].get<std::string>(),
+               std::string(k == 1 ? "failed" : "succeeded"));
     }
     QCOMPARE((*doc)["slurm"]["tasks"][1]["state"].get<std::string>(), std::string("failed"));
     QCOMPARE((*doc)["slurm"]["tasks"][0]["state"].get<std::string>(), std::string("succeeded"));
@@ -83,9 +89,10 @@ class TestSlurm : public SlurmClusterTest {
   void cancelStopsTheWholeArray() {
     // 16 slow points (seconds each) in 4 tasks: two run while two wait for a CPU.
     QProcess cli;
-    cli.start(sciagentsBinary(), {"run", slurmData("lorenz-sweep.workflow.json"), "--target", "slurm", "--tasks", "4",
-                                  "--slurm-dir", path("jobs-cancel"), "--no-cache", "-o", path("cancel-slurm.json"),
-                                  "--set", "lorenz.t_span=[0,200000]", "--set", "lorenz.t_eval=[200000]"});
+    cli.start(sciagentsBinary(),
+              {"run", slurmData("lorenz-sweep.workflow.json"), "--target", "slurm", "--tasks", "4",
+               "--slurm-dir", path("jobs-cancel"), "--no-cache", "-o", path("cancel-slurm.json"),
+               "--set", "lorenz.t_span=[0,200000]", "--set", "lorenz.t_eval=[200000]"});
     QVERIFY(cli.waitForStarted());
     // Wait until a task really runs (its status file says so), then interrupt the CLI.
     bool running = false;
@@ -94,7 +101,8 @@ class TestSlurm : public SlurmClusterTest {
     while (!running && t.elapsed() < 60000 && cli.state() == QProcess::Running) {
       const QString job = jobDirIn(path("jobs-cancel"));
       for (int k = 0; k < 4 && !job.isEmpty(); ++k)
-        if (auto st = readJson(job + QStringLiteral("/task-%1/status.json").arg(k)); st && (*st)["state"] == "running")
+        if (auto st = readJson(job + QStringLiteral("/task-%1/status.json").arg(k));
+            st && (*st)["state"] == "running")
           running = true;
       if (!running) QThread::msleep(100);
     }
@@ -108,7 +116,8 @@ class TestSlurm : public SlurmClusterTest {
     QVERIFY2(doc, err.c_str());
     QCOMPARE((*doc)["status"].get<std::string>(), std::string("cancelled"));
     QCOMPARE((*doc)["steps"]["lorenz"]["status"].get<std::string>(), std::string("cancelled"));
-    for (const auto& task : (*doc)["slurm"]["tasks"]) QCOMPARE(task["state"].get<std::string>(), std::string("cancelled"));
+    for (const auto& task : (*doc)["slurm"]["tasks"])
+      QCOMPARE(task["state"].get<std::string>(), std::string("cancelled"));
     // Nothing of the job is left in the queue.
     const std::string id = (*doc)["slurm"]["job_id"].get<std::string>();
     const Proc q = runProgram("squeue", {"-h", "-r", "-j", QString::fromStdString(id)});

@@ -1,5 +1,5 @@
-// slurmctld stopped for 20 s while a job array runs, then restarted: squeue fails meanwhile (exit 1,
-// like a job that left the queue), yet the job completes with the same result as a local run.
+// slurmctld stopped for 20 s while a job array runs, then restarted: squeue fails meanwhile (exit
+// 1, like a job that left the queue), yet the job completes with the same result as a local run.
 #include "slurm_cluster.h"
 
 #include <QElapsedTimer>
@@ -19,10 +19,12 @@ class TestSlurmOutage : public SlurmClusterTest {
   void cleanupTestCase() { tearDownCluster(); }
 
   void controllerOutageIsNoFailure() {
-    // --cpus 2 on a 2-CPU node: one task at a time, so the others wait in the queue during the outage.
+    // --cpus 2 on a 2-CPU node: one task at a time, so the others wait in the queue during the
+    // outage.
     QProcess cli;
-    cli.start(sciagentsBinary(), {"run", slurmData("lorenz-sweep.workflow.json"), "--target", "slurm", "--tasks", "4",
-                                  "--cpus", "2", "--slurm-dir", path("jobs"), "--no-cache", "-o", path("slurm.json")});
+    cli.start(sciagentsBinary(),
+              {"run", slurmData("lorenz-sweep.workflow.json"), "--target", "slurm", "--tasks", "4",
+               "--cpus", "2", "--slurm-dir", path("jobs"), "--no-cache", "-o", path("slurm.json")});
     QVERIFY(cli.waitForStarted());
     bool running = false;
     QElapsedTimer t;
@@ -30,7 +32,8 @@ class TestSlurmOutage : public SlurmClusterTest {
     while (!running && t.elapsed() < 60000 && cli.state() == QProcess::Running) {
       const QString job = jobDirIn(path("jobs"));
       for (int k = 0; k < 4 && !job.isEmpty(); ++k)
-        if (auto st = readJson(job + QStringLiteral("/task-%1/status.json").arg(k)); st && (*st)["state"] == "running")
+        if (auto st = readJson(job + QStringLiteral("/task-%1/status.json").arg(k));
+            st && (*st)["state"] == "running")
           running = true;
       if (!running) QThread::msleep(100);
     }
@@ -45,15 +48,17 @@ class TestSlurmOutage : public SlurmClusterTest {
     QVERIFY2(err.find("squeue does not answer") != std::string::npos, err.c_str());
     QVERIFY2(err.find("4/4 tasks done") != std::string::npos, err.c_str());
 
-    const Proc local = runProgram(sciagentsBinary(), {"run", slurmData("lorenz-sweep.workflow.json"), "--no-cache",
-                                                      "-o", path("local.json"), "--progress", "none"});
+    const Proc local =
+        runProgram(sciagentsBinary(), {"run", slurmData("lorenz-sweep.workflow.json"), "--no-cache",
+                                       "-o", path("local.json"), "--progress", "none"});
     QVERIFY2(local.exit_code == 0, local.err.c_str());
     const auto a = readJson(path("local.json"));
     const auto b = readJson(path("slurm.json"));
     QVERIFY(a && b);
     const std::string diff = compareResults(*a, *b);
     QVERIFY2(diff.empty(), diff.c_str());
-    for (const auto& task : (*b)["slurm"]["tasks"]) QCOMPARE(task["state"].get<std::string>(), std::string("succeeded"));
+    for (const auto& task : (*b)["slurm"]["tasks"])
+      QCOMPARE(task["state"].get<std::string>(), std::string("succeeded"));
   }
 };
 

@@ -1,9 +1,9 @@
-// Study sharding without a cluster: T "array tasks" run in-process with StudyShard::evaluating (each
-// saves its block of model values), then one replay with StudyShard::replaying gives exactly the
-// outputs and diagnostics of one full local run (core/slurm/study_shard.h).
+// Study sharding without a cluster: T "array tasks" run in-process with StudyShard::evaluating
+// (each saves its block of model values), then one replay with StudyShard::replaying gives exactly
+// the outputs and diagnostics of one full local run (core/slurm/study_shard.h).
+#include "core/agent/agent_registry.h"
 #include "core/slurm/job_files.h"
 #include "core/slurm/study_shard.h"
-#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <QTemporaryDir>
@@ -43,7 +43,7 @@ class TestStudyShard : public QObject {
         std::size_t next = 0;
         for (std::size_t k = 0; k < T; ++k) {
           const auto [b, e] = studyBlock(rows, k, T);
-          QCOMPARE(b, next);  // contiguous, in task order
+          QCOMPARE(b, next);                         // contiguous, in task order
           QVERIFY(e >= b && e - b <= rows / T + 1);  // balanced
           next = e;
         }
@@ -55,9 +55,12 @@ class TestStudyShard : public QObject {
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("tasks");
     QTest::newRow("sobol, 4 tasks") << "tests/slurm/data/sobol-ishigami.workflow.json" << 4;
-    QTest::newRow("sobol, 3 tasks (uneven)") << "tests/slurm/data/sobol-ishigami.workflow.json" << 3;
-    QTest::newRow("monte carlo in chunks + lhs, 4 tasks") << "tests/slurm/data/studies.workflow.json" << 4;
-    QTest::newRow("monte carlo in chunks + lhs, 7 tasks") << "tests/slurm/data/studies.workflow.json" << 7;
+    QTest::newRow("sobol, 3 tasks (uneven)")
+        << "tests/slurm/data/sobol-ishigami.workflow.json" << 3;
+    QTest::newRow("monte carlo in chunks + lhs, 4 tasks")
+        << "tests/slurm/data/studies.workflow.json" << 4;
+    QTest::newRow("monte carlo in chunks + lhs, 7 tasks")
+        << "tests/slurm/data/studies.workflow.json" << 7;
   }
 
   void replayEqualsLocalRun() {
@@ -90,7 +93,8 @@ class TestStudyShard : public QObject {
     for (const auto& step : w.steps) {
       const json& a = local["steps"][step.id];
       const json& b = merged["steps"][step.id];
-      QVERIFY2(a["outputs"] == b["outputs"], (step.id + ": outputs differ").c_str());  // bit for bit
+      QVERIFY2(a["outputs"] == b["outputs"],
+               (step.id + ": outputs differ").c_str());  // bit for bit
       json da = a["diagnostics"], db = b["diagnostics"];
       if (isStudyTask(step.agent, step.task)) {
         QCOMPARE(db["model"]["study_shards"].get<std::size_t>(), T);

@@ -1,5 +1,6 @@
-// Every Studio test runs on its own throw-away QSettings and QStandardPaths (test mode), named after
-// the test, so tests neither see the user's profile nor each other's when ctest runs them in parallel.
+// Every Studio test runs on its own throw-away QSettings and QStandardPaths (test mode), named
+// after the test, so tests neither see the user's profile nor each other's when ctest runs them in
+// parallel.
 #pragma once
 
 #include <QCoreApplication>

@@ -25,14 +25,18 @@ class LoopbackServer {
     token.start(cli(), {"serve", "token", "create", token_name, "--data-dir", m_data.path()});
     QVERIFY(token.waitForFinished(60000));
     QCOMPARE(token.exitCode(), 0);
-    m_token = QString::fromUtf8(token.readAllStandardOutput()).trimmed().split('\n').last().trimmed();
+    m_token =
+        QString::fromUtf8(token.readAllStandardOutput()).trimmed().split('\n').last().trimmed();
     QVERIFY(!m_token.isEmpty());
     m_server.setProcessChannelMode(QProcess::MergedChannels);
-    m_server.start(cli(), {"serve", "--port", "0", "--data-dir", m_data.path(), "--rate-limit", "0", "--workers", "1"});
+    m_server.start(cli(), {"serve", "--port", "0", "--data-dir", m_data.path(), "--rate-limit", "0",
+                           "--workers", "1"});
     QVERIFY(m_server.waitForStarted(30000));
-    const QRegularExpression listening(QStringLiteral("listening on (http://127\\.0\\.0\\.1:[0-9]+)"));
+    const QRegularExpression listening(
+        QStringLiteral("listening on (http://127\\.0\\.0\\.1:[0-9]+)"));
     QString out;
-    QTRY_VERIFY_WITH_TIMEOUT((out += QString::fromUtf8(m_server.readAll()), listening.match(out).hasMatch()), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (out += QString::fromUtf8(m_server.readAll()), listening.match(out).hasMatch()), 30000);
     m_url = QUrl(listening.match(out).captured(1));
   }
 

@@ -20,7 +20,8 @@ namespace studio_test {
 using namespace sciagents::ui;
 
 // Types `text` into the parameter's line edit as a user would; `commit` presses Return.
-inline void typeParam(PropertyPanel* panel, const QString& param, const QString& text, bool commit = true) {
+inline void typeParam(PropertyPanel* panel, const QString& param, const QString& text,
+                      bool commit = true) {
   ParamEditor* ed = panel->editor(param);
   QVERIFY2(ed, qPrintable("no editor for " + param));
   QLineEdit* le = ed->lineEdit();
@@ -54,7 +55,9 @@ inline QString addFromPalette(MainWindow& w, const QString& agent, const QString
   return after.size() == before.size() + 1 ? after.back() : QString();
 }
 
-inline nlohmann::json docJson(const WorkflowDocument* d) { return nlohmann::json::parse(d->toJsonText().toStdString()); }
+inline nlohmann::json docJson(const WorkflowDocument* d) {
+  return nlohmann::json::parse(d->toJsonText().toStdString());
+}
 
 // The params of every step, without layout ("ui") members.
 inline nlohmann::json withoutUi(nlohmann::json j) {

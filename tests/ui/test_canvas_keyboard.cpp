@@ -2,8 +2,8 @@
 // (Ctrl+Shift+A, type, Enter / Down+Enter), Tab/Shift+Tab through the steps, arrow keys move
 // them (one undo step per press, one per key-repeat burst), Enter goes to the property form,
 // Delete, Ctrl+D, Ctrl+C/Ctrl+V, and a link made with Connect… (Ctrl+L).
-#include "studio_test_util.h"
 #include "isolated_settings.h"
+#include "studio_test_util.h"
 
 #include "core/agent/agent_registry.h"
 #include "ui/agent_palette.h"
@@ -25,7 +25,8 @@ using namespace studio_test;
 class TestCanvasKeyboard : public QObject {
   Q_OBJECT
 
-  static void key(QWidget* w, Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier, bool repeat = false) {
+  static void key(QWidget* w, Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier,
+                  bool repeat = false) {
     QKeyEvent press(QEvent::KeyPress, k, m, QString(), repeat);
     QApplication::sendEvent(w, &press);
     QKeyEvent release(QEvent::KeyRelease, k, m, QString(), repeat);
@@ -33,9 +34,7 @@ class TestCanvasKeyboard : public QObject {
   }
 
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_canvas_keyboard");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_canvas_keyboard"); }
 
   void keyboardOnly() {
     MainWindow w(sciagents::core::AgentRegistry::builtin());
@@ -64,7 +63,8 @@ class TestCanvasKeyboard : public QObject {
     QCOMPARE(QApplication::focusWidget(), w.palette()->view());
     QTest::keyClick(w.palette()->view(), Qt::Key_Return);
     QCOMPARE(doc->stepIds(), (QStringList{"minimize", "ivp"}));
-    QVERIFY(!doc->step("minimize")->params.contains("x") && doc->stepPosition("ivp") != doc->stepPosition("minimize"));
+    QVERIFY(!doc->step("minimize")->params.contains("x") &&
+            doc->stepPosition("ivp") != doc->stepPosition("minimize"));
 
     // Tab / Shift+Tab walk the steps in document order and wrap.
     v->setFocus();
@@ -90,7 +90,8 @@ class TestCanvasKeyboard : public QObject {
     key(v, Qt::Key_Down, Qt::ShiftModifier);
     key(v, Qt::Key_Down, Qt::ShiftModifier, true);
     key(v, Qt::Key_Down, Qt::ShiftModifier, true);
-    QCOMPARE(doc->stepPosition("ivp"), p0 + QPointF(2 * CanvasView::kNudge, 3 * CanvasView::kNudgeLarge));
+    QCOMPARE(doc->stepPosition("ivp"),
+             p0 + QPointF(2 * CanvasView::kNudge, 3 * CanvasView::kNudgeLarge));
     QCOMPARE(undo->count(), n0 + 3);
     QCOMPARE(w.scene()->node("ivp")->pos(), doc->stepPosition("ivp"));  // the canvas follows
     undo->undo();
@@ -103,7 +104,8 @@ class TestCanvasKeyboard : public QObject {
 
     // Enter: into the property form of the selected step; Escape there does not lose the step.
     QTest::keyClick(v, Qt::Key_Return);
-    QVERIFY(QApplication::focusWidget() && w.properties()->isAncestorOf(QApplication::focusWidget()));
+    QVERIFY(QApplication::focusWidget() &&
+            w.properties()->isAncestorOf(QApplication::focusWidget()));
     QCOMPARE(w.properties()->stepId(), QString("ivp"));
 
     // Ctrl+D duplicates, Delete removes, Ctrl+C / Ctrl+V copy and paste.
@@ -138,7 +140,8 @@ class TestCanvasKeyboard : public QObject {
       auto* d = qobject_cast<ConnectDialog*>(QApplication::activeModalWidget());
       if (!d) return;
       shown = true;
-      focused = QTest::qWaitFor([&] { return QApplication::focusWidget() == d->filterField(); }, 5000);
+      focused =
+          QTest::qWaitFor([&] { return QApplication::focusWidget() == d->filterField(); }, 5000);
       QTest::keyClicks(d->filterField(), "ivp.y0");  // then Down to the wanted row
       for (int i = 0; i < 20 && d->chosen().text() != QString::fromUtf8("minimize.x → ivp.y0"); ++i)
         QTest::keyClick(d->filterField(), Qt::Key_Down);
@@ -152,7 +155,8 @@ class TestCanvasKeyboard : public QObject {
     QVERIFY(focused);  // the filter field has the focus when the dialog opens
     QCOMPARE(chosen, QString("minimize.x → ivp.y0"));
     QCOMPARE(undo->count(), before_link + 1);
-    QCOMPARE(QString::fromStdString(doc->step("ivp")->params["y0"]["from"].get<std::string>()), QString("minimize.x"));
+    QCOMPARE(QString::fromStdString(doc->step("ivp")->params["y0"]["from"].get<std::string>()),
+             QString("minimize.x"));
     // Tooltips from the schema docs: palette items, ports and form fields.
     const QModelIndex solve = w.palette()->model()->taskIndex("linear_algebra", "solve");
     QVERIFY(!solve.data(Qt::ToolTipRole).toString().isEmpty());
@@ -161,13 +165,15 @@ class TestCanvasKeyboard : public QObject {
     const QString doc_y0 = QString::fromStdString(spec->param("y0")->doc);
     QVERIFY2(w.scene()->node("ivp")->inputPort("y0")->toolTip().contains(doc_y0),
              qPrintable(w.scene()->node("ivp")->inputPort("y0")->toolTip()));
-    QVERIFY(w.scene()->node("ivp")->outputPort("y")->toolTip().contains(QString::fromStdString(spec->output("y")->doc)));
+    QVERIFY(w.scene()->node("ivp")->outputPort("y")->toolTip().contains(
+        QString::fromStdString(spec->output("y")->doc)));
     w.scene()->selectSteps({"ivp"});
     QVERIFY(w.properties()->editor("rtol")->editorWidget()->toolTip().contains(
         QString::fromStdString(spec->param("rtol")->doc).toHtmlEscaped()));
 
     // The reverse link would be a cycle: not offered any more.
-    for (const auto& c : ConnectDialog::candidates(doc, "ivp")) QVERIFY2(c.to_step != "minimize", qPrintable(c.text()));
+    for (const auto& c : ConnectDialog::candidates(doc, "ivp"))
+      QVERIFY2(c.to_step != "minimize", qPrintable(c.text()));
   }
 };
 

@@ -1,8 +1,8 @@
 // ConvergenceChart: batched, decimated live series; LocalRunner's coalesced metric batches; the
 // main window feeding the chart from a real optimization run.
 #include "core/agent/agent_registry.h"
-#include "ui/convergence_chart.h"
 #include "isolated_settings.h"
+#include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
 #include "ui/main_window.h"
 
@@ -25,7 +25,8 @@ sciagents::core::Workflow loadExample(const QString& name) {
 MetricBatch ramp(int from, int count) {
   MetricBatch b;
   for (int i = from; i < from + count; ++i)
-    b.push_back(MetricSample{"fit", "objective", double(i), 1.0 / (1.0 + i) + ((i % 97 == 0) ? 5.0 : 0.0)});
+    b.push_back(
+        MetricSample{"fit", "objective", double(i), 1.0 / (1.0 + i) + ((i % 97 == 0) ? 5.0 : 0.0)});
   return b;
 }
 }  // namespace
@@ -33,9 +34,7 @@ MetricBatch ramp(int from, int count) {
 class TestConvergenceChart : public QObject {
   Q_OBJECT
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_convergence_chart");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_convergence_chart"); }
 
   void decimatesOverBudget() {
     ConvergenceChart c;
@@ -76,7 +75,8 @@ class TestConvergenceChart : public QObject {
 
   void logScaleHidesNonPositive() {
     ConvergenceChart c;
-    c.addSamples({{"s", "residual", 0, 1.0}, {"s", "residual", 1, 0.0}, {"s", "residual", 2, 1e-6}});
+    c.addSamples(
+        {{"s", "residual", 0, 1.0}, {"s", "residual", 1, 0.0}, {"s", "residual", 2, 1e-6}});
     c.flush();
     QLineSeries* s = c.series("s: residual");
     QCOMPARE(s->count(), 3);

@@ -7,8 +7,8 @@
 #include "isolated_settings.h"
 #include "studio_test_util.h"
 
-#include "core/workflow/workflow_json.h"
 #include "core/agent/agent_registry.h"
+#include "core/workflow/workflow_json.h"
 #include "ui/external_step_editor.h"
 #include "ui/external_test_run.h"
 #include "ui/local_runner.h"

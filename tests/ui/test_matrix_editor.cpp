@@ -2,8 +2,8 @@
 // through the table editor of the generated form (buttons, typing into a cell, an invalid cell
 // with its inline message, paste of tab/comma separated text), every change is one undo step,
 // and the run's x, read from the results table, solves the system.
-#include "studio_test_util.h"
 #include "isolated_settings.h"
+#include "studio_test_util.h"
 
 #include "core/agent/agent_registry.h"
 #include "ui/local_runner.h"
@@ -36,20 +36,20 @@ class TestMatrixEditor : public QObject {
   }
 
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_matrix_editor");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_matrix_editor"); }
 
   // A list default is shown as a user would type it, not as the tagged JSON of the result files
   // (before: external.command's `files` showed {"$type":"list","items":[]}).
   void listDefaultsReadAsTyped() {
     auto spec = sciagents::core::ParamSpec::make("files", sciagents::core::ParamType::Any);
     spec.def(sciagents::core::List{});
-    ParamEditor empty(spec, [](const std::string&, const json&) {}, [](const std::string&) {});
+    ParamEditor empty(
+        spec, [](const std::string&, const json&) {}, [](const std::string&) {});
     QVERIFY(empty.lineEdit());
     QCOMPARE(empty.lineEdit()->placeholderText(), QStringLiteral("default: none"));
     spec.def(sciagents::core::List{sciagents::core::Value("a.txt")});
-    ParamEditor one(spec, [](const std::string&, const json&) {}, [](const std::string&) {});
+    ParamEditor one(
+        spec, [](const std::string&, const json&) {}, [](const std::string&) {});
     QCOMPARE(one.lineEdit()->placeholderText(), QStringLiteral("[\"a.txt\"]"));
   }
 
@@ -83,7 +83,7 @@ class TestMatrixEditor : public QObject {
     QCOMPARE(problem, QString("row 2, column 3: 'nine' is not a number"));
     QCOMPARE(m.problemText(), problem);
     QVERIFY(!m.setValue(json{{"format", "coo"}}));  // sparse: edited as JSON text
-    QVERIFY(m.setValue(json::array({1, 2})));      // a flat list: one column, written back flat
+    QVERIFY(m.setValue(json::array({1, 2})));       // a flat list: one column, written back flat
     QCOMPARE(m.table()->columnCount(), 1);
     QCOMPARE(txt(m.value()), txt(json::array({1, 2})));
     QVERIFY(m.setValue(json::parse("[[1], [2]]")));  // nested stays nested
@@ -124,8 +124,10 @@ class TestMatrixEditor : public QObject {
     t->setFocus();
     t->setCurrentCell(0, 0);
     QTest::keyClick(t, Qt::Key_4);
-    QTRY_VERIFY(QApplication::focusWidget() && QApplication::focusWidget() != t);  // the cell editor
-    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);  // the delegate commits by a queued call
+    QTRY_VERIFY(QApplication::focusWidget() &&
+                QApplication::focusWidget() != t);  // the cell editor
+    QTest::keyClick(QApplication::focusWidget(),
+                    Qt::Key_Return);  // the delegate commits by a queued call
     QTRY_COMPARE(txt(param(doc, "solve", "A")), txt(json::parse("[[4, 0], [0, 0]]")));
     QCOMPARE(undo->count(), n0 + 4);
 

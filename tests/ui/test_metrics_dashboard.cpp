@@ -1,10 +1,10 @@
 // The Prometheus text parser (counters, gauges, histograms with labels, escaped label values) and
 // the metrics dashboard fed with exposition snapshots, locally and from a fake /metrics server.
+#include "core/agent/agent_registry.h"
 #include "core/metrics/metrics_registry.h"
-#include "isolated_settings.h"
 #include "core/metrics/process_sample.h"
 #include "core/metrics/prometheus_text.h"
-#include "core/agent/agent_registry.h"
+#include "isolated_settings.h"
 #include "ui/main_window.h"
 #include "ui/metrics_dashboard.h"
 #include "ui/remote_target.h"
@@ -12,9 +12,9 @@
 #include <QChart>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QLineSeries>
 #include <QMenu>
 #include <QMenuBar>
-#include <QLineSeries>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QValueAxis>
@@ -48,9 +48,12 @@ const char* kCaptured =
     "sciagents_step_duration_seconds_bucket{agent=\"ode_pde\",task=\"ivp\",le=\"+Inf\"} 10\n"
     "sciagents_step_duration_seconds_sum{agent=\"ode_pde\",task=\"ivp\"} 6.5\n"
     "sciagents_step_duration_seconds_count{agent=\"ode_pde\",task=\"ivp\"} 10\n"
-    "sciagents_step_duration_seconds_bucket{agent=\"fit\",task=\"a \\\"b\\\" \\\\c\\nd\",le=\"0.1\"} 0\n"
-    "sciagents_step_duration_seconds_bucket{agent=\"fit\",task=\"a \\\"b\\\" \\\\c\\nd\",le=\"1\"} 0\n"
-    "sciagents_step_duration_seconds_bucket{agent=\"fit\",task=\"a \\\"b\\\" \\\\c\\nd\",le=\"+Inf\"} 0\n"
+    "sciagents_step_duration_seconds_bucket{agent=\"fit\",task=\"a \\\"b\\\" "
+    "\\\\c\\nd\",le=\"0.1\"} 0\n"
+    "sciagents_step_duration_seconds_bucket{agent=\"fit\",task=\"a \\\"b\\\" \\\\c\\nd\",le=\"1\"} "
+    "0\n"
+    "sciagents_step_duration_seconds_bucket{agent=\"fit\",task=\"a \\\"b\\\" "
+    "\\\\c\\nd\",le=\"+Inf\"} 0\n"
     "sciagents_step_duration_seconds_sum{agent=\"fit\",task=\"a \\\"b\\\" \\\\c\\nd\"} 0\n"
     "sciagents_step_duration_seconds_count{agent=\"fit\",task=\"a \\\"b\\\" \\\\c\\nd\"} 0\n"
     "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
@@ -81,9 +84,7 @@ QString snapshot(double errors, double cpu, double running) {
 class TestMetricsDashboard : public QObject {
   Q_OBJECT
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_metrics_dashboard");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_metrics_dashboard"); }
 
   void parsesCapturedText() {
     const auto p = PrometheusText::parse(kCaptured);
@@ -208,21 +209,25 @@ class TestMetricsDashboard : public QObject {
                  "sciagents_step_duration_seconds_sum %4\n"
                  "sciagents_step_duration_seconds_count %3\n"
                  "errors_total %5\n")
-          .arg(le05).arg(le1).arg(count).arg(sum).arg(errors);
+          .arg(le05)
+          .arg(le1)
+          .arg(count)
+          .arg(sum)
+          .arg(errors);
     };
     MetricsDashboard d;
     d.setAutoRefresh(false);
     d.setWindowSeconds(60);
-    d.ingest(text(10, 2.5, 10, 10, 0), 0);    // 10 fast steps (0.25 s each) before
+    d.ingest(text(10, 2.5, 10, 10, 0), 0);  // 10 fast steps (0.25 s each) before
     d.ingest(text(10, 2.5, 10, 10, 0), 30);
-    QVERIFY(!d.latest().full_window);          // 30 s of history: since start
+    QVERIFY(!d.latest().full_window);  // 30 s of history: since start
     QCOMPARE(d.latest().step_count, 10.0);
     QCOMPARE(d.latest().step_mean_s, 0.25);
     d.ingest(text(20, 11.5, 10, 20, 6), 70);  // 10 slow steps (0.9 s) and 6 errors in (0, 70]
     QVERIFY(d.latest().full_window);          // baseline: the snapshot at t = 0
     QCOMPARE(d.latest().steps_total, 20.0);
     QCOMPARE(d.latest().step_count, 10.0);
-    QCOMPARE(d.latest().step_mean_s, 0.9);                // not the cumulative 0.575
+    QCOMPARE(d.latest().step_mean_s, 0.9);                  // not the cumulative 0.575
     QCOMPARE(d.latest().step_p95_s, 0.5 + 0.5 * 9.5 / 10);  // inside (0.5, 1], the slow steps only
     QCOMPARE(d.latest().error_rate, 6.0 / 70.0);
     QCOMPARE(d.series("step mean")->at(2).y(), 0.9);
@@ -250,8 +255,10 @@ class TestMetricsDashboard : public QObject {
   }
 
   void localSourceReadsTheRegistry() {
-    MetricsRegistry::global().histogram("sciagents_step_duration_seconds", "Wall time of succeeded workflow steps",
-                                        {{"agent", "t"}, {"task", "t"}}).observe(0.2);
+    MetricsRegistry::global()
+        .histogram("sciagents_step_duration_seconds", "Wall time of succeeded workflow steps",
+                   {{"agent", "t"}, {"task", "t"}})
+        .observe(0.2);
     MetricsDashboard d;
     d.setAutoRefresh(false);
     d.refresh();
@@ -270,8 +277,10 @@ class TestMetricsDashboard : public QObject {
         const QByteArray req = sock->readAll();
         path = req.split(' ').value(1);
         const QByteArray body = snapshot(1, 3, 4).toUtf8();
-        sock->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nConnection: close\r\nContent-Length: " +
-                    QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        sock->write(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nConnection: "
+            "close\r\nContent-Length: " +
+            QByteArray::number(body.size()) + "\r\n\r\n" + body);
         sock->disconnectFromHost();
       });
     });

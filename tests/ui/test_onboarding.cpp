@@ -3,8 +3,8 @@
 // settings); Skip; Back; "Show me" performs a step through undoable commands; the welcome only on
 // the first run (and its Skip counts as skipping the quick start); Help ▸ Tutorials; the examples
 // gallery; F1 opens the selected agent's page; "What's new" once per version.
-#include "tutorial_test_util.h"
 #include "isolated_settings.h"
+#include "tutorial_test_util.h"
 
 #include "core/agent/agent_registry.h"
 #include "core/util/version.h"
@@ -36,9 +36,7 @@ class TestOnboarding : public QObject {
   Q_OBJECT
 
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_onboarding");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_onboarding"); }
   void init() { clearSettings(); }
 
   void shippedTutorialsLoad() {
@@ -46,17 +44,21 @@ class TestOnboarding : public QObject {
     QStringList ids;
     for (const auto& t : all) {
       ids << t.id;
-      QVERIFY2(QFile::exists(MainWindow::examplesDir() + "/" + t.example), qPrintable(t.id + ": example " + t.example));
+      QVERIFY2(QFile::exists(MainWindow::examplesDir() + "/" + t.example),
+               qPrintable(t.id + ": example " + t.example));
       for (const auto& s : t.steps) QCOMPARE(checkCondition(s.condition), QString());
     }
-    QCOMPARE(ids, (QStringList{"quick-start", "chain-steps", "sweeps", "uncertainty", "remote", "validate-profile", "own-simulator"}));
+    QCOMPARE(ids, (QStringList{"quick-start", "chain-steps", "sweeps", "uncertainty", "remote",
+                               "validate-profile", "own-simulator"}));
     // Bad tutorials are refused with the file, the step and the problem.
-    const auto bad = json::parse(R"({"id": "x", "title": "X", "steps": [{"text": "a"}, {"text": "b", "condition": {"type": "nope"}}]})");
+    const auto bad = json::parse(
+        R"({"id": "x", "title": "X", "steps": [{"text": "a"}, {"text": "b", "condition": {"type": "nope"}}]})");
     try {
       tutorialFromJson(bad, "x.json");
       QFAIL("accepted an unknown condition");
     } catch (const std::exception& e) {
-      QVERIFY2(QString(e.what()).contains("x.json: step 2, condition: unknown type 'nope'"), e.what());
+      QVERIFY2(QString(e.what()).contains("x.json: step 2, condition: unknown type 'nope'"),
+               e.what());
     }
     QVERIFY(!checkCondition(json::parse(R"({"type": "link", "from_task": "a.b"})")).isEmpty());
   }
@@ -92,7 +94,9 @@ class TestOnboarding : public QObject {
     auto* list = d->findChild<QListWidget*>("TutorialList");
     QVERIFY(list->item(0)->text().contains("step 3 of 10"));
     QVERIFY(list->item(5)->text().contains("not in this build yet") ||
-            !sciagents::core::AgentRegistry::builtin().task("performance_profiler", "profile")->planned());
+            !sciagents::core::AgentRegistry::builtin()
+                 .task("performance_profiler", "profile")
+                 ->planned());
     list->setCurrentRow(0);
     d->findChild<QPushButton*>("RestartTutorial")->click();
     QCOMPARE(c->currentStep(), 0);
@@ -119,8 +123,8 @@ class TestOnboarding : public QObject {
     t.overlay->nextButton()->click();
     QCOMPARE(t.c->currentStep(), 2);
     QVERIFY(!t.overlay->nextButton()->isEnabled());  // rhs not set yet
-    t.overlay->nextButton()->click();                 // (ignored while disabled)
-    t.c->next();                                      // nor can the controller be pushed on
+    t.overlay->nextButton()->click();                // (ignored while disabled)
+    t.c->next();                                     // nor can the controller be pushed on
     QCOMPARE(t.c->currentStep(), 2);
     QCOMPARE(completed.size(), 0);
     // Skip leaves the tutorial, says so once, and keeps it listed as skipped.
@@ -131,7 +135,12 @@ class TestOnboarding : public QObject {
     QCOMPARE(skipped.size(), 1);
     QCOMPARE(ended.at(0).at(0).toString(), QString("quick-start"));
     QCOMPARE(t.c->progress("quick-start"), TutorialController::Progress::Skipped);
-    QVERIFY(w.onboarding()->showTutorials()->findChild<QListWidget*>("TutorialList")->item(0)->text().contains("skipped"));
+    QVERIFY(w.onboarding()
+                ->showTutorials()
+                ->findChild<QListWidget*>("TutorialList")
+                ->item(0)
+                ->text()
+                .contains("skipped"));
   }
 
   void showMeIsUndoable() {
@@ -160,7 +169,8 @@ class TestOnboarding : public QObject {
     QCOMPARE(completed.size(), 3);
     QCOMPARE(t.c->currentStep(), 4);
     QVERIFY(w.document()->step("ivp")->sweep);
-    QCOMPARE(w.properties()->sweepEditor()->valuesEdit()->text(), QString(R"({"linspace":[0.5,2,4]})"));
+    QCOMPARE(w.properties()->sweepEditor()->valuesEdit()->text(),
+             QString(R"({"linspace":[0.5,2,4]})"));
     undo->undo();
     QVERIFY(!w.document()->step("ivp")->sweep);
     undo->undo();
@@ -186,7 +196,8 @@ class TestOnboarding : public QObject {
     t.overlay->backButton()->click();
     QCOMPARE(t.c->currentStep(), 4);
     QVERIFY(t.c->currentStepMet());
-    QVERIFY(w.document()->setParam("ivp", "rtol", 1e-6));  // the result no longer describes the workflow
+    QVERIFY(w.document()->setParam("ivp", "rtol",
+                                   1e-6));  // the result no longer describes the workflow
     QVERIFY(!t.c->currentStepMet());
     QVERIFY(!t.overlay->nextButton()->isEnabled());
     w.document()->undoStack()->undo();  // nor after undoing: only a new run counts
@@ -210,7 +221,8 @@ class TestOnboarding : public QObject {
       // Never lost: Help ▸ Welcome… and Help ▸ Tutorials… are in the menu.
       QStringList help;
       for (QAction* a : w.helpMenu()->actions()) help << a->text();
-      QVERIFY2(help.contains("&Tutorials…") && help.contains("&Welcome…"), qPrintable(help.join(", ")));
+      QVERIFY2(help.contains("&Tutorials…") && help.contains("&Welcome…"),
+               qPrintable(help.join(", ")));
       QVERIFY(w.menuBar()->actions().last()->menu() == w.helpMenu());
     }
     MainWindow w(sciagents::core::AgentRegistry::builtin());
@@ -264,14 +276,16 @@ class TestOnboarding : public QObject {
     rhs->setFocus();
     QTest::keyClick(rhs, Qt::Key_F1);
     QCOMPARE(opened.size(), 1);
-    QVERIFY2(opened[0].isLocalFile() && opened[0].toLocalFile().endsWith("/docs/agents/ode_pde.md"), qPrintable(opened[0].toString()));
+    QVERIFY2(opened[0].isLocalFile() && opened[0].toLocalFile().endsWith("/docs/agents/ode_pde.md"),
+             qPrintable(opened[0].toString()));
     QVERIFY(QFile::exists(opened[0].toLocalFile()));
     // F1 on a selected node of an assistant agent: its family page.
     QVERIFY(!addFromPalette(w, "executor_validator", "validate").isEmpty());
     w.view()->setFocus();
     QTest::keyClick(w.view()->viewport(), Qt::Key_F1);
     QCOMPARE(opened.size(), 2);
-    QVERIFY2(opened[1].toLocalFile().endsWith("/docs/agents/assistants.md"), qPrintable(opened[1].toString()));
+    QVERIFY2(opened[1].toLocalFile().endsWith("/docs/agents/assistants.md"),
+             qPrintable(opened[1].toString()));
     // Nothing selected: the generated reference.
     w.scene()->selectSteps({});
     w.properties()->setStep({});
@@ -296,7 +310,8 @@ class TestOnboarding : public QObject {
     list->setCurrentItem(quick);
     const QPoint at = list->visualItemRect(quick).center();
     QSignalSpy dbl(list, &QListWidget::itemDoubleClicked);
-    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, at);  // a double click is a click, then the second press
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                      at);  // a double click is a click, then the second press
     QTest::mouseDClick(list->viewport(), Qt::LeftButton, {}, at);
     QCOMPARE(dbl.size(), 1);
     QVERIFY(!d->isVisible());

@@ -2,9 +2,9 @@
 // docs/architecture.md §3 run by RemoteTarget from the main window (SSE events drive the
 // canvas and the convergence chart; the results equal the local run's), cancel of a long remote
 // run, the connection test and the 0600 token file (the SSE parser: tests/core/test_sse.cpp).
-#include "loopback_server.h"
-#include "isolated_settings.h"
 #include "core/agent/agent_registry.h"
+#include "isolated_settings.h"
+#include "loopback_server.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
@@ -21,15 +21,15 @@
 
 #include <QFile>
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QLineSeries>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
-#include <csignal>
 #include <sys/stat.h>
+#include <csignal>
 #include <nlohmann/json.hpp>
 
 using namespace sciagents::ui;
@@ -47,9 +47,12 @@ const char* kFitSim =
 
 // Van der Pol with mu = 1e6 and an explicit method: runs until cancelled.
 const char* kLong =
-    "{\"sciagents\": 1, \"name\": \"long\", \"steps\": [{\"id\": \"vdp\", \"agent\": \"ode_pde\", \"task\": \"ivp\","
-    " \"params\": {\"rhs\": [\"y2\", \"mu*(1 - y1^2)*y2 - y1\"], \"states\": [\"y1\", \"y2\"], \"y0\": [2, 0],"
-    " \"t_span\": [0, 3000], \"t_eval\": {\"linspace\": [0, 3000, 11]}, \"constants\": {\"mu\": 1000000},"
+    "{\"sciagents\": 1, \"name\": \"long\", \"steps\": [{\"id\": \"vdp\", \"agent\": \"ode_pde\", "
+    "\"task\": \"ivp\","
+    " \"params\": {\"rhs\": [\"y2\", \"mu*(1 - y1^2)*y2 - y1\"], \"states\": [\"y1\", \"y2\"], "
+    "\"y0\": [2, 0],"
+    " \"t_span\": [0, 3000], \"t_eval\": {\"linspace\": [0, 3000, 11]}, \"constants\": {\"mu\": "
+    "1000000},"
     " \"method\": \"rk45\", \"max_num_steps\": 2000000000}}]}";
 
 }  // namespace
@@ -66,7 +69,8 @@ class TestRemoteTarget : public QObject {
     return f.open(QIODevice::WriteOnly) && f.write(text) > 0;
   }
 
-  static QString valueText(const sciagents::core::RunResult& r, const char* step, const char* output) {
+  static QString valueText(const sciagents::core::RunResult& r, const char* step,
+                           const char* output) {
     const auto* s = r.step(step);
     if (!s || !s->outputs.count(output)) return "missing";
     return QString::fromStdString(sciagents::core::toJson(s->outputs.at(output)).dump());
@@ -161,7 +165,8 @@ class TestRemoteTarget : public QObject {
     // SSE metric events reached the chart.
     ConvergenceChart* chart = w.convergenceChart();
     QTRY_COMPARE(chart->pendingCount(), qsizetype(0));
-    QVERIFY2(chart->seriesKeys().contains("fit: objective"), qPrintable(chart->seriesKeys().join(", ")));
+    QVERIFY2(chart->seriesKeys().contains("fit: objective"),
+             qPrintable(chart->seriesKeys().join(", ")));
     QVERIFY(chart->series("fit: objective")->count() > 0);
     // Results equal the local run's.
     const auto remote = w.remoteTarget()->lastResult();

@@ -1,8 +1,8 @@
 // Result plots: the line plot of an ode_pde.ivp solution (t vs y, crosshair, log axes, zoom), the
 // heat map of a Poisson solution (image size, colour at the maximum), and exports (PNG, SVG, CSV,
 // JSON).
-#include "ui/heat_map.h"
 #include "isolated_settings.h"
+#include "ui/heat_map.h"
 #include "ui/line_plot.h"
 #include "ui/local_runner.h"
 #include "ui/results_panel.h"
@@ -10,10 +10,10 @@
 #include "core/workflow/workflow_json.h"
 
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
-#include <QLogValueAxis>
 #include <QTemporaryDir>
 #include <QValueAxis>
 #include <QtTest/QtTest>
@@ -33,21 +33,23 @@ std::shared_ptr<const sciagents::core::RunResult> run(const char* workflow_json)
 }
 
 const char* kDecay =
-    "{\"sciagents\": 1, \"name\": \"decay\", \"steps\": [{\"id\": \"decay\", \"agent\": \"ode_pde\", \"task\": \"ivp\","
+    "{\"sciagents\": 1, \"name\": \"decay\", \"steps\": [{\"id\": \"decay\", \"agent\": "
+    "\"ode_pde\", \"task\": \"ivp\","
     " \"params\": {\"rhs\": [\"-k*y\"], \"states\": [\"y\"], \"y0\": [1], \"t_span\": [0, 10],"
-    " \"t_eval\": {\"linspace\": [0, 10, 11]}, \"constants\": {\"k\": 0.5}, \"rtol\": 1e-10, \"atol\": 1e-14}}]}";
+    " \"t_eval\": {\"linspace\": [0, 10, 11]}, \"constants\": {\"k\": 0.5}, \"rtol\": 1e-10, "
+    "\"atol\": 1e-14}}]}";
 
 const char* kPoisson =
-    "{\"sciagents\": 1, \"name\": \"poisson\", \"steps\": [{\"id\": \"p\", \"agent\": \"ode_pde\", \"task\": \"poisson\","
-    " \"params\": {\"dim\": 2, \"n\": 31, \"f\": \"2*pi^2*sin(pi*x)*sin(pi*y)\", \"boundary\": 0}}]}";
+    "{\"sciagents\": 1, \"name\": \"poisson\", \"steps\": [{\"id\": \"p\", \"agent\": \"ode_pde\", "
+    "\"task\": \"poisson\","
+    " \"params\": {\"dim\": 2, \"n\": 31, \"f\": \"2*pi^2*sin(pi*x)*sin(pi*y)\", \"boundary\": "
+    "0}}]}";
 }  // namespace
 
 class TestResultPlots : public QObject {
   Q_OBJECT
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_result_plots");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_result_plots"); }
 
   // Long values are readable: one line per row, elided in the table, whole in the tooltip; columns
   // fit their contents up to a limit; double-click shows the whole value in the Table tab.
@@ -57,8 +59,9 @@ class TestResultPlots : public QObject {
     StepResult s;
     s.id = "s";
     s.status = StepStatus::Succeeded;
-    const std::string method = "LU with partial pivoting because the matrix is neither symmetric nor banded; "
-                               "the reciprocal condition estimate 3.2e-05 is far above n*eps";
+    const std::string method =
+        "LU with partial pivoting because the matrix is neither symmetric nor banded; "
+        "the reciprocal condition estimate 3.2e-05 is far above n*eps";
     Vector x(40);
     for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = 0.125 * double(i);
     s.outputs.emplace("message", Value(method));
@@ -76,8 +79,10 @@ class TestResultPlots : public QObject {
     QVERIFY(msg >= 0);
     QCOMPARE(out->item(msg, ResultsPanel::ValueColumn)->toolTip(), QString::fromStdString(method));
     const QString x_tip = out->item(panel.outputRow("x"), ResultsPanel::ValueColumn)->toolTip();
-    QVERIFY2(x_tip.contains("4.875") && !x_tip.contains("…"), qPrintable(x_tip));  // all 40 elements
-    QCOMPARE(out->item(panel.outputRow("residual"), ResultsPanel::ValueColumn)->toolTip(), QString("1.23456789e-13"));
+    QVERIFY2(x_tip.contains("4.875") && !x_tip.contains("…"),
+             qPrintable(x_tip));  // all 40 elements
+    QCOMPARE(out->item(panel.outputRow("residual"), ResultsPanel::ValueColumn)->toolTip(),
+             QString("1.23456789e-13"));
     QVERIFY(!panel.outputsView()->wordWrap());
     QCOMPARE(panel.outputsView()->textElideMode(), Qt::ElideRight);
     for (int c = 0; c < out->columnCount() - 1; ++c)
@@ -127,7 +132,8 @@ class TestResultPlots : public QObject {
     const double span = x->max() - x->min();
     const QRectF area = plot->chart()->plotArea();
     auto toView = [&](QPointF p) { return plot->mapFromScene(plot->chart()->mapToScene(p)); };
-    QTest::mousePress(plot->viewport(), Qt::LeftButton, {}, toView(area.topLeft() + QPointF(10, 10)));
+    QTest::mousePress(plot->viewport(), Qt::LeftButton, {},
+                      toView(area.topLeft() + QPointF(10, 10)));
     QTest::mouseMove(plot->viewport(), toView(area.center()));
     QTest::mouseRelease(plot->viewport(), Qt::LeftButton, {}, toView(area.center()));
     QTRY_VERIFY(x->max() - x->min() < 0.7 * span);

@@ -2,8 +2,8 @@
 // timing), the window goes away without its close handler (in-process "crash") or its process is
 // killed with SIGKILL, and a new window offers the changes back (the prompt hook answers);
 // recovered documents are modified and keep their file path; clean saves and closes leave nothing.
-#include "studio_test_util.h"
 #include "isolated_settings.h"
+#include "studio_test_util.h"
 
 #include "core/agent/agent_registry.h"
 #include "ui/autosave.h"
@@ -25,9 +25,7 @@ using namespace studio_test;
 using nlohmann::json;
 
 namespace {
-void setTestIdentity() {
-  studio_test::isolateSettings("test_studio_recovery");
-}
+void setTestIdentity() { studio_test::isolateSettings("test_studio_recovery"); }
 
 // The child process of killedProcessIsRecovered: opens FILE, edits it, autosaves, reports the
 // recovery file on stdout and waits to be killed.
@@ -77,7 +75,11 @@ class TestStudioRecovery : public QObject {
   void crashedWindowIsRecovered() {
     const QString path = copyExample();
     QVERIFY(!path.isEmpty());
-    const QByteArray original = [&] { QFile f(path); f.open(QIODevice::ReadOnly); return f.readAll(); }();
+    const QByteArray original = [&] {
+      QFile f(path);
+      f.open(QIODevice::ReadOnly);
+      return f.readAll();
+    }();
     json edited;
     {
       auto w = std::make_unique<MainWindow>(sciagents::core::AgentRegistry::builtin());
@@ -94,7 +96,8 @@ class TestStudioRecovery : public QObject {
       QVERIFY(!w->autosave()->autosaveNow());  // no change since
       QVERIFY(w->autosave()->hasRecoveryFile());
       QCOMPARE(recoveryFiles().size(), 1);
-      QCOMPARE(QFileInfo(w->autosave()->recoveryPath()).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
+      QCOMPARE(QFileInfo(w->autosave()->recoveryPath()).permissions() &
+                   (QFileDevice::ReadOther | QFileDevice::ReadGroup),
                QFileDevice::Permissions());
       // The "crash": the window goes without its close handler.
     }
@@ -181,7 +184,8 @@ class TestStudioRecovery : public QObject {
     // The document was saved (by another Studio, or by hand) after the autosave.
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadWrite));
-    QVERIFY(f.setFileTime(QDateTime::currentDateTime().addSecs(3600), QFileDevice::FileModificationTime));
+    QVERIFY(f.setFileTime(QDateTime::currentDateTime().addSecs(3600),
+                          QFileDevice::FileModificationTime));
     f.close();
     int asked = 0;
     Autosave::setPrompt([&](const Autosave::Recovery&) { return ++asked > 0; });
@@ -233,7 +237,8 @@ class TestStudioRecovery : public QObject {
     child.start(QCoreApplication::applicationFilePath(), {});
     QVERIFY(child.waitForStarted(10000));
     QByteArray out;
-    while (!out.contains('\n') && child.waitForReadyRead(20000)) out += child.readAllStandardOutput();
+    while (!out.contains('\n') && child.waitForReadyRead(20000))
+      out += child.readAllStandardOutput();
     QVERIFY2(out.startsWith("autosaved "), out.constData());
     MainWindow w(sciagents::core::AgentRegistry::builtin());
     QVERIFY(!w.offerRecovery());  // the child is alive: its changes are not orphans yet

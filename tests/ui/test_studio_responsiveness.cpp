@@ -3,19 +3,19 @@
 // while a CPU-heavy local run streams live metric samples into the convergence chart.
 // SCIAGENTS_STALL_SECONDS sets the run's length (default 10 s; the benchmark is 30 s),
 // SCIAGENTS_STALL_THREADS the local runner's worker threads (default: the runner's).
+#include "core/agent/agent_registry.h"
 #include "core/metrics/process_sample.h"
 #include "isolated_settings.h"
-#include "core/agent/agent_registry.h"
 #include "ui/canvas_view.h"
 #include "ui/convergence_chart.h"
 #include "ui/local_runner.h"
 #include "ui/main_window.h"
 #include "ui/workflow_scene.h"
 
+#include <QChartView>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QChartView>
 #include <QImage>
 #include <QLineSeries>
 #include <QPainter>
@@ -50,7 +50,8 @@ double secondsSinceProcessStart() {
   }
   timespec now{};
   clock_gettime(CLOCK_BOOTTIME, &now);
-  return double(now.tv_sec) + double(now.tv_nsec) * 1e-9 - std::stod(f) / double(sysconf(_SC_CLK_TCK));
+  return double(now.tv_sec) + double(now.tv_nsec) * 1e-9 -
+         std::stod(f) / double(sysconf(_SC_CLK_TCK));
 #else
   return -1;
 #endif
@@ -64,7 +65,8 @@ class FirstPaint : public QObject {
 
  protected:
   bool eventFilter(QObject* o, QEvent* e) override {
-    if (seconds < 0 && e->type() == QEvent::Paint && o->isWidgetType() && static_cast<QWidget*>(o)->window() == m_window)
+    if (seconds < 0 && e->type() == QEvent::Paint && o->isWidgetType() &&
+        static_cast<QWidget*>(o)->window() == m_window)
       seconds = secondsSinceProcessStart();
     return false;
   }
@@ -101,7 +103,9 @@ struct StallProbe {
     std::vector<double> g = gaps_ms;
     std::sort(g.begin(), g.end());
     const auto over = [&](double ms) { return g.end() - std::upper_bound(g.begin(), g.end(), ms); };
-    return QStringLiteral("%1 ticks, longest stall %2 ms, p99 %3 ms, median %4 ms, gaps > 20 ms: %5, > 50 ms: %6")
+    return QStringLiteral(
+               "%1 ticks, longest stall %2 ms, p99 %3 ms, median %4 ms, gaps > 20 ms: %5, > 50 ms: "
+               "%6")
         .arg(g.size())
         .arg(g.back(), 0, 'f', 1)
         .arg(g[std::min(g.size() - 1, g.size() * 99 / 100)], 0, 'f', 1)
@@ -121,9 +125,7 @@ int stallSeconds() {
 class TestStudioResponsiveness : public QObject {
   Q_OBJECT
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_studio_responsiveness");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_studio_responsiveness"); }
 
   // First: the process is fresh (Qt loaded, QApplication made, nothing else).
   void coldStartAndIdleRss() {
@@ -133,11 +135,14 @@ class TestStudioResponsiveness : public QObject {
     w->show();
     QTRY_VERIFY_WITH_TIMEOUT(probe.seconds > 0, 10000);
     qApp->removeEventFilter(&probe);
-    qInfo("FIGURE cold start to first paint: %.0f ms (process start -> first paint of the main window)",
-          probe.seconds * 1e3);
+    qInfo(
+        "FIGURE cold start to first paint: %.0f ms (process start -> first paint of the main "
+        "window)",
+        probe.seconds * 1e3);
     QTest::qWait(1000);
     const auto p = sciagents::core::metrics::ProcessSample::read();
-    qInfo("FIGURE idle RSS with the main window shown: %.1f MiB", p.resident_bytes / (1024.0 * 1024.0));
+    qInfo("FIGURE idle RSS with the main window shown: %.1f MiB",
+          p.resident_bytes / (1024.0 * 1024.0));
     delete w;
   }
 
@@ -145,9 +150,11 @@ class TestStudioResponsiveness : public QObject {
     QTemporaryDir dir;
     QString json = "{\"sciagents\": 1, \"name\": \"300 nodes\", \"steps\": [";
     for (int i = 0; i < 300; ++i) {
-      const QString b = i % 20 == 0 ? QStringLiteral("[1, 2]") : QStringLiteral("{\"from\": \"s%1.x\"}").arg(i - 1);
-      json += QStringLiteral("%1{\"id\": \"s%2\", \"agent\": \"linear_algebra\", \"task\": \"solve\", "
-                             "\"params\": {\"A\": [[4, 1], [1, 3]], \"b\": %3}}")
+      const QString b = i % 20 == 0 ? QStringLiteral("[1, 2]")
+                                    : QStringLiteral("{\"from\": \"s%1.x\"}").arg(i - 1);
+      json += QStringLiteral(
+                  "%1{\"id\": \"s%2\", \"agent\": \"linear_algebra\", \"task\": \"solve\", "
+                  "\"params\": {\"A\": [[4, 1], [1, 3]], \"b\": %3}}")
                   .arg(i ? "," : "")
                   .arg(i)
                   .arg(b);
@@ -185,9 +192,11 @@ class TestStudioResponsiveness : public QObject {
     w.view()->zoomBy(4.0);
     QCoreApplication::processEvents();
     const double zoomed_ms = frames(20);
-    qInfo("FIGURE canvas with 300 nodes and 285 links: open %.0f ms; paint %.1f ms/frame (all visible, %dx%d), "
-          "%.1f ms/frame (zoomed in)",
-          load_ms, fit_ms, img.width(), img.height(), zoomed_ms);
+    qInfo(
+        "FIGURE canvas with 300 nodes and 285 links: open %.0f ms; paint %.1f ms/frame (all "
+        "visible, %dx%d), "
+        "%.1f ms/frame (zoomed in)",
+        load_ms, fit_ms, img.width(), img.height(), zoomed_ms);
   }
 
   void longestStallDuringHeavyRun() {
@@ -199,13 +208,18 @@ class TestStudioResponsiveness : public QObject {
     // its running mean and CI half-width (~100 samples/s per series).
     QString steps;
     for (int i = 0; i < 2; ++i)
-      steps += QStringLiteral("%1{\"id\": \"mc%2\", \"agent\": \"integration\", \"task\": \"monte_carlo\", "
-                              "\"params\": {\"f\": \"exp(x+y+z)*sin(x*y)+cos(z)\", \"vars\": [\"x\", \"y\", \"z\"], "
-                              "\"bounds\": [[0, 1], [0, 1], [0, 1]], \"n\": 9000000000, \"method\": \"mc\", \"seed\": %3}}")
+      steps += QStringLiteral(
+                   "%1{\"id\": \"mc%2\", \"agent\": \"integration\", \"task\": \"monte_carlo\", "
+                   "\"params\": {\"f\": \"exp(x+y+z)*sin(x*y)+cos(z)\", \"vars\": [\"x\", \"y\", "
+                   "\"z\"], "
+                   "\"bounds\": [[0, 1], [0, 1], [0, 1]], \"n\": 9000000000, \"method\": \"mc\", "
+                   "\"seed\": %3}}")
                    .arg(i ? "," : "")
                    .arg(i)
                    .arg(i + 1);
-    f.write(QStringLiteral("{\"sciagents\": 1, \"name\": \"heavy\", \"steps\": [%1]}").arg(steps).toUtf8());
+    f.write(QStringLiteral("{\"sciagents\": 1, \"name\": \"heavy\", \"steps\": [%1]}")
+                .arg(steps)
+                .toUtf8());
     f.close();
 
     MainWindow w(sciagents::core::AgentRegistry::builtin());
@@ -221,7 +235,8 @@ class TestStudioResponsiveness : public QObject {
       w.runner()->setThreads(threads);  // e.g. 1: leave a core to the GUI thread
 
     qint64 samples = 0;
-    connect(w.runner(), &ExecutionTarget::metrics, this, [&](const MetricBatch& b) { samples += b.size(); });
+    connect(w.runner(), &ExecutionTarget::metrics, this,
+            [&](const MetricBatch& b) { samples += b.size(); });
     StallProbe idle;
     idle.run(2);  // baseline: the same window, no run (scheduler and machine noise)
     w.runAll();
@@ -245,10 +260,15 @@ class TestStudioResponsiveness : public QObject {
     for (int i = 0; i < 5; ++i) chart->chartView()->grab();
     const double chart_ms = double(paint.nsecsElapsed()) / 1e6 / 5;
     qInfo("FIGURE idle baseline (2 s): %s", qPrintable(idle.summary()));
-    qInfo("FIGURE convergence chart after the run: %lld samples kept, %lld points drawn, %.1f ms per frame",
-          static_cast<long long>(kept), static_cast<long long>(drawn), chart_ms);
-    qInfo("FIGURE event loop during a %d s CPU-heavy local run (%d cores, %.0f metric samples/s delivered): %s",
-          seconds, QThread::idealThreadCount(), double(samples) / busy.elapsed_s, qPrintable(busy.summary()));
+    qInfo(
+        "FIGURE convergence chart after the run: %lld samples kept, %lld points drawn, %.1f ms per "
+        "frame",
+        static_cast<long long>(kept), static_cast<long long>(drawn), chart_ms);
+    qInfo(
+        "FIGURE event loop during a %d s CPU-heavy local run (%d cores, %.0f metric samples/s "
+        "delivered): %s",
+        seconds, QThread::idealThreadCount(), double(samples) / busy.elapsed_s,
+        qPrintable(busy.summary()));
   }
 };
 

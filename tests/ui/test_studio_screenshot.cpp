@@ -7,17 +7,17 @@
 // and external-step-editor.png). The window again in a dark palette (Fusion style), and rendered at
 // device pixel ratio 2 (high DPI).
 #include "core/agent/agent_registry.h"
-#include "ui/canvas_view.h"
 #include "isolated_settings.h"
+#include "ui/canvas_view.h"
 #include "ui/convergence_chart.h"
 #include "ui/external_step_editor.h"
 #include "ui/external_test_run.h"
-#include "ui/property_panel.h"
 #include "ui/heat_map.h"
 #include "ui/local_runner.h"
 #include "ui/main_window.h"
 #include "ui/metrics_dashboard.h"
 #include "ui/node_item.h"
+#include "ui/property_panel.h"
 #include "ui/results_panel.h"
 #include "ui/tutorial/onboarding.h"
 #include "ui/tutorial/tutorial_controller.h"
@@ -25,24 +25,24 @@
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
+#include <QDialog>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QDockWidget>
-#include <QLineSeries>
-#include <QTemporaryDir>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QImage>
+#include <QLabel>
+#include <QLineSeries>
 #include <QPainter>
 #include <QPalette>
 #include <QPixmap>
 #include <QPushButton>
-#include <QLabel>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
-#include <QDialog>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 using namespace sciagents::ui;
@@ -59,10 +59,12 @@ class TestStudioScreenshot : public QObject {
   // The user guide's copy: docs/images/NAME.png, written by the Xvfb run only when
   // SCIAGENTS_UPDATE_DOC_IMAGES=1, so `make test` never modifies the source tree.
   static bool updateDocImage(const QImage& img, const char* name) {
-    if (QGuiApplication::platformName() != "xcb" || qEnvironmentVariable("SCIAGENTS_UPDATE_DOC_IMAGES") != "1")
+    if (QGuiApplication::platformName() != "xcb" ||
+        qEnvironmentVariable("SCIAGENTS_UPDATE_DOC_IMAGES") != "1")
       return true;
     QDir().mkpath(SCIAGENTS_SOURCE_DIR "/docs/images");
-    return img.save(QStringLiteral(SCIAGENTS_SOURCE_DIR "/docs/images/%1.png").arg(QLatin1String(name)));
+    return img.save(
+        QStringLiteral(SCIAGENTS_SOURCE_DIR "/docs/images/%1.png").arg(QLatin1String(name)));
   }
 
   // An image of one colour means nothing was drawn.
@@ -75,9 +77,7 @@ class TestStudioScreenshot : public QObject {
   }
 
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_studio_screenshot");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_studio_screenshot"); }
 
   void canvasMidRun() {
     MainWindow w(sciagents::core::AgentRegistry::builtin());
@@ -107,7 +107,9 @@ class TestStudioScreenshot : public QObject {
 
     const QImage canvas = w.view()->viewport()->grab().toImage();
     QVERIFY(hasContent(canvas));
-    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QString suffix = QGuiApplication::platformName() == "xcb"
+                               ? QString()
+                               : "-" + QGuiApplication::platformName();
     QVERIFY(canvas.save(outDir() + "/canvas-mid-run" + suffix + ".png"));
     const QImage window = w.grab().toImage();
     QVERIFY(hasContent(window));
@@ -126,7 +128,9 @@ class TestStudioScreenshot : public QObject {
     w.results()->showOutput("y");  // the solution y(t) as a line plot
     QVERIFY(w.results()->currentPlot());
     QCoreApplication::processEvents();
-    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QString suffix = QGuiApplication::platformName() == "xcb"
+                               ? QString()
+                               : "-" + QGuiApplication::platformName();
     const QImage window = w.grab().toImage();
     QVERIFY(hasContent(window));
     QVERIFY(window.save(outDir() + "/studio-results" + suffix + ".png"));
@@ -136,9 +140,12 @@ class TestStudioScreenshot : public QObject {
     QTemporaryDir dir;
     QFile f(dir.filePath("poisson.workflow.json"));
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("{\"sciagents\": 1, \"name\": \"Poisson 2D\", \"steps\": [{\"id\": \"poisson\", \"agent\": \"ode_pde\","
-            " \"task\": \"poisson\", \"params\": {\"dim\": 2, \"n\": 63, \"f\": \"2*pi^2*sin(pi*x)*sin(2*pi*y)\","
-            " \"boundary\": 0}}]}");
+    f.write(
+        "{\"sciagents\": 1, \"name\": \"Poisson 2D\", \"steps\": [{\"id\": \"poisson\", \"agent\": "
+        "\"ode_pde\","
+        " \"task\": \"poisson\", \"params\": {\"dim\": 2, \"n\": 63, \"f\": "
+        "\"2*pi^2*sin(pi*x)*sin(2*pi*y)\","
+        " \"boundary\": 0}}]}");
     f.close();
     MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1500, 1000);
@@ -152,7 +159,9 @@ class TestStudioScreenshot : public QObject {
     QCOMPARE(w.results()->currentPlot(), w.results()->heatMap());
     QCOMPARE(w.results()->heatMap()->image().size(), QSize(65, 65));
     QCoreApplication::processEvents();
-    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QString suffix = QGuiApplication::platformName() == "xcb"
+                               ? QString()
+                               : "-" + QGuiApplication::platformName();
     const QImage panel = w.results()->grab().toImage();
     QVERIFY(hasContent(panel));
     QVERIFY(panel.save(outDir() + "/heatmap-result" + suffix + ".png"));
@@ -176,7 +185,9 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(chart->series("bfgs: objective") && chart->series("bfgs: objective")->count() > 2);
     chart->setLogY(true);  // objective and gradient norm span many decades
     QCoreApplication::processEvents();
-    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QString suffix = QGuiApplication::platformName() == "xcb"
+                               ? QString()
+                               : "-" + QGuiApplication::platformName();
     const QImage img = chart->grab().toImage();
     QVERIFY(hasContent(img));
     QVERIFY(img.save(outDir() + "/convergence-chart" + suffix + ".png"));
@@ -223,7 +234,9 @@ class TestStudioScreenshot : public QObject {
       QCoreApplication::processEvents();
       w.view()->fitAll();
       QCoreApplication::processEvents();
-      const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+      const QString suffix = QGuiApplication::platformName() == "xcb"
+                                 ? QString()
+                                 : "-" + QGuiApplication::platformName();
       const QImage img = w.grab().toImage();
       QVERIFY(hasContent(img));
       QVERIFY(img.save(outDir() + "/studio-dark" + suffix + ".png"));
@@ -260,7 +273,9 @@ class TestStudioScreenshot : public QObject {
     w.render(&hi);
     QVERIFY(hasContent(hi));
     QCOMPARE(hi.size(), w.size() * 2);
-    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QString suffix = QGuiApplication::platformName() == "xcb"
+                               ? QString()
+                               : "-" + QGuiApplication::platformName();
     QVERIFY(hi.save(outDir() + "/studio-hidpi" + suffix + ".png"));
   }
 
@@ -279,11 +294,13 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(d->isVisible());
     w.runner()->setUseCache(false);
     // Small local runs for about 8 s, some failing, so every panel has something to show.
-    const QStringList runs = {"integration-monte-carlo", "ode-lorenz", "ode-bad-blowup", "ode-robertson", "ode-decay"};
+    const QStringList runs = {"integration-monte-carlo", "ode-lorenz", "ode-bad-blowup",
+                              "ode-robertson", "ode-decay"};
     QElapsedTimer clock;
     clock.start();
     for (int i = 0; i < runs.size() || clock.elapsed() < 8000; ++i) {
-      QVERIFY(w.openFile(MainWindow::examplesDir() + "/" + runs[i % runs.size()] + ".workflow.json"));
+      QVERIFY(
+          w.openFile(MainWindow::examplesDir() + "/" + runs[i % runs.size()] + ".workflow.json"));
       w.runAll();
       QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 60000);
       QTest::qWait(150);
@@ -295,7 +312,9 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(d->latest().rss_bytes > 0);
     QVERIFY(d->series("cpu %")->count() > 2);
     QCoreApplication::processEvents();
-    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QString suffix = QGuiApplication::platformName() == "xcb"
+                               ? QString()
+                               : "-" + QGuiApplication::platformName();
     const QImage img = d->grab().toImage();
     QVERIFY(hasContent(img));
     QVERIFY(img.save(outDir() + "/metrics-dashboard" + suffix + ".png"));
@@ -306,7 +325,8 @@ class TestStudioScreenshot : public QObject {
   // next to it.
   void tutorialOverlay() {
     // The offscreen and Xvfb runs may go in parallel: each keeps its own settings.
-    QCoreApplication::setApplicationName("test_studio_screenshot-" + QGuiApplication::platformName());
+    QCoreApplication::setApplicationName("test_studio_screenshot-" +
+                                         QGuiApplication::platformName());
     MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.resize(1500, 900);
     w.show();
@@ -322,8 +342,11 @@ class TestStudioScreenshot : public QObject {
     const QImage img = w.grab().toImage();
     QVERIFY(hasContent(img));
     QVERIFY(o->bubble()->geometry().intersects(w.rect()));
-    QVERIFY(!o->bubble()->geometry().intersects(o->highlightRect()));  // the callout does not hide the field
-    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    QVERIFY(!o->bubble()->geometry().intersects(
+        o->highlightRect()));  // the callout does not hide the field
+    const QString suffix = QGuiApplication::platformName() == "xcb"
+                               ? QString()
+                               : "-" + QGuiApplication::platformName();
     QVERIFY(img.save(outDir() + "/tutorial-overlay" + suffix + ".png"));
     QVERIFY(updateDocImage(img, "tutorial-overlay"));
     c->skip();
@@ -346,16 +369,21 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(e->isVisible());
     ExternalTestRun* t = e->testRun();
     t->button()->click();
-    QTRY_VERIFY_WITH_TIMEOUT(!t->isRunning() && t->statusLabel()->text().startsWith("Succeeded"), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!t->isRunning() && t->statusLabel()->text().startsWith("Succeeded"),
+                             60000);
     QCoreApplication::processEvents();
     auto* scroll = w.properties()->findChild<QScrollArea*>();
     QVERIFY(scroll);
     QVERIFY2(e->minimumSizeHint().width() <= scroll->viewport()->width(),
-             qPrintable(QString("editor needs %1 px, the dock gives %2").arg(e->minimumSizeHint().width()).arg(scroll->viewport()->width())));
+             qPrintable(QString("editor needs %1 px, the dock gives %2")
+                            .arg(e->minimumSizeHint().width())
+                            .arg(scroll->viewport()->width())));
     // Scrolled so the Test run's result is in view.
     scroll->ensureWidgetVisible(t, 0, 0);
     QCoreApplication::processEvents();
-    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QString suffix = QGuiApplication::platformName() == "xcb"
+                               ? QString()
+                               : "-" + QGuiApplication::platformName();
     const QImage window = w.grab().toImage();
     QVERIFY(hasContent(window));
     QVERIFY(window.save(outDir() + "/external-step-editor" + suffix + ".png"));
@@ -375,7 +403,9 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(d));
     const QImage img = d->grab().toImage();
     QVERIFY(hasContent(img));
-    const QString suffix = QGuiApplication::platformName() == "xcb" ? QString() : "-" + QGuiApplication::platformName();
+    const QString suffix = QGuiApplication::platformName() == "xcb"
+                               ? QString()
+                               : "-" + QGuiApplication::platformName();
     QVERIFY(img.save(outDir() + "/welcome" + suffix + ".png"));
     QVERIFY(updateDocImage(img, "welcome"));
   }

@@ -6,9 +6,9 @@
 // 4 array tasks, into the results table, with the shards in the run log; Run ▸ Cancel of a long one
 // leaves nothing in the Slurm queue.
 #include "../slurm/slurm_cluster.h"
+#include "core/agent/agent_registry.h"
 #include "isolated_settings.h"
 #include "loopback_server.h"
-#include "core/agent/agent_registry.h"
 #include "ui/connection_dialog.h"
 #include "ui/local_runner.h"
 #include "ui/main_window.h"
@@ -70,9 +70,7 @@ class TestStudioSlurm : public QObject {
   Q_OBJECT
 
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_studio_slurm");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_studio_slurm"); }
 
   void jobBodyCarriesBackendAndSlurmOptions() {
     const auto wf = sciagents::core::parseWorkflowFile(kSweep8).workflow;

@@ -1,8 +1,8 @@
 // Studio end to end on real widgets: build the fit -> sim workflow of docs/architecture.md §3
 // from the palette, the canvas and the property forms; undo/redo everything; save and reopen;
 // run locally and read results; cancel a long run.
-#include "studio_test_util.h"
 #include "isolated_settings.h"
+#include "studio_test_util.h"
 
 #include "core/agent/agent_registry.h"
 #include "ui/agent_palette.h"
@@ -14,10 +14,9 @@
 #include "ui/results_panel.h"
 
 #include <QElapsedTimer>
-#include <QMimeData>
-#include <QWheelEvent>
 #include <QLabel>
 #include <QMenu>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
@@ -26,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTreeView>
 #include <QUndoStack>
+#include <QWheelEvent>
 
 #include <fstream>
 #include <memory>
@@ -59,7 +59,8 @@ class TestStudioWindow : public QObject {
   Q_OBJECT
 
   // Drags the mouse from output port `out` of `from` to input port `in` of `to`.
-  void dragLink(MainWindow& w, const QString& from, const QString& out, const QString& to, const QString& in) {
+  void dragLink(MainWindow& w, const QString& from, const QString& out, const QString& to,
+                const QString& in) {
     NodeItem* a = w.scene()->node(from);
     NodeItem* b = w.scene()->node(to);
     QVERIFY(a && b && a->outputPort(out) && b->inputPort(in));
@@ -74,9 +75,7 @@ class TestStudioWindow : public QObject {
   }
 
  private slots:
-  void initTestCase() {
-    studio_test::isolateSettings("test_studio_window");
-  }
+  void initTestCase() { studio_test::isolateSettings("test_studio_window"); }
 
   void paletteListsOnlyRunnableTasks() {
     MainWindow w(sciagents::core::AgentRegistry::builtin());
@@ -86,13 +85,17 @@ class TestStudioWindow : public QObject {
     QVERIFY(tasks.size() > 20);
     for (const auto& i : tasks) {
       if (i.data(PaletteModel::TaskRole).toString().isEmpty()) continue;  // family / agent rows
-      const auto* t = sciagents::core::AgentRegistry::builtin().task(i.data(PaletteModel::AgentRole).toString().toStdString(),
-                                                                     i.data(PaletteModel::TaskRole).toString().toStdString());
+      const auto* t = sciagents::core::AgentRegistry::builtin().task(
+          i.data(PaletteModel::AgentRole).toString().toStdString(),
+          i.data(PaletteModel::TaskRole).toString().toStdString());
       QVERIFY(t && !t->planned());
     }
     w.palette()->setFilterText("curve_fit");
     QVERIFY(w.palette()->filterModel()->rowCount() >= 1);
-    QVERIFY(w.palette()->filterModel()->mapFromSource(m->taskIndex("optimization", "curve_fit")).isValid());
+    QVERIFY(w.palette()
+                ->filterModel()
+                ->mapFromSource(m->taskIndex("optimization", "curve_fit"))
+                .isValid());
     QVERIFY(!w.palette()->filterModel()->mapFromSource(m->taskIndex("ode_pde", "ivp")).isValid());
     QVERIFY(w.examplesMenu()->actions().size() > 10);
     QCOMPARE(w.targetLabel()->text(), QString("Target: Local"));
@@ -119,14 +122,16 @@ class TestStudioWindow : public QObject {
     QCOMPARE(w.scene()->selectedStepIds(), QStringList{"quad"});
     // Ctrl+wheel zooms; a plain wheel does not.
     const double z0 = w.view()->zoom();
-    QWheelEvent wheel(QPointF(at), vp->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, 120), Qt::NoButton,
-                      Qt::ControlModifier, Qt::NoScrollPhase, false);
+    QWheelEvent wheel(QPointF(at), vp->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, 120),
+                      Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
     QCoreApplication::sendEvent(vp, &wheel);
     QVERIFY(w.view()->zoom() > z0 * 1.1);
     w.view()->fitAll();
     QVERIFY(w.view()->zoom() <= 1.0 + 1e-9);
-    QVERIFY(w.view()->mapToScene(w.view()->viewport()->rect()).boundingRect().contains(
-        w.scene()->node("quad")->sceneBoundingRect()));
+    QVERIFY(w.view()
+                ->mapToScene(w.view()->viewport()->rect())
+                .boundingRect()
+                .contains(w.scene()->node("quad")->sceneBoundingRect()));
   }
 
   void buildEditUndoSaveRun() {
@@ -150,7 +155,8 @@ class TestStudioWindow : public QObject {
     w.scene()->selectSteps({"fit"});
     QCOMPARE(panel->stepId(), QString("fit"));
     typeParam(panel, "objective", "(exp(-5*k) - 0.1^2");
-    QVERIFY2(panel->editor("objective")->errorText().contains("position"), qPrintable(panel->editor("objective")->errorText()));
+    QVERIFY2(panel->editor("objective")->errorText().contains("position"),
+             qPrintable(panel->editor("objective")->errorText()));
     QVERIFY(!doc->step("fit")->params.contains("objective"));
     typeParam(panel, "objective", "(exp(-5*k) - 0.1)^2");
     QCOMPARE(panel->editor("objective")->errorText(), QString());
@@ -162,7 +168,8 @@ class TestStudioWindow : public QObject {
     typeParam(panel, "bounds", "[[0.01, 10]]");
     chooseParam(panel, "method", "auto");
     typeParam(panel, "tol", "-1");  // out of range
-    QVERIFY2(panel->editor("tol")->errorText().contains("range"), qPrintable(panel->editor("tol")->errorText()));
+    QVERIFY2(panel->editor("tol")->errorText().contains("range"),
+             qPrintable(panel->editor("tol")->errorText()));
     QVERIFY(!doc->step("fit")->params.contains("tol"));
 
     const QString sim = addFromPalette(w, "ode_pde", "ivp");
@@ -194,12 +201,14 @@ class TestStudioWindow : public QObject {
     QCOMPARE(w.scene()->edges().size(), 1);
     // A cycle is refused with a status-bar message.
     QVERIFY(!w.scene()->requestLink("sim", "y_final", "fit", "x0"));
-    QVERIFY2(w.statusBar()->currentMessage().contains("cycle"), qPrintable(w.statusBar()->currentMessage()));
+    QVERIFY2(w.statusBar()->currentMessage().contains("cycle"),
+             qPrintable(w.statusBar()->currentMessage()));
 
     const json built = docJson(doc);
     QCOMPARE(withoutUi(built), json::parse(kExpected));
     QVERIFY(w.scene()->node("fit")->issues().isEmpty());
-    QVERIFY2(w.scene()->node("sim")->issues().isEmpty(), qPrintable(w.scene()->node("sim")->issues().join("\n")));
+    QVERIFY2(w.scene()->node("sim")->issues().isEmpty(),
+             qPrintable(w.scene()->node("sim")->issues().join("\n")));
 
     // Move, duplicate, delete: each undoable.
     w.scene()->node("sim")->setPos(QPointF(420, 60));
@@ -245,7 +254,8 @@ class TestStudioWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 120000);
     for (const QString id : {"fit", "sim"}) {
       const NodeStatus s = w.scene()->status(id);
-      QVERIFY2(s == NodeStatus::Done || s == NodeStatus::Cached, qPrintable(id + ": " + nodeStatusName(s)));
+      QVERIFY2(s == NodeStatus::Done || s == NodeStatus::Cached,
+               qPrintable(id + ": " + nodeStatusName(s)));
     }
     QVERIFY(outputNumber(w.results(), "fit", "fun") < 1e-10);
     w.results()->showStep("sim");
@@ -265,19 +275,23 @@ class TestStudioWindow : public QObject {
     w.runSelectedAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 60000);
     QCOMPARE(w.runner()->lastResult()->steps.size(), std::size_t(1));
-    QVERIFY(w.scene()->status("first") == NodeStatus::Done || w.scene()->status("first") == NodeStatus::Cached);
+    QVERIFY(w.scene()->status("first") == NodeStatus::Done ||
+            w.scene()->status("first") == NodeStatus::Cached);
     QCOMPARE(w.scene()->status("second"), NodeStatus::Idle);
     w.scene()->selectSteps({"second"});
     w.runSelected();
-    QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult()->steps.size() == 2, 60000);
-    QVERIFY(w.scene()->status("second") == NodeStatus::Done || w.scene()->status("second") == NodeStatus::Cached);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !w.runner()->isRunning() && w.runner()->lastResult()->steps.size() == 2, 60000);
+    QVERIFY(w.scene()->status("second") == NodeStatus::Done ||
+            w.scene()->status("second") == NodeStatus::Cached);
     // second solves diag(2, 5) y = x where [[4, 1], [1, 3]] x = [1, 2]: x = (1/11, 7/11).
     QVERIFY(std::abs(outputNumber(w.results(), "second", "residual")) < 1e-12);
     w.results()->showStep("second");
     const int row = w.results()->outputRow("x");
     QVERIFY(row >= 0);
     w.results()->outputsView()->setCurrentIndex(w.results()->outputsModel()->index(row, 0));
-    QVERIFY(std::abs(w.results()->elementsModel()->item(1, 1)->data(Qt::UserRole).toDouble() - 7.0 / 55.0) < 1e-12);
+    QVERIFY(std::abs(w.results()->elementsModel()->item(1, 1)->data(Qt::UserRole).toDouble() -
+                     7.0 / 55.0) < 1e-12);
   }
 
   void cancelLongRun() {

@@ -2,8 +2,8 @@
 // here, stopped by PID): the connection step completes only when the window's target becomes the
 // server (through Run ▸ Target ▸ Remote Server Settings… and its dialog), and the run step only
 // when the run on the server has succeeded with the right answer.
-#include "loopback_server.h"
 #include "isolated_settings.h"
+#include "loopback_server.h"
 #include "tutorial_test_util.h"
 
 #include "core/agent/agent_registry.h"
@@ -44,7 +44,8 @@ class TestTutorialRemote : public QObject {
     TutorialDriver t(w);
     QVERIFY(t.c->start("remote"));
     t.read(0);
-    t.complete(1, {t.add("linear_algebra", "solve"), t.type("A", "[[2, 3], [1, 4]]"), t.type("b", "[8, 10]")});
+    t.complete(1, {t.add("linear_algebra", "solve"), t.type("A", "[[2, 3], [1, 4]]"),
+                   t.type("b", "[8, 10]")});
     // The user's way: Run ▸ Target ▸ Remote Server Settings…, fill in, test, OK (a modal dialog,
     // answered from the event loop). Cancelling first leaves the step open.
     auto answer = [this](bool accept) {
@@ -76,7 +77,9 @@ class TestTutorialRemote : public QObject {
     t.complete(3, {t.run()});
     QVERIFY(!QTest::currentTestFailed());
     const json x = lastOutput(w.remoteTarget(), "solve", "x");
-    QVERIFY2(std::abs(x[0].get<double>() - 0.4) < 1e-12 && std::abs(x[1].get<double>() - 2.4) < 1e-12, x.dump().c_str());
+    QVERIFY2(
+        std::abs(x[0].get<double>() - 0.4) < 1e-12 && std::abs(x[1].get<double>() - 2.4) < 1e-12,
+        x.dump().c_str());
     QVERIFY(!w.runner()->lastResult());  // it did not run here
     t.read(4);
     QCOMPARE(t.c->progress("remote"), TutorialController::Progress::Finished);

@@ -68,7 +68,8 @@ class TestWorkflowDocument : public QObject {
     QString error;
     QVERIFY2(d.connectLink("sim", "constants.k", "fit.x[0]", &error), qPrintable(error));
     const json linked = docJson(d);
-    QCOMPARE(linked["steps"][1]["params"]["constants"], json::parse("{\"k\": {\"from\": \"fit.x[0]\"}}"));
+    QCOMPARE(linked["steps"][1]["params"]["constants"],
+             json::parse("{\"k\": {\"from\": \"fit.x[0]\"}}"));
     checkUndoRedo(d, before, linked);
     // fit <- sim would close a cycle; a self link too.
     QVERIFY(!d.connectLink("fit", "x0", "sim.y_final", &error));
@@ -102,7 +103,7 @@ class TestWorkflowDocument : public QObject {
     d.moveSteps({{"fit", QPointF(5, 6)}});
     const json before = docJson(d);
     QString error;
-    QVERIFY(!d.renameStep("fit", "sim", &error));  // taken
+    QVERIFY(!d.renameStep("fit", "sim", &error));   // taken
     QVERIFY(!d.renameStep("fit", "9bad", &error));  // invalid
     QVERIFY(d.renameStep("fit", "fit_k", &error));
     const json after = docJson(d);

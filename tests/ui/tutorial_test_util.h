@@ -30,16 +30,19 @@ struct TutorialDriver {
   explicit TutorialDriver(MainWindow& window)
       : w(window), c(window.onboarding()->tutorials()), overlay(window.onboarding()->overlay()) {}
 
-  // The current step is `k`; its highlight names a visible widget and the bubble says "Step k+1 of n".
+  // The current step is `k`; its highlight names a visible widget and the bubble says "Step k+1 of
+  // n".
   void at(int k) {
     QCOMPARE(c->currentStep(), k);
     const TutorialStep* s = c->step();
     QVERIFY(s);
     QVERIFY(overlay->isVisible() && overlay->bubble()->isVisible());
-    QCOMPARE(overlay->progressLabel()->text(), QStringLiteral("Step %1 of %2").arg(k + 1).arg(c->active()->steps.size()));
+    QCOMPARE(overlay->progressLabel()->text(),
+             QStringLiteral("Step %1 of %2").arg(k + 1).arg(c->active()->steps.size()));
     if (s->highlight.isEmpty()) return;
     // A form the last action created is laid out on the next event-loop turn.
-    QTRY_VERIFY2(TutorialOverlay::findTarget(&w, s->highlight), qPrintable("no visible widget named " + s->highlight));
+    QTRY_VERIFY2(TutorialOverlay::findTarget(&w, s->highlight),
+                 qPrintable("no visible widget named " + s->highlight));
     QTRY_VERIFY(overlay->target() == TutorialOverlay::findTarget(&w, s->highlight));
     QVERIFY(!overlay->highlightRect().isEmpty());
   }
@@ -59,14 +62,19 @@ struct TutorialDriver {
   void complete(int k, const Actions& actions, int timeout_ms = 60000) {
     at(k);
     if (QTest::currentTestFailed()) return;
-    QVERIFY2(!c->currentStepMet(), qPrintable(QStringLiteral("step %1 is met before anything was done").arg(k + 1)));
+    QVERIFY2(!c->currentStepMet(),
+             qPrintable(QStringLiteral("step %1 is met before anything was done").arg(k + 1)));
     QVERIFY(!overlay->nextButton()->isEnabled());
     QSignalSpy completed(c, &TutorialController::stepCompleted);
     for (int i = 0; i < actions.size(); ++i) {
       actions[i]();
       if (QTest::currentTestFailed()) return;
       if (i + 1 < actions.size()) {
-        QVERIFY2(completed.isEmpty(), qPrintable(QStringLiteral("step %1 fired after action %2 of %3").arg(k + 1).arg(i + 1).arg(actions.size())));
+        QVERIFY2(completed.isEmpty(),
+                 qPrintable(QStringLiteral("step %1 fired after action %2 of %3")
+                                .arg(k + 1)
+                                .arg(i + 1)
+                                .arg(actions.size())));
         QCOMPARE(c->currentStep(), k);
       }
     }

@@ -37,7 +37,8 @@ inline AgentRegistry testRegistry() {
 
   TaskSpec add;
   add.id = "add";
-  add.params = {ParamSpec::make("a", ParamType::Number).req(), ParamSpec::make("b", ParamType::Number).def(0.0),
+  add.params = {ParamSpec::make("a", ParamType::Number).req(),
+                ParamSpec::make("b", ParamType::Number).def(0.0),
                 ParamSpec::make("scale", ParamType::Number).def(1.0).range(-10, 10)};
   add.outputs = {{"sum", ValueKind::Scalar, "scale*(a+b)"}, {"pair", ValueKind::Vector, "[a, b]"}};
   add.run = [](TaskContext& ctx) {
@@ -108,7 +109,8 @@ inline AgentRegistry testRegistry() {
 
   TaskSpec expr;
   expr.id = "expr";
-  expr.params = {ParamSpec::make("f", ParamType::Expression).req(), ParamSpec::make("method", ParamType::Choice).def("a").oneOf({"a", "b"})};
+  expr.params = {ParamSpec::make("f", ParamType::Expression).req(),
+                 ParamSpec::make("method", ParamType::Choice).def("a").oneOf({"a", "b"})};
   expr.outputs = {{"text", ValueKind::String, "f"}};
   expr.run = [](TaskContext& ctx) { ctx.output("text", ctx.text("f")); };
 

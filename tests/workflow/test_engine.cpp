@@ -56,8 +56,10 @@ class TestEngine : public QObject {
     QVERIFY(r.step("C")->outputs.at("met").asBool());
     const auto* b = r.step("B");
     const auto* c = r.step("C");
-    QVERIFY(b->provenance["start_unix_us"].get<std::int64_t>() <= c->provenance["end_unix_us"].get<std::int64_t>());
-    QVERIFY(c->provenance["start_unix_us"].get<std::int64_t>() <= b->provenance["end_unix_us"].get<std::int64_t>());
+    QVERIFY(b->provenance["start_unix_us"].get<std::int64_t>() <=
+            c->provenance["end_unix_us"].get<std::int64_t>());
+    QVERIFY(c->provenance["start_unix_us"].get<std::int64_t>() <=
+            b->provenance["end_unix_us"].get<std::int64_t>());
     QCOMPARE(r.step("D")->outputs.at("total").asDouble(), 2.0);
   }
 
@@ -114,7 +116,8 @@ class TestEngine : public QObject {
     QCOMPARE(std::string(stepStatusName(r.step("g")->status)), std::string("skipped"));
     QCOMPARE(std::string(stepStatusName(r.step("h")->status)), std::string("skipped"));
     QVERIFY(r.step("g")->error.find("upstream step 'f'") != std::string::npos);
-    QCOMPARE(r.step("f")->diagnostics.at("attempts").asInt(), std::int64_t{3});  // partial diagnostics kept
+    QCOMPARE(r.step("f")->diagnostics.at("attempts").asInt(),
+             std::int64_t{3});  // partial diagnostics kept
     QCOMPARE(r.step("ok")->outputs.at("sum").asDouble(), 5.0);
   }
 
@@ -176,7 +179,8 @@ class TestEngine : public QObject {
     auto second = run(with("4"), o);
     QCOMPARE(probe().runs - before, 3);  // nothing recomputed
     for (const auto& s : second.steps) QVERIFY2(s.cached, s.id.c_str());
-    QCOMPARE(second.step("c")->outputs.at("total").asDouble(), first.step("c")->outputs.at("total").asDouble());
+    QCOMPARE(second.step("c")->outputs.at("total").asDouble(),
+             first.step("c")->outputs.at("total").asDouble());
     QVERIFY(second.step("c")->provenance.contains("computed"));
     auto third = run(with("5"), o);  // only b and c depend on the change
     QCOMPARE(probe().runs - before, 5);
@@ -194,8 +198,12 @@ class TestEngine : public QObject {
     QTemporaryDir dir;
     auto o = options(true);
     o.cache_dir = dir.path().toStdString();
-    auto r1 = run(R"({"sciagents":1,"steps":[{"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]}}]})", o);
-    auto r2 = run(R"({"sciagents":1,"steps":[{"id":"s","agent":"test","task":"sum","params":{"v":[1,2,4]}}]})", o);
+    auto r1 = run(
+        R"({"sciagents":1,"steps":[{"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]}}]})",
+        o);
+    auto r2 = run(
+        R"({"sciagents":1,"steps":[{"id":"s","agent":"test","task":"sum","params":{"v":[1,2,4]}}]})",
+        o);
     QVERIFY(!r2.step("s")->cached);
     QCOMPARE(r1.step("s")->outputs.at("total").asDouble(), 6.0);
     QCOMPARE(r2.step("s")->outputs.at("total").asDouble(), 7.0);
@@ -207,8 +215,11 @@ class TestEngine : public QObject {
     auto o = options(true);
     o.cache_dir = dir.path().toStdString();
     o.cache_max_bytes = 1;  // every entry is over the bound: the cache keeps nothing
-    run(R"({"sciagents":1,"steps":[{"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]}}]})", o);
-    auto r = run(R"({"sciagents":1,"steps":[{"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]}}]})", o);
+    run(R"({"sciagents":1,"steps":[{"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]}}]})",
+        o);
+    auto r = run(
+        R"({"sciagents":1,"steps":[{"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]}}]})",
+        o);
     QVERIFY(!r.step("s")->cached);
   }
 
@@ -232,18 +243,22 @@ class TestEngine : public QObject {
   void provenanceAndEvents() {
     struct Recorder : RunListener {
       int started = 0, finished = 0;
-      void stepStarted(const std::string&, const std::string&, const std::string&) override { ++started; }
+      void stepStarted(const std::string&, const std::string&, const std::string&) override {
+        ++started;
+      }
       void stepFinished(const StepResult&) override { ++finished; }
     } rec;
     auto o = options();
     o.listener = &rec;
-    auto r = run(R"({"sciagents":1,"name":"p","steps":[{"id":"a","agent":"test","task":"add","params":{"a":1}},
+    auto r = run(
+        R"({"sciagents":1,"name":"p","steps":[{"id":"a","agent":"test","task":"add","params":{"a":1}},
       {"id":"b","agent":"test","task":"add","params":{"a":{"from":"a.sum"}}}]})",
-                 o);
+        o);
     QCOMPARE(rec.started, 2);
     QCOMPARE(rec.finished, 2);
     const auto& p = r.step("b")->provenance;
-    for (const char* key : {"sciagents_version", "agent_version", "params_hash", "host", "start", "end", "seed", "threads"})
+    for (const char* key : {"sciagents_version", "agent_version", "params_hash", "host", "start",
+                            "end", "seed", "threads"})
       QVERIFY2(p.contains(key), key);
     QCOMPARE(p["threads"].get<int>(), 4);
     QVERIFY(r.step("a")->end_us <= r.step("b")->start_us);  // b waited for a
@@ -251,7 +266,9 @@ class TestEngine : public QObject {
     QCOMPARE(j["sciagents_result"].get<int>(), 1);
     QCOMPARE(j["steps"]["b"]["outputs"]["sum"].get<double>(), 1.0);
     QVERIFY(j["steps"]["b"].contains("timing"));
-    QCOMPARE(m_metrics.counter("sciagents_steps_total", "", {{"agent", "test"}, {"task", "add"}, {"outcome", "succeeded"}})
+    QCOMPARE(m_metrics
+                     .counter("sciagents_steps_total", "",
+                              {{"agent", "test"}, {"task", "add"}, {"outcome", "succeeded"}})
                      .value() > 0,
              true);
   }

@@ -1,9 +1,9 @@
 // workflow_orchestration.run: nested workflows (inline and from files) with inputs, published
 // outputs, seeds, cancellation, progress, the cache, failures, the nesting limit and the policy
 // for files. Before: the task was "planned" (every run failed with "not built yet").
+#include "core/agent/agent_registry.h"
 #include "core/agent/external_policy.h"
 #include "core/util/error.h"
-#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <QTemporaryDir>
@@ -55,9 +55,11 @@ class TestNestedWorkflow : public QObject {
 
  private slots:
   void inlineWorkflowPublishesItsLastStepsOutputs() {
-    const RunResult r = run(std::string(R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration",)"
-                                        R"("task":"run","params":{"workflow":)") + kOscillator + "}}]}",
-                            options());
+    const RunResult r =
+        run(std::string(R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration",)"
+                        R"("task":"run","params":{"workflow":)") +
+                kOscillator + "}}]}",
+            options());
     const StepResult* n = r.step("n");
     QVERIFY2(status(n) == "succeeded", n->error.c_str());
     const Vector y = n->outputs.at("y_final").asVector();
@@ -83,7 +85,8 @@ class TestNestedWorkflow : public QObject {
     const Value& xs = r.step("d")->outputs.at("x_end");
     const double cs[] = {0, 0.5, 1};
     for (int i = 0; i < 3; ++i) {
-      const double x = xs.kind() == ValueKind::Vector ? xs.asVector()[i] : xs.asList()[i].asDouble();
+      const double x =
+          xs.kind() == ValueKind::Vector ? xs.asVector()[i] : xs.asList()[i].asDouble();
       QVERIFY2(std::abs(x - closedForm(cs[i])) < 1e-8, std::to_string(x).c_str());
     }
     QVERIFY(std::abs(r.step("linked")->outputs.at("x_end").asDouble() - closedForm(1)) < 1e-8);
@@ -91,7 +94,8 @@ class TestNestedWorkflow : public QObject {
   }
 
   void seedsFollowTheRunAndNotTheThreadCount() {
-    const std::string wf = R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration","task":"run",
+    const std::string wf =
+        R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration","task":"run",
       "params":{"workflow":{"sciagents":1,"steps":[{"id":"mc","agent":"uq","task":"monte_carlo",
         "params":{"model":"x1 + x2^2","inputs":[{"name":"x1","dist":"normal","mu":0,"sigma":1},
                                                  {"name":"x2","dist":"uniform","a":0,"b":1}],"n":2000}}]}}}]})";
@@ -114,25 +118,29 @@ class TestNestedWorkflow : public QObject {
       void progress(std::string_view step, double, std::string_view message) override {
         std::lock_guard<std::mutex> lock(m);
         messages.push_back(std::string(step) + "|" + std::string(message));
-        if (message.find("long:") != std::string_view::npos) flag->store(true);  // the nested ODE runs
+        if (message.find("long:") != std::string_view::npos)
+          flag->store(true);  // the nested ODE runs
       }
     } listener;
     RunOptions o = options();
     o.cancel = listener.flag;
     o.listener = &listener;
-    const RunResult r = run(R"({"sciagents":1,"steps":[{"id":"outer","agent":"workflow_orchestration","task":"run",
+    const RunResult r =
+        run(R"({"sciagents":1,"steps":[{"id":"outer","agent":"workflow_orchestration","task":"run",
       "params":{"workflow":{"sciagents":1,"steps":[{"id":"long","agent":"ode_pde","task":"ivp",
         "params":{"rhs":["y2","-y1"],"states":["y1","y2"],"y0":[1,0],"t_span":[0,1e9],"method":"dop853",
                   "rtol":1e-13,"atol":1e-13,"max_num_steps":2000000000}}]}}}]})",
-                            o);
+            o);
     QCOMPARE(status(r.step("outer")), std::string("cancelled"));
     QVERIFY(!listener.messages.empty());
-    QVERIFY2(listener.messages.front().rfind("outer|long:", 0) == 0, listener.messages.front().c_str());
+    QVERIFY2(listener.messages.front().rfind("outer|long:", 0) == 0,
+             listener.messages.front().c_str());
   }
 
   void cacheServesAnUnchangedNestedFileAndNotAChangedOne() {
     write("cached.workflow.json", kOscillator);
-    const std::string wf = R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration","task":"run",
+    const std::string wf =
+        R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration","task":"run",
       "params":{"file":"cached.workflow.json"}}]})";
     const RunOptions o = options(true);
     QVERIFY(!run(wf, o).step("n")->cached);
@@ -149,27 +157,34 @@ class TestNestedWorkflow : public QObject {
     struct Case {
       std::string params, text;
     };
-    write("self.workflow.json", R"({"sciagents":1,"steps":[{"id":"again","agent":"workflow_orchestration",
+    write("self.workflow.json",
+          R"({"sciagents":1,"steps":[{"id":"again","agent":"workflow_orchestration",
       "task":"run","params":{"file":"self.workflow.json"}}]})");
     const std::string osc = kOscillator;
     const Case cases[] = {
         {R"({})", "param 'workflow': give exactly one of"},
         {R"({"workflow":)" + osc + R"(,"file":"x.json"})", "give exactly one of"},
         {R"({"file":"missing.workflow.json"})", "param 'file'"},
-        {R"({"workflow":)" + osc + R"(,"inputs":{"nope":{"a":1}}})", "has no step 'nope' (its steps: osc)"},
-        {R"({"workflow":)" + osc + R"(,"outputs":{"z":"osc.nothing"}})", "step 'osc' has no output 'nothing'"},
+        {R"({"workflow":)" + osc + R"(,"inputs":{"nope":{"a":1}}})",
+         "has no step 'nope' (its steps: osc)"},
+        {R"({"workflow":)" + osc + R"(,"outputs":{"z":"osc.nothing"}})",
+         "step 'osc' has no output 'nothing'"},
         {R"({"workflow":{"sciagents":1,"steps":[{"id":"a","agent":"nope","task":"x"}]}})",
          "param 'workflow': the nested workflow is invalid"},
-        {R"({"workflow":)" + osc + R"(,"inputs":{"osc":{"rhs":["v","-x*q"]}}})", "nested workflow 'oscillator': "},
+        {R"({"workflow":)" + osc + R"(,"inputs":{"osc":{"rhs":["v","-x*q"]}}})",
+         "nested workflow 'oscillator': "},
         {R"({"file":"self.workflow.json"})", "nested more than 8 deep"},
     };
     for (const Case& c : cases) {
-      const RunResult r = run(R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration","task":"run",
-        "params":)" + c.params + "}]}",
-                              options());
+      const RunResult r =
+          run(R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration","task":"run",
+        "params":)" +
+                  c.params + "}]}",
+              options());
       const StepResult* n = r.step("n");
       QCOMPARE(status(n), std::string("failed"));
-      QVERIFY2(n->error.find("step 'n'") != std::string::npos && n->error.find(c.text) != std::string::npos,
+      QVERIFY2(n->error.find("step 'n'") != std::string::npos &&
+                   n->error.find(c.text) != std::string::npos,
                (c.text + " not in: " + n->error).c_str());
     }
   }
@@ -185,29 +200,36 @@ class TestNestedWorkflow : public QObject {
     o.external = policy;
     auto runFile = [&](const std::string& file) {
       return run(R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration","task":"run",
-        "params":{"file":")" + file + R"("}}]})",
+        "params":{"file":")" +
+                     file + R"("}}]})",
                  o);
     };
     QCOMPARE(status(runFile("inside.workflow.json").step("n")), std::string("succeeded"));
     RunResult r = runFile(outside);
     QCOMPARE(status(r.step("n")), std::string("failed"));
-    QVERIFY2(r.step("n")->error.find("outside the folders") != std::string::npos, r.step("n")->error.c_str());
+    QVERIFY2(r.step("n")->error.find("outside the folders") != std::string::npos,
+             r.step("n")->error.c_str());
     // Escapes through .. and a symlink resolve first.
     r = runFile("../" + other.path().section('/', -1).toStdString() + "/outside.workflow.json");
     QCOMPARE(status(r.step("n")), std::string("failed"));
     QVERIFY(QFile::link(QString::fromStdString(outside), m_dir.filePath("link.workflow.json")));
     r = runFile("link.workflow.json");
     QCOMPARE(status(r.step("n")), std::string("failed"));
-    QVERIFY2(r.step("n")->error.find("outside the folders") != std::string::npos, r.step("n")->error.c_str());
+    QVERIFY2(r.step("n")->error.find("outside the folders") != std::string::npos,
+             r.step("n")->error.c_str());
     // Disabled (a server without --allow-external): files refused, inline workflows run.
     policy->enabled = false;
     policy->allowed_roots.clear();
     policy->disabled_reason = "enable with --allow-external DIR";
     r = runFile("inside.workflow.json");
-    QVERIFY2(r.step("n")->error.find("--allow-external") != std::string::npos, r.step("n")->error.c_str());
-    r = run(std::string(R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration","task":"run",)"
-                        R"("params":{"workflow":)") + kOscillator + "}}]}",
-            o);
+    QVERIFY2(r.step("n")->error.find("--allow-external") != std::string::npos,
+             r.step("n")->error.c_str());
+    r = run(
+        std::string(
+            R"({"sciagents":1,"steps":[{"id":"n","agent":"workflow_orchestration","task":"run",)"
+            R"("params":{"workflow":)") +
+            kOscillator + "}}]}",
+        o);
     QCOMPARE(status(r.step("n")), std::string("succeeded"));
   }
 };

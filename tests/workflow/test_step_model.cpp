@@ -1,8 +1,8 @@
-// The "model" mechanism: a uq task whose model is another step of the workflow, re-run per sample by
-// the engine (parallel, cached, cancellable), checked against the same model as an expression.
+// The "model" mechanism: a uq task whose model is another step of the workflow, re-run per sample
+// by the engine (parallel, cached, cancellable), checked against the same model as an expression.
+#include "core/agent/agent_registry.h"
 #include "core/agents/uq/uq_agent.h"
 #include "core/util/error.h"
-#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 #include "core/workflow/workflow_validator.h"
 #include "test_agents.h"
@@ -21,13 +21,15 @@ AgentRegistry registryWithUq() {
   return r;
 }
 
-const char* kInputs = R"([{"name":"a","dist":"uniform","a":0,"b":1},{"name":"b","dist":"normal","mu":1,"sigma":0.5}])";
+const char* kInputs =
+    R"([{"name":"a","dist":"uniform","a":0,"b":1},{"name":"b","dist":"normal","mu":1,"sigma":0.5}])";
 
-std::string workflow(const std::string& uq_task, const std::string& model, const std::string& extra = "") {
+std::string workflow(const std::string& uq_task, const std::string& model,
+                     const std::string& extra = "") {
   return std::string(R"({"sciagents":1,"steps":[
     {"id":"tmpl","agent":"test","task":"add","params":{"a":0.5,"b":0,"scale":2}},
-    {"id":"uq","agent":"uq","task":")") + uq_task + R"(","params":{"model":)" + model + R"(,"inputs":)" + kInputs +
-         extra + "}}]}";
+    {"id":"uq","agent":"uq","task":")") +
+         uq_task + R"(","params":{"model":)" + model + R"(,"inputs":)" + kInputs + extra + "}}]}";
 }
 }  // namespace
 
@@ -37,7 +39,8 @@ class TestStepModel : public QObject {
   AgentRegistry m_registry = registryWithUq();
   QTemporaryDir m_dir;
 
-  RunResult run(const std::string& json, int threads, bool cache = false, const std::string& cache_name = "cache") {
+  RunResult run(const std::string& json, int threads, bool cache = false,
+                const std::string& cache_name = "cache") {
     RunOptions o;
     o.threads = threads;
     o.use_cache = cache;
@@ -45,7 +48,9 @@ class TestStepModel : public QObject {
     return WorkflowEngine(m_registry).run(parseWorkflow(json), o);
   }
 
-  std::vector<ValidationIssue> issues(const std::string& json) { return validateWorkflow(parseWorkflow(json), m_registry); }
+  std::vector<ValidationIssue> issues(const std::string& json) {
+    return validateWorkflow(parseWorkflow(json), m_registry);
+  }
 
  private slots:
   void stepModelEqualsTheSameExpression() {
@@ -68,25 +73,30 @@ class TestStepModel : public QObject {
   void sameSeedSameResultWithOneAndTwoThreads() {
     const std::string ref = R"({"step":"tmpl","input":["a","b"],"output":"sum"})";
     for (const char* task : {"sobol", "monte_carlo", "rare_event"}) {
-      const std::string extra = std::string(task) == "sobol" ? R"(,"n":256,"seed":11,"bootstrap":50)"
-                                : std::string(task) == "rare_event" ? R"(,"n":400,"seed":11,"threshold":0.5)"
-                                                                    : R"(,"n":300,"seed":11)";
+      const std::string extra =
+          std::string(task) == "sobol"        ? R"(,"n":256,"seed":11,"bootstrap":50)"
+          : std::string(task) == "rare_event" ? R"(,"n":400,"seed":11,"threshold":0.5)"
+                                              : R"(,"n":300,"seed":11)";
       const auto one = run(workflow(task, ref, extra), 1), two = run(workflow(task, ref, extra), 2);
       QVERIFY2(one.status == StepStatus::Succeeded, one.step("uq")->error.c_str());
       QVERIFY2(two.status == StepStatus::Succeeded, two.step("uq")->error.c_str());
       const Map& a = one.step("uq")->outputs;
       const Map& b = two.step("uq")->outputs;
       QCOMPARE(a.size(), b.size());
-      for (const auto& [name, v] : a) QVERIFY2(v == b.at(name), (std::string(task) + "." + name).c_str());
+      for (const auto& [name, v] : a)
+        QVERIFY2(v == b.at(name), (std::string(task) + "." + name).c_str());
     }
   }
 
   void samplesGoThroughTheCache() {
     const std::string ref = R"({"step":"tmpl","input":["a","b"],"output":"sum"})";
-    const auto first = run(workflow("sobol", ref, R"(,"n":64,"seed":2,"bootstrap":10)"), 2, true, "c1");
-    QCOMPARE(first.step("uq")->diagnostics.at("model").asMap().at("cache_hits").asInt(), std::int64_t{0});
+    const auto first =
+        run(workflow("sobol", ref, R"(,"n":64,"seed":2,"bootstrap":10)"), 2, true, "c1");
+    QCOMPARE(first.step("uq")->diagnostics.at("model").asMap().at("cache_hits").asInt(),
+             std::int64_t{0});
     // A different bootstrap count re-runs the uq step, but every model sample comes from the cache.
-    const auto second = run(workflow("sobol", ref, R"(,"n":64,"seed":2,"bootstrap":20)"), 2, true, "c1");
+    const auto second =
+        run(workflow("sobol", ref, R"(,"n":64,"seed":2,"bootstrap":20)"), 2, true, "c1");
     QVERIFY(!second.step("uq")->cached);
     const Map& m = second.step("uq")->diagnostics.at("model").asMap();
     QCOMPARE(m.at("cache_hits").asInt(), std::int64_t{64 * 4});
@@ -97,7 +107,8 @@ class TestStepModel : public QObject {
     changed.replace(changed.find("\"scale\":2"), 9, "\"scale\":3");
     const auto third = run(changed, 2, true, "c1");
     QVERIFY(!third.step("uq")->cached);
-    QCOMPARE(third.step("uq")->outputs.at("variance").asDouble(), first.step("uq")->outputs.at("variance").asDouble() * 2.25);
+    QCOMPARE(third.step("uq")->outputs.at("variance").asDouble(),
+             first.step("uq")->outputs.at("variance").asDouble() * 2.25);
   }
 
   void validationNamesStepAndParam() {
@@ -106,33 +117,50 @@ class TestStepModel : public QObject {
       QVERIFY2(!found.empty(), model.c_str());
       QCOMPARE(found.front().step, std::string("uq"));
       QCOMPARE(found.front().param, std::string("model"));
-      QVERIFY2(found.front().message.find(needle) != std::string::npos, found.front().describe().c_str());
+      QVERIFY2(found.front().message.find(needle) != std::string::npos,
+               found.front().describe().c_str());
     };
-    expect(R"({"step":"nosuch","input":["a","b"],"output":"sum"})", "step 'nosuch', which does not exist");
-    expect(R"({"step":"tmpl","input":["a","c"],"output":"sum"})", "'c' is not a parameter of task 'add'");
-    expect(R"({"step":"tmpl","input":["a","b.x"],"output":"sum"})", "does not exist in the step's params");
+    expect(R"({"step":"nosuch","input":["a","b"],"output":"sum"})",
+           "step 'nosuch', which does not exist");
+    expect(R"({"step":"tmpl","input":["a","c"],"output":"sum"})",
+           "'c' is not a parameter of task 'add'");
+    expect(R"({"step":"tmpl","input":["a","b.x"],"output":"sum"})",
+           "does not exist in the step's params");
     expect(R"({"step":"tmpl","input":["a","b"],"output":"total"})", "no output 'total'");
     expect(R"({"step":"tmpl","input":["a","b"]})", "\"output\" must name");
     expect(R"({"step":"uq","input":["a","b"],"output":"sum"})", "its own step");
-    QVERIFY(issues(workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"pair[0]"})")).empty());
+    QVERIFY(
+        issues(workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"pair[0]"})"))
+            .empty());
   }
 
   void runTimeErrorsNameTheModel() {
     // One input path for two inputs.
-    auto r = run(workflow("monte_carlo", R"({"step":"tmpl","input":"a","output":"sum"})", R"(,"n":20)"), 2);
+    auto r = run(
+        workflow("monte_carlo", R"({"step":"tmpl","input":"a","output":"sum"})", R"(,"n":20)"), 2);
     QCOMPARE(r.step("uq")->status, StepStatus::Failed);
-    QVERIFY2(r.step("uq")->error.find("param 'model'") != std::string::npos, r.step("uq")->error.c_str());
-    QVERIFY2(r.step("uq")->error.find("1 input path(s) but the task has 2") != std::string::npos, r.step("uq")->error.c_str());
-    // An output that is not one number, where the task needs one (monte_carlo takes vectors, sobol not).
-    r = run(workflow("sobol", R"({"step":"tmpl","input":["a","b"],"output":"pair"})", R"(,"n":16,"bootstrap":10)"), 2);
-    QVERIFY2(r.step("uq")->error.find("not one number") != std::string::npos, r.step("uq")->error.c_str());
-    // A template that fails at the samples (scale out of its range): the sample and its values are named.
-    std::string wf = workflow("monte_carlo", R"({"step":"tmpl","input":["a","scale"],"output":"sum"})", R"(,"n":20)");
-    wf.replace(wf.find("\"mu\":1"), 6, "\"mu\":20");  // scale ~ N(20, 0.5): outside its range [-10, 10]
+    QVERIFY2(r.step("uq")->error.find("param 'model'") != std::string::npos,
+             r.step("uq")->error.c_str());
+    QVERIFY2(r.step("uq")->error.find("1 input path(s) but the task has 2") != std::string::npos,
+             r.step("uq")->error.c_str());
+    // An output that is not one number, where the task needs one (monte_carlo takes vectors, sobol
+    // not).
+    r = run(workflow("sobol", R"({"step":"tmpl","input":["a","b"],"output":"pair"})",
+                     R"(,"n":16,"bootstrap":10)"),
+            2);
+    QVERIFY2(r.step("uq")->error.find("not one number") != std::string::npos,
+             r.step("uq")->error.c_str());
+    // A template that fails at the samples (scale out of its range): the sample and its values are
+    // named.
+    std::string wf = workflow(
+        "monte_carlo", R"({"step":"tmpl","input":["a","scale"],"output":"sum"})", R"(,"n":20)");
+    wf.replace(wf.find("\"mu\":1"), 6,
+               "\"mu\":20");  // scale ~ N(20, 0.5): outside its range [-10, 10]
     r = run(wf, 2);
     const std::string msg = r.step("uq")->error;
     QCOMPARE(r.step("uq")->status, StepStatus::Failed);
-    QVERIFY2(msg.find("sample #") != std::string::npos && msg.find("scale=") != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find("sample #") != std::string::npos && msg.find("scale=") != std::string::npos,
+             msg.c_str());
   }
 
   void cancellationStopsTheSamples() {
@@ -149,8 +177,12 @@ class TestStepModel : public QObject {
     o.use_cache = false;
     o.cancel = cancel;
     o.listener = &stopper;
-    const auto r = WorkflowEngine(m_registry).run(
-        parseWorkflow(workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"sum"})", R"(,"n":200000)")), o);
+    const auto r =
+        WorkflowEngine(m_registry)
+            .run(parseWorkflow(workflow("monte_carlo",
+                                        R"({"step":"tmpl","input":["a","b"],"output":"sum"})",
+                                        R"(,"n":200000)")),
+                 o);
     QCOMPARE(r.step("uq")->status, StepStatus::Cancelled);
   }
 
@@ -158,7 +190,8 @@ class TestStepModel : public QObject {
   // model of that component would be (same seed, same samples).
   void monteCarloSummarisesAVectorOutputPerComponent() {
     const std::string extra = R"(,"n":300,"seed":5,"return_samples":true)";
-    const auto vec = run(workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"pair"})", extra), 2);
+    const auto vec = run(
+        workflow("monte_carlo", R"({"step":"tmpl","input":["a","b"],"output":"pair"})", extra), 2);
     QVERIFY2(vec.status == StepStatus::Succeeded, vec.step("uq")->error.c_str());
     const Map& v = vec.step("uq")->outputs;
     QCOMPARE(v.at("mean").asVector().size(), Eigen::Index{2});
@@ -179,19 +212,25 @@ class TestStepModel : public QObject {
       QCOMPARE(v.at("min").asVector()[c], s.at("min").asDouble());
       QCOMPARE(v.at("max").asVector()[c], s.at("max").asDouble());
       QVERIFY(Vector(v.at("ci").asMatrix().row(c).transpose()) == s.at("ci").asVector());
-      QVERIFY(Vector(v.at("quantiles").asMatrix().row(c).transpose()) == s.at("quantiles").asVector());
+      QVERIFY(Vector(v.at("quantiles").asMatrix().row(c).transpose()) ==
+              s.at("quantiles").asVector());
     }
   }
 
   // scale ~ U(0, 12) but the template accepts scale in [-10, 10]: the samples with scale > 10 fail.
   static std::string failingWorkflow(const std::string& task, const std::string& extra) {
-    std::string wf = workflow(task, R"({"step":"tmpl","input":["a","scale"],"output":"sum"})", extra);
-    wf.replace(wf.find(R"("dist":"normal","mu":1,"sigma":0.5)"), 34, R"("dist":"uniform","a":0,"b":12)");
+    std::string wf =
+        workflow(task, R"({"step":"tmpl","input":["a","scale"],"output":"sum"})", extra);
+    wf.replace(wf.find(R"("dist":"normal","mu":1,"sigma":0.5)"), 34,
+               R"("dist":"uniform","a":0,"b":12)");
     return wf;
   }
 
   void monteCarloDropsFailedSamplesAndSaysHowMany() {
-    const auto r = run(failingWorkflow("monte_carlo", R"(,"n":400,"seed":9,"return_samples":true,"on_failed_samples":"drop")"), 2);
+    const auto r = run(
+        failingWorkflow("monte_carlo",
+                        R"(,"n":400,"seed":9,"return_samples":true,"on_failed_samples":"drop")"),
+        2);
     QVERIFY2(r.status == StepStatus::Succeeded, r.step("uq")->error.c_str());
     const Map& out = r.step("uq")->outputs;
     const Map& diag = r.step("uq")->diagnostics;
@@ -218,17 +257,21 @@ class TestStepModel : public QObject {
     const double mean = sum / static_cast<double>(used);
     QVERIFY(std::abs(out.at("mean").asDouble() - mean) <= 1e-12 * std::abs(mean));
     // The error bar comes from the finite samples: stderr = std / sqrt(n_used).
-    QVERIFY(std::abs(out.at("stderr").asDouble() - out.at("std").asDouble() / std::sqrt(double(used))) < 1e-15);
-    QCOMPARE(diag.at("model").asMap().at("failed_samples").asInt(), static_cast<std::int64_t>(expected.size()));
+    QVERIFY(std::abs(out.at("stderr").asDouble() -
+                     out.at("std").asDouble() / std::sqrt(double(used))) < 1e-15);
+    QCOMPARE(diag.at("model").asMap().at("failed_samples").asInt(),
+             static_cast<std::int64_t>(expected.size()));
     std::string warnings;
     for (const auto& w : diag.at("warnings").asList()) warnings += w.asString();
-    QVERIFY2(warnings.find(std::to_string(expected.size()) + " of 400 model samples failed and were dropped") !=
-                 std::string::npos, warnings.c_str());
+    QVERIFY2(warnings.find(std::to_string(expected.size()) +
+                           " of 400 model samples failed and were dropped") != std::string::npos,
+             warnings.c_str());
   }
 
   void monteCarloAndSobolRefuseFailedSamplesNamingThem() {
     // The failing indices, from a drop run with the same seed.
-    const auto dropped = run(failingWorkflow("monte_carlo", R"(,"n":400,"seed":9,"on_failed_samples":"drop")"), 2);
+    const auto dropped =
+        run(failingWorkflow("monte_carlo", R"(,"n":400,"seed":9,"on_failed_samples":"drop")"), 2);
     const List& idx = dropped.step("uq")->diagnostics.at("failed_sample_indices").asList();
     const std::int64_t nfailed = dropped.step("uq")->diagnostics.at("failed_samples").asInt();
     QVERIFY(idx.size() >= 3);
@@ -236,7 +279,8 @@ class TestStepModel : public QObject {
     const std::string msg = failed.step("uq")->error;
     QCOMPARE(failed.step("uq")->status, StepStatus::Failed);
     const std::string named = std::to_string(nfailed) + " of 400 model samples failed (#" +
-                              std::to_string(idx[0].asInt()) + ", #" + std::to_string(idx[1].asInt()) + ", #" +
+                              std::to_string(idx[0].asInt()) + ", #" +
+                              std::to_string(idx[1].asInt()) + ", #" +
                               std::to_string(idx[2].asInt());
     QVERIFY2(msg.find(named) != std::string::npos, (msg + " / expected " + named).c_str());
     QVERIFY2(msg.find("on_failed_samples") != std::string::npos, msg.c_str());
@@ -252,7 +296,8 @@ class TestStepModel : public QObject {
   // An expression model that is NaN somewhere (sqrt of a negative) is handled the same way.
   void expressionModelFailedSamplesDropOrFail() {
     const std::string model = R"x("sqrt(a - 0.25)")x";
-    const auto drop = run(workflow("monte_carlo", model, R"(,"n":200,"seed":3,"on_failed_samples":"drop")"), 1);
+    const auto drop =
+        run(workflow("monte_carlo", model, R"(,"n":200,"seed":3,"on_failed_samples":"drop")"), 1);
     QVERIFY2(drop.status == StepStatus::Succeeded, drop.step("uq")->error.c_str());
     const std::int64_t nfailed = drop.step("uq")->diagnostics.at("failed_samples").asInt();
     QVERIFY(nfailed > 20 && nfailed < 80);  // about a quarter of 200
@@ -260,13 +305,15 @@ class TestStepModel : public QObject {
     QVERIFY(drop.step("uq")->outputs.at("min").asDouble() >= 0);
     const auto fail = run(workflow("monte_carlo", model, R"(,"n":200,"seed":3)"), 1);
     QCOMPARE(fail.step("uq")->status, StepStatus::Failed);
-    QVERIFY2(fail.step("uq")->error.find(std::to_string(nfailed) + " of 200 model samples failed") != std::string::npos,
+    QVERIFY2(fail.step("uq")->error.find(std::to_string(nfailed) +
+                                         " of 200 model samples failed") != std::string::npos,
              fail.step("uq")->error.c_str());
   }
 
   // Surrogate training on a model design refuses failed design points, naming them.
   void surrogateTrainingRefusesFailedDesignPoints() {
-    const std::string wf = R"x({"sciagents":1,"steps":[{"id":"fit","agent":"surrogate","task":"rbf","params":{
+    const std::string wf =
+        R"x({"sciagents":1,"steps":[{"id":"fit","agent":"surrogate","task":"rbf","params":{
       "model":"sqrt(a - 0.25)","inputs":[{"name":"a","dist":"uniform","a":0,"b":1}],"n":40,"seed":1}}]})x";
     RunOptions o;
     o.threads = 1;
@@ -275,7 +322,9 @@ class TestStepModel : public QObject {
     QCOMPARE(r.step("fit")->status, StepStatus::Failed);
     const std::string msg = r.step("fit")->error;
     QVERIFY2(msg.find("of 40 model samples failed (#") != std::string::npos, msg.c_str());
-    QVERIFY2(msg.find("a surrogate cannot be trained on a design with failed points") != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find("a surrogate cannot be trained on a design with failed points") !=
+                 std::string::npos,
+             msg.c_str());
   }
 
   // inverse.bayesian with a step that predicts the whole series (one input path per parameter, a
@@ -288,13 +337,17 @@ class TestStepModel : public QObject {
       {"id":"sim","agent":"ode_pde","task":"ivp","params":{"rhs":["-k*y"],"states":["y"],"y0":[1],"t_span":[0,2],
         "t_eval":[0.5,1,1.5,2],"constants":{"k":1.0},"rtol":1e-11,"atol":1e-13}},
       {"id":"post","agent":"inverse","task":"bayesian","params":{"model":{"step":"sim","input":["constants.k"],
-        "output":"y"},)" + data + "}}]}";
-    const std::string expr = R"({"sciagents":1,"steps":[{"id":"post","agent":"inverse","task":"bayesian","params":{)"
-                             R"x("model":"exp(-k*x)","xdata":[0.5,1,1.5,2],)x" + data + "}}]}";
+        "output":"y"},)" + data +
+                           "}}]}";
+    const std::string expr =
+        R"({"sciagents":1,"steps":[{"id":"post","agent":"inverse","task":"bayesian","params":{)"
+        R"x("model":"exp(-k*x)","xdata":[0.5,1,1.5,2],)x" +
+        data + "}}]}";
     RunOptions o;
     o.threads = 2;
     o.use_cache = false;
-    const auto a = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wf), o), b = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(expr), o);
+    const auto a = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wf), o),
+               b = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(expr), o);
     QVERIFY2(a.status == StepStatus::Succeeded, a.step("post")->error.c_str());
     QVERIFY2(b.status == StepStatus::Succeeded, b.step("post")->error.c_str());
     const double ma = a.step("post")->outputs.at("mean").asVector()[0];
@@ -307,7 +360,8 @@ class TestStepModel : public QObject {
     wrong.replace(wrong.find(R"("t_eval":[0.5,1,1.5,2])"), 22, R"("t_eval":[0.5,1,2])");
     const auto c = WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(wrong), o);
     QCOMPARE(c.step("post")->status, StepStatus::Failed);
-    QVERIFY2(c.step("post")->error.find("3 values but `data` has 4") != std::string::npos, c.step("post")->error.c_str());
+    QVERIFY2(c.step("post")->error.find("3 values but `data` has 4") != std::string::npos,
+             c.step("post")->error.c_str());
   }
 
   void odeTemplateMatchesTheClosedForm() {
@@ -343,7 +397,8 @@ class TestStepModel : public QObject {
       return WorkflowEngine().run(parseWorkflow(json), o);
     };
     const auto one = run(wf, 1), two = run(wf, 2), cached = run(wf, 2, true);
-    for (const auto* r : {&one, &two, &cached}) QVERIFY2(r->status == StepStatus::Succeeded, r->step("s")->error.c_str());
+    for (const auto* r : {&one, &two, &cached})
+      QVERIFY2(r->status == StepStatus::Succeeded, r->step("s")->error.c_str());
     const Map& model = one.step("s")->diagnostics.at("model").asMap();
     QCOMPARE(model.at("prepared").asBool(), true);
     for (const char* o : {"S1", "ST", "S1_conf", "ST_conf", "mean", "variance"}) {
@@ -352,7 +407,8 @@ class TestStepModel : public QObject {
     }
     // A path the task cannot prepare (t_span) runs the task per sample, as before.
     std::string other = wf;
-    other.replace(other.find(R"(["constants.k","constants.c"])"), 29, R"(["constants.k","t_span[1]"])");
+    other.replace(other.find(R"(["constants.k","constants.c"])"), 29,
+                  R"(["constants.k","t_span[1]"])");
     const auto r = run(other, 2);
     QVERIFY2(r.status == StepStatus::Succeeded, r.step("s")->error.c_str());
     QCOMPARE(r.step("s")->diagnostics.at("model").asMap().at("prepared").asBool(), false);

@@ -12,7 +12,8 @@ class TestValidator : public QObject {
   AgentRegistry m_registry = sciagents::test::testRegistry();
 
   std::vector<ValidationIssue> issues(const std::string& steps) {
-    return validateWorkflow(parseWorkflow("{\"sciagents\":1,\"steps\":[" + steps + "]}"), m_registry);
+    return validateWorkflow(parseWorkflow("{\"sciagents\":1,\"steps\":[" + steps + "]}"),
+                            m_registry);
   }
   // Exactly one issue, on `step` and `param`, whose message contains `needle`.
   void expectIssue(const std::string& steps, const std::string& step, const std::string& param,
@@ -37,33 +38,47 @@ class TestValidator : public QObject {
  private slots:
   void validWorkflowHasNoIssues() {
     QVERIFY(issues(R"({"id":"a","agent":"test","task":"add","params":{"a":1}},
-                      {"id":"b","agent":"test","task":"sum","params":{"v":[{"from":"a.sum"},2]}})").empty());
+                      {"id":"b","agent":"test","task":"sum","params":{"v":[{"from":"a.sum"},2]}})")
+                .empty());
   }
-  void unknownAgent() { expectIssue(R"({"id":"s","agent":"nope","task":"add"})", "s", "", "unknown agent 'nope'"); }
-  void unknownTask() { expectIssue(R"({"id":"s","agent":"test","task":"nope"})", "s", "", "unknown task 'nope'"); }
-  void plannedTask() { expectIssue(R"({"id":"s","agent":"test","task":"later"})", "s", "", "planned"); }
+  void unknownAgent() {
+    expectIssue(R"({"id":"s","agent":"nope","task":"add"})", "s", "", "unknown agent 'nope'");
+  }
+  void unknownTask() {
+    expectIssue(R"({"id":"s","agent":"test","task":"nope"})", "s", "", "unknown task 'nope'");
+  }
+  void plannedTask() {
+    expectIssue(R"({"id":"s","agent":"test","task":"later"})", "s", "", "planned");
+  }
   void unknownParam() {
-    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":1,"c":2}})", "s", "c", "unknown parameter");
+    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":1,"c":2}})", "s", "c",
+                "unknown parameter");
   }
-  void missingRequired() { expectIssue(R"({"id":"s","agent":"test","task":"add","params":{}})", "s", "a", "required"); }
+  void missingRequired() {
+    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{}})", "s", "a", "required");
+  }
   void wrongType() {
-    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":"one"}})", "s", "a", "expected a number");
-    expectIssue(R"({"id":"s","agent":"test","task":"sum","params":{"v":[[1,2],[3,4]]}})", "s", "v", "expected a vector");
+    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":"one"}})", "s", "a",
+                "expected a number");
+    expectIssue(R"({"id":"s","agent":"test","task":"sum","params":{"v":[[1,2],[3,4]]}})", "s", "v",
+                "expected a vector");
   }
   void outOfRange() {
-    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":1,"scale":11}})", "s", "scale", "out of range");
+    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":1,"scale":11}})", "s",
+                "scale", "out of range");
   }
   void badChoice() {
-    expectIssue(R"({"id":"s","agent":"test","task":"expr","params":{"f":"x","method":"z"}})", "s", "method", "one of a, b");
+    expectIssue(R"({"id":"s","agent":"test","task":"expr","params":{"f":"x","method":"z"}})", "s",
+                "method", "one of a, b");
   }
   void badExpression() {
     // (no raw string here: moc mis-reads an unbalanced parenthesis inside one)
-    expectIssue("{\"id\":\"s\",\"agent\":\"test\",\"task\":\"expr\",\"params\":{\"f\":\"-k*(y\"}}", "s", "f",
-                "position");
+    expectIssue("{\"id\":\"s\",\"agent\":\"test\",\"task\":\"expr\",\"params\":{\"f\":\"-k*(y\"}}",
+                "s", "f", "position");
   }
   void missingLinkTarget() {
-    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":{"from":"ghost.sum"}}})", "s", "a",
-                "step 'ghost', which does not exist");
+    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":{"from":"ghost.sum"}}})",
+                "s", "a", "step 'ghost', which does not exist");
   }
   void unknownLinkOutput() {
     expectIssue(R"({"id":"a","agent":"test","task":"add","params":{"a":1}},
@@ -71,12 +86,16 @@ class TestValidator : public QObject {
                 "s", "v[0]", "has no output 'total'");
   }
   void malformedLink() {
-    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":{"from":"nodot"}}})", "s", "a", "bad link");
-    expectIssue("{\"id\":\"s\",\"agent\":\"test\",\"task\":\"add\",\"params\":{\"a\":{\"from\":\"a.x[1\"}}}", "s",
-                "a", "missing ']'");
+    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":{"from":"nodot"}}})", "s",
+                "a", "bad link");
+    expectIssue(
+        "{\"id\":\"s\",\"agent\":\"test\",\"task\":\"add\",\"params\":{\"a\":{\"from\":\"a.x[1\"}}"
+        "}",
+        "s", "a", "missing ']'");
   }
   void selfLink() {
-    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":{"from":"s.sum"}}})", "s", "a", "its own step");
+    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":{"from":"s.sum"}}})", "s",
+                "a", "its own step");
   }
   void cycle() {
     auto found = issues(R"({"id":"a","agent":"test","task":"add","params":{"a":{"from":"c.sum"}}},
@@ -87,23 +106,32 @@ class TestValidator : public QObject {
     QVERIFY2(found[0].message.find("a -> ") != std::string::npos, found[0].describe().c_str());
   }
   void badSweep() {
-    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":1},"sweep":{"param":"zz","values":[1]}})", "s",
-                "sweep", "not a parameter");
-    expectIssue(R"({"id":"s","agent":"test","task":"add","params":{"a":1},"sweep":{"param":"scale","values":[1, 50]}})",
-                "s", "scale", "sweep value #2");
+    expectIssue(
+        R"({"id":"s","agent":"test","task":"add","params":{"a":1},"sweep":{"param":"zz","values":[1]}})",
+        "s", "sweep", "not a parameter");
+    expectIssue(
+        R"({"id":"s","agent":"test","task":"add","params":{"a":1},"sweep":{"param":"scale","values":[1, 50]}})",
+        "s", "scale", "sweep value #2");
   }
   // Sweep paths and model input paths share the one path syntax (core/workflow/param_path.h):
   // an element of a list, and errors that name the path and the position.
   void sweepPathsIndexIntoLists() {
-    QVERIFY(issues(R"({"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]},"sweep":{"param":"v[1]","values":[5,6]}})")
-                .empty());
-    expectIssue(R"({"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]},"sweep":{"param":"v[5]","values":[5]}})",
-                "s", "sweep", "sweep parameter path 'v[5]', position 2: index 5 out of range for 'v' of size 3");
-    expectIssue(R"({"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]},"sweep":{"param":"v[x]","values":[5]}})",
-                "s", "sweep", "sweep parameter path 'v[x]', position 3: index 'x' is not an integer");
+    QVERIFY(
+        issues(
+            R"({"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]},"sweep":{"param":"v[1]","values":[5,6]}})")
+            .empty());
+    expectIssue(
+        R"({"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]},"sweep":{"param":"v[5]","values":[5]}})",
+        "s", "sweep",
+        "sweep parameter path 'v[5]', position 2: index 5 out of range for 'v' of size 3");
+    expectIssue(
+        R"({"id":"s","agent":"test","task":"sum","params":{"v":[1,2,3]},"sweep":{"param":"v[x]","values":[5]}})",
+        "s", "sweep", "sweep parameter path 'v[x]', position 3: index 'x' is not an integer");
     // (no raw string here: moc mis-reads an unbalanced bracket inside one)
-    expectIssue("{\"id\":\"s\",\"agent\":\"test\",\"task\":\"add\",\"params\":{\"a\":{\"from\":\"p.x[1\"}}}", "s",
-                "a", "path 'p.x[1', position 4: missing ']'");
+    expectIssue(
+        "{\"id\":\"s\",\"agent\":\"test\",\"task\":\"add\",\"params\":{\"a\":{\"from\":\"p.x[1\"}}"
+        "}",
+        "s", "a", "path 'p.x[1', position 4: missing ']'");
   }
   void everyIssueIsReported() {
     auto found = issues(R"({"id":"a","agent":"test","task":"add","params":{"a":"x","zz":1}},
@@ -120,13 +148,17 @@ class TestValidator : public QObject {
     expectParseError(R"({"steps":[]})", "missing \"sciagents\"");
     expectParseError(R"({"sciagents":2,"steps":[]})", "unsupported workflow format");
     expectParseError(R"({"sciagents":1})", "needs \"steps\"");
-    expectParseError(R"({"sciagents":1,"steps":[{"id":"a","agent":"test","task":"add"},{"id":"a","agent":"test","task":"add"}]})",
-                     "step 'a': duplicate step id");
-    expectParseError(R"({"sciagents":1,"steps":[{"id":"1a","agent":"test","task":"add"}]})", "needs an \"id\"");
+    expectParseError(
+        R"({"sciagents":1,"steps":[{"id":"a","agent":"test","task":"add"},{"id":"a","agent":"test","task":"add"}]})",
+        "step 'a': duplicate step id");
+    expectParseError(R"({"sciagents":1,"steps":[{"id":"1a","agent":"test","task":"add"}]})",
+                     "needs an \"id\"");
     expectParseError(R"({"sciagents":1,"steps":[{"id":"a","task":"add"}]})", "missing \"agent\"");
-    expectParseError(R"({"sciagents":1,"steps":[{"id":"a","agent":"t","task":"x","params":[]}]})", "\"params\" must be an object");
-    expectParseError(R"({"sciagents":1,"steps":[{"id":"a","agent":"t","task":"x","sweep":{"param":"a","values":{"linspace":[0,1,0]}}}]})",
-                     "sweep count");
+    expectParseError(R"({"sciagents":1,"steps":[{"id":"a","agent":"t","task":"x","params":[]}]})",
+                     "\"params\" must be an object");
+    expectParseError(
+        R"({"sciagents":1,"steps":[{"id":"a","agent":"t","task":"x","sweep":{"param":"a","values":{"linspace":[0,1,0]}}}]})",
+        "sweep count");
     expectParseError(std::string(300, '[') + std::string(300, ']'), "deeper than");
   }
 };

@@ -42,9 +42,11 @@ class TestWorkflowJson : public QObject {
   void keepsUiDescriptionAndSweepForm() {
     const std::string text =
         "{\"sciagents\": 1, \"name\": \"w\", \"description\": \"d\", \"ui\": {\"zoom\": 1.5},"
-        " \"steps\": [{\"id\": \"a\", \"agent\": \"integration\", \"task\": \"quad\", \"description\": \"first\","
+        " \"steps\": [{\"id\": \"a\", \"agent\": \"integration\", \"task\": \"quad\", "
+        "\"description\": \"first\","
         " \"params\": {\"f\": \"x^2\", \"a\": 0, \"b\": {\"from\": \"c.value\"}},"
-        " \"sweep\": {\"param\": \"a\", \"values\": {\"linspace\": [0, 1, 3]}}, \"ui\": {\"x\": 10, \"y\": -20.5}}]}";
+        " \"sweep\": {\"param\": \"a\", \"values\": {\"linspace\": [0, 1, 3]}}, \"ui\": {\"x\": "
+        "10, \"y\": -20.5}}]}";
     const WorkflowFile f = parseWorkflowFile(text);
     QCOMPARE(f.workflow.steps.size(), std::size_t(1));
     QVERIFY(f.workflow.steps[0].sweep.has_value());
@@ -59,7 +61,8 @@ class TestWorkflowJson : public QObject {
   }
 
   void structuralErrorsAsParseWorkflow() {
-    QVERIFY_THROWS_EXCEPTION(Error, parseWorkflowFile("{\"sciagents\": 1, \"steps\": [{\"id\": \"a\"}]}"));
+    QVERIFY_THROWS_EXCEPTION(Error,
+                             parseWorkflowFile("{\"sciagents\": 1, \"steps\": [{\"id\": \"a\"}]}"));
     QVERIFY_THROWS_EXCEPTION(Error, parseWorkflowFile("{not json"));
   }
 };

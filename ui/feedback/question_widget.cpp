@@ -216,8 +216,9 @@ QuestionWidget::QuestionWidget(const Question& q, QWidget* parent)
   setObjectName(name("box"));
   auto* lay = new QVBoxLayout(this);
   lay->setContentsMargins(0, 4, 0, 4);
-  auto* text = new QLabel(
-      qstr(q.text) + (q.required ? QStringLiteral(" <span style='color:#b00'>*</span>") : QString()));
+  auto* text =
+      new QLabel(qstr(q.text) +
+                 (q.required ? QStringLiteral(" <span style='color:#b00'>*</span>") : QString()));
   text->setTextFormat(Qt::RichText);
   text->setWordWrap(true);
   QFont f = text->font();

@@ -59,7 +59,8 @@ Onboarding::Onboarding(MainWindow* window)
 
 void Onboarding::buildHelpMenu() {
   QMenu* help = m_window->helpMenu();
-  help->addAction(tr("&Tutorials…"), this, &Onboarding::showTutorials)->setObjectName(QStringLiteral("TutorialsAction"));
+  help->addAction(tr("&Tutorials…"), this, &Onboarding::showTutorials)
+      ->setObjectName(QStringLiteral("TutorialsAction"));
   help->addAction(tr("&Welcome…"), this, &Onboarding::showWelcome);
   help->addAction(tr("Examples &Gallery…"), this, &Onboarding::showExamplesGallery);
   QAction* docs = help->addAction(tr("Agent &Documentation"), this, [this] { openAgentDocs(); });
@@ -82,7 +83,8 @@ void Onboarding::startup() {
     s.setValue(QLatin1String(kVersionKey), version);
     showWhatsNew();
   }
-  if (m_controller->active()) m_controller->start(m_controller->activeId());  // resume where it was left
+  if (m_controller->active())
+    m_controller->start(m_controller->activeId());  // resume where it was left
 }
 
 QDialog* Onboarding::showWelcome() {
@@ -90,13 +92,16 @@ QDialog* Onboarding::showWelcome() {
     m_welcome->raise();
     return m_welcome;
   }
-  QDialog* d = makeDialog(m_window, QStringLiteral("WelcomeDialog"), tr("Welcome to SciAgents Studio"));
+  QDialog* d =
+      makeDialog(m_window, QStringLiteral("WelcomeDialog"), tr("Welcome to SciAgents Studio"));
   m_welcome = d;
   auto* text = new QLabel(
       tr("<h2>Welcome to SciAgents Studio</h2>"
-         "<p>Build scientific workflows from agents — ODE and PDE solvers, optimisation, integration, "
+         "<p>Build scientific workflows from agents — ODE and PDE solvers, optimisation, "
+         "integration, "
          "uncertainty quantification — link their results, and run them here or on a server.</p>"
-         "<p>The <b>Quick start</b> tutorial takes about five minutes: you solve y′ = −2y and compare it with "
+         "<p>The <b>Quick start</b> tutorial takes about five minutes: you solve y′ = −2y and "
+         "compare it with "
          "e<sup>−2t</sup>. Every tutorial stays available under <b>Help ▸ Tutorials</b>.</p>"),
       d);
   text->setWordWrap(true);
@@ -136,20 +141,29 @@ QDialog* Onboarding::showWelcome() {
 }
 
 void Onboarding::fillTutorialList(QListWidget* list) const {
-  const QString current = list->currentItem() ? list->currentItem()->data(Qt::UserRole).toString() : QString();
+  const QString current =
+      list->currentItem() ? list->currentItem()->data(Qt::UserRole).toString() : QString();
   list->clear();
   for (const Tutorial& t : m_controller->tutorials()) {
     QString state;
     const QStringList missing = m_controller->missingTasks(t.id);
-    if (!missing.isEmpty()) state = tr("needs %1, not in this build yet").arg(missing.join(QStringLiteral(", ")));
-    else switch (m_controller->progress(t.id)) {
-      case TutorialController::Progress::NotStarted: state = tr("not started"); break;
-      case TutorialController::Progress::InProgress:
-        state = tr("step %1 of %2").arg(m_controller->savedStep(t.id) + 1).arg(t.steps.size());
-        break;
-      case TutorialController::Progress::Finished: state = tr("finished"); break;
-      case TutorialController::Progress::Skipped: state = tr("skipped"); break;
-    }
+    if (!missing.isEmpty())
+      state = tr("needs %1, not in this build yet").arg(missing.join(QStringLiteral(", ")));
+    else
+      switch (m_controller->progress(t.id)) {
+        case TutorialController::Progress::NotStarted:
+          state = tr("not started");
+          break;
+        case TutorialController::Progress::InProgress:
+          state = tr("step %1 of %2").arg(m_controller->savedStep(t.id) + 1).arg(t.steps.size());
+          break;
+        case TutorialController::Progress::Finished:
+          state = tr("finished");
+          break;
+        case TutorialController::Progress::Skipped:
+          state = tr("skipped");
+          break;
+      }
     auto* item = new QListWidgetItem(QStringLiteral("%1 — %2").arg(t.title, state), list);
     item->setData(Qt::UserRole, t.id);
     item->setToolTip(t.summary);
@@ -185,7 +199,9 @@ QDialog* Onboarding::showTutorials() {
   layout->addWidget(summary);
   layout->addLayout(row);
   d->resize(620, 420);
-  auto selected = [list] { return list->currentItem() ? list->currentItem()->data(Qt::UserRole).toString() : QString(); };
+  auto selected = [list] {
+    return list->currentItem() ? list->currentItem()->data(Qt::UserRole).toString() : QString();
+  };
   auto update = [this, selected, summary, start, restart, example] {
     const Tutorial* t = m_controller->tutorial(selected());
     summary->setText(t ? t->summary : QString());
@@ -199,8 +215,10 @@ QDialog* Onboarding::showTutorials() {
     const QString id = selected();
     if (id.isEmpty() || !m_controller->missingTasks(id).isEmpty()) return;
     d->accept();
-    if (from_start) m_controller->restart(id);
-    else m_controller->start(id);
+    if (from_start)
+      m_controller->restart(id);
+    else
+      m_controller->start(id);
   };
   connect(start, &QPushButton::clicked, d, [begin] { begin(false); });
   connect(restart, &QPushButton::clicked, d, [begin] { begin(true); });
@@ -230,15 +248,19 @@ QDialog* Onboarding::showExamplesGallery() {
   list->setWordWrap(true);
   list->setAlternatingRowColors(true);
   const QDir dir(MainWindow::examplesDir());
-  for (const QString& f : dir.entryList({QStringLiteral("*.workflow.json")}, QDir::Files, QDir::Name)) {
+  for (const QString& f :
+       dir.entryList({QStringLiteral("*.workflow.json")}, QDir::Files, QDir::Name)) {
     QFile file(dir.filePath(f));
     if (!file.open(QIODevice::ReadOnly)) continue;
     const auto j = parseJson(file.readAll());
     const QString name = j.is_object() && j.contains("name") && j["name"].is_string()
-                             ? QString::fromStdString(j["name"].get<std::string>()) : f;
+                             ? QString::fromStdString(j["name"].get<std::string>())
+                             : f;
     const QString about = j.is_object() && j.contains("description") && j["description"].is_string()
-                              ? QString::fromStdString(j["description"].get<std::string>()) : QString();
-    auto* item = new QListWidgetItem(about.isEmpty() ? name : name + QStringLiteral("\n") + about, list);
+                              ? QString::fromStdString(j["description"].get<std::string>())
+                              : QString();
+    auto* item =
+        new QListWidgetItem(about.isEmpty() ? name : name + QStringLiteral("\n") + about, list);
     item->setData(Qt::UserRole, dir.filePath(f));
     item->setToolTip(f);
   }
@@ -278,7 +300,8 @@ QDialog* Onboarding::showWhatsNew() {
     m_news->raise();
     return m_news;
   }
-  QDialog* d = makeDialog(m_window, QStringLiteral("WhatsNewDialog"), tr("What's new in SciAgents %1").arg(QLatin1String(kVersion)));
+  QDialog* d = makeDialog(m_window, QStringLiteral("WhatsNewDialog"),
+                          tr("What's new in SciAgents %1").arg(QLatin1String(kVersion)));
   m_news = d;
   auto* text = new QTextBrowser(d);
   text->setObjectName(QStringLiteral("WhatsNewText"));

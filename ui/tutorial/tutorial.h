@@ -1,7 +1,7 @@
-// Tutorials are data: resources/tutorials/*.json, compiled into Studio's Qt resources (":/tutorials").
-// A tutorial is an ordered list of steps; each has rich text, the objectName of the widget to
-// highlight, and a completion condition on the application's real state (tutorial_condition.h).
-// Format and authoring guide: docs/tutorials.md.
+// Tutorials are data: resources/tutorials/*.json, compiled into Studio's Qt resources
+// (":/tutorials"). A tutorial is an ordered list of steps; each has rich text, the objectName of
+// the widget to highlight, and a completion condition on the application's real state
+// (tutorial_condition.h). Format and authoring guide: docs/tutorials.md.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -15,18 +15,18 @@ namespace sciagents::ui {
 
 struct TutorialStep {
   QString title;
-  QString text;        // rich text (Qt's HTML subset)
-  QString highlight;   // objectName of a widget or action in the main window; "" = none
+  QString text;       // rich text (Qt's HTML subset)
+  QString highlight;  // objectName of a widget or action in the main window; "" = none
   nlohmann::json condition = nlohmann::json::object();  // {"type": "none"} when absent
   nlohmann::json show_me;  // actions for "Show me"; null = derived from the condition
 };
 
 struct Tutorial {
   QString id;
-  int order = 0;          // position in Help ▸ Tutorials
+  int order = 0;  // position in Help ▸ Tutorials
   QString title;
   QString summary;
-  QString example;        // examples/ file name of the finished workflow
+  QString example;             // examples/ file name of the finished workflow
   QStringList requires_tasks;  // "agent.task" that must be runnable (e.g. not planned)
   std::vector<TutorialStep> steps;
 };

@@ -14,16 +14,20 @@ namespace sciagents::ui {
 using nlohmann::json;
 
 namespace {
-std::string str(const json& c, const char* key) { return c.contains(key) && c[key].is_string() ? c[key].get<std::string>() : std::string(); }
+std::string str(const json& c, const char* key) {
+  return c.contains(key) && c[key].is_string() ? c[key].get<std::string>() : std::string();
+}
 
 // "name[1][-1]" -> name and indices; false when malformed.
 bool splitIndexed(const std::string& path, std::string* name, std::vector<long long>* indices) {
-  static const QRegularExpression re(QStringLiteral("^([A-Za-z_][A-Za-z0-9_]*)((\\[-?[0-9]+\\])*)$"));
+  static const QRegularExpression re(
+      QStringLiteral("^([A-Za-z_][A-Za-z0-9_]*)((\\[-?[0-9]+\\])*)$"));
   const auto m = re.match(QString::fromStdString(path));
   if (!m.hasMatch()) return false;
   *name = m.captured(1).toStdString();
   static const QRegularExpression idx(QStringLiteral("\\[(-?[0-9]+)\\]"));
-  for (auto it = idx.globalMatch(m.captured(2)); it.hasNext();) indices->push_back(it.next().captured(1).toLongLong());
+  for (auto it = idx.globalMatch(m.captured(2)); it.hasNext();)
+    indices->push_back(it.next().captured(1).toLongLong());
   return true;
 }
 
@@ -41,7 +45,8 @@ const json* index(const json& v, const std::vector<long long>& indices) {
 
 // Tagged lists ({"$type": "list", "items": [...]}, e.g. a swept vector output) as plain arrays.
 json plainLists(const json& v) {
-  if (v.is_object() && v.value("$type", std::string()) == "list" && v.contains("items")) return plainLists(v["items"]);
+  if (v.is_object() && v.value("$type", std::string()) == "list" && v.contains("items"))
+    return plainLists(v["items"]);
   if (!v.is_array()) return v;
   json out = json::array();
   for (const auto& e : v) out.push_back(plainLists(e));
@@ -64,7 +69,8 @@ json substituteTaskIds(const json& value, const core::Workflow& workflow) {
   if (value.is_string()) {
     static const QRegularExpression re(QStringLiteral("\\$\\{([a-z_]+\\.[a-z_]+)\\}"));
     QString s = QString::fromStdString(value.get<std::string>());
-    for (auto m = re.match(s); m.hasMatch(); m = re.match(s)) s.replace(m.captured(0), stepOfTask(workflow, m.captured(1)));
+    for (auto m = re.match(s); m.hasMatch(); m = re.match(s))
+      s.replace(m.captured(0), stepOfTask(workflow, m.captured(1)));
     return s.toStdString();
   }
   if (value.is_array() || value.is_object()) {
@@ -76,7 +82,8 @@ json substituteTaskIds(const json& value, const core::Workflow& workflow) {
 }
 
 bool jsonClose(const json& a, const json& b, double tolerance) {
-  if (a.is_number() && b.is_number()) return std::abs(a.get<double>() - b.get<double>()) <= tolerance;
+  if (a.is_number() && b.is_number())
+    return std::abs(a.get<double>() - b.get<double>()) <= tolerance;
   if (a.is_array() && b.is_array()) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
@@ -104,11 +111,14 @@ json outputValue(const core::StepResult& step, const QString& output_path) {
 }
 
 QString checkCondition(const json& c) {
-  if (!c.is_object() || !c.contains("type") || !c["type"].is_string()) return QStringLiteral("needs a \"type\"");
+  if (!c.is_object() || !c.contains("type") || !c["type"].is_string())
+    return QStringLiteral("needs a \"type\"");
   const std::string type = c["type"];
   auto need = [&](std::initializer_list<const char*> keys) -> QString {
     for (const char* k : keys)
-      if (str(c, k).empty()) return QStringLiteral("'%1' needs a string \"%2\"").arg(QString::fromStdString(type), QString::fromLatin1(k));
+      if (str(c, k).empty())
+        return QStringLiteral("'%1' needs a string \"%2\"")
+            .arg(QString::fromStdString(type), QString::fromLatin1(k));
     return {};
   };
   if (type == "none" || type == "connected") return {};
@@ -123,14 +133,17 @@ QString checkCondition(const json& c) {
   if (type == "sweep") return need({"task", "param"});
   if (type == "run_succeeded") {
     const std::string t = str(c, "target");
-    return t.empty() || t == "local" || t == "remote" ? QString() : QStringLiteral("target must be local or remote");
+    return t.empty() || t == "local" || t == "remote"
+               ? QString()
+               : QStringLiteral("target must be local or remote");
   }
   if (type == "output") {
     if (!c.contains("value")) return QStringLiteral("'output' needs a \"value\"");
     return need({"task", "output"});
   }
   if (type == "all") {
-    if (!c.contains("of") || !c["of"].is_array() || c["of"].empty()) return QStringLiteral("'all' needs a non-empty \"of\" list");
+    if (!c.contains("of") || !c["of"].is_array() || c["of"].empty())
+      return QStringLiteral("'all' needs a non-empty \"of\" list");
     for (const auto& sub : c["of"]) {
       const QString problem = checkCondition(sub);
       if (!problem.isEmpty()) return problem;

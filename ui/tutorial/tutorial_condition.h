@@ -31,10 +31,11 @@ namespace sciagents::ui {
 
 struct TutorialState {
   const core::Workflow* workflow = nullptr;
-  const core::RunResult* result = nullptr;  // the last run, null when none or the document changed since
-  bool result_remote = false;               // that run executed on a remote server
-  bool connected = false;                   // the execution target is a configured remote server
-  QString test_run_ok;                      // the step whose Test run succeeded ("" when none)
+  const core::RunResult* result =
+      nullptr;                 // the last run, null when none or the document changed since
+  bool result_remote = false;  // that run executed on a remote server
+  bool connected = false;      // the execution target is a configured remote server
+  QString test_run_ok;         // the step whose Test run succeeded ("" when none)
 };
 
 // "" when the condition is well formed, else what is wrong with it.

@@ -5,8 +5,8 @@
 #include "ui/external_step_editor.h"
 #include "ui/external_test_run.h"
 #include "ui/local_runner.h"
-#include "ui/property_panel.h"
 #include "ui/main_window.h"
+#include "ui/property_panel.h"
 #include "ui/qt_convert.h"
 #include "ui/remote_target.h"
 #include "ui/tutorial/tutorial_condition.h"
@@ -23,7 +23,9 @@ namespace sciagents::ui {
 using nlohmann::json;
 
 namespace {
-QString key(const QString& id, const char* what) { return QStringLiteral("tutorials/%1/%2").arg(id, QLatin1String(what)); }
+QString key(const QString& id, const char* what) {
+  return QStringLiteral("tutorials/%1/%2").arg(id, QLatin1String(what));
+}
 const char* kActiveKey = "tutorials/active";
 // "${examples}" in show_me values: the folder of the examples installed with Studio.
 json withExamplesDir(const json& v) {
@@ -47,10 +49,13 @@ TutorialController::TutorialController(MainWindow* window, std::vector<Tutorial>
     m_edited_during_run = true;
     evaluate();
   });
-  for (ExecutionTarget* t : {static_cast<ExecutionTarget*>(window->runner()), static_cast<ExecutionTarget*>(window->remoteTarget())})
+  for (ExecutionTarget* t : {static_cast<ExecutionTarget*>(window->runner()),
+                             static_cast<ExecutionTarget*>(window->remoteTarget())})
     connect(t, &ExecutionTarget::started, this, [this] { m_edited_during_run = false; });
-  connect(window->runner(), &ExecutionTarget::finished, this, [this] { onRunFinished(m_window->runner()); });
-  connect(window->remoteTarget(), &ExecutionTarget::finished, this, [this] { onRunFinished(m_window->remoteTarget()); });
+  connect(window->runner(), &ExecutionTarget::finished, this,
+          [this] { onRunFinished(m_window->runner()); });
+  connect(window->remoteTarget(), &ExecutionTarget::finished, this,
+          [this] { onRunFinished(m_window->remoteTarget()); });
   connect(window, &MainWindow::executionTargetChanged, this, &TutorialController::evaluate);
   connect(window->properties()->externalEditor()->testRun(), &ExternalTestRun::finished, this,
           [this](const QString& step, bool ok) {
@@ -80,7 +85,8 @@ const Tutorial* TutorialController::tutorial(const QString& id) const {
 
 const TutorialStep* TutorialController::step() const {
   const Tutorial* t = active();
-  return t && m_step >= 0 && m_step < int(t->steps.size()) ? &t->steps[std::size_t(m_step)] : nullptr;
+  return t && m_step >= 0 && m_step < int(t->steps.size()) ? &t->steps[std::size_t(m_step)]
+                                                           : nullptr;
 }
 
 TutorialController::Progress TutorialController::progress(const QString& id) const {
@@ -91,7 +97,9 @@ TutorialController::Progress TutorialController::progress(const QString& id) con
   return Progress::NotStarted;
 }
 
-int TutorialController::savedStep(const QString& id) const { return QSettings().value(key(id, "step"), 0).toInt(); }
+int TutorialController::savedStep(const QString& id) const {
+  return QSettings().value(key(id, "step"), 0).toInt();
+}
 
 QStringList TutorialController::missingTasks(const QString& id) const {
   QStringList missing;
@@ -99,7 +107,9 @@ QStringList TutorialController::missingTasks(const QString& id) const {
   if (!t) return missing;
   for (const QString& task : t->requires_tasks) {
     const QStringList parts = task.split(QLatin1Char('.'));
-    const auto* spec = parts.size() == 2 ? m_window->document()->registry().task(parts[0].toStdString(), parts[1].toStdString()) : nullptr;
+    const auto* spec = parts.size() == 2 ? m_window->document()->registry().task(
+                                               parts[0].toStdString(), parts[1].toStdString())
+                                         : nullptr;
     if (!spec || spec->planned()) missing << task;
   }
   return missing;
@@ -148,7 +158,8 @@ bool TutorialController::currentStepMet() const {
   state.result = m_result.get();
   state.result_remote = m_result_remote;
   state.test_run_ok = m_test_run_ok;
-  state.connected = m_window->executionTarget() == m_window->remoteTarget() && !m_window->remoteTarget()->settings().url.isEmpty();
+  state.connected = m_window->executionTarget() == m_window->remoteTarget() &&
+                    !m_window->remoteTarget()->settings().url.isEmpty();
   return conditionMet(s->condition, state);
 }
 
@@ -169,8 +180,10 @@ void TutorialController::evaluate() {
 void TutorialController::next() {
   const Tutorial* t = active();
   if (!t || !m_met) return;
-  if (m_step + 1 < int(t->steps.size())) enter(m_step + 1);
-  else end(Progress::Finished);
+  if (m_step + 1 < int(t->steps.size()))
+    enter(m_step + 1);
+  else
+    end(Progress::Finished);
 }
 
 void TutorialController::back() {
@@ -195,15 +208,18 @@ void TutorialController::end(Progress how) {
   if (!t) return;
   const QString id = t->id;
   QSettings s;
-  s.setValue(key(id, "status"), how == Progress::Finished ? QStringLiteral("finished") : QStringLiteral("skipped"));
+  s.setValue(key(id, "status"),
+             how == Progress::Finished ? QStringLiteral("finished") : QStringLiteral("skipped"));
   s.setValue(key(id, "step"), m_step);
   s.remove(QLatin1String(kActiveKey));
   m_active = -1;
   m_step = -1;
   m_met = false;
   emit stepChanged(-1);
-  if (how == Progress::Finished) emit tutorialFinished(id);
-  else emit tutorialSkipped(id);
+  if (how == Progress::Finished)
+    emit tutorialFinished(id);
+  else
+    emit tutorialSkipped(id);
   emit tutorialFinishedOrSkipped(id);
 }
 
@@ -225,9 +241,14 @@ json TutorialController::showMeActions(const TutorialStep& s) const {
     } else if (type == "step_added") {
       actions.push_back({{"do", "add_step"}, {"task", c["task"]}});
     } else if (type == "param" && c.contains("value")) {
-      actions.push_back({{"do", "set_param"}, {"task", c["task"]}, {"param", c["param"]}, {"value", c["value"]}});
+      actions.push_back(
+          {{"do", "set_param"}, {"task", c["task"]}, {"param", c["param"]}, {"value", c["value"]}});
     } else if (type == "link") {
-      actions.push_back({{"do", "link"}, {"from_task", c["from_task"]}, {"output", c["output"]}, {"to_task", c["to_task"]}, {"param", c["param"]}});
+      actions.push_back({{"do", "link"},
+                         {"from_task", c["from_task"]},
+                         {"output", c["output"]},
+                         {"to_task", c["to_task"]},
+                         {"param", c["param"]}});
     } else if (type == "run_succeeded" || type == "output") {
       actions.push_back({{"do", "run"}});
     } else if (type == "connected") {
@@ -297,7 +318,8 @@ bool TutorialController::perform(const json& a, QString* error) {
       *error = tr("the steps to link are not on the canvas");
       return false;
     }
-    return doc->connectLink(to, jsonString(a, "param"), from + QLatin1Char('.') + jsonString(a, "output"), error);
+    return doc->connectLink(to, jsonString(a, "param"),
+                            from + QLatin1Char('.') + jsonString(a, "output"), error);
   }
   if (id.isEmpty()) {
     *error = tr("there is no %1 step").arg(task);
@@ -319,7 +341,9 @@ bool TutorialController::perform(const json& a, QString* error) {
     const std::string path = a.value("param", std::string());
     const std::string top = path.substr(0, path.find('.'));
     const json value = withExamplesDir(substituteTaskIds(a.value("value", json()), w));
-    if (top == path) return doc->setParam(id, QString::fromStdString(top), value) || doc->step(id)->params.value(top, json()) == value;
+    if (top == path)
+      return doc->setParam(id, QString::fromStdString(top), value) ||
+             doc->step(id)->params.value(top, json()) == value;
     json params = doc->step(id)->params;
     std::string why;
     if (!setAtPath(params, path, value, &why)) {
@@ -331,7 +355,8 @@ bool TutorialController::perform(const json& a, QString* error) {
   }
   if (what == "set_sweep") {
     QString why;
-    auto* command = makeSetSweepCommand(doc, id, jsonString(a, "param"), a.value("values", json()), &why);
+    auto* command =
+        makeSetSweepCommand(doc, id, jsonString(a, "param"), a.value("values", json()), &why);
     if (!command) {
       *error = why;
       return false;

@@ -24,12 +24,15 @@ class TutorialController final : public QObject {
 
   // The compiled-in tutorials (a broken one is left out with a warning); restores the tutorial in
   // progress (without showing it).
-  explicit TutorialController(MainWindow* window, std::vector<Tutorial> tutorials = shippedTutorials());
+  explicit TutorialController(MainWindow* window,
+                              std::vector<Tutorial> tutorials = shippedTutorials());
   static std::vector<Tutorial> shippedTutorials();
 
   const std::vector<Tutorial>& tutorials() const { return m_tutorials; }
   const Tutorial* tutorial(const QString& id) const;
-  const Tutorial* active() const { return m_active < 0 ? nullptr : &m_tutorials[std::size_t(m_active)]; }
+  const Tutorial* active() const {
+    return m_active < 0 ? nullptr : &m_tutorials[std::size_t(m_active)];
+  }
   QString activeId() const { return active() ? active()->id : QString(); }
   int currentStep() const { return m_step; }  // 0-based; -1 when no tutorial is active
   const TutorialStep* step() const;
@@ -37,7 +40,8 @@ class TutorialController final : public QObject {
   bool currentStepMet() const;
   Progress progress(const QString& id) const;
   int savedStep(const QString& id) const;
-  // The tasks a tutorial needs that cannot run in this build (e.g. still planned); empty = runnable.
+  // The tasks a tutorial needs that cannot run in this build (e.g. still planned); empty =
+  // runnable.
   QStringList missingTasks(const QString& id) const;
 
  public slots:
@@ -45,13 +49,13 @@ class TutorialController final : public QObject {
   bool restart(const QString& id);  // from step 1
   void next();                      // only when the current step is met (or a reading step)
   void back();
-  void skip();                      // leaves the tutorial; it can be restarted from Help ▸ Tutorials
+  void skip();  // leaves the tutorial; it can be restarted from Help ▸ Tutorials
   void decline(const QString& id);  // the welcome's "Skip": counts as skipping that tutorial
   bool showMe();                    // performs the current step; false when it cannot
   void evaluate();                  // re-checks the current step's condition now
 
  signals:
-  void stepChanged(int index);      // also when a tutorial starts; -1 when it ends
+  void stepChanged(int index);                       // also when a tutorial starts; -1 when it ends
   void stepCompleted(const QString& id, int index);  // the step's condition became true
   void conditionChanged(bool met);  // the current step's condition, after each evaluation
   void tutorialStarted(const QString& id);

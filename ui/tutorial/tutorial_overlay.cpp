@@ -86,7 +86,8 @@ QWidget* TutorialOverlay::findTarget(QWidget* window, const QString& name) {
     if (w->isVisible()) return w;
   if (auto* action = window->findChild<QAction*>(name))
     for (QObject* o : action->associatedObjects())
-      if (auto* w = qobject_cast<QWidget*>(o); w && w->isVisible() && w->window() == window) return w;
+      if (auto* w = qobject_cast<QWidget*>(o); w && w->isVisible() && w->window() == window)
+        return w;
   return nullptr;
 }
 
@@ -118,10 +119,12 @@ void TutorialOverlay::onCondition(bool met) {
   const bool reading = s->condition.value("type", std::string()) == "none";
   m_next->setEnabled(met);
   m_show_me->setEnabled(!met && !reading);
-  m_state->setText(reading ? QString()
-                   : met   ? tr("<span style='color:%1'>✔ Done</span>").arg(statusTextColor(NodeStatus::Done).name())
-                           : tr("<span style='color:%1'>Waiting for you to do this step…</span>")
-                                 .arg(statusTextColor(NodeStatus::Pending).name()));
+  m_state->setText(
+      reading ? QString()
+      : met
+          ? tr("<span style='color:%1'>✔ Done</span>").arg(statusTextColor(NodeStatus::Done).name())
+          : tr("<span style='color:%1'>Waiting for you to do this step…</span>")
+                .arg(statusTextColor(NodeStatus::Pending).name()));
   m_state->setVisible(!reading);
   relayout();
 }
@@ -137,7 +140,9 @@ void TutorialOverlay::relayout() {
   }
   setGeometry(m_window->rect());
   raise();
-  m_rect = target ? QRect(target->mapTo(m_window, QPoint(0, 0)), target->size()).adjusted(-4, -4, 4, 4) : QRect();
+  m_rect = target
+               ? QRect(target->mapTo(m_window, QPoint(0, 0)), target->size()).adjusted(-4, -4, 4, 4)
+               : QRect();
   m_bubble->adjustSize();
   const QSize b = m_bubble->size();
   const QRect area = m_window->rect().adjusted(kMargin, kMargin, -kMargin, -kMargin);
@@ -145,13 +150,19 @@ void TutorialOverlay::relayout() {
   // widgets (a form field's label); level with the highlight.
   QRect avoid = m_rect;
   for (QWidget* p = target; p && p != m_window; p = p->parentWidget())
-    if (qobject_cast<QDockWidget*>(p) && p != target) avoid = QRect(p->mapTo(m_window, QPoint(0, 0)), p->size());
+    if (qobject_cast<QDockWidget*>(p) && p != target)
+      avoid = QRect(p->mapTo(m_window, QPoint(0, 0)), p->size());
   QPoint at;
-  if (m_rect.isNull()) at = area.center() - QPoint(b.width() / 2, b.height() / 2);
-  else if (avoid.right() + kMargin + b.width() <= area.right()) at = QPoint(avoid.right() + kMargin, m_rect.top());
-  else if (avoid.left() - kMargin - b.width() >= area.left()) at = QPoint(avoid.left() - kMargin - b.width(), m_rect.top());
-  else if (m_rect.bottom() + kMargin + b.height() <= area.bottom()) at = QPoint(m_rect.left(), m_rect.bottom() + kMargin);
-  else at = QPoint(m_rect.left(), m_rect.top() - kMargin - b.height());
+  if (m_rect.isNull())
+    at = area.center() - QPoint(b.width() / 2, b.height() / 2);
+  else if (avoid.right() + kMargin + b.width() <= area.right())
+    at = QPoint(avoid.right() + kMargin, m_rect.top());
+  else if (avoid.left() - kMargin - b.width() >= area.left())
+    at = QPoint(avoid.left() - kMargin - b.width(), m_rect.top());
+  else if (m_rect.bottom() + kMargin + b.height() <= area.bottom())
+    at = QPoint(m_rect.left(), m_rect.bottom() + kMargin);
+  else
+    at = QPoint(m_rect.left(), m_rect.top() - kMargin - b.height());
   at.setX(std::clamp(at.x(), area.left(), std::max(area.left(), area.right() - b.width())));
   at.setY(std::clamp(at.y(), area.top(), std::max(area.top(), area.bottom() - b.height())));
   m_bubble->move(at);
@@ -168,7 +179,8 @@ bool TutorialOverlay::eventFilter(QObject* watched, QEvent* event) {
     case QEvent::LayoutRequest:
       if (watched == m_window || watched == m_target) relayout();
       break;
-    default: break;
+    default:
+      break;
   }
   return QWidget::eventFilter(watched, event);
 }

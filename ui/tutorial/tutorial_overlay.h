@@ -45,7 +45,8 @@ class TutorialOverlay final : public QWidget {
   void relayout();
 
   MainWindow* m_window;
-  QPointer<TutorialController> m_controller;  // a sibling: may go first when the window is destroyed
+  QPointer<TutorialController>
+      m_controller;  // a sibling: may go first when the window is destroyed
   QWidget* m_bubble;
   QLabel* m_title;
   QLabel* m_text;

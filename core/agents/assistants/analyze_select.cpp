@@ -28,7 +28,8 @@ void runAnalyze(const AgentRegistry& registry, TaskContext& ctx) {
   std::string cls = p.agent->id + "." + p.task->id;
   if (p.task->analyze) {
     for (auto& [k, v] : p.task->analyze(*p.context)) facts[k] = std::move(v);
-    if (const auto it = facts.find("problem_class"); it != facts.end() && it->second.isString()) cls = it->second.asString();
+    if (const auto it = facts.find("problem_class"); it != facts.end() && it->second.isString())
+      cls = it->second.asString();
     ctx.setMethod("task_hook", p.label + " analyses its own problem (structure, spectrum, size)");
   } else {
     ctx.warn("no specialised analysis for " + p.label + " yet: only generic facts are reported");
@@ -46,15 +47,18 @@ void runSelect(const AgentRegistry& registry, TaskContext& ctx) {
     const std::string def = method && method->default_value && method->default_value->isString()
                                 ? method->default_value->asString()
                                 : "";
-    throw Error(ErrorCode::RunFailed, "no automatic method selection for " + p.label +
-                                          (def.empty() ? std::string() : " (its default method is '" + def + "')"));
+    throw Error(ErrorCode::RunFailed,
+                "no automatic method selection for " + p.label +
+                    (def.empty() ? std::string() : " (its default method is '" + def + "')"));
   }
   const MethodChoice choice = p.task->select(*p.context);
   ctx.output("method", choice.method);
   ctx.output("rationale", choice.rationale);
   ctx.output("settings", choice.settings);
-  if (p.task->analyze) ctx.output("facts", p.task->analyze(*p.context));
-  else ctx.output("facts", Map{});
+  if (p.task->analyze)
+    ctx.output("facts", p.task->analyze(*p.context));
+  else
+    ctx.output("facts", Map{});
   ctx.setMethod(choice.method, choice.rationale);
 }
 
@@ -64,8 +68,10 @@ namespace {
 ParamSpec problemParam() {
   return ParamSpec::make("problem", ParamType::Map)
       .req()
-      .describe("The problem: {\"step\": \"ID\"} for a step of this workflow, or {\"agent\": ..., \"task\": ..., "
-                "\"params\": {...}}.");
+      .describe(
+          "The problem: {\"step\": \"ID\"} for a step of this workflow, or {\"agent\": ..., "
+          "\"task\": ..., "
+          "\"params\": {...}}.");
 }
 }  // namespace
 
@@ -75,12 +81,16 @@ AgentSpec problemAnalyzerAgent() {
   a.name = "Problem analyzer";
   a.family = "Assistants";
   a.version = "1.0.0";
-  a.summary = "Classifies a problem from its actual data: structure, definiteness, conditioning, stiffness, size.";
+  a.summary =
+      "Classifies a problem from its actual data: structure, definiteness, conditioning, "
+      "stiffness, size.";
   TaskSpec t;
   t.id = "analyze";
   t.summary = "Analyse another step's problem and report its class and facts.";
-  t.doc = "Facts come from the analysed task's own analysis (e.g. linear_algebra.solve: symmetry, definiteness "
-          "from the spectrum, exact 2-norm condition for n <= 2000, sparsity).";
+  t.doc =
+      "Facts come from the analysed task's own analysis (e.g. linear_algebra.solve: symmetry, "
+      "definiteness "
+      "from the spectrum, exact 2-norm condition for n <= 2000, sparsity).";
   t.params = {problemParam()};
   t.outputs = {{"problem_class", ValueKind::String, "e.g. linear_system/dense/spd"},
                {"facts", ValueKind::Map, "Named facts about the problem."}};
@@ -95,12 +105,16 @@ AgentSpec algorithmSelectorAgent() {
   a.name = "Algorithm selector";
   a.family = "Assistants";
   a.version = "1.0.0";
-  a.summary = "Chooses a method and its parameters with a rationale: the same choice `method: \"auto\"` makes.";
+  a.summary =
+      "Chooses a method and its parameters with a rationale: the same choice `method: \"auto\"` "
+      "makes.";
   TaskSpec t;
   t.id = "select";
   t.summary = "Select a method for another step's problem, with the reason.";
-  t.doc = "Calls the target task's own selection, which is the code path its `method: \"auto\"` runs, so the "
-          "selector and the run always agree.";
+  t.doc =
+      "Calls the target task's own selection, which is the code path its `method: \"auto\"` runs, "
+      "so the "
+      "selector and the run always agree.";
   t.params = {problemParam()};
   t.outputs = {{"method", ValueKind::String, "The chosen method."},
                {"rationale", ValueKind::String, "Why, with the numbers that decided it."},

@@ -25,10 +25,11 @@ struct TargetProblem {
 // Reads `param` of `ctx`; throws paramError naming what is wrong (unknown agent/task, planned task,
 // bad params of the target). With `resolve` false the params are only kept as given (`context` is
 // null): for callers that complete them first (performance_profiler's generated inputs).
-TargetProblem openProblem(const AgentRegistry& registry, const TaskContext& ctx, const std::string& param,
-                          bool resolve = true);
+TargetProblem openProblem(const AgentRegistry& registry, const TaskContext& ctx,
+                          const std::string& param, bool resolve = true);
 
 // Runs `task` on `params` in-process (for convergence studies), sharing ctx's cancellation.
-Map runTask(const TaskSpec& task, const Map& params, const TaskContext& ctx, const std::string& label);
+Map runTask(const TaskSpec& task, const Map& params, const TaskContext& ctx,
+            const std::string& label);
 
 }  // namespace sciagents::core::agents::assist

@@ -7,8 +7,8 @@
 #include "core/agents/external/command_workdir.h"
 #include "core/util/child_process.h"
 #include "core/util/error.h"
-#include "core/util/text_format.h"
 #include "core/util/terminal_text.h"
+#include "core/util/text_format.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,7 +29,8 @@ constexpr std::size_t kStderrTail = 2048;
 double bounded(double step, double policy, const std::string& name, const std::string& unit) {
   if (policy > 0 && step > policy)
     throw paramError(name, name + " = " + formatCompact(step) + " exceeds this run's limit of " +
-                               formatCompact(policy) + " " + unit + "; ask for at most " + formatCompact(policy));
+                               formatCompact(policy) + " " + unit + "; ask for at most " +
+                               formatCompact(policy));
   return step > 0 ? step : policy;
 }
 
@@ -177,8 +178,9 @@ Evaluation runEvaluation(const CommandSpec& spec, const ResolvedFiles& files, co
     }
     ev.ok = problem.empty();
     const bool last = ev.ok || attempt == attempts;
-    const bool keep = (!policy || policy->keep_work_dirs) &&
-                      (spec.keep == KeepMode::All || (!ev.ok && last && spec.keep == KeepMode::Failed));
+    const bool keep =
+        (!policy || policy->keep_work_dirs) &&
+        (spec.keep == KeepMode::All || (!ev.ok && last && spec.keep == KeepMode::Failed));
     Map& d = ev.diagnostics;
     d = Map{};
     d["program"] = files.program.string();

@@ -23,8 +23,8 @@ fs::path temporaryRoot() {
   fs::path tmp = fs::temp_directory_path(ec);
   if (ec) tmp = "/tmp";
 #if !defined(_WIN32)
-  return tmp / ("sciagents-external-" + std::to_string(::getuid()) + "-" +
-                std::to_string(::getpid()));
+  return tmp /
+         ("sciagents-external-" + std::to_string(::getuid()) + "-" + std::to_string(::getpid()));
 #else
   return tmp / "sciagents-external";
 #endif
@@ -112,7 +112,7 @@ struct Parked {
   void drop() {
     if (dir.empty()) return;
     std::error_code ec;
-    fs::remove(dir, ec);  // only when still empty
+    fs::remove(dir, ec);                  // only when still empty
     if (temporary) fs::remove(root, ec);  // the per-process folder goes with its last directory
     dir.clear();
   }

@@ -6,8 +6,8 @@
 #include "core/agents/external/python_protocol.h"
 #include "core/util/child_process.h"
 #include "core/util/error.h"
-#include "core/util/text_format.h"
 #include "core/util/sha256.h"
+#include "core/util/text_format.h"
 
 #if defined(_WIN32)
 #include <io.h>
@@ -194,7 +194,8 @@ PythonCall preparePythonCall(const TaskContext& ctx) {
 
   Sha256 key;
   key.update("python-worker-v1\n" + c.spec.python + "\n" + c.spec.module + "\n" + hash + "\n" +
-             c.spec.function + "\n" + formatPrecise(c.spec.memory_mb) + "\n" + formatPrecise(c.spec.cpu_s) + "\n");
+             c.spec.function + "\n" + formatPrecise(c.spec.memory_mb) + "\n" +
+             formatPrecise(c.spec.cpu_s) + "\n");
   for (const auto& e : c.spec.env) key.update(e + "\n");
   c.spec.key = key.hexDigest();
   c.label = "function '" + c.spec.function + "' of " + c.spec.module;
@@ -209,7 +210,8 @@ std::string moduleContentKey(const Map& params) {
   // the params (core/agent/content_key.h). When it cannot be read, the key is unique, so the
   // result is never taken from the cache for a module whose content could not be hashed.
   std::string base;
-  if (auto b = params.find(std::string(kContentKeyBaseDir)); b != params.end() && b->second.isString())
+  if (auto b = params.find(std::string(kContentKeyBaseDir));
+      b != params.end() && b->second.isString())
     base = b->second.asString();
   std::error_code ec;
   const fs::path real = fs::canonical(resolveExternalPath(nullptr, base, module).resolved, ec);

@@ -280,8 +280,7 @@ class SharedPool {
     if (f->fd < 0) return nullptr;
     void* addr = MAP_FAILED;
     if (::ftruncate(f->fd, static_cast<off_t>(f->capacity)) == 0)
-      addr = ::mmap(nullptr, f->capacity, PROT_READ | PROT_WRITE, MAP_SHARED | kPopulate, f->fd,
-                    0);
+      addr = ::mmap(nullptr, f->capacity, PROT_READ | PROT_WRITE, MAP_SHARED | kPopulate, f->fd, 0);
     if (addr == MAP_FAILED) {
       ::unlink(f->path.c_str());
       return nullptr;

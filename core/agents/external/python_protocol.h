@@ -2,7 +2,8 @@
 //
 // Every frame is a little-endian u32 payload length followed by the payload; the payload's first
 // byte is its kind ('V': a call as 'C' followed by string path, u32 n: a shared-memory file the
-// worker may write a 1-D result of up to n values into, replying with 'A' and that path). Numbers and float64 arrays travel as raw little-endian bytes (no JSON text):
+// worker may write a 1-D result of up to n values into, replying with 'A' and that path). Numbers
+// and float64 arrays travel as raw little-endian bytes (no JSON text):
 //   C++ -> worker  'C' u32 count, count x (u16 name length, name, value)       one call
 //   worker -> C++  'R' string (Python version, NumPy version or "none")        ready after import
 //                  'r' value                                                  the call's result
@@ -32,7 +33,7 @@ namespace sciagents::core::agents::external {
 inline constexpr std::uint32_t kMaxFrameBytes = 1u << 30;  // 1 GiB: larger frames are refused
 
 inline constexpr std::size_t kSharedMinBytes = 1u << 16;  // 8192 float64 values
-inline constexpr std::size_t kSharedIdleFiles = 16;        // idle files kept for reuse, at most
+inline constexpr std::size_t kSharedIdleFiles = 16;       // idle files kept for reuse, at most
 
 // The folder of shared-memory files ("/dev/shm" where it is a writable directory), or "" when
 // there is none (arrays then go through the pipe).
@@ -75,7 +76,7 @@ class CallFrameWriter {
   // when n values reach kSharedMinBytes): the frame becomes kind 'V', with the offer (string path,
   // u32 n) after the inputs.
   void offerResult(std::size_t n);
-  std::string finish();                                 // the frame; the writer is spent
+  std::string finish();  // the frame; the writer is spent
 
  private:
   void name(std::string_view n);

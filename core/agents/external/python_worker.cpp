@@ -129,7 +129,7 @@ PythonWorker::PythonWorker(const WorkerSpec& spec) {
     throw Error(ErrorCode::RunFailed, "cannot start a Python worker: fork failed (" + why + ")");
   }
   m_pid = pid;
-  ::setpgid(pid, pid);  // also from this side, so a kill right after fork reaches the group
+  ::setpgid(pid, pid);   // also from this side, so a kill right after fork reaches the group
   trackChildGroup(pid);  // killed with the process if it must die at once (child_groups.h)
   setNonBlocking(m_in);
   setNonBlocking(m_out);

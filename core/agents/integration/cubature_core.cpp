@@ -43,7 +43,8 @@ class GenzMalik {
     const double f1 = at(r.c);
     double f2 = 0, f3 = 0, f4 = 0, f5 = 0, best = -1;
     for (std::size_t i = 0; i < m_d; ++i) {
-      const double a = shifted(r, i, l2) + shifted(r, i, -l2), b = shifted(r, i, l4) + shifted(r, i, -l4);
+      const double a = shifted(r, i, l2) + shifted(r, i, -l2),
+                   b = shifted(r, i, l4) + shifted(r, i, -l4);
       f2 += a, f3 += b;
       // Fourth difference along axis i picks the split direction (ties: the widest axis).
       const double diff = std::abs(a - 2 * f1 - (l2 * l2 / (l4 * l4)) * (b - 2 * f1));
@@ -84,7 +85,8 @@ class GenzMalik {
     if (!std::isfinite(y)) {
       std::string where;
       for (double v : x) where += (where.empty() ? "" : ", ") + formatPrecise(v);
-      throw Error(ErrorCode::RunFailed, "the integrand is " + formatPrecise(y) + " at (" + where + ")");
+      throw Error(ErrorCode::RunFailed,
+                  "the integrand is " + formatPrecise(y) + " at (" + where + ")");
     }
     return y;
   }
@@ -102,8 +104,9 @@ class GenzMalik {
 
 }  // namespace
 
-CubatureResult genzMalik(const IntegrandN& f, const std::vector<double>& lo, const std::vector<double>& hi,
-                         double epsabs, double epsrel, std::int64_t maxeval, TaskContext* ctx) {
+CubatureResult genzMalik(const IntegrandN& f, const std::vector<double>& lo,
+                         const std::vector<double>& hi, double epsabs, double epsrel,
+                         std::int64_t maxeval, TaskContext* ctx) {
   const std::size_t d = lo.size();
   GenzMalik rule(f, d);
   Region root;
@@ -117,7 +120,8 @@ CubatureResult genzMalik(const IntegrandN& f, const std::vector<double>& lo, con
   double value = root.value, err = root.err;
   heap.push(std::move(root));
   auto last = std::chrono::steady_clock::now();
-  while (err > std::max(epsabs, epsrel * std::abs(value)) && rule.neval + 2 * per_region <= maxeval) {
+  while (err > std::max(epsabs, epsrel * std::abs(value)) &&
+         rule.neval + 2 * per_region <= maxeval) {
     Region w = heap.top();
     heap.pop();
     Region a = w, b = w;

@@ -18,9 +18,10 @@ struct CubatureResult {
 };
 
 // Integrates f over the box [lo_i, hi_i] (finite, d >= 2) until sum |I7 - I5| <= max(epsabs,
-// epsrel |I|) or about maxeval evaluations. Bisects the worst region along the axis with the largest
-// fourth difference. Throws Error(RunFailed) on a non-finite integrand value.
-CubatureResult genzMalik(const IntegrandN& f, const std::vector<double>& lo, const std::vector<double>& hi,
-                         double epsabs, double epsrel, std::int64_t maxeval, TaskContext* ctx);
+// epsrel |I|) or about maxeval evaluations. Bisects the worst region along the axis with the
+// largest fourth difference. Throws Error(RunFailed) on a non-finite integrand value.
+CubatureResult genzMalik(const IntegrandN& f, const std::vector<double>& lo,
+                         const std::vector<double>& hi, double epsabs, double epsrel,
+                         std::int64_t maxeval, TaskContext* ctx);
 
 }  // namespace sciagents::core::agents::integ

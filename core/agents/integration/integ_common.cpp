@@ -16,12 +16,14 @@ namespace sciagents::core::agents::integ {
 double parseBound(const Value& v, const std::string& param) {
   if (v.isNumber()) {
     const double x = v.asDouble();
-    if (std::isnan(x)) throw paramError(param, "bound is NaN; expected a number or \"inf\"/\"-inf\"");
+    if (std::isnan(x))
+      throw paramError(param, "bound is NaN; expected a number or \"inf\"/\"-inf\"");
     return x;
   }
   if (v.isString()) {
     std::string s = v.asString();
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     const double inf = std::numeric_limits<double>::infinity();
     if (s == "inf" || s == "+inf" || s == "infinity" || s == "+infinity") return inf;
     if (s == "-inf" || s == "-infinity") return -inf;
@@ -32,12 +34,13 @@ double parseBound(const Value& v, const std::string& param) {
       if (!std::isnan(x)) return x;
     } catch (const Error&) {
     }
-    throw paramError(param, "bound '" + v.asString() + "' is not a number; expected a number, \"inf\"/\"-inf\" or a "
-                            "constant expression such as \"pi/2\"");
+    throw paramError(param, "bound '" + v.asString() +
+                                "' is not a number; expected a number, \"inf\"/\"-inf\" or a "
+                                "constant expression such as \"pi/2\"");
   }
-  throw paramError(param, "expected a number or \"inf\"/\"-inf\", got a " + std::string(v.kindName()));
+  throw paramError(param,
+                   "expected a number or \"inf\"/\"-inf\", got a " + std::string(v.kindName()));
 }
-
 
 namespace {
 // One compiled integrand of the per-thread cache, with what it was compiled from. Constants are
@@ -75,14 +78,16 @@ std::shared_ptr<const Expression> compileIntegrand(const TaskContext& ctx, const
   }
   if (cache.size() >= 16) cache.pop_front();
   CachedIntegrand entry{text, vars, {}, e};
-  for (const auto& [name, value] : constants) entry.constants.emplace_back(name, std::bit_cast<std::uint64_t>(value));
+  for (const auto& [name, value] : constants)
+    entry.constants.emplace_back(name, std::bit_cast<std::uint64_t>(value));
   cache.push_back(std::move(entry));
   return e;
 }
 
 std::vector<std::string> readVars(const TaskContext& ctx) {
   const Value& v = ctx.param("vars");
-  std::vector<std::string> names = v.isString() ? std::vector<std::string>{v.asString()} : v.toStringList();
+  std::vector<std::string> names =
+      v.isString() ? std::vector<std::string>{v.asString()} : v.toStringList();
   if (names.empty()) throw paramError("vars", "expected at least one variable name");
   std::set<std::string> seen;
   for (const auto& n : names)
@@ -95,17 +100,22 @@ Bounds readBounds(const TaskContext& ctx, std::size_t dim, bool allow_inf) {
   if (v.kind() == ValueKind::Matrix) {
     const Matrix& m = v.asMatrix();
     if (m.cols() != 2 || static_cast<std::size_t>(m.rows()) != dim)
-      throw paramError("bounds", "expected " + std::to_string(dim) + " pairs [lo, hi] (one per variable), got a " +
-                                     std::to_string(m.rows()) + "x" + std::to_string(m.cols()) + " matrix");
+      throw paramError("bounds", "expected " + std::to_string(dim) +
+                                     " pairs [lo, hi] (one per variable), got a " +
+                                     std::to_string(m.rows()) + "x" + std::to_string(m.cols()) +
+                                     " matrix");
   }
   List rows;
-  if (v.kind() == ValueKind::List) rows = v.asList();
+  if (v.kind() == ValueKind::List)
+    rows = v.asList();
   else if (v.kind() == ValueKind::Matrix)
-    for (Eigen::Index i = 0; i < v.asMatrix().rows(); ++i) rows.push_back(List{v.asMatrix()(i, 0), v.asMatrix()(i, 1)});
+    for (Eigen::Index i = 0; i < v.asMatrix().rows(); ++i)
+      rows.push_back(List{v.asMatrix()(i, 0), v.asMatrix()(i, 1)});
   else if (v.kind() == ValueKind::Vector && dim == 1 && v.asVector().size() == 2)
     rows.push_back(List{v.asVector()[0], v.asVector()[1]});
   if (rows.size() != dim)
-    throw paramError("bounds", "expected " + std::to_string(dim) + " pairs [lo, hi] (one per variable), got " +
+    throw paramError("bounds", "expected " + std::to_string(dim) +
+                                   " pairs [lo, hi] (one per variable), got " +
                                    std::to_string(rows.size()));
   Bounds b(dim);
   for (std::size_t i = 0; i < dim; ++i) {
@@ -122,7 +132,8 @@ Bounds readBounds(const TaskContext& ctx, std::size_t dim, bool allow_inf) {
     }
     b[i] = {parseBound(lo, "bounds"), parseBound(hi, "bounds")};
     if (!(b[i][0] < b[i][1]))
-      throw paramError("bounds", where + " = [" + formatPrecise(b[i][0]) + ", " + formatPrecise(b[i][1]) + "]: expected lo < hi");
+      throw paramError("bounds", where + " = [" + formatPrecise(b[i][0]) + ", " +
+                                     formatPrecise(b[i][1]) + "]: expected lo < hi");
     if (!allow_inf && (std::isinf(b[i][0]) || std::isinf(b[i][1])))
       throw paramError("bounds", where + " is infinite; this method needs finite bounds");
   }

@@ -16,7 +16,6 @@ namespace sciagents::core::agents::integ {
 
 using Bounds = std::vector<std::array<double, 2>>;
 
-
 // A bound: a finite number, or "inf"/"+inf"/"-inf"/"Infinity"/"-Infinity" (any case).
 double parseBound(const Value& v, const std::string& param);
 // Compiles parameter `param` over `vars`; a bad expression becomes paramError(param, ...).

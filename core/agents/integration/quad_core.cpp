@@ -44,8 +44,9 @@ Piece gk21(const Integrand& f, double a, double b, std::int64_t& neval) {
     const double y = f(c + h * t);
     ++neval;
     if (!std::isfinite(y))
-      throw Error(ErrorCode::RunFailed, "the integrand is " + formatPrecise(y) + " at x = " + formatPrecise(c + h * t) +
-                                            " (inside the range); split the range there (points) or use tanh_sinh");
+      throw Error(ErrorCode::RunFailed,
+                  "the integrand is " + formatPrecise(y) + " at x = " + formatPrecise(c + h * t) +
+                      " (inside the range); split the range there (points) or use tanh_sinh");
     return y;
   };
   const double f0 = eval(0.0);
@@ -87,18 +88,28 @@ QuadResult gaussKronrod(const Integrand& f0, double a, double b, const QuadOptio
   // Map infinite ranges onto finite ones; the GK nodes never touch the (singular) mapped ends.
   Integrand f = f0;
   if (std::isinf(a) && std::isinf(b)) {
-    f = [&f0](double t) { const double d = 1 - t * t; return f0(t / d) * (1 + t * t) / (d * d); };
+    f = [&f0](double t) {
+      const double d = 1 - t * t;
+      return f0(t / d) * (1 + t * t) / (d * d);
+    };
     a = -1, b = 1;
   } else if (std::isinf(b)) {
-    f = [&f0, a](double t) { const double d = 1 - t; return f0(a + t / d) / (d * d); };
+    f = [&f0, a](double t) {
+      const double d = 1 - t;
+      return f0(a + t / d) / (d * d);
+    };
     a = 0, b = 1;
   } else if (std::isinf(a)) {
-    f = [&f0, b](double t) { const double d = 1 - t; return f0(b - t / d) / (d * d); };
+    f = [&f0, b](double t) {
+      const double d = 1 - t;
+      return f0(b - t / d) / (d * d);
+    };
     a = 0, b = 1;
   }
   QuadResult r;
   std::vector<double> cuts{a};
-  for (double p : o.points) if (p > a && p < b) cuts.push_back(p);
+  for (double p : o.points)
+    if (p > a && p < b) cuts.push_back(p);
   cuts.push_back(b);
   std::sort(cuts.begin(), cuts.end());
   std::priority_queue<Piece> heap;
@@ -144,10 +155,12 @@ QuadResult deRun(const QuadOptions& o, Run run) {
   try {
     r.value = run(tol, &err, &l1, &levels);
   } catch (const std::exception& e) {
-    throw Error(ErrorCode::RunFailed, std::string("double-exponential quadrature failed: ") + e.what());
+    throw Error(ErrorCode::RunFailed,
+                std::string("double-exponential quadrature failed: ") + e.what());
   }
   if (!std::isfinite(r.value))
-    throw Error(ErrorCode::RunFailed, "double-exponential quadrature returned " + formatPrecise(r.value) +
+    throw Error(ErrorCode::RunFailed, "double-exponential quadrature returned " +
+                                          formatPrecise(r.value) +
                                           " (the integrand overflows or is not integrable)");
   r.abserr = std::max(err, 4 * kEps * l1);
   r.l1 = l1;
@@ -164,12 +177,18 @@ BatchIntegrand pointByPoint(const Integrand& f) {
 
 }  // namespace
 
-double quadTarget(const QuadOptions& o, double value) { return std::max(o.epsabs, o.epsrel * std::abs(value)); }
+double quadTarget(const QuadOptions& o, double value) {
+  return std::max(o.epsabs, o.epsrel * std::abs(value));
+}
 
-QuadResult integrate1d(const std::string& method, const Integrand& f0, double a, double b, const QuadOptions& o) {
+QuadResult integrate1d(const std::string& method, const Integrand& f0, double a, double b,
+                       const QuadOptions& o) {
   std::int64_t neval = 0;
   // A lambda with one fixed signature: Boost's DE rules probe f(x, xc) overloads by SFINAE.
-  const auto f = [&](double x) { ++neval; return f0(x); };
+  const auto f = [&](double x) {
+    ++neval;
+    return f0(x);
+  };
   QuadResult r;
   if (method == "gauss_kronrod") {
     r = gaussKronrod(f0, a, b, o);
@@ -177,8 +196,11 @@ QuadResult integrate1d(const std::string& method, const Integrand& f0, double a,
   }
   if (method == "tanh_sinh" && (std::isinf(a) || std::isinf(b))) {
     // Infinite ends: Boost's tanh_sinh maps them onto a finite range itself.
-    thread_local boost::math::quadrature::tanh_sinh<double> ts;  // abscissas are cached: build once per thread
-    r = deRun(o, [&](double tol, double* e, double* l, std::size_t* lv) { return ts.integrate(f, a, b, tol, e, l, lv); });
+    thread_local boost::math::quadrature::tanh_sinh<double>
+        ts;  // abscissas are cached: build once per thread
+    r = deRun(o, [&](double tol, double* e, double* l, std::size_t* lv) {
+      return ts.integrate(f, a, b, tol, e, l, lv);
+    });
   } else if (method == "tanh_sinh") {
     const BatchIntegrand by_point = o.many ? BatchIntegrand{} : pointByPoint(f0);
     const BatchIntegrand& many = o.many ? o.many : by_point;
@@ -188,17 +210,20 @@ QuadResult integrate1d(const std::string& method, const Integrand& f0, double a,
     std::span<const double> cuts(ends);
     if (!o.points.empty()) {
       split.push_back(a);
-      for (double p : o.points) if (p > a && p < b) split.push_back(p);
+      for (double p : o.points)
+        if (p > a && p < b) split.push_back(p);
       split.push_back(b);
       std::sort(split.begin(), split.end());
       cuts = split;
     }
-    const double tol = std::max(o.epsrel, 4 * kEps);  // relative test err <= tol * L1, as Boost's DE rules
+    const double tol =
+        std::max(o.epsrel, 4 * kEps);  // relative test err <= tol * L1, as Boost's DE rules
     r.rate_estimate = true;
     for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
       if (!(cuts[i + 1] > cuts[i])) continue;  // a repeated break point
       const TanhSinhResult p = tanhSinh(many, cuts[i], cuts[i + 1], tol, o.ctx);
-      r.value += p.value, r.abserr += p.abserr, r.l1 += p.l1, neval += p.neval, r.end_tail += p.truncation_tail;
+      r.value += p.value, r.abserr += p.abserr, r.l1 += p.l1, neval += p.neval,
+          r.end_tail += p.truncation_tail;
       r.intervals = std::max<std::int64_t>(r.intervals, p.levels);
       r.rate_estimate = r.rate_estimate && p.rate_estimate;
       if (cuts[i] == a) r.closest_a = p.closest_a;
@@ -210,10 +235,14 @@ QuadResult integrate1d(const std::string& method, const Integrand& f0, double a,
         r.rate_estimate && r.abserr - r.end_tail <= std::max(quadTarget(o, r.value), tol * r.l1);
   } else if (method == "exp_sinh") {
     thread_local boost::math::quadrature::exp_sinh<double> es;
-    r = deRun(o, [&](double tol, double* e, double* l, std::size_t* lv) { return es.integrate(f, a, b, tol, e, l, lv); });
+    r = deRun(o, [&](double tol, double* e, double* l, std::size_t* lv) {
+      return es.integrate(f, a, b, tol, e, l, lv);
+    });
   } else if (method == "sinh_sinh") {
     thread_local boost::math::quadrature::sinh_sinh<double> ss;
-    r = deRun(o, [&](double tol, double* e, double* l, std::size_t* lv) { return ss.integrate(f, tol, e, l, lv); });
+    r = deRun(o, [&](double tol, double* e, double* l, std::size_t* lv) {
+      return ss.integrate(f, tol, e, l, lv);
+    });
   } else {
     throw Error(ErrorCode::InvalidInput, "unknown quadrature method '" + method + "'");
   }
@@ -230,9 +259,9 @@ EndpointProbe probeEndpoints(const BatchIntegrand& f, double a, double b) {
   const double len = b - a;
   // The interior scale (0.5, 0.3, 0.7 of the range), then per end: the end itself and 1e-10, 1e-7,
   // 1e-4 of the length inside it. All 11 values in one batch.
-  const double x[11] = {a + 0.5 * len, a + 0.3 * len,        a + 0.7 * len,
-                        a,             a + 1e-10 * len,      a + 1e-7 * len, a + 1e-4 * len,
-                        b,             b - 1e-10 * len,      b - 1e-7 * len, b - 1e-4 * len};
+  const double x[11] = {a + 0.5 * len,   a + 0.3 * len,  a + 0.7 * len,  a,
+                        a + 1e-10 * len, a + 1e-7 * len, a + 1e-4 * len, b,
+                        b - 1e-10 * len, b - 1e-7 * len, b - 1e-4 * len};
   double y[11];
   f(x, y, 11);
   const double mid = y[0], q1 = y[1], q3 = y[2];
@@ -248,8 +277,9 @@ EndpointProbe probeEndpoints(const BatchIntegrand& f, double a, double b) {
     } else if (std::abs(n10 - n7) > 1e-4 * std::max(scale, std::abs(n7)) ||
                std::abs(n10) > 10 * std::max(scale, std::abs(n4))) {
       singular = true;
-      note = "f changes from " + formatPrecise(n4) + " to " + formatPrecise(n10) + " within " + formatPrecise(1e-4 * std::abs(len)) + " of x = " +
-             formatPrecise(end) + " (endpoint singularity)";
+      note = "f changes from " + formatPrecise(n4) + " to " + formatPrecise(n10) + " within " +
+             formatPrecise(1e-4 * std::abs(len)) + " of x = " + formatPrecise(end) +
+             " (endpoint singularity)";
     }
   };
   probe(a, y + 3, p.singular_a, p.note_a);

@@ -27,19 +27,26 @@ BatchIntegrand wrapMany(const Expression& e) {
 // tree lookup per name costs more on a call of a few microseconds). Missing values and failed
 // conversions give the errors of TaskContext's accessors.
 struct QuadParams {
-  const Value *var = nullptr, *a = nullptr, *b = nullptr, *points = nullptr, *epsabs = nullptr, *epsrel = nullptr,
-              *limit = nullptr;
+  const Value *var = nullptr, *a = nullptr, *b = nullptr, *points = nullptr, *epsabs = nullptr,
+              *epsrel = nullptr, *limit = nullptr;
 
   explicit QuadParams(const TaskContext& ctx) {
     for (const auto& [key, v] : ctx.params()) {
       const std::string_view k = key;
-      if (k == "var") var = &v;
-      else if (k == "a") a = &v;
-      else if (k == "b") b = &v;
-      else if (k == "points") points = &v;
-      else if (k == "epsabs") epsabs = &v;
-      else if (k == "epsrel") epsrel = &v;
-      else if (k == "limit") limit = &v;
+      if (k == "var")
+        var = &v;
+      else if (k == "a")
+        a = &v;
+      else if (k == "b")
+        b = &v;
+      else if (k == "points")
+        points = &v;
+      else if (k == "epsabs")
+        epsabs = &v;
+      else if (k == "epsrel")
+        epsrel = &v;
+      else if (k == "limit")
+        limit = &v;
     }
   }
   static bool has(const Value* v) { return v && !v->isNull(); }
@@ -64,25 +71,32 @@ struct QuadParams {
 
 Problem readProblem(const TaskContext& ctx) {
   const QuadParams q(ctx);
-  const std::string var = QuadParams::convert("var", [&]() -> const std::string& { return QuadParams::need(q.var, "var").asString(); });
-  Problem p{compileIntegrand(ctx, "f", {var}), parseBound(QuadParams::need(q.a, "a"), "a"),
-            parseBound(QuadParams::need(q.b, "b"), "b"), {}};
+  const std::string var = QuadParams::convert(
+      "var", [&]() -> const std::string& { return QuadParams::need(q.var, "var").asString(); });
+  Problem p{compileIntegrand(ctx, "f", {var}),
+            parseBound(QuadParams::need(q.a, "a"), "a"),
+            parseBound(QuadParams::need(q.b, "b"), "b"),
+            {}};
   if (p.a == p.b) return p;
   if (QuadParams::has(q.points)) {
     const Vector pts = ctx.vector("points");
     for (Eigen::Index i = 0; i < pts.size(); ++i) {
       const double x = pts[i];
       if (std::isinf(p.a) || std::isinf(p.b))
-        throw paramError("points", "break points need a finite range (as in SciPy); split the range instead");
+        throw paramError("points",
+                         "break points need a finite range (as in SciPy); split the range instead");
       if (!(x > std::min(p.a, p.b) && x < std::max(p.a, p.b)))
-        throw paramError("points", "break point " + formatPrecise(x) + " is outside (" + formatPrecise(p.a) + ", " + formatPrecise(p.b) + ")");
+        throw paramError("points", "break point " + formatPrecise(x) + " is outside (" +
+                                       formatPrecise(p.a) + ", " + formatPrecise(p.b) + ")");
       p.o.points.push_back(x);
     }
   }
   p.o.epsabs = QuadParams::number(q.epsabs, "epsabs");
   p.o.epsrel = QuadParams::number(q.epsrel, "epsrel");
-  if (p.o.epsabs <= 0 && p.o.epsrel <= 0) throw paramError("epsabs", "epsabs and epsrel cannot both be 0");
-  p.o.limit = static_cast<int>(QuadParams::convert("limit", [&] { return QuadParams::need(q.limit, "limit").asInt(); }));
+  if (p.o.epsabs <= 0 && p.o.epsrel <= 0)
+    throw paramError("epsabs", "epsabs and epsrel cannot both be 0");
+  p.o.limit = static_cast<int>(
+      QuadParams::convert("limit", [&] { return QuadParams::need(q.limit, "limit").asInt(); }));
   p.o.ctx = &ctx;
   p.o.many = wrapMany(*p.f);
   return p;
@@ -96,8 +110,10 @@ Integrand wrap(const Expression& e) {
 // so both always agree. `probe_out` receives the end probe when one was made.
 MethodChoice choose(const Problem& p, bool has_points, EndpointProbe* probe_out = nullptr) {
   const bool ia = std::isinf(p.a), ib = std::isinf(p.b);
-  if (ia && ib) return {"sinh_sinh", "the range is (-inf, inf): sinh-sinh double-exponential rule", {}};
-  if (ia || ib) return {"exp_sinh", "the range is half-infinite: exp-sinh double-exponential rule", {}};
+  if (ia && ib)
+    return {"sinh_sinh", "the range is (-inf, inf): sinh-sinh double-exponential rule", {}};
+  if (ia || ib)
+    return {"exp_sinh", "the range is half-infinite: exp-sinh double-exponential rule", {}};
   const double lo = std::min(p.a, p.b), hi = std::max(p.a, p.b);
   const EndpointProbe e = probeEndpoints(wrapMany(*p.f), lo, hi);
   if (probe_out) *probe_out = e;
@@ -108,10 +124,16 @@ MethodChoice choose(const Problem& p, bool has_points, EndpointProbe* probe_out 
     return {"tanh_sinh", std::move(why), {}};
   }
   if (has_points)
-    return {"gauss_kronrod", "finite range with given break points and bounded ends: adaptive Gauss-Kronrod (21 points) "
-                             "starting from the break points", {}};
-  return {"gauss_kronrod", "finite range, f bounded and smooth near both ends (probed at 1e-10..1e-4 of the length): "
-                           "adaptive Gauss-Kronrod (21 points)", {}};
+    return {
+        "gauss_kronrod",
+        "finite range with given break points and bounded ends: adaptive Gauss-Kronrod (21 points) "
+        "starting from the break points",
+        {}};
+  return {
+      "gauss_kronrod",
+      "finite range, f bounded and smooth near both ends (probed at 1e-10..1e-4 of the length): "
+      "adaptive Gauss-Kronrod (21 points)",
+      {}};
 }
 
 std::string secondMethod(const std::string& m, double a, double b) {
@@ -124,9 +146,11 @@ std::string secondMethod(const std::string& m, double a, double b) {
 void checkMethodFits(const std::string& m, double a, double b) {
   const bool ia = std::isinf(a), ib = std::isinf(b);
   if (m == "exp_sinh" && !(ia != ib))
-    throw paramError("method", "exp_sinh needs exactly one infinite end; got [" + formatPrecise(a) + ", " + formatPrecise(b) + "]");
+    throw paramError("method", "exp_sinh needs exactly one infinite end; got [" + formatPrecise(a) +
+                                   ", " + formatPrecise(b) + "]");
   if (m == "sinh_sinh" && !(ia && ib))
-    throw paramError("method", "sinh_sinh needs the range (-inf, inf); got [" + formatPrecise(a) + ", " + formatPrecise(b) + "]");
+    throw paramError("method", "sinh_sinh needs the range (-inf, inf); got [" + formatPrecise(a) +
+                                   ", " + formatPrecise(b) + "]");
 }
 
 // Integrates over [min, max] and flips the sign for a > b.
@@ -138,8 +162,8 @@ QuadResult integrateSigned(const std::string& m, const Problem& p, const QuadOpt
 }
 
 // Mass within delta of a singular finite end that double precision cannot sample: with
-// |f| ~ t^-alpha there, int_0^delta |f| = delta |f(delta)| / (1 - alpha). alpha comes from f at delta
-// and 4 delta; delta is 16 representable steps from the end (no closer sample is meaningful).
+// |f| ~ t^-alpha there, int_0^delta |f| = delta |f(delta)| / (1 - alpha). alpha comes from f at
+// delta and 4 delta; delta is 16 representable steps from the end (no closer sample is meaningful).
 double endTail(const Expression& f, double end, double dir) {
   const double step = std::abs(std::nextafter(end, end + dir) - end);
   const double d = 16 * step;
@@ -189,7 +213,8 @@ void runQuad(TaskContext& ctx) {
   // that resolves interior features there.
   const bool interior_check =
       method == "tanh_sinh" && finite && !probe->singular_a && !probe->singular_b;
-  double tail_in_abserr = r.end_tail;  // tanh_sinh: mass beyond its closest nodes, already in abserr
+  double tail_in_abserr =
+      r.end_tail;  // tanh_sinh: mass beyond its closest nodes, already in abserr
   if (!r.converged || interior_check) {
     tail_in_abserr = 0;  // abserr is rebuilt from both rules below
     const std::string other = secondMethod(method, p.a, p.b);
@@ -210,7 +235,8 @@ void runQuad(TaskContext& ctx) {
       if (!c.converged && !r.converged) {
         abserr = std::max({r.abserr, c.abserr, diff});
         ctx.diagnostic("error_bound", "unconfirmed");
-        ctx.warn("neither " + method + " nor " + other + " converged: abserr (" + formatPrecise(abserr) +
+        ctx.warn("neither " + method + " nor " + other + " converged: abserr (" +
+                 formatPrecise(abserr) +
                  ") is the larger of their estimates and their difference, not a proven bound");
       }
     } catch (const Error& e) {
@@ -249,8 +275,11 @@ void runQuad(TaskContext& ctx) {
       abserr += std::max(0.0, tail - tail_in_abserr);
       ctx.diagnostic("endpoint_tail_estimate", shown);
       if (shown > quadTarget(p.o, value) * 1e-2)
-        ctx.warn("f is singular at x = " + where + " and cannot be sampled closer than a few ulps of the end in double "
-                 "precision; the unsampled part (~" + formatPrecise(shown) + ") is included in abserr. Rewrite f in terms of the "
+        ctx.warn("f is singular at x = " + where +
+                 " and cannot be sampled closer than a few ulps of the end in double "
+                 "precision; the unsampled part (~" +
+                 formatPrecise(shown) +
+                 ") is included in abserr. Rewrite f in terms of the "
                  "distance to the end (e.g. t = 1 - x) for full accuracy");
     }
   }
@@ -260,10 +289,13 @@ void runQuad(TaskContext& ctx) {
   ctx.diagnostic("l1_norm", r.l1);
   const double target = quadTarget(p.o, value);
   if (abserr > target)
-    ctx.warn("requested tolerance not met: abserr " + formatPrecise(abserr) + " > max(epsabs, epsrel |value|) = " + formatPrecise(target) +
-             (method == "gauss_kronrod" ? " (raise limit, give break points, or try tanh_sinh)" : ""));
+    ctx.warn(
+        "requested tolerance not met: abserr " + formatPrecise(abserr) +
+        " > max(epsabs, epsrel |value|) = " + formatPrecise(target) +
+        (method == "gauss_kronrod" ? " (raise limit, give break points, or try tanh_sinh)" : ""));
   if (r.l1 > 0 && std::abs(value) < 1e-8 * r.l1)
-    ctx.warn("strong cancellation: |value| is " + formatPrecise(std::abs(value) / r.l1) + " of the integral of |f|; the relative "
+    ctx.warn("strong cancellation: |value| is " + formatPrecise(std::abs(value) / r.l1) +
+             " of the integral of |f|; the relative "
              "error of value may be large");
   ctx.progress(1.0, "done");
 }
@@ -300,9 +332,11 @@ std::vector<ValidationCheck> validateQuad(const TaskContext& ctx, const Map& out
   try {
     const QuadResult r = integrateSigned(other, p, tight);
     c.value = std::abs(r.value - v->asDouble());
-    c.limit = e->asDouble() + r.abserr + 8 * std::numeric_limits<double>::epsilon() * std::abs(r.value);
-    c.detail = "recomputed with " + other + " at epsrel " + formatPrecise(tight.epsrel) + ": " + formatPrecise(r.value) + " +- " +
-               formatPrecise(r.abserr) + "; |difference| must not exceed the reported abserr plus the check's own error";
+    c.limit =
+        e->asDouble() + r.abserr + 8 * std::numeric_limits<double>::epsilon() * std::abs(r.value);
+    c.detail = "recomputed with " + other + " at epsrel " + formatPrecise(tight.epsrel) + ": " +
+               formatPrecise(r.value) + " +- " + formatPrecise(r.abserr) +
+               "; |difference| must not exceed the reported abserr plus the check's own error";
   } catch (const Error& ex) {
     c.value = std::numeric_limits<double>::infinity();
     c.limit = e->asDouble();
@@ -317,16 +351,24 @@ std::vector<ValidationCheck> validateQuad(const TaskContext& ctx, const Map& out
 TaskSpec quadTask() {
   TaskSpec t;
   t.id = "quad";
-  t.summary = "1-D adaptive quadrature (finite or infinite range, endpoint singularities) with an honest error.";
+  t.summary =
+      "1-D adaptive quadrature (finite or infinite range, endpoint singularities) with an honest "
+      "error.";
   t.doc =
-      "Integrates f(var) from a to b (either may be +-inf). Methods (Boost.Math): `gauss_kronrod` - globally "
+      "Integrates f(var) from a to b (either may be +-inf). Methods (Boost.Math): `gauss_kronrod` "
+      "- globally "
       "adaptive 21-point Gauss-Kronrod, bisecting the interval with the largest error until "
-      "abserr <= max(epsabs, epsrel |value|) or `limit` subintervals (like QUADPACK qag/qagp, infinite ranges by "
-      "a rational map); `tanh_sinh` - double-exponential rule for endpoint singularities (log, 1/sqrt, ...); "
+      "abserr <= max(epsabs, epsrel |value|) or `limit` subintervals (like QUADPACK qag/qagp, "
+      "infinite ranges by "
+      "a rational map); `tanh_sinh` - double-exponential rule for endpoint singularities (log, "
+      "1/sqrt, ...); "
       "`exp_sinh` - half-infinite ranges; `sinh_sinh` - (-inf, inf).\n\n"
-      "How to choose: smooth integrand on a finite range -> gauss_kronrod (cheapest, most robust to mild kinks "
-      "when break `points` are given); integrable blow-up or a derivative singularity at an end -> tanh_sinh; "
-      "infinite range with smooth decay -> exp_sinh/sinh_sinh. `auto` probes f at 1e-10, 1e-7, 1e-4 of the "
+      "How to choose: smooth integrand on a finite range -> gauss_kronrod (cheapest, most robust "
+      "to mild kinks "
+      "when break `points` are given); integrable blow-up or a derivative singularity at an end -> "
+      "tanh_sinh; "
+      "infinite range with smooth decay -> exp_sinh/sinh_sinh. `auto` probes f at 1e-10, 1e-7, "
+      "1e-4 of the "
       "length from each end and picks as above, explaining why.\n\n"
       "Error: abserr is the method's estimate (gauss_kronrod: per interval the larger of "
       "|K21 - G10| and QUADPACK's resasc min(1, (200 |K21 - G10| / resasc)^1.5), plus a jump "
@@ -339,27 +381,43 @@ TaskSpec quadTask() {
       "says when the requested tolerance is not met or when neither rule converged (diagnostic "
       "error_bound: unconfirmed).";
   t.params = {
-      ParamSpec::make("f", ParamType::Expression).req().describe("Integrand, an expression in `var` (and constants)."),
+      ParamSpec::make("f", ParamType::Expression)
+          .req()
+          .describe("Integrand, an expression in `var` (and constants)."),
       ParamSpec::make("var", ParamType::String).def("x").describe("Integration variable name."),
-      ParamSpec::make("a", ParamType::Any).req().describe("Lower limit: a number, \"-inf\"/\"inf\" or a constant expression (\"pi/2\")."),
-      ParamSpec::make("b", ParamType::Any).req().describe("Upper limit: a number, \"inf\"/\"-inf\" or a constant expression."),
-      ParamSpec::make("epsabs", ParamType::Number).def(1.49e-8).range(0.0, std::nullopt).describe(
-          "Absolute error target (SciPy default)."),
-      ParamSpec::make("epsrel", ParamType::Number).def(1.49e-8).range(0.0, std::nullopt).describe(
-          "Relative error target (SciPy default); stop when abserr <= max(epsabs, epsrel |value|)."),
-      ParamSpec::make("limit", ParamType::Integer).def(50).range(1, 100000).describe(
-          "Maximum number of subintervals of gauss_kronrod (SciPy's limit)."),
-      ParamSpec::make("points", ParamType::Vector).describe(
-          "Interior break points where f has kinks, jumps or peaks (finite ranges only)."),
+      ParamSpec::make("a", ParamType::Any)
+          .req()
+          .describe("Lower limit: a number, \"-inf\"/\"inf\" or a constant expression (\"pi/2\")."),
+      ParamSpec::make("b", ParamType::Any)
+          .req()
+          .describe("Upper limit: a number, \"inf\"/\"-inf\" or a constant expression."),
+      ParamSpec::make("epsabs", ParamType::Number)
+          .def(1.49e-8)
+          .range(0.0, std::nullopt)
+          .describe("Absolute error target (SciPy default)."),
+      ParamSpec::make("epsrel", ParamType::Number)
+          .def(1.49e-8)
+          .range(0.0, std::nullopt)
+          .describe("Relative error target (SciPy default); stop when abserr <= max(epsabs, epsrel "
+                    "|value|)."),
+      ParamSpec::make("limit", ParamType::Integer)
+          .def(50)
+          .range(1, 100000)
+          .describe("Maximum number of subintervals of gauss_kronrod (SciPy's limit)."),
+      ParamSpec::make("points", ParamType::Vector)
+          .describe(
+              "Interior break points where f has kinks, jumps or peaks (finite ranges only)."),
       ParamSpec::make("method", ParamType::Choice)
           .oneOf({"auto", "gauss_kronrod", "tanh_sinh", "exp_sinh", "sinh_sinh"})
           .def("auto")
           .describe("Quadrature rule; auto probes the ends and the range and explains its choice."),
-      ParamSpec::make("constants", ParamType::Map).describe("Named constants used in f, e.g. {\"k\": 2}."),
+      ParamSpec::make("constants", ParamType::Map)
+          .describe("Named constants used in f, e.g. {\"k\": 2}."),
   };
   t.outputs = {
       {"value", ValueKind::Scalar, "The integral."},
-      {"abserr", ValueKind::Scalar, "Estimate of the absolute error (the larger of two rules when cross-checked)."},
+      {"abserr", ValueKind::Scalar,
+       "Estimate of the absolute error (the larger of two rules when cross-checked)."},
   };
   t.run = runQuad;
   t.analyze = analyzeQuad;

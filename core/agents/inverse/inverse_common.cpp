@@ -27,7 +27,8 @@ void gaussians(const Stream& s, std::uint64_t first, double* out, Eigen::Index n
 }
 
 void parallelFor(int threads, Eigen::Index n, const std::function<void(Eigen::Index)>& f) {
-  const auto workers = static_cast<Eigen::Index>(std::clamp<Eigen::Index>(threads, 1, std::max<Eigen::Index>(1, n)));
+  const auto workers =
+      static_cast<Eigen::Index>(std::clamp<Eigen::Index>(threads, 1, std::max<Eigen::Index>(1, n)));
   std::exception_ptr error;
   std::mutex mutex;
   auto work = [&](Eigen::Index w) {
@@ -45,7 +46,8 @@ void parallelFor(int threads, Eigen::Index n, const std::function<void(Eigen::In
   if (error) std::rethrow_exception(error);
 }
 
-Vector readSigma(const TaskContext& ctx, const std::string& name, Eigen::Index n, const std::string& what) {
+Vector readSigma(const TaskContext& ctx, const std::string& name, Eigen::Index n,
+                 const std::string& what) {
   const Value& v = ctx.param(name);
   Vector s;
   if (v.isNumber()) {
@@ -57,12 +59,14 @@ Vector readSigma(const TaskContext& ctx, const std::string& name, Eigen::Index n
       throw paramError(name, "expected a positive number or one per " + what + ": " + e.what());
     }
     if (s.size() != n)
-      throw paramError(name, "has " + std::to_string(s.size()) + " values for " + std::to_string(n) + " (one per " +
-                                 what + "); give one number or one per " + what);
+      throw paramError(name, "has " + std::to_string(s.size()) + " values for " +
+                                 std::to_string(n) + " (one per " + what +
+                                 "); give one number or one per " + what);
   }
   for (Eigen::Index i = 0; i < s.size(); ++i)
     if (!(s[i] > 0) || !std::isfinite(s[i]))
-      throw paramError(name, "entry " + std::to_string(i) + " is " + formatFine(s[i]) + "; standard deviations must be finite and > 0");
+      throw paramError(name, "entry " + std::to_string(i) + " is " + formatFine(s[i]) +
+                                 "; standard deviations must be finite and > 0");
   return s;
 }
 
@@ -70,30 +74,47 @@ void requireFinite(const std::string& param, const Matrix& m) {
   for (Eigen::Index i = 0; i < m.rows(); ++i)
     for (Eigen::Index j = 0; j < m.cols(); ++j)
       if (!std::isfinite(m(i, j)))
-        throw paramError(param, "entry (" + std::to_string(i) + ", " + std::to_string(j) + ") is " + formatFine(m(i, j)) +
-                                    "; every value must be finite");
+        throw paramError(param, "entry (" + std::to_string(i) + ", " + std::to_string(j) + ") is " +
+                                    formatFine(m(i, j)) + "; every value must be finite");
 }
 
 std::vector<ParamSpec> odeParams(const std::string& default_method, double default_rtol) {
   return {
-      ParamSpec::make("rhs", ParamType::ExpressionList).req().describe(
-          "dy_i/dt, one expression per state (variables: t, the states, the constants), as in ode_pde.ivp."),
-      ParamSpec::make("states", ParamType::StringList).req().describe("State names, in the order of rhs and y0."),
+      ParamSpec::make("rhs", ParamType::ExpressionList)
+          .req()
+          .describe("dy_i/dt, one expression per state (variables: t, the states, the constants), "
+                    "as in ode_pde.ivp."),
+      ParamSpec::make("states", ParamType::StringList)
+          .req()
+          .describe("State names, in the order of rhs and y0."),
       ParamSpec::make("y0", ParamType::Vector).req().describe("Initial values, one per state."),
-      ParamSpec::make("t_span", ParamType::Vector).req().describe("[t0, t_end]: t0 is the time of y0."),
+      ParamSpec::make("t_span", ParamType::Vector)
+          .req()
+          .describe("[t0, t_end]: t0 is the time of y0."),
       ParamSpec::make("constants", ParamType::Map).describe("Named constants used in rhs."),
-      ParamSpec::make("method", ParamType::Choice).oneOf({"auto", "rk45", "dop853", "rk23", "bdf", "adams"})
-          .def(default_method).describe("ODE integrator (as ode_pde.ivp; auto is resolved once at y0 by the stiffness test)."),
-      ParamSpec::make("rtol", ParamType::Number).def(default_rtol).positive().describe("Relative tolerance of the integrator."),
-      ParamSpec::make("atol", ParamType::Any).def(default_rtol * 1e-3).describe("Absolute tolerance: one number or one per state."),
-      ParamSpec::make("max_num_steps", ParamType::Integer).def(500000).range(1, std::nullopt).describe(
-          "Largest number of integrator steps per solve."),
+      ParamSpec::make("method", ParamType::Choice)
+          .oneOf({"auto", "rk45", "dop853", "rk23", "bdf", "adams"})
+          .def(default_method)
+          .describe("ODE integrator (as ode_pde.ivp; auto is resolved once at y0 by the stiffness "
+                    "test)."),
+      ParamSpec::make("rtol", ParamType::Number)
+          .def(default_rtol)
+          .positive()
+          .describe("Relative tolerance of the integrator."),
+      ParamSpec::make("atol", ParamType::Any)
+          .def(default_rtol * 1e-3)
+          .describe("Absolute tolerance: one number or one per state."),
+      ParamSpec::make("max_num_steps", ParamType::Integer)
+          .def(500000)
+          .range(1, std::nullopt)
+          .describe("Largest number of integrator steps per solve."),
   };
 }
 
 OdeModel readOdeModel(const TaskContext& ctx) {
   OdeModel m{ode::readProblem(ctx), {}, {}};
-  if (m.problem.direction() < 0) throw paramError("t_span", "must be increasing ([t0, t_end] with t_end > t0)");
+  if (m.problem.direction() < 0)
+    throw paramError("t_span", "must be increasing ([t0, t_end] with t_end > t0)");
   if (m.problem.method == "auto") {
     const MethodChoice c = ode::chooseMethod(m.problem, ode::analyzeStiffness(m.problem));
     m.method = c.method;
@@ -111,16 +132,18 @@ ode::Solution solve(ode::Problem& p, const OdeModel& m, std::int64_t* nfev) {
   try {
     ode::solveIvp(p, m.method, false, nullptr, nullptr, sol);
   } catch (const Error& e) {
-    throw Error(ErrorCode::RunFailed, "ODE solve (" + m.method + ") failed between t = " + formatFine(p.t0) + " and " +
-                                          formatFine(p.t1) + " at t = " + formatFine(sol.out.t_last) + ": " + e.bareMessage());
+    throw Error(ErrorCode::RunFailed,
+                "ODE solve (" + m.method + ") failed between t = " + formatFine(p.t0) + " and " +
+                    formatFine(p.t1) + " at t = " + formatFine(sol.out.t_last) + ": " +
+                    e.bareMessage());
   }
   if (nfev) *nfev += sol.st.nfev;
   return sol;
 }
 }  // namespace
 
-Matrix integrateOde(const OdeModel& m, double t0, const Vector& y0, const Vector& times, const Constants& constants,
-                    std::int64_t* nfev) {
+Matrix integrateOde(const OdeModel& m, double t0, const Vector& y0, const Vector& times,
+                    const Constants& constants, std::int64_t* nfev) {
   ode::Problem p = m.problem;
   p.constants = constants;
   p.y0 = y0;
@@ -134,8 +157,8 @@ Matrix integrateOde(const OdeModel& m, double t0, const Vector& y0, const Vector
   if (rows != times.size())
     throw Error(ErrorCode::RunFailed, "ODE solve returned " + std::to_string(rows) + " of " +
                                           std::to_string(times.size()) + " requested times");
-  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(sol.out.y.data(), rows,
-                                                                                                  p.n());
+  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      sol.out.y.data(), rows, p.n());
 }
 
 Vector propagateOde(const OdeModel& m, double t0, double t1, const Vector& y0, std::int64_t* nfev) {
@@ -150,7 +173,8 @@ Vector propagateOde(const OdeModel& m, double t0, double t1, const Vector& y0, s
   return sol.out.y_last;
 }
 
-std::vector<Eigen::Index> stateIndices(const std::string& param, const std::vector<std::string>& names,
+std::vector<Eigen::Index> stateIndices(const std::string& param,
+                                       const std::vector<std::string>& names,
                                        const std::vector<std::string>& states) {
   std::vector<Eigen::Index> idx;
   for (const auto& n : names) {

@@ -20,7 +20,8 @@ using uq::Stream;
 using uq::taskSeed;
 
 // n standard normal deviates number first, first+1, ... of stream `s` (Box-Muller on pairs of
-// uniforms: deviate k uses uniforms 2*(k/2) and 2*(k/2)+1), so any deviate is a pure function of its index.
+// uniforms: deviate k uses uniforms 2*(k/2) and 2*(k/2)+1), so any deviate is a pure function of
+// its index.
 void gaussians(const Stream& s, std::uint64_t first, double* out, Eigen::Index n);
 
 // Runs f(i) for i in [0, n) on up to `threads` threads (static blocks). Every index is computed by
@@ -29,7 +30,8 @@ void parallelFor(int threads, Eigen::Index n, const std::function<void(Eigen::In
 
 // Standard deviations from param `name`: one positive number, or one per item (`what`: "datum",
 // "state", "observed quantity").
-Vector readSigma(const TaskContext& ctx, const std::string& name, Eigen::Index n, const std::string& what = "datum");
+Vector readSigma(const TaskContext& ctx, const std::string& name, Eigen::Index n,
+                 const std::string& what = "datum");
 
 // Checks that every entry is finite; names the param and the entry otherwise.
 void requireFinite(const std::string& param, const Matrix& m);
@@ -47,13 +49,15 @@ OdeModel readOdeModel(const TaskContext& ctx);
 
 // States at `times` (rows; increasing, >= t0) of the trajectory from (t0, y0) with `constants`
 // replacing the problem's. Throws Error(RunFailed) naming the time reached when integration fails.
-Matrix integrateOde(const OdeModel& m, double t0, const Vector& y0, const Vector& times, const Constants& constants,
-                    std::int64_t* nfev = nullptr);
+Matrix integrateOde(const OdeModel& m, double t0, const Vector& y0, const Vector& times,
+                    const Constants& constants, std::int64_t* nfev = nullptr);
 // Only the state at t1.
-Vector propagateOde(const OdeModel& m, double t0, double t1, const Vector& y0, std::int64_t* nfev = nullptr);
+Vector propagateOde(const OdeModel& m, double t0, double t1, const Vector& y0,
+                    std::int64_t* nfev = nullptr);
 
 // Index of each name in `states` (param `param` names the list); throws naming the unknown one.
-std::vector<Eigen::Index> stateIndices(const std::string& param, const std::vector<std::string>& names,
+std::vector<Eigen::Index> stateIndices(const std::string& param,
+                                       const std::vector<std::string>& names,
                                        const std::vector<std::string>& states);
 
 }  // namespace sciagents::core::agents::inverse

@@ -9,16 +9,27 @@
 
 namespace sciagents::core::agents::inverse {
 
-Chain::Chain(std::unique_ptr<LogDensity> density, const Vector& start, const Matrix& cov0, const ChainSettings& s,
-             std::uint64_t index)
-    : m_f(std::move(density)), m_s(s), m_stream(s.seed, 2 * index + 1), m_d(start.size()), m_x(start), m_y(start.size()),
-      m_z(start.size()), m_mean(Vector::Zero(start.size())), m_cov(cov0), m_m2(Matrix::Zero(start.size(), start.size())),
+Chain::Chain(std::unique_ptr<LogDensity> density, const Vector& start, const Matrix& cov0,
+             const ChainSettings& s, std::uint64_t index)
+    : m_f(std::move(density)),
+      m_s(s),
+      m_stream(s.seed, 2 * index + 1),
+      m_d(start.size()),
+      m_x(start),
+      m_y(start.size()),
+      m_z(start.size()),
+      m_mean(Vector::Zero(start.size())),
+      m_cov(cov0),
+      m_m2(Matrix::Zero(start.size(), start.size())),
       m_sd(2.38 * 2.38 / static_cast<double>(start.size())) {
-  // Stream layout per step: 2*ceil(d/2) uniforms for the Gaussians, then one for the acceptance test.
+  // Stream layout per step: 2*ceil(d/2) uniforms for the Gaussians, then one for the acceptance
+  // test.
   m_stride = 2 * ((m_d + 1) / 2) + 2;
   m_draws.resize(s.samples / s.thin, m_d);
   m_logp = m_logp0 = (*m_f)(m_x);
-  if (!std::isfinite(m_logp)) throw Error(ErrorCode::RunFailed, "chain " + std::to_string(index) + " starts where the posterior density is zero");
+  if (!std::isfinite(m_logp))
+    throw Error(ErrorCode::RunFailed,
+                "chain " + std::to_string(index) + " starts where the posterior density is zero");
   m_chol = Eigen::LLT<Matrix>(m_cov).matrixL();
 }
 
@@ -58,7 +69,8 @@ void Chain::advance(Eigen::Index steps) {
       }
     } else {
       const Eigen::Index after = m_t - m_s.burn_in;
-      if ((after + 1) % m_s.thin == 0 && m_kept < m_draws.rows()) m_draws.row(m_kept++) = m_x.transpose();
+      if ((after + 1) % m_s.thin == 0 && m_kept < m_draws.rows())
+        m_draws.row(m_kept++) = m_x.transpose();
     }
   }
 }
@@ -103,7 +115,8 @@ double splitRhat(const std::vector<const Matrix*>& draws, Eigen::Index j, Eigen:
   return std::sqrt(p.var_plus / p.w);
 }
 
-double effectiveSampleSize(const std::vector<const Matrix*>& draws, Eigen::Index j, Eigen::Index rows) {
+double effectiveSampleSize(const std::vector<const Matrix*>& draws, Eigen::Index j,
+                           Eigen::Index rows) {
   if (rows < 4) return NAN;
   const Pooled p = splitStats(draws, j, rows);
   const Eigen::Index n = rows / 2;
@@ -112,7 +125,8 @@ double effectiveSampleSize(const std::vector<const Matrix*>& draws, Eigen::Index
   // rho_t = 1 - (W - mean_c acov_c(t)) / var+, acov with divisor n (Stan).
   auto rho = [&](Eigen::Index t) {
     double acov = 0;
-    for (const Vector& c : p.chains) acov += c.head(n - t).dot(c.tail(n - t)) / static_cast<double>(n);
+    for (const Vector& c : p.chains)
+      acov += c.head(n - t).dot(c.tail(n - t)) / static_cast<double>(n);
     acov /= m;
     return 1.0 - (p.w - acov) / p.var_plus;
   };

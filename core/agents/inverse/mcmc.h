@@ -18,7 +18,7 @@ class LogDensity {
 
 struct ChainSettings {
   Eigen::Index burn_in = 0, samples = 0, thin = 1;
-  bool adapt = true;          // adapt the proposal covariance during burn-in (frozen afterwards)
+  bool adapt = true;  // adapt the proposal covariance during burn-in (frozen afterwards)
   Eigen::Index adapt_every = 100;
   std::uint64_t seed = 0;
 };
@@ -28,15 +28,17 @@ struct ChainSettings {
 class Chain {
  public:
   // cov0: initial proposal covariance (already scaled); index: chain number (selects the stream).
-  Chain(std::unique_ptr<LogDensity> density, const Vector& start, const Matrix& cov0, const ChainSettings& s,
-        std::uint64_t index);
+  Chain(std::unique_ptr<LogDensity> density, const Vector& start, const Matrix& cov0,
+        const ChainSettings& s, std::uint64_t index);
   void advance(Eigen::Index steps);  // up to burn_in + samples in total
   Eigen::Index done() const { return m_t; }
   Eigen::Index total() const { return m_s.burn_in + m_s.samples; }
 
-  const Matrix& draws() const { return m_draws; }  // kept draws (after burn-in, thinned), one per row
+  const Matrix& draws() const {
+    return m_draws;
+  }  // kept draws (after burn-in, thinned), one per row
   Eigen::Index kept() const { return m_kept; }
-  std::int64_t accepted() const { return m_accepted; }       // after burn-in
+  std::int64_t accepted() const { return m_accepted; }  // after burn-in
   std::int64_t acceptedBurnIn() const { return m_accepted_burn; }
   double logDensityAtStart() const { return m_logp0; }
   const Matrix& proposalCovariance() const { return m_cov; }
@@ -55,6 +57,7 @@ class Chain {
 
 // draws: one matrix per chain (same row count). Split R-hat and bulk ESS of column `j`.
 double splitRhat(const std::vector<const Matrix*>& draws, Eigen::Index j, Eigen::Index rows);
-double effectiveSampleSize(const std::vector<const Matrix*>& draws, Eigen::Index j, Eigen::Index rows);
+double effectiveSampleSize(const std::vector<const Matrix*>& draws, Eigen::Index j,
+                           Eigen::Index rows);
 
 }  // namespace sciagents::core::agents::inverse

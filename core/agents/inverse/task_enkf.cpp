@@ -16,14 +16,18 @@ namespace {
 // Observation operator H (p x n) from `H` or the `observed` state names (default: every state).
 Matrix readObservationOperator(const TaskContext& ctx, const std::vector<std::string>& states) {
   const auto n = static_cast<Eigen::Index>(states.size());
-  if (ctx.has("H") && ctx.has("observed")) throw paramError("H", "give either H or observed, not both");
+  if (ctx.has("H") && ctx.has("observed"))
+    throw paramError("H", "give either H or observed, not both");
   if (ctx.has("H")) {
     const Matrix h = ctx.matrix("H");
     requireFinite("H", h);
-    if (h.cols() != n) throw paramError("H", "has " + std::to_string(h.cols()) + " columns for " + std::to_string(n) + " states");
+    if (h.cols() != n)
+      throw paramError(
+          "H", "has " + std::to_string(h.cols()) + " columns for " + std::to_string(n) + " states");
     return h;
   }
-  std::vector<std::string> names = ctx.has("observed") ? ctx.param("observed").toStringList() : states;
+  std::vector<std::string> names =
+      ctx.has("observed") ? ctx.param("observed").toStringList() : states;
   const auto idx = stateIndices("observed", names, states);
   Matrix h = Matrix::Zero(static_cast<Eigen::Index>(idx.size()), n);
   for (std::size_t k = 0; k < idx.size(); ++k) h(static_cast<Eigen::Index>(k), idx[k]) = 1.0;
@@ -42,12 +46,16 @@ void runEnkf(TaskContext& ctx) {
   const Eigen::Index k_obs = times.size();
   if (k_obs == 0) throw paramError("obs_times", "is empty");
   if (obs.rows() != k_obs || obs.cols() != p)
-    throw paramError("observations", "is " + std::to_string(obs.rows()) + " x " + std::to_string(obs.cols()) + "; expected " +
-                                         std::to_string(k_obs) + " x " + std::to_string(p) + " (obs_times x observed quantities)");
+    throw paramError("observations", "is " + std::to_string(obs.rows()) + " x " +
+                                         std::to_string(obs.cols()) + "; expected " +
+                                         std::to_string(k_obs) + " x " + std::to_string(p) +
+                                         " (obs_times x observed quantities)");
   const double t0 = model.problem.t0;
   for (Eigen::Index k = 0; k < k_obs; ++k) {
     if (times[k] < t0 || (k > 0 && times[k] <= times[k - 1]) || times[k] > model.problem.t1)
-      throw paramError("obs_times", "obs_times[" + std::to_string(k) + "] = " + formatFine(times[k]) + ": times must increase strictly within t_span [" +
+      throw paramError("obs_times", "obs_times[" + std::to_string(k) +
+                                        "] = " + formatFine(times[k]) +
+                                        ": times must increase strictly within t_span [" +
                                         formatFine(t0) + ", " + formatFine(model.problem.t1) + "]");
   }
   const Vector sigma = readSigma(ctx, "obs_sigma", p, "observed quantity");
@@ -60,13 +68,19 @@ void runEnkf(TaskContext& ctx) {
   if (ctx.has("truth")) {
     truth = ctx.matrix("truth");
     if (truth->rows() != k_obs || truth->cols() != n)
-      throw paramError("truth", "is " + std::to_string(truth->rows()) + " x " + std::to_string(truth->cols()) + "; expected " +
-                                    std::to_string(k_obs) + " x " + std::to_string(n) + " (obs_times x states)");
+      throw paramError("truth", "is " + std::to_string(truth->rows()) + " x " +
+                                    std::to_string(truth->cols()) + "; expected " +
+                                    std::to_string(k_obs) + " x " + std::to_string(n) +
+                                    " (obs_times x states)");
   }
-  ctx.setMethod("stochastic_enkf",
-                "stochastic EnKF with perturbed observations (analysis ensemble has the Kalman covariance in "
-                "expectation), multiplicative inflation " + formatFine(inflation) + " of the forecast anomalies; members "
-                "integrated with " + model.method + " (" + model.rationale + ")");
+  ctx.setMethod(
+      "stochastic_enkf",
+      "stochastic EnKF with perturbed observations (analysis ensemble has the Kalman covariance in "
+      "expectation), multiplicative inflation " +
+          formatFine(inflation) +
+          " of the forecast anomalies; members "
+          "integrated with " +
+          model.method + " (" + model.rationale + ")");
 
   // Initial ensemble ~ N(y0, diag(spread^2)); deviates indexed by (member, state) then per cycle.
   Matrix ens(members, n);  // one member per row
@@ -91,10 +105,14 @@ void runEnkf(TaskContext& ctx) {
     // Forecast: every member to the observation time (parallel; each member is independent).
     const double t1 = times[k];
     parallelFor(ctx.threads(), members, [&](Eigen::Index j) {
-      ens.row(j) = propagateOde(model, t, t1, ens.row(j).transpose(), &nfev[static_cast<std::size_t>(j)]).transpose();
+      ens.row(j) =
+          propagateOde(model, t, t1, ens.row(j).transpose(), &nfev[static_cast<std::size_t>(j)])
+              .transpose();
     });
     t = t1;
-    if (!ens.allFinite()) throw Error(ErrorCode::RunFailed, "the ensemble diverged (non-finite states) at t = " + formatFine(t1));
+    if (!ens.allFinite())
+      throw Error(ErrorCode::RunFailed,
+                  "the ensemble diverged (non-finite states) at t = " + formatFine(t1));
     Vector mean = ens.colwise().mean().transpose();
     Matrix a = (ens.rowwise() - mean.transpose()) * inflation;
     ens = a.rowwise() + mean.transpose();
@@ -115,7 +133,8 @@ void runEnkf(TaskContext& ctx) {
     mean_a.row(k) = mean.transpose();
     spread.row(k) = ((ens.rowwise() - mean.transpose()).colwise().squaredNorm() / nm1).cwiseSqrt();
     if (truth) {
-      rmse_t[k] = std::sqrt((mean.transpose() - truth->row(k)).squaredNorm() / static_cast<double>(n));
+      rmse_t[k] =
+          std::sqrt((mean.transpose() - truth->row(k)).squaredNorm() / static_cast<double>(n));
       rmse_f[k] = std::sqrt((mean_f.row(k) - truth->row(k)).squaredNorm() / static_cast<double>(n));
       ctx.metric("analysis_rmse", t1, rmse_t[k]);
     }
@@ -146,8 +165,10 @@ void runEnkf(TaskContext& ctx) {
   ctx.diagnostic("cycles", static_cast<std::int64_t>(k_obs));
   ctx.diagnostic("observed_quantities", static_cast<std::int64_t>(p));
   ctx.diagnostic("seed", static_cast<std::int64_t>(seed));
-  if (members <= n) ctx.warn("ensemble size " + std::to_string(members) + " <= state dimension " + std::to_string(n) +
-                             ": the sample covariance is rank deficient (consider localisation or more members)");
+  if (members <= n)
+    ctx.warn("ensemble size " + std::to_string(members) + " <= state dimension " +
+             std::to_string(n) +
+             ": the sample covariance is rank deficient (consider localisation or more members)");
 }
 
 }  // namespace
@@ -155,28 +176,58 @@ void runEnkf(TaskContext& ctx) {
 TaskSpec enkfTask() {
   TaskSpec t;
   t.id = "enkf";
-  t.summary = "Stochastic ensemble Kalman filter (perturbed observations, inflation) for an ODE model observed at given times.";
+  t.summary =
+      "Stochastic ensemble Kalman filter (perturbed observations, inflation) for an ODE model "
+      "observed at given times.";
   t.doc =
-      "Assimilates `observations` (one row per `obs_times` entry) of a dynamical system given as ODE right-hand "
-      "sides (as ode_pde.ivp: rhs, states, constants, t_span; y0 is the mean of the initial ensemble, spread "
-      "`initial_spread`). Each member is integrated between observation times by the ode_pde.ivp integrators "
-      "(default rk45 at rtol 1e-6). The forecast anomalies are inflated by `inflation`, then every member is "
-      "updated with its own perturbed observation y + sigma eps (stochastic EnKF). The observation operator is "
-      "`H` (p x n) or the `observed` state names (default all). With a `truth` trajectory (at obs_times) the "
-      "analysis and forecast RMSE are reported (after `spin_up` cycles). Deviates come from counter-based streams "
-      "(`seed`): the same seed gives the same result for any thread count. Live series: spread and analysis_rmse.";
+      "Assimilates `observations` (one row per `obs_times` entry) of a dynamical system given as "
+      "ODE right-hand "
+      "sides (as ode_pde.ivp: rhs, states, constants, t_span; y0 is the mean of the initial "
+      "ensemble, spread "
+      "`initial_spread`). Each member is integrated between observation times by the ode_pde.ivp "
+      "integrators "
+      "(default rk45 at rtol 1e-6). The forecast anomalies are inflated by `inflation`, then every "
+      "member is "
+      "updated with its own perturbed observation y + sigma eps (stochastic EnKF). The observation "
+      "operator is "
+      "`H` (p x n) or the `observed` state names (default all). With a `truth` trajectory (at "
+      "obs_times) the "
+      "analysis and forecast RMSE are reported (after `spin_up` cycles). Deviates come from "
+      "counter-based streams "
+      "(`seed`): the same seed gives the same result for any thread count. Live series: spread and "
+      "analysis_rmse.";
   t.params = odeParams("rk45", 1e-6);
   for (auto spec : {
-           ParamSpec::make("obs_times", ParamType::Vector).req().describe("Observation times (strictly increasing, within t_span)."),
-           ParamSpec::make("observations", ParamType::Matrix).req().describe("Observed values, one row per time, one column per observed quantity."),
-           ParamSpec::make("obs_sigma", ParamType::Any).def(1.0).describe("Observation noise std: one number or one per observed quantity."),
-           ParamSpec::make("observed", ParamType::StringList).describe("Names of the observed states (default: all)."),
-           ParamSpec::make("H", ParamType::Matrix).describe("Linear observation operator (p x n), instead of `observed`."),
-           ParamSpec::make("ensemble_size", ParamType::Integer).def(50).range(3, 100000).describe("Number of members."),
-           ParamSpec::make("inflation", ParamType::Number).def(1.02).range(1.0, 10.0).describe("Multiplicative inflation of the forecast anomalies."),
-           ParamSpec::make("initial_spread", ParamType::Any).def(1.0).describe("Std of the initial ensemble around y0: one number or one per state."),
-           ParamSpec::make("truth", ParamType::Matrix).describe("True states at obs_times (rows), when known: RMSE is reported."),
-           ParamSpec::make("spin_up", ParamType::Integer).def(0).range(0, std::nullopt).describe("Cycles left out of the RMSE."),
+           ParamSpec::make("obs_times", ParamType::Vector)
+               .req()
+               .describe("Observation times (strictly increasing, within t_span)."),
+           ParamSpec::make("observations", ParamType::Matrix)
+               .req()
+               .describe("Observed values, one row per time, one column per observed quantity."),
+           ParamSpec::make("obs_sigma", ParamType::Any)
+               .def(1.0)
+               .describe("Observation noise std: one number or one per observed quantity."),
+           ParamSpec::make("observed", ParamType::StringList)
+               .describe("Names of the observed states (default: all)."),
+           ParamSpec::make("H", ParamType::Matrix)
+               .describe("Linear observation operator (p x n), instead of `observed`."),
+           ParamSpec::make("ensemble_size", ParamType::Integer)
+               .def(50)
+               .range(3, 100000)
+               .describe("Number of members."),
+           ParamSpec::make("inflation", ParamType::Number)
+               .def(1.02)
+               .range(1.0, 10.0)
+               .describe("Multiplicative inflation of the forecast anomalies."),
+           ParamSpec::make("initial_spread", ParamType::Any)
+               .def(1.0)
+               .describe("Std of the initial ensemble around y0: one number or one per state."),
+           ParamSpec::make("truth", ParamType::Matrix)
+               .describe("True states at obs_times (rows), when known: RMSE is reported."),
+           ParamSpec::make("spin_up", ParamType::Integer)
+               .def(0)
+               .range(0, std::nullopt)
+               .describe("Cycles left out of the RMSE."),
            seedParam(),
        })
     t.params.push_back(spec);
@@ -188,7 +239,8 @@ TaskSpec enkfTask() {
       {"final_ensemble", ValueKind::Matrix, "Members after the last analysis (rows)."},
       {"mean_spread", ValueKind::Scalar, "RMS of the analysis spread over times and states."},
       {"rmse", ValueKind::Scalar, "RMS error of the analysis mean against truth (with truth)."},
-      {"forecast_rmse", ValueKind::Scalar, "RMS error of the forecast mean against truth (with truth)."},
+      {"forecast_rmse", ValueKind::Scalar,
+       "RMS error of the forecast mean against truth (with truth)."},
       {"rmse_by_time", ValueKind::Vector, "Analysis RMSE at every time (with truth)."},
   };
   t.run = runEnkf;

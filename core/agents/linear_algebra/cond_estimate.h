@@ -28,7 +28,8 @@ double inverseNorm1Estimate(Eigen::Index n, Solve solve, SolveT solveT, int max_
   // Higham's alternating-sign vector guards against the estimator's known bad cases.
   Vector alt(n);
   for (Eigen::Index i = 0; i < n; ++i)
-    alt[i] = (i % 2 ? -1.0 : 1.0) * (1.0 + static_cast<double>(i) / static_cast<double>(std::max<Eigen::Index>(n - 1, 1)));
+    alt[i] = (i % 2 ? -1.0 : 1.0) *
+             (1.0 + static_cast<double>(i) / static_cast<double>(std::max<Eigen::Index>(n - 1, 1)));
   const Vector y_alt = solve(alt);
   const double alt_est = 2.0 * y_alt.lpNorm<1>() / (3.0 * static_cast<double>(n));
   return std::max(est, alt_est);

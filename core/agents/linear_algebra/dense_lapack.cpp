@@ -8,21 +8,21 @@
 // Fortran LAPACK entry points (reference LAPACK, OpenBLAS, Accelerate all export these).
 extern "C" {
 void dgetrf_(const int* m, const int* n, double* a, const int* lda, int* ipiv, int* info);
-void dgetrs_(const char* trans, const int* n, const int* nrhs, const double* a, const int* lda, const int* ipiv,
-             double* b, const int* ldb, int* info);
-void dgecon_(const char* norm, const int* n, const double* a, const int* lda, const double* anorm, double* rcond,
-             double* work, int* iwork, int* info);
-void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
-void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda, double* b,
-             const int* ldb, int* info);
-void dpocon_(const char* uplo, const int* n, const double* a, const int* lda, const double* anorm, double* rcond,
-             double* work, int* iwork, int* info);
-void dsytrf_(const char* uplo, const int* n, double* a, const int* lda, int* ipiv, double* work, const int* lwork,
-             int* info);
-void dsytrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda, const int* ipiv,
-             double* b, const int* ldb, int* info);
-void dsycon_(const char* uplo, const int* n, const double* a, const int* lda, const int* ipiv, const double* anorm,
+void dgetrs_(const char* trans, const int* n, const int* nrhs, const double* a, const int* lda,
+             const int* ipiv, double* b, const int* ldb, int* info);
+void dgecon_(const char* norm, const int* n, const double* a, const int* lda, const double* anorm,
              double* rcond, double* work, int* iwork, int* info);
+void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda,
+             double* b, const int* ldb, int* info);
+void dpocon_(const char* uplo, const int* n, const double* a, const int* lda, const double* anorm,
+             double* rcond, double* work, int* iwork, int* info);
+void dsytrf_(const char* uplo, const int* n, double* a, const int* lda, int* ipiv, double* work,
+             const int* lwork, int* info);
+void dsytrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda,
+             const int* ipiv, double* b, const int* ldb, int* info);
+void dsycon_(const char* uplo, const int* n, const double* a, const int* lda, const int* ipiv,
+             const double* anorm, double* rcond, double* work, int* iwork, int* info);
 }
 #endif
 
@@ -93,14 +93,18 @@ DenseSolve ldltSolve(Matrix a, Matrix& b) {
   return r;
 }
 
-#else  // Eigen fallback: rcond() is Eigen's 1-norm estimate (equal to the inf-norm one for symmetric A)
+#else  // Eigen fallback: rcond() is Eigen's 1-norm estimate (equal to the inf-norm one for
+       // symmetric A)
 
 DenseSolve luSolve(Matrix a, Matrix& b) {
   DenseSolve r{false, 0, 0, "Eigen"};
   Eigen::PartialPivLU<Matrix> lu(a);
   const auto& f = lu.matrixLU();
   for (Eigen::Index k = 0; k < f.rows(); ++k)
-    if (f(k, k) == 0.0) { r.info = static_cast<int>(k + 1); return r; }
+    if (f(k, k) == 0.0) {
+      r.info = static_cast<int>(k + 1);
+      return r;
+    }
   // inf-norm condition of A equals the 1-norm condition of A^T
   Eigen::PartialPivLU<Matrix> lut(a.transpose());
   r.rcond = lut.rcond();
@@ -112,7 +116,10 @@ DenseSolve luSolve(Matrix a, Matrix& b) {
 DenseSolve choleskySolve(Matrix a, Matrix& b) {
   DenseSolve r{false, 0, 0, "Eigen"};
   Eigen::LLT<Matrix> llt(a);
-  if (llt.info() != Eigen::Success) { r.info = 1; return r; }
+  if (llt.info() != Eigen::Success) {
+    r.info = 1;
+    return r;
+  }
   r.rcond = llt.rcond();
   b = llt.solve(b);
   r.ok = true;
@@ -122,7 +129,10 @@ DenseSolve choleskySolve(Matrix a, Matrix& b) {
 DenseSolve ldltSolve(Matrix a, Matrix& b) {
   DenseSolve r{false, 0, 0, "Eigen"};
   Eigen::LDLT<Matrix> ldlt(a);
-  if (ldlt.info() != Eigen::Success || (ldlt.vectorD().array() == 0.0).any()) { r.info = 1; return r; }
+  if (ldlt.info() != Eigen::Success || (ldlt.vectorD().array() == 0.0).any()) {
+    r.info = 1;
+    return r;
+  }
   r.rcond = ldlt.rcond();
   b = ldlt.solve(b);
   r.ok = true;

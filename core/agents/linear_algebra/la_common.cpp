@@ -6,7 +6,9 @@
 
 namespace sciagents::core::agents::la {
 
-std::string shape(Eigen::Index r, Eigen::Index c) { return std::to_string(r) + "x" + std::to_string(c); }
+std::string shape(Eigen::Index r, Eigen::Index c) {
+  return std::to_string(r) + "x" + std::to_string(c);
+}
 
 namespace {
 void checkFinite(const std::string& name, Eigen::Index r, Eigen::Index c, double v) {
@@ -30,10 +32,13 @@ InputMatrix readMatrix(const TaskContext& ctx, const std::string& name) {
     out.sp = v.asSparse();
     out.sp.makeCompressed();
     for (Eigen::Index j = 0; j < out.sp.outerSize(); ++j)
-      for (SparseMatrix::InnerIterator it(out.sp, j); it; ++it) checkFinite(name, it.row(), it.col(), it.value());
+      for (SparseMatrix::InnerIterator it(out.sp, j); it; ++it)
+        checkFinite(name, it.row(), it.col(), it.value());
   } else {
-    if (v.kind() == ValueKind::Matrix) out.dense_ref = &v.asMatrix();
-    else out.owned = ctx.matrix(name);
+    if (v.kind() == ValueKind::Matrix)
+      out.dense_ref = &v.asMatrix();
+    else
+      out.owned = ctx.matrix(name);
     checkFinite(name, out.dense());
   }
   if (out.rows() == 0 || out.cols() == 0)
@@ -44,8 +49,9 @@ InputMatrix readMatrix(const TaskContext& ctx, const std::string& name) {
 Matrix densify(const InputMatrix& a, const std::string& task) {
   if (!a.sparse) return a.dense();
   if (a.rows() > kMaxDensify || a.cols() > kMaxDensify)
-    throw paramError("A", task + " works on dense matrices; this sparse " + shape(a.rows(), a.cols()) +
-                              " matrix is too large to convert (limit " + std::to_string(kMaxDensify) + ")");
+    throw paramError(
+        "A", task + " works on dense matrices; this sparse " + shape(a.rows(), a.cols()) +
+                 " matrix is too large to convert (limit " + std::to_string(kMaxDensify) + ")");
   return Matrix(a.sp);
 }
 
@@ -62,10 +68,12 @@ Matrix readDense(const TaskContext& ctx, const std::string& name, const std::str
 
 Matrix readRhs(const TaskContext& ctx, Eigen::Index rows, const std::string& a_shape) {
   Matrix b = ctx.matrix("b");
-  if (b.rows() == 1 && b.cols() == rows && rows != 1) b.transposeInPlace();  // a row given as vector
+  if (b.rows() == 1 && b.cols() == rows && rows != 1)
+    b.transposeInPlace();  // a row given as vector
   if (b.rows() != rows)
-    throw paramError("b", "dimension mismatch: A is " + a_shape + " but b has " + std::to_string(b.rows()) +
-                              " rows (" + shape(b.rows(), b.cols()) + "); b needs " + std::to_string(rows));
+    throw paramError("b", "dimension mismatch: A is " + a_shape + " but b has " +
+                              std::to_string(b.rows()) + " rows (" + shape(b.rows(), b.cols()) +
+                              "); b needs " + std::to_string(rows));
   if (b.cols() == 0) throw paramError("b", "b is empty");
   checkFinite("b", b);
   return b;
@@ -97,7 +105,8 @@ bool isSymmetric(const SparseMatrix& a) {
   const SparseMatrix t = a.transpose();
   const SparseMatrix d = a - t;
   double max_abs = 0;
-  for (Eigen::Index k = 0; k < a.nonZeros(); ++k) max_abs = std::max(max_abs, std::abs(a.valuePtr()[k]));
+  for (Eigen::Index k = 0; k < a.nonZeros(); ++k)
+    max_abs = std::max(max_abs, std::abs(a.valuePtr()[k]));
   const double tol = 100 * std::numeric_limits<double>::epsilon() * max_abs;
   for (Eigen::Index k = 0; k < d.nonZeros(); ++k)
     if (std::abs(d.valuePtr()[k]) > tol) return false;
@@ -123,7 +132,8 @@ void reportAccuracy(TaskContext& ctx, const Matrix& residual, const Matrix& x, c
   double res2 = 0, backward = 0;
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
     res2 = std::max(res2, residual.col(j).norm());
-    const double denom = norm_a_inf * x.col(j).lpNorm<Eigen::Infinity>() + b.col(j).lpNorm<Eigen::Infinity>();
+    const double denom =
+        norm_a_inf * x.col(j).lpNorm<Eigen::Infinity>() + b.col(j).lpNorm<Eigen::Infinity>();
     const double r = residual.col(j).lpNorm<Eigen::Infinity>();
     backward = std::max(backward, denom > 0 ? r / denom : (r > 0 ? 1.0 : 0.0));
   }
@@ -132,12 +142,14 @@ void reportAccuracy(TaskContext& ctx, const Matrix& residual, const Matrix& x, c
   if (!(cond > 0)) return;
   ctx.diagnostic("condition_estimate", cond);
   ctx.diagnostic("condition_norm", cond_norm);
-  const double bound = std::isfinite(cond) ? cond * backward : std::numeric_limits<double>::infinity();
+  const double bound =
+      std::isfinite(cond) ? cond * backward : std::numeric_limits<double>::infinity();
   ctx.diagnostic("forward_error_bound", std::isfinite(bound) ? Value(bound) : Value("inf"));
   if (!(bound <= tol))
     ctx.warn("ill-conditioned system: condition number " + formatCompact(cond) + " (" + cond_norm +
-             "-norm estimate) times backward error " + formatCompact(backward) + " gives a relative forward error bound of " +
-             formatCompact(bound) + ", above tol = " + formatCompact(tol) + "; x may have few correct digits");
+             "-norm estimate) times backward error " + formatCompact(backward) +
+             " gives a relative forward error bound of " + formatCompact(bound) +
+             ", above tol = " + formatCompact(tol) + "; x may have few correct digits");
 }
 
 }  // namespace sciagents::core::agents::la

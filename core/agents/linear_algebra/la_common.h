@@ -29,7 +29,8 @@ inline constexpr Eigen::Index kMaxDensify = 20000;
 
 std::string shape(Eigen::Index r, Eigen::Index c);
 
-// Reads `name` (valid while ctx lives), rejecting empty matrices and NaN/Inf entries with a message naming the entry.
+// Reads `name` (valid while ctx lives), rejecting empty matrices and NaN/Inf entries with a message
+// naming the entry.
 InputMatrix readMatrix(const TaskContext& ctx, const std::string& name);
 // Same, converted to dense (sparse inputs up to kMaxDensify rows/cols).
 Matrix readDense(const TaskContext& ctx, const std::string& name, const std::string& task);
@@ -52,9 +53,9 @@ double normInf(const SparseMatrix& a);
 Value columnsValue(const Matrix& m);
 
 // Outputs `residual` (max over columns of ||A x - b||_2) and `backward_error` (max over columns of
-// ||r||_inf / (||A||_inf ||x||_inf + ||b||_inf), the exact normwise backward error in the inf-norm),
-// diagnoses condition_estimate / forward_error_bound, and warns when the bound exceeds `tol`.
-// cond <= 0 means unknown (no bound reported).
+// ||r||_inf / (||A||_inf ||x||_inf + ||b||_inf), the exact normwise backward error in the
+// inf-norm), diagnoses condition_estimate / forward_error_bound, and warns when the bound exceeds
+// `tol`. cond <= 0 means unknown (no bound reported).
 void reportAccuracy(TaskContext& ctx, const Matrix& residual, const Matrix& x, const Matrix& b,
                     double norm_a_inf, double cond, const std::string& cond_norm, double tol);
 

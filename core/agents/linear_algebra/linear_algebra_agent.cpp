@@ -11,10 +11,11 @@ AgentSpec linearAlgebraAgent() {
   a.name = "Linear algebra";
   a.family = "Solvers";
   a.version = "1.0.0";
-  a.summary = "Dense and sparse linear systems, least squares, eigenproblems, SVD, factorizations, conditioning.";
-  a.tasks = {la::solveTask(),     la::leastSquaresTask(), la::eigenTask(),
-             la::svdTask(),       la::decomposeTask(),    la::conditionTask(),
-             la::matrixTask()};
+  a.summary =
+      "Dense and sparse linear systems, least squares, eigenproblems, SVD, factorizations, "
+      "conditioning.";
+  a.tasks = {la::solveTask(),     la::leastSquaresTask(), la::eigenTask(), la::svdTask(),
+             la::decomposeTask(), la::conditionTask(),    la::matrixTask()};
   return a;
 }
 

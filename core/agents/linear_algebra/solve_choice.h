@@ -9,7 +9,8 @@
 namespace sciagents::core::agents::la {
 
 struct SolveChoice {
-  std::string method;  // cholesky | ldlt | lu (dense); sparse_cholesky | sparse_lu | cg | bicgstab (sparse)
+  std::string
+      method;  // cholesky | ldlt | lu (dense); sparse_cholesky | sparse_lu | cg | bicgstab (sparse)
   std::string rationale;
   bool symmetric = false;
   bool positive_diagonal = false;
@@ -18,7 +19,8 @@ struct SolveChoice {
 SolveChoice chooseDense(const Matrix& a, const std::string& assume_a);
 SolveChoice chooseSparse(const SparseMatrix& a, const std::string& assume_a);
 
-// Hooks for the solve task: facts about A (and b), the auto choice, and an independent residual check.
+// Hooks for the solve task: facts about A (and b), the auto choice, and an independent residual
+// check.
 Map analyzeSolve(const TaskContext& ctx);
 MethodChoice selectSolve(const TaskContext& ctx);
 std::vector<ValidationCheck> validateSolve(const TaskContext& ctx, const Map& outputs);

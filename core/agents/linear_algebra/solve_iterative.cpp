@@ -24,15 +24,19 @@ struct IterResult {
 // Progress on a log scale from the initial residual (1) to tol.
 void reportProgress(TaskContext& ctx, double rel, double tol, std::int64_t it) {
   const double frac = rel <= tol ? 1.0 : std::clamp(std::log(rel) / std::log(tol), 0.0, 0.99);
-  ctx.progress(frac, "iteration " + std::to_string(it) + ", relative residual " + formatCompact(rel));
+  ctx.progress(frac,
+               "iteration " + std::to_string(it) + ", relative residual " + formatCompact(rel));
 }
 
 template <typename Precond>
-IterResult pcg(TaskContext& ctx, const SparseMatrix& a, const Vector& b, const Precond& m, double tol,
-               std::int64_t maxiter) {
+IterResult pcg(TaskContext& ctx, const SparseMatrix& a, const Vector& b, const Precond& m,
+               double tol, std::int64_t maxiter) {
   IterResult r{Vector::Zero(a.cols())};
   const double bnorm = b.norm();
-  if (bnorm == 0) { r.converged = true; return r; }
+  if (bnorm == 0) {
+    r.converged = true;
+    return r;
+  }
   Vector res = b, z = m.solve(res), p = z, q(a.rows());
   double rz = res.dot(z);
   for (r.iterations = 0; r.iterations < maxiter;) {
@@ -44,7 +48,10 @@ IterResult pcg(TaskContext& ctx, const SparseMatrix& a, const Vector& b, const P
     res -= alpha * q;
     ++r.iterations;
     r.rel_residual = res.norm() / bnorm;
-    if (r.rel_residual <= tol) { r.converged = true; break; }
+    if (r.rel_residual <= tol) {
+      r.converged = true;
+      break;
+    }
     z = m.solve(res);
     const double rz_new = res.dot(z);
     p = z + (rz_new / rz) * p;
@@ -58,11 +65,14 @@ IterResult pcg(TaskContext& ctx, const SparseMatrix& a, const Vector& b, const P
 }
 
 template <typename Precond>
-IterResult bicgstab(TaskContext& ctx, const SparseMatrix& a, const Vector& b, const Precond& m, double tol,
-                    std::int64_t maxiter) {
+IterResult bicgstab(TaskContext& ctx, const SparseMatrix& a, const Vector& b, const Precond& m,
+                    double tol, std::int64_t maxiter) {
   IterResult r{Vector::Zero(a.cols())};
   const double bnorm = b.norm();
-  if (bnorm == 0) { r.converged = true; return r; }
+  if (bnorm == 0) {
+    r.converged = true;
+    return r;
+  }
   Vector res = b, r0 = b, p = Vector::Zero(b.size()), v = p, y, z, s, t;
   double rho = 1, alpha = 1, w = 1;
   for (r.iterations = 0; r.iterations < maxiter;) {
@@ -84,7 +94,10 @@ IterResult bicgstab(TaskContext& ctx, const SparseMatrix& a, const Vector& b, co
     ++r.iterations;
     r.rel_residual = res.norm() / bnorm;
     if (!std::isfinite(r.rel_residual)) break;
-    if (r.rel_residual <= tol) { r.converged = true; break; }
+    if (r.rel_residual <= tol) {
+      r.converged = true;
+      break;
+    }
     if (r.iterations % kChunk == 0) {
       ctx.checkCancelled();
       reportProgress(ctx, r.rel_residual, tol, r.iterations);
@@ -94,8 +107,8 @@ IterResult bicgstab(TaskContext& ctx, const SparseMatrix& a, const Vector& b, co
 }
 
 template <typename Precond>
-void runWith(TaskContext& ctx, const SparseMatrix& a, const Matrix& b, const SolveOptions& o, const Precond& m,
-             const std::string& method, const std::string& rationale) {
+void runWith(TaskContext& ctx, const SparseMatrix& a, const Matrix& b, const SolveOptions& o,
+             const Precond& m, const std::string& method, const std::string& rationale) {
   const std::int64_t maxiter = o.maxiter > 0 ? o.maxiter : 10 * a.rows();
   Matrix x(a.cols(), b.cols());
   std::int64_t total = 0;
@@ -103,7 +116,8 @@ void runWith(TaskContext& ctx, const SparseMatrix& a, const Matrix& b, const Sol
   bool converged = true;
   for (Eigen::Index j = 0; j < b.cols(); ++j) {
     const Vector bj = b.col(j);
-    const IterResult r = method == "cg" ? pcg(ctx, a, bj, m, o.tol, maxiter) : bicgstab(ctx, a, bj, m, o.tol, maxiter);
+    const IterResult r = method == "cg" ? pcg(ctx, a, bj, m, o.tol, maxiter)
+                                        : bicgstab(ctx, a, bj, m, o.tol, maxiter);
     x.col(j) = r.x;
     total += r.iterations;
     worst = std::max(worst, r.rel_residual);
@@ -115,8 +129,9 @@ void runWith(TaskContext& ctx, const SparseMatrix& a, const Matrix& b, const Sol
   ctx.diagnostic("converged", converged);
   ctx.progress(1.0, "done");
   if (!converged)
-    ctx.warn(method + " did not reach tol = " + formatCompact(o.tol) + " within maxiter = " + std::to_string(maxiter) +
-             " iterations (relative residual " + formatCompact(worst) + "); try another preconditioner or a direct method");
+    ctx.warn(method + " did not reach tol = " + formatCompact(o.tol) +
+             " within maxiter = " + std::to_string(maxiter) + " iterations (relative residual " +
+             formatCompact(worst) + "); try another preconditioner or a direct method");
   ctx.output("x", columnsValue(x));
   reportAccuracy(ctx, a * x - b, x, b, normInf(a), 0.0, "inf", o.tol);
 }
@@ -133,7 +148,8 @@ void solveIterative(TaskContext& ctx, const SparseMatrix& a, const Matrix& b, co
   std::string pc = o.preconditioner;
   if (pc == "auto") pc = method == "cg" ? "ichol" : "ilut";
   if (method == "cg" && pc == "ilut")
-    throw paramError("preconditioner", "ilut is not symmetric and breaks cg; use ichol, jacobi or none, or bicgstab");
+    throw paramError("preconditioner",
+                     "ilut is not symmetric and breaks cg; use ichol, jacobi or none, or bicgstab");
   ctx.diagnostic("preconditioner", pc);
   const std::string why = rationale + "; preconditioner " + pc;
   if (pc == "none") return runWith(ctx, a, b, o, NoPreconditioner{}, method, why);
@@ -144,11 +160,13 @@ void solveIterative(TaskContext& ctx, const SparseMatrix& a, const Matrix& b, co
   if (pc == "ichol") {
     Eigen::IncompleteCholesky<double, Eigen::Lower, Eigen::AMDOrdering<int>> m(a);
     if (m.info() != Eigen::Success)
-      throw Error(ErrorCode::RunFailed, "incomplete Cholesky failed (A is not symmetric positive definite?)");
+      throw Error(ErrorCode::RunFailed,
+                  "incomplete Cholesky failed (A is not symmetric positive definite?)");
     return runWith(ctx, a, b, o, m, method, why);
   }
   Eigen::IncompleteLUT<double> m(a);
-  if (m.info() != Eigen::Success) throw Error(ErrorCode::RunFailed, "incomplete LU (ILUT) factorization failed");
+  if (m.info() != Eigen::Success)
+    throw Error(ErrorCode::RunFailed, "incomplete LU (ILUT) factorization failed");
   runWith(ctx, a, b, o, m, method, why);
 }
 

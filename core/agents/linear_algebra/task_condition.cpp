@@ -23,7 +23,9 @@ void runCondition(TaskContext& ctx) {
   const InputMatrix in = readMatrix(ctx, "A");
   const std::string& norm = ctx.text("norm");
   const double inf = std::numeric_limits<double>::infinity();
-  if (norm != "2") requireSquare(in, "condition in the " + norm + "-norm", "the 2-norm accepts rectangular matrices");
+  if (norm != "2")
+    requireSquare(in, "condition in the " + norm + "-norm",
+                  "the 2-norm accepts rectangular matrices");
   double cond = 0;
   if (in.sparse && std::max(in.rows(), in.cols()) > kDenseLimit) {
     requireSquare(in, "condition of a large sparse matrix");
@@ -33,15 +35,18 @@ void runCondition(TaskContext& ctx) {
     if (norm == "2") {
       Vector s;
       // One-sided Jacobi is the most accurate for small singular values of small matrices.
-      if (std::max(a.rows(), a.cols()) <= 200) s = Eigen::JacobiSVD<Matrix>(a).singularValues();
-      else s = Eigen::BDCSVD<Matrix>(a).singularValues();
+      if (std::max(a.rows(), a.cols()) <= 200)
+        s = Eigen::JacobiSVD<Matrix>(a).singularValues();
+      else
+        s = Eigen::BDCSVD<Matrix>(a).singularValues();
       cond = s[s.size() - 1] > 0 ? s[0] / s[s.size() - 1] : inf;
       ctx.setMethod("svd", "exact 2-norm condition sigma_max / sigma_min from the singular values");
     } else {
       Eigen::PartialPivLU<Matrix> lu(a);
       const bool singular = (lu.matrixLU().diagonal().array() == 0.0).any();
       cond = singular ? inf : normOf(a, norm) * normOf(lu.inverse(), norm);
-      ctx.setMethod("inverse", "||A|| ||A^-1|| in the " + norm + "-norm from the inverse (LU with partial pivoting)");
+      ctx.setMethod("inverse", "||A|| ||A^-1|| in the " + norm +
+                                   "-norm from the inverse (LU with partial pivoting)");
     }
     ctx.diagnostic("estimate", false);
   }
@@ -61,18 +66,28 @@ TaskSpec conditionTask() {
   TaskSpec t;
   t.id = "condition";
   t.summary = "Condition number of a matrix in the 2, 1, inf or Frobenius norm.";
-  t.doc = "Dense matrices (and sparse ones up to 2000 rows): exact values, as numpy.linalg.cond: the 2-norm from "
-          "the singular values (rectangular allowed), the others as ||A|| ||A^-1||. Larger sparse matrices get "
-          "estimates (diagnostic `estimate` = true and `estimator`): 1- and inf-norm by the Hager/Higham estimator "
-          "(LAPACK dlacon's algorithm) on a sparse LU; 2-norm by Lanczos on A^T A for sigma_max and on "
-          "A^-1 A^-T (through the sparse LU) for sigma_min, both converged to 1e-10 relative. The Frobenius norm of a "
-          "large sparse inverse is not estimated. Singular matrices give cond = inf with a warning.";
+  t.doc =
+      "Dense matrices (and sparse ones up to 2000 rows): exact values, as numpy.linalg.cond: the "
+      "2-norm from "
+      "the singular values (rectangular allowed), the others as ||A|| ||A^-1||. Larger sparse "
+      "matrices get "
+      "estimates (diagnostic `estimate` = true and `estimator`): 1- and inf-norm by the "
+      "Hager/Higham estimator "
+      "(LAPACK dlacon's algorithm) on a sparse LU; 2-norm by Lanczos on A^T A for sigma_max and on "
+      "A^-1 A^-T (through the sparse LU) for sigma_min, both converged to 1e-10 relative. The "
+      "Frobenius norm of a "
+      "large sparse inverse is not estimated. Singular matrices give cond = inf with a warning.";
   t.params = {
-      ParamSpec::make("A", ParamType::Matrix).req().describe("Matrix (square except for the 2-norm)."),
-      ParamSpec::make("norm", ParamType::Choice).oneOf({"2", "1", "inf", "fro"}).def("2").describe(
-          "Norm of the condition number (numpy.linalg.cond's p)."),
+      ParamSpec::make("A", ParamType::Matrix)
+          .req()
+          .describe("Matrix (square except for the 2-norm)."),
+      ParamSpec::make("norm", ParamType::Choice)
+          .oneOf({"2", "1", "inf", "fro"})
+          .def("2")
+          .describe("Norm of the condition number (numpy.linalg.cond's p)."),
   };
-  t.outputs = {{"cond", ValueKind::Scalar, "Condition number ||A|| ||A^-1|| (inf for a singular matrix)."}};
+  t.outputs = {
+      {"cond", ValueKind::Scalar, "Condition number ||A|| ||A^-1|| (inf for a singular matrix)."}};
   t.run = runCondition;
   return t;
 }

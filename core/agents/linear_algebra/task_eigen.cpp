@@ -15,7 +15,8 @@ namespace {
 using Complex = std::complex<double>;
 
 // Indices of the eigenvalues in output order: by `which` (SciPy eigs/eigsh), best first.
-std::vector<Eigen::Index> order(const Eigen::VectorXcd& ev, const std::string& which, bool ascending_default) {
+std::vector<Eigen::Index> order(const Eigen::VectorXcd& ev, const std::string& which,
+                                bool ascending_default) {
   std::vector<Eigen::Index> idx(static_cast<size_t>(ev.size()));
   std::iota(idx.begin(), idx.end(), Eigen::Index{0});
   auto key = [&](Eigen::Index i) -> std::pair<double, double> {
@@ -26,7 +27,8 @@ std::vector<Eigen::Index> order(const Eigen::VectorXcd& ev, const std::string& w
     if (which == "SA") return {z.real(), -z.imag()};
     return {z.real(), ascending_default ? z.imag() : -z.imag()};
   };
-  std::stable_sort(idx.begin(), idx.end(), [&](Eigen::Index a, Eigen::Index b) { return key(a) < key(b); });
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](Eigen::Index a, Eigen::Index b) { return key(a) < key(b); });
   return idx;
 }
 
@@ -40,24 +42,32 @@ void runEigen(TaskContext& ctx) {
   if (sym_mode == "true" && !isSymmetric(a))
     throw paramError("symmetric", "symmetric = true but A is not symmetric");
   const Eigen::Index k = ctx.has("k") ? ctx.integer("k") : n;
-  if (k > n) throw paramError("k", "k = " + std::to_string(k) + " exceeds the matrix size " + std::to_string(n));
+  if (k > n)
+    throw paramError("k",
+                     "k = " + std::to_string(k) + " exceeds the matrix size " + std::to_string(n));
   const std::string which = ctx.has("k") ? ctx.text("which") : "";
 
   Eigen::VectorXcd values;
   Eigen::MatrixXcd vectors;
   if (sym) {
-    Eigen::SelfAdjointEigenSolver<Matrix> es(a, want_vectors ? Eigen::ComputeEigenvectors : Eigen::EigenvaluesOnly);
-    if (es.info() != Eigen::Success) throw Error(ErrorCode::RunFailed, "symmetric eigensolver did not converge");
+    Eigen::SelfAdjointEigenSolver<Matrix> es(
+        a, want_vectors ? Eigen::ComputeEigenvectors : Eigen::EigenvaluesOnly);
+    if (es.info() != Eigen::Success)
+      throw Error(ErrorCode::RunFailed, "symmetric eigensolver did not converge");
     values = es.eigenvalues().cast<Complex>();
     if (want_vectors) vectors = es.eigenvectors().cast<Complex>();
-    ctx.setMethod("symmetric_qr", std::string(sym_mode == "auto" ? "A is symmetric" : "symmetric = true") +
-                                      ": tridiagonal QR (real eigenvalues, orthonormal eigenvectors)");
+    ctx.setMethod("symmetric_qr",
+                  std::string(sym_mode == "auto" ? "A is symmetric" : "symmetric = true") +
+                      ": tridiagonal QR (real eigenvalues, orthonormal eigenvectors)");
   } else {
     Eigen::EigenSolver<Matrix> es(a, want_vectors);
-    if (es.info() != Eigen::Success) throw Error(ErrorCode::RunFailed, "eigensolver (Hessenberg QR) did not converge");
+    if (es.info() != Eigen::Success)
+      throw Error(ErrorCode::RunFailed, "eigensolver (Hessenberg QR) did not converge");
     values = es.eigenvalues();
     if (want_vectors) vectors = es.eigenvectors();
-    ctx.setMethod("hessenberg_qr", "A is not symmetric: Hessenberg reduction + shifted QR (complex spectrum possible)");
+    ctx.setMethod(
+        "hessenberg_qr",
+        "A is not symmetric: Hessenberg reduction + shifted QR (complex spectrum possible)");
   }
   const auto idx = order(values, which, sym);
   Vector re(k), im(k);
@@ -90,13 +100,15 @@ void runEigen(TaskContext& ctx) {
     const double anorm = std::max(a.norm(), 1e-300);
     for (Eigen::Index j = 0; j < k; ++j) {
       const Complex lambda(re[j], im[j]);
-      const double r = (a.cast<Complex>() * v.col(j) - lambda * v.col(j)).norm() / (anorm * v.col(j).norm());
+      const double r =
+          (a.cast<Complex>() * v.col(j) - lambda * v.col(j)).norm() / (anorm * v.col(j).norm());
       worst = std::max(worst, r);
     }
     ctx.diagnostic("eigen_residual", worst);
   }
-  ctx.diagnostic("order", which.empty() ? (sym ? "ascending" : "ascending real part, then imaginary part")
-                                        : "by which = " + which);
+  ctx.diagnostic("order", which.empty()
+                              ? (sym ? "ascending" : "ascending real part, then imaginary part")
+                              : "by which = " + which);
 }
 }  // namespace
 
@@ -105,29 +117,47 @@ TaskSpec eigenTask() {
   t.id = "eigen";
   t.summary = "Eigenvalues and eigenvectors of a square matrix (real or complex spectrum).";
   t.doc =
-      "Dense eigen-decomposition (sparse inputs up to 20000 rows are converted to dense). Symmetric A (auto-detected) "
-      "uses the symmetric tridiagonal QR and gives real eigenvalues in ascending order; general A uses the "
-      "Hessenberg QR. With `k`, the k eigenvalues selected by `which` (SciPy eigs/eigsh: LM/SM largest/smallest "
+      "Dense eigen-decomposition (sparse inputs up to 20000 rows are converted to dense). "
+      "Symmetric A (auto-detected) "
+      "uses the symmetric tridiagonal QR and gives real eigenvalues in ascending order; general A "
+      "uses the "
+      "Hessenberg QR. With `k`, the k eigenvalues selected by `which` (SciPy eigs/eigsh: LM/SM "
+      "largest/smallest "
       "magnitude, LA/SA largest/smallest real part) are returned, best first.\n\n"
-      "Complex spectra are never dropped: `eigenvalues` is a Vector when every eigenvalue is real, and a k x 2 "
-      "Matrix [real, imag] (one row per eigenvalue) when any is complex; `eigenvalues_imag` is always the Vector of "
-      "imaginary parts (zeros for a real spectrum), and diagnostic `complex` says which case occurred. Eigenvectors "
+      "Complex spectra are never dropped: `eigenvalues` is a Vector when every eigenvalue is real, "
+      "and a k x 2 "
+      "Matrix [real, imag] (one row per eigenvalue) when any is complex; `eigenvalues_imag` is "
+      "always the Vector of "
+      "imaginary parts (zeros for a real spectrum), and diagnostic `complex` says which case "
+      "occurred. Eigenvectors "
       "are columns; for a complex spectrum their imaginary parts are in `eigenvectors_imag`.";
   t.params = {
       ParamSpec::make("A", ParamType::Matrix).req().describe("Square matrix."),
-      ParamSpec::make("symmetric", ParamType::Choice).oneOf({"auto", "true", "false"}).def("auto").describe(
-          "Treat A as symmetric (real spectrum); auto detects symmetry."),
-      ParamSpec::make("k", ParamType::Integer).range(1, std::nullopt).describe(
-          "Number of eigenpairs to return (default: all)."),
-      ParamSpec::make("which", ParamType::Choice).oneOf({"LM", "SM", "LA", "SA"}).def("LM").describe(
-          "Which k eigenvalues (SciPy): LM/SM largest/smallest magnitude, LA/SA largest/smallest real part."),
-      ParamSpec::make("vectors", ParamType::Boolean).def(true).describe("Also compute eigenvectors."),
+      ParamSpec::make("symmetric", ParamType::Choice)
+          .oneOf({"auto", "true", "false"})
+          .def("auto")
+          .describe("Treat A as symmetric (real spectrum); auto detects symmetry."),
+      ParamSpec::make("k", ParamType::Integer)
+          .range(1, std::nullopt)
+          .describe("Number of eigenpairs to return (default: all)."),
+      ParamSpec::make("which", ParamType::Choice)
+          .oneOf({"LM", "SM", "LA", "SA"})
+          .def("LM")
+          .describe("Which k eigenvalues (SciPy): LM/SM largest/smallest magnitude, LA/SA "
+                    "largest/smallest real part."),
+      ParamSpec::make("vectors", ParamType::Boolean)
+          .def(true)
+          .describe("Also compute eigenvectors."),
   };
   t.outputs = {
-      {"eigenvalues", ValueKind::Vector, "Real eigenvalues (Vector), or a k x 2 Matrix [real, imag] if any is complex."},
-      {"eigenvalues_imag", ValueKind::Vector, "Imaginary parts of the eigenvalues (zeros for a real spectrum)."},
-      {"eigenvectors", ValueKind::Matrix, "Eigenvectors as columns (real parts for a complex spectrum)."},
-      {"eigenvectors_imag", ValueKind::Matrix, "Imaginary parts of the eigenvectors (complex spectrum only)."},
+      {"eigenvalues", ValueKind::Vector,
+       "Real eigenvalues (Vector), or a k x 2 Matrix [real, imag] if any is complex."},
+      {"eigenvalues_imag", ValueKind::Vector,
+       "Imaginary parts of the eigenvalues (zeros for a real spectrum)."},
+      {"eigenvectors", ValueKind::Matrix,
+       "Eigenvectors as columns (real parts for a complex spectrum)."},
+      {"eigenvectors_imag", ValueKind::Matrix,
+       "Imaginary parts of the eigenvectors (complex spectrum only)."},
   };
   t.run = runEigen;
   return t;

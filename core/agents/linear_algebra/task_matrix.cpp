@@ -58,32 +58,40 @@ void runMatrix(TaskContext& ctx) {
   const bool sparse_kind = kind.rfind("laplacian", 0) == 0 || kind == "identity";
   const Eigen::Index rows = kind == "laplacian_2d" ? n * n : kind == "laplacian_3d" ? n * n * n : n;
   if ((!sparse_kind || want_dense) && rows > kMaxDense && kind != "ones")
-    throw paramError("n", "a dense " + std::to_string(rows) + "x" + std::to_string(rows) + " matrix is too large (limit " +
-                              std::to_string(kMaxDense) + " rows); use format 'sparse' or a sparse kind");
-  if (kind == "laplacian_3d" && n > 400) throw paramError("n", "laplacian_3d is limited to n <= 400 per axis");
-  if (kind == "laplacian_2d" && n > 8000) throw paramError("n", "laplacian_2d is limited to n <= 8000 per axis");
+    throw paramError("n", "a dense " + std::to_string(rows) + "x" + std::to_string(rows) +
+                              " matrix is too large (limit " + std::to_string(kMaxDense) +
+                              " rows); use format 'sparse' or a sparse kind");
+  if (kind == "laplacian_3d" && n > 400)
+    throw paramError("n", "laplacian_3d is limited to n <= 400 per axis");
+  if (kind == "laplacian_2d" && n > 8000)
+    throw paramError("n", "laplacian_2d is limited to n <= 8000 per axis");
 
   if (kind == "ones") {
     const Eigen::Index cols = ctx.has("cols") ? ctx.integer("cols") : n;
-    if (n * cols > kMaxDense * kMaxDense) throw paramError("cols", "the matrix of ones is too large");
-    return dense(Matrix::Ones(n, cols), "matrix of ones (n x cols); with cols = 1 a right-hand side");
+    if (n * cols > kMaxDense * kMaxDense)
+      throw paramError("cols", "the matrix of ones is too large");
+    return dense(Matrix::Ones(n, cols),
+                 "matrix of ones (n x cols); with cols = 1 a right-hand side");
   }
   if (kind == "hilbert") {
     Matrix h(n, n);
     for (Eigen::Index i = 0; i < n; ++i)
       for (Eigen::Index j = 0; j < n; ++j) h(i, j) = 1.0 / static_cast<double>(i + j + 1);
-    return dense(std::move(h), "Hilbert matrix H_ij = 1/(i+j+1) (0-based): symmetric positive definite, "
-                               "notoriously ill-conditioned");
+    return dense(std::move(h),
+                 "Hilbert matrix H_ij = 1/(i+j+1) (0-based): symmetric positive definite, "
+                 "notoriously ill-conditioned");
   }
   if (kind == "random" || kind == "random_spd") {
     std::mt19937_64 rng(ctx.seed());
     std::normal_distribution<double> g;
     Matrix m(n, n);
     for (Eigen::Index k = 0; k < m.size(); ++k) m.data()[k] = g(rng);
-    if (kind == "random") return dense(std::move(m), "independent standard normal entries (seeded)");
+    if (kind == "random")
+      return dense(std::move(m), "independent standard normal entries (seeded)");
     Matrix spd = m * m.transpose() / static_cast<double>(n);
     spd.diagonal().array() += 1.0;
-    return dense(std::move(spd), "B B^T / n + I with B standard normal (seeded): symmetric positive definite");
+    return dense(std::move(spd),
+                 "B B^T / n + I with B standard normal (seeded): symmetric positive definite");
   }
   SparseMatrix s;
   std::string what;
@@ -94,8 +102,9 @@ void runMatrix(TaskContext& ctx) {
   } else {
     const int dim = kind == "laplacian_1d" ? 1 : kind == "laplacian_2d" ? 2 : 3;
     s = laplacian(n, dim);
-    what = "finite-difference Laplacian -∇² (unit spacing, Dirichlet) on an n^" + std::to_string(dim) +
-           " grid: " + std::to_string(s.rows()) + " unknowns, symmetric positive definite";
+    what = "finite-difference Laplacian -∇² (unit spacing, Dirichlet) on an n^" +
+           std::to_string(dim) + " grid: " + std::to_string(s.rows()) +
+           " unknowns, symmetric positive definite";
   }
   if (want_dense) return publish(Matrix(s), what);
   publish(std::move(s), what);
@@ -106,27 +115,41 @@ void runMatrix(TaskContext& ctx) {
 TaskSpec matrixTask() {
   TaskSpec t;
   t.id = "matrix";
-  t.summary = "Build a standard matrix: Hilbert, identity, ones, seeded random, random SPD, or a finite-difference Laplacian.";
+  t.summary =
+      "Build a standard matrix: Hilbert, identity, ones, seeded random, random SPD, or a "
+      "finite-difference Laplacian.";
   t.doc =
-      "Laplacians are sparse by default (`format: auto`); the others are dense. `n` is the size, or the number of "
-      "grid points per axis for `laplacian_2d`/`laplacian_3d` (n^2 or n^3 unknowns). Random kinds use the step's seed "
+      "Laplacians are sparse by default (`format: auto`); the others are dense. `n` is the size, "
+      "or the number of "
+      "grid points per axis for `laplacian_2d`/`laplacian_3d` (n^2 or n^3 unknowns). Random kinds "
+      "use the step's seed "
       "(its `seed` parameter, or the one derived from the run seed), so results are reproducible.";
   t.params = {
       ParamSpec::make("kind", ParamType::Choice)
           .req()
-          .oneOf({"hilbert", "identity", "ones", "random", "random_spd", "laplacian_1d", "laplacian_2d",
-                  "laplacian_3d"})
+          .oneOf({"hilbert", "identity", "ones", "random", "random_spd", "laplacian_1d",
+                  "laplacian_2d", "laplacian_3d"})
           .describe("Which matrix to build."),
-      ParamSpec::make("n", ParamType::Integer).req().range(1, 100000000).describe(
-          "Size (rows = columns), or grid points per axis for the 2-D/3-D Laplacians."),
-      ParamSpec::make("cols", ParamType::Integer).range(1, 100000000).describe(
-          "Columns for kind 'ones' (default n); cols = 1 gives a right-hand side vector."),
-      ParamSpec::make("format", ParamType::Choice).def("auto").oneOf({"auto", "dense", "sparse"}).describe(
-          "Storage of the result: auto keeps each kind's natural storage."),
-      ParamSpec::make("seed", ParamType::Integer).range(0, std::nullopt).describe(
-          "Seed for the random kinds (default: derived from the run seed and the step id)."),
+      ParamSpec::make("n", ParamType::Integer)
+          .req()
+          .range(1, 100000000)
+          .describe("Size (rows = columns), or grid points per axis for the 2-D/3-D Laplacians."),
+      ParamSpec::make("cols", ParamType::Integer)
+          .range(1, 100000000)
+          .describe(
+              "Columns for kind 'ones' (default n); cols = 1 gives a right-hand side vector."),
+      ParamSpec::make("format", ParamType::Choice)
+          .def("auto")
+          .oneOf({"auto", "dense", "sparse"})
+          .describe("Storage of the result: auto keeps each kind's natural storage."),
+      ParamSpec::make("seed", ParamType::Integer)
+          .range(0, std::nullopt)
+          .describe(
+              "Seed for the random kinds (default: derived from the run seed and the step id)."),
   };
-  t.outputs = {{"A", ValueKind::Matrix, "The matrix (a sparse matrix for Laplacians and identity unless format is dense)."}};
+  t.outputs = {
+      {"A", ValueKind::Matrix,
+       "The matrix (a sparse matrix for Laplacians and identity unless format is dense)."}};
   t.run = runMatrix;
   return t;
 }

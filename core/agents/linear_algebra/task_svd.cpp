@@ -10,8 +10,9 @@ void runSvd(TaskContext& ctx) {
   const Matrix a = readDense(ctx, "A", "svd");
   const bool uv = ctx.flag("compute_uv");
   const bool full = ctx.flag("full_matrices");
-  const unsigned opts = !uv ? 0u : full ? (Eigen::ComputeFullU | Eigen::ComputeFullV)
-                                        : (Eigen::ComputeThinU | Eigen::ComputeThinV);
+  const unsigned opts = !uv    ? 0u
+                        : full ? (Eigen::ComputeFullU | Eigen::ComputeFullV)
+                               : (Eigen::ComputeThinU | Eigen::ComputeThinV);
   // Jacobi SVD is the most accurate for small matrices; divide and conquer scales better.
   const bool small = std::max(a.rows(), a.cols()) <= 64;
   Vector s;
@@ -19,11 +20,17 @@ void runSvd(TaskContext& ctx) {
   if (small) {
     Eigen::JacobiSVD<Matrix> svd(a, opts);
     s = svd.singularValues();
-    if (uv) { u = svd.matrixU(); v = svd.matrixV(); }
+    if (uv) {
+      u = svd.matrixU();
+      v = svd.matrixV();
+    }
   } else {
     Eigen::BDCSVD<Matrix> svd(a, opts);
     s = svd.singularValues();
-    if (uv) { u = svd.matrixU(); v = svd.matrixV(); }
+    if (uv) {
+      u = svd.matrixU();
+      v = svd.matrixV();
+    }
   }
   ctx.setMethod(small ? "jacobi" : "divide_and_conquer",
                 small ? "small matrix (<= 64): one-sided Jacobi SVD, the most accurate"
@@ -45,12 +52,18 @@ TaskSpec svdTask() {
   TaskSpec t;
   t.id = "svd";
   t.summary = "Singular value decomposition A = U diag(S) Vt.";
-  t.doc = "As scipy.linalg.svd: S descending; with full_matrices U is m x m and Vt n x n, otherwise U is m x k and "
-          "Vt k x n (k = min(m, n)). With compute_uv = false only S is returned.";
+  t.doc =
+      "As scipy.linalg.svd: S descending; with full_matrices U is m x m and Vt n x n, otherwise U "
+      "is m x k and "
+      "Vt k x n (k = min(m, n)). With compute_uv = false only S is returned.";
   t.params = {
       ParamSpec::make("A", ParamType::Matrix).req().describe("Matrix of any shape."),
-      ParamSpec::make("full_matrices", ParamType::Boolean).def(true).describe("Full (square) U and Vt, as SciPy."),
-      ParamSpec::make("compute_uv", ParamType::Boolean).def(true).describe("Compute U and Vt besides S."),
+      ParamSpec::make("full_matrices", ParamType::Boolean)
+          .def(true)
+          .describe("Full (square) U and Vt, as SciPy."),
+      ParamSpec::make("compute_uv", ParamType::Boolean)
+          .def(true)
+          .describe("Compute U and Vt besides S."),
   };
   t.outputs = {
       {"U", ValueKind::Matrix, "Left singular vectors (columns)."},

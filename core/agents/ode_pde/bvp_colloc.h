@@ -1,6 +1,6 @@
 // Two-point boundary value problems y' = f(x, y), bc(y(a), y(b)) = 0 by 4th-order Lobatto IIIA
-// collocation (the cubic-Hermite/Simpson scheme of scipy.integrate.solve_bvp) with damped Newton and
-// residual-driven mesh refinement.
+// collocation (the cubic-Hermite/Simpson scheme of scipy.integrate.solve_bvp) with damped Newton
+// and residual-driven mesh refinement.
 #pragma once
 
 #include "core/expr/expression.h"
@@ -20,8 +20,8 @@ struct BvpSystem {
 
 struct BvpResult {
   Vector x;
-  Matrix y;            // rows = mesh points
-  Vector rms;          // per interval, relative collocation residual (as solve_bvp)
+  Matrix y;    // rows = mesh points
+  Vector rms;  // per interval, relative collocation residual (as solve_bvp)
   bool success = false;
   std::string message;
   int newton_iterations = 0, refinements = 0;
@@ -33,9 +33,11 @@ using BvpMonitor = std::function<void(int round, std::size_t nodes, double max_r
 
 // Throws Error(RunFailed) when Newton fails (singular Jacobian: inconsistent or insufficient
 // boundary conditions; divergence). Exceeding max_nodes returns success = false with a message.
-BvpResult solveBvp(const BvpSystem& sys, Vector x, Matrix y, double tol, int max_nodes, const BvpMonitor& monitor);
+BvpResult solveBvp(const BvpSystem& sys, Vector x, Matrix y, double tol, int max_nodes,
+                   const BvpMonitor& monitor);
 
 // Cubic Hermite interpolant of a solution (slopes f at nodes) and its derivative at xs.
-void hermiteEval(const BvpSystem& sys, const Vector& x, const Matrix& y, const Vector& xs, Matrix& s, Matrix& ds);
+void hermiteEval(const BvpSystem& sys, const Vector& x, const Matrix& y, const Vector& xs,
+                 Matrix& s, Matrix& ds);
 
 }  // namespace sciagents::core::agents::ode::pde

@@ -34,7 +34,8 @@ Stiffness analyzeStiffness(const Problem& p, OdeFunctions& f, bool describe) {
     re = es.eigenvalues().real();
     mod = es.eigenvalues().cwiseAbs();
   } else {
-    // Large systems: Gershgorin discs bound the spectrum (centre = diagonal, radius = off-diagonal row sum).
+    // Large systems: Gershgorin discs bound the spectrum (centre = diagonal, radius = off-diagonal
+    // row sum).
     re = j.diagonal();
     mod = j.cwiseAbs().rowwise().sum();
   }
@@ -50,10 +51,11 @@ Stiffness analyzeStiffness(const Problem& p, OdeFunctions& f, bool describe) {
   s.stiffness_index = s.max_decay * T;
   s.stiff = s.stiffness_index > kStiffIndex;
   if (!describe) return s;
-  s.summary = "Jacobian at t0 (" + s.jacobian_source + "): spectral radius " + fmt(s.spectral_radius) +
-              ", fastest decay rate max(-Re lambda) = " + fmt(s.max_decay) + ", stiffness ratio " +
-              fmt(s.stiffness_ratio) + "; decay rate x interval length = " + fmt(s.stiffness_index) +
-              (s.stiff ? " > " : " <= ") + fmt(kStiffIndex);
+  s.summary =
+      "Jacobian at t0 (" + s.jacobian_source + "): spectral radius " + fmt(s.spectral_radius) +
+      ", fastest decay rate max(-Re lambda) = " + fmt(s.max_decay) + ", stiffness ratio " +
+      fmt(s.stiffness_ratio) + "; decay rate x interval length = " + fmt(s.stiffness_index) +
+      (s.stiff ? " > " : " <= ") + fmt(kStiffIndex);
   return s;
 }
 
@@ -65,18 +67,23 @@ MethodChoice chooseMethod(const Problem& p, const Stiffness& s) {
   MethodChoice c;
   c.method = chosenMethod(p, s);
   if (s.stiff) {
-    c.rationale = "stiff: " + s.summary +
-                  ", so an explicit method would need about that many steps for stability alone; BDF (CVODE, "
-                  "variable order 1-5, Newton with " + (p.banded() ? "banded" : "dense") + " " +
-                  (p.jac.empty() ? "difference-quotient" : "analytic") + " Jacobian) is unconditionally stable";
+    c.rationale =
+        "stiff: " + s.summary +
+        ", so an explicit method would need about that many steps for stability alone; BDF (CVODE, "
+        "variable order 1-5, Newton with " +
+        (p.banded() ? "banded" : "dense") + " " +
+        (p.jac.empty() ? "difference-quotient" : "analytic") +
+        " Jacobian) is unconditionally stable";
     return c;
   }
   const std::string base = "not stiff at t0: " + s.summary;
   if (p.rtol < 1e-6) {
-    c.rationale = base + "; rtol " + fmt(p.rtol) + " < 1e-6, so the 8th-order DOP853 takes far fewer steps than RK45 "
+    c.rationale = base + "; rtol " + fmt(p.rtol) +
+                  " < 1e-6, so the 8th-order DOP853 takes far fewer steps than RK45 "
                   "(the run switches to BDF if the step size turns out to be limited by stability)";
   } else {
-    c.rationale = base + "; rtol " + fmt(p.rtol) + " >= 1e-6: Dormand-Prince RK45 (the run switches to BDF if the "
+    c.rationale = base + "; rtol " + fmt(p.rtol) +
+                  " >= 1e-6: Dormand-Prince RK45 (the run switches to BDF if the "
                   "step size turns out to be limited by stability)";
   }
   return c;

@@ -30,7 +30,9 @@ Vector finiteVector(const TaskContext& ctx, const char* name) {
     throw paramError(name, std::string("expected a list of numbers: ") + e.what());
   }
   for (Eigen::Index i = 0; i < v.size(); ++i)
-    if (!std::isfinite(v[i])) throw paramError(name, "element " + std::to_string(i) + " is " + fmt(v[i]) + "; every value must be finite");
+    if (!std::isfinite(v[i]))
+      throw paramError(name, "element " + std::to_string(i) + " is " + fmt(v[i]) +
+                                 "; every value must be finite");
   return v;
 }
 
@@ -40,7 +42,8 @@ std::string numText(double v) { return "(" + formatExact(v) + ")"; }
 std::string exprText(const Value& v, const std::string& param, const std::string& where) {
   if (v.isString()) return v.asString();
   if (v.isNumber()) return numText(v.asDouble());
-  throw paramError(param, where + " must be an expression (string) or a number, got " + std::string(v.kindName()));
+  throw paramError(param, where + " must be an expression (string) or a number, got " +
+                              std::string(v.kindName()));
 }
 
 std::vector<std::vector<std::string>> readJac(const Value& v, Eigen::Index n) {
@@ -49,14 +52,17 @@ std::vector<std::vector<std::string>> readJac(const Value& v, Eigen::Index n) {
                                 " expressions (row i: derivatives of rhs[i] w.r.t. each state)";
   if (v.kind() == ValueKind::Matrix) {  // a constant Jacobian given as numbers
     const Matrix& m = v.asMatrix();
-    if (m.rows() != n || m.cols() != n) throw paramError("jac", "got a " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()) + " matrix; " + shape_msg);
+    if (m.rows() != n || m.cols() != n)
+      throw paramError("jac", "got a " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()) +
+                                  " matrix; " + shape_msg);
     for (Eigen::Index i = 0; i < n; ++i) {
       jac.emplace_back();
       for (Eigen::Index j = 0; j < n; ++j) jac.back().push_back(numText(m(i, j)));
     }
     return jac;
   }
-  if (v.kind() != ValueKind::List || static_cast<Eigen::Index>(v.asList().size()) != n) throw paramError("jac", shape_msg);
+  if (v.kind() != ValueKind::List || static_cast<Eigen::Index>(v.asList().size()) != n)
+    throw paramError("jac", shape_msg);
   for (std::size_t i = 0; i < v.asList().size(); ++i) {
     const Value& row = v.asList()[i];
     jac.emplace_back();
@@ -64,12 +70,15 @@ std::vector<std::vector<std::string>> readJac(const Value& v, Eigen::Index n) {
       for (double x : row.asVector()) jac.back().push_back(numText(x));
     } else if (row.kind() == ValueKind::List) {
       for (std::size_t j = 0; j < row.asList().size(); ++j)
-        jac.back().push_back(exprText(row.asList()[j], "jac", "jac[" + std::to_string(i) + "][" + std::to_string(j) + "]"));
+        jac.back().push_back(exprText(row.asList()[j], "jac",
+                                      "jac[" + std::to_string(i) + "][" + std::to_string(j) + "]"));
     } else {
-      throw paramError("jac", "row " + std::to_string(i) + " is a " + std::string(row.kindName()) + "; " + shape_msg);
+      throw paramError("jac", "row " + std::to_string(i) + " is a " + std::string(row.kindName()) +
+                                  "; " + shape_msg);
     }
     if (static_cast<Eigen::Index>(jac.back().size()) != n)
-      throw paramError("jac", "row " + std::to_string(i) + " has " + std::to_string(jac.back().size()) + " entries; " + shape_msg);
+      throw paramError("jac", "row " + std::to_string(i) + " has " +
+                                  std::to_string(jac.back().size()) + " entries; " + shape_msg);
   }
   return jac;
 }
@@ -87,12 +96,15 @@ std::vector<EventSpec> readEvents(const TaskContext& ctx) {
     } else if (it.kind() == ValueKind::Map) {  // {"expr": "...", "terminal": true, "direction": -1}
       const Value* x = it.find("expr");
       if (!x) x = it.find("expression");
-      if (!x || !x->isString()) throw paramError("events", "event " + std::to_string(k) + " needs an \"expr\" string");
+      if (!x || !x->isString())
+        throw paramError("events", "event " + std::to_string(k) + " needs an \"expr\" string");
       e.expr = x->asString();
       if (const Value* t = it.find("terminal")) e.terminal = t->asBool();
       if (const Value* d = it.find("direction")) e.direction = d->asDouble();
     } else {
-      throw paramError("events", "event " + std::to_string(k) + " must be an expression or an object, got " + std::string(it.kindName()));
+      throw paramError("events", "event " + std::to_string(k) +
+                                     " must be an expression or an object, got " +
+                                     std::string(it.kindName()));
     }
     ev.push_back(e);
   }
@@ -101,7 +113,8 @@ std::vector<EventSpec> readEvents(const TaskContext& ctx) {
     const Value& p = ctx.param(name);
     if (p.kind() == ValueKind::List || p.kind() == ValueKind::Vector) {
       if (p.size() != static_cast<std::int64_t>(ev.size()))
-        throw paramError(name, "has " + std::to_string(p.size()) + " entries for " + std::to_string(ev.size()) + " events");
+        throw paramError(name, "has " + std::to_string(p.size()) + " entries for " +
+                                   std::to_string(ev.size()) + " events");
       for (std::size_t k = 0; k < ev.size(); ++k) apply(ev[k], p.at(static_cast<std::int64_t>(k)));
     } else {
       for (auto& e : ev) apply(e, p);
@@ -113,7 +126,8 @@ std::vector<EventSpec> readEvents(const TaskContext& ctx) {
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw paramError("events", std::string("terminal must be true/false and direction a number: ") + e.what());
+    throw paramError(
+        "events", std::string("terminal must be true/false and direction a number: ") + e.what());
   }
   return ev;
 }
@@ -125,7 +139,9 @@ Vector readTeval(const TaskContext& ctx) {
     Vector a;
     if (ls) a = ls->toVector();
     if (!ls || a.size() != 3 || a[2] < 1 || a[2] != std::floor(a[2]) || !a.allFinite())
-      throw paramError("t_eval", "expected a list of times or {\"linspace\": [start, stop, count]} with count >= 1");
+      throw paramError(
+          "t_eval",
+          "expected a list of times or {\"linspace\": [start, stop, count]} with count >= 1");
     return Vector::LinSpaced(static_cast<Eigen::Index>(a[2]), a[0], a[1]);
   }
   return finiteVector(ctx, "t_eval");
@@ -142,35 +158,49 @@ Problem readProblem(const TaskContext& ctx) {
   if (n == 0) throw paramError("states", "at least one state name is needed");
   std::set<std::string> seen;
   for (const auto& s : p.states) {
-    if (s == "t") throw paramError("states", "'t' is the independent variable and cannot be a state name");
+    if (s == "t")
+      throw paramError("states", "'t' is the independent variable and cannot be a state name");
     if (!seen.insert(s).second) throw paramError("states", "state '" + s + "' is listed twice");
   }
   if (p.rhs.size() != p.states.size())
-    throw paramError("rhs", "got " + std::to_string(p.rhs.size()) + " expressions for " + std::to_string(n) +
-                                " states (" + joinNames(p.states) + "): give one expression per state, in the same order");
+    throw paramError("rhs", "got " + std::to_string(p.rhs.size()) + " expressions for " +
+                                std::to_string(n) + " states (" + joinNames(p.states) +
+                                "): give one expression per state, in the same order");
   if (ctx.has("constants"))
     for (const auto& [k, v] : ctx.param("constants").asMap()) {
-      if (!v.isNumber()) throw paramError("constants", "constant '" + k + "' must be a number, got " + std::string(v.kindName()));
-      if (!std::isfinite(v.asDouble())) throw paramError("constants", "constant '" + k + "' is " + fmt(v.asDouble()) + "; it must be finite");
-      if (k == "t" || seen.count(k)) throw paramError("constants", "'" + k + "' is a state or t; constants need other names");
+      if (!v.isNumber())
+        throw paramError("constants",
+                         "constant '" + k + "' must be a number, got " + std::string(v.kindName()));
+      if (!std::isfinite(v.asDouble()))
+        throw paramError("constants",
+                         "constant '" + k + "' is " + fmt(v.asDouble()) + "; it must be finite");
+      if (k == "t" || seen.count(k))
+        throw paramError("constants", "'" + k + "' is a state or t; constants need other names");
       p.constants[k] = v.asDouble();
     }
   p.y0 = finiteVector(ctx, "y0");
   if (p.y0.size() != n)
-    throw paramError("y0", "has " + std::to_string(p.y0.size()) + " values for " + std::to_string(n) + " states (" + joinNames(p.states) + ")");
+    throw paramError("y0", "has " + std::to_string(p.y0.size()) + " values for " +
+                               std::to_string(n) + " states (" + joinNames(p.states) + ")");
   const Vector span = finiteVector(ctx, "t_span");
-  if (span.size() != 2) throw paramError("t_span", "expected [t0, t_end] (2 numbers), got " + std::to_string(span.size()));
+  if (span.size() != 2)
+    throw paramError("t_span",
+                     "expected [t0, t_end] (2 numbers), got " + std::to_string(span.size()));
   p.t0 = span[0];
   p.t1 = span[1];
-  if (p.t0 == p.t1) throw paramError("t_span", "t0 = t_end = " + fmt(p.t0) + ": the interval has zero length");
+  if (p.t0 == p.t1)
+    throw paramError("t_span", "t0 = t_end = " + fmt(p.t0) + ": the interval has zero length");
   if (ctx.has("t_eval")) {
     Vector te = readTeval(ctx);
     const double d = p.direction();
     for (Eigen::Index i = 0; i < te.size(); ++i) {
       if (d * (te[i] - p.t0) < 0 || d * (te[i] - p.t1) > 0)
-        throw paramError("t_eval", "t_eval[" + std::to_string(i) + "] = " + fmt(te[i]) + " lies outside t_span [" + fmt(p.t0) + ", " + fmt(p.t1) + "]");
+        throw paramError("t_eval", "t_eval[" + std::to_string(i) + "] = " + fmt(te[i]) +
+                                       " lies outside t_span [" + fmt(p.t0) + ", " + fmt(p.t1) +
+                                       "]");
       if (i > 0 && d * (te[i] - te[i - 1]) < 0)
-        throw paramError("t_eval", std::string("must be sorted in the direction of integration (") + (d > 0 ? "increasing" : "decreasing") + ")");
+        throw paramError("t_eval", std::string("must be sorted in the direction of integration (") +
+                                       (d > 0 ? "increasing" : "decreasing") + ")");
     }
     p.t_eval = std::move(te);
   }
@@ -180,16 +210,23 @@ Problem readProblem(const TaskContext& ctx) {
     p.atol = Vector::Constant(n, at.asDouble());
   } else {
     p.atol = finiteVector(ctx, "atol");
-    if (p.atol.size() != n) throw paramError("atol", "has " + std::to_string(p.atol.size()) + " values for " + std::to_string(n) + " states; give one number or one per state");
+    if (p.atol.size() != n)
+      throw paramError("atol", "has " + std::to_string(p.atol.size()) + " values for " +
+                                   std::to_string(n) + " states; give one number or one per state");
   }
-  if (!p.atol.allFinite() || (p.atol.array() < 0).any()) throw paramError("atol", "must be finite and >= 0");
+  if (!p.atol.allFinite() || (p.atol.array() < 0).any())
+    throw paramError("atol", "must be finite and >= 0");
   if (ctx.has("max_step")) p.max_step = ctx.number("max_step");
   if (ctx.has("first_step")) p.first_step = ctx.number("first_step");
-  if (p.first_step > std::abs(p.t1 - p.t0)) throw paramError("first_step", fmt(p.first_step) + " exceeds the interval length " + fmt(std::abs(p.t1 - p.t0)));
+  if (p.first_step > std::abs(p.t1 - p.t0))
+    throw paramError("first_step", fmt(p.first_step) + " exceeds the interval length " +
+                                       fmt(std::abs(p.t1 - p.t0)));
   p.max_num_steps = ctx.integer("max_num_steps");
   if (ctx.has("jac")) p.jac = readJac(ctx.param("jac"), n);
   p.events = readEvents(ctx);
-  if (ctx.has("lband") != ctx.has("uband")) throw paramError(ctx.has("lband") ? "uband" : "lband", "give both lband and uband for a banded Jacobian");
+  if (ctx.has("lband") != ctx.has("uband"))
+    throw paramError(ctx.has("lband") ? "uband" : "lband",
+                     "give both lband and uband for a banded Jacobian");
   if (ctx.has("lband")) {
     p.lband = static_cast<int>(std::min<std::int64_t>(ctx.integer("lband"), n - 1));
     p.uband = static_cast<int>(std::min<std::int64_t>(ctx.integer("uband"), n - 1));
@@ -199,12 +236,15 @@ Problem readProblem(const TaskContext& ctx) {
   check.rhs(p.t0, p.y0.data(), f.data());
   for (Eigen::Index i = 0; i < n; ++i)
     if (!std::isfinite(f[static_cast<std::size_t>(i)]))
-      throw paramError("rhs", "rhs[" + std::to_string(i) + "] = '" + p.rhs[static_cast<std::size_t>(i)] + "' evaluates to " +
-                                  fmt(f[static_cast<std::size_t>(i)]) + " at t0 = " + fmt(p.t0) + ", y0");
+      throw paramError("rhs", "rhs[" + std::to_string(i) + "] = '" +
+                                  p.rhs[static_cast<std::size_t>(i)] + "' evaluates to " +
+                                  fmt(f[static_cast<std::size_t>(i)]) + " at t0 = " + fmt(p.t0) +
+                                  ", y0");
   return p;
 }
 
-OdeFunctions::OdeFunctions(const Problem& p) : m_n(p.n()), m_x(static_cast<std::size_t>(p.n()) + 1, 0.0) {
+OdeFunctions::OdeFunctions(const Problem& p)
+    : m_n(p.n()), m_x(static_cast<std::size_t>(p.n()) + 1, 0.0) {
   std::vector<std::string> vars{"t"};
   vars.insert(vars.end(), p.states.begin(), p.states.end());
   for (const auto& [name, value] : p.constants) {
@@ -215,26 +255,35 @@ OdeFunctions::OdeFunctions(const Problem& p) : m_n(p.n()), m_x(static_cast<std::
     try {
       return Expression(text, vars);
     } catch (const Error& e) {
-      throw paramError(param, label + ": " + e.bareMessage() + " (variables: t, " + joinNames(p.states) +
-                                  (p.constants.empty() ? "" : "; constants: " + [&] {
-                                    std::vector<std::string> c;
-                                    for (const auto& kv : p.constants) c.push_back(kv.first);
-                                    return joinNames(c);
-                                  }()) + ")");
+      throw paramError(param, label + ": " + e.bareMessage() + " (variables: t, " +
+                                  joinNames(p.states) +
+                                  (p.constants.empty() ? ""
+                                                       : "; constants: " +
+                                                             [&] {
+                                                               std::vector<std::string> c;
+                                                               for (const auto& kv : p.constants)
+                                                                 c.push_back(kv.first);
+                                                               return joinNames(c);
+                                                             }()) +
+                                  ")");
     }
   };
   std::vector<Expression> rhs;
   for (std::size_t i = 0; i < p.rhs.size(); ++i)
-    rhs.push_back(compile(p.rhs[i], "rhs", "rhs[" + std::to_string(i) + "] (d" + p.states[i] + "/dt)"));
+    rhs.push_back(
+        compile(p.rhs[i], "rhs", "rhs[" + std::to_string(i) + "] (d" + p.states[i] + "/dt)"));
   m_rhs.emplace(std::move(rhs));
   std::vector<Expression> jac;
   for (std::size_t i = 0; i < p.jac.size(); ++i)
     for (std::size_t j = 0; j < p.jac[i].size(); ++j)
-      jac.push_back(compile(p.jac[i][j], "jac", "jac[" + std::to_string(i) + "][" + std::to_string(j) + "]"));
+      jac.push_back(
+          compile(p.jac[i][j], "jac", "jac[" + std::to_string(i) + "][" + std::to_string(j) + "]"));
   for (std::size_t k = 0; k < p.events.size(); ++k)
     m_events.push_back(compile(p.events[k].expr, "events", "events[" + std::to_string(k) + "]"));
-  if (!jac.empty()) m_jac.emplace(std::move(jac));
-  else m_auto_jac = m_rhs->compiled() && !p.banded() && m_n <= kMaxAutoJac;
+  if (!jac.empty())
+    m_jac.emplace(std::move(jac));
+  else
+    m_auto_jac = m_rhs->compiled() && !p.banded() && m_n <= kMaxAutoJac;
   if (hasJac()) m_jbuf.resize(static_cast<std::size_t>(m_n * m_n));
 }
 
@@ -276,7 +325,9 @@ void OdeFunctions::jacFD(double t, const double* y, const double* f0, Matrix& j)
   std::vector<double> yp(y, y + m_n), fp(static_cast<std::size_t>(m_n));
   const double sq = std::sqrt(std::numeric_limits<double>::epsilon());
   for (Eigen::Index c = 0; c < m_n; ++c) {
-    const double h = sq * std::max(1e-6, std::abs(y[c]));  // relative step; small floor so zero states stay exact-ish
+    const double h =
+        sq *
+        std::max(1e-6, std::abs(y[c]));  // relative step; small floor so zero states stay exact-ish
     yp[static_cast<std::size_t>(c)] = y[c] + h;
     rhs(t, yp.data(), fp.data());
     for (Eigen::Index r = 0; r < m_n; ++r) j(r, c) = (fp[static_cast<std::size_t>(r)] - f0[r]) / h;
@@ -295,7 +346,11 @@ double OdeFunctions::eventValue(std::size_t k, double t, const double* y) {
 }
 
 Output::Output(const Problem& p)
-    : t_events(p.events.size()), y_events(p.events.size()), m_teval(p.t_eval), m_n(p.n()), m_dir(p.direction()) {}
+    : t_events(p.events.size()),
+      y_events(p.events.size()),
+      m_teval(p.t_eval),
+      m_n(p.n()),
+      m_dir(p.direction()) {}
 
 void Output::start(double t0, const Vector& y0) {
   t_last = t0;
@@ -321,8 +376,10 @@ void Output::step(double t_new, const Vector& y_new, const Interp& interp) {
       t.push_back(te);
       const std::size_t at = y.size();
       y.resize(at + static_cast<std::size_t>(m_n));
-      if (te == t_new) std::copy(y_new.data(), y_new.data() + m_n, y.data() + at);
-      else interp(te, y.data() + at);
+      if (te == t_new)
+        std::copy(y_new.data(), y_new.data() + m_n, y.data() + at);
+      else
+        interp(te, y.data() + at);
     }
   }
   t_last = t_new;

@@ -30,7 +30,7 @@ struct Problem {
   double t0 = 0, t1 = 1;
   std::optional<Vector> t_eval;
   double rtol = 1e-3;
-  Vector atol;  // one per state
+  Vector atol;            // one per state
   double max_step = 0;    // 0: unlimited
   double first_step = 0;  // 0: automatic
   std::int64_t max_num_steps = 0;
@@ -78,11 +78,11 @@ class OdeFunctions {
   Eigen::Index m_n;
   std::vector<double> m_x;  // t, then the states, then the constants
   std::vector<Expression> m_events;
-  std::optional<ExpressionSet> m_rhs;          // one tape for every component
-  std::optional<ExpressionSet> m_jac;          // the given jac, row-major
-  std::optional<ExpressionDerivatives> m_ad;   // d rhs / d states, when no jac is given
-  bool m_auto_jac = false;                     // m_ad is (to be) used
-  std::vector<double> m_jbuf;                  // m_jac's or m_ad's row-major output
+  std::optional<ExpressionSet> m_rhs;         // one tape for every component
+  std::optional<ExpressionSet> m_jac;         // the given jac, row-major
+  std::optional<ExpressionDerivatives> m_ad;  // d rhs / d states, when no jac is given
+  bool m_auto_jac = false;                    // m_ad is (to be) used
+  std::vector<double> m_jbuf;                 // m_jac's or m_ad's row-major output
 };
 
 // Output collection shared by all integrators: every step's end point (no t_eval) or the t_eval
@@ -126,9 +126,9 @@ struct RunStats {
   bool stiff_detected = false;  // explicit method found its step size limited by stability
   double t_stiff = 0;
   std::string stiff_detail;
-  double internal_rtol = 0;          // CVODE's own rtol (0: CVODE not used); see cvodeInternalRtol
-  double internal_atol_factor = 1;   // CVODE's atol = atol * this
-  std::string jacobian_source;       // bdf: OdeFunctions::jacSource() (empty: no Newton iteration)
+  double internal_rtol = 0;         // CVODE's own rtol (0: CVODE not used); see cvodeInternalRtol
+  double internal_atol_factor = 1;  // CVODE's atol = atol * this
+  std::string jacobian_source;      // bdf: OdeFunctions::jacSource() (empty: no Newton iteration)
 };
 
 // Live reporting from the step loops (ctx may be null in hooks): progress, step size, cancel.

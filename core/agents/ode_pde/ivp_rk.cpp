@@ -23,25 +23,31 @@ struct Scheme {
   int astride;
   const double* b;
   int err_order;
-  double stiff_bound;  // |h lambda| where the stability region ends on the negative axis (0: no test)
+  double
+      stiff_bound;  // |h lambda| where the stability region ends on the negative axis (0: no test)
   const char* name;
 };
 
 Scheme scheme(RkKind k) {
   using namespace tab;
   switch (k) {
-    case RkKind::Rk23: return {3, kRk23C, kRk23A, 3, kRk23B, 2, 0.0, "rk23"};
-    case RkKind::Rk45: return {6, kRk45C, kRk45A, 5, kRk45B, 4, 3.25, "rk45"};
-    case RkKind::Dop853: break;
+    case RkKind::Rk23:
+      return {3, kRk23C, kRk23A, 3, kRk23B, 2, 0.0, "rk23"};
+    case RkKind::Rk45:
+      return {6, kRk45C, kRk45A, 5, kRk45B, 4, 3.25, "rk45"};
+    case RkKind::Dop853:
+      break;
   }
   return {12, kDopC, kDopA, 16, kDopB, 7, 6.1, "dop853"};
 }
 
-double rms(const Vector& v) { return v.size() ? std::sqrt(v.squaredNorm() / static_cast<double>(v.size())) : 0.0; }
+double rms(const Vector& v) {
+  return v.size() ? std::sqrt(v.squaredNorm() / static_cast<double>(v.size())) : 0.0;
+}
 
 // Hairer's starting step (as scipy.integrate._ivp.common.select_initial_step).
-double initialStep(OdeFunctions& f, double t, const Vector& y, const Vector& f0, double dir, int order,
-                   const Problem& p, double max_step) {
+double initialStep(OdeFunctions& f, double t, const Vector& y, const Vector& f0, double dir,
+                   int order, const Problem& p, double max_step) {
   const Vector scale = p.atol.array() + y.array().abs() * p.rtol;
   const double d0 = rms(y.cwiseQuotient(scale)), d1 = rms(f0.cwiseQuotient(scale));
   double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
@@ -50,8 +56,9 @@ double initialStep(OdeFunctions& f, double t, const Vector& y, const Vector& f0,
   Vector f1(y.size());
   f.rhs(t + h0 * dir, y1.data(), f1.data());
   const double d2 = rms((f1 - f0).cwiseQuotient(scale)) / h0;
-  const double h1 = (d1 <= 1e-15 && d2 <= 1e-15) ? std::max(1e-6, h0 * 1e-3)
-                                                 : std::pow(0.01 / std::max(d1, d2), 1.0 / (order + 1));
+  const double h1 = (d1 <= 1e-15 && d2 <= 1e-15)
+                        ? std::max(1e-6, h0 * 1e-3)
+                        : std::pow(0.01 / std::max(d1, d2), 1.0 / (order + 1));
   const double h = std::min({100 * h0, h1, std::abs(p.t1 - t), max_step});
   return std::isfinite(h) && h > 0 ? h : h0;
 }
@@ -74,7 +81,9 @@ double findRoot(G&& g, double lo, double hi, double glo, double ghi) {
       if (side == 1) ghi *= 0.5;
       side = 1;
     }
-    if (std::abs(hi - lo) <= 4 * std::numeric_limits<double>::epsilon() * std::max(std::abs(lo), std::abs(hi)) + 1e-300) break;
+    if (std::abs(hi - lo) <=
+        4 * std::numeric_limits<double>::epsilon() * std::max(std::abs(lo), std::abs(hi)) + 1e-300)
+      break;
   }
   return hi;
 }
@@ -86,14 +95,16 @@ bool crosses(double g0, double g1, double direction) {
 
 [[noreturn]] void tooSmall(const Scheme& sc, double t, const Vector& y, double h) {
   throw Error(ErrorCode::RunFailed,
-              std::string(sc.name) + " failed at t = " + fmt(t) + ": the required step size " + fmt(h) +
-                  " fell below the spacing of floating-point numbers near t (max |y| = " + fmt(y.cwiseAbs().maxCoeff()) +
-                  "); the solution probably blows up (a singularity near t = " + fmt(t) + ") or the rhs is not smooth there");
+              std::string(sc.name) + " failed at t = " + fmt(t) + ": the required step size " +
+                  fmt(h) + " fell below the spacing of floating-point numbers near t (max |y| = " +
+                  fmt(y.cwiseAbs().maxCoeff()) +
+                  "); the solution probably blows up (a singularity near t = " + fmt(t) +
+                  ") or the rhs is not smooth there");
 }
 }  // namespace
 
-SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t, Vector y, Output& out,
-                       RunStats& st, Reporter& rep, bool switch_when_stiff) {
+SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t, Vector y,
+                       Output& out, RunStats& st, Reporter& rep, bool switch_when_stiff) {
   const Scheme sc = scheme(kind);
   const bool dop = kind == RkKind::Dop853;
   const Eigen::Index n = p.n();
@@ -103,19 +114,23 @@ SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t,
   Vector fcur(n), ynew(n), ys(n), dy(n), scale(n), err(n), yold(n);
   f.rhs(t, y.data(), fcur.data());
   const double max_step = p.max_step > 0 ? p.max_step : kInf;
-  double h_abs = p.first_step > 0 ? std::min(p.first_step, max_step) : initialStep(f, t, y, fcur, dir, sc.err_order, p, max_step);
+  double h_abs = p.first_step > 0 ? std::min(p.first_step, max_step)
+                                  : initialStep(f, t, y, fcur, dir, sc.err_order, p, max_step);
   const double exponent = -1.0 / (sc.err_order + 1);
   const std::size_t ne = f.numEvents();
   std::vector<double> gold(ne), gnew(ne);
   if (ne) f.events(t, y.data(), gold.data());
   int iasti = 0, nonsti = 0;
-  Matrix Q(n, dop ? 7 : (kind == RkKind::Rk45 ? 4 : 3));  // dense-output coefficients of the last step
+  Matrix Q(n,
+           dop ? 7 : (kind == RkKind::Rk45 ? 4 : 3));  // dense-output coefficients of the last step
 
   while (dir * (t - p.t1) < 0) {
     if (st.nsteps >= p.max_num_steps)
-      throw Error(ErrorCode::RunFailed, "max_num_steps = " + std::to_string(p.max_num_steps) + " reached at t = " + fmt(t) +
-                                            " (interval [" + fmt(p.t0) + ", " + fmt(p.t1) + "]) with " + sc.name +
-                                            "; raise max_num_steps, loosen rtol/atol, or use method bdf if the problem is stiff");
+      throw Error(
+          ErrorCode::RunFailed,
+          "max_num_steps = " + std::to_string(p.max_num_steps) + " reached at t = " + fmt(t) +
+              " (interval [" + fmt(p.t0) + ", " + fmt(p.t1) + "]) with " + sc.name +
+              "; raise max_num_steps, loosen rtol/atol, or use method bdf if the problem is stiff");
     const double min_step = 10 * std::abs(std::nextafter(t, dir * kInf) - t);
     h_abs = std::clamp(h_abs, min_step, max_step);
     bool rejected = false;
@@ -141,19 +156,24 @@ SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t,
         const Vector e5 = (K.leftCols(13) * CMap(tab::kDopE5, 13)).cwiseQuotient(scale);
         const Vector e3 = (K.leftCols(13) * CMap(tab::kDopE3, 13)).cwiseQuotient(scale);
         const double n5 = e5.squaredNorm(), n3 = e3.squaredNorm();
-        enorm = (n5 == 0 && n3 == 0) ? 0.0 : h_abs * n5 / std::sqrt((n5 + 0.01 * n3) * static_cast<double>(n));
+        enorm = (n5 == 0 && n3 == 0)
+                    ? 0.0
+                    : h_abs * n5 / std::sqrt((n5 + 0.01 * n3) * static_cast<double>(n));
       } else {
-        err.noalias() = K.leftCols(S + 1) * CMap(kind == RkKind::Rk45 ? tab::kRk45E : tab::kRk23E, S + 1);
+        err.noalias() =
+            K.leftCols(S + 1) * CMap(kind == RkKind::Rk45 ? tab::kRk45E : tab::kRk23E, S + 1);
         enorm = h_abs * rms(err.cwiseQuotient(scale));
       }
       if (!std::isfinite(enorm)) enorm = kInf;  // overflow or NaN in a stage: shrink the step
       if (enorm < 1) {
-        double factor = enorm == 0 ? kMaxFactor : std::min(kMaxFactor, kSafety * std::pow(enorm, exponent));
+        double factor =
+            enorm == 0 ? kMaxFactor : std::min(kMaxFactor, kSafety * std::pow(enorm, exponent));
         if (rejected) factor = std::min(1.0, factor);
         h_abs *= factor;
         break;
       }
-      h_abs *= std::max(kMinFactor, std::isfinite(enorm) ? kSafety * std::pow(enorm, exponent) : 0.0);
+      h_abs *=
+          std::max(kMinFactor, std::isfinite(enorm) ? kSafety * std::pow(enorm, exponent) : 0.0);
       rejected = true;
       ++st.nrejected;
     }
@@ -169,9 +189,11 @@ SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t,
           if (++iasti >= 15 && !st.stiff_detected) {
             st.stiff_detected = true;
             st.t_stiff = tnew;
-            st.stiff_detail = std::string(sc.name) + " step size limited by stability from about t = " + fmt(tnew) +
-                              " (|h lambda| ~ " + fmt(hl) + " at the stability bound " + fmt(sc.stiff_bound) +
-                              " for 15 steps, step size " + fmt(std::abs(h)) + ")";
+            st.stiff_detail = std::string(sc.name) +
+                              " step size limited by stability from about t = " + fmt(tnew) +
+                              " (|h lambda| ~ " + fmt(hl) + " at the stability bound " +
+                              fmt(sc.stiff_bound) + " for 15 steps, step size " + fmt(std::abs(h)) +
+                              ")";
           }
         } else if (++nonsti == 6) {
           iasti = 0;
@@ -193,11 +215,16 @@ SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t,
           Q.col(0) = delta;
           Q.col(1) = h * K.col(0) - delta;
           Q.col(2) = 2 * delta - h * (K.col(12) + K.col(0));
-          Q.rightCols(4).noalias() = h * K * Eigen::Map<const Eigen::Matrix<double, 4, 16, Eigen::RowMajor>>(tab::kDopD).transpose();
+          Q.rightCols(4).noalias() =
+              h * K *
+              Eigen::Map<const Eigen::Matrix<double, 4, 16, Eigen::RowMajor>>(tab::kDopD)
+                  .transpose();
         } else if (kind == RkKind::Rk45) {
-          Q.noalias() = K * Eigen::Map<const Eigen::Matrix<double, 7, 4, Eigen::RowMajor>>(tab::kRk45P);
+          Q.noalias() =
+              K * Eigen::Map<const Eigen::Matrix<double, 7, 4, Eigen::RowMajor>>(tab::kRk45P);
         } else {
-          Q.noalias() = K * Eigen::Map<const Eigen::Matrix<double, 4, 3, Eigen::RowMajor>>(tab::kRk23P);
+          Q.noalias() =
+              K * Eigen::Map<const Eigen::Matrix<double, 4, 3, Eigen::RowMajor>>(tab::kRk23P);
         }
       }
       const double x = (tt - t) / h;
@@ -227,7 +254,8 @@ SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t,
         };
         roots.emplace_back(findRoot(g, t, tnew, gold[k], gnew[k]), k);
       }
-      std::sort(roots.begin(), roots.end(), [&](const auto& a, const auto& b) { return dir * a.first < dir * b.first; });
+      std::sort(roots.begin(), roots.end(),
+                [&](const auto& a, const auto& b) { return dir * a.first < dir * b.first; });
       for (const auto& [tr, k] : roots) {
         interp(tr, yr.data());
         out.event(k, tr, yr);
@@ -245,7 +273,8 @@ SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t,
     t = tnew;
     y.swap(ynew);
     fcur = K.col(S);
-    if (switch_when_stiff && st.stiff_detected && iasti >= 15 && st.nsteps > kSwitchSteps) return {true, t, y};
+    if (switch_when_stiff && st.stiff_detected && iasti >= 15 && st.nsteps > kSwitchSteps)
+      return {true, t, y};
   }
   return {false, t, y};
 }

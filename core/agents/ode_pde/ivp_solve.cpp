@@ -11,8 +11,8 @@ namespace sciagents::core::agents::ode {
 
 bool isExplicit(const std::string& m) { return m == "rk23" || m == "rk45" || m == "dop853"; }
 
-void solveIvp(const Problem& p, const std::string& method, bool auto_switch, const TaskContext* cctx, TaskContext* ctx,
-              Solution& sol) {
+void solveIvp(const Problem& p, const std::string& method, bool auto_switch,
+              const TaskContext* cctx, TaskContext* ctx, Solution& sol) {
   OdeFunctions f(p);
   solveIvp(p, f, method, auto_switch, cctx, ctx, sol);
 }
@@ -26,7 +26,9 @@ void solveIvp(const Problem& p, OdeFunctions& f, const std::string& method, bool
   sol.out.start(p.t0, p.y0);
   try {
     if (isExplicit(method)) {
-      const RkKind k = method == "rk23" ? RkKind::Rk23 : method == "rk45" ? RkKind::Rk45 : RkKind::Dop853;
+      const RkKind k = method == "rk23"   ? RkKind::Rk23
+                       : method == "rk45" ? RkKind::Rk45
+                                          : RkKind::Dop853;
       const SegmentEnd end = integrateRk(k, p, f, p.t0, p.y0, sol.out, sol.st, rep, auto_switch);
       if (end.switch_to_stiff) {
         sol.switched = true;
@@ -43,7 +45,8 @@ void solveIvp(const Problem& p, OdeFunctions& f, const std::string& method, bool
     throw;
   }
   sol.st.nfev = f.nfev;
-  if (isExplicit(sol.method) || sol.switched) sol.st.njev += f.njev;  // CVODE counts its own (analytic or DQ)
+  if (isExplicit(sol.method) || sol.switched)
+    sol.st.njev += f.njev;  // CVODE counts its own (analytic or DQ)
 }
 
 namespace {
@@ -61,8 +64,8 @@ constexpr double kToleranceUnits = 20;
 // error the tolerance allows into hundreds of units (a dop853 oscillator at rtol 1e-10 over ten
 // periods: 463 units pointwise, 4.6 against its amplitude). A state that is small throughout
 // (Robertson's y2) keeps its small scale.
-ValidationCheck compare(const char* name, const Matrix& mine, const Matrix& ref,
-                        const Vector& size, const Problem& p, const std::string& how) {
+ValidationCheck compare(const char* name, const Matrix& mine, const Matrix& ref, const Vector& size,
+                        const Problem& p, const std::string& how) {
   ValidationCheck c;
   c.name = name;
   c.limit = kToleranceUnits;
@@ -112,8 +115,8 @@ Matrix reference(const TaskContext& ctx, const Problem& p, bool stiff, const Vec
   try {
     return arkodeSolve(d, ArkMethod::Dirk, times);
   } catch (const Error& e) {
-    why = prefix + "ARKODE DIRK gave up (" + e.bareMessage() + "), so re-solved with CVODE BDF" +
-          tol;
+    why =
+        prefix + "ARKODE DIRK gave up (" + e.bareMessage() + "), so re-solved with CVODE BDF" + tol;
   }
   q.method = "bdf";
   q.t_eval = times;

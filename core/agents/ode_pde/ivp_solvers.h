@@ -20,10 +20,10 @@ struct SegmentEnd {
   Vector y;
 };
 
-// switch_when_stiff: stop (and return switch_to_stiff) once Hairer's stiffness test fires repeatedly
-// after more than kSwitchSteps steps; otherwise only record the detection in st.
-SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t, Vector y, Output& out,
-                       RunStats& st, Reporter& rep, bool switch_when_stiff);
+// switch_when_stiff: stop (and return switch_to_stiff) once Hairer's stiffness test fires
+// repeatedly after more than kSwitchSteps steps; otherwise only record the detection in st.
+SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t, Vector y,
+                       Output& out, RunStats& st, Reporter& rep, bool switch_when_stiff);
 inline constexpr std::int64_t kSwitchSteps = 500;
 
 // The rtol CVODE runs at for a user rtol: 10x tighter (atol scaled alike), floored at 1e-13, so
@@ -31,8 +31,8 @@ inline constexpr std::int64_t kSwitchSteps = 500;
 double cvodeInternalRtol(double rtol);
 
 // bdf: CV_BDF, otherwise CV_ADAMS (fixed-point iteration: no Jacobian). Sets st.internal_rtol.
-void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const Vector& y, Output& out,
-                    RunStats& st, Reporter& rep);
+void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const Vector& y,
+                    Output& out, RunStats& st, Reporter& rep);
 
 }  // namespace sciagents::core::agents::ode
 
@@ -43,7 +43,7 @@ struct Solution {
   explicit Solution(const Problem& p) : out(p) {}
   Output out;
   RunStats st;
-  std::string method;    // the concrete method that produced the end of the trajectory
+  std::string method;     // the concrete method that produced the end of the trajectory
   bool switched = false;  // explicit -> bdf hand-over (auto)
   double t_switch = 0;
 };
@@ -52,8 +52,8 @@ bool isExplicit(const std::string& method);
 // Runs `method` (rk23, rk45, dop853, bdf, adams). auto_switch: an explicit method that detects
 // stiffness hands over to BDF from the current point. Throws Error(RunFailed); `sol` keeps the
 // partial result and counts.
-void solveIvp(const Problem& p, const std::string& method, bool auto_switch, const TaskContext* cctx, TaskContext* ctx,
-              Solution& sol);
+void solveIvp(const Problem& p, const std::string& method, bool auto_switch,
+              const TaskContext* cctx, TaskContext* ctx, Solution& sol);
 // The same with the problem's functions at hand (their counters are reset first).
 void solveIvp(const Problem& p, OdeFunctions& f, const std::string& method, bool auto_switch,
               const TaskContext* cctx, TaskContext* ctx, Solution& sol);
@@ -65,7 +65,8 @@ void solveIvp(const Problem& p, OdeFunctions& f, const std::string& method, bool
 std::vector<std::string> settleTolerances(Problem& p);
 void solveAndReport(TaskContext& ctx, const Problem& p, OdeFunctions& f,
                     const std::vector<std::string>& warnings, bool diagnostics);
-std::shared_ptr<const PreparedTask> prepareIvp(const TaskContext& ctx, const std::vector<std::string>& paths);
+std::shared_ptr<const PreparedTask> prepareIvp(const TaskContext& ctx,
+                                               const std::vector<std::string>& paths);
 
 // executor_validator hook: re-solve with an independent method family (ARKODE: DIRK when stiff,
 // ERK otherwise) at 100x tighter rtol; pass within 20 units of the step's tolerance.

@@ -10,7 +10,9 @@ AgentSpec odePdeAgent() {
   a.name = "ODE and PDE solvers";
   a.family = "Solvers";
   a.version = "1.0.0";
-  a.summary = "Initial value problems (explicit RK and SUNDIALS CVODE BDF/Adams, automatic stiffness detection), boundary value problems, heat, wave and Poisson equations.";
+  a.summary =
+      "Initial value problems (explicit RK and SUNDIALS CVODE BDF/Adams, automatic stiffness "
+      "detection), boundary value problems, heat, wave and Poisson equations.";
   a.tasks = {ode::ivpTask(), ode::bvpTask(), ode::heatTask(), ode::waveTask(), ode::poissonTask()};
   return a;
 }

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 #include <cstdio>
+#include <numbers>
 #include <stdexcept>
 
 namespace sciagents::core::agents::ode::pde {
@@ -16,9 +16,9 @@ const char* kFaceNames[6] = {"x0", "x1", "y0", "y1", "z0", "z1"};
 
 std::string fmt(double v) { return formatCompact(v); }
 
-
 double observedOrder(std::span<const double> h, std::span<const double> err) {
-  if (h.size() != err.size() || h.size() < 2) throw std::invalid_argument("observedOrder: need >= 2 (h, err) pairs");
+  if (h.size() != err.size() || h.size() < 2)
+    throw std::invalid_argument("observedOrder: need >= 2 (h, err) pairs");
   double sx = 0, sy = 0, sxx = 0, sxy = 0;
   const double m = static_cast<double>(h.size());
   for (std::size_t i = 0; i < h.size(); ++i) {
@@ -58,12 +58,13 @@ Grid readGrid(const TaskContext& ctx, int dim) {
   if (ctx.has("domain")) {
     const Matrix d = ctx.matrix("domain");
     if (d.rows() != dim || d.cols() != 2)
-      throw paramError("domain", "expected " + std::to_string(dim) + " rows [lo, hi] (one per axis), got " +
+      throw paramError("domain", "expected " + std::to_string(dim) +
+                                     " rows [lo, hi] (one per axis), got " +
                                      std::to_string(d.rows()) + "x" + std::to_string(d.cols()));
     for (int a = 0; a < dim; ++a) {
       if (!std::isfinite(d(a, 0)) || !std::isfinite(d(a, 1)) || !(d(a, 1) > d(a, 0)))
-        throw paramError("domain", "axis " + std::to_string(a) + ": need finite lo < hi, got [" + fmt(d(a, 0)) +
-                                       ", " + fmt(d(a, 1)) + "]");
+        throw paramError("domain", "axis " + std::to_string(a) + ": need finite lo < hi, got [" +
+                                       fmt(d(a, 0)) + ", " + fmt(d(a, 1)) + "]");
       g.lo[a] = d(a, 0), g.hi[a] = d(a, 1);
     }
   }
@@ -94,7 +95,8 @@ Vector sampleNodes(const Grid& g, const Expression& e, double t, const std::stri
         if (!std::isfinite(v)) {
           std::string at;
           for (int a = 0; a < g.dim; ++a) at += (a ? ", " : "") + fmt(xv[a]);
-          throw paramError(param, "'" + e.text() + "' is " + fmt(v) + " at (" + at + "); it must be finite on the whole grid");
+          throw paramError(param, "'" + e.text() + "' is " + fmt(v) + " at (" + at +
+                                      "); it must be finite on the whole grid");
         }
         out[g.index(i, j, k)] = v;
       }
@@ -102,12 +104,17 @@ Vector sampleNodes(const Grid& g, const Expression& e, double t, const std::stri
 }
 
 namespace {
-std::shared_ptr<Expression> compile(const Value& v, const std::string& param, const std::vector<std::string>& vars,
-                                    const Constants& c, std::string& text) {
-  if (v.isNumber()) text = fmt(v.asDouble());
-  else if (v.isString()) text = v.asString();
-  else throw paramError(param, "expected a number or an expression, got " + std::string(v.kindName()));
-  if (v.isNumber() && !std::isfinite(v.asDouble())) throw paramError(param, "value must be finite, got " + text);
+std::shared_ptr<Expression> compile(const Value& v, const std::string& param,
+                                    const std::vector<std::string>& vars, const Constants& c,
+                                    std::string& text) {
+  if (v.isNumber())
+    text = fmt(v.asDouble());
+  else if (v.isString())
+    text = v.asString();
+  else
+    throw paramError(param, "expected a number or an expression, got " + std::string(v.kindName()));
+  if (v.isNumber() && !std::isfinite(v.asDouble()))
+    throw paramError(param, "value must be finite, got " + text);
   try {
     return std::make_shared<Expression>(v.isNumber() ? fmt(v.asDouble()) : text, vars, c);
   } catch (const Error& e) {
@@ -116,7 +123,8 @@ std::shared_ptr<Expression> compile(const Value& v, const std::string& param, co
 }
 }  // namespace
 
-std::vector<Face> readBoundary(const TaskContext& ctx, const Grid& g, const Constants& c, bool with_time) {
+std::vector<Face> readBoundary(const TaskContext& ctx, const Grid& g, const Constants& c,
+                               bool with_time) {
   const auto vars = spaceVars(g.dim, with_time);
   std::vector<Face> faces(static_cast<std::size_t>(2 * g.dim));
   const Value& b = ctx.param("boundary");
@@ -133,14 +141,18 @@ std::vector<Face> readBoundary(const TaskContext& ctx, const Grid& g, const Cons
     for (int i = 0; i < 2 * g.dim; ++i)
       if (key == kFaceNames[i]) idx = i;
     if (idx < 0)
-      throw paramError("boundary", "unknown face '" + key + "'; expected " + (g.dim == 1 ? "x0, x1" : g.dim == 2 ? "x0, x1, y0, y1" : "x0, x1, y0, y1, z0, z1"));
+      throw paramError("boundary", "unknown face '" + key + "'; expected " +
+                                       (g.dim == 1   ? "x0, x1"
+                                        : g.dim == 2 ? "x0, x1, y0, y1"
+                                                     : "x0, x1, y0, y1, z0, z1"));
     Face& f = faces[static_cast<std::size_t>(idx)];
     const std::string p = "boundary." + key;
     if (spec.kind() == ValueKind::Map) {
       const Value* type = spec.find("type");
       const Value* value = spec.find("value");
       const std::string t = type && type->isString() ? type->asString() : "dirichlet";
-      if (t != "dirichlet" && t != "neumann") throw paramError(p, "type must be 'dirichlet' or 'neumann', got '" + t + "'");
+      if (t != "dirichlet" && t != "neumann")
+        throw paramError(p, "type must be 'dirichlet' or 'neumann', got '" + t + "'");
       f.type = t == "neumann" ? BcType::Neumann : BcType::Dirichlet;
       f.value = compile(value ? *value : Value(0.0), p, vars, c, f.text);
     } else {
@@ -180,7 +192,8 @@ FdOperator buildOperator(const Grid& g, std::vector<Face> faces) {
         }
         op.dirichlet_face[static_cast<std::size_t>(node)] = dface;
         if (dface < 0) {
-          op.unknown_of[static_cast<std::size_t>(node)] = static_cast<std::int64_t>(op.node_of.size());
+          op.unknown_of[static_cast<std::size_t>(node)] =
+              static_cast<std::int64_t>(op.node_of.size());
           op.node_of.push_back(node);
         }
       }
@@ -205,11 +218,13 @@ FdOperator buildOperator(const Grid& g, std::vector<Face> faces) {
         const std::int64_t q = ijk[a] + s;
         double coef = ih2;
         if (q < 0 || q >= g.nn[a]) continue;  // the ghost: folded below
-        if (f >= 0) coef *= 2;                  // Neumann node: ghost = mirror of the inward neighbour
+        if (f >= 0) coef *= 2;  // Neumann node: ghost = mirror of the inward neighbour
         const std::int64_t nb = node + s * stride[a];
         const std::int64_t col = op.unknown_of[static_cast<std::size_t>(nb)];
-        if (col >= 0) trip.emplace_back(r, col, -w * coef);
-        else op.couplings.push_back({r, nb, -1, w * coef});
+        if (col >= 0)
+          trip.emplace_back(r, col, -w * coef);
+        else
+          op.couplings.push_back({r, nb, -1, w * coef});
       }
       if (f >= 0) op.couplings.push_back({r, node, f, w * 2.0 / g.h[a]});
     }
@@ -233,7 +248,8 @@ Vector FdOperator::dirichletValues(double t) const {
     xv[g.dim] = t;
     v[node] = faces[static_cast<std::size_t>(f)].value->eval(xv);
     if (!std::isfinite(v[node]))
-      throw paramError("boundary", "face " + std::string(kFaceNames[f]) + " value '" + faces[static_cast<std::size_t>(f)].text +
+      throw paramError("boundary", "face " + std::string(kFaceNames[f]) + " value '" +
+                                       faces[static_cast<std::size_t>(f)].text +
                                        "' is not finite at a boundary node");
   }
   return v;
@@ -245,12 +261,18 @@ Vector FdOperator::boundaryRhs(double t) const {
   double xv[4] = {0, 0, 0, t};
   const std::int64_t stride[3] = {g.nn[1] * g.nn[2], g.nn[2], 1};
   for (const auto& c : couplings) {
-    if (c.face < 0) { rhs[c.row] += c.coef * dv[c.node]; continue; }
-    const std::int64_t ijk[3] = {c.node / stride[0], (c.node / stride[1]) % g.nn[1], c.node % g.nn[2]};
+    if (c.face < 0) {
+      rhs[c.row] += c.coef * dv[c.node];
+      continue;
+    }
+    const std::int64_t ijk[3] = {c.node / stride[0], (c.node / stride[1]) % g.nn[1],
+                                 c.node % g.nn[2]};
     for (int a = 0; a < g.dim; ++a) xv[a] = g.coord(a, ijk[a]);
     xv[g.dim] = t;
     const double gv = faces[static_cast<std::size_t>(c.face)].value->eval(xv);
-    if (!std::isfinite(gv)) throw paramError("boundary", "face " + std::string(kFaceNames[c.face]) + " flux is not finite");
+    if (!std::isfinite(gv))
+      throw paramError("boundary",
+                       "face " + std::string(kFaceNames[c.face]) + " flux is not finite");
     rhs[c.row] += c.coef * gv;
   }
   return rhs;
@@ -258,7 +280,8 @@ Vector FdOperator::boundaryRhs(double t) const {
 
 Vector FdOperator::restrict(const Vector& node_values) const {
   Vector u(unknowns());
-  for (std::int64_t r = 0; r < unknowns(); ++r) u[r] = node_values[node_of[static_cast<std::size_t>(r)]];
+  for (std::int64_t r = 0; r < unknowns(); ++r)
+    u[r] = node_values[node_of[static_cast<std::size_t>(r)]];
   return u;
 }
 
@@ -283,9 +306,10 @@ double laplacianLowest(const Grid& g) {
 void checkMemory(const TaskContext& ctx, double bytes, const std::string& what) {
   const double limit = ctx.number("memory_limit_mb") * 1024.0 * 1024.0;
   if (bytes > limit)
-    throw paramError("n", "n = " + std::to_string(ctx.integer("n")) + " needs about " + fmt(bytes / 1048576.0) +
-                              " MB (" + what + "), more than memory_limit_mb = " + fmt(ctx.number("memory_limit_mb")) +
-                              "; reduce n or raise memory_limit_mb");
+    throw paramError(
+        "n", "n = " + std::to_string(ctx.integer("n")) + " needs about " + fmt(bytes / 1048576.0) +
+                 " MB (" + what + "), more than memory_limit_mb = " +
+                 fmt(ctx.number("memory_limit_mb")) + "; reduce n or raise memory_limit_mb");
 }
 
 ResourceEstimate gridEstimate(const TaskContext& ctx, double solver_bytes, double work_per_unknown,
@@ -301,8 +325,8 @@ ResourceEstimate gridEstimate(const TaskContext& ctx, double solver_bytes, doubl
   e.work_param = "n";
   if (!with_time) return e;
   const bool listed = ctx.has("t_eval");
-  const double outputs = listed ? static_cast<double>(ctx.vector("t_eval").size())
-                                : paramCount(ctx, "n_out");
+  const double outputs =
+      listed ? static_cast<double>(ctx.vector("t_eval").size()) : paramCount(ctx, "n_out");
   const double snapshots = outputs * std::pow(n + 2, dim) * 8.0;
   e.memory_bytes += snapshots;
   e.work *= std::max(outputs, 1.0);
@@ -316,7 +340,8 @@ ResourceEstimate gridEstimate(const TaskContext& ctx, double solver_bytes, doubl
 
 void reportExactError(TaskContext& ctx, const Grid& g, const Vector& nodes, double t) {
   if (!ctx.has("exact")) return;
-  const ErrorNorms e = compareExact(g, nodes, Expression(ctx.text("exact"), spaceVars(g.dim, true), readConstants(ctx)), t);
+  const ErrorNorms e = compareExact(
+      g, nodes, Expression(ctx.text("exact"), spaceVars(g.dim, true), readConstants(ctx)), t);
   ctx.output("error_l2", e.l2_rel);
   ctx.output("error_max", e.max_abs);
 }
@@ -336,7 +361,8 @@ Vector readOutputTimes(const TaskContext& ctx, double t0, double t1) {
     for (Eigen::Index i = 0; i < te.size(); ++i) {
       if (!std::isfinite(te[i]) || te[i] < t0 || te[i] > t1 || (i > 0 && te[i] <= te[i - 1]))
         throw paramError("t_eval", "entry " + std::to_string(i) + " = " + fmt(te[i]) +
-                                       "; t_eval must be increasing and inside t_span [" + fmt(t0) + ", " + fmt(t1) + "]");
+                                       "; t_eval must be increasing and inside t_span [" + fmt(t0) +
+                                       ", " + fmt(t1) + "]");
     }
     if (te.size() == 0) throw paramError("t_eval", "must not be empty");
     return te;
@@ -344,33 +370,47 @@ Vector readOutputTimes(const TaskContext& ctx, double t0, double t1) {
   return Vector::LinSpaced(ctx.integer("n_out"), t0, t1);
 }
 
-std::vector<ParamSpec> gridParams(int default_dim, int min_dim, int max_dim, std::int64_t default_n, bool with_time) {
+std::vector<ParamSpec> gridParams(int default_dim, int min_dim, int max_dim, std::int64_t default_n,
+                                  bool with_time) {
   const std::string vars = with_time ? "x, y[, z] and t" : "x, y[, z]";
   return {
-      ParamSpec::make("dim", ParamType::Integer).def(default_dim).range(min_dim, max_dim).describe("Space dimension."),
-      ParamSpec::make("n", ParamType::Integer).def(default_n).range(1, 100000).describe(
-          "Interior grid points per axis; spacing h = (hi - lo)/(n + 1)."),
-      ParamSpec::make("domain", ParamType::Matrix).describe(
-          "Box [[x0, x1], [y0, y1][, [z0, z1]]] (default: the unit square/cube/interval)."),
-      ParamSpec::make("boundary", ParamType::Any).def(0.0).describe(
-          "Boundary conditions: a number or expression in " + vars + " (Dirichlet on every face), or a map of faces "
-          "x0, x1, y0, y1, z0, z1 (missing faces: u = 0), each a number/expression (Dirichlet) or "
-          "{\"type\": \"dirichlet\"|\"neumann\", \"value\": ...}; a Neumann value is the outward normal derivative du/dn."),
-      ParamSpec::make("constants", ParamType::Map).describe("Named constants usable in every expression."),
-      ParamSpec::make("exact", ParamType::Expression).describe(
-          "Optional exact solution in " + vars + ": adds outputs error_l2 (relative) and error_max."),
-      ParamSpec::make("memory_limit_mb", ParamType::Number).def(4096.0).positive().describe(
-          "Refuse problems whose estimated memory exceeds this many MiB."),
+      ParamSpec::make("dim", ParamType::Integer)
+          .def(default_dim)
+          .range(min_dim, max_dim)
+          .describe("Space dimension."),
+      ParamSpec::make("n", ParamType::Integer)
+          .def(default_n)
+          .range(1, 100000)
+          .describe("Interior grid points per axis; spacing h = (hi - lo)/(n + 1)."),
+      ParamSpec::make("domain", ParamType::Matrix)
+          .describe(
+              "Box [[x0, x1], [y0, y1][, [z0, z1]]] (default: the unit square/cube/interval)."),
+      ParamSpec::make("boundary", ParamType::Any)
+          .def(0.0)
+          .describe("Boundary conditions: a number or expression in " + vars +
+                    " (Dirichlet on every face), or a map of faces "
+                    "x0, x1, y0, y1, z0, z1 (missing faces: u = 0), each a number/expression "
+                    "(Dirichlet) or "
+                    "{\"type\": \"dirichlet\"|\"neumann\", \"value\": ...}; a Neumann value is the "
+                    "outward normal derivative du/dn."),
+      ParamSpec::make("constants", ParamType::Map)
+          .describe("Named constants usable in every expression."),
+      ParamSpec::make("exact", ParamType::Expression)
+          .describe("Optional exact solution in " + vars +
+                    ": adds outputs error_l2 (relative) and error_max."),
+      ParamSpec::make("memory_limit_mb", ParamType::Number)
+          .def(4096.0)
+          .positive()
+          .describe("Refuse problems whose estimated memory exceeds this many MiB."),
   };
 }
-
-
 
 Vector interpolateNodes(const Grid& from, const Vector& values, const Grid& to) {
   Vector out(to.nodes());
   const std::int64_t st[3] = {from.nn[1] * from.nn[2], from.nn[2], 1};
   for (std::int64_t q = 0; q < to.nodes(); ++q) {
-    const std::int64_t ijk[3] = {q / (to.nn[1] * to.nn[2]), (q / to.nn[2]) % to.nn[1], q % to.nn[2]};
+    const std::int64_t ijk[3] = {q / (to.nn[1] * to.nn[2]), (q / to.nn[2]) % to.nn[1],
+                                 q % to.nn[2]};
     std::int64_t c0[3] = {0, 0, 0};
     double t[3] = {0, 0, 0};
     for (int a = 0; a < to.dim; ++a) {

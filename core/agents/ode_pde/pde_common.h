@@ -33,8 +33,12 @@ struct Grid {
   std::array<double, 3> lo{0, 0, 0}, hi{1, 1, 1}, h{1, 1, 1};
   std::array<std::int64_t, 3> nn{1, 1, 1};  // nodes per axis (n+2 on used axes, 1 otherwise)
   std::int64_t nodes() const { return nn[0] * nn[1] * nn[2]; }
-  std::int64_t index(std::int64_t i, std::int64_t j, std::int64_t k) const { return (i * nn[1] + j) * nn[2] + k; }
-  double coord(int axis, std::int64_t i) const { return lo[axis] + static_cast<double>(i) * h[axis]; }
+  std::int64_t index(std::int64_t i, std::int64_t j, std::int64_t k) const {
+    return (i * nn[1] + j) * nn[2] + k;
+  }
+  double coord(int axis, std::int64_t i) const {
+    return lo[axis] + static_cast<double>(i) * h[axis];
+  }
   Vector axis(int a) const;
   std::vector<std::string> axisNames() const;
   GridField field(const Vector& node_values) const;
@@ -58,7 +62,8 @@ struct Face {
 
 // `boundary` param: a number/expression (Dirichlet on every face) or a map of faces x0,x1,y0,...
 // each a number/expression (Dirichlet) or {"type": "dirichlet"|"neumann", "value": ...}.
-std::vector<Face> readBoundary(const TaskContext& ctx, const Grid& g, const Constants& c, bool with_time);
+std::vector<Face> readBoundary(const TaskContext& ctx, const Grid& g, const Constants& c,
+                               bool with_time);
 
 // The discrete -Laplacian on the unknowns (interior nodes plus Neumann boundary nodes), row-scaled
 // by w (1/2 per Neumann axis) so that A is symmetric: A u = w.f + boundary terms.
@@ -72,16 +77,22 @@ struct FdOperator {
   Vector w;
   bool all_dirichlet = true;
   bool any_dirichlet = false;
-  // Boundary couplings: rhs[row] += coef * value(node) (Dirichlet) or coef * g_face(node) (Neumann).
-  struct Coupling { std::int64_t row; std::int64_t node; int face; double coef; };
+  // Boundary couplings: rhs[row] += coef * value(node) (Dirichlet) or coef * g_face(node)
+  // (Neumann).
+  struct Coupling {
+    std::int64_t row;
+    std::int64_t node;
+    int face;
+    double coef;
+  };
   std::vector<Coupling> couplings;
   bool time_dependent_bc = false;
 
   std::int64_t unknowns() const { return static_cast<std::int64_t>(node_of.size()); }
-  Vector boundaryRhs(double t) const;           // Dirichlet and Neumann contributions
-  Vector dirichletValues(double t) const;       // over all nodes (0 where not Dirichlet)
+  Vector boundaryRhs(double t) const;                // Dirichlet and Neumann contributions
+  Vector dirichletValues(double t) const;            // over all nodes (0 where not Dirichlet)
   Vector restrict(const Vector& node_values) const;  // node vector -> unknowns
-  Vector expand(const Vector& u, double t) const;    // unknowns -> node vector with Dirichlet values
+  Vector expand(const Vector& u, double t) const;  // unknowns -> node vector with Dirichlet values
 };
 
 FdOperator buildOperator(const Grid& g, std::vector<Face> faces);
@@ -101,17 +112,21 @@ ResourceEstimate gridEstimate(const TaskContext& ctx, double solver_bytes, doubl
                               const std::string& what, bool with_time);
 
 // Relative L2 and max errors of a node field against an exact expression (in x..,t).
-struct ErrorNorms { double l2_rel = 0, max_abs = 0; };
+struct ErrorNorms {
+  double l2_rel = 0, max_abs = 0;
+};
 ErrorNorms compareExact(const Grid& g, const Vector& nodes, const Expression& exact, double t);
-// When the task has an `exact` solution u(x[,y], t): outputs error_l2 (relative) and error_max at t.
+// When the task has an `exact` solution u(x[,y], t): outputs error_l2 (relative) and error_max at
+// t.
 void reportExactError(TaskContext& ctx, const Grid& g, const Vector& nodes, double t);
 
 // Snapshot times: `t_eval` if given, else n_out points over t_span.
 Vector readOutputTimes(const TaskContext& ctx, double t0, double t1);
 
-// Parameters common to the grid tasks (dim, n, domain, boundary, constants, memory_limit_mb, exact).
-std::vector<ParamSpec> gridParams(int default_dim, int min_dim, int max_dim, std::int64_t default_n, bool with_time);
-
+// Parameters common to the grid tasks (dim, n, domain, boundary, constants, memory_limit_mb,
+// exact).
+std::vector<ParamSpec> gridParams(int default_dim, int min_dim, int max_dim, std::int64_t default_n,
+                                  bool with_time);
 
 // Multilinear interpolation of a node field on `from` at the nodes of `to` (same box).
 Vector interpolateNodes(const Grid& from, const Vector& values, const Grid& to);

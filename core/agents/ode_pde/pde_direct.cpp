@@ -25,7 +25,8 @@ SpdFactor::~SpdFactor() = default;
 void SpdFactor::factor(const SparseMatrix& a) {
   m_impl->llt.compute(a);
   if (m_impl->llt.info() != Eigen::Success)
-    throw Error(ErrorCode::RunFailed, "sparse Cholesky failed: the discrete operator is not positive definite");
+    throw Error(ErrorCode::RunFailed,
+                "sparse Cholesky failed: the discrete operator is not positive definite");
 }
 
 Vector SpdFactor::solve(const Vector& b) const { return m_impl->llt.solve(b); }

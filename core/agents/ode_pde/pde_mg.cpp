@@ -21,9 +21,13 @@ Interp1 interp(std::int64_t nf, std::int64_t nc, bool used) {
   Interp1 p;
   p.i0.assign(static_cast<std::size_t>(nf), -1), p.i1 = p.i0;
   p.w0.assign(static_cast<std::size_t>(nf), 0.0), p.w1 = p.w0;
-  if (!used) { p.i0[0] = 0, p.w0[0] = 1; return p; }
+  if (!used) {
+    p.i0[0] = 0, p.w0[0] = 1;
+    return p;
+  }
   for (std::int64_t i = 0; i < nf; ++i) {
-    const double pos = static_cast<double>(i + 1) * static_cast<double>(nc + 1) / static_cast<double>(nf + 1);
+    const double pos =
+        static_cast<double>(i + 1) * static_cast<double>(nc + 1) / static_cast<double>(nf + 1);
     const auto I = static_cast<std::int64_t>(std::floor(pos));
     const double t = pos - static_cast<double>(I);
     const auto s = static_cast<std::size_t>(i);
@@ -68,7 +72,8 @@ void residual(const Level& L, const Vector& xv, const Vector& bv, Vector& rv) {
     for (std::int64_t j = 0; j < n1; ++j)
       for (std::int64_t k = 0; k < n2; ++k) {
         const std::int64_t q = (i * n1 + j) * n2 + k;
-        double ax = L.diag * x[q] - L.c[2] * ((k > 0 ? x[q - 1] : 0.0) + (k + 1 < n2 ? x[q + 1] : 0.0));
+        double ax =
+            L.diag * x[q] - L.c[2] * ((k > 0 ? x[q - 1] : 0.0) + (k + 1 < n2 ? x[q + 1] : 0.0));
         if (L.used[1]) ax -= L.c[1] * ((j > 0 ? x[q - n2] : 0.0) + (j + 1 < n1 ? x[q + n2] : 0.0));
         if (L.used[0]) ax -= L.c[0] * ((i > 0 ? x[q - s0] : 0.0) + (i + 1 < n0 ? x[q + s0] : 0.0));
         rv[q] = bv[q] - ax;
@@ -83,9 +88,12 @@ void transfer(const Level& fine, const Level& coarse, F&& f) {
     for (std::int64_t j = 0; j < fine.n[1]; ++j)
       for (std::int64_t k = 0; k < fine.n[2]; ++k) {
         const std::int64_t q = (i * fine.n[1] + j) * fine.n[2] + k;
-        const auto si = static_cast<std::size_t>(i), sj = static_cast<std::size_t>(j), sk = static_cast<std::size_t>(k);
-        const std::int64_t ci[2] = {px.i0[si], px.i1[si]}, cj[2] = {py.i0[sj], py.i1[sj]}, ck[2] = {pz.i0[sk], pz.i1[sk]};
-        const double wi[2] = {px.w0[si], px.w1[si]}, wj[2] = {py.w0[sj], py.w1[sj]}, wk[2] = {pz.w0[sk], pz.w1[sk]};
+        const auto si = static_cast<std::size_t>(i), sj = static_cast<std::size_t>(j),
+                   sk = static_cast<std::size_t>(k);
+        const std::int64_t ci[2] = {px.i0[si], px.i1[si]}, cj[2] = {py.i0[sj], py.i1[sj]},
+                           ck[2] = {pz.i0[sk], pz.i1[sk]};
+        const double wi[2] = {px.w0[si], px.w1[si]}, wj[2] = {py.w0[sj], py.w1[sj]},
+                     wk[2] = {pz.w0[sk], pz.w1[sk]};
         for (int a = 0; a < 2; ++a) {
           if (ci[a] < 0) continue;
           for (int b = 0; b < 2; ++b) {
@@ -107,9 +115,13 @@ struct Multigrid::Impl {
 
   void vcycle(std::size_t l) {
     Level& L = levels[l];
-    if (l + 1 == levels.size()) { L.x = coarse.solve(L.b); return; }
+    if (l + 1 == levels.size()) {
+      L.x = coarse.solve(L.b);
+      return;
+    }
     L.x.setZero();
-    for (int s = 0; s < smooth; ++s) gsColor(L, L.x.data(), L.b.data(), 0), gsColor(L, L.x.data(), L.b.data(), 1);
+    for (int s = 0; s < smooth; ++s)
+      gsColor(L, L.x.data(), L.b.data(), 0), gsColor(L, L.x.data(), L.b.data(), 1);
     residual(L, L.x, L.b, L.r);
     Level& C = levels[l + 1];
     C.b.setZero();
@@ -117,15 +129,19 @@ struct Multigrid::Impl {
     transfer(L, C, [&](std::int64_t f, std::int64_t c, double w) { C.b[c] += sc * w * L.r[f]; });
     vcycle(l + 1);
     transfer(L, C, [&](std::int64_t f, std::int64_t c, double w) { L.x[f] += w * C.x[c]; });
-    for (int s = 0; s < smooth; ++s) gsColor(L, L.x.data(), L.b.data(), 1), gsColor(L, L.x.data(), L.b.data(), 0);
+    for (int s = 0; s < smooth; ++s)
+      gsColor(L, L.x.data(), L.b.data(), 1), gsColor(L, L.x.data(), L.b.data(), 0);
   }
 };
 
-Multigrid::Multigrid(int dim, std::int64_t n, std::array<double, 3> h, int smooth) : m_impl(std::make_unique<Impl>()) {
+Multigrid::Multigrid(int dim, std::int64_t n, std::array<double, 3> h, int smooth)
+    : m_impl(std::make_unique<Impl>()) {
   m_impl->smooth = smooth;
   // Used axes are the last `dim` ones so the innermost loop is long in 2D.
   std::array<double, 3> len{0, 0, 0};
-  for (int a = 0; a < dim; ++a) len[static_cast<std::size_t>(3 - dim + a)] = h[static_cast<std::size_t>(a)] * static_cast<double>(n + 1);
+  for (int a = 0; a < dim; ++a)
+    len[static_cast<std::size_t>(3 - dim + a)] =
+        h[static_cast<std::size_t>(a)] * static_cast<double>(n + 1);
   std::int64_t m = n;
   while (true) {
     Level L;
@@ -171,15 +187,21 @@ void Multigrid::apply(const Vector& r, Vector& z) const {
   z = m_impl->levels[0].x;
 }
 
-CgResult pcg(TaskContext* ctx, const SparseMatrix& a, const Vector& b, Vector& x, const Multigrid* precond,
-             double tol, int maxiter) {
+CgResult pcg(TaskContext* ctx, const SparseMatrix& a, const Vector& b, Vector& x,
+             const Multigrid* precond, double tol, int maxiter) {
   CgResult res;
   const double bn = b.norm();
-  if (bn == 0) { x.setZero(); res.converged = true; return res; }
+  if (bn == 0) {
+    x.setZero();
+    res.converged = true;
+    return res;
+  }
   const Vector dinv = a.diagonal().cwiseInverse();
   auto M = [&](const Vector& r, Vector& z) {
-    if (precond) precond->apply(r, z);
-    else z = dinv.cwiseProduct(r);
+    if (precond)
+      precond->apply(r, z);
+    else
+      z = dinv.cwiseProduct(r);
   };
   Vector r = b - a * x, z(b.size()), p, ap(b.size());
   M(r, z);
@@ -199,7 +221,10 @@ CgResult pcg(TaskContext* ctx, const SparseMatrix& a, const Vector& b, Vector& x
       if (now - last > std::chrono::milliseconds(20)) ctx->checkCancelled(), last = now;
     }
     if (!std::isfinite(res.rel_residual)) break;
-    if (res.rel_residual <= tol) { res.converged = true; break; }
+    if (res.rel_residual <= tol) {
+      res.converged = true;
+      break;
+    }
     M(r, z);
     const double rz_new = r.dot(z);
     p = z + (rz_new / rz) * p;

@@ -53,7 +53,7 @@ struct CgResult {
 
 // Preconditioned CG on A x = b (x holds the initial guess); reports metric "residual" and honours
 // cancellation. precond == nullptr: Jacobi.
-CgResult pcg(TaskContext* ctx, const SparseMatrix& a, const Vector& b, Vector& x, const Multigrid* precond,
-             double tol, int maxiter);
+CgResult pcg(TaskContext* ctx, const SparseMatrix& a, const Vector& b, Vector& x,
+             const Multigrid* precond, double tol, int maxiter);
 
 }  // namespace sciagents::core::agents::ode::pde

@@ -36,24 +36,28 @@ Plan plan(const TaskContext& ctx, const Grid& g, std::string method, double dt_s
   p.method = method == "auto" ? "bdf2" : method;
   const double dt_acc = accuracyDt(p.method, p.lowest, T, ctx.number("rtol"));
   const double dt = (ctx.has("dt") ? ctx.number("dt") : dt_acc) * dt_scale;
-  std::int64_t steps = std::max<std::int64_t>(10, static_cast<std::int64_t>(std::ceil(T / dt - 1e-9)));
+  std::int64_t steps =
+      std::max<std::int64_t>(10, static_cast<std::int64_t>(std::ceil(T / dt - 1e-9)));
   if (!ctx.has("t_eval")) {  // land on the snapshot times exactly
     const std::int64_t k = ctx.integer("n_out") - 1;
     steps = (steps + k - 1) / k * k;
   }
   if (steps > 10000000)
-    throw paramError(ctx.has("dt") ? "dt" : "rtol", "needs " + fmt(static_cast<double>(steps)) + " time steps; relax it");
+    throw paramError(ctx.has("dt") ? "dt" : "rtol",
+                     "needs " + fmt(static_cast<double>(steps)) + " time steps; relax it");
   p.steps = steps;
   p.dt = T / static_cast<double>(steps);
   const double explicit_dt = 2.0 / p.radius;
-  const std::string nums = "spectral radius of the MOL Jacobian ~ 4 alpha d/h^2 = " + fmt(p.radius) +
-                           ", slowest decay rate " + fmt(p.lowest) + ", stiffness ratio " + fmt(p.radius / p.lowest) +
-                           "; an explicit scheme would need dt < 2/rho = " + fmt(explicit_dt) + " (" +
-                           fmt(std::ceil(T / explicit_dt)) + " steps), accuracy needs " + std::to_string(steps) +
-                           " steps of dt = " + fmt(p.dt);
-  p.rationale = method == "auto" ? "stiff linear MOL system (" + nums +
-                                       "): L-stable BDF2 with a constant step, its sparse matrix factored once"
-                                 : "requested: " + method + " (" + nums + ")";
+  const std::string nums =
+      "spectral radius of the MOL Jacobian ~ 4 alpha d/h^2 = " + fmt(p.radius) +
+      ", slowest decay rate " + fmt(p.lowest) + ", stiffness ratio " + fmt(p.radius / p.lowest) +
+      "; an explicit scheme would need dt < 2/rho = " + fmt(explicit_dt) + " (" +
+      fmt(std::ceil(T / explicit_dt)) + " steps), accuracy needs " + std::to_string(steps) +
+      " steps of dt = " + fmt(p.dt);
+  p.rationale = method == "auto"
+                    ? "stiff linear MOL system (" + nums +
+                          "): L-stable BDF2 with a constant step, its sparse matrix factored once"
+                    : "requested: " + method + " (" + nums + ")";
   return p;
 }
 
@@ -70,14 +74,19 @@ HeatRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const 
   const double alpha = pc.number("alpha");
   const auto vars = spaceVars(g.dim, true);
   auto compile = [&](const char* name) {
-    try { return Expression(pc.text(name), vars, c); } catch (const Error& e) { throw paramError(name, e.bareMessage()); }
+    try {
+      return Expression(pc.text(name), vars, c);
+    } catch (const Error& e) {
+      throw paramError(name, e.bareMessage());
+    }
   };
   const Expression u0e = compile("u0"), src = compile("source");
   const FdOperator op = buildOperator(g, readBoundary(pc, g, c, true));
   const bool static_f = !op.time_dependent_bc && !usesTime(pc.text("source"));
   const Vector w = op.w;
   auto forcing = [&](double t) -> Vector {
-    return alpha * op.boundaryRhs(t) + w.cwiseProduct(op.restrict(sampleNodes(g, src, t, "source")));
+    return alpha * op.boundaryRhs(t) +
+           w.cwiseProduct(op.restrict(sampleNodes(g, src, t, "source")));
   };
   const Vector F_static = static_f ? forcing(t0) : Vector();
   auto F = [&](double t) { return static_f ? F_static : forcing(t); };
@@ -96,12 +105,17 @@ HeatRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const 
   Vector u = op.restrict(sampleNodes(g, u0e, t0, "u0")), u_prev = u;
   const Vector te = readOutputTimes(pc, t0, t1);
   std::size_t next = 0;
-  auto emit = [&](double t, const Vector& nodes) { out.snapshots.emplace_back(g.field(nodes)); (void)t; };
-  while (next < static_cast<std::size_t>(te.size()) && te[static_cast<Eigen::Index>(next)] <= t0 + 1e-12 * (t1 - t0))
+  auto emit = [&](double t, const Vector& nodes) {
+    out.snapshots.emplace_back(g.field(nodes));
+    (void)t;
+  };
+  while (next < static_cast<std::size_t>(te.size()) &&
+         te[static_cast<Eigen::Index>(next)] <= t0 + 1e-12 * (t1 - t0))
     emit(t0, op.expand(u, t0)), ++next;
   auto last = std::chrono::steady_clock::now();
   for (std::int64_t s = 1; s <= p.steps; ++s) {
-    const double ta = t0 + static_cast<double>(s - 1) * dt, tb = (s == p.steps) ? t1 : t0 + static_cast<double>(s) * dt;
+    const double ta = t0 + static_cast<double>(s - 1) * dt,
+                 tb = (s == p.steps) ? t1 : t0 + static_cast<double>(s) * dt;
     Vector un;
     if (s == 1 && p.method != "backward_euler") {
       // Two backward-Euler half steps: damps stiff modes of rough data, keeps second order overall.
@@ -117,8 +131,10 @@ HeatRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const 
     u_prev = std::move(u);
     u = std::move(un);
     // Snapshots inside (ta, tb]: linear interpolation (exact when they fall on steps).
-    while (next < static_cast<std::size_t>(te.size()) && te[static_cast<Eigen::Index>(next)] <= tb + 1e-12 * (t1 - t0)) {
-      const double tt = te[static_cast<Eigen::Index>(next)], th = std::clamp((tt - ta) / (tb - ta), 0.0, 1.0);
+    while (next < static_cast<std::size_t>(te.size()) &&
+           te[static_cast<Eigen::Index>(next)] <= tb + 1e-12 * (t1 - t0)) {
+      const double tt = te[static_cast<Eigen::Index>(next)],
+                   th = std::clamp((tt - ta) / (tb - ta), 0.0, 1.0);
       emit(tt, op.expand((1 - th) * u_prev + th * u, tt));
       ++next;
     }
@@ -126,7 +142,8 @@ HeatRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const 
       const auto now = std::chrono::steady_clock::now();
       if (now - last > std::chrono::milliseconds(20)) {
         ctx->checkCancelled();
-        ctx->progress(static_cast<double>(s) / static_cast<double>(p.steps), "step " + std::to_string(s));
+        ctx->progress(static_cast<double>(s) / static_cast<double>(p.steps),
+                      "step " + std::to_string(s));
         last = now;
       }
     }
@@ -193,17 +210,21 @@ std::vector<ValidationCheck> validateHeat(const TaskContext& ctx, const Map& out
   const double d1 = (r2.final_nodes - u).norm() / std::max(u.norm(), 1e-300);
   std::vector<ValidationCheck> out;
   const double lim1 = std::max(10 * ctx.number("rtol"), 1e-10);
-  out.push_back({"resolve_difference", d1, lim1, d1 <= lim1,
-                 "relative L2 difference of u(t1) from a re-solve with " + other + " at half the step"});
+  out.push_back(
+      {"resolve_difference", d1, lim1, d1 <= lim1,
+       "relative L2 difference of u(t1) from a re-solve with " + other + " at half the step"});
   if (g.n >= 7) {
     Grid gc = g;
     gc.n = (g.n - 1) / 2;
-    for (int a = 0; a < g.dim; ++a) gc.nn[a] = gc.n + 2, gc.h[a] = (g.hi[a] - g.lo[a]) / static_cast<double>(gc.n + 1);
+    for (int a = 0; a < g.dim; ++a)
+      gc.nn[a] = gc.n + 2, gc.h[a] = (g.hi[a] - g.lo[a]) / static_cast<double>(gc.n + 1);
     const HeatRun rc = integrate(nullptr, ctx, gc, p);
-    const double d2 = (interpolateNodes(gc, rc.final_nodes, g) - u).norm() / std::max(u.norm(), 1e-300);
-    out.push_back({"coarse_grid_difference", d2, 0.05, d2 <= 0.05,
-                   "relative L2 difference from a re-solve on a grid with n = " + std::to_string(gc.n) +
-                       " (interpolated); about 3x the spatial error of the result for smooth data"});
+    const double d2 =
+        (interpolateNodes(gc, rc.final_nodes, g) - u).norm() / std::max(u.norm(), 1e-300);
+    out.push_back(
+        {"coarse_grid_difference", d2, 0.05, d2 <= 0.05,
+         "relative L2 difference from a re-solve on a grid with n = " + std::to_string(gc.n) +
+             " (interpolated); about 3x the spatial error of the result for smooth data"});
   }
   return out;
 }
@@ -221,28 +242,54 @@ TaskSpec heatTask() {
   t.id = "heat";
   t.summary = "Heat equation u_t = alpha ∇²u + source in 1D/2D (method of lines, implicit).";
   t.doc =
-      "Method of lines: the second-order finite-difference Laplacian (Dirichlet/Neumann faces as in `poisson`) "
-      "turns the PDE into a stiff linear ODE system W u' = -alpha A u + boundary terms + W source, integrated "
-      "with a constant step by an implicit method whose sparse SPD matrix is factored once: `bdf2` (L-stable, "
-      "second order; the default), `crank_nicolson` (A-stable, second order, smaller error constant but "
-      "lightly damped stiff modes), `backward_euler` (first order, very robust). Every method starts with two "
+      "Method of lines: the second-order finite-difference Laplacian (Dirichlet/Neumann faces as "
+      "in `poisson`) "
+      "turns the PDE into a stiff linear ODE system W u' = -alpha A u + boundary terms + W source, "
+      "integrated "
+      "with a constant step by an implicit method whose sparse SPD matrix is factored once: `bdf2` "
+      "(L-stable, "
+      "second order; the default), `crank_nicolson` (A-stable, second order, smaller error "
+      "constant but "
+      "lightly damped stiff modes), `backward_euler` (first order, very robust). Every method "
+      "starts with two "
       "backward-Euler half steps (Rannacher start) so rough initial data do not ring.\n\n"
-      "How to choose: keep `auto` (BDF2). The step is chosen from `rtol` using the slowest mode's decay rate; "
-      "give `dt` to fix it. Snapshots at `t_eval` times between steps are linearly interpolated; without "
+      "How to choose: keep `auto` (BDF2). The step is chosen from `rtol` using the slowest mode's "
+      "decay rate; "
+      "give `dt` to fix it. Snapshots at `t_eval` times between steps are linearly interpolated; "
+      "without "
       "`t_eval` the steps land on the n_out equally spaced times.";
   t.params = gridParams(2, 1, 2, 64, true);
-  t.params.insert(t.params.begin() + 2, {
-      ParamSpec::make("alpha", ParamType::Number).def(1.0).positive().describe("Diffusivity alpha > 0."),
-      ParamSpec::make("u0", ParamType::Expression).req().describe("Initial condition u(x, y, t0)."),
-      ParamSpec::make("source", ParamType::Expression).def("0").describe("Source term s(x, y, t)."),
-      ParamSpec::make("t_span", ParamType::Vector).req().describe("[t0, t1]."),
-      ParamSpec::make("t_eval", ParamType::Vector).describe("Snapshot times (increasing, inside t_span)."),
-      ParamSpec::make("n_out", ParamType::Integer).def(11).range(2, 100000).describe("Equally spaced snapshots when t_eval is absent."),
-      ParamSpec::make("method", ParamType::Choice).oneOf({"auto", "bdf2", "crank_nicolson", "backward_euler"}).def("auto")
-          .describe("Time integrator (see doc)."),
-      ParamSpec::make("dt", ParamType::Number).positive().describe("Time step (default: from rtol)."),
-      ParamSpec::make("rtol", ParamType::Number).def(1e-5).positive().describe("Target relative time-discretisation error."),
-  });
+  t.params.insert(t.params.begin() + 2,
+                  {
+                      ParamSpec::make("alpha", ParamType::Number)
+                          .def(1.0)
+                          .positive()
+                          .describe("Diffusivity alpha > 0."),
+                      ParamSpec::make("u0", ParamType::Expression)
+                          .req()
+                          .describe("Initial condition u(x, y, t0)."),
+                      ParamSpec::make("source", ParamType::Expression)
+                          .def("0")
+                          .describe("Source term s(x, y, t)."),
+                      ParamSpec::make("t_span", ParamType::Vector).req().describe("[t0, t1]."),
+                      ParamSpec::make("t_eval", ParamType::Vector)
+                          .describe("Snapshot times (increasing, inside t_span)."),
+                      ParamSpec::make("n_out", ParamType::Integer)
+                          .def(11)
+                          .range(2, 100000)
+                          .describe("Equally spaced snapshots when t_eval is absent."),
+                      ParamSpec::make("method", ParamType::Choice)
+                          .oneOf({"auto", "bdf2", "crank_nicolson", "backward_euler"})
+                          .def("auto")
+                          .describe("Time integrator (see doc)."),
+                      ParamSpec::make("dt", ParamType::Number)
+                          .positive()
+                          .describe("Time step (default: from rtol)."),
+                      ParamSpec::make("rtol", ParamType::Number)
+                          .def(1e-5)
+                          .positive()
+                          .describe("Target relative time-discretisation error."),
+                  });
   t.outputs = {
       {"u", ValueKind::GridField, "Solution at t1 on all nodes (boundary included)."},
       {"t", ValueKind::Vector, "Snapshot times."},

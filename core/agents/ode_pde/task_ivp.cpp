@@ -58,7 +58,8 @@ std::vector<std::string> settleTolerances(Problem& p) {
   }
   // adams is only ever the requested method (auto picks bdf or an explicit one).
   if (p.method == "adams" && p.banded())
-    warnings.push_back("lband/uband apply to bdf only; adams uses fixed-point iteration without a Jacobian");
+    warnings.push_back(
+        "lband/uband apply to bdf only; adams uses fixed-point iteration without a Jacobian");
   return warnings;
 }
 
@@ -89,25 +90,35 @@ void solveAndReport(TaskContext& ctx, const Problem& p, OdeFunctions& f,
     solveIvp(p, f, method, p.method == "auto", &ctx, &ctx, sol);
   } catch (const Error& e) {
     if (diagnostics) record(ctx, sol);
-    throw Error(e.code(), e.bareMessage() + " [partial: reached t = " + fmt(sol.out.t_last) + " of [" + fmt(p.t0) + ", " +
-                              fmt(p.t1) + "], nsteps " + std::to_string(sol.st.nsteps) + ", nfev " + std::to_string(sol.st.nfev) + "]",
+    throw Error(e.code(),
+                e.bareMessage() + " [partial: reached t = " + fmt(sol.out.t_last) + " of [" +
+                    fmt(p.t0) + ", " + fmt(p.t1) + "], nsteps " + std::to_string(sol.st.nsteps) +
+                    ", nfev " + std::to_string(sol.st.nfev) + "]",
                 e.step(), e.param());
   }
   if (diagnostics) {
     if (sol.switched)
-      rationale += "; switched to bdf at t = " + fmt(sol.t_switch) + " after " + std::to_string(kSwitchSteps) +
-                   "+ explicit steps because the problem turned out stiff (" + sol.st.stiff_detail + ")";
+      rationale += "; switched to bdf at t = " + fmt(sol.t_switch) + " after " +
+                   std::to_string(kSwitchSteps) +
+                   "+ explicit steps because the problem turned out stiff (" + sol.st.stiff_detail +
+                   ")";
     ctx.setMethod(sol.switched ? method + "->bdf" : method, rationale);
     record(ctx, sol);
     if (sol.st.stiff_detected && !sol.switched)
-      ctx.warn("the problem appears stiff: " + sol.st.stiff_detail + "; method bdf (or auto) would need far fewer steps");
-    ctx.diagnostic("status", sol.st.terminal_event ? "stopped by a terminal event" : "reached t_end");
+      ctx.warn("the problem appears stiff: " + sol.st.stiff_detail +
+               "; method bdf (or auto) would need far fewer steps");
+    ctx.diagnostic("status",
+                   sol.st.terminal_event ? "stopped by a terminal event" : "reached t_end");
   }
 
   const auto rows = static_cast<Eigen::Index>(sol.out.t.size());
   const Eigen::Index n = p.n();
   ctx.output("t", Vector(Eigen::Map<const Vector>(sol.out.t.data(), rows)));
-  ctx.output("y", Matrix(Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(sol.out.y.data(), rows, n)));
+  ctx.output(
+      "y",
+      Matrix(
+          Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+              sol.out.y.data(), rows, n)));
   ctx.output("y_final", sol.out.y_last);
   ctx.output("t_final", sol.out.t_last);
   if (!p.events.empty()) {
@@ -115,7 +126,9 @@ void solveAndReport(TaskContext& ctx, const Problem& p, OdeFunctions& f,
     for (std::size_t k = 0; k < p.events.size(); ++k) {
       const auto m = static_cast<Eigen::Index>(sol.out.t_events[k].size());
       te.emplace_back(Vector(Eigen::Map<const Vector>(sol.out.t_events[k].data(), m)));
-      ye.emplace_back(Matrix(Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(sol.out.y_events[k].data(), m, n)));
+      ye.emplace_back(Matrix(
+          Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+              sol.out.y_events[k].data(), m, n)));
     }
     ctx.output("t_events", std::move(te));
     ctx.output("y_events", std::move(ye));
@@ -187,60 +200,109 @@ TaskSpec ivpTask() {
   t.summary = "Initial value problem y' = f(t, y) (rk45, dop853, bdf, adams, auto).";
   t.doc =
       "Integrates y' = f(t, y), y(t0) = y0 over t_span (t_end < t0 integrates backwards), like "
-      "scipy.integrate.solve_ivp. The rhs is one expression per state in t, the state names and the constants.\n\n"
-      "Methods: `rk45` Dormand-Prince 5(4) with 4th-order dense output; `dop853` Hairer's 8(5,3) pair with 7th-order "
-      "dense output; `rk23` Bogacki-Shampine 3(2); `bdf` SUNDIALS CVODE variable-order BDF with Newton and a dense or "
-      "band direct solver (the Jacobian: `jac` if given, else exact derivatives of the rhs by automatic differentiation, "
-      "else - banded, over 400 states or an rhs without a compiled tape - difference quotients; diagnostic "
+      "scipy.integrate.solve_ivp. The rhs is one expression per state in t, the state names and "
+      "the constants.\n\n"
+      "Methods: `rk45` Dormand-Prince 5(4) with 4th-order dense output; `dop853` Hairer's 8(5,3) "
+      "pair with 7th-order "
+      "dense output; `rk23` Bogacki-Shampine 3(2); `bdf` SUNDIALS CVODE variable-order BDF with "
+      "Newton and a dense or "
+      "band direct solver (the Jacobian: `jac` if given, else exact derivatives of the rhs by "
+      "automatic differentiation, "
+      "else - banded, over 400 states or an rhs without a compiled tape - difference quotients; "
+      "diagnostic "
       "jacobian_source); `adams` CVODE Adams-Moulton (orders "
-      "1-12, fixed-point iteration). Error control: the RMS of err / (atol + rtol |y|) must stay below 1. CVODE's local "
-      "error test is looser in practice than SciPy's at equal settings, so bdf/adams run CVODE at 10x tighter internal "
-      "tolerances (rtol and atol; not below 1e-13 relative unless asked), reported as diagnostics internal_rtol and "
-      "internal_atol_factor: the result is then at least as accurate as solve_ivp at the same rtol/atol.\n\n"
-      "How to choose: `auto` estimates the Jacobian at (t0, y0) and its eigenvalues; if max(-Re lambda) times the "
-      "interval length exceeds 1000 the problem is stiff and BDF is used, otherwise DOP853 for rtol < 1e-6 and RK45 "
-      "for looser tolerances. An explicit run that detects stiffness later (Hairer's test fires after more than 500 "
-      "steps) hands over to BDF at that point. Choose bdf yourself for chemistry kinetics, relaxation oscillators and "
-      "discretised diffusion; dop853 for tight tolerances on smooth non-stiff problems (orbits, chaotic systems); adams "
+      "1-12, fixed-point iteration). Error control: the RMS of err / (atol + rtol |y|) must stay "
+      "below 1. CVODE's local "
+      "error test is looser in practice than SciPy's at equal settings, so bdf/adams run CVODE at "
+      "10x tighter internal "
+      "tolerances (rtol and atol; not below 1e-13 relative unless asked), reported as diagnostics "
+      "internal_rtol and "
+      "internal_atol_factor: the result is then at least as accurate as solve_ivp at the same "
+      "rtol/atol.\n\n"
+      "How to choose: `auto` estimates the Jacobian at (t0, y0) and its eigenvalues; if max(-Re "
+      "lambda) times the "
+      "interval length exceeds 1000 the problem is stiff and BDF is used, otherwise DOP853 for "
+      "rtol < 1e-6 and RK45 "
+      "for looser tolerances. An explicit run that detects stiffness later (Hairer's test fires "
+      "after more than 500 "
+      "steps) hands over to BDF at that point. Choose bdf yourself for chemistry kinetics, "
+      "relaxation oscillators and "
+      "discretised diffusion; dop853 for tight tolerances on smooth non-stiff problems (orbits, "
+      "chaotic systems); adams "
       "for smooth non-stiff problems with expensive rhs.\n\n"
-      "Events: expressions g(t, y); a zero crossing is located on the dense output (CVODE's root finder for bdf/adams), "
+      "Events: expressions g(t, y); a zero crossing is located on the dense output (CVODE's root "
+      "finder for bdf/adams), "
       "recorded in t_events/y_events, and a `terminal` event stops the integration there.";
   t.params = {
-      ParamSpec::make("rhs", ParamType::ExpressionList).req().describe("dy_i/dt, one expression per state (variables: t, the states, the constants)."),
-      ParamSpec::make("states", ParamType::StringList).req().describe("State names, in the order of rhs and y0."),
+      ParamSpec::make("rhs", ParamType::ExpressionList)
+          .req()
+          .describe("dy_i/dt, one expression per state (variables: t, the states, the constants)."),
+      ParamSpec::make("states", ParamType::StringList)
+          .req()
+          .describe("State names, in the order of rhs and y0."),
       ParamSpec::make("y0", ParamType::Vector).req().describe("Initial values, one per state."),
-      ParamSpec::make("t_span", ParamType::Vector).req().describe("[t0, t_end]; t_end < t0 integrates backwards."),
-      ParamSpec::make("t_eval", ParamType::Any).describe(
-          "Output times (sorted in the direction of integration, inside t_span), or {\"linspace\": [start, stop, count]}. "
-          "Default: every step the solver takes."),
-      ParamSpec::make("method", ParamType::Choice).oneOf({"auto", "rk45", "dop853", "rk23", "bdf", "adams"}).def("auto").describe(
-          "Integrator; auto analyses stiffness (see the task description) and explains its choice."),
-      ParamSpec::make("rtol", ParamType::Number).def(1e-3).positive().describe("Relative tolerance (as SciPy; values below 100 eps are raised)."),
-      ParamSpec::make("atol", ParamType::Any).def(1e-6).describe("Absolute tolerance: one number or one per state."),
-      ParamSpec::make("constants", ParamType::Map).describe("Named constants used in rhs/jac/events, e.g. {\"mu\": 1000}; values may be links."),
-      ParamSpec::make("max_step", ParamType::Number).positive().describe("Largest step size allowed (default: unlimited)."),
-      ParamSpec::make("first_step", ParamType::Number).positive().describe("Initial step size (default: chosen by the solver)."),
-      ParamSpec::make("max_num_steps", ParamType::Integer).def(500000).range(1, std::nullopt).describe(
-          "Total step budget; the run fails with a clear message when it is exhausted."),
-      ParamSpec::make("jac", ParamType::Any).describe(
-          "Analytic Jacobian: n lists of n expressions, row i = d rhs_i / d state_j (used by bdf and by auto's stiffness "
-          "analysis; otherwise exact derivatives of the rhs by automatic differentiation, or difference quotients for "
-          "banded or larger systems)."),
-      ParamSpec::make("events", ParamType::Any).describe(
-          "Event functions g(t, y): an expression, a list of expressions, or objects {\"expr\", \"terminal\", \"direction\"}."),
-      ParamSpec::make("terminal", ParamType::Any).describe("Stop at the first zero of the event (true/false, or one per event)."),
-      ParamSpec::make("direction", ParamType::Any).describe(
-          "Crossing direction per event (or one for all): > 0 only upward (g goes from - to +), < 0 only downward, 0 both."),
-      ParamSpec::make("lband", ParamType::Integer).range(0, std::nullopt).describe("Lower bandwidth of a banded Jacobian (bdf: CVODE band solver)."),
-      ParamSpec::make("uband", ParamType::Integer).range(0, std::nullopt).describe("Upper bandwidth of a banded Jacobian."),
+      ParamSpec::make("t_span", ParamType::Vector)
+          .req()
+          .describe("[t0, t_end]; t_end < t0 integrates backwards."),
+      ParamSpec::make("t_eval", ParamType::Any)
+          .describe("Output times (sorted in the direction of integration, inside t_span), or "
+                    "{\"linspace\": [start, stop, count]}. "
+                    "Default: every step the solver takes."),
+      ParamSpec::make("method", ParamType::Choice)
+          .oneOf({"auto", "rk45", "dop853", "rk23", "bdf", "adams"})
+          .def("auto")
+          .describe("Integrator; auto analyses stiffness (see the task description) and explains "
+                    "its choice."),
+      ParamSpec::make("rtol", ParamType::Number)
+          .def(1e-3)
+          .positive()
+          .describe("Relative tolerance (as SciPy; values below 100 eps are raised)."),
+      ParamSpec::make("atol", ParamType::Any)
+          .def(1e-6)
+          .describe("Absolute tolerance: one number or one per state."),
+      ParamSpec::make("constants", ParamType::Map)
+          .describe(
+              "Named constants used in rhs/jac/events, e.g. {\"mu\": 1000}; values may be links."),
+      ParamSpec::make("max_step", ParamType::Number)
+          .positive()
+          .describe("Largest step size allowed (default: unlimited)."),
+      ParamSpec::make("first_step", ParamType::Number)
+          .positive()
+          .describe("Initial step size (default: chosen by the solver)."),
+      ParamSpec::make("max_num_steps", ParamType::Integer)
+          .def(500000)
+          .range(1, std::nullopt)
+          .describe("Total step budget; the run fails with a clear message when it is exhausted."),
+      ParamSpec::make("jac", ParamType::Any)
+          .describe("Analytic Jacobian: n lists of n expressions, row i = d rhs_i / d state_j "
+                    "(used by bdf and by auto's stiffness "
+                    "analysis; otherwise exact derivatives of the rhs by automatic "
+                    "differentiation, or difference quotients for "
+                    "banded or larger systems)."),
+      ParamSpec::make("events", ParamType::Any)
+          .describe("Event functions g(t, y): an expression, a list of expressions, or objects "
+                    "{\"expr\", \"terminal\", \"direction\"}."),
+      ParamSpec::make("terminal", ParamType::Any)
+          .describe("Stop at the first zero of the event (true/false, or one per event)."),
+      ParamSpec::make("direction", ParamType::Any)
+          .describe("Crossing direction per event (or one for all): > 0 only upward (g goes from - "
+                    "to +), < 0 only downward, 0 both."),
+      ParamSpec::make("lband", ParamType::Integer)
+          .range(0, std::nullopt)
+          .describe("Lower bandwidth of a banded Jacobian (bdf: CVODE band solver)."),
+      ParamSpec::make("uband", ParamType::Integer)
+          .range(0, std::nullopt)
+          .describe("Upper bandwidth of a banded Jacobian."),
   };
   t.outputs = {
       {"t", ValueKind::Vector, "Output times (t_eval, or every step; ends at a terminal event)."},
       {"y", ValueKind::Matrix, "Solution: one row per time in t, one column per state."},
       {"y_final", ValueKind::Vector, "State at the last time."},
       {"t_final", ValueKind::Scalar, "Last time reached (t_end, or the time of a terminal event)."},
-      {"t_events", ValueKind::List, "Per event: the times of its zero crossings (only with events)."},
-      {"y_events", ValueKind::List, "Per event: the states at those times, one row each (only with events)."},
+      {"t_events", ValueKind::List,
+       "Per event: the times of its zero crossings (only with events)."},
+      {"y_events", ValueKind::List,
+       "Per event: the states at those times, one row each (only with events)."},
   };
   t.run = runIvp;
   t.analyze = analyzeIvp;

@@ -28,9 +28,10 @@ Plan plan(const TaskContext& ctx, const Grid& g, std::string method, double dt_s
   const double rtol = ctx.number("rtol");
   const double acc_lf = std::sqrt(24 * rtol / (omega * omega * omega * T));
   const double acc_im = std::sqrt(12 * rtol / (omega * omega * omega * T));
-  const std::string nums = "CFL limit dt <= 2/omega_max = 2/(c sqrt(4 sum 1/h^2)) = " + fmt(p.dt_cfl) +
-                           "; phase accuracy rtol = " + fmt(rtol) + " on the slowest mode (omega = " + fmt(omega) +
-                           ") needs dt <= " + fmt(acc_lf) + " (leapfrog) / " + fmt(acc_im) + " (implicit midpoint)";
+  const std::string nums =
+      "CFL limit dt <= 2/omega_max = 2/(c sqrt(4 sum 1/h^2)) = " + fmt(p.dt_cfl) +
+      "; phase accuracy rtol = " + fmt(rtol) + " on the slowest mode (omega = " + fmt(omega) +
+      ") needs dt <= " + fmt(acc_lf) + " (leapfrog) / " + fmt(acc_im) + " (implicit midpoint)";
   double dt = 0;
   if (method == "auto") {
     const bool given = ctx.has("dt");
@@ -38,32 +39,43 @@ Plan plan(const TaskContext& ctx, const Grid& g, std::string method, double dt_s
     if ((given && want > cfl * p.dt_cfl) || (!given && acc_lf > 4 * cfl * p.dt_cfl)) {
       p.method = "implicit_midpoint";
       dt = given ? want : acc_im;
-      p.rationale = nums + ": the explicit step would be CFL-bound far below the accuracy step, so implicit "
-                           "midpoint (unconditionally stable, conserves the discrete energy exactly; one sparse "
-                           "factorization)";
+      p.rationale =
+          nums +
+          ": the explicit step would be CFL-bound far below the accuracy step, so implicit "
+          "midpoint (unconditionally stable, conserves the discrete energy exactly; one sparse "
+          "factorization)";
     } else {
       p.method = "leapfrog";
       dt = std::min(want, cfl * p.dt_cfl);
-      p.rationale = nums + ": Störmer-Verlet leapfrog (explicit, symplectic, 2nd order) at dt = min(accuracy, " +
-                           fmt(cfl) + " x CFL)";
+      p.rationale =
+          nums +
+          ": Störmer-Verlet leapfrog (explicit, symplectic, 2nd order) at dt = min(accuracy, " +
+          fmt(cfl) + " x CFL)";
     }
   } else {
     p.method = method;
-    dt = ctx.has("dt") ? ctx.number("dt") : (method == "leapfrog" ? std::min(acc_lf, cfl * p.dt_cfl) : acc_im);
+    dt = ctx.has("dt") ? ctx.number("dt")
+                       : (method == "leapfrog" ? std::min(acc_lf, cfl * p.dt_cfl) : acc_im);
     p.rationale = "requested: " + method + " (" + nums + ")";
     if (method == "leapfrog" && dt * dt_scale > p.dt_cfl)
-      throw paramError("dt", "dt = " + fmt(dt) + " violates the CFL condition of the explicit leapfrog scheme: "
-                             "dt must be <= 2/omega_max = " + fmt(p.dt_cfl) + " for c = " + fmt(c) + " and h = " +
-                             fmt(g.h[0]) + " (the fastest grid mode would grow without bound); use a smaller dt, "
-                             "method 'implicit_midpoint' or 'auto'");
+      throw paramError("dt",
+                       "dt = " + fmt(dt) +
+                           " violates the CFL condition of the explicit leapfrog scheme: "
+                           "dt must be <= 2/omega_max = " +
+                           fmt(p.dt_cfl) + " for c = " + fmt(c) + " and h = " + fmt(g.h[0]) +
+                           " (the fastest grid mode would grow without bound); use a smaller dt, "
+                           "method 'implicit_midpoint' or 'auto'");
   }
   dt *= dt_scale;
-  std::int64_t steps = std::max<std::int64_t>(10, static_cast<std::int64_t>(std::ceil(T / dt - 1e-9)));
+  std::int64_t steps =
+      std::max<std::int64_t>(10, static_cast<std::int64_t>(std::ceil(T / dt - 1e-9)));
   if (!ctx.has("t_eval")) {
     const std::int64_t k = ctx.integer("n_out") - 1;
     steps = (steps + k - 1) / k * k;
   }
-  if (steps > 10000000) throw paramError(ctx.has("dt") ? "dt" : "rtol", "needs " + fmt(static_cast<double>(steps)) + " steps; relax it");
+  if (steps > 10000000)
+    throw paramError(ctx.has("dt") ? "dt" : "rtol",
+                     "needs " + fmt(static_cast<double>(steps)) + " steps; relax it");
   p.steps = steps;
   p.dt = T / static_cast<double>(steps);
   return p;
@@ -81,13 +93,19 @@ WaveRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const 
   const double c2 = pc.number("c") * pc.number("c"), dt = p.dt;
   const auto vars = spaceVars(g.dim, true);
   auto compile = [&](const char* name) {
-    try { return Expression(pc.text(name), vars, cs); } catch (const Error& e) { throw paramError(name, e.bareMessage()); }
+    try {
+      return Expression(pc.text(name), vars, cs);
+    } catch (const Error& e) {
+      throw paramError(name, e.bareMessage());
+    }
   };
   const FdOperator op = buildOperator(g, readBoundary(pc, g, cs, true));
   const Vector winv = op.w.cwiseInverse();
   const Vector bc0 = op.boundaryRhs(t0);
   auto bc = [&](double t) { return op.time_dependent_bc ? op.boundaryRhs(t) : bc0; };
-  auto accel = [&](const Vector& u, double t) -> Vector { return winv.cwiseProduct(c2 * (bc(t) - op.A * u)); };
+  auto accel = [&](const Vector& u, double t) -> Vector {
+    return winv.cwiseProduct(c2 * (bc(t) - op.A * u));
+  };
   Vector u = op.restrict(sampleNodes(g, compile("u0"), t0, "u0"));
   Vector v = op.restrict(sampleNodes(g, compile("v0"), t0, "v0"));
   const bool lf = p.method == "leapfrog";
@@ -117,11 +135,14 @@ WaveRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const 
     et.push_back(t), ev.push_back(s), ph.push_back(ph_e);
   };
   const double eps_t = 1e-12 * (t1 - t0);
-  while (next < static_cast<std::size_t>(te.size()) && te[static_cast<Eigen::Index>(next)] <= t0 + eps_t) record(t0, u, v), ++next;
+  while (next < static_cast<std::size_t>(te.size()) &&
+         te[static_cast<Eigen::Index>(next)] <= t0 + eps_t)
+    record(t0, u, v), ++next;
   Vector a = lf ? accel(u, t0) : Vector();
   auto last = std::chrono::steady_clock::now();
   for (std::int64_t s = 1; s <= p.steps; ++s) {
-    const double ta = t0 + static_cast<double>(s - 1) * dt, tb = s == p.steps ? t1 : t0 + static_cast<double>(s) * dt;
+    const double ta = t0 + static_cast<double>(s - 1) * dt,
+                 tb = s == p.steps ? t1 : t0 + static_cast<double>(s) * dt;
     const Vector u_old = u, v_old = v;
     if (lf) {
       const Vector vh = v + 0.5 * dt * a;
@@ -134,8 +155,10 @@ WaveRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const 
       u += 0.5 * dt * (v + v1);
       v = v1;
     }
-    while (next < static_cast<std::size_t>(te.size()) && te[static_cast<Eigen::Index>(next)] <= tb + eps_t) {
-      const double tt = te[static_cast<Eigen::Index>(next)], th = std::clamp((tt - ta) / (tb - ta), 0.0, 1.0);
+    while (next < static_cast<std::size_t>(te.size()) &&
+           te[static_cast<Eigen::Index>(next)] <= tb + eps_t) {
+      const double tt = te[static_cast<Eigen::Index>(next)],
+                   th = std::clamp((tt - ta) / (tb - ta), 0.0, 1.0);
       record(tt, (1 - th) * u_old + th * u, (1 - th) * v_old + th * v);
       ++next;
     }
@@ -143,7 +166,8 @@ WaveRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const 
       const auto now = std::chrono::steady_clock::now();
       if (now - last > std::chrono::milliseconds(20)) {
         ctx->checkCancelled();
-        ctx->progress(static_cast<double>(s) / static_cast<double>(p.steps), "step " + std::to_string(s));
+        ctx->progress(static_cast<double>(s) / static_cast<double>(p.steps),
+                      "step " + std::to_string(s));
         last = now;
       }
     }
@@ -153,7 +177,8 @@ WaveRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const 
   out.energy_t = Eigen::Map<const Vector>(et.data(), static_cast<Eigen::Index>(et.size()));
   out.energy = Eigen::Map<const Vector>(ev.data(), static_cast<Eigen::Index>(ev.size()));
   const double e0 = std::max(std::abs(ph.front()), 1e-300);
-  for (double e : ph) out.physical_variation = std::max(out.physical_variation, std::abs(e - ph.front()) / e0);
+  for (double e : ph)
+    out.physical_variation = std::max(out.physical_variation, std::abs(e - ph.front()) / e0);
   return out;
 }
 
@@ -172,7 +197,8 @@ void runWave(TaskContext& ctx) {
   const auto [t0, t1] = readTimeSpan(ctx);
   double drift = 0;
   const double e0 = std::max(std::abs(r.energy[0]), 1e-300);
-  for (Eigen::Index i = 0; i < r.energy.size(); ++i) drift = std::max(drift, std::abs(r.energy[i] - r.energy[0]) / e0);
+  for (Eigen::Index i = 0; i < r.energy.size(); ++i)
+    drift = std::max(drift, std::abs(r.energy[i] - r.energy[0]) / e0);
   ctx.output("u", g.field(r.final_nodes));
   ctx.output("t", r.energy_t);
   ctx.output("snapshots", r.snapshots);
@@ -187,7 +213,9 @@ void runWave(TaskContext& ctx) {
   ctx.diagnostic("dt_cfl", p.dt_cfl);
   ctx.diagnostic("cfl_number", p.dt / p.dt_cfl);
   ctx.diagnostic("physical_energy_variation", r.physical_variation);
-  if (drift > 1e-6) ctx.warn("discrete energy changed by " + fmt(drift) + " (relative): boundary data depend on time or are non-zero");
+  if (drift > 1e-6)
+    ctx.warn("discrete energy changed by " + fmt(drift) +
+             " (relative): boundary data depend on time or are non-zero");
   reportExactError(ctx, g, r.final_nodes, t1);
 }
 
@@ -208,7 +236,8 @@ Map analyzeWave(const TaskContext& ctx) {
   m["dt_cfl"] = 2.0 / (c * std::sqrt(laplacianRadius(g)));
   m["stiff"] = false;
   const double U = std::pow(static_cast<double>(g.n), g.dim);
-  m["memory_bytes"] = U * 8.0 * 16 + U * (2 * g.dim + 1) * 12.0;  // state vectors + matrix (leapfrog)
+  m["memory_bytes"] =
+      U * 8.0 * 16 + U * (2 * g.dim + 1) * 12.0;  // state vectors + matrix (leapfrog)
   return m;
 }
 
@@ -237,28 +266,56 @@ TaskSpec waveTask() {
   t.id = "wave";
   t.summary = "Wave equation u_tt = c² ∇²u in 1D/2D with an energy-conserving integrator.";
   t.doc =
-      "Method of lines with the finite-difference Laplacian of `poisson` (Dirichlet/Neumann faces), then "
-      "`leapfrog` (Störmer-Verlet: explicit, symplectic, second order; stable for dt <= 2/omega_max, checked) or "
-      "`implicit_midpoint` (unconditionally stable, conserves the quadratic energy exactly; one sparse "
-      "factorization). `energy` is the discrete energy 1/2 v'Wv + 1/2 c² u'Au (implicit midpoint) or the "
-      "modified energy leapfrog conserves exactly (the same minus dt²c⁴/8 |Au|²_W⁻¹); diagnostics also report "
-      "`physical_energy_variation`, the O(dt²) oscillation of the unmodified energy under leapfrog.\n\n"
-      "How to choose: `auto` takes leapfrog at dt = min(accuracy step, cfl x CFL limit) unless the CFL limit is "
-      "more than 4x below the accuracy step (very fine grids, long smooth waves), then implicit midpoint.";
+      "Method of lines with the finite-difference Laplacian of `poisson` (Dirichlet/Neumann "
+      "faces), then "
+      "`leapfrog` (Störmer-Verlet: explicit, symplectic, second order; stable for dt <= "
+      "2/omega_max, checked) or "
+      "`implicit_midpoint` (unconditionally stable, conserves the quadratic energy exactly; one "
+      "sparse "
+      "factorization). `energy` is the discrete energy 1/2 v'Wv + 1/2 c² u'Au (implicit midpoint) "
+      "or the "
+      "modified energy leapfrog conserves exactly (the same minus dt²c⁴/8 |Au|²_W⁻¹); diagnostics "
+      "also report "
+      "`physical_energy_variation`, the O(dt²) oscillation of the unmodified energy under "
+      "leapfrog.\n\n"
+      "How to choose: `auto` takes leapfrog at dt = min(accuracy step, cfl x CFL limit) unless the "
+      "CFL limit is "
+      "more than 4x below the accuracy step (very fine grids, long smooth waves), then implicit "
+      "midpoint.";
   t.params = gridParams(2, 1, 2, 64, true);
-  t.params.insert(t.params.begin() + 2, {
-      ParamSpec::make("c", ParamType::Number).def(1.0).positive().describe("Wave speed."),
-      ParamSpec::make("u0", ParamType::Expression).req().describe("Initial displacement u(x, y, t0)."),
-      ParamSpec::make("v0", ParamType::Expression).def("0").describe("Initial velocity u_t(x, y, t0)."),
-      ParamSpec::make("t_span", ParamType::Vector).req().describe("[t0, t1]."),
-      ParamSpec::make("t_eval", ParamType::Vector).describe("Snapshot times (increasing, inside t_span)."),
-      ParamSpec::make("n_out", ParamType::Integer).def(11).range(2, 100000).describe("Equally spaced snapshots when t_eval is absent."),
-      ParamSpec::make("method", ParamType::Choice).oneOf({"auto", "leapfrog", "implicit_midpoint"}).def("auto")
-          .describe("Time integrator (see doc)."),
-      ParamSpec::make("dt", ParamType::Number).positive().describe("Time step (default: from rtol and the CFL limit)."),
-      ParamSpec::make("cfl", ParamType::Number).def(0.9).range(0.01, 1.0).describe("Safety factor on the CFL limit for leapfrog."),
-      ParamSpec::make("rtol", ParamType::Number).def(1e-4).positive().describe("Target relative phase error of the slowest mode."),
-  });
+  t.params.insert(
+      t.params.begin() + 2,
+      {
+          ParamSpec::make("c", ParamType::Number).def(1.0).positive().describe("Wave speed."),
+          ParamSpec::make("u0", ParamType::Expression)
+              .req()
+              .describe("Initial displacement u(x, y, t0)."),
+          ParamSpec::make("v0", ParamType::Expression)
+              .def("0")
+              .describe("Initial velocity u_t(x, y, t0)."),
+          ParamSpec::make("t_span", ParamType::Vector).req().describe("[t0, t1]."),
+          ParamSpec::make("t_eval", ParamType::Vector)
+              .describe("Snapshot times (increasing, inside t_span)."),
+          ParamSpec::make("n_out", ParamType::Integer)
+              .def(11)
+              .range(2, 100000)
+              .describe("Equally spaced snapshots when t_eval is absent."),
+          ParamSpec::make("method", ParamType::Choice)
+              .oneOf({"auto", "leapfrog", "implicit_midpoint"})
+              .def("auto")
+              .describe("Time integrator (see doc)."),
+          ParamSpec::make("dt", ParamType::Number)
+              .positive()
+              .describe("Time step (default: from rtol and the CFL limit)."),
+          ParamSpec::make("cfl", ParamType::Number)
+              .def(0.9)
+              .range(0.01, 1.0)
+              .describe("Safety factor on the CFL limit for leapfrog."),
+          ParamSpec::make("rtol", ParamType::Number)
+              .def(1e-4)
+              .positive()
+              .describe("Target relative phase error of the slowest mode."),
+      });
   t.outputs = {
       {"u", ValueKind::GridField, "Displacement at t1 on all nodes (boundary included)."},
       {"t", ValueKind::Vector, "Snapshot times."},

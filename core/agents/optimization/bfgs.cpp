@@ -60,7 +60,8 @@ class LineSearch {
         const double denom = 2.0 * (hi.f - lo.f - lo.d * w);
         if (denom > 0) a = lo.a - lo.d * w * w / denom;
       }
-      const double lo_edge = std::min(lo.a, hi.a) + 0.1 * std::abs(w), hi_edge = std::max(lo.a, hi.a) - 0.1 * std::abs(w);
+      const double lo_edge = std::min(lo.a, hi.a) + 0.1 * std::abs(w),
+                   hi_edge = std::max(lo.a, hi.a) - 0.1 * std::abs(w);
       if (!(a >= lo_edge && a <= hi_edge)) a = lo.a + 0.5 * w;
       if (std::abs(w) < 1e-16 * std::max(1.0, std::abs(lo.a))) break;
       Point cur = eval(a);
@@ -120,7 +121,8 @@ LocalResult runBfgs(Objective& obj, const Vector& x0, double gtol, long maxiter)
         first = true;
         continue;
       }
-      r.message = "line search cannot reduce f further (precision loss); gradient norm " + num(gnorm);
+      r.message =
+          "line search cannot reduce f further (precision loss); gradient norm " + num(gnorm);
       r.success = gnorm <= std::sqrt(gtol) * std::max(1.0, std::abs(f));
       break;
     }
@@ -132,13 +134,15 @@ LocalResult runBfgs(Objective& obj, const Vector& x0, double gtol, long maxiter)
       const double rho = 1.0 / sy;
       const Vector hy = h * y;
       const double yhy = y.dot(hy);
-      h.noalias() += rho * ((1.0 + rho * yhy) * s * s.transpose() - hy * s.transpose() - s * hy.transpose());
+      h.noalias() +=
+          rho * ((1.0 + rho * yhy) * s * s.transpose() - hy * s.transpose() - s * hy.transpose());
     }
     const double df = f - q.f;
     x = q.x;
     g = q.g;
     f = q.f;
-    if (df <= 0 && s.lpNorm<Eigen::Infinity>() <= 1e-15 * std::max(1.0, x.lpNorm<Eigen::Infinity>())) {
+    if (df <= 0 &&
+        s.lpNorm<Eigen::Infinity>() <= 1e-15 * std::max(1.0, x.lpNorm<Eigen::Infinity>())) {
       r.message = "step below machine precision; gradient norm " + num(g.lpNorm<Eigen::Infinity>());
       r.success = g.lpNorm<Eigen::Infinity>() <= std::sqrt(gtol) * std::max(1.0, std::abs(f));
       ++k;

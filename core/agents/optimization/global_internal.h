@@ -12,7 +12,7 @@ struct GlobalOptions {
   std::uint64_t seed = 0;
   long maxiter = 1000;  // DE generations; NLopt evaluations when maxiter_given
   bool maxiter_given = false;
-  long popsize = 15;    // DE: population = popsize * n; multistart: number of starts
+  long popsize = 15;  // DE: population = popsize * n; multistart: number of starts
   double tol = 0.01, atol = 0.0;
   double recombination = 0.7;
 };

@@ -31,7 +31,8 @@ Matrix latinHypercube(Eigen::Index m, Eigen::Index n, std::mt19937_64& rng) {
     std::iota(perm.begin(), perm.end(), 0);
     std::shuffle(perm.begin(), perm.end(), rng);
     for (Eigen::Index i = 0; i < m; ++i)
-      p(i, j) = (static_cast<double>(perm[static_cast<std::size_t>(i)]) + u(rng)) / static_cast<double>(m);
+      p(i, j) = (static_cast<double>(perm[static_cast<std::size_t>(i)]) + u(rng)) /
+                static_cast<double>(m);
   }
   return p;
 }
@@ -53,7 +54,8 @@ double nlCb(unsigned n, const double* x, double*, void* p) {
     ++d->calls;
     if (f < d->best) {
       d->best = f;
-      d->obj->emit(d->calls, f, -1.0, static_cast<double>(d->calls) / static_cast<double>(d->maxcalls));
+      d->obj->emit(d->calls, f, -1.0,
+                   static_cast<double>(d->calls) / static_cast<double>(d->maxcalls));
     }
     return std::isfinite(f) ? f : std::numeric_limits<double>::max();
   } catch (const Diverged& e) {
@@ -76,7 +78,8 @@ GlobalResult differentialEvolution(Objective& obj, const Bounds& b, const Global
   auto scaled = [&](const Vector& unit) -> Vector { return b.lo + unit.cwiseProduct(width); };
   Matrix start(m, n);
   for (Eigen::Index i = 0; i < m; ++i) start.row(i) = scaled(pop.row(i).transpose()).transpose();
-  Vector energy = obj.values(start);  // one batch: a step-model objective runs the members in parallel
+  Vector energy =
+      obj.values(start);  // one batch: a step-model objective runs the members in parallel
   for (Eigen::Index i = 0; i < m; ++i)
     if (!std::isfinite(energy[i])) energy[i] = kInf;
   Eigen::Index best;
@@ -87,8 +90,10 @@ GlobalResult differentialEvolution(Objective& obj, const Bounds& b, const Global
     const double f_mut = 0.5 + 0.5 * u(rng);  // dithering in [0.5, 1)
     for (Eigen::Index i = 0; i < m; ++i) {
       Eigen::Index r0, r1;
-      do r0 = static_cast<Eigen::Index>(rng() % static_cast<std::uint64_t>(m)); while (r0 == i);
-      do r1 = static_cast<Eigen::Index>(rng() % static_cast<std::uint64_t>(m)); while (r1 == i || r1 == r0);
+      do r0 = static_cast<Eigen::Index>(rng() % static_cast<std::uint64_t>(m));
+      while (r0 == i);
+      do r1 = static_cast<Eigen::Index>(rng() % static_cast<std::uint64_t>(m));
+      while (r1 == i || r1 == r0);
       Vector trial = pop.row(i).transpose();
       const Eigen::Index fill = static_cast<Eigen::Index>(rng() % static_cast<std::uint64_t>(n));
       for (Eigen::Index j = 0; j < n; ++j) {
@@ -105,7 +110,8 @@ GlobalResult differentialEvolution(Objective& obj, const Bounds& b, const Global
         if (e <= energy[best]) best = i;
       }
     }
-    obj.emit(gen, energy[best], -1.0, static_cast<double>(gen + 1) / static_cast<double>(o.maxiter));
+    obj.emit(gen, energy[best], -1.0,
+             static_cast<double>(gen + 1) / static_cast<double>(o.maxiter));
     const bool all_finite = energy.allFinite();
     if (all_finite) {
       const double mean = energy.mean();
@@ -149,7 +155,8 @@ GlobalResult multistart(Objective& obj, const Bounds& b, const GlobalOptions& o)
     }
     obj.emit(s, r.f, -1.0, static_cast<double>(s + 1) / static_cast<double>(starts));
   }
-  if (!std::isfinite(r.f)) throw Error(ErrorCode::RunFailed, "the objective is not finite at any of the start points");
+  if (!std::isfinite(r.f))
+    throw Error(ErrorCode::RunFailed, "the objective is not finite at any of the start points");
   r.nit = starts;
   r.success = true;
   r.message = "best of " + std::to_string(starts) + " L-BFGS-B runs from Latin-hypercube starts";
@@ -157,13 +164,14 @@ GlobalResult multistart(Objective& obj, const Bounds& b, const GlobalOptions& o)
 }
 
 GlobalResult nloptGlobal(Objective& obj, const Bounds& b, const GlobalOptions& o) {
-  const nlopt_algorithm alg = o.method == "gn_direct_l" ? NLOPT_GN_DIRECT_L
+  const nlopt_algorithm alg = o.method == "gn_direct_l"  ? NLOPT_GN_DIRECT_L
                               : o.method == "gn_crs2_lm" ? NLOPT_GN_CRS2_LM
                                                          : NLOPT_GN_ISRES;
   const auto n = static_cast<unsigned>(b.lo.size());
-  std::unique_ptr<std::remove_pointer_t<nlopt_opt>, decltype(&nlopt_destroy)> opt(nlopt_create(alg, n), &nlopt_destroy);
-  // NLopt's generator is process-global in Debian's build (no TLS): stochastic runs are serialised so
-  // that concurrent steps stay deterministic for their seed.
+  std::unique_ptr<std::remove_pointer_t<nlopt_opt>, decltype(&nlopt_destroy)> opt(
+      nlopt_create(alg, n), &nlopt_destroy);
+  // NLopt's generator is process-global in Debian's build (no TLS): stochastic runs are serialised
+  // so that concurrent steps stay deterministic for their seed.
   static std::mutex rng_mutex;
   std::unique_lock<std::mutex> lock(rng_mutex, std::defer_lock);
   if (alg != NLOPT_GN_DIRECT_L) lock.lock();
@@ -175,7 +183,8 @@ GlobalResult nloptGlobal(Objective& obj, const Bounds& b, const GlobalOptions& o
   nlopt_set_lower_bounds(opt.get(), b.lo.data());
   nlopt_set_upper_bounds(opt.get(), b.hi.data());
   nlopt_set_maxeval(opt.get(), static_cast<int>(std::min<long>(maxeval, 2000000000L)));
-  if (alg != NLOPT_GN_DIRECT_L) nlopt_set_population(opt.get(), static_cast<unsigned>(o.popsize * n));
+  if (alg != NLOPT_GN_DIRECT_L)
+    nlopt_set_population(opt.get(), static_cast<unsigned>(o.popsize * n));
   Vector x = 0.5 * (b.lo + b.hi);
   double f = 0.0;
   const nlopt_result res = nlopt_optimize(opt.get(), x.data(), &f);
@@ -186,8 +195,8 @@ GlobalResult nloptGlobal(Objective& obj, const Bounds& b, const GlobalOptions& o
   r.f = f;
   r.nit = d.calls;
   r.success = res > 0;  // maxeval is the normal stop of these methods
-  r.message = "NLopt global search stopped after " + std::to_string(d.calls) + " evaluations (status " +
-              std::to_string(static_cast<int>(res)) + ")";
+  r.message = "NLopt global search stopped after " + std::to_string(d.calls) +
+              " evaluations (status " + std::to_string(static_cast<int>(res)) + ")";
   return r;
 }
 

@@ -9,7 +9,8 @@
 
 namespace sciagents::core::agents::opt {
 
-LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, const Vector& p0, const LmOptions& o) {
+LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, const Vector& p0,
+                            const LmOptions& o) {
   const Eigen::Index n = p0.size();
   LmResult out;
   long nfev = 0;
@@ -24,7 +25,9 @@ LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, con
   const long maxfev = o.maxfev > 0 ? o.maxfev : 1000 * (n + 1);
   Vector p = o.bounds ? clip(p0, *o.bounds) : p0;
   Vector r = eval(p);
-  if (!r.allFinite()) throw Error(ErrorCode::InvalidInput, "residuals are not finite at the starting point " + vec(p));
+  if (!r.allFinite())
+    throw Error(ErrorCode::InvalidInput,
+                "residuals are not finite at the starting point " + vec(p));
   const Eigen::Index m = r.size();
   double cost = r.squaredNorm();
   Matrix j = jacobian(p, r);
@@ -41,7 +44,8 @@ LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, con
     Matrix jw = j;
     if (o.bounds)
       for (Eigen::Index k = 0; k < n; ++k) {
-        const bool at_lo = p[k] <= o.bounds->lo[k] && g[k] > 0, at_hi = p[k] >= o.bounds->hi[k] && g[k] < 0;
+        const bool at_lo = p[k] <= o.bounds->lo[k] && g[k] > 0,
+                   at_hi = p[k] >= o.bounds->hi[k] && g[k] < 0;
         if (at_lo || at_hi) {
           jw.col(k).setZero();
           g[k] = 0.0;
@@ -55,12 +59,14 @@ LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, con
     }
     if (cost == 0.0 || gmax <= o.gtol) {
       out.success = true;
-      out.message = cost == 0.0 ? "residual is exactly zero" : "gradient orthogonal to the residuals (gtol)";
+      out.message =
+          cost == 0.0 ? "residual is exactly zero" : "gradient orthogonal to the residuals (gtol)";
       break;
     }
     if (nfev >= maxfev) {
       out.maxfev = true;
-      out.message = "maximum number of function evaluations (" + std::to_string(maxfev) + ") reached";
+      out.message =
+          "maximum number of function evaluations (" + std::to_string(maxfev) + ") reached";
       break;
     }
     Matrix aug(m + n, n);
@@ -76,7 +82,8 @@ LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, con
     }
     const double dnorm = d.cwiseProduct(dp).norm(), pnorm = d.cwiseProduct(p).norm();
     const Vector rn = eval(pn);
-    const double cost_new = rn.allFinite() ? rn.squaredNorm() : std::numeric_limits<double>::infinity();
+    const double cost_new =
+        rn.allFinite() ? rn.squaredNorm() : std::numeric_limits<double>::infinity();
     const double pred = cost - (r + j * dp).squaredNorm();
     const double rho = pred > 0 ? (cost - cost_new) / pred : -1.0;
     if (rho > 0) {

@@ -9,7 +9,7 @@ namespace sciagents::core::agents::opt {
 
 struct LmOptions {
   double ftol = 1e-10, xtol = 1e-10, gtol = 1e-10;
-  long maxfev = 0;                 // residual evaluations (finite differences included); 0: 1000 (n+1)
+  long maxfev = 0;  // residual evaluations (finite differences included); 0: 1000 (n+1)
   const Bounds* bounds = nullptr;  // projected steps; variables pinned at a bound are frozen
   std::function<void(long iter, double cost)> on_iteration;  // metrics, progress, cancellation
   // Optional Jacobian of the residuals (m x n; counted as 2n evaluations). Default: fdJacobian of
@@ -19,7 +19,7 @@ struct LmOptions {
 
 struct LmResult {
   Vector p, r;
-  Matrix jac;  // at p
+  Matrix jac;         // at p
   double cost = 0.0;  // ||r||^2
   long nfev = 0, nit = 0;
   bool success = false, maxfev = false;
@@ -27,6 +27,7 @@ struct LmResult {
 };
 
 // `res` returns the residual vector; non-finite residuals make a step fail (it is then shortened).
-LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, const Vector& p0, const LmOptions& o);
+LmResult levenbergMarquardt(const std::function<Vector(const Vector&)>& res, const Vector& p0,
+                            const LmOptions& o);
 
 }  // namespace sciagents::core::agents::opt

@@ -28,22 +28,26 @@ Problem readProblem(const TaskContext& ctx, bool bounds_required) {
 
 std::string canonicalLocalMethod(const std::string& given) {
   const std::string m = toLower(given);
-  if (m == "auto" || m == "bfgs" || m == "l-bfgs-b" || m == "nelder-mead" || m == "slsqp" || m == "cobyla" ||
-      m == "auglag")
+  if (m == "auto" || m == "bfgs" || m == "l-bfgs-b" || m == "nelder-mead" || m == "slsqp" ||
+      m == "cobyla" || m == "auglag")
     return m;
   if (m == "lbfgs" || m == "l-bfgs" || m == "lbfgsb") return "l-bfgs-b";
   if (m == "neldermead" || m == "simplex") return "nelder-mead";
-  throw paramError("method", "unknown method '" + given +
-                                 "'; expected one of auto, BFGS, L-BFGS-B, Nelder-Mead, SLSQP, COBYLA, AUGLAG "
-                                 "(case-insensitive)");
+  throw paramError(
+      "method", "unknown method '" + given +
+                    "'; expected one of auto, BFGS, L-BFGS-B, Nelder-Mead, SLSQP, COBYLA, AUGLAG "
+                    "(case-insensitive)");
 }
 
 std::string nonSmoothFunctions(const std::string& text) {
   std::string found;
   for (const char* f : {"abs", "sign", "rint", "min", "max", "floor", "ceil"}) {
     const std::string call = std::string(f) + "(";
-    for (std::size_t pos = text.find(call); pos != std::string::npos; pos = text.find(call, pos + 1)) {
-      const bool word_start = pos == 0 || !(std::isalnum(static_cast<unsigned char>(text[pos - 1])) || text[pos - 1] == '_');
+    for (std::size_t pos = text.find(call); pos != std::string::npos;
+         pos = text.find(call, pos + 1)) {
+      const bool word_start =
+          pos == 0 ||
+          !(std::isalnum(static_cast<unsigned char>(text[pos - 1])) || text[pos - 1] == '_');
       if (word_start) {
         found += (found.empty() ? "" : ", ") + std::string(f);
         break;
@@ -53,7 +57,8 @@ std::string nonSmoothFunctions(const std::string& text) {
   return found;
 }
 
-Kkt kktAt(const Vector& grad, const std::vector<Constraint>& cons, const Bounds& b, const Vector& x) {
+Kkt kktAt(const Vector& grad, const std::vector<Constraint>& cons, const Bounds& b,
+          const Vector& x) {
   const Eigen::Index n = x.size();
   std::vector<Vector> cols;
   std::vector<double> vals;
@@ -63,7 +68,9 @@ Kkt kktAt(const Vector& grad, const std::vector<Constraint>& cons, const Bounds&
     const double v = c.expr.eval(x.data());
     auto h = [&](const Vector& y) { return c.expr.eval(y.data()); };
     const Vector gc = fdGradient(h, x);
-    const double viol = std::isnan(v) ? std::numeric_limits<double>::infinity() : c.eq ? std::abs(v) : std::max(0.0, -v);
+    const double viol = std::isnan(v) ? std::numeric_limits<double>::infinity()
+                        : c.eq        ? std::abs(v)
+                                      : std::max(0.0, -v);
     k.feasibility = std::max(k.feasibility, viol);
     if (c.eq || std::abs(v) <= 1e-6 * std::max(1.0, gc.norm())) {
       cols.push_back(gc);
@@ -73,8 +80,10 @@ Kkt kktAt(const Vector& grad, const std::vector<Constraint>& cons, const Bounds&
   }
   for (Eigen::Index i = 0; i < n; ++i) {
     k.feasibility = std::max({k.feasibility, b.lo[i] - x[i], x[i] - b.hi[i]});
-    const bool at_lo = std::isfinite(b.lo[i]) && x[i] - b.lo[i] <= 1e-8 * std::max(1.0, std::abs(b.lo[i]));
-    const bool at_hi = std::isfinite(b.hi[i]) && b.hi[i] - x[i] <= 1e-8 * std::max(1.0, std::abs(b.hi[i]));
+    const bool at_lo =
+        std::isfinite(b.lo[i]) && x[i] - b.lo[i] <= 1e-8 * std::max(1.0, std::abs(b.lo[i]));
+    const bool at_hi =
+        std::isfinite(b.hi[i]) && b.hi[i] - x[i] <= 1e-8 * std::max(1.0, std::abs(b.hi[i]));
     if (at_lo || at_hi) {
       Vector e = Vector::Zero(n);
       e[i] = at_lo ? 1.0 : -1.0;
@@ -110,21 +119,36 @@ MethodChoice selectMinimize(const TaskContext& ctx) {
   const std::string n = std::to_string(p.n());
   if (!p.constraints.empty()) {
     if (!kinks.empty())
-      return {"cobyla", "general constraints and a non-smooth objective (uses " + kinks +
-                            "): COBYLA (derivative-free, linear approximations, handles constraints)", {}};
-    return {"slsqp", std::to_string(p.nEq()) + " equality and " + std::to_string(p.nIneq()) +
-                         " inequality constraints on a smooth objective: SLSQP (sequential quadratic programming)", {}};
+      return {"cobyla",
+              "general constraints and a non-smooth objective (uses " + kinks +
+                  "): COBYLA (derivative-free, linear approximations, handles constraints)",
+              {}};
+    return {"slsqp",
+            std::to_string(p.nEq()) + " equality and " + std::to_string(p.nIneq()) +
+                " inequality constraints on a smooth objective: SLSQP (sequential quadratic "
+                "programming)",
+            {}};
   }
   if (!kinks.empty())
-    return {"nelder-mead", "the objective uses " + kinks + " (kinks defeat gradient methods): Nelder-Mead simplex" +
-                               (p.bounds.any ? " with bounds" : ""), {}};
+    return {"nelder-mead",
+            "the objective uses " + kinks +
+                " (kinks defeat gradient methods): Nelder-Mead simplex" +
+                (p.bounds.any ? " with bounds" : ""),
+            {}};
   if (p.bounds.any)
-    return {"l-bfgs-b", "bound constraints only on a smooth objective: L-BFGS-B (limited-memory quasi-Newton with bounds)", {}};
+    return {"l-bfgs-b",
+            "bound constraints only on a smooth objective: L-BFGS-B (limited-memory quasi-Newton "
+            "with bounds)",
+            {}};
   if (p.n() > 10)
-    return {"l-bfgs-b", "unconstrained and smooth with n = " + n +
-                            " > 10 variables: L-BFGS (limited-memory, O(n) work per iteration)", {}};
-  return {"bfgs", "unconstrained and smooth with n = " + n +
-                      " <= 10 variables: BFGS (dense quasi-Newton, superlinear convergence)", {}};
+    return {"l-bfgs-b",
+            "unconstrained and smooth with n = " + n +
+                " > 10 variables: L-BFGS (limited-memory, O(n) work per iteration)",
+            {}};
+  return {"bfgs",
+          "unconstrained and smooth with n = " + n +
+              " <= 10 variables: BFGS (dense quasi-Newton, superlinear convergence)",
+          {}};
 }
 
 Map analyzeMinimize(const TaskContext& ctx) {
@@ -134,7 +158,9 @@ Map analyzeMinimize(const TaskContext& ctx) {
   m["bounded"] = p.bounds.any;
   m["n_eq"] = static_cast<std::int64_t>(p.nEq());
   m["n_ineq"] = static_cast<std::int64_t>(p.nIneq());
-  m["problem_class"] = !p.constraints.empty() ? "constrained" : p.bounds.any ? "bound-constrained" : "unconstrained";
+  m["problem_class"] = !p.constraints.empty() ? "constrained"
+                       : p.bounds.any         ? "bound-constrained"
+                                              : "unconstrained";
   const std::string kinks = nonSmoothFunctions(expressionText(ctx, "objective"));
   m["nonsmooth_functions"] = kinks;
   m["step_model"] = isModelParam(ctx, "objective");
@@ -147,7 +173,8 @@ Map analyzeMinimize(const TaskContext& ctx) {
   m["f_x0"] = f0;
   m["finite_at_x0"] = std::isfinite(f0);
   if (!std::isfinite(f0)) return m;
-  // Smoothness probe: central-difference gradients with steps 6e-6 and 1e-3 agree on smooth functions.
+  // Smoothness probe: central-difference gradients with steps 6e-6 and 1e-3 agree on smooth
+  // functions.
   const Vector g1 = fdGradient(fn, x0);
   Vector g2(p.n());
   Vector xp = x0;
@@ -159,7 +186,8 @@ Map analyzeMinimize(const TaskContext& ctx) {
     g2[i] = (fp - fn(xp)) / (2 * h);
     xp[i] = x0[i];
   }
-  const double disc = (g1 - g2).lpNorm<Eigen::Infinity>() / std::max(1.0, g1.lpNorm<Eigen::Infinity>());
+  const double disc =
+      (g1 - g2).lpNorm<Eigen::Infinity>() / std::max(1.0, g1.lpNorm<Eigen::Infinity>());
   m["gradient_norm_x0"] = g1.norm();
   m["smoothness_probe"] = disc;
   m["smooth"] = kinks.empty() && disc < 1e-2;
@@ -179,7 +207,8 @@ std::vector<ValidationCheck> validateMinimize(const TaskContext& ctx, const Map&
   const double fx = fn(x);
   if (const auto fit = outputs.find("fun"); fit != outputs.end()) {
     const double d = std::abs(fx - fit->second.asDouble());
-    out.push_back({"objective_recomputed", d, 1e-12 * std::max(1.0, std::abs(fx)), d <= 1e-12 * std::max(1.0, std::abs(fx)),
+    out.push_back({"objective_recomputed", d, 1e-12 * std::max(1.0, std::abs(fx)),
+                   d <= 1e-12 * std::max(1.0, std::abs(fx)),
                    "|f(x) - fun| re-evaluating the objective expression at the returned x"});
   }
   // Gradient with a different step (1e-7 relative, 5-point stencil) than the run's own estimate.
@@ -199,14 +228,18 @@ std::vector<ValidationCheck> validateMinimize(const TaskContext& ctx, const Map&
   const Kkt k = kktAt(g, p.constraints, p.bounds, x);
   const double scale_f = std::max(1.0, std::abs(fx));
   out.push_back({"kkt_stationarity", k.stationarity, 1e-4, k.stationarity <= 1e-4,
-                 "||grad f - sum lambda_i grad c_i||_inf / max(1, ||grad f||_inf) with " + std::to_string(k.n_active) +
-                     " active constraints/bounds, multipliers by least squares, 5-point gradient (h = 1e-3 |x|)"});
+                 "||grad f - sum lambda_i grad c_i||_inf / max(1, ||grad f||_inf) with " +
+                     std::to_string(k.n_active) +
+                     " active constraints/bounds, multipliers by least squares, 5-point gradient "
+                     "(h = 1e-3 |x|)"});
   out.push_back({"feasibility", k.feasibility, 1e-6 * scale_f, k.feasibility <= 1e-6 * scale_f,
                  "largest violation of constraints and bounds at x"});
   if (k.n_active > 0) {
-    out.push_back({"dual_feasibility", k.dual_feasibility, 1e-6, k.dual_feasibility <= 1e-6,
-                   "largest negative multiplier of an active inequality or bound (relative to ||grad f||)"});
-    out.push_back({"complementarity", k.complementarity, 1e-6 * scale_f, k.complementarity <= 1e-6 * scale_f,
+    out.push_back(
+        {"dual_feasibility", k.dual_feasibility, 1e-6, k.dual_feasibility <= 1e-6,
+         "largest negative multiplier of an active inequality or bound (relative to ||grad f||)"});
+    out.push_back({"complementarity", k.complementarity, 1e-6 * scale_f,
+                   k.complementarity <= 1e-6 * scale_f,
                    "max |lambda_i c_i(x)| over active inequalities"});
   }
   return out;

@@ -36,7 +36,8 @@ struct Kkt {
   int n_active = 0;
   Vector lambda;
 };
-Kkt kktAt(const Vector& grad, const std::vector<Constraint>& cons, const Bounds& b, const Vector& x);
+Kkt kktAt(const Vector& grad, const std::vector<Constraint>& cons, const Bounds& b,
+          const Vector& x);
 
 MethodChoice selectMinimize(const TaskContext& ctx);
 Map analyzeMinimize(const TaskContext& ctx);

@@ -46,7 +46,8 @@ double objectiveCb(unsigned n, const double* x, double* grad, void* p) {
       ++d->calls;
       if (f < d->best) {
         d->best = f;
-        d->obj->emit(d->calls, f, g.norm(), static_cast<double>(d->calls) / static_cast<double>(d->maxcalls));
+        d->obj->emit(d->calls, f, g.norm(),
+                     static_cast<double>(d->calls) / static_cast<double>(d->maxcalls));
       }
     } else {
       f = d->obj->value(xv);
@@ -54,7 +55,8 @@ double objectiveCb(unsigned n, const double* x, double* grad, void* p) {
       ++d->calls;
       if (f < d->best) {
         d->best = f;
-        d->obj->emit(d->calls, f, -1.0, static_cast<double>(d->calls) / static_cast<double>(d->maxcalls));
+        d->obj->emit(d->calls, f, -1.0,
+                     static_cast<double>(d->calls) / static_cast<double>(d->maxcalls));
       }
     }
     return f;
@@ -94,18 +96,30 @@ nlopt_algorithm algorithmFor(const std::string& m) {
 
 std::string resultText(nlopt_result r) {
   switch (r) {
-    case NLOPT_SUCCESS: return "success";
-    case NLOPT_STOPVAL_REACHED: return "stopval reached";
-    case NLOPT_FTOL_REACHED: return "relative/absolute change of f below ftol";
-    case NLOPT_XTOL_REACHED: return "relative/absolute change of x below xtol";
-    case NLOPT_MAXEVAL_REACHED: return "maximum number of function evaluations reached";
-    case NLOPT_MAXTIME_REACHED: return "maximum time reached";
-    case NLOPT_FAILURE: return "generic failure";
-    case NLOPT_INVALID_ARGS: return "invalid arguments";
-    case NLOPT_OUT_OF_MEMORY: return "out of memory";
-    case NLOPT_ROUNDOFF_LIMITED: return "stopped by roundoff errors (no further progress possible)";
-    case NLOPT_FORCED_STOP: return "forced stop";
-    default: return "status " + std::to_string(static_cast<int>(r));
+    case NLOPT_SUCCESS:
+      return "success";
+    case NLOPT_STOPVAL_REACHED:
+      return "stopval reached";
+    case NLOPT_FTOL_REACHED:
+      return "relative/absolute change of f below ftol";
+    case NLOPT_XTOL_REACHED:
+      return "relative/absolute change of x below xtol";
+    case NLOPT_MAXEVAL_REACHED:
+      return "maximum number of function evaluations reached";
+    case NLOPT_MAXTIME_REACHED:
+      return "maximum time reached";
+    case NLOPT_FAILURE:
+      return "generic failure";
+    case NLOPT_INVALID_ARGS:
+      return "invalid arguments";
+    case NLOPT_OUT_OF_MEMORY:
+      return "out of memory";
+    case NLOPT_ROUNDOFF_LIMITED:
+      return "stopped by roundoff errors (no further progress possible)";
+    case NLOPT_FORCED_STOP:
+      return "forced stop";
+    default:
+      return "status " + std::to_string(static_cast<int>(r));
   }
 }
 
@@ -115,7 +129,8 @@ using OptPtr = std::unique_ptr<std::remove_pointer_t<nlopt_opt>, decltype(&nlopt
 
 LocalResult runLocal(Objective& obj, const Vector& x0, const LocalOptions& o) {
   const auto n = static_cast<unsigned>(x0.size());
-  const long default_iter = o.method == "bfgs" ? 200L * x0.size() : std::max(20000L, 2000L * x0.size());
+  const long default_iter =
+      o.method == "bfgs" ? 200L * x0.size() : std::max(20000L, 2000L * x0.size());
   const long maxiter = o.maxiter > 0 ? o.maxiter : default_iter;
   if (o.method == "bfgs") return runBfgs(obj, x0, o.tol, maxiter);
 
@@ -135,10 +150,12 @@ LocalResult runLocal(Objective& obj, const Vector& x0, const LocalOptions& o) {
     cons.reserve(o.constraints->size());
     for (const auto& c : *o.constraints) {
       cons.push_back({&data, &c, o.bounds.any ? &o.bounds : nullptr});
-      const nlopt_result r = c.eq ? nlopt_add_equality_constraint(opt.get(), constraintCb, &cons.back(), 1e-10)
-                                  : nlopt_add_inequality_constraint(opt.get(), constraintCb, &cons.back(), 1e-10);
+      const nlopt_result r =
+          c.eq ? nlopt_add_equality_constraint(opt.get(), constraintCb, &cons.back(), 1e-10)
+               : nlopt_add_inequality_constraint(opt.get(), constraintCb, &cons.back(), 1e-10);
       if (r < 0)
-        throw paramError("method", "method '" + o.method + "' does not accept " + (c.eq ? "equality" : "inequality") +
+        throw paramError("method", "method '" + o.method + "' does not accept " +
+                                       (c.eq ? "equality" : "inequality") +
                                        " constraints (use SLSQP, COBYLA or auto)");
     }
   }
@@ -151,7 +168,8 @@ LocalResult runLocal(Objective& obj, const Vector& x0, const LocalOptions& o) {
     nlopt_set_ftol_rel(local.get(), 1e-2 * o.tol);
     nlopt_set_local_optimizer(opt.get(), local.get());
   }
-  if (o.method == "nelder-mead" || o.method == "cobyla") {  // initial simplex ~ 5 % of |x0| (like SciPy)
+  if (o.method == "nelder-mead" ||
+      o.method == "cobyla") {  // initial simplex ~ 5 % of |x0| (like SciPy)
     Vector step = (0.05 * x0.cwiseAbs()).cwiseMax(2.5e-4);
     if (o.bounds.finite()) step = step.cwiseMin(0.25 * (o.bounds.hi - o.bounds.lo).cwiseMax(1e-12));
     nlopt_set_initial_step(opt.get(), step.data());
@@ -168,10 +186,10 @@ LocalResult runLocal(Objective& obj, const Vector& x0, const LocalOptions& o) {
   r.message = "NLopt: " + resultText(res);
   r.maxiter = res == NLOPT_MAXEVAL_REACHED;
   r.success = res > 0 && res != NLOPT_MAXEVAL_REACHED && res != NLOPT_MAXTIME_REACHED;
-  if (res == NLOPT_ROUNDOFF_LIMITED) r.success = true;  // judged later from the gradient/KKT residual
+  if (res == NLOPT_ROUNDOFF_LIMITED)
+    r.success = true;  // judged later from the gradient/KKT residual
   if (res < 0 && res != NLOPT_ROUNDOFF_LIMITED && (!o.constraints || o.constraints->empty()) &&
-      obj.bestF() < std::numeric_limits<double>::infinity() &&
-      obj.bestF() < f) {
+      obj.bestF() < std::numeric_limits<double>::infinity() && obj.bestF() < f) {
     r.x = obj.bestX();
     r.f = obj.bestF();
   }

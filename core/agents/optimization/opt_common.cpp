@@ -25,7 +25,8 @@ double side(const Value& v, double open, const std::string& param, std::size_t i
     if (s == "inf" || s == "+inf" || s == "infinity") return kInf;
     if (s == "-inf" || s == "-infinity") return -kInf;
   }
-  throw paramError(param, "bound " + std::to_string(i) + ": expected a number, null, \"-inf\" or \"inf\", got " +
+  throw paramError(param, "bound " + std::to_string(i) +
+                              ": expected a number, null, \"-inf\" or \"inf\", got " +
                               std::string(v.kindName()));
 }
 }  // namespace
@@ -45,14 +46,15 @@ std::vector<std::string> readNames(const TaskContext& ctx, const std::string& pa
   return names;
 }
 
-
 Vector readFinite(const TaskContext& ctx, const std::string& param, Eigen::Index n) {
   const Vector v = ctx.vector(param);
   if (n >= 0 && v.size() != n)
-    throw paramError(param, "expected " + std::to_string(n) + " values (one per variable), got " + std::to_string(v.size()));
+    throw paramError(param, "expected " + std::to_string(n) + " values (one per variable), got " +
+                                std::to_string(v.size()));
   for (Eigen::Index i = 0; i < v.size(); ++i)
     if (!std::isfinite(v[i]))
-      throw paramError(param, "entry " + std::to_string(i) + " is " + num(v[i]) + "; every entry must be finite");
+      throw paramError(param, "entry " + std::to_string(i) + " is " + num(v[i]) +
+                                  "; every entry must be finite");
   return v;
 }
 
@@ -68,15 +70,17 @@ Bounds readBounds(const TaskContext& ctx, const std::string& param, Eigen::Index
   if (v.kind() == ValueKind::Matrix) {  // all-numeric pairs may arrive as a matrix
     const Matrix& m = v.asMatrix();
     if (m.rows() != n || m.cols() != 2)
-      throw paramError(param, "expected " + std::to_string(n) + " [lo, hi] pairs, got a " + std::to_string(m.rows()) +
-                                  "x" + std::to_string(m.cols()) + " array");
+      throw paramError(param, "expected " + std::to_string(n) + " [lo, hi] pairs, got a " +
+                                  std::to_string(m.rows()) + "x" + std::to_string(m.cols()) +
+                                  " array");
     b.lo = m.col(0);
     b.hi = m.col(1);
   } else {
     if (v.kind() != ValueKind::List) throw paramError(param, "expected a list of [lo, hi] pairs");
     const List& l = v.asList();
     if (static_cast<Eigen::Index>(l.size()) != n)
-      throw paramError(param, "expected " + std::to_string(n) + " [lo, hi] pairs (one per variable), got " +
+      throw paramError(param, "expected " + std::to_string(n) +
+                                  " [lo, hi] pairs (one per variable), got " +
                                   std::to_string(l.size()));
     for (std::size_t i = 0; i < l.size(); ++i) {
       const Value& p = l[i];
@@ -92,12 +96,15 @@ Bounds readBounds(const TaskContext& ctx, const std::string& param, Eigen::Index
     }
   }
   for (Eigen::Index i = 0; i < n; ++i) {
-    if (std::isnan(b.lo[i]) || std::isnan(b.hi[i])) throw paramError(param, "bound " + std::to_string(i) + " is NaN");
+    if (std::isnan(b.lo[i]) || std::isnan(b.hi[i]))
+      throw paramError(param, "bound " + std::to_string(i) + " is NaN");
     if (b.lo[i] > b.hi[i])
-      throw paramError(param, "bound " + std::to_string(i) + " is empty: lo = " + num(b.lo[i]) + " > hi = " + num(b.hi[i]));
+      throw paramError(param, "bound " + std::to_string(i) + " is empty: lo = " + num(b.lo[i]) +
+                                  " > hi = " + num(b.hi[i]));
     if (required && !(std::isfinite(b.lo[i]) && std::isfinite(b.hi[i])))
-      throw paramError(param, "bound " + std::to_string(i) + " must be finite on both sides, got [" + num(b.lo[i]) +
-                                  ", " + num(b.hi[i]) + "]");
+      throw paramError(param, "bound " + std::to_string(i) +
+                                  " must be finite on both sides, got [" + num(b.lo[i]) + ", " +
+                                  num(b.hi[i]) + "]");
   }
   b.any = (b.lo.array() > -kInf).any() || (b.hi.array() < kInf).any();
   return b;
@@ -105,26 +112,34 @@ Bounds readBounds(const TaskContext& ctx, const std::string& param, Eigen::Index
 
 Vector clip(const Vector& x, const Bounds& b) { return x.cwiseMax(b.lo).cwiseMin(b.hi); }
 
-std::vector<Constraint> readConstraints(const TaskContext& ctx, const std::vector<std::string>& vars,
-                                        const Constants& c) {
+std::vector<Constraint> readConstraints(const TaskContext& ctx,
+                                        const std::vector<std::string>& vars, const Constants& c) {
   std::vector<Constraint> out;
   if (!ctx.has("constraints")) return out;
   const Value& v = ctx.param("constraints");
   List items;
-  if (v.kind() == ValueKind::Map) items.push_back(v);
-  else if (v.kind() == ValueKind::List) items = v.asList();
-  else throw paramError("constraints", "expected a list of {\"type\": \"eq\"|\"ineq\", \"expr\": ...} objects");
+  if (v.kind() == ValueKind::Map)
+    items.push_back(v);
+  else if (v.kind() == ValueKind::List)
+    items = v.asList();
+  else
+    throw paramError("constraints",
+                     "expected a list of {\"type\": \"eq\"|\"ineq\", \"expr\": ...} objects");
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string where = "constraint " + std::to_string(i);
-    if (items[i].kind() != ValueKind::Map) throw paramError("constraints", where + ": expected an object");
+    if (items[i].kind() != ValueKind::Map)
+      throw paramError("constraints", where + ": expected an object");
     const Value* type = items[i].find("type");
     const Value* expr = items[i].find("expr");
     if (!expr) expr = items[i].find("fun");
-    if (!type || !type->isString() || (toLower(type->asString()) != "eq" && toLower(type->asString()) != "ineq"))
+    if (!type || !type->isString() ||
+        (toLower(type->asString()) != "eq" && toLower(type->asString()) != "ineq"))
       throw paramError("constraints", where + ": \"type\" must be \"eq\" or \"ineq\"");
-    if (!expr || !expr->isString()) throw paramError("constraints", where + ": \"expr\" must be an expression string");
+    if (!expr || !expr->isString())
+      throw paramError("constraints", where + ": \"expr\" must be an expression string");
     try {
-      out.push_back({toLower(type->asString()) == "eq", expr->asString(), Expression(expr->asString(), vars, c)});
+      out.push_back({toLower(type->asString()) == "eq", expr->asString(),
+                     Expression(expr->asString(), vars, c)});
     } catch (const Error& e) {
       throw paramError("constraints", where + ": " + e.bareMessage());
     }
@@ -192,8 +207,9 @@ Matrix fdJacobian(const std::function<Vector(const Vector&)>& f, const Vector& x
   return j;
 }
 
-Objective::Objective(TaskContext& ctx, const std::string& param, const std::vector<std::string>& vars,
-                     const Constants& c, const std::vector<std::string>& jac, const Bounds* bounds)
+Objective::Objective(TaskContext& ctx, const std::string& param,
+                     const std::vector<std::string>& vars, const Constants& c,
+                     const std::vector<std::string>& jac, const Bounds* bounds)
     : m_ctx(ctx), m_vars(vars), m_bounds(bounds), m_best(kInf) {
   if (isModelParam(ctx, param)) {
     m_model = std::make_unique<ModelFunction>(ctx, param, vars, false);
@@ -206,7 +222,8 @@ Objective::Objective(TaskContext& ctx, const std::string& param, const std::vect
   }
   if (!jac.empty()) {
     if (jac.size() != vars.size())
-      throw paramError("jac", "expected " + std::to_string(vars.size()) + " gradient expressions (one per variable), got " +
+      throw paramError("jac", "expected " + std::to_string(vars.size()) +
+                                  " gradient expressions (one per variable), got " +
                                   std::to_string(jac.size()));
     for (std::size_t i = 0; i < jac.size(); ++i) {
       try {
@@ -260,8 +277,8 @@ double Objective::track(const Vector& x, double f) {
   if (f < -1e100 || f < m_flimit || (std::isinf(f) && f < 0))
     throw Diverged{"objective appears unbounded below: f = " + num(f) + " at x = " + vec(x)};
   if (x.lpNorm<Eigen::Infinity>() > m_xlimit)
-    throw Diverged{"iterates diverge: |x|_inf = " + num(x.lpNorm<Eigen::Infinity>()) + " with f = " + num(f) +
-                   " (objective probably unbounded below)"};
+    throw Diverged{"iterates diverge: |x|_inf = " + num(x.lpNorm<Eigen::Infinity>()) +
+                   " with f = " + num(f) + " (objective probably unbounded below)"};
   return f;
 }
 
@@ -270,7 +287,8 @@ double Objective::valueGrad(const Vector& x, Vector& g) {
   ++m_ngev;
   if (!m_jac.empty()) {
     g.resize(dim());
-    for (std::size_t i = 0; i < m_jac.size(); ++i) g[static_cast<Eigen::Index>(i)] = m_jac[i].eval(x.data());
+    for (std::size_t i = 0; i < m_jac.size(); ++i)
+      g[static_cast<Eigen::Index>(i)] = m_jac[i].eval(x.data());
   } else if (m_grad) {
     m_ctx.checkCancelled();  // once per gradient: exact gradients cost no extra objective calls
     g.resize(dim());

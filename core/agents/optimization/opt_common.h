@@ -18,8 +18,8 @@
 
 namespace sciagents::core::agents::opt {
 
-std::string num(double v);           // formatPrecise (%.10g), NaN spelled "NaN" in optimizer messages
-std::string vec(const Vector& v);    // [a, b, ...] (first 8 entries)
+std::string num(double v);         // formatPrecise (%.10g), NaN spelled "NaN" in optimizer messages
+std::string vec(const Vector& v);  // [a, b, ...] (first 8 entries)
 
 std::vector<std::string> readNames(const TaskContext& ctx, const std::string& param);
 // A finite vector of length n (n < 0: any length).
@@ -40,14 +40,15 @@ struct Constraint {
   std::string text;
   Expression expr;
 };
-std::vector<Constraint> readConstraints(const TaskContext& ctx, const std::vector<std::string>& vars,
-                                        const Constants& c);
+std::vector<Constraint> readConstraints(const TaskContext& ctx,
+                                        const std::vector<std::string>& vars, const Constants& c);
 // Largest violation and the index of the constraint holding it (-1 when none is violated).
 double maxViolation(const std::vector<Constraint>& cons, const Vector& x, int* which = nullptr);
 
 // Central differences with step cbrt(eps)*max(1,|x_i|) (error ~ eps^(2/3) relative), kept inside
 // the bounds by switching to a one-sided formula.
-Vector fdGradient(const std::function<double(const Vector&)>& f, const Vector& x, const Bounds* b = nullptr);
+Vector fdGradient(const std::function<double(const Vector&)>& f, const Vector& x,
+                  const Bounds* b = nullptr);
 // Jacobian of a vector function by central differences with a relative step (for fits/roots whose
 // parameters may be far from 1 in magnitude).
 Matrix fdJacobian(const std::function<Vector(const Vector&)>& f, const Vector& x);
@@ -69,10 +70,10 @@ class Objective {
   Objective(TaskContext& ctx, const std::string& param, const std::vector<std::string>& vars,
             const Constants& c, const std::vector<std::string>& jac, const Bounds* bounds);
   ~Objective();
-  double value(const Vector& x);                     // counts nfev
+  double value(const Vector& x);  // counts nfev
   // f at every row of `points` (a step model runs them as one parallel batch).
   Vector values(const Matrix& points);
-  double valueGrad(const Vector& x, Vector& g);      // f and gradient
+  double valueGrad(const Vector& x, Vector& g);  // f and gradient
   Eigen::Index dim() const { return static_cast<Eigen::Index>(m_vars.size()); }
   long nfev() const { return m_nfev; }
   long ngev() const { return m_ngev; }
@@ -81,7 +82,8 @@ class Objective {
   const ModelFunction* model() const { return m_model.get(); }
   // The `gradient` diagnostic: analytic, or the finite-difference scheme and step.
   std::string gradientText() const;
-  // Divergence guard: f below -1e100 (or -1e20 max(1,|f0|)) or |x| beyond 1e15 max(1,|x0|) throws Diverged.
+  // Divergence guard: f below -1e100 (or -1e20 max(1,|f0|)) or |x| beyond 1e15 max(1,|x0|) throws
+  // Diverged.
   void setDivergenceScale(double x0_inf, double f0) {
     m_xlimit = 1e15 * std::max(1.0, x0_inf);
     m_flimit = -1e20 * std::max(1.0, std::abs(f0));
@@ -123,7 +125,7 @@ struct LocalResult {
 struct LocalOptions {
   std::string method;  // canonical lower-case name
   double tol = 1e-8;
-  long maxiter = 0;    // 0: method default
+  long maxiter = 0;  // 0: method default
   Bounds bounds;
   const std::vector<Constraint>* constraints = nullptr;
 };

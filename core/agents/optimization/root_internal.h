@@ -15,20 +15,20 @@ struct RootResult {
 };
 
 // Brent's method on [a, b]; throws paramError("bracket") without a sign change.
-RootResult brentq(const std::function<double(double)>& f, double a, double b, double xtol, long maxiter,
-                  const TaskContext& ctx);
+RootResult brentq(const std::function<double(double)>& f, double a, double b, double xtol,
+                  long maxiter, const TaskContext& ctx);
 // Newton with a central-difference derivative, step halving, and Brent once a sign change is seen.
-RootResult scalarNewton(const std::function<double(double)>& f, double x0, double xtol, double ftol, long maxiter,
-                        TaskContext& ctx);
+RootResult scalarNewton(const std::function<double(double)>& f, double x0, double xtol, double ftol,
+                        long maxiter, TaskContext& ctx);
 // Newton for systems with a QR-solved finite-difference Jacobian and backtracking on ||F||^2.
 // `jac` (optional, given x and f(x)) replaces the finite-difference Jacobian of `f`.
-RootResult newtonSystem(const std::function<Vector(const Vector&)>& f, const Vector& x0, double xtol, double ftol,
-                        long maxiter, TaskContext& ctx,
+RootResult newtonSystem(const std::function<Vector(const Vector&)>& f, const Vector& x0,
+                        double xtol, double ftol, long maxiter, TaskContext& ctx,
                         const std::function<Matrix(const Vector&, const Vector&)>& jac = {});
 
-// SUNDIALS KINSOL: Newton with KINSOL's difference-quotient Jacobian (dense), refreshed every step, and
-// its line search (root_kinsol.cpp). Residual samples go to ctx.metric("residual").
-RootResult kinsolSystem(const std::function<Vector(const Vector&)>& f, const Vector& x0, double xtol, double ftol,
-                        long maxiter, TaskContext& ctx);
+// SUNDIALS KINSOL: Newton with KINSOL's difference-quotient Jacobian (dense), refreshed every step,
+// and its line search (root_kinsol.cpp). Residual samples go to ctx.metric("residual").
+RootResult kinsolSystem(const std::function<Vector(const Vector&)>& f, const Vector& x0,
+                        double xtol, double ftol, long maxiter, TaskContext& ctx);
 
 }  // namespace sciagents::core::agents::opt

@@ -55,7 +55,9 @@ struct Kinsol {
   }
 };
 
-std::string flagName(long flag) { return takeMallocedString(KINGetReturnFlagName(flag), "unknown flag"); }
+std::string flagName(long flag) {
+  return takeMallocedString(KINGetReturnFlagName(flag), "unknown flag");
+}
 
 void check(int flag, const char* what) {
   if (flag < 0)

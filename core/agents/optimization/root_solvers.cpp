@@ -14,17 +14,18 @@ RootResult scalarResult(double x, double fx, long it, bool ok, std::string msg) 
 }
 }  // namespace
 
-RootResult brentq(const std::function<double(double)>& f, double a, double b, double xtol, long maxiter,
-                  const TaskContext& ctx) {
+RootResult brentq(const std::function<double(double)>& f, double a, double b, double xtol,
+                  long maxiter, const TaskContext& ctx) {
   double fa = f(a), fb = f(b);
   if (!std::isfinite(fa) || !std::isfinite(fb))
-    throw paramError("bracket", "f is not finite at an end of the bracket: f(" + num(a) + ") = " + num(fa) + ", f(" +
-                                    num(b) + ") = " + num(fb));
+    throw paramError("bracket", "f is not finite at an end of the bracket: f(" + num(a) +
+                                    ") = " + num(fa) + ", f(" + num(b) + ") = " + num(fb));
   if (fa == 0) return scalarResult(a, fa, 0, true, "f(a) = 0");
   if (fb == 0) return scalarResult(b, fb, 0, true, "f(b) = 0");
   if (fa * fb > 0)
-    throw paramError("bracket", "f has the same sign at both ends: f(" + num(a) + ") = " + num(fa) + ", f(" + num(b) +
-                                    ") = " + num(fb) + "; a bracket must enclose a sign change");
+    throw paramError("bracket", "f has the same sign at both ends: f(" + num(a) + ") = " + num(fa) +
+                                    ", f(" + num(b) + ") = " + num(fb) +
+                                    "; a bracket must enclose a sign change");
   // Brent (1973) as in Numerical Recipes' zbrent.
   double c = b, fc = fb, d = b - a, e = d;
   for (long it = 1; it <= maxiter; ++it) {
@@ -35,14 +36,19 @@ RootResult brentq(const std::function<double(double)>& f, double a, double b, do
       e = d = b - a;
     }
     if (std::abs(fc) < std::abs(fb)) {
-      a = b; b = c; c = a;
-      fa = fb; fb = fc; fc = fa;
+      a = b;
+      b = c;
+      c = a;
+      fa = fb;
+      fb = fc;
+      fc = fa;
     }
     const double tol1 = 2 * kEps * std::abs(b) + 0.5 * xtol;
     const double xm = 0.5 * (c - b);
     if (std::abs(xm) <= tol1 || fb == 0) {  // return the end with the smaller residual
       const bool use_c = std::abs(fc) < std::abs(fb);
-      return scalarResult(use_c ? c : b, use_c ? fc : fb, it, true, "bracket width below 2 xtol + 4 eps |x|");
+      return scalarResult(use_c ? c : b, use_c ? fc : fb, it, true,
+                          "bracket width below 2 xtol + 4 eps |x|");
     }
     if (std::abs(e) >= tol1 && std::abs(fa) > std::abs(fb)) {
       const double s = fb / fa;
@@ -72,15 +78,16 @@ RootResult brentq(const std::function<double(double)>& f, double a, double b, do
     fa = fb;
     b += std::abs(d) > tol1 ? d : (xm > 0 ? tol1 : -tol1);
     fb = f(b);
-    if (!std::isfinite(fb)) throw Error(ErrorCode::RunFailed, "f is not finite at x = " + num(b) + " inside the bracket");
+    if (!std::isfinite(fb))
+      throw Error(ErrorCode::RunFailed, "f is not finite at x = " + num(b) + " inside the bracket");
   }
   RootResult r = scalarResult(b, fb, maxiter, false, "maximum number of iterations reached");
   r.maxiter = true;
   return r;
 }
 
-RootResult scalarNewton(const std::function<double(double)>& f, double x0, double xtol, double ftol, long maxiter,
-                        TaskContext& ctx) {
+RootResult scalarNewton(const std::function<double(double)>& f, double x0, double xtol, double ftol,
+                        long maxiter, TaskContext& ctx) {
   double x = x0, fx = f(x0);
   for (long it = 1; it <= maxiter; ++it) {
     ctx.checkCancelled();
@@ -98,15 +105,18 @@ RootResult scalarNewton(const std::function<double(double)>& f, double x0, doubl
       fn = f(xn);
     }
     if (!std::isfinite(fn))
-      return scalarResult(x, fx, it, false, "f is not finite near x = " + num(x) + " (no usable Newton step)");
+      return scalarResult(x, fx, it, false,
+                          "f is not finite near x = " + num(x) + " (no usable Newton step)");
     if (fn * fx < 0) {  // bracketed: finish with Brent
       RootResult r = brentq(f, std::min(x, xn), std::max(x, xn), xtol, maxiter, ctx);
       r.nit += it;
-      r.message = "sign change found after " + std::to_string(it) + " Newton steps; Brent: " + r.message;
+      r.message =
+          "sign change found after " + std::to_string(it) + " Newton steps; Brent: " + r.message;
       return r;
     }
     if (std::abs(fn) >= std::abs(fx))
-      return scalarResult(x, fx, it, false, "Newton steps cannot reduce |f| (local minimum of |f| without a root?)");
+      return scalarResult(x, fx, it, false,
+                          "Newton steps cannot reduce |f| (local minimum of |f| without a root?)");
     const double dx = std::abs(xn - x);
     x = xn;
     fx = fn;
@@ -118,8 +128,8 @@ RootResult scalarNewton(const std::function<double(double)>& f, double x0, doubl
   return r;
 }
 
-RootResult newtonSystem(const std::function<Vector(const Vector&)>& f, const Vector& x0, double xtol, double ftol,
-                        long maxiter, TaskContext& ctx,
+RootResult newtonSystem(const std::function<Vector(const Vector&)>& f, const Vector& x0,
+                        double xtol, double ftol, long maxiter, TaskContext& ctx,
                         const std::function<Matrix(const Vector&, const Vector&)>& jac) {
   Vector x = x0, fx = f(x0);
   RootResult r;
@@ -138,8 +148,13 @@ RootResult newtonSystem(const std::function<Vector(const Vector&)>& f, const Vec
     while (!(fn.allFinite() && fn.squaredNorm() <= (1 - 1e-4 * t) * phi)) {
       t *= 0.5;
       if (t < 1e-10)
-        return {x, fx, it, false, false,
-                "line search failed (Jacobian rank " + std::to_string(qr.rank()) + " of " + std::to_string(x.size()) + ")"};
+        return {x,
+                fx,
+                it,
+                false,
+                false,
+                "line search failed (Jacobian rank " + std::to_string(qr.rank()) + " of " +
+                    std::to_string(x.size()) + ")"};
       xn = x + t * dx;
       fn = f(xn);
     }

@@ -19,8 +19,8 @@ struct Fit {
   std::vector<std::string> names;
   std::optional<Expression> model;
   std::optional<ExpressionDerivatives> grad;  // d model / d params, exact (an expression model)
-  std::shared_ptr<ModelFunction> step;  // a step model: params -> the predicted series
-  Vector xdata, ydata, sigma;  // sigma empty: unweighted
+  std::shared_ptr<ModelFunction> step;        // a step model: params -> the predicted series
+  Vector xdata, ydata, sigma;                 // sigma empty: unweighted
   Vector p0;
   Bounds bounds;
 
@@ -28,8 +28,9 @@ struct Fit {
     if (step) {
       Vector f = step->vector(p);
       if (f.size() != ydata.size())
-        throw paramError("model", "the model's output has " + std::to_string(f.size()) + " values but ydata has " +
-                                      std::to_string(ydata.size()) + "; the step must predict one value per data point");
+        throw paramError("model", "the model's output has " + std::to_string(f.size()) +
+                                      " values but ydata has " + std::to_string(ydata.size()) +
+                                      "; the step must predict one value per data point");
       return f;
     }
     std::vector<double> args(static_cast<std::size_t>(p.size()) + 1);
@@ -45,7 +46,9 @@ struct Fit {
     if (sigma.size()) r.array() /= sigma.array();
     return r;
   }
-  Vector residuals(const Vector& p) const { return weigh(modelAt(p) - ydata); }  // weighted: (f - y) / sigma
+  Vector residuals(const Vector& p) const {
+    return weigh(modelAt(p) - ydata);
+  }  // weighted: (f - y) / sigma
   // Jacobian of the residuals: exact derivatives of an expression model, else the step model's
   // batched central differences, else fdJacobian.
   Matrix jacobian(const Vector& p) const {
@@ -90,11 +93,12 @@ Fit readFit(const TaskContext& ctx) {
   f.ydata = readFinite(ctx, "ydata", -1);
   const auto n = static_cast<Eigen::Index>(f.names.size());
   if (f.xdata.size() != f.ydata.size())
-    throw paramError("ydata", "expected " + std::to_string(f.xdata.size()) + " values (as many as xdata), got " +
+    throw paramError("ydata", "expected " + std::to_string(f.xdata.size()) +
+                                  " values (as many as xdata), got " +
                                   std::to_string(f.ydata.size()));
   if (f.xdata.size() < n)
-    throw paramError("xdata", std::to_string(f.xdata.size()) + " data points cannot determine " + std::to_string(n) +
-                                  " parameters");
+    throw paramError("xdata", std::to_string(f.xdata.size()) + " data points cannot determine " +
+                                  std::to_string(n) + " parameters");
   f.p0 = ctx.has("p0") ? readFinite(ctx, "p0", n) : Vector::Ones(n);
   if (ctx.has("sigma")) {
     f.sigma = readFinite(ctx, "sigma", f.xdata.size());
@@ -107,19 +111,29 @@ Fit readFit(const TaskContext& ctx) {
 MethodChoice selectFit(const TaskContext& ctx) {
   const std::string m = toLower(ctx.text("method"));
   if (m == "lm" || m == "trf") {
-    if (m == "lm" && ctx.has("bounds")) throw paramError("method", "method 'lm' does not handle bounds; use 'trf' or auto");
+    if (m == "lm" && ctx.has("bounds"))
+      throw paramError("method", "method 'lm' does not handle bounds; use 'trf' or auto");
     return {m, "requested by the user", {}};
   }
-  if (m != "auto") throw paramError("method", "unknown method '" + ctx.text("method") + "'; expected auto, lm or trf");
+  if (m != "auto")
+    throw paramError("method",
+                     "unknown method '" + ctx.text("method") + "'; expected auto, lm or trf");
   if (ctx.has("bounds"))
-    return {"trf", "parameter bounds given: bounded Levenberg-Marquardt (projected steps, parameters pinned at a "
-                   "bound are frozen), the role of SciPy's 'trf'", {}};
-  return {"lm", "unbounded problem: Levenberg-Marquardt (MINPACK-style scaling, QR-solved steps), as SciPy's default", {}};
+    return {"trf",
+            "parameter bounds given: bounded Levenberg-Marquardt (projected steps, parameters "
+            "pinned at a "
+            "bound are frozen), the role of SciPy's 'trf'",
+            {}};
+  return {"lm",
+          "unbounded problem: Levenberg-Marquardt (MINPACK-style scaling, QR-solved steps), as "
+          "SciPy's default",
+          {}};
 }
 
 Map analyzeFit(const TaskContext& ctx) {
   if (isModelParam(ctx, "model"))  // probing would re-run the step
-    return Map{{"n_params", static_cast<std::int64_t>(readNames(ctx, "params").size())}, {"step_model", true}};
+    return Map{{"n_params", static_cast<std::int64_t>(readNames(ctx, "params").size())},
+               {"step_model", true}};
   const Fit f = readFit(ctx);
   Map m;
   m["n_data"] = static_cast<std::int64_t>(f.xdata.size());
@@ -133,7 +147,8 @@ Map analyzeFit(const TaskContext& ctx) {
     m["rss_p0"] = r0.squaredNorm();
     const Eigen::JacobiSVD<Matrix> svd(f.jacobian(f.p0));
     const Vector s = svd.singularValues();
-    m["jacobian_condition_p0"] = s[s.size() - 1] > 0 ? s[0] / s[s.size() - 1] : std::numeric_limits<double>::infinity();
+    m["jacobian_condition_p0"] =
+        s[s.size() - 1] > 0 ? s[0] / s[s.size() - 1] : std::numeric_limits<double>::infinity();
   }
   return m;
 }
@@ -181,15 +196,19 @@ std::vector<ValidationCheck> validateFit(const TaskContext& ctx, const Map& outp
   Vector g = j.transpose() * r;
   double worst = 0.0;
   for (Eigen::Index k = 0; k < p.size(); ++k) {
-    const bool pinned = (p[k] <= f.bounds.lo[k] && g[k] > 0) || (p[k] >= f.bounds.hi[k] && g[k] < 0);
+    const bool pinned =
+        (p[k] <= f.bounds.lo[k] && g[k] > 0) || (p[k] >= f.bounds.hi[k] && g[k] < 0);
     const double cn = j.col(k).norm();
-    if (!pinned && cn > 0 && r.norm() > 0) worst = std::max(worst, std::abs(g[k]) / (cn * r.norm()));
+    if (!pinned && cn > 0 && r.norm() > 0)
+      worst = std::max(worst, std::abs(g[k]) / (cn * r.norm()));
   }
   out.push_back({"rss_gradient", worst, 1e-6, worst <= 1e-6,
-                 "max_k |J_k . r| / (|J_k| |r|): cosine between residuals and each Jacobian column (0 at a minimum)"});
+                 "max_k |J_k . r| / (|J_k| |r|): cosine between residuals and each Jacobian column "
+                 "(0 at a minimum)"});
   if (const auto rs = outputs.find("rss"); rs != outputs.end()) {
     const double d = std::abs(r.squaredNorm() - rs->second.asDouble());
-    out.push_back({"rss_recomputed", d, 1e-10 * std::max(1e-300, r.squaredNorm()), d <= 1e-10 * std::max(1e-300, r.squaredNorm()),
+    out.push_back({"rss_recomputed", d, 1e-10 * std::max(1e-300, r.squaredNorm()),
+                   d <= 1e-10 * std::max(1e-300, r.squaredNorm()),
                    "|sum r_i^2 - rss| re-evaluating the model at popt"});
   }
   if (!r.allFinite()) {
@@ -210,7 +229,8 @@ void runFit(TaskContext& ctx) {
   const Vector r0 = f.residuals(f.bounds.any ? clip(f.p0, f.bounds) : f.p0);
   for (Eigen::Index i = 0; i < m; ++i)
     if (!std::isfinite(r0[i]))
-      throw paramError("p0", "the model is " + num(r0[i]) + " at x = " + num(f.xdata[i]) + " with p0 = " + vec(f.p0) +
+      throw paramError("p0", "the model is " + num(r0[i]) + " at x = " + num(f.xdata[i]) +
+                                 " with p0 = " + vec(f.p0) +
                                  (f.step && f.step->failures() ? " (the step failed there)" : ""));
   LmOptions o;
   o.ftol = ctx.number("ftol");
@@ -228,16 +248,20 @@ void runFit(TaskContext& ctx) {
   const Matrix j = f.jacobian(r.p);
   const Eigen::JacobiSVD<Matrix> svd(j, Eigen::ComputeThinV);
   const Vector s = svd.singularValues();
-  const double thresh = std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(m, n)) * s[0];
+  const double thresh =
+      std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(m, n)) * s[0];
   Matrix pcov;
   const bool singular = s[n - 1] <= thresh;
   const bool absolute = ctx.flag("absolute_sigma");
-  const double s2 = m > n ? r.cost / static_cast<double>(m - n) : std::numeric_limits<double>::infinity();
+  const double s2 =
+      m > n ? r.cost / static_cast<double>(m - n) : std::numeric_limits<double>::infinity();
   if (singular || (!absolute && m <= n)) {
     pcov = Matrix::Constant(n, n, std::numeric_limits<double>::infinity());
-    ctx.warn(singular ? "the Jacobian at popt is singular: the covariance of the parameters cannot be estimated "
+    ctx.warn(singular ? "the Jacobian at popt is singular: the covariance of the parameters cannot "
+                        "be estimated "
                         "(parameters are not identifiable from these data)"
-                      : "as many parameters as data points: no degrees of freedom to estimate the covariance");
+                      : "as many parameters as data points: no degrees of freedom to estimate the "
+                        "covariance");
   } else {
     const Matrix v = svd.matrixV();
     pcov = v * s.array().square().inverse().matrix().asDiagonal() * v.transpose();
@@ -255,7 +279,8 @@ void runFit(TaskContext& ctx) {
   ctx.diagnostic("nit", static_cast<std::int64_t>(r.nit));
   ctx.diagnostic("message", r.message);
   ctx.diagnostic("residual_variance", s2);
-  ctx.diagnostic("jacobian_condition", s[n - 1] > 0 ? s[0] / s[n - 1] : std::numeric_limits<double>::infinity());
+  ctx.diagnostic("jacobian_condition",
+                 s[n - 1] > 0 ? s[0] / s[n - 1] : std::numeric_limits<double>::infinity());
   if (f.step) {
     ctx.diagnostic("jacobian", f.step->gradientText());
     f.step->report(ctx);
@@ -264,8 +289,11 @@ void runFit(TaskContext& ctx) {
   } else {
     ctx.diagnostic("jacobian", "central differences, step cbrt(eps)|p|");
   }
-  if (r.maxfev) ctx.warn("maximum number of function evaluations reached: " + r.message + "; the fit is not converged");
-  else if (!r.success) ctx.warn("the fit did not converge: " + r.message);
+  if (r.maxfev)
+    ctx.warn("maximum number of function evaluations reached: " + r.message +
+             "; the fit is not converged");
+  else if (!r.success)
+    ctx.warn("the fit did not converge: " + r.message);
   ctx.progress(1.0, "done");
 }
 
@@ -274,51 +302,91 @@ void runFit(TaskContext& ctx) {
 TaskSpec curveFitTask() {
   TaskSpec t;
   t.id = "curve_fit";
-  t.summary = "Nonlinear least-squares fit of a model to data, with parameter covariance (as scipy.optimize.curve_fit).";
+  t.summary =
+      "Nonlinear least-squares fit of a model to data, with parameter covariance (as "
+      "scipy.optimize.curve_fit).";
   t.doc =
       "Fits `model` (an expression in `x` and the `params`) to (xdata, ydata) by minimising "
       "sum(((model - y) / sigma)^2).\n\n"
-      "Methods: **lm** (Levenberg-Marquardt with MINPACK-style column scaling; each step solves the augmented "
-      "least-squares system by QR, never the normal equations) and **trf** (the same iteration with projected "
-      "steps for `bounds`: parameters pinned at a bound are frozen; SciPy's trust-region reflective plays this "
+      "Methods: **lm** (Levenberg-Marquardt with MINPACK-style column scaling; each step solves "
+      "the augmented "
+      "least-squares system by QR, never the normal equations) and **trf** (the same iteration "
+      "with projected "
+      "steps for `bounds`: parameters pinned at a bound are frozen; SciPy's trust-region "
+      "reflective plays this "
       "role). `auto`: lm without bounds, trf with bounds.\n\n"
-      "Covariance as SciPy: pcov = s^2 (J^T J)^-1 with s^2 = RSS/(m - n), or (J^T J)^-1 with `absolute_sigma`, "
-      "from the Jacobian at the optimum (SVD; a singular Jacobian gives inf and a warning). The Jacobian of an "
-      "expression model is exact (automatic differentiation); a step model's is by central differences. "
+      "Covariance as SciPy: pcov = s^2 (J^T J)^-1 with s^2 = RSS/(m - n), or (J^T J)^-1 with "
+      "`absolute_sigma`, "
+      "from the Jacobian at the optimum (SVD; a singular Jacobian gives inf and a warning). The "
+      "Jacobian of an "
+      "expression model is exact (automatic differentiation); a step model's is by central "
+      "differences. "
       "`perr` = sqrt(diag(pcov)).\n\n"
-      "The model may be a step of the workflow (`{\"step\", \"input\", \"output\"}`) that maps the params to "
-      "the predicted series: e.g. an `ode_pde.ivp` step with `input` [\"constants.k\"] and `output` \"y\" "
-      "(one state) or a vector output, with `t_eval` at the data's times; `xdata` are then the abscissae of "
-      "the series (used to order residuals). It is re-run per parameter set and the 2n points of each "
+      "The model may be a step of the workflow (`{\"step\", \"input\", \"output\"}`) that maps the "
+      "params to "
+      "the predicted series: e.g. an `ode_pde.ivp` step with `input` [\"constants.k\"] and "
+      "`output` \"y\" "
+      "(one state) or a vector output, with `t_eval` at the data's times; `xdata` are then the "
+      "abscissae of "
+      "the series (used to order residuals). It is re-run per parameter set and the 2n points of "
+      "each "
       "Jacobian run as one parallel batch.";
   t.params = {
-      ParamSpec::make("model", ParamType::Expression).req().describe(
-          "Model expression in x (see `independent`) and the params; or a step of this workflow as the model, "
-          "{\"step\": ID, \"input\": [PATHS] (one per param), \"output\": \"NAME\"} whose output is the "
-          "predicted series, one value per data point (e.g. \"y_final\" or an ODE's \"y\" with one state)."),
-      ParamSpec::make("params", ParamType::StringList).req().describe("Names of the fitted parameters."),
+      ParamSpec::make("model", ParamType::Expression)
+          .req()
+          .describe("Model expression in x (see `independent`) and the params; or a step of this "
+                    "workflow as the model, "
+                    "{\"step\": ID, \"input\": [PATHS] (one per param), \"output\": \"NAME\"} "
+                    "whose output is the "
+                    "predicted series, one value per data point (e.g. \"y_final\" or an ODE's "
+                    "\"y\" with one state)."),
+      ParamSpec::make("params", ParamType::StringList)
+          .req()
+          .describe("Names of the fitted parameters."),
       ParamSpec::make("xdata", ParamType::Vector).req().describe("Independent variable values."),
-      ParamSpec::make("ydata", ParamType::Vector).req().describe("Observed values, one per xdata entry."),
-      ParamSpec::make("p0", ParamType::Vector).describe("Initial guess (default: all ones, as SciPy)."),
-      ParamSpec::make("sigma", ParamType::Vector).describe("Standard deviations of ydata (weights 1/sigma^2)."),
-      ParamSpec::make("absolute_sigma", ParamType::Boolean).def(false).describe(
-          "true: sigma is absolute and pcov is not rescaled by the residual variance."),
-      ParamSpec::make("bounds", ParamType::Any).describe("One [lo, hi] pair per parameter (null / \"inf\" for open)."),
-      ParamSpec::make("method", ParamType::String).oneOf({"auto", "lm", "trf"}).def("auto").describe(
-          "lm (unbounded) or trf (bounded); auto picks by the presence of bounds."),
-      ParamSpec::make("independent", ParamType::String).def("x").describe("Name of the independent variable in `model`."),
-      ParamSpec::make("ftol", ParamType::Number).def(1e-10).positive().describe("Relative reduction of the sum of squares."),
-      ParamSpec::make("xtol", ParamType::Number).def(1e-10).positive().describe("Relative (scaled) step size."),
-      ParamSpec::make("gtol", ParamType::Number).def(1e-10).positive().describe("Cosine between residuals and Jacobian columns."),
-      ParamSpec::make("maxfev", ParamType::Integer).range(1, std::nullopt).describe(
-          "Model evaluations allowed (finite differences included); default 1000 (n + 1)."),
+      ParamSpec::make("ydata", ParamType::Vector)
+          .req()
+          .describe("Observed values, one per xdata entry."),
+      ParamSpec::make("p0", ParamType::Vector)
+          .describe("Initial guess (default: all ones, as SciPy)."),
+      ParamSpec::make("sigma", ParamType::Vector)
+          .describe("Standard deviations of ydata (weights 1/sigma^2)."),
+      ParamSpec::make("absolute_sigma", ParamType::Boolean)
+          .def(false)
+          .describe("true: sigma is absolute and pcov is not rescaled by the residual variance."),
+      ParamSpec::make("bounds", ParamType::Any)
+          .describe("One [lo, hi] pair per parameter (null / \"inf\" for open)."),
+      ParamSpec::make("method", ParamType::String)
+          .oneOf({"auto", "lm", "trf"})
+          .def("auto")
+          .describe("lm (unbounded) or trf (bounded); auto picks by the presence of bounds."),
+      ParamSpec::make("independent", ParamType::String)
+          .def("x")
+          .describe("Name of the independent variable in `model`."),
+      ParamSpec::make("ftol", ParamType::Number)
+          .def(1e-10)
+          .positive()
+          .describe("Relative reduction of the sum of squares."),
+      ParamSpec::make("xtol", ParamType::Number)
+          .def(1e-10)
+          .positive()
+          .describe("Relative (scaled) step size."),
+      ParamSpec::make("gtol", ParamType::Number)
+          .def(1e-10)
+          .positive()
+          .describe("Cosine between residuals and Jacobian columns."),
+      ParamSpec::make("maxfev", ParamType::Integer)
+          .range(1, std::nullopt)
+          .describe(
+              "Model evaluations allowed (finite differences included); default 1000 (n + 1)."),
       ParamSpec::make("constants", ParamType::Map).describe("Named constants usable in the model."),
   };
   t.outputs = {
       {"popt", ValueKind::Vector, "Fitted parameters."},
       {"pcov", ValueKind::Matrix, "Covariance of popt."},
       {"perr", ValueKind::Vector, "Standard errors sqrt(diag(pcov))."},
-      {"rss", ValueKind::Scalar, "Residual sum of squares (weighted by 1/sigma^2 when sigma is given)."},
+      {"rss", ValueKind::Scalar,
+       "Residual sum of squares (weighted by 1/sigma^2 when sigma is given)."},
       {"residuals", ValueKind::Vector, "ydata - model(xdata; popt)."},
       {"nfev", ValueKind::Integer, "Model evaluations over the data set."},
       {"success", ValueKind::Bool, "A convergence criterion was met."},

@@ -16,12 +16,14 @@ std::string canonicalGlobal(const std::string& given) {
   for (char& c : m)
     if (c == '-') c = '_';
   if (m == "de") m = "differential_evolution";
-  if (m == "auto" || m == "differential_evolution" || m == "multistart" || m == "gn_direct_l" || m == "gn_crs2_lm" ||
-      m == "gn_isres")
+  if (m == "auto" || m == "differential_evolution" || m == "multistart" || m == "gn_direct_l" ||
+      m == "gn_crs2_lm" || m == "gn_isres")
     return m;
-  throw paramError("method", "unknown method '" + given +
-                                 "'; expected auto, differential_evolution, multistart, GN_DIRECT_L, GN_CRS2_LM or "
-                                 "GN_ISRES (case-insensitive)");
+  throw paramError(
+      "method",
+      "unknown method '" + given +
+          "'; expected auto, differential_evolution, multistart, GN_DIRECT_L, GN_CRS2_LM or "
+          "GN_ISRES (case-insensitive)");
 }
 
 MethodChoice selectGlobal(const TaskContext& ctx) {
@@ -29,13 +31,15 @@ MethodChoice selectGlobal(const TaskContext& ctx) {
   if (m != "auto") return {m, "requested by the user", {}};
   const auto n = static_cast<long>(ctx.param("variables").toStringList().size());
   if (n > 30)
-    return {"multistart", "n = " + std::to_string(n) +
-                              " > 30 variables: a DE population of 15 n points per generation is too costly; "
-                              "multistart L-BFGS-B from Latin-hypercube points",
+    return {"multistart",
+            "n = " + std::to_string(n) +
+                " > 30 variables: a DE population of 15 n points per generation is too costly; "
+                "multistart L-BFGS-B from Latin-hypercube points",
             {}};
   return {"differential_evolution",
           "box-bounded problem with n = " + std::to_string(n) +
-              " variables: differential evolution (best1bin, derivative-free, robust to many local minima) "
+              " variables: differential evolution (best1bin, derivative-free, robust to many local "
+              "minima) "
               "followed by an L-BFGS-B polish of the best member",
           {}};
 }
@@ -59,7 +63,8 @@ Map analyzeGlobal(const TaskContext& ctx) {
 std::vector<ValidationCheck> validateGlobal(const TaskContext& ctx, const Map& outputs) {
   std::vector<ValidationCheck> out = validateMinimize(ctx, outputs);
   const auto fit = outputs.find("fun");
-  if (fit == outputs.end() || isModelParam(ctx, "objective")) return out;  // 4096 runs of a step: no
+  if (fit == outputs.end() || isModelParam(ctx, "objective"))
+    return out;  // 4096 runs of a step: no
   const Problem p = readProblem(ctx, true);
   const Expression f(ctx.text("objective"), p.vars, p.constants);
   static const int kPrimes[] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53};
@@ -69,7 +74,8 @@ std::vector<ValidationCheck> validateGlobal(const TaskContext& ctx, const Map& o
   for (int s = 1; s <= samples; ++s) {
     for (Eigen::Index j = 0; j < p.n(); ++j) {
       double h = 0, frac = 1.0 / kPrimes[j % 16];
-      for (int k = s + static_cast<int>(j / 16) * samples; k > 0; k /= kPrimes[j % 16], frac /= kPrimes[j % 16])
+      for (int k = s + static_cast<int>(j / 16) * samples; k > 0;
+           k /= kPrimes[j % 16], frac /= kPrimes[j % 16])
         h += frac * (k % kPrimes[j % 16]);
       x[j] = p.bounds.lo[j] + h * (p.bounds.hi[j] - p.bounds.lo[j]);
     }
@@ -78,8 +84,10 @@ std::vector<ValidationCheck> validateGlobal(const TaskContext& ctx, const Map& o
   }
   const double fun = fit->second.asDouble();
   const double excess = std::max(0.0, fun - best);
-  out.push_back({"no_better_sample", excess, 1e-8 * std::max(1.0, std::abs(fun)), excess <= 1e-8 * std::max(1.0, std::abs(fun)),
-                 "fun minus the lowest objective over 4096 Halton points of the box (" + num(best) + ")"});
+  out.push_back(
+      {"no_better_sample", excess, 1e-8 * std::max(1.0, std::abs(fun)),
+       excess <= 1e-8 * std::max(1.0, std::abs(fun)),
+       "fun minus the lowest objective over 4096 Halton points of the box (" + num(best) + ")"});
   return out;
 }
 
@@ -104,7 +112,9 @@ void runGlobal(TaskContext& ctx) {
     throw Error(ErrorCode::RunFailed, "divergence detected: " + d.message);
   }
   if (!std::isfinite(r.f))
-    throw Error(ErrorCode::RunFailed, "the objective is NaN or infinite everywhere the search looked (" + r.message + ")");
+    throw Error(
+        ErrorCode::RunFailed,
+        "the objective is NaN or infinite everywhere the search looked (" + r.message + ")");
   std::string rationale = choice.rationale;
   if (ctx.flag("polish") && o.method != "multistart") {
     LocalOptions lo;
@@ -135,10 +145,13 @@ void runGlobal(TaskContext& ctx) {
     ctx.diagnostic("gradient", obj.gradientText());
     obj.model()->report(ctx);
   }
-  if (r.maxiter) ctx.warn("maximum number of iterations reached: " + r.message + "; the global minimum may not be found");
+  if (r.maxiter)
+    ctx.warn("maximum number of iterations reached: " + r.message +
+             "; the global minimum may not be found");
   if (k.stationarity > 1e-4)
-    ctx.warn("the returned point is not a local minimum to first order (projected gradient residual " +
-             num(k.stationarity) + "); enable polish or raise maxiter");
+    ctx.warn(
+        "the returned point is not a local minimum to first order (projected gradient residual " +
+        num(k.stationarity) + "); enable polish or raise maxiter");
   ctx.output("x", r.x);
   ctx.output("fun", fx);
   ctx.output("nit", static_cast<std::int64_t>(r.nit));
@@ -153,36 +166,61 @@ void runGlobal(TaskContext& ctx) {
 TaskSpec globalMinimizeTask() {
   TaskSpec t;
   t.id = "global_minimize";
-  t.summary = "Global minimisation on a box: differential evolution, multistart, DIRECT-L, CRS2, ISRES.";
+  t.summary =
+      "Global minimisation on a box: differential evolution, multistart, DIRECT-L, CRS2, ISRES.";
   t.doc =
-      "Searches the whole box given by `bounds` for the lowest value of `objective`. Deterministic for a given "
+      "Searches the whole box given by `bounds` for the lowest value of `objective`. Deterministic "
+      "for a given "
       "`seed` (default: the workflow's per-step seed).\n\n"
-      "Methods: **differential_evolution** (SciPy's best1bin: Latin-hypercube initial population of popsize*n "
-      "members, dithered mutation F in [0.5, 1), crossover 0.7, stops when std(energies) <= tol*|mean|), "
-      "**multistart** (L-BFGS-B from `popsize` Latin-hypercube points), **GN_DIRECT_L** (NLopt, deterministic "
-      "box subdivision; good in low dimension), **GN_CRS2_LM** (controlled random search), **GN_ISRES** "
-      "(evolution strategy). With `polish` the best point is refined by L-BFGS-B inside the box.\n\n"
-      "How to choose: `auto` uses differential evolution up to 30 variables and multistart beyond; DIRECT-L "
-      "is a good deterministic alternative for n <= 5 with a cheap objective; multistart suits smooth "
+      "Methods: **differential_evolution** (SciPy's best1bin: Latin-hypercube initial population "
+      "of popsize*n "
+      "members, dithered mutation F in [0.5, 1), crossover 0.7, stops when std(energies) <= "
+      "tol*|mean|), "
+      "**multistart** (L-BFGS-B from `popsize` Latin-hypercube points), **GN_DIRECT_L** (NLopt, "
+      "deterministic "
+      "box subdivision; good in low dimension), **GN_CRS2_LM** (controlled random search), "
+      "**GN_ISRES** "
+      "(evolution strategy). With `polish` the best point is refined by L-BFGS-B inside the "
+      "box.\n\n"
+      "How to choose: `auto` uses differential evolution up to 30 variables and multistart beyond; "
+      "DIRECT-L "
+      "is a good deterministic alternative for n <= 5 with a cheap objective; multistart suits "
+      "smooth "
       "objectives with few basins.";
   t.params = {
-      ParamSpec::make("objective", ParamType::Expression).req().describe("Objective f(variables) to minimise."),
+      ParamSpec::make("objective", ParamType::Expression)
+          .req()
+          .describe("Objective f(variables) to minimise."),
       ParamSpec::make("variables", ParamType::StringList).req().describe("Names of the unknowns."),
-      ParamSpec::make("bounds", ParamType::Any).req().describe("One finite [lo, hi] pair per variable (the search box)."),
+      ParamSpec::make("bounds", ParamType::Any)
+          .req()
+          .describe("One finite [lo, hi] pair per variable (the search box)."),
       ParamSpec::make("method", ParamType::String)
-          .oneOf({"auto", "differential_evolution", "multistart", "GN_DIRECT_L", "GN_CRS2_LM", "GN_ISRES"})
+          .oneOf({"auto", "differential_evolution", "multistart", "GN_DIRECT_L", "GN_CRS2_LM",
+                  "GN_ISRES"})
           .def("auto")
           .describe("Global method (case-insensitive)."),
-      ParamSpec::make("seed", ParamType::Integer).range(0, std::nullopt).describe(
-          "Random seed; the same seed gives the same result."),
-      ParamSpec::make("maxiter", ParamType::Integer).range(1, std::nullopt).describe(
-          "DE: generations (default 1000); NLopt methods: evaluations (default 2000 n)."),
-      ParamSpec::make("popsize", ParamType::Integer).def(15).range(1, std::nullopt).describe(
-          "DE population multiplier (population = popsize * n); multistart: number of starts."),
-      ParamSpec::make("tol", ParamType::Number).def(0.01).positive().describe(
-          "DE relative convergence tolerance on the spread of the population's objective values."),
-      ParamSpec::make("polish", ParamType::Boolean).def(true).describe("Refine the best point with L-BFGS-B."),
-      ParamSpec::make("constants", ParamType::Map).describe("Named constants usable in the objective."),
+      ParamSpec::make("seed", ParamType::Integer)
+          .range(0, std::nullopt)
+          .describe("Random seed; the same seed gives the same result."),
+      ParamSpec::make("maxiter", ParamType::Integer)
+          .range(1, std::nullopt)
+          .describe("DE: generations (default 1000); NLopt methods: evaluations (default 2000 n)."),
+      ParamSpec::make("popsize", ParamType::Integer)
+          .def(15)
+          .range(1, std::nullopt)
+          .describe(
+              "DE population multiplier (population = popsize * n); multistart: number of starts."),
+      ParamSpec::make("tol", ParamType::Number)
+          .def(0.01)
+          .positive()
+          .describe("DE relative convergence tolerance on the spread of the population's objective "
+                    "values."),
+      ParamSpec::make("polish", ParamType::Boolean)
+          .def(true)
+          .describe("Refine the best point with L-BFGS-B."),
+      ParamSpec::make("constants", ParamType::Map)
+          .describe("Named constants usable in the objective."),
   };
   t.outputs = {
       {"x", ValueKind::Vector, "Best point found."},

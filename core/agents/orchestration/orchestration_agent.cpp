@@ -16,10 +16,12 @@ AgentSpec orchestrationAgent() {
 
   TaskSpec value;
   value.id = "value";
-  value.summary = "Publish a value (number, vector, matrix, text, object) for other steps to link to.";
+  value.summary =
+      "Publish a value (number, vector, matrix, text, object) for other steps to link to.";
   value.doc =
       "Use it for inputs shared by several steps, or to sweep one input that feeds a chain: "
-      "`{\"id\": \"k\", \"agent\": \"workflow_orchestration\", \"task\": \"value\", \"params\": {\"value\": 0.5}}` "
+      "`{\"id\": \"k\", \"agent\": \"workflow_orchestration\", \"task\": \"value\", \"params\": "
+      "{\"value\": 0.5}}` "
       "then `{\"from\": \"k.value\"}` elsewhere.";
   value.params = {ParamSpec::make("value", ParamType::Any).req().describe("The value to publish.")};
   value.outputs = {{"value", ValueKind::Null, "The value, unchanged (any kind)."}};

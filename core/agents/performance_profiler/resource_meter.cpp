@@ -64,9 +64,12 @@ Measurement ResourceMeter::stop() const {
   m.process_cpu_seconds = cpuNow(CLOCK_PROCESS_CPUTIME_ID) - m_pcpu0;
   double rss = NAN, hwm = NAN;
   readStatus(rss, hwm);
-  if (m_memory_method == "vmhwm_reset") m.peak_bytes = std::max(0.0, hwm - m_rss0);
-  else if (m_memory_method == "vmhwm_delta") m.peak_bytes = std::max(0.0, hwm - m_hwm0);
-  else m.peak_bytes = NAN;
+  if (m_memory_method == "vmhwm_reset")
+    m.peak_bytes = std::max(0.0, hwm - m_rss0);
+  else if (m_memory_method == "vmhwm_delta")
+    m.peak_bytes = std::max(0.0, hwm - m_hwm0);
+  else
+    m.peak_bytes = NAN;
   return m;
 }
 

@@ -8,7 +8,8 @@ ScalingFit fitPowerLaw(const Vector& sizes, const Vector& costs) {
   const Eigen::Index n = sizes.size();
   const Eigen::ArrayXd x = sizes.array().log(), y = costs.array().log();
   const double mx = x.mean(), my = y.mean();
-  const double sxx = (x - mx).square().sum(), sxy = ((x - mx) * (y - my)).sum(), syy = (y - my).square().sum();
+  const double sxx = (x - mx).square().sum(), sxy = ((x - mx) * (y - my)).sum(),
+               syy = (y - my).square().sum();
   ScalingFit f;
   f.exponent = sxy / sxx;
   f.prefactor = std::exp(my - f.exponent * mx);

@@ -27,12 +27,13 @@ struct Generator {
 };
 
 // Sets the size at `path` of `params` (of `task`): an integer for integer params, else a number.
-void setSize(Map& params, const TaskSpec& task, const std::string& path, double size, const std::string& param) {
+void setSize(Map& params, const TaskSpec& task, const std::string& path, double size,
+             const std::string& param) {
   const ParamSpec* spec = task.param(path);
   if (spec && spec->type == ParamType::Integer) {
     if (size != std::floor(size))
-      throw paramError("sizes", formatCompact(size) + " is not an integer, but '" + path + "' of " + task.id +
-                                    " is an integer parameter");
+      throw paramError("sizes", formatCompact(size) + " is not an integer, but '" + path + "' of " +
+                                    task.id + " is an integer parameter");
     params[path] = static_cast<std::int64_t>(size);
     return;
   }
@@ -51,11 +52,11 @@ double countedCost(const TaskContext& run, const std::string& name, const std::s
   else if (auto d = run.diagnostics().find(name); d != run.diagnostics().end())
     v = &d->second;
   if (!v)
-    throw paramError("count", label + " reported no output or diagnostic '" + name +
-                                  "' at size " + formatCompact(size));
+    throw paramError("count", label + " reported no output or diagnostic '" + name + "' at size " +
+                                  formatCompact(size));
   if (v->kind() != ValueKind::Integer && v->kind() != ValueKind::Scalar)
-    throw paramError("count", "'" + name + "' of " + label + " is a " +
-                                  std::string(v->kindName()) + ", not a number");
+    throw paramError("count", "'" + name + "' of " + label + " is a " + std::string(v->kindName()) +
+                                  ", not a number");
   return v->asDouble();
 }
 
@@ -64,14 +65,16 @@ std::vector<Generator> readGenerators(const AgentRegistry& registry, const TaskC
   std::vector<Generator> gens;
   if (!ctx.has("generate")) return gens;
   const Value& v = ctx.param("generate");
-  if (v.kind() != ValueKind::List) throw paramError("generate", "expected a list of {agent, task, params, size, output, to}");
+  if (v.kind() != ValueKind::List)
+    throw paramError("generate", "expected a list of {agent, task, params, size, output, to}");
   for (std::size_t i = 0; i < v.asList().size(); ++i) {
     const Value& g = v.asList()[i];
     const std::string at = "generate[" + std::to_string(i) + "]";
     if (g.kind() != ValueKind::Map) throw paramError("generate", at + " must be an object");
     auto text = [&](const char* key) {
       const Value* f = g.find(key);
-      if (!f || !f->isString()) throw paramError("generate", at + ": missing \"" + key + "\" (a string)");
+      if (!f || !f->isString())
+        throw paramError("generate", at + ": missing \"" + key + "\" (a string)");
       return f->asString();
     };
     Generator gen;
@@ -85,13 +88,16 @@ std::vector<Generator> readGenerators(const AgentRegistry& registry, const TaskC
     gen.output = text("output");
     gen.to = text("to");
     if (!gen.task->param(firstKey(gen.size_path)))
-      throw paramError("generate", at + ": '" + gen.size_path + "' is not a parameter of " + gen.label);
+      throw paramError("generate",
+                       at + ": '" + gen.size_path + "' is not a parameter of " + gen.label);
     if (!gen.task->output(gen.output))
       throw paramError("generate", at + ": " + gen.label + " has no output '" + gen.output + "'");
     if (!target.task->param(gen.to))
-      throw paramError("generate", at + ": \"to\" '" + gen.to + "' is not a parameter of " + target.label);
+      throw paramError("generate",
+                       at + ": \"to\" '" + gen.to + "' is not a parameter of " + target.label);
     if (const Value* p = g.find("params")) {
-      if (p->kind() != ValueKind::Map) throw paramError("generate", at + ": \"params\" must be an object");
+      if (p->kind() != ValueKind::Map)
+        throw paramError("generate", at + ": \"params\" must be an object");
       gen.params = p->asMap();
     }
     gens.push_back(std::move(gen));
@@ -110,14 +116,19 @@ double median(std::vector<double> v) {
 void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
   const assist::TargetProblem target = assist::openProblem(registry, ctx, "target", false);
   const Vector sizes = ctx.vector("sizes");
-  if (sizes.size() < 2) throw paramError("sizes", "need at least 2 sizes to fit a scaling, got " + std::to_string(sizes.size()));
+  if (sizes.size() < 2)
+    throw paramError("sizes",
+                     "need at least 2 sizes to fit a scaling, got " + std::to_string(sizes.size()));
   for (double s : sizes)
-    if (!(s > 0) || !std::isfinite(s)) throw paramError("sizes", "sizes must be positive numbers, got " + formatCompact(s));
-  if (sizes.maxCoeff() == sizes.minCoeff()) throw paramError("sizes", "sizes must not all be equal");
+    if (!(s > 0) || !std::isfinite(s))
+      throw paramError("sizes", "sizes must be positive numbers, got " + formatCompact(s));
+  if (sizes.maxCoeff() == sizes.minCoeff())
+    throw paramError("sizes", "sizes must not all be equal");
   const std::string param = ctx.has("param") ? ctx.text("param") : std::string();
   const std::vector<Generator> gens = readGenerators(registry, ctx, target);
   if (param.empty() && gens.empty())
-    throw paramError("param", "give the parameter of " + target.label + " to scale (e.g. \"n\"), or inputs to `generate`");
+    throw paramError("param", "give the parameter of " + target.label +
+                                  " to scale (e.g. \"n\"), or inputs to `generate`");
   if (!param.empty() && !target.task->param(firstKey(param)))
     throw paramError("param", "'" + param + "' is not a parameter of " + target.label);
   const auto repeats = static_cast<std::size_t>(ctx.integer("repeats"));
@@ -143,18 +154,22 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
       } catch (const Error& e) {
         if (e.code() == ErrorCode::Cancelled) throw;
         throw paramError("generate", g.label + " at size " + formatCompact(size) + ": " +
-                                         (e.param().empty() ? "" : "'" + e.param() + "': ") + e.bareMessage());
+                                         (e.param().empty() ? "" : "'" + e.param() + "': ") +
+                                         e.bareMessage());
       }
       auto it = out.find(g.output);
-      if (it == out.end()) throw paramError("generate", g.label + " produced no output '" + g.output + "' at size " + formatCompact(size));
+      if (it == out.end())
+        throw paramError("generate", g.label + " produced no output '" + g.output + "' at size " +
+                                         formatCompact(size));
       given[g.to] = std::move(it->second);
     }
     if (!param.empty()) setSize(given, *target.task, param, size, "param");
     try {
       return target.task->resolveParams(given);
     } catch (const Error& e) {
-      throw paramError("target", "params of " + target.label + " at size " + formatCompact(size) + ": " +
-                                     (e.param().empty() ? "" : "'" + e.param() + "': ") + e.bareMessage());
+      throw paramError("target", "params of " + target.label + " at size " + formatCompact(size) +
+                                     ": " + (e.param().empty() ? "" : "'" + e.param() + "': ") +
+                                     e.bareMessage());
     }
   };
   ResourceMeter meter;
@@ -170,8 +185,9 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
       target.task->run(inner);
     } catch (const Error& e) {
       if (e.code() == ErrorCode::Cancelled) throw;
-      throw Error(ErrorCode::RunFailed, target.label + " failed at size " + formatCompact(size) + ": " +
-                                            (e.param().empty() ? "" : "param '" + e.param() + "': ") + e.bareMessage(),
+      throw Error(ErrorCode::RunFailed,
+                  target.label + " failed at size " + formatCompact(size) + ": " +
+                      (e.param().empty() ? "" : "param '" + e.param() + "': ") + e.bareMessage(),
                   {}, "target");
     }
     const Measurement m = meter.stop();
@@ -206,7 +222,8 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
     counts[i] = median(cnt);
     ctx.metric("cpu_seconds", sizes[i], cpu_med[i]);
     ctx.metric("wall_seconds", sizes[i], wall_med[i]);
-    ctx.progress(static_cast<double>(i + 1) / static_cast<double>(n), "size " + formatCompact(sizes[i]));
+    ctx.progress(static_cast<double>(i + 1) / static_cast<double>(n),
+                 "size " + formatCompact(sizes[i]));
   }
 
   const Vector& cost = counted                   ? counts
@@ -230,60 +247,84 @@ void runProfile(const AgentRegistry& registry, TaskContext& ctx) {
   ctx.output("peak_memory_bytes", peak);
   if (counted) ctx.output("counts", counts);
   Table t;
-  t.columns = {"size", "wall_min", "wall_median", "cpu_min", "cpu_median", "process_cpu_median", "peak_memory_mb"};
-  t.data = {sizes, wall_min, wall_med, cpu_min, cpu_med, pcpu_med, Vector(peak / (1024.0 * 1024.0))};
+  t.columns = {"size",       "wall_min",           "wall_median",   "cpu_min",
+               "cpu_median", "process_cpu_median", "peak_memory_mb"};
+  t.data = {
+      sizes, wall_min, wall_med, cpu_min, cpu_med, pcpu_med, Vector(peak / (1024.0 * 1024.0))};
   ctx.output("table", std::move(t));
 
-  ctx.setMethod("loglog_fit_" + fit_on,
-                "least squares of log(" +
-                    (counted ? "counted " + count_name : "median " + fit_on + " time") +
-                    ") on log(size) over " +
-                    std::to_string(n) + " sizes x " + std::to_string(repeats) + " repeats; the task runs in-process "
-                    "without the result cache");
+  ctx.setMethod(
+      "loglog_fit_" + fit_on,
+      "least squares of log(" + (counted ? "counted " + count_name : "median " + fit_on + " time") +
+          ") on log(size) over " + std::to_string(n) + " sizes x " + std::to_string(repeats) +
+          " repeats; the task runs in-process "
+          "without the result cache");
   ctx.diagnostic("target", target.label);
   ctx.diagnostic("param", param.empty() ? Value() : Value(param));
   ctx.diagnostic("repeats", static_cast<std::int64_t>(repeats));
   ctx.diagnostic("threads", ctx.threads());
   ctx.diagnostic("memory_method", meter.memoryMethod());
   ctx.diagnostic("measurement",
-                 "wall time, CPU time of the calling thread (which runs the task) and of the whole process, around "
-                 "the task's run only (generated inputs and param validation excluded); peak memory = growth of the "
-                 "resident high-water mark over the RSS before the run. Process CPU and memory are process-wide: "
+                 "wall time, CPU time of the calling thread (which runs the task) and of the whole "
+                 "process, around "
+                 "the task's run only (generated inputs and param validation excluded); peak "
+                 "memory = growth of the "
+                 "resident high-water mark over the RSS before the run. Process CPU and memory are "
+                 "process-wide: "
                  "other steps running concurrently add to them");
   if (n > 2 && fit.r_squared < 0.9)
-    ctx.warn("the power law fits poorly (R^2 = " + formatCompact(fit.r_squared) + "): the cost is not one power of the size "
+    ctx.warn("the power law fits poorly (R^2 = " + formatCompact(fit.r_squared) +
+             "): the cost is not one power of the size "
              "over this range, or the timings are noisy (more repeats, larger sizes)");
   if (!counted && cost.minCoeff() < 1e-3)
-    ctx.warn("runs under 1 ms (smallest " + formatCompact(cost.minCoeff()) + " s) are dominated by fixed overheads; the "
+    ctx.warn("runs under 1 ms (smallest " + formatCompact(cost.minCoeff()) +
+             " s) are dominated by fixed overheads; the "
              "exponent reflects larger sizes better");
 }
 
 TaskSpec profileTask() {
   TaskSpec t;
   t.id = "profile";
-  t.summary = "Time and peak memory of a step over problem sizes, with the fitted scaling exponent.";
+  t.summary =
+      "Time and peak memory of a step over problem sizes, with the fitted scaling exponent.";
   t.doc =
-      "Re-runs the `target` (a step: `{\"step\": \"ID\"}`, or `{\"agent\", \"task\", \"params\"}`) once per size "
-      "with `param` set to the size (an integer param gets an integer), `repeats` times each after one warm-up run, "
+      "Re-runs the `target` (a step: `{\"step\": \"ID\"}`, or `{\"agent\", \"task\", \"params\"}`) "
+      "once per size "
+      "with `param` set to the size (an integer param gets an integer), `repeats` times each after "
+      "one warm-up run, "
       "directly and never from the result cache. Inputs that must grow with the size (a matrix for "
-      "linear_algebra.solve) come from `generate`: tasks run untimed per size whose output feeds a target param, "
-      "e.g. `{\"agent\": \"linear_algebra\", \"task\": \"matrix\", \"params\": {\"kind\": \"random\"}, \"size\": "
-      "\"n\", \"output\": \"A\", \"to\": \"A\"}`. Reports the min and median wall and CPU time per size, the "
-      "CPU time of the whole process, the growth of the peak resident memory, and the exponent p of time ~ C size^p by log-log least squares with "
+      "linear_algebra.solve) come from `generate`: tasks run untimed per size whose output feeds a "
+      "target param, "
+      "e.g. `{\"agent\": \"linear_algebra\", \"task\": \"matrix\", \"params\": {\"kind\": "
+      "\"random\"}, \"size\": "
+      "\"n\", \"output\": \"A\", \"to\": \"A\"}`. Reports the min and median wall and CPU time per "
+      "size, the "
+      "CPU time of the whole process, the growth of the peak resident memory, and the exponent p "
+      "of time ~ C size^p by log-log least squares with "
       "its standard error and R^2. With `fit: \"count\"` the exponent comes from a count "
       "the task reports itself (e.g. `nfev`): the same on every machine and under any load. "
       "Live series: cpu_seconds and wall_seconds against the size.";
   t.params = {
-      ParamSpec::make("target", ParamType::Map).req().describe(
-          "The work to profile: {\"step\": \"ID\"} or {\"agent\": ..., \"task\": ..., \"params\": {...}}."),
-      ParamSpec::make("param", ParamType::String).describe(
-          "Param path of the target set to each size, e.g. \"n\" or \"constants.n\"."),
-      ParamSpec::make("sizes", ParamType::Vector).req().describe("Problem sizes (at least 2, positive)."),
-      ParamSpec::make("generate", ParamType::Any).describe(
-          "Inputs built per size, untimed: a list of {agent, task, params, size (its size param), output, to "
-          "(the target param it feeds)}."),
-      ParamSpec::make("repeats", ParamType::Integer).def(3).range(1, 1000).describe("Timed runs per size."),
-      ParamSpec::make("warmup", ParamType::Boolean).def(true).describe("One untimed run at the first size first."),
+      ParamSpec::make("target", ParamType::Map)
+          .req()
+          .describe("The work to profile: {\"step\": \"ID\"} or {\"agent\": ..., \"task\": ..., "
+                    "\"params\": {...}}."),
+      ParamSpec::make("param", ParamType::String)
+          .describe("Param path of the target set to each size, e.g. \"n\" or \"constants.n\"."),
+      ParamSpec::make("sizes", ParamType::Vector)
+          .req()
+          .describe("Problem sizes (at least 2, positive)."),
+      ParamSpec::make("generate", ParamType::Any)
+          .describe("Inputs built per size, untimed: a list of {agent, task, params, size (its "
+                    "size param), output, to "
+                    "(the target param it feeds)}."),
+      ParamSpec::make("repeats", ParamType::Integer)
+          .def(3)
+          .range(1, 1000)
+          .describe("Timed runs per size."),
+      ParamSpec::make("warmup", ParamType::Boolean)
+          .def(true)
+          .describe("One untimed run at the first size first."),
       ParamSpec::make("fit", ParamType::Choice)
           .oneOf({"cpu", "process_cpu", "wall", "count"})
           .def("cpu")
@@ -291,9 +332,10 @@ TaskSpec profileTask() {
                     "(robust to a loaded machine), of the whole process (counts thread-pool and "
                     "BLAS helper threads, and their spin-waiting), wall time, or `count`: the work "
                     "the task counts itself (see `count`): deterministic, independent of load."),
-      ParamSpec::make("count", ParamType::String).describe(
-          "With fit \"count\": the target's output or diagnostic that counts its work, e.g. "
-          "\"nfev\" (ode_pde.ivp), \"neval\" (integration)."),
+      ParamSpec::make("count", ParamType::String)
+          .describe(
+              "With fit \"count\": the target's output or diagnostic that counts its work, e.g. "
+              "\"nfev\" (ode_pde.ivp), \"neval\" (integration)."),
   };
   t.outputs = {
       {"exponent", ValueKind::Scalar, "p in time ~ C * size^p."},
@@ -301,12 +343,15 @@ TaskSpec profileTask() {
       {"r_squared", ValueKind::Scalar, "R^2 of the log-log fit."},
       {"prefactor", ValueKind::Scalar, "C, seconds (fit: count: counted units)."},
       {"sizes", ValueKind::Vector, "The sizes."},
-      {"cpu_seconds", ValueKind::Vector, "Median CPU time of the thread running the task, per size."},
+      {"cpu_seconds", ValueKind::Vector,
+       "Median CPU time of the thread running the task, per size."},
       {"process_cpu_seconds", ValueKind::Vector, "Median CPU time of the whole process, per size."},
       {"wall_seconds", ValueKind::Vector, "Median wall time per size."},
-      {"peak_memory_bytes", ValueKind::Vector, "Largest growth of the peak RSS per size (NaN when unavailable)."},
+      {"peak_memory_bytes", ValueKind::Vector,
+       "Largest growth of the peak RSS per size (NaN when unavailable)."},
       {"counts", ValueKind::Vector, "fit: count only: the counted work per size (median)."},
-      {"table", ValueKind::Table, "size, wall_min, wall_median, cpu_min, cpu_median, peak_memory_mb."},
+      {"table", ValueKind::Table,
+       "size, wall_min, wall_median, cpu_min, cpu_median, peak_memory_mb."},
   };
   t.run = [](TaskContext& ctx) { runProfile(ctx.registry(), ctx); };
   return t;

@@ -13,14 +13,16 @@ namespace {
 std::string pointText(const std::vector<std::string>& axes, const Matrix& x, Eigen::Index i) {
   std::ostringstream os;
   os.precision(6);
-  for (std::size_t a = 0; a < axes.size(); ++a) os << (a ? ", " : "") << axes[a] << "=" << x(static_cast<Eigen::Index>(a), i);
+  for (std::size_t a = 0; a < axes.size(); ++a)
+    os << (a ? ", " : "") << axes[a] << "=" << x(static_cast<Eigen::Index>(a), i);
   return os.str();
 }
 
 // The variables of the expression: axes, then the quantities it uses, then the unknown.
 std::vector<std::string> variablesFor(const std::string& param, const std::string& text,
-                                      const std::vector<std::string>& axes, const Constants& constants,
-                                      const std::string& unknown, std::vector<Quantity>& quantities, bool& uses_unknown) {
+                                      const std::vector<std::string>& axes,
+                                      const Constants& constants, const std::string& unknown,
+                                      std::vector<Quantity>& quantities, bool& uses_unknown) {
   for (const auto& id : expressionIdentifiers(text)) {
     if (std::find(axes.begin(), axes.end(), id) != axes.end() || constants.count(id)) continue;
     if (!unknown.empty() && id == unknown) {
@@ -35,8 +37,10 @@ std::vector<std::string> variablesFor(const std::string& param, const std::strin
     const std::string suffix = id.substr(2);
     bool found = false;
     for (std::size_t a = 0; a < axes.size() && !found; ++a) {
-      if (suffix == axes[a]) quantities.push_back({1, static_cast<int>(a), id}), found = true;
-      else if (suffix == axes[a] + axes[a]) quantities.push_back({2, static_cast<int>(a), id}), found = true;
+      if (suffix == axes[a])
+        quantities.push_back({1, static_cast<int>(a), id}), found = true;
+      else if (suffix == axes[a] + axes[a])
+        quantities.push_back({2, static_cast<int>(a), id}), found = true;
     }
     if (!found) {
       std::string names;
@@ -53,15 +57,15 @@ std::vector<std::string> variablesFor(const std::string& param, const std::strin
 
 }  // namespace
 
-AffineResidual::AffineResidual(std::string param, const std::string& text, const std::vector<std::string>& axes,
-                               const Constants& constants, const std::string& unknown)
-    : m_param(std::move(param)),
-      m_text(text),
-      m_axes(axes),
-      m_expr([&] {
+AffineResidual::AffineResidual(std::string param, const std::string& text,
+                               const std::vector<std::string>& axes, const Constants& constants,
+                               const std::string& unknown)
+    : m_param(std::move(param)), m_text(text), m_axes(axes), m_expr([&] {
         try {
-          return Expression(text, variablesFor(m_param, text, axes, constants, unknown, m_quantities, m_uses_unknown),
-                            constants);
+          return Expression(
+              text,
+              variablesFor(m_param, text, axes, constants, unknown, m_quantities, m_uses_unknown),
+              constants);
         } catch (const Error& e) {
           if (!e.param().empty()) throw;
           throw paramError(m_param, e.bareMessage());
@@ -95,8 +99,9 @@ ResidualCoefficients AffineResidual::at(const Matrix& x) const {
   c.f = eval();
   for (Eigen::Index i = 0; i < n; ++i)
     if (!std::isfinite(c.f[i]))
-      throw paramError(m_param, "'" + m_text + "' is not finite at " + pointText(m_axes, x, i) + " (with u and its "
-                                "derivatives set to 0)");
+      throw paramError(m_param, "'" + m_text + "' is not finite at " + pointText(m_axes, x, i) +
+                                    " (with u and its "
+                                    "derivatives set to 0)");
   c.g = Vector::Zero(n);
   if (m_uses_unknown) {
     setSlots(Vector::Zero(nq), 1);
@@ -115,7 +120,9 @@ ResidualCoefficients AffineResidual::at(const Matrix& x) const {
   // Verify the affine form at two probes that are not unit vectors.
   for (int probe = 0; probe < 2; ++probe) {
     Vector q(nq);
-    for (Eigen::Index v = 0; v < nq; ++v) q[v] = probe == 0 ? 0.37 + 0.61 * static_cast<double>(v) : -1.3 + 0.29 * static_cast<double>(v);
+    for (Eigen::Index v = 0; v < nq; ++v)
+      q[v] =
+          probe == 0 ? 0.37 + 0.61 * static_cast<double>(v) : -1.3 + 0.29 * static_cast<double>(v);
     const double k = probe == 0 ? 0.71 : -1.9;
     setSlots(q, k);
     const Vector r = eval();
@@ -127,11 +134,15 @@ ResidualCoefficients AffineResidual::at(const Matrix& x) const {
     }
     for (Eigen::Index i = 0; i < n; ++i)
       if (!(std::abs(r[i] - pred[i]) <= 1e-9 * (1.0 + scale[i] + std::abs(r[i]))))
-        throw paramError(m_param, "'" + m_text + "' must be affine in u and its derivatives" +
-                                      std::string(m_uses_unknown ? " and in the unknown (products unknown*u_xx are fine)" : "") +
-                                      ", with coefficients depending on the coordinates only; it is not at " +
-                                      pointText(m_axes, x, i) + " (nonlinear terms such as u*u_x, u^2 or sin(u) "
-                                      "are not supported)");
+        throw paramError(
+            m_param,
+            "'" + m_text + "' must be affine in u and its derivatives" +
+                std::string(m_uses_unknown ? " and in the unknown (products unknown*u_xx are fine)"
+                                           : "") +
+                ", with coefficients depending on the coordinates only; it is not at " +
+                pointText(m_axes, x, i) +
+                " (nonlinear terms such as u*u_x, u^2 or sin(u) "
+                "are not supported)");
   }
   return c;
 }

@@ -28,8 +28,8 @@ struct Quantity {
 };
 
 struct ResidualCoefficients {
-  Vector f, g;                // n each
-  std::vector<Vector> c, d;   // per quantity, n each
+  Vector f, g;               // n each
+  std::vector<Vector> c, d;  // per quantity, n each
 };
 
 class AffineResidual {
@@ -40,7 +40,7 @@ class AffineResidual {
                  const Constants& constants, const std::string& unknown = {});
 
   const std::vector<Quantity>& quantities() const { return m_quantities; }
-  int order() const;          // highest derivative order used (0, 1 or 2)
+  int order() const;  // highest derivative order used (0, 1 or 2)
   bool usesUnknown() const { return m_uses_unknown; }
   const std::string& text() const { return m_text; }
 

@@ -27,8 +27,13 @@ LossTerm makeDataTerm(Matrix x, const Vector& u_obs, double weight) {
   return t;
 }
 
-PinnLoss::PinnLoss(const TanhMlp& net, Vector scale, Vector shift, std::vector<LossTerm> terms, bool unknown)
-    : m_net(net), m_scale(std::move(scale)), m_shift(std::move(shift)), m_terms(std::move(terms)), m_unknown(unknown) {
+PinnLoss::PinnLoss(const TanhMlp& net, Vector scale, Vector shift, std::vector<LossTerm> terms,
+                   bool unknown)
+    : m_net(net),
+      m_scale(std::move(scale)),
+      m_shift(std::move(shift)),
+      m_terms(std::move(terms)),
+      m_unknown(unknown) {
   for (const auto& t : m_terms) m_xi.push_back(toNetwork(t.x));
   m_tapes.resize(m_terms.size());
 }
@@ -53,7 +58,8 @@ double PinnLoss::value(const Vector& p, Vector* grad, Vector* per_term) const {
     auto quantity = [&](const Quantity& q) -> Vector {
       if (q.order == 0) return tape.u;
       const double s = m_scale[q.axis];
-      return q.order == 1 ? Vector(tape.ux.row(q.axis).transpose() * s) : Vector(tape.uxx.row(q.axis).transpose() * (s * s));
+      return q.order == 1 ? Vector(tape.ux.row(q.axis).transpose() * s)
+                          : Vector(tape.uxx.row(q.axis).transpose() * (s * s));
     };
     std::vector<Vector> qv;
     Vector r = t.coef.f + k * t.coef.g;
@@ -67,16 +73,20 @@ double PinnLoss::value(const Vector& p, Vector* grad, Vector* per_term) const {
     if (!grad) continue;
     const Vector gr = (2.0 * t.weight / static_cast<double>(n)) * r;
     Vector gu = Vector::Zero(n);
-    Matrix gux = Matrix::Zero(t.order >= 1 ? m_net.inputs() : 0, n), guxx = Matrix::Zero(t.order >= 2 ? m_net.inputs() : 0, n);
+    Matrix gux = Matrix::Zero(t.order >= 1 ? m_net.inputs() : 0, n),
+           guxx = Matrix::Zero(t.order >= 2 ? m_net.inputs() : 0, n);
     Vector dk = t.coef.g;
     for (std::size_t v = 0; v < t.quantities.size(); ++v) {
       const Quantity& q = t.quantities[v];
       const Vector gq = gr.cwiseProduct(t.coef.c[v] + k * t.coef.d[v]);
       dk += t.coef.d[v].cwiseProduct(qv[v]);
       const double s = m_scale[q.axis];
-      if (q.order == 0) gu += gq;
-      else if (q.order == 1) gux.row(q.axis) += s * gq.transpose();
-      else guxx.row(q.axis) += (s * s) * gq.transpose();
+      if (q.order == 0)
+        gu += gq;
+      else if (q.order == 1)
+        gux.row(q.axis) += s * gq.transpose();
+      else
+        guxx.row(q.axis) += (s * s) * gq.transpose();
     }
     gk += gr.dot(dk);
     m_net.backward(theta, tape, gu, gux, guxx, theta_grad);

@@ -31,7 +31,8 @@ class PinnLoss {
  public:
   // The network sees xi = scale .* x + shift (the domain mapped to [-1, 1]); derivatives are
   // chained back to the physical axes. With `unknown`, the last parameter is the coefficient k.
-  PinnLoss(const TanhMlp& net, Vector scale, Vector shift, std::vector<LossTerm> terms, bool unknown);
+  PinnLoss(const TanhMlp& net, Vector scale, Vector shift, std::vector<LossTerm> terms,
+           bool unknown);
 
   Eigen::Index dimension() const { return m_net.parameterCount() + (m_unknown ? 1 : 0); }
   bool hasUnknown() const { return m_unknown; }
@@ -42,7 +43,8 @@ class PinnLoss {
   double value(const Vector& p, Vector* grad, Vector* per_term = nullptr) const;
 
   // Network value and input derivatives at physical points (d x n): u (n), ux and uxx (d x n).
-  void predict(const Vector& p, const Matrix& x, Vector& u, Matrix* ux = nullptr, Matrix* uxx = nullptr) const;
+  void predict(const Vector& p, const Matrix& x, Vector& u, Matrix* ux = nullptr,
+               Matrix* uxx = nullptr) const;
 
  private:
   Matrix toNetwork(const Matrix& x) const;

@@ -23,7 +23,7 @@ struct PinnProblem {
   std::vector<LossTerm> terms;  // pde, then conditions
   Vector scale, shift;          // x -> [-1, 1]
   TrainOptions train;
-  Vector initial;               // network weights to start from
+  Vector initial;  // network weights to start from
 };
 
 // Parameters of the problem and the training (both tasks).
@@ -38,8 +38,7 @@ Matrix readPoints(const TaskContext& ctx, const std::string& x_param, const Pinn
 
 // Outputs shared by both tasks: solution on the evaluation grid, error against `exact`, weights,
 // history, training diagnostics and an independent residual check.
-void publishSolution(TaskContext& ctx, const PinnProblem& p, const PinnLoss& loss, const TrainResult& r,
-                     const std::string& unknown = {});
-
+void publishSolution(TaskContext& ctx, const PinnProblem& p, const PinnLoss& loss,
+                     const TrainResult& r, const std::string& unknown = {});
 
 }  // namespace sciagents::core::agents::pinn

@@ -23,8 +23,11 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 class Recorder {
  public:
   Recorder(TaskContext& ctx, const PinnLoss& loss, std::int64_t budget)
-      : m_ctx(ctx), m_unknown(loss.hasUnknown()), m_k_index(loss.net().parameterCount()),
-        m_stride(std::max<std::int64_t>(1, budget / 400)), m_budget(std::max<std::int64_t>(1, budget)) {}
+      : m_ctx(ctx),
+        m_unknown(loss.hasUnknown()),
+        m_k_index(loss.net().parameterCount()),
+        m_stride(std::max<std::int64_t>(1, budget / 400)),
+        m_budget(std::max<std::int64_t>(1, budget)) {}
 
   void record(double value, const Vector& p, int phase, bool force = false) {
     ++m_iteration;
@@ -38,12 +41,15 @@ class Recorder {
       m_coef.push_back(p[m_k_index]);
       m_ctx.metric("coefficient", it, p[m_k_index]);
     }
-    m_ctx.progress(std::min(1.0, it / static_cast<double>(m_budget)), phase == 0 ? "Adam" : "L-BFGS");
+    m_ctx.progress(std::min(1.0, it / static_cast<double>(m_budget)),
+                   phase == 0 ? "Adam" : "L-BFGS");
   }
   std::int64_t iteration() const { return m_iteration; }
 
   Value table() const {
-    auto vec = [](const std::vector<double>& v) { return Value(Vector(Eigen::Map<const Vector>(v.data(), static_cast<Eigen::Index>(v.size())))); };
+    auto vec = [](const std::vector<double>& v) {
+      return Value(Vector(Eigen::Map<const Vector>(v.data(), static_cast<Eigen::Index>(v.size()))));
+    };
     Table t;
     t.columns = {"iteration", "loss", "phase"};
     t.data = {vec(m_iter), vec(m_loss), vec(m_phase)};
@@ -92,13 +98,20 @@ double lbfgsObjective(unsigned n, const double* x, double* grad, void* data) {
 
 std::string statusText(nlopt_result r) {
   switch (r) {
-    case NLOPT_SUCCESS: return "success";
-    case NLOPT_FTOL_REACHED: return "loss change below tolerance";
-    case NLOPT_XTOL_REACHED: return "step below tolerance";
-    case NLOPT_MAXEVAL_REACHED: return "evaluation budget reached";
-    case NLOPT_ROUNDOFF_LIMITED: return "stopped by round-off (loss at the precision limit of the line search)";
-    case NLOPT_FORCED_STOP: return "stopped";
-    default: return "NLopt status " + std::to_string(static_cast<int>(r));
+    case NLOPT_SUCCESS:
+      return "success";
+    case NLOPT_FTOL_REACHED:
+      return "loss change below tolerance";
+    case NLOPT_XTOL_REACHED:
+      return "step below tolerance";
+    case NLOPT_MAXEVAL_REACHED:
+      return "evaluation budget reached";
+    case NLOPT_ROUNDOFF_LIMITED:
+      return "stopped by round-off (loss at the precision limit of the line search)";
+    case NLOPT_FORCED_STOP:
+      return "stopped";
+    default:
+      return "NLopt status " + std::to_string(static_cast<int>(r));
   }
 }
 
@@ -117,11 +130,14 @@ TrainResult train(const PinnLoss& loss, Vector p, const TrainOptions& o, TaskCon
   for (std::int64_t step = 1; step <= o.epochs; ++step) {
     f = loss.value(p, &g);
     if (!std::isfinite(f))
-      throw Error(ErrorCode::RunFailed, "the loss became " + std::to_string(f) + " at Adam step " + std::to_string(step) +
-                                            "; lower learning_rate", {}, "learning_rate");
+      throw Error(ErrorCode::RunFailed,
+                  "the loss became " + std::to_string(f) + " at Adam step " + std::to_string(step) +
+                      "; lower learning_rate",
+                  {}, "learning_rate");
     m = b1 * m + (1 - b1) * g;
     v = b2 * v + (1 - b2) * g.cwiseAbs2();
-    const double c1 = 1 - std::pow(b1, static_cast<double>(step)), c2 = 1 - std::pow(b2, static_cast<double>(step));
+    const double c1 = 1 - std::pow(b1, static_cast<double>(step)),
+                 c2 = 1 - std::pow(b2, static_cast<double>(step));
     p.array() -= o.learning_rate * (m.array() / c1) / ((v.array() / c2).sqrt() + eps);
     rec.record(f, p, 0, step == o.epochs);
     if (step % 16 == 0) ctx.checkCancelled();
@@ -141,7 +157,8 @@ TrainResult train(const PinnLoss& loss, Vector p, const TrainOptions& o, TaskCon
     d.best_p = p;
     d.best = loss.value(p, nullptr);
     nlopt_set_min_objective(opt.get(), lbfgsObjective, &d);
-    nlopt_set_maxeval(opt.get(), static_cast<int>(std::min<std::int64_t>(o.lbfgs_iterations, 2000000000)));
+    nlopt_set_maxeval(opt.get(),
+                      static_cast<int>(std::min<std::int64_t>(o.lbfgs_iterations, 2000000000)));
     nlopt_set_ftol_rel(opt.get(), o.tolerance);
     nlopt_set_vector_storage(opt.get(), 20);
     const std::int64_t before = rec.iteration();

@@ -12,10 +12,10 @@
 namespace sciagents::core::agents::pinn {
 
 struct TrainOptions {
-  std::int64_t epochs = 2000;       // Adam steps
+  std::int64_t epochs = 2000;  // Adam steps
   double learning_rate = 5e-3;
   std::int64_t lbfgs_iterations = 1000;  // L-BFGS function evaluations
-  double tolerance = 1e-12;         // L-BFGS relative change of the loss
+  double tolerance = 1e-12;              // L-BFGS relative change of the loss
 };
 
 struct TrainResult {

@@ -16,7 +16,8 @@ using MutVec = Eigen::Map<Vector>;
 }  // namespace
 
 TanhMlp::TanhMlp(std::vector<int> sizes) : m_sizes(std::move(sizes)) {
-  if (m_sizes.size() < 3) throw Error(ErrorCode::InvalidInput, "a network needs at least one hidden layer");
+  if (m_sizes.size() < 3)
+    throw Error(ErrorCode::InvalidInput, "a network needs at least one hidden layer");
   for (int s : m_sizes)
     if (s < 1) throw Error(ErrorCode::InvalidInput, "layer widths must be positive");
   for (std::size_t l = 0; l + 1 < m_sizes.size(); ++l) {
@@ -79,22 +80,27 @@ void TanhMlp::forward(const Vector& theta, const Matrix& x, int order, Tape& t) 
       const auto ju = static_cast<std::size_t>(j);
       // The inputs' own derivatives are unit vectors (first) and zero (second).
       Matrix& zj = t.zj[l][ju];
-      if (l == 0) zj = W.col(j).replicate(1, n);
-      else zj.noalias() = W * t.hj[l - 1][ju];
+      if (l == 0)
+        zj = W.col(j).replicate(1, n);
+      else
+        zj.noalias() = W * t.hj[l - 1][ju];
       // h_j = f'(z) z_j and h_jj = f''(z) z_j^2 + f'(z) z_jj with f' = 1 - h^2, f'' = -2 h f'.
       t.hj[l][ju] = ((1.0 - H.square()) * zj.array()).matrix();
       if (order >= 2) {
         Matrix& zjj = t.zjj[l][ju];
-        if (l == 0) zjj.setZero(out, n);
-        else zjj.noalias() = W * t.hjj[l - 1][ju];
-        t.hjj[l][ju] = ((1.0 - H.square()) * (zjj.array() - 2.0 * H * zj.array().square())).matrix();
+        if (l == 0)
+          zjj.setZero(out, n);
+        else
+          zjj.noalias() = W * t.hjj[l - 1][ju];
+        t.hjj[l][ju] =
+            ((1.0 - H.square()) * (zjj.array() - 2.0 * H * zj.array().square())).matrix();
       }
     }
   }
 }
 
-void TanhMlp::backward(const Vector& theta, Tape& t, const Vector& gu, const Matrix& gux, const Matrix& guxx,
-                       Vector& grad) const {
+void TanhMlp::backward(const Vector& theta, Tape& t, const Vector& gu, const Matrix& gux,
+                       const Matrix& guxx, Vector& grad) const {
   const int d = inputs(), order = t.order;
   const std::size_t layers = m_sizes.size() - 1;
   t.gzj.resize(static_cast<std::size_t>(d));
@@ -121,8 +127,8 @@ void TanhMlp::backward(const Vector& theta, Tape& t, const Vector& gu, const Mat
       }
     }
     if (l == 0) break;
-    // Back through the tanh of the previous layer: h = f(z), h_j = f' z_j, h_jj = f'' z_j^2 + f' z_jj,
-    // with f' = 1 - h^2 (s), f'' = -2 h s (p2), f''' = -2 s^2 + 4 h^2 s.
+    // Back through the tanh of the previous layer: h = f(z), h_j = f' z_j, h_jj = f'' z_j^2 + f'
+    // z_jj, with f' = 1 - h^2 (s), f'' = -2 h s (p2), f''' = -2 s^2 + 4 h^2 s.
     const auto H = t.h[l - 1].array();
     const auto s = 1.0 - H.square();
     const auto p2 = -2.0 * H * s;
@@ -137,7 +143,8 @@ void TanhMlp::backward(const Vector& theta, Tape& t, const Vector& gu, const Mat
         t.ghjj.noalias() = W.transpose() * t.gzjj[ju];
         const auto A = t.ghj.array();
         const auto B = t.ghjj.array();
-        t.next.array() += A * p2 * zj + B * ((-2.0 * s.square() + 4.0 * H.square() * s) * zj.square() + p2 * zjj);
+        t.next.array() +=
+            A * p2 * zj + B * ((-2.0 * s.square() + 4.0 * H.square() * s) * zj.square() + p2 * zjj);
         t.gzj[ju] = (A * s + 2.0 * B * p2 * zj).matrix();
         t.gzjj[ju] = (B * s).matrix();
       } else {

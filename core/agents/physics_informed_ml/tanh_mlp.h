@@ -27,13 +27,14 @@ class TanhMlp {
   // Glorot-normal weights, zero biases; deterministic in `seed` (counter-based stream).
   Vector initialParameters(std::uint64_t seed) const;
 
-  // What forward() computed, kept for backward(). order: 0 value, 1 + first, 2 + second derivatives.
+  // What forward() computed, kept for backward(). order: 0 value, 1 + first, 2 + second
+  // derivatives.
   struct Tape {
     int order = 0;
     Eigen::Index points = 0;
-    Vector u;     // n
-    Matrix ux;    // d x n: du/dx_j
-    Matrix uxx;   // d x n: d2u/dx_j^2
+    Vector u;    // n
+    Matrix ux;   // d x n: du/dx_j
+    Matrix uxx;  // d x n: d2u/dx_j^2
     const Matrix* x = nullptr;
     std::vector<Matrix> h;                // per hidden layer: tanh activations (width x n)
     std::vector<std::vector<Matrix>> hj;  // per hidden layer, per input j: dh/dx_j
@@ -45,13 +46,14 @@ class TanhMlp {
     std::vector<Matrix> gzj, gzjj;
   };
 
-  // `x` is d x n and must outlive the tape. A tape reused for the same point count reuses its memory.
+  // `x` is d x n and must outlive the tape. A tape reused for the same point count reuses its
+  // memory.
   void forward(const Vector& theta, const Matrix& x, int order, Tape& tape) const;
 
   // grad += d/dtheta of sum_i gu_i u_i + sum_j (gux_ji u_xj,i + guxx_ji u_xjxj,i). `gux`/`guxx` are
   // d x n (ignored beyond the tape's order; may be empty then).
-  void backward(const Vector& theta, Tape& tape, const Vector& gu, const Matrix& gux, const Matrix& guxx,
-                Vector& grad) const;
+  void backward(const Vector& theta, Tape& tape, const Vector& gu, const Matrix& gux,
+                const Matrix& guxx, Vector& grad) const;
 
  private:
   Eigen::Index weightOffset(std::size_t layer) const { return m_offsets[layer]; }

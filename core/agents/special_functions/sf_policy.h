@@ -9,8 +9,10 @@ namespace sciagents::core::agents::special {
 
 namespace bmp = boost::math::policies;
 // Run: plain double arithmetic (Boost's documented errors are a few ulps), overflow -> +-inf as
-// SciPy; domain/pole/evaluation errors throw and are turned into NaN + a warning (or a failed step).
-using Fast = bmp::policy<bmp::promote_float<false>, bmp::promote_double<false>, bmp::overflow_error<bmp::ignore_error>>;
+// SciPy; domain/pole/evaluation errors throw and are turned into NaN + a warning (or a failed
+// step).
+using Fast = bmp::policy<bmp::promote_float<false>, bmp::promote_double<false>,
+                         bmp::overflow_error<bmp::ignore_error>>;
 // Validate: the same functions evaluated in long double internally.
 using Precise = bmp::policy<bmp::promote_double<true>, bmp::overflow_error<bmp::ignore_error>>;
 

@@ -10,11 +10,21 @@ namespace {
 // SciPy spells some functions several ways; the first name is the canonical one.
 const std::map<std::string, std::string>& aliases() {
   static const std::map<std::string, std::string> a = {
-      {"lgamma", "gammaln"},         {"psi", "digamma"},          {"legendre", "eval_legendre"},
-      {"hermite", "eval_hermite"},   {"laguerre", "eval_laguerre"}, {"chebyshev_t", "eval_chebyt"},
-      {"chebyshev_u", "eval_chebyu"}, {"assoc_legendre", "lpmv"},  {"cyl_neumann", "yv"},
-      {"ei", "expi"},                {"factorial", "factorial"},  {"binomial", "binom"},
-      {"riemann_zeta", "zeta"},      {"ai", "airy_ai"},           {"bi", "airy_bi"},
+      {"lgamma", "gammaln"},
+      {"psi", "digamma"},
+      {"legendre", "eval_legendre"},
+      {"hermite", "eval_hermite"},
+      {"laguerre", "eval_laguerre"},
+      {"chebyshev_t", "eval_chebyt"},
+      {"chebyshev_u", "eval_chebyu"},
+      {"assoc_legendre", "lpmv"},
+      {"cyl_neumann", "yv"},
+      {"ei", "expi"},
+      {"factorial", "factorial"},
+      {"binomial", "binom"},
+      {"riemann_zeta", "zeta"},
+      {"ai", "airy_ai"},
+      {"bi", "airy_bi"},
   };
   return a;
 }

@@ -11,13 +11,14 @@ namespace sciagents::core::agents::special {
 using SfFn = double (*)(const double* args);
 
 struct SfEntry {
-  std::string name;                 // SciPy name, e.g. "jv"
-  std::vector<std::string> args;    // argument names, e.g. {"v", "x"}
-  std::vector<double> defaults;     // values of trailing arguments that may be omitted
-  std::string doc;                  // definition and convention in one line
-  SfFn fast = nullptr;              // Boost, double precision throughout
-  SfFn precise = nullptr;           // Boost, promoted to long double internally
-  // |lhs - rhs| / scale of an identity that holds at args (e.g. Gamma(x+1) = x Gamma(x)); null if none.
+  std::string name;               // SciPy name, e.g. "jv"
+  std::vector<std::string> args;  // argument names, e.g. {"v", "x"}
+  std::vector<double> defaults;   // values of trailing arguments that may be omitted
+  std::string doc;                // definition and convention in one line
+  SfFn fast = nullptr;            // Boost, double precision throughout
+  SfFn precise = nullptr;         // Boost, promoted to long double internally
+  // |lhs - rhs| / scale of an identity that holds at args (e.g. Gamma(x+1) = x Gamma(x)); null if
+  // none.
   SfFn identity = nullptr;
   std::string identity_doc;
 };

@@ -10,7 +10,9 @@ AgentSpec specialFunctionsAgent() {
   a.name = "Special functions";
   a.family = "Solvers";
   a.version = "1.0.0";
-  a.summary = "Special functions (Boost.Math) evaluated over broadcast arrays, and fast Fourier transforms.";
+  a.summary =
+      "Special functions (Boost.Math) evaluated over broadcast arrays, and fast Fourier "
+      "transforms.";
   a.tasks = {special::evaluateTask(), special::fftTask()};
   return a;
 }

@@ -1,5 +1,5 @@
-// special_functions.fft: FFT / inverse / real FFTs and DCT-II (Eigen's FFT module, kissfft backend),
-// with NumPy's `n` and `norm` conventions.
+// special_functions.fft: FFT / inverse / real FFTs and DCT-II (Eigen's FFT module, kissfft
+// backend), with NumPy's `n` and `norm` conventions.
 #include "core/agents/special_functions/tasks.h"
 #include "core/util/error.h"
 
@@ -27,7 +27,8 @@ struct Input {
 Vector readReal(const TaskContext& ctx, const std::string& name) {
   Vector v = ctx.vector(name);
   for (Eigen::Index i = 0; i < v.size(); ++i)
-    if (!std::isfinite(v[i])) throw paramError(name, "entry " + std::to_string(i) + " is not finite");
+    if (!std::isfinite(v[i]))
+      throw paramError(name, "entry " + std::to_string(i) + " is not finite");
   return v;
 }
 
@@ -35,14 +36,16 @@ Input readInput(const TaskContext& ctx) {
   Input in{ctx.text("kind"), ctx.text("norm"), {}, 0};
   Vector re, im;
   if (ctx.has("x")) {
-    if (ctx.has("x_real") || ctx.has("x_imag")) throw paramError("x", "give either x or x_real/x_imag, not both");
+    if (ctx.has("x_real") || ctx.has("x_imag"))
+      throw paramError("x", "give either x or x_real/x_imag, not both");
     re = readReal(ctx, "x");
   } else if (ctx.has("x_real")) {
     re = readReal(ctx, "x_real");
     if (ctx.has("x_imag")) {
       im = readReal(ctx, "x_imag");
       if (im.size() != re.size())
-        throw paramError("x_imag", "length " + std::to_string(im.size()) + " differs from x_real's " + std::to_string(re.size()));
+        throw paramError("x_imag", "length " + std::to_string(im.size()) +
+                                       " differs from x_real's " + std::to_string(re.size()));
     }
   } else {
     throw paramError("x", "missing input: give x (real) or x_real (and x_imag)");
@@ -51,10 +54,12 @@ Input readInput(const TaskContext& ctx) {
   if ((in.kind == "rfft" || in.kind == "dct") && im.size() && im.cwiseAbs().maxCoeff() > 0)
     throw paramError("x_imag", in.kind + " takes real input; use fft for complex input");
   in.x.resize(static_cast<std::size_t>(re.size()));
-  for (Eigen::Index i = 0; i < re.size(); ++i) in.x[static_cast<std::size_t>(i)] = {re[i], im.size() ? im[i] : 0.0};
+  for (Eigen::Index i = 0; i < re.size(); ++i)
+    in.x[static_cast<std::size_t>(i)] = {re[i], im.size() ? im[i] : 0.0};
   const auto m = static_cast<std::int64_t>(in.x.size());
   in.n = ctx.has("n") ? ctx.integer("n") : in.kind == "irfft" ? 2 * (m - 1) : m;
-  if (in.n < 1) throw paramError("n", "irfft of " + std::to_string(m) + " coefficients: give n >= 1");
+  if (in.n < 1)
+    throw paramError("n", "irfft of " + std::to_string(m) + " coefficients: give n >= 1");
   return in;
 }
 
@@ -78,8 +83,10 @@ Eigen::FFT<double>& plan(bool half) {
 CVec dft(const CVec& x, bool inverse) {
   Eigen::FFT<double>& f = plan(false);
   CVec y;
-  if (inverse) f.inv(y, x);
-  else f.fwd(y, x);
+  if (inverse)
+    f.inv(y, x);
+  else
+    f.fwd(y, x);
   return y;
 }
 
@@ -97,23 +104,27 @@ struct Result {
 Result transform(const Input& in) {
   const double n = static_cast<double>(in.n);
   Result r;
-  const bool real_in = std::all_of(in.x.begin(), in.x.end(), [](const Cx& v) { return v.imag() == 0; });
+  const bool real_in =
+      std::all_of(in.x.begin(), in.x.end(), [](const Cx& v) { return v.imag() == 0; });
   if ((in.kind == "rfft" || in.kind == "fft") && (real_in || in.kind == "rfft")) {
     // Real input: kissfft's real transform does half the work (HalfSpectrum for rfft).
     std::vector<double> xr(static_cast<std::size_t>(in.n), 0.0);
     for (std::size_t i = 0; i < xr.size() && i < in.x.size(); ++i) xr[i] = in.x[i].real();
     plan(in.kind == "rfft").fwd(r.y, xr);
     const double sc = scale(in.norm, false, n);
-    if (sc != 1.0) for (auto& v : r.y) v *= sc;
+    if (sc != 1.0)
+      for (auto& v : r.y) v *= sc;
   } else if (in.kind == "fft" || in.kind == "ifft" || in.kind == "rfft") {
     const bool inv = in.kind == "ifft";
     CVec x = fit(in.x, in.n);
-    if (in.kind == "rfft") for (auto& v : x) v = {v.real(), 0.0};
+    if (in.kind == "rfft")
+      for (auto& v : x) v = {v.real(), 0.0};
     r.y = dft(x, inv);
     for (auto& v : r.y) v *= scale(in.norm, inv, n);
     if (in.kind == "rfft") r.y.resize(static_cast<std::size_t>(in.n / 2 + 1));
   } else if (in.kind == "irfft") {
-    // Hermitian extension of the n/2+1 coefficients (imaginary parts of DC/Nyquist are ignored, as NumPy).
+    // Hermitian extension of the n/2+1 coefficients (imaginary parts of DC/Nyquist are ignored, as
+    // NumPy).
     const std::size_t len = static_cast<std::size_t>(in.n), half = len / 2 + 1;
     CVec full(len, Cx(0, 0));
     for (std::size_t k = 0; k < half && k < in.x.size(); ++k) full[k] = in.x[k];
@@ -133,9 +144,12 @@ Result transform(const Input& in) {
     r.y.resize(len);
     for (std::size_t k = 0; k < len; ++k) {
       const double ang = -std::numbers::pi * static_cast<double>(k) / (2 * n);
-      double y = 2 * (f[k] * Cx(std::cos(ang), std::sin(ang))).real();  // SciPy's unnormalised DCT-II
-      if (in.norm == "ortho") y *= k == 0 ? std::sqrt(1 / (4 * n)) : std::sqrt(1 / (2 * n));
-      else if (in.norm == "forward") y /= 2 * n;
+      double y =
+          2 * (f[k] * Cx(std::cos(ang), std::sin(ang))).real();  // SciPy's unnormalised DCT-II
+      if (in.norm == "ortho")
+        y *= k == 0 ? std::sqrt(1 / (4 * n)) : std::sqrt(1 / (2 * n));
+      else if (in.norm == "forward")
+        y /= 2 * n;
       r.y[k] = {y, 0.0};
     }
     r.real_output = true;
@@ -149,9 +163,12 @@ Cx direct(const Input& in, std::size_t k) {
   Cx s(0, 0);
   if (in.kind == "dct") {
     for (std::size_t j = 0; j < in.x.size() && j < static_cast<std::size_t>(in.n); ++j)
-      s += 2 * in.x[j].real() * std::cos(pi * static_cast<double>(k) * (2.0 * static_cast<double>(j) + 1) / (2 * n));
-    if (in.norm == "ortho") s *= k == 0 ? std::sqrt(1 / (4 * n)) : std::sqrt(1 / (2 * n));
-    else if (in.norm == "forward") s /= 2 * n;
+      s += 2 * in.x[j].real() *
+           std::cos(pi * static_cast<double>(k) * (2.0 * static_cast<double>(j) + 1) / (2 * n));
+    if (in.norm == "ortho")
+      s *= k == 0 ? std::sqrt(1 / (4 * n)) : std::sqrt(1 / (2 * n));
+    else if (in.norm == "forward")
+      s /= 2 * n;
     return s;
   }
   const bool inv = in.kind == "ifft" || in.kind == "irfft";
@@ -181,20 +198,26 @@ void runFft(TaskContext& ctx) {
   const Result r = transform(in);
   const auto len = static_cast<Eigen::Index>(r.y.size());
   Vector re(len), im(len);
-  for (Eigen::Index i = 0; i < len; ++i) re[i] = r.y[static_cast<std::size_t>(i)].real(), im[i] = r.y[static_cast<std::size_t>(i)].imag();
-  if (r.real_output) ctx.output("y", re);
+  for (Eigen::Index i = 0; i < len; ++i)
+    re[i] = r.y[static_cast<std::size_t>(i)].real(),
+    im[i] = r.y[static_cast<std::size_t>(i)].imag();
+  if (r.real_output)
+    ctx.output("y", re);
   else {
     ctx.output("real", re);
     ctx.output("imag", im);
   }
   std::int64_t m = in.n;
   while (m % 2 == 0) m /= 2;
-  ctx.setMethod("kissfft", in.kind + " of length " + std::to_string(in.n) + " with Eigen's FFT (kissfft, mixed radix)" +
-                               (in.kind == "dct" ? "; DCT-II through one complex FFT of the even/odd reordering" : ""));
+  ctx.setMethod(
+      "kissfft",
+      in.kind + " of length " + std::to_string(in.n) + " with Eigen's FFT (kissfft, mixed radix)" +
+          (in.kind == "dct" ? "; DCT-II through one complex FFT of the even/odd reordering" : ""));
   ctx.diagnostic("n", in.n);
   ctx.diagnostic("norm", in.norm);
   if (m > 1000 && in.n > 10000)
-    ctx.diagnostic("note", "length has a large odd factor (" + std::to_string(m) + "): slower than a power of 2");
+    ctx.diagnostic("note", "length has a large odd factor (" + std::to_string(m) +
+                               "): slower than a power of 2");
 }
 
 }  // namespace
@@ -202,25 +225,40 @@ void runFft(TaskContext& ctx) {
 TaskSpec fftTask() {
   TaskSpec t;
   t.id = "fft";
-  t.summary = "Fast Fourier transforms (fft, ifft, rfft, irfft) and DCT-II with NumPy's n and norm conventions.";
+  t.summary =
+      "Fast Fourier transforms (fft, ifft, rfft, irfft) and DCT-II with NumPy's n and norm "
+      "conventions.";
   t.doc =
-      "Transforms `x` (real) or `x_real` + `x_imag` (complex). kind: `fft` y_k = sum_j x_j e^{-2 pi i jk/n}; `ifft` the "
-      "inverse (1/n by default); `rfft` the n/2+1 non-negative frequencies of a real input; `irfft` the real signal of "
-      "length n (default 2(m-1)) from m coefficients; `dct` SciPy's type-II DCT y_k = 2 sum_j x_j cos(pi k(2j+1)/(2n)) "
-      "(`norm: ortho` makes it orthonormal). `n` crops or zero-pads the input (output length for irfft); `norm` is "
-      "NumPy's: backward (forward unscaled, inverse 1/n), ortho (1/sqrt(n) both ways), forward (forward 1/n). Complex "
-      "results are `real` and `imag`; real results (irfft, dct) are `y`. Any length works (kissfft mixed radix); powers "
+      "Transforms `x` (real) or `x_real` + `x_imag` (complex). kind: `fft` y_k = sum_j x_j e^{-2 "
+      "pi i jk/n}; `ifft` the "
+      "inverse (1/n by default); `rfft` the n/2+1 non-negative frequencies of a real input; "
+      "`irfft` the real signal of "
+      "length n (default 2(m-1)) from m coefficients; `dct` SciPy's type-II DCT y_k = 2 sum_j x_j "
+      "cos(pi k(2j+1)/(2n)) "
+      "(`norm: ortho` makes it orthonormal). `n` crops or zero-pads the input (output length for "
+      "irfft); `norm` is "
+      "NumPy's: backward (forward unscaled, inverse 1/n), ortho (1/sqrt(n) both ways), forward "
+      "(forward 1/n). Complex "
+      "results are `real` and `imag`; real results (irfft, dct) are `y`. Any length works (kissfft "
+      "mixed radix); powers "
       "of 2 and lengths with small prime factors are fastest.";
   t.params = {
       ParamSpec::make("x", ParamType::Vector).describe("Real input signal."),
-      ParamSpec::make("x_real", ParamType::Vector).describe("Real part of a complex input (instead of x)."),
-      ParamSpec::make("x_imag", ParamType::Vector).describe("Imaginary part of a complex input (default 0)."),
-      ParamSpec::make("kind", ParamType::Choice).oneOf({"fft", "ifft", "rfft", "irfft", "dct"}).def("fft").describe(
-          "Transform."),
-      ParamSpec::make("n", ParamType::Integer).range(1, std::nullopt).describe(
-          "Transform length: crop or zero-pad the input (irfft: output length)."),
-      ParamSpec::make("norm", ParamType::Choice).oneOf({"backward", "ortho", "forward"}).def("backward").describe(
-          "Normalisation as NumPy."),
+      ParamSpec::make("x_real", ParamType::Vector)
+          .describe("Real part of a complex input (instead of x)."),
+      ParamSpec::make("x_imag", ParamType::Vector)
+          .describe("Imaginary part of a complex input (default 0)."),
+      ParamSpec::make("kind", ParamType::Choice)
+          .oneOf({"fft", "ifft", "rfft", "irfft", "dct"})
+          .def("fft")
+          .describe("Transform."),
+      ParamSpec::make("n", ParamType::Integer)
+          .range(1, std::nullopt)
+          .describe("Transform length: crop or zero-pad the input (irfft: output length)."),
+      ParamSpec::make("norm", ParamType::Choice)
+          .oneOf({"backward", "ortho", "forward"})
+          .def("backward")
+          .describe("Normalisation as NumPy."),
   };
   t.outputs = {
       {"real", ValueKind::Vector, "Real part of a complex result (fft, ifft, rfft)."},
@@ -237,8 +275,11 @@ TaskSpec fftTask() {
   t.validate = [](const TaskContext& ctx, const Map& outputs) -> std::vector<ValidationCheck> {
     const Input in = readInput(ctx);
     const bool real_out = outputs.count("y") > 0;
-    const Vector re = real_out ? outputs.at("y").toVector() : outputs.count("real") ? outputs.at("real").toVector() : Vector();
-    const Vector im = outputs.count("imag") ? outputs.at("imag").toVector() : Vector::Zero(re.size());
+    const Vector re = real_out                ? outputs.at("y").toVector()
+                      : outputs.count("real") ? outputs.at("real").toVector()
+                                              : Vector();
+    const Vector im =
+        outputs.count("imag") ? outputs.at("imag").toVector() : Vector::Zero(re.size());
     if (re.size() == 0) return {};
     double worst = 0, mag = 0;
     const Eigen::Index m = std::min<Eigen::Index>(16, re.size());
@@ -251,9 +292,11 @@ TaskSpec fftTask() {
     }
     double xnorm = 0;
     for (const auto& v : in.x) xnorm += std::abs(v);
-    const double limit = 1e-12 * std::max(xnorm, 1e-300) * std::max(1.0, std::log2(static_cast<double>(in.n)));
+    const double limit =
+        1e-12 * std::max(xnorm, 1e-300) * std::max(1.0, std::log2(static_cast<double>(in.n)));
     return {{"direct_sum_difference", worst, limit, worst <= limit,
-             "max |FFT - direct O(n) sum| at " + std::to_string(m) + " output indices (limit 1e-12 sum|x| log2 n)"}};
+             "max |FFT - direct O(n) sum| at " + std::to_string(m) +
+                 " output indices (limit 1e-12 sum|x| log2 n)"}};
   };
   return t;
 }

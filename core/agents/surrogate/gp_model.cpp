@@ -24,7 +24,7 @@ bool choleskyInPlace(Matrix& a) {
   dpotrf_("L", &n, a.data(), &n, &info);
   return info == 0;
 #else
-  Eigen::LLT<Eigen::Ref<Matrix>> llt(a);
+  Eigen::LLT<Eigen::Ref<Matrix> > llt(a);
   return llt.info() == Eigen::Success;
 #endif
 }
@@ -54,23 +54,30 @@ GpKernel parseGpKernel(std::string_view name) {
   if (name == "rbf") return GpKernel::Rbf;
   if (name == "matern32") return GpKernel::Matern32;
   if (name == "matern52") return GpKernel::Matern52;
-  throw std::invalid_argument("unknown GP kernel '" + std::string(name) + "' (rbf, matern32, matern52)");
+  throw std::invalid_argument("unknown GP kernel '" + std::string(name) +
+                              "' (rbf, matern32, matern52)");
 }
 
 std::string gpKernelName(GpKernel k) {
   switch (k) {
-    case GpKernel::Rbf: return "rbf";
-    case GpKernel::Matern32: return "matern32";
-    case GpKernel::Matern52: return "matern52";
+    case GpKernel::Rbf:
+      return "rbf";
+    case GpKernel::Matern32:
+      return "matern32";
+    case GpKernel::Matern52:
+      return "matern52";
   }
   return "?";
 }
 
 double gpCorrelation(GpKernel k, double r) {
   switch (k) {
-    case GpKernel::Rbf: return std::exp(-0.5 * r * r);
-    case GpKernel::Matern32: return (1 + kSqrt3 * r) * std::exp(-kSqrt3 * r);
-    case GpKernel::Matern52: return (1 + kSqrt5 * r + 5.0 / 3.0 * r * r) * std::exp(-kSqrt5 * r);
+    case GpKernel::Rbf:
+      return std::exp(-0.5 * r * r);
+    case GpKernel::Matern32:
+      return (1 + kSqrt3 * r) * std::exp(-kSqrt3 * r);
+    case GpKernel::Matern52:
+      return (1 + kSqrt5 * r + 5.0 / 3.0 * r * r) * std::exp(-kSqrt5 * r);
   }
   return NAN;
 }
@@ -78,9 +85,12 @@ double gpCorrelation(GpKernel k, double r) {
 // d k / d log l_j = -k'(r) r_j^2 / r... with dr/dlog l_j = -s_j / r: the factor multiplying s_j.
 double gpLengthFactor(GpKernel k, double r) {
   switch (k) {
-    case GpKernel::Rbf: return std::exp(-0.5 * r * r);
-    case GpKernel::Matern32: return 3.0 * std::exp(-kSqrt3 * r);
-    case GpKernel::Matern52: return 5.0 / 3.0 * (1 + kSqrt5 * r) * std::exp(-kSqrt5 * r);
+    case GpKernel::Rbf:
+      return std::exp(-0.5 * r * r);
+    case GpKernel::Matern32:
+      return 3.0 * std::exp(-kSqrt3 * r);
+    case GpKernel::Matern52:
+      return 5.0 / 3.0 * (1 + kSqrt5 * r) * std::exp(-kSqrt5 * r);
   }
   return NAN;
 }
@@ -140,7 +150,8 @@ double GpLikelihood::value(const Vector& theta, double jitter, Vector* grad) con
   const double lml = -0.5 * r.dot(alpha) - 0.5 * logdet - 0.5 * static_cast<double>(n) * kLog2Pi;
   if (!std::isfinite(lml)) return -std::numeric_limits<double>::infinity();
   if (grad) {
-    // dL/dtheta_k = 0.5 tr((alpha alpha^T - K^{-1}) dK/dtheta_k); only the lower triangle of W is used.
+    // dL/dtheta_k = 0.5 tr((alpha alpha^T - K^{-1}) dK/dtheta_k); only the lower triangle of W is
+    // used.
     Matrix& W = L;
     inverseFromCholesky(W);
     for (Eigen::Index j = 0; j < n; ++j)
@@ -220,7 +231,8 @@ Vector GpPredictor::variance(const Matrix& xs) const {
 Vector gpPredictFromMap(const Map& m, const Matrix& xs) {
   auto get = [&](const char* key) -> const Value& {
     auto it = m.find(key);
-    if (it == m.end()) throw std::invalid_argument(std::string("GP model map without \"") + key + "\"");
+    if (it == m.end())
+      throw std::invalid_argument(std::string("GP model map without \"") + key + "\"");
     return it->second;
   };
   GpPredictor p;
@@ -233,7 +245,8 @@ Vector gpPredictFromMap(const Map& m, const Matrix& xs) {
   p.y_shift = get("y_shift").asDouble();
   p.y_scale = get("y_scale").asDouble();
   if (p.x.rows() != p.alpha.size() || p.x.cols() != p.length_scales.size())
-    throw std::invalid_argument("GP model map: inconsistent sizes of xtrain, alpha and length_scales");
+    throw std::invalid_argument(
+        "GP model map: inconsistent sizes of xtrain, alpha and length_scales");
   if (xs.cols() != p.x.cols())
     throw std::invalid_argument("GP model takes " + std::to_string(p.x.cols()) + " inputs, got " +
                                 std::to_string(xs.cols()));

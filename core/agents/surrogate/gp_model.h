@@ -21,8 +21,9 @@ double gpCorrelation(GpKernel k, double r);
 double gpLengthFactor(GpKernel k, double r);
 
 // The likelihood of y (already normalised) at x, with a constant mean profiled out by generalised
-// least squares (or a zero mean). theta = [log sigma_f^2, log l_1..l_d, (log sigma_n^2 when fit_noise)];
-// with a fixed noise the noise variance is `fixed_noise`. `jitter` is added to the diagonal on top.
+// least squares (or a zero mean). theta = [log sigma_f^2, log l_1..l_d, (log sigma_n^2 when
+// fit_noise)]; with a fixed noise the noise variance is `fixed_noise`. `jitter` is added to the
+// diagonal on top.
 struct GpLikelihood {
   const Matrix* x = nullptr;
   const Vector* y = nullptr;
@@ -35,7 +36,8 @@ struct GpLikelihood {
   double noiseVariance(const Vector& theta) const;
   // Covariance matrix of the training outputs (kernel + noise + jitter).
   Matrix covariance(const Vector& theta, double jitter) const;
-  // Log marginal likelihood (and its gradient when `grad`); -inf when K + jitter is not positive definite.
+  // Log marginal likelihood (and its gradient when `grad`); -inf when K + jitter is not positive
+  // definite.
   double value(const Vector& theta, double jitter, Vector* grad) const;
 };
 

@@ -30,9 +30,10 @@ PceVariable PceVariable::fromDistribution(const uq::Distribution& d) {
       v.scale = d.p[1];
       return v;
     default:
-      throw std::invalid_argument(d.describe() +
-                                  " has no orthonormal family here (uniform -> Legendre, normal and lognormal -> "
-                                  "Hermite are supported)");
+      throw std::invalid_argument(
+          d.describe() +
+          " has no orthonormal family here (uniform -> Legendre, normal and lognormal -> "
+          "Hermite are supported)");
   }
 }
 
@@ -71,7 +72,8 @@ void orthonormalValues(PceVariable::Family f, double xi, int p, double* out) {
 }
 
 namespace {
-void compositions(int d, int total, int j, std::vector<int>& cur, std::vector<std::vector<int>>& out) {
+void compositions(int d, int total, int j, std::vector<int>& cur,
+                  std::vector<std::vector<int>>& out) {
   if (j == d - 1) {
     cur[static_cast<std::size_t>(j)] = total;
     out.push_back(cur);
@@ -97,7 +99,8 @@ std::size_t basisSize(int d, int p) {
   return c > 1e12 ? static_cast<std::size_t>(1e12) : static_cast<std::size_t>(std::llround(c));
 }
 
-Matrix pceDesign(const Matrix& x, const std::vector<PceVariable>& vars, const std::vector<std::vector<int>>& alpha) {
+Matrix pceDesign(const Matrix& x, const std::vector<PceVariable>& vars,
+                 const std::vector<std::vector<int>>& alpha) {
   const Eigen::Index n = x.rows(), d = x.cols();
   int p = 0;
   for (const auto& a : alpha)
@@ -107,12 +110,14 @@ Matrix pceDesign(const Matrix& x, const std::vector<PceVariable>& vars, const st
   for (Eigen::Index i = 0; i < n; ++i) {
     for (Eigen::Index j = 0; j < d; ++j) {
       const auto& v = vars[static_cast<std::size_t>(j)];
-      orthonormalValues(v.family, v.standardise(x(i, j)), p, &table[static_cast<std::size_t>(j * (p + 1))]);
+      orthonormalValues(v.family, v.standardise(x(i, j)), p,
+                        &table[static_cast<std::size_t>(j * (p + 1))]);
     }
     for (std::size_t k = 0; k < alpha.size(); ++k) {
       double prod = 1;
       for (Eigen::Index j = 0; j < d; ++j)
-        prod *= table[static_cast<std::size_t>(j * (p + 1) + alpha[k][static_cast<std::size_t>(j)])];
+        prod *=
+            table[static_cast<std::size_t>(j * (p + 1) + alpha[k][static_cast<std::size_t>(j)])];
       psi(i, static_cast<Eigen::Index>(k)) = prod;
     }
   }
@@ -124,7 +129,8 @@ Vector pcePredictFromMap(const Map& m, const Matrix& xs) {
   const Vector c = m.at("coefficients").toVector();
   const List& vl = m.at("variables").asList();
   if (mi.rows() != c.size() || static_cast<std::size_t>(mi.cols()) != vl.size())
-    throw std::invalid_argument("PCE model map: inconsistent multi_indices, coefficients and variables");
+    throw std::invalid_argument(
+        "PCE model map: inconsistent multi_indices, coefficients and variables");
   if (xs.cols() != mi.cols())
     throw std::invalid_argument("PCE model takes " + std::to_string(mi.cols()) + " inputs, got " +
                                 std::to_string(xs.cols()));
@@ -132,7 +138,8 @@ Vector pcePredictFromMap(const Map& m, const Matrix& xs) {
   for (const auto& v : vl) vars.push_back(PceVariable::fromMap(v.asMap()));
   std::vector<std::vector<int>> alpha(static_cast<std::size_t>(mi.rows()));
   for (Eigen::Index k = 0; k < mi.rows(); ++k)
-    for (Eigen::Index j = 0; j < mi.cols(); ++j) alpha[static_cast<std::size_t>(k)].push_back(static_cast<int>(mi(k, j)));
+    for (Eigen::Index j = 0; j < mi.cols(); ++j)
+      alpha[static_cast<std::size_t>(k)].push_back(static_cast<int>(mi(k, j)));
   return pceDesign(xs, vars, alpha) * c;
 }
 

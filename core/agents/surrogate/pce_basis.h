@@ -13,8 +13,8 @@ namespace sciagents::core::agents::surrogate {
 struct PceVariable {
   enum class Family { Legendre, Hermite };
   Family family = Family::Legendre;
-  bool log = false;              // lognormal: Hermite in (log x - mu) / sigma
-  double shift = 0, scale = 1;   // xi = (x' - shift) / scale, x' = x or log x
+  bool log = false;             // lognormal: Hermite in (log x - mu) / sigma
+  double shift = 0, scale = 1;  // xi = (x' - shift) / scale, x' = x or log x
   double standardise(double x) const;
   static PceVariable fromDistribution(const uq::Distribution& d);  // throws std::invalid_argument
   Map toMap() const;
@@ -29,7 +29,8 @@ std::vector<std::vector<int>> totalDegreeIndices(int d, int p);
 std::size_t basisSize(int d, int p);  // C(d + p, p)
 
 // n x P design matrix Psi_ik = prod_j psi_{alpha_kj}(xi_ij).
-Matrix pceDesign(const Matrix& x, const std::vector<PceVariable>& vars, const std::vector<std::vector<int>>& alpha);
+Matrix pceDesign(const Matrix& x, const std::vector<PceVariable>& vars,
+                 const std::vector<std::vector<int>>& alpha);
 
 // Evaluates the expansion stored by surrogate.pce in its `model` output.
 Vector pcePredictFromMap(const Map& model, const Matrix& xs);

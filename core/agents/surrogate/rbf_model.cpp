@@ -14,18 +14,25 @@ RbfKernel parseRbfKernel(std::string_view n) {
   if (n == "thin_plate") return RbfKernel::ThinPlate;
   if (n == "cubic") return RbfKernel::Cubic;
   if (n == "linear") return RbfKernel::Linear;
-  throw std::invalid_argument("unknown RBF kernel '" + std::string(n) +
-                              "' (gaussian, multiquadric, inverse_multiquadric, thin_plate, cubic, linear)");
+  throw std::invalid_argument(
+      "unknown RBF kernel '" + std::string(n) +
+      "' (gaussian, multiquadric, inverse_multiquadric, thin_plate, cubic, linear)");
 }
 
 std::string rbfKernelName(RbfKernel k) {
   switch (k) {
-    case RbfKernel::Gaussian: return "gaussian";
-    case RbfKernel::Multiquadric: return "multiquadric";
-    case RbfKernel::InverseMultiquadric: return "inverse_multiquadric";
-    case RbfKernel::ThinPlate: return "thin_plate";
-    case RbfKernel::Cubic: return "cubic";
-    case RbfKernel::Linear: return "linear";
+    case RbfKernel::Gaussian:
+      return "gaussian";
+    case RbfKernel::Multiquadric:
+      return "multiquadric";
+    case RbfKernel::InverseMultiquadric:
+      return "inverse_multiquadric";
+    case RbfKernel::ThinPlate:
+      return "thin_plate";
+    case RbfKernel::Cubic:
+      return "cubic";
+    case RbfKernel::Linear:
+      return "linear";
   }
   return "?";
 }
@@ -33,25 +40,35 @@ std::string rbfKernelName(RbfKernel k) {
 int rbfMinDegree(RbfKernel k) {
   switch (k) {
     case RbfKernel::Multiquadric:
-    case RbfKernel::Linear: return 0;
+    case RbfKernel::Linear:
+      return 0;
     case RbfKernel::ThinPlate:
-    case RbfKernel::Cubic: return 1;
-    default: return -1;
+    case RbfKernel::Cubic:
+      return 1;
+    default:
+      return -1;
   }
 }
 
 bool rbfUsesEpsilon(RbfKernel k) {
-  return k == RbfKernel::Gaussian || k == RbfKernel::Multiquadric || k == RbfKernel::InverseMultiquadric;
+  return k == RbfKernel::Gaussian || k == RbfKernel::Multiquadric ||
+         k == RbfKernel::InverseMultiquadric;
 }
 
 double rbfPhi(RbfKernel k, double r) {
   switch (k) {
-    case RbfKernel::Gaussian: return std::exp(-r * r);
-    case RbfKernel::Multiquadric: return -std::sqrt(1 + r * r);
-    case RbfKernel::InverseMultiquadric: return 1 / std::sqrt(1 + r * r);
-    case RbfKernel::ThinPlate: return r > 0 ? r * r * std::log(r) : 0.0;
-    case RbfKernel::Cubic: return r * r * r;
-    case RbfKernel::Linear: return -r;
+    case RbfKernel::Gaussian:
+      return std::exp(-r * r);
+    case RbfKernel::Multiquadric:
+      return -std::sqrt(1 + r * r);
+    case RbfKernel::InverseMultiquadric:
+      return 1 / std::sqrt(1 + r * r);
+    case RbfKernel::ThinPlate:
+      return r > 0 ? r * r * std::log(r) : 0.0;
+    case RbfKernel::Cubic:
+      return r * r * r;
+    case RbfKernel::Linear:
+      return -r;
   }
   return NAN;
 }
@@ -60,7 +77,8 @@ Matrix RbfModel::kernelMatrix(const Matrix& xs) const {
   const double eps = rbfUsesEpsilon(kernel) ? epsilon : 1.0;
   Matrix k(xs.rows(), x.rows());
   for (Eigen::Index j = 0; j < x.rows(); ++j)
-    for (Eigen::Index i = 0; i < xs.rows(); ++i) k(i, j) = rbfPhi(kernel, eps * (xs.row(i) - x.row(j)).norm());
+    for (Eigen::Index i = 0; i < xs.rows(); ++i)
+      k(i, j) = rbfPhi(kernel, eps * (xs.row(i) - x.row(j)).norm());
   return k;
 }
 
@@ -88,9 +106,12 @@ Vector RbfModel::evaluate(const Matrix& xs) const {
 Map RbfModel::toMap() const {
   Matrix e(static_cast<Eigen::Index>(exponents.size()), x.cols());
   for (std::size_t k = 0; k < exponents.size(); ++k)
-    for (Eigen::Index j = 0; j < x.cols(); ++j) e(static_cast<Eigen::Index>(k), j) = exponents[k][static_cast<std::size_t>(j)];
-  return Map{{"surrogate", "rbf"}, {"kernel", rbfKernelName(kernel)}, {"epsilon", epsilon}, {"degree", degree},
-             {"xtrain", x},        {"weights", weights},                 {"poly", poly},       {"shift", shift},
+    for (Eigen::Index j = 0; j < x.cols(); ++j)
+      e(static_cast<Eigen::Index>(k), j) = exponents[k][static_cast<std::size_t>(j)];
+  return Map{{"surrogate", "rbf"}, {"kernel", rbfKernelName(kernel)},
+             {"epsilon", epsilon}, {"degree", degree},
+             {"xtrain", x},        {"weights", weights},
+             {"poly", poly},       {"shift", shift},
              {"scale", scale},     {"exponents", e}};
 }
 
@@ -112,7 +133,8 @@ RbfModel RbfModel::fromMap(const Map& m) {
       r.exponents.push_back(row);
     }
   }
-  if (r.weights.size() != r.x.rows() || r.poly.size() != static_cast<Eigen::Index>(r.exponents.size()) ||
+  if (r.weights.size() != r.x.rows() ||
+      r.poly.size() != static_cast<Eigen::Index>(r.exponents.size()) ||
       r.shift.size() != r.x.cols() || r.scale.size() != r.x.cols())
     throw std::invalid_argument("RBF model map: inconsistent sizes");
   return r;

@@ -13,17 +13,18 @@ namespace sciagents::core::agents::surrogate {
 enum class RbfKernel { Gaussian, Multiquadric, InverseMultiquadric, ThinPlate, Cubic, Linear };
 RbfKernel parseRbfKernel(std::string_view name);  // throws std::invalid_argument
 std::string rbfKernelName(RbfKernel k);
-int rbfMinDegree(RbfKernel k);       // lowest polynomial degree that makes the system solvable (-1: none)
-bool rbfUsesEpsilon(RbfKernel k);    // shape parameter matters (not scale invariant)
+int rbfMinDegree(
+    RbfKernel k);  // lowest polynomial degree that makes the system solvable (-1: none)
+bool rbfUsesEpsilon(RbfKernel k);      // shape parameter matters (not scale invariant)
 double rbfPhi(RbfKernel k, double r);  // r already multiplied by epsilon
 
 struct RbfModel {
   RbfKernel kernel = RbfKernel::ThinPlate;
   double epsilon = 1.0;
   int degree = 1;
-  Matrix x;         // centres
-  Vector weights;   // one per centre
-  Vector poly;      // polynomial coefficients (monomials of the shifted/scaled inputs)
+  Matrix x;             // centres
+  Vector weights;       // one per centre
+  Vector poly;          // polynomial coefficients (monomials of the shifted/scaled inputs)
   Vector shift, scale;  // polynomial variables: (x - shift) / scale
   std::vector<std::vector<int>> exponents;
 

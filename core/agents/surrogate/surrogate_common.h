@@ -12,11 +12,11 @@
 namespace sciagents::core::agents::surrogate {
 
 struct TrainingSet {
-  Matrix x;  // n x d
-  Vector y;  // n
-  std::vector<std::string> names;       // input names (from `inputs`, else x1..xd)
-  std::optional<uq::InputSet> inputs;   // when `inputs` is given
-  std::string source;                   // "given" or "model"
+  Matrix x;                            // n x d
+  Vector y;                            // n
+  std::vector<std::string> names;      // input names (from `inputs`, else x1..xd)
+  std::optional<uq::InputSet> inputs;  // when `inputs` is given
+  std::string source;                  // "given" or "model"
 };
 
 // Training data from `xtrain` + `ytrain`, or from `model` evaluated on a seeded Latin hypercube of
@@ -25,7 +25,8 @@ struct TrainingSet {
 TrainingSet readTraining(TaskContext& ctx, Eigen::Index default_n = 0);
 
 // `xtest` (m x d, a vector when d = 1), checked against the training dimension; empty when absent.
-std::optional<Matrix> readTest(const TaskContext& ctx, Eigen::Index d, const std::string& param = "xtest");
+std::optional<Matrix> readTest(const TaskContext& ctx, Eigen::Index d,
+                               const std::string& param = "xtest");
 
 // Rows of `x` as an n x d matrix with finite entries (a vector is one column). Errors name `param`.
 Matrix finiteMatrix(const TaskContext& ctx, const std::string& param);

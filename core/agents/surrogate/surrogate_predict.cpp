@@ -18,7 +18,10 @@ class SurrogateModel final : public ModelEvaluator {
  public:
   SurrogateModel(std::string param, std::string kind, std::function<Vector(const Matrix&)> f,
                  std::vector<Eigen::Index> columns, std::string mapping)
-      : m_param(std::move(param)), m_kind(std::move(kind)), m_f(std::move(f)), m_cols(std::move(columns)),
+      : m_param(std::move(param)),
+        m_kind(std::move(kind)),
+        m_f(std::move(f)),
+        m_cols(std::move(columns)),
         m_mapping(std::move(mapping)) {}
 
   Vector evaluate(const Matrix& points, const TaskContext& ctx, const DoneCallback& done) override {
@@ -28,22 +31,25 @@ class SurrogateModel final : public ModelEvaluator {
     for (Eigen::Index s = 0; s < points.rows(); s += kChunk) {
       const Eigen::Index len = std::min(kChunk, points.rows() - s);
       Matrix x(len, d);
-      for (Eigen::Index j = 0; j < d; ++j) x.col(j) = points.block(s, m_cols[static_cast<std::size_t>(j)], len, 1);
+      for (Eigen::Index j = 0; j < d; ++j)
+        x.col(j) = points.block(s, m_cols[static_cast<std::size_t>(j)], len, 1);
       y.segment(s, len) = m_f(x);
       ctx.checkCancelled();
       if (done) done(static_cast<std::size_t>(s + len));
     }
     for (Eigen::Index i = 0; i < y.size(); ++i)
       if (!std::isfinite(y[i]))
-        throw paramError(m_param, "the " + m_kind + " surrogate is " + std::to_string(y[i]) + " at sample #" +
-                                      std::to_string(i));
+        throw paramError(m_param, "the " + m_kind + " surrogate is " + std::to_string(y[i]) +
+                                      " at sample #" + std::to_string(i));
     m_evaluations += static_cast<std::size_t>(points.rows());
     return y;
   }
 
   std::string describe() const override { return m_kind + " surrogate (" + m_mapping + ")"; }
   Map diagnostics() const override {
-    return Map{{"kind", "surrogate"}, {"surrogate", m_kind}, {"inputs", m_mapping},
+    return Map{{"kind", "surrogate"},
+               {"surrogate", m_kind},
+               {"inputs", m_mapping},
                {"evaluations", static_cast<std::int64_t>(m_evaluations)}};
   }
 
@@ -73,10 +79,12 @@ std::unique_ptr<ModelEvaluator> makeSurrogateModel(const std::string& param, con
   std::sort(sorted_b.begin(), sorted_b.end());
   if (!names.empty() && sorted_a == sorted_b) {
     for (const auto& n : names)
-      cols.push_back(static_cast<Eigen::Index>(std::find(input_names.begin(), input_names.end(), n) - input_names.begin()));
+      cols.push_back(static_cast<Eigen::Index>(
+          std::find(input_names.begin(), input_names.end(), n) - input_names.begin()));
     mapping = "inputs matched by name";
   } else if (names.empty() || names.size() == input_names.size()) {
-    for (std::size_t j = 0; j < input_names.size(); ++j) cols.push_back(static_cast<Eigen::Index>(j));
+    for (std::size_t j = 0; j < input_names.size(); ++j)
+      cols.push_back(static_cast<Eigen::Index>(j));
     mapping = "inputs taken in order";
   } else {
     throw paramError(param, "the " + kind + " surrogate takes " + std::to_string(names.size()) +
@@ -85,7 +93,8 @@ std::unique_ptr<ModelEvaluator> makeSurrogateModel(const std::string& param, con
   std::function<Vector(const Matrix&)> f;
   try {
     if (kind == "gp") {
-      gpPredictFromMap(m, Matrix::Zero(1, static_cast<Eigen::Index>(cols.size())));  // validates the map
+      gpPredictFromMap(
+          m, Matrix::Zero(1, static_cast<Eigen::Index>(cols.size())));  // validates the map
       f = [m](const Matrix& x) { return gpPredictFromMap(m, x); };
     } else if (kind == "pce") {
       pcePredictFromMap(m, Matrix::Ones(1, static_cast<Eigen::Index>(cols.size())));

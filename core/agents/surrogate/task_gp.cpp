@@ -61,8 +61,8 @@ struct StartResult {
   std::string status;
 };
 
-StartResult maximise(const GpLikelihood& lik, const TaskContext& ctx, const Vector& start, const Vector& lo,
-                     const Vector& hi, double jitter, int maxiter) {
+StartResult maximise(const GpLikelihood& lik, const TaskContext& ctx, const Vector& start,
+                     const Vector& lo, const Vector& hi, double jitter, int maxiter) {
   const auto n = static_cast<unsigned>(start.size());
   OptPtr opt(nlopt_create(NLOPT_LD_LBFGS, n), &nlopt_destroy);
   Objective o{&lik, &ctx, opt.get(), jitter, 0, {}};
@@ -81,8 +81,9 @@ StartResult maximise(const GpLikelihood& lik, const TaskContext& ctx, const Vect
   r.lml = lik.value(x, jitter, nullptr);
   r.evaluations = o.evaluations;
   r.status = res == NLOPT_MAXEVAL_REACHED ? "maxiter"
-             : res > 0 || res == NLOPT_ROUNDOFF_LIMITED ? "converged"
-                                                        : "failed (NLopt " + std::to_string(static_cast<int>(res)) + ")";
+             : res > 0 || res == NLOPT_ROUNDOFF_LIMITED
+                 ? "converged"
+                 : "failed (NLopt " + std::to_string(static_cast<int>(res)) + ")";
   return r;
 }
 
@@ -91,8 +92,10 @@ void runGp(TaskContext& ctx) {
   const Eigen::Index n = t.x.rows(), d = t.x.cols();
   if (n < 2) throw paramError("xtrain", "a GP needs at least 2 training points");
   if (n > kMaxPoints)
-    throw paramError("xtrain", std::to_string(n) + " training points: a GP needs O(n^2) memory and O(n^3) time per "
-                                   "likelihood evaluation; above " + std::to_string(kMaxPoints) +
+    throw paramError("xtrain", std::to_string(n) +
+                                   " training points: a GP needs O(n^2) memory and O(n^3) time per "
+                                   "likelihood evaluation; above " +
+                                   std::to_string(kMaxPoints) +
                                    " points use surrogate.rbf or thin the data");
   const auto xtest = readTest(ctx, d);
   GpKernel kernel;
@@ -108,18 +111,22 @@ void runGp(TaskContext& ctx) {
   bool fit_noise = false;
   double noise_y = 0;
   if (noise_v.isString()) {
-    if (noise_v.asString() != "fit") throw paramError("noise", "expected \"fit\" or a noise variance >= 0");
+    if (noise_v.asString() != "fit")
+      throw paramError("noise", "expected \"fit\" or a noise variance >= 0");
     fit_noise = true;
   } else if (noise_v.isNumber()) {
     noise_y = noise_v.asDouble();
-    if (!(noise_y >= 0) || !std::isfinite(noise_y)) throw paramError("noise", "the noise variance must be finite and >= 0");
+    if (!(noise_y >= 0) || !std::isfinite(noise_y))
+      throw paramError("noise", "the noise variance must be finite and >= 0");
   } else {
-    throw paramError("noise", "expected \"fit\" or a noise variance >= 0, got " + std::string(noise_v.kindName()));
+    throw paramError("noise", "expected \"fit\" or a noise variance >= 0, got " +
+                                  std::string(noise_v.kindName()));
   }
 
   // Normalised outputs.
   const double ymean = t.y.mean();
-  const double ysd = n > 1 ? std::sqrt((t.y.array() - ymean).square().sum() / static_cast<double>(n - 1)) : 0.0;
+  const double ysd =
+      n > 1 ? std::sqrt((t.y.array() - ymean).square().sum() / static_cast<double>(n - 1)) : 0.0;
   const double shift = normalize ? ymean : 0.0;
   const double scale = normalize && ysd > 0 ? ysd : 1.0;
   const Vector yn = ((t.y.array() - shift) / scale).matrix();
@@ -130,7 +137,8 @@ void runGp(TaskContext& ctx) {
   for (Eigen::Index j = 0; j < d; ++j) {
     range[j] = t.x.col(j).maxCoeff() - t.x.col(j).minCoeff();
     if (!(range[j] > 0))
-      throw paramError("xtrain", "column " + std::to_string(j) + " (" + t.names[static_cast<std::size_t>(j)] +
+      throw paramError("xtrain", "column " + std::to_string(j) + " (" +
+                                     t.names[static_cast<std::size_t>(j)] +
                                      ") is constant: a length scale cannot be fitted");
   }
 
@@ -141,9 +149,11 @@ void runGp(TaskContext& ctx) {
   if (dmin == 0) {
     duplicates = true;
     if (!fit_noise && noise_y == 0 && t.y[da] != t.y[db])
-      throw paramError("ytrain", "training points #" + std::to_string(da) + " and #" + std::to_string(db) +
-                                     " have the same inputs but different values; a noise-free GP cannot interpolate "
-                                     "both (use noise: \"fit\" or a noise variance > 0)");
+      throw paramError(
+          "ytrain",
+          "training points #" + std::to_string(da) + " and #" + std::to_string(db) +
+              " have the same inputs but different values; a noise-free GP cannot interpolate "
+              "both (use noise: \"fit\" or a noise variance > 0)");
   }
 
   GpLikelihood lik;
@@ -161,7 +171,8 @@ void runGp(TaskContext& ctx) {
     hi[1 + j] = std::log(1e2 * range[j]);
     x0[1 + j] = std::log(0.3 * range[j]);
   }
-  if (fit_noise) lo[d + 1] = std::log(1e-10 * v), hi[d + 1] = std::log(10 * v), x0[d + 1] = std::log(1e-2 * v);
+  if (fit_noise)
+    lo[d + 1] = std::log(1e-10 * v), hi[d + 1] = std::log(10 * v), x0[d + 1] = std::log(1e-2 * v);
 
   // Jitter: the smallest of 1e-10, 1e-9, ... (relative) that factorises K at the start.
   double jitter = lik.fit_noise || lik.fixed_noise > 0 ? 0.0 : kBaseJitter * v;
@@ -183,19 +194,23 @@ void runGp(TaskContext& ctx) {
       start[0] = std::log(v) + std::log(100.0) * (stream.uniform(k++) - 0.5);
       for (Eigen::Index j = 0; j < d; ++j)
         start[1 + j] = std::log(range[j]) + std::log(0.05) + std::log(40.0) * stream.uniform(k++);
-      if (fit_noise) start[d + 1] = std::log(v) + std::log(1e-6) + std::log(1e5) * stream.uniform(k++);
+      if (fit_noise)
+        start[d + 1] = std::log(v) + std::log(1e-6) + std::log(1e5) * stream.uniform(k++);
     }
     const StartResult r = maximise(lik, ctx, start, lo, hi, jitter, maxiter);
     evaluations += r.evaluations;
-    starts.emplace_back(Map{{"log_marginal_likelihood", std::isfinite(r.lml) ? Value(r.lml) : Value("not positive definite")},
+    starts.emplace_back(Map{{"log_marginal_likelihood",
+                             std::isfinite(r.lml) ? Value(r.lml) : Value("not positive definite")},
                             {"evaluations", static_cast<std::int64_t>(r.evaluations)},
                             {"status", r.status}});
     if (r.lml > best.lml) best = r;
     ctx.progress(0.3 + 0.6 * (s + 1) / (restarts + 1), "maximising the marginal likelihood");
   }
   if (!std::isfinite(best.lml))
-    throw Error(ErrorCode::RunFailed, "the covariance matrix is not positive definite at any start even with jitter " +
-                                          formatFine(jitter) + " (check xtrain for duplicate or nearly identical points)");
+    throw Error(ErrorCode::RunFailed,
+                "the covariance matrix is not positive definite at any start even with jitter " +
+                    formatFine(jitter) +
+                    " (check xtrain for duplicate or nearly identical points)");
 
   GpPredictor p;
   p.kernel = kernel;
@@ -209,12 +224,15 @@ void runGp(TaskContext& ctx) {
   p.jitter = jitter;
   while (!p.factor(yn)) {
     p.jitter = p.jitter > 0 ? p.jitter * 10 : kBaseJitter * v;
-    if (p.jitter > 1e-2 * v) throw Error(ErrorCode::RunFailed, "the fitted covariance matrix is not positive definite");
+    if (p.jitter > 1e-2 * v)
+      throw Error(ErrorCode::RunFailed, "the fitted covariance matrix is not positive definite");
   }
   jitter = p.jitter;
   if (jitter > kBaseJitter * v * 1.5)
-    ctx.warn("jitter " + formatFine(jitter * scale * scale) + " (y units^2) was added to the diagonal to factorise K" +
-             (duplicates ? " (xtrain has duplicate points)" : "") + "; the GP no longer interpolates exactly");
+    ctx.warn("jitter " + formatFine(jitter * scale * scale) +
+             " (y units^2) was added to the diagonal to factorise K" +
+             (duplicates ? " (xtrain has duplicate points)" : "") +
+             "; the GP no longer interpolates exactly");
 
   // Hyper-parameters in y units.
   Map hyper{{"kernel", gpKernelName(kernel)},
@@ -224,7 +242,8 @@ void runGp(TaskContext& ctx) {
             {"noise", fit_noise ? "fitted" : (noise_y > 0 ? "fixed" : "noise-free (jitter only)")},
             {"jitter", jitter * scale * scale},
             {"mean", constant_mean ? Value(p.beta * scale + shift) : Value(shift)}};
-  const double lml_y = best.lml - static_cast<double>(n) * std::log(scale);  // likelihood of y, not yn
+  const double lml_y =
+      best.lml - static_cast<double>(n) * std::log(scale);  // likelihood of y, not yn
   ctx.output("hyperparameters", hyper);
   ctx.output("log_marginal_likelihood", lml_y);
 
@@ -261,7 +280,8 @@ void runGp(TaskContext& ctx) {
   ctx.setMethod("gp_" + gpKernelName(kernel),
                 "GP regression, " + gpKernelName(kernel) + " kernel with ARD length scales, " +
                     (constant_mean ? "constant mean by generalised least squares" : "zero mean") +
-                    "; hyper-parameters maximise the log marginal likelihood (analytic gradient, NLopt L-BFGS, " +
+                    "; hyper-parameters maximise the log marginal likelihood (analytic gradient, "
+                    "NLopt L-BFGS, " +
                     std::to_string(restarts + 1) + " seeded starts)");
   ctx.diagnostic("optimizer_evaluations", static_cast<std::int64_t>(evaluations));
   ctx.diagnostic("starts", starts);
@@ -270,8 +290,10 @@ void runGp(TaskContext& ctx) {
   ctx.diagnostic("normalize_y", Map{{"shift", shift}, {"scale", scale}});
   ctx.diagnostic("training_points", static_cast<std::int64_t>(n));
   ctx.diagnostic("seed", static_cast<std::int64_t>(seed));
-  ctx.diagnostic("std_note", "std is the predictive standard deviation of the latent function (noise excluded), "
-                             "including the uncertainty of the estimated constant mean");
+  ctx.diagnostic(
+      "std_note",
+      "std is the predictive standard deviation of the latent function (noise excluded), "
+      "including the uncertainty of the estimated constant mean");
   ctx.progress(1.0, "done");
 }
 
@@ -280,34 +302,58 @@ void runGp(TaskContext& ctx) {
 TaskSpec gpTask() {
   TaskSpec t;
   t.id = "gp";
-  t.summary = "Gaussian process regression with hyper-parameters maximising the marginal likelihood, predictive mean and std.";
+  t.summary =
+      "Gaussian process regression with hyper-parameters maximising the marginal likelihood, "
+      "predictive mean and std.";
   t.doc =
-      "Kernels rbf (squared exponential), matern32 and matern52, all with one length scale per input (ARD), a "
-      "signal variance and a noise variance (`noise`: \"fit\", a fixed variance in y units, or 0 for noise-free "
-      "interpolation with a tiny jitter). The constant mean is profiled out by generalised least squares (or "
-      "`mean: zero`). Hyper-parameters maximise the log marginal likelihood with its analytic gradient (NLopt "
-      "L-BFGS in log space, bounded by the data ranges), from the default start plus `restarts` seeded random "
-      "starts; the best is kept. Training data: `xtrain` + `ytrain`, or a `model` evaluated on a seeded Latin "
-      "hypercube of `n` points of `inputs`. `std` excludes the noise (latent function) and includes the "
-      "uncertainty of the estimated mean. The `model` output holds what a later step needs to predict.";
+      "Kernels rbf (squared exponential), matern32 and matern52, all with one length scale per "
+      "input (ARD), a "
+      "signal variance and a noise variance (`noise`: \"fit\", a fixed variance in y units, or 0 "
+      "for noise-free "
+      "interpolation with a tiny jitter). The constant mean is profiled out by generalised least "
+      "squares (or "
+      "`mean: zero`). Hyper-parameters maximise the log marginal likelihood with its analytic "
+      "gradient (NLopt "
+      "L-BFGS in log space, bounded by the data ranges), from the default start plus `restarts` "
+      "seeded random "
+      "starts; the best is kept. Training data: `xtrain` + `ytrain`, or a `model` evaluated on a "
+      "seeded Latin "
+      "hypercube of `n` points of `inputs`. `std` excludes the noise (latent function) and "
+      "includes the "
+      "uncertainty of the estimated mean. The `model` output holds what a later step needs to "
+      "predict.";
   t.params = {
       xtrainParam(),
       ytrainParam(),
       xtestParam(),
-      ParamSpec::make("ytest", ParamType::Vector).describe("Optional true values at xtest: reports test_rmse and test_nrmse."),
-      ParamSpec::make("kernel", ParamType::Choice).oneOf({"rbf", "matern32", "matern52"}).def("matern52").describe(
-          "Covariance kernel (ARD length scales)."),
-      ParamSpec::make("mean", ParamType::Choice).oneOf({"constant", "zero"}).def("constant").describe(
-          "Prior mean: a constant estimated by generalised least squares, or zero."),
-      ParamSpec::make("noise", ParamType::Any).def(0.0).describe(
-          "\"fit\" (noise variance is a hyper-parameter), or a fixed noise variance >= 0 in y units; 0 means "
-          "noise-free interpolation (a jitter of 1e-10 x var(y), raised if needed, is added and reported)."),
-      ParamSpec::make("normalize_y", ParamType::Boolean).def(true).describe(
-          "Centre and scale ytrain to unit variance before fitting (results are in y units)."),
-      ParamSpec::make("restarts", ParamType::Integer).def(4).range(0, 100).describe(
-          "Extra seeded random starts of the likelihood maximisation."),
-      ParamSpec::make("maxiter", ParamType::Integer).def(500).range(1, 1e6).describe(
-          "Likelihood evaluations per start."),
+      ParamSpec::make("ytest", ParamType::Vector)
+          .describe("Optional true values at xtest: reports test_rmse and test_nrmse."),
+      ParamSpec::make("kernel", ParamType::Choice)
+          .oneOf({"rbf", "matern32", "matern52"})
+          .def("matern52")
+          .describe("Covariance kernel (ARD length scales)."),
+      ParamSpec::make("mean", ParamType::Choice)
+          .oneOf({"constant", "zero"})
+          .def("constant")
+          .describe("Prior mean: a constant estimated by generalised least squares, or zero."),
+      ParamSpec::make("noise", ParamType::Any)
+          .def(0.0)
+          .describe("\"fit\" (noise variance is a hyper-parameter), or a fixed noise variance >= 0 "
+                    "in y units; 0 means "
+                    "noise-free interpolation (a jitter of 1e-10 x var(y), raised if needed, is "
+                    "added and reported)."),
+      ParamSpec::make("normalize_y", ParamType::Boolean)
+          .def(true)
+          .describe(
+              "Centre and scale ytrain to unit variance before fitting (results are in y units)."),
+      ParamSpec::make("restarts", ParamType::Integer)
+          .def(4)
+          .range(0, 100)
+          .describe("Extra seeded random starts of the likelihood maximisation."),
+      ParamSpec::make("maxiter", ParamType::Integer)
+          .def(500)
+          .range(1, 1e6)
+          .describe("Likelihood evaluations per start."),
       uq::seedParam(),
       uq::modelParam(false),
       optionalInputsParam(),
@@ -316,14 +362,19 @@ TaskSpec gpTask() {
   };
   t.outputs = {
       {"mean", ValueKind::Vector, "Predictive mean at xtest."},
-      {"std", ValueKind::Vector, "Predictive standard deviation of the latent function at xtest (noise excluded)."},
-      {"hyperparameters", ValueKind::Map, "kernel, signal_variance, length_scales, noise_variance, jitter, mean (y units)."},
-      {"log_marginal_likelihood", ValueKind::Scalar, "Log marginal likelihood of ytrain at the fitted hyper-parameters."},
-      {"train_max_rel_error", ValueKind::Scalar, "max |mean(x_i) - y_i| / max |y| over the training points."},
+      {"std", ValueKind::Vector,
+       "Predictive standard deviation of the latent function at xtest (noise excluded)."},
+      {"hyperparameters", ValueKind::Map,
+       "kernel, signal_variance, length_scales, noise_variance, jitter, mean (y units)."},
+      {"log_marginal_likelihood", ValueKind::Scalar,
+       "Log marginal likelihood of ytrain at the fitted hyper-parameters."},
+      {"train_max_rel_error", ValueKind::Scalar,
+       "max |mean(x_i) - y_i| / max |y| over the training points."},
       {"test_rmse", ValueKind::Scalar, "RMS error at xtest against ytest (with ytest)."},
       {"test_nrmse", ValueKind::Scalar, "test_rmse / standard deviation of ytest (with ytest)."},
       {"names", ValueKind::List, "Input names (column order)."},
-      {"model", ValueKind::Map, "The fitted GP (surrogate: gp): usable as the `model` of a later step."},
+      {"model", ValueKind::Map,
+       "The fitted GP (surrogate: gp): usable as the `model` of a later step."},
       {"xtrain", ValueKind::Matrix, "The design (with model)."},
       {"ytrain", ValueKind::Vector, "The model values at the design (with model)."},
   };

@@ -21,11 +21,13 @@ void runPce(TaskContext& ctx) {
   const int d = inputs_v.kind() == ValueKind::List ? static_cast<int>(inputs_v.asList().size()) : 0;
   const std::size_t P = basisSize(std::max(d, 1), degree);
   if (P > 20000)
-    throw paramError("degree", "the total-degree basis of degree " + std::to_string(degree) + " in " +
-                                   std::to_string(d) + " inputs has " + std::to_string(P) +
+    throw paramError("degree", "the total-degree basis of degree " + std::to_string(degree) +
+                                   " in " + std::to_string(d) + " inputs has " + std::to_string(P) +
                                    " terms (limit 20000); lower `degree`");
   const TrainingSet t = readTraining(ctx, static_cast<Eigen::Index>(3 * P));
-  if (!t.inputs) throw paramError("inputs", "the PCE basis is matched to the input distributions: give `inputs`");
+  if (!t.inputs)
+    throw paramError("inputs",
+                     "the PCE basis is matched to the input distributions: give `inputs`");
   const Eigen::Index n = t.x.rows();
   std::vector<PceVariable> vars;
   for (std::size_t j = 0; j < t.inputs->size(); ++j) {
@@ -37,13 +39,16 @@ void runPce(TaskContext& ctx) {
     if (vars.back().log)
       for (Eigen::Index i = 0; i < n; ++i)
         if (!(t.x(i, static_cast<Eigen::Index>(j)) > 0))
-          throw paramError("xtrain", "input '" + t.inputs->names[j] + "' is lognormal but row " + std::to_string(i) +
-                                         " holds " + formatFine(t.x(i, static_cast<Eigen::Index>(j))) + " <= 0");
+          throw paramError("xtrain", "input '" + t.inputs->names[j] + "' is lognormal but row " +
+                                         std::to_string(i) + " holds " +
+                                         formatFine(t.x(i, static_cast<Eigen::Index>(j))) +
+                                         " <= 0");
   }
   if (static_cast<std::size_t>(n) < P) {
-    const std::string msg = "n = " + std::to_string(n) + " samples is fewer than the " + std::to_string(P) +
-                            " basis terms of degree " + std::to_string(degree) + " in " + std::to_string(d) +
-                            " inputs: least squares needs n >= P (2-3 P recommended); raise `n` or lower `degree`";
+    const std::string msg =
+        "n = " + std::to_string(n) + " samples is fewer than the " + std::to_string(P) +
+        " basis terms of degree " + std::to_string(degree) + " in " + std::to_string(d) +
+        " inputs: least squares needs n >= P (2-3 P recommended); raise `n` or lower `degree`";
     throw paramError(t.source == "model" ? "n" : "degree", msg);
   }
   const auto alpha = totalDegreeIndices(d, degree);
@@ -54,8 +59,9 @@ void runPce(TaskContext& ctx) {
   Eigen::ColPivHouseholderQR<Matrix> qr(psi);
   if (qr.rank() < static_cast<Eigen::Index>(P))
     throw paramError(t.source == "model" ? "n" : "degree",
-                     "the design matrix has rank " + std::to_string(qr.rank()) + " < " + std::to_string(P) +
-                         " basis terms (degree " + std::to_string(degree) + "); raise `n` or lower `degree`");
+                     "the design matrix has rank " + std::to_string(qr.rank()) + " < " +
+                         std::to_string(P) + " basis terms (degree " + std::to_string(degree) +
+                         "); raise `n` or lower `degree`");
   const Vector c = qr.solve(t.y);
   const Vector fitted = psi * c;
   const Vector resid = t.y - fitted;
@@ -103,24 +109,35 @@ void runPce(TaskContext& ctx) {
   ctx.output("n", static_cast<std::int64_t>(n));
   List vlist;
   for (const auto& v : vars) vlist.emplace_back(v.toMap());
-  const Map model{{"surrogate", "pce"},        {"names", nameList(t.names)}, {"variables", vlist},
-                  {"multi_indices", mi},        {"coefficients", c}};
-  if (const auto xtest = readTest(ctx, d)) ctx.output("prediction", pcePredictFromMap(model, *xtest));
+  const Map model{{"surrogate", "pce"},
+                  {"names", nameList(t.names)},
+                  {"variables", vlist},
+                  {"multi_indices", mi},
+                  {"coefficients", c}};
+  if (const auto xtest = readTest(ctx, d))
+    ctx.output("prediction", pcePredictFromMap(model, *xtest));
   ctx.output("model", model);
   ctx.setMethod("pce_regression",
-                "orthonormal polynomial chaos (Legendre for uniform, Hermite for normal/lognormal inputs), total "
-                "degree " + std::to_string(degree) + " (" + std::to_string(P) + " terms), coefficients by least "
-                "squares (column-pivoting QR) on " + std::to_string(n) + " samples");
+                "orthonormal polynomial chaos (Legendre for uniform, Hermite for normal/lognormal "
+                "inputs), total "
+                "degree " +
+                    std::to_string(degree) + " (" + std::to_string(P) +
+                    " terms), coefficients by least "
+                    "squares (column-pivoting QR) on " +
+                    std::to_string(n) + " samples");
   ctx.diagnostic("inputs", t.inputs->describe());
-  ctx.diagnostic("condition_estimate", qr.maxPivot() > 0
-                                           ? std::abs(qr.matrixR()(0, 0)) /
-                                                 std::abs(qr.matrixR()(static_cast<Eigen::Index>(P) - 1,
-                                                                      static_cast<Eigen::Index>(P) - 1))
-                                           : NAN);
+  ctx.diagnostic("condition_estimate",
+                 qr.maxPivot() > 0 ? std::abs(qr.matrixR()(0, 0)) /
+                                         std::abs(qr.matrixR()(static_cast<Eigen::Index>(P) - 1,
+                                                               static_cast<Eigen::Index>(P) - 1))
+                                   : NAN);
   ctx.diagnostic("oversampling", static_cast<double>(n) / static_cast<double>(P));
-  ctx.diagnostic("loo_note", "loo_error = mean of squared leave-one-out residuals (hat-matrix formula) / var(y)");
+  ctx.diagnostic(
+      "loo_note",
+      "loo_error = mean of squared leave-one-out residuals (hat-matrix formula) / var(y)");
   if (loo_rel > 1e-2)
-    ctx.warn("leave-one-out error " + formatFine(loo_rel) + " of the variance: the expansion may be inaccurate "
+    ctx.warn("leave-one-out error " + formatFine(loo_rel) +
+             " of the variance: the expansion may be inaccurate "
              "(raise `degree` with more samples, or check the model)");
   ctx.progress(1.0, "done");
 }
@@ -130,17 +147,27 @@ void runPce(TaskContext& ctx) {
 TaskSpec pceTask() {
   TaskSpec t;
   t.id = "pce";
-  t.summary = "Polynomial chaos expansion by regression; mean, variance and Sobol indices from the coefficients.";
+  t.summary =
+      "Polynomial chaos expansion by regression; mean, variance and Sobol indices from the "
+      "coefficients.";
   t.doc =
-      "Orthonormal polynomials matched to each input's distribution (Legendre for uniform, Hermite for normal, "
-      "Hermite in log x for lognormal), total-degree truncation `degree` (P = C(d+p, p) terms), coefficients "
-      "by least squares on samples: a `model` evaluated on a seeded Latin hypercube of `n` points (default 3P), "
-      "or given `xtrain` + `ytrain`. Mean = c_0, variance = sum of the other c_k^2; first-order (S1) and total "
-      "(ST) Sobol indices sum the c_k^2 of the terms in one input only / involving the input, in the order of "
+      "Orthonormal polynomials matched to each input's distribution (Legendre for uniform, Hermite "
+      "for normal, "
+      "Hermite in log x for lognormal), total-degree truncation `degree` (P = C(d+p, p) terms), "
+      "coefficients "
+      "by least squares on samples: a `model` evaluated on a seeded Latin hypercube of `n` points "
+      "(default 3P), "
+      "or given `xtrain` + `ytrain`. Mean = c_0, variance = sum of the other c_k^2; first-order "
+      "(S1) and total "
+      "(ST) Sobol indices sum the c_k^2 of the terms in one input only / involving the input, in "
+      "the order of "
       "`inputs`. `loo_error` is the leave-one-out error (hat-matrix formula) relative to var(y).";
   t.params = {
       uq::inputsParam(),
-      ParamSpec::make("degree", ParamType::Integer).def(5).range(0, 30).describe("Total degree of the basis."),
+      ParamSpec::make("degree", ParamType::Integer)
+          .def(5)
+          .range(0, 30)
+          .describe("Total degree of the basis."),
       uq::modelParam(false),
       designSizeParam("3 x the number of basis terms"),
       xtrainParam(),
@@ -162,7 +189,8 @@ TaskSpec pceTask() {
       {"basis_size", ValueKind::Integer, "Number of basis terms P."},
       {"n", ValueKind::Integer, "Number of samples."},
       {"prediction", ValueKind::Vector, "Expansion at xtest."},
-      {"model", ValueKind::Map, "The fitted expansion (surrogate: pce): usable as the `model` of a later step."},
+      {"model", ValueKind::Map,
+       "The fitted expansion (surrogate: pce): usable as the `model` of a later step."},
       {"xtrain", ValueKind::Matrix, "The design (with model)."},
       {"ytrain", ValueKind::Vector, "The model values at the design (with model)."},
   };

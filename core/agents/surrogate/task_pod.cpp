@@ -24,7 +24,9 @@ void runPod(TaskContext& ctx) {
   Eigen::BDCSVD<Matrix> svd(X, Eigen::ComputeThinU | Eigen::ComputeThinV);
   const Vector sv = svd.singularValues();
   const double total = sv.squaredNorm();
-  if (!(total > 0)) throw paramError("snapshots", "all snapshots are zero" + std::string(center ? " after centring" : ""));
+  if (!(total > 0))
+    throw paramError("snapshots",
+                     "all snapshots are zero" + std::string(center ? " after centring" : ""));
   const Eigen::Index kmax = sv.size();
   Vector cumulative(kmax);
   double acc = 0;
@@ -34,7 +36,8 @@ void runPod(TaskContext& ctx) {
   if (ctx.has("rank")) {
     r = ctx.integer("rank");
     if (r > kmax)
-      throw paramError("rank", "rank " + std::to_string(r) + " exceeds min(rows, snapshots) = " + std::to_string(kmax));
+      throw paramError("rank", "rank " + std::to_string(r) +
+                                   " exceeds min(rows, snapshots) = " + std::to_string(kmax));
     rule = "given rank";
   } else {
     const double energy = ctx.number("energy");
@@ -43,7 +46,8 @@ void runPod(TaskContext& ctx) {
     // modes at round-off level carry no information: never keep them
     const double tol = sv[0] * static_cast<double>(std::max(m, ns)) * 1e-15;
     while (r > 1 && sv[r - 1] <= tol) --r;
-    rule = "smallest rank capturing energy >= " + formatFine(energy) + " (cumulative sigma^2 / total)";
+    rule =
+        "smallest rank capturing energy >= " + formatFine(energy) + " (cumulative sigma^2 / total)";
   }
   const Matrix U = svd.matrixU().leftCols(r);
   const Matrix coeffs = sv.head(r).asDiagonal() * svd.matrixV().leftCols(r).transpose();  // r x ns
@@ -62,18 +66,23 @@ void runPod(TaskContext& ctx) {
     if (Y.rows() != m && Y.cols() == m && Y.rows() != 1) Y.transposeInPlace();
     if (Y.rows() != m)
       throw paramError("reconstruct", "snapshots to reconstruct need " + std::to_string(m) +
-                                          " rows (one per degree of freedom), got " + std::to_string(Y.rows()));
+                                          " rows (one per degree of freedom), got " +
+                                          std::to_string(Y.rows()));
     const Matrix c = U.transpose() * (Y.colwise() - mean);
     const Matrix yr = (U * c).colwise() + mean;
     ctx.output("reconstruction", yr);
     ctx.output("reconstruction_coefficients", c);
     ctx.output("reconstruct_error", (Y - yr).norm() / std::max(Y.norm(), 1e-300));
   }
-  ctx.setMethod("pod_svd", "thin SVD of the " + std::string(center ? "centred " : "") + "snapshot matrix (Eigen BDCSVD); " +
-                               rule + ": rank " + std::to_string(r) + " of " + std::to_string(kmax));
-  ctx.diagnostic("snapshots_shape", Vector(Eigen::Vector2d(static_cast<double>(m), static_cast<double>(ns))));
+  ctx.setMethod("pod_svd", "thin SVD of the " + std::string(center ? "centred " : "") +
+                               "snapshot matrix (Eigen BDCSVD); " + rule + ": rank " +
+                               std::to_string(r) + " of " + std::to_string(kmax));
+  ctx.diagnostic("snapshots_shape",
+                 Vector(Eigen::Vector2d(static_cast<double>(m), static_cast<double>(ns))));
   ctx.diagnostic("truncation_bound", std::sqrt(std::max(0.0, 1 - cumulative[r - 1])));
-  ctx.diagnostic("error_note", "reconstruction_error = ||S - S_r||_F / ||S||_F (S_r adds the mean back when centred)");
+  ctx.diagnostic(
+      "error_note",
+      "reconstruction_error = ||S - S_r||_F / ||S||_F (S_r adds the mean back when centred)");
   ctx.progress(1.0, "done");
 }
 
@@ -82,26 +91,42 @@ void runPod(TaskContext& ctx) {
 TaskSpec podTask() {
   TaskSpec t;
   t.id = "pod";
-  t.summary = "Proper orthogonal decomposition of snapshots: modes, singular values, energy, coefficients.";
+  t.summary =
+      "Proper orthogonal decomposition of snapshots: modes, singular values, energy, coefficients.";
   t.doc =
-      "`snapshots` is an m x n_s matrix whose columns are snapshots (states at m degrees of freedom). Its thin "
-      "SVD S = U Sigma V^T (Eigen BDCSVD, optionally after subtracting the mean snapshot with `center`) gives "
-      "the POD modes (columns of U). The rank is the smallest capturing a fraction `energy` of sum sigma^2 "
-      "(modes at round-off level are never kept), or `rank`. `coefficients` = Sigma_r V_r^T (r x n_s) "
-      "reconstruct the snapshots as modes x coefficients; `reconstruction_error` is the relative Frobenius "
+      "`snapshots` is an m x n_s matrix whose columns are snapshots (states at m degrees of "
+      "freedom). Its thin "
+      "SVD S = U Sigma V^T (Eigen BDCSVD, optionally after subtracting the mean snapshot with "
+      "`center`) gives "
+      "the POD modes (columns of U). The rank is the smallest capturing a fraction `energy` of sum "
+      "sigma^2 "
+      "(modes at round-off level are never kept), or `rank`. `coefficients` = Sigma_r V_r^T (r x "
+      "n_s) "
+      "reconstruct the snapshots as modes x coefficients; `reconstruction_error` is the relative "
+      "Frobenius "
       "error. `reconstruct` projects further snapshots (same m rows) on the modes.";
   t.params = {
-      ParamSpec::make("snapshots", ParamType::Matrix).req().describe("Snapshot matrix, one column per snapshot."),
+      ParamSpec::make("snapshots", ParamType::Matrix)
+          .req()
+          .describe("Snapshot matrix, one column per snapshot."),
       [] {
-        ParamSpec p = ParamSpec::make("energy", ParamType::Number).def(0.9999).range(0, 1).describe(
-            "Fraction of the snapshot energy (sum of sigma^2) to capture; ignored when `rank` is given.");
+        ParamSpec p = ParamSpec::make("energy", ParamType::Number)
+                          .def(0.9999)
+                          .range(0, 1)
+                          .describe(
+                              "Fraction of the snapshot energy (sum of sigma^2) to capture; "
+                              "ignored when `rank` is given.");
         p.min_exclusive = true;
         return p;
       }(),
-      ParamSpec::make("rank", ParamType::Integer).range(1, std::nullopt).describe("Number of modes to keep (overrides energy)."),
-      ParamSpec::make("center", ParamType::Boolean).def(false).describe("Subtract the mean snapshot before the SVD."),
-      ParamSpec::make("reconstruct", ParamType::Matrix).describe(
-          "Snapshots to project on the modes and reconstruct (m rows)."),
+      ParamSpec::make("rank", ParamType::Integer)
+          .range(1, std::nullopt)
+          .describe("Number of modes to keep (overrides energy)."),
+      ParamSpec::make("center", ParamType::Boolean)
+          .def(false)
+          .describe("Subtract the mean snapshot before the SVD."),
+      ParamSpec::make("reconstruct", ParamType::Matrix)
+          .describe("Snapshots to project on the modes and reconstruct (m rows)."),
   };
   t.outputs = {
       {"modes", ValueKind::Matrix, "m x r POD modes (orthonormal columns)."},
@@ -114,7 +139,8 @@ TaskSpec podTask() {
       {"mean", ValueKind::Vector, "The mean snapshot (center)."},
       {"reconstruction", ValueKind::Matrix, "Reconstruction of `reconstruct`."},
       {"reconstruction_coefficients", ValueKind::Matrix, "Modal coefficients of `reconstruct`."},
-      {"reconstruct_error", ValueKind::Scalar, "Relative Frobenius error of the reconstruction of `reconstruct`."},
+      {"reconstruct_error", ValueKind::Scalar,
+       "Relative Frobenius error of the reconstruction of `reconstruct`."},
   };
   t.run = runPod;
   return t;

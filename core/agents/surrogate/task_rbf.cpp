@@ -24,8 +24,10 @@ void runRbf(TaskContext& ctx) {
   const TrainingSet t = readTraining(ctx, 0);
   const Eigen::Index n = t.x.rows(), d = t.x.cols();
   if (n > kMaxPoints)
-    throw paramError("xtrain", std::to_string(n) + " points: the dense RBF system needs O(n^2) memory and O(n^3) "
-                                   "time; use at most " + std::to_string(kMaxPoints) + " (or thin the data)");
+    throw paramError("xtrain", std::to_string(n) +
+                                   " points: the dense RBF system needs O(n^2) memory and O(n^3) "
+                                   "time; use at most " +
+                                   std::to_string(kMaxPoints) + " (or thin the data)");
   const auto xtest = readTest(ctx, d);
   RbfModel m;
   try {
@@ -36,15 +38,19 @@ void runRbf(TaskContext& ctx) {
   const int min_degree = rbfMinDegree(m.kernel);
   m.degree = ctx.has("degree") ? static_cast<int>(ctx.integer("degree")) : std::max(1, min_degree);
   if (m.degree < min_degree)
-    throw paramError("degree", "the " + rbfKernelName(m.kernel) + " kernel needs a polynomial tail of degree >= " +
-                                   std::to_string(min_degree) + " (got " + std::to_string(m.degree) + ")");
+    throw paramError(
+        "degree", "the " + rbfKernelName(m.kernel) +
+                      " kernel needs a polynomial tail of degree >= " + std::to_string(min_degree) +
+                      " (got " + std::to_string(m.degree) + ")");
   const double smoothing = ctx.number("smoothing");
 
   Eigen::Index da = 0, db = 0;
   const double hmin = minPairDistance(t.x, &da, &db);
   if (hmin == 0 && smoothing == 0)
-    throw paramError("xtrain", "points #" + std::to_string(da) + " and #" + std::to_string(db) +
-                                   " coincide: interpolation is singular (remove duplicates or set smoothing > 0)");
+    throw paramError(
+        "xtrain",
+        "points #" + std::to_string(da) + " and #" + std::to_string(db) +
+            " coincide: interpolation is singular (remove duplicates or set smoothing > 0)");
   // Typical spacing: mean nearest-neighbour distance.
   double spacing = 0;
   if (n > 1) {
@@ -60,19 +66,22 @@ void runRbf(TaskContext& ctx) {
   m.epsilon = ctx.has("epsilon") ? ctx.number("epsilon") : 1.0 / spacing;
   m.x = t.x;
   m.shift = (t.x.colwise().maxCoeff() + t.x.colwise().minCoeff()).transpose() / 2;
-  m.scale = ((t.x.colwise().maxCoeff() - t.x.colwise().minCoeff()).transpose() / 2).cwiseMax(1e-300);
+  m.scale =
+      ((t.x.colwise().maxCoeff() - t.x.colwise().minCoeff()).transpose() / 2).cwiseMax(1e-300);
   if (m.degree >= 0) m.exponents = totalDegreeIndices(static_cast<int>(d), m.degree);
   const auto np = static_cast<Eigen::Index>(m.exponents.size());
   if (n < np)
-    throw paramError("xtrain", std::to_string(n) + " points cannot fix a degree-" + std::to_string(m.degree) +
-                                   " polynomial tail (" + std::to_string(np) + " terms); add points or lower `degree`");
+    throw paramError("xtrain", std::to_string(n) + " points cannot fix a degree-" +
+                                   std::to_string(m.degree) + " polynomial tail (" +
+                                   std::to_string(np) + " terms); add points or lower `degree`");
 
   const Matrix P = m.polyMatrix(t.x);
   if (np > 0) {
     Eigen::ColPivHouseholderQR<Matrix> pq(P);
     if (pq.rank() < np)
-      throw paramError("xtrain", "the points do not determine a degree-" + std::to_string(m.degree) +
-                                     " polynomial (e.g. collinear points in 2-D); lower `degree` or add points");
+      throw paramError(
+          "xtrain", "the points do not determine a degree-" + std::to_string(m.degree) +
+                        " polynomial (e.g. collinear points in 2-D); lower `degree` or add points");
   }
   const Eigen::Index N = n + np;
   const Matrix D = [&] {  // pairwise distances of the training points
@@ -87,7 +96,8 @@ void runRbf(TaskContext& ctx) {
     Vector sol, loocv;
     double rcond = 0;
   };
-  // Solves the saddle-point system at epsilon; LOOCV errors by Rippa (1999): e_i = c_i / (A^{-1})_ii.
+  // Solves the saddle-point system at epsilon; LOOCV errors by Rippa (1999): e_i = c_i /
+  // (A^{-1})_ii.
   auto solve = [&](double eps, bool loocv) {
     Matrix A = Matrix::Zero(N, N);
     const double e = rbfUsesEpsilon(m.kernel) ? eps : 1.0;
@@ -117,18 +127,21 @@ void runRbf(TaskContext& ctx) {
       for (int k = 0; k < 13; ++k) {
         const double eps = 0.05 * std::pow(40.0, k / 12.0) / spacing;
         const Fit f = solve(eps, true);
-        const double rmse = f.loocv.size() ? std::sqrt(f.loocv.squaredNorm() / static_cast<double>(n)) : NAN;
+        const double rmse =
+            f.loocv.size() ? std::sqrt(f.loocv.squaredNorm() / static_cast<double>(n)) : NAN;
         tried.emplace_back(Map{{"epsilon", eps}, {"loocv_rmse", rmse}, {"rcond", f.rcond}});
         if (f.rcond > 1e-13 && std::isfinite(rmse) && rmse < best) best = rmse, m.epsilon = eps;
         ctx.checkCancelled();
       }
       ctx.diagnostic("epsilon_search", tried);
-      eps_rule = std::isfinite(best) ? "minimum LOOCV error (Rippa) over a log grid in [0.05, 2] / mean spacing"
-                                     : "1 / mean spacing (no well-conditioned candidate in the search)";
+      eps_rule = std::isfinite(best)
+                     ? "minimum LOOCV error (Rippa) over a log grid in [0.05, 2] / mean spacing"
+                     : "1 / mean spacing (no well-conditioned candidate in the search)";
       if (!std::isfinite(best)) m.epsilon = 1 / spacing;
     } else {
       m.epsilon = 1 / spacing;
-      eps_rule = "1 / mean nearest-neighbour distance (n > " + std::to_string(kMaxSearch) + ": no LOOCV search)";
+      eps_rule = "1 / mean nearest-neighbour distance (n > " + std::to_string(kMaxSearch) +
+                 ": no LOOCV search)";
     }
   } else if (!ctx.has("epsilon")) {
     eps_rule = "not used (scale-invariant kernel)";
@@ -137,8 +150,9 @@ void runRbf(TaskContext& ctx) {
   const Fit fit = solve(m.epsilon, do_loocv);
   const double rcond = fit.rcond;
   if (!fit.sol.allFinite() || !(rcond > 1e-17))
-    throw Error(ErrorCode::RunFailed, "the RBF system is singular to working precision (reciprocal condition " +
-                                          formatFine(rcond) + "); lower `epsilon`, add `smoothing` or use thin_plate");
+    throw Error(ErrorCode::RunFailed,
+                "the RBF system is singular to working precision (reciprocal condition " +
+                    formatFine(rcond) + "); lower `epsilon`, add `smoothing` or use thin_plate");
   m.weights = fit.sol.head(n);
   m.poly = fit.sol.tail(np);
   if (rcond < 1e-13)
@@ -152,7 +166,8 @@ void runRbf(TaskContext& ctx) {
     ctx.output("loocv_errors", fit.loocv);
     ctx.output("loocv_rmse", std::sqrt(fit.loocv.squaredNorm() / static_cast<double>(n)));
   } else {
-    ctx.warn("n > " + std::to_string(kMaxLoocv) + ": the leave-one-out errors (O(n^3)) were not computed");
+    ctx.warn("n > " + std::to_string(kMaxLoocv) +
+             ": the leave-one-out errors (O(n^3)) were not computed");
   }
   if (xtest) ctx.output("prediction", m.evaluate(*xtest));
   ctx.output("weights", m.weights);
@@ -162,17 +177,20 @@ void runRbf(TaskContext& ctx) {
   Map model = m.toMap();
   model["names"] = nameList(t.names);
   ctx.output("model", model);
-  ctx.setMethod("rbf_" + rbfKernelName(m.kernel),
-                rbfKernelName(m.kernel) + " kernel" +
-                    (rbfUsesEpsilon(m.kernel) ? " with epsilon " + formatFine(m.epsilon) : std::string()) +
-                    (m.degree >= 0 ? ", polynomial tail of degree " + std::to_string(m.degree) : ", no polynomial tail") +
-                    (smoothing > 0 ? ", smoothing " + formatFine(smoothing) : ", interpolating") +
-                    "; dense LU of the saddle-point system, LOOCV by Rippa's formula");
+  ctx.setMethod(
+      "rbf_" + rbfKernelName(m.kernel),
+      rbfKernelName(m.kernel) + " kernel" +
+          (rbfUsesEpsilon(m.kernel) ? " with epsilon " + formatFine(m.epsilon) : std::string()) +
+          (m.degree >= 0 ? ", polynomial tail of degree " + std::to_string(m.degree)
+                         : ", no polynomial tail") +
+          (smoothing > 0 ? ", smoothing " + formatFine(smoothing) : ", interpolating") +
+          "; dense LU of the saddle-point system, LOOCV by Rippa's formula");
   ctx.diagnostic("mean_spacing", spacing);
   ctx.diagnostic("epsilon_rule", eps_rule);
   ctx.diagnostic("condition_estimate", 1.0 / rcond);
   ctx.diagnostic("polynomial_terms", static_cast<std::int64_t>(np));
-  ctx.diagnostic("polynomial_variables", "(x - shift) / scale with the centre and half-range of xtrain per column");
+  ctx.diagnostic("polynomial_variables",
+                 "(x - shift) / scale with the centre and half-range of xtrain per column");
   ctx.progress(1.0, "done");
 }
 
@@ -181,30 +199,44 @@ void runRbf(TaskContext& ctx) {
 TaskSpec rbfTask() {
   TaskSpec t;
   t.id = "rbf";
-  t.summary = "Radial basis function interpolation or smoothing with a polynomial tail and the LOOCV error (Rippa).";
+  t.summary =
+      "Radial basis function interpolation or smoothing with a polynomial tail and the LOOCV error "
+      "(Rippa).";
   t.doc =
-      "s(x) = sum_j w_j phi(epsilon |x - x_j|) + p(x), with p a polynomial of total degree `degree` and the "
+      "s(x) = sum_j w_j phi(epsilon |x - x_j|) + p(x), with p a polynomial of total degree "
+      "`degree` and the "
       "weights orthogonal to it (the saddle-point system is solved by dense LU). Kernels (SciPy "
       "RBFInterpolator signs): gaussian exp(-r^2), multiquadric -sqrt(1+r^2), inverse_multiquadric "
-      "1/sqrt(1+r^2), thin_plate r^2 log r, cubic r^3, linear -r; thin_plate and cubic need degree >= 1, "
-      "linear and multiquadric >= 0. `epsilon` applies to the first three (default: on a log grid in [0.05, 2] / "
+      "1/sqrt(1+r^2), thin_plate r^2 log r, cubic r^3, linear -r; thin_plate and cubic need degree "
+      ">= 1, "
+      "linear and multiquadric >= 0. `epsilon` applies to the first three (default: on a log grid "
+      "in [0.05, 2] / "
       "mean nearest-neighbour "
-      "distance chosen by the smallest Rippa LOOCV error, n <= 1500); the others are scale invariant. `smoothing` > 0 adds to the kernel diagonal (no longer "
-      "interpolating). `loocv_errors`/`loocv_rmse` are leave-one-out errors by Rippa's formula, without refits.";
+      "distance chosen by the smallest Rippa LOOCV error, n <= 1500); the others are scale "
+      "invariant. `smoothing` > 0 adds to the kernel diagonal (no longer "
+      "interpolating). `loocv_errors`/`loocv_rmse` are leave-one-out errors by Rippa's formula, "
+      "without refits.";
   t.params = {
       xtrainParam(),
       ytrainParam(),
       xtestParam(),
       ParamSpec::make("kernel", ParamType::Choice)
-          .oneOf({"thin_plate", "cubic", "linear", "gaussian", "multiquadric", "inverse_multiquadric"})
+          .oneOf(
+              {"thin_plate", "cubic", "linear", "gaussian", "multiquadric", "inverse_multiquadric"})
           .def("thin_plate")
           .describe("Radial function."),
-      ParamSpec::make("epsilon", ParamType::Number).positive().describe(
-          "Shape parameter of gaussian / multiquadric / inverse_multiquadric (default: the value with the smallest LOOCV error on a log grid in [0.05, 2] / mean nearest-neighbour distance, for n <= 1500; else 1 / mean spacing)."),
-      ParamSpec::make("degree", ParamType::Integer).range(-1, 3).describe(
-          "Degree of the polynomial tail, -1 for none (default: 1, the SciPy default)."),
-      ParamSpec::make("smoothing", ParamType::Number).def(0.0).range(0, std::nullopt).describe(
-          "Added to the kernel diagonal: 0 interpolates, > 0 smooths noisy data."),
+      ParamSpec::make("epsilon", ParamType::Number)
+          .positive()
+          .describe("Shape parameter of gaussian / multiquadric / inverse_multiquadric (default: "
+                    "the value with the smallest LOOCV error on a log grid in [0.05, 2] / mean "
+                    "nearest-neighbour distance, for n <= 1500; else 1 / mean spacing)."),
+      ParamSpec::make("degree", ParamType::Integer)
+          .range(-1, 3)
+          .describe("Degree of the polynomial tail, -1 for none (default: 1, the SciPy default)."),
+      ParamSpec::make("smoothing", ParamType::Number)
+          .def(0.0)
+          .range(0, std::nullopt)
+          .describe("Added to the kernel diagonal: 0 interpolates, > 0 smooths noisy data."),
       uq::modelParam(false),
       optionalInputsParam(),
       designSizeParam("required with model"),
@@ -214,13 +246,16 @@ TaskSpec rbfTask() {
   t.outputs = {
       {"prediction", ValueKind::Vector, "Interpolant at xtest."},
       {"weights", ValueKind::Vector, "Kernel weights, one per training point."},
-      {"polynomial_coefficients", ValueKind::Vector, "Coefficients of the polynomial tail (scaled monomials)."},
+      {"polynomial_coefficients", ValueKind::Vector,
+       "Coefficients of the polynomial tail (scaled monomials)."},
       {"epsilon", ValueKind::Scalar, "The shape parameter used."},
-      {"loocv_errors", ValueKind::Vector, "Leave-one-out errors y_i - s_{-i}(x_i) (Rippa), n <= 6000."},
+      {"loocv_errors", ValueKind::Vector,
+       "Leave-one-out errors y_i - s_{-i}(x_i) (Rippa), n <= 6000."},
       {"loocv_rmse", ValueKind::Scalar, "RMS of the leave-one-out errors."},
       {"train_max_rel_error", ValueKind::Scalar, "max |s(x_i) - y_i| / max |y|."},
       {"names", ValueKind::List, "Input names."},
-      {"model", ValueKind::Map, "The fitted interpolant (surrogate: rbf): usable as the `model` of a later step."},
+      {"model", ValueKind::Map,
+       "The fitted interpolant (surrogate: rbf): usable as the `model` of a later step."},
       {"xtrain", ValueKind::Matrix, "The design (with model)."},
       {"ytrain", ValueKind::Vector, "The model values at the design (with model)."},
   };

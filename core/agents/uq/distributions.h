@@ -14,10 +14,12 @@ namespace sciagents::core::agents::uq {
 struct Distribution {
   enum class Kind { Uniform, Normal, Lognormal, Beta, Triangular, TruncNormal };
   Kind kind = Kind::Uniform;
-  double p[4] = {0, 1, 0, 1};  // uniform a,b | normal mu,sigma | lognormal mu,sigma | beta alpha,beta,a,b |
-                               // triangular a,c,b | truncnormal mu,sigma,a,b
-  double quantile(double u) const;          // u in (0, 1)
-  double fromStandardNormal(double z) const;  // quantile(Phi(z)), exact in the tails for (log)normals
+  // Parameters by kind: uniform a,b | normal mu,sigma | lognormal mu,sigma |
+  // beta alpha,beta,a,b | triangular a,c,b | truncnormal mu,sigma,a,b.
+  double p[4] = {0, 1, 0, 1};
+  double quantile(double u) const;  // u in (0, 1)
+  // quantile(Phi(z)), exact in the tails for (log)normals
+  double fromStandardNormal(double z) const;
   double mean() const;
   double sd() const;
   std::string describe() const;

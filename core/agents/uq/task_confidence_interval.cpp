@@ -42,7 +42,8 @@ Statistic makeStatistic(const std::string& name, double q) {
 void runConfidenceInterval(TaskContext& ctx) {
   const bool has_data = ctx.has("data"), has_model = ctx.has("model");
   if (has_data == has_model)
-    throw paramError(has_data ? "model" : "data", "give either `data` or a `model` with `inputs`, not both or neither");
+    throw paramError(has_data ? "model" : "data",
+                     "give either `data` or a `model` with `inputs`, not both or neither");
   std::vector<double> data;
   std::uint64_t seed = taskSeed(ctx);
   if (has_data) {
@@ -56,28 +57,35 @@ void runConfidenceInterval(TaskContext& ctx) {
     const InputSet in = readInputs(ctx);
     auto model = readModel(ctx, in);
     const Eigen::Index n = ctx.integer("n");
-    const Vector y = evaluateWithProgress(ctx, *model, in.fromUniform(randomUniforms(seed, 1, n, static_cast<Eigen::Index>(in.size()))),
-                                          0.0, 0.5, "evaluating the model");
+    const Vector y = evaluateWithProgress(
+        ctx, *model,
+        in.fromUniform(randomUniforms(seed, 1, n, static_cast<Eigen::Index>(in.size()))), 0.0, 0.5,
+        "evaluating the model");
     data.assign(y.data(), y.data() + y.size());
     reportModel(ctx, *model, in, seed);
     ctx.diagnostic("source", "model");
   }
   const auto n = static_cast<double>(data.size());
-  if (data.size() < 3) throw paramError(has_data ? "data" : "n", "need at least 3 values, got " + std::to_string(data.size()));
+  if (data.size() < 3)
+    throw paramError(has_data ? "data" : "n",
+                     "need at least 3 values, got " + std::to_string(data.size()));
   const std::string stat_name = ctx.text("statistic");
   const double q = ctx.number("q"), conf = ctx.number("confidence");
   const Statistic stat = makeStatistic(stat_name, q);
   std::string method = ctx.text("method");
   if (method == "auto") {
     method = stat_name == "mean" ? "t" : "bca";
-    ctx.setMethod(method, stat_name == "mean" ? "the mean: Student t interval (exact for normal data, CLT otherwise)"
-                                              : "a statistic other than the mean: bias-corrected and accelerated (BCa) "
-                                                "bootstrap, second-order accurate");
+    ctx.setMethod(method,
+                  stat_name == "mean"
+                      ? "the mean: Student t interval (exact for normal data, CLT otherwise)"
+                      : "a statistic other than the mean: bias-corrected and accelerated (BCa) "
+                        "bootstrap, second-order accurate");
   } else {
     ctx.setMethod(method, "requested");
   }
   if (method == "t" && stat_name != "mean")
-    throw paramError("method", "the t interval is for the mean only; use percentile or bca for " + stat_name);
+    throw paramError("method",
+                     "the t interval is for the mean only; use percentile or bca for " + stat_name);
   std::vector<double> work = data;
   const double estimate = stat(work);
   double lo = NAN, hi = NAN, se = NAN;
@@ -119,8 +127,10 @@ void runConfidenceInterval(TaskContext& ctx) {
     std::sort(sorted.begin(), sorted.end());
     double a1 = alpha / 2, a2 = 1 - alpha / 2;
     if (method == "bca") {
-      const double below = static_cast<double>(std::count_if(boot.begin(), boot.end(), [&](double b) { return b < estimate; })) +
-                           0.5 * static_cast<double>(std::count(boot.begin(), boot.end(), estimate));
+      const double below =
+          static_cast<double>(
+              std::count_if(boot.begin(), boot.end(), [&](double b) { return b < estimate; })) +
+          0.5 * static_cast<double>(std::count(boot.begin(), boot.end(), estimate));
       const double prop = std::clamp(below / nboot, 1.0 / (nboot + 1), nboot / (nboot + 1.0));
       const double z0 = normalQuantile(prop);
       // Acceleration from the jackknife (grouped into at most 1000 blocks for large n).
@@ -153,7 +163,9 @@ void runConfidenceInterval(TaskContext& ctx) {
     ctx.diagnostic("bootstrap", nboot);
     ctx.diagnostic("bootstrap_levels", Vector((Vector(2) << a1, a2).finished()));
     ctx.diagnostic("seed", static_cast<std::int64_t>(seed));
-    if (nboot < 1000) ctx.warn("only " + std::to_string(nboot) + " bootstrap replicates: interval ends are noisy (use >= 1000)");
+    if (nboot < 1000)
+      ctx.warn("only " + std::to_string(nboot) +
+               " bootstrap replicates: interval ends are noisy (use >= 1000)");
   }
   Vector interval(2);
   interval << lo, hi;
@@ -163,7 +175,8 @@ void runConfidenceInterval(TaskContext& ctx) {
   ctx.output("upper", hi);
   ctx.output("stderr", se);
   ctx.output("n", static_cast<std::int64_t>(data.size()));
-  ctx.diagnostic("statistic", stat_name == "quantile" ? "quantile(" + formatFine(q) + ")" : stat_name);
+  ctx.diagnostic("statistic",
+                 stat_name == "quantile" ? "quantile(" + formatFine(q) + ")" : stat_name);
   ctx.diagnostic("confidence_level", conf);
   ctx.progress(1.0, "done");
 }
@@ -173,23 +186,43 @@ void runConfidenceInterval(TaskContext& ctx) {
 TaskSpec confidenceIntervalTask() {
   TaskSpec t;
   t.id = "confidence_interval";
-  t.summary = "Confidence interval of a statistic (mean, median, std, quantile) of data or of a model output.";
+  t.summary =
+      "Confidence interval of a statistic (mean, median, std, quantile) of data or of a model "
+      "output.";
   t.doc =
-      "From `data`, or from `n` samples of a `model` over `inputs`. Methods: `t` (Student t interval of the mean), "
-      "`percentile` (bootstrap percentile interval) and `bca` (bias-corrected and accelerated bootstrap, Efron 1987; "
-      "acceleration from the jackknife, grouped into 1000 blocks when n > 1000). `auto`: t for the mean, BCa "
+      "From `data`, or from `n` samples of a `model` over `inputs`. Methods: `t` (Student t "
+      "interval of the mean), "
+      "`percentile` (bootstrap percentile interval) and `bca` (bias-corrected and accelerated "
+      "bootstrap, Efron 1987; "
+      "acceleration from the jackknife, grouped into 1000 blocks when n > 1000). `auto`: t for the "
+      "mean, BCa "
       "otherwise. The bootstrap is seeded and identical for any thread count.";
   t.params = {
       ParamSpec::make("data", ParamType::Vector).describe("Observed values (or give a model)."),
       modelParam(false),
-      ParamSpec::make("inputs", ParamType::Any).describe("Uncertain inputs of the model (as in uq.monte_carlo)."),
-      ParamSpec::make("n", ParamType::Integer).def(1000).range(3, 1e8).describe("Model samples (with a model)."),
-      ParamSpec::make("statistic", ParamType::Choice).oneOf({"mean", "median", "std", "quantile"}).def("mean")
+      ParamSpec::make("inputs", ParamType::Any)
+          .describe("Uncertain inputs of the model (as in uq.monte_carlo)."),
+      ParamSpec::make("n", ParamType::Integer)
+          .def(1000)
+          .range(3, 1e8)
+          .describe("Model samples (with a model)."),
+      ParamSpec::make("statistic", ParamType::Choice)
+          .oneOf({"mean", "median", "std", "quantile"})
+          .def("mean")
           .describe("The statistic."),
-      ParamSpec::make("q", ParamType::Number).def(0.5).range(0, 1).describe("Level of statistic \"quantile\"."),
-      ParamSpec::make("method", ParamType::Choice).oneOf({"auto", "t", "percentile", "bca"}).def("auto").describe(
-          "t (mean only), percentile or bca bootstrap; auto: t for the mean, bca otherwise."),
-      ParamSpec::make("bootstrap", ParamType::Integer).def(2000).range(100, 1e6).describe("Bootstrap replicates."),
+      ParamSpec::make("q", ParamType::Number)
+          .def(0.5)
+          .range(0, 1)
+          .describe("Level of statistic \"quantile\"."),
+      ParamSpec::make("method", ParamType::Choice)
+          .oneOf({"auto", "t", "percentile", "bca"})
+          .def("auto")
+          .describe(
+              "t (mean only), percentile or bca bootstrap; auto: t for the mean, bca otherwise."),
+      ParamSpec::make("bootstrap", ParamType::Integer)
+          .def(2000)
+          .range(100, 1e6)
+          .describe("Bootstrap replicates."),
       confidenceParam(),
       seedParam(),
       correlationParam(),
@@ -200,7 +233,8 @@ TaskSpec confidenceIntervalTask() {
       {"interval", ValueKind::Vector, "[lower, upper]."},
       {"lower", ValueKind::Scalar, "Lower end."},
       {"upper", ValueKind::Scalar, "Upper end."},
-      {"stderr", ValueKind::Scalar, "Standard error (t: s/sqrt(n); bootstrap: sd of the replicates)."},
+      {"stderr", ValueKind::Scalar,
+       "Standard error (t: s/sqrt(n); bootstrap: sd of the replicates)."},
       {"n", ValueKind::Integer, "Number of values."},
   };
   t.run = runConfidenceInterval;

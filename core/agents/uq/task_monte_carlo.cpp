@@ -88,7 +88,8 @@ void finish(TaskContext& ctx, const ModelEvaluator& model, const InputSet& in, s
     const Summary& sc = s[static_cast<std::size_t>(c)];
     if (!std::isfinite(sc.var))
       ctx.warn("the variance of y" + (m > 1 ? "[" + std::to_string(c) + "]" : std::string()) +
-               " overflows (values up to " + formatFine(std::max(std::abs(sc.min), std::abs(sc.max))) +
+               " overflows (values up to " +
+               formatFine(std::max(std::abs(sc.min), std::abs(sc.max))) +
                "): rescale the model output");
   }
   if (used < 100)
@@ -159,20 +160,24 @@ void runMonteCarlo(TaskContext& ctx) {
   const double conf = ctx.number("confidence");
   const Vector levels = ctx.vector("quantiles");
   for (double q : levels)
-    if (!(q >= 0 && q <= 1)) throw paramError("quantiles", "levels must be in [0, 1], got " + formatFine(q));
+    if (!(q >= 0 && q <= 1))
+      throw paramError("quantiles", "levels must be in [0, 1], got " + formatFine(q));
   const bool drop = ctx.text("on_failed_samples") == "drop";
   // Failed samples are always collected so that a refusal can name all of them.
   model->allowFailedSamples(true);
-  ctx.setMethod(sampling == "lhs" ? "latin_hypercube" : "random",
-                sampling == "lhs" ? "Latin hypercube sample (stratified in every input): the mean converges at least "
-                                    "as fast as plain MC; the t interval assumes independent samples and is conservative"
-                                  : "plain Monte Carlo: independent samples, the t interval of the mean is exact in "
-                                    "the large-n limit");
+  ctx.setMethod(
+      sampling == "lhs" ? "latin_hypercube" : "random",
+      sampling == "lhs"
+          ? "Latin hypercube sample (stratified in every input): the mean converges at least "
+            "as fast as plain MC; the t interval assumes independent samples and is conservative"
+          : "plain Monte Carlo: independent samples, the t interval of the mean is exact in "
+            "the large-n limit");
   if (const Expression* e = blockExpression(*model)) {
     runBlocks(ctx, in, *e, *model, seed, sampling, levels, conf, drop);
     return;
   }
-  const Matrix u = sampling == "lhs" ? latinHypercube(seed, 1, n, d) : randomUniforms(seed, 1, n, d);
+  const Matrix u =
+      sampling == "lhs" ? latinHypercube(seed, 1, n, d) : randomUniforms(seed, 1, n, d);
   const Matrix x = in.fromUniform(u);
 
   // Evaluate in chunks so the running mean and CI width (of the first component) stream as live
@@ -187,11 +192,14 @@ void runMonteCarlo(TaskContext& ctx) {
     const Matrix part = model->evaluateVector(x.middleRows(start, len), ctx);
     if (start == 0) y.resize(n, part.cols());
     if (part.cols() != y.cols())
-      throw Error(ErrorCode::RunFailed, "the model output changed length from " + std::to_string(y.cols()) + " to " +
-                                            std::to_string(part.cols()) + " at samples #" + std::to_string(start) +
-                                            "..#" + std::to_string(start + len - 1), {}, "model");
+      throw Error(ErrorCode::RunFailed,
+                  "the model output changed length from " + std::to_string(y.cols()) + " to " +
+                      std::to_string(part.cols()) + " at samples #" + std::to_string(start) +
+                      "..#" + std::to_string(start + len - 1),
+                  {}, "model");
     y.middleRows(start, len) = part;
-    for (std::size_t i : model->failedSamples()) failed.push_back(static_cast<std::size_t>(start) + i);
+    for (std::size_t i : model->failedSamples())
+      failed.push_back(static_cast<std::size_t>(start) + i);
     for (Eigen::Index k = start; k < start + len; ++k) {  // Welford, in sample order
       if (!std::isfinite(y(k, 0))) continue;
       ++good;
@@ -208,9 +216,10 @@ void runMonteCarlo(TaskContext& ctx) {
     ctx.checkCancelled();
   }
   if (!drop)
-    refuseFailedSamples(*model, failed, static_cast<std::size_t>(n),
-                        "with on_failed_samples: \"drop\" the statistics use the finite samples only (and say how "
-                        "many were dropped)");
+    refuseFailedSamples(
+        *model, failed, static_cast<std::size_t>(n),
+        "with on_failed_samples: \"drop\" the statistics use the finite samples only (and say how "
+        "many were dropped)");
   std::vector<bool> ok(static_cast<std::size_t>(n), true);
   for (std::size_t i : failed) ok[i] = false;
   for (Eigen::Index k = 0; k < n; ++k)  // a model that lists no failures may still return NaN
@@ -221,9 +230,11 @@ void runMonteCarlo(TaskContext& ctx) {
   std::sort(failed.begin(), failed.end());
   const std::size_t used = static_cast<std::size_t>(n) - failed.size();
   if (used < 2)
-    throw Error(ErrorCode::RunFailed, std::to_string(failed.size()) + " of " + std::to_string(n) +
-                                          " model samples failed (" + sampleList(failed) +
-                                          "): fewer than 2 finite samples remain", {}, "model");
+    throw Error(ErrorCode::RunFailed,
+                std::to_string(failed.size()) + " of " + std::to_string(n) +
+                    " model samples failed (" + sampleList(failed) +
+                    "): fewer than 2 finite samples remain",
+                {}, "model");
 
   const Eigen::Index m = y.cols();
   std::vector<Summary> s;
@@ -261,8 +272,10 @@ void runMonteCarlo(TaskContext& ctx) {
   ctx.output("n", static_cast<std::int64_t>(used));
   if (ctx.flag("return_samples")) {
     ctx.output("samples", x);
-    if (m == 1) ctx.output("values", Vector(y.col(0)));
-    else ctx.output("values", y);
+    if (m == 1)
+      ctx.output("values", Vector(y.col(0)));
+    else
+      ctx.output("values", y);
   }
   finish(ctx, *model, in, seed, s, n, failed, drop);
 }
@@ -272,7 +285,9 @@ void runMonteCarlo(TaskContext& ctx) {
 TaskSpec monteCarloTask() {
   TaskSpec t;
   t.id = "monte_carlo";
-  t.summary = "Propagate input uncertainty through a model by sampling: mean, variance, quantiles, histogram, CI of the mean.";
+  t.summary =
+      "Propagate input uncertainty through a model by sampling: mean, variance, quantiles, "
+      "histogram, CI of the mean.";
   t.doc =
       "Draws `n` samples of the `inputs` (seeded counter-based streams, identical for any thread "
       "count; optional "
@@ -313,37 +328,57 @@ TaskSpec monteCarloTask() {
   t.params = {
       modelParam(),
       inputsParam(),
-      ParamSpec::make("n", ParamType::Integer).def(10000).range(10, 1e9).describe("Number of samples."),
-      ParamSpec::make("sampling", ParamType::Choice).oneOf({"random", "lhs"}).def("random").describe(
-          "random: independent samples; lhs: Latin hypercube."),
+      ParamSpec::make("n", ParamType::Integer)
+          .def(10000)
+          .range(10, 1e9)
+          .describe("Number of samples."),
+      ParamSpec::make("sampling", ParamType::Choice)
+          .oneOf({"random", "lhs"})
+          .def("random")
+          .describe("random: independent samples; lhs: Latin hypercube."),
       seedParam(),
       correlationParam(),
       constantsParam(),
-      ParamSpec::make("quantiles", ParamType::Vector).def(Vector((Vector(5) << 0.05, 0.25, 0.5, 0.75, 0.95).finished()))
+      ParamSpec::make("quantiles", ParamType::Vector)
+          .def(Vector((Vector(5) << 0.05, 0.25, 0.5, 0.75, 0.95).finished()))
           .describe("Quantile levels of y to report."),
-      ParamSpec::make("bins", ParamType::Integer).def(30).range(1, 10000).describe("Histogram bins."),
+      ParamSpec::make("bins", ParamType::Integer)
+          .def(30)
+          .range(1, 10000)
+          .describe("Histogram bins."),
       confidenceParam(),
-      ParamSpec::make("return_samples", ParamType::Boolean).def(false).describe(
-          "Also output the input samples (n x d) and the model values."),
-      ParamSpec::make("on_failed_samples", ParamType::Choice).oneOf({"fail", "drop"}).def("fail").describe(
-          "A sample whose model evaluation failed or is not finite: fail (the step fails, naming the failed "
-          "samples) or drop (statistics over the finite samples; failed_samples and their indices in the "
-          "diagnostics, and a warning)."),
+      ParamSpec::make("return_samples", ParamType::Boolean)
+          .def(false)
+          .describe("Also output the input samples (n x d) and the model values."),
+      ParamSpec::make("on_failed_samples", ParamType::Choice)
+          .oneOf({"fail", "drop"})
+          .def("fail")
+          .describe("A sample whose model evaluation failed or is not finite: fail (the step "
+                    "fails, naming the failed "
+                    "samples) or drop (statistics over the finite samples; failed_samples and "
+                    "their indices in the "
+                    "diagnostics, and a warning)."),
   };
   t.outputs = {
-      {"mean", ValueKind::Scalar, "Sample mean of y (a vector, one per component, for a vector output)."},
+      {"mean", ValueKind::Scalar,
+       "Sample mean of y (a vector, one per component, for a vector output)."},
       {"variance", ValueKind::Scalar, "Sample variance of y (n-1)."},
       {"std", ValueKind::Scalar, "Sample standard deviation of y."},
       {"stderr", ValueKind::Scalar, "Standard error of the mean."},
-      {"ci", ValueKind::Vector, "Confidence interval of the mean [lo, hi] (Student t); one row per component for a vector output."},
-      {"quantiles", ValueKind::Vector, "Quantiles of y at quantile_levels; one row per component for a vector output."},
+      {"ci", ValueKind::Vector,
+       "Confidence interval of the mean [lo, hi] (Student t); one row per component for a vector "
+       "output."},
+      {"quantiles", ValueKind::Vector,
+       "Quantiles of y at quantile_levels; one row per component for a vector output."},
       {"quantile_levels", ValueKind::Vector, "The levels."},
       {"min", ValueKind::Scalar, "Smallest y."},
       {"max", ValueKind::Scalar, "Largest y."},
       {"histogram", ValueKind::Table, "bin_lo, bin_hi, count, density."},
-      {"n", ValueKind::Integer, "Number of samples used (the finite ones when failed samples are dropped)."},
+      {"n", ValueKind::Integer,
+       "Number of samples used (the finite ones when failed samples are dropped)."},
       {"samples", ValueKind::Matrix, "Input samples, one row per sample (return_samples)."},
-      {"values", ValueKind::Vector, "Model values (return_samples; n x m for a vector output, NaN where a sample failed)."},
+      {"values", ValueKind::Vector,
+       "Model values (return_samples; n x m for a vector output, NaN where a sample failed)."},
   };
   t.run = runMonteCarlo;
   return t;

@@ -49,8 +49,11 @@ Form form(TaskContext& ctx, const LimitState& ls, Eigen::Index d, int maxiter) {
     Vector grad(d);
     for (Eigen::Index j = 0; j < d; ++j) grad[j] = (v[j + 1] - v[0]) / h;
     const double g2 = grad.squaredNorm();
-    if (!(g2 > 0)) throw Error(ErrorCode::RunFailed, "FORM: the limit state has a zero gradient at z = " +
-                                                         formatFine(f.z.norm()) + " from the origin; use method \"mc\"", {}, "model");
+    if (!(g2 > 0))
+      throw Error(ErrorCode::RunFailed,
+                  "FORM: the limit state has a zero gradient at z = " + formatFine(f.z.norm()) +
+                      " from the origin; use method \"mc\"",
+                  {}, "model");
     const Vector next = (grad.dot(f.z) - v[0]) / g2 * grad;
     const double step = (next - f.z).norm();
     f.z = next;
@@ -74,12 +77,15 @@ void runRareEvent(TaskContext& ctx) {
   const LimitState ls{*model, in, ctx.number("threshold"), ctx.text("failure") == "below"};
   const std::string method = ctx.text("method");
   // Standard normal samples from the seeded counter stream.
-  const Matrix xi = randomUniforms(seed, 1, n, d).unaryExpr([](double u) { return normalQuantile(u); });
+  const Matrix xi =
+      randomUniforms(seed, 1, n, d).unaryExpr([](double u) { return normalQuantile(u); });
 
   double p = 0, se = 0, lo = 0, hi = 0;
   std::int64_t failures = 0, evaluations = n;
   if (method == "mc") {
-    ctx.setMethod("mc", "crude Monte Carlo: unbiased for any limit state, needs n >> 1/P; exact Clopper-Pearson interval");
+    ctx.setMethod("mc",
+                  "crude Monte Carlo: unbiased for any limit state, needs n >> 1/P; exact "
+                  "Clopper-Pearson interval");
     const Eigen::Index chunk = std::max<Eigen::Index>(64, (n + 19) / 20);
     for (Eigen::Index s = 0; s < n; s += chunk) {
       const Eigen::Index len = std::min(chunk, n - s);
@@ -100,11 +106,17 @@ void runRareEvent(TaskContext& ctx) {
   } else {
     const Form f = form(ctx, ls, d, static_cast<int>(ctx.integer("form_maxiter")));
     evaluations += f.evaluations;
-    ctx.setMethod("importance", "importance sampling from a unit normal centred at the FORM design point (found by "
-                                "HL-RF in " + std::to_string(f.iterations) + " iterations): variance falls by orders "
-                                "of magnitude for small P when the failure region is near one design point");
-    if (!f.converged) ctx.warn("FORM did not converge in " + std::to_string(f.iterations) + " iterations; the "
-                               "importance density may be poorly placed (the estimate stays unbiased)");
+    ctx.setMethod(
+        "importance",
+        "importance sampling from a unit normal centred at the FORM design point (found by "
+        "HL-RF in " +
+            std::to_string(f.iterations) +
+            " iterations): variance falls by orders "
+            "of magnitude for small P when the failure region is near one design point");
+    if (!f.converged)
+      ctx.warn("FORM did not converge in " + std::to_string(f.iterations) +
+               " iterations; the "
+               "importance density may be poorly placed (the estimate stays unbiased)");
     const double shift2 = f.z.squaredNorm();
     double sw = 0, sw2 = 0;
     const Eigen::Index chunk = std::max<Eigen::Index>(64, (n + 19) / 20);
@@ -121,7 +133,9 @@ void runRareEvent(TaskContext& ctx) {
       const auto done = static_cast<double>(s + len);
       const double pm = sw / done;
       ctx.metric("running_probability", done, pm);
-      if (done > 1) ctx.metric("ci_halfwidth", done, zq * std::sqrt(std::max(0.0, sw2 / done - pm * pm) / (done - 1)));
+      if (done > 1)
+        ctx.metric("ci_halfwidth", done,
+                   zq * std::sqrt(std::max(0.0, sw2 / done - pm * pm) / (done - 1)));
       ctx.progress(0.2 + 0.8 * done / static_cast<double>(n), "importance sampling");
     }
     const auto nn = static_cast<double>(n);
@@ -134,7 +148,9 @@ void runRareEvent(TaskContext& ctx) {
     ctx.diagnostic("form_iterations", f.iterations);
     ctx.diagnostic("form_converged", f.converged);
     ctx.diagnostic("design_point_standard_normal", f.z);
-    if (failures < 10) ctx.warn("only " + std::to_string(failures) + " importance samples failed: the estimate is rough");
+    if (failures < 10)
+      ctx.warn("only " + std::to_string(failures) +
+               " importance samples failed: the estimate is rough");
   }
   Vector interval(2);
   interval << lo, hi;
@@ -142,12 +158,14 @@ void runRareEvent(TaskContext& ctx) {
   ctx.output("interval", interval);
   ctx.output("stderr", se);
   ctx.output("cov", p > 0 ? se / p : NAN);
-  ctx.output("reliability_index", p > 0 && p < 1 ? -normalQuantile(p) : (p <= 0 ? INFINITY : -INFINITY));
+  ctx.output("reliability_index",
+             p > 0 && p < 1 ? -normalQuantile(p) : (p <= 0 ? INFINITY : -INFINITY));
   ctx.output("failures", failures);
   ctx.output("evaluations", evaluations);
   reportModel(ctx, *model, in, seed);
   ctx.diagnostic("confidence_level", conf);
-  ctx.diagnostic("failure_event", std::string(ls.below ? "g <= " : "g > ") + formatFine(ls.threshold));
+  ctx.diagnostic("failure_event",
+                 std::string(ls.below ? "g <= " : "g > ") + formatFine(ls.threshold));
   ctx.progress(1.0, "done");
 }
 
@@ -156,25 +174,44 @@ void runRareEvent(TaskContext& ctx) {
 TaskSpec rareEventTask() {
   TaskSpec t;
   t.id = "rare_event";
-  t.summary = "Failure probability P(g(X) <= threshold) by crude Monte Carlo or FORM-guided importance sampling, with an interval.";
+  t.summary =
+      "Failure probability P(g(X) <= threshold) by crude Monte Carlo or FORM-guided importance "
+      "sampling, with an interval.";
   t.doc =
-      "The model is the limit-state function g of the inputs; failure is g <= threshold (`failure: below`) or "
-      "g > threshold (`above`). Inputs are sampled in standard normal space and mapped through their quantile "
-      "functions (Gaussian copula for `correlation`). `mc`: crude Monte Carlo with the exact Clopper-Pearson "
-      "interval; needs n of about 100/P. `importance` (default): the FORM design point z* (HL-RF iteration with "
-      "finite-difference gradients) and n samples from N(z*, I) weighted by phi(z)/phi(z - z*); unbiased, with a "
-      "normal-approximation interval; good for P down to 1e-8 when the failure region is near one design point. "
-      "Also reported: the generalised reliability index -Phi^-1(P) and, for importance, the FORM estimate Phi(-beta).";
+      "The model is the limit-state function g of the inputs; failure is g <= threshold (`failure: "
+      "below`) or "
+      "g > threshold (`above`). Inputs are sampled in standard normal space and mapped through "
+      "their quantile "
+      "functions (Gaussian copula for `correlation`). `mc`: crude Monte Carlo with the exact "
+      "Clopper-Pearson "
+      "interval; needs n of about 100/P. `importance` (default): the FORM design point z* (HL-RF "
+      "iteration with "
+      "finite-difference gradients) and n samples from N(z*, I) weighted by phi(z)/phi(z - z*); "
+      "unbiased, with a "
+      "normal-approximation interval; good for P down to 1e-8 when the failure region is near one "
+      "design point. "
+      "Also reported: the generalised reliability index -Phi^-1(P) and, for importance, the FORM "
+      "estimate Phi(-beta).";
   t.params = {
       modelParam(),
       inputsParam(),
       ParamSpec::make("threshold", ParamType::Number).def(0.0).describe("Failure threshold of g."),
-      ParamSpec::make("failure", ParamType::Choice).oneOf({"below", "above"}).def("below").describe(
-          "below: failure when g <= threshold; above: when g > threshold."),
-      ParamSpec::make("method", ParamType::Choice).oneOf({"importance", "mc"}).def("importance").describe(
-          "importance: FORM-guided importance sampling; mc: crude Monte Carlo."),
-      ParamSpec::make("n", ParamType::Integer).def(10000).range(10, 1e9).describe("Number of samples."),
-      ParamSpec::make("form_maxiter", ParamType::Integer).def(50).range(1, 1000).describe("HL-RF iteration limit."),
+      ParamSpec::make("failure", ParamType::Choice)
+          .oneOf({"below", "above"})
+          .def("below")
+          .describe("below: failure when g <= threshold; above: when g > threshold."),
+      ParamSpec::make("method", ParamType::Choice)
+          .oneOf({"importance", "mc"})
+          .def("importance")
+          .describe("importance: FORM-guided importance sampling; mc: crude Monte Carlo."),
+      ParamSpec::make("n", ParamType::Integer)
+          .def(10000)
+          .range(10, 1e9)
+          .describe("Number of samples."),
+      ParamSpec::make("form_maxiter", ParamType::Integer)
+          .def(50)
+          .range(1, 1000)
+          .describe("HL-RF iteration limit."),
       seedParam(),
       correlationParam(),
       confidenceParam(),

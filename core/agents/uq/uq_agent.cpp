@@ -10,10 +10,14 @@ AgentSpec uqAgent() {
   a.name = "Uncertainty quantification";
   a.family = "Uncertainty";
   a.version = "1.0.0";
-  a.summary = "Propagate input uncertainty through an expression or a workflow step: Monte Carlo, Latin hypercube "
-              "designs, Sobol sensitivity indices with bootstrap intervals, confidence intervals and rare-event "
-              "probabilities, all seeded and reproducible across thread counts.";
-  a.tasks = {uq::monteCarloTask(), uq::lhsTask(), uq::sobolTask(), uq::confidenceIntervalTask(), uq::rareEventTask()};
+  a.summary =
+      "Propagate input uncertainty through an expression or a workflow step: Monte Carlo, Latin "
+      "hypercube "
+      "designs, Sobol sensitivity indices with bootstrap intervals, confidence intervals and "
+      "rare-event "
+      "probabilities, all seeded and reproducible across thread counts.";
+  a.tasks = {uq::monteCarloTask(), uq::lhsTask(), uq::sobolTask(), uq::confidenceIntervalTask(),
+             uq::rareEventTask()};
   return a;
 }
 

@@ -42,18 +42,21 @@ Matrix latinHypercube(std::uint64_t seed, std::uint64_t stream, Eigen::Index n, 
       std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(r)]);
     }
     for (Eigen::Index i = 0; i < n; ++i)
-      u(i, j) = (static_cast<double>(perm[static_cast<std::size_t>(i)]) + s.uniform(k++)) / static_cast<double>(n);
+      u(i, j) = (static_cast<double>(perm[static_cast<std::size_t>(i)]) + s.uniform(k++)) /
+                static_cast<double>(n);
   }
   return u;
 }
 
 ParamSpec modelParam(bool required) {
-  ParamSpec p = ParamSpec::make("model", ParamType::Any)
-                    .describe("The model y = f(inputs): an expression in the input names (plus `constants`), or a "
-                              "step of this workflow used as a template, {\"step\": ID, \"input\": PATH or [PATHS] "
-                              "(one per input, in order, e.g. \"constants.k\"), \"output\": \"NAME[i]\"} (one "
-                              "number, e.g. \"y_final[0]\"); the engine re-runs that step per sample in parallel "
-                              "through the cache. Optional \"cache\": false skips caching of the samples.");
+  ParamSpec p =
+      ParamSpec::make("model", ParamType::Any)
+          .describe(
+              "The model y = f(inputs): an expression in the input names (plus `constants`), or a "
+              "step of this workflow used as a template, {\"step\": ID, \"input\": PATH or [PATHS] "
+              "(one per input, in order, e.g. \"constants.k\"), \"output\": \"NAME[i]\"} (one "
+              "number, e.g. \"y_final[0]\"); the engine re-runs that step per sample in parallel "
+              "through the cache. Optional \"cache\": false skips caching of the samples.");
   if (required) p.req();
   return p;
 }
@@ -61,29 +64,41 @@ ParamSpec modelParam(bool required) {
 ParamSpec inputsParam() {
   return ParamSpec::make("inputs", ParamType::Any)
       .req()
-      .describe("Uncertain inputs, a list of {\"name\", \"dist\", ...}: uniform (a, b), normal (mu, sigma), "
-                "lognormal (mu, sigma of log), beta (alpha, beta[, a=0, b=1]), triangular (a, c=mode, b), "
-                "truncnormal (mu, sigma, a, b).");
+      .describe(
+          "Uncertain inputs, a list of {\"name\", \"dist\", ...}: uniform (a, b), normal (mu, "
+          "sigma), "
+          "lognormal (mu, sigma of log), beta (alpha, beta[, a=0, b=1]), triangular (a, c=mode, "
+          "b), "
+          "truncnormal (mu, sigma, a, b).");
 }
 
 ParamSpec seedParam() {
-  return ParamSpec::make("seed", ParamType::Integer).range(0, std::nullopt).describe(
-      "Random seed (default: derived from the workflow seed). Same seed, same result, any thread count.");
+  return ParamSpec::make("seed", ParamType::Integer)
+      .range(0, std::nullopt)
+      .describe(
+          "Random seed (default: derived from the workflow seed). Same seed, same result, any "
+          "thread count.");
 }
 
 ParamSpec constantsParam() {
-  return ParamSpec::make("constants", ParamType::Map).describe("Named constants used in an expression model.");
+  return ParamSpec::make("constants", ParamType::Map)
+      .describe("Named constants used in an expression model.");
 }
 
 ParamSpec correlationParam() {
   return ParamSpec::make("correlation", ParamType::Matrix)
-      .describe("Correlation matrix of the inputs (symmetric positive definite, unit diagonal), applied as a "
-                "Gaussian copula through its Cholesky factor: exactly correlated normals for normal inputs.");
+      .describe(
+          "Correlation matrix of the inputs (symmetric positive definite, unit diagonal), applied "
+          "as a "
+          "Gaussian copula through its Cholesky factor: exactly correlated normals for normal "
+          "inputs.");
 }
 
 ParamSpec confidenceParam() {
-  return ParamSpec::make("confidence", ParamType::Number).def(0.95).range(0.5, 0.9999).describe(
-      "Confidence level of the reported intervals.");
+  return ParamSpec::make("confidence", ParamType::Number)
+      .def(0.95)
+      .range(0.5, 0.9999)
+      .describe("Confidence level of the reported intervals.");
 }
 
 std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in) {
@@ -92,11 +107,13 @@ std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in) 
 
 std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in, Eigen::Index rows) {
   auto model = readModel(ctx, in);
-  if (ModelShard* shard = ModelShard::current()) return shard->wrap(std::move(model), ctx, static_cast<std::size_t>(rows));
+  if (ModelShard* shard = ModelShard::current())
+    return shard->wrap(std::move(model), ctx, static_cast<std::size_t>(rows));
   return model;
 }
 
-void reportModel(TaskContext& ctx, const ModelEvaluator& m, const InputSet& in, std::uint64_t seed) {
+void reportModel(TaskContext& ctx, const ModelEvaluator& m, const InputSet& in,
+                 std::uint64_t seed) {
   ctx.diagnostic("model", m.diagnostics());
   ctx.diagnostic("model_description", m.describe());
   ctx.diagnostic("inputs", in.describe());
@@ -106,7 +123,8 @@ void reportModel(TaskContext& ctx, const ModelEvaluator& m, const InputSet& in, 
 
 std::string sampleList(const std::vector<std::size_t>& rows, std::size_t shown) {
   std::string s;
-  for (std::size_t k = 0; k < rows.size() && k < shown; ++k) s += (k ? ", #" : "#") + std::to_string(rows[k]);
+  for (std::size_t k = 0; k < rows.size() && k < shown; ++k)
+    s += (k ? ", #" : "#") + std::to_string(rows[k]);
   if (rows.size() > shown) s += " and " + std::to_string(rows.size() - shown) + " more";
   return s;
 }
@@ -119,28 +137,32 @@ std::string firstFailure(const ModelEvaluator& m) {
 }
 }  // namespace
 
-void refuseFailedSamples(const ModelEvaluator& m, const std::vector<std::size_t>& failed, std::size_t n,
-                         const std::string& why) {
+void refuseFailedSamples(const ModelEvaluator& m, const std::vector<std::size_t>& failed,
+                         std::size_t n, const std::string& why) {
   if (failed.empty()) return;
   const std::string first = firstFailure(m);
-  const std::string msg = std::to_string(failed.size()) + " of " + std::to_string(n) + " model samples failed (" +
-                          sampleList(failed) + ")" + (first.empty() ? "" : "; first: " + first) + "; " + why;
+  const std::string msg = std::to_string(failed.size()) + " of " + std::to_string(n) +
+                          " model samples failed (" + sampleList(failed) + ")" +
+                          (first.empty() ? "" : "; first: " + first) + "; " + why;
   const Map d = m.diagnostics();
   const auto kind = d.find("kind");
-  const bool expression = kind != d.end() && kind->second.isString() && kind->second.asString() == "expression";
+  const bool expression =
+      kind != d.end() && kind->second.isString() && kind->second.asString() == "expression";
   throw Error(expression ? ErrorCode::InvalidInput : ErrorCode::RunFailed, msg, {}, "model");
 }
 
-void reportDroppedSamples(TaskContext& ctx, const ModelEvaluator& m, const std::vector<std::size_t>& failed,
-                          std::size_t n) {
+void reportDroppedSamples(TaskContext& ctx, const ModelEvaluator& m,
+                          const std::vector<std::size_t>& failed, std::size_t n) {
   ctx.diagnostic("failed_samples", static_cast<std::int64_t>(failed.size()));
   List idx;
-  for (std::size_t k = 0; k < failed.size() && k < 20; ++k) idx.emplace_back(static_cast<std::int64_t>(failed[k]));
+  for (std::size_t k = 0; k < failed.size() && k < 20; ++k)
+    idx.emplace_back(static_cast<std::int64_t>(failed[k]));
   ctx.diagnostic("failed_sample_indices", std::move(idx));
   if (failed.empty()) return;
   const std::string first = firstFailure(m);
-  ctx.warn(std::to_string(failed.size()) + " of " + std::to_string(n) + " model samples failed and were dropped (" +
-           sampleList(failed) + "); the statistics use the " + std::to_string(n - failed.size()) +
+  ctx.warn(std::to_string(failed.size()) + " of " + std::to_string(n) +
+           " model samples failed and were dropped (" + sampleList(failed) +
+           "); the statistics use the " + std::to_string(n - failed.size()) +
            " finite samples and are biased if failures depend on the inputs" +
            (first.empty() ? "" : "; first: " + first));
 }
@@ -153,7 +175,8 @@ double quantileSorted(const std::vector<double>& v, double p) {
   return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
-Vector quantilesBySelection(std::vector<double>& v, const Vector& levels, double* min, double* max) {
+Vector quantilesBySelection(std::vector<double>& v, const Vector& levels, double* min,
+                            double* max) {
   Vector q = Vector::Constant(levels.size(), NAN);
   if (v.empty()) return q;
   // Every order statistic needed (each level's two neighbours, the ends), then one nth_element per
@@ -179,7 +202,9 @@ Vector quantilesBySelection(std::vector<double>& v, const Vector& levels, double
   return q;
 }
 
-double studentQuantile(double df, double p) { return boost::math::quantile(boost::math::students_t(df), p); }
+double studentQuantile(double df, double p) {
+  return boost::math::quantile(boost::math::students_t(df), p);
+}
 
 Value histogram(const Vector& y, int bins) {
   const double lo = y.minCoeff(), hi = y.maxCoeff();
@@ -189,8 +214,8 @@ Value histogram(const Vector& y, int bins) {
   return histogramTable(count, lo, hi, static_cast<double>(y.size()));
 }
 
-Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0, double p1,
-                            const std::string& what) {
+Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0,
+                            double p1, const std::string& what) {
   const auto total = static_cast<double>(std::max<Eigen::Index>(1, x.rows()));
   std::mutex mutex;
   auto last = std::chrono::steady_clock::now();

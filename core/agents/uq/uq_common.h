@@ -40,7 +40,8 @@ class Stream {
 
 std::uint64_t taskSeed(const TaskContext& ctx);  // `seed` param, else the engine-derived seed
 
-// (n x d) uniforms in (0,1): plain pseudo-random, or a Latin hypercube (one point per stratum and axis).
+// (n x d) uniforms in (0,1): plain pseudo-random, or a Latin hypercube (one point per stratum and
+// axis).
 Matrix randomUniforms(std::uint64_t seed, std::uint64_t stream, Eigen::Index n, Eigen::Index d);
 Matrix latinHypercube(std::uint64_t seed, std::uint64_t stream, Eigen::Index n, Eigen::Index d);
 
@@ -54,35 +55,37 @@ ParamSpec confidenceParam();
 
 // Builds the task's `model` for the input names and reports it in the diagnostics.
 std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in);
-// The same for a task whose design has `rows` rows evaluated in row order (sobol, monte_carlo, lhs):
-// such a study can be split over processes (ModelShard::current(), core/agent/model_shard.h).
+// The same for a task whose design has `rows` rows evaluated in row order (sobol, monte_carlo,
+// lhs): such a study can be split over processes (ModelShard::current(), core/agent/model_shard.h).
 std::unique_ptr<ModelEvaluator> readModel(TaskContext& ctx, const InputSet& in, Eigen::Index rows);
 void reportModel(TaskContext& ctx, const ModelEvaluator& m, const InputSet& in, std::uint64_t seed);
 
-// Failed samples (ModelEvaluator::allowFailedSamples). "#3, #17, #40 and 5 more" (the first `shown`).
+// Failed samples (ModelEvaluator::allowFailedSamples). "#3, #17, #40 and 5 more" (the first
+// `shown`).
 std::string sampleList(const std::vector<std::size_t>& rows, std::size_t shown = 10);
-// Refuses a design with failed samples: an error on param `model` naming how many of `n` failed, the
-// first indices and the first failure, and `why` (why the estimator cannot drop them). No-op when
-// `failed` is empty.
-void refuseFailedSamples(const ModelEvaluator& m, const std::vector<std::size_t>& failed, std::size_t n,
-                         const std::string& why);
+// Refuses a design with failed samples: an error on param `model` naming how many of `n` failed,
+// the first indices and the first failure, and `why` (why the estimator cannot drop them). No-op
+// when `failed` is empty.
+void refuseFailedSamples(const ModelEvaluator& m, const std::vector<std::size_t>& failed,
+                         std::size_t n, const std::string& why);
 // Diagnostics failed_samples (count) and failed_sample_indices (the first 20) plus a warning.
-void reportDroppedSamples(TaskContext& ctx, const ModelEvaluator& m, const std::vector<std::size_t>& failed,
-                          std::size_t n);
+void reportDroppedSamples(TaskContext& ctx, const ModelEvaluator& m,
+                          const std::vector<std::size_t>& failed, std::size_t n);
 
 // Statistics.
-double quantileSorted(const std::vector<double>& sorted, double p);  // linear interpolation (NumPy default)
+double quantileSorted(const std::vector<double>& sorted,
+                      double p);  // linear interpolation (NumPy default)
 // The same quantiles of unsorted values, found by selection (O(n) per level instead of a full
 // sort): identical numbers, since the order statistics are the same. Reorders `values`; the
 // minimum and maximum go to *min and *max when given.
-Vector quantilesBySelection(std::vector<double>& values, const Vector& levels, double* min = nullptr,
-                            double* max = nullptr);
+Vector quantilesBySelection(std::vector<double>& values, const Vector& levels,
+                            double* min = nullptr, double* max = nullptr);
 double studentQuantile(double df, double p);
 Value histogram(const Vector& y, int bins);  // Table: bin_lo, bin_hi, count, density
 std::string formatFine(double v);
 
 // Evaluates the model on `x` and reports progress in [p0, p1] of the task.
-Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0, double p1,
-                            const std::string& what);
+Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0,
+                            double p1, const std::string& what);
 
 }  // namespace sciagents::core::agents::uq
