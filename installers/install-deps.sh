@@ -23,8 +23,9 @@ DEBIAN_PACKAGES=(
   # the server image test (tests/package/container_test.py: podman needs runc here; the base image
   # is made with mmdebstrap from the machine's apt sources)
   podman runc mmdebstrap
-  # make lint (clang-tidy, cppcheck); installers/linux/render-icons.sh (rsvg-convert)
-  clang-tidy cppcheck librsvg2-bin
+  # make lint (clang-tidy, cppcheck); the formatting test (clang-format 14, tests/package/format_test.py);
+  # installers/linux/render-icons.sh (rsvg-convert)
+  clang-tidy clang-format cppcheck librsvg2-bin
   # peers for benchmarks (numba: compiled quad callbacks, jitted MCMC) and an independent HTTP
   # client for server tests
   python3-scipy python3-numpy python3-numba libopenblas0-pthread python3-requests python3-yaml
