@@ -4,6 +4,7 @@
 // template does no work (y = x through a workflow_orchestration.value step, cache off), against the
 // same study with the expression model "x": the difference per sample is what the engine adds to
 // each sample on top of the task's own work (items_per_second: samples).
+#include "core/agent/agent_registry.h"
 #include "core/workflow/workflow_engine.h"
 
 #include <benchmark/benchmark.h>
@@ -36,7 +37,7 @@ void runSteps(benchmark::State& state, bool chained, bool cache) {
   o.use_cache = cache;
   const auto dir = std::filesystem::temp_directory_path() / "sciagents-bench-cache";
   o.cache_dir = dir;
-  WorkflowEngine engine;
+  WorkflowEngine engine(AgentRegistry::builtin());
   if (cache) engine.run(w, o);  // warm: measure cache hits
   for (auto _ : state) {
     auto r = engine.run(w, o);
@@ -65,7 +66,7 @@ void runStudy(benchmark::State& state, bool step_model) {
   RunOptions o;
   o.threads = 1;
   o.use_cache = false;
-  WorkflowEngine engine;
+  WorkflowEngine engine(AgentRegistry::builtin());
   for (auto _ : state) {
     auto r = engine.run(w, o);
     if (r.status != StepStatus::Succeeded) state.SkipWithError("the study failed");

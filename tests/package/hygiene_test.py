@@ -121,6 +121,7 @@ class VcpkgManifest(unittest.TestCase):
     PORTS = {"Eigen3": "eigen3", "nlohmann_json": "nlohmann-json", "spdlog": "spdlog", "muparser": "muparser",
              "OpenSSL": "openssl", "SUNDIALS": "sundials", "NLopt": "nlopt", "Boost": "boost-headers",
              "SQLite3": "sqlite3", "benchmark": "benchmark", "LAPACK": "lapack", "cholmod": "suitesparse-cholmod",
+             "CHOLMOD": "suitesparse-cholmod",
              "xsimd": "xsimd"}
     NOT_VCPKG = {"Threads", "Qt6"}
 

@@ -95,7 +95,7 @@ class TestConvergenceChart : public QObject {
 
   void localRunnerCoalescesMetrics() {
     const auto wf = loadExample("opt-rosenbrock.workflow.json");
-    LocalRunner r;
+    LocalRunner r(sciagents::core::AgentRegistry::builtin());
     r.setUseCache(false);
     QSignalSpy metrics(&r, &ExecutionTarget::metrics);
     QSignalSpy finished(&r, &ExecutionTarget::finished);

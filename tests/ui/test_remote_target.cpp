@@ -122,7 +122,7 @@ class TestRemoteTarget : public QObject {
   void runFitSimRemotely() {
     // Reference: the same workflow run locally.
     const auto wf = sciagents::core::parseWorkflowFile(kFitSim).workflow;
-    LocalRunner local;
+    LocalRunner local(sciagents::core::AgentRegistry::builtin());
     local.setUseCache(false);
     QSignalSpy localDone(&local, &ExecutionTarget::finished);
     QVERIFY(local.start(wf));

@@ -1,6 +1,7 @@
 // Result plots: the line plot of an ode_pde.ivp solution (t vs y, crosshair, log axes, zoom), the
 // heat map of a Poisson solution (image size, colour at the maximum), and exports (PNG, SVG, CSV,
 // JSON).
+#include "core/agent/agent_registry.h"
 #include "isolated_settings.h"
 #include "ui/heat_map.h"
 #include "ui/line_plot.h"
@@ -24,7 +25,7 @@ using namespace sciagents::ui;
 
 namespace {
 std::shared_ptr<const sciagents::core::RunResult> run(const char* workflow_json) {
-  LocalRunner r;
+  LocalRunner r(sciagents::core::AgentRegistry::builtin());
   r.setUseCache(false);
   QSignalSpy finished(&r, &ExecutionTarget::finished);
   if (!r.start(sciagents::core::parseWorkflowFile(workflow_json).workflow)) return nullptr;

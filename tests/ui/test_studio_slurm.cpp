@@ -171,7 +171,7 @@ class TestStudioSlurm : public QObject {
 
     // Reference: the same workflow run locally.
     const auto wf = sciagents::core::parseWorkflowFile(kSweep8).workflow;
-    LocalRunner local;
+    LocalRunner local(sciagents::core::AgentRegistry::builtin());
     local.setUseCache(false);
     QSignalSpy localDone(&local, &ExecutionTarget::finished);
     QVERIFY(local.start(wf));

@@ -394,7 +394,7 @@ class TestStepModel : public QObject {
       o.threads = threads;
       o.use_cache = cache;
       o.cache_dir = m_dir.filePath("prepared-cache").toStdString();
-      return WorkflowEngine().run(parseWorkflow(json), o);
+      return WorkflowEngine(AgentRegistry::builtin()).run(parseWorkflow(json), o);
     };
     const auto one = run(wf, 1), two = run(wf, 2), cached = run(wf, 2, true);
     for (const auto* r : {&one, &two, &cached})

@@ -82,7 +82,6 @@ Vector quantilesBySelection(std::vector<double>& values, const Vector& levels,
                             double* min = nullptr, double* max = nullptr);
 double studentQuantile(double df, double p);
 Value histogram(const Vector& y, int bins);  // Table: bin_lo, bin_hi, count, density
-std::string formatFine(double v);
 
 // Evaluates the model on `x` and reports progress in [p0, p1] of the task.
 Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0,
