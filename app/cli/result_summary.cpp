@@ -15,7 +15,6 @@ namespace sciagents::cli {
 
 namespace {
 // Names and strings come from the workflow file or a server: printed escaped.
-std::string safe(std::string_view s) { return core::terminalSafe(s); }
 
 std::string brief(const core::Value& v) {
   using core::ValueKind;
@@ -33,7 +32,8 @@ std::string brief(const core::Value& v) {
     }
     case ValueKind::String:
       return "\"" +
-             safe(v.asString().size() > 240 ? v.asString().substr(0, 237) + "..." : v.asString()) +
+             core::terminalSafe(v.asString().size() > 240 ? v.asString().substr(0, 237) + "..."
+                                                          : v.asString()) +
              "\"";
     case ValueKind::Matrix:
       return "matrix " + std::to_string(v.asMatrix().rows()) + "x" +
@@ -55,36 +55,38 @@ std::string brief(const core::Value& v) {
       std::string s = core::toJson(v).dump();
       return s.size() > 80
                  ? std::string(v.kindName()) + " (" + std::to_string(s.size()) + " bytes of JSON)"
-                 : safe(s);
+                 : core::terminalSafe(s);
     }
   }
 }
 }  // namespace
 
 void printSummary(std::ostream& out, const core::RunResult& result) {
-  out << "workflow " << (result.workflow.empty() ? "(unnamed)" : "'" + safe(result.workflow) + "'")
+  out << "workflow "
+      << (result.workflow.empty() ? "(unnamed)" : "'" + core::terminalSafe(result.workflow) + "'")
       << ": " << core::stepStatusName(result.status) << " in "
       << core::formatPrecise(result.wall_seconds) << " s\n";
   for (const auto& s : result.steps) {
     out << "\n"
-        << safe(s.id) << "  " << safe(s.agent) << "." << safe(s.task) << "  "
-        << core::stepStatusName(s.status);
+        << core::terminalSafe(s.id) << "  " << core::terminalSafe(s.agent) << "."
+        << core::terminalSafe(s.task) << "  " << core::stepStatusName(s.status);
     if (s.status == core::StepStatus::Succeeded)
       out << "  " << core::formatPrecise(s.wall_seconds) << " s";
     if (s.cached) out << "  [cached]";
     out << "\n";
     if (auto m = s.diagnostics.find("method"); m != s.diagnostics.end() && m->second.isString()) {
-      out << "  method: " << safe(m->second.asString());
+      out << "  method: " << core::terminalSafe(m->second.asString());
       if (auto r = s.diagnostics.find("method_rationale");
           r != s.diagnostics.end() && r->second.isString())
-        out << " (" << safe(r->second.asString()) << ")";
+        out << " (" << core::terminalSafe(r->second.asString()) << ")";
       out << "\n";
     }
-    for (const auto& [name, v] : s.outputs) out << "  " << safe(name) << " = " << brief(v) << "\n";
+    for (const auto& [name, v] : s.outputs)
+      out << "  " << core::terminalSafe(name) << " = " << brief(v) << "\n";
     if (auto w = s.diagnostics.find("warnings");
         w != s.diagnostics.end() && w->second.kind() == core::ValueKind::List)
       for (const auto& msg : w->second.asList())
-        if (msg.isString()) out << "  warning: " << safe(msg.asString()) << "\n";
+        if (msg.isString()) out << "  warning: " << core::terminalSafe(msg.asString()) << "\n";
   }
 }
 
@@ -92,7 +94,7 @@ bool outputTargetUsable(const std::string& output) {
   if (output.empty() || output == "-") return true;
   const std::string why = core::outputTargetProblem(output);
   if (why.empty()) return true;
-  std::cerr << "error: -o " << safe(output) << ": " << why
+  std::cerr << "error: -o " << core::terminalSafe(output) << ": " << why
             << " (use -o - to write to standard output)\n";
   return false;
 }
@@ -107,7 +109,8 @@ bool reportResult(const nlohmann::json& doc, const core::RunResult& result,
     // the name cannot redirect the write (core/util/safe_file_write.h).
     std::string why;
     if (!core::writeFileSafely(output, doc.dump(1) + "\n", &why)) {
-      std::cerr << "error: cannot write result file '" << safe(output) << "': " << why << "\n";
+      std::cerr << "error: cannot write result file '" << core::terminalSafe(output) << "': " << why
+                << "\n";
       return false;
     }
   }

@@ -9,7 +9,6 @@ namespace sciagents::cli {
 
 namespace {
 // Step ids, agent/task names and messages come from the workflow file: printed escaped.
-std::string safe(std::string_view s) { return core::terminalSafe(s); }
 }  // namespace
 
 RunReporter::RunReporter(Mode mode, std::size_t total_steps, std::FILE* out)
@@ -23,8 +22,8 @@ void RunReporter::stepStarted(const std::string& step, const std::string& agent,
                               const std::string& task) {
   m_running[step] = 0.0;
   if (m_mode == Mode::Lines)
-    std::fprintf(m_out, "started  %s (%s.%s)\n", safe(step).c_str(), safe(agent).c_str(),
-                 safe(task).c_str());
+    std::fprintf(m_out, "started  %s (%s.%s)\n", core::terminalSafe(step).c_str(),
+                 core::terminalSafe(agent).c_str(), core::terminalSafe(task).c_str());
   if (m_mode == Mode::Bar) drawBar();
 }
 
@@ -34,9 +33,9 @@ void RunReporter::stepFinished(const core::StepResult& r) {
   if (m_mode == Mode::None) return;
   if (m_mode == Mode::Bar && m_bar_visible) std::fputs("\r\033[K", m_out);
   std::fprintf(m_out, "%-9s %s (%s.%s) %.3f s%s\n",
-               std::string(core::stepStatusName(r.status)).c_str(), safe(r.id).c_str(),
-               safe(r.agent).c_str(), safe(r.task).c_str(), r.wall_seconds,
-               r.cached ? " [cached]" : "");
+               std::string(core::stepStatusName(r.status)).c_str(),
+               core::terminalSafe(r.id).c_str(), core::terminalSafe(r.agent).c_str(),
+               core::terminalSafe(r.task).c_str(), r.wall_seconds, r.cached ? " [cached]" : "");
   m_bar_visible = false;
   if (m_mode == Mode::Bar) drawBar();
   std::fflush(m_out);
@@ -50,8 +49,8 @@ void RunReporter::progress(std::string_view step, double fraction, std::string_v
     auto& last = m_last_line[std::string(step)];
     if (fraction < 1.0 && now - last < std::chrono::seconds(1)) return;
     last = now;
-    std::fprintf(m_out, "progress %s %3.0f%% %s\n", safe(step).c_str(), 100.0 * fraction,
-                 safe(message).c_str());
+    std::fprintf(m_out, "progress %s %3.0f%% %s\n", core::terminalSafe(step).c_str(),
+                 100.0 * fraction, core::terminalSafe(message).c_str());
   } else if (m_mode == Mode::Bar) {
     drawBar();
   }
@@ -71,7 +70,8 @@ void RunReporter::drawBar() {
   std::string bar(static_cast<std::size_t>(filled), '=');
   if (filled < width) bar += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
   std::string running;
-  for (const auto& [name, f] : m_running) running += (running.empty() ? " " : ", ") + safe(name);
+  for (const auto& [name, f] : m_running)
+    running += (running.empty() ? " " : ", ") + core::terminalSafe(name);
   std::fprintf(m_out, "\r\033[K[%s] %zu/%zu steps%s", bar.c_str(), m_done, m_total,
                running.c_str());
   std::fflush(m_out);

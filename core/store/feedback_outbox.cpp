@@ -9,7 +9,7 @@
 namespace sciagents::core::store {
 
 namespace {
-constexpr const char* kColumns =
+constexpr const char* kFeedbackColumns =
     "id, kind, body, created_us, attempts, next_attempt_us, delivered_us, last_error, rejected";
 }
 
@@ -76,22 +76,22 @@ bool FeedbackOutbox::enqueue(const std::string& id, OutboxKind kind, const std::
 }
 
 std::vector<OutboxItem> FeedbackOutbox::due(std::size_t limit) {
-  return select(std::string("SELECT ") + kColumns +
+  return select(std::string("SELECT ") + kFeedbackColumns +
                     " FROM feedback_outbox WHERE delivered_us IS NULL AND rejected = 0 AND "
                     "next_attempt_us <= ?1 ORDER BY created_us, id LIMIT ?2",
                 {m_clock(), static_cast<std::int64_t>(limit)});
 }
 
 std::vector<OutboxItem> FeedbackOutbox::pending() {
-  return select(std::string("SELECT ") + kColumns +
+  return select(std::string("SELECT ") + kFeedbackColumns +
                     " FROM feedback_outbox WHERE delivered_us IS NULL ORDER BY created_us, id",
                 {});
 }
 
 std::optional<OutboxItem> FeedbackOutbox::get(const std::string& id) {
   std::lock_guard lock(m_mutex);
-  Statement& s =
-      m_db.cached(std::string("SELECT ") + kColumns + " FROM feedback_outbox WHERE id = ?1");
+  Statement& s = m_db.cached(std::string("SELECT ") + kFeedbackColumns +
+                             " FROM feedback_outbox WHERE id = ?1");
   s.bind(1, id);
   std::optional<OutboxItem> out;
   if (s.step()) out = readRow(s);

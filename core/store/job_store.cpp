@@ -5,7 +5,7 @@
 namespace sciagents::core::store {
 
 namespace {
-constexpr const char* kColumns =
+constexpr const char* kJobColumns =
     "id, owner, name, spec, seed, no_cache, wall_time_s, state, created_us, started_us, "
     "finished_us, error, "
     "steps_total, steps_done, result IS NOT NULL OR result_file != '', backend, backend_options, "
@@ -178,7 +178,7 @@ std::vector<std::string> JobStore::idsOf(const std::string& owner_id, JobState s
 
 std::vector<JobRecord> JobStore::inState(JobState state) {
   std::lock_guard lock(m_mutex);
-  Statement& s = m_db.cached(std::string("SELECT ") + kColumns +
+  Statement& s = m_db.cached(std::string("SELECT ") + kJobColumns +
                              " FROM jobs WHERE state = ?1 ORDER BY created_us, rowid");
   s.bind(1, jobStateName(state));
   return readRows(s);

@@ -91,7 +91,7 @@ constexpr double kStartGraceS = 60.0;
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-std::string tail(const std::string& s, std::size_t n = 1500) {
+std::string clippedTail(const std::string& s, std::size_t n = 1500) {
   std::string t = s.size() > n ? "..." + s.substr(s.size() - n) : s;
   while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
   return t;
@@ -283,7 +283,7 @@ class Session {
         m_out[i].value = std::move(r->value);
       } else {
         m_out[i].error = r->text + ": " + r->message;
-        if (!r->traceback.empty()) m_out[i].error += "\n" + tail(r->traceback);
+        if (!r->traceback.empty()) m_out[i].error += "\n" + clippedTail(r->traceback);
       }
       finished();
     }
@@ -295,7 +295,7 @@ class Session {
     const std::string what = no_function
                                  ? r.message
                                  : "module '" + m_spec.module + "' failed to import: " + r.text +
-                                       ": " + r.message + "\n" + tail(r.traceback);
+                                       ": " + r.message + "\n" + clippedTail(r.traceback);
     throw paramError(no_function ? "function" : "module", what);
   }
 
@@ -308,7 +308,7 @@ class Session {
   void died(Slot& s) {
     const std::string status = s.w->reap();
     if (!s.w->ready) {
-      const std::string err = tail(s.w->stderrTail());
+      const std::string err = clippedTail(s.w->stderrTail());
       throw Error(ErrorCode::RunFailed,
                   "the Python worker (" + m_spec.python + ") ended before it was ready (" + status +
                       ")" + (err.empty() ? "" : ": " + err),
@@ -320,7 +320,7 @@ class Session {
       s.w.reset();
       return;
     }
-    const std::string err = tail(s.w->stderrTail());
+    const std::string err = clippedTail(s.w->stderrTail());
     failHead(s, "the worker process died (" + status + ")" +
                     (err.empty() ? "" : "; its stderr ends with: " + err));
   }

@@ -24,7 +24,7 @@ namespace sciagents::core::agents::external {
 
 namespace {
 
-constexpr std::size_t kStderrTail = 4096;
+constexpr std::size_t kWorkerStderrTail = 4096;
 
 void closeFd(int& fd) {
   if (fd >= 0) ::close(fd);
@@ -218,7 +218,8 @@ void PythonWorker::readStderr() {
     const ssize_t n = ::read(m_err, buf, sizeof buf);
     if (n > 0) {
       m_err_tail.append(buf, static_cast<std::size_t>(n));
-      if (m_err_tail.size() > 2 * kStderrTail) m_err_tail.erase(0, m_err_tail.size() - kStderrTail);
+      if (m_err_tail.size() > 2 * kWorkerStderrTail)
+        m_err_tail.erase(0, m_err_tail.size() - kWorkerStderrTail);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;

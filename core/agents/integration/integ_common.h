@@ -8,11 +8,14 @@
 #include "core/util/text_format.h"
 
 #include <array>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace sciagents::core::agents::integ {
+
+inline constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 using Bounds = std::vector<std::array<double, 2>>;
 

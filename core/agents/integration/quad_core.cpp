@@ -19,7 +19,6 @@
 namespace sciagents::core::agents::integ {
 
 namespace {
-constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 struct Piece {
   double a, b, value, err, l1;

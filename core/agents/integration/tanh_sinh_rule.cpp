@@ -13,7 +13,6 @@ namespace sciagents::core::agents::integ {
 
 namespace {
 
-constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kTMax = 5.0;  // complement 1 - tanh(pi/2 sinh 5) ~ 1e-101
 constexpr int kShallow = 8;    // rows built on first use; deeper ones on first need
 constexpr int kDeepest = 12;

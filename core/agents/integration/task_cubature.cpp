@@ -12,7 +12,7 @@ namespace sciagents::core::agents::integ {
 namespace {
 constexpr std::size_t kMaxDim = 12;  // 2^d corner points per region: beyond this use monte_carlo
 
-struct Problem {
+struct CubatureProblem {
   std::vector<std::string> vars;
   std::shared_ptr<const Expression> f;
   Bounds bounds;
@@ -21,20 +21,20 @@ struct Problem {
   std::string method;
 };
 
-Problem readProblem(const TaskContext& ctx) {
+CubatureProblem readCubature(const TaskContext& ctx) {
   std::vector<std::string> vars = readVars(ctx);
   if (vars.size() > kMaxDim)
     throw paramError("vars", std::to_string(vars.size()) +
                                  " variables: the Genz-Malik rule needs 2^d points per "
                                  "region, use integration.monte_carlo (method qmc) above d = " +
                                  std::to_string(kMaxDim));
-  Problem p{vars,
-            compileIntegrand(ctx, "f", vars),
-            readBounds(ctx, vars.size(), true),
-            ctx.number("epsabs"),
-            ctx.number("epsrel"),
-            ctx.integer("maxeval"),
-            ctx.text("method")};
+  CubatureProblem p{vars,
+                    compileIntegrand(ctx, "f", vars),
+                    readBounds(ctx, vars.size(), true),
+                    ctx.number("epsabs"),
+                    ctx.number("epsrel"),
+                    ctx.integer("maxeval"),
+                    ctx.text("method")};
   if (p.epsabs <= 0 && p.epsrel <= 0)
     throw paramError("epsabs", "epsabs and epsrel cannot both be 0");
   if (p.method == "genz_malik" && p.vars.size() < 2)
@@ -52,7 +52,7 @@ std::int64_t genzMalikPoints(std::int64_t d) {
 }
 
 // The auto choice: run calls it directly and the select hook wraps it, so both always agree.
-MethodChoice choose(const Problem& p) {
+MethodChoice chooseCubature(const CubatureProblem& p) {
   const auto d = static_cast<std::int64_t>(p.vars.size());
   if (d == 1)
     return {"gauss_kronrod",
@@ -82,7 +82,7 @@ struct Mapped {
   bool transformed = false;
 };
 
-Mapped mapProblem(const Problem& p) {
+Mapped mapProblem(const CubatureProblem& p) {
   Mapped m;
   const std::size_t d = p.bounds.size();
   std::vector<int> kind(d, 0);
@@ -127,7 +127,7 @@ Mapped mapProblem(const Problem& p) {
 }
 
 void runCubature(TaskContext& ctx) {
-  const Problem p = readProblem(ctx);
+  const CubatureProblem p = readCubature(ctx);
   const Mapped m = mapProblem(p);
   const std::size_t d = p.vars.size();
   double value = 0, abserr = 0;
@@ -135,7 +135,7 @@ void runCubature(TaskContext& ctx) {
   bool converged = false;
   std::string method = p.method;
   if (method == "auto") {
-    const MethodChoice c = choose(p);
+    const MethodChoice c = chooseCubature(p);
     method = c.method;
     ctx.setMethod(method, c.rationale);
   } else {
@@ -237,7 +237,7 @@ TaskSpec cubatureTask() {
   };
   t.run = runCubature;
   t.analyze = [](const TaskContext& ctx) {
-    const Problem p = readProblem(ctx);
+    const CubatureProblem p = readCubature(ctx);
     Map m;
     const auto d = static_cast<std::int64_t>(p.vars.size());
     bool inf = false;
@@ -248,10 +248,10 @@ TaskSpec cubatureTask() {
     m["recommendation"] = d <= 7 ? "cubature (Genz-Malik)" : "monte_carlo (qmc)";
     return m;
   };
-  t.select = [](const TaskContext& ctx) { return choose(readProblem(ctx)); };
+  t.select = [](const TaskContext& ctx) { return chooseCubature(readCubature(ctx)); };
   t.validate = [](const TaskContext& ctx, const Map& outputs) -> std::vector<ValidationCheck> {
     if (!outputs.count("value") || !outputs.count("abserr")) return {};
-    const Problem p = readProblem(ctx);
+    const CubatureProblem p = readCubature(ctx);
     const Mapped m = mapProblem(p);
     ValidationCheck c;
     c.name = "refined_difference";

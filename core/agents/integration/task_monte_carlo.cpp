@@ -17,7 +17,7 @@ namespace {
 constexpr std::size_t kMaxSobolDim =
     1000;  // Boost's table has 3667; the cost is d per point anyway
 
-struct Problem {
+struct McProblem {
   std::vector<std::string> vars;
   std::shared_ptr<const Expression> f;
   Bounds bounds;
@@ -26,21 +26,21 @@ struct Problem {
   std::int64_t replicas;
 };
 
-Problem readProblem(const TaskContext& ctx) {
+McProblem readMonteCarlo(const TaskContext& ctx) {
   std::vector<std::string> vars = readVars(ctx);
-  Problem p{vars,
-            compileIntegrand(ctx, "f", vars),
-            readBounds(ctx, vars.size(), false),
-            ctx.integer("n"),
-            ctx.has("seed") ? static_cast<std::uint64_t>(ctx.integer("seed")) : ctx.seed(),
-            ctx.integer("replicas")};
+  McProblem p{vars,
+              compileIntegrand(ctx, "f", vars),
+              readBounds(ctx, vars.size(), false),
+              ctx.integer("n"),
+              ctx.has("seed") ? static_cast<std::uint64_t>(ctx.integer("seed")) : ctx.seed(),
+              ctx.integer("replicas")};
   if (p.replicas > p.n)
     throw paramError("replicas", "replicas (" + std::to_string(p.replicas) + ") exceed n (" +
                                      std::to_string(p.n) + ")");
   return p;
 }
 
-MethodChoice choose(const Problem& p) {
+MethodChoice chooseMonteCarlo(const McProblem& p) {
   if (p.vars.size() > kMaxSobolDim)
     return {"mc",
             std::to_string(p.vars.size()) +
@@ -73,7 +73,7 @@ class Live {
   std::chrono::steady_clock::time_point m_last;
 };
 
-double evalAt(const Problem& p, const std::vector<double>& x) {
+double evalAt(const McProblem& p, const std::vector<double>& x) {
   const double y = p.f->eval(x.data());
   if (!std::isfinite(y)) {
     std::string where;
@@ -84,7 +84,7 @@ double evalAt(const Problem& p, const std::vector<double>& x) {
   return y;
 }
 
-void runMc(TaskContext& ctx, const Problem& p, double vol) {
+void runMc(TaskContext& ctx, const McProblem& p, double vol) {
   std::mt19937_64 rng(p.seed);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   const std::size_t d = p.vars.size();
@@ -114,7 +114,7 @@ void runMc(TaskContext& ctx, const Problem& p, double vol) {
   ctx.diagnostic("sample_variance", p.n > 1 ? m2 / static_cast<double>(p.n - 1) : 0.0);
 }
 
-void runQmc(TaskContext& ctx, const Problem& p, double vol) {
+void runQmc(TaskContext& ctx, const McProblem& p, double vol) {
   const std::size_t d = p.vars.size();
   const std::int64_t r_count = p.replicas, m = p.n / r_count;
   boost::random::sobol base(d);
@@ -174,12 +174,12 @@ void runQmc(TaskContext& ctx, const Problem& p, double vol) {
 }
 
 void runMonteCarlo(TaskContext& ctx) {
-  const Problem p = readProblem(ctx);
+  const McProblem p = readMonteCarlo(ctx);
   double vol = 1;
   for (const auto& b : p.bounds) vol *= b[1] - b[0];
   std::string method = ctx.text("method");
   if (method == "auto") {
-    const MethodChoice c = choose(p);
+    const MethodChoice c = chooseMonteCarlo(p);
     method = c.method;
     ctx.setMethod(method, c.rationale);
   } else {
@@ -259,9 +259,9 @@ TaskSpec monteCarloTask() {
       {"n", ValueKind::Integer, "Number of evaluations used."},
   };
   t.run = runMonteCarlo;
-  t.select = [](const TaskContext& ctx) { return choose(readProblem(ctx)); };
+  t.select = [](const TaskContext& ctx) { return chooseMonteCarlo(readMonteCarlo(ctx)); };
   t.analyze = [](const TaskContext& ctx) {
-    const Problem p = readProblem(ctx);
+    const McProblem p = readMonteCarlo(ctx);
     Map m;
     m["dimension"] = static_cast<std::int64_t>(p.vars.size());
     m["n"] = p.n;

@@ -7,9 +7,12 @@
 #include "core/util/text_format.h"
 #include "core/value/value.h"
 
+#include <limits>
 #include <string>
 
 namespace sciagents::core::agents::la {
+
+inline constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 // A matrix parameter as given: dense or sparse (sparse stays sparse so large problems stay cheap).
 // Dense inputs are referenced, not copied (a 2000x2000 copy costs as much as ~5% of its LU).

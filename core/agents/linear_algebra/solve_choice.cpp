@@ -9,7 +9,6 @@
 namespace sciagents::core::agents::la {
 
 namespace {
-constexpr double kEps = std::numeric_limits<double>::epsilon();
 // Sparse systems above this size with a 3-D-like pattern fill in badly under direct factorization.
 constexpr Eigen::Index kIterativeMinRows = 100000;
 constexpr double kIterativeMinPerRow = 5.5;

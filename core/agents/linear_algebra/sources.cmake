@@ -28,4 +28,8 @@ if(CHOLMOD_FOUND)
   set_source_files_properties(${_la}/solve_sparse.cpp TARGET_DIRECTORY sciagents_core
     PROPERTIES COMPILE_DEFINITIONS SCIAGENTS_HAVE_CHOLMOD INCLUDE_DIRECTORIES ${CHOLMOD_INCLUDE_DIR})
 endif()
+# Compiled alone: inlined into a unity batch, Eigen's DiagonalPreconditioner trips GCC 12's false
+# -Wuse-after-free (Eigen/src/Core/util/Memory.h).
+set_source_files_properties(${_la}/solve_iterative.cpp TARGET_DIRECTORY sciagents_core
+  PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 unset(_la)

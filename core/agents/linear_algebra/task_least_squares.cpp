@@ -9,7 +9,6 @@
 namespace sciagents::core::agents::la {
 
 namespace {
-constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 void runLeastSquares(TaskContext& ctx) {
   const Matrix a = readDense(ctx, "A", "least_squares");

@@ -11,7 +11,6 @@
 namespace sciagents::core::agents::la {
 
 namespace {
-constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 bool isSparseMethod(const std::string& m) {
   return m == "sparse_lu" || m == "sparse_cholesky" || m == "cg" || m == "bicgstab";

@@ -14,8 +14,6 @@ namespace {
 const char* kFaceNames[6] = {"x0", "x1", "y0", "y1", "z0", "z1"};
 }
 
-std::string fmt(double v) { return formatCompact(v); }
-
 double observedOrder(std::span<const double> h, std::span<const double> err) {
   if (h.size() != err.size() || h.size() < 2)
     throw std::invalid_argument("observedOrder: need >= 2 (h, err) pairs");

@@ -17,9 +17,11 @@
 #include <string>
 #include <vector>
 
-namespace sciagents::core::agents::ode::pde {
+namespace sciagents::core::agents::ode {
+std::string fmt(double v);  // compact %.6g (ivp_problem.cpp; one helper for the whole family)
+}  // namespace sciagents::core::agents::ode
 
-std::string fmt(double v);  // compact %.6g
+namespace sciagents::core::agents::ode::pde {
 
 // Observed order of convergence p from errors e_i at mesh sizes h_i (least-squares slope of
 // log e against log h over all pairs; two points give log(e1/e2)/log(h1/h2)). Non-positive or

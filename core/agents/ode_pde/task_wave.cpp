@@ -13,17 +13,17 @@ namespace sciagents::core::agents::ode {
 using namespace pde;
 
 namespace {
-struct Plan {
+struct WavePlan {
   std::string method, rationale;
   double dt = 0, dt_cfl = 0;
   std::int64_t steps = 0;
 };
 
-Plan plan(const TaskContext& ctx, const Grid& g, std::string method, double dt_scale) {
+WavePlan wavePlan(const TaskContext& ctx, const Grid& g, std::string method, double dt_scale) {
   const auto [t0, t1] = readTimeSpan(ctx);
   const double c = ctx.number("c"), T = t1 - t0, cfl = ctx.number("cfl");
   const double omega = c * std::sqrt(laplacianLowest(g));
-  Plan p;
+  WavePlan p;
   p.dt_cfl = 2.0 / (c * std::sqrt(laplacianRadius(g)));  // 2/omega_max (Gershgorin bound)
   const double rtol = ctx.number("rtol");
   const double acc_lf = std::sqrt(24 * rtol / (omega * omega * omega * T));
@@ -87,7 +87,7 @@ struct WaveRun {
   double physical_variation = 0;
 };
 
-WaveRun integrate(TaskContext* ctx, const TaskContext& pc, const Grid& g, const Plan& p) {
+WaveRun integrateWave(TaskContext* ctx, const TaskContext& pc, const Grid& g, const WavePlan& p) {
   const Constants cs = readConstants(pc);
   const auto [t0, t1] = readTimeSpan(pc);
   const double c2 = pc.number("c") * pc.number("c"), dt = p.dt;
@@ -191,9 +191,9 @@ double memoryBytes(int dim, std::int64_t n) {
 void runWave(TaskContext& ctx) {
   const Grid g = readGrid(ctx, static_cast<int>(ctx.integer("dim")));
   checkMemory(ctx, memoryBytes(g.dim, g.n), "state vectors and the implicit factor");
-  const Plan p = plan(ctx, g, ctx.text("method"), 1.0);
+  const WavePlan p = wavePlan(ctx, g, ctx.text("method"), 1.0);
   ctx.setMethod(p.method, p.rationale);
-  const WaveRun r = integrate(&ctx, ctx, g, p);
+  const WaveRun r = integrateWave(&ctx, ctx, g, p);
   const auto [t0, t1] = readTimeSpan(ctx);
   double drift = 0;
   const double e0 = std::max(std::abs(r.energy[0]), 1e-300);
@@ -221,7 +221,7 @@ void runWave(TaskContext& ctx) {
 
 MethodChoice selectWave(const TaskContext& ctx) {
   const Grid g = readGrid(ctx, static_cast<int>(ctx.integer("dim")));
-  const Plan p = plan(ctx, g, ctx.text("method"), 1.0);
+  const WavePlan p = wavePlan(ctx, g, ctx.text("method"), 1.0);
   return {p.method, p.rationale, Map{{"dt", p.dt}}};
 }
 
@@ -246,9 +246,9 @@ std::vector<ValidationCheck> validateWave(const TaskContext& ctx, const Map& out
   const auto it = outputs.find("u");
   if (it == outputs.end()) return {{"resolve_difference", 1, 0, false, "no output u"}};
   const Vector& u = it->second.asGrid().values;
-  const Plan p = plan(ctx, g, ctx.text("method"), 1.0);
+  const WavePlan p = wavePlan(ctx, g, ctx.text("method"), 1.0);
   const std::string other = p.method == "leapfrog" ? "implicit_midpoint" : "leapfrog";
-  const WaveRun r = integrate(nullptr, ctx, g, plan(ctx, g, other, 0.5));
+  const WaveRun r = integrateWave(nullptr, ctx, g, wavePlan(ctx, g, other, 0.5));
   const double d = (r.final_nodes - u).norm() / std::max(u.norm(), 1e-300);
   const double lim = std::max(10 * ctx.number("rtol"), 1e-10);
   return {{"resolve_difference", d, lim, d <= lim,

@@ -20,7 +20,7 @@ namespace sciagents::core::agents::surrogate {
 namespace {
 
 constexpr double kBaseJitter = 1e-10;  // relative to the output variance (normalised scale)
-constexpr Eigen::Index kMaxPoints = 5000;
+constexpr Eigen::Index kMaxGpPoints = 5000;
 
 struct Objective {
   const GpLikelihood* lik = nullptr;
@@ -91,11 +91,11 @@ void runGp(TaskContext& ctx) {
   const TrainingSet t = readTraining(ctx, 0);
   const Eigen::Index n = t.x.rows(), d = t.x.cols();
   if (n < 2) throw paramError("xtrain", "a GP needs at least 2 training points");
-  if (n > kMaxPoints)
+  if (n > kMaxGpPoints)
     throw paramError("xtrain", std::to_string(n) +
                                    " training points: a GP needs O(n^2) memory and O(n^3) time per "
                                    "likelihood evaluation; above " +
-                                   std::to_string(kMaxPoints) +
+                                   std::to_string(kMaxGpPoints) +
                                    " points use surrogate.rbf or thin the data");
   const auto xtest = readTest(ctx, d);
   GpKernel kernel;

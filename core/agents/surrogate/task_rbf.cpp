@@ -18,16 +18,16 @@ namespace {
 
 constexpr Eigen::Index kMaxLoocv = 6000;
 constexpr Eigen::Index kMaxSearch = 1500;
-constexpr Eigen::Index kMaxPoints = 10000;
+constexpr Eigen::Index kMaxRbfPoints = 10000;
 
 void runRbf(TaskContext& ctx) {
   const TrainingSet t = readTraining(ctx, 0);
   const Eigen::Index n = t.x.rows(), d = t.x.cols();
-  if (n > kMaxPoints)
+  if (n > kMaxRbfPoints)
     throw paramError("xtrain", std::to_string(n) +
                                    " points: the dense RBF system needs O(n^2) memory and O(n^3) "
                                    "time; use at most " +
-                                   std::to_string(kMaxPoints) + " (or thin the data)");
+                                   std::to_string(kMaxRbfPoints) + " (or thin the data)");
   const auto xtest = readTest(ctx, d);
   RbfModel m;
   try {
