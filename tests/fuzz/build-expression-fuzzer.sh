@@ -21,6 +21,8 @@ compile() {  # file [extra flags...]
 }
 compile core/util/error.cpp
 compile core/expr/expression.cpp
+compile core/expr/expression_parse.cpp
+compile core/expr/expression_bytecode.cpp
 compile core/expr/expression_tape.cpp
 compile core/expr/expression_tape_compile.cpp
 compile core/expr/expression_tape_derivative.cpp
