@@ -5,6 +5,7 @@
 #include "ui/property_panel.h"
 #include "ui/qt_convert.h"
 #include "ui/tutorial/agent_docs.h"
+#include "ui/tutorial/help_dock.h"
 #include "ui/tutorial/tutorial_controller.h"
 #include "ui/tutorial/tutorial_overlay.h"
 #include "ui/workflow_document.h"
@@ -16,6 +17,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -322,8 +324,19 @@ QUrl Onboarding::openAgentDocs() {
   if (step.isEmpty()) step = m_window->properties()->stepId();
   const core::Step* s = step.isEmpty() ? nullptr : m_window->document()->step(step);
   const QUrl url = agentDocUrl(s ? QString::fromStdString(s->agent) : QString());
-  openUrl(url);
+  helpDock()->showPage(url);
   return url;
+}
+
+HelpDock* Onboarding::helpDock() {
+  if (!m_help) {
+    // A tab next to the Run log: the full width of the window, the step's form stays in view.
+    m_help = new HelpDock(m_window);
+    m_window->addDockWidget(Qt::BottomDockWidgetArea, m_help);
+    if (auto* log = m_window->findChild<QDockWidget*>(QStringLiteral("RunLogDock")))
+      m_window->tabifyDockWidget(log, m_help);
+  }
+  return m_help;
 }
 
 }  // namespace sciagents::ui

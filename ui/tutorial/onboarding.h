@@ -16,6 +16,7 @@ namespace sciagents::ui {
 class MainWindow;
 class TutorialController;
 class TutorialOverlay;
+class HelpDock;
 
 class Onboarding final : public QObject {
   Q_OBJECT
@@ -34,8 +35,10 @@ class Onboarding final : public QObject {
   QDialog* showTutorials();
   QDialog* showExamplesGallery();
   QDialog* showWhatsNew();
-  // F1: the documentation of the selected step's agent (or the agents reference); the URL opened.
+  // F1: the documentation of the selected step's agent (or the agents reference), shown in the
+  // Help dock; the URL shown.
   QUrl openAgentDocs();
+  HelpDock* helpDock();  // created on first use, a tab next to the Run log
 
   static QString whatsNewText();  // the compiled-in resources/whats_new.md
 
@@ -51,6 +54,7 @@ class Onboarding final : public QObject {
   QPointer<QDialog> m_list;
   QPointer<QDialog> m_gallery;
   QPointer<QDialog> m_news;
+  HelpDock* m_help = nullptr;
 };
 
 }  // namespace sciagents::ui

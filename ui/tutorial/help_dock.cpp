@@ -1,0 +1,47 @@
+#include "ui/tutorial/help_dock.h"
+
+#include "ui/tutorial/agent_docs.h"
+
+#include <QHBoxLayout>
+#include <QPushButton>
+#include <QTextBrowser>
+#include <QTextDocument>
+#include <QVBoxLayout>
+
+namespace sciagents::ui {
+
+HelpDock::HelpDock(QWidget* parent) : QDockWidget(tr("Help"), parent) {
+  setObjectName(QStringLiteral("HelpDock"));
+  auto* body = new QWidget(this);
+  m_browser = new QTextBrowser(body);
+  m_browser->setObjectName(QStringLiteral("HelpBrowser"));
+  m_browser->setOpenLinks(true);
+  m_browser->setOpenExternalLinks(true);  // http(s) links go to the desktop's browser
+  auto* back = new QPushButton(tr("Back"), body);
+  back->setObjectName(QStringLiteral("HelpBack"));
+  back->setEnabled(false);
+  auto* external = new QPushButton(tr("Open in Browser"), body);
+  external->setObjectName(QStringLiteral("HelpOpenExternal"));
+  connect(back, &QPushButton::clicked, m_browser, &QTextBrowser::backward);
+  connect(m_browser, &QTextBrowser::backwardAvailable, back, &QPushButton::setEnabled);
+  connect(external, &QPushButton::clicked, this, [this] { openUrl(page()); });
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(back);
+  buttons->addStretch(1);
+  buttons->addWidget(external);
+  auto* layout = new QVBoxLayout(body);
+  layout->setContentsMargins(4, 4, 4, 4);
+  layout->addLayout(buttons);
+  layout->addWidget(m_browser, 1);
+  setWidget(body);
+}
+
+void HelpDock::showPage(const QUrl& url) {
+  m_browser->setSource(url, QTextDocument::MarkdownResource);
+  show();
+  raise();
+}
+
+QUrl HelpDock::page() const { return m_browser->source(); }
+
+}  // namespace sciagents::ui
