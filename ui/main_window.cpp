@@ -7,6 +7,7 @@
 #include "ui/connect_dialog.h"
 #include "ui/connection_dialog.h"
 #include "ui/convergence_chart.h"
+#include "ui/example_catalog.h"
 #include "ui/expression_messages.h"
 #include "ui/feedback/feedback_controller.h"
 #include "ui/local_runner.h"
@@ -524,16 +525,18 @@ void MainWindow::rebuildRecentMenu() {
 
 void MainWindow::rebuildExamplesMenu() {
   m_examples->clear();
-  const QDir dir(examplesDir());
-  const QStringList files =
-      dir.entryList({QStringLiteral("*.workflow.json")}, QDir::Files, QDir::Name);
-  for (const QString& f : files) {
-    const QString path = dir.filePath(f);
-    m_examples->addAction(QString(f).remove(QStringLiteral(".workflow.json")), this, [this, path] {
-      if (maybeSave()) openFile(path);
-    });
+  const QList<ExampleEntry> examples = exampleCatalog(examplesDir());
+  for (const ExampleEntry& e : examples) {
+    QString label = e.name;
+    QAction* a = m_examples->addAction(label.replace(QLatin1Char('&'), QLatin1String("&&")), this,
+                                       [this, path = e.path] {
+                                         if (maybeSave()) openFile(path);
+                                       });
+    a->setToolTip(e.file);
+    a->setData(e.path);
   }
-  m_examples->setEnabled(!files.isEmpty());
+  m_examples->setToolTipsVisible(true);
+  m_examples->setEnabled(!examples.isEmpty());
 }
 
 QString MainWindow::documentName() const {

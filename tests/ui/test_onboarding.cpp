@@ -14,7 +14,9 @@
 #include "ui/tutorial/help_dock.h"
 #include "ui/tutorial/tutorial_condition.h"
 
+#include <QAction>
 #include <QDialog>
+#include <QDir>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
@@ -320,6 +322,29 @@ class TestOnboarding : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(d));
     auto* list = d->findChild<QListWidget*>("ExampleList");
     QVERIFY(list->count() > 20);
+    // The test cases (examples that fail on purpose, "ui": {"gallery": false}) are not offered, in
+    // the gallery nor in File > Examples; the tutorials come first, in their order.
+    const QStringList all = QDir(MainWindow::examplesDir()).entryList({"*.workflow.json"});
+    QVERIFY(all.contains("opt-bad-nan.workflow.json"));
+    QCOMPARE(list->count(), int(all.size()) - 6);
+    QStringList tutorials;
+    for (int i = 0; i < list->count(); ++i) {
+      QVERIFY2(!list->item(i)->toolTip().contains("-bad-"), qPrintable(list->item(i)->toolTip()));
+      if (list->item(i)->toolTip().startsWith("tutorial-")) {
+        QCOMPARE(i, int(tutorials.size()));  // no other example before or among them
+        tutorials << list->item(i)->text().section(':', 0, 0);
+      }
+    }
+    QVERIFY(tutorials.size() >= 6);  // tutorial-*.workflow.json (the seventh opens its own file)
+    for (int k = 0; k < tutorials.size(); ++k)
+      QCOMPARE(tutorials[k], QString("Tutorial %1").arg(k + 1));
+    const QList<QAction*> menu = w.examplesMenu()->actions();
+    QCOMPARE(menu.size(), list->count());
+    for (int i = 0; i < menu.size(); ++i) {
+      QVERIFY(!menu[i]->toolTip().contains("-bad-"));
+      QCOMPARE(menu[i]->toolTip(), list->item(i)->toolTip());
+    }
+    QVERIFY(menu[0]->text().startsWith("Tutorial 1"));  // names, not file slugs
     QListWidgetItem* quick = nullptr;
     for (int i = 0; i < list->count(); ++i)
       if (list->item(i)->text().startsWith("Tutorial 1: quick start")) quick = list->item(i);

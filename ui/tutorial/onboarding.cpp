@@ -1,17 +1,15 @@
 #include "ui/tutorial/onboarding.h"
 
 #include "core/util/version.h"
+#include "ui/example_catalog.h"
 #include "ui/main_window.h"
 #include "ui/property_panel.h"
-#include "ui/qt_convert.h"
 #include "ui/tutorial/agent_docs.h"
 #include "ui/tutorial/help_dock.h"
 #include "ui/tutorial/tutorial_controller.h"
 #include "ui/tutorial/tutorial_overlay.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
-
-#include <nlohmann/json.hpp>
 
 #include <QAction>
 #include <QDialog>
@@ -249,22 +247,11 @@ QDialog* Onboarding::showExamplesGallery() {
   list->setObjectName(QStringLiteral("ExampleList"));
   list->setWordWrap(true);
   list->setAlternatingRowColors(true);
-  const QDir dir(MainWindow::examplesDir());
-  for (const QString& f :
-       dir.entryList({QStringLiteral("*.workflow.json")}, QDir::Files, QDir::Name)) {
-    QFile file(dir.filePath(f));
-    if (!file.open(QIODevice::ReadOnly)) continue;
-    const auto j = parseJson(file.readAll());
-    const QString name = j.is_object() && j.contains("name") && j["name"].is_string()
-                             ? QString::fromStdString(j["name"].get<std::string>())
-                             : f;
-    const QString about = j.is_object() && j.contains("description") && j["description"].is_string()
-                              ? QString::fromStdString(j["description"].get<std::string>())
-                              : QString();
-    auto* item =
-        new QListWidgetItem(about.isEmpty() ? name : name + QStringLiteral("\n") + about, list);
-    item->setData(Qt::UserRole, dir.filePath(f));
-    item->setToolTip(f);
+  for (const ExampleEntry& e : exampleCatalog(MainWindow::examplesDir())) {
+    auto* item = new QListWidgetItem(
+        e.description.isEmpty() ? e.name : e.name + QStringLiteral("\n") + e.description, list);
+    item->setData(Qt::UserRole, e.path);
+    item->setToolTip(e.file);
   }
   auto* hint = new QLabel(tr("Double-click an example to open it."), d);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Close, d);
