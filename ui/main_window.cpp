@@ -74,6 +74,15 @@ MainWindow::MainWindow(const core::AgentRegistry& registry, QWidget* parent)
   connect(this, &MainWindow::runFinished, m_feedback, &FeedbackController::onRunFinished);
   connect(m_onboarding->tutorials(), &TutorialController::tutorialFinishedOrSkipped, m_feedback,
           [this](const QString&) { m_feedback->onTutorialFinishedOrSkipped(); });
+  // Surveys wait for a pause: not during a run, not during a tutorial step.
+  m_feedback->setBusyCheck(
+      [this] { return m_runs->isRunning() || m_onboarding->tutorials()->currentStep() >= 0; });
+  connect(m_runs, &RunController::runningChanged, m_feedback, [this](bool running) {
+    if (!running) m_feedback->offerWhenIdle();
+  });
+  connect(m_feedback, &FeedbackController::thanked, this, [this] {
+    statusBar()->showMessage(tr("Thank you for your feedback: your answers are saved."), 10000);
+  });
 
   connect(m_doc, &WorkflowDocument::modifiedChanged, this, &MainWindow::updateTitle);
   connect(m_doc, &WorkflowDocument::filePathChanged, this, &MainWindow::updateTitle);

@@ -10,6 +10,7 @@
 #include "core/agent/agent_registry.h"
 #include "core/feedback/survey.h"
 #include "core/store/feedback_outbox.h"
+#include "core/util/clock.h"
 #include "ui/feedback/feedback_controller.h"
 #include "ui/feedback/privacy_dialog.h"
 #include "ui/local_runner.h"
@@ -23,6 +24,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -155,6 +157,8 @@ class TestSurveyDialog : public QObject {
 
   void triggersRespectLaterAndNever() {
     QSettings().setValue("feedback/midpoint_after_runs", 2);
+    // The counts and states alone; the one-offer-a-day limit has its own test below.
+    QSettings().setValue("feedback/min_hours_between_offers", 0);
     QWidget window;
     FeedbackController c(&window, QString::fromStdString(outboxFile()));
     QCOMPARE(c.midpointRuns(), 2);
@@ -180,7 +184,8 @@ class TestSurveyDialog : public QObject {
     QCOMPARE(c.successfulRuns(), 9);
     // Welcome: after the first tutorial is finished or skipped; submitted means done.
     c.onTutorialFinishedOrSkipped();
-    QVERIFY(c.currentSurvey());
+    QVERIFY(!c.currentSurvey());  // not the instant the tutorial ends
+    QTRY_VERIFY(c.currentSurvey());
     QCOMPARE(c.currentSurvey()->survey().id, std::string("welcome"));
     survey_fill::answerAll(c.currentSurvey(), true);
     c.currentSurvey()->findChild<QPushButton*>("submit")->click();
@@ -197,6 +202,43 @@ class TestSurveyDialog : public QObject {
     QVERIFY(again.currentSurvey());
     QCOMPARE(again.currentSurvey()->survey().id, std::string("final"));
     again.currentSurvey()->close();
+  }
+
+  void surveysWaitForAPauseAndADay() {
+    QSettings().setValue("feedback/midpoint_after_runs", 1);
+    QWidget window;
+    FeedbackController c(&window, QString::fromStdString(outboxFile()));
+    bool busy = true;  // a run or a tutorial step is active
+    c.setBusyCheck([&] { return busy; });
+    QSignalSpy thanks(&c, &FeedbackController::thanked);
+    c.onRunFinished(true, nullptr);  // the trigger fires mid-tutorial: kept, not shown
+    QVERIFY(!c.currentSurvey());
+    QCOMPARE(c.pendingSurvey(), QStringLiteral("midpoint"));
+    c.offerWhenIdle();  // a pause that turns out not to be one: still busy when it ends
+    QTest::qWait(2000);
+    QVERIFY(!c.currentSurvey());
+    QCOMPARE(c.pendingSurvey(), QStringLiteral("midpoint"));
+    busy = false;
+    c.offerWhenIdle();
+    QVERIFY(!c.currentSurvey());  // not the instant the work stops
+    QTRY_VERIFY(c.currentSurvey());
+    QCOMPARE(c.currentSurvey()->survey().id, std::string("midpoint"));
+    QVERIFY(c.pendingSurvey().isEmpty());
+    survey_fill::answerAll(c.currentSurvey(), true);
+    c.currentSurvey()->findChild<QPushButton*>("submit")->click();
+    QTRY_VERIFY(!c.currentSurvey());
+    QCOMPARE(thanks.size(), 1);  // Studio shows the thank-you in its status bar
+    // The same day, the welcome survey is not offered when the tutorial ends...
+    c.onTutorialFinishedOrSkipped();
+    QTest::qWait(2000);
+    QVERIFY(!c.currentSurvey());
+    // ...a day after the last offer it is.
+    QSettings().setValue("feedback/last_offer_us",
+                         qint64(sciagents::core::unixMicros() - 25LL * 3600 * 1000000));
+    c.onTutorialFinishedOrSkipped();
+    QTRY_VERIFY(c.currentSurvey());
+    QCOMPARE(c.currentSurvey()->survey().id, std::string("welcome"));
+    c.currentSurvey()->close();
   }
 
   void helpMenuAndPrivacyWithARealRun() {

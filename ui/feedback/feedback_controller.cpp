@@ -15,6 +15,7 @@
 #include <QMenu>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTimer>
 
 namespace sciagents::ui {
 
@@ -88,7 +89,32 @@ void FeedbackController::installMenu(QMenu* help) {
 void FeedbackController::onTutorialFinishedOrSkipped() {
   const QString st = surveyState(QStringLiteral("welcome"));
   if (st == QLatin1String("done") || st == QLatin1String("never")) return;
-  showSurvey(QStringLiteral("welcome"), true);
+  m_pending = QStringLiteral("welcome");  // after a pause, so "tutorial complete" is seen first
+  offerWhenIdle();
+}
+
+void FeedbackController::offer(QString id) {  // by value: callers pass m_pending, cleared here
+  if (m_dialog) return;
+  if (m_busy && m_busy()) {
+    if (m_pending.isEmpty() || id == QLatin1String("welcome")) m_pending = id;
+    return;
+  }
+  m_pending.clear();
+  QSettings s;
+  const qint64 hours =
+      s.value(key("min_hours_between_offers"), kMinHoursBetweenOffers).toLongLong();
+  const qint64 last = s.value(key("last_offer_us"), qint64(0)).toLongLong();
+  if (last > 0 && core::unixMicros() < last + hours * 3600 * 1000000LL) return;
+  s.setValue(key("last_offer_us"), qint64(core::unixMicros()));
+  showSurvey(id, true);
+}
+
+void FeedbackController::offerWhenIdle() {
+  if (m_pending.isEmpty()) return;
+  // A short pause first: the end of a tutorial or a run shows its own message before any survey.
+  QTimer::singleShot(1500, this, [this] {
+    if (!m_pending.isEmpty()) offer(m_pending);
+  });
 }
 
 void FeedbackController::onRunFinished(bool succeeded,
@@ -108,10 +134,10 @@ void FeedbackController::onRunFinished(bool succeeded,
     const qint64 final_after =
         s.value(key("final/ask_after_us"), first + kFinalDays * kDayUs).toLongLong();
     if (!m_dialog && open(QStringLiteral("midpoint")) && runs >= mid_at)
-      showSurvey(QStringLiteral("midpoint"), true);
+      offer(QStringLiteral("midpoint"));
     else if (!m_dialog && open(QStringLiteral("final")) && runs >= mid_at &&
              (runs >= final_at || core::unixMicros() >= final_after))
-      showSurvey(QStringLiteral("final"), true);
+      offer(QStringLiteral("final"));
   }
   flush();
 }
@@ -140,6 +166,7 @@ void FeedbackController::onSurveyClosed(const QString& id, bool triggered, int o
   if (outcome == SurveyDialog::Submitted) {
     setState(id, QStringLiteral("done"));
     flush();
+    emit thanked(id);
     return;
   }
   if (!triggered) return;  // opened from the menu: closing it changes nothing
