@@ -69,6 +69,12 @@ ConnectionDialog::ConnectionDialog(const RemoteSettings& settings, QWidget* pare
   slurmForm->addRow(tr("Memory per task"), m_mem);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
   buttons->addButton(m_test, QDialogButtonBox::ActionRole);
+  m_test->setObjectName(QStringLiteral("TestConnection"));
+  // Enter means OK whatever button has focus: while a test runs its button is disabled and focus
+  // moves on to Cancel, which (as an auto-default button) would otherwise become the default.
+  for (QAbstractButton* b : buttons->buttons())
+    if (auto* p = qobject_cast<QPushButton*>(b)) p->setAutoDefault(false);
+  buttons->button(QDialogButtonBox::Ok)->setDefault(true);
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
   layout->addWidget(slurm);

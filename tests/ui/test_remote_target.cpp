@@ -19,11 +19,13 @@
 #include "core/value/value_json.h"
 #include "core/workflow/workflow_json.h"
 
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineSeries>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -115,8 +117,16 @@ class TestRemoteTarget : public QObject {
     QVERIFY(tested.at(1).at(1).toString().contains(RemoteTarget::clientVersion()));
     // The dialog drives the same test.
     ConnectionDialog d(RemoteSettings{m_url, m_token});
-    d.testConnection();
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+    QTest::mouseClick(d.findChild<QPushButton*>("TestConnection"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(d.statusLabel()->text().startsWith("Connected"), 30000);
+    // After the test, Enter still means OK (it used to press Cancel, the button focus moved to).
+    auto* buttons = d.findChild<QDialogButtonBox*>();
+    QVERIFY(buttons->button(QDialogButtonBox::Ok)->isDefault());
+    QVERIFY(!buttons->button(QDialogButtonBox::Cancel)->isDefault());
+    QTest::keyClick(&d, Qt::Key_Return);
+    QCOMPARE(d.result(), int(QDialog::Accepted));
   }
 
   void runFitSimRemotely() {
