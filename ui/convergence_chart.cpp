@@ -215,6 +215,20 @@ void ConvergenceChart::redrawAll() {
 }
 
 void ConvergenceChart::rescale() {
+  if (!m_scale_chosen && !m_tracks.isEmpty()) {
+    // Until the user picks one: a log axis when every value is positive and they span more than
+    // two decades (objectives, residuals, errors), else linear. A linear axis squeezes a
+    // converging objective into a flat line at zero.
+    bool positive = true;
+    double lo = std::numeric_limits<double>::infinity(), hi = 0;
+    for (const Track& t : m_tracks) {
+      positive = positive && t.bounds.ymin > 0;
+      lo = std::min(lo, t.bounds.ypos_min);
+      hi = std::max(hi, t.bounds.ypos_max);
+    }
+    const bool want = positive && hi > 100 * lo;
+    if (want != m_log_y) return applyLogY(want);  // redraws, then rescales again
+  }
   double xmin = std::numeric_limits<double>::infinity(), xmax = -xmin, ymin = xmin, ymax = -xmin;
   for (const Track& t : m_tracks) {
     const Bounds& b = t.bounds;
@@ -251,6 +265,11 @@ void ConvergenceChart::attachYAxis() {
 }
 
 void ConvergenceChart::setLogY(bool on) {
+  m_scale_chosen = true;
+  applyLogY(on);
+}
+
+void ConvergenceChart::applyLogY(bool on) {
   if (on == m_log_y) return;
   m_log_y = on;
   {

@@ -94,6 +94,8 @@ class ConvergenceChart final : public QWidget {
   MetricBatch m_pending;
   int m_budget = kDefaultPointBudget;
   bool m_log_y = false;
+  bool m_scale_chosen = false;  // the user set Log y: no automatic choice any more
+  void applyLogY(bool on);
 };
 
 }  // namespace sciagents::ui

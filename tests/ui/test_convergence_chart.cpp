@@ -129,6 +129,30 @@ class TestConvergenceChart : public QObject {
     QVERIFY(s && s->count() > 2);
     QCOMPARE(s->count(), c->samples("bfgs: objective").size());
     QVERIFY(s->points().last().y() < 1e-6);  // converged to f* = 0
+    // Positive values over many decades: the axis is logarithmic without asking.
+    QVERIFY(c->logY());
+    QVERIFY(qobject_cast<QLogValueAxis*>(c->yAxis()));
+  }
+
+  void choosesLogAxisUntilTheUserDoes() {
+    ConvergenceChart c;
+    c.addSamples({{"s", "f", 0, 10.0}, {"s", "f", 1, 0.5}});
+    c.flush();
+    QVERIFY(!c.logY());  // under two decades: linear
+    c.addSamples({{"s", "f", 2, 1e-3}, {"s", "f", 3, 1e-9}});
+    c.flush();
+    QVERIFY(c.logY());
+    c.addSamples({{"s", "g", 0, -1.0}});  // a value <= 0 cannot be shown on a log axis
+    c.flush();
+    QVERIFY(!c.logY());
+    c.clear();
+    c.addSamples({{"s", "f", 0, 1.0}, {"s", "f", 1, 1e-8}});
+    c.flush();
+    QVERIFY(c.logY());
+    c.setLogY(false);  // the user's choice holds from now on
+    c.addSamples({{"s", "f", 2, 1e-12}});
+    c.flush();
+    QVERIFY(!c.logY());
   }
 };
 
