@@ -542,7 +542,6 @@ void MainWindow::rebuildExamplesMenu() {
                                          if (maybeSave()) openFile(path);
                                        });
     a->setToolTip(e.file);
-    a->setData(e.path);
   }
   m_examples->setToolTipsVisible(true);
   m_examples->setEnabled(!examples.isEmpty());

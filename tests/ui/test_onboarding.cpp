@@ -311,6 +311,20 @@ class TestOnboarding : public QObject {
     QCOMPARE(w.onboarding()->openAgentDocs().fileName(), QString("agents.md"));
     QCOMPARE(help->page().fileName(), QString("agents.md"));
     QVERIFY(!help->browser()->toPlainText().isEmpty());
+    // Links: a page of docs/ opens in the dock (relative to the page shown, Back returns); a web
+    // link goes to the desktop opener.
+    const QUrl la = QUrl::fromLocalFile(docsDir() + "/agents/linear_algebra.md");
+    help->showPage(la);
+    emit help->browser()->anchorClicked(QUrl("../agents.md#linear_algebra"));
+    QCOMPARE(help->page().adjusted(QUrl::RemoveFragment | QUrl::NormalizePathSegments),
+             QUrl::fromLocalFile(QDir(docsDir()).absoluteFilePath("agents.md")));
+    QVERIFY(help->findChild<QPushButton*>("HelpBack")->isEnabled());
+    QTest::mouseClick(help->findChild<QPushButton*>("HelpBack"), Qt::LeftButton);
+    QCOMPARE(help->page(), la);
+    emit help->browser()->anchorClicked(QUrl("https://example.org/x"));
+    QCOMPARE(opened.size(), 2);
+    QCOMPARE(opened[1], QUrl("https://example.org/x"));
+    QCOMPARE(help->page(), la);
     setUrlOpener(nullptr);
   }
 

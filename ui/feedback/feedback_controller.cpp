@@ -133,9 +133,9 @@ void FeedbackController::onRunFinished(bool succeeded,
     const qint64 first = s.value(key("first_use_us"), qint64(core::unixMicros())).toLongLong();
     const qint64 final_after =
         s.value(key("final/ask_after_us"), first + kFinalDays * kDayUs).toLongLong();
-    if (!m_dialog && open(QStringLiteral("midpoint")) && runs >= mid_at)
+    if (open(QStringLiteral("midpoint")) && runs >= mid_at)
       offer(QStringLiteral("midpoint"));
-    else if (!m_dialog && open(QStringLiteral("final")) && runs >= mid_at &&
+    else if (open(QStringLiteral("final")) && runs >= mid_at &&
              (runs >= final_at || core::unixMicros() >= final_after))
       offer(QStringLiteral("final"));
   }

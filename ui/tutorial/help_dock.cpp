@@ -15,8 +15,16 @@ HelpDock::HelpDock(QWidget* parent) : QDockWidget(tr("Help"), parent) {
   auto* body = new QWidget(this);
   m_browser = new QTextBrowser(body);
   m_browser->setObjectName(QStringLiteral("HelpBrowser"));
-  m_browser->setOpenLinks(true);
-  m_browser->setOpenExternalLinks(true);  // http(s) links go to the desktop's browser
+  // Links are followed here: pages under docs/ in the dock (as markdown), anything else through
+  // the one desktop opener (agent_docs.h), which tests can replace.
+  m_browser->setOpenLinks(false);
+  connect(m_browser, &QTextBrowser::anchorClicked, this, [this](const QUrl& link) {
+    const QUrl url = page().resolved(link);
+    if (url.isLocalFile())
+      showPage(url);
+    else
+      openUrl(url);
+  });
   auto* back = new QPushButton(tr("Back"), body);
   back->setObjectName(QStringLiteral("HelpBack"));
   back->setEnabled(false);
