@@ -56,9 +56,9 @@ SAN_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITH
 TSAN_TESTS = test_engine test_validator test_step_model test_metrics test_server_store test_server_router \
   test_server_jobs test_server_http test_server_api test_server_fault test_server_bad_input \
   test_server_openapi test_server_feedback
-# Their executables: the Python-script tests (test_server_api ... feedback) share sciagents_script_test.
-TSAN_TARGETS = test_engine test_validator test_step_model test_metrics test_server_store test_server_router \
-  test_server_jobs test_server_http sciagents_script_test
+# Their executables (tests/CMakeLists.txt: one per test folder and group; the Python-script tests
+# share sciagents_script_test).
+TSAN_TARGETS = tests_workflow tests_core tests_server_core_server sciagents_script_test
 _space := $(subst ,, )
 sanitize: sanitize-asan sanitize-tsan
 

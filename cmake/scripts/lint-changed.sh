@@ -9,6 +9,12 @@ base=${2:-main}
 tools=${3:-clang-tidy cppcheck}
 cd "$(dirname "$0")/../.."
 [ -f "$build/compile_commands.json" ] || { echo "lint: $build/compile_commands.json missing (configure first)"; exit 2; }
+# A unity build's database names the batch files, not the sources: configure (only) a copy of the
+# build without batches next to it and read its database.
+if grep -q '/Unity/unity_' "$build/compile_commands.json"; then
+  cmake -S . -B "$build-lint" -G Ninja -DSCIAGENTS_UNITY_BUILD=OFF -DSCIAGENTS_BUILD_BENCH=OFF >/dev/null
+  build="$build-lint"
+fi
 for tool in $tools; do
   command -v "$tool" >/dev/null || { echo "lint: $tool missing (installers/install-deps.sh installs it)"; exit 2; }
 done
@@ -30,19 +36,8 @@ echo "lint: ${#files[@]} changed C++ files against $base (${#sources[@]} in the 
 status=0
 if [[ " $tools " == *" clang-tidy "* && ${#sources[@]} -gt 0 ]]; then
   echo "== clang-tidy"
-  # The database is GCC's: clang does not know -Wno-restrict; that is not a finding. The tests'
-  # precompiled header is GCC's too (cmake_pch.hxx.gch, which clang refuses): clang-tidy reads a copy
-  # of the database that includes tests/test_pch.h as text instead.
-  db=$(mktemp -d)
-  trap 'rm -rf "$db"' EXIT
-  python3 - "$build/compile_commands.json" "$db/compile_commands.json" "$PWD/tests/test_pch.h" <<'PY'
-import json, re, sys
-commands = json.load(open(sys.argv[1]))
-for c in commands:
-    c["command"] = re.sub(r"-include \S*/cmake_pch\.hxx", "-include " + sys.argv[3], c["command"])
-json.dump(commands, open(sys.argv[2], "w"))
-PY
-  clang-tidy -p "$db" --quiet --extra-arg=-Wno-unknown-warning-option "${sources[@]}" || status=1
+  # The database is GCC's: clang does not know -Wno-restrict; that is not a finding.
+  clang-tidy -p "$build" --quiet --extra-arg=-Wno-unknown-warning-option "${sources[@]}" || status=1
 fi
 if [[ " $tools " == *" cppcheck "* ]]; then
   echo "== cppcheck"

@@ -9,6 +9,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_assistants {
+
 using namespace sciagents::core;
 
 namespace {
@@ -173,5 +177,7 @@ class TestAssistants : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestAssistants)
+SCIAGENTS_TEST_GUILESS_MAIN(TestAssistants)
+
+}  // namespace test_assistants
 #include "test_assistants.moc"

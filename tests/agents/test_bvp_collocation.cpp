@@ -2,6 +2,10 @@
 // ill-posed boundary conditions.
 #include "test_pde_util.h"
 
+#include "tests/test_main.h"
+
+namespace test_bvp_collocation {
+
 using namespace pde_test;
 
 namespace {
@@ -114,5 +118,7 @@ class TestBvpCollocation : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestBvpCollocation)
+SCIAGENTS_TEST_GUILESS_MAIN(TestBvpCollocation)
+
+}  // namespace test_bvp_collocation
 #include "test_bvp_collocation.moc"

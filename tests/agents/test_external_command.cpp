@@ -35,6 +35,10 @@
 #include <unistd.h>
 #include <csignal>
 
+#include "tests/test_main.h"
+
+namespace test_external_command {
+
 using namespace sciagents::core;
 using agent_test::TaskResult;
 using nlohmann::json;
@@ -651,5 +655,7 @@ void TestExternalCommand::programDiesWithTheProcessThatStartedIt() {
   QVERIFY(eventually([&] { return !processAlive(pidsIn(pids)[0]); }));
 }
 
-QTEST_GUILESS_MAIN(TestExternalCommand)
+SCIAGENTS_TEST_GUILESS_MAIN(TestExternalCommand)
+
+}  // namespace test_external_command
 #include "test_external_command.moc"

@@ -31,6 +31,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/test_main.h"
+
+namespace test_external_python {
+
 using namespace agent_test;
 using sciagents::core::agents::external::PythonPool;
 
@@ -555,5 +559,7 @@ class TestExternalPython : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestExternalPython)
+SCIAGENTS_TEST_GUILESS_MAIN(TestExternalPython)
+
+}  // namespace test_external_python
 #include "test_external_python.moc"

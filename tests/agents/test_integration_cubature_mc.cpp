@@ -5,6 +5,10 @@
 #include <cmath>
 #include <numbers>
 
+#include "tests/test_main.h"
+
+namespace test_integration_cubature_mc {
+
 using namespace integ_test;
 
 class TestIntegrationCubatureMc : public QObject {
@@ -180,5 +184,7 @@ class TestIntegrationCubatureMc : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestIntegrationCubatureMc)
+SCIAGENTS_TEST_GUILESS_MAIN(TestIntegrationCubatureMc)
+
+}  // namespace test_integration_cubature_mc
 #include "test_integration_cubature_mc.moc"

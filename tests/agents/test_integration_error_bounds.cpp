@@ -17,6 +17,10 @@
 #include <random>
 #include <vector>
 
+#include "tests/test_main.h"
+
+namespace test_integration_error_bounds {
+
 using namespace integ_test;
 
 namespace {
@@ -408,5 +412,7 @@ class TestIntegrationErrorBounds : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestIntegrationErrorBounds)
+SCIAGENTS_TEST_GUILESS_MAIN(TestIntegrationErrorBounds)
+
+}  // namespace test_integration_error_bounds
 #include "test_integration_error_bounds.moc"

@@ -5,6 +5,10 @@
 #include <cmath>
 #include <numbers>
 
+#include "tests/test_main.h"
+
+namespace test_integration_quad {
+
 using namespace integ_test;
 
 class TestIntegrationQuad : public QObject {
@@ -264,5 +268,7 @@ class TestIntegrationQuad : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestIntegrationQuad)
+SCIAGENTS_TEST_GUILESS_MAIN(TestIntegrationQuad)
+
+}  // namespace test_integration_quad
 #include "test_integration_quad.moc"

@@ -6,6 +6,10 @@
 #include <Eigen/Cholesky>
 #include <Eigen/LU>
 
+#include "tests/test_main.h"
+
+namespace test_inverse_accuracy {
+
 using namespace inverse_test;
 
 namespace {
@@ -239,5 +243,7 @@ class TestInverseAccuracy : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestInverseAccuracy)
+SCIAGENTS_TEST_GUILESS_MAIN(TestInverseAccuracy)
+
+}  // namespace test_inverse_accuracy
 #include "test_inverse_accuracy.moc"

@@ -7,6 +7,10 @@
 #include <mutex>
 #include <set>
 
+#include "tests/test_main.h"
+
+namespace test_inverse_tasks {
+
 using namespace inverse_test;
 
 namespace {
@@ -284,5 +288,7 @@ class TestInverseTasks : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestInverseTasks)
+SCIAGENTS_TEST_GUILESS_MAIN(TestInverseTasks)
+
+}  // namespace test_inverse_tasks
 #include "test_inverse_tasks.moc"

@@ -5,6 +5,10 @@
 #include <limits>
 #include <random>
 
+#include "tests/test_main.h"
+
+namespace test_linear_algebra_accuracy {
+
 using namespace la_test;
 
 namespace {
@@ -51,5 +55,7 @@ class TestLinearAlgebraAccuracy : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestLinearAlgebraAccuracy)
+SCIAGENTS_TEST_GUILESS_MAIN(TestLinearAlgebraAccuracy)
+
+}  // namespace test_linear_algebra_accuracy
 #include "test_linear_algebra_accuracy.moc"

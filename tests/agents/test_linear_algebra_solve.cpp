@@ -3,6 +3,10 @@
 
 #include <limits>
 
+#include "tests/test_main.h"
+
+namespace test_linear_algebra_solve {
+
 using namespace la_test;
 
 class TestLinearAlgebraSolve : public QObject {
@@ -218,5 +222,7 @@ class TestLinearAlgebraSolve : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestLinearAlgebraSolve)
+SCIAGENTS_TEST_GUILESS_MAIN(TestLinearAlgebraSolve)
+
+}  // namespace test_linear_algebra_solve
 #include "test_linear_algebra_solve.moc"

@@ -5,6 +5,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_linear_algebra_tasks {
+
 using namespace la_test;
 
 namespace {
@@ -196,5 +200,7 @@ class TestLinearAlgebraTasks : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestLinearAlgebraTasks)
+SCIAGENTS_TEST_GUILESS_MAIN(TestLinearAlgebraTasks)
+
+}  // namespace test_linear_algebra_tasks
 #include "test_linear_algebra_tasks.moc"

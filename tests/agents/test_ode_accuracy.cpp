@@ -9,6 +9,10 @@
 #include <cmath>
 #include <string>
 
+#include "tests/test_main.h"
+
+namespace test_ode_accuracy {
+
 using namespace sciagents::core;
 
 namespace {
@@ -197,5 +201,7 @@ class TestOdeAccuracy : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestOdeAccuracy)
+SCIAGENTS_TEST_GUILESS_MAIN(TestOdeAccuracy)
+
+}  // namespace test_ode_accuracy
 #include "test_ode_accuracy.moc"

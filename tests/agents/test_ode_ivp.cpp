@@ -11,6 +11,10 @@
 #include <cmath>
 #include <string>
 
+#include "tests/test_main.h"
+
+namespace test_ode_ivp {
+
 using namespace sciagents::core;
 
 namespace {
@@ -436,5 +440,7 @@ class TestOdeIvp : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestOdeIvp)
+SCIAGENTS_TEST_GUILESS_MAIN(TestOdeIvp)
+
+}  // namespace test_ode_ivp
 #include "test_ode_ivp.moc"

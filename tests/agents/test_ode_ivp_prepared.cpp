@@ -16,6 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include "tests/test_main.h"
+
+namespace test_ode_ivp_prepared {
+
 using namespace sciagents::core;
 
 namespace {
@@ -163,5 +167,7 @@ class TestOdeIvpPrepared : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestOdeIvpPrepared)
+SCIAGENTS_TEST_GUILESS_MAIN(TestOdeIvpPrepared)
+
+}  // namespace test_ode_ivp_prepared
 #include "test_ode_ivp_prepared.moc"

@@ -11,6 +11,10 @@
 #include <cmath>
 #include <string>
 
+#include "tests/test_main.h"
+
+namespace test_optimization_curve_fit {
+
 using namespace sciagents::core;
 
 namespace {
@@ -165,5 +169,7 @@ class TestOptimizationCurveFit : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestOptimizationCurveFit)
+SCIAGENTS_TEST_GUILESS_MAIN(TestOptimizationCurveFit)
+
+}  // namespace test_optimization_curve_fit
 #include "test_optimization_curve_fit.moc"

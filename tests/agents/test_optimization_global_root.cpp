@@ -10,6 +10,10 @@
 #include <numbers>
 #include <string>
 
+#include "tests/test_main.h"
+
+namespace test_optimization_global_root {
+
 using namespace sciagents::core;
 
 namespace {
@@ -210,5 +214,7 @@ class TestOptimizationGlobalRoot : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestOptimizationGlobalRoot)
+SCIAGENTS_TEST_GUILESS_MAIN(TestOptimizationGlobalRoot)
+
+}  // namespace test_optimization_global_root
 #include "test_optimization_global_root.moc"

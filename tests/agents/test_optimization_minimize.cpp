@@ -11,6 +11,10 @@
 #include <memory>
 #include <string>
 
+#include "tests/test_main.h"
+
+namespace test_optimization_minimize {
+
 using namespace sciagents::core;
 
 namespace {
@@ -325,5 +329,7 @@ class TestOptimizationMinimize : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestOptimizationMinimize)
+SCIAGENTS_TEST_GUILESS_MAIN(TestOptimizationMinimize)
+
+}  // namespace test_optimization_minimize
 #include "test_optimization_minimize.moc"

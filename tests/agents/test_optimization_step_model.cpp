@@ -7,8 +7,14 @@
 
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <string>
+
+#include "tests/test_main.h"
+
+namespace test_optimization_step_model {
 
 using namespace sciagents::core;
 
@@ -23,10 +29,17 @@ RunResult runWorkflow(const std::string& json, int threads = 2) {
 
 // An ODE step whose final value is `rate` (constant in t) integrated over [0, 1]: y_final = rate.
 // The engine re-runs it with constants a and b set to the optimizer's point.
+// (Built with nlohmann/json: moc, which reads this file for the namespace of the test class, loses
+// count of the braces in raw string literals like R"({"id":")".)
 std::string odeStep(const std::string& id, const std::string& rates, const std::string& y0) {
-  return R"({"id":")" + id + R"(","agent":"ode_pde","task":"ivp","params":{"rhs":)" + rates +
-         R"(,"states":)" + (y0 == "[0]" ? std::string(R"(["y"])") : std::string(R"(["u","v"])")) +
-         R"(,"y0":)" + y0 + R"(,"t_span":[0,1],"constants":{"a":0,"b":0}}})";
+  using nlohmann::json;
+  const json states = y0 == "[0]" ? json::array({"y"}) : json::array({"u", "v"});
+  const json params = {{"rhs", json::parse(rates)},
+                       {"states", states},
+                       {"y0", json::parse(y0)},
+                       {"t_span", {0, 1}},
+                       {"constants", {{"a", 0}, {"b", 0}}}};
+  return json{{"id", id}, {"agent", "ode_pde"}, {"task", "ivp"}, {"params", params}}.dump();
 }
 
 const char* kRosenbrockRate = R"(["(1-a)^2 + 100*(b-a^2)^2"])";
@@ -224,5 +237,7 @@ class TestOptimizationStepModel : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestOptimizationStepModel)
+SCIAGENTS_TEST_GUILESS_MAIN(TestOptimizationStepModel)
+
+}  // namespace test_optimization_step_model
 #include "test_optimization_step_model.moc"

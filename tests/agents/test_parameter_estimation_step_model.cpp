@@ -10,6 +10,10 @@
 #include <cstdio>
 #include <string>
 
+#include "tests/test_main.h"
+
+namespace test_parameter_estimation_step_model {
+
 using namespace sciagents::core;
 
 namespace {
@@ -136,5 +140,7 @@ class TestParameterEstimationStepModel : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestParameterEstimationStepModel)
+SCIAGENTS_TEST_GUILESS_MAIN(TestParameterEstimationStepModel)
+
+}  // namespace test_parameter_estimation_step_model
 #include "test_parameter_estimation_step_model.moc"

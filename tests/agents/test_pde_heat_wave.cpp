@@ -2,6 +2,10 @@
 // hooks and bad input (negative alpha, CFL violation).
 #include "test_pde_util.h"
 
+#include "tests/test_main.h"
+
+namespace test_pde_heat_wave {
+
 using namespace pde_test;
 
 namespace {
@@ -146,5 +150,7 @@ class TestPdeHeatWave : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestPdeHeatWave)
+SCIAGENTS_TEST_GUILESS_MAIN(TestPdeHeatWave)
+
+}  // namespace test_pde_heat_wave
 #include "test_pde_heat_wave.moc"

@@ -8,6 +8,10 @@
 
 #include <vector>
 
+#include "tests/test_main.h"
+
+namespace test_pde_poisson {
+
 using namespace pde_test;
 
 namespace {
@@ -200,5 +204,7 @@ class TestPdePoisson : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestPdePoisson)
+SCIAGENTS_TEST_GUILESS_MAIN(TestPdePoisson)
+
+}  // namespace test_pde_poisson
 #include "test_pde_poisson.moc"

@@ -3,6 +3,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_pinn_accuracy {
+
 using namespace pinn_test;
 
 class TestPinnAccuracy : public QObject {
@@ -69,5 +73,7 @@ class TestPinnAccuracy : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestPinnAccuracy)
+SCIAGENTS_TEST_GUILESS_MAIN(TestPinnAccuracy)
+
+}  // namespace test_pinn_accuracy
 #include "test_pinn_accuracy.moc"

@@ -7,6 +7,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_pinn_tasks {
+
 using namespace pinn_test;
 using namespace sciagents::core::agents::pinn;
 
@@ -218,5 +222,7 @@ class TestPinnTasks : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestPinnTasks)
+SCIAGENTS_TEST_GUILESS_MAIN(TestPinnTasks)
+
+}  // namespace test_pinn_tasks
 #include "test_pinn_tasks.moc"

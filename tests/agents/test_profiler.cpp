@@ -17,6 +17,10 @@
 #include <atomic>
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_profiler {
+
 using namespace sciagents::core;
 using namespace sciagents::core::agents;
 
@@ -206,5 +210,7 @@ class TestProfiler : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestProfiler)
+SCIAGENTS_TEST_GUILESS_MAIN(TestProfiler)
+
+}  // namespace test_profiler
 #include "test_profiler.moc"

@@ -5,6 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "tests/test_main.h"
+
+namespace test_special_evaluate {
+
 using namespace integ_test;
 
 namespace {
@@ -119,5 +123,7 @@ class TestSpecialEvaluate : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSpecialEvaluate)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSpecialEvaluate)
+
+}  // namespace test_special_evaluate
 #include "test_special_evaluate.moc"

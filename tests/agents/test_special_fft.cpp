@@ -5,6 +5,10 @@
 #include <complex>
 #include <numbers>
 
+#include "tests/test_main.h"
+
+namespace test_special_fft {
+
 using namespace integ_test;
 
 namespace {
@@ -102,5 +106,7 @@ class TestSpecialFft : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSpecialFft)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSpecialFft)
+
+}  // namespace test_special_fft
 #include "test_special_fft.moc"

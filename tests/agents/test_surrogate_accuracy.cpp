@@ -6,6 +6,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_surrogate_accuracy {
+
 using namespace surrogate_test;
 
 class TestSurrogateAccuracy : public QObject {
@@ -86,5 +90,7 @@ class TestSurrogateAccuracy : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSurrogateAccuracy)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSurrogateAccuracy)
+
+}  // namespace test_surrogate_accuracy
 #include "test_surrogate_accuracy.moc"

@@ -7,6 +7,10 @@
 #include <cmath>
 #include <random>
 
+#include "tests/test_main.h"
+
+namespace test_surrogate_gp {
+
 using namespace surrogate_test;
 using namespace sciagents::core::agents::surrogate;
 
@@ -174,5 +178,7 @@ class TestSurrogateGp : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSurrogateGp)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSurrogateGp)
+
+}  // namespace test_surrogate_gp
 #include "test_surrogate_gp.moc"

@@ -6,6 +6,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_surrogate_models {
+
 using namespace surrogate_test;
 
 namespace {
@@ -85,5 +89,7 @@ class TestSurrogateModels : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSurrogateModels)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSurrogateModels)
+
+}  // namespace test_surrogate_models
 #include "test_surrogate_models.moc"

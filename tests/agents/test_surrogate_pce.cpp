@@ -7,6 +7,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_surrogate_pce {
+
 using namespace surrogate_test;
 using namespace sciagents::core::agents::surrogate;
 
@@ -103,5 +107,7 @@ class TestSurrogatePce : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSurrogatePce)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSurrogatePce)
+
+}  // namespace test_surrogate_pce
 #include "test_surrogate_pce.moc"

@@ -7,6 +7,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_surrogate_pod {
+
 using namespace surrogate_test;
 
 namespace {
@@ -113,5 +117,7 @@ class TestSurrogatePod : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSurrogatePod)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSurrogatePod)
+
+}  // namespace test_surrogate_pod
 #include "test_surrogate_pod.moc"

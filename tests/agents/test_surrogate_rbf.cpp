@@ -4,6 +4,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_surrogate_rbf {
+
 using namespace surrogate_test;
 
 namespace {
@@ -124,5 +128,7 @@ class TestSurrogateRbf : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSurrogateRbf)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSurrogateRbf)
+
+}  // namespace test_surrogate_rbf
 #include "test_surrogate_rbf.moc"

@@ -8,6 +8,10 @@
 #include <cmath>
 #include <numbers>
 
+#include "tests/test_main.h"
+
+namespace test_uq_accuracy {
+
 using namespace uq_test;
 
 class TestUqAccuracy : public QObject {
@@ -138,5 +142,7 @@ class TestUqAccuracy : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestUqAccuracy)
+SCIAGENTS_TEST_GUILESS_MAIN(TestUqAccuracy)
+
+}  // namespace test_uq_accuracy
 #include "test_uq_accuracy.moc"

@@ -19,6 +19,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/test_main.h"
+
+namespace test_uq_blocks {
+
 using namespace uq_test;
 using namespace sciagents::core::agents::uq;
 
@@ -273,5 +277,7 @@ class TestUqBlocks : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestUqBlocks)
+SCIAGENTS_TEST_GUILESS_MAIN(TestUqBlocks)
+
+}  // namespace test_uq_blocks
 #include "test_uq_blocks.moc"

@@ -5,6 +5,10 @@
 #include <cmath>
 #include <set>
 
+#include "tests/test_main.h"
+
+namespace test_uq_tasks {
+
 using namespace uq_test;
 
 namespace {
@@ -140,5 +144,7 @@ class TestUqTasks : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestUqTasks)
+SCIAGENTS_TEST_GUILESS_MAIN(TestUqTasks)
+
+}  // namespace test_uq_tasks
 #include "test_uq_tasks.moc"

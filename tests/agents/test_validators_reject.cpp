@@ -16,6 +16,10 @@
 #include <random>
 #include <set>
 
+#include "tests/test_main.h"
+
+namespace test_validators_reject {
+
 using namespace sciagents::core;
 
 namespace {
@@ -374,5 +378,7 @@ class TestValidatorsReject : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestValidatorsReject)
+SCIAGENTS_TEST_GUILESS_MAIN(TestValidatorsReject)
+
+}  // namespace test_validators_reject
 #include "test_validators_reject.moc"

@@ -9,6 +9,10 @@
 #include <fstream>
 #include <set>
 
+#include "tests/test_main.h"
+
+namespace test_cli {
+
 using namespace sciagents::test;
 using nlohmann::json;
 
@@ -347,5 +351,7 @@ class TestCli : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestCli)
+SCIAGENTS_TEST_GUILESS_MAIN(TestCli)
+
+}  // namespace test_cli
 #include "test_cli.moc"

@@ -24,6 +24,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "tests/test_main.h"
+
+namespace test_cli_output_files {
+
 using sciagents::test::CliRun;
 using sciagents::test::sourcePath;
 namespace fs = std::filesystem;
@@ -277,5 +281,7 @@ class TestCliOutputFiles : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestCliOutputFiles)
+SCIAGENTS_TEST_GUILESS_MAIN(TestCliOutputFiles)
+
+}  // namespace test_cli_output_files
 #include "test_cli_output_files.moc"

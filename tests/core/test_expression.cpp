@@ -10,6 +10,10 @@
 #include <numbers>
 #include <thread>
 
+#include "tests/test_main.h"
+
+namespace test_expression {
+
 using namespace sciagents::core;
 
 namespace {
@@ -292,5 +296,7 @@ class TestExpression : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestExpression)
+SCIAGENTS_TEST_GUILESS_MAIN(TestExpression)
+
+}  // namespace test_expression
 #include "test_expression.moc"

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_main.h"
+
+namespace test_expression_derivatives {
+
 using namespace sciagents::core;
 
 namespace {
@@ -430,5 +434,7 @@ class TestExpressionDerivatives : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestExpressionDerivatives)
+SCIAGENTS_TEST_GUILESS_MAIN(TestExpressionDerivatives)
+
+}  // namespace test_expression_derivatives
 #include "test_expression_derivatives.moc"

@@ -8,6 +8,10 @@
 #include <optional>
 #include <string>
 
+#include "tests/test_main.h"
+
+namespace test_expression_input {
+
 using namespace sciagents::core;
 
 namespace {
@@ -125,5 +129,7 @@ class TestExpressionInput : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestExpressionInput)
+SCIAGENTS_TEST_GUILESS_MAIN(TestExpressionInput)
+
+}  // namespace test_expression_input
 #include "test_expression_input.moc"

@@ -24,6 +24,10 @@
 #include <random>
 #include <sstream>
 
+#include "tests/test_main.h"
+
+namespace test_expression_tape {
+
 using namespace sciagents::core;
 
 namespace {
@@ -360,5 +364,7 @@ class TestExpressionTape : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestExpressionTape)
+SCIAGENTS_TEST_GUILESS_MAIN(TestExpressionTape)
+
+}  // namespace test_expression_tape
 #include "test_expression_tape.moc"

@@ -7,6 +7,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/test_main.h"
+
+namespace test_metrics {
+
 using namespace sciagents::core::metrics;
 
 class TestMetrics : public QObject {
@@ -162,5 +166,7 @@ class TestMetrics : public QObject {
   void globalRegistry() { QCOMPARE(&MetricsRegistry::global(), &MetricsRegistry::global()); }
 };
 
-QTEST_GUILESS_MAIN(TestMetrics)
+SCIAGENTS_TEST_GUILESS_MAIN(TestMetrics)
+
+}  // namespace test_metrics
 #include "test_metrics.moc"

@@ -14,6 +14,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "tests/test_main.h"
+
+namespace test_safe_file_write {
+
 using namespace sciagents::core;
 namespace fs = std::filesystem;
 
@@ -145,5 +149,7 @@ class TestSafeFileWrite : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSafeFileWrite)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSafeFileWrite)
+
+}  // namespace test_safe_file_write
 #include "test_safe_file_write.moc"

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_main.h"
+
+namespace test_sse {
+
 using sciagents::core::encodeSseComment;
 using sciagents::core::encodeSseEvent;
 using sciagents::core::SseEvent;
@@ -129,5 +133,7 @@ class TestSse : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSse)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSse)
+
+}  // namespace test_sse
 #include "test_sse.moc"

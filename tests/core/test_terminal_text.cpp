@@ -4,6 +4,10 @@
 
 #include <QtTest/QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_terminal_text {
+
 using sciagents::core::terminalSafe;
 
 class TestTerminalText : public QObject {
@@ -48,5 +52,7 @@ class TestTerminalText : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestTerminalText)
+SCIAGENTS_TEST_GUILESS_MAIN(TestTerminalText)
+
+}  // namespace test_terminal_text
 #include "test_terminal_text.moc"

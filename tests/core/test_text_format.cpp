@@ -9,6 +9,10 @@
 #include <limits>
 #include <sstream>
 
+#include "tests/test_main.h"
+
+namespace test_text_format {
+
 using namespace sciagents::core;
 
 namespace {
@@ -70,5 +74,7 @@ class TestTextFormat : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestTextFormat)
+SCIAGENTS_TEST_GUILESS_MAIN(TestTextFormat)
+
+}  // namespace test_text_format
 #include "test_text_format.moc"

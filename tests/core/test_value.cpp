@@ -7,6 +7,10 @@
 #include <limits>
 #include <stdexcept>
 
+#include "tests/test_main.h"
+
+namespace test_value {
+
 using namespace sciagents::core;
 
 namespace {
@@ -180,5 +184,7 @@ class TestValue : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestValue)
+SCIAGENTS_TEST_GUILESS_MAIN(TestValue)
+
+}  // namespace test_value
 #include "test_value.moc"

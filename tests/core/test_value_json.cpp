@@ -12,6 +12,10 @@
 #include <limits>
 #include <random>
 
+#include "tests/test_main.h"
+
+namespace test_value_json {
+
 using namespace sciagents::core;
 using nlohmann::json;
 
@@ -467,5 +471,7 @@ class TestValueJson : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestValueJson)
+SCIAGENTS_TEST_GUILESS_MAIN(TestValueJson)
+
+}  // namespace test_value_json
 #include "test_value_json.moc"

@@ -7,6 +7,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_feedback_analytics {
+
 using namespace sciagents::core;
 using namespace sciagents::core::feedback;
 using namespace sciagents::core::store;
@@ -109,5 +113,7 @@ class TestFeedbackAnalytics : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestFeedbackAnalytics)
+SCIAGENTS_TEST_GUILESS_MAIN(TestFeedbackAnalytics)
+
+}  // namespace test_feedback_analytics
 #include "test_feedback_analytics.moc"

@@ -23,6 +23,10 @@
 
 #include <csignal>
 
+#include "tests/test_main.h"
+
+namespace test_feedback_delivery {
+
 using namespace sciagents;
 using nlohmann::json;
 
@@ -181,5 +185,7 @@ class TestFeedbackDelivery : public QObject {
   }
 };
 
-QTEST_MAIN(TestFeedbackDelivery)
+SCIAGENTS_TEST_MAIN(TestFeedbackDelivery)
+
+}  // namespace test_feedback_delivery
 #include "test_feedback_delivery.moc"

@@ -7,6 +7,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_feedback_outbox {
+
 using namespace sciagents::core::store;
 
 class TestFeedbackOutbox : public QObject {
@@ -112,5 +116,7 @@ class TestFeedbackOutbox : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestFeedbackOutbox)
+SCIAGENTS_TEST_GUILESS_MAIN(TestFeedbackOutbox)
+
+}  // namespace test_feedback_outbox
 #include "test_feedback_outbox.moc"

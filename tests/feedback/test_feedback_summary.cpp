@@ -4,6 +4,10 @@
 
 #include <QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_feedback_summary {
+
 using namespace sciagents::core::feedback;
 using nlohmann::json;
 
@@ -82,5 +86,7 @@ class TestFeedbackSummary : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestFeedbackSummary)
+SCIAGENTS_TEST_GUILESS_MAIN(TestFeedbackSummary)
+
+}  // namespace test_feedback_summary
 #include "test_feedback_summary.moc"

@@ -10,6 +10,10 @@
 #include <set>
 #include <sstream>
 
+#include "tests/test_main.h"
+
+namespace test_feedback_survey {
+
 using namespace sciagents::core;
 using namespace sciagents::core::feedback;
 using nlohmann::json;
@@ -208,5 +212,7 @@ class TestFeedbackSurvey : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestFeedbackSurvey)
+SCIAGENTS_TEST_GUILESS_MAIN(TestFeedbackSurvey)
+
+}  // namespace test_feedback_survey
 #include "test_feedback_survey.moc"

@@ -31,6 +31,10 @@
 
 #include <fstream>
 
+#include "tests/test_main.h"
+
+namespace test_survey_dialog {
+
 using namespace sciagents;
 using namespace sciagents::ui;
 using core::feedback::QuestionType;
@@ -312,5 +316,7 @@ class TestSurveyDialog : public QObject {
   }
 };
 
-QTEST_MAIN(TestSurveyDialog)
+SCIAGENTS_TEST_MAIN(TestSurveyDialog)
+
+}  // namespace test_survey_dialog
 #include "test_survey_dialog.moc"

@@ -13,6 +13,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_server_admission {
+
 using namespace sciagents;
 using namespace sciagents::server;
 using nlohmann::json;
@@ -210,5 +214,7 @@ class TestServerAdmission : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestServerAdmission)
+SCIAGENTS_TEST_GUILESS_MAIN(TestServerAdmission)
+
+}  // namespace test_server_admission
 #include "test_server_admission.moc"

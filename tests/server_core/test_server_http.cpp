@@ -19,6 +19,10 @@
 #include <chrono>
 #include <thread>
 
+#include "tests/test_main.h"
+
+namespace test_server_http {
+
 namespace {
 const QString kBinary = QStringLiteral(SCIAGENTS_BINARY_DIR "/bin/sciagents");
 
@@ -294,5 +298,7 @@ class TestServerHttp : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestServerHttp)
+SCIAGENTS_TEST_GUILESS_MAIN(TestServerHttp)
+
+}  // namespace test_server_http
 #include "test_server_http.moc"

@@ -20,6 +20,10 @@
 #include <mutex>
 #include <thread>
 
+#include "tests/test_main.h"
+
+namespace test_server_jobs {
+
 using namespace sciagents;
 using namespace sciagents::server;
 using core::store::JobState;
@@ -557,5 +561,7 @@ class TestServerJobs : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestServerJobs)
+SCIAGENTS_TEST_GUILESS_MAIN(TestServerJobs)
+
+}  // namespace test_server_jobs
 #include "test_server_jobs.moc"

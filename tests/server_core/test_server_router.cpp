@@ -21,6 +21,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "tests/test_main.h"
+
+namespace test_server_router {
+
 using namespace sciagents;
 using namespace sciagents::server;
 using nlohmann::json;
@@ -535,5 +539,7 @@ class TestServerRouter : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestServerRouter)
+SCIAGENTS_TEST_GUILESS_MAIN(TestServerRouter)
+
+}  // namespace test_server_router
 #include "test_server_router.moc"

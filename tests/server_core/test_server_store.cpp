@@ -12,6 +12,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/test_main.h"
+
+namespace test_server_store {
+
 using namespace sciagents::core;
 using namespace sciagents::core::store;
 
@@ -333,5 +337,7 @@ class TestServerStore : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestServerStore)
+SCIAGENTS_TEST_GUILESS_MAIN(TestServerStore)
+
+}  // namespace test_server_store
 #include "test_server_store.moc"

@@ -8,6 +8,10 @@
 
 #include <fstream>
 
+#include "tests/test_main.h"
+
+namespace test_shard_merge {
+
 using namespace sciagents::core;
 using nlohmann::json;
 
@@ -119,5 +123,7 @@ class TestShardMerge : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestShardMerge)
+SCIAGENTS_TEST_GUILESS_MAIN(TestShardMerge)
+
+}  // namespace test_shard_merge
 #include "test_shard_merge.moc"

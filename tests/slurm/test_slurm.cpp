@@ -8,6 +8,10 @@
 #include <QThread>
 #include <QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_slurm {
+
 using namespace sciagents::test;
 using nlohmann::json;
 
@@ -126,5 +130,7 @@ class TestSlurm : public SlurmClusterTest {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSlurm)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSlurm)
+
+}  // namespace test_slurm
 #include "test_slurm.moc"

@@ -7,6 +7,10 @@
 #include <QThread>
 #include <QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_slurm_outage {
+
 using namespace sciagents::test;
 using nlohmann::json;
 
@@ -62,5 +66,7 @@ class TestSlurmOutage : public SlurmClusterTest {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSlurmOutage)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSlurmOutage)
+
+}  // namespace test_slurm_outage
 #include "test_slurm_outage.moc"

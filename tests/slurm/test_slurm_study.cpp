@@ -10,6 +10,10 @@
 
 #include <regex>
 
+#include "tests/test_main.h"
+
+namespace test_slurm_study {
+
 using namespace sciagents::test;
 using nlohmann::json;
 
@@ -138,5 +142,7 @@ class TestSlurmStudy : public SlurmClusterTest {
   }
 };
 
-QTEST_GUILESS_MAIN(TestSlurmStudy)
+SCIAGENTS_TEST_GUILESS_MAIN(TestSlurmStudy)
+
+}  // namespace test_slurm_study
 #include "test_slurm_study.moc"

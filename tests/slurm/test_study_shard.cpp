@@ -11,6 +11,10 @@
 
 #include <fstream>
 
+#include "tests/test_main.h"
+
+namespace test_study_shard {
+
 using namespace sciagents::core;
 using nlohmann::json;
 
@@ -135,5 +139,7 @@ class TestStudyShard : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestStudyShard)
+SCIAGENTS_TEST_GUILESS_MAIN(TestStudyShard)
+
+}  // namespace test_study_shard
 #include "test_study_shard.moc"

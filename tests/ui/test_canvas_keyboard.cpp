@@ -19,6 +19,10 @@
 #include <QTreeView>
 #include <QUndoStack>
 
+#include "tests/test_main.h"
+
+namespace test_canvas_keyboard {
+
 using namespace sciagents::ui;
 using namespace studio_test;
 
@@ -177,5 +181,7 @@ class TestCanvasKeyboard : public QObject {
   }
 };
 
-QTEST_MAIN(TestCanvasKeyboard)
+SCIAGENTS_TEST_MAIN(TestCanvasKeyboard)
+
+}  // namespace test_canvas_keyboard
 #include "test_canvas_keyboard.moc"

@@ -13,6 +13,10 @@
 #include <QValueAxis>
 #include <QtTest/QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_convergence_chart {
+
 using namespace sciagents::ui;
 
 namespace {
@@ -156,5 +160,7 @@ class TestConvergenceChart : public QObject {
   }
 };
 
-QTEST_MAIN(TestConvergenceChart)
+SCIAGENTS_TEST_MAIN(TestConvergenceChart)
+
+}  // namespace test_convergence_chart
 #include "test_convergence_chart.moc"

@@ -24,6 +24,10 @@
 #include <QTemporaryDir>
 #include <QUndoStack>
 
+#include "tests/test_main.h"
+
+namespace test_external_step_editor {
+
 using namespace sciagents::ui;
 using namespace studio_test;
 using nlohmann::json;
@@ -405,5 +409,7 @@ class TestExternalStepEditor : public QObject {
   }
 };
 
-QTEST_MAIN(TestExternalStepEditor)
+SCIAGENTS_TEST_MAIN(TestExternalStepEditor)
+
+}  // namespace test_external_step_editor
 #include "test_external_step_editor.moc"

@@ -15,6 +15,10 @@
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 
+#include "tests/test_main.h"
+
+namespace test_live_validation {
+
 using namespace sciagents::ui;
 using namespace studio_test;
 using nlohmann::json;
@@ -91,5 +95,7 @@ class TestLiveValidation : public QObject {
   }
 };
 
-QTEST_MAIN(TestLiveValidation)
+SCIAGENTS_TEST_MAIN(TestLiveValidation)
+
+}  // namespace test_live_validation
 #include "test_live_validation.moc"

@@ -18,6 +18,10 @@
 #include <QToolButton>
 #include <QUndoStack>
 
+#include "tests/test_main.h"
+
+namespace test_matrix_editor {
+
 using namespace sciagents::ui;
 using namespace studio_test;
 using nlohmann::json;
@@ -190,5 +194,7 @@ class TestMatrixEditor : public QObject {
   }
 };
 
-QTEST_MAIN(TestMatrixEditor)
+SCIAGENTS_TEST_MAIN(TestMatrixEditor)
+
+}  // namespace test_matrix_editor
 #include "test_matrix_editor.moc"

@@ -22,6 +22,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_metrics_dashboard {
+
 using sciagents::core::metrics::MetricsRegistry;
 using sciagents::core::metrics::ProcessSample;
 using sciagents::core::metrics::PrometheusText;
@@ -324,5 +328,7 @@ class TestMetricsDashboard : public QObject {
   }
 };
 
-QTEST_MAIN(TestMetricsDashboard)
+SCIAGENTS_TEST_MAIN(TestMetricsDashboard)
+
+}  // namespace test_metrics_dashboard
 #include "test_metrics_dashboard.moc"

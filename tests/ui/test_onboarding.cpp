@@ -24,6 +24,10 @@
 #include <QTextBrowser>
 #include <QUndoStack>
 
+#include "tests/test_main.h"
+
+namespace test_onboarding {
+
 using namespace sciagents::ui;
 using namespace studio_test;
 using nlohmann::json;
@@ -378,5 +382,7 @@ class TestOnboarding : public QObject {
   }
 };
 
-QTEST_MAIN(TestOnboarding)
+SCIAGENTS_TEST_MAIN(TestOnboarding)
+
+}  // namespace test_onboarding
 #include "test_onboarding.moc"

@@ -34,6 +34,10 @@
 #include <csignal>
 #include <nlohmann/json.hpp>
 
+#include "tests/test_main.h"
+
+namespace test_remote_target {
+
 using namespace sciagents::ui;
 
 namespace {
@@ -210,5 +214,7 @@ class TestRemoteTarget : public QObject {
   }
 };
 
-QTEST_MAIN(TestRemoteTarget)
+SCIAGENTS_TEST_MAIN(TestRemoteTarget)
+
+}  // namespace test_remote_target
 #include "test_remote_target.moc"

@@ -21,6 +21,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/test_main.h"
+
+namespace test_result_plots {
+
 using namespace sciagents::ui;
 
 namespace {
@@ -204,5 +208,7 @@ class TestResultPlots : public QObject {
   }
 };
 
-QTEST_MAIN(TestResultPlots)
+SCIAGENTS_TEST_MAIN(TestResultPlots)
+
+}  // namespace test_result_plots
 #include "test_result_plots.moc"

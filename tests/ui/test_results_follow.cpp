@@ -14,6 +14,10 @@
 #include <QTableView>
 #include <QtTest/QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_results_follow {
+
 using namespace sciagents::ui;
 using nlohmann::json;
 
@@ -93,5 +97,7 @@ class TestResultsFollow : public QObject {
   }
 };
 
-QTEST_MAIN(TestResultsFollow)
+SCIAGENTS_TEST_MAIN(TestResultsFollow)
+
+}  // namespace test_results_follow
 #include "test_results_follow.moc"

@@ -14,6 +14,10 @@
 #include <QSignalSpy>
 #include <QtTest/QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_run_controller {
+
 using namespace sciagents;
 using namespace sciagents::ui;
 using nlohmann::json;
@@ -211,5 +215,7 @@ class TestRunController : public QObject {
   }
 };
 
-QTEST_MAIN(TestRunController)
+SCIAGENTS_TEST_MAIN(TestRunController)
+
+}  // namespace test_run_controller
 #include "test_run_controller.moc"

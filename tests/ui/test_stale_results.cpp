@@ -17,6 +17,10 @@
 #include <QUndoStack>
 #include <QtTest/QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_stale_results {
+
 using namespace sciagents::ui;
 using nlohmann::json;
 
@@ -96,5 +100,7 @@ class TestStaleResults : public QObject {
   }
 };
 
-QTEST_MAIN(TestStaleResults)
+SCIAGENTS_TEST_MAIN(TestStaleResults)
+
+}  // namespace test_stale_results
 #include "test_stale_results.moc"

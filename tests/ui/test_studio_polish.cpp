@@ -25,6 +25,10 @@
 
 #include <functional>
 
+#include "tests/test_main.h"
+
+namespace test_studio_polish {
+
 using namespace sciagents;
 using namespace sciagents::ui;
 using nlohmann::json;
@@ -179,5 +183,7 @@ class TestStudioPolish : public QObject {
   }
 };
 
-QTEST_MAIN(TestStudioPolish)
+SCIAGENTS_TEST_MAIN(TestStudioPolish)
+
+}  // namespace test_studio_polish
 #include "test_studio_polish.moc"

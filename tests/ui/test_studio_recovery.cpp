@@ -20,6 +20,10 @@
 #include <cstdio>
 #include <memory>
 
+#include "tests/test_main.h"
+
+namespace test_studio_recovery {
+
 using namespace sciagents::ui;
 using namespace studio_test;
 using nlohmann::json;
@@ -234,7 +238,7 @@ class TestStudioRecovery : public QObject {
     env.insert("SCIAGENTS_RECOVERY_CHILD", path);
     env.insert("QT_QPA_PLATFORM", "offscreen");
     child.setProcessEnvironment(env);
-    child.start(QCoreApplication::applicationFilePath(), {});
+    child.start(QCoreApplication::applicationFilePath(), {sciagents::test::currentTestName()});
     QVERIFY(child.waitForStarted(10000));
     QByteArray out;
     while (!out.contains('\n') && child.waitForReadyRead(20000))
@@ -254,7 +258,8 @@ class TestStudioRecovery : public QObject {
   }
 };
 
-int main(int argc, char** argv) {
+// The test, or with SCIAGENTS_RECOVERY_CHILD the child it kills.
+int testMain(int argc, char** argv) {
   if (const QString child = qEnvironmentVariable("SCIAGENTS_RECOVERY_CHILD"); !child.isEmpty())
     return childMain(argc, argv, child);
   QApplication app(argc, argv);
@@ -263,5 +268,8 @@ int main(int argc, char** argv) {
   QTEST_SET_MAIN_SOURCE_PATH
   return QTest::qExec(&t, argc, argv);
 }
+[[maybe_unused]] const bool registered = sciagents::test::registerTest(__FILE__, testMain);
+
+}  // namespace test_studio_recovery
 
 #include "test_studio_recovery.moc"

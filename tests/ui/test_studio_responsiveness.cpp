@@ -34,6 +34,10 @@
 
 #include <unistd.h>
 
+#include "tests/test_main.h"
+
+namespace test_studio_responsiveness {
+
 using namespace sciagents::ui;
 
 namespace {
@@ -272,5 +276,7 @@ class TestStudioResponsiveness : public QObject {
   }
 };
 
-QTEST_MAIN(TestStudioResponsiveness)
+SCIAGENTS_TEST_MAIN(TestStudioResponsiveness)
+
+}  // namespace test_studio_responsiveness
 #include "test_studio_responsiveness.moc"

@@ -45,6 +45,10 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_studio_screenshot {
+
 using namespace sciagents::ui;
 
 class TestStudioScreenshot : public QObject {
@@ -411,5 +415,7 @@ class TestStudioScreenshot : public QObject {
   }
 };
 
-QTEST_MAIN(TestStudioScreenshot)
+SCIAGENTS_TEST_MAIN(TestStudioScreenshot)
+
+}  // namespace test_studio_screenshot
 #include "test_studio_screenshot.moc"

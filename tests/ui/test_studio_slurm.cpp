@@ -32,6 +32,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/test_main.h"
+
+namespace test_studio_slurm {
+
 using namespace sciagents::ui;
 using nlohmann::json;
 
@@ -263,5 +267,7 @@ class TestStudioSlurm : public QObject {
   }
 };
 
-QTEST_MAIN(TestStudioSlurm)
+SCIAGENTS_TEST_MAIN(TestStudioSlurm)
+
+}  // namespace test_studio_slurm
 #include "test_studio_slurm.moc"

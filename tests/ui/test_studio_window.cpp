@@ -31,6 +31,10 @@
 #include <memory>
 #include <sstream>
 
+#include "tests/test_main.h"
+
+namespace test_studio_window {
+
 using namespace sciagents::ui;
 using namespace studio_test;
 using nlohmann::json;
@@ -324,5 +328,7 @@ class TestStudioWindow : public QObject {
   }
 };
 
-QTEST_MAIN(TestStudioWindow)
+SCIAGENTS_TEST_MAIN(TestStudioWindow)
+
+}  // namespace test_studio_window
 #include "test_studio_window.moc"

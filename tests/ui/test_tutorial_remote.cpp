@@ -14,6 +14,10 @@
 #include <QLabel>
 #include <QTimer>
 
+#include "tests/test_main.h"
+
+namespace test_tutorial_remote {
+
 using namespace sciagents::ui;
 using namespace studio_test;
 using nlohmann::json;
@@ -86,5 +90,7 @@ class TestTutorialRemote : public QObject {
   }
 };
 
-QTEST_MAIN(TestTutorialRemote)
+SCIAGENTS_TEST_MAIN(TestTutorialRemote)
+
+}  // namespace test_tutorial_remote
 #include "test_tutorial_remote.moc"

@@ -20,6 +20,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_tutorials {
+
 using namespace sciagents::ui;
 using namespace studio_test;
 using nlohmann::json;
@@ -342,5 +346,7 @@ class TestTutorials : public QObject {
   }
 };
 
-QTEST_MAIN(TestTutorials)
+SCIAGENTS_TEST_MAIN(TestTutorials)
+
+}  // namespace test_tutorials
 #include "test_tutorials.moc"

@@ -8,6 +8,10 @@
 #include <QUndoStack>
 #include <QtTest/QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_workflow_document {
+
 using namespace sciagents::ui;
 using nlohmann::json;
 
@@ -194,5 +198,7 @@ class TestWorkflowDocument : public QObject {
   }
 };
 
-QTEST_MAIN(TestWorkflowDocument)
+SCIAGENTS_TEST_MAIN(TestWorkflowDocument)
+
+}  // namespace test_workflow_document
 #include "test_workflow_document.moc"

@@ -5,6 +5,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_engine {
+
 using namespace sciagents::core;
 using sciagents::test::probe;
 using sciagents::test::testRegistry;
@@ -288,5 +292,7 @@ class TestEngine : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestEngine)
+SCIAGENTS_TEST_GUILESS_MAIN(TestEngine)
+
+}  // namespace test_engine
 #include "test_engine.moc"

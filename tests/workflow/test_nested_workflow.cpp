@@ -15,6 +15,10 @@
 #include <mutex>
 #include <string>
 
+#include "tests/test_main.h"
+
+namespace test_nested_workflow {
+
 using namespace sciagents::core;
 
 namespace {
@@ -234,5 +238,7 @@ class TestNestedWorkflow : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestNestedWorkflow)
+SCIAGENTS_TEST_GUILESS_MAIN(TestNestedWorkflow)
+
+}  // namespace test_nested_workflow
 #include "test_nested_workflow.moc"

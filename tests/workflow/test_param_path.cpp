@@ -10,6 +10,10 @@
 
 #include <QtTest/QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_param_path {
+
 using namespace sciagents::core;
 using nlohmann::json;
 
@@ -172,5 +176,7 @@ class TestParamPath : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestParamPath)
+SCIAGENTS_TEST_GUILESS_MAIN(TestParamPath)
+
+}  // namespace test_param_path
 #include "test_param_path.moc"

@@ -12,6 +12,10 @@
 
 #include <cmath>
 
+#include "tests/test_main.h"
+
+namespace test_step_model {
+
 using namespace sciagents::core;
 
 namespace {
@@ -415,5 +419,7 @@ class TestStepModel : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestStepModel)
+SCIAGENTS_TEST_GUILESS_MAIN(TestStepModel)
+
+}  // namespace test_step_model
 #include "test_step_model.moc"

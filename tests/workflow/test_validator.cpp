@@ -4,6 +4,10 @@
 
 #include <QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_validator {
+
 using namespace sciagents::core;
 
 class TestValidator : public QObject {
@@ -163,5 +167,7 @@ class TestValidator : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestValidator)
+SCIAGENTS_TEST_GUILESS_MAIN(TestValidator)
+
+}  // namespace test_validator
 #include "test_validator.moc"

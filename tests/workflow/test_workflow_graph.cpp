@@ -5,6 +5,10 @@
 
 #include <QtTest/QtTest>
 
+#include "tests/test_main.h"
+
+namespace test_workflow_graph {
+
 using namespace sciagents::core;
 
 namespace {
@@ -108,5 +112,7 @@ class TestWorkflowGraph : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestWorkflowGraph)
+SCIAGENTS_TEST_GUILESS_MAIN(TestWorkflowGraph)
+
+}  // namespace test_workflow_graph
 #include "test_workflow_graph.moc"

@@ -8,6 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/test_main.h"
+
+namespace test_workflow_json {
+
 using namespace sciagents::core;
 using nlohmann::json;
 
@@ -67,5 +71,7 @@ class TestWorkflowJson : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestWorkflowJson)
+SCIAGENTS_TEST_GUILESS_MAIN(TestWorkflowJson)
+
+}  // namespace test_workflow_json
 #include "test_workflow_json.moc"
