@@ -39,6 +39,7 @@ run: build
 
 # Every benchmark next to its peer; writes bench/REPORT.md (ratio tables, date, machine).
 bench: build
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target benches
 	bash bench/run-all.sh $(BUILD_DIR)
 
 # Debian package and tarball in $(BUILD_DIR) (cmake/Packaging.cmake).

@@ -5,6 +5,7 @@
 #include "ui/line_plot.h"
 #include "ui/plot_export.h"
 #include "ui/qt_convert.h"
+#include "ui/sensitivity_bars.h"
 #include "ui/theme.h"
 #include "ui/value_format.h"
 
@@ -82,6 +83,71 @@ MatrixLabels matrixLabels(const core::StepResult* s, const QString& name, const 
   return out;
 }
 
+// The names of a step's inputs when it outputs them ("names", uq.sobol) and there are `n`: the
+// labels of the rows of its per-input vectors and matrices.
+QStringList inputNames(const core::StepResult* s, Eigen::Index n) {
+  if (!s) return {};
+  const auto it = s->outputs.find("names");
+  if (it == s->outputs.end() || it->second.kind() != core::ValueKind::List ||
+      Eigen::Index(it->second.asList().size()) != n)
+    return {};
+  QStringList names;
+  for (const auto& v : it->second.asList())
+    names << (v.isString() ? qstr(v.asString()) : QString::number(names.size()));
+  return names;
+}
+
+// Output `name` of `s` when it is a finite vector of n numbers.
+const core::Vector* vectorOutput(const core::StepResult* s, const std::string& name,
+                                 Eigen::Index n) {
+  const auto it = s->outputs.find(name);
+  if (it == s->outputs.end() || it->second.kind() != core::ValueKind::Vector) return nullptr;
+  const auto& v = it->second.asVector();
+  return v.size() == n && v.allFinite() ? &v : nullptr;
+}
+
+// The half-widths that go with vector output `name` ("S1" → "S1_conf"), when the step has them.
+const core::Vector* halfWidths(const core::StepResult* s, const QString& name, Eigen::Index n) {
+  return s ? vectorOutput(s, name.toStdString() + "_conf", n) : nullptr;
+}
+
+// uq.sobol's outputs as bars: S1 and ST per input, whiskers from the bootstrap intervals (or ± the
+// half-widths); empty when the step has no indices.
+QList<SensitivityBars::Input> sensitivityIndices(const core::StepResult* s) {
+  if (!s || !s->outputs.count("S1") || s->outputs.at("S1").kind() != core::ValueKind::Vector)
+    return {};
+  const Eigen::Index n = s->outputs.at("S1").asVector().size();
+  const core::Vector* s1 = vectorOutput(s, "S1", n);
+  const core::Vector* st = vectorOutput(s, "ST", n);
+  const QStringList names = inputNames(s, n);
+  if (!s1 || !st || names.isEmpty()) return {};
+  const auto bar = [&](const std::string& key, const core::Vector& value, Eigen::Index i) {
+    SensitivityBars::Bar b{value[i], value[i], value[i]};
+    const auto it = s->outputs.find(key + "_interval");
+    if (it != s->outputs.end() && it->second.kind() == core::ValueKind::Matrix &&
+        it->second.asMatrix().rows() == n && it->second.asMatrix().cols() == 2 &&
+        it->second.asMatrix().row(i).allFinite()) {
+      b.low = it->second.asMatrix()(i, 0);
+      b.high = it->second.asMatrix()(i, 1);
+    } else if (const core::Vector* h = vectorOutput(s, key + "_conf", n)) {
+      b.low = value[i] - (*h)[i];
+      b.high = value[i] + (*h)[i];
+    }
+    return b;
+  };
+  QList<SensitivityBars::Input> out;
+  for (Eigen::Index i = 0; i < n; ++i)
+    out << SensitivityBars::Input{names[int(i)], bar("S1", *s1, i), bar("ST", *st, i)};
+  return out;
+}
+
+bool isSensitivityOutput(const QString& name) {
+  static const QStringList kNames{QStringLiteral("S1"),          QStringLiteral("ST"),
+                                  QStringLiteral("S1_conf"),     QStringLiteral("ST_conf"),
+                                  QStringLiteral("S1_interval"), QStringLiteral("ST_interval")};
+  return kNames.contains(name);
+}
+
 QStandardItem* valueItem(const core::Value& v) {
   QStandardItem* item =
       v.isNumber() ? numberItem(v.asDouble()) : new QStandardItem(summarizeValue(v));
@@ -102,6 +168,7 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   m_diagnostics_view = makeTable(m_diagnostics, this);
   m_line = new LinePlot(this);
   m_heat = new HeatMap(this);
+  m_bars = new SensitivityBars(this);
   m_no_plot =
       new QLabel(tr("No plot for this output: select a vector, time series or grid field."), this);
   m_no_plot->setAlignment(Qt::AlignCenter);
@@ -110,6 +177,8 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   m_plots->addWidget(m_no_plot);
   m_plots->addWidget(m_line);
   m_plots->addWidget(m_heat);
+  m_plots->addWidget(m_bars);
+  connect(m_plots, &QStackedWidget::currentChanged, this, &ResultsPanel::updatePlotControls);
   m_log_x = new QCheckBox(tr("Log x"), this);
   m_log_y = new QCheckBox(tr("Log y"), this);
   auto* plotBar = new QHBoxLayout;
@@ -176,6 +245,7 @@ void ResultsPanel::clear() {
   m_elements->clear();
   m_line->clearPlot();
   m_heat->clearField();
+  m_bars->clear();
   m_plots->setCurrentWidget(m_no_plot);
   m_diagnostics->clear();
   m_diagnostics->setHorizontalHeaderLabels({tr("Diagnostic"), tr("Value")});
@@ -297,9 +367,19 @@ QWidget* ResultsPanel::currentPlot() const {
 void ResultsPanel::showPlot(const QString& name, const core::Value* v) {
   m_line->clearPlot();
   m_heat->clearField();
+  m_bars->clear();
   m_plots->setCurrentWidget(m_no_plot);
   if (!v) return;
   const QString title = currentStep() + QStringLiteral(".") + name;
+  const core::StepResult* step = m_result ? m_result->step(currentStep().toStdString()) : nullptr;
+  if (isSensitivityOutput(name)) {
+    // Sensitivity indices are bars per input, S1 and ST together, whatever index is selected.
+    if (const auto indices = sensitivityIndices(step); !indices.isEmpty()) {
+      m_bars->setIndices(currentStep() + tr(": sensitivity indices"), indices);
+      m_plots->setCurrentWidget(m_bars);
+      return;
+    }
+  }
   QList<LinePlot::Curve> curves;
   if (v->kind() == core::ValueKind::Vector) {
     const auto& x = v->asVector();
@@ -348,6 +428,12 @@ void ResultsPanel::showPlot(const QString& name, const core::Value* v) {
     return;
   }
   m_plots->setCurrentWidget(m_line);
+}
+
+void ResultsPanel::updatePlotControls() {
+  const bool line = m_plots->currentWidget() == m_line;  // log axes are the line plot's
+  m_log_x->setEnabled(line);
+  m_log_y->setEnabled(line);
 }
 
 bool ResultsPanel::exportPlot(const QString& path, QString* error) {
@@ -425,21 +511,42 @@ void ResultsPanel::showElements(int output_row) {
       m_elements->appendRow(
           {numberItem(g.axes[0][k / ny]), numberItem(g.axes[1][k % ny]), numberItem(g.values[k])});
   } else if (v->kind() == core::ValueKind::Vector) {
+    // One row per element, named by the step's inputs when it has them (uq.sobol: x1, x2, …), with
+    // the value's digits matched to its half-width when the step gives one (S1 ± S1_conf).
     const auto& x = v->asVector();
-    m_elements->setHorizontalHeaderLabels(
-        {tr("i"), m_outputs->item(output_row, NameColumn)->text()});
-    for (Eigen::Index i = 0; i < x.size() && i < kMaxElementRows; ++i)
-      m_elements->appendRow({new QStandardItem(QString::number(i)), numberItem(x[i])});
+    const QString name = m_outputs->item(output_row, NameColumn)->text();
+    const QStringList names = inputNames(s, x.size());
+    const core::Vector* half = halfWidths(s, name, x.size());
+    m_elements->setHorizontalHeaderLabels({names.isEmpty() ? tr("i") : tr("input"), name});
+    for (Eigen::Index i = 0; i < x.size() && i < kMaxElementRows; ++i) {
+      QStandardItem* value = numberItem(x[i]);
+      if (half) {
+        value->setText(valueWithUncertainty(x[i], (*half)[i]));
+        value->setToolTip(
+            tr("%1 ± %2 (unrounded)").arg(numberForTable(x[i]), numberForTable((*half)[i])));
+      }
+      m_elements->appendRow(
+          {new QStandardItem(names.isEmpty() ? QString::number(i) : names[int(i)]), value});
+    }
   } else if (v->kind() == core::ValueKind::Matrix) {
     // Rows against the step's times when it has them (an ODE's y: t, then one column per state).
     const auto& m = v->asMatrix();
-    const auto [t, names] = matrixLabels(s, m_outputs->item(output_row, NameColumn)->text(), m);
-    QStringList headers{t ? QStringLiteral("t") : tr("row")};
+    const QString name = m_outputs->item(output_row, NameColumn)->text();
+    const auto [t, names] = matrixLabels(s, name, m);
+    // Rows per input (uq.sobol's S1_interval: x1, x2, … with low and high).
+    const QStringList rows = t ? QStringList() : inputNames(s, m.rows());
+    const bool interval =
+        !rows.isEmpty() && m.cols() == 2 && name.endsWith(QStringLiteral("_interval"));
+    QStringList headers{t ? QStringLiteral("t") : rows.isEmpty() ? tr("row") : tr("input")};
     for (Eigen::Index c = 0; c < m.cols(); ++c)
-      headers << (c < names.size() && !names[c].isEmpty() ? names[c] : QString::number(c));
+      headers << (interval                                  ? (c == 0 ? tr("low") : tr("high"))
+                  : c < names.size() && !names[c].isEmpty() ? names[c]
+                                                            : QString::number(c));
     m_elements->setHorizontalHeaderLabels(headers);
     for (Eigen::Index r = 0; r < m.rows() && r < kMaxElementRows; ++r) {
-      QList<QStandardItem*> row{t ? numberItem((*t)[r]) : new QStandardItem(QString::number(r))};
+      QList<QStandardItem*> row{t                ? numberItem((*t)[r])
+                                : rows.isEmpty() ? new QStandardItem(QString::number(r))
+                                                 : new QStandardItem(rows[int(r)])};
       for (Eigen::Index c = 0; c < m.cols(); ++c) row << numberItem(m(r, c));
       m_elements->appendRow(row);
     }

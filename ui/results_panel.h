@@ -1,6 +1,8 @@
 // Results of the last run, per step: outputs (name, kind, shape, value; numbers also under
 // Qt::UserRole), the selected output as a plot (line plot for time series and vectors, heat map
-// for 2-D grid fields) and as a table of its elements, and diagnostics as key/value. The plot
+// for 2-D grid fields, bars per input with whiskers for sensitivity indices) and as a table of
+// its elements (rows named by the step's inputs when it has them, values to the digits their
+// half-width supports), and diagnostics as key/value. The plot
 // exports to PNG/SVG, the table to CSV and the output to JSON.
 #pragma once
 
@@ -23,6 +25,7 @@ namespace sciagents::ui {
 
 class HeatMap;
 class LinePlot;
+class SensitivityBars;
 
 class ResultsPanel final : public QWidget {
   Q_OBJECT
@@ -60,6 +63,7 @@ class ResultsPanel final : public QWidget {
 
   LinePlot* linePlot() const { return m_line; }
   HeatMap* heatMap() const { return m_heat; }
+  SensitivityBars* sensitivityBars() const { return m_bars; }
   QTabWidget* viewTabs() const { return m_tabs; }
   // The plot being shown (line plot or heat map), or nullptr when the output has no plot.
   QWidget* currentPlot() const;
@@ -74,6 +78,7 @@ class ResultsPanel final : public QWidget {
   void showElements(int output_row);
   void showPlot(const QString& name, const core::Value* v);
   void exportWithDialog(bool plot);
+  void updatePlotControls();  // Log x / Log y only for the line plot
 
   void showStatus(const core::StepResult* s);
   void display(const QString& id);  // fills the tables for step `id` of the current result
@@ -97,6 +102,7 @@ class ResultsPanel final : public QWidget {
   QLabel* m_no_plot;
   LinePlot* m_line;
   HeatMap* m_heat;
+  SensitivityBars* m_bars;
   QCheckBox* m_log_x;
   QCheckBox* m_log_y;
 };

@@ -50,6 +50,9 @@ SweepEditor::SweepEditor(WorkflowDocument* doc, QWidget* parent)
   grid->addWidget(m_error, 2, 0, 1, 3);
   grid->setColumnStretch(0, 1);
   connect(m_values, &QLineEdit::returnPressed, this, &SweepEditor::apply);
+  // An error is about what was applied: editing (or clearing) the field retires it.
+  connect(m_values, &QLineEdit::textEdited, m_error, &QLabel::hide);
+  connect(m_param, &QComboBox::currentTextChanged, m_error, &QLabel::hide);
   connect(m_apply, &QPushButton::clicked, this, &SweepEditor::apply);
   connect(m_clear, &QPushButton::clicked, this, [this] {
     QString error;

@@ -7,6 +7,8 @@
 
 #include <QStringList>
 
+#include <cmath>
+
 namespace sciagents::ui {
 
 namespace {
@@ -106,6 +108,20 @@ QString fullValueText(const core::Value& v, int max_items, int max_chars) {
   }
   if (text.size() > max_chars) text = text.left(max_chars - 1) + QStringLiteral("…");
   return text;
+}
+
+QString valueWithUncertainty(double value, double half_width) {
+  if (!std::isfinite(value) || !std::isfinite(half_width) || half_width <= 0)
+    return numberForTable(value);
+  int exponent = static_cast<int>(std::floor(std::log10(half_width)));
+  // One significant digit, two when the leading one is 1 (0.015 stays 0.015, not 0.02).
+  if (half_width / std::pow(10.0, exponent) < 2) --exponent;
+  const double unit = std::pow(10.0, exponent);
+  const double h = std::round(half_width / unit) * unit;
+  const double v = std::round(value / unit) * unit;
+  const int decimals = std::max(0, -exponent);
+  return QStringLiteral("%1 ± %2").arg(QString::number(v == 0 ? 0.0 : v, 'f', decimals),
+                                       QString::number(h, 'f', decimals));
 }
 
 }  // namespace sciagents::ui

@@ -11,10 +11,14 @@
 #include "ui/tutorial/tutorial_controller.h"
 #include "ui/tutorial/tutorial_overlay.h"
 
+#include <QAbstractScrollArea>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+
+#include <algorithm>
+#include <limits>
 
 #include <functional>
 
@@ -45,6 +49,42 @@ struct TutorialDriver {
                  qPrintable("no visible widget named " + s->highlight));
     QTRY_VERIFY(overlay->target() == TutorialOverlay::findTarget(&w, s->highlight));
     QVERIFY(!overlay->highlightRect().isEmpty());
+    targetOnScreenAndFramed(s->highlight);
+  }
+
+  // Issue 18 item 1: the target is scrolled into view (a form row below the fold is brought up,
+  // not framed where it would be) and the frame is around it: all of it, or as much as its scroll
+  // area can show.
+  void targetOnScreenAndFramed(const QString& name) {
+    QWidget* target = overlay->target();
+    QVERIFY(target);
+    // The part of the target on screen, and the height its innermost scroll area can show.
+    int room = std::numeric_limits<int>::max();
+    const auto shown = [&] {
+      QRect r(target->mapTo(&w, QPoint(0, 0)), target->size());
+      for (QWidget* p = target->parentWidget(); p && p != &w; p = p->parentWidget()) {
+        r &= QRect(p->mapTo(&w, QPoint(0, 0)), p->size());
+        if (auto* area = qobject_cast<QAbstractScrollArea*>(p->parentWidget());
+            area && p == area->viewport())
+          room = std::min(room, p->height());
+      }
+      return r;
+    };
+    // Framed: the frame is the on-screen part of the target, 4 px out.
+    QTRY_COMPARE(overlay->highlightRect(), shown().adjusted(-4, -4, 4, 4));
+    const QRect full(target->mapTo(&w, QPoint(0, 0)), target->size());
+    const QRect on = shown();
+    QString clipped_by;  // the ancestors that hide part of it, for the message
+    for (QWidget* p = target->parentWidget(); p && p != &w; p = p->parentWidget())
+      if (!QRect(p->mapTo(&w, QPoint(0, 0)), p->size()).contains(full))
+        clipped_by += QLatin1Char(' ') + QString::fromLatin1(p->metaObject()->className()) +
+                      QLatin1Char('#') + p->objectName();
+    QVERIFY2(on == full || on.height() >= std::min(full.height(), room) - 1,
+             qPrintable(QStringLiteral("%1 is scrolled out of view: %2 px of %3 shown (by%4)")
+                            .arg(name)
+                            .arg(on.height())
+                            .arg(full.height())
+                            .arg(clipped_by)));
   }
 
   // A reading step: met at once; the bubble's Next moves on without a completion signal.

@@ -12,6 +12,9 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
+#include <QScopedValueRollback>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -21,6 +24,23 @@ namespace {
 constexpr int kBubbleWidth = 360;
 constexpr int kMargin = 12;
 const QColor kAccent(0xf5, 0x7c, 0x00);
+
+// The scroll areas `w` sits in, innermost first.
+QList<QScrollArea*> scrollAreasOf(QWidget* w, QWidget* window) {
+  QList<QScrollArea*> areas;
+  for (QWidget* p = w ? w->parentWidget() : nullptr; p && p != window; p = p->parentWidget())
+    if (auto* a = qobject_cast<QScrollArea*>(p); a && a != w) areas << a;
+  return areas;
+}
+
+// The part of `w` that is on screen, in `window`'s coordinates: its rectangle clipped by every
+// ancestor (a scroll area's viewport hides what is scrolled away).
+QRect visibleRect(QWidget* w, QWidget* window) {
+  QRect r(w->mapTo(window, QPoint(0, 0)), w->size());
+  for (QWidget* p = w->parentWidget(); p && p != window; p = p->parentWidget())
+    r &= QRect(p->mapTo(window, QPoint(0, 0)), p->size());
+  return r;
+}
 }  // namespace
 
 TutorialOverlay::TutorialOverlay(MainWindow* window, TutorialController* controller)
@@ -107,6 +127,7 @@ void TutorialOverlay::onStep(int index) {
   if (auto* dock = qobject_cast<QDockWidget*>(findTarget(m_window, s->highlight))) dock->raise();
   show();
   m_bubble->show();
+  m_follow_target = true;
   relayout();
   // Widgets a step's action just created (e.g. a new step's form) are shown by their layouts on
   // the next turn of the event loop: place the highlight again then.
@@ -135,14 +156,39 @@ void TutorialOverlay::relayout() {
   QWidget* target = s ? findTarget(m_window, s->highlight) : nullptr;
   if (target != m_target) {
     if (m_target) m_target->removeEventFilter(this);
+    for (const auto& c : std::as_const(m_scroll_connections)) disconnect(c);
+    m_scroll_connections.clear();
     m_target = target;
-    if (target) target->installEventFilter(this);
+    if (target) {
+      target->installEventFilter(this);
+      m_follow_target = true;
+      // The frame follows scrolling at once; a scroll the overlay did not make is the user's.
+      for (QScrollArea* area : scrollAreasOf(target, m_window))
+        for (QScrollBar* bar : {area->verticalScrollBar(), area->horizontalScrollBar()}) {
+          m_scroll_connections << connect(bar, &QScrollBar::valueChanged, this, [this] {
+            if (!m_scrolling) m_follow_target = false;
+            relayout();
+          });
+          m_scroll_connections << connect(bar, &QScrollBar::rangeChanged, this,
+                                          &TutorialOverlay::relayout);
+        }
+    }
+  }
+  // A step's target below the fold of a form is scrolled into view before it is framed, never a
+  // stand-in framed where it would be, and kept in view while its form is laid out, until the
+  // user scrolls.
+  if (target && m_follow_target) {
+    const QScopedValueRollback<bool> scrolling(m_scrolling, true);
+    for (QScrollArea* area : scrollAreasOf(target, m_window))
+      area->ensureWidgetVisible(target, 8, 8);
   }
   setGeometry(m_window->rect());
   raise();
-  m_rect = target
-               ? QRect(target->mapTo(m_window, QPoint(0, 0)), target->size()).adjusted(-4, -4, 4, 4)
-               : QRect();
+  m_rect = target ? visibleRect(target, m_window) : QRect();
+  if (m_rect.isEmpty())
+    m_rect = QRect();  // scrolled out of sight: nothing framed
+  else
+    m_rect.adjust(-4, -4, 4, 4);
   m_bubble->adjustSize();
   const QSize b = m_bubble->size();
   const QRect area = m_window->rect().adjusted(kMargin, kMargin, -kMargin, -kMargin);

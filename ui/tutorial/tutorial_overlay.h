@@ -1,6 +1,7 @@
 // The tutorial's on-screen part: a transparent layer over the main window that dims everything
 // but the current step's widget (found by objectName: a widget, or an action's tool button) and
-// frames it, plus a callout bubble next to it with the step's text, "Step k of n", whether the
+// frames it (scrolled into view first when it sits in a scroll area; only the part on screen is
+// framed), plus a callout bubble next to it with the step's text, "Step k of n", whether the
 // step is done, and Back / Show me / Skip / Next. Mouse input passes through the layer, so the
 // highlighted widget is used as usual.
 #pragma once
@@ -57,7 +58,10 @@ class TutorialOverlay final : public QWidget {
   QPushButton* m_skip;
   QPushButton* m_next;
   QPointer<QWidget> m_target;
+  QList<QMetaObject::Connection> m_scroll_connections;  // the target's scroll areas' scroll bars
   QRect m_rect;
+  bool m_follow_target = false;  // keep the target scrolled into view (until the user scrolls)
+  bool m_scrolling = false;      // the overlay itself is scrolling
 };
 
 }  // namespace sciagents::ui
