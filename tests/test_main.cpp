@@ -1,5 +1,5 @@
 // main() of the test executables (tests/test_main.h): runs the test named by the first argument.
-#include "tests/test_main.h"
+#include "tests/test_registry.h"
 
 #include <cstdio>
 #include <cstring>

@@ -8,21 +8,9 @@
 //   - includes its .moc after the namespace.
 #pragma once
 
+#include "tests/test_registry.h"
+
 #include <QtTest>
-
-namespace sciagents::test {
-
-using TestMain = int (*)(int argc, char** argv);
-
-// Registers the test of `sourceFile` (named by its stem) with the executable's main(); the value
-// returned only anchors the registration in a static initialiser.
-bool registerTest(const char* sourceFile, TestMain main);
-
-// The name the running test was selected by (its file stem), for a test that runs itself as a
-// child.
-QString currentTestName();
-
-}  // namespace sciagents::test
 
 // Qt Test's QTEST_MAIN_WRAPPER as a registered function instead of main().
 #define SCIAGENTS_TEST_MAIN_WRAPPER(TestObject, ...)                   \

@@ -171,6 +171,12 @@ void MainWindow::buildDocks() {
   tabifyDockWidget(resDock, m_chart_dock);
   tabifyDockWidget(m_chart_dock, m_metrics_dock);
   logDock->raise();
+  // The splitter above the bottom docks moves down as well as up: their panels may be made as
+  // short as a few rows (their tables and charts then show less), so the Properties form and the
+  // canvas can be given the height.
+  for (QWidget* w : {static_cast<QWidget*>(m_log), static_cast<QWidget*>(m_results),
+                     static_cast<QWidget*>(m_chart), static_cast<QWidget*>(m_metrics)})
+    w->setMinimumHeight(kBottomPanelMinHeight);
 }
 
 void MainWindow::buildActions() {
@@ -350,7 +356,9 @@ void MainWindow::onTargetChanged() {
 }
 
 void MainWindow::applyDefaultDockSizes() {
-  resizeDocks({m_results_dock}, {260}, Qt::Vertical);
+  // The bottom docks are tabs with the run log in front (buildDocks): the size goes to it (a tab
+  // behind takes none, and the bottom then took half the window).
+  resizeDocks({findChild<QDockWidget*>(QStringLiteral("RunLogDock"))}, {260}, Qt::Vertical);
   resizeDocks({findChild<QDockWidget*>(QStringLiteral("PaletteDock")),
                findChild<QDockWidget*>(QStringLiteral("PropertiesDock"))},
               {230, 380}, Qt::Horizontal);

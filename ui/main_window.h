@@ -45,6 +45,9 @@ class MainWindow final : public QMainWindow {
   explicit MainWindow(const core::AgentRegistry& registry, QWidget* parent = nullptr);
   ~MainWindow() override;
 
+  // How short the bottom panels (run log, results, convergence, metrics) may be made.
+  static constexpr int kBottomPanelMinHeight = 90;
+
   const core::AgentRegistry& registry() const;
 
   WorkflowDocument* document() const { return m_doc; }

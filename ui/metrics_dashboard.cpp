@@ -71,10 +71,10 @@ MetricsDashboard::MetricsDashboard(QWidget* parent)
   grid->addWidget(
       addChart(tr("Jobs"), tr("jobs"), {QStringLiteral("running"), QStringLiteral("queued")}), 0,
       0);
-  grid->addWidget(addChart(tr("Step duration"), tr("seconds"),
+  grid->addWidget(addChart(tr("Step duration"), tr("s"),
                            {QStringLiteral("step mean"), QStringLiteral("step p95")}),
                   0, 1);
-  grid->addWidget(addChart(tr("Error rate"), tr("errors / s"), {QStringLiteral("errors/s")}), 0, 2);
+  grid->addWidget(addChart(tr("Error rate"), tr("errors/s"), {QStringLiteral("errors/s")}), 0, 2);
   grid->addWidget(addChart(tr("CPU"), tr("% of one core"), {QStringLiteral("cpu %")}), 1, 0);
   grid->addWidget(addChart(tr("Memory (RSS)"), tr("MiB"), {QStringLiteral("rss MiB")}), 1, 1);
 
@@ -122,20 +122,21 @@ MetricsDashboard::MetricsDashboard(QWidget* parent)
 
 QChartView* MetricsDashboard::addChart(const QString& title, const QString& unit,
                                        const QStringList& names) {
+  // Small panels: the unit goes in the title and the time unit on the labels, not in rotated
+  // axis titles that a 150-px chart cuts to "se…"; the legend sits at the top right, beside the
+  // title, so the x axis keeps the height its labels need.
   auto* chart = new QChart;
   applyChartTheme(chart);
-  chart->setTitle(title);
+  chart->setTitle(QStringLiteral("%1 [%2]").arg(title, unit));
   chart->setMargins(QMargins(2, 2, 2, 2));
   chart->setBackgroundRoundness(0);
   chart->legend()->setVisible(names.size() > 1);
-  chart->legend()->setAlignment(Qt::AlignBottom);
+  chart->legend()->setAlignment(Qt::AlignTop);
   auto* x = new QValueAxis(this);
-  x->setTitleText(tr("time (s)"));
-  x->setLabelFormat(QStringLiteral("%.0f"));
-  x->setTickCount(5);
+  x->setLabelFormat(QStringLiteral("%.0f s"));
+  x->setTickCount(4);
   x->setRange(0, m_window_s);
   auto* y = new QValueAxis(this);
-  y->setTitleText(unit);
   y->setLabelFormat(QStringLiteral("%.3g"));
   y->setTickCount(4);
   y->setRange(0, 1);
@@ -164,7 +165,14 @@ void MetricsDashboard::setLocalSource(ExecutionTarget* local) {
   const bool changed = m_remote;
   m_remote = false;
   m_url = QUrl();
-  m_local = local;
+  if (m_local != local) {
+    disconnect(m_local_started);
+    m_local = local;
+    // A run that starts and ends between two samples still counts as running at the next one.
+    if (local)
+      m_local_started =
+          connect(local, &ExecutionTarget::started, this, [this] { m_local_ran = true; });
+  }
   m_source->setText(tr("Source: this process (in-process core)"));
   if (changed) clear();
 }
@@ -255,7 +263,8 @@ void MetricsDashboard::ingest(const QString& exposition, double t) {
   if (p.has("sciagents_jobs_running"))
     s.running = p.sum("sciagents_jobs_running");
   else if (!m_remote && m_local)
-    s.running = m_local->isRunning() ? 1 : 0;
+    s.running = m_local->isRunning() || m_local_ran ? 1 : 0;
+  m_local_ran = false;
   s.queued = p.sum("sciagents_queue_depth");
   auto h = p.histogram("sciagents_step_duration_seconds");
   if (h.count <= 0)

@@ -116,6 +116,8 @@ class MetricsDashboard final : public QWidget {
   bool m_remote = false;
   QUrl m_url;
   QPointer<ExecutionTarget> m_local;
+  QMetaObject::Connection m_local_started;
+  bool m_local_ran = false;  // a local run started since the last sample
   QNetworkAccessManager* m_net;
   QPointer<QNetworkReply> m_reply;
   QTimer* m_timer;

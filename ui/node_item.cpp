@@ -16,9 +16,9 @@ namespace sciagents::ui {
 namespace {
 constexpr double kMinWidth = 230.0;
 constexpr double kMaxWidth = 380.0;
-constexpr double kHeader = 28.0;
-constexpr double kRow = 20.0;
-constexpr double kSweepRow = 18.0;
+constexpr double kHeader = kNodeHeader;
+constexpr double kRow = kNodeRow;
+constexpr double kSweepRow = kNodeSweepRow;
 
 QString statusGlyph(NodeStatus s) {
   switch (s) {
@@ -64,8 +64,7 @@ NodeItem::NodeItem(QString step_id, QString agent, QString task)
 QString NodeItem::title() const { return QStringLiteral("%1 — %2.%3").arg(m_id, m_agent, m_task); }
 
 double NodeItem::height() const {
-  const auto rows = std::max<std::size_t>({m_inputs.size(), m_outputs.size(), 1});
-  return kHeader + static_cast<double>(rows) * kRow + 6.0 + (m_sweep.isEmpty() ? 0.0 : kSweepRow);
+  return nodeHeight(m_inputs.size(), m_outputs.size(), !m_sweep.isEmpty());
 }
 
 bool NodeItem::setPorts(const std::vector<PortSpec>& inputs, const std::vector<PortSpec>& outputs) {

@@ -3,6 +3,7 @@
 // frame with the validation issues as tooltip when the step is invalid.
 #pragma once
 
+#include "ui/node_ports.h"
 #include "ui/node_status.h"
 
 #include <QGraphicsItem>
@@ -13,13 +14,6 @@
 namespace sciagents::ui {
 
 class PortItem;
-
-struct PortSpec {
-  QString key;
-  QString label;
-  QString tooltip;
-  bool linked = false;
-};
 
 class NodeItem final : public QGraphicsItem {
  public:

@@ -35,7 +35,7 @@ class SensitivityBars final : public QWidget {
   QRectF categoryRect(int i) const;
 
   QSize sizeHint() const override { return {480, 300}; }
-  QSize minimumSizeHint() const override { return {240, 160}; }
+  QSize minimumSizeHint() const override { return {200, 80}; }
 
  protected:
   void paintEvent(QPaintEvent* event) override;

@@ -3,6 +3,7 @@
 #include "core/agent/agent_registry.h"
 #include "core/util/error.h"
 #include "core/workflow/link.h"
+#include "ui/node_ports.h"
 #include "ui/qt_convert.h"
 #include "ui/workflow_edit_command.h"
 #include "ui/workflow_links.h"
@@ -23,6 +24,7 @@ using nlohmann::json;
 namespace {
 constexpr double kColumnWidth = 420.0;
 constexpr double kRowHeight = 170.0;
+constexpr double kRowGap = 40.0;  // between a tall node and the next
 
 bool validStepId(const QString& id) {
   if (id.isEmpty() || id.size() > 128) return false;
@@ -351,13 +353,19 @@ QPointF WorkflowDocument::autoPosition(const QString& id) const {
     depth[s] = d;
     return d;
   };
+  // Each node below the one above it in its column, with room for the taller ones (an optimizer's
+  // nine outputs make it taller than a row).
   const int column = depthOf(sid, 0);
-  int row = 0;
+  double y = 0;
   for (const auto& s : m_file.workflow.steps) {
     if (s.id == sid) break;
-    if (depthOf(s.id, 0) == column) ++row;
+    if (depthOf(s.id, 0) != column) continue;
+    const NodePorts ports = nodePorts(s, m_registry);
+    y += std::max(
+        kRowHeight,
+        nodeHeight(ports.inputs.size(), ports.outputs.size(), s.sweep.has_value()) + kRowGap);
   }
-  return {column * kColumnWidth, row * kRowHeight};
+  return {column * kColumnWidth, y};
 }
 
 void WorkflowDocument::autoLayout() {

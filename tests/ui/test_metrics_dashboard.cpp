@@ -4,12 +4,15 @@
 #include "core/metrics/metrics_registry.h"
 #include "core/metrics/process_sample.h"
 #include "core/metrics/prometheus_text.h"
+#include "core/workflow/workflow_json.h"
 #include "isolated_settings.h"
+#include "ui/local_runner.h"
 #include "ui/main_window.h"
 #include "ui/metrics_dashboard.h"
 #include "ui/remote_target.h"
 
 #include <QChart>
+#include <QChartView>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLineSeries>
@@ -325,6 +328,59 @@ class TestMetricsDashboard : public QObject {
     QCOMPARE(d->remoteUrl(), QUrl("http://127.0.0.1:9/"));
     w.setExecutionTarget(nullptr);
     QVERIFY(!d->isRemote());
+  }
+
+  // Issue 18 item 11: at the default window size every axis of every chart shows its labels whole
+  // (they were all "…" on the Jobs and Step duration charts) and the units are readable (the
+  // rotated y titles were cut to "se…", "ne core", "iB"): they are in the chart titles.
+  void axesReadableAtTheDefaultSize() {
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    MetricsDashboard* d = w.metricsDashboard();
+    for (QAction* menu : w.menuBar()->actions())
+      if (menu->menu() && menu->text() == "&View")
+        for (QAction* a : menu->menu()->actions())
+          if (a->text() == "&Metrics Dashboard") a->trigger();
+    QTRY_VERIFY(!d->visibleRegion().isEmpty());
+    d->refresh();
+    QList<QChart*> charts;
+    for (QChartView* v : d->findChildren<QChartView*>()) charts << v->chart();
+    QCOMPARE(charts.size(), 5);
+    const QStringList units{"[jobs]", "[s]", "[errors/s]", "[% of one core]", "[MiB]"};
+    QStringList titles;
+    for (QChart* c : charts) titles << c->title();
+    for (const QString& u : units)
+      QVERIFY2(titles.join(' ').contains(u), qPrintable(titles.join(" | ")));
+    for (QChart* c : charts) {
+      QTRY_VERIFY(c->plotArea().height() > 40);
+      for (QAbstractAxis* axis : c->axes()) {
+        QVERIFY2(!axis->labelsTruncated(), qPrintable(c->title()));
+        QVERIFY2(axis->titleText().isEmpty(), qPrintable(axis->titleText()));
+      }
+    }
+  }
+
+  // Issue 18 item 11: a local run shorter than the sampling interval still shows in the Jobs chart.
+  void shortLocalRunShowsInTheJobsChart() {
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
+    MetricsDashboard* d = w.metricsDashboard();
+    d->setAutoRefresh(false);
+    d->refresh();
+    QCOMPARE(d->latest().running, 0.0);
+    w.runner()->setUseCache(false);
+    QSignalSpy finished(w.runner(), &sciagents::ui::ExecutionTarget::finished);
+    QVERIFY(w.runner()->start(sciagents::core::parseWorkflowFile(
+                                  R"json({"sciagents": 1, "steps": [{"id": "d", "agent": "ode_pde",
+                                  "task": "ivp", "params": {"rhs": ["-y"], "y0": [1],
+                                  "t_span": [0, 1]}}]})json")
+                                  .workflow));
+    QTRY_COMPARE(finished.size(), 1);
+    QVERIFY(!w.runner()->isRunning());
+    d->refresh();  // the run began and ended between two samples
+    QCOMPARE(d->latest().running, 1.0);
+    d->refresh();
+    QCOMPARE(d->latest().running, 0.0);
   }
 };
 

@@ -8,19 +8,27 @@
 #include "ui/canvas_view.h"
 #include "ui/execution_target.h"
 #include "ui/main_window.h"
+#include "ui/matrix_editor.h"
+#include "ui/node_item.h"
+#include "ui/param_editor.h"
+#include "ui/property_panel.h"
 #include "ui/tutorial/onboarding.h"
 #include "ui/workflow_document.h"
+#include "ui/workflow_scene.h"
 
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDialog>
+#include <QDir>
 #include <QDockWidget>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QtTest/QtTest>
 
 #include <functional>
@@ -180,6 +188,71 @@ class TestStudioPolish : public QObject {
     QCOMPARE(w.dockWidgetArea(props), Qt::RightDockWidgetArea);
     QCOMPARE(w.dockWidgetArea(palette), Qt::LeftDockWidgetArea);
     QCOMPARE(w.dockWidgetArea(results), Qt::BottomDockWidgetArea);
+  }
+
+  // Issue 18 item 2: the splitter above the bottom docks moves down as well as up, giving the
+  // Properties form the height; at the default size the y0 table's buttons are all on screen.
+  void propertiesCanBeGivenRoom() {
+    MainWindow w(core::AgentRegistry::builtin());
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto* props = w.findChild<QDockWidget*>("PropertiesDock");
+    auto* results = w.findChild<QDockWidget*>("RunLogDock");  // the bottom tab in front
+    QVERIFY(props && results);
+    // The default: the bottom docks 260 px high (they took 391 of 800: the size went to a tab
+    // behind), the Properties form the rest.
+    QTRY_VERIFY2(results->height() >= 200 && results->height() <= 270,
+                 qPrintable(QString::number(results->height())));
+    QTRY_VERIFY2(props->height() >= 400, qPrintable(QString::number(props->height())));
+    const int before = props->height();
+    w.resizeDocks({results}, {MainWindow::kBottomPanelMinHeight + 30}, Qt::Vertical);
+    QTRY_VERIFY2(results->height() <= MainWindow::kBottomPanelMinHeight + 40,
+                 qPrintable(QString::number(results->height())));
+    QVERIFY2(props->height() >= before + 100,
+             qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(props->height())));
+
+    w.resizeDocks({results}, {260}, Qt::Vertical);
+    const QString id = w.addTask("ode_pde", "ivp");
+    QVERIFY(!id.isEmpty());
+    sciagents::ui::ParamEditor* y0 = w.properties()->editor("y0");
+    QVERIFY(y0 && y0->matrixEditor());
+    QTRY_VERIFY(y0->matrixEditor()->isVisible());
+    QScrollArea* area = nullptr;
+    for (QWidget* p = y0->parentWidget(); p && !area; p = p->parentWidget())
+      area = qobject_cast<QScrollArea*>(p);
+    QVERIFY(area);
+    for (QToolButton* b : y0->matrixEditor()->findChildren<QToolButton*>()) {
+      if (b->isHidden()) continue;
+      area->ensureWidgetVisible(b, 0, 0);
+      QRect shown(b->mapTo(&w, QPoint(0, 0)), b->size());
+      const QRect full = shown;
+      for (QWidget* p = b->parentWidget(); p && p != &w; p = p->parentWidget())
+        shown &= QRect(p->mapTo(&w, QPoint(0, 0)), p->size());
+      QVERIFY2(shown == full, qPrintable(b->text() + QStringLiteral(" is cut off")));
+    }
+  }
+
+  // Issue 18 item 10: every example opens with its nodes apart (opt-rosenbrock's two optimizers,
+  // taller than a layout row, overlapped).
+  void examplesOpenWithoutOverlappingNodes() {
+    MainWindow w(core::AgentRegistry::builtin());
+    const QStringList files =
+        QDir(MainWindow::examplesDir()).entryList({"*.workflow.json"}, QDir::Files, QDir::Name);
+    QVERIFY(files.contains("opt-rosenbrock.workflow.json"));
+    for (const QString& f : files) {
+      if (!w.openFile(MainWindow::examplesDir() + "/" + f)) continue;  // the bad-input examples
+      const QList<sciagents::ui::NodeItem*> nodes = w.scene()->nodes();
+      for (int i = 0; i < nodes.size(); ++i)
+        for (int j = i + 1; j < nodes.size(); ++j) {
+          // The node's body (its bounding rectangle has an 8-px margin for the selection frame).
+          const QRectF a = nodes[i]->sceneBoundingRect().adjusted(8, 8, -8, -8);
+          const QRectF b = nodes[j]->sceneBoundingRect().adjusted(8, 8, -8, -8);
+          QVERIFY2(!a.intersects(b),
+                   qPrintable(QStringLiteral("%1: %2 and %3 overlap")
+                                  .arg(f, nodes[i]->stepId(), nodes[j]->stepId())));
+        }
+    }
   }
 };
 

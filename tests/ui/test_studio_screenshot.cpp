@@ -1,10 +1,11 @@
 // Screenshots of what a person sees (run under Xvfb when available): the canvas with a 6-step
 // workflow mid-run, the whole window, a 2-D heat-map result and the convergence chart after an
 // optimization run, the metrics dashboard after a few local runs, the quick-start tutorial's
-// overlay on its third step, the first-run welcome and the external step editor after a Test run,
-// saved as PNGs under <build>/screenshots/ (with SCIAGENTS_UPDATE_DOC_IMAGES=1 the Xvfb run also
-// refreshes docs/images/metrics-dashboard.png, studio-dark.png, tutorial-overlay.png, welcome.png
-// and external-step-editor.png). The window again in a dark palette (Fusion style), and rendered at
+// overlay on its third step, the first-run welcome, the external step editor after a Test run and
+// the Sobol result view at 1280×800 and 1920×1080, saved as PNGs under <build>/screenshots/ (with
+// SCIAGENTS_UPDATE_DOC_IMAGES=1 the Xvfb run also refreshes docs/images/metrics-dashboard.png,
+// studio-dark.png, tutorial-overlay.png, welcome.png, external-step-editor.png and
+// sobol-results-*.png). The window again in a dark palette (Fusion style), and rendered at
 // device pixel ratio 2 (high DPI).
 #include "core/agent/agent_registry.h"
 #include "isolated_settings.h"
@@ -19,6 +20,7 @@
 #include "ui/node_item.h"
 #include "ui/property_panel.h"
 #include "ui/results_panel.h"
+#include "ui/sensitivity_bars.h"
 #include "ui/tutorial/onboarding.h"
 #include "ui/tutorial/tutorial_controller.h"
 #include "ui/tutorial/tutorial_overlay.h"
@@ -281,6 +283,33 @@ class TestStudioScreenshot : public QObject {
                                ? QString()
                                : "-" + QGuiApplication::platformName();
     QVERIFY(hi.save(outDir() + "/studio-hidpi" + suffix + ".png"));
+  }
+
+  // Issue 18 item 3: the Sobol result view (bars per input with whiskers) at the two window sizes
+  // people use, 1280×800 and 1920×1080.
+  void sobolResultView() {
+    for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
+      w.resize(size);
+      QVERIFY(w.openFile(MainWindow::examplesDir() + "/uq-ishigami-sobol.workflow.json"));
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      w.runAll();
+      QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 60000);
+      w.findChild<QDockWidget*>("ResultsDock")->raise();
+      w.results()->showOutput("S1");
+      QCOMPARE(w.results()->currentPlot(), static_cast<QWidget*>(w.results()->sensitivityBars()));
+      QCoreApplication::processEvents();
+      const QString name =
+          QStringLiteral("sobol-results-%1x%2").arg(size.width()).arg(size.height());
+      const QString suffix = QGuiApplication::platformName() == "xcb"
+                                 ? QString()
+                                 : "-" + QGuiApplication::platformName();
+      const QImage window = w.grab().toImage();
+      QVERIFY(hasContent(window));
+      QVERIFY(window.save(outDir() + "/" + name + suffix + ".png"));
+      QVERIFY(updateDocImage(window, name.toLatin1().constData()));
+    }
   }
 
   void metricsDashboard() {
