@@ -205,7 +205,10 @@ class TestTutorials : public QObject {
     t.complete(
         3, {t.type("inputs", "[" + u.arg(1) + ", " + u.arg(2) + "]"),  // two inputs are not enough
             t.type("inputs", "[" + u.arg(1) + ", " + u.arg(2) + ", " + u.arg(3) + "]")});
-    t.complete(4, {t.type("n", "1024"), t.type("seed", "2026")});
+    // n shows its default 1024, which is what the step asks for (issue 18 item 8: the step did not
+    // tick until 1024 was typed over 1024); the seed is the one thing left to do.
+    QVERIFY(!w.document()->step("sobol")->params.contains("n"));
+    t.complete(4, {t.type("seed", "2026")});
     t.complete(5, {t.run()});
     QVERIFY(!QTest::currentTestFailed());
     // Exact Ishigami indices (a = 7, b = 0.1); at N = 1024 within 0.05, and the 95% intervals cover

@@ -1,5 +1,6 @@
 #include "ui/tutorial/tutorial_condition.h"
 
+#include "core/agent/agent_registry.h"
 #include "core/value/value_json.h"
 #include "core/workflow/link.h"
 #include "ui/workflow_links.h"
@@ -170,6 +171,14 @@ bool conditionMet(const json& c, const TutorialState& s) {
     const core::Step* step = stepFor(w, c);
     if (!step) return false;
     const json* v = valueAtPath(step->params, str(c, "param"));
+    json fallback;  // the param's default when the step leaves it unset
+    if ((!v || v->is_null()) && s.registry && c.contains("value"))
+      if (const core::TaskSpec* task = s.registry->task(step->agent, step->task))
+        for (const auto& p : task->params)
+          if (p.name == str(c, "param") && p.default_value) {
+            fallback = core::toJson(*p.default_value);
+            v = &fallback;
+          }
     if (!v || v->is_null()) return false;
     if (c.contains("ends_with"))
       return v->is_string() && QString::fromStdString(v->get<std::string>())

@@ -6,6 +6,8 @@
 //   {"type": "none"}                                    always met (a reading step)
 //   {"type": "step_added", "task": "ode_pde.ivp"}
 //   {"type": "param", "task": T, "param": "constants.k"[, "value": V][, "tolerance": 1e-9]}
+//                                                       an unset param holds its default (with
+//                                                       TutorialState::registry)
 //   {"type": "param", "task": T, "param": "command[0]", "ends_with": "external/projectile.py"}
 //                                                       a string value with that ending (a path
 //                                                       picked with a file dialog is absolute)
@@ -27,10 +29,17 @@
 
 #include <QString>
 
+namespace sciagents::core {
+class AgentRegistry;
+}  // namespace sciagents::core
+
 namespace sciagents::ui {
 
 struct TutorialState {
   const core::Workflow* workflow = nullptr;
+  // The agents, for the defaults of params a step leaves unset (a field showing its default
+  // 1024 already holds 1024); null: unset params hold nothing.
+  const core::AgentRegistry* registry = nullptr;
   const core::RunResult* result =
       nullptr;                 // the last run, null when none or the document changed since
   bool result_remote = false;  // that run executed on a remote server

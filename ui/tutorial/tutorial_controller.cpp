@@ -155,6 +155,7 @@ bool TutorialController::currentStepMet() const {
   if (!s) return false;
   TutorialState state;
   state.workflow = &m_window->document()->workflow();
+  state.registry = &m_window->registry();
   state.result = m_result.get();
   state.result_remote = m_result_remote;
   state.test_run_ok = m_test_run_ok;
