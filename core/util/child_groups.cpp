@@ -39,4 +39,10 @@ void signalChildGroups(int sig) {
 #endif
 }
 
+bool childGroupTracked(int pgid) {
+  for (const auto& slot : g_groups)
+    if (pgid > 0 && slot.load() == pgid) return true;
+  return false;
+}
+
 }  // namespace sciagents::core

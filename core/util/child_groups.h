@@ -13,4 +13,8 @@ void untrackChildGroup(int pgid);
 // Sends `sig` to every tracked group. Async-signal-safe (kill(2) on a fixed array).
 void signalChildGroups(int sig);
 
+// Whether `pgid` is tracked. A child runs from exec on, but its starter tracks it only once vfork
+// has returned: what must see it tracked (a test) waits for this.
+bool childGroupTracked(int pgid);
+
 }  // namespace sciagents::core

@@ -13,6 +13,7 @@
 #include "ui/param_editor.h"
 #include "ui/property_panel.h"
 #include "ui/tutorial/onboarding.h"
+#include "ui/tutorial/tutorial_controller.h"
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
@@ -21,6 +22,7 @@
 #include <QDialog>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
@@ -188,6 +190,34 @@ class TestStudioPolish : public QObject {
     QCOMPARE(w.dockWidgetArea(props), Qt::RightDockWidgetArea);
     QCOMPARE(w.dockWidgetArea(palette), Qt::LeftDockWidgetArea);
     QCOMPARE(w.dockWidgetArea(results), Qt::BottomDockWidgetArea);
+  }
+
+  // Issue 18 item 8: a tutorial started from its first step builds its workflow in a new document,
+  // not on top of the open file; unsaved changes are offered for saving first (Cancel: no start).
+  void tutorialStartsInANewDocument() {
+    MainWindow w(core::AgentRegistry::builtin());
+    const QString path = MainWindow::examplesDir() + "/linked-steps.workflow.json";
+    QVERIFY(w.openFile(path));
+    QVERIFY(w.document()->setParam("first", "b", json::parse("[2, 1]")));
+    auto* tutorials = w.onboarding()->tutorials();
+    bool started = true;
+    withMessageBox([&] { started = tutorials->start("quick-start"); },
+                   [](QMessageBox* box) { box->button(QMessageBox::Cancel)->click(); });
+    QVERIFY(!started);
+    QVERIFY(!tutorials->active());
+    QCOMPARE(w.document()->filePath(), QFileInfo(path).absoluteFilePath());
+    QVERIFY(w.document()->isModified());
+    withMessageBox([&] { started = tutorials->start("quick-start"); },
+                   [](QMessageBox* box) { box->button(QMessageBox::Discard)->click(); });
+    QVERIFY(started);
+    QVERIFY(w.document()->stepIds().isEmpty());
+    QVERIFY(w.document()->filePath().isEmpty());
+    tutorials->skip();
+    // An unmodified file is left as it is on disk and replaced without a question.
+    QVERIFY(w.openFile(path));
+    QVERIFY(tutorials->restart("quick-start"));
+    QVERIFY(w.document()->stepIds().isEmpty());
+    tutorials->skip();
   }
 
   // Issue 18 item 2: the splitter above the bottom docks moves down as well as up, giving the

@@ -119,6 +119,13 @@ bool TutorialController::start(const QString& id) {
   for (std::size_t i = 0; i < m_tutorials.size(); ++i) {
     if (m_tutorials[i].id != id) continue;
     const int at = progress(id) == Progress::InProgress ? savedStep(id) : 0;
+    // A tutorial builds its own workflow from its first step: in a new document, not on top of the
+    // one that is open (offered for saving first; Cancel keeps it and does not start). Resumed, it
+    // goes on with the document as it is.
+    if (at == 0 && !m_window->document()->stepIds().isEmpty()) {
+      if (!m_window->maybeSave()) return false;
+      m_window->newFile();
+    }
     m_active = int(i);
     emit tutorialStarted(id);
     enter(std::clamp(at, 0, int(m_tutorials[i].steps.size()) - 1));

@@ -45,7 +45,9 @@ class TutorialController final : public QObject {
   QStringList missingTasks(const QString& id) const;
 
  public slots:
-  bool start(const QString& id);    // resumes at the saved step when in progress
+  // Resumes at the saved step when in progress; from the first step in a new document (the open
+  // one offered for saving first: false when the user cancels).
+  bool start(const QString& id);
   bool restart(const QString& id);  // from step 1
   void next();                      // only when the current step is met (or a reading step)
   void back();
