@@ -100,15 +100,11 @@ QStringList inputNames(const core::StepResult* s, Eigen::Index n) {
 // Output `name` of `s` when it is a finite vector of n numbers.
 const core::Vector* vectorOutput(const core::StepResult* s, const std::string& name,
                                  Eigen::Index n) {
+  if (!s) return nullptr;
   const auto it = s->outputs.find(name);
   if (it == s->outputs.end() || it->second.kind() != core::ValueKind::Vector) return nullptr;
   const auto& v = it->second.asVector();
   return v.size() == n && v.allFinite() ? &v : nullptr;
-}
-
-// The half-widths that go with vector output `name` ("S1" → "S1_conf"), when the step has them.
-const core::Vector* halfWidths(const core::StepResult* s, const QString& name, Eigen::Index n) {
-  return s ? vectorOutput(s, name.toStdString() + "_conf", n) : nullptr;
 }
 
 // uq.sobol's outputs as bars: S1 and ST per input, whiskers from the bootstrap intervals (or ± the
@@ -516,7 +512,7 @@ void ResultsPanel::showElements(int output_row) {
     const auto& x = v->asVector();
     const QString name = m_outputs->item(output_row, NameColumn)->text();
     const QStringList names = inputNames(s, x.size());
-    const core::Vector* half = halfWidths(s, name, x.size());
+    const core::Vector* half = vectorOutput(s, name.toStdString() + "_conf", x.size());
     m_elements->setHorizontalHeaderLabels({names.isEmpty() ? tr("i") : tr("input"), name});
     for (Eigen::Index i = 0; i < x.size() && i < kMaxElementRows; ++i) {
       QStandardItem* value = numberItem(x[i]);

@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace sciagents::ui {
@@ -330,17 +331,42 @@ QStringList WorkflowDocument::duplicate(const QStringList& ids) {
   return paste(copySteps(ids), QPointF(40, 40));
 }
 
-QPointF WorkflowDocument::stepPosition(const QString& id) const {
-  const std::string sid = stdstr(id);
+// The "ui" position stored for step `sid`, if any.
+std::optional<QPointF> WorkflowDocument::storedPosition(const std::string& sid) const {
   if (const core::StepExtras* e = m_file.extras(sid);
       e && e->ui.is_object() && e->ui.contains("x") && e->ui["x"].is_number() &&
       e->ui.contains("y") && e->ui["y"].is_number())
-    return {e->ui["x"].get<double>(), e->ui["y"].get<double>()};
+    return QPointF(e->ui["x"].get<double>(), e->ui["y"].get<double>());
+  return std::nullopt;
+}
+
+QPointF WorkflowDocument::stepPosition(const QString& id) const {
+  if (const auto p = storedPosition(stdstr(id))) return *p;
   return autoPosition(id);
 }
 
+QHash<QString, QPointF> WorkflowDocument::stepPositions() const {
+  QHash<QString, QPointF> out;
+  bool need_auto = false;
+  for (const auto& s : m_file.workflow.steps) {
+    if (const auto p = storedPosition(s.id))
+      out.insert(qstr(s.id), *p);
+    else
+      need_auto = true;
+  }
+  if (need_auto) {
+    const QHash<QString, QPointF> automatic = autoPositions();
+    for (auto it = automatic.begin(); it != automatic.end(); ++it)
+      if (!out.contains(it.key())) out.insert(it.key(), it.value());
+  }
+  return out;
+}
+
 QPointF WorkflowDocument::autoPosition(const QString& id) const {
-  const std::string sid = stdstr(id);
+  return autoPositions().value(id);
+}
+
+QHash<QString, QPointF> WorkflowDocument::autoPositions() const {
   // Automatic layout: column = longest chain of upstream steps, row = order within the column.
   std::map<std::string, int> depth;
   std::function<int(const std::string&, int)> depthOf = [&](const std::string& s,
@@ -355,24 +381,21 @@ QPointF WorkflowDocument::autoPosition(const QString& id) const {
   };
   // Each node below the one above it in its column, with room for the taller ones (an optimizer's
   // nine outputs make it taller than a row).
-  const int column = depthOf(sid, 0);
-  double y = 0;
+  std::map<int, double> next_y;  // per column
+  QHash<QString, QPointF> out;
   for (const auto& s : m_file.workflow.steps) {
-    if (s.id == sid) break;
-    if (depthOf(s.id, 0) != column) continue;
+    const int column = depthOf(s.id, 0);
+    double& y = next_y[column];
+    out.insert(qstr(s.id), QPointF(column * kColumnWidth, y));
     const NodePorts ports = nodePorts(s, m_registry);
     y += std::max(
         kRowHeight,
         nodeHeight(ports.inputs.size(), ports.outputs.size(), s.sweep.has_value()) + kRowGap);
   }
-  return {column * kColumnWidth, y};
+  return out;
 }
 
-void WorkflowDocument::autoLayout() {
-  QHash<QString, QPointF> positions;
-  for (const QString& id : stepIds()) positions.insert(id, autoPosition(id));
-  moveSteps(positions);
-}
+void WorkflowDocument::autoLayout() { moveSteps(autoPositions()); }
 
 core::Workflow WorkflowDocument::withUpstream(const QStringList& ids) const {
   std::set<std::string> keep;

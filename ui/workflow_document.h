@@ -10,6 +10,7 @@
 #include <QPointF>
 #include <QStringList>
 
+#include <optional>
 #include <vector>
 
 class QUndoCommand;
@@ -69,10 +70,13 @@ class WorkflowDocument final : public QObject {
   QStringList duplicate(const QStringList& ids);
   void autoLayout();  // every step to its automatic position (one command)
 
-  // Layout: the stored "ui" position, else an automatic position by DAG depth.
+  // Layout: the stored "ui" position, else an automatic position by DAG depth (column = depth in
+  // the DAG, rows in document order with room for each node's height). stepPositions() and
+  // autoPositions() give every step's at once (the automatic ones are computed together).
   QPointF stepPosition(const QString& id) const;
-  QPointF autoPosition(
-      const QString& id) const;  // column = depth in the DAG, row = order in the column
+  QHash<QString, QPointF> stepPositions() const;
+  QPointF autoPosition(const QString& id) const;
+  QHash<QString, QPointF> autoPositions() const;
   // `ids` and every step they depend on, in document order (for "run selected").
   core::Workflow withUpstream(const QStringList& ids) const;
   QString uniqueId(const QString& base) const;
@@ -89,6 +93,8 @@ class WorkflowDocument final : public QObject {
 
  private:
   void commit(const QString& text, core::WorkflowFile after, const QString& merge_key = {});
+
+  std::optional<QPointF> storedPosition(const std::string& sid) const;
 
   const core::AgentRegistry& m_registry;
   core::WorkflowFile m_file;

@@ -62,6 +62,7 @@ void WorkflowScene::sync() {
   m_edges.clear();
   const auto& registry = m_doc->registry();
   const auto issues = m_doc->validate();
+  const QHash<QString, QPointF> positions = m_doc->stepPositions();
   QSet<QString> alive;
   for (const auto& step : m_doc->workflow().steps) {
     const QString id = qstr(step.id);
@@ -87,7 +88,7 @@ void WorkflowScene::sync() {
     for (const auto& i : issues)
       if (i.step == step.id) step_issues << qstr(i.describe());
     n->setIssues(step_issues);
-    const QPointF pos = m_doc->stepPosition(id);
+    const QPointF pos = positions.value(id);
     if (n->pos() != pos) n->setPos(pos);
   }
   for (auto it = m_nodes.begin(); it != m_nodes.end();) {
@@ -136,9 +137,9 @@ void WorkflowScene::nodeMoved(NodeItem* node) {
 
 void WorkflowScene::commitMoves() {
   QHash<QString, QPointF> moved;
+  const QHash<QString, QPointF> positions = m_doc->stepPositions();
   for (auto it = m_nodes.begin(); it != m_nodes.end(); ++it)
-    if (it.value()->pos() != m_doc->stepPosition(it.key()))
-      moved.insert(it.key(), it.value()->pos());
+    if (it.value()->pos() != positions.value(it.key())) moved.insert(it.key(), it.value()->pos());
   if (!moved.isEmpty()) m_doc->moveSteps(moved);
 }
 

@@ -1,7 +1,10 @@
 // Helpers for driving Studio's widgets in tests.
 #pragma once
 
+#include "core/agent/agent_registry.h"
+#include "core/workflow/workflow_json.h"
 #include "ui/agent_palette.h"
+#include "ui/local_runner.h"
 #include "ui/main_window.h"
 #include "ui/palette_model.h"
 #include "ui/param_editor.h"
@@ -18,6 +21,17 @@
 namespace studio_test {
 
 using namespace sciagents::ui;
+
+// Runs a workflow (JSON text) in this process without the cache, as Studio's local target does;
+// its result, or null when it did not start or finish within a minute.
+inline std::shared_ptr<const sciagents::core::RunResult> runLocally(const char* workflow_json) {
+  LocalRunner r(sciagents::core::AgentRegistry::builtin());
+  r.setUseCache(false);
+  QSignalSpy finished(&r, &ExecutionTarget::finished);
+  if (!r.start(sciagents::core::parseWorkflowFile(workflow_json).workflow)) return nullptr;
+  if (!QTest::qWaitFor([&] { return finished.size() == 1; }, 60000)) return nullptr;
+  return r.lastResult();
+}
 
 // Types `text` into the parameter's line edit as a user would; `commit` presses Return.
 inline void typeParam(PropertyPanel* panel, const QString& param, const QString& text,

@@ -3,6 +3,7 @@
 // JSON).
 #include "core/agent/agent_registry.h"
 #include "isolated_settings.h"
+#include "studio_test_util.h"
 #include "ui/heat_map.h"
 #include "ui/line_plot.h"
 #include "ui/local_runner.h"
@@ -28,15 +29,6 @@ namespace test_result_plots {
 using namespace sciagents::ui;
 
 namespace {
-std::shared_ptr<const sciagents::core::RunResult> run(const char* workflow_json) {
-  LocalRunner r(sciagents::core::AgentRegistry::builtin());
-  r.setUseCache(false);
-  QSignalSpy finished(&r, &ExecutionTarget::finished);
-  if (!r.start(sciagents::core::parseWorkflowFile(workflow_json).workflow)) return nullptr;
-  if (!QTest::qWaitFor([&] { return finished.size() == 1; }, 60000)) return nullptr;
-  return r.lastResult();
-}
-
 const char* kDecay =
     "{\"sciagents\": 1, \"name\": \"decay\", \"steps\": [{\"id\": \"decay\", \"agent\": "
     "\"ode_pde\", \"task\": \"ivp\","
@@ -107,7 +99,7 @@ class TestResultPlots : public QObject {
   }
 
   void linePlotOfIvp() {
-    const auto result = run(kDecay);
+    const auto result = studio_test::runLocally(kDecay);
     QVERIFY(result);
     ResultsPanel panel;
     panel.resize(1100, 420);
@@ -154,7 +146,7 @@ class TestResultPlots : public QObject {
   }
 
   void heatMapOfPoisson() {
-    const auto result = run(kPoisson);
+    const auto result = studio_test::runLocally(kPoisson);
     QVERIFY(result);
     ResultsPanel panel;
     panel.resize(1100, 460);
@@ -196,7 +188,7 @@ class TestResultPlots : public QObject {
   }
 
   void noPlotForScalars() {
-    const auto result = run(kDecay);
+    const auto result = studio_test::runLocally(kDecay);
     QVERIFY(result);
     ResultsPanel panel;
     panel.setResult(result);

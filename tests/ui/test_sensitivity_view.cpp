@@ -1,10 +1,8 @@
 // Issue 18 item 3: the results of uq.sobol as a scientist reads them: S1 and ST as bars per input
 // with interval whiskers, labelled by the inputs' names; table rows named by input; values shown
 // with the digits their half-width supports; tick labels without rounding noise.
-#include "core/agent/agent_registry.h"
-#include "core/workflow/workflow_json.h"
 #include "isolated_settings.h"
-#include "ui/local_runner.h"
+#include "studio_test_util.h"
 #include "ui/qt_convert.h"
 #include "ui/results_panel.h"
 #include "ui/sensitivity_bars.h"
@@ -33,15 +31,6 @@ const char* kSobol = R"json({"sciagents": 1, "name": "ishigami", "steps": [
                          {"name": "gamma", "dist": "uniform", "a": -3.141592653589793, "b": 3.141592653589793}],
               "n": 1024, "seed": 7, "bootstrap": 60}}]})json";
 
-std::shared_ptr<const sciagents::core::RunResult> run(const char* workflow_json) {
-  LocalRunner r(sciagents::core::AgentRegistry::builtin());
-  r.setUseCache(false);
-  QSignalSpy finished(&r, &ExecutionTarget::finished);
-  if (!r.start(sciagents::core::parseWorkflowFile(workflow_json).workflow)) return nullptr;
-  if (!QTest::qWaitFor([&] { return finished.size() == 1; }, 60000)) return nullptr;
-  return r.lastResult();
-}
-
 const sciagents::core::Vector& vec(const sciagents::core::StepResult& s, const char* name) {
   return s.outputs.at(name).asVector();
 }
@@ -58,7 +47,7 @@ class TestSensitivityView : public QObject {
   void initTestCase() { studio_test::isolateSettings("test_sensitivity_view"); }
 
   void sobolIndicesAreBarsPerInputWithWhiskers() {
-    const auto result = run(kSobol);
+    const auto result = studio_test::runLocally(kSobol);
     QVERIFY(result);
     const sciagents::core::StepResult* s = result->step("sobol");
     QVERIFY(s);
@@ -108,7 +97,7 @@ class TestSensitivityView : public QObject {
   }
 
   void tableRowsAreNamedAndDigitsMatchTheUncertainty() {
-    const auto result = run(kSobol);
+    const auto result = studio_test::runLocally(kSobol);
     QVERIFY(result);
     const sciagents::core::StepResult* s = result->step("sobol");
     ResultsPanel panel;
