@@ -132,7 +132,7 @@ class TestOdeAccuracy : public QObject {
 
   // Adaptive runs: the global error follows the tolerance (tolerance proportionality).
   void errorTracksTolerance() {
-    for (const char* m : {"rk45", "dop853", "bdf", "adams"}) {
+    for (const char* m : {"rk45", "dop853", "bdf", "radau", "adams"}) {
       double prev = 0;
       for (double rtol : {1e-6, 1e-8, 1e-10}) {
         const Map out = runIvp({{"rhs", List{"y2", "-y1", "cos(t)*y3"}},

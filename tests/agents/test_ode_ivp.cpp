@@ -97,7 +97,7 @@ class TestOdeIvp : public QObject {
 
  private slots:
   void decayEveryMethod() {
-    for (const char* m : {"auto", "rk45", "dop853", "bdf", "adams"}) {
+    for (const char* m : {"auto", "rk45", "dop853", "bdf", "radau", "adams"}) {
       const Result r = run({{"rhs", List{"-0.5*y"}},
                             {"states", List{"y"}},
                             {"y0", List{1}},
@@ -113,7 +113,7 @@ class TestOdeIvp : public QObject {
   }
 
   void oscillatorReturnsHome() {
-    for (const char* m : {"dop853", "rk45", "bdf"}) {
+    for (const char* m : {"dop853", "rk45", "bdf", "radau"}) {
       const Result r = run({{"rhs", List{"v", "-x"}},
                             {"states", List{"x", "v"}},
                             {"y0", List{1, 0}},
@@ -160,6 +160,41 @@ class TestOdeIvp : public QObject {
     QVERIFY(r.num("stiffness_ratio") > 1e6);
   }
 
+  // Radau IIA on the stiff reference problems (REFERENCE_PROBLEMS.md values): with the Jacobian
+  // by automatic differentiation, given, or by difference quotients, at tolerances where its
+  // global error is far below BDF's at the same settings.
+  void radauSolvesTheStiffReferenceProblems() {
+    struct Case {
+      Map params;
+      Vector ref;
+      double tol;
+    };
+    Map rob = robertson("radau"), rob_jac = rob, vdp = vanDerPol("radau");
+    rob_jac["jac"] = List{List{"-0.04", "1e4*y3", "1e4*y2"},
+                          List{"0.04", "-1e4*y3 - 6e7*y2", "-1e4*y2"}, List{"0", "6e7*y2", "0"}};
+    const Vector rob_ref{{2.083340149701255e-8, 8.333360770334713e-14, 0.9999999791665050}};
+    for (const auto& [params, ref, tol] :
+         {Case{rob, rob_ref, 1e-6}, Case{rob_jac, rob_ref, 1e-6},
+          Case{vdp, Vector{{1.706167732170469, -8.928097010248125e-4}}, 1e-5}}) {
+      const Result r = run(params);
+      const Vector& y = r.out("y_final").asVector();
+      for (Eigen::Index i = 0; i < y.size(); ++i)
+        QVERIFY2(relErr(y[i], ref[i]) < tol,
+                 (std::to_string(i) + ": " + std::to_string(y[i])).c_str());
+      QCOMPARE(QString::fromStdString(r.diag("method")), QString("radau"));
+      QVERIFY(r.num("nlu") > 0 && r.num("njev") > 0);
+      QVERIFY(!r.diag("jacobian_source").empty());
+    }
+    // No compiled Jacobian (banded is refused for radau's full LU: difference quotients, warned).
+    Map fd = vanDerPol("radau");
+    fd["lband"] = 1;
+    fd["uband"] = 1;
+    const Result r = run(fd);
+    QVERIFY2(contains(r.warnings(), "lband/uband apply to bdf only"), r.warnings().c_str());
+    QCOMPARE(QString::fromStdString(r.diag("jacobian_source")), QString("finite differences"));
+    QVERIFY(relErr(r.out("y_final").asVector()[0], 1.706167732170469) < 1e-5);
+  }
+
   void explicitRunOnStiffProblemSwitchesToBdf() {
     // Stiff only later: at t0 the fast mode is inactive (y2 = 0 keeps the Jacobian mild), so auto
     // starts explicit.
@@ -204,7 +239,7 @@ class TestOdeIvp : public QObject {
   void fallingBallTerminalEvent() {
     // h(t) = 10 - g t^2 / 2 hits 0 at sqrt(20/g); first crossing downward.
     const double g = 9.81, t_hit = std::sqrt(20 / g);
-    for (const char* m : {"rk45", "dop853", "bdf", "adams"}) {
+    for (const char* m : {"rk45", "dop853", "bdf", "radau", "adams"}) {
       const Result r = run({{"rhs", List{"v", "-g"}},
                             {"states", List{"h", "v"}},
                             {"y0", List{10, 0}},
@@ -227,7 +262,7 @@ class TestOdeIvp : public QObject {
 
   void nonTerminalEventsAreRecorded() {
     // x = cos t crosses zero at pi/2 + k pi; upward only at 3pi/2, 7pi/2.
-    for (const char* m : {"dop853", "bdf"}) {
+    for (const char* m : {"dop853", "bdf", "radau"}) {
       const Result r =
           run({{"rhs", List{"v", "-x"}},
                {"states", List{"x", "v"}},
@@ -250,7 +285,7 @@ class TestOdeIvp : public QObject {
   }
 
   void tEvalAndLinspace() {
-    for (const char* m : {"rk45", "dop853", "rk23", "bdf", "adams"}) {
+    for (const char* m : {"rk45", "dop853", "rk23", "bdf", "radau", "adams"}) {
       const Result r = run({{"rhs", List{"-0.5*y"}},
                             {"states", List{"y"}},
                             {"y0", List{1}},
@@ -273,7 +308,7 @@ class TestOdeIvp : public QObject {
   }
 
   void backwardIntegration() {
-    for (const char* m : {"dop853", "bdf"}) {
+    for (const char* m : {"dop853", "bdf", "radau"}) {
       const Result r = run({{"rhs", List{"-0.5*y"}},
                             {"states", List{"y"}},
                             {"y0", List{std::exp(-5.0)}},

@@ -124,6 +124,11 @@ std::vector<std::pair<std::string, Case>> cases() {
                       {"atol", List{1e-8, 1e-12, 1e-8}}};
   c.push_back({"ivp_stiff",
                {"ode_pde", "ivp", robertson, [](Map& o) { o["y"] = scaled(o.at("y"), 1.1); }}});
+  Map robertson_radau = robertson;
+  robertson_radau["method"] = "radau";
+  c.push_back({"ivp_radau", {"ode_pde", "ivp", robertson_radau, [](Map& o) {
+                               o["y"] = scaled(o.at("y"), 1.1);
+                             }}});
   c.push_back(
       {"bvp", {"ode_pde", "bvp", bvpSine(), [](Map& o) { o["y"] = scaled(o.at("y"), 1.01); }}});
   c.push_back({"heat",

@@ -31,9 +31,10 @@ struct Slot {
 
 class PreparedIvp final : public PreparedTask {
  public:
-  PreparedIvp(Problem p, std::vector<std::string> warnings, std::vector<Slot> slots)
+  PreparedIvp(Problem p, std::vector<std::string> warnings, std::vector<Slot> slots,
+              std::unique_ptr<OdeFunctions> compiled)
       : m_p(std::move(p)), m_warnings(std::move(warnings)), m_slots(std::move(slots)) {
-    m_free.push_back(std::make_unique<OdeFunctions>(m_p));
+    m_free.push_back(std::move(compiled));
     m_sets_y0 =
         std::any_of(m_slots.begin(), m_slots.end(), [](const Slot& s) { return !s.constant; });
   }
@@ -134,7 +135,8 @@ std::optional<Slot> slotOf(const std::string& text, const Problem& p) {
 
 std::shared_ptr<const PreparedTask> prepareIvp(const TaskContext& ctx,
                                                const std::vector<std::string>& paths) {
-  Problem p = readProblem(ctx);
+  std::unique_ptr<OdeFunctions> compiled;
+  Problem p = readProblem(ctx, &compiled);
   std::vector<Slot> slots;
   for (const auto& path : paths) {
     auto slot = slotOf(path, p);
@@ -144,7 +146,8 @@ std::shared_ptr<const PreparedTask> prepareIvp(const TaskContext& ctx,
     slots.push_back(std::move(*slot));
   }
   std::vector<std::string> warnings = settleTolerances(p);
-  return std::make_shared<PreparedIvp>(std::move(p), std::move(warnings), std::move(slots));
+  return std::make_shared<PreparedIvp>(std::move(p), std::move(warnings), std::move(slots),
+                                       std::move(compiled));
 }
 
 }  // namespace sciagents::core::agents::ode

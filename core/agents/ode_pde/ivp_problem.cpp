@@ -149,7 +149,7 @@ Vector readTeval(const TaskContext& ctx) {
 
 }  // namespace
 
-Problem readProblem(const TaskContext& ctx) {
+Problem readProblem(const TaskContext& ctx, std::unique_ptr<OdeFunctions>* compiled) {
   Problem p;
   p.method = ctx.text("method");
   p.states = ctx.param("states").toStringList();
@@ -231,15 +231,20 @@ Problem readProblem(const TaskContext& ctx) {
     p.lband = static_cast<int>(std::min<std::int64_t>(ctx.integer("lband"), n - 1));
     p.uband = static_cast<int>(std::min<std::int64_t>(ctx.integer("uband"), n - 1));
   }
-  OdeFunctions check(p);  // compiles everything now: unknown names fail here, naming the expression
+  // Compiles everything now: unknown names fail here, naming the expression.
+  auto check = std::make_unique<OdeFunctions>(p);
   std::vector<double> f(static_cast<std::size_t>(n));
-  check.rhs(p.t0, p.y0.data(), f.data());
+  check->rhs(p.t0, p.y0.data(), f.data());
   for (Eigen::Index i = 0; i < n; ++i)
     if (!std::isfinite(f[static_cast<std::size_t>(i)]))
       throw paramError("rhs", "rhs[" + std::to_string(i) + "] = '" +
                                   p.rhs[static_cast<std::size_t>(i)] + "' evaluates to " +
                                   fmt(f[static_cast<std::size_t>(i)]) + " at t0 = " + fmt(p.t0) +
                                   ", y0");
+  if (compiled) {
+    check->nfev = 0;
+    *compiled = std::move(check);
+  }
   return p;
 }
 

@@ -10,6 +10,7 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,8 +45,12 @@ struct Problem {
   bool banded() const { return lband >= 0 && uband >= 0; }
 };
 
-// Reads and checks every parameter (names the parameter, the value and what was expected).
-Problem readProblem(const TaskContext& ctx);
+class OdeFunctions;
+
+// Reads and checks every parameter (names the parameter, the value and what was expected). The
+// check compiles the rhs, Jacobian and events; with `compiled` the caller gets those functions
+// (counters at zero) instead of compiling them again.
+Problem readProblem(const TaskContext& ctx, std::unique_ptr<OdeFunctions>* compiled = nullptr);
 
 // Compiled right-hand side, Jacobian and event functions; one instance per thread.
 class OdeFunctions {

@@ -1,6 +1,7 @@
 // ode_pde.ivp: explicit adaptive Runge-Kutta pairs with dense output, events and Hairer's stiffness
 // test. Step-size control as in Hairer/SciPy: mixed atol + rtol RMS norm, safety 0.9, factor in
 // [0.2, 10], no growth right after a rejection.
+#include "core/agents/ode_pde/ivp_one_step.h"
 #include "core/agents/ode_pde/ivp_solvers.h"
 #include "core/agents/ode_pde/ivp_tableaux.h"
 #include "core/util/error.h"
@@ -41,58 +42,6 @@ Scheme scheme(RkKind k) {
   return {12, kDopC, kDopA, 16, kDopB, 7, 6.1, "dop853"};
 }
 
-double rms(const Vector& v) {
-  return v.size() ? std::sqrt(v.squaredNorm() / static_cast<double>(v.size())) : 0.0;
-}
-
-// Hairer's starting step (as scipy.integrate._ivp.common.select_initial_step).
-double initialStep(OdeFunctions& f, double t, const Vector& y, const Vector& f0, double dir,
-                   int order, const Problem& p, double max_step) {
-  const Vector scale = p.atol.array() + y.array().abs() * p.rtol;
-  const double d0 = rms(y.cwiseQuotient(scale)), d1 = rms(f0.cwiseQuotient(scale));
-  double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
-  h0 = std::min({h0, std::abs(p.t1 - t), max_step});
-  const Vector y1 = y + h0 * dir * f0;
-  Vector f1(y.size());
-  f.rhs(t + h0 * dir, y1.data(), f1.data());
-  const double d2 = rms((f1 - f0).cwiseQuotient(scale)) / h0;
-  const double h1 = (d1 <= 1e-15 && d2 <= 1e-15)
-                        ? std::max(1e-6, h0 * 1e-3)
-                        : std::pow(0.01 / std::max(d1, d2), 1.0 / (order + 1));
-  const double h = std::min({100 * h0, h1, std::abs(p.t1 - t), max_step});
-  return std::isfinite(h) && h > 0 ? h : h0;
-}
-
-// Illinois (modified regula falsi) on a bracket; returns a time on the far side of the crossing.
-template <class G>
-double findRoot(G&& g, double lo, double hi, double glo, double ghi) {
-  int side = 0;
-  for (int it = 0; it < 200; ++it) {
-    double c = (lo * ghi - hi * glo) / (ghi - glo);
-    if (!(c > std::min(lo, hi) && c < std::max(lo, hi))) c = 0.5 * (lo + hi);
-    const double gc = g(c);
-    if (gc == 0) return c;
-    if ((gc > 0) == (ghi > 0)) {
-      hi = c, ghi = gc;
-      if (side == -1) glo *= 0.5;
-      side = -1;
-    } else {
-      lo = c, glo = gc;
-      if (side == 1) ghi *= 0.5;
-      side = 1;
-    }
-    if (std::abs(hi - lo) <=
-        4 * std::numeric_limits<double>::epsilon() * std::max(std::abs(lo), std::abs(hi)) + 1e-300)
-      break;
-  }
-  return hi;
-}
-
-bool crosses(double g0, double g1, double direction) {
-  const bool up = g0 < 0 && g1 >= 0, down = g0 > 0 && g1 <= 0;
-  return direction > 0 ? up : direction < 0 ? down : (up || down);
-}
-
 [[noreturn]] void tooSmall(const Scheme& sc, double t, const Vector& y, double h) {
   throw Error(ErrorCode::RunFailed,
               std::string(sc.name) + " failed at t = " + fmt(t) + ": the required step size " +
@@ -117,9 +66,7 @@ SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t,
   double h_abs = p.first_step > 0 ? std::min(p.first_step, max_step)
                                   : initialStep(f, t, y, fcur, dir, sc.err_order, p, max_step);
   const double exponent = -1.0 / (sc.err_order + 1);
-  const std::size_t ne = f.numEvents();
-  std::vector<double> gold(ne), gnew(ne);
-  if (ne) f.events(t, y.data(), gold.data());
+  StepEvents events(p, f, t, y);
   int iasti = 0, nonsti = 0;
   Matrix Q(n,
            dop ? 7 : (kind == RkKind::Rk45 ? 4 : 3));  // dense-output coefficients of the last step
@@ -242,30 +189,10 @@ SegmentEnd integrateRk(RkKind kind, const Problem& p, OdeFunctions& f, double t,
         for (Eigen::Index j = 0; j < Q.cols(); ++j, pw *= x) out_y += h * pw * Q.col(j);
       }
     };
-    if (ne) {
-      f.events(tnew, ynew.data(), gnew.data());
-      std::vector<std::pair<double, std::size_t>> roots;
-      Vector yr(n);
-      for (std::size_t k = 0; k < ne; ++k) {
-        if (!crosses(gold[k], gnew[k], p.events[k].direction)) continue;
-        auto g = [&](double tt) {
-          interp(tt, yr.data());
-          return f.eventValue(k, tt, yr.data());
-        };
-        roots.emplace_back(findRoot(g, t, tnew, gold[k], gnew[k]), k);
-      }
-      std::sort(roots.begin(), roots.end(),
-                [&](const auto& a, const auto& b) { return dir * a.first < dir * b.first; });
-      for (const auto& [tr, k] : roots) {
-        interp(tr, yr.data());
-        out.event(k, tr, yr);
-        if (p.events[k].terminal) {
-          out.step(tr, yr, Output::ref(interp));
-          st.terminal_event = true;
-          return {false, tr, yr};
-        }
-      }
-      gold = gnew;
+    if (const auto stop = events.scan(t, tnew, ynew, Output::ref(interp), out)) {
+      out.step(stop->first, stop->second, Output::ref(interp));
+      st.terminal_event = true;
+      return {false, stop->first, stop->second};
     }
     out.step(tnew, ynew, Output::ref(interp));
     rep.step(tnew, h);

@@ -36,6 +36,9 @@ void solveIvp(const Problem& p, OdeFunctions& f, const std::string& method, bool
         sol.method = "bdf";
         integrateCvode(true, p, f, end.t, end.y, sol.out, sol.st, rep);
       }
+    } else if (method == "radau") {
+      sol.st.jacobian_source = f.hasJac() ? f.jacSource() : "finite differences";
+      integrateRadau(p, f, p.t0, p.y0, sol.out, sol.st, rep);
     } else {
       integrateCvode(method == "bdf", p, f, p.t0, p.y0, sol.out, sol.st, rep);
     }

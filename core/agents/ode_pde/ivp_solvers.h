@@ -1,6 +1,7 @@
-// ode_pde.ivp integrators: explicit adaptive Runge-Kutta (RK23, RK45, DOP853) and SUNDIALS CVODE
-// (BDF, Adams). Each integrates from (t, y) to p.t1 into `out`, counts into `st`, and throws
-// Error(RunFailed) with a clear message on failure (the caller adds partial diagnostics).
+// ode_pde.ivp integrators: explicit adaptive Runge-Kutta (RK23, RK45, DOP853), Radau IIA (order 5)
+// and SUNDIALS CVODE (BDF, Adams). Each integrates from (t, y) to p.t1 into `out`, counts into
+// `st`, and throws Error(RunFailed) with a clear message on failure (the caller adds partial
+// diagnostics).
 #pragma once
 
 #include "core/agent/prepared_task.h"
@@ -30,6 +31,11 @@ inline constexpr std::int64_t kSwitchSteps = 500;
 // that its global error is at least as small as SciPy's at the same tolerances (see ivp_cvode.cpp).
 double cvodeInternalRtol(double rtol);
 
+// Radau IIA of order 5 at the problem's rtol/atol (ivp_radau.cpp); counts its Jacobians (given,
+// automatic or difference quotients) in st.njev and its LU factorisations in st.nlu.
+void integrateRadau(const Problem& p, OdeFunctions& f, double t, Vector y, Output& out,
+                    RunStats& st, Reporter& rep);
+
 // bdf: CV_BDF, otherwise CV_ADAMS (fixed-point iteration: no Jacobian). Sets st.internal_rtol.
 void integrateCvode(bool bdf, const Problem& p, OdeFunctions& f, double t, const Vector& y,
                     Output& out, RunStats& st, Reporter& rep);
@@ -49,9 +55,9 @@ struct Solution {
 };
 
 bool isExplicit(const std::string& method);
-// Runs `method` (rk23, rk45, dop853, bdf, adams). auto_switch: an explicit method that detects
-// stiffness hands over to BDF from the current point. Throws Error(RunFailed); `sol` keeps the
-// partial result and counts.
+// Runs `method` (rk23, rk45, dop853, bdf, radau, adams). auto_switch: an explicit method that
+// detects stiffness hands over to BDF from the current point. Throws Error(RunFailed); `sol` keeps
+// the partial result and counts.
 void solveIvp(const Problem& p, const std::string& method, bool auto_switch,
               const TaskContext* cctx, TaskContext* ctx, Solution& sol);
 // The same with the problem's functions at hand (their counters are reset first).

@@ -7,6 +7,8 @@ target_sources(sciagents_core PRIVATE
   ${_op}/task_ivp.cpp
   ${_op}/ivp_problem.cpp
   ${_op}/ivp_analysis.cpp
+  ${_op}/ivp_one_step.cpp
+  ${_op}/ivp_radau.cpp
   ${_op}/ivp_rk.cpp
   ${_op}/ivp_cvode.cpp
   ${_op}/ivp_solve.cpp
