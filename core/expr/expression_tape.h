@@ -56,6 +56,8 @@ enum class Op : std::uint8_t {
   Acosh,
   Atanh,
   Atan2,
+  MulAdd,  // a * b + c, rounded twice (never fused into an FMA): made by the tape compiler from a
+           // product whose only use is a sum (one dispatch instead of two, the same bits)
 };
 
 // dst = op(a, b, c). Registers [0, inputs) hold the variables, then the constants, then

@@ -187,34 +187,65 @@ std::uint32_t Graph::op(Op o, std::uint32_t a, std::uint32_t b, std::uint32_t c)
 }
 
 std::vector<std::uint32_t> Graph::operands(const Node& n) {
-  if (n.op == Op::Select) return {n.a, n.b, n.c};
+  if (n.op == Op::Select || n.op == Op::MulAdd) return {n.a, n.b, n.c};
   if (n.op >= Op::Neg && n.op <= Op::Atanh) return {n.a};
   return {n.a, n.b};
 }
 
 // Registers: inputs, constants, then temporaries; an operand's register is freed after its last
 // use (lane-wise kernels may write the register they read), a result's never.
+// A product whose only use is a sum becomes one MulAdd (the same two roundings, one dispatch):
+// muParser's cmVARMUL (x * a + 0) and every "c * x + ..." of a linear combination.
+std::vector<Graph::Node> Graph::fusedForTape(const std::vector<std::uint32_t>& results) const {
+  std::vector<Node> nodes = m_nodes;
+  std::vector<std::uint32_t> uses(nodes.size(), 0);
+  std::vector<bool> live(nodes.size(), false);
+  for (std::uint32_t r : results) {
+    live[r] = true;
+    uses[r] += 2;  // a result is kept in its register: never fused away
+  }
+  for (std::size_t i = nodes.size(); i-- > 0;) {
+    if (!live[i] || nodes[i].kind != Node::Operation) continue;
+    for (std::uint32_t o : operands(nodes[i])) {
+      live[o] = true;
+      ++uses[o];
+    }
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    Node& n = nodes[i];
+    if (!live[i] || n.kind != Node::Operation || n.op != Op::Add) continue;
+    for (const auto& [product, other] : {std::pair{n.a, n.b}, std::pair{n.b, n.a}}) {
+      const Node& m = nodes[product];
+      if (m.kind != Node::Operation || m.op != Op::Mul || uses[product] != 1) continue;
+      n = {Node::Operation, Op::MulAdd, m.a, m.b, other, 0, 0};  // (a*b) + other == other + a*b
+      break;
+    }
+  }
+  return nodes;
+}
+
 Tape Graph::finish(const std::vector<std::uint32_t>& results) const {
+  const std::vector<Node> nodes = fusedForTape(results);
   Tape t;
   t.inputs = m_inputs;
   t.constants.resize(m_nconst);
   constexpr std::uint32_t kKeep = 0xFFFFFFFFu;
-  std::vector<std::uint32_t> reg(m_nodes.size()), last(m_nodes.size(), 0);
-  std::vector<bool> live(m_nodes.size(), false);
+  std::vector<std::uint32_t> reg(nodes.size()), last(nodes.size(), 0);
+  std::vector<bool> live(nodes.size(), false);
   for (std::uint32_t r : results) {
     live[r] = true;
     last[r] = kKeep;
   }
-  for (std::size_t i = m_nodes.size(); i-- > 0;) {  // keep only what the results need
-    const Node& n = m_nodes[i];
+  for (std::size_t i = nodes.size(); i-- > 0;) {  // keep only what the results need
+    const Node& n = nodes[i];
     if (!live[i] || n.kind != Node::Operation) continue;
     for (std::uint32_t o : operands(n)) {
       live[o] = true;
       if (last[o] == 0) last[o] = static_cast<std::uint32_t>(i);
     }
   }
-  for (std::size_t i = 0; i < m_nodes.size(); ++i) {
-    const Node& n = m_nodes[i];
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = nodes[i];
     if (n.kind == Node::Input) reg[i] = n.index;
     if (n.kind == Node::Const) {
       reg[i] = m_inputs + n.index;
@@ -223,14 +254,14 @@ Tape Graph::finish(const std::vector<std::uint32_t>& results) const {
   }
   std::uint32_t next = m_inputs + m_nconst;
   std::vector<std::uint32_t> free;
-  for (std::size_t i = 0; i < m_nodes.size(); ++i) {
-    const Node& n = m_nodes[i];
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = nodes[i];
     if (n.kind != Node::Operation || !live[i]) continue;
     const auto ops = operands(n);
     for (std::size_t j = 0; j < ops.size(); ++j) {
       const std::uint32_t o = ops[j];
       const bool repeated = (j > 0 && ops[j - 1] == o) || (j > 1 && ops[j - 2] == o);
-      if (m_nodes[o].kind == Node::Operation && last[o] == i && !repeated) free.push_back(reg[o]);
+      if (nodes[o].kind == Node::Operation && last[o] == i && !repeated) free.push_back(reg[o]);
     }
     if (free.empty()) {
       reg[i] = next++;

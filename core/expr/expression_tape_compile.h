@@ -47,6 +47,7 @@ class Graph {
   bool isConstant(std::uint32_t id, double v) const;
   std::uint32_t op(Op o, std::uint32_t a, std::uint32_t b = 0, std::uint32_t c = 0);
   static std::vector<std::uint32_t> operands(const Node& n);
+  std::vector<Node> fusedForTape(const std::vector<std::uint32_t>& results) const;
   // Derivative arithmetic: kZero-aware, constant-folding for 0 and 1.
   std::uint32_t dAdd(std::uint32_t x, std::uint32_t y);
   std::uint32_t dSub(std::uint32_t x, std::uint32_t y);

@@ -148,6 +148,8 @@ std::uint32_t Graph::derivativeOf(std::uint32_t i, const std::vector<std::uint32
       return dDiv(da, op(Op::Sub, one(), sq(a)));
     case Op::Atan2:  // atan2(a, b): (b da - a db) / (a^2 + b^2)
       return dDiv(dSub(dMul(b, da), dMul(a, db)), dAdd(sq(a), sq(b)));
+    case Op::MulAdd:  // only in finished tapes (fusedForTape), never a graph node
+      break;
   }
   return kZero;
 }

@@ -206,6 +206,10 @@ struct Kernel {
         for (std::size_t i = 0; i < lanes; i += W)
           xsimd::select(load(a + i) == B(0.0), load(c + i), load(b + i)).store_aligned(d + i);
         break;
+      case Op::MulAdd:
+        for (std::size_t i = 0; i < lanes; i += W)
+          (load(a + i) * load(b + i) + load(c + i)).store_aligned(d + i);
+        break;
       case Op::Neg:
         unary(d, a, lanes, [](B u) { return -u; });
         break;
@@ -335,6 +339,9 @@ struct Kernel {
           break;
         case Op::Select:
           v = a == 0.0 ? r[in.c] : r[in.b];
+          break;
+        case Op::MulAdd:
+          v = a * r[in.b] + r[in.c];
           break;
         case Op::Neg:
           v = -a;
