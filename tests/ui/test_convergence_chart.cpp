@@ -138,6 +138,34 @@ class TestConvergenceChart : public QObject {
     QVERIFY(qobject_cast<QLogValueAxis*>(c->yAxis()));
   }
 
+  // Issue 18 item 11: short runs have a Convergence chart too. An ODE solve of a few ms sends its
+  // thinned step-size history at the end (none of the 4096 solves inside the Sobol study does:
+  // nobody listens to a study's samples), and uq.sobol its indices on nested prefixes of the
+  // design.
+  void shortOdeAndSobolRunsHaveConvergence() {
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
+    QVERIFY(w.openFile(SCIAGENTS_SOURCE_DIR "/examples/uq-ode-sobol.workflow.json"));
+    w.runner()->setUseCache(false);
+    w.runAll();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning(), 60000);
+    ConvergenceChart* c = w.convergenceChart();
+    QTRY_COMPARE(c->pendingCount(), qsizetype(0));
+    const QStringList keys = c->seriesKeys();
+    QVERIFY2(keys.contains("sim: step_size"), qPrintable(keys.join(", ")));
+    const qsizetype points = c->samples("sim: step_size").size();
+    QVERIFY2(points >= 2 && points <= 33, qPrintable(QString::number(points)));
+    QStringList s1, st;
+    for (const QString& k : keys) {
+      QVERIFY2(!k.startsWith("sensitivity: step_size"), qPrintable(k));
+      if (k.startsWith("sensitivity: S1 ")) s1 << k;
+      if (k.startsWith("sensitivity: ST ")) st << k;
+    }
+    QVERIFY2(!s1.isEmpty() && s1.size() == st.size(), qPrintable(keys.join(", ")));
+    const auto first = c->samples(s1.front());
+    QVERIFY(first.size() >= 3);  // n/64 ... n
+    QVERIFY(first.front().x() < first.back().x());
+  }
+
   void choosesLogAxisUntilTheUserDoes() {
     ConvergenceChart c;
     c.addSamples({{"s", "f", 0, 10.0}, {"s", "f", 1, 0.5}});

@@ -397,9 +397,18 @@ void Output::event(std::size_t k, double te, const Vector& ye) {
 }
 
 Reporter::Reporter(const TaskContext* cctx, TaskContext* ctx, double t0, double t1)
-    : m_cctx(cctx), m_ctx(ctx), m_t0(t0), m_t1(t1) {}
+    : m_cctx(cctx), m_ctx(ctx), m_t0(t0), m_t1(t1), m_tracing(ctx && ctx->observer()) {}
 
 void Reporter::step(double t, double h) {
+  m_last = {t, std::abs(h)};
+  if (m_tracing && !m_reported && (m_count % m_stride) == 0) {
+    m_trace.push_back(m_last);
+    if (m_trace.size() == kTracePoints) {  // keep every other point, sample half as often
+      for (std::size_t i = 0; i < kTracePoints / 2; ++i) m_trace[i] = m_trace[2 * i];
+      m_trace.resize(kTracePoints / 2);
+      m_stride *= 2;
+    }
+  }
   if ((++m_count & 63) != 0) return;
   using clock = std::chrono::steady_clock;
   const double now = std::chrono::duration<double>(clock::now().time_since_epoch()).count();
@@ -409,7 +418,16 @@ void Reporter::step(double t, double h) {
   if (m_ctx) {
     m_ctx->progress((t - m_t0) / (m_t1 - m_t0), "t = " + fmt(t));
     m_ctx->metric("step_size", t, std::abs(h));
+    m_reported = true;
+    m_trace = {};
   }
+}
+
+void Reporter::finish() {
+  if (m_reported || !m_tracing || m_count == 0) return;
+  if (m_trace.empty() || m_trace.back() != m_last) m_trace.push_back(m_last);
+  for (const auto& [t, h] : m_trace) m_ctx->metric("step_size", t, h);
+  m_trace = {};
 }
 
 }  // namespace sciagents::core::agents::ode

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sciagents::core::agents::ode {
@@ -141,6 +142,12 @@ class Reporter {
  public:
   Reporter(const TaskContext* cctx, TaskContext* ctx, double t0, double t1);
   void step(double t, double h);  // cheap; reports every ~50 ms
+  // At the end of a run too short for any live report (most interactive solves take a few ms):
+  // the step-size history, thinned to at most kTracePoints points, so the run has a Convergence
+  // chart. Longer runs already reported theirs live and send nothing more; nor do runs nobody
+  // listens to (the samples of a study).
+  void finish();
+  static constexpr std::size_t kTracePoints = 32;
 
  private:
   const TaskContext* m_cctx;
@@ -148,6 +155,11 @@ class Reporter {
   double m_t0, m_t1;
   std::int64_t m_count = 0;
   double m_next_report = 0;
+  bool m_reported = false;
+  bool m_tracing = false;                          // someone listens (not a study's sample)
+  std::int64_t m_stride = 1;                       // every m_stride-th step is kept in m_trace
+  std::vector<std::pair<double, double>> m_trace;  // (t, |h|), thinned by halves when full
+  std::pair<double, double> m_last{0, 0};
 };
 
 // Stiffness facts at (t0, y0): Jacobian (analytic or finite differences) and its eigenvalues.

@@ -47,6 +47,7 @@ void solveIvp(const Problem& p, OdeFunctions& f, const std::string& method, bool
     sol.st.njev += f.njev;
     throw;
   }
+  rep.finish();
   sol.st.nfev = f.nfev;
   if (isExplicit(sol.method) || sol.switched)
     sol.st.njev += f.njev;  // CVODE counts its own (analytic or DQ)

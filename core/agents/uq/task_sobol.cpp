@@ -43,6 +43,29 @@ Estimate estimate(const Matrix& f, const Vector* counts) {
   return e;
 }
 
+// For the Convergence chart: the indices estimated on the first m rows of the design, m = n/64,
+// n/32, ..., n (a prefix of a Sobol sequence of power-of-two length is itself a balanced design),
+// as metrics "S1 <input>" and "ST <input>" against m; with more than 8 inputs only "sum S1".
+// Nothing when nobody listens (a study's samples, benchmarks).
+void reportConvergence(TaskContext& ctx, const Matrix& f, const std::vector<std::string>& names) {
+  if (!ctx.observer()) return;
+  const Eigen::Index n = f.rows(), d = f.cols() - 2;
+  for (Eigen::Index m = std::min(n, std::max<Eigen::Index>(8, n / 64));; m = std::min(n, 2 * m)) {
+    const Matrix prefix = f.topRows(m);
+    const Estimate e = estimate(prefix, nullptr);
+    const auto x = static_cast<double>(m);
+    if (e.var > 0 && d <= 8) {
+      for (Eigen::Index i = 0; i < d; ++i) {
+        ctx.metric("S1 " + names[static_cast<std::size_t>(i)], x, e.s1[i]);
+        ctx.metric("ST " + names[static_cast<std::size_t>(i)], x, e.st[i]);
+      }
+    } else if (e.var > 0) {
+      ctx.metric("sum S1", x, e.s1.sum());
+    }
+    if (m == n) break;
+  }
+}
+
 void runSobol(TaskContext& ctx) {
   const InputSet in = readInputs(ctx, false);
   const Eigen::Index n = ctx.integer("n"), d = static_cast<Eigen::Index>(in.size());
@@ -98,6 +121,7 @@ void runSobol(TaskContext& ctx) {
                 "sensitivity indices are undefined",
                 {}, "model");
   e.mean += centre;
+  reportConvergence(ctx, f, in.names);
 
   // Bootstrap over the N rows; replicate r uses its own stream, so threads do not change the
   // result.
