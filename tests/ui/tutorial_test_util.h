@@ -6,16 +6,23 @@
 #include "studio_test_util.h"
 
 #include "core/value/value_json.h"
+#include "ui/canvas_view.h"
 #include "ui/local_runner.h"
+#include "ui/node_item.h"
 #include "ui/tutorial/onboarding.h"
 #include "ui/tutorial/tutorial_controller.h"
 #include "ui/tutorial/tutorial_overlay.h"
+#include "ui/workflow_scene.h"
 
 #include <QAbstractScrollArea>
+#include <QDockWidget>
+#include <QGraphicsView>
 #include <QLabel>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QToolBar>
 
 #include <algorithm>
 #include <limits>
@@ -50,6 +57,37 @@ struct TutorialDriver {
     QTRY_VERIFY(overlay->target() == TutorialOverlay::findTarget(&w, s->highlight));
     QVERIFY(!overlay->highlightRect().isEmpty());
     targetOnScreenAndFramed(s->highlight);
+    calloutCoversNothing();
+  }
+
+  // Issue 18 item 8: the callout never hides the menu bar or the tool bar, the nodes on the
+  // canvas (the one the step just added), or the framed widget.
+  void calloutCoversNothing() {
+    QTRY_VERIFY(overlay->bubble()->isVisible());
+    const QRect bubble = overlay->bubble()->geometry();
+    QVERIFY2(!bubble.intersects(w.menuBar()->geometry()), "the callout covers the menu bar");
+    for (QToolBar* bar : w.findChildren<QToolBar*>())
+      if (bar->isVisible())
+        QVERIFY2(!bubble.intersects(bar->geometry()),
+                 qPrintable("the callout covers the tool bar " + bar->objectName()));
+    for (NodeItem* n : w.scene()->nodes()) {
+      QGraphicsView* v = w.view();
+      const QRect node = v->mapFromScene(n->sceneBoundingRect())
+                             .boundingRect()
+                             .translated(v->viewport()->mapTo(&w, QPoint(0, 0))) &
+                         QRect(v->viewport()->mapTo(&w, QPoint(0, 0)), v->viewport()->size());
+      QVERIFY2(node.isEmpty() || !bubble.intersects(node),
+               qPrintable("the callout covers the node " + n->stepId()));
+    }
+    const QRect frame = overlay->highlightRect();
+    if (4 * frame.width() * frame.height() < w.width() * w.height())
+      QVERIFY2(!bubble.intersects(frame), "the callout covers the framed widget");
+    for (QWidget* p = overlay->target(); p && p != &w; p = p->parentWidget())
+      if (qobject_cast<QDockWidget*>(p) && p != overlay->target() &&
+          4 * p->width() * p->height() < w.width() * w.height())
+        QVERIFY2(
+            !bubble.intersects(QRect(p->mapTo(&w, QPoint(0, 0)), p->size())),
+            qPrintable("the callout covers the dock of the framed widget, " + p->objectName()));
   }
 
   // Issue 18 item 1: the target is scrolled into view (a form row below the fold is brought up,

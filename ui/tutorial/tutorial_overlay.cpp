@@ -1,14 +1,18 @@
 #include "ui/tutorial/tutorial_overlay.h"
 
+#include "ui/canvas_view.h"
 #include "ui/main_window.h"
+#include "ui/node_item.h"
 #include "ui/theme.h"
 #include "ui/tutorial/tutorial_controller.h"
+#include "ui/workflow_scene.h"
 
 #include <QAction>
 #include <QDockWidget>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenuBar>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
@@ -16,7 +20,10 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
+
+#include <optional>
 
 namespace sciagents::ui {
 
@@ -40,6 +47,71 @@ QRect visibleRect(QWidget* w, QWidget* window) {
   for (QWidget* p = w->parentWidget(); p && p != window; p = p->parentWidget())
     r &= QRect(p->mapTo(window, QPoint(0, 0)), p->size());
   return r;
+}
+
+// The lowest edge of the menu bar and of the tool bars along the top of the window.
+int chromeBottom(MainWindow* window) {
+  int bottom = 0;
+  if (QWidget* menu = window->menuWidget(); menu && menu->isVisible())  // (menuBar() creates one)
+    bottom = menu->geometry().bottom();
+  for (QToolBar* bar : window->findChildren<QToolBar*>())
+    if (bar->isVisible() && window->toolBarArea(bar) == Qt::TopToolBarArea)
+      bottom = std::max(bottom, bar->geometry().bottom());
+  return bottom;
+}
+
+// The nodes on the canvas as the user sees them (window coordinates): the callout keeps clear of
+// them, so the node a step just added is not hidden under the text about it.
+QList<QRect> nodeRects(MainWindow* window) {
+  QList<QRect> out;
+  CanvasView* view = window->view();
+  if (!view || !view->isVisible()) return out;
+  const QRect shown = visibleRect(view->viewport(), window);
+  for (NodeItem* n : window->scene()->nodes()) {
+    const QRect r = view->mapFromScene(n->sceneBoundingRect())
+                        .boundingRect()
+                        .translated(view->viewport()->mapTo(window, QPoint(0, 0))) &
+                    shown;
+    if (!r.isEmpty()) out << r;
+  }
+  return out;
+}
+
+// Where a bubble of size `b` goes: the first of `tries` (clamped into `area`) that covers nothing
+// in `keep_clear`; else, of the positions next to an obstacle (left or right of it, above or
+// below it) inside `area` that cover nothing, the one nearest to the earliest try; else the first
+// try as it is.
+QPoint bubblePosition(const QList<QPoint>& tries, QSize b, const QRect& area,
+                      const QList<QRect>& keep_clear) {
+  const auto clamp = [&](QPoint at) {
+    at.setX(std::clamp(at.x(), area.left(), std::max(area.left(), area.right() - b.width())));
+    at.setY(std::clamp(at.y(), area.top(), std::max(area.top(), area.bottom() - b.height())));
+    return at;
+  };
+  const auto clear = [&](QPoint at) {
+    const QRect r(at, b);
+    return std::none_of(keep_clear.begin(), keep_clear.end(),
+                        [&](const QRect& k) { return k.intersects(r); });
+  };
+  for (const QPoint& t : tries)
+    if (clear(clamp(t))) return clamp(t);
+  for (const QPoint& t : tries) {
+    const QPoint c = clamp(t);
+    QList<int> xs{c.x()}, ys{c.y()};
+    for (const QRect& k : keep_clear) {
+      xs << k.left() - kMargin - b.width() << k.right() + kMargin;
+      ys << k.top() - kMargin - b.height() << k.bottom() + kMargin;
+    }
+    std::optional<QPoint> best;
+    for (const int x : xs)
+      for (const int y : ys) {
+        const QPoint at(x, y);
+        if (clamp(at) != at || !clear(at)) continue;
+        if (!best || (at - c).manhattanLength() < (*best - c).manhattanLength()) best = at;
+      }
+    if (best) return *best;
+  }
+  return clamp(tries.front());
 }
 }  // namespace
 
@@ -151,7 +223,8 @@ void TutorialOverlay::onCondition(bool met) {
 }
 
 void TutorialOverlay::relayout() {
-  if (!isVisible() || !m_controller) return;
+  // (Not while the window hides or is torn down: its layout and menu bar may be gone.)
+  if (!isVisible() || !m_controller || !m_window->isVisible() || !m_window->layout()) return;
   const TutorialStep* s = m_controller->step();
   QWidget* target = s ? findTarget(m_window, s->highlight) : nullptr;
   if (target != m_target) {
@@ -191,27 +264,35 @@ void TutorialOverlay::relayout() {
     m_rect.adjust(-4, -4, 4, 4);
   m_bubble->adjustSize();
   const QSize b = m_bubble->size();
-  const QRect area = m_window->rect().adjusted(kMargin, kMargin, -kMargin, -kMargin);
+  // Below the menu bar and the top tool bar (the Run button), never over them.
+  const QRect area =
+      m_window->rect().adjusted(kMargin, kMargin, -kMargin, -kMargin) &
+      QRect(0, chromeBottom(m_window) + kMargin / 2, m_window->width(), m_window->height());
   // Beside the highlight, or beside its dock so the callout never hides the dock's other
   // widgets (a form field's label); level with the highlight.
   QRect avoid = m_rect;
   for (QWidget* p = target; p && p != m_window; p = p->parentWidget())
     if (qobject_cast<QDockWidget*>(p) && p != target)
       avoid = QRect(p->mapTo(m_window, QPoint(0, 0)), p->size());
-  QPoint at;
-  if (m_rect.isNull())
-    at = area.center() - QPoint(b.width() / 2, b.height() / 2);
-  else if (avoid.right() + kMargin + b.width() <= area.right())
-    at = QPoint(avoid.right() + kMargin, m_rect.top());
-  else if (avoid.left() - kMargin - b.width() >= area.left())
-    at = QPoint(avoid.left() - kMargin - b.width(), m_rect.top());
-  else if (m_rect.bottom() + kMargin + b.height() <= area.bottom())
-    at = QPoint(m_rect.left(), m_rect.bottom() + kMargin);
-  else
-    at = QPoint(m_rect.left(), m_rect.top() - kMargin - b.height());
-  at.setX(std::clamp(at.x(), area.left(), std::max(area.left(), area.right() - b.width())));
-  at.setY(std::clamp(at.y(), area.top(), std::max(area.top(), area.bottom() - b.height())));
-  m_bubble->move(at);
+  QList<QPoint> tries;  // in order of preference
+  if (m_rect.isNull()) {
+    tries << area.center() - QPoint(b.width() / 2, b.height() / 2);
+  } else {
+    if (avoid.right() + kMargin + b.width() <= area.right())
+      tries << QPoint(avoid.right() + kMargin, m_rect.top());
+    if (avoid.left() - kMargin - b.width() >= area.left())
+      tries << QPoint(avoid.left() - kMargin - b.width(), m_rect.top());
+    if (m_rect.bottom() + kMargin + b.height() <= area.bottom())
+      tries << QPoint(m_rect.left(), m_rect.bottom() + kMargin);
+    tries << QPoint(m_rect.left(), m_rect.top() - kMargin - b.height());
+  }
+  // Clear of the nodes, the framed widget and its dock (the form around a field), unless one of
+  // those is most of the window (the canvas itself).
+  QList<QRect> keep_clear = nodeRects(m_window);
+  const QSize win = m_window->size();
+  for (const QRect& r : {m_rect, avoid})
+    if (!r.isNull() && 4 * r.width() * r.height() < win.width() * win.height()) keep_clear << r;
+  m_bubble->move(bubblePosition(tries, b, area, keep_clear));
   m_bubble->raise();
   update();
 }
