@@ -1,6 +1,7 @@
 #include "ui/matrix_editor.h"
 
 #include "ui/qt_convert.h"
+#include "ui/table_editor_util.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -20,8 +21,6 @@ namespace sciagents::ui {
 using nlohmann::json;
 
 namespace {
-constexpr int kVisibleRows = 6;  // the table scrolls beyond this
-
 // A cell's number; false for text that is not a (finite) number.
 bool cellNumber(const QString& text, double* out) {
   bool ok = false;
@@ -38,24 +37,17 @@ bool isNumberArray(const json& j) {
   return true;
 }
 
-QToolButton* toolButton(const QString& text, const QString& tip, QWidget* parent) {
-  auto* b = new QToolButton(parent);
-  b->setText(text);
-  b->setToolTip(tip);
-  b->setAutoRaise(true);
-  return b;
-}
 }  // namespace
 
 MatrixEditor::MatrixEditor(Shape shape, QWidget* parent)
     : QWidget(parent),
       m_shape(shape),
       m_table(new QTableWidget(this)),
-      m_add_row(toolButton(tr("+ Row"), tr("Add a row of zeros"), this)),
-      m_remove_row(toolButton(tr("− Row"), tr("Remove the current row"), this)),
-      m_add_col(toolButton(tr("+ Col"), tr("Add a column of zeros"), this)),
-      m_remove_col(toolButton(tr("− Col"), tr("Remove the current column"), this)),
-      m_paste(toolButton(
+      m_add_row(tableToolButton(tr("+ Row"), tr("Add a row of zeros"), this)),
+      m_remove_row(tableToolButton(tr("− Row"), tr("Remove the current row"), this)),
+      m_add_col(tableToolButton(tr("+ Col"), tr("Add a column of zeros"), this)),
+      m_remove_col(tableToolButton(tr("− Col"), tr("Remove the current column"), this)),
+      m_paste(tableToolButton(
           tr("Paste"),
           tr("Paste numbers separated by tabs, commas or spaces, one row per line (Ctrl+V)"),
           this)) {
@@ -327,13 +319,6 @@ void MatrixEditor::updateButtons() {
   m_remove_col->setEnabled(m_table->columnCount() > 0);
 }
 
-void MatrixEditor::fitHeight() {
-  const int rows = std::clamp(m_table->rowCount(), 1, kVisibleRows);
-  const int row_h = m_table->verticalHeader()->defaultSectionSize();
-  const int header = m_table->horizontalHeader()->isVisible()
-                         ? m_table->horizontalHeader()->sizeHint().height()
-                         : 0;
-  m_table->setFixedHeight(header + rows * row_h + 2 * m_table->frameWidth() + 2);
-}
+void MatrixEditor::fitHeight() { fitTableHeight(m_table); }
 
 }  // namespace sciagents::ui

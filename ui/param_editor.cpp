@@ -4,6 +4,7 @@
 #include "core/util/error.h"
 #include "core/value/value_json.h"
 #include "core/workflow/link.h"
+#include "ui/distribution_table.h"
 #include "ui/expression_messages.h"
 #include "ui/matrix_editor.h"
 #include "ui/qt_convert.h"
@@ -118,6 +119,16 @@ ParamEditor::ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unli
     connect(m_matrix, &MatrixEditor::problem, this, [this](const QString& message) {
       if (!message.isEmpty()) showError(message);
     });
+  }
+
+  if (spec.editor == "distributions") {
+    m_dists = new DistributionTable(this);
+    connect(m_dists, &DistributionTable::edited, this, &ParamEditor::commitTable);
+    connect(m_dists, &DistributionTable::problem, this, [this](const QString& message) {
+      if (!message.isEmpty()) showError(message);
+    });
+  }
+  if (m_matrix || m_dists) {
     m_table_toggle = new QToolButton(this);
     m_table_toggle->setText(QStringLiteral("▦"));
     m_table_toggle->setCheckable(true);
@@ -138,6 +149,7 @@ ParamEditor::ParamEditor(const core::ParamSpec& spec, Commit commit, Unlink unli
   col->setSpacing(1);
   col->addLayout(row);
   if (m_matrix) col->addWidget(m_matrix);
+  if (m_dists) col->addWidget(m_dists);
   col->addWidget(m_error);
   setValue(json());
 }
@@ -180,6 +192,11 @@ void ParamEditor::setValue(const json& value) {
     if (shown.is_null() && m_spec.default_value) shown = core::toJson(*m_spec.default_value);
     const bool representable = !m_linked && m_matrix->setValue(shown);
     m_matrix->setVisible(representable && m_table_toggle->isChecked());
+    m_table_toggle->setVisible(!m_linked);
+  }
+  if (m_dists) {  // likewise: what the table cannot show (a link, text) stays in the text field
+    const bool representable = !m_linked && m_dists->setValue(value);
+    m_dists->setVisible(representable && m_table_toggle->isChecked());
     m_table_toggle->setVisible(!m_linked);
   }
   if (m_linked) {

@@ -22,6 +22,7 @@ class QToolButton;
 
 namespace sciagents::ui {
 
+class DistributionTable;
 class MatrixEditor;
 
 class ParamEditor final : public QWidget {
@@ -48,7 +49,8 @@ class ParamEditor final : public QWidget {
   QComboBox* comboBox() const { return m_combo; }
   QCheckBox* checkBox() const { return m_check; }
   QLabel* linkLabel() const { return m_link; }
-  MatrixEditor* matrixEditor() const { return m_matrix; }  // vectors and matrices only
+  MatrixEditor* matrixEditor() const { return m_matrix; }           // vectors and matrices only
+  DistributionTable* distributionTable() const { return m_dists; }  // editor "distributions"
   bool isLinked() const { return m_linked; }
 
   // Validates text as this parameter's value; returns "" when valid, else the message.
@@ -73,6 +75,7 @@ class ParamEditor final : public QWidget {
   QComboBox* m_combo = nullptr;
   QCheckBox* m_check = nullptr;
   MatrixEditor* m_matrix = nullptr;
+  DistributionTable* m_dists = nullptr;
   QToolButton* m_table_toggle = nullptr;
   QLabel* m_link;
   QToolButton* m_unlink_button;

@@ -157,6 +157,7 @@ nlohmann::json ParamSpec::toJson() const {
   if (max) j["maximum"] = *max;
   if (!choices.empty()) j["choices"] = choices;
   if (!units.empty()) j["units"] = units;
+  if (!editor.empty()) j["editor"] = editor;
   j["doc"] = doc;
   return j;
 }

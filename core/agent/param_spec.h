@@ -40,6 +40,9 @@ struct ParamSpec {
   std::vector<std::string> choices;
   std::string units;
   std::string doc;
+  // How Studio edits the value beyond its type ("distributions": the uq inputs table); empty: by
+  // type. In the schema as "editor" when set.
+  std::string editor;
 
   // Fluent construction keeps task declarations short and readable.
   static ParamSpec make(std::string name, ParamType type);
@@ -71,6 +74,10 @@ struct ParamSpec {
   }
   ParamSpec& describe(std::string d) {
     doc = std::move(d);
+    return *this;
+  }
+  ParamSpec& editWith(std::string e) {
+    editor = std::move(e);
     return *this;
   }
 

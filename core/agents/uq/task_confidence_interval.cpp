@@ -201,6 +201,7 @@ TaskSpec confidenceIntervalTask() {
       ParamSpec::make("data", ParamType::Vector).describe("Observed values (or give a model)."),
       modelParam(false),
       ParamSpec::make("inputs", ParamType::Any)
+          .editWith("distributions")
           .describe("Uncertain inputs of the model (as in uq.monte_carlo)."),
       ParamSpec::make("n", ParamType::Integer)
           .def(1000)

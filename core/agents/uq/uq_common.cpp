@@ -64,6 +64,7 @@ ParamSpec modelParam(bool required) {
 ParamSpec inputsParam() {
   return ParamSpec::make("inputs", ParamType::Any)
       .req()
+      .editWith("distributions")
       .describe(
           "Uncertain inputs, a list of {\"name\", \"dist\", ...}: uniform (a, b), normal (mu, "
           "sigma), "
