@@ -427,6 +427,69 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(updateDocImage(form, "external-step-editor"));
   }
 
+  // Issue 18 item 10: the examples gallery (cards under category headers) over the window, at
+  // 1280×800 and 1920×1080.
+  void examplesGallery() {
+    for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
+      w.resize(size);
+      QVERIFY(w.openFile(MainWindow::examplesDir() + "/quickstart.workflow.json"));
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      QDialog* d = w.onboarding()->showExamplesGallery();
+      QVERIFY(QTest::qWaitForWindowExposed(d));
+      QTest::qWait(250);  // the card view lays out again 100 ms after a resize
+      // As the user sees it: the dialog centred over the window.
+      QImage img = w.grab().toImage().convertToFormat(QImage::Format_RGB32);
+      const QImage dialog = d->grab().toImage();
+      QVERIFY(hasContent(dialog));
+      {
+        QPainter p(&img);
+        p.fillRect(img.rect(), QColor(0, 0, 0, 70));
+        const QPoint at((img.width() - dialog.width()) / 2, (img.height() - dialog.height()) / 2);
+        p.drawImage(at, dialog);
+        p.setPen(QColor(90, 90, 90));
+        p.drawRect(QRect(at, dialog.size()).adjusted(-1, -1, 0, 0));
+      }
+      const QString name = QStringLiteral("gallery-%1x%2").arg(size.width()).arg(size.height());
+      const QString suffix = QGuiApplication::platformName() == "xcb"
+                                 ? QString()
+                                 : "-" + QGuiApplication::platformName();
+      QVERIFY(img.save(outDir() + "/" + name + suffix + ".png"));
+      QVERIFY(updateDocImage(img, name.toLatin1().constData()));
+      d->close();
+    }
+  }
+
+  // F1 with a step selected: the agent's documentation in the Help dock, at 1280×800 and
+  // 1920×1080.
+  void helpDock() {
+    for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
+      w.resize(size);
+      QVERIFY(w.openFile(MainWindow::examplesDir() + "/quickstart.workflow.json"));
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      const QStringList steps = w.document()->stepIds();
+      QVERIFY(!steps.isEmpty());
+      w.scene()->selectSteps({steps.first()});
+      w.view()->setFocus();
+      QTest::keyClick(w.view()->viewport(), Qt::Key_F1);
+      auto* help = w.findChild<QDockWidget*>("HelpDock");
+      QVERIFY(help);
+      QTRY_VERIFY(help->isVisible());
+      QCoreApplication::processEvents();
+      const QImage img = w.grab().toImage();
+      QVERIFY(hasContent(img));
+      const QString name = QStringLiteral("help-dock-%1x%2").arg(size.width()).arg(size.height());
+      const QString suffix = QGuiApplication::platformName() == "xcb"
+                                 ? QString()
+                                 : "-" + QGuiApplication::platformName();
+      QVERIFY(img.save(outDir() + "/" + name + suffix + ".png"));
+      QVERIFY(updateDocImage(img, name.toLatin1().constData()));
+    }
+  }
+
   void welcomeDialog() {
     MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
