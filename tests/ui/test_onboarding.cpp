@@ -385,6 +385,17 @@ class TestOnboarding : public QObject {
     for (int k = 0; k < tutorials.size(); ++k)
       QCOMPARE(tutorials[k], QString("Tutorial %1").arg(k + 1));
 
+    // Cards sit side by side as far as the width allows, filling the row; a header has its own.
+    d->resize(1200, 700);
+    const auto rect = [&](int row) { return cards->visualItemRect(cards->item(row)); };
+    QTRY_VERIFY(cards->viewport()->width() >= 3 * (ExampleCardDelegate::kMinCardWidth + 12));
+    QTRY_COMPARE(rect(2).top(), rect(1).top());  // relaid out 100 ms after the resize
+    QCOMPARE(rect(3).top(), rect(1).top());
+    QVERIFY(rect(3).right() < cards->viewport()->width());
+    QVERIFY(rect(3).right() > cards->viewport()->width() - 30);
+    QVERIFY(rect(0).bottom() < rect(1).top());
+    QVERIFY(qAbs(rect(0).right() - rect(3).right()) <= 6);  // the row is as wide as its header
+
     // Every example is offered except the test cases ("ui": {"gallery": false}).
     const QDir dir(MainWindow::examplesDir());
     int testCases = 0;

@@ -57,10 +57,12 @@ ExampleCardDelegate::ExampleCardDelegate(QListView* view)
     : QStyledItemDelegate(view), m_view(view) {}
 
 int ExampleCardDelegate::cardWidth() const {
-  const int spacing = m_view->spacing();
-  const int avail = m_view->viewport()->width() - spacing;
-  const int cols = std::max(1, avail / (kMinCardWidth + spacing));
-  return std::max(kMinCardWidth / 2, avail / cols - spacing - 1);
+  // A list view's item takes its width plus the spacing on both sides; the row wraps when the
+  // next item would reach the viewport's edge.
+  const int pitch = 2 * m_view->spacing();
+  const int avail = m_view->viewport()->width();
+  const int cols = std::max(1, avail / (kMinCardWidth + pitch));
+  return std::max(kMinCardWidth / 2, avail / cols - pitch - 1);
 }
 
 int ExampleCardDelegate::cardHeight(const QStyleOptionViewItem& option) const {
