@@ -425,6 +425,10 @@ class TestOnboarding : public QObject {
                       categories->visualItemRect(categories->item(opt)).center());
     QCOMPARE(cards->currentItem()->data(ExampleCardDelegate::CategoryRole).toString(),
              headers[opt]);
+    QCOMPARE(categories->currentRow(), opt);
+    QVERIFY(cards->visualItemRect(cards->item(0)).bottom() < 0);  // Tutorials scrolled away
+    cards->scrollToTop();  // and the list follows the scrolling
+    QCOMPARE(categories->currentRow(), 0);
 
     // The search filters cards (and the empty sections) as you type.
     auto* search = d->findChild<QLineEdit*>("ExampleSearch");
@@ -439,6 +443,11 @@ class TestOnboarding : public QObject {
     QCOMPARE(shown, QStringList({"ode-lorenz.workflow.json", "inverse-enkf-lorenz.workflow.json"}));
     QCOMPARE(shownHeaders.size(), 2);
     QVERIFY(!cards->currentItem()->isHidden());
+    QVERIFY(d->findChild<QLabel*>("ExampleHint")->text().startsWith("Double-click"));
+    QTest::keyClicks(search, "x-no-such-example");
+    QCOMPARE(d->findChild<QLabel*>("ExampleHint")->text(),
+             QString("No example matches “lorenzx-no-such-example”."));
+    QVERIFY(!d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Open)->isEnabled());
     search->clear();
     for (int i = 0; i < cards->count(); ++i) QVERIFY(!cards->item(i)->isHidden());
 

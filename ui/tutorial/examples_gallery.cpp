@@ -10,10 +10,12 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QScreen>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <numeric>
 
 namespace sciagents::ui {
 
@@ -37,6 +39,7 @@ ExamplesGallery::ExamplesGallery(const QList<ExampleEntry>& examples, QWidget* p
       m_search(new QLineEdit(this)),
       m_cards(new QListWidget(this)),
       m_categories(new QListWidget(this)),
+      m_hint(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Close, this)) {
   setObjectName(QStringLiteral("ExamplesGallery"));
   setWindowTitle(tr("Examples gallery"));
@@ -81,9 +84,9 @@ ExamplesGallery::ExamplesGallery(const QList<ExampleEntry>& examples, QWidget* p
   splitter->setChildrenCollapsible(false);
   splitter->setSizes({m_categories->minimumWidth() + 16, 800});
 
-  auto* hint = new QLabel(tr("Double-click an example to open it."), this);
+  m_hint->setObjectName(QStringLiteral("ExampleHint"));
   auto* bottom = new QHBoxLayout;
-  bottom->addWidget(hint, 1);
+  bottom->addWidget(m_hint, 1);
   bottom->addWidget(m_buttons);
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(m_search);
@@ -112,6 +115,8 @@ ExamplesGallery::ExamplesGallery(const QList<ExampleEntry>& examples, QWidget* p
   connect(m_categories, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
     showCategory(item->data(Role::CategoryRole).toString());
   });
+  connect(m_cards->verticalScrollBar(), &QScrollBar::valueChanged, this,
+          &ExamplesGallery::followScroll);
 
   for (int r = 0; r < m_cards->count(); ++r)
     if (isCard(m_cards->item(r))) {
@@ -119,6 +124,7 @@ ExamplesGallery::ExamplesGallery(const QList<ExampleEntry>& examples, QWidget* p
       break;
     }
   updateButtons();
+  followScroll();
   m_search->setFocus();
 }
 
@@ -182,6 +188,9 @@ void ExamplesGallery::filter(const QString& text) {
     nav->setText(QStringLiteral("%1  (%2)").arg(category).arg(n));
     nav->setFlags(n > 0 ? Qt::ItemIsEnabled | Qt::ItemIsSelectable : Qt::NoItemFlags);
   }
+  const int total = std::accumulate(shown.cbegin(), shown.cend(), 0);
+  m_hint->setText(total > 0 ? tr("Double-click an example to open it.")
+                            : tr("No example matches “%1”.").arg(text.trimmed()));
   if (QListWidgetItem* current = m_cards->currentItem(); current && current->isHidden())
     m_cards->setCurrentItem(nullptr);
   if (!m_cards->currentItem())
@@ -205,6 +214,26 @@ void ExamplesGallery::showCategory(const QString& category) {
     }
   }
   m_cards->scrollToItem(head, QAbstractItemView::PositionAtTop);
+  for (int r = 0; r < m_categories->count(); ++r)
+    if (m_categories->item(r)->data(Role::CategoryRole).toString() == category)
+      m_categories->setCurrentRow(r);
+}
+
+QString ExamplesGallery::categoryInView() const {
+  // The last section whose header is above the first third of the view, else the first shown.
+  QString category;
+  const int line = m_cards->viewport()->height() / 3;
+  for (int r = 0; r < m_cards->count(); ++r) {
+    const QListWidgetItem* item = m_cards->item(r);
+    if (isCard(item) || item->isHidden()) continue;
+    if (!category.isEmpty() && m_cards->visualItemRect(item).top() > line) break;
+    category = item->data(Role::CategoryRole).toString();
+  }
+  return category;
+}
+
+void ExamplesGallery::followScroll() {
+  const QString category = categoryInView();
   for (int r = 0; r < m_categories->count(); ++r)
     if (m_categories->item(r)->data(Role::CategoryRole).toString() == category)
       m_categories->setCurrentRow(r);

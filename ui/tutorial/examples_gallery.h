@@ -1,6 +1,7 @@
 // The examples gallery (Help ▸ Examples Gallery): the bundled examples as cards grouped under
 // category headers, a category list on the left that jumps to a section, and a search box that
-// filters the cards as you type (name, description, agents, file name). Double-click, Enter or
+// filters the cards as you type (name, description, agents, file name); the category list follows
+// the scrolling. Double-click, Enter or
 // Open emits openRequested() with the file after closing the dialog; the caller opens it.
 #pragma once
 
@@ -9,6 +10,7 @@
 #include <QDialog>
 
 class QDialogButtonBox;
+class QLabel;
 class QLineEdit;
 class QListWidget;
 class QListWidgetItem;
@@ -29,6 +31,8 @@ class ExamplesGallery final : public QDialog {
   void filter(const QString& text);
   // Selects the first visible card of `category` and scrolls its header to the top.
   void showCategory(const QString& category);
+  // The category whose section is at the top of the card view (the one selected on the left).
+  QString categoryInView() const;
 
  signals:
   void openRequested(const QString& path);
@@ -37,11 +41,13 @@ class ExamplesGallery final : public QDialog {
   void fill(const QList<ExampleEntry>& examples);
   void openCurrent();
   void updateButtons();
+  void followScroll();  // selects categoryInView() in the category list
   QListWidgetItem* header(const QString& category) const;
 
   QLineEdit* m_search;
   QListWidget* m_cards;
   QListWidget* m_categories;
+  QLabel* m_hint;
   QDialogButtonBox* m_buttons;
 };
 
