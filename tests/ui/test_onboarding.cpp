@@ -492,6 +492,19 @@ class TestOnboarding : public QObject {
     QTest::keyClicks(search, "rosenbrock 100-d");
     cards = d->findChild<QListWidget*>("ExampleCards");
     QCOMPARE(cards->currentItem()->toolTip(), QString("opt-rosenbrock-100d.workflow.json"));
+    QTest::keyClick(search, Qt::Key_Down);  // from the search to the cards
+    QTRY_VERIFY(cards->hasFocus());
+    // The arrow keys step over the category headers.
+    search->clear();
+    const int firstOde =
+        int(cards->row(cards->findItems("Exponential decay", Qt::MatchExactly)[0]));
+    QVERIFY(cards->item(firstOde - 1)->data(ExampleCardDelegate::PathRole).toString().isEmpty());
+    cards->setCurrentRow(firstOde);
+    QTest::keyClick(cards, Qt::Key_Left);
+    QCOMPARE(cards->currentRow(), firstOde - 2);  // Tutorial 6, not the ODE & PDE header
+    QTest::keyClick(cards, Qt::Key_Right);
+    QCOMPARE(cards->currentRow(), firstOde);
+    search->setText("rosenbrock 100-d");
     d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Open)->click();
     QVERIFY(w.document()->filePath().endsWith("opt-rosenbrock-100d.workflow.json"));
     for (QAction* a : menu[1]->menu()->actions())

@@ -5,6 +5,7 @@
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
 #include <QHash>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -48,6 +49,7 @@ ExamplesGallery::ExamplesGallery(const QList<ExampleEntry>& examples, QWidget* p
   m_search->setObjectName(QStringLiteral("ExampleSearch"));
   m_search->setPlaceholderText(tr("Search examples: name, description or agent"));
   m_search->setClearButtonEnabled(true);
+  m_search->installEventFilter(this);
 
   m_cards->setObjectName(QStringLiteral("ExampleCards"));
   m_cards->setViewMode(QListView::ListMode);
@@ -107,6 +109,7 @@ ExamplesGallery::ExamplesGallery(const QList<ExampleEntry>& examples, QWidget* p
   connect(m_cards, &QListWidget::itemDoubleClicked, this, open);
   connect(m_buttons, &QDialogButtonBox::accepted, this, open);
   connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  connect(m_cards, &QListWidget::currentItemChanged, this, &ExamplesGallery::skipHeader);
   connect(m_cards, &QListWidget::currentItemChanged, this, &ExamplesGallery::updateButtons);
   connect(m_search, &QLineEdit::textChanged, this, &ExamplesGallery::filter);
   connect(m_categories, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
@@ -237,6 +240,27 @@ void ExamplesGallery::followScroll() {
   for (int r = 0; r < m_categories->count(); ++r)
     if (m_categories->item(r)->data(Role::CategoryRole).toString() == category)
       m_categories->setCurrentRow(r);
+}
+
+bool ExamplesGallery::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == m_search && event->type() == QEvent::KeyPress &&
+      static_cast<QKeyEvent*>(event)->key() == Qt::Key_Down) {
+    m_cards->setFocus();
+    return true;
+  }
+  return QDialog::eventFilter(watched, event);
+}
+
+void ExamplesGallery::skipHeader(QListWidgetItem* current, QListWidgetItem* previous) {
+  if (!current || isCard(current)) return;
+  const int from = m_cards->row(current);
+  const int step = previous && m_cards->row(previous) > from ? -1 : 1;
+  for (const int dir : {step, -step})
+    for (int r = from + dir; r >= 0 && r < m_cards->count(); r += dir)
+      if (isCard(m_cards->item(r)) && !m_cards->item(r)->isHidden()) {
+        m_cards->setCurrentRow(r);
+        return;
+      }
 }
 
 void ExamplesGallery::openCurrent() {

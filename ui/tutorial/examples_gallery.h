@@ -37,11 +37,16 @@ class ExamplesGallery final : public QDialog {
  signals:
   void openRequested(const QString& path);
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;  // Down in the search: to the cards
+
  private:
   void fill(const QList<ExampleEntry>& examples);
   void openCurrent();
   void updateButtons();
   void followScroll();  // selects categoryInView() in the category list
+  // Keyboard moves step over the headers: onto the next card the way the move went.
+  void skipHeader(QListWidgetItem* current, QListWidgetItem* previous);
   QListWidgetItem* header(const QString& category) const;
 
   QLineEdit* m_search;
