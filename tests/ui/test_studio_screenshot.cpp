@@ -28,6 +28,7 @@
 #include "ui/workflow_scene.h"
 
 #include <QAction>
+#include <QCursor>
 #include <QDialog>
 #include <QDir>
 #include <QDockWidget>
@@ -431,6 +432,7 @@ class TestStudioScreenshot : public QObject {
   // Issue 18 item 10: the examples gallery (cards under category headers) over the window, at
   // 1280×800 and 1920×1080.
   void examplesGallery() {
+    QCursor::setPos(0, 0);  // no card under the mouse (Xvfb's pointer starts mid-screen)
     for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
       MainWindow w(sciagents::core::AgentRegistry::builtin());
       w.resize(size);

@@ -62,7 +62,7 @@ ExamplesGallery::ExamplesGallery(const QList<ExampleEntry>& examples, QWidget* p
   m_cards->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
   m_cards->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);  // no relayout loop at the edge
   m_cards->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  m_cards->setMouseTracking(true);  // hover highlight
+  m_cards->viewport()->setAttribute(Qt::WA_Hover);  // the card under the mouse is outlined
   m_cards->setItemDelegate(new ExampleCardDelegate(m_cards));
   m_cards->setFrameShape(QFrame::NoFrame);
   m_cards->viewport()->setBackgroundRole(QPalette::Window);
@@ -95,7 +95,7 @@ ExamplesGallery::ExamplesGallery(const QList<ExampleEntry>& examples, QWidget* p
   layout->addWidget(splitter, 1);
   layout->addLayout(bottom);
 
-  // Large enough for three columns of cards next to a 1280-wide window, never off the screen.
+  // Two columns of cards at least (three over a 1920-wide window), never off the screen.
   QSize size(1040, 680);
   if (parent) size = size.expandedTo(parent->size() * 0.78).boundedTo(QSize(1440, 900));
   if (const QScreen* s = parent ? parent->screen() : screen())
