@@ -259,6 +259,20 @@ class TestStudioScreenshot : public QObject {
       QVERIFY(hasContent(hi));
       QVERIFY(hi.save(outDir() + "/studio-dark-hidpi" + suffix + ".png"));
       QVERIFY(updateDocImage(img, "studio-dark"));
+      // The examples gallery's cards follow the palette too (dark cards, light text).
+      QCursor::setPos(0, 0);
+      QDialog* gallery = w.onboarding()->showExamplesGallery();
+      QVERIFY(QTest::qWaitForWindowExposed(gallery));
+      QTest::qWait(250);  // the card view lays out again 100 ms after a resize
+      const QImage cards = gallery->grab().toImage();
+      QVERIFY(hasContent(cards));
+      QVERIFY(cards.save(outDir() + "/gallery-dark" + suffix + ".png"));
+      double gray = 0;
+      int samples = 0;
+      for (int y = 0; y < cards.height(); y += 5)
+        for (int x = 0; x < cards.width(); x += 5, ++samples) gray += qGray(cards.pixel(x, y));
+      QVERIFY2(gray / samples < 90, qPrintable(QString::number(gray / samples)));  // mostly dark
+      gallery->close();
     }
     QApplication::setPalette(old_palette);
     if (!old_style_name.isEmpty()) QApplication::setStyle(QStyleFactory::create(old_style_name));
