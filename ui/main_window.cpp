@@ -541,17 +541,27 @@ void MainWindow::rebuildRecentMenu() {
 }
 
 void MainWindow::rebuildExamplesMenu() {
+  // One submenu per category (the catalog's order: tutorials first), the examples by name; the
+  // tooltip names the file.
+  for (QAction* a : m_examples->actions()) delete a->menu();  // clear() leaves submenus behind
   m_examples->clear();
   const QList<ExampleEntry> examples = exampleCatalog(examplesDir());
+  QMenu* sub = nullptr;
+  QString category;
   for (const ExampleEntry& e : examples) {
+    if (!sub || e.category != category) {
+      category = e.category;
+      sub = m_examples->addMenu(QString(category).replace(QLatin1Char('&'), QLatin1String("&&")));
+      sub->setObjectName(QStringLiteral("ExamplesMenu:") + category);
+      sub->setToolTipsVisible(true);
+    }
     QString label = e.name;
-    QAction* a = m_examples->addAction(label.replace(QLatin1Char('&'), QLatin1String("&&")), this,
-                                       [this, path = e.path] {
-                                         if (maybeSave()) openFile(path);
-                                       });
+    QAction* a = sub->addAction(label.replace(QLatin1Char('&'), QLatin1String("&&")), this,
+                                [this, path = e.path] {
+                                  if (maybeSave()) openFile(path);
+                                });
     a->setToolTip(e.file);
   }
-  m_examples->setToolTipsVisible(true);
   m_examples->setEnabled(!examples.isEmpty());
 }
 

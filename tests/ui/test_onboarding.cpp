@@ -9,18 +9,24 @@
 #include "core/agent/agent_registry.h"
 #include "core/util/version.h"
 #include "ui/canvas_view.h"
+#include "ui/example_catalog.h"
 #include "ui/sweep_editor.h"
 #include "ui/tutorial/agent_docs.h"
+#include "ui/tutorial/example_card_delegate.h"
 #include "ui/tutorial/help_dock.h"
 #include "ui/tutorial/tutorial_condition.h"
 
 #include <QAction>
 #include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QTemporaryDir>
 #include <QTextBrowser>
 #include <QUndoStack>
 
@@ -332,53 +338,223 @@ class TestOnboarding : public QObject {
     setUrlOpener(nullptr);
   }
 
+  // Issue 18 item 10: the gallery as cards under category headers (tutorials first, in order),
+  // every offered example in exactly one category, no test case; a category list that jumps to a
+  // section; a search that filters as you type; File > Examples as one submenu per category.
   void examplesGallery() {
     MainWindow w(sciagents::core::AgentRegistry::builtin());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QDialog* d = w.onboarding()->showExamplesGallery();
     QVERIFY(QTest::qWaitForWindowExposed(d));
-    auto* list = d->findChild<QListWidget*>("ExampleList");
-    QVERIFY(list->count() > 20);
-    // The test cases (examples that fail on purpose, "ui": {"gallery": false}) are not offered, in
-    // the gallery nor in File > Examples; the tutorials come first, in their order.
-    const QStringList all = QDir(MainWindow::examplesDir()).entryList({"*.workflow.json"});
-    QVERIFY(all.contains("opt-bad-nan.workflow.json"));
-    QCOMPARE(list->count(), int(all.size()) - 6);
+    QCOMPARE(d->objectName(), QString("ExamplesGallery"));
+    auto* cards = d->findChild<QListWidget*>("ExampleCards");
+    auto* categories = d->findChild<QListWidget*>("ExampleCategories");
+    QVERIFY(cards && categories);
+    QCOMPARE(d->findChild<QListWidget*>(), cards);  // what older tests find first
+
+    // Headers are the items without a file; every card lies under one.
+    QStringList headers;
+    QHash<QString, QString> categoryOf;  // file -> header
     QStringList tutorials;
-    for (int i = 0; i < list->count(); ++i) {
-      QVERIFY2(!list->item(i)->toolTip().contains("-bad-"), qPrintable(list->item(i)->toolTip()));
-      if (list->item(i)->toolTip().startsWith("tutorial-")) {
-        QCOMPARE(i, int(tutorials.size()));  // no other example before or among them
-        tutorials << list->item(i)->text().section(':', 0, 0);
+    for (int i = 0; i < cards->count(); ++i) {
+      QListWidgetItem* item = cards->item(i);
+      const QString path = item->data(ExampleCardDelegate::PathRole).toString();
+      if (path.isEmpty()) {
+        QVERIFY(!(item->flags() & Qt::ItemIsSelectable));
+        QVERIFY2(!headers.contains(item->text()), qPrintable(item->text()));  // one section each
+        headers << item->text();
+        continue;
+      }
+      QVERIFY(!headers.isEmpty());
+      const QString file = QFileInfo(path).fileName();
+      QCOMPARE(item->toolTip(), file);
+      QCOMPARE(item->data(ExampleCardDelegate::CategoryRole).toString(), headers.last());
+      QVERIFY2(!categoryOf.contains(file), qPrintable(file));
+      categoryOf.insert(file, headers.last());
+      QVERIFY(!item->data(ExampleCardDelegate::AgentsRole).toStringList().isEmpty());
+      if (headers.last() == "Tutorials") {
+        QVERIFY2(file.startsWith("tutorial-"), qPrintable(file));
+        tutorials << item->data(ExampleCardDelegate::TagRole).toString();
+        QVERIFY(item->text().startsWith(tutorials.last() + ":"));
       }
     }
+    QVERIFY2(headers.size() >= 8, qPrintable(headers.join(", ")));
+    QCOMPARE(headers.first(), QString("Tutorials"));
     QVERIFY(tutorials.size() >= 6);  // tutorial-*.workflow.json (the seventh opens its own file)
     for (int k = 0; k < tutorials.size(); ++k)
       QCOMPARE(tutorials[k], QString("Tutorial %1").arg(k + 1));
-    const QList<QAction*> menu = w.examplesMenu()->actions();
-    QCOMPARE(menu.size(), list->count());
-    for (int i = 0; i < menu.size(); ++i) {
-      QVERIFY(!menu[i]->toolTip().contains("-bad-"));
-      QCOMPARE(menu[i]->toolTip(), list->item(i)->toolTip());
+
+    // Cards sit side by side as far as the width allows, filling the row; a header has its own.
+    d->resize(1200, 700);
+    const auto rect = [&](int row) { return cards->visualItemRect(cards->item(row)); };
+    QTRY_VERIFY(cards->viewport()->width() >= 3 * (ExampleCardDelegate::kMinCardWidth + 12));
+    QTRY_COMPARE(rect(2).top(), rect(1).top());  // relaid out 100 ms after the resize
+    QCOMPARE(rect(3).top(), rect(1).top());
+    QVERIFY(rect(3).right() < cards->viewport()->width());
+    QVERIFY(rect(3).right() > cards->viewport()->width() - 30);
+    QVERIFY(rect(0).bottom() < rect(1).top());
+    QVERIFY(qAbs(rect(0).right() - rect(3).right()) <= 6);  // the row is as wide as its header
+
+    // Every example is offered except the test cases ("ui": {"gallery": false}).
+    const QDir dir(MainWindow::examplesDir());
+    int testCases = 0;
+    for (const QString& f : dir.entryList({"*.workflow.json"})) {
+      QFile file(dir.filePath(f));
+      QVERIFY(file.open(QIODevice::ReadOnly));
+      const json j = json::parse(file.readAll().toStdString());
+      const bool testCase = j.contains("ui") && j["ui"].value("gallery", true) == false;
+      testCases += testCase;
+      QVERIFY2(categoryOf.contains(f) != testCase, qPrintable(f));
     }
-    QVERIFY(menu[0]->text().startsWith("Tutorial 1"));  // names, not file slugs
+    QVERIFY(testCases >= 6);
+    QVERIFY(!categoryOf.contains("opt-bad-nan.workflow.json"));
+    QCOMPARE(categoryOf.value("ode-decay.workflow.json"), QString("ODE & PDE"));
+    QCOMPARE(categoryOf.value("opt-rosenbrock.workflow.json"), QString("Optimisation & fitting"));
+    QCOMPARE(categoryOf.value("uq-ode-sobol.workflow.json"), QString("Uncertainty & sensitivity"));
+    QCOMPARE(categoryOf.value("external-sobol.workflow.json"), QString("External programs"));
+    QCOMPARE(categoryOf.value("diamond.workflow.json"), QString("Workflows"));  // its own "ui"
+
+    // The category list names the same sections with their counts; a click jumps there.
+    QCOMPARE(categories->count(), int(headers.size()));
+    for (int k = 0; k < categories->count(); ++k)
+      QCOMPARE(categories->item(k)->text(),
+               QString("%1  (%2)").arg(headers[k]).arg(categoryOf.keys(headers[k]).size()));
+    const int opt = int(headers.indexOf("Optimisation & fitting"));
+    QTest::mouseClick(categories->viewport(), Qt::LeftButton, {},
+                      categories->visualItemRect(categories->item(opt)).center());
+    QCOMPARE(cards->currentItem()->data(ExampleCardDelegate::CategoryRole).toString(),
+             headers[opt]);
+    QCOMPARE(categories->currentRow(), opt);
+    QVERIFY(cards->visualItemRect(cards->item(0)).bottom() < 0);  // Tutorials scrolled away
+    cards->scrollToTop();  // and the list follows the scrolling
+    QCOMPARE(categories->currentRow(), 0);
+
+    // The search filters cards (and the empty sections) as you type.
+    auto* search = d->findChild<QLineEdit*>("ExampleSearch");
+    QVERIFY(search);
+    QTest::keyClicks(search, "lorenz");
+    QStringList shown, shownHeaders;
+    for (int i = 0; i < cards->count(); ++i)
+      if (!cards->item(i)->isHidden())
+        (cards->item(i)->data(ExampleCardDelegate::PathRole).toString().isEmpty() ? shownHeaders
+                                                                                  : shown)
+            << cards->item(i)->toolTip();
+    QCOMPARE(shown, QStringList({"ode-lorenz.workflow.json", "inverse-enkf-lorenz.workflow.json"}));
+    QCOMPARE(shownHeaders.size(), 2);
+    QVERIFY(!cards->currentItem()->isHidden());
+    QVERIFY(d->findChild<QLabel*>("ExampleHint")->text().startsWith("Double-click"));
+    QTest::keyClicks(search, "x-no-such-example");
+    QCOMPARE(d->findChild<QLabel*>("ExampleHint")->text(),
+             QString("No example matches “lorenzx-no-such-example”."));
+    QVERIFY(!d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Open)->isEnabled());
+    search->clear();
+    for (int i = 0; i < cards->count(); ++i) QVERIFY(!cards->item(i)->isHidden());
+
+    // File > Examples: one submenu per category, in the gallery's order, names not file slugs.
+    const QList<QAction*> menu = w.examplesMenu()->actions();
+    QCOMPARE(menu.size(), int(headers.size()));
+    for (int k = 0; k < menu.size(); ++k) {
+      QVERIFY(menu[k]->menu());
+      QCOMPARE(menu[k]->text().replace("&&", "&"), headers[k]);
+      QStringList files;
+      for (QAction* a : menu[k]->menu()->actions()) {
+        QVERIFY(!a->text().endsWith(".workflow.json"));
+        QCOMPARE(categoryOf.value(a->toolTip()), headers[k]);
+        files << a->toolTip();
+      }
+      QCOMPARE(files.size(), int(categoryOf.keys(headers[k]).size()));
+    }
+    QVERIFY(menu[0]->menu()->actions()[0]->text().startsWith("Tutorial 1"));
+
+    // Double-clicking a card opens its file.
     QListWidgetItem* quick = nullptr;
-    for (int i = 0; i < list->count(); ++i)
-      if (list->item(i)->text().startsWith("Tutorial 1: quick start")) quick = list->item(i);
+    for (int i = 0; i < cards->count(); ++i)
+      if (cards->item(i)->text().startsWith("Tutorial 1: quick start")) quick = cards->item(i);
     QVERIFY(quick);
-    QVERIFY(quick->text().contains("e^(-2t)"));  // the description
-    list->scrollToItem(quick);
-    list->setCurrentItem(quick);
-    const QPoint at = list->visualItemRect(quick).center();
-    QSignalSpy dbl(list, &QListWidget::itemDoubleClicked);
-    QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+    QCOMPARE(quick->data(ExampleCardDelegate::TitleRole).toString(), QString("Quick start"));
+    QVERIFY(quick->data(ExampleCardDelegate::DescriptionRole).toString().contains("e^(-2t)"));
+    cards->scrollToItem(quick);
+    const QPoint at = cards->visualItemRect(quick).center();
+    QSignalSpy dbl(cards, &QListWidget::itemDoubleClicked);
+    QTest::mouseClick(cards->viewport(), Qt::LeftButton, {},
                       at);  // a double click is a click, then the second press
-    QTest::mouseDClick(list->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(cards->viewport(), Qt::LeftButton, {}, at);
     QCOMPARE(dbl.size(), 1);
     QVERIFY(!d->isVisible());
     QVERIFY(w.document()->filePath().endsWith("tutorial-quick-start.workflow.json"));
     QCOMPARE(w.document()->stepIds(), QStringList{"ivp"});
+
+    // Open with a searched-for card opens that one; the menu opens the file it names.
+    d = w.onboarding()->showExamplesGallery();
+    QVERIFY(QTest::qWaitForWindowExposed(d));
+    search = d->findChild<QLineEdit*>("ExampleSearch");
+    QTest::keyClicks(search, "rosenbrock 100-d");
+    cards = d->findChild<QListWidget*>("ExampleCards");
+    QCOMPARE(cards->currentItem()->toolTip(), QString("opt-rosenbrock-100d.workflow.json"));
+    QTest::keyClick(search, Qt::Key_Down);  // from the search to the cards
+    QTRY_VERIFY(cards->hasFocus());
+    // The arrow keys step over the category headers.
+    search->clear();
+    const int firstOde =
+        int(cards->row(cards->findItems("Exponential decay", Qt::MatchExactly)[0]));
+    QVERIFY(cards->item(firstOde - 1)->data(ExampleCardDelegate::PathRole).toString().isEmpty());
+    cards->setCurrentRow(firstOde);
+    QTest::keyClick(cards, Qt::Key_Left);
+    QCOMPARE(cards->currentRow(), firstOde - 2);  // Tutorial 6, not the ODE & PDE header
+    QTest::keyClick(cards, Qt::Key_Right);
+    QCOMPARE(cards->currentRow(), firstOde);
+    search->setText("rosenbrock 100-d");
+    d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Open)->click();
+    QVERIFY(w.document()->filePath().endsWith("opt-rosenbrock-100d.workflow.json"));
+    for (QAction* a : menu[1]->menu()->actions())
+      if (a->toolTip() == "ode-decay.workflow.json") a->trigger();
+    QVERIFY(w.document()->filePath().endsWith("ode-decay.workflow.json"));
+  }
+
+  // The category of an example without its own: the most specific agent of its steps.
+  void exampleCategoryFromAgents() {
+    QCOMPARE(exampleCategories().first(), QString("Tutorials"));
+    QCOMPARE(exampleCategoryForAgents({"ode_pde"}), QString("ODE & PDE"));
+    QCOMPARE(exampleCategoryForAgents({"ode_pde", "uq"}), QString("Uncertainty & sensitivity"));
+    QCOMPARE(exampleCategoryForAgents({"ode_pde", "inverse"}), QString("Inverse problems"));
+    QCOMPARE(exampleCategoryForAgents({"linear_algebra", "workflow_orchestration"}),
+             QString("Workflows"));
+    QCOMPARE(exampleCategoryForAgents({"external", "uq"}), QString("External programs"));
+    QCOMPARE(exampleCategoryForAgents({"surrogate", "uq"}), QString("Surrogates & ML"));
+    QCOMPARE(exampleCategoryForAgents({"optimization"}), QString("Optimisation & fitting"));
+    QCOMPARE(exampleCategoryForAgents({"no_such_agent"}), QString("Workflows"));
+    for (const char* agents : {"integration", "special_functions", "linear_algebra",
+                               "physics_informed_ml", "performance_profiler"})
+      QVERIFY2(exampleCategories().contains(exampleCategoryForAgents({agents})),
+               qPrintable(agents));
+    // A file's own "ui": {"category"} wins; a tutorial is always under Tutorials.
+    QTemporaryDir dir;
+    auto write = [&](const QString& name, const QByteArray& text) {
+      QFile f(dir.filePath(name));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write(text);
+    };
+    write("a.workflow.json",
+          R"({"sciagents": 1, "name": "A", "ui": {"category": "Linear algebra"},
+              "steps": [{"id": "s", "agent": "uq", "task": "sobol"}]})");
+    write("b.workflow.json",
+          R"({"sciagents": 1, "name": "B", "steps": [{"id": "s", "agent": "integration",
+              "task": "quad"}, {"id": "t", "agent": "uq", "task": "sobol"}]})");
+    write(
+        "tutorial-x.workflow.json",
+        R"({"sciagents": 1, "name": "Tutorial 2: do it", "steps": [{"id": "s", "agent": "uq"}]})");
+    write("c.workflow.json", R"({"sciagents": 1, "name": "C", "ui": {"gallery": false}})");
+    const QList<ExampleEntry> all = exampleCatalog(dir.path());
+    QCOMPARE(all.size(), 3);
+    QCOMPARE(all[0].file, QString("tutorial-x.workflow.json"));
+    QCOMPARE(all[0].category, QString("Tutorials"));
+    QCOMPARE(all[0].tutorialNumber, 2);
+    QCOMPARE(all[0].title, QString("Do it"));
+    QCOMPARE(all[1].file, QString("b.workflow.json"));
+    QCOMPARE(all[1].category, QString("Uncertainty & sensitivity"));
+    QCOMPARE(all[1].agents, QStringList({"integration", "uq"}));
+    QCOMPARE(all[2].category, QString("Linear algebra"));
   }
 };
 

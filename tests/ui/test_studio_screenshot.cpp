@@ -27,6 +27,8 @@
 #include "ui/workflow_document.h"
 #include "ui/workflow_scene.h"
 
+#include <QAction>
+#include <QCursor>
 #include <QDialog>
 #include <QDir>
 #include <QDockWidget>
@@ -257,6 +259,20 @@ class TestStudioScreenshot : public QObject {
       QVERIFY(hasContent(hi));
       QVERIFY(hi.save(outDir() + "/studio-dark-hidpi" + suffix + ".png"));
       QVERIFY(updateDocImage(img, "studio-dark"));
+      // The examples gallery's cards follow the palette too (dark cards, light text).
+      QCursor::setPos(0, 0);
+      QDialog* gallery = w.onboarding()->showExamplesGallery();
+      QVERIFY(QTest::qWaitForWindowExposed(gallery));
+      QTest::qWait(250);  // the card view lays out again 100 ms after a resize
+      const QImage cards = gallery->grab().toImage();
+      QVERIFY(hasContent(cards));
+      QVERIFY(cards.save(outDir() + "/gallery-dark" + suffix + ".png"));
+      double gray = 0;
+      int samples = 0;
+      for (int y = 0; y < cards.height(); y += 5)
+        for (int x = 0; x < cards.width(); x += 5, ++samples) gray += qGray(cards.pixel(x, y));
+      QVERIFY2(gray / samples < 90, qPrintable(QString::number(gray / samples)));  // mostly dark
+      gallery->close();
     }
     QApplication::setPalette(old_palette);
     if (!old_style_name.isEmpty()) QApplication::setStyle(QStyleFactory::create(old_style_name));
@@ -425,6 +441,74 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(hasContent(form));
     QVERIFY(form.save(outDir() + "/external-step-editor-form" + suffix + ".png"));
     QVERIFY(updateDocImage(form, "external-step-editor"));
+  }
+
+  // Issue 18 item 10: the examples gallery (cards under category headers) over the window, at
+  // 1280×800 and 1920×1080.
+  void examplesGallery() {
+    QCursor::setPos(0, 0);  // no card under the mouse (Xvfb's pointer starts mid-screen)
+    for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
+      w.resize(size);
+      QVERIFY(w.openFile(MainWindow::examplesDir() + "/quickstart.workflow.json"));
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      QDialog* d = w.onboarding()->showExamplesGallery();
+      QVERIFY(QTest::qWaitForWindowExposed(d));
+      QTest::qWait(250);  // the card view lays out again 100 ms after a resize
+      // As the user sees it: the dialog centred over the window.
+      QImage img = w.grab().toImage().convertToFormat(QImage::Format_RGB32);
+      const QImage dialog = d->grab().toImage();
+      QVERIFY(hasContent(dialog));
+      {
+        QPainter p(&img);
+        p.fillRect(img.rect(), QColor(0, 0, 0, 70));
+        const QPoint at((img.width() - dialog.width()) / 2, (img.height() - dialog.height()) / 2);
+        p.drawImage(at, dialog);
+        p.setPen(QColor(90, 90, 90));
+        p.drawRect(QRect(at, dialog.size()).adjusted(-1, -1, 0, 0));
+      }
+      const QString name = QStringLiteral("gallery-%1x%2").arg(size.width()).arg(size.height());
+      const QString suffix = QGuiApplication::platformName() == "xcb"
+                                 ? QString()
+                                 : "-" + QGuiApplication::platformName();
+      QVERIFY(img.save(outDir() + "/" + name + suffix + ".png"));
+      QVERIFY(updateDocImage(img, name.toLatin1().constData()));
+      d->close();
+    }
+  }
+
+  // F1 with a step selected: the agent's documentation in the Help dock, at 1280×800 and
+  // 1920×1080.
+  void helpDock() {
+    for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+      MainWindow w(sciagents::core::AgentRegistry::builtin());
+      w.resize(size);
+      QVERIFY(w.openFile(MainWindow::examplesDir() + "/quickstart.workflow.json"));
+      w.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&w));
+      const QStringList steps = w.document()->stepIds();
+      QVERIFY(!steps.isEmpty());
+      w.scene()->selectSteps({steps.first()});
+      // F1's action (a key press needs the active window, which Xvfb without a window manager
+      // may not give).
+      auto* f1 = w.findChild<QAction*>("AgentDocsAction");
+      QVERIFY(f1);
+      QCOMPARE(f1->shortcut(), QKeySequence(QKeySequence::HelpContents));
+      f1->trigger();
+      auto* help = w.findChild<QDockWidget*>("HelpDock");
+      QVERIFY(help);
+      QTRY_VERIFY(help->isVisible());
+      QCoreApplication::processEvents();
+      const QImage img = w.grab().toImage();
+      QVERIFY(hasContent(img));
+      const QString name = QStringLiteral("help-dock-%1x%2").arg(size.width()).arg(size.height());
+      const QString suffix = QGuiApplication::platformName() == "xcb"
+                                 ? QString()
+                                 : "-" + QGuiApplication::platformName();
+      QVERIFY(img.save(outDir() + "/" + name + suffix + ".png"));
+      QVERIFY(updateDocImage(img, name.toLatin1().constData()));
+    }
   }
 
   void welcomeDialog() {

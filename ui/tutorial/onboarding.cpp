@@ -5,6 +5,7 @@
 #include "ui/main_window.h"
 #include "ui/property_panel.h"
 #include "ui/tutorial/agent_docs.h"
+#include "ui/tutorial/examples_gallery.h"
 #include "ui/tutorial/help_dock.h"
 #include "ui/tutorial/tutorial_controller.h"
 #include "ui/tutorial/tutorial_overlay.h"
@@ -237,39 +238,13 @@ QDialog* Onboarding::showTutorials() {
 }
 
 QDialog* Onboarding::showExamplesGallery() {
-  if (m_gallery) {
+  if (m_gallery && m_gallery->isVisible()) {  // a closed one is only waiting to be deleted
     m_gallery->raise();
     return m_gallery;
   }
-  QDialog* d = makeDialog(m_window, QStringLiteral("ExamplesGallery"), tr("Examples gallery"));
+  auto* d = new ExamplesGallery(exampleCatalog(MainWindow::examplesDir()), m_window);
   m_gallery = d;
-  auto* list = new QListWidget(d);
-  list->setObjectName(QStringLiteral("ExampleList"));
-  list->setWordWrap(true);
-  list->setAlternatingRowColors(true);
-  for (const ExampleEntry& e : exampleCatalog(MainWindow::examplesDir())) {
-    auto* item = new QListWidgetItem(
-        e.description.isEmpty() ? e.name : e.name + QStringLiteral("\n") + e.description, list);
-    item->setData(Qt::UserRole, e.path);
-    item->setToolTip(e.file);
-  }
-  auto* hint = new QLabel(tr("Double-click an example to open it."), d);
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Close, d);
-  auto* layout = new QVBoxLayout(d);
-  layout->addWidget(list, 1);
-  layout->addWidget(hint);
-  layout->addWidget(buttons);
-  d->resize(720, 560);
-  auto open = [this, d, list] {
-    if (!list->currentItem() || !d->isVisible()) return;  // double-click may also "activate"
-    const QString path = list->currentItem()->data(Qt::UserRole).toString();
-    d->accept();
-    openExample(path);
-  };
-  connect(list, &QListWidget::itemActivated, d, open);
-  connect(list, &QListWidget::itemDoubleClicked, d, open);
-  connect(buttons, &QDialogButtonBox::accepted, d, open);
-  connect(buttons, &QDialogButtonBox::rejected, d, &QDialog::reject);
+  connect(d, &ExamplesGallery::openRequested, this, &Onboarding::openExample);
   d->show();
   return d;
 }
