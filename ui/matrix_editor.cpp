@@ -5,7 +5,7 @@
 
 #include <QApplication>
 #include <QClipboard>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QRegularExpression>
@@ -77,12 +77,18 @@ MatrixEditor::MatrixEditor(Shape shape, QWidget* parent)
     if (auto* cb = QApplication::clipboard()) pasteText(cb->text());
   });
 
-  auto* buttons = new QHBoxLayout;
+  // Rows and Paste on one line, columns under them: the form stays narrow enough for the
+  // Properties dock at 1280 x 800 (five buttons side by side were cut off).
+  auto* buttons = new QGridLayout;
   buttons->setContentsMargins(0, 0, 0, 0);
-  buttons->setSpacing(2);
-  for (QToolButton* b : {m_add_row, m_remove_row, m_add_col, m_remove_col, m_paste})
-    buttons->addWidget(b);
-  buttons->addStretch(1);
+  buttons->setHorizontalSpacing(2);
+  buttons->setVerticalSpacing(0);
+  buttons->addWidget(m_add_row, 0, 0);
+  buttons->addWidget(m_remove_row, 0, 1);
+  buttons->addWidget(m_paste, 0, 2);
+  buttons->addWidget(m_add_col, 1, 0);
+  buttons->addWidget(m_remove_col, 1, 1);
+  buttons->setColumnStretch(3, 1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(1);

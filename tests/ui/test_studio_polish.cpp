@@ -27,6 +27,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
@@ -34,6 +35,8 @@
 #include <QtTest/QtTest>
 
 #include <functional>
+
+#include <tuple>
 
 #include "tests/test_main.h"
 
@@ -252,14 +255,29 @@ class TestStudioPolish : public QObject {
     for (QWidget* p = y0->parentWidget(); p && !area; p = p->parentWidget())
       area = qobject_cast<QScrollArea*>(p);
     QVERIFY(area);
-    for (QToolButton* b : y0->matrixEditor()->findChildren<QToolButton*>()) {
-      if (b->isHidden()) continue;
-      area->ensureWidgetVisible(b, 0, 0);
-      QRect shown(b->mapTo(&w, QPoint(0, 0)), b->size());
-      const QRect full = shown;
-      for (QWidget* p = b->parentWidget(); p && p != &w; p = p->parentWidget())
-        shown &= QRect(p->mapTo(&w, QPoint(0, 0)), p->size());
-      QVERIFY2(shown == full, qPrintable(b->text() + QStringLiteral(" is cut off")));
+    // Every button of a form field (the table's, ▦, ↺) can be brought into view whole: a vector
+    // (y0), a matrix (A: five table buttons were cut off at this size) and the uq inputs table.
+    const auto allButtonsShown = [&](sciagents::ui::ParamEditor* ed) {
+      for (QToolButton* b : ed->findChildren<QToolButton*>()) {
+        if (!b->isVisibleTo(ed)) continue;
+        area->ensureWidgetVisible(b, 0, 0);
+        area->horizontalScrollBar()->setValue(0);  // in view without scrolling sideways
+        QRect shown(b->mapTo(&w, QPoint(0, 0)), b->size());
+        const QRect full = shown;
+        for (QWidget* p = b->parentWidget(); p && p != &w; p = p->parentWidget())
+          shown &= QRect(p->mapTo(&w, QPoint(0, 0)), p->size());
+        QVERIFY2(shown == full, qPrintable(b->text() + QStringLiteral(" is cut off")));
+      }
+    };
+    allButtonsShown(y0);
+    for (const auto& [agent, task, param] :
+         {std::tuple{"linear_algebra", "solve", "A"}, std::tuple{"uq", "sobol", "inputs"}}) {
+      QVERIFY(!w.addTask(agent, task).isEmpty());
+      sciagents::ui::ParamEditor* ed = w.properties()->editor(param);
+      QVERIFY(ed);
+      QTRY_VERIFY(ed->isVisible());
+      allButtonsShown(ed);
+      if (QTest::currentTestFailed()) return;
     }
   }
 
