@@ -57,7 +57,7 @@ class TestQuickstartScreenshots : public QObject {
       if (t.c->currentStepMet()) {
         t.overlay->nextButton()->click();
       } else {
-        QVERIFY(t.c->showMe());
+        QVERIFY2(t.c->showMe(), qPrintable(QStringLiteral("step %1: Show me failed").arg(k + 1)));
         QTRY_VERIFY_WITH_TIMEOUT(t.c->currentStep() != k, 60000);
       }
     }
