@@ -8,7 +8,10 @@
 #include "screenshot_util.h"
 #include "tutorial_test_util.h"
 
+#include "ui/canvas_view.h"
 #include "ui/results_panel.h"
+
+#include <QLabel>
 
 #include "tests/test_main.h"
 
@@ -42,6 +45,11 @@ class TestQuickstartScreenshots : public QObject {
       if (t.c->step()->highlight != "Canvas")
         QVERIFY2(!bubble.intersects(t.overlay->highlightRect()),
                  qPrintable(QStringLiteral("step %1: the callout covers the target").arg(k + 1)));
+      if (k == 0) {  // the empty canvas says where to start, all of it in view
+        auto* hint = w.view()->viewport()->findChild<QLabel*>("EmptyCanvasHint");
+        QVERIFY(hint && hint->isVisible());
+        QCOMPARE(hint->geometry(), w.view()->viewport()->rect());
+      }
       if (k + 1 == n) {
         w.results()->showOutput("y");  // what the last step asks the user to select
         QVERIFY(w.results()->currentPlot());
