@@ -9,8 +9,10 @@
 #include "tutorial_test_util.h"
 
 #include "ui/canvas_view.h"
+#include "ui/line_plot.h"
 #include "ui/results_panel.h"
 
+#include <QGraphicsTextItem>
 #include <QLabel>
 
 #include "tests/test_main.h"
@@ -53,6 +55,10 @@ class TestQuickstartScreenshots : public QObject {
       if (k + 1 == n) {
         w.results()->showOutput("y");  // what the last step asks the user to select
         QVERIFY(w.results()->currentPlot());
+        // The plot's numbers are readable: no axis label elided to "..." in the short dock.
+        for (QGraphicsItem* item : w.results()->linePlot()->scene()->items())
+          if (auto* label = dynamic_cast<QGraphicsTextItem*>(item); label && label->isVisible())
+            QVERIFY2(!label->toPlainText().contains("..."), "an axis label of the plot is elided");
       }
       QTest::qWait(50);  // one more paint of what the last event turned on (not a timing check)
       const QImage img = w.grab().toImage();
