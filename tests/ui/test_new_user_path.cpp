@@ -15,12 +15,8 @@
 #include <QDialog>
 #include <QDockWidget>
 #include <QListWidget>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QStandardItemModel>
 #include <QStatusBar>
-#include <QStyle>
-#include <QStyleOptionSlider>
 #include <QTableView>
 #include <QToolButton>
 
@@ -77,28 +73,17 @@ class TestNewUserPath : public QObject {
     QVERIFY(ed && ed->lineEdit());
     QLineEdit* le = ed->lineEdit();
     if (!whyNotClickable(le, le->rect().center()).isEmpty()) {
-      // Below the fold of the form: clicks on the scroll bar's track under its handle (a page
-      // down each) until the field is on screen, as a user scrolls with the mouse.
-      QScrollArea* area = nullptr;
-      for (QWidget* p = le->parentWidget(); p && !area; p = p->parentWidget())
-        area = qobject_cast<QScrollArea*>(p);
-      QVERIFY2(area, qPrintable(param + " is off screen and not in a scroll area"));
-      QScrollBar* bar = area->verticalScrollBar();
-      for (int i = 0; i < 20 && !whyNotClickable(le, le->rect().center()).isEmpty(); ++i) {
-        QStyleOptionSlider opt;
-        opt.initFrom(bar);
-        opt.orientation = Qt::Vertical;
-        opt.minimum = bar->minimum();
-        opt.maximum = bar->maximum();
-        opt.sliderPosition = opt.sliderValue = bar->value();
-        opt.pageStep = bar->pageStep();
-        opt.singleStep = bar->singleStep();
-        const QRect page = bar->style()->subControlRect(QStyle::CC_ScrollBar, &opt,
-                                                        QStyle::SC_ScrollBarAddPage, bar);
-        QVERIFY2(!page.isEmpty(), qPrintable(param + ": the form cannot scroll further"));
-        STOP_ON_FAILURE(click(bar, page.center()));
-        QTest::mouseMove(bar, page.center());
-      }
+      // Below the fold of the form: Tab from the first field on screen until this one has the
+      // focus, as a keyboard user does (the form's scroll area brings the focused field up).
+      QLineEdit* first = nullptr;
+      for (ParamEditor* e : w.properties()->findChildren<ParamEditor*>())
+        if (!first && e->lineEdit() &&
+            whyNotClickable(e->lineEdit(), e->lineEdit()->rect().center()).isEmpty())
+          first = e->lineEdit();
+      STOP_ON_FAILURE(click(first));
+      for (int i = 0; i < 100 && w.focusWidget() != le; ++i)
+        QTest::keyClick(w.focusWidget(), Qt::Key_Tab);
+      QCOMPARE(w.focusWidget(), static_cast<QWidget*>(le));
       QVERIFY2(whyNotClickable(le, le->rect().center()).isEmpty(),
                qPrintable(whyNotClickable(le, le->rect().center())));
     }
