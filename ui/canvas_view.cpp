@@ -50,6 +50,13 @@ void CanvasView::resizeEvent(QResizeEvent* event) {
   m_hint->resize(viewport()->size());
 }
 
+// Scrolling the scene moves the viewport's child widgets with it: the hint stays where it is, over
+// the whole viewport (issue 18: after the first fit it was pushed half out of the canvas).
+void CanvasView::scrollContentsBy(int dx, int dy) {
+  QGraphicsView::scrollContentsBy(dx, dy);
+  m_hint->move(0, 0);
+}
+
 void CanvasView::zoomBy(double factor) {
   const double target = std::clamp(zoom() * factor, kMinZoom, kMaxZoom);
   const double f = target / zoom();

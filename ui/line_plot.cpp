@@ -40,7 +40,9 @@ LinePlot::LinePlot(QWidget* parent)
   setRubberBand(QChartView::RectangleRubberBand);
   setMouseTracking(true);
   setFocusPolicy(Qt::StrongFocus);
-  chart()->legend()->setAlignment(Qt::AlignBottom);
+  // Beside the plot, not under it: the Results dock is short, and a legend below took the height
+  // the axes needed for their numbers (issue 18: the ticks were elided to "…").
+  chart()->legend()->setAlignment(Qt::AlignRight);
   chart()->setMargins(QMargins(4, 4, 8, 4));
   QPen guide(QColor(120, 120, 120), 0, Qt::DashLine);
   m_hline = new QGraphicsLineItem(chart());

@@ -52,6 +52,9 @@ MatrixEditor::MatrixEditor(Shape shape, QWidget* parent)
           tr("Paste numbers separated by tabs, commas or spaces, one row per line (Ctrl+V)"),
           this)) {
   m_table->setObjectName(QStringLiteral("MatrixTable"));
+  // Tab leaves the table (the arrow keys move between cells): Tab went round its cells for ever,
+  // and a keyboard user could not get past a y0 to the rest of the form (issue 18).
+  m_table->setTabKeyNavigation(false);
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   m_table->horizontalHeader()->setMinimumSectionSize(48);
   m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);

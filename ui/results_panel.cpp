@@ -177,7 +177,11 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   connect(m_plots, &QStackedWidget::currentChanged, this, &ResultsPanel::updatePlotControls);
   m_log_x = new QCheckBox(tr("Log x"), this);
   m_log_y = new QCheckBox(tr("Log y"), this);
-  auto* plotBar = new QHBoxLayout;
+  // Beside the Plot and Table tabs, not above the plot: in the short Results dock the row took
+  // the height the plot's axes need for their numbers (issue 18: they were elided to "...").
+  auto* plotControls = new QWidget(this);
+  auto* plotBar = new QHBoxLayout(plotControls);
+  plotBar->setContentsMargins(0, 0, 0, 0);
   plotBar->addWidget(m_log_x);
   plotBar->addWidget(m_log_y);
   plotBar->addStretch(1);
@@ -190,9 +194,9 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   auto* plotPage = new QWidget(this);
   auto* plotLayout = new QVBoxLayout(plotPage);
   plotLayout->setContentsMargins(0, 0, 0, 0);
-  plotLayout->addLayout(plotBar);
   plotLayout->addWidget(m_plots, 1);
   m_tabs = new QTabWidget(this);
+  m_tabs->setCornerWidget(plotControls, Qt::TopRightCorner);
   m_tabs->addTab(plotPage, tr("Plot"));
   m_tabs->addTab(m_elements_view, tr("Table"));
   connect(m_log_x, &QCheckBox::toggled, m_line, &LinePlot::setLogX);

@@ -24,6 +24,7 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -56,6 +57,12 @@ Onboarding::Onboarding(MainWindow* window)
       m_overlay(new TutorialOverlay(window, m_controller)) {
   setObjectName(QStringLiteral("Onboarding"));
   buildHelpMenu();
+  // The end of a tutorial is said, not only seen as the callout going away (issue 18).
+  connect(m_controller, &TutorialController::tutorialFinished, this, [this](const QString& id) {
+    const Tutorial* t = m_controller->tutorial(id);
+    m_window->statusBar()->showMessage(
+        tr("Tutorial complete: %1. More under Help ▸ Tutorials.").arg(t ? t->title : id), 10000);
+  });
 }
 
 void Onboarding::buildHelpMenu() {

@@ -18,6 +18,8 @@
 #include <QSettings>
 #include <QUndoStack>
 
+#include <algorithm>
+
 namespace sciagents::ui {
 
 using nlohmann::json;
@@ -258,7 +260,9 @@ json TutorialController::showMeActions(const TutorialStep& s) const {
                          {"to_task", c["to_task"]},
                          {"param", c["param"]}});
     } else if (type == "run_succeeded" || type == "output") {
-      actions.push_back({{"do", "run"}});
+      // One run for both (a second, while the first runs, failed: Show me reported failure).
+      const json run = {{"do", "run"}};
+      if (std::find(actions.begin(), actions.end(), run) == actions.end()) actions.push_back(run);
     } else if (type == "connected") {
       actions.push_back({{"do", "connect"}});
     } else if (type == "test_run") {

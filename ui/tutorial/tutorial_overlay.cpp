@@ -177,9 +177,13 @@ QWidget* TutorialOverlay::findTarget(QWidget* window, const QString& name) {
   for (QWidget* w : window->findChildren<QWidget*>(name))
     if (w->isVisible()) return w;
   if (auto* action = window->findChild<QAction*>(name))
-    for (QObject* o : action->associatedObjects())
-      if (auto* w = qobject_cast<QWidget*>(o); w && w->isVisible() && w->window() == window)
-        return w;
+    for (QObject* o : action->associatedObjects()) {
+      auto* w = qobject_cast<QWidget*>(o);
+      // A tool bar holds the action as a button: that button, not the whole bar (issue 18: the
+      // Run step framed the tool bar, and a click on its middle ran nothing).
+      if (auto* bar = qobject_cast<QToolBar*>(o)) w = bar->widgetForAction(action);
+      if (w && w->isVisible() && w->window() == window) return w;
+    }
   return nullptr;
 }
 
