@@ -110,6 +110,7 @@ DistributionTable::DistributionTable(QWidget* parent)
   m_table->horizontalHeader()->setSectionResizeMode(kDistColumn, QHeaderView::ResizeToContents);
   m_table->horizontalHeader()->setSectionResizeMode(kParamsColumn, QHeaderView::Stretch);
   m_table->verticalHeader()->hide();
+  m_table->setTabKeyNavigation(false);  // Tab leaves the table, as in MatrixEditor
   m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                            QAbstractItemView::AnyKeyPressed | QAbstractItemView::SelectedClicked);
   m_table->setToolTip(

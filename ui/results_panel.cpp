@@ -206,6 +206,10 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(tr("Step"), this));
   top->addWidget(m_step, 1);
+  // A long status (a run error) wraps instead of widening the dock, and with it the window,
+  // beyond the screen; the full text is in the tooltip and the Run log.
+  m_status->setWordWrap(true);
+  m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   top->addWidget(m_status, 2);
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(m_outputs_view);

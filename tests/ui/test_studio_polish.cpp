@@ -225,6 +225,24 @@ class TestStudioPolish : public QObject {
 
   // Issue 18 item 2: the splitter above the bottom docks moves down as well as up, giving the
   // Properties form the height; at the default size the y0 table's buttons are all on screen.
+  // A failed run's long message (ode-bad-blowup's) stays inside the window at 1280 x 800: before,
+  // the Results status label widened the bottom docks and the window to 2145 px.
+  void longRunErrorDoesNotWidenTheWindow() {
+    MainWindow w(core::AgentRegistry::builtin());
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFile(MainWindow::examplesDir() + "/ode-bad-blowup.workflow.json"));
+    w.runner()->setUseCache(false);
+    w.runAll();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.runner()->isRunning() && w.runner()->lastResult(), 60000);
+    QTRY_VERIFY(w.results()->statusText().size() > 100);
+    QCoreApplication::processEvents();
+    QVERIFY2(w.minimumSizeHint().width() <= 1280,
+             qPrintable(QString::number(w.minimumSizeHint().width())));
+    QVERIFY2(w.width() <= 1280, qPrintable(QString::number(w.width())));
+  }
+
   void propertiesCanBeGivenRoom() {
     MainWindow w(core::AgentRegistry::builtin());
     w.resize(1280, 800);
