@@ -15,6 +15,8 @@
 #include <QGraphicsTextItem>
 #include <QLabel>
 
+#include <QGuiApplication>
+
 #include "tests/test_main.h"
 
 namespace test_quickstart_screenshots {
@@ -79,7 +81,11 @@ class TestQuickstartScreenshots : public QObject {
   }
 
  private slots:
-  void initTestCase() { isolateSettings("test_quickstart_screenshots"); }
+  // Settings of their own per platform: the offscreen and the Xvfb runs go at the same time.
+  void initTestCase() {
+    isolateSettings(QStringLiteral("test_quickstart_screenshots-") +
+                    QGuiApplication::platformName());
+  }
   void at1280x800() { walk(QSize(1280, 800)); }
   void at1920x1080() { walk(QSize(1920, 1080)); }
 };

@@ -85,7 +85,11 @@ class TestStudioScreenshot : public QObject {
   }
 
  private slots:
-  void initTestCase() { studio_test::isolateSettings("test_studio_screenshot"); }
+  // Settings of their own per platform: the offscreen and the Xvfb runs go at the same time.
+  void initTestCase() {
+    studio_test::isolateSettings(QStringLiteral("test_studio_screenshot-") +
+                                 QGuiApplication::platformName());
+  }
 
   void canvasMidRun() {
     MainWindow w(sciagents::core::AgentRegistry::builtin());
