@@ -9,6 +9,7 @@
 // device pixel ratio 2 (high DPI).
 #include "core/agent/agent_registry.h"
 #include "isolated_settings.h"
+#include "screenshot_util.h"
 #include "ui/canvas_view.h"
 #include "ui/convergence_chart.h"
 #include "ui/external_step_editor.h"
@@ -54,35 +55,10 @@
 namespace test_studio_screenshot {
 
 using namespace sciagents::ui;
+using namespace studio_test;
 
 class TestStudioScreenshot : public QObject {
   Q_OBJECT
-
-  static QString outDir() {
-    const QString dir = QStringLiteral(SCIAGENTS_BINARY_DIR "/screenshots");
-    QDir().mkpath(dir);
-    return dir;
-  }
-
-  // The user guide's copy: docs/images/NAME.png, written by the Xvfb run only when
-  // SCIAGENTS_UPDATE_DOC_IMAGES=1, so `make test` never modifies the source tree.
-  static bool updateDocImage(const QImage& img, const char* name) {
-    if (QGuiApplication::platformName() != "xcb" ||
-        qEnvironmentVariable("SCIAGENTS_UPDATE_DOC_IMAGES") != "1")
-      return true;
-    QDir().mkpath(SCIAGENTS_SOURCE_DIR "/docs/images");
-    return img.save(
-        QStringLiteral(SCIAGENTS_SOURCE_DIR "/docs/images/%1.png").arg(QLatin1String(name)));
-  }
-
-  // An image of one colour means nothing was drawn.
-  static bool hasContent(const QImage& img) {
-    const QRgb first = img.pixel(0, 0);
-    for (int y = 0; y < img.height(); y += 7)
-      for (int x = 0; x < img.width(); x += 7)
-        if (img.pixel(x, y) != first) return true;
-    return false;
-  }
 
  private slots:
   // Settings of their own per platform: the offscreen and the Xvfb runs go at the same time.
@@ -119,14 +95,11 @@ class TestStudioScreenshot : public QObject {
 
     const QImage canvas = w.view()->viewport()->grab().toImage();
     QVERIFY(hasContent(canvas));
-    const QString suffix = QGuiApplication::platformName() == "xcb"
-                               ? QString()
-                               : "-" + QGuiApplication::platformName();
-    QVERIFY(canvas.save(outDir() + "/canvas-mid-run" + suffix + ".png"));
+    QVERIFY(canvas.save(screenshotDir() + "/canvas-mid-run" + platformSuffix() + ".png"));
     const QImage window = w.grab().toImage();
     QVERIFY(hasContent(window));
-    QVERIFY(window.save(outDir() + "/studio-window" + suffix + ".png"));
-    qInfo("saved %s", qPrintable(outDir() + "/canvas-mid-run" + suffix + ".png"));
+    QVERIFY(window.save(screenshotDir() + "/studio-window" + platformSuffix() + ".png"));
+    qInfo("saved %s", qPrintable(screenshotDir() + "/canvas-mid-run" + platformSuffix() + ".png"));
   }
 
   void resultsAfterRun() {
@@ -140,12 +113,9 @@ class TestStudioScreenshot : public QObject {
     w.results()->showOutput("y");  // the solution y(t) as a line plot
     QVERIFY(w.results()->currentPlot());
     QCoreApplication::processEvents();
-    const QString suffix = QGuiApplication::platformName() == "xcb"
-                               ? QString()
-                               : "-" + QGuiApplication::platformName();
     const QImage window = w.grab().toImage();
     QVERIFY(hasContent(window));
-    QVERIFY(window.save(outDir() + "/studio-results" + suffix + ".png"));
+    QVERIFY(window.save(screenshotDir() + "/studio-results" + platformSuffix() + ".png"));
   }
 
   void heatMapResult() {
@@ -171,12 +141,9 @@ class TestStudioScreenshot : public QObject {
     QCOMPARE(w.results()->currentPlot(), w.results()->heatMap());
     QCOMPARE(w.results()->heatMap()->image().size(), QSize(65, 65));
     QCoreApplication::processEvents();
-    const QString suffix = QGuiApplication::platformName() == "xcb"
-                               ? QString()
-                               : "-" + QGuiApplication::platformName();
     const QImage panel = w.results()->grab().toImage();
     QVERIFY(hasContent(panel));
-    QVERIFY(panel.save(outDir() + "/heatmap-result" + suffix + ".png"));
+    QVERIFY(panel.save(screenshotDir() + "/heatmap-result" + platformSuffix() + ".png"));
   }
 
   void convergenceChart() {
@@ -197,12 +164,9 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(chart->series("bfgs: objective") && chart->series("bfgs: objective")->count() > 2);
     chart->setLogY(true);  // objective and gradient norm span many decades
     QCoreApplication::processEvents();
-    const QString suffix = QGuiApplication::platformName() == "xcb"
-                               ? QString()
-                               : "-" + QGuiApplication::platformName();
     const QImage img = chart->grab().toImage();
     QVERIFY(hasContent(img));
-    QVERIFY(img.save(outDir() + "/convergence-chart" + suffix + ".png"));
+    QVERIFY(img.save(screenshotDir() + "/convergence-chart" + platformSuffix() + ".png"));
   }
 
   // A dark palette, as a desktop in dark mode gives it: nodes, text, links, results and charts.
@@ -246,12 +210,9 @@ class TestStudioScreenshot : public QObject {
       QCoreApplication::processEvents();
       w.view()->fitAll();
       QCoreApplication::processEvents();
-      const QString suffix = QGuiApplication::platformName() == "xcb"
-                                 ? QString()
-                                 : "-" + QGuiApplication::platformName();
       const QImage img = w.grab().toImage();
       QVERIFY(hasContent(img));
-      QVERIFY(img.save(outDir() + "/studio-dark" + suffix + ".png"));
+      QVERIFY(img.save(screenshotDir() + "/studio-dark" + platformSuffix() + ".png"));
       // The canvas background is dark and the node bodies follow it.
       const QImage canvas = w.view()->viewport()->grab().toImage();
       QVERIFY(qGray(canvas.pixel(2, 2)) < 80);
@@ -261,7 +222,7 @@ class TestStudioScreenshot : public QObject {
       hi.fill(Qt::transparent);
       w.render(&hi);
       QVERIFY(hasContent(hi));
-      QVERIFY(hi.save(outDir() + "/studio-dark-hidpi" + suffix + ".png"));
+      QVERIFY(hi.save(screenshotDir() + "/studio-dark-hidpi" + platformSuffix() + ".png"));
       QVERIFY(updateDocImage(img, "studio-dark"));
       // The examples gallery's cards follow the palette too (dark cards, light text).
       QCursor::setPos(0, 0);
@@ -270,7 +231,7 @@ class TestStudioScreenshot : public QObject {
       QTest::qWait(250);  // the card view lays out again 100 ms after a resize
       const QImage cards = gallery->grab().toImage();
       QVERIFY(hasContent(cards));
-      QVERIFY(cards.save(outDir() + "/gallery-dark" + suffix + ".png"));
+      QVERIFY(cards.save(screenshotDir() + "/gallery-dark" + platformSuffix() + ".png"));
       double gray = 0;
       int samples = 0;
       for (int y = 0; y < cards.height(); y += 5)
@@ -299,10 +260,7 @@ class TestStudioScreenshot : public QObject {
     w.render(&hi);
     QVERIFY(hasContent(hi));
     QCOMPARE(hi.size(), w.size() * 2);
-    const QString suffix = QGuiApplication::platformName() == "xcb"
-                               ? QString()
-                               : "-" + QGuiApplication::platformName();
-    QVERIFY(hi.save(outDir() + "/studio-hidpi" + suffix + ".png"));
+    QVERIFY(hi.save(screenshotDir() + "/studio-hidpi" + platformSuffix() + ".png"));
   }
 
   // Issue 18 item 3: the Sobol result view (bars per input with whiskers) at the two window sizes
@@ -322,13 +280,9 @@ class TestStudioScreenshot : public QObject {
       QCoreApplication::processEvents();
       const QString name =
           QStringLiteral("sobol-results-%1x%2").arg(size.width()).arg(size.height());
-      const QString suffix = QGuiApplication::platformName() == "xcb"
-                                 ? QString()
-                                 : "-" + QGuiApplication::platformName();
       const QImage window = w.grab().toImage();
       QVERIFY(hasContent(window));
-      QVERIFY(window.save(outDir() + "/" + name + suffix + ".png"));
-      QVERIFY(updateDocImage(window, name.toLatin1().constData()));
+      QVERIFY(saveScreenshot(window, name));
     }
   }
 
@@ -365,13 +319,9 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(d->latest().rss_bytes > 0);
     QVERIFY(d->series("cpu %")->count() > 2);
     QCoreApplication::processEvents();
-    const QString suffix = QGuiApplication::platformName() == "xcb"
-                               ? QString()
-                               : "-" + QGuiApplication::platformName();
     const QImage img = d->grab().toImage();
     QVERIFY(hasContent(img));
-    QVERIFY(img.save(outDir() + "/metrics-dashboard" + suffix + ".png"));
-    QVERIFY(updateDocImage(img, "metrics-dashboard"));
+    QVERIFY(saveScreenshot(img, "metrics-dashboard"));
     // The whole window with the dashboard at the two sizes people use (issue 18).
     for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
       w.resize(size);
@@ -383,8 +333,7 @@ class TestStudioScreenshot : public QObject {
           QStringLiteral("metrics-dashboard-%1x%2").arg(size.width()).arg(size.height());
       const QImage window = w.grab().toImage();
       QVERIFY(hasContent(window));
-      QVERIFY(window.save(outDir() + "/" + name + suffix + ".png"));
-      QVERIFY(updateDocImage(window, name.toLatin1().constData()));
+      QVERIFY(saveScreenshot(window, name));
     }
   }
 
@@ -411,11 +360,7 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(o->bubble()->geometry().intersects(w.rect()));
     QVERIFY(!o->bubble()->geometry().intersects(
         o->highlightRect()));  // the callout does not hide the field
-    const QString suffix = QGuiApplication::platformName() == "xcb"
-                               ? QString()
-                               : "-" + QGuiApplication::platformName();
-    QVERIFY(img.save(outDir() + "/tutorial-overlay" + suffix + ".png"));
-    QVERIFY(updateDocImage(img, "tutorial-overlay"));
+    QVERIFY(saveScreenshot(img, "tutorial-overlay"));
     c->skip();
   }
 
@@ -448,16 +393,13 @@ class TestStudioScreenshot : public QObject {
     // Scrolled so the Test run's result is in view.
     scroll->ensureWidgetVisible(t, 0, 0);
     QCoreApplication::processEvents();
-    const QString suffix = QGuiApplication::platformName() == "xcb"
-                               ? QString()
-                               : "-" + QGuiApplication::platformName();
     const QImage window = w.grab().toImage();
     QVERIFY(hasContent(window));
-    QVERIFY(window.save(outDir() + "/external-step-editor" + suffix + ".png"));
+    QVERIFY(window.save(screenshotDir() + "/external-step-editor" + platformSuffix() + ".png"));
     // The whole form as the dock scrolls through it (the user guide's picture).
     const QImage form = scroll->widget()->grab().toImage();
     QVERIFY(hasContent(form));
-    QVERIFY(form.save(outDir() + "/external-step-editor-form" + suffix + ".png"));
+    QVERIFY(form.save(screenshotDir() + "/external-step-editor-form" + platformSuffix() + ".png"));
     QVERIFY(updateDocImage(form, "external-step-editor"));
   }
 
@@ -487,11 +429,7 @@ class TestStudioScreenshot : public QObject {
         p.drawRect(QRect(at, dialog.size()).adjusted(-1, -1, 0, 0));
       }
       const QString name = QStringLiteral("gallery-%1x%2").arg(size.width()).arg(size.height());
-      const QString suffix = QGuiApplication::platformName() == "xcb"
-                                 ? QString()
-                                 : "-" + QGuiApplication::platformName();
-      QVERIFY(img.save(outDir() + "/" + name + suffix + ".png"));
-      QVERIFY(updateDocImage(img, name.toLatin1().constData()));
+      QVERIFY(saveScreenshot(img, name));
       d->close();
     }
   }
@@ -521,11 +459,7 @@ class TestStudioScreenshot : public QObject {
       const QImage img = w.grab().toImage();
       QVERIFY(hasContent(img));
       const QString name = QStringLiteral("help-dock-%1x%2").arg(size.width()).arg(size.height());
-      const QString suffix = QGuiApplication::platformName() == "xcb"
-                                 ? QString()
-                                 : "-" + QGuiApplication::platformName();
-      QVERIFY(img.save(outDir() + "/" + name + suffix + ".png"));
-      QVERIFY(updateDocImage(img, name.toLatin1().constData()));
+      QVERIFY(saveScreenshot(img, name));
     }
   }
 
@@ -538,11 +472,7 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(d));
     const QImage img = d->grab().toImage();
     QVERIFY(hasContent(img));
-    const QString suffix = QGuiApplication::platformName() == "xcb"
-                               ? QString()
-                               : "-" + QGuiApplication::platformName();
-    QVERIFY(img.save(outDir() + "/welcome" + suffix + ".png"));
-    QVERIFY(updateDocImage(img, "welcome"));
+    QVERIFY(saveScreenshot(img, "welcome"));
   }
 };
 
