@@ -82,8 +82,7 @@ double predictFactor(double h_abs, double h_abs_old, double err, double err_old)
 class RadauRun {
  public:
   RadauRun(const Problem& p, OdeFunctions& f, RunStats& st)
-      : m_p(p),
-        m_f(f),
+      : m_f(f),
         m_st(st),
         m_n(p.n()),
         m_J(m_n, m_n),
@@ -159,7 +158,6 @@ class RadauRun {
     return false;
   }
 
-  const Problem& m_p;
   OdeFunctions& m_f;
   RunStats& m_st;
   Eigen::Index m_n;
@@ -204,6 +202,19 @@ void integrateRadau(const Problem& p, OdeFunctions& f, double t, Vector y, Outpu
     out_y = yold + r.m_Q * Eigen::Vector3d(x, x * x, x * x * x);
   };
 
+  // The Newton iteration's start for a step of size h from (t, y): the last step's collocation
+  // polynomial extrapolated to the new nodes, zero before the first step.
+  auto startingGuess = [&](double h) {
+    if (!have_dense) {
+      r.m_Z.setZero();
+      return;
+    }
+    for (int i = 0; i < 3; ++i) {
+      dense(t + k.c[i] * h, r.m_ys.data());
+      r.m_Z.col(i) = r.m_ys - y;
+    }
+  };
+
   while (dir * (t - p.t1) < 0) {
     if (st.nsteps >= p.max_num_steps)
       throw Error(ErrorCode::RunFailed,
@@ -227,14 +238,7 @@ void integrateRadau(const Problem& p, OdeFunctions& f, double t, Vector y, Outpu
       if (dir * (tnew - p.t1) > 0) tnew = p.t1;
       h = tnew - t;
       h_abs = std::abs(h);
-      if (have_dense) {
-        for (int i = 0; i < 3; ++i) {
-          dense(t + k.c[i] * h, r.m_ys.data());
-          r.m_Z.col(i) = r.m_ys - y;
-        }
-      } else {
-        r.m_Z.setZero();
-      }
+      startingGuess(h);
       scale = p.atol.array() + y.array().abs() * p.rtol;
       bool converged = false;
       for (;;) {
@@ -247,14 +251,7 @@ void integrateRadau(const Problem& p, OdeFunctions& f, double t, Vector y, Outpu
         r.jacobian(t, y, fcur);
         current_jac = true;
         lu_valid = false;
-        if (have_dense) {  // the same starting guess with the fresh Jacobian
-          for (int i = 0; i < 3; ++i) {
-            dense(t + k.c[i] * h, r.m_ys.data());
-            r.m_Z.col(i) = r.m_ys - y;
-          }
-        } else {
-          r.m_Z.setZero();
-        }
+        startingGuess(h);  // the same guess again, with the fresh Jacobian
       }
       if (!converged) {
         ++st.nconvfail;
