@@ -233,6 +233,32 @@ std::vector<std::size_t> pointsToCheck(const core::SweepValues& v) {
   return idx;
 }
 
+// The points of a sweep whose work is estimated: one-param sweeps as above; a zip, each list's
+// extremes; a grid, every combination of its axes' extremes. A design's points are known only at
+// run time (its own step was checked) and none are checked here.
+std::vector<std::size_t> pointsToCheck(const core::SweepSpec& sw) {
+  using Mode = core::SweepSpec::Mode;
+  if (sw.mode == Mode::One) return pointsToCheck(sw.values);
+  std::vector<std::size_t> idx;
+  if (sw.mode == Mode::Zip) {
+    for (const auto& a : sw.axes)
+      for (auto i : pointsToCheck(a.values)) idx.push_back(i);
+  } else if (sw.mode == Mode::Grid) {
+    idx = {0};
+    for (const auto& a : sw.axes) {
+      std::vector<std::size_t> next;
+      for (auto base : idx)
+        for (auto i : pointsToCheck(a.values)) next.push_back(base * a.values.size() + i);
+      idx = std::move(next);
+      if (idx.size() > 4096) break;  // a grid of many axes: the first axes' extremes
+    }
+    if (idx.size() > 4096) idx.clear();
+  }
+  std::sort(idx.begin(), idx.end());
+  idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
+  return idx;
+}
+
 // SAX handler counting the elements of "steps" (top level, or inside a top-level "workflow");
 // returns false (stops the parse) once the count passes the limit.
 class StepCounter : public nlohmann::json_sax<json> {
@@ -340,7 +366,8 @@ std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
     if (auto v = checkExternalStep(s, limits, 0)) return v;
   std::int64_t points = 0;
   for (const auto& s : w.steps) {
-    points += s.sweep ? static_cast<std::int64_t>(s.sweep->values.size()) : 1;
+    points +=
+        s.sweep ? static_cast<std::int64_t>(std::max<std::size_t>(1, s.sweep->pointCount())) : 1;
     if (limits.max_sweep_points > 0 && s.sweep && points > limits.max_sweep_points)
       return violation(s, "sweep", "--max-sweep-points",
                        "the job's sweeps reach " + std::to_string(points) +
@@ -361,13 +388,16 @@ std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
     const core::TaskSpec* task = registry.task(s.agent, s.task);
     if (!task || task->planned() || !s.params.is_object()) continue;
     const std::vector<std::size_t> idx =
-        s.sweep ? pointsToCheck(s.sweep->values) : std::vector<std::size_t>{0};
+        s.sweep ? pointsToCheck(*s.sweep) : std::vector<std::size_t>{0};
+    const std::optional<core::SweepPoints> swept =
+        s.sweep && s.sweep->mode != core::SweepSpec::Mode::Design
+            ? std::optional<core::SweepPoints>(std::in_place, *s.sweep)
+            : std::nullopt;
     double step_work = 0;
     std::string work_param;
     for (std::size_t i : idx) {
       json params = s.params;
-      if (s.sweep && !core::applySweepValue(params, s.sweep->param, s.sweep->values[i], nullptr))
-        continue;
+      if (swept && !swept->apply(params, i, nullptr)) continue;
       core::Map given;
       std::set<std::string> unknown;
       for (auto it = params.begin(); it != params.end(); ++it) {
@@ -383,7 +413,8 @@ std::optional<LimitViolation> checkWorkflowLimits(const core::Workflow& w,
         return v;
       step_work = std::max(step_work, work);
     }
-    const double n = s.sweep ? static_cast<double>(s.sweep->values.size()) : 1.0;
+    const double n =
+        s.sweep ? static_cast<double>(std::max<std::size_t>(1, s.sweep->pointCount())) : 1.0;
     total_work += step_work * n;
     if (step_work * n > heaviest_work) {
       heaviest_work = step_work * n;

@@ -52,6 +52,7 @@ NodePorts nodePorts(const core::Step& step, const core::AgentRegistry& registry)
                    false});
         continue;
       }
+      if (o.conditional) continue;  // only in some runs: linkable without a port
       outputs.push_back(
           {qstr(o.name), qstr(o.name),
            QStringLiteral("%1 (%2)\n%3")

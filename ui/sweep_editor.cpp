@@ -124,15 +124,23 @@ void SweepEditor::refresh() {
   if (!step) return;
   if (!step->sweep) {
     m_clear->setEnabled(false);
+    m_apply->setEnabled(true);
+    m_values->setReadOnly(false);
     return;
   }
   m_clear->setEnabled(true);
-  const QString param = QString::fromStdString(step->sweep->param);
+  // A grid, zip or design sweep is edited in the file; the form shows it and can remove it.
+  const bool one = step->sweep->mode == core::SweepSpec::Mode::One;
+  m_apply->setEnabled(one);
+  m_values->setReadOnly(!one);
+  const QString param = QString::fromStdString(one ? step->sweep->param : step->sweep->label());
   if (m_param->findText(param) < 0) m_param->addItem(param);
   m_param->setCurrentIndex(m_param->findText(param));
   const core::StepExtras* e = m_doc->file().extras(step->id);
-  const nlohmann::json written =
-      e && !e->sweep_values.is_null() ? e->sweep_values : nlohmann::json(step->sweep->values);
+  const nlohmann::json written = !one ? step->sweep->spec()
+                                 : e && !e->sweep_values.is_null()
+                                     ? e->sweep_values
+                                     : nlohmann::json(step->sweep->values);
   if (!m_values->hasFocus()) m_values->setText(jsonText(written));
 }
 

@@ -19,6 +19,16 @@
 
 namespace sciagents::ui {
 
+namespace {
+// The node's sweep line: "sweep constants.k × 5", "grid k × c × 12", "design lhs.samples → k, c".
+QString sweepBadge(const core::SweepSpec& sweep) {
+  if (sweep.mode == core::SweepSpec::Mode::Design) return qstr(sweep.label());
+  const QString what =
+      sweep.mode == core::SweepSpec::Mode::One ? QObject::tr("sweep %1") : QStringLiteral("%1");
+  return QObject::tr("%1 × %2").arg(what.arg(qstr(sweep.label()))).arg(sweep.pointCount());
+}
+}  // namespace
+
 WorkflowScene::WorkflowScene(WorkflowDocument* doc, QObject* parent)
     : QGraphicsScene(parent), m_doc(doc) {
   setItemIndexMethod(QGraphicsScene::NoIndex);  // nodes move a lot; few items
@@ -81,9 +91,7 @@ void WorkflowScene::sync() {
     }
     const NodePorts ports = nodePorts(step, registry);
     n->setPorts(ports.inputs, ports.outputs);
-    n->setSweep(
-        step.sweep ? tr("sweep %1 × %2").arg(qstr(step.sweep->param)).arg(step.sweep->values.size())
-                   : QString());
+    n->setSweep(step.sweep ? sweepBadge(*step.sweep) : QString());
     QStringList step_issues;
     for (const auto& i : issues)
       if (i.step == step.id) step_issues << qstr(i.describe());

@@ -163,7 +163,9 @@ nlohmann::json ParamSpec::toJson() const {
 }
 
 nlohmann::json OutputSpec::toJson() const {
-  return {{"name", name}, {"kind", kindName(kind)}, {"doc", doc}};
+  nlohmann::json j = {{"name", name}, {"kind", kindName(kind)}, {"doc", doc}};
+  if (conditional) j["conditional"] = true;
+  return j;
 }
 
 }  // namespace sciagents::core

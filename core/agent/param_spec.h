@@ -95,6 +95,10 @@ struct OutputSpec {
   std::string name;
   ValueKind kind = ValueKind::Null;
   std::string doc;
+  // Present only in some runs (uq.sobol's per-component table for a vector model): documented and
+  // linkable, but without a port of its own on Studio's canvas, which keeps nodes compact. In the
+  // schema as "conditional": true when set.
+  bool conditional = false;
   nlohmann::json toJson() const;
 };
 

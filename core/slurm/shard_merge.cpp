@@ -15,6 +15,38 @@ namespace {
 // Interleaves shard lists back into global order: item g comes from shard g % T, position g / T.
 Value interleave(const std::vector<Value>& parts, std::size_t total) {
   const std::size_t T = parts.size();
+  // A multi-param sweep's sweep_values (one row per point) and sweep_table (one row per point in
+  // every column); a shard without points has none of them.
+  const auto first_of = [&](ValueKind kind) -> const Value* {
+    for (const auto& p : parts)
+      if (p.kind() == kind) return &p;
+    return nullptr;
+  };
+  if (const Value* m = first_of(ValueKind::Matrix)) {
+    Matrix out(static_cast<Eigen::Index>(total), m->asMatrix().cols());
+    for (std::size_t g = 0; g < total; ++g) {
+      const Value& p = parts[g % T];
+      const auto at = static_cast<Eigen::Index>(g / T);
+      if (p.kind() != ValueKind::Matrix || at >= p.asMatrix().rows() ||
+          p.asMatrix().cols() != out.cols())
+        throw std::out_of_range("shard matrix too short");
+      out.row(static_cast<Eigen::Index>(g)) = p.asMatrix().row(at);
+    }
+    return out;
+  }
+  if (const Value* t = first_of(ValueKind::Table)) {
+    Table out;
+    out.columns = t->asTable().columns;
+    for (std::size_t c = 0; c < out.columns.size(); ++c) {
+      std::vector<Value> column;
+      for (const auto& p : parts)
+        column.push_back(p.kind() == ValueKind::Table && c < p.asTable().data.size()
+                             ? p.asTable().data[c]
+                             : Value(List{}));
+      out.data.push_back(interleave(column, total));
+    }
+    return out;
+  }
   if (!parts.empty() && parts[0].kind() == ValueKind::Vector) {
     Vector v(static_cast<Eigen::Index>(total));
     for (std::size_t g = 0; g < total; ++g) {
@@ -96,8 +128,14 @@ std::string taskLabel(std::size_t k, std::size_t T) {
 
 bool sweepsShardable(const Workflow& w, std::string* why) {
   std::set<std::string> swept;
-  for (const auto& s : w.steps)
+  for (const auto& s : w.steps) {
+    if (s.sweep && s.sweep->mode == SweepSpec::Mode::Design) {
+      if (why)
+        *why = "step '" + s.id + "' sweeps over a design, whose points are known only at run time";
+      return false;
+    }
     if (s.sweep) swept.insert(s.id);
+  }
   const WorkflowGraph graph(w);
   for (const auto& ref : graph.references())
     if (swept.count(ref.to)) {
@@ -110,7 +148,7 @@ bool sweepsShardable(const Workflow& w, std::string* why) {
 std::size_t maxSweepPoints(const Workflow& w) {
   std::size_t n = 1;
   for (const auto& s : w.steps)
-    if (s.sweep) n = std::max(n, s.sweep->values.size());
+    if (s.sweep) n = std::max(n, s.sweep->pointCount());
   return n;
 }
 
@@ -162,7 +200,7 @@ json mergeShardResults(const Workflow& w, const std::vector<ShardOutcome>& shard
             taskLabel(k, T) + ": " + (shards[k].error.empty() ? "no result" : shards[k].error));
       }
     } else {
-      const std::size_t V = step.sweep->values.size();
+      const std::size_t V = step.sweep->pointCount();
       std::optional<std::size_t>
           bad;  // first task whose part did not succeed (failed before cancelled)
       for (std::size_t k = 0; k < T; ++k) {
@@ -224,7 +262,7 @@ json mergeShardResults(const Workflow& w, const std::vector<ShardOutcome>& shard
                             {"end_unix_us", end}};
         json& prov = merged["provenance"];
         if (prov.is_object()) {
-          prov["sweep"] = {{"param", step.sweep->param}, {"points", V}};
+          prov["sweep"] = {{"param", step.sweep->label()}, {"points", V}};
           if (V <= 1000) prov["params_hashes"] = hashes;
           prov["start_unix_us"] = start;
           prov["end_unix_us"] = end;

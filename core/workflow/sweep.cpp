@@ -1,5 +1,7 @@
 #include "core/workflow/sweep.h"
 
+#include "core/util/error.h"
+#include "core/value/value.h"
 #include "core/workflow/param_path.h"
 
 #include <cmath>
@@ -42,6 +44,116 @@ bool applySweepValue(nlohmann::json& params, const std::string& path, const nloh
   if (p && setAtPath(params, *p, value, &err)) return true;
   if (error) *error = "sweep parameter " + err;
   return false;
+}
+
+std::vector<std::string> SweepSpec::paths() const {
+  switch (mode) {
+    case Mode::One:
+      return {param};
+    case Mode::Grid:
+    case Mode::Zip: {
+      std::vector<std::string> out;
+      for (const auto& a : axes) out.push_back(a.param);
+      return out;
+    }
+    case Mode::Design:
+      return design_params;
+  }
+  return {};
+}
+
+std::size_t SweepSpec::pointCount() const {
+  switch (mode) {
+    case Mode::One:
+      return values.size();
+    case Mode::Grid: {
+      std::size_t n = 1;
+      for (const auto& a : axes) n *= a.values.size();
+      return axes.empty() ? 0 : n;
+    }
+    case Mode::Zip:
+      return axes.empty() ? 0 : axes.front().values.size();
+    case Mode::Design:
+      return 0;
+  }
+  return 0;
+}
+
+std::string SweepSpec::label() const {
+  std::string joined;
+  const char* sep = mode == Mode::Grid ? " × " : ", ";
+  for (const auto& p : paths()) joined += (joined.empty() ? "" : sep) + p;
+  switch (mode) {
+    case Mode::One:
+      return param;
+    case Mode::Grid:
+      return "grid " + joined;
+    case Mode::Zip:
+      return "zip " + joined;
+    case Mode::Design:
+      return "design " + design_from + " → " + joined;
+  }
+  return joined;
+}
+
+nlohmann::json SweepSpec::spec() const {
+  if (mode == Mode::One) return {{"param", param}, {"values", values.spec()}};
+  if (mode == Mode::Design) return {{"design", {{"from", design_from}}}, {"params", design_params}};
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& a : axes) list.push_back({{"param", a.param}, {"values", a.values.spec()}});
+  return {{mode == Mode::Grid ? "grid" : "zip", list}};
+}
+
+SweepPoints::SweepPoints(const SweepSpec& spec, const Value* design)
+    : m_spec(&spec), m_design(design), m_paths(spec.paths()), m_size(spec.pointCount()) {
+  if (spec.mode != SweepSpec::Mode::Design) return;
+  const std::string what = "sweep design '" + spec.design_from + "'";
+  if (!design) throw Error(ErrorCode::InvalidInput, what + " has no value");
+  const std::size_t d = m_paths.size();
+  if (design->kind() == ValueKind::Matrix) {
+    const auto& m = design->asMatrix();
+    if (static_cast<std::size_t>(m.cols()) != d)
+      throw Error(ErrorCode::InvalidInput, what + " has " + std::to_string(m.cols()) +
+                                               " columns but the sweep sets " + std::to_string(d) +
+                                               " params (one column per param)");
+    m_size = static_cast<std::size_t>(m.rows());
+  } else if (design->kind() == ValueKind::Vector && d == 1) {
+    m_size = static_cast<std::size_t>(design->asVector().size());
+  } else {
+    throw Error(ErrorCode::InvalidInput,
+                what + " must be a matrix with one row per point and one column per param" +
+                    std::string(d == 1 ? " (or a vector)" : "") + ", got " +
+                    std::string(design->kindName()));
+  }
+  if (m_size == 0) throw Error(ErrorCode::InvalidInput, what + " has no rows");
+}
+
+nlohmann::json SweepPoints::value(std::size_t point, std::size_t column) const {
+  const SweepSpec& s = *m_spec;
+  switch (s.mode) {
+    case SweepSpec::Mode::One:
+      return s.values[point];
+    case SweepSpec::Mode::Zip:
+      return s.axes[column].values[point];
+    case SweepSpec::Mode::Grid: {
+      // Mixed radix, the last axis fastest (itertools.product, numpy.meshgrid indexing="ij").
+      std::size_t rest = point;
+      for (std::size_t a = s.axes.size(); a-- > column + 1;) rest /= s.axes[a].values.size();
+      return s.axes[column].values[rest % s.axes[column].values.size()];
+    }
+    case SweepSpec::Mode::Design: {
+      const auto r = static_cast<Eigen::Index>(point), c = static_cast<Eigen::Index>(column);
+      return m_design->kind() == ValueKind::Matrix ? m_design->asMatrix()(r, c)
+                                                   : m_design->asVector()(r);
+    }
+  }
+  return nullptr;
+}
+
+bool SweepPoints::apply(nlohmann::json& params, std::size_t point, std::string* error) const {
+  for (std::size_t c = 0; c < m_paths.size(); ++c)
+    if (!applySweepValue(params, m_paths[c], value(point, c), error)) return false;
+  return true;
 }
 
 }  // namespace sciagents::core

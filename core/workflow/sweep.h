@@ -5,10 +5,13 @@
 
 #include <cstddef>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace sciagents::core {
+
+class Value;
 
 // The values of a sweep: an explicit list, or a {"linspace"|"logspace": [a, b, n]} range whose
 // values are generated on demand (a million-point range costs a few bytes until it runs, and
@@ -62,6 +65,61 @@ class SweepValues {
 };
 
 void to_json(nlohmann::json& j, const SweepValues& v);
+
+// One varied parameter of a grid or zip sweep.
+struct SweepAxis {
+  std::string param;   // parameter path (param_path.h)
+  SweepValues values;  // a list or a range
+};
+
+// A step's sweep (docs/workflow-format.md "Sweeps"):
+//   One:    {"param": P, "values": V}                      one parameter, one point per value
+//   Grid:   {"grid": [{"param", "values"}, ...]}           every combination, the last axis fastest
+//   Zip:    {"zip": [{"param", "values"}, ...]}            the i-th value of every axis together
+//   Design: {"design": {"from": "STEP.OUTPUT"}, "params": [P, ...]}
+//           the rows of another step's matrix output (an LHS or Sobol sample), column j setting
+//           params[j]; the number of points is known when that step has finished.
+struct SweepSpec {
+  enum class Mode { One, Grid, Zip, Design };
+  Mode mode = Mode::One;
+  std::string param;                       // One
+  SweepValues values;                      // One
+  std::vector<SweepAxis> axes;             // Grid, Zip (in the order written)
+  std::string design_from;                 // Design: the link text, "lhs.samples"
+  std::vector<std::string> design_params;  // Design: the path each column sets
+
+  // Every path a point sets, in column order.
+  std::vector<std::string> paths() const;
+  // The number of points; 0 for a design (known only at run time: SweepPoints).
+  std::size_t pointCount() const;
+  // A short description: "constants.k", "grid constants.k × c", "zip a, b",
+  // "design lhs.samples → a, b".
+  std::string label() const;
+  // The sweep as written (ranges kept as ranges).
+  nlohmann::json spec() const;
+};
+
+// A sweep's points, resolved: for a design, from the matrix its step produced.
+class SweepPoints {
+ public:
+  // `design` is the value of design_from (a Matrix n×d or, for one param, a Vector); ignored for
+  // the other modes. Throws Error(InvalidInput) naming the sweep when the design does not fit.
+  explicit SweepPoints(const SweepSpec& spec, const Value* design = nullptr);
+
+  std::size_t size() const { return m_size; }
+  const std::vector<std::string>& paths() const { return m_paths; }
+  // The value column `column` takes at point `point`.
+  nlohmann::json value(std::size_t point, std::size_t column) const;
+  // Sets every column's value of point `point` in `params`; false with `error` as
+  // applySweepValue does.
+  bool apply(nlohmann::json& params, std::size_t point, std::string* error) const;
+
+ private:
+  const SweepSpec* m_spec;
+  const Value* m_design;
+  std::vector<std::string> m_paths;
+  std::size_t m_size = 0;
+};
 
 // Sets the parameter path (param_path.h: "constants.k", "x0[1]", "a.b[2].c") inside `params` to
 // `value`: missing keys are created, list elements must exist. Returns false with `error`

@@ -2,6 +2,7 @@
 
 #include "core/util/error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -25,7 +26,7 @@ json Workflow::toJson() const {
   json out = {{"sciagents", format}, {"name", name}, {"steps", json::array()}};
   for (const auto& s : steps) {
     json j = {{"id", s.id}, {"agent", s.agent}, {"task", s.task}, {"params", s.params}};
-    if (s.sweep) j["sweep"] = {{"param", s.sweep->param}, {"values", s.sweep->values.spec()}};
+    if (s.sweep) j["sweep"] = s.sweep->spec();
     out["steps"].push_back(std::move(j));
   }
   return out;
@@ -69,30 +70,116 @@ SweepValues parseRange(const json& spec, const std::string& step, const std::str
       static_cast<std::size_t>(n));
 }
 
+// A sweep's values as written: a list or a linspace/logspace range. `where` names the axis in
+// messages ("sweep", "sweep grid #2").
+SweepValues parseSweepValues(const json& v, const std::string& step, const std::string& where) {
+  if (v.is_array()) {
+    if (v.empty()) throw structural(where + " values are empty", step, "sweep");
+    if (v.size() > kMaxSweepValues)
+      throw structural("too many " + where + " values", step, "sweep");
+    return SweepValues(std::vector<json>(v.begin(), v.end()));
+  }
+  if (v.is_object() && v.size() == 1 && (v.contains("linspace") || v.contains("logspace")))
+    return parseRange(v, step, v.contains("linspace") ? "linspace" : "logspace");
+  throw structural(where +
+                       " values must be a list or {\"linspace\": [a, b, n]} / {\"logspace\": "
+                       "[a, b, n]}",
+                   step, "sweep");
+}
+
+std::string nonEmptyPath(const json& j, const std::string& step, const std::string& where) {
+  if (!j.is_string() || j.get<std::string>().empty())
+    throw structural(where + " needs \"param\": the parameter path to vary, e.g. \"constants.k\"",
+                     step, "sweep");
+  return j.get<std::string>();
+}
+
+// "grid" / "zip": a list of {"param": PATH, "values": V}.
+std::vector<SweepAxis> parseSweepAxes(const json& list, const std::string& step,
+                                      const std::string& mode) {
+  if (!list.is_array() || list.empty())
+    throw structural(
+        "sweep \"" + mode + "\" must be a non-empty list of {\"param\": PATH, \"values\": ...}",
+        step, "sweep");
+  std::vector<SweepAxis> axes;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "sweep " + mode + " #" + std::to_string(i + 1);
+    const json& a = list[i];
+    if (!a.is_object()) throw structural(where + " must be an object", step, "sweep");
+    for (auto it = a.begin(); it != a.end(); ++it)
+      if (it.key() != "param" && it.key() != "values")
+        throw structural("unknown key '" + it.key() + "' in " + where + " (expected param, values)",
+                         step, "sweep");
+    SweepAxis axis;
+    axis.param = nonEmptyPath(a.value("param", json()), step, where);
+    if (!seen.insert(axis.param).second)
+      throw structural(where + " varies '" + axis.param + "' a second time", step, "sweep");
+    if (!a.contains("values")) throw structural(where + " needs \"values\"", step, "sweep");
+    axis.values = parseSweepValues(a["values"], step, where);
+    if (mode == "zip" && !axes.empty() && axis.values.size() != axes.front().values.size())
+      throw structural(where + " ('" + axis.param + "') has " + std::to_string(axis.values.size()) +
+                           " values but '" + axes.front().param + "' has " +
+                           std::to_string(axes.front().values.size()) +
+                           " (zip pairs the i-th values; every list must be as long)",
+                       step, "sweep");
+    axes.push_back(std::move(axis));
+  }
+  if (mode == "grid") {
+    double n = 1;
+    for (const auto& a : axes) n *= static_cast<double>(a.values.size());
+    if (n > static_cast<double>(kMaxSweepValues))
+      throw structural("sweep grid has " + std::to_string(static_cast<long long>(n)) +
+                           " points, more than " + std::to_string(kMaxSweepValues),
+                       step, "sweep");
+  }
+  return axes;
+}
+
 SweepSpec parseSweep(const json& j, const std::string& step) {
   if (!j.is_object()) throw structural("'sweep' must be an object", step, "sweep");
-  for (auto it = j.begin(); it != j.end(); ++it)
-    if (it.key() != "param" && it.key() != "values")
-      throw structural("unknown key '" + it.key() + "' in sweep (expected param, values)", step,
-                       "sweep");
-  if (!j.contains("param") || !j["param"].is_string() || j["param"].get<std::string>().empty())
-    throw structural("sweep needs \"param\": the parameter path to vary, e.g. \"constants.k\"",
-                     step, "sweep");
-  if (!j.contains("values")) throw structural("sweep needs \"values\"", step, "sweep");
   SweepSpec s;
-  s.param = j["param"].get<std::string>();
-  const json& v = j["values"];
-  if (v.is_array()) {
-    if (v.empty()) throw structural("sweep values are empty", step, "sweep");
-    if (v.size() > kMaxSweepValues) throw structural("too many sweep values", step, "sweep");
-    s.values = SweepValues(std::vector<json>(v.begin(), v.end()));
-  } else if (v.is_object() && v.size() == 1 && (v.contains("linspace") || v.contains("logspace"))) {
-    s.values = parseRange(v, step, v.contains("linspace") ? "linspace" : "logspace");
-  } else {
-    throw structural(
-        "sweep values must be a list or {\"linspace\": [a, b, n]} / {\"logspace\": [a, b, n]}",
-        step, "sweep");
+  const auto only = [&](std::initializer_list<const char*> keys, const std::string& expected) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return it.key() == k; }))
+        throw structural("unknown key '" + it.key() + "' in sweep (expected " + expected + ")",
+                         step, "sweep");
+  };
+  if (j.contains("grid") || j.contains("zip")) {
+    const std::string mode = j.contains("grid") ? "grid" : "zip";
+    only({mode.c_str()}, mode + " alone");
+    s.mode = mode == "grid" ? SweepSpec::Mode::Grid : SweepSpec::Mode::Zip;
+    s.axes = parseSweepAxes(j[mode], step, mode);
+    return s;
   }
+  if (j.contains("design")) {
+    only({"design", "params"}, "design, params");
+    const json& d = j["design"];
+    if (!d.is_object() || d.size() != 1 || !d.contains("from") || !d["from"].is_string())
+      throw structural(
+          "sweep \"design\" must be a link {\"from\": \"STEP.OUTPUT\"} to a "
+          "matrix with one row per point",
+          step, "sweep");
+    s.mode = SweepSpec::Mode::Design;
+    s.design_from = d["from"].get<std::string>();
+    const json& p = j.value("params", json());
+    if (!p.is_array() || p.empty())
+      throw structural(
+          "sweep design needs \"params\": the parameter path each column sets, "
+          "e.g. [\"constants.k\", \"y0[0]\"]",
+          step, "sweep");
+    std::set<std::string> seen;
+    for (const auto& path : p) {
+      s.design_params.push_back(nonEmptyPath(path, step, "sweep design"));
+      if (!seen.insert(s.design_params.back()).second)
+        throw structural("sweep design sets '" + s.design_params.back() + "' twice", step, "sweep");
+    }
+    return s;
+  }
+  only({"param", "values"}, "param, values; or grid, zip, design");
+  s.param = nonEmptyPath(j.value("param", json()), step, "sweep");
+  if (!j.contains("values")) throw structural("sweep needs \"values\"", step, "sweep");
+  s.values = parseSweepValues(j["values"], step, "sweep");
   return s;
 }
 

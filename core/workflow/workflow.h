@@ -13,11 +13,6 @@
 
 namespace sciagents::core {
 
-struct SweepSpec {
-  std::string param;   // dotted path into params, e.g. "constants.k"
-  SweepValues values;  // a list, or a linspace/logspace range generated on demand
-};
-
 struct Step {
   std::string id;
   std::string agent;

@@ -175,7 +175,11 @@ class Run {
     bool done = false;
     StepResult result;
     std::vector<nlohmann::json> point_params;
-    std::vector<std::size_t> point_index;  // global sweep index of each point (sharding)
+    std::vector<std::size_t> point_index;   // global sweep index of each point (sharding)
+    std::vector<std::uint64_t> point_seed;  // what the point's seed derives from
+    std::vector<std::size_t> same_as;       // a repeated point: the first point like it
+    Value sweep_design;                     // a design sweep's matrix
+    std::optional<SweepPoints> sweep_points;
     std::vector<PointOutcome> points;
     std::atomic<std::size_t> remaining{0};
   };
@@ -198,28 +202,61 @@ class Run {
     }
     m_listener.started(*s.step);
     s.point_index.clear();
+    s.sweep_points.reset();
     if (!s.step->sweep) {
       s.point_index.push_back(0);
     } else {
+      try {
+        if (s.step->sweep->mode == SweepSpec::Mode::Design)
+          s.sweep_design = resolveLinks(
+              nlohmann::json{{"from", s.step->sweep->design_from}},
+              [this](const std::string& st, const std::string& o) { return lookup(st, o); });
+        s.sweep_points.emplace(*s.step->sweep, &s.sweep_design);
+      } catch (const Error& e) {
+        s.result.status = StepStatus::Failed;
+        s.result.error =
+            Error(ErrorCode::InvalidInput, e.bareMessage(), s.step->id, "sweep").what();
+        s.result.error_code = ErrorCode::InvalidInput;
+        complete(i);
+        return;
+      }
       const std::size_t count = std::max<std::size_t>(1, m_opts.shard_count);
-      for (std::size_t g = m_opts.shard_index % count; g < s.step->sweep->values.size(); g += count)
+      for (std::size_t g = m_opts.shard_index % count; g < s.sweep_points->size(); g += count)
         s.point_index.push_back(g);
     }
     const std::size_t n = s.point_index.size();
     s.point_params.assign(n, s.step->params);
-    if (s.step->sweep)
-      for (std::size_t p = 0; p < n; ++p)
-        applySweepValue(s.point_params[p], s.step->sweep->param,
-                        s.step->sweep->values[s.point_index[p]], nullptr);
+    s.point_seed.assign(s.point_index.begin(), s.point_index.end());
+    s.same_as.resize(n);
+    std::map<std::string, std::size_t> first_with;  // a point's params -> its first point
+    for (std::size_t p = 0; p < n; ++p) {
+      s.same_as[p] = p;
+      if (!s.sweep_points) continue;
+      std::string err;
+      if (!s.sweep_points->apply(s.point_params[p], s.point_index[p], &err)) continue;  // runPoint
+      if (s.step->sweep->mode == SweepSpec::Mode::One) continue;
+      // Grid, zip and design points take their seed from their values, not their position: a
+      // point repeated in the sweep, or met again in another sweep, is the same computation,
+      // computed once and otherwise served from the cache.
+      nlohmann::json values = nlohmann::json::object();  // by path: the order written is no part
+      for (std::size_t c = 0; c < s.sweep_points->paths().size(); ++c)
+        values[s.sweep_points->paths()[c]] = s.sweep_points->value(s.point_index[p], c);
+      s.point_seed[p] = fnv1a(values.dump());
+      s.same_as[p] = first_with.emplace(s.point_params[p].dump(), p).first->second;
+    }
     s.points.assign(n, PointOutcome{});
-    s.remaining.store(n);
+    std::vector<std::size_t> todo;
+    for (std::size_t p = 0; p < n; ++p)
+      if (s.same_as[p] == p) todo.push_back(p);
+    s.remaining.store(todo.size());
     s.result.points = n;
     if (n == 0) {  // a shard without any point of this sweep
       finalize(i);
       return;
     }
-    for (std::size_t p = 1; p < n; ++p) m_pool->submit([this, i, p] { runPoint(i, p); });
-    runPoint(i, 0);
+    for (std::size_t k = 1; k < todo.size(); ++k)
+      m_pool->submit([this, i, p = todo[k]] { runPoint(i, p); });
+    runPoint(i, todo[0]);
   }
 
   const Value* lookup(const std::string& step, const std::string& output) const {
@@ -270,7 +307,7 @@ class Run {
     return makeStepModel(std::move(env), ref, names);
   }
 
-  std::uint64_t seedFor(const StepState& s, const Map& params, std::size_t point) const {
+  std::uint64_t seedFor(const StepState& s, const Map& params, std::uint64_t point) const {
     if (auto it = params.find("seed");
         it != params.end() && it->second.kind() == ValueKind::Integer)
       return static_cast<std::uint64_t>(it->second.asInt());
@@ -302,13 +339,19 @@ class Run {
     const NestedRunScope nested(&m_nested);  // for the cache key and the task (nested workflows)
     try {
       if (m_cancel->load()) throw cancelledError();
+      if (s.sweep_points) {
+        std::string err;
+        nlohmann::json check = s.step->params;
+        if (!s.sweep_points->apply(check, s.point_index[p], &err))
+          throw Error(ErrorCode::InvalidInput, err, s.step->id, "sweep");
+      }
       const Value given = resolveLinks(
           s.point_params[p],
           [this](const std::string& st, const std::string& o) { return lookup(st, o); }, {},
           [this](const std::string& st) { return stepValue(st); });
       Map params = s.task->resolveParams(given.asMap());
       if (!s.step->sweep) out.params = params;
-      const std::uint64_t seed = seedFor(s, params, s.point_index[p]);
+      const std::uint64_t seed = seedFor(s, params, s.point_seed[p]);
       out.key = stepKey(*s.agent, *s.task, seed, params, m_opts.base_dir);
       // A study shard evaluating a block of rows has no real result to cache or to take from it.
       ModelShard* study = s.step->sweep ? nullptr : m_opts.model_shard.get();
@@ -378,6 +421,12 @@ class Run {
     StepResult& r = s.result;
     r.end_us = unixMicros();
     r.wall_seconds = static_cast<double>(r.end_us - r.start_us) / 1e6;
+    for (std::size_t p = 0; p < s.points.size(); ++p)
+      if (const std::size_t q = s.same_as[p]; q != p) {
+        s.points[p] = s.points[q];
+        s.points[p].cached = !s.points[p].failed;
+        s.points[p].provenance["same_as_point"] = s.point_index[q];
+      }
     const PointOutcome* failed = nullptr;
     for (const auto& pt : s.points)
       if (pt.failed &&
@@ -415,10 +464,17 @@ class Run {
 
   void gatherSweep(StepState& s) {
     StepResult& r = s.result;
+    const SweepSpec& sweep = *s.step->sweep;
+    const nlohmann::json sweep_prov = {{"param", sweep.label()}, {"points", s.points.size()}};
+    r.diagnostics["sweep_param"] = sweep.mode == SweepSpec::Mode::One ? sweep.param : sweep.label();
+    if (sweep.mode != SweepSpec::Mode::One) {
+      List paths;
+      for (const auto& p : sweep.paths()) paths.emplace_back(p);
+      r.diagnostics["sweep_params"] = std::move(paths);
+    }
     if (s.points.empty()) {  // an empty shard: nothing but the shape of a sweep result
       r.diagnostics["points"] = List{};
-      r.diagnostics["sweep_param"] = s.step->sweep->param;
-      r.provenance = {{"sweep", {{"param", s.step->sweep->param}, {"points", 0}}}};
+      r.provenance = {{"sweep", sweep_prov}};
       addShard(r);
       return;
     }
@@ -431,27 +487,89 @@ class Run {
     List diags;
     for (auto& pt : s.points) diags.emplace_back(std::move(pt.diagnostics));
     r.diagnostics["points"] = std::move(diags);
-    r.diagnostics["sweep_param"] = s.step->sweep->param;
-    Vector values(static_cast<Eigen::Index>(s.point_index.size()));
-    bool numeric = true;
-    for (std::size_t k = 0; k < s.point_index.size(); ++k) {
-      const auto& v = s.step->sweep->values[s.point_index[k]];
-      numeric = numeric && v.is_number();
-      if (numeric) values[static_cast<Eigen::Index>(k)] = v.get<double>();
-    }
-    if (numeric) r.outputs["sweep_values"] = values;
+    addSweepValues(s);
     r.provenance = s.points[0].provenance;
+    r.provenance.erase("same_as_point");
     r.provenance["start"] = isoTimeMicros(r.start_us);
     r.provenance["end"] = isoTimeMicros(r.end_us);
     r.provenance["start_unix_us"] = r.start_us;
     r.provenance["end_unix_us"] = r.end_us;
-    r.provenance["sweep"] = {{"param", s.step->sweep->param}, {"points", s.points.size()}};
+    r.provenance["sweep"] = sweep_prov;
     if (s.points.size() <= 1000) {
       nlohmann::json hashes = nlohmann::json::array();
       for (const auto& pt : s.points) hashes.push_back(pt.key);
       r.provenance["params_hashes"] = hashes;
     }
     addShard(r);
+  }
+
+  // The swept values as outputs: `sweep_values` (a one-param sweep: a vector; several: a matrix,
+  // one row per point, one column per param) when numeric, and `sweep_table` (several params), one
+  // row per point: a column per swept param, then every output that is a number, or a vector of at
+  // most 8 numbers ("y_final[0]"), at every point.
+  void addSweepValues(StepState& s) {
+    StepResult& r = s.result;
+    const SweepPoints& pts = *s.sweep_points;
+    const auto n = static_cast<Eigen::Index>(s.point_index.size());
+    const auto d = static_cast<Eigen::Index>(pts.paths().size());
+    Matrix values(n, d);
+    bool numeric = true;
+    for (Eigen::Index k = 0; k < n && numeric; ++k)
+      for (Eigen::Index c = 0; c < d && numeric; ++c) {
+        const auto v =
+            pts.value(s.point_index[static_cast<std::size_t>(k)], static_cast<std::size_t>(c));
+        numeric = v.is_number();
+        if (numeric) values(k, c) = v.get<double>();
+      }
+    if (s.step->sweep->mode == SweepSpec::Mode::One) {
+      if (numeric) r.outputs["sweep_values"] = Vector(values.col(0));
+      return;
+    }
+    if (numeric) r.outputs["sweep_values"] = values;
+    Table table;
+    for (Eigen::Index c = 0; c < d; ++c) {
+      table.columns.push_back(pts.paths()[static_cast<std::size_t>(c)]);
+      if (numeric) {
+        table.data.emplace_back(Vector(values.col(c)));
+      } else {
+        List texts;
+        for (Eigen::Index k = 0; k < n; ++k)
+          texts.emplace_back(
+              pts.value(s.point_index[static_cast<std::size_t>(k)], static_cast<std::size_t>(c))
+                  .dump());
+        table.data.emplace_back(std::move(texts));
+      }
+    }
+    // Numbers, and short vectors of the same length at every point (y_final: "y_final[0]", ...).
+    for (const auto& [name, list] : r.outputs) {
+      if (list.kind() != ValueKind::List || name == "sweep_values") continue;
+      const List& items = list.asList();
+      if (static_cast<Eigen::Index>(items.size()) != n) continue;
+      const Value& first = items.front();
+      const bool number = first.kind() == ValueKind::Scalar || first.kind() == ValueKind::Integer;
+      const Eigen::Index width = number                              ? 1
+                                 : first.kind() == ValueKind::Vector ? first.asVector().size()
+                                                                     : 0;
+      if (width < 1 || width > 8) continue;
+      Matrix columns(n, width);
+      bool ok = true;
+      for (Eigen::Index k = 0; k < n && ok; ++k) {
+        const Value& v = items[static_cast<std::size_t>(k)];
+        if (number) {
+          ok = v.kind() == ValueKind::Scalar || v.kind() == ValueKind::Integer;
+          if (ok) columns(k, 0) = v.asDouble();
+        } else {
+          ok = v.kind() == ValueKind::Vector && v.asVector().size() == width;
+          if (ok) columns.row(k) = v.asVector().transpose();
+        }
+      }
+      if (!ok) continue;
+      for (Eigen::Index c = 0; c < width; ++c) {
+        table.columns.push_back(number ? name : name + "[" + std::to_string(c) + "]");
+        table.data.emplace_back(Vector(columns.col(c)));
+      }
+    }
+    r.outputs["sweep_table"] = std::move(table);
   }
 
   // In a sharded run, swept steps say which shard they are (the merge checks it).

@@ -1,17 +1,22 @@
 // The step dependency graph (see workflow_graph.h).
 #include "core/workflow/workflow_graph.h"
 
-#include "core/workflow/link.h"
-
 #include <algorithm>
 #include <functional>
 #include <queue>
 
 namespace sciagents::core {
 
+std::vector<FoundLink> stepLinks(const Step& step) {
+  auto links = findLinks(step.params);
+  if (step.sweep && step.sweep->mode == SweepSpec::Mode::Design)
+    links.push_back({"sweep.design", step.sweep->design_from});
+  return links;
+}
+
 std::vector<StepReference> stepReferences(const Step& step) {
   std::vector<StepReference> out;
-  for (const auto& link : findLinks(step.params)) {
+  for (const auto& link : stepLinks(step)) {
     StepReference r;
     r.from = step.id;
     r.param = link.path;

@@ -5,6 +5,7 @@
 // and upstream/downstream sets.
 #pragma once
 
+#include "core/workflow/link.h"
 #include "core/workflow/workflow.h"
 
 #include <cstddef>
@@ -25,6 +26,10 @@ struct StepReference {
   std::string param;  // where inside the params, e.g. "b[1]" or "constants.k"
   Kind kind = Kind::Link;
 };
+
+// Every link, step reference and model reference of a step: those in its params (findLinks) and a
+// design sweep's {"from": ...}, at path "sweep.design".
+std::vector<FoundLink> stepLinks(const Step& step);
 
 // Every reference in `step`'s params, depth-first in document order (core/workflow/link.h).
 std::vector<StepReference> stepReferences(const Step& step);

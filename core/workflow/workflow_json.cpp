@@ -45,7 +45,9 @@ ordered_json workflowFileToJson(const WorkflowFile& f) {
     j["task"] = s.task;
     if (e && !e->description.empty()) j["description"] = e->description;
     j["params"] = ordered_json::parse(s.params.dump());
-    if (s.sweep) {
+    if (s.sweep && s.sweep->mode != SweepSpec::Mode::One) {
+      j["sweep"] = ordered_json::parse(s.sweep->spec().dump());
+    } else if (s.sweep) {
       ordered_json sw;
       sw["param"] = s.sweep->param;
       if (e && !e->sweep_values.is_null())

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace sciagents::core {
 
@@ -78,7 +79,7 @@ class Validator {
   }
 
   void checkLinks(const Step& step) {
-    for (const auto& link : findLinks(step.params)) {
+    for (const auto& link : stepLinks(step)) {
       if (link.step_ref) {
         checkStepRef(step, link);
         continue;
@@ -104,8 +105,14 @@ class Validator {
             "link '" + ref->text + "' names step '" + ref->step + "', which does not exist");
         continue;
       }
+      if (link.path == "sweep.design" && target->sweep)
+        add(step.id, "sweep",
+            "sweep design '" + ref->text + "': step '" + ref->step +
+                "' is itself swept; a design must be one matrix (one row per point)");
+      const bool sweep_output =
+          target->sweep && (ref->output == "sweep_values" || ref->output == "sweep_table");
       if (const TaskSpec* t = m_r.task(target->agent, target->task);
-          t && !t->planned() && !t->output(ref->output)) {
+          t && !t->planned() && !t->output(ref->output) && !sweep_output) {
         std::vector<std::string> outs;
         for (const auto& o : t->outputs) outs.push_back(o.name);
         add(step.id, link.path,
@@ -201,17 +208,24 @@ class Validator {
   }
 
   void checkParams(const Step& step, const TaskSpec& task) {
-    std::string sweep_top;
+    std::set<std::string> swept;  // the top-level params a sweep sets
+    bool sweep_ok = step.sweep.has_value();
     if (step.sweep) {
-      std::string err;
-      const auto path = ParamPath::parse(step.sweep->param, &err);
-      sweep_top = path ? path->head() : std::string();
-      if (!path)
-        add(step.id, "sweep", "sweep parameter " + err);
-      else if (!task.param(sweep_top))
-        add(step.id, "sweep",
-            "sweep parameter '" + step.sweep->param + "' is not a parameter of " + step.agent +
-                "." + step.task);
+      for (const auto& text : step.sweep->paths()) {
+        std::string err;
+        const auto path = ParamPath::parse(text, &err);
+        if (!path) {
+          add(step.id, "sweep", "sweep parameter " + err);
+          sweep_ok = false;
+        } else if (!task.param(path->head())) {
+          add(step.id, "sweep",
+              "sweep parameter '" + text + "' is not a parameter of " + step.agent + "." +
+                  step.task);
+          sweep_ok = false;
+        } else {
+          swept.insert(path->head());
+        }
+      }
     }
     for (auto it = step.params.begin(); it != step.params.end(); ++it)
       if (!task.param(it.key())) {
@@ -224,30 +238,59 @@ class Validator {
     for (const auto& spec : task.params) {
       const bool given = step.params.contains(spec.name) && !step.params[spec.name].is_null();
       if (!given) {
-        if (spec.required && spec.name != sweep_top)
+        if (spec.required && !swept.count(spec.name))
           add(step.id, spec.name, "required parameter is missing");
         continue;
       }
-      if (spec.name == sweep_top) continue;  // checked per sweep value below
+      if (swept.count(spec.name)) continue;  // checked per sweep point below
       checkParamValue(step, spec, step.params[spec.name], spec.name);
     }
-    if (step.sweep && task.param(sweep_top)) {
-      // Each sweep value must make a valid parameter; report the first bad one only.
-      for (std::size_t i = 0; i < step.sweep->values.size(); ++i) {
-        json params = step.params;
-        std::string err;
-        if (!applySweepValue(params, step.sweep->param, step.sweep->values[i], &err)) {
-          add(step.id, "sweep", err);
-          break;
+    // A design's values come from another step: checked when it runs.
+    if (sweep_ok && step.sweep->mode != SweepSpec::Mode::Design)
+      checkSweepPoints(step, task, swept);
+  }
+
+  // Each sweep point must make valid parameters; reports the first bad one only. Large sweeps are
+  // sampled (the run re-checks every point): the first 65 points and, in a grid, every axis's first
+  // 65 values.
+  void checkSweepPoints(const Step& step, const TaskSpec& task, const std::set<std::string>& tops) {
+    const SweepSpec& sweep = *step.sweep;
+    const SweepPoints points(sweep);
+    std::vector<std::size_t> sample;
+    for (std::size_t i = 0; i < std::min<std::size_t>(points.size(), 65); ++i) sample.push_back(i);
+    if (sweep.mode == SweepSpec::Mode::Grid) {
+      std::size_t stride = points.size();
+      for (const auto& axis : sweep.axes) {
+        stride /= axis.values.size();
+        for (std::size_t k = 1; k < std::min<std::size_t>(axis.values.size(), 65); ++k)
+          sample.push_back(k * stride);
+      }
+    }
+    std::sort(sample.begin(), sample.end());
+    sample.erase(std::unique(sample.begin(), sample.end()), sample.end());
+    for (const std::size_t i : sample) {
+      json params = step.params;
+      std::string err;
+      if (!points.apply(params, i, &err)) {
+        add(step.id, "sweep", err);
+        return;
+      }
+      const std::size_t before = m_issues.size();
+      for (const auto& top : tops)
+        checkParamValue(step, *task.param(top), params[top],
+                        sweep.mode == SweepSpec::Mode::One ? sweep.param : top);
+      if (m_issues.size() > before) {
+        std::string where;
+        if (sweep.mode == SweepSpec::Mode::One) {
+          where = "sweep value #" + std::to_string(i + 1) + " (" + points.value(i, 0).dump() + ")";
+        } else {
+          for (std::size_t c = 0; c < points.paths().size(); ++c)
+            where += (c ? ", " : "") + points.paths()[c] + " = " + points.value(i, c).dump();
+          where = "sweep point #" + std::to_string(i + 1) + " (" + where + ")";
         }
-        const std::size_t before = m_issues.size();
-        checkParamValue(step, *task.param(sweep_top), params[sweep_top], step.sweep->param);
-        if (m_issues.size() > before) {
-          m_issues.back().message = "sweep value #" + std::to_string(i + 1) + " (" +
-                                    step.sweep->values[i].dump() + "): " + m_issues.back().message;
-          break;
-        }
-        if (i > 64) break;  // large sweeps: sampled check is enough, run time re-checks every value
+        m_issues.resize(before + 1);
+        m_issues.back().message = where + ": " + m_issues.back().message;
+        return;
       }
     }
   }

@@ -1,6 +1,7 @@
 // Accuracy bars of the uq agent (REFERENCE_PROBLEMS.md, UQ section): Ishigami Sobol indices at
 // N = 2^14 within 0.02 with 95% intervals covering the truth, rare-event probability of a linear
 // limit state against Phi(-beta), Monte Carlo moments against closed forms.
+#include "core/workflow/workflow_engine.h"
 #include "uq_test_util.h"
 
 #include <boost/math/distributions/normal.hpp>
@@ -139,6 +140,117 @@ class TestUqAccuracy : public QObject {
     qInfo("t coverage %d/200, BCa median coverage %d/60", covered, covered_bca);
     QVERIFY(covered >= 180 && covered <= 199);  // binomial(200, 0.95): 99.9% within this range
     QVERIFY(covered_bca >= 50);
+  }
+  // Morris on f = 2 x1 - 3 x2 + x3 x4 + 0 x5 (x5 normal: unbounded): every elementary effect (per
+  // unit of quantile level, EE = a (hi - lo) for a term a x of a uniform input) has a closed form,
+  // EE1 = 2 (1 - 0), EE2 = -3 (1 - -1), EE3 = x4 (2 - 0) and EE4 = x3 (3 - 1) at the point where
+  // the input moved, EE5 = 0, and mu, mu*, sigma follow from them.
+  void morrisElementaryEffectsOfLinearPlusInteraction() {
+    const auto r = run("morris", R"({"model":"2*x1 - 3*x2 + x3*x4 + 0*x5","inputs":[
+        {"name":"x1","dist":"uniform","a":0,"b":1},{"name":"x2","dist":"uniform","a":-1,"b":1},
+        {"name":"x3","dist":"uniform","a":0,"b":2},{"name":"x4","dist":"uniform","a":1,"b":3},
+        {"name":"x5","dist":"normal","mu":0,"sigma":1}],
+        "trajectories":30,"levels":6,"seed":3})");
+    const Matrix ee = r.out("effects").asMatrix(), x = r.out("design").asMatrix();
+    QCOMPARE(ee.rows(), Eigen::Index(30));
+    QCOMPARE(x.rows(), Eigen::Index(30 * 6));
+    QCOMPARE(r.out("evaluations").asInt(), std::int64_t{180});
+    int checked_interaction = 0;
+    for (Eigen::Index t = 0; t < 30; ++t) {
+      QVERIFY(std::abs(ee(t, 0) - 2) < 1e-12);
+      QVERIFY(std::abs(ee(t, 1) + 6) < 1e-12);
+      QVERIFY(std::abs(ee(t, 4)) < 1e-12);
+      for (Eigen::Index k = 1; k <= 5; ++k) {  // the row where x3 or x4 moved
+        const Eigen::Index row = t * 6 + k;
+        for (int j : {2, 3}) {
+          if (x(row, j) == x(row - 1, j)) continue;
+          QVERIFY((x.row(row) - x.row(row - 1)).cwiseAbs().sum() ==
+                  std::abs(x(row, j) - x(row - 1, j)));
+          const double other = x(row, 5 - j);  // x4 for x3, x3 for x4
+          QVERIFY2(std::abs(ee(t, j) - 2 * other) < 1e-12,
+                   "EE of a product is the other factor times the range");
+          ++checked_interaction;
+        }
+      }
+    }
+    QCOMPARE(checked_interaction, 60);
+    const Vector mu = r.out("mu").asVector(), mu_star = r.out("mu_star").asVector(),
+                 sigma = r.out("sigma").asVector();
+    QVERIFY(std::abs(mu[1] + 6) < 1e-12 && std::abs(mu_star[1] - 6) < 1e-12 && sigma[1] < 1e-12);
+    QVERIFY(std::abs(mu_star[2] - ee.col(2).cwiseAbs().mean()) < 1e-12);
+    QVERIFY(sigma[2] > 0.1 && sigma[3] > 0.1);  // the interaction shows in sigma
+    QCOMPARE(r.out("ranking").asList()[0].asString(), std::string("x2"));
+    QCOMPARE(r.out("ranking").asList()[4].asString(), std::string("x5"));
+    // Levels must be even; the same seed gives the same design.
+    expectParamError(
+        "morris",
+        R"({"model":"x1","inputs":[{"name":"x1","dist":"uniform","a":0,"b":1}],"levels":5})",
+        "levels", "must be even");
+  }
+
+  // Grouped Sobol indices of Ishigami: the closed index of {x1, x2} is S1 + S2 + S12 = 0.7563
+  // (S12 = 0) and its total 1 - S3 = 1; the group {x3} has S1 = 0 and ST = 0.2437.
+  void groupedSobolIndices() {
+    const auto r = run(
+        "sobol",
+        ishigamiParams(R"(,"n":16384,"seed":5,"bootstrap":50,"groups":{"a":["x1","x2"],"b":"x3"})"),
+        2);
+    QCOMPARE(r.out("names").asList()[0].asString(), std::string("a"));
+    const Vector S1 = r.out("S1").asVector(), ST = r.out("ST").asVector();
+    qInfo("group a: S1 %.4f ST %.4f; group b: S1 %.4f ST %.4f", S1[0], ST[0], S1[1], ST[1]);
+    QVERIFY(std::abs(S1[0] - 0.756316) < 0.02 && std::abs(ST[0] - 1.0) < 0.02);
+    QVERIFY(std::abs(S1[1]) < 0.02 && std::abs(ST[1] - 0.243684) < 0.02);
+    QCOMPARE(r.out("evaluations").asInt(), std::int64_t{16384 * 4});
+    expectParamError("sobol", ishigamiParams(R"(,"groups":{"a":["x1"],"b":["x1","x3"]})"), "groups",
+                     "input 'x1' is in group 'a' and in group 'b'");
+    expectParamError("sobol", ishigamiParams(R"(,"groups":{"a":["x1","x3"]})"), "groups",
+                     "input 'x2' is in no group");
+  }
+
+  // Time-dependent Sobol indices of y(t) = x1 + x2 t (dy/dt = x2, y(0) = x1, x1 and x2 uniform on
+  // [-1, 1], x3 without effect): S1_x1(t) = 1/(1+t^2), S1_x2(t) = t^2/(1+t^2), against the times
+  // of the ODE step's output.
+  void timeDependentSobolIndices() {
+    RunOptions options;
+    options.use_cache = false;
+    options.threads = 2;
+    const auto result = WorkflowEngine(AgentRegistry::builtin())
+                            .run(parseWorkflow(R"({"sciagents":1,"steps":[
+      {"id":"sim","agent":"ode_pde","task":"ivp","params":{"rhs":["b + 0*c"],"states":["y"],"y0":[0],
+        "t_span":[0,2],"t_eval":{"linspace":[0,2,5]},"constants":{"b":0,"c":0},"rtol":1e-10,"atol":1e-12}},
+      {"id":"sens","agent":"uq","task":"sobol","params":{
+        "model":{"step":"sim","input":["y0[0]","constants.b","constants.c"],"output":"y"},
+        "inputs":[{"name":"x1","dist":"uniform","a":-1,"b":1},{"name":"x2","dist":"uniform","a":-1,"b":1},
+                  {"name":"x3","dist":"uniform","a":-1,"b":1}],
+        "n":2048,"seed":4,"bootstrap":0,"output_axis":{"from":"sim.t"}}}]})"),
+                                 options);
+    const StepResult* sens = result.step("sens");
+    QVERIFY2(sens->status == StepStatus::Succeeded, sens->error.c_str());
+    const Table& c = sens->outputs.at("components").asTable();
+    QCOMPARE(c.columns, (std::vector<std::string>{"axis", "S1 x1", "S1 x2", "S1 x3", "ST x1",
+                                                  "ST x2", "ST x3", "variance", "mean"}));
+    Matrix S1(5, 3), ST(5, 3);
+    for (int j = 0; j < 3; ++j) {
+      S1.col(j) = c.data[static_cast<std::size_t>(1 + j)].asVector();
+      ST.col(j) = c.data[static_cast<std::size_t>(4 + j)].asVector();
+    }
+    const Vector t = c.data[0].asVector();
+    QCOMPARE(t.size(), Eigen::Index(5));
+    QCOMPARE(t[4], 2.0);  // the ODE's output times
+    double weight = 0, weighted_x1 = 0;
+    for (Eigen::Index k = 0; k < 5; ++k) {
+      const double t2 = t[k] * t[k], s1 = 1 / (1 + t2), s2 = t2 / (1 + t2);
+      qInfo("t = %.1f: S1 = %.4f %.4f %.4f (exact %.4f %.4f 0)", t[k], S1(k, 0), S1(k, 1), S1(k, 2),
+            s1, s2);
+      QVERIFY(std::abs(S1(k, 0) - s1) < 0.03 && std::abs(S1(k, 1) - s2) < 0.03);
+      QVERIFY(std::abs(ST(k, 0) - s1) < 0.03 && std::abs(ST(k, 1) - s2) < 0.03);
+      QVERIFY(std::abs(S1(k, 2)) < 0.03 && std::abs(ST(k, 2)) < 0.03);
+      weight += (1 + t2) / 3;
+      weighted_x1 += 1.0 / 3;
+    }
+    // The aggregate weighs each time by its variance.
+    QVERIFY(std::abs(sens->outputs.at("S1").asVector()[0] - weighted_x1 / weight) < 0.03);
+    QVERIFY(std::abs(sens->outputs.at("variance").asDouble() - weight) / weight < 0.05);
   }
 };
 

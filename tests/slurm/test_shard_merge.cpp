@@ -59,6 +59,8 @@ class TestShardMerge : public QObject {
         << "tests/slurm/data/sweep16.workflow.json" << 16;
     QTest::newRow("seeded sampling, 5 values, 4 tasks")
         << "tests/slurm/data/mc-sweep.workflow.json" << 4;
+    QTest::newRow("grid of 12 points (sweep_values matrix, sweep_table), 5 tasks")
+        << "tests/slurm/data/grid-sweep.workflow.json" << 5;
   }
 
   void shardsMergeIntoTheFullRun() {

@@ -103,7 +103,8 @@ inline AgentRegistry testRegistry() {
 
   TaskSpec rnd;
   rnd.id = "seeded";
-  rnd.params = {ParamSpec::make("seed", ParamType::Integer)};
+  rnd.params = {ParamSpec::make("seed", ParamType::Integer),
+                ParamSpec::make("x", ParamType::Number).def(0.0)};
   rnd.outputs = {{"seed", ValueKind::Integer, "the seed the task saw"}};
   rnd.run = [](TaskContext& ctx) { ctx.output("seed", static_cast<std::int64_t>(ctx.seed())); };
 
@@ -114,9 +115,15 @@ inline AgentRegistry testRegistry() {
   expr.outputs = {{"text", ValueKind::String, "f"}};
   expr.run = [](TaskContext& ctx) { ctx.output("text", ctx.text("f")); };
 
+  TaskSpec matrix;  // hands its matrix on: a design for sweeps
+  matrix.id = "matrix";
+  matrix.params = {ParamSpec::make("m", ParamType::Any).req()};
+  matrix.outputs = {{"m", ValueKind::Matrix, "m"}};
+  matrix.run = [](TaskContext& ctx) { ctx.output("m", ctx.param("m")); };
+
   TaskSpec planned;
   planned.id = "later";
-  a.tasks = {add, sum, meet, fail, spin, rnd, expr, planned};
+  a.tasks = {add, sum, meet, fail, spin, rnd, expr, matrix, planned};
   r.add(std::move(a));
   return r;
 }

@@ -147,10 +147,10 @@ class TestStepModel : public QObject {
              r.step("uq")->error.c_str());
     QVERIFY2(r.step("uq")->error.find("1 input path(s) but the task has 2") != std::string::npos,
              r.step("uq")->error.c_str());
-    // An output that is not one number, where the task needs one (monte_carlo takes vectors, sobol
-    // not).
-    r = run(workflow("sobol", R"({"step":"tmpl","input":["a","b"],"output":"pair"})",
-                     R"(,"n":16,"bootstrap":10)"),
+    // An output that is not one number, where the task needs one (monte_carlo and sobol take
+    // vectors, rare_event not).
+    r = run(workflow("rare_event", R"({"step":"tmpl","input":["a","b"],"output":"pair"})",
+                     R"(,"n":16,"method":"mc")"),
             2);
     QVERIFY2(r.step("uq")->error.find("not one number") != std::string::npos,
              r.step("uq")->error.c_str());

@@ -66,10 +66,127 @@ void reportConvergence(TaskContext& ctx, const Matrix& f, const std::vector<std:
   }
 }
 
+// The factors the indices are computed for: every input alone, or the `groups` (a map of group
+// name to input names; every input in exactly one group). Grouped indices are closed indices of
+// the group's inputs together.
+struct SobolFactors {
+  std::vector<std::string> names;
+  std::vector<std::vector<Eigen::Index>> columns;  // the inputs each factor moves
+};
+
+SobolFactors readFactors(const TaskContext& ctx, const InputSet& in) {
+  SobolFactors f;
+  if (!ctx.has("groups")) {
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      f.names.push_back(in.names[i]);
+      f.columns.push_back({static_cast<Eigen::Index>(i)});
+    }
+    return f;
+  }
+  const Value& g = ctx.param("groups");
+  if (g.kind() != ValueKind::Map || g.asMap().empty())
+    throw paramError("groups",
+                     "expected a map of group name to input names, e.g. {\"geometry\": [\"L\", "
+                     "\"w\"], \"load\": [\"F\"]}");
+  std::vector<std::string> owner(in.size());
+  for (const auto& [name, members] : g.asMap()) {
+    std::vector<Eigen::Index> cols;
+    const auto add = [&](const Value& m) {
+      if (m.kind() != ValueKind::String)
+        throw paramError("groups", "group '" + name + "': members must be input names");
+      const auto it = std::find(in.names.begin(), in.names.end(), m.asString());
+      if (it == in.names.end())
+        throw paramError("groups",
+                         "group '" + name + "': '" + m.asString() + "' is not one of the inputs");
+      const auto i = static_cast<std::size_t>(it - in.names.begin());
+      if (!owner[i].empty())
+        throw paramError("groups", "input '" + m.asString() + "' is in group '" + owner[i] +
+                                       "' and in group '" + name + "'");
+      owner[i] = name;
+      cols.push_back(static_cast<Eigen::Index>(i));
+    };
+    if (members.kind() == ValueKind::List)
+      for (const auto& m : members.asList()) add(m);
+    else
+      add(members);
+    if (cols.empty()) throw paramError("groups", "group '" + name + "' is empty");
+    f.names.push_back(name);
+    f.columns.push_back(std::move(cols));
+  }
+  for (std::size_t i = 0; i < in.size(); ++i)
+    if (owner[i].empty())
+      throw paramError("groups", "input '" + in.names[i] +
+                                     "' is in no group (every input belongs to exactly one)");
+  return f;
+}
+
+// Bootstrap replicates of S1 and ST over the N rows, replicate r from its own stream (threads do
+// not change the result); `estimateOf` gives the estimate for given row counts.
+template <class EstimateOf>
+void bootstrapIndices(TaskContext& ctx, std::uint64_t seed, Eigen::Index n, int nboot,
+                      Eigen::Index d, const EstimateOf& estimateOf, Matrix& boot_s1,
+                      Matrix& boot_st) {
+  boot_s1.resize(nboot, d);
+  boot_st.resize(nboot, d);
+  // One block per replicate on the run's threads (parallelBlocks), scratch counts per thread.
+  std::vector<Vector> scratch(static_cast<std::size_t>(std::max(1, ctx.threads())));
+  parallelBlocks(
+      static_cast<std::size_t>(std::max(0, nboot)), ctx.threads(), [&](std::size_t rep, int slot) {
+        const auto r = static_cast<Eigen::Index>(rep);
+        Vector& counts = scratch[static_cast<std::size_t>(slot)];
+        counts.setZero(n);
+        const Stream s(seed, 1000 + static_cast<std::uint64_t>(r));
+        for (Eigen::Index k = 0; k < n; ++k)  // multiply-shift of 32 random bits: bias < n / 2^32
+          counts[static_cast<Eigen::Index>(
+              ((s.bits(static_cast<std::uint64_t>(k)) >> 32) * static_cast<std::uint64_t>(n)) >>
+              32)] += 1.0;
+        const Estimate b = estimateOf(&counts);
+        boot_s1.row(r) = b.s1.transpose();
+        boot_st.row(r) = b.st.transpose();
+      });
+  ctx.checkCancelled();
+}
+
+// The indices of a vector output (Gamboa et al. 2014): per component k, and aggregated with the
+// components' variances as weights, S = sum_k V_k S_k / sum_k V_k. Components of zero variance
+// (an output fixed by the initial state) have NaN indices and weigh nothing.
+struct VectorEstimate {
+  Estimate total;
+  Matrix s1, st;  // m x d
+  Vector var;     // m
+};
+
+VectorEstimate estimateVector(const std::vector<Matrix>& fs, const Vector* counts) {
+  const auto m = static_cast<Eigen::Index>(fs.size());
+  const Eigen::Index d = fs.front().cols() - 2;
+  VectorEstimate v;
+  v.s1 = Matrix::Constant(m, d, NAN);
+  v.st = Matrix::Constant(m, d, NAN);
+  v.var = Vector::Zero(m);
+  v.total.s1 = Vector::Zero(d);
+  v.total.st = Vector::Zero(d);
+  double weight = 0;
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const Estimate e = estimate(fs[static_cast<std::size_t>(k)], counts);
+    v.var[k] = e.var;
+    if (!(e.var > 1e-300)) continue;
+    v.s1.row(k) = e.s1.transpose();
+    v.st.row(k) = e.st.transpose();
+    v.total.s1 += e.var * e.s1;
+    v.total.st += e.var * e.st;
+    weight += e.var;
+  }
+  v.total.var = weight;
+  if (weight > 0) v.total.s1 /= weight, v.total.st /= weight;
+  return v;
+}
+
 void runSobol(TaskContext& ctx) {
   const InputSet in = readInputs(ctx, false);
+  const SobolFactors factors = readFactors(ctx, in);
   const Eigen::Index n = ctx.integer("n"), d = static_cast<Eigen::Index>(in.size());
-  auto model = readModel(ctx, in, n * (d + 2));
+  const auto g = static_cast<Eigen::Index>(factors.names.size());
+  auto model = readModel(ctx, in, n * (g + 2));
   const std::uint64_t seed = taskSeed(ctx);
   const auto nboot = static_cast<int>(ctx.integer("bootstrap"));
   const double conf = ctx.number("confidence");
@@ -78,10 +195,12 @@ void runSobol(TaskContext& ctx) {
   ctx.setMethod("saltelli_jansen",
                 "Saltelli sampling (matrices A, B and A_B^i from a 2d-dimensional Sobol sequence "
                 "with a random "
-                "digital shift), S1 by the Saltelli (2010) estimator, ST by Jansen's; cost N(d+2)");
+                "digital shift), S1 by the Saltelli (2010) estimator, ST by Jansen's; cost N(" +
+                    std::string(g == d ? "d" : "groups") + "+2)");
 
-  // Sample matrix: rows [A; B; A_B^1; ...; A_B^d], all in the unit cube.
-  Matrix u(n * (d + 2), d);
+  // Sample matrix: rows [A; B; A_B^1; ...; A_B^g], all in the unit cube; A_B^i is A with the
+  // columns of factor i from B.
+  Matrix u(n * (g + 2), d);
   {
     boost::random::sobol q(static_cast<std::size_t>(2 * d));
     const Stream shift_stream(seed, 2);
@@ -97,70 +216,77 @@ void runSobol(TaskContext& ctx) {
         else
           u(n + k, j - d) = t;
       }
-    for (Eigen::Index i = 0; i < d; ++i) {
+    for (Eigen::Index i = 0; i < g; ++i) {
       u.middleRows((2 + i) * n, n) = u.topRows(n);
-      u.block((2 + i) * n, i, n, 1) = u.block(n, i, n, 1);
+      for (const Eigen::Index c : factors.columns[static_cast<std::size_t>(i)])
+        u.block((2 + i) * n, c, n, 1) = u.block(n, c, n, 1);
     }
   }
   const Matrix x = in.fromUniform(u);
   // Failed samples are collected (not stopped at the first) so that the refusal names them all.
   model->allowFailedSamples(true);
-  const Vector y = evaluateWithProgress(ctx, *model, x, 0.0, 0.9, "evaluating the model");
+  // An expression is one number per sample; a step or program may give a vector (a trajectory).
+  const bool may_be_vector = ctx.param("model").kind() != ValueKind::String;
+  const Matrix y =
+      may_be_vector
+          ? evaluateVectorWithProgress(ctx, *model, x, 0.0, 0.9, "evaluating the model")
+          : Matrix(evaluateWithProgress(ctx, *model, x, 0.0, 0.9, "evaluating the model"));
   refuseFailedSamples(
-      *model, model->failedSamples(), static_cast<std::size_t>(y.size()),
+      *model, model->failedSamples(), static_cast<std::size_t>(y.rows()),
       "Sobol indices cannot drop samples (the estimators pair rows of A, B and A_B^i; dropping "
       "biases the indices): make the model succeed on the whole input box (rows are A: 0.." +
           std::to_string(n - 1) + ", B: " + std::to_string(n) + "..)");
-  const double centre =
-      y.head(2 * n).mean();  // centring keeps the estimators accurate for large means
-  const Matrix f = Eigen::Map<const Matrix>(y.data(), n, d + 2).array() - centre;
-  Estimate e = estimate(f, nullptr);
+  const Eigen::Index m = y.cols();
+  // Centring keeps the estimators accurate for large means.
+  std::vector<Matrix> fs;
+  Vector centres(m);
+  for (Eigen::Index k = 0; k < m; ++k) {
+    centres[k] = y.col(k).head(2 * n).mean();
+    fs.push_back(Eigen::Map<const Matrix>(y.col(k).data(), n, g + 2).array() - centres[k]);
+  }
+  VectorEstimate ve;
+  Estimate e;
+  if (m == 1) {
+    e = estimate(fs[0], nullptr);
+  } else {
+    ve = estimateVector(fs, nullptr);
+    e = ve.total;
+  }
   if (!(e.var > 0))
     throw Error(ErrorCode::RunFailed,
                 "the model output has zero variance over the samples: "
                 "sensitivity indices are undefined",
                 {}, "model");
-  e.mean += centre;
-  reportConvergence(ctx, f, in.names);
+  e.mean = m == 1 ? e.mean + centres[0] : NAN;
+  if (m == 1) reportConvergence(ctx, fs[0], factors.names);
 
-  // Bootstrap over the N rows; replicate r uses its own stream, so threads do not change the
-  // result.
-  Matrix boot_s1(nboot, d), boot_st(nboot, d);
-  // One block per replicate on the run's threads (parallelBlocks), scratch counts per thread.
-  std::vector<Vector> scratch(static_cast<std::size_t>(std::max(1, ctx.threads())));
-  parallelBlocks(
-      static_cast<std::size_t>(std::max(0, nboot)), ctx.threads(), [&](std::size_t rep, int slot) {
-        const auto r = static_cast<Eigen::Index>(rep);
-        Vector& counts = scratch[static_cast<std::size_t>(slot)];
-        counts.setZero(n);
-        const Stream s(seed, 1000 + static_cast<std::uint64_t>(r));
-        for (Eigen::Index k = 0; k < n; ++k)  // multiply-shift of 32 random bits: bias < n / 2^32
-          counts[static_cast<Eigen::Index>(
-              ((s.bits(static_cast<std::uint64_t>(k)) >> 32) * static_cast<std::uint64_t>(n)) >>
-              32)] += 1.0;
-        const Estimate b = estimate(f, &counts);
-        boot_s1.row(r) = b.s1.transpose();
-        boot_st.row(r) = b.st.transpose();
-      });
-  ctx.checkCancelled();
+  Matrix boot_s1, boot_st;
+  if (m == 1)
+    bootstrapIndices(
+        ctx, seed, n, nboot, g, [&](const Vector* c) { return estimate(fs[0], c); }, boot_s1,
+        boot_st);
+  else
+    bootstrapIndices(
+        ctx, seed, n, nboot, g, [&](const Vector* c) { return estimateVector(fs, c).total; },
+        boot_s1, boot_st);
 
   const double z = normalQuantile(0.5 + conf / 2);
-  Vector s1_conf = Vector::Constant(d, NAN), st_conf = Vector::Constant(d, NAN);
-  Matrix s1_int = Matrix::Constant(d, 2, NAN), st_int = Matrix::Constant(d, 2, NAN);
+  Vector s1_conf = Vector::Constant(g, NAN), st_conf = Vector::Constant(g, NAN);
+  Matrix s1_int = Matrix::Constant(g, 2, NAN), st_int = Matrix::Constant(g, 2, NAN);
   auto summarise = [&](const Matrix& boot, Vector& half, Matrix& interval, Eigen::Index i) {
     std::vector<double> v(boot.col(i).data(), boot.col(i).data() + nboot);
-    const double m = boot.col(i).mean();
-    half[i] = z * std::sqrt((boot.col(i).array() - m).square().sum() / std::max(1, nboot - 1));
+    const double mb = boot.col(i).mean();
+    half[i] = z * std::sqrt((boot.col(i).array() - mb).square().sum() / std::max(1, nboot - 1));
     std::sort(v.begin(), v.end());
     interval(i, 0) = quantileSorted(v, 0.5 - conf / 2);
     interval(i, 1) = quantileSorted(v, 0.5 + conf / 2);
   };
   if (nboot >= 2)
-    for (Eigen::Index i = 0; i < d; ++i)
+    for (Eigen::Index i = 0; i < g; ++i)
       summarise(boot_s1, s1_conf, s1_int, i), summarise(boot_st, st_conf, st_int, i);
 
   List names;
-  for (const auto& nm : in.names) names.emplace_back(nm);
+  for (const auto& nm : factors.names) names.emplace_back(nm);
   ctx.output("S1", e.s1);
   ctx.output("ST", e.st);
   ctx.output("S1_conf", s1_conf);
@@ -169,12 +295,43 @@ void runSobol(TaskContext& ctx) {
   ctx.output("ST_interval", st_int);
   ctx.output("mean", e.mean);
   ctx.output("variance", e.var);
-  ctx.output("evaluations", static_cast<std::int64_t>(n * (d + 2)));
+  ctx.output("evaluations", static_cast<std::int64_t>(n * (g + 2)));
   ctx.output("names", names);
+  if (m > 1) {
+    Vector axis;
+    if (ctx.has("output_axis")) {
+      axis = ctx.vector("output_axis");
+      if (axis.size() != m)
+        throw paramError("output_axis", "has " + std::to_string(axis.size()) +
+                                            " values but the model output has " +
+                                            std::to_string(m) + " components");
+    } else {
+      axis = Vector::LinSpaced(m, 0, static_cast<double>(m - 1));
+    }
+    // One row per output component: the axis, every index, the component's variance and mean.
+    Table table;
+    const auto column = [&](std::string name, Vector v) {
+      table.columns.push_back(std::move(name));
+      table.data.emplace_back(std::move(v));
+    };
+    column("axis", axis);
+    for (Eigen::Index i = 0; i < g; ++i)
+      column("S1 " + factors.names[static_cast<std::size_t>(i)], ve.s1.col(i));
+    for (Eigen::Index i = 0; i < g; ++i)
+      column("ST " + factors.names[static_cast<std::size_t>(i)], ve.st.col(i));
+    column("variance", ve.var);
+    column("mean", centres);
+    ctx.output("components", std::move(table));
+    ctx.diagnostic("output_components", static_cast<std::int64_t>(m));
+    ctx.diagnostic("aggregation",
+                   "S1 and ST are the variance-weighted means of the per-component indices "
+                   "(Gamboa et al. 2014); variance is the sum of the components' variances");
+  }
   reportModel(ctx, *model, in, seed);
   ctx.diagnostic("base_samples", static_cast<std::int64_t>(n));
   ctx.diagnostic("bootstrap", nboot);
   ctx.diagnostic("confidence_level", conf);
+  if (g != d) ctx.diagnostic("groups", static_cast<std::int64_t>(g));
   ctx.diagnostic("conf_definition",
                  "S*_conf = z(" + formatFine(0.5 + conf / 2) +
                      ") x bootstrap standard deviation "
@@ -228,9 +385,21 @@ TaskSpec sobolTask() {
           .describe("Bootstrap replicates for the confidence intervals (0: none)."),
       confidenceParam(),
       constantsParam(),
+      ParamSpec::make("groups", ParamType::Map)
+          .describe(
+              "Grouped indices: a map of group name to input names, every input in exactly one "
+              "group, e.g. {\"geometry\": [\"L\", \"w\"], \"load\": [\"F\"]}. S1 and ST "
+              "are then one per group (closed indices of the group's inputs together) and the "
+              "model runs N(groups+2) times."),
+      ParamSpec::make("output_axis", ParamType::Vector)
+          .describe("For a model with a vector output (a step's whole trajectory: output \"y\" of "
+                    "a one-state ODE, or \"y_final\"): the value each component stands for, "
+                    "e.g. the times {\"from\": \"sim.t\"}; default 0, 1, 2, ..."),
   };
   t.outputs = {
-      {"S1", ValueKind::Vector, "First-order indices, one per input (in input order)."},
+      {"S1", ValueKind::Vector,
+       "First-order indices, one per input (in input order) or group; for a vector output the "
+       "variance-weighted aggregate."},
       {"ST", ValueKind::Vector, "Total-effect indices."},
       {"S1_conf", ValueKind::Vector,
        "Half-width of the confidence interval of S1 (z x bootstrap sd)."},
@@ -241,7 +410,11 @@ TaskSpec sobolTask() {
       {"mean", ValueKind::Scalar, "Mean of the model output."},
       {"variance", ValueKind::Scalar, "Variance of the model output."},
       {"evaluations", ValueKind::Integer, "Model evaluations, N(d+2)."},
-      {"names", ValueKind::List, "Input names, the order of the index vectors."},
+      {"names", ValueKind::List, "Input (or group) names, the order of the index vectors."},
+      {"components", ValueKind::Table,
+       "Vector output: one row per output component (e.g. per time): axis (the output_axis "
+       "param, or 0..m-1), 'S1 <input>' and 'ST <input>' per input, variance and mean.",
+       true},
   };
   t.run = runSobol;
   return t;

@@ -9,4 +9,5 @@ TaskSpec lhsTask();
 TaskSpec sobolTask();
 TaskSpec confidenceIntervalTask();
 TaskSpec rareEventTask();
+TaskSpec morrisTask();
 }  // namespace sciagents::core::agents::uq

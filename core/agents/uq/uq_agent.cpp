@@ -9,15 +9,16 @@ AgentSpec uqAgent() {
   a.id = "uq";
   a.name = "Uncertainty quantification";
   a.family = "Uncertainty";
-  a.version = "1.0.0";
+  a.version = "1.1.0";
   a.summary =
       "Propagate input uncertainty through an expression or a workflow step: Monte Carlo, Latin "
       "hypercube "
-      "designs, Sobol sensitivity indices with bootstrap intervals, confidence intervals and "
+      "designs, Morris screening, Sobol sensitivity indices with bootstrap intervals, confidence "
+      "intervals and "
       "rare-event "
       "probabilities, all seeded and reproducible across thread counts.";
-  a.tasks = {uq::monteCarloTask(), uq::lhsTask(), uq::sobolTask(), uq::confidenceIntervalTask(),
-             uq::rareEventTask()};
+  a.tasks = {uq::monteCarloTask(),         uq::lhsTask(),       uq::sobolTask(),
+             uq::confidenceIntervalTask(), uq::rareEventTask(), uq::morrisTask()};
   return a;
 }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <mutex>
 #include <numeric>
 #include <sstream>
@@ -215,18 +216,35 @@ Value histogram(const Vector& y, int bins) {
   return histogramTable(count, lo, hi, static_cast<double>(y.size()));
 }
 
+namespace {
+// Progress in [p0, p1] of the task as samples finish, at most every 20 ms.
+ModelEvaluator::DoneCallback progressReporter(TaskContext& ctx, Eigen::Index rows, double p0,
+                                              double p1, const std::string& what) {
+  struct State {
+    std::mutex mutex;
+    std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  };
+  auto state = std::make_shared<State>();
+  const auto total = static_cast<double>(std::max<Eigen::Index>(1, rows));
+  return [&ctx, state, total, p0, p1, what](std::size_t done) {
+    std::lock_guard lock(state->mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - state->last < std::chrono::milliseconds(20) && static_cast<double>(done) < total)
+      return;
+    state->last = now;
+    ctx.progress(p0 + (p1 - p0) * static_cast<double>(done) / total, what);
+  };
+}
+}  // namespace
+
 Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0,
                             double p1, const std::string& what) {
-  const auto total = static_cast<double>(std::max<Eigen::Index>(1, x.rows()));
-  std::mutex mutex;
-  auto last = std::chrono::steady_clock::now();
-  return m.evaluate(x, ctx, [&](std::size_t done) {
-    std::lock_guard lock(mutex);
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last < std::chrono::milliseconds(20) && static_cast<double>(done) < total) return;
-    last = now;
-    ctx.progress(p0 + (p1 - p0) * static_cast<double>(done) / total, what);
-  });
+  return m.evaluate(x, ctx, progressReporter(ctx, x.rows(), p0, p1, what));
+}
+
+Matrix evaluateVectorWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0,
+                                  double p1, const std::string& what) {
+  return m.evaluateVector(x, ctx, progressReporter(ctx, x.rows(), p0, p1, what));
 }
 
 }  // namespace sciagents::core::agents::uq

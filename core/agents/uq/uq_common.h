@@ -86,5 +86,8 @@ Value histogram(const Vector& y, int bins);  // Table: bin_lo, bin_hi, count, de
 // Evaluates the model on `x` and reports progress in [p0, p1] of the task.
 Vector evaluateWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0,
                             double p1, const std::string& what);
+// The same for a model with a vector output: one row per sample (ModelEvaluator::evaluateVector).
+Matrix evaluateVectorWithProgress(TaskContext& ctx, ModelEvaluator& m, const Matrix& x, double p0,
+                                  double p1, const std::string& what);
 
 }  // namespace sciagents::core::agents::uq
