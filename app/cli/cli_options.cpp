@@ -47,6 +47,10 @@ const std::map<std::string, std::string>& helps() {
        "  --tasks T                 with --target slurm: array tasks a sweep or sampling study is "
        "split into\n"
        "                            (default min(sweep values, 4))\n"
+       "  --retries N               with --target slurm: resubmit an array task that was killed,\n"
+       "                            cancelled by someone else, pre-empted or lost with its node "
+       "up to\n"
+       "                            N times (default 2; 0: fail at once, naming the task)\n"
        "  --slurm-dir DIR           with --target slurm: where job directories go, on a "
        "filesystem\n"
        "                            the compute nodes share (default $SCIAGENTS_SLURM_DIR or\n"
@@ -168,9 +172,12 @@ const std::map<std::string, std::string>& helps() {
        "                                                 POST /v1/jobs); slurm: docs/slurm.md "
        "(default local)\n"
        "  --slurm-partition P, --slurm-account A, --slurm-time-limit MIN, --slurm-cpus N, "
-       "--slurm-tasks T\n"
+       "--slurm-tasks T,\n"
+       "  --slurm-retries N\n"
        "                         SCIAGENTS_SLURM_*       defaults of Slurm jobs (sbatch options, "
-       "array tasks)\n"
+       "array tasks,\n"
+       "                                                 resubmissions of a killed or pre-empted "
+       "task: 2)\n"
        "  --slurm-dir DIR        SCIAGENTS_SLURM_DIR     Slurm job directories, on the shared "
        "filesystem\n"
        "                                                 (default DATA_DIR/slurm)\n"
@@ -309,10 +316,12 @@ bool isExtraOption(const std::string& a) {
       "--max-steps", "--request-threads",
       // run --target slurm (docs/slurm.md)
       "--partition", "--account", "--time-limit", "--cpus", "--mem", "--tasks", "--slurm-dir",
+      "--retries",
       // run, inside a Slurm array task (hidden: written by the job script)
       "--sweep-shard", "--study-shard", "--status-file", "--progress-file", "--base-dir",
       // serve --backend slurm (docs/slurm.md)
       "--slurm-partition", "--slurm-account", "--slurm-time-limit", "--slurm-cpus", "--slurm-tasks",
+      "--slurm-retries",
       // serve: per-user caps and job worker processes (docs/server.md)
       "--max-queued-per-user", "--max-running-per-user", "--job-isolation", "--job-memory-mb",
       // serve: external models (docs/agents/external.md)
