@@ -276,7 +276,7 @@ int statusCommand(const CliOptions& o) {
       return kOk;
     }
     const auto line = [](const char* label, const std::string& value) {
-      if (!value.empty()) std::cout << "  " << jobsCliPad(label, 10) << value << "\n";
+      if (!value.empty()) std::cout << "  " << jobsCliPad(label, 11) << value << "\n";
     };
     const std::string state = jobsCliString(j, "state");
     std::cout << "job " << s.id << ": " << state << "\n";
