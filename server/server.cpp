@@ -103,6 +103,7 @@ int runServer(const ServerConfig& config) {
   jo.slurm.time_limit_min = config.slurm_time_limit_min;
   jo.slurm.cpus = config.slurm_cpus;
   jo.slurm.tasks = static_cast<std::size_t>(std::max(0, config.slurm_tasks));
+  jo.slurm.shard_retries = config.slurm_retries;
   jo.slurm.dir = config.slurm_dir.empty() ? config.data_dir / "slurm" : config.slurm_dir;
   jo.max_queued_per_user = config.max_queued_per_user;
   jo.max_running_per_user = effectiveMaxRunningPerUser(config);

@@ -71,6 +71,7 @@ struct ServerConfig {
   int slurm_time_limit_min = 0;
   int slurm_cpus = 1;
   int slurm_tasks = 0;
+  int slurm_retries = 2;  // resubmissions of a failed or pre-empted array task (docs/slurm.md)
   std::filesystem::path slurm_dir;
   bool tls() const { return !tls_cert.empty() && !tls_key.empty(); }
 };

@@ -12,13 +12,14 @@ struct IntField {
 constexpr IntField kIntFields[] = {{"time_limit_min", 1, 525600},
                                    {"cpus", 1, 4096},
                                    {"mem_mb", 1, 1LL << 30},
-                                   {"tasks", 1, 10000}};
+                                   {"tasks", 1, 10000},
+                                   {"retries", 0, 100}};
 }  // namespace
 
 std::optional<std::string> checkSlurmJobOptions(const nlohmann::json& o) {
   if (!o.is_object())
     return "field 'slurm' must be an object (partition, account, time_limit_min, cpus, mem_mb, "
-           "tasks)";
+           "tasks, retries)";
   for (auto it = o.begin(); it != o.end(); ++it) {
     const std::string& k = it.key();
     if (k == "partition" || k == "account") {
@@ -39,7 +40,8 @@ std::optional<std::string> checkSlurmJobOptions(const nlohmann::json& o) {
     }
     if (!known)
       return "unknown field 'slurm." + k +
-             "' (partition, account, time_limit_min, cpus, mem_mb, tasks)";
+             "' (partition, account, time_limit_min, cpus, mem_mb, tasks, "
+             "retries)";
   }
   return std::nullopt;
 }
@@ -52,6 +54,7 @@ core::SlurmOptions applySlurmJobOptions(core::SlurmOptions s, const nlohmann::js
   if (o.contains("cpus")) s.cpus = o["cpus"].get<int>();
   if (o.contains("mem_mb")) s.mem_mb = o["mem_mb"].get<int>();
   if (o.contains("tasks")) s.tasks = o["tasks"].get<std::size_t>();
+  if (o.contains("retries")) s.shard_retries = o["retries"].get<int>();
   return s;
 }
 

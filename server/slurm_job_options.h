@@ -1,6 +1,6 @@
 // The per-job Slurm options of POST /v1/jobs ({"backend": "slurm", "slurm": {...}}, docs/slurm.md):
 //   {"partition": "short", "account": "proj42", "time_limit_min": 30, "cpus": 4, "mem_mb": 4000,
-//    "tasks": 8}
+//    "tasks": 8, "retries": 2}
 // Every field is optional; unknown fields and bad values are refused with a message naming them.
 #pragma once
 

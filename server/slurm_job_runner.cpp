@@ -152,6 +152,14 @@ class SlurmRunner final : public JobRunner {
         }
       }
       const core::SlurmJobStatus st = sj->poll();
+      for (const auto& msg : st.retried) {  // a failed shard resubmitted (docs/slurm.md)
+        logEvent(spdlog::level::warn, "Slurm array task resubmitted",
+                 {{"job", id}, {"retry", msg}});
+        publish({{"step", "slurm"},
+                 {"fraction", tracker.fraction()},
+                 {"message", "retrying " + msg},
+                 {"slurm", {{"type", "retried"}, {"message", msg}}}});
+      }
       const auto events = tracker.update(sj->dir(), st);
       job.backendProgress(nullptr, tracker.fraction());
       for (const auto& ev : events)

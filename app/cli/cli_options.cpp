@@ -47,6 +47,10 @@ const std::map<std::string, std::string>& helps() {
        "  --tasks T                 with --target slurm: array tasks a sweep or sampling study is "
        "split into\n"
        "                            (default min(sweep values, 4))\n"
+       "  --retries N               with --target slurm: resubmit an array task that was killed,\n"
+       "                            cancelled by someone else, pre-empted or lost with its node "
+       "up to\n"
+       "                            N times (default 2; 0: fail at once, naming the task)\n"
        "  --slurm-dir DIR           with --target slurm: where job directories go, on a "
        "filesystem\n"
        "                            the compute nodes share (default $SCIAGENTS_SLURM_DIR or\n"
@@ -168,9 +172,12 @@ const std::map<std::string, std::string>& helps() {
        "                                                 POST /v1/jobs); slurm: docs/slurm.md "
        "(default local)\n"
        "  --slurm-partition P, --slurm-account A, --slurm-time-limit MIN, --slurm-cpus N, "
-       "--slurm-tasks T\n"
+       "--slurm-tasks T,\n"
+       "  --slurm-retries N\n"
        "                         SCIAGENTS_SLURM_*       defaults of Slurm jobs (sbatch options, "
-       "array tasks)\n"
+       "array tasks,\n"
+       "                                                 resubmissions of a killed or pre-empted "
+       "task: 2)\n"
        "  --slurm-dir DIR        SCIAGENTS_SLURM_DIR     Slurm job directories, on the shared "
        "filesystem\n"
        "                                                 (default DATA_DIR/slurm)\n"
@@ -226,6 +233,65 @@ const std::map<std::string, std::string>& helps() {
        "serve).\n"
        "json (default): one document per item; csv: one row per answer. Without -o: stdout.\n"
        "See docs/feedback.md.\n"},
+      {"jobs",
+       "Usage: sciagents jobs --server URL [--state S] [--limit N] [--owner NAME] [--json]\n\n"
+       "Lists your jobs on the server, newest first: id, state, submission time (UTC), progress\n"
+       "(running) or duration (finished), name.\n\n"
+       "  --state S     only jobs in state S: queued, running, succeeded, failed, cancelled, "
+       "timed_out\n"
+       "  --limit N     at most N jobs (1..1000, default 100)\n"
+       "  --owner NAME  another token's jobs (admin tokens only; a name or a token id)\n"
+       "  --json        the server's document (GET /v1/jobs)\n\n"
+       "Exit 0 listed.\n"
+       "Server, token and exit codes as for submit: --server URL (default $SCIAGENTS_SERVER),\n"
+       "--token-file F (default $SCIAGENTS_TOKEN); exit 2 bad usage, refused token or unknown "
+       "job id\n"
+       "(the message names it), 3 server unreachable. See docs/cli.md, \"Jobs on a server\".\n"},
+      {"status",
+       "Usage: sciagents status ID --server URL [--json]\n\n"
+       "Shows one job: state, name, owner, backend, times, progress or duration, error.\n"
+       "  --json        the server's document (GET /v1/jobs/ID)\n\n"
+       "Exit 0 shown (whatever the job's state).\n"
+       "Server, token and exit codes as for submit: --server URL (default $SCIAGENTS_SERVER),\n"
+       "--token-file F (default $SCIAGENTS_TOKEN); exit 2 bad usage, refused token or unknown "
+       "job id\n"
+       "(the message names it), 3 server unreachable. See docs/cli.md, \"Jobs on a server\".\n"},
+      {"result",
+       "Usage: sciagents result ID --server URL [-o OUT.json] [--json] [--quiet]\n\n"
+       "Fetches a finished job's result and writes and summarises it like a local run.\n"
+       "  -o, --output OUT.json     write the result file (`-o -`: stdout; see run)\n"
+       "  --json                    print the result JSON instead of the summary\n\n"
+       "Exit 0 the job succeeded, 1 it failed, was cancelled or timed out, or is not finished "
+       "yet.\n"
+       "Server, token and exit codes as for submit: --server URL (default $SCIAGENTS_SERVER),\n"
+       "--token-file F (default $SCIAGENTS_TOKEN); exit 2 bad usage, refused token or unknown "
+       "job id\n"
+       "(the message names it), 3 server unreachable. See docs/cli.md, \"Jobs on a server\".\n"},
+      {"attach",
+       "Usage: sciagents attach ID --server URL [-o OUT.json] [--json] [--progress MODE] "
+       "[--quiet]\n\n"
+       "Follows a job's progress (the display of run --target URL) until it ends, then fetches "
+       "and\n"
+       "summarises its result like a local run (-o writes it). Attaching changes nothing on the "
+       "server:\n"
+       "Ctrl-C (or killing the client) detaches and the job keeps running; attach again at any "
+       "time,\n"
+       "also after it finished.\n\n"
+       "Exit 0 the job succeeded, 1 it failed, was cancelled or timed out (or Ctrl-C).\n"
+       "Server, token and exit codes as for submit: --server URL (default $SCIAGENTS_SERVER),\n"
+       "--token-file F (default $SCIAGENTS_TOKEN); exit 2 bad usage, refused token or unknown "
+       "job id\n"
+       "(the message names it), 3 server unreachable. See docs/cli.md, \"Jobs on a server\".\n"},
+      {"cancel",
+       "Usage: sciagents cancel ID --server URL [--json]\n\n"
+       "Cancels a queued or running job (DELETE /v1/jobs/ID) and prints its final state once the "
+       "server\n"
+       "has stopped it. A job that had already ended is left as it is.\n\n"
+       "Exit 0 cancelled or already ended.\n"
+       "Server, token and exit codes as for submit: --server URL (default $SCIAGENTS_SERVER),\n"
+       "--token-file F (default $SCIAGENTS_TOKEN); exit 2 bad usage, refused token or unknown "
+       "job id\n"
+       "(the message names it), 3 server unreachable. See docs/cli.md, \"Jobs on a server\".\n"},
   };
   return h;
 }
@@ -250,10 +316,12 @@ bool isExtraOption(const std::string& a) {
       "--max-steps", "--request-threads",
       // run --target slurm (docs/slurm.md)
       "--partition", "--account", "--time-limit", "--cpus", "--mem", "--tasks", "--slurm-dir",
+      "--retries",
       // run, inside a Slurm array task (hidden: written by the job script)
       "--sweep-shard", "--study-shard", "--status-file", "--progress-file", "--base-dir",
       // serve --backend slurm (docs/slurm.md)
       "--slurm-partition", "--slurm-account", "--slurm-time-limit", "--slurm-cpus", "--slurm-tasks",
+      "--slurm-retries",
       // serve: per-user caps and job worker processes (docs/server.md)
       "--max-queued-per-user", "--max-running-per-user", "--job-isolation", "--job-memory-mb",
       // serve: external models (docs/agents/external.md)
@@ -261,7 +329,9 @@ bool isExtraOption(const std::string& a) {
       // serve, as a job worker process started by the server (hidden)
       "--job-worker", "--job-cpu-s", "--job-parent",
       // feedback export
-      "--format"};
+      "--format",
+      // jobs --server URL
+      "--state", "--limit", "--owner"};
   return extra.count(a) > 0;
 }
 
@@ -278,7 +348,13 @@ std::string generalHelp() {
          "  submit FILE --server URL [--wait] send a workflow to a server\n"
          "  health [--server URL]             check a server or this installation\n"
          "  feedback export [--format F]      export a server's survey answers "
-         "(docs/feedback.md)\n\n"
+         "(docs/feedback.md)\n"
+         "  jobs --server URL [--state S]     list a server's jobs\n"
+         "  status ID --server URL            show one job's state, progress and error\n"
+         "  result ID --server URL [-o OUT]   fetch a finished job's result\n"
+         "  attach ID --server URL [-o OUT]   follow a job's progress to its end (Ctrl-C "
+         "detaches)\n"
+         "  cancel ID --server URL            cancel a queued or running job\n\n"
          "Options: --help (also after a command), --version, --log-level LEVEL\n"
          "Docs: docs/cli.md, docs/workflow-format.md, docs/agents.md\n";
 }
@@ -290,8 +366,10 @@ std::string commandHelp(const std::string& command) {
 
 CliOptions parseCommandLine(const std::vector<std::string>& args) {
   CliOptions o;
-  static const std::set<std::string> commands = {"agents", "validate", "run",      "serve",
-                                                 "submit", "health",   "feedback", "help"};
+  static const std::set<std::string> commands = {"agents", "validate", "run", "serve", "submit",
+                                                 "health", "feedback", "help",
+                                                 // a server's jobs (jobs_command.cpp)
+                                                 "jobs", "status", "result", "attach", "cancel"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const std::string& opt) -> std::string {

@@ -21,6 +21,12 @@ int submitCommand(const CliOptions& o,
 int healthCommand(const CliOptions& o,
                   const core::AgentRegistry& registry);  // health [--server URL]
 int feedbackCommand(const CliOptions& o);                // feedback export --format csv|json
+// The jobs of a server (app/cli/jobs_command.cpp): list, status, result, attach, cancel.
+int jobsCommand(const CliOptions& o);    // jobs --server URL [--state S] [--limit N]
+int statusCommand(const CliOptions& o);  // status ID --server URL
+int resultCommand(const CliOptions& o);  // result ID --server URL [-o FILE]
+int attachCommand(const CliOptions& o);  // attach ID --server URL [-o FILE]
+int cancelCommand(const CliOptions& o);  // cancel ID --server URL
 // run --target URL: submit to a server, follow its events, write the result like a local run.
 int runRemote(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file,
               const std::string& url);

@@ -44,6 +44,11 @@ int main(int argc, char** argv) {
     if (o.command == "submit") return submitCommand(o, registry);
     if (o.command == "health") return healthCommand(o, registry);
     if (o.command == "feedback") return feedbackCommand(o);
+    if (o.command == "jobs") return jobsCommand(o);
+    if (o.command == "status") return statusCommand(o);
+    if (o.command == "result") return resultCommand(o);
+    if (o.command == "attach") return attachCommand(o);
+    if (o.command == "cancel") return cancelCommand(o);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kRunFailed;

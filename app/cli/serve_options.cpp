@@ -209,6 +209,8 @@ server::ServerConfig resolveServeConfig(const CliOptions& o) {
     c.slurm_cpus = static_cast<int>(toInt(*s, 1, 4096));
   if (auto s = lookup(o, "--slurm-tasks", "SCIAGENTS_SLURM_TASKS"))
     c.slurm_tasks = static_cast<int>(toInt(*s, 1, 10000));
+  if (auto s = lookup(o, "--slurm-retries", "SCIAGENTS_SLURM_RETRIES"))
+    c.slurm_retries = static_cast<int>(toInt(*s, 0, 100));
   if (auto s = lookup(o, "--slurm-dir", "SCIAGENTS_SLURM_DIR")) c.slurm_dir = s->value;
   return c;
 }

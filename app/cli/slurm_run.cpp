@@ -58,6 +58,8 @@ core::SlurmOptions slurmOptions(const CliOptions& o) {
       so.tasks = static_cast<std::size_t>(intOption(name, v, 1, 100000));
     else if (name == "--slurm-dir")
       so.dir = v;
+    else if (name == "--retries")
+      so.shard_retries = static_cast<int>(intOption(name, v, 0, 100));
     else
       throw UsageError{"option " + name + " does not apply to run --target slurm"};
   }
@@ -155,6 +157,7 @@ int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std
       if (st.failed) line += ", " + std::to_string(st.failed) + " failed or cancelled";
       if (line != last_line) std::cerr << line << "\n";
       last_line = line;
+      for (const auto& msg : st.retried) std::cerr << "retrying " << msg << "\n";
       for (const auto& ev : tracker.update(job->dir(), st))
         if (o.json)
           std::cerr << ev.dump() << "\n";

@@ -212,13 +212,11 @@ SlurmJob SlurmJob::submit(const Workflow& w, const SlurmOptions& o) {
                  {"single_task_reason", job.m_single_reason},
                  {"split", job.m_split},
                  {"cpus", std::max(1, o.cpus)},
-                 {"base_dir", o.base_dir.string()}};
+                 {"base_dir", o.base_dir.string()},
+                 {"shard_retries", std::max(0, o.shard_retries)}};
   writeFileAtomic(job.m_dir / "submit.json", submit.dump(1) + "\n", nullptr);
-  job.m_slurm_state.assign(job.m_tasks, {});
-  job.m_missing.assign(job.m_tasks, false);
-  job.m_missing_since.assign(job.m_tasks, {});
-  job.m_final_seen.assign(job.m_tasks, false);
-  job.m_final_since.assign(job.m_tasks, {});
+  job.m_sbatch = argv;
+  job.resetTracking();
   return job;
 }
 
@@ -240,23 +238,131 @@ SlurmJob SlurmJob::attach(const fs::path& job_dir) {
   job.m_opts.cpus = submit->value("cpus", 1);
   job.m_opts.base_dir = submit->value("base_dir", std::string());
   job.m_cancelled = fs::exists(job_dir / "cancelled");
-  job.m_slurm_state.assign(job.m_tasks, {});
-  job.m_missing.assign(job.m_tasks, false);
-  job.m_missing_since.assign(job.m_tasks, {});
-  job.m_final_seen.assign(job.m_tasks, false);
-  job.m_final_since.assign(job.m_tasks, {});
+  // Jobs submitted before retries existed have no "shard_retries": they are not retried.
+  job.m_opts.shard_retries = submit->value("shard_retries", 0);
+  if (submit->contains("sbatch") && (*submit)["sbatch"].is_array())
+    for (const auto& a : (*submit)["sbatch"])
+      if (a.is_string()) job.m_sbatch.push_back(a.get<std::string>());
+  job.resetTracking();
+  job.loadAttempts();
   return job;
+}
+
+void SlurmJob::resetTracking() {
+  m_slurm_state.assign(m_tasks, {});
+  m_missing.assign(m_tasks, false);
+  m_missing_since.assign(m_tasks, {});
+  m_final_seen.assign(m_tasks, false);
+  m_final_since.assign(m_tasks, {});
+  m_task_job.assign(m_tasks, m_id);
+  m_attempts.assign(m_tasks, 1);
+  m_earlier.assign(m_tasks, json::array());
+}
+
+// The Slurm jobs this job consists of: the array job, then each resubmission.
+std::vector<std::string> SlurmJob::jobIdList() const {
+  std::vector<std::string> ids = {m_id};
+  for (const auto& j : m_task_job)
+    if (std::find(ids.begin(), ids.end(), j) == ids.end()) ids.push_back(j);
+  return ids;
+}
+
+std::string SlurmJob::jobIds() const {
+  std::string out;
+  for (const auto& j : jobIdList()) out += (out.empty() ? "" : ",") + j;
+  return out;
+}
+
+void SlurmJob::saveAttempts() const {
+  json tasks = json::array();
+  for (std::size_t k = 0; k < m_tasks; ++k)
+    if (m_attempts[k] > 1)
+      tasks.push_back({{"index", k},
+                       {"job_id", m_task_job[k]},
+                       {"attempts", m_attempts[k]},
+                       {"earlier", m_earlier[k]}});
+  writeFileAtomic(m_dir / "attempts.json",
+                  json{{"shard_retries", m_opts.shard_retries}, {"tasks", tasks}}.dump(1) + "\n",
+                  nullptr);
+}
+
+void SlurmJob::loadAttempts() {
+  const auto doc = readJsonFile(m_dir / "attempts.json");
+  if (!doc || !doc->contains("tasks") || !(*doc)["tasks"].is_array()) return;
+  for (const auto& t : (*doc)["tasks"]) {
+    const auto k = t.value("index", m_tasks);
+    if (k >= m_tasks) continue;
+    m_task_job[k] = t.value("job_id", m_id);
+    m_attempts[k] = std::max(1, t.value("attempts", 1));
+    if (t.contains("earlier") && t["earlier"].is_array()) m_earlier[k] = t["earlier"];
+  }
+}
+
+bool SlurmJob::retryable(const SlurmTaskState& t) const {
+  if (!t.final || m_cancelled || t.state == SlurmJobState::Succeeded ||
+      t.state == SlurmJobState::TimedOut)
+    return false;
+  if (t.state == SlurmJobState::Cancelled) return true;  // scancel of this index, pre-emption
+  static const std::set<std::string> lost = {"NODE_FAIL", "PREEMPTED", "BOOT_FAIL"};
+  if (lost.count(t.slurm_state)) return true;
+  // Failed: retried when the task died without reporting its end (killed, crashed, node lost);
+  // a task that wrote "failed" itself failed in its work, which another attempt would repeat.
+  const auto file = readTaskStatus(slurm_files::taskStatus(m_dir, t.index));
+  return !(file && file->final());
+}
+
+bool SlurmJob::resubmit(const std::vector<std::size_t>& ks, std::string* error) {
+  std::string indices;
+  for (auto k : ks) indices += (indices.empty() ? "" : ",") + std::to_string(k);
+  std::vector<std::string> argv;
+  for (const auto& a : m_sbatch)
+    argv.push_back(a.rfind("--array=", 0) == 0 ? "--array=" + indices : a);
+  if (argv.empty() || std::find(argv.begin(), argv.end(), "--array=" + indices) == argv.end()) {
+    if (error) *error = "the job's sbatch command is not recorded in submit.json";
+    return false;
+  }
+  // The failed attempt's files move aside (task-K.attempt-N), so the new attempt starts clean and
+  // the old ones stay for a post-mortem.
+  for (auto k : ks) {
+    std::error_code ec;
+    const fs::path dir = slurm_files::taskDir(m_dir, k);
+    fs::path aside = dir;
+    aside += ".attempt-" + std::to_string(m_attempts[k]);
+    fs::remove_all(aside, ec);
+    fs::rename(dir, aside, ec);
+    fs::create_directories(dir, ec);
+  }
+  const ProcessResult r = runProcess(argv, 120.0);
+  std::string id = trim(r.out);
+  if (auto semi = id.find(';'); semi != std::string::npos) id = id.substr(0, semi);
+  if (!r.started || r.exit_code != 0 || id.empty() ||
+      id.find_first_not_of("0123456789") != std::string::npos) {
+    if (error)
+      *error = !r.started
+                   ? "cannot run sbatch: " + r.err
+                   : "sbatch refused the resubmission: " + trim(r.err.empty() ? r.out : r.err);
+    return false;
+  }
+  for (auto k : ks) {
+    m_task_job[k] = id;
+    ++m_attempts[k];
+    m_slurm_state[k].clear();
+    m_missing[k] = false;
+    m_final_seen[k] = false;
+  }
+  return true;
 }
 
 SlurmJobStatus SlurmJob::poll() {
   SlurmJobStatus st;
   st.total = m_tasks;
-  // squeue: -r one line per array task, -t all also the finished tasks Slurm still remembers.
+  // squeue: -r one line per array task, -t all also the finished tasks Slurm still remembers;
+  // -j the array job and the jobs that resubmitted some of its tasks.
   const ProcessResult q =
-      runProcess({"squeue", "-h", "-r", "-t", "all", "-j", m_id, "-o", "%i|%T"}, 60.0);
+      runProcess({"squeue", "-h", "-r", "-t", "all", "-j", jobIds(), "-o", "%i|%T"}, 60.0);
   const bool answered = q.started && !q.timed_out &&
                         (q.exit_code == 0 || q.err.find("Invalid job id") != std::string::npos);
-  std::map<std::size_t, std::string> listed;
+  std::map<std::pair<std::string, std::size_t>, std::string> listed;  // (job, index) -> state
   if (answered && q.exit_code == 0) {
     std::istringstream lines(q.out);
     for (std::string line; std::getline(lines, line);) {
@@ -265,7 +371,8 @@ SlurmJobStatus SlurmJob::poll() {
       const std::string idx = line.substr(us + 1, bar - us - 1);
       if (idx.empty() || idx.find_first_not_of("0123456789") != std::string::npos)
         continue;  // "[1-3]"
-      listed[static_cast<std::size_t>(std::stoul(idx))] = trim(line.substr(bar + 1));
+      listed[{trim(line.substr(0, us)), static_cast<std::size_t>(std::stoul(idx))}] =
+          trim(line.substr(bar + 1));
     }
   }
   if (answered) {
@@ -278,10 +385,12 @@ SlurmJobStatus SlurmJob::poll() {
   st.unreachable_too_long =
       m_unreachable && secondsSince(m_unreachable_since) > m_opts.unreachable_timeout_s;
 
+  std::vector<std::size_t> retry;  // tasks to resubmit
   for (std::size_t k = 0; k < m_tasks; ++k) {
     SlurmTaskState t;
     t.index = k;
-    if (auto it = listed.find(k); it != listed.end()) {
+    t.attempts = m_attempts[k];
+    if (auto it = listed.find({m_task_job[k], k}); it != listed.end()) {
       m_slurm_state[k] = it->second;
       m_missing[k] = false;
     } else if (answered && !m_missing[k]) {
@@ -292,7 +401,7 @@ SlurmJobStatus SlurmJob::poll() {
     const bool sq_final = slurmStateFinal(t.slurm_state);
     if (sq_final && !m_final_seen[k]) m_final_seen[k] = true, m_final_since[k] = Clock::now();
     const auto file = readTaskStatus(slurm_files::taskStatus(m_dir, k));
-    const fs::path log = m_dir / ("slurm-" + m_id + "_" + std::to_string(k) + ".out");
+    const fs::path log = m_dir / ("slurm-" + m_task_job[k] + "_" + std::to_string(k) + ".out");
     if (fromSlurm(t.slurm_state) == SlurmJobState::TimedOut && sq_final) {
       t.state = SlurmJobState::TimedOut, t.final = true;
       t.error = "array task " + std::to_string(k) + " reached its time limit (Slurm state " +
@@ -323,13 +432,65 @@ SlurmJobStatus SlurmJob::poll() {
       t.state =
           t.slurm_state.empty() || sq_final ? SlurmJobState::Queued : fromSlurm(t.slurm_state);
     }
+    if (retryable(t)) {
+      if (t.error.empty())
+        t.error = "array task " + std::to_string(k) + " ended " +
+                  std::string(slurmJobStateName(t.state)) +
+                  (t.slurm_state.empty() ? std::string() : " (Slurm state " + t.slurm_state + ")");
+      if (m_attempts[k] <= m_opts.shard_retries) {
+        retry.push_back(k);
+      } else {
+        // Not the owner's cancel: a shard that could not complete fails the job, named.
+        const std::string label =
+            "array task " + std::to_string(k) + " of " + std::to_string(m_tasks);
+        t.error = m_opts.shard_retries <= 0
+                      ? label + " failed (shard retries are off); its failure: " + t.error
+                      : label + " failed after " + std::to_string(m_attempts[k]) +
+                            " attempts (shard retries: " + std::to_string(m_opts.shard_retries) +
+                            "); last failure: " + t.error;
+        t.state = SlurmJobState::Failed;
+      }
+    }
+    st.tasks.push_back(std::move(t));
+  }
+  if (!retry.empty()) {
+    std::vector<json> failures;
+    for (auto k : retry)
+      failures.push_back({{"job_id", m_task_job[k]},
+                          {"state", slurmJobStateName(st.tasks[k].state)},
+                          {"slurm_state", st.tasks[k].slurm_state},
+                          {"error", st.tasks[k].error}});
+    std::string why;
+    const bool ok = resubmit(retry, &why);
+    for (std::size_t i = 0; i < retry.size(); ++i) {
+      auto& t = st.tasks[retry[i]];
+      if (ok) {
+        m_earlier[t.index].push_back(failures[i]);
+        st.retried.push_back("array task " + std::to_string(t.index) + " of " +
+                             std::to_string(m_tasks) + ": attempt " +
+                             std::to_string(m_attempts[t.index] - 1) + " " + t.error +
+                             "; resubmitted as Slurm job " + m_task_job[t.index] + " (attempt " +
+                             std::to_string(m_attempts[t.index]) + " of " +
+                             std::to_string(1 + m_opts.shard_retries) + ")");
+        t = SlurmTaskState{};
+        t.index = retry[i];
+        t.attempts = m_attempts[t.index];
+        t.state = SlurmJobState::Queued;
+      } else {
+        t.error = "array task " + std::to_string(t.index) + " of " + std::to_string(m_tasks) +
+                  " failed and could not be resubmitted (" + why + "); its failure: " + t.error;
+        t.state = SlurmJobState::Failed;
+      }
+    }
+    if (ok) saveAttempts();
+  }
+  for (const auto& t : st.tasks) {
     if (t.final) ++st.done;
     if (t.state == SlurmJobState::Running) ++st.running;
     if (t.final && t.state != SlurmJobState::Succeeded) {
       ++st.failed;
       if (st.error.empty() && t.state != SlurmJobState::Cancelled) st.error = t.error;
     }
-    st.tasks.push_back(std::move(t));
   }
   st.finished = st.done == st.total;
   if (!st.finished) {
@@ -354,14 +515,16 @@ SlurmJobStatus SlurmJob::poll() {
 bool SlurmJob::cancel(std::string* error) {
   m_cancelled = true;
   writeFileAtomic(m_dir / "cancelled", std::to_string(unixMicros()) + "\n", nullptr);
-  const ProcessResult r = runProcess({"scancel", m_id}, 60.0);
+  std::vector<std::string> argv = {"scancel"};  // every job of this run, resubmissions too
+  for (const auto& id : jobIdList()) argv.push_back(id);
+  const ProcessResult r = runProcess(argv, 60.0);
   if (r.started && r.exit_code == 0) return true;
-  if (error) *error = "scancel " + m_id + " failed: " + trim(r.err.empty() ? r.out : r.err);
+  if (error) *error = "scancel " + jobIds() + " failed: " + trim(r.err.empty() ? r.out : r.err);
   return false;
 }
 
 bool SlurmJob::inQueue() {
-  const ProcessResult q = runProcess({"squeue", "-h", "-r", "-j", m_id, "-o", "%i|%T"}, 60.0);
+  const ProcessResult q = runProcess({"squeue", "-h", "-r", "-j", jobIds(), "-o", "%i|%T"}, 60.0);
   if (!q.started || q.timed_out || q.exit_code != 0) return false;
   return !trim(q.out).empty();
 }
@@ -447,9 +610,17 @@ json SlurmJob::collect(const SlurmJobStatus& status, const AgentRegistry& regist
     json j = {
         {"index", t.index}, {"state", slurmJobStateName(t.state)}, {"slurm_state", t.slurm_state}};
     if (!t.error.empty()) j["error"] = t.error;
+    j["attempts"] = t.index < m_attempts.size() ? m_attempts[t.index] : 1;
+    if (t.index < m_earlier.size() && !m_earlier[t.index].empty()) {
+      j["slurm_job_id"] = m_task_job[t.index];
+      j["earlier_attempts"] = m_earlier[t.index];
+    }
     tasks.push_back(std::move(j));
   }
-  doc["slurm"] = {{"job_id", m_id}, {"tasks", tasks}, {"dir", m_dir.string()}};
+  doc["slurm"] = {{"job_id", m_id},
+                  {"tasks", tasks},
+                  {"dir", m_dir.string()},
+                  {"shard_retries", m_opts.shard_retries}};
   if (!status.error.empty()) doc["slurm"]["error"] = status.error;
   writeFileAtomic(m_dir / "result.json", doc.dump(1) + "\n", nullptr);
   return doc;

@@ -44,6 +44,11 @@ struct SlurmOptions {
   // How long a task may be missing from squeue without status files before it counts as failed
   // (covers shared-filesystem delays).
   double gone_grace_s = 5.0;
+  // How often an array task (a shard) that failed without finishing its work is resubmitted: a
+  // task killed, cancelled by someone else (scancel of one index), pre-empted, or lost with its
+  // node. Only those indices are resubmitted, as a new array job running the same job.sh. A task
+  // whose workflow itself failed (it wrote its result) and one that hit its time limit are not.
+  int shard_retries = 2;
 };
 
 // $SCIAGENTS_SLURM_DIR, else "slurm" next to the result cache directory (~/.cache/sciagents/slurm).
@@ -63,6 +68,7 @@ struct SlurmTaskState {
   bool final = false;
   std::string slurm_state;  // last state squeue showed ("" when never seen)
   std::string error;
+  int attempts = 1;  // 1 + the times this task was resubmitted
 };
 
 struct SlurmJobStatus {
@@ -73,6 +79,9 @@ struct SlurmJobStatus {
   bool controller_reachable = true;  // the last squeue answered
   bool unreachable_too_long = false;
   std::string error;  // first failed task's error
+  // Resubmissions made by this poll, one message each ("array task 1 of 4: attempt 1 ended
+  // cancelled (...); resubmitted as Slurm job 57 (attempt 2 of 3)").
+  std::vector<std::string> retried;
 };
 
 class SlurmJob {
@@ -108,6 +117,16 @@ class SlurmJob {
 
  private:
   nlohmann::json replayStudy(const AgentRegistry& registry) const;
+  // Whether task k's final state is a failure of the task rather than of its work (see
+  // SlurmOptions::shard_retries).
+  bool retryable(const SlurmTaskState& t) const;
+  // Resubmits the tasks `ks` as one array job; false with the reason when sbatch refused.
+  bool resubmit(const std::vector<std::size_t>& ks, std::string* error);
+  void saveAttempts() const;
+  std::vector<std::string> jobIdList() const;  // the array job, then each resubmission
+  std::string jobIds() const;                  // the same, comma-separated (squeue -j)
+  void loadAttempts();
+  void resetTracking();
   void markStudySteps(nlohmann::json& doc, const std::vector<ShardOutcome>& shards,
                       const SlurmJobStatus& status) const;
 
@@ -126,6 +145,13 @@ class SlurmJob {
   std::vector<bool> m_missing;
   std::vector<std::chrono::steady_clock::time_point> m_final_since;  // squeue final, no files yet
   std::vector<bool> m_final_seen;
+  // Retries: the Slurm job each task's current attempt runs under (the array job, or the job that
+  // resubmitted it), its attempt number and what ended the earlier attempts ({"job_id", "state",
+  // "slurm_state", "error"}); kept in DIR/attempts.json for attach().
+  std::vector<std::string> m_sbatch;  // sbatch's argv, "--array=..." resubmitted with other indices
+  std::vector<std::string> m_task_job;
+  std::vector<int> m_attempts;
+  std::vector<nlohmann::json> m_earlier;
   std::chrono::steady_clock::time_point m_unreachable_since{};
   bool m_unreachable = false;
 };

@@ -3,7 +3,8 @@
 A sweep of 16 values is submitted as an array of 4 tasks; while it runs the server is killed
 (SIGKILL, by PID) and restarted on the same data directory. The restarted server re-attaches to the
 Slurm job recorded in its store (no second sbatch), collects it, and the result equals a local run's.
-The events of the job carry one shard_done per array task. Cancel over HTTP runs scancel.
+The events of the job carry one shard_done per array task. Cancel over HTTP runs scancel. An array
+task cancelled from outside is resubmitted ("slurm": {"retries": N}) and the job still succeeds.
 
 Run with Debian's /usr/bin/python3 (python3-requests), as root with slurm-wlm and munge installed;
 otherwise it reports why and skips. The cluster is stopped by PID even when a test fails.
@@ -76,14 +77,9 @@ class SlurmServerTest(unittest.TestCase):
         self.assertEqual(r.status_code, 200, r.text)
         return r.json()
 
-    def test_restart_reattaches_and_completes(self):
-        wf = load("lorenz-sweep.workflow.json")
-        r = self.http.post(self.server.url + "/v1/jobs",
-                           json={"workflow": wf, "no_cache": True, "slurm": {"tasks": 4, "cpus": 2}}, timeout=30)
-        self.assertEqual(r.status_code, 202, r.text)
-        job_id = r.json()["id"]
-
-        # Until the Slurm job exists and one of its tasks really runs (its status file says so).
+    def wait_running_task(self, job_id):
+        """The job's status once its Slurm job exists and one of its tasks really runs (its status
+        file says so)."""
         def running_task():
             j = self.job(job_id)
             d = (j.get("slurm") or {}).get("dir")
@@ -97,7 +93,16 @@ class SlurmServerTest(unittest.TestCase):
                 except ValueError:
                     pass
             return None
-        before = wait_for(running_task, 90, interval=0.1, what="an array task to run")
+        return wait_for(running_task, 90, interval=0.1, what="an array task to run")
+
+    def test_restart_reattaches_and_completes(self):
+        wf = load("lorenz-sweep.workflow.json")
+        r = self.http.post(self.server.url + "/v1/jobs",
+                           json={"workflow": wf, "no_cache": True, "slurm": {"tasks": 4, "cpus": 2}}, timeout=30)
+        self.assertEqual(r.status_code, 202, r.text)
+        job_id = r.json()["id"]
+
+        before = self.wait_running_task(job_id)
         self.assertEqual(before["backend"], "slurm")
         slurm_id = before["slurm"]["job_id"]
         self.assertTrue(slurm_id)
@@ -153,11 +158,43 @@ class SlurmServerTest(unittest.TestCase):
         q = subprocess.run(["squeue", "-h", "-r", "-j", slurm_id], capture_output=True, text=True)
         self.assertEqual(q.stdout.strip(), "", "nothing of the job may be left in the queue")
 
+    def test_failed_shard_is_resubmitted(self):
+        # cpus 2 on the 2-CPU test node: one task at a time, so task 3 still waits while the first
+        # runs; it is cancelled from outside (as a pre-emption would) and resubmitted once.
+        r = self.http.post(self.server.url + "/v1/jobs",
+                           json={"workflow": load("lorenz-sweep.workflow.json"), "no_cache": True,
+                                 "backend": "slurm", "slurm": {"tasks": 4, "cpus": 2, "retries": 1}},
+                           timeout=30)
+        self.assertEqual(r.status_code, 202, r.text)
+        job_id = r.json()["id"]
+        slurm_id = self.wait_running_task(job_id)["slurm"]["job_id"]
+        sc = subprocess.run(["scancel", slurm_id + "_3"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(sc.returncode, 0, sc.stderr)
+        done = wait_job(self.http, self.server.url, job_id, timeout=240)
+        self.assertEqual(done["state"], "succeeded", done)
+        result = self.http.get(self.server.url + "/v1/jobs/%s/result" % job_id, timeout=30).json()
+        tasks = result["slurm"]["tasks"]
+        self.assertEqual([t["attempts"] for t in tasks], [1, 1, 1, 2], tasks)
+        self.assertEqual(tasks[3]["earlier_attempts"][0]["job_id"], slurm_id, tasks[3])
+        self.assertEqual(result["slurm"]["shard_retries"], 1)
+        resp = self.http.get(self.server.url + "/v1/jobs/%s/events" % job_id, stream=True, timeout=30)
+        events, _ = read_sse(resp)
+        retried = [e["data"]["slurm"] for e in events
+                   if e["event"] == "progress" and isinstance(e["data"], dict)
+                   and (e["data"].get("slurm") or {}).get("type") == "retried"]
+        self.assertEqual(len(retried), 1, events)
+        self.assertIn("array task 3 of 4", retried[0]["message"])
+        self.assertIn("Slurm array task resubmitted", self.server.log_tail(10 ** 9))
+
     def test_bad_slurm_options_are_refused(self):
         r = self.http.post(self.server.url + "/v1/jobs",
                            json={"workflow": load("sweep16.workflow.json"), "slurm": {"tasks": 0}}, timeout=10)
         self.assertEqual(r.status_code, 400)
         self.assertIn("slurm.tasks", r.json()["message"])
+        r = self.http.post(self.server.url + "/v1/jobs",
+                           json={"workflow": load("sweep16.workflow.json"), "slurm": {"retries": -1}}, timeout=10)
+        self.assertEqual(r.status_code, 400)
+        self.assertIn("slurm.retries", r.json()["message"])
         r = self.http.post(self.server.url + "/v1/jobs",
                            json={"workflow": load("sweep16.workflow.json"), "backend": "pbs"}, timeout=10)
         self.assertEqual(r.status_code, 400)
