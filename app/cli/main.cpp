@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
     if (o.command == "submit") return submitCommand(o, registry);
     if (o.command == "health") return healthCommand(o, registry);
     if (o.command == "feedback") return feedbackCommand(o);
+    if (o.command == "history") return historyCommand(o);
+    if (o.command == "replay") return replayCommand(o, registry);
+    if (o.command == "report") return reportCommand(o);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kRunFailed;

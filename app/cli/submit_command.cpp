@@ -313,8 +313,10 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
     std::cerr << "error: " << status_url << "/result: the server sent a result that is not JSON\n";
     return kUnreachable;
   }
+  core::addRunProvenance(doc, w, registry, cliRunSettings(o, file, origin));  // docs/history.md
   const core::RunResult result = core::runResultFromJson(doc, &w);
   if (!reportResult(doc, result, o.output, o.json, o.quiet)) return kRunFailed;
+  recordRunHistory(o, result, doc);
   if (final_state != "succeeded" && final_state != "failed" && final_state != "cancelled")
     std::cerr << "error: job " << id << " ended " << final_state << "\n";
   return state_code;
