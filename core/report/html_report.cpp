@@ -24,8 +24,8 @@ h1{font-size:1.6em;margin:0.4em 0 0.2em}h2{font-size:1.25em;margin:0 0 0.4em}
 h3{font-size:1.02em;margin:1em 0 0.3em;color:#333}
 section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:12px 16px;margin:14px 0}
 table{border-collapse:collapse;margin:4px 0;font-size:0.92em}
-th,td{border:1px solid #dde1e6;padding:3px 8px;text-align:left;vertical-align:top;
- overflow-wrap:anywhere}
+th,td{border:1px solid #dde1e6;padding:3px 8px;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}th{white-space:nowrap}
 table.values{max-width:100%}td code{word-break:break-all}
 th{background:#f0f2f5;font-weight:600}
 td.num{text-align:right;font-family:ui-monospace,Menlo,Consolas,monospace}
@@ -357,7 +357,8 @@ std::optional<std::string> trajectoryPlot(const StepResult& s, const nlohmann::j
   return svgLinePlot(p);
 }
 
-std::string provenanceRow(const std::string& name, const std::string& value_html) {
+std::string provenanceRow(std::string name, const std::string& value_html) {
+  std::replace(name.begin(), name.end(), '_', ' ');  // "threads_used" -> "threads used"
   return "<tr><th>" + esc(name) + "</th><td>" + value_html + "</td></tr>";
 }
 
