@@ -230,7 +230,7 @@ const std::map<std::string, std::string>& helps() {
        "File: $SCIAGENTS_HISTORY, else $XDG_DATA_HOME/sciagents/history.sqlite\n"
        "(~/.local/share/sciagents/history.sqlite). See docs/history.md.\n"},
       {"replay",
-       "Usage: sciagents replay RESULT.json [-o OUT.json] [--threads N]\n\n"
+       "Usage: sciagents replay RESULT.json [-o OUT.json] [--threads N] [--json]\n\n"
        "Runs the workflow stored in a result file again (its \"workflow_spec\": overrides "
        "applied)\n"
        "with the same seed and threads, without the cache, and compares every step's outputs bit\n"
@@ -284,9 +284,7 @@ bool isExtraOption(const std::string& a) {
       // serve, as a job worker process started by the server (hidden)
       "--job-worker", "--job-cpu-s", "--job-parent",
       // feedback export
-      "--format",
-      // history
-      "--limit"};
+      "--format"};
   return extra.count(a) > 0;
 }
 
@@ -339,6 +337,8 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
       o.no_cache = true;
     else if (a == "--no-history")
       o.no_history = true;
+    else if (a == "--limit")
+      o.limit = parseInt(a, value(a), 0, 1000000000);
     else if (a == "-q" || a == "--quiet")
       o.quiet = true;
     else if (a == "-o" || a == "--output")

@@ -24,6 +24,7 @@ struct CliOptions {
   bool help = false;
   bool quiet = false;
   bool no_history = false;  // run: do not record the run (docs/history.md)
+  int limit = 20;           // history --limit (0: all)
   std::optional<unsigned long long> seed;
   long long sidecar_min = 262144;  // arrays with at least this many numbers go to .npy sidecars
   std::string log_level = "warn";

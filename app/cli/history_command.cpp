@@ -140,18 +140,7 @@ int historyCommand(const CliOptions& o) {
     std::cerr << "error: no history file: set SCIAGENTS_HISTORY, XDG_DATA_HOME or HOME\n";
     return kInvalid;
   }
-  int limit = 20;
-  for (const auto& [name, value] : o.extra) {
-    if (name != "--limit") {
-      std::cerr << "error: history does not take " << name << "\n";
-      return kInvalid;
-    }
-    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-    if (ec != std::errc() || p != value.data() + value.size() || limit < 0) {
-      std::cerr << "error: --limit expects a count >= 0 (0: all), got '" << value << "'\n";
-      return kInvalid;
-    }
-  }
+  const int limit = o.limit;
   const std::string action = o.positional.empty() ? "list" : o.positional[0];
   if (action != "list" && action != "show" && action != "delete") {
     std::cerr << "error: history expects list, show ID or delete ID, got '"

@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
 #include <set>
 
 namespace sciagents::core {
@@ -37,14 +36,8 @@ std::string firstJsonDifference(const nlohmann::json& a, const nlohmann::json& b
       path.empty() ? std::string() : (path[0] == '.' ? path.substr(1) : path) + ": ";
   if (a.is_array() && b.is_array() && a.size() != b.size())
     return where + "size was " + std::to_string(a.size()) + ", now " + std::to_string(b.size());
-  std::string sa = shortJsonForComparison(a), sb = shortJsonForComparison(b);
-  if (a.is_number_float() && b.is_number_float()) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", a.get<double>());
-    sa = buf;
-    std::snprintf(buf, sizeof buf, "%.17g", b.get<double>());
-    sb = buf;
-  }
+  // JSON writes doubles in their shortest form that reads back to the same bits.
+  const std::string sa = shortJsonForComparison(a), sb = shortJsonForComparison(b);
   return where + "was " + sa + ", now " + sb;
 }
 }  // namespace
