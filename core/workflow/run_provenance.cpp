@@ -67,9 +67,17 @@ void addRunProvenance(nlohmann::json& doc, const Workflow& workflow, const Agent
       }
     }
   if (!doc.contains("workflow_spec")) doc["workflow_spec"] = workflow.toJson();
-  if (!doc.contains("run"))
+  if (!doc.contains("run") || !doc["run"].is_object()) {
     doc["run"] =
         runInfoJson(workflow, registry, settings, runResultFromJson(doc, &workflow), started, now);
+    return;
+  }
+  // A server's result says how the server ran it (seed, threads, host, agent versions); what only
+  // the submitter knows is added: where it was sent, the file and the overrides.
+  nlohmann::json& run = doc["run"];
+  run["where"] = settings.where;
+  if (!settings.workflow_file.empty()) run["workflow_file"] = settings.workflow_file;
+  if (!settings.overrides.empty()) run["overrides"] = settings.overrides;
 }
 
 std::optional<RunSettings> runSettingsFromJson(const nlohmann::json& j) {

@@ -42,8 +42,9 @@ void attachRunProvenance(RunResult& result, const Workflow& workflow, const Agen
                          std::int64_t finished_us);
 
 // For a result document made elsewhere (a server's or a merged Slurm result): adds
-// "workflow_spec" and "run" when the document lacks them. The run's start is the earliest step
-// start in the document (now when none), its end now.
+// "workflow_spec" and "run" when the document lacks them (the run's start is the earliest step
+// start in the document, now when none; its end now). A "run" the server wrote is kept, with
+// "where", "workflow_file" and "overrides" set from `settings`.
 void addRunProvenance(nlohmann::json& doc, const Workflow& workflow, const AgentRegistry& registry,
                       const RunSettings& settings);
 
