@@ -78,6 +78,47 @@ std::string numberList(const Vector& v, std::size_t max) {
   return s + "]";
 }
 
+// Any value as short readable text (lists of sweep points, maps, nested values), cut near
+// `max_chars`: numbers to 4 digits, no JSON type tags.
+std::string compactValueText(const Value& v, std::size_t max_chars) {
+  switch (v.kind()) {
+    case ValueKind::Null:
+      return "null";
+    case ValueKind::Bool:
+      return v.asBool() ? "true" : "false";
+    case ValueKind::Integer:
+      return std::to_string(v.asInt());
+    case ValueKind::Scalar:
+      return shortNumber(v.asDouble());
+    case ValueKind::String:
+      return "\"" + v.asString() + "\"";
+    case ValueKind::Vector:
+      return numberList(v.asVector(), 8);
+    case ValueKind::Matrix:
+      return std::to_string(v.asMatrix().rows()) + "x" + std::to_string(v.asMatrix().cols()) +
+             " matrix";
+    case ValueKind::List:
+    case ValueKind::Map: {
+      const bool list = v.kind() == ValueKind::List;
+      std::string s = list ? "[" : "{";
+      bool first = true;
+      auto add = [&](const std::string& item) {
+        if (s.size() > max_chars) return;
+        s += (first ? "" : ", ") + item;
+        first = false;
+        if (s.size() > max_chars) s += ", ...";
+      };
+      if (list)
+        for (const auto& item : v.asList()) add(compactValueText(item, max_chars));
+      else
+        for (const auto& [k, item] : v.asMap()) add(k + ": " + compactValueText(item, max_chars));
+      return s + (list ? "]" : "}");
+    }
+    default:
+      return std::string(v.kindName());
+  }
+}
+
 std::string vectorSummary(const Vector& v) {
   if (v.size() == 0) return "empty vector";
   double lo = v[0], hi = v[0];
@@ -218,8 +259,10 @@ std::string valueCell(const std::string& name, const Value& v, const ReportOptio
     case ValueKind::Table:
       return tableHtml(v.asTable(), o);
     case ValueKind::List:
+      return "list of " + std::to_string(v.asList().size()) + ": <code>" +
+             esc(compactValueText(v, 400)) + "</code>";
     case ValueKind::Map:
-      return "<code>" + esc(jsonText(toJson(v), 600)) + "</code>";
+      return "<code>" + esc(compactValueText(v, 400)) + "</code>";
   }
   return "";
 }
