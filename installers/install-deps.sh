@@ -20,6 +20,8 @@ DEBIAN_PACKAGES=(
   slurm-wlm munge
   # GUI screenshots, packaging checks, load tests
   xvfb xauth imagemagick wrk curl dpkg-dev appstream desktop-file-utils
+  # run reports rendered headless (tests/cli/test_report.cpp)
+  chromium
   # the server image test (tests/package/container_test.py: podman needs runc here; the base image
   # is made with mmdebstrap from the machine's apt sources)
   podman runc mmdebstrap

@@ -2,6 +2,8 @@
 #include "server/job_runner.h"
 
 #include "core/agent/agent_registry.h"
+#include "core/util/clock.h"
+#include "core/workflow/run_provenance.h"
 #include "core/workflow/workflow.h"
 
 #include <algorithm>
@@ -113,7 +115,15 @@ class InProcessRunner : public JobRunner {
     const auto work_dir = externalWorkDir(
         m_engine.results ? m_engine.results->dir() : std::filesystem::path(), rec.id);
     applyStepLimits(ro, m_engine.step_limits, work_dir, *m_engine.registry);
-    const auto r = core::WorkflowEngine(*m_engine.registry).run(w, ro);
+    const std::int64_t started_us = core::unixMicros();
+    auto r = core::WorkflowEngine(*m_engine.registry).run(w, ro);
+    // The workflow as run and how, as in `sciagents run -o` (docs/history.md).
+    core::RunSettings settings;
+    settings.seed = ro.seed;
+    settings.threads = ro.threads;
+    settings.where = "server";
+    settings.use_cache = ro.use_cache;
+    core::attachRunProvenance(r, w, *m_engine.registry, settings, started_us, core::unixMicros());
     removeExternalWorkDir(work_dir);
     auto o = outcomeOfRun(r);
     storeRunResult(m_engine.results.get(), rec.id, r, job.ownerResultBytes(), o);

@@ -5,6 +5,8 @@
 
 #include "core/agent/agent_registry.h"
 #include "core/util/child_groups.h"
+#include "core/util/clock.h"
+#include "core/workflow/run_provenance.h"
 #include "core/workflow/workflow.h"
 
 #include <sys/prctl.h>
@@ -142,7 +144,15 @@ bool runOneJob(WorkerListener& out, const std::string& line, std::int64_t memory
     if (req.seed) ro.seed = *req.seed;
     const auto work_dir = externalWorkDir(req.results_dir, req.job_id);
     applyStepLimits(ro, req.step_limits, work_dir, registry);
-    const auto r = core::WorkflowEngine(registry).run(w, ro);
+    const std::int64_t started_us = core::unixMicros();
+    auto r = core::WorkflowEngine(registry).run(w, ro);
+    // The workflow as run and how, as in `sciagents run -o` (docs/history.md).
+    core::RunSettings settings;
+    settings.seed = ro.seed;
+    settings.threads = ro.threads;
+    settings.where = "server";
+    settings.use_cache = ro.use_cache;
+    core::attachRunProvenance(r, w, registry, settings, started_us, core::unixMicros());
     removeExternalWorkDir(work_dir);
     auto o = outcomeOfRun(r);
     if (!req.results_dir.empty()) {

@@ -56,6 +56,7 @@ const std::map<std::string, std::string>& helps() {
        "                            the compute nodes share (default $SCIAGENTS_SLURM_DIR or\n"
        "                            ~/.cache/sciagents/slurm)\n"
        "  --no-cache                compute every step even if a cached result exists\n"
+       "  --no-history              do not record the run in the history (docs/history.md)\n"
        "  --seed N                  base seed for steps without their own \"seed\" parameter\n"
        "  --json                    print the result JSON to stdout instead of a summary\n"
        "  --progress MODE           auto (bar on a terminal, lines otherwise), bar, lines, none\n"
@@ -226,6 +227,28 @@ const std::map<std::string, std::string>& helps() {
        "3 unreachable. No token needed. This is the container HEALTHCHECK.\n"
        "Without --server: checks this installation (agent registry loads, result cache "
        "writable).\n"},
+      {"history",
+       "Usage: sciagents history [--limit N] [--json]\n"
+       "       sciagents history show ID [--json]\n"
+       "       sciagents history delete ID\n\n"
+       "Every `sciagents run` (local, --target URL, --target slurm) is recorded unless run with\n"
+       "--no-history: times, status, where, the workflow as run, overrides, seed, threads, agent\n"
+       "versions, host and the result file. Newest first; --limit N (default 20, 0: all).\n"
+       "File: $SCIAGENTS_HISTORY, else $XDG_DATA_HOME/sciagents/history.sqlite\n"
+       "(~/.local/share/sciagents/history.sqlite). See docs/history.md.\n"},
+      {"replay",
+       "Usage: sciagents replay RESULT.json [-o OUT.json] [--threads N] [--json]\n\n"
+       "Runs the workflow stored in a result file again (its \"workflow_spec\": overrides "
+       "applied)\n"
+       "with the same seed and threads, without the cache, and compares every step's outputs bit\n"
+       "for bit (performance_profiler steps, which measure times, are skipped). -o writes the new\n"
+       "result. Exit 0 reproduced, 1 different (the first differing step and output are named),\n"
+       "2 unreadable result file. See docs/history.md.\n"},
+      {"report",
+       "Usage: sciagents report RESULT.json [-o REPORT.html]\n\n"
+       "Writes one self-contained HTML file (inline CSS and SVG, no scripts, no external\n"
+       "resources): the workflow graph, each step's params, outputs, diagnostics and plots, and\n"
+       "the run's provenance. Default output: RESULT with .html for .json. See docs/report.md.\n"},
       {"feedback",
        "Usage: sciagents feedback export [--format csv|json] [--data-dir DIR] [-o FILE]\n\n"
        "Exports the survey responses and analytics events a server received (POST /v1/feedback)\n"
@@ -354,7 +377,10 @@ std::string generalHelp() {
          "  result ID --server URL [-o OUT]   fetch a finished job's result\n"
          "  attach ID --server URL [-o OUT]   follow a job's progress to its end (Ctrl-C "
          "detaches)\n"
-         "  cancel ID --server URL            cancel a queued or running job\n\n"
+         "  cancel ID --server URL            cancel a queued or running job\n"
+         "  history [show ID] [--json]        runs recorded on this machine (docs/history.md)\n"
+         "  replay RESULT                     run a result's workflow again, compare bit for bit\n"
+         "  report RESULT [-o OUT.html]       one self-contained HTML report (docs/report.md)\n\n"
          "Options: --help (also after a command), --version, --log-level LEVEL\n"
          "Docs: docs/cli.md, docs/workflow-format.md, docs/agents.md\n";
 }
@@ -366,10 +392,12 @@ std::string commandHelp(const std::string& command) {
 
 CliOptions parseCommandLine(const std::vector<std::string>& args) {
   CliOptions o;
-  static const std::set<std::string> commands = {"agents", "validate", "run", "serve", "submit",
-                                                 "health", "feedback", "help",
-                                                 // a server's jobs (jobs_command.cpp)
-                                                 "jobs", "status", "result", "attach", "cancel"};
+  static const std::set<std::string> commands = {
+      "agents", "validate", "run", "serve", "submit", "health", "feedback", "help",
+      // a server's jobs (jobs_command.cpp)
+      "jobs", "status", "result", "attach", "cancel",
+      // runs recorded here (history_command.cpp, replay_command.cpp, report_command.cpp)
+      "history", "replay", "report"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const std::string& opt) -> std::string {
@@ -386,6 +414,10 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
       o.markdown = true;
     else if (a == "--no-cache")
       o.no_cache = true;
+    else if (a == "--no-history")
+      o.no_history = true;
+    else if (a == "--limit")
+      o.limit = parseInt(a, value(a), 0, 1000000000);
     else if (a == "-q" || a == "--quiet")
       o.quiet = true;
     else if (a == "-o" || a == "--output")

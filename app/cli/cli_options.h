@@ -11,7 +11,8 @@
 namespace sciagents::cli {
 
 struct CliOptions {
-  std::string command;  // agents, validate, run, serve, submit, health, help, version
+  std::string
+      command;  // agents, validate, run, serve, submit, health, history, replay, report, ...
   std::vector<std::string> positional;
   std::string output;             // -o
   std::vector<std::string> sets;  // --set STEP.PARAM=VALUE
@@ -22,6 +23,8 @@ struct CliOptions {
   bool no_cache = false;
   bool help = false;
   bool quiet = false;
+  bool no_history = false;  // run: do not record the run (docs/history.md)
+  int limit = 20;           // history --limit (0: all)
   std::optional<unsigned long long> seed;
   long long sidecar_min = 262144;  // arrays with at least this many numbers go to .npy sidecars
   std::string log_level = "warn";

@@ -1,6 +1,9 @@
 #pragma once
 
 #include "app/cli/cli_options.h"
+#include "core/workflow/run_provenance.h"
+
+#include <nlohmann/json_fwd.hpp>
 
 namespace sciagents::core {
 class AgentRegistry;
@@ -33,5 +36,19 @@ int runRemote(const CliOptions& o, const core::AgentRegistry& registry, const st
 // run --target slurm: submit a job array, follow its files and squeue, merge the shards
 // (docs/slurm.md).
 int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std::string& file);
+
+// History, replay and reports (docs/history.md, docs/report.md).
+int historyCommand(const CliOptions& o);  // history [list|show ID|delete ID] [--limit N] [--json]
+int replayCommand(const CliOptions& o, const core::AgentRegistry& registry);  // replay RESULT
+int reportCommand(const CliOptions& o);  // report RESULT [-o OUT.html]
+// How this command line runs FILE (seed, threads, --set overrides, the file's absolute path) for
+// the result's "run" member; `where`: "local", the server URL or "slurm".
+core::RunSettings cliRunSettings(const CliOptions& o, const std::string& file,
+                                 const std::string& where);
+// Records a finished run in the history (core/store/run_history.h) unless --no-history or inside
+// a Slurm array task. `doc`: the result document when one was made (null otherwise). Problems
+// are warnings on stderr: the run's outcome stands.
+void recordRunHistory(const CliOptions& o, const core::RunResult& result,
+                      const nlohmann::json& doc);
 
 }  // namespace sciagents::cli

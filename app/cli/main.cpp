@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
     if (o.command == "result") return resultCommand(o);
     if (o.command == "attach") return attachCommand(o);
     if (o.command == "cancel") return cancelCommand(o);
+    if (o.command == "history") return historyCommand(o);
+    if (o.command == "replay") return replayCommand(o, registry);
+    if (o.command == "report") return reportCommand(o);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kRunFailed;

@@ -207,7 +207,7 @@ FollowedJob followJobEvents(HttpClient& client, const std::string& id,
 
 int fetchAndReportResult(HttpClient& client, const std::string& id, const std::string& final_state,
                          const core::Workflow* workflow, const CliOptions& o,
-                         const std::function<int()>& on_interrupt) {
+                         const std::function<int()>& on_interrupt, const ResultHooks& hooks) {
   const std::string status_url = client.url().origin() + client.url().base_path + "/v1/jobs/" + id;
   HttpReply res;
   try {
@@ -243,8 +243,10 @@ int fetchAndReportResult(HttpClient& client, const std::string& id, const std::s
     std::cerr << "error: " << status_url << "/result: the server sent a result that is not JSON\n";
     return kUnreachable;
   }
+  if (hooks.before_report) hooks.before_report(doc);
   const core::RunResult result = core::runResultFromJson(doc, workflow);
   if (!reportResult(doc, result, o.output, o.json, o.quiet)) return kRunFailed;
+  if (hooks.after_report) hooks.after_report(result, doc);
   if (final_state != "succeeded" && final_state != "failed" && final_state != "cancelled")
     std::cerr << "error: job " << id << " ended " << final_state << "\n";
   return state_code;

@@ -71,10 +71,16 @@ FollowedJob followJobEvents(HttpClient& client, const std::string& id,
 // GET /v1/jobs/{id}/result of a finished job (waiting briefly while the server stores it), then
 // written and summarised like a local run (reportResult: -o, --json, --quiet). Returns the exit
 // code: 0 when `final_state` is succeeded and the result says so, 1 failed/cancelled/timed out,
-// 3 when the server cannot be reached. `on_interrupt` gives the exit code on Ctrl-C.
+// 3 when the server cannot be reached. `on_interrupt` gives the exit code on Ctrl-C. The
+// `hooks` see the result document before it is written (to add the run's provenance) and the
+// parsed result after it was reported (to record it in the history).
+struct ResultHooks {
+  std::function<void(nlohmann::json& doc)> before_report;
+  std::function<void(const core::RunResult& result, const nlohmann::json& doc)> after_report;
+};
 int fetchAndReportResult(HttpClient& client, const std::string& id, const std::string& final_state,
                          const core::Workflow* workflow, const CliOptions& o,
-                         const std::function<int()>& on_interrupt);
+                         const std::function<int()>& on_interrupt, const ResultHooks& hooks = {});
 
 // Polls GET /v1/jobs/{id} until the job is no longer queued or running, for up to `max`; returns
 // the last state seen ("" when the status could not be read). Throws HttpError.

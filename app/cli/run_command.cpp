@@ -197,6 +197,7 @@ int runCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   }
 
   core::RunResult result;
+  const std::int64_t started_us = core::unixMicros();
   try {
     result = core::WorkflowEngine(registry).run(w, ro);
   } catch (const core::Error& e) {
@@ -211,6 +212,10 @@ int runCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   g_cancel = nullptr;
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  // The workflow as run and how (docs/history.md): in the result file, and in the history.
+  core::RunSettings settings = cliRunSettings(o, file, "local");
+  settings.seed = ro.seed;
+  core::attachRunProvenance(result, w, registry, settings, started_us, core::unixMicros());
 
   core::JsonWriteOptions jo;
   if (!o.output.empty() && o.output != "-" && o.sidecar_min > 0) {
@@ -230,6 +235,7 @@ int runCommand(const CliOptions& o, const core::AgentRegistry& registry) {
     shard.write("failed", "cannot write result file '" + o.output + "'");
     return kRunFailed;
   }
+  recordRunHistory(o, result, doc);
   {
     std::string first_error;
     for (const auto& s : result.steps)

@@ -200,9 +200,11 @@ int runSlurm(const CliOptions& o, const core::AgentRegistry& registry, const std
   }
   restoreSignals();
 
-  const nlohmann::json doc = job->collect(st, registry);
+  nlohmann::json doc = job->collect(st, registry);
+  core::addRunProvenance(doc, w, registry, cliRunSettings(o, file, "slurm"));  // docs/history.md
   const core::RunResult result = core::runResultFromJson(doc, &w);
   if (!reportResult(doc, result, o.output, o.json, o.quiet)) return kRunFailed;
+  recordRunHistory(o, result, doc);
   if (st.state == core::SlurmJobState::Cancelled && job->cancelRequested())
     std::cerr << "cancelled: Slurm job " << job->id() << "\n";
   if (st.state != core::SlurmJobState::Succeeded && !st.error.empty())

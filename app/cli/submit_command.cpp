@@ -158,8 +158,15 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
   if (followed.end != FollowedJob::End::Done) return followed.exit_code;
 
   // 4. The result, written and summarised like a local run.
+  ResultHooks hooks;
+  hooks.before_report = [&](nlohmann::json& doc) {  // docs/history.md
+    core::addRunProvenance(doc, w, registry, cliRunSettings(o, file, origin));
+  };
+  hooks.after_report = [&](const core::RunResult& result, const nlohmann::json& doc) {
+    recordRunHistory(o, result, doc);
+  };
   return fetchAndReportResult(*client, id, followed.final_state, &w, o,
-                              [&] { return cancelRemote(url, token, id); });
+                              [&] { return cancelRemote(url, token, id); }, hooks);
 }
 
 }  // namespace

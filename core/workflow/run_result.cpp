@@ -45,11 +45,14 @@ nlohmann::json RunResult::toJson(const JsonWriteOptions& options) const {
     if (!s.error.empty()) j["error"] = s.error;
     steps_json[s.id] = std::move(j);
   }
-  return {{"sciagents_result", 1},
-          {"status", stepStatusName(status)},
-          {"workflow", workflow},
-          {"wall_s", wall_seconds},
-          {"steps", steps_json}};
+  nlohmann::json doc = {{"sciagents_result", 1},
+                        {"status", stepStatusName(status)},
+                        {"workflow", workflow},
+                        {"wall_s", wall_seconds},
+                        {"steps", steps_json}};
+  if (!workflow_spec.is_null()) doc["workflow_spec"] = workflow_spec;
+  if (!run_info.is_null()) doc["run"] = run_info;
+  return doc;
 }
 
 }  // namespace sciagents::core

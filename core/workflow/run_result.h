@@ -40,9 +40,15 @@ struct RunResult {
   StepStatus status = StepStatus::Pending;  // Succeeded, Failed or Cancelled
   std::vector<StepResult> steps;            // in workflow order
   double wall_seconds = 0.0;
+  // The workflow exactly as run (Workflow::toJson, --set overrides applied) and how it was run
+  // (core/workflow/run_provenance.h: seed, threads, overrides, agent versions, host, times). In the
+  // result file as "workflow_spec" and "run" when set; null (files written before them): absent.
+  nlohmann::json workflow_spec;
+  nlohmann::json run_info;
 
   const StepResult* step(std::string_view id) const;
-  // {"sciagents_result": 1, "status", "workflow", "wall_s", "steps": {ID: {...}}}
+  // {"sciagents_result": 1, "status", "workflow", "wall_s", "steps": {ID: {...}}}, plus
+  // "workflow_spec" and "run" when set.
   nlohmann::json toJson(const JsonWriteOptions& options = {}) const;
 };
 

@@ -1,20 +1,33 @@
 #include "core/workflow/run_result_reader.h"
 
+#include "core/util/error.h"
 #include "core/value/value_json.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <optional>
+#include <sstream>
 
 namespace sciagents::core {
 
 namespace {
-Map mapFrom(const nlohmann::json& j) {
+Map mapFrom(const nlohmann::json& j, const std::filesystem::path& base_dir = {}) {
   if (!j.is_object()) return {};
   try {
-    Value v = fromJson(j);
+    Value v = fromJson(j, base_dir);
     if (v.kind() == ValueKind::Map) return v.asMap();
   } catch (const std::exception&) {
+    // One entry that cannot be read (a missing sidecar, no base_dir) must not lose the others.
+    Map out;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      try {
+        out[it.key()] = fromJson(it.value(), base_dir);
+      } catch (const std::exception&) {
+      }
+    }
+    return out;
   }
   return {};
 }
@@ -29,7 +42,8 @@ StepStatus stepStatusFromName(const std::string& name) {
   return StepStatus::Pending;
 }
 
-RunResult runResultFromJson(const nlohmann::json& doc, const Workflow* workflow) {
+RunResult runResultFromJson(const nlohmann::json& doc, const Workflow* workflow,
+                            const std::filesystem::path& base_dir) {
   RunResult r;
   if (!doc.is_object()) return r;
   r.workflow = doc.value("workflow", std::string());
@@ -57,7 +71,7 @@ RunResult runResultFromJson(const nlohmann::json& doc, const Workflow* workflow)
         s.params = mapFrom(ws->params);  // state names for plots
     s.status = stepStatusFromName(j.value("status", std::string()));
     s.cached = j.value("cached", false);
-    if (j.contains("outputs")) s.outputs = mapFrom(j["outputs"]);
+    if (j.contains("outputs")) s.outputs = mapFrom(j["outputs"], base_dir);
     if (j.contains("diagnostics")) s.diagnostics = mapFrom(j["diagnostics"]);
     if (j.contains("timing") && j["timing"].is_object()) {
       const auto& t = j["timing"];
@@ -74,7 +88,44 @@ RunResult runResultFromJson(const nlohmann::json& doc, const Workflow* workflow)
       s.points = j["sweep_points"].get<std::size_t>();
     r.steps.push_back(std::move(s));
   }
+  if (doc.contains("workflow_spec")) r.workflow_spec = doc["workflow_spec"];
+  if (doc.contains("run")) r.run_info = doc["run"];
   return r;
+}
+
+nlohmann::json readResultDocument(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw Error(ErrorCode::InvalidInput, "result file '" + name +
+                                             "' does not exist or is not a "
+                                             "regular file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(ErrorCode::InvalidInput, "cannot read result file '" + name + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
+  if (doc.is_discarded())
+    throw Error(ErrorCode::InvalidInput, "result file '" + name + "' is not valid JSON");
+  if (!doc.is_object() || !doc.contains("sciagents_result") || !doc.contains("steps") ||
+      !doc["steps"].is_object())
+    throw Error(ErrorCode::InvalidInput,
+                "'" + name +
+                    "' is not a SciAgents result file (expected an object with "
+                    "\"sciagents_result\" and \"steps\"; write one with sciagents run -o)");
+  return doc;
+}
+
+RunResult readRunResultFile(const std::filesystem::path& file) {
+  const nlohmann::json doc = readResultDocument(file);
+  std::optional<Workflow> workflow;
+  if (doc.contains("workflow_spec") && doc["workflow_spec"].is_object()) {
+    try {
+      workflow = workflowFromJson(doc["workflow_spec"]);
+    } catch (const std::exception&) {  // the steps keep the file's order
+    }
+  }
+  return runResultFromJson(doc, workflow ? &*workflow : nullptr, file.parent_path());
 }
 
 }  // namespace sciagents::core

@@ -6,11 +6,11 @@ _sciagents() {
   COMPREPLY=()
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="agents validate run serve submit health feedback help"
+  local commands="agents validate run serve submit health feedback history replay report help"
   cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      agents|validate|run|serve|submit|health|feedback|help) cmd=${COMP_WORDS[i]}; break ;;
+      agents|validate|run|serve|submit|health|feedback|history|replay|report|help) cmd=${COMP_WORDS[i]}; break ;;
     esac
   done
 
@@ -42,7 +42,7 @@ _sciagents() {
     --time-limit|--cpus|--mem|--tasks|--slurm-partition|--slurm-account|--slurm-time-limit|--slurm-cpus|\
     --slurm-tasks|--job-memory-mb|--max-queued-per-user|--max-running-per-user|--max-job-memory-mb|\
     --max-job-work|--max-solver-steps|--max-sweep-points|--max-steps|--request-threads|--max-result-mb|\
-    --result-quota-mb|--sidecar-min-elements|--external-time-s|--external-memory-mb)
+    --result-quota-mb|--sidecar-min-elements|--external-time-s|--external-memory-mb|--limit)
       return ;;
     --allow-external)
       COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -56,7 +56,8 @@ _sciagents() {
     agents) opts="--json --markdown --help" ;;
     validate) opts="--json --help" ;;
     run) opts="-o --output --set --threads --target --partition --account --time-limit --cpus --mem
-               --tasks --slurm-dir --no-cache --seed --json --progress --sidecar-min --log-level --help" ;;
+               --tasks --slurm-dir --no-cache --no-history --seed --json --progress --sidecar-min --log-level
+               --help" ;;
     serve) opts="--host --port --data-dir --workers --queue-max --job-wall-time --resume --retention-days
                  --tls-cert --tls-key --log-format --max-body --rate-limit --shutdown-grace
                  --max-grid-points --job-isolation --job-memory-mb --max-queued-per-user
@@ -76,13 +77,17 @@ _sciagents() {
     submit) opts="--server --token-file --wait -o --output --set --seed --no-cache --json --progress
                   --quiet --help" ;;
     health) opts="--server --json --help" ;;
+    history) opts="--limit --json --help"
+             [[ $cur == -* ]] || { ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "show delete" -- "$cur")); return; } ;;
+    replay) opts="-o --output --threads --json --help" ;;
+    report) opts="-o --output --help" ;;
     feedback) opts="--format --data-dir -o --output --help"
               [[ $cur == -* ]] || { ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "export" -- "$cur")); return; } ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-  elif [[ $cmd == validate || $cmd == run || $cmd == submit ]]; then
-    # Workflow files first; fall back to every file and directory.
+  elif [[ $cmd == validate || $cmd == run || $cmd == submit || $cmd == replay || $cmd == report ]]; then
+    # Workflow (or result) files first; fall back to every file and directory.
     COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
   fi
 }

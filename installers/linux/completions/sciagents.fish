@@ -1,7 +1,7 @@
 # fish completion for sciagents and sciagents-studio (installed to share/fish/vendor_completions.d).
 # Commands and options mirror `sciagents --help` and `sciagents COMMAND --help`;
 # tests/package/completions_test.py checks that they stay in step.
-set -l cmds agents validate run serve submit health feedback help
+set -l cmds agents validate run serve submit health feedback history replay report help
 complete -c sciagents -f
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a agents -d 'list agents, tasks and parameter schemas'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a validate -d 'check a workflow file'
@@ -10,6 +10,9 @@ complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a serve -d 'ru
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a submit -d 'send a workflow to a server'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a health -d 'check a server or this installation'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a feedback -d 'export a server\'s survey answers'
+complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a history -d 'runs recorded on this machine'
+complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a replay -d 'run a result again and compare bit for bit'
+complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a report -d 'write a self-contained HTML report'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a help -d 'show help for a command'
 complete -c sciagents -n "__fish_seen_subcommand_from help" -a "$cmds"
 complete -c sciagents -s h -l help -d 'show help'
@@ -93,3 +96,12 @@ complete -c sciagents -n "__fish_seen_subcommand_from feedback; and not __fish_s
 complete -c sciagents -n "__fish_seen_subcommand_from feedback" -l format -x -a 'csv json' -d 'output format'
 complete -c sciagents -n "__fish_seen_subcommand_from feedback" -l data-dir -x -a '(__fish_complete_directories)' -d 'server data directory'
 complete -c sciagents -n "__fish_seen_subcommand_from feedback" -s o -l output -r -F -d 'write to a file'
+
+# history, replay, report (docs/history.md, docs/report.md)
+complete -c sciagents -n "__fish_seen_subcommand_from history; and not __fish_seen_subcommand_from show delete" -a 'show delete' -d 'one run'
+complete -c sciagents -n "__fish_seen_subcommand_from history" -l limit -x -d 'runs listed'
+complete -c sciagents -n "__fish_seen_subcommand_from history replay" -l json -d 'print JSON'
+complete -c sciagents -n "__fish_seen_subcommand_from replay" -l threads -x -d 'worker threads'
+complete -c sciagents -n "__fish_seen_subcommand_from replay report" -s o -l output -r -F -d 'write to a file'
+complete -c sciagents -n "__fish_seen_subcommand_from replay report" -F -a '(__fish_complete_suffix .json)'
+complete -c sciagents -n "__fish_seen_subcommand_from run" -l no-history -d 'do not record the run'
