@@ -165,8 +165,9 @@ int remoteRun(const CliOptions& o, const core::AgentRegistry& registry, const st
   hooks.after_report = [&](const core::RunResult& result, const nlohmann::json& doc) {
     recordRunHistory(o, result, doc);
   };
-  return fetchAndReportResult(*client, id, followed.final_state, &w, o,
-                              [&] { return cancelRemote(url, token, id); }, hooks);
+  return fetchAndReportResult(
+      *client, id, followed.final_state, &w, o, [&] { return cancelRemote(url, token, id); },
+      hooks);
 }
 
 }  // namespace
