@@ -353,8 +353,8 @@ bool isExtraOption(const std::string& a) {
       "--job-worker", "--job-cpu-s", "--job-parent",
       // feedback export
       "--format",
-      // jobs --server URL
-      "--state", "--limit", "--owner"};
+      // jobs --server URL (and --limit, parsed for every command)
+      "--state", "--owner"};
   return extra.count(a) > 0;
 }
 

@@ -23,8 +23,8 @@ struct CliOptions {
   bool no_cache = false;
   bool help = false;
   bool quiet = false;
-  bool no_history = false;  // run: do not record the run (docs/history.md)
-  int limit = 20;           // history --limit (0: all)
+  bool no_history = false;   // run: do not record the run (docs/history.md)
+  std::optional<int> limit;  // --limit N: history (0: all; default 20), jobs (1..1000)
   std::optional<unsigned long long> seed;
   long long sidecar_min = 262144;  // arrays with at least this many numbers go to .npy sidecars
   std::string log_level = "warn";

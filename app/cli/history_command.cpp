@@ -140,7 +140,7 @@ int historyCommand(const CliOptions& o) {
     std::cerr << "error: no history file: set SCIAGENTS_HISTORY, XDG_DATA_HOME or HOME\n";
     return kInvalid;
   }
-  const int limit = o.limit;
+  const int limit = o.limit.value_or(20);
   const std::string action = o.positional.empty() ? "list" : o.positional[0];
   if (action != "list" && action != "show" && action != "delete") {
     std::cerr << "error: history expects list, show ID or delete ID, got '"

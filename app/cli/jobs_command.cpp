@@ -60,7 +60,7 @@ std::optional<int> jobsCliOpen(const CliOptions& o, const std::string& command, 
     return kInvalid;
   }
   for (const auto& [name, v] : o.extra)
-    if (command != "jobs" || (name != "--state" && name != "--limit" && name != "--owner")) {
+    if (command != "jobs" || (name != "--state" && name != "--owner")) {
       std::cerr << "error: option " << name << " does not apply to " << command << "\n";
       return kInvalid;
     }
@@ -211,15 +211,6 @@ int jobsCommand(const CliOptions& o) {
         return kInvalid;
       }
       query += "&state=" + v;
-    } else if (name == "--limit") {
-      int n = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-      if (ec != std::errc() || p != v.data() + v.size() || n < 1 || n > 1000) {
-        std::cerr << "error: option --limit expects an integer between 1 and 1000, got '"
-                  << core::terminalSafe(v) << "'\n";
-        return kInvalid;
-      }
-      query += "&limit=" + v;
     } else if (name == "--owner") {
       if (!jobsCliIdUsable(v)) {
         std::cerr << "error: --owner expects a token name or id, got '" << core::terminalSafe(v)
@@ -228,6 +219,14 @@ int jobsCommand(const CliOptions& o) {
       }
       query += "&owner=" + v;
     }
+  }
+  if (o.limit) {
+    if (*o.limit < 1 || *o.limit > 1000) {
+      std::cerr << "error: option --limit expects an integer between 1 and 1000, got " << *o.limit
+                << "\n";
+      return kInvalid;
+    }
+    query += "&limit=" + std::to_string(*o.limit);
   }
   if (!query.empty()) query[0] = '?';
   try {

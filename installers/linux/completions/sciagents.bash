@@ -6,11 +6,11 @@ _sciagents() {
   COMPREPLY=()
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="agents validate run serve submit health feedback history replay report help"
+  local commands="agents validate run serve submit health feedback jobs status result attach cancel history replay report help"
   cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      agents|validate|run|serve|submit|health|feedback|history|replay|report|help) cmd=${COMP_WORDS[i]}; break ;;
+      agents|validate|run|serve|submit|health|feedback|jobs|status|result|attach|cancel|history|replay|report|help) cmd=${COMP_WORDS[i]}; break ;;
     esac
   done
 
@@ -23,6 +23,8 @@ _sciagents() {
       COMPREPLY=($(compgen -W "trace debug info warn error off" -- "$cur")); return ;;
     --progress)
       COMPREPLY=($(compgen -W "auto bar lines none" -- "$cur")); return ;;
+    --state)
+      COMPREPLY=($(compgen -W "queued running succeeded failed cancelled timed_out" -- "$cur")); return ;;
     --target)
       COMPREPLY=($(compgen -W "local slurm http:// https://" -- "$cur")); return ;;
     --log-format)
@@ -42,7 +44,8 @@ _sciagents() {
     --time-limit|--cpus|--mem|--tasks|--slurm-partition|--slurm-account|--slurm-time-limit|--slurm-cpus|\
     --slurm-tasks|--job-memory-mb|--max-queued-per-user|--max-running-per-user|--max-job-memory-mb|\
     --max-job-work|--max-solver-steps|--max-sweep-points|--max-steps|--request-threads|--max-result-mb|\
-    --result-quota-mb|--sidecar-min-elements|--external-time-s|--external-memory-mb|--limit)
+    --result-quota-mb|--sidecar-min-elements|--external-time-s|--external-memory-mb|--limit|--retries|\
+    --slurm-retries|--owner)
       return ;;
     --allow-external)
       COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -56,7 +59,7 @@ _sciagents() {
     agents) opts="--json --markdown --help" ;;
     validate) opts="--json --help" ;;
     run) opts="-o --output --set --threads --target --partition --account --time-limit --cpus --mem
-               --tasks --slurm-dir --no-cache --no-history --seed --json --progress --sidecar-min --log-level
+               --tasks --slurm-dir --retries --no-cache --no-history --seed --json --progress --sidecar-min --log-level
                --help" ;;
     serve) opts="--host --port --data-dir --workers --queue-max --job-wall-time --resume --retention-days
                  --tls-cert --tls-key --log-format --max-body --rate-limit --shutdown-grace
@@ -65,7 +68,7 @@ _sciagents() {
                  --max-sweep-points --max-steps --request-threads --max-result-mb --result-quota-mb
                  --sidecar-min-elements --on-revoke --allow-external --external-time-s
                  --external-memory-mb --backend --slurm-partition --slurm-account --slurm-time-limit
-                 --slurm-cpus --slurm-tasks --slurm-dir --log-level --help"
+                 --slurm-cpus --slurm-tasks --slurm-dir --slurm-retries --log-level --help"
            [[ $cur == -* ]] || {
              local sub=${COMP_WORDS[2]:-}
              if ((COMP_CWORD == 2)); then COMPREPLY=($(compgen -W "token" -- "$cur")); return; fi
@@ -77,6 +80,10 @@ _sciagents() {
     submit) opts="--server --token-file --wait -o --output --set --seed --no-cache --json --progress
                   --quiet --help" ;;
     health) opts="--server --json --help" ;;
+    jobs) opts="--server --token-file --state --limit --owner --json --help" ;;
+    status|cancel) opts="--server --token-file --json --help" ;;
+    result) opts="--server --token-file -o --output --json --quiet --help" ;;
+    attach) opts="--server --token-file -o --output --json --progress --quiet --help" ;;
     history) opts="--limit --json --help"
              [[ $cur == -* ]] || { ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "show delete" -- "$cur")); return; } ;;
     replay) opts="-o --output --threads --json --help" ;;

@@ -1,7 +1,7 @@
 # fish completion for sciagents and sciagents-studio (installed to share/fish/vendor_completions.d).
 # Commands and options mirror `sciagents --help` and `sciagents COMMAND --help`;
 # tests/package/completions_test.py checks that they stay in step.
-set -l cmds agents validate run serve submit health feedback history replay report help
+set -l cmds agents validate run serve submit health feedback jobs status result attach cancel history replay report help
 complete -c sciagents -f
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a agents -d 'list agents, tasks and parameter schemas'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a validate -d 'check a workflow file'
@@ -11,6 +11,23 @@ complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a submit -d 's
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a health -d 'check a server or this installation'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a feedback -d 'export a server\'s survey answers'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a history -d 'runs recorded on this machine'
+complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a jobs -d "list a server's jobs"
+complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a status -d "show one job's state"
+complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a result -d "fetch a finished job's result"
+complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a attach -d "follow a job to its end"
+complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a cancel -d 'cancel a queued or running job'
+# jobs, status, result, attach, cancel (a server's jobs)
+complete -c sciagents -n "__fish_seen_subcommand_from jobs status result attach cancel" -l server -x -d 'server URL'
+complete -c sciagents -n "__fish_seen_subcommand_from jobs status result attach cancel" -l token-file -r -F -d 'bearer token file'
+complete -c sciagents -n "__fish_seen_subcommand_from jobs status result attach cancel" -l json -d 'print JSON'
+complete -c sciagents -n "__fish_seen_subcommand_from jobs" -l state -x -a 'queued running succeeded failed cancelled timed_out' -d 'only jobs in this state'
+complete -c sciagents -n "__fish_seen_subcommand_from jobs" -l owner -x -d 'token name or id'
+complete -c sciagents -n "__fish_seen_subcommand_from jobs" -l limit -x -d 'at most N jobs'
+complete -c sciagents -n "__fish_seen_subcommand_from result attach" -s o -l output -r -F -d 'write the result file'
+complete -c sciagents -n "__fish_seen_subcommand_from result attach" -s q -l quiet -d 'no progress'
+complete -c sciagents -n "__fish_seen_subcommand_from attach" -l progress -x -a 'auto bar lines none' -d 'progress display'
+complete -c sciagents -n "__fish_seen_subcommand_from run" -l retries -x -d 'resubmissions of a failed array task'
+complete -c sciagents -n "__fish_seen_subcommand_from serve" -l slurm-retries -x -d 'resubmissions of a failed array task'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a replay -d 'run a result again and compare bit for bit'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a report -d 'write a self-contained HTML report'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a help -d 'show help for a command'
