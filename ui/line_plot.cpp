@@ -3,6 +3,7 @@
 #include "ui/qt_convert.h"
 #include "ui/theme.h"
 
+#include <QAreaSeries>
 #include <QChart>
 #include <QGraphicsLineItem>
 #include <QGraphicsSimpleTextItem>
@@ -11,9 +12,11 @@
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QMouseEvent>
+#include <QScatterSeries>
 #include <QValueAxis>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -90,12 +93,10 @@ void LinePlot::rebuild() {
   m_y->setTitleText(m_y_label);
   const double inf = std::numeric_limits<double>::infinity();
   double x0 = inf, x1 = -inf, y0 = inf, y1 = -inf;
-  for (const Curve& c : m_curves) {
-    auto* s = new QLineSeries;
-    s->setName(c.name);
+  const auto usable = [&](const QList<QPointF>& in) {  // finite, on the axes, and in the range
     QList<QPointF> pts;
-    pts.reserve(c.points.size());
-    for (const QPointF& p : c.points) {
+    pts.reserve(in.size());
+    for (const QPointF& p : in) {
       if (!std::isfinite(p.x()) || !std::isfinite(p.y())) continue;
       if ((m_log_x && p.x() <= 0) || (m_log_y && p.y() <= 0)) continue;
       pts << p;
@@ -104,10 +105,37 @@ void LinePlot::rebuild() {
       y0 = std::min(y0, p.y());
       y1 = std::max(y1, p.y());
     }
-    s->replace(pts);
-    chart()->addSeries(s);
-    s->attachAxis(m_x);
-    s->attachAxis(m_y);
+    return pts;
+  };
+  for (const Curve& c : m_curves) {
+    QAbstractSeries* added = nullptr;
+    if (c.style == Style::Band) {
+      auto* upper = new QLineSeries;
+      auto* lower = new QLineSeries;
+      upper->replace(usable(c.points));
+      lower->replace(usable(c.lower));
+      auto* area = new QAreaSeries(upper, lower);
+      upper->setParent(area);
+      lower->setParent(area);
+      QColor fill = palette().color(QPalette::Highlight);
+      fill.setAlpha(60);
+      area->setBrush(fill);
+      area->setPen(Qt::NoPen);
+      added = area;
+    } else if (c.style == Style::Points) {
+      auto* points = new QScatterSeries;
+      points->setMarkerSize(7);
+      points->replace(usable(c.points));
+      added = points;
+    } else {
+      auto* line = new QLineSeries;
+      line->replace(usable(c.points));
+      added = line;
+    }
+    added->setName(c.name);
+    chart()->addSeries(added);
+    added->attachAxis(m_x);
+    added->attachAxis(m_y);
   }
   chart()->legend()->setVisible(m_curves.size() > 1);  // one curve: the y axis title names it
   if (x0 > x1) {
@@ -117,6 +145,14 @@ void LinePlot::rebuild() {
     y1 = x1;
   }
   if (x1 == x0) x1 = x0 + (m_log_x ? x0 : 1.0);
+  // Markers at the ends of the range are drawn whole.
+  const bool markers = std::any_of(m_curves.begin(), m_curves.end(),
+                                   [](const Curve& c) { return c.style == Style::Points; });
+  if (markers && !m_log_x) {
+    const double pad = 0.04 * (x1 - x0);
+    x0 -= pad;
+    x1 += pad;
+  }
   if (m_log_y) {
     if (y1 <= y0) y1 = y0 * 10;
     y0 /= 1.2;
@@ -160,7 +196,9 @@ QString LinePlot::crosshairAt(QPoint viewport_pos) {
   double best = std::numeric_limits<double>::infinity();
   QPointF best_value, best_pos;
   QString best_name;
-  for (QLineSeries* s : lineSeries()) {
+  for (QAbstractSeries* series : chart()->series()) {
+    auto* s = qobject_cast<QXYSeries*>(series);  // lines and markers (a band has no points)
+    if (!s) continue;
     const QList<QPointF> pts = s->points();
     for (const QPointF& p : pts) {
       const QPointF pos = chart()->mapToPosition(p, s);

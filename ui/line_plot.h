@@ -9,6 +9,8 @@
 #include <QPointF>
 #include <QString>
 
+#include <utility>
+
 class QAbstractAxis;
 class QGraphicsLineItem;
 class QGraphicsSimpleTextItem;
@@ -21,9 +23,16 @@ namespace sciagents::ui {
 class LinePlot final : public QChartView {
   Q_OBJECT
  public:
+  // How a curve is drawn: a line, markers only (samples, training points), or a band filled
+  // between `lower` and `points` (a ±2σ interval).
+  enum class Style { Line, Points, Band };
   struct Curve {
+    Curve(QString n = {}, QList<QPointF> p = {}, Style s = Style::Line, QList<QPointF> l = {})
+        : name(std::move(n)), points(std::move(p)), style(s), lower(std::move(l)) {}
     QString name;
     QList<QPointF> points;
+    Style style = Style::Line;
+    QList<QPointF> lower;  // Band: the lower edge, point for point with `points`
   };
 
   explicit LinePlot(QWidget* parent = nullptr);

@@ -1,5 +1,7 @@
 #include "ui/results_panel.h"
 
+#include "ui/study_plots.h"
+
 #include "core/value/value_json.h"
 #include "ui/heat_map.h"
 #include "ui/line_plot.h"
@@ -384,6 +386,21 @@ void ResultsPanel::showPlot(const QString& name, const core::Value* v) {
       return;
     }
   }
+  // Studies: output against a swept value or a heat map, histogram and density, indices against
+  // time, Morris, samples, a GP's band (ui/study_plots.h).
+  if (step)
+    if (const auto study = studyPlot(*step, name)) {
+      if (study->kind == StudyPlot::Kind::HeatMap) {
+        if (m_heat->setField(study->field, study->title)) {
+          m_plots->setCurrentWidget(m_heat);
+          return;
+        }
+      } else {
+        m_line->setCurves(study->title, study->x_label, study->y_label, study->curves);
+        m_plots->setCurrentWidget(m_line);
+        return;
+      }
+    }
   QList<LinePlot::Curve> curves;
   if (v->kind() == core::ValueKind::Vector) {
     const auto& x = v->asVector();
