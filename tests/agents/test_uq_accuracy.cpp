@@ -252,6 +252,50 @@ class TestUqAccuracy : public QObject {
     QVERIFY(std::abs(sens->outputs.at("S1").asVector()[0] - weighted_x1 / weight) < 0.03);
     QVERIFY(std::abs(sens->outputs.at("variance").asDouble() - weight) / weight < 0.05);
   }
+  // Fitting distributions: samples made of exact quantiles of a normal, a lognormal and a uniform
+  // are each recognised (lowest AIC) with their parameters; the goodness-of-fit table ranks every
+  // candidate, a wrong family is rejected by the KS test, and the best fit is an input spec.
+  void fitDistributionRecognisesTheFamily() {
+    const auto quantiles = [](auto q, int n = 400) {
+      std::string data = "[";
+      for (int i = 1; i <= n; ++i) data += (i > 1 ? "," : "") + std::to_string(q((i - 0.5) / n));
+      return data + "]";
+    };
+    boost::math::normal_distribution<> z;
+    const std::string normal =
+        quantiles([&](double u) { return 3 + 2 * boost::math::quantile(z, u); });
+    const std::string lognormal =
+        quantiles([&](double u) { return std::exp(0.5 + 0.8 * boost::math::quantile(z, u)); });
+    // (2000 values: enough for KS to tell a normal from a uniform of the same mean and spread.)
+    const std::string uniform = quantiles([](double u) { return -1 + 4 * u; }, 2000);
+    auto r = run("fit_distribution", R"({"data":)" + normal + R"(,"name":"load"})");
+    QCOMPARE(r.out("best").asString(), std::string("normal"));
+    const Map in = r.out("input").asMap();
+    QCOMPARE(in.at("name").asString(), std::string("load"));
+    QVERIFY(std::abs(in.at("mu").asDouble() - 3) < 1e-3 &&
+            std::abs(in.at("sigma").asDouble() - 2) < 0.02);
+    const Table& t = r.out("table").asTable();
+    QCOMPARE(t.columns[0], std::string("dist"));
+    QCOMPARE(t.data[0].asList().size(), std::size_t(4));  // lognormal needs positive data
+    QVERIFY(r.out("ks_pvalue").asDouble() > 0.9);
+    r = run("fit_distribution", R"({"data":)" + lognormal + "}");
+    QCOMPARE(r.out("best").asString(), std::string("lognormal"));
+    QVERIFY(std::abs(r.out("input").asMap().at("sigma").asDouble() - 0.8) < 0.01);
+    r = run("fit_distribution", R"({"data":)" + uniform + "}");
+    QCOMPARE(r.out("best").asString(), std::string("uniform"));
+    QVERIFY(std::abs(r.out("input").asMap().at("a").asDouble() + 1) < 0.02);
+    // A normal fit to uniform data is rejected by KS; the uniform fit is not.
+    const Table& u = r.out("table").asTable();
+    for (std::size_t i = 0; i < u.data[0].asList().size(); ++i) {
+      const std::string d = u.data[0].asList()[i].asString();
+      const double p = u.data[6].asVector()[static_cast<Eigen::Index>(i)];
+      if (d == "normal") QVERIFY2(p < 0.05, qPrintable(QString::number(p)));
+      if (d == "uniform") QVERIFY2(p > 0.5, qPrintable(QString::number(p)));
+    }
+    expectParamError("fit_distribution", R"({"data":[1,2,3]})", "data", "at least 5");
+    expectParamError("fit_distribution", R"({"data":[1,2,3,4,5],"candidates":["gamma"]})",
+                     "candidates", "unknown distribution 'gamma'");
+  }
 };
 
 SCIAGENTS_TEST_GUILESS_MAIN(TestUqAccuracy)

@@ -10,6 +10,7 @@ target_sources(sciagents_core PRIVATE
   agents/uq/task_lhs.cpp
   agents/uq/task_sobol.cpp
   agents/uq/task_morris.cpp
+  agents/uq/task_fit_distribution.cpp
   agents/uq/uq_estimate.cpp
   agents/uq/task_confidence_interval.cpp
   agents/uq/task_rare_event.cpp

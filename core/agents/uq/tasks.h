@@ -10,4 +10,5 @@ TaskSpec sobolTask();
 TaskSpec confidenceIntervalTask();
 TaskSpec rareEventTask();
 TaskSpec morrisTask();
+TaskSpec fitDistributionTask();
 }  // namespace sciagents::core::agents::uq

@@ -18,7 +18,8 @@ AgentSpec uqAgent() {
       "rare-event "
       "probabilities, all seeded and reproducible across thread counts.";
   a.tasks = {uq::monteCarloTask(),         uq::lhsTask(),       uq::sobolTask(),
-             uq::confidenceIntervalTask(), uq::rareEventTask(), uq::morrisTask()};
+             uq::confidenceIntervalTask(), uq::rareEventTask(), uq::morrisTask(),
+             uq::fitDistributionTask()};
   return a;
 }
 
