@@ -60,8 +60,11 @@ std::filesystem::path RunHistory::defaultFile() {
 RunHistory::RunHistory(const std::filesystem::path& file) : m_db(createdParent(file)) {
   // Two CLI runs finishing at once: the second waits for the first's short write.
   sqlite3_busy_timeout(m_db.handle(), 60000);
-  // The seed is text: a 64-bit unsigned seed does not fit SQLite's signed integers.
+  // The seed is text: a 64-bit unsigned seed does not fit SQLite's signed integers. The schema
+  // is made in an IMMEDIATE transaction: two first openers that both start reading and then try
+  // to write deadlock, and SQLite answers one of them "database is locked" without waiting.
   m_db.exec(
+      "BEGIN IMMEDIATE;"
       "CREATE TABLE IF NOT EXISTS runs ("
       " id INTEGER PRIMARY KEY AUTOINCREMENT, started_us INTEGER NOT NULL,"
       " finished_us INTEGER NOT NULL, status TEXT NOT NULL, where_run TEXT NOT NULL,"
@@ -71,7 +74,8 @@ RunHistory::RunHistory(const std::filesystem::path& file) : m_db(createdParent(f
       " host TEXT NOT NULL DEFAULT '', result_file TEXT NOT NULL DEFAULT '',"
       " result_json TEXT NOT NULL DEFAULT '', wall_s REAL NOT NULL DEFAULT 0,"
       " error TEXT NOT NULL DEFAULT '');"
-      "CREATE INDEX IF NOT EXISTS runs_started ON runs(started_us);");
+      "CREATE INDEX IF NOT EXISTS runs_started ON runs(started_us);"
+      "COMMIT;");
 }
 
 std::int64_t RunHistory::record(const RunRecord& r) {
