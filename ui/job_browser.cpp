@@ -135,6 +135,7 @@ JobBrowser::JobBrowser(RemoteTarget* remote, const WorkflowDocument* doc, QWidge
   m_table->setAlternatingRowColors(true);
   m_table->horizontalHeader()->setStretchLastSection(true);
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+  m_table->horizontalHeader()->setSortIndicator(ColSubmitted, Qt::DescendingOrder);  // newest first
   m_table->setColumnWidth(ColId, 150);
   m_table->setColumnWidth(ColName, 160);
   m_table->setColumnWidth(ColState, 90);
@@ -291,6 +292,7 @@ void JobBrowser::onListed(QNetworkReply* reply) {
   const QString selected = selectedJob();
   const QStringList remembered = rememberedJobs(settings().url);
   QStringList listed;
+  m_table->setSortingEnabled(false);  // rows stay put while they are updated
   for (const auto& j : doc["jobs"]) {
     const QString id = jsonString(j, "id");
     if (id.isEmpty()) continue;
@@ -333,6 +335,8 @@ void JobBrowser::onListed(QNetworkReply* reply) {
     const QString id = m_table->item(r, ColId)->text();
     if (!listed.contains(id)) m_table->removeRow(r);  // stragglers come back from fetchMissing
   }
+  m_table->setSortingEnabled(true);
+  m_table->resizeColumnToContents(ColId);
   if (!selected.isEmpty()) selectJob(selected);
   setStatus(tr("%n job(s) on %1, updated %2", nullptr, static_cast<int>(listed.size()))
                 .arg(settings().url.toDisplayString(),
@@ -367,7 +371,9 @@ void JobBrowser::fetchMissing(const QStringList& ids) {
                          : QStringLiteral("-");
       row.progress =
           state == QLatin1String("succeeded") ? QStringLiteral("100%") : QStringLiteral("-");
+      m_table->setSortingEnabled(false);
       showJob(row);
+      m_table->setSortingEnabled(true);
     });
   }
 }
