@@ -225,6 +225,13 @@ class TestJobBrowser : public QObject {
     QVERIFY(b->saveLastResult(saved));
     QVERIFY(QFile(saved).size() > 0);
 
+    // Open workflow: the workflow the job ran (its result's workflow_spec) becomes the document.
+    w->newFile();
+    QVERIFY(w->document()->stepIds().isEmpty());
+    b->findChild<QPushButton*>("JobOpenWorkflow")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(w->document()->stepIds() == QStringList{"quad"}, 60000);
+    QVERIFY(w->document()->filePath().endsWith(m_quick_job + ".workflow.json"));
+
     // A third long job, cancelled from the browser after confirming.
     RemoteTarget third;
     third.setSettings(settings());
