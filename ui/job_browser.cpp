@@ -472,10 +472,14 @@ bool JobBrowser::attach(const QString& id) {
             if (!error.isEmpty()) line += QStringLiteral(": ") + error;
             emit log(line);
           });
-  connect(t, &ExecutionTarget::finished, this, [this, t, id](bool ok, const QString& error) {
+  connect(t, &ExecutionTarget::finished, this, [this, t, id, open](bool ok, const QString& error) {
     m_attached.remove(id);
     t->deleteLater();
     const auto result = t->lastResult();
+    if (open && result)  // the canvas ends where the job's result says each step ended
+      for (const auto& step : result->steps)
+        emit stepStatusChanged(qstr(step.id),
+                               jobBrowserNodeStatus(static_cast<int>(step.status), step.cached));
     if (ok) {
       const int r = rowOf(id);
       if (r >= 0) {
@@ -500,7 +504,6 @@ bool JobBrowser::attach(const QString& id) {
     setStatus(tr("Cannot attach to job %1: no server configured").arg(id), true);
     return false;
   }
-  rememberJob(settings().url, id);
   setStatus(open ? tr("Attached to job %1 (the open workflow: the canvas follows it)").arg(id)
                  : tr("Attached to job %1").arg(id));
   emit log(tr("Attached to job %1 on %2").arg(id, settings().url.toDisplayString()));

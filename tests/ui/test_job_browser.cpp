@@ -12,10 +12,12 @@
 #include "screenshot_util.h"
 #include "ui/job_browser.h"
 #include "ui/main_window.h"
+#include "ui/node_status.h"
 #include "ui/remote_settings.h"
 #include "ui/remote_target.h"
 #include "ui/results_panel.h"
 #include "ui/workflow_document.h"
+#include "ui/workflow_scene.h"
 
 #include "core/workflow/workflow_json.h"
 
@@ -244,6 +246,12 @@ class TestJobBrowser : public QObject {
     b->refresh();
     QTRY_COMPARE_WITH_TIMEOUT(b->cellText(third_id, JobBrowser::ColState), QString("running"),
                               60000);
+    // Its workflow is the open document: attached, the canvas follows the job.
+    QVERIFY(writeJobFile(m_dir.filePath("blocker.workflow.json"), kBlocker));
+    QVERIFY(w->openFile(m_dir.filePath("blocker.workflow.json")));
+    QVERIFY(b->attach(third_id));
+    QTRY_VERIFY_WITH_TIMEOUT(w->scene()->status("vdp") == NodeStatus::Running, 60000);
+
     // A screenshot of the browser with a running job (docs/images, from the Xvfb run).
     b->selectJob(third_id);
     dock->raise();
@@ -260,6 +268,7 @@ class TestJobBrowser : public QObject {
     confirm->button(QMessageBox::Yes)->click();
     QTRY_COMPARE_WITH_TIMEOUT(b->cellText(third_id, JobBrowser::ColState), QString("cancelled"),
                               60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!b->isAttached(third_id), 60000);
 
     // Studio closes and starts again with the same settings: the remembered jobs are listed.
     w.reset();
