@@ -11,6 +11,7 @@
 #include "ui/expression_messages.h"
 #include "ui/feedback/feedback_controller.h"
 #include "ui/history_panel.h"
+#include "ui/job_browser.h"
 #include "ui/local_runner.h"
 #include "ui/metrics_dashboard.h"
 #include "ui/node_item.h"
@@ -39,6 +40,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -176,13 +178,28 @@ void MainWindow::buildDocks() {
   tabifyDockWidget(m_chart_dock, m_metrics_dock);
   tabifyDockWidget(m_metrics_dock, dock(tr("History"), QStringLiteral("HistoryDock"), m_history,
                                         Qt::BottomDockWidgetArea));
+  // The jobs on the remote server (ui/job_browser.h): a bottom tab, behind the run log.
+  m_jobs = new JobBrowser(m_runs->remoteTarget(), m_doc, this);
+  m_jobs_dock =
+      dock(tr("Jobs on server"), QStringLiteral("JobBrowser"), m_jobs, Qt::BottomDockWidgetArea);
+  tabifyDockWidget(m_metrics_dock, m_jobs_dock);
+  connect(m_jobs, &JobBrowser::resultReady, this,
+          [this](std::shared_ptr<const core::RunResult> result) {
+            m_results->setResult(std::move(result));
+            m_results_dock->raise();
+          });
+  connect(m_jobs, &JobBrowser::stepStatusChanged, m_scene, &WorkflowScene::setStatus);
+  connect(m_jobs, &JobBrowser::log, this, &MainWindow::log);
+  connect(m_jobs, &JobBrowser::openWorkflowFile, this, [this](const QString& path) {
+    if (maybeSave()) openFile(path);
+  });
   logDock->raise();
   // The splitter above the bottom docks moves down as well as up: their panels may be made as
   // short as a few rows (their tables and charts then show less), so the Properties form and the
   // canvas can be given the height.
   for (QWidget* w : {static_cast<QWidget*>(m_log), static_cast<QWidget*>(m_results),
                      static_cast<QWidget*>(m_chart), static_cast<QWidget*>(m_metrics),
-                     static_cast<QWidget*>(m_history)})
+                     static_cast<QWidget*>(m_history), static_cast<QWidget*>(m_jobs)})
     w->setMinimumHeight(kBottomPanelMinHeight);
 }
 
@@ -248,6 +265,8 @@ void MainWindow::buildActions() {
   });
   m_view_menu->addAction(tr("&Metrics Dashboard"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
                          this, &MainWindow::showMetricsDashboard);
+  m_view_menu->addAction(tr("&Jobs on server"), this, &MainWindow::showJobBrowser)
+      ->setObjectName(QStringLiteral("JobBrowserAction"));
   m_view_menu->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout)
       ->setObjectName(QStringLiteral("ResetLayoutAction"));
   m_view_menu->addSeparator();
@@ -396,6 +415,12 @@ void MainWindow::showMetricsDashboard() {
   m_metrics_dock->show();
   m_metrics_dock->raise();
   m_metrics->refresh();
+}
+
+void MainWindow::showJobBrowser() {
+  m_jobs_dock->show();
+  m_jobs_dock->raise();
+  m_jobs->refresh();
 }
 
 void MainWindow::editRemoteSettings() {
@@ -630,7 +655,37 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     event->ignore();
     return;
   }
-  if (m_runs->isRunning()) executionTarget()->cancel();
+  if (m_runs->isRunning()) {
+    // A job on a server can outlive Studio (View ▸ Jobs on server attaches to it again).
+    RemoteTarget* remote = remoteTarget();
+    bool keep = false;
+    if (executionTarget() == remote && !remote->jobId().isEmpty()) {
+      QMessageBox box(QMessageBox::Question, tr("Remote run going on"),
+                      tr("Job %1 is running on %2. Keep it running on the server (View ▸ Jobs on "
+                         "server follows it again later) or cancel it?")
+                          .arg(remote->jobId(), remote->settings().url.toDisplayString()),
+                      QMessageBox::NoButton, this);
+      box.setObjectName(QStringLiteral("CloseRemoteRunPrompt"));
+      QPushButton* keepButton =
+          box.addButton(tr("Keep running on server"), QMessageBox::AcceptRole);
+      keepButton->setObjectName(QStringLiteral("KeepRunningOnServer"));
+      box.addButton(tr("Cancel the job"), QMessageBox::DestructiveRole)
+          ->setObjectName(QStringLiteral("CancelJobOnClose"));
+      QPushButton* stay = box.addButton(QMessageBox::Cancel);
+      box.setDefaultButton(keepButton);
+      box.setEscapeButton(stay);
+      box.exec();
+      if (box.clickedButton() == stay) {
+        event->ignore();
+        return;
+      }
+      keep = box.clickedButton() == keepButton;
+    }
+    if (keep)
+      remote->detach();
+    else
+      executionTarget()->cancel();
+  }
   m_autosave->discard();  // a clean close: nothing to recover
   QSettings settings;
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

@@ -28,6 +28,7 @@ class ConvergenceChart;
 class ExecutionTarget;
 class FeedbackController;
 class HistoryPanel;
+class JobBrowser;
 class LocalRunner;
 class MetricsDashboard;
 class Onboarding;
@@ -67,6 +68,8 @@ class MainWindow final : public QMainWindow {
   LocalRunner* runner() const;
   ConvergenceChart* convergenceChart() const { return m_chart; }
   MetricsDashboard* metricsDashboard() const { return m_metrics; }
+  JobBrowser* jobBrowser() const { return m_jobs; }  // View ▸ Jobs on server
+  void showJobBrowser();
   void showMetricsDashboard();  // View ▸ Metrics Dashboard
   // Where runs execute: the local runner unless another target was set. The window does not own
   // other targets' lifetime unless they are its children.
@@ -155,6 +158,8 @@ class MainWindow final : public QMainWindow {
   RunController* m_runs;
   ConvergenceChart* m_chart = nullptr;
   MetricsDashboard* m_metrics = nullptr;
+  JobBrowser* m_jobs = nullptr;
+  QDockWidget* m_jobs_dock = nullptr;
   Autosave* m_autosave = nullptr;
   QAction* m_target_local = nullptr;
   QAction* m_target_remote = nullptr;

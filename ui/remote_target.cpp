@@ -3,6 +3,7 @@
 #include "core/util/version.h"
 #include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_json.h"
+#include "ui/job_client.h"
 #include "ui/qt_convert.h"
 
 #include <QNetworkAccessManager>
@@ -81,26 +82,10 @@ QByteArray RemoteTarget::jobBody(const core::Workflow& workflow) const {
 }
 
 QNetworkRequest RemoteTarget::request(const QString& path) const {
-  QUrl url = m_settings.url;
-  QString base = url.path();
-  while (base.endsWith(QLatin1Char('/'))) base.chop(1);
-  url.setPath(base + path);
-  QNetworkRequest r(url);
-  if (!m_settings.token.isEmpty())
-    r.setRawHeader("Authorization", "Bearer " + m_settings.token.toUtf8());
-  r.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-  r.setTransferTimeout(0);
-  return r;
+  return serverRequest(m_settings, path);
 }
 
-QString RemoteTarget::replyError(QNetworkReply* reply) {
-  const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-  const auto j = parseJson(reply->readAll());
-  QString msg = status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString();
-  if (!jsonString(j, "error").isEmpty()) msg += QLatin1Char(' ') + jsonString(j, "error");
-  if (!jsonString(j, "message").isEmpty()) msg += QStringLiteral(": ") + jsonString(j, "message");
-  return msg;
-}
+QString RemoteTarget::replyError(QNetworkReply* reply) { return serverReplyError(reply); }
 
 bool RemoteTarget::start(const core::Workflow& workflow) {
   if (m_running) return false;
@@ -126,6 +111,7 @@ bool RemoteTarget::start(const core::Workflow& workflow) {
       finish(false, tr("The server answered without a job id"));
       return;
     }
+    emit jobSubmitted(m_job, QString::fromStdString(m_workflow.name));
     if (m_cancel_requested) {  // Cancel came before the id
       m_cancel_requested = false;
       cancel();
@@ -133,6 +119,29 @@ bool RemoteTarget::start(const core::Workflow& workflow) {
     followEvents();
   });
   return true;
+}
+
+bool RemoteTarget::attach(const QString& job, const core::Workflow& workflow) {
+  if (m_running || job.isEmpty()) return false;
+  if (!m_settings.url.isValid() || m_settings.url.isEmpty()) return false;
+  m_running = true;
+  m_cancel_requested = false;
+  m_done = false;
+  m_reconnects = 0;
+  m_job = job;
+  m_parser = core::SseParser();
+  m_metric_queue.clear();
+  m_workflow = workflow;
+  emit started();
+  followEvents();
+  return true;
+}
+
+void RemoteTarget::detach() {
+  if (!m_running) return;
+  m_done = true;  // the stream's end is no loss: the job keeps running on the server
+  if (m_events) m_events->abort();
+  m_running = false;
 }
 
 void RemoteTarget::followEvents() {

@@ -47,6 +47,12 @@ class RemoteTarget final : public ExecutionTarget {
   bool cancelRequested() const override { return m_cancel_requested; }
   std::shared_ptr<const core::RunResult> lastResult() const override { return m_result; }
   QString jobId() const { return m_job; }
+  // Follows job `job` already on the server (submitted earlier, maybe by another Studio) as if
+  // start() had submitted it: its events, then its result; `workflow` orders and labels the
+  // result (empty: the result's own order). False when running or not configured.
+  bool attach(const QString& job, const core::Workflow& workflow);
+  // Stops following without cancelling: the job keeps running on the server; no finished().
+  void detach();
 
   // GET /readyz (server version) then GET /v1/agents with the token; reports through
   // connectionTested. `ok` needs both to succeed; a version mismatch is reported with both.
@@ -57,6 +63,8 @@ class RemoteTarget final : public ExecutionTarget {
   void connectionTested(bool ok, const QString& report, const QString& server_version);
   // The job's state from the event stream ("queued", "running", …; the first event of a stream).
   void jobStateChanged(const QString& state);
+  // The server accepted a job start() submitted (JobBrowser remembers it across restarts).
+  void jobSubmitted(const QString& id, const QString& name);
   // A Slurm job's milestone for the run log: submitted, attached, a shard done ("shard 2 of 4
   // succeeded (3/4 done)"); the frequent progress updates go through progress() only.
   void slurmLog(const QString& line);
