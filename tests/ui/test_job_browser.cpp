@@ -188,6 +188,8 @@ class TestJobBrowser : public QObject {
     QVERIFY(attachButton->isEnabled());
     attachButton->click();
     QVERIFY(b->isAttached(m_steady_job));
+    // Its stream is open before it may start (the server replays nothing of a finished job).
+    QTRY_VERIFY_WITH_TIMEOUT(b->isFollowing(m_steady_job), 60000);
     blocker.cancel();
     QTRY_COMPARE_WITH_TIMEOUT(blockerDone.size(), 1, 60000);
     QTRY_COMPARE_WITH_TIMEOUT(b->cellText(m_steady_job, JobBrowser::ColState), QString("succeeded"),
