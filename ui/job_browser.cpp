@@ -353,7 +353,14 @@ void JobBrowser::fetchMissing(const QStringList& ids) {
     QNetworkReply* reply = m_net->get(r);
     connect(reply, &QNetworkReply::finished, this, [this, reply, id] {
       reply->deleteLater();
-      if (reply->error() != QNetworkReply::NoError) return;  // gone (retention) or unreachable
+      if (serverReplyStatus(reply) == 404) {  // deleted after the server's retention period
+        QSettings q;
+        QStringList ids = q.value(jobBrowserSettingsKey(settings().url)).toStringList();
+        ids.removeAll(id);
+        q.setValue(jobBrowserSettingsKey(settings().url), ids);
+        return;
+      }
+      if (reply->error() != QNetworkReply::NoError) return;  // unreachable: the list said so
       const auto j = parseJson(reply->readAll());
       const QString state = jsonString(j, "state");
       if (state.isEmpty() || (!stateFilter().isEmpty() && state != stateFilter())) return;
