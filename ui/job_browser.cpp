@@ -353,7 +353,14 @@ void JobBrowser::fetchMissing(const QStringList& ids) {
     QNetworkReply* reply = m_net->get(r);
     connect(reply, &QNetworkReply::finished, this, [this, reply, id] {
       reply->deleteLater();
-      if (reply->error() != QNetworkReply::NoError) return;  // gone (retention) or unreachable
+      if (serverReplyStatus(reply) == 404) {  // deleted after the server's retention period
+        QSettings q;
+        QStringList ids = q.value(jobBrowserSettingsKey(settings().url)).toStringList();
+        ids.removeAll(id);
+        q.setValue(jobBrowserSettingsKey(settings().url), ids);
+        return;
+      }
+      if (reply->error() != QNetworkReply::NoError) return;  // unreachable: the list said so
       const auto j = parseJson(reply->readAll());
       const QString state = jsonString(j, "state");
       if (state.isEmpty() || (!stateFilter().isEmpty() && state != stateFilter())) return;
@@ -452,8 +459,10 @@ bool JobBrowser::attach(const QString& id) {
     const int r = rowOf(id);
     if (r >= 0 && m_table->item(r, c)) m_table->item(r, c)->setText(text);
   };
-  connect(t, &RemoteTarget::jobStateChanged, this,
-          [setCell](const QString& state) { setCell(ColState, state); });
+  connect(t, &RemoteTarget::jobStateChanged, this, [this, setCell, id](const QString& state) {
+    m_following.insert(id);
+    setCell(ColState, state);
+  });
   connect(t, &ExecutionTarget::progress, this,
           [setCell](const QString& step, double fraction, const QString&) {
             setCell(ColProgress, QStringLiteral("%1: %2%").arg(step).arg(qRound(fraction * 100)));
@@ -474,6 +483,7 @@ bool JobBrowser::attach(const QString& id) {
           });
   connect(t, &ExecutionTarget::finished, this, [this, t, id, open](bool ok, const QString& error) {
     m_attached.remove(id);
+    m_following.remove(id);
     t->deleteLater();
     const auto result = t->lastResult();
     if (open && result)  // the canvas ends where the job's result says each step ended

@@ -17,6 +17,7 @@
 #include <QHash>
 #include <QNetworkReply>
 #include <QPointer>
+#include <QSet>
 #include <QWidget>
 
 #include <functional>
@@ -58,9 +59,11 @@ class JobBrowser final : public QWidget {
   QString stateFilter() const;
   bool attach(const QString& id);            // follow the job's events until it ends
   bool isAttached(const QString& id) const;  // following it now
-  void fetchResult(const QString& id);       // into the Results panel (resultReady)
-  void cancelJob(const QString& id);         // DELETE /v1/jobs/{id}, no confirmation
-  void openWorkflow(const QString& id);      // the workflow_spec of its result (openWorkflowFile)
+  // Attached and the server's stream has started (its first event, the job's state, came).
+  bool isFollowing(const QString& id) const { return isAttached(id) && m_following.contains(id); }
+  void fetchResult(const QString& id);   // into the Results panel (resultReady)
+  void cancelJob(const QString& id);     // DELETE /v1/jobs/{id}, no confirmation
+  void openWorkflow(const QString& id);  // the workflow_spec of its result (openWorkflowFile)
   // Writes the last fetched result document as a result file; false with the status line set.
   bool saveLastResult(const QString& path);
   QString lastResultJob() const { return m_last_result_job; }
@@ -113,6 +116,7 @@ class JobBrowser final : public QWidget {
   QPushButton* m_open;
   QPointer<QNetworkReply> m_list_reply;
   QHash<QString, QPointer<RemoteTarget>> m_attached;
+  QSet<QString> m_following;
   QByteArray m_last_result;
   QString m_last_result_job;
   int m_refreshes = 0;

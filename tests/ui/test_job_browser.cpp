@@ -188,6 +188,8 @@ class TestJobBrowser : public QObject {
     QVERIFY(attachButton->isEnabled());
     attachButton->click();
     QVERIFY(b->isAttached(m_steady_job));
+    // Its stream is open before it may start (the server replays nothing of a finished job).
+    QTRY_VERIFY_WITH_TIMEOUT(b->isFollowing(m_steady_job), 60000);
     blocker.cancel();
     QTRY_COMPARE_WITH_TIMEOUT(blockerDone.size(), 1, 60000);
     QTRY_COMPARE_WITH_TIMEOUT(b->cellText(m_steady_job, JobBrowser::ColState), QString("succeeded"),
@@ -289,6 +291,13 @@ class TestJobBrowser : public QObject {
       w->jobBrowser()->fetchResult("0123456789abcdef");
       QTRY_VERIFY_WITH_TIMEOUT(w->jobBrowser()->statusLabel()->text().contains("not found"), 60000);
       QVERIFY(!QApplication::activeModalWidget());
+      // A remembered job the server no longer knows (retention) is forgotten.
+      JobBrowser::rememberJob(m_server.url(), "0123456789abcdef0123456789abcdef");
+      w->showJobBrowser();
+      QTRY_VERIFY_WITH_TIMEOUT(
+          !JobBrowser::rememberedJobs(m_server.url()).contains("0123456789abcdef0123456789abcdef"),
+          60000);
+      QVERIFY(JobBrowser::rememberedJobs(m_server.url()).contains(m_steady_job));
     }
     // A wrong token: 401 in the status line, no dialog.
     RemoteSettings wrong = settings();
