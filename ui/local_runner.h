@@ -31,7 +31,9 @@ class LocalRunner final : public ExecutionTarget {
   }
   bool isRunning() const override { return m_thread.joinable(); }
   void setThreads(int threads) { m_threads = threads; }
+  int threads() const { return m_threads; }
   void setUseCache(bool on) { m_use_cache = on; }
+  bool useCache() const { return m_use_cache; }
   void setCacheDir(std::filesystem::path dir) { m_cache_dir = std::move(dir); }
   // Where relative paths in params resolve (the workflow file's folder; empty: the current one).
   void setBaseDir(std::filesystem::path dir) { m_base_dir = std::move(dir); }

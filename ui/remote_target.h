@@ -32,6 +32,7 @@ class RemoteTarget final : public ExecutionTarget {
   void setSettings(const RemoteSettings& settings) { m_settings = settings; }
   const RemoteSettings& settings() const { return m_settings; }
   void setUseCache(bool on) { m_use_cache = on; }
+  bool useCache() const { return m_use_cache; }
   // Applies from the next start (a running job keeps its backend).
   void setBackend(Backend backend) { m_backend = backend; }
   Backend backend() const { return m_backend; }

@@ -1,6 +1,9 @@
 // Run orchestration for Studio (ui/run_controller.h).
 #include "ui/run_controller.h"
 
+#include "core/store/run_history.h"
+#include "core/util/clock.h"
+#include "core/workflow/run_provenance.h"
 #include "core/workflow/workflow_validator.h"
 #include "ui/local_runner.h"
 #include "ui/qt_convert.h"
@@ -39,6 +42,7 @@ RunController::RunController(WorkflowDocument* doc, QObject* parent)
       m_doc(doc),
       m_local(new LocalRunner(doc->registry(), this)),
       m_remote(new RemoteTarget(this)) {
+  m_history_pool.setMaxThreadCount(1);
   m_remote->setSettings(RemoteSettings::load());
   connect(m_remote, &RemoteTarget::slurmLog, this, &RunController::log);
   connect(doc, &WorkflowDocument::documentReset, this, [this] {
@@ -54,6 +58,7 @@ RunController::RunController(WorkflowDocument* doc, QObject* parent)
 }
 
 RunController::~RunController() {
+  m_history_pool.waitForDone();  // its tasks post to this object
   if (m_target) disconnect(m_target, nullptr, this, nullptr);
   m_target = nullptr;
   delete m_local;  // cancels and joins a running run
@@ -138,6 +143,8 @@ bool RunController::start(const core::Workflow& workflow, const QString& what) {
   const QString folder =
       m_doc->filePath().isEmpty() ? QString() : QFileInfo(m_doc->filePath()).absolutePath();
   m_local->setBaseDir(folder.toStdString());
+  m_run_workflow = workflow;
+  m_run_started_us = core::unixMicros();
   const bool started = m_target->start(workflow);
   if (!started) emit log(tr("The run could not start on %1").arg(m_target->displayName()));
   emit runningChanged(isRunning());
@@ -171,6 +178,7 @@ void RunController::onFinished(ExecutionTarget* target, bool ok, const QString& 
   markStale();  // edits made while the run went on
   if (result) {
     m_result = result;
+    m_result_as_run = withProvenance(result, target);
     emit resultReady(result);
   }
   const QString summary = cancelled ? tr("Run cancelled")
@@ -180,6 +188,81 @@ void RunController::onFinished(ExecutionTarget* target, bool ok, const QString& 
   emit message(summary);
   emit runningChanged(isRunning());
   emit runFinished(ok && !cancelled, result);
+  if (result) recordHistory(m_result_as_run);
+}
+
+std::shared_ptr<const core::RunResult> RunController::withProvenance(
+    const std::shared_ptr<const core::RunResult>& result, ExecutionTarget* target) const {
+  if (!result) return result;
+  core::RunSettings settings;
+  if (!m_doc->filePath().isEmpty())
+    settings.workflow_file = QFileInfo(m_doc->filePath()).absoluteFilePath().toStdString();
+  if (target == m_remote) {
+    settings.where = m_remote->settings().url.toString().toStdString();
+    settings.use_cache = m_remote->useCache();
+  } else {
+    settings.threads = m_local->threads();
+    settings.use_cache = m_local->useCache();
+  }
+  auto full = std::make_shared<core::RunResult>(*result);  // values share their arrays
+  if (full->run_info.is_object()) {  // a server's result says how the server ran it
+    nlohmann::json doc = {{"run", full->run_info}};
+    if (!full->workflow_spec.is_null()) doc["workflow_spec"] = full->workflow_spec;
+    core::addRunProvenance(doc, m_run_workflow, m_doc->registry(), settings);
+    full->workflow_spec = doc["workflow_spec"];
+    full->run_info = doc["run"];
+  } else {
+    core::attachRunProvenance(*full, m_run_workflow, m_doc->registry(), settings, m_run_started_us,
+                              core::unixMicros());
+  }
+  return full;
+}
+
+void RunController::recordHistory(std::shared_ptr<const core::RunResult> result) {
+  const auto file = core::store::RunHistory::defaultFile();
+  if (file.empty()) return;  // no HOME: nowhere to keep it
+  // SQLite may wait for another process's write, and the result is serialised: not on the GUI
+  // thread. The result is immutable and shared.
+  m_history_pool.start([this, file, result] {
+    qint64 id = 0;
+    QString error;
+    try {
+      core::store::RunHistory history(file);
+      id = history.record(core::store::runRecordFor(*result, {}));
+    } catch (const std::exception& e) {
+      error = QString::fromUtf8(e.what());
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, id, error, path = QString::fromStdString(file.string())] {
+          if (!error.isEmpty()) {
+            emit log(
+                tr("Warning: the run was not recorded in the history (%1): %2").arg(path, error));
+            return;
+          }
+          emit log(tr("History: run %1").arg(id));
+          emit historyRecorded(id);
+        },
+        Qt::QueuedConnection);
+  });
+}
+
+void RunController::waitForHistory() { m_history_pool.waitForDone(); }
+
+void RunController::adoptResult(std::shared_ptr<const core::RunResult> result) {
+  if (!result || isRunning()) return;
+  const auto prints = stepFingerprints(m_doc->workflow());
+  for (const QString& id : m_doc->stepIds()) {
+    const core::StepResult* s = result->step(id.toStdString());
+    setStatus(id, s ? nodeStatusFor(s->status, s->cached) : NodeStatus::Idle);
+    if (s) {
+      m_result_prints.insert(id, prints.value(id));
+      m_result_status.insert(id, status(id));
+    }
+  }
+  m_result = result;
+  m_result_as_run = result;
+  emit resultReady(result);
 }
 
 void RunController::setStatus(const QString& step, NodeStatus status) {

@@ -2,7 +2,9 @@
 // the next workflow, validates and starts runs (all steps, or chosen steps with their upstream),
 // cancels, and turns the target's events into a run state per step, run-log lines, status-bar
 // messages, metric samples and the finished result. MainWindow only connects these signals to the
-// canvas, the run log, the charts and the results panel.
+// canvas, the run log, the charts and the results panel. Every finished run is recorded, with the
+// workflow as run and how it ran (core/workflow/run_provenance.h), in the history of runs on this
+// machine (core/store/run_history.h, docs/history.md), on a worker thread.
 #pragma once
 
 #include "core/workflow/run_result.h"
@@ -13,7 +15,9 @@
 #include <QHash>
 #include <QObject>
 #include <QStringList>
+#include <QThreadPool>
 
+#include <cstdint>
 #include <memory>
 
 namespace sciagents::ui {
@@ -50,6 +54,14 @@ class RunController final : public QObject {
   // Cached when an undo restores what was run).
   NodeStatus status(const QString& step) const { return m_status.value(step, NodeStatus::Idle); }
   std::shared_ptr<const core::RunResult> lastResult() const { return m_result; }
+  // lastResult() with the workflow as run and how it ran (workflow_spec, run_info;
+  // core/workflow/run_provenance.h): what the history records and the HTML report shows.
+  std::shared_ptr<const core::RunResult> lastRunWithProvenance() const { return m_result_as_run; }
+  // Shows a result made earlier (a run reopened from the history) as the document's current
+  // result: step states from it, resultReady. The document should hold the workflow it ran.
+  void adoptResult(std::shared_ptr<const core::RunResult> result);
+  // Waits for the history writes still going on (tests; the destructor waits too).
+  void waitForHistory();
 
  signals:
   void targetChanged();  // another target, or the same one with other settings or backend
@@ -62,12 +74,18 @@ class RunController final : public QObject {
   void resultReady(std::shared_ptr<const sciagents::core::RunResult> result);
   // Every finished run on any target; `succeeded`: ok and not cancelled.
   void runFinished(bool succeeded, std::shared_ptr<const sciagents::core::RunResult> result);
+  // A finished run was written to the history file (core::store::RunHistory::defaultFile()).
+  void historyRecorded(qint64 id);
 
  private:
   void connectTarget(ExecutionTarget* target);
   void onFinished(ExecutionTarget* target, bool ok, const QString& error);
   void setStatus(const QString& step, NodeStatus status);
   void markStale();  // after an edit: results older than their step's definition are Stale
+  // `result` with the workflow as run and how it ran (the server's "run" kept when it sent one).
+  std::shared_ptr<const core::RunResult> withProvenance(
+      const std::shared_ptr<const core::RunResult>& result, ExecutionTarget* target) const;
+  void recordHistory(std::shared_ptr<const core::RunResult> result);
 
   WorkflowDocument* m_doc;
   LocalRunner* m_local;
@@ -79,6 +97,10 @@ class RunController final : public QObject {
   QHash<QString, NodeStatus> m_result_status;
   QHash<QString, QByteArray> m_run_prints;  // of the run going on
   std::shared_ptr<const core::RunResult> m_result;
+  std::shared_ptr<const core::RunResult> m_result_as_run;
+  core::Workflow m_run_workflow;  // of the run going on, as started
+  std::int64_t m_run_started_us = 0;
+  QThreadPool m_history_pool;  // one thread: history writes in order, off the GUI thread
 };
 
 }  // namespace sciagents::ui

@@ -1,5 +1,7 @@
 #include "core/store/run_history.h"
 
+#include "core/util/clock.h"
+
 #include <sqlite3.h>
 
 #include <cstdlib>
@@ -129,6 +131,41 @@ bool RunHistory::remove(std::int64_t id) {
   std::lock_guard lock(m_mutex);
   m_db.cached("DELETE FROM runs WHERE id = ?1").bind(1, id).run();
   return m_db.changes() > 0;
+}
+
+RunRecord runRecordFor(const RunResult& result, const std::string& result_file,
+                       const nlohmann::json& doc) {
+  RunRecord r;
+  const nlohmann::json& run = result.run_info.is_object() ? result.run_info : nlohmann::json();
+  const auto member = [&run](const char* key, auto fallback) {
+    return run.is_object() ? run.value(key, fallback) : fallback;
+  };
+  r.started_us = member("started_unix_us", unixMicros());
+  r.finished_us = member("finished_unix_us", unixMicros());
+  r.status = std::string(stepStatusName(result.status));
+  r.where = member("where", std::string("local"));
+  r.workflow_file = member("workflow_file", std::string());
+  r.workflow_name = result.workflow;
+  if (!result.workflow_spec.is_null()) r.workflow_json = result.workflow_spec.dump();
+  if (run.is_object() && run.contains("overrides")) r.overrides_json = run["overrides"].dump();
+  if (run.is_object() && run.contains("seed") && run["seed"].is_number_unsigned())
+    r.seed = run["seed"].get<std::uint64_t>();
+  r.threads = member("threads", 0);
+  if (run.is_object() && run.contains("agent_versions"))
+    r.agent_versions_json = run["agent_versions"].dump();
+  r.host = member("host", std::string());
+  r.result_file = result_file;
+  if (r.result_file.empty()) {  // no file: keep the result itself when it is small
+    const std::string text = doc.is_null() ? result.toJson().dump() : doc.dump();
+    if (text.size() <= RunHistory::kMaxStoredResultBytes) r.result_json = text;
+  }
+  r.wall_s = result.wall_seconds;
+  for (const auto& s : result.steps)
+    if (!s.error.empty() && s.status != StepStatus::Skipped) {
+      r.error = s.error;
+      break;
+    }
+  return r;
 }
 
 }  // namespace sciagents::core::store

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/store/database.h"
+#include "core/workflow/run_result.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -57,5 +58,14 @@ class RunHistory {
   std::mutex m_mutex;
   Database m_db;
 };
+
+// The history row of a finished run: times, where, the workflow file and overrides, seed, threads,
+// agent versions and host from result.run_info (core/workflow/run_provenance.h), the workflow as
+// run from result.workflow_spec, the status, wall time and first step error. `result_file`: the
+// result file's absolute path ("" none); without one the result document itself is kept when it
+// is at most kMaxStoredResultBytes (`doc` when given, else result.toJson()). Every front end that
+// records runs (the CLI, Studio) builds its row here.
+RunRecord runRecordFor(const RunResult& result, const std::string& result_file,
+                       const nlohmann::json& doc = nullptr);
 
 }  // namespace sciagents::core::store
