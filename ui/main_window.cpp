@@ -10,10 +10,12 @@
 #include "ui/example_catalog.h"
 #include "ui/expression_messages.h"
 #include "ui/feedback/feedback_controller.h"
+#include "ui/history_panel.h"
 #include "ui/local_runner.h"
 #include "ui/metrics_dashboard.h"
 #include "ui/node_item.h"
 #include "ui/property_panel.h"
+#include "ui/qt_convert.h"
 #include "ui/remote_target.h"
 #include "ui/results_panel.h"
 #include "ui/run_controller.h"
@@ -156,6 +158,8 @@ void MainWindow::buildDocks() {
   m_results = new ResultsPanel(this);
   m_chart = new ConvergenceChart(this);
   m_metrics = new MetricsDashboard(this);
+  m_history = new HistoryPanel(m_doc, m_runs, this);
+  m_history->setBeforeReplace([this] { return maybeSave(); });
   dock(tr("Agents"), QStringLiteral("PaletteDock"), m_palette, Qt::LeftDockWidgetArea);
   dock(tr("Properties"), QStringLiteral("PropertiesDock"), m_props, Qt::RightDockWidgetArea);
   auto* logDock =
@@ -170,12 +174,15 @@ void MainWindow::buildDocks() {
       dock(tr("Metrics"), QStringLiteral("MetricsDock"), m_metrics, Qt::BottomDockWidgetArea);
   tabifyDockWidget(resDock, m_chart_dock);
   tabifyDockWidget(m_chart_dock, m_metrics_dock);
+  tabifyDockWidget(m_metrics_dock, dock(tr("History"), QStringLiteral("HistoryDock"), m_history,
+                                        Qt::BottomDockWidgetArea));
   logDock->raise();
   // The splitter above the bottom docks moves down as well as up: their panels may be made as
   // short as a few rows (their tables and charts then show less), so the Properties form and the
   // canvas can be given the height.
   for (QWidget* w : {static_cast<QWidget*>(m_log), static_cast<QWidget*>(m_results),
-                     static_cast<QWidget*>(m_chart), static_cast<QWidget*>(m_metrics)})
+                     static_cast<QWidget*>(m_chart), static_cast<QWidget*>(m_metrics),
+                     static_cast<QWidget*>(m_history)})
     w->setMinimumHeight(kBottomPanelMinHeight);
 }
 
@@ -190,6 +197,9 @@ void MainWindow::buildActions() {
   file->addSeparator();
   file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
   file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] { saveAs(); });
+  file->addSeparator();
+  file->addAction(tr("Export &Report…"), this, &MainWindow::exportReportWithDialog)
+      ->setObjectName(QStringLiteral("ExportReportAction"));
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   rebuildRecentMenu();
@@ -434,6 +444,38 @@ QString MainWindow::addTask(const QString& agent, const QString& task) {
 }
 
 void MainWindow::newFile() { m_doc->newDocument(); }
+
+bool MainWindow::exportReport(const QString& path, QString* error) {
+  const auto result = m_runs->lastRunWithProvenance();
+  if (!result) {
+    if (error) *error = tr("No run yet: run the workflow first, or export a run from the History");
+    return false;
+  }
+  return writeRunReport(*result, path, error);
+}
+
+void MainWindow::exportReportWithDialog() {
+  const auto result = m_runs->lastRunWithProvenance();
+  if (!result) {
+    QMessageBox::information(this, tr("Export report"),
+                             tr("No run yet: run the workflow first, or choose a run in View ▸ "
+                                "History and use its Export report…"));
+    return;
+  }
+  const QString folder =
+      m_doc->filePath().isEmpty() ? QDir::homePath() : QFileInfo(m_doc->filePath()).absolutePath();
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export report"),
+      QDir(folder).filePath(defaultReportFileName(qstr(result->workflow))),
+      tr("HTML report (*.html)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!exportReport(path, &error)) {
+    QMessageBox::critical(this, tr("Export report"), error);
+    return;
+  }
+  showMessage(tr("Report written to %1").arg(path));
+}
 
 bool MainWindow::openFile(const QString& path) {
   QString error;

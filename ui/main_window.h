@@ -27,6 +27,7 @@ class CanvasView;
 class ConvergenceChart;
 class ExecutionTarget;
 class FeedbackController;
+class HistoryPanel;
 class LocalRunner;
 class MetricsDashboard;
 class Onboarding;
@@ -56,6 +57,11 @@ class MainWindow final : public QMainWindow {
   AgentPalette* palette() const { return m_palette; }
   PropertyPanel* properties() const { return m_props; }
   ResultsPanel* results() const { return m_results; }
+  // View ▸ History: the runs recorded on this machine (ui/history_panel.h).
+  HistoryPanel* history() const { return m_history; }
+  // File ▸ Export report… without its dialog: the HTML report of the last run (core/report) to
+  // `path`; false (with `error`) when there is no run yet or the file cannot be written.
+  bool exportReport(const QString& path, QString* error = nullptr);
   // Runs: targets, start, cancel, run state per step (ui/run_controller.h).
   RunController* runs() const { return m_runs; }
   LocalRunner* runner() const;
@@ -134,6 +140,7 @@ class MainWindow final : public QMainWindow {
   bool save();
   bool saveAs();
   void open();
+  void exportReportWithDialog();  // File ▸ Export report…
   void log(const QString& line);
   void showMessage(const QString& text);
 
@@ -143,6 +150,7 @@ class MainWindow final : public QMainWindow {
   AgentPalette* m_palette = nullptr;
   PropertyPanel* m_props = nullptr;
   ResultsPanel* m_results = nullptr;
+  HistoryPanel* m_history = nullptr;
   QPlainTextEdit* m_log = nullptr;
   RunController* m_runs;
   ConvergenceChart* m_chart = nullptr;
