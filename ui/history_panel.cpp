@@ -115,8 +115,8 @@ HistoryPanel::HistoryPanel(WorkflowDocument* doc, RunController* runs, QWidget* 
                     tr("The run as one self-contained HTML page"));
   m_delete = action(tr("&Delete"), QStringLiteral("HistoryDeleteAction"),
                     tr("Removes the selected runs from the history (result files stay)"));
-  // Keys while the list has the focus: Enter opens (activated), Delete deletes (the event filter:
-  // the list takes the key before Edit ▸ Delete's shortcut does).
+  // Keys while the list has the focus (the event filter): Enter opens, Delete deletes (the list
+  // takes the key before Edit ▸ Delete's shortcut does).
   m_view->installEventFilter(this);
   m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
   connect(m_open, &QAction::triggered, this, [this] { openSelected(); });
@@ -124,7 +124,8 @@ HistoryPanel::HistoryPanel(WorkflowDocument* doc, RunController* runs, QWidget* 
   connect(m_rerun, &QAction::triggered, this, [this] { rerunSelected(); });
   connect(m_export, &QAction::triggered, this, &HistoryPanel::exportSelected);
   connect(m_delete, &QAction::triggered, this, [this] { deleteSelected(); });
-  connect(m_view, &QTreeView::activated, this, [this] { openSelected(); });  // Enter, double-click
+  // Not activated(): some styles activate on a single click, which would replace the document.
+  connect(m_view, &QTreeView::doubleClicked, this, [this] { openSelected(); });
 
   auto* buttons = new QHBoxLayout;
   for (QAction* a : {m_open, m_compare, m_rerun, m_export, m_delete}) {
@@ -162,6 +163,12 @@ bool HistoryPanel::eventFilter(QObject* watched, QEvent* event) {
     if (key->matches(QKeySequence::Delete) || key->key() == Qt::Key_Backspace) {
       event->accept();
       if (event->type() == QEvent::KeyPress && m_delete->isEnabled()) deleteSelected();
+      return event->type() == QEvent::KeyPress;
+    }
+    if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) &&
+        key->modifiers() == Qt::NoModifier) {
+      event->accept();
+      if (event->type() == QEvent::KeyPress && m_open->isEnabled()) openSelected();
       return event->type() == QEvent::KeyPress;
     }
   }
