@@ -280,6 +280,36 @@ class TestHistoryPanel : public QObject {
     QVERIFY(w.document()->step("solve"));  // the canvas's Delete did not take the key
   }
 
+  // A result too large for the history's row is kept in a file of Studio's own next to the
+  // history: it opens like the others and goes with its row.
+  void largeResultIsKeptInAFile() {
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFile(MainWindow::examplesDir() + "/ode-oscillator.workflow.json"));
+    QVERIFY(w.document()->setParam("osc", "t_eval",
+                                   json::parse(R"({"linspace": [0, 62.83185307179586, 20000]})")));
+    runAndWait(w);
+    HistoryPanel* h = w.history();
+    QTRY_COMPARE(h->runCount(), 1);
+    QString error;
+    const auto rec = h->record(h->idAt(0), &error);
+    QVERIFY2(rec, qPrintable(error));
+    QVERIFY(rec->result_json.empty());
+    const QString file = QString::fromStdString(rec->result_file);
+    QVERIFY2(file.startsWith(m_tmp->filePath("studio-results/")), qPrintable(file));
+    QVERIFY(QFile::exists(file));
+    QCOMPARE(QFile(file).permissions() & (QFile::ReadOther | QFile::ReadGroup),
+             QFile::Permissions());
+    const auto result = HistoryPanel::resultOf(*rec, &error);
+    QVERIFY2(result, qPrintable(error));
+    QCOMPARE(result->step("osc")->outputs.at("t").asVector().size(), Eigen::Index(20000));
+    h->selectIds({h->idAt(0)});
+    QVERIFY(h->deleteSelected(false));
+    QCOMPARE(h->runCount(), 0);
+    QVERIFY(!QFile::exists(file));
+  }
+
 #ifndef _WIN32
   // A run on a server (a real `sciagents serve` on loopback) is recorded the same way, with the
   // server's URL as where it ran and the server's own account of how it ran.
