@@ -114,9 +114,9 @@ HistoryPanel::HistoryPanel(WorkflowDocument* doc, RunController* runs, QWidget* 
   m_export = action(tr("E&xport report…"), QStringLiteral("HistoryExportAction"),
                     tr("The run as one self-contained HTML page"));
   m_delete = action(tr("&Delete"), QStringLiteral("HistoryDeleteAction"),
-                    tr("Removes the selected runs from the history (result files stay)"));
-  // Keys while the list has the focus: Enter opens (activated), Delete deletes (the event filter:
-  // the list takes the key before Edit ▸ Delete's shortcut does).
+                    tr("Removes the selected runs from the history (your result files stay)"));
+  // Keys while the list has the focus (the event filter): Enter opens, Delete deletes (the list
+  // takes the key before Edit ▸ Delete's shortcut does).
   m_view->installEventFilter(this);
   m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
   connect(m_open, &QAction::triggered, this, [this] { openSelected(); });
@@ -124,7 +124,8 @@ HistoryPanel::HistoryPanel(WorkflowDocument* doc, RunController* runs, QWidget* 
   connect(m_rerun, &QAction::triggered, this, [this] { rerunSelected(); });
   connect(m_export, &QAction::triggered, this, &HistoryPanel::exportSelected);
   connect(m_delete, &QAction::triggered, this, [this] { deleteSelected(); });
-  connect(m_view, &QTreeView::activated, this, [this] { openSelected(); });  // Enter, double-click
+  // Not activated(): some styles activate on a single click, which would replace the document.
+  connect(m_view, &QTreeView::doubleClicked, this, [this] { openSelected(); });
 
   auto* buttons = new QHBoxLayout;
   for (QAction* a : {m_open, m_compare, m_rerun, m_export, m_delete}) {
@@ -162,6 +163,12 @@ bool HistoryPanel::eventFilter(QObject* watched, QEvent* event) {
     if (key->matches(QKeySequence::Delete) || key->key() == Qt::Key_Backspace) {
       event->accept();
       if (event->type() == QEvent::KeyPress && m_delete->isEnabled()) deleteSelected();
+      return event->type() == QEvent::KeyPress;
+    }
+    if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) &&
+        key->modifiers() == Qt::NoModifier) {
+      event->accept();
+      if (event->type() == QEvent::KeyPress && m_open->isEnabled()) openSelected();
       return event->type() == QEvent::KeyPress;
     }
   }
@@ -399,7 +406,8 @@ bool HistoryPanel::deleteSelected(bool confirm) {
   if (confirm) {
     const auto answer = QMessageBox::question(
         this, tr("Delete runs"),
-        tr("Remove %n run(s) from the history? Result files are kept.", nullptr, int(ids.size())),
+        tr("Remove %n run(s) from the history? Result files you wrote are kept.", nullptr,
+           int(ids.size())),
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Yes) return false;
   }
@@ -407,7 +415,18 @@ bool HistoryPanel::deleteSelected(bool confirm) {
   int removed = 0;
   try {
     core::store::RunHistory history(file);
-    for (qint64 id : ids) removed += history.remove(id) ? 1 : 0;
+    // Results Studio kept in files of their own (too large for the row) go with their row.
+    const auto own = (file.parent_path() / "studio-results").lexically_normal();
+    for (qint64 id : ids) {
+      const auto r = history.get(id);
+      if (!history.remove(id)) continue;
+      ++removed;
+      if (r && !r->result_file.empty() &&
+          std::filesystem::path(r->result_file).lexically_normal().parent_path() == own) {
+        std::error_code ec;
+        std::filesystem::remove(r->result_file, ec);
+      }
+    }
   } catch (const std::exception& e) {
     emit message(
         tr("Cannot change the history %1: %2").arg(historyFile(), QString::fromUtf8(e.what())));

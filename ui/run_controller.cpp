@@ -15,6 +15,10 @@
 #include <QDateTime>
 #include <QFileInfo>
 
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
 namespace sciagents::ui {
 
 namespace {
@@ -227,8 +231,29 @@ void RunController::recordHistory(std::shared_ptr<const core::RunResult> result)
     qint64 id = 0;
     QString error;
     try {
+      // Studio writes no result file: the row keeps the result when it is small; a larger one
+      // goes to a file of its own next to the history (owner-only, like the history).
+      const nlohmann::json doc = result->toJson();
+      std::string text = doc.dump();
+      std::string result_file;
+      if (text.size() > core::store::RunHistory::kMaxStoredResultBytes) {
+        const auto dir = file.parent_path() / "studio-results";
+        std::filesystem::create_directories(dir);
+        const auto path =
+            dir / ("run-" +
+                   std::to_string(result->run_info.value("finished_unix_us", core::unixMicros())) +
+                   ".json");
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.close();
+        if (!out) throw std::runtime_error("cannot write " + path.string());
+        std::filesystem::permissions(
+            path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+            std::filesystem::perm_options::replace);
+        result_file = path.string();
+      }
       core::store::RunHistory history(file);
-      id = history.record(core::store::runRecordFor(*result, {}));
+      id = history.record(core::store::runRecordFor(*result, result_file, doc));
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
     }

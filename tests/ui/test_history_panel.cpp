@@ -6,12 +6,16 @@
 // from the Xvfb twin with SCIAGENTS_UPDATE_DOC_IMAGES=1).
 #include "isolated_settings.h"
 #include "screenshot_util.h"
+#ifndef _WIN32
+#include "loopback_server.h"
+#endif
 
 #include "core/agent/agent_registry.h"
 #include "core/store/run_history.h"
 #include "ui/history_panel.h"
 #include "ui/line_plot.h"
 #include "ui/main_window.h"
+#include "ui/remote_target.h"
 #include "ui/results_panel.h"
 #include "ui/run_compare_dialog.h"
 #include "ui/run_controller.h"
@@ -275,6 +279,69 @@ class TestHistoryPanel : public QObject {
     QVERIFY(h->record(kept));
     QVERIFY(w.document()->step("solve"));  // the canvas's Delete did not take the key
   }
+
+  // A result too large for the history's row is kept in a file of Studio's own next to the
+  // history: it opens like the others and goes with its row.
+  void largeResultIsKeptInAFile() {
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFile(MainWindow::examplesDir() + "/ode-oscillator.workflow.json"));
+    QVERIFY(w.document()->setParam("osc", "t_eval",
+                                   json::parse(R"({"linspace": [0, 62.83185307179586, 20000]})")));
+    runAndWait(w);
+    HistoryPanel* h = w.history();
+    QTRY_COMPARE(h->runCount(), 1);
+    QString error;
+    const auto rec = h->record(h->idAt(0), &error);
+    QVERIFY2(rec, qPrintable(error));
+    QVERIFY(rec->result_json.empty());
+    const QString file = QString::fromStdString(rec->result_file);
+    QVERIFY2(file.startsWith(m_tmp->filePath("studio-results/")), qPrintable(file));
+    QVERIFY(QFile::exists(file));
+    QCOMPARE(QFile(file).permissions() & (QFile::ReadOther | QFile::ReadGroup),
+             QFile::Permissions());
+    const auto result = HistoryPanel::resultOf(*rec, &error);
+    QVERIFY2(result, qPrintable(error));
+    QCOMPARE(result->step("osc")->outputs.at("t").asVector().size(), Eigen::Index(20000));
+    h->selectIds({h->idAt(0)});
+    QVERIFY(h->deleteSelected(false));
+    QCOMPARE(h->runCount(), 0);
+    QVERIFY(!QFile::exists(file));
+  }
+
+#ifndef _WIN32
+  // A run on a server (a real `sciagents serve` on loopback) is recorded the same way, with the
+  // server's URL as where it ran and the server's own account of how it ran.
+  void remoteRunIsRecorded() {
+    studio_test::LoopbackServer server;
+    server.start("history-test");
+    if (QTest::currentTestFailed()) return;
+    MainWindow w(sciagents::core::AgentRegistry::builtin());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.openFile(m_file));
+    w.remoteTarget()->setSettings({server.url(), server.token()});
+    w.setExecutionTarget(w.remoteTarget());
+    QCOMPARE(w.executionTarget(), static_cast<ExecutionTarget*>(w.remoteTarget()));
+    runAndWait(w);
+    HistoryPanel* h = w.history();
+    QTRY_COMPARE(h->runCount(), 1);
+    QCOMPARE(h->model()->item(0, HistoryPanel::WhereColumn)->text(), server.url().toString());
+    QString error;
+    const auto rec = h->record(h->idAt(0), &error);
+    QVERIFY2(rec, qPrintable(error));
+    QCOMPARE(QString::fromStdString(rec->workflow_file), QFileInfo(m_file).absoluteFilePath());
+    QVERIFY(rec->agent_versions_json.find("linear_algebra") != std::string::npos);
+    QCOMPARE(json::parse(rec->workflow_json)["steps"][0]["params"]["b"], json::array({8, 10}));
+    // Its result opens like a local one.
+    const auto result = HistoryPanel::resultOf(*rec, &error);
+    QVERIFY2(result, qPrintable(error));
+    QVERIFY(std::abs(stepOutput(result, "solve", "x", 1) - 2.4) < 1e-12);
+    w.setExecutionTarget(nullptr);
+    server.stop();
+  }
+#endif
 
   // docs/images/history-compare-1280x800.png (Xvfb, SCIAGENTS_UPDATE_DOC_IMAGES=1).
   void compareScreenshot() {
