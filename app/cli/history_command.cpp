@@ -98,32 +98,8 @@ void recordRunHistory(const CliOptions& o, const core::RunResult& result,
   const auto file = core::store::RunHistory::defaultFile();
   if (file.empty()) return;  // no HOME: nowhere to keep it
   try {
-    core::store::RunRecord r;
-    const nlohmann::json& run = result.run_info;
-    r.started_us = run.value("started_unix_us", core::unixMicros());
-    r.finished_us = run.value("finished_unix_us", core::unixMicros());
-    r.status = std::string(core::stepStatusName(result.status));
-    r.where = run.value("where", std::string("local"));
-    r.workflow_file = run.value("workflow_file", std::string());
-    r.workflow_name = result.workflow;
-    if (!result.workflow_spec.is_null()) r.workflow_json = result.workflow_spec.dump();
-    if (run.contains("overrides")) r.overrides_json = run["overrides"].dump();
-    if (run.contains("seed") && run["seed"].is_number_unsigned())
-      r.seed = run["seed"].get<std::uint64_t>();
-    r.threads = run.value("threads", 0);
-    if (run.contains("agent_versions")) r.agent_versions_json = run["agent_versions"].dump();
-    r.host = run.value("host", std::string());
-    r.result_file = absolutePathText(o.output);
-    if (r.result_file.empty()) {  // no file: keep the result itself when it is small
-      const std::string text = doc.is_null() ? result.toJson().dump() : doc.dump();
-      if (text.size() <= core::store::RunHistory::kMaxStoredResultBytes) r.result_json = text;
-    }
-    r.wall_s = result.wall_seconds;
-    for (const auto& s : result.steps)
-      if (!s.error.empty() && s.status != core::StepStatus::Skipped) {
-        r.error = s.error;
-        break;
-      }
+    const core::store::RunRecord r =
+        core::store::runRecordFor(result, absolutePathText(o.output), doc);
     core::store::RunHistory history(file);
     const std::int64_t id = history.record(r);
     if (!o.quiet && !o.json && o.output != "-")
