@@ -58,24 +58,6 @@ QString jobBrowserDuration(qint64 ms) {
   return QStringLiteral("%1h%2m").arg(whole / 3600).arg((whole / 60) % 60, 2, 10, QLatin1Char('0'));
 }
 
-NodeStatus jobBrowserNodeStatus(int status, bool cached) {
-  switch (static_cast<core::StepStatus>(status)) {
-    case core::StepStatus::Pending:
-      return NodeStatus::Pending;
-    case core::StepStatus::Running:
-      return NodeStatus::Running;
-    case core::StepStatus::Succeeded:
-      return cached ? NodeStatus::Cached : NodeStatus::Done;
-    case core::StepStatus::Failed:
-      return NodeStatus::Failed;
-    case core::StepStatus::Cancelled:
-      return NodeStatus::Cancelled;
-    case core::StepStatus::Skipped:
-      return NodeStatus::Skipped;
-  }
-  return NodeStatus::Idle;
-}
-
 bool jobBrowserFinished(const QString& state) {
   return state == QLatin1String("succeeded") || state == QLatin1String("failed") ||
          state == QLatin1String("cancelled") || state == QLatin1String("timed_out");
@@ -473,7 +455,9 @@ bool JobBrowser::attach(const QString& id) {
   });
   connect(t, &ExecutionTarget::stepFinished, this,
           [this, id, open](const QString& step, int status, bool cached, const QString& error) {
-            if (open) emit stepStatusChanged(step, jobBrowserNodeStatus(status, cached));
+            if (open)
+              emit stepStatusChanged(step,
+                                     nodeStatusFor(static_cast<core::StepStatus>(status), cached));
             QString line =
                 tr("job %1: %2: %3")
                     .arg(id, step,
@@ -488,8 +472,7 @@ bool JobBrowser::attach(const QString& id) {
     const auto result = t->lastResult();
     if (open && result)  // the canvas ends where the job's result says each step ended
       for (const auto& step : result->steps)
-        emit stepStatusChanged(qstr(step.id),
-                               jobBrowserNodeStatus(static_cast<int>(step.status), step.cached));
+        emit stepStatusChanged(qstr(step.id), nodeStatusFor(step.status, step.cached));
     if (ok) {
       const int r = rowOf(id);
       if (r >= 0) {

@@ -4,6 +4,10 @@
 
 #include <QString>
 
+namespace sciagents::core {
+enum class StepStatus;  // core/workflow/run_result.h
+}
+
 namespace sciagents::ui {
 
 // Stale: the step has a result, but the step (or a step it reads from) changed since that run.
@@ -32,5 +36,9 @@ inline QString nodeStatusName(NodeStatus s) {
   }
   return {};
 }
+
+// The canvas status of a step in a run (a cached success is shown as cached); in
+// run_controller.cpp.
+NodeStatus nodeStatusFor(core::StepStatus s, bool cached);
 
 }  // namespace sciagents::ui

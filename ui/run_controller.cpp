@@ -21,7 +21,6 @@
 
 namespace sciagents::ui {
 
-namespace {
 NodeStatus nodeStatusFor(core::StepStatus s, bool cached) {
   switch (s) {
     case core::StepStatus::Pending:
@@ -39,7 +38,6 @@ NodeStatus nodeStatusFor(core::StepStatus s, bool cached) {
   }
   return NodeStatus::Idle;
 }
-}  // namespace
 
 RunController::RunController(WorkflowDocument* doc, QObject* parent)
     : QObject(parent),
