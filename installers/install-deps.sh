@@ -31,6 +31,8 @@ DEBIAN_PACKAGES=(
   # peers for benchmarks (numba: compiled quad callbacks, jitted MCMC) and an independent HTTP
   # client for server tests
   python3-scipy python3-numpy python3-numba libopenblas0-pthread python3-requests python3-yaml
+  # the Python module (python/, docs/python.md), its pytest suite and the example notebook
+  python3-dev pybind11-dev python3-pytest python3-matplotlib jupyter-nbconvert python3-ipykernel
 )
 BREW_PACKAGES=(cmake ninja ccache pkg-config qt@6 eigen boost sundials nlopt muparser xsimd spdlog
   nlohmann-json sqlite openssl@3 google-benchmark)

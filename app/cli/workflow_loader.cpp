@@ -20,22 +20,10 @@ void applySet(core::Workflow& w, const std::string& set) {
   const auto dot = set.find('.');
   if (eq == std::string::npos || dot == std::string::npos || dot > eq)
     throw Error(ErrorCode::InvalidInput, "--set expects STEP.PARAM=VALUE, got '" + set + "'");
-  const std::string lhs = set.substr(0, eq), raw = set.substr(eq + 1);
-  std::string err;
-  const auto full = core::ParamPath::parse(lhs, &err);
-  if (!full) throw Error(ErrorCode::InvalidInput, "--set " + set + ": " + err);
-  if (full->size() < 2 || full->segments()[1].is_index)
-    throw Error(ErrorCode::InvalidInput, "--set expects STEP.PARAM=VALUE, got '" + set + "'");
-  const std::string step_id = full->head();
-  const core::ParamPath path = full->tail(1);
-  core::Step* step = w.step(step_id);
-  if (!step)
-    throw Error(ErrorCode::InvalidInput,
-                "--set " + set + ": the workflow has no step '" + step_id + "'");
+  const std::string raw = set.substr(eq + 1);
   nlohmann::json value = nlohmann::json::parse(raw, nullptr, false);
   if (value.is_discarded()) value = raw;
-  if (!core::setAtPath(step->params, path, std::move(value), &err))
-    throw Error(ErrorCode::InvalidInput, "--set " + set + ": " + err, step_id, path.text());
+  core::setStepParam(w, set.substr(0, eq), std::move(value), "--set " + set);
 }
 }  // namespace
 

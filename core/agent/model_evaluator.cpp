@@ -2,6 +2,7 @@
 
 #include "core/agent/constants_param.h"
 #include "core/agent/expression_model.h"
+#include "core/agent/native_function.h"
 #include "core/agent/task_context.h"
 #include "core/agents/surrogate/surrogate_predict.h"
 #include "core/expr/expression.h"
@@ -25,10 +26,8 @@ Matrix ModelEvaluator::evaluateVector(const Matrix& points, const TaskContext& c
   return Matrix(y);
 }
 
-namespace {
-
-std::string pointText(const Matrix& points, Eigen::Index row,
-                      const std::vector<std::string>& names) {
+std::string samplePointText(const Matrix& points, Eigen::Index row,
+                            const std::vector<std::string>& names) {
   std::ostringstream os;
   os.precision(10);
   for (Eigen::Index j = 0; j < points.cols(); ++j)
@@ -37,6 +36,8 @@ std::string pointText(const Matrix& points, Eigen::Index row,
        << "=" << points(row, j);
   return os.str();
 }
+
+namespace {
 
 // An expression in the input names, evaluated in blocks (see evaluate).
 class ExpressionModel final : public ModelEvaluator {
@@ -79,7 +80,7 @@ class ExpressionModel final : public ModelEvaluator {
     });
     m_failed.clear();
     for (Eigen::Index i = 0; i < n; ++i)  // in row order: the lowest failing sample is named
-      if (!std::isfinite(y[i])) noteFailed(pointText(points, i, m_names), i, y[i]);
+      if (!std::isfinite(y[i])) noteFailed(samplePointText(points, i, m_names), i, y[i]);
     m_evaluations += static_cast<std::size_t>(n);
     if (done) done(static_cast<std::size_t>(n));
     return y;
@@ -95,7 +96,7 @@ class ExpressionModel final : public ModelEvaluator {
       double y = f.value;
       Matrix point = Eigen::Map<const Eigen::RowVectorXd>(
           f.point.data(), static_cast<Eigen::Index>(f.point.size()));
-      noteFailed(pointText(point, 0, m_names), static_cast<Eigen::Index>(f.row), y);
+      noteFailed(samplePointText(point, 0, m_names), static_cast<Eigen::Index>(f.row), y);
     }
     m_evaluations += evaluations;
   }
@@ -168,6 +169,7 @@ std::unique_ptr<ModelEvaluator> makeModel(const TaskContext& ctx, std::string_vi
   // {"from": "fit.model"}.
   if (agents::surrogate::isSurrogateModel(v))
     return agents::surrogate::makeSurrogateModel(name, v.asMap(), input_names);
+  if (isNativeModel(v)) return makeNativeModel(name, v, input_names);
   if (isStepModel(v)) {
     if (!ctx.stepModelFactory())
       throw paramError(
@@ -179,7 +181,7 @@ std::unique_ptr<ModelEvaluator> makeModel(const TaskContext& ctx, std::string_vi
       name,
       "expected an expression string, a step reference {\"step\": ID, \"input\": PATH or "
       "[PATHS], \"output\": \"NAME[i]\"} or a fitted surrogate (the `model` output of "
-      "surrogate.gp/pce/rbf), got " +
+      "surrogate.gp/pce/rbf), or a Python callable (docs/python.md), got " +
           std::string(v.kindName()));
 }
 

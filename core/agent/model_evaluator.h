@@ -75,4 +75,8 @@ std::unique_ptr<ModelEvaluator> makeModel(const TaskContext& ctx, std::string_vi
 // True when `v` (a resolved param value) is a step-reference model.
 bool isStepModel(const Value& v);
 
+// "x1=0.5, x2=3" for row `row` of `points` (columns named by `names`), for messages.
+std::string samplePointText(const Matrix& points, Eigen::Index row,
+                            const std::vector<std::string>& names);
+
 }  // namespace sciagents::core

@@ -1,6 +1,7 @@
 #include "core/agent/param_spec.h"
 
 #include "core/agent/model_evaluator.h"
+#include "core/agent/native_function.h"
 #include "core/util/error.h"
 #include "core/value/value_json.h"
 
@@ -94,12 +95,12 @@ Value ParamSpec::normalise(const Value& v) const {
         // A step-reference model {"step", "input", "output"} (resolved by the engine) stands for an
         // expression where the task evaluates it through makeModel (optimization objectives, uq
         // models); other tasks reject it when they read the param as text.
-        if (type == ParamType::Expression && isStepModel(v)) return v;
+        if (type == ParamType::Expression && (isStepModel(v) || isNativeModel(v))) return v;
         if (!v.isString())
           throw fail(type == ParamType::Expression ? "an expression string" : "a string");
         return v;
       case ParamType::ExpressionList:
-        if (isStepModel(v)) return v;  // see Expression
+        if (isStepModel(v) || isNativeModel(v)) return v;  // see Expression
         [[fallthrough]];
       case ParamType::StringList: {
         List out;

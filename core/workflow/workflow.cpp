@@ -1,6 +1,7 @@
 #include "core/workflow/workflow.h"
 
 #include "core/util/error.h"
+#include "core/workflow/param_path.h"
 
 #include <algorithm>
 #include <cmath>
@@ -278,6 +279,23 @@ Workflow parseWorkflow(std::string_view text) {
     throw structural("invalid JSON: " + msg);
   }
   return workflowFromJson(j);
+}
+
+void setStepParam(Workflow& w, const std::string& path, nlohmann::json value,
+                  const std::string& what) {
+  std::string err;
+  const auto full = ParamPath::parse(path, &err);
+  if (!full) throw Error(ErrorCode::InvalidInput, what + ": " + err);
+  if (full->size() < 2 || full->segments()[1].is_index)
+    throw Error(ErrorCode::InvalidInput,
+                what + ": expected STEP.PARAM (a step id, then a param path), got '" + path + "'");
+  const std::string step_id = full->head();
+  const ParamPath tail = full->tail(1);
+  Step* step = w.step(step_id);
+  if (!step)
+    throw Error(ErrorCode::InvalidInput, what + ": the workflow has no step '" + step_id + "'");
+  if (!setAtPath(step->params, tail, std::move(value), &err))
+    throw Error(ErrorCode::InvalidInput, what + ": " + err, step_id, tail.text());
 }
 
 }  // namespace sciagents::core

@@ -37,4 +37,10 @@ struct Workflow {
 Workflow parseWorkflow(std::string_view text);
 Workflow workflowFromJson(const nlohmann::json& j);
 
+// Sets the param at `path` ("STEP.PARAM", "s.constants.k", "s.b[1]": one path syntax,
+// core/workflow/param_path.h) to `value`: `--set` on the command line, `set=` in Python. Throws
+// Error(InvalidInput) starting with `what` (e.g. "--set s.b[1]=3") and saying what is wrong.
+void setStepParam(Workflow& w, const std::string& path, nlohmann::json value,
+                  const std::string& what);
+
 }  // namespace sciagents::core

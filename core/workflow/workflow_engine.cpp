@@ -1,5 +1,7 @@
 #include "core/workflow/workflow_engine.h"
 
+#include "core/agent/native_function.h"
+
 #include "core/agent/agent_registry.h"
 #include "core/agent/content_key.h"
 #include "core/metrics/metrics_registry.h"
@@ -294,7 +296,8 @@ class Run {
     env.agent = t.agent;
     env.task = t.task;
     env.step = id;
-    env.cache = m_opts.cache_model_samples ? m_cache.get() : nullptr;
+    const bool native = mentionsNativeFunction(fromJson(t.step->params).asMap());
+    env.cache = m_opts.cache_model_samples && !native ? m_cache.get() : nullptr;
     env.pool = m_pool;
     env.threads = m_threads;
     env.base_dir = m_opts.base_dir;
@@ -357,7 +360,9 @@ class Run {
       ModelShard* study = s.step->sweep ? nullptr : m_opts.model_shard.get();
       const bool partial =
           study && study->partial() && study->appliesTo(s.step->agent, s.step->task);
-      if (m_cache && !partial) {
+      // A native function (a Python callable) can change without its name changing.
+      const bool cacheable = m_cache && !partial && !mentionsNativeFunction(params);
+      if (cacheable) {
         if (auto hit = m_cache->load(out.key)) {
           out.outputs = std::move(hit->outputs);
           out.diagnostics = std::move(hit->diagnostics);
@@ -396,8 +401,7 @@ class Run {
       out.outputs = ctx.takeOutputs();
       out.diagnostics = ctx.takeDiagnostics();
       out.provenance = provenance(s, out.key, seed, start, unixMicros());
-      if (m_cache && !partial)
-        m_cache->store(out.key, {out.outputs, out.diagnostics, out.provenance});
+      if (cacheable) m_cache->store(out.key, {out.outputs, out.diagnostics, out.provenance});
     } catch (const Error& e) {
       out.failed = true;
       out.code = e.code();

@@ -1,6 +1,7 @@
 #include "core/workflow/workflow_validator.h"
 
 #include "core/agent/agent_registry.h"
+#include "core/agent/native_function.h"
 #include "core/expr/expression.h"
 #include "core/util/error.h"
 #include "core/value/value_json.h"
@@ -190,6 +191,7 @@ class Validator {
         add(step.id, label, problem);
         return;
       }
+      if (isNativeModel(v)) return;  // a Python callable: looked up when the step runs
       if (spec.type == ParamType::Expression || spec.type == ParamType::ExpressionList) {
         const List& items = spec.type == ParamType::Expression ? List{v} : v.asList();
         for (std::size_t i = 0; i < items.size(); ++i)

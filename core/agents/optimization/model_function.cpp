@@ -1,12 +1,14 @@
 #include "core/agents/optimization/model_function.h"
 
+#include "core/agent/native_function.h"
+
 #include <cmath>
 #include <limits>
 
 namespace sciagents::core::agents::opt {
 
 bool isModelParam(const TaskContext& ctx, const std::string& param) {
-  return ctx.has(param) && isStepModel(ctx.param(param));
+  return ctx.has(param) && (isStepModel(ctx.param(param)) || isNativeModel(ctx.param(param)));
 }
 
 std::string expressionText(const TaskContext& ctx, const std::string& param) {
