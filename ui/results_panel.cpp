@@ -5,6 +5,7 @@
 #include "core/value/value_json.h"
 #include "ui/heat_map.h"
 #include "ui/line_plot.h"
+#include "ui/pair_plot.h"
 #include "ui/plot_export.h"
 #include "ui/qt_convert.h"
 #include "ui/sensitivity_bars.h"
@@ -167,6 +168,7 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   m_line = new LinePlot(this);
   m_heat = new HeatMap(this);
   m_bars = new SensitivityBars(this);
+  m_pairs = new PairPlot(this);
   m_no_plot =
       new QLabel(tr("No plot for this output: select a vector, time series or grid field."), this);
   m_no_plot->setAlignment(Qt::AlignCenter);
@@ -176,9 +178,15 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   m_plots->addWidget(m_line);
   m_plots->addWidget(m_heat);
   m_plots->addWidget(m_bars);
+  m_plots->addWidget(m_pairs);
   connect(m_plots, &QStackedWidget::currentChanged, this, &ResultsPanel::updatePlotControls);
   m_log_x = new QCheckBox(tr("Log x"), this);
   m_log_y = new QCheckBox(tr("Log y"), this);
+  m_pair_box = new QCheckBox(tr("Pair plot"), this);
+  m_pair_box->setChecked(true);
+  m_pair_box->setToolTip(
+      tr("Every pair of columns of the samples (histograms on the diagonal), or the scatter of the "
+         "first two"));
   // Beside the Plot and Table tabs, not above the plot: in the short Results dock the row took
   // the height the plot's axes need for their numbers (issue 18: they were elided to "...").
   auto* plotControls = new QWidget(this);
@@ -186,6 +194,7 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   plotBar->setContentsMargins(0, 0, 0, 0);
   plotBar->addWidget(m_log_x);
   plotBar->addWidget(m_log_y);
+  plotBar->addWidget(m_pair_box);
   plotBar->addStretch(1);
   auto* pngButton = new QPushButton(tr("Export plot…"), this);
   pngButton->setToolTip(tr("Save the plot as PNG or SVG"));
@@ -203,6 +212,9 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   m_tabs->addTab(m_elements_view, tr("Table"));
   connect(m_log_x, &QCheckBox::toggled, m_line, &LinePlot::setLogX);
   connect(m_log_y, &QCheckBox::toggled, m_line, &LinePlot::setLogY);
+  connect(m_pair_box, &QCheckBox::toggled, this, [this] {
+    if (m_pairs_offered) showPlot(currentOutput(), currentValue());
+  });
   connect(pngButton, &QPushButton::clicked, this, [this] { exportWithDialog(true); });
   connect(dataButton, &QPushButton::clicked, this, [this] { exportWithDialog(false); });
   auto* top = new QHBoxLayout;
@@ -252,6 +264,8 @@ void ResultsPanel::clear() {
   m_line->clearPlot();
   m_heat->clearField();
   m_bars->clear();
+  m_pairs->clearSamples();
+  m_pairs_offered = false;
   m_plots->setCurrentWidget(m_no_plot);
   m_diagnostics->clear();
   m_diagnostics->setHorizontalHeaderLabels({tr("Diagnostic"), tr("Value")});
@@ -374,7 +388,10 @@ void ResultsPanel::showPlot(const QString& name, const core::Value* v) {
   m_line->clearPlot();
   m_heat->clearField();
   m_bars->clear();
+  m_pairs->clearSamples();
+  m_pairs_offered = false;
   m_plots->setCurrentWidget(m_no_plot);
+  updatePlotControls();
   if (!v) return;
   const QString title = currentStep() + QStringLiteral(".") + name;
   const core::StepResult* step = m_result ? m_result->step(currentStep().toStdString()) : nullptr;
@@ -387,9 +404,21 @@ void ResultsPanel::showPlot(const QString& name, const core::Value* v) {
     }
   }
   // Studies: output against a swept value or a heat map, histogram and density, indices against
-  // time, Morris, samples, a GP's band (ui/study_plots.h).
+  // time, Morris, samples (a pair plot or the scatter of two), a GP's band (ui/study_plots.h).
   if (step)
     if (const auto study = studyPlot(*step, name)) {
+      if (study->samples.cols() >= 2) {
+        m_pairs_offered = true;
+        m_pairs->setSamples(
+            qstr(step->id) + (step->agent == "inverse" ? tr(": posterior draws, pair plot")
+                                                       : tr(": samples, pair plot")),
+            study->samples, study->sample_names);
+        m_line->setCurves(study->title, study->x_label, study->y_label, study->curves);
+        m_plots->setCurrentWidget(m_pair_box->isChecked() ? static_cast<QWidget*>(m_pairs)
+                                                          : m_line);
+        updatePlotControls();
+        return;
+      }
       if (study->kind == StudyPlot::Kind::HeatMap) {
         if (m_heat->setField(study->field, study->title)) {
           m_plots->setCurrentWidget(m_heat);
@@ -455,6 +484,12 @@ void ResultsPanel::updatePlotControls() {
   const bool line = m_plots->currentWidget() == m_line;  // log axes are the line plot's
   m_log_x->setEnabled(line);
   m_log_y->setEnabled(line);
+  // For a sample matrix the Pair plot box takes the log boxes' place: the row beside the tabs has
+  // room for four controls in a narrow dock.
+  m_pair_box->setVisible(m_pairs_offered);
+  m_pair_box->setEnabled(m_pairs_offered);
+  m_log_x->setVisible(!m_pairs_offered);
+  m_log_y->setVisible(!m_pairs_offered);
 }
 
 bool ResultsPanel::exportPlot(const QString& path, QString* error) {
@@ -559,10 +594,13 @@ void ResultsPanel::showElements(int output_row) {
     const bool interval =
         !rows.isEmpty() && m.cols() == 2 && name.endsWith(QStringLiteral("_interval"));
     QStringList headers{t ? QStringLiteral("t") : rows.isEmpty() ? tr("row") : tr("input")};
+    // The columns of a sample matrix are the step's inputs (k, c) or parameters.
+    const QStringList columns =
+        names.isEmpty() && isSampleOutput(*s, name) ? sampleNames(*s, m.cols()) : names;
     for (Eigen::Index c = 0; c < m.cols(); ++c)
-      headers << (interval                                  ? (c == 0 ? tr("low") : tr("high"))
-                  : c < names.size() && !names[c].isEmpty() ? names[c]
-                                                            : QString::number(c));
+      headers << (interval                                      ? (c == 0 ? tr("low") : tr("high"))
+                  : c < columns.size() && !columns[c].isEmpty() ? columns[c]
+                                                                : QString::number(c));
     m_elements->setHorizontalHeaderLabels(headers);
     for (Eigen::Index r = 0; r < m.rows() && r < kMaxElementRows; ++r) {
       QList<QStandardItem*> row{t                ? numberItem((*t)[r])

@@ -1,6 +1,7 @@
 // Results of the last run, per step: outputs (name, kind, shape, value; numbers also under
 // Qt::UserRole), the selected output as a plot (line plot for time series and vectors, heat map
-// for 2-D grid fields, bars per input with whiskers for sensitivity indices) and as a table of
+// for 2-D grid fields, bars per input with whiskers for sensitivity indices, a pair plot for a
+// matrix of samples) and as a table of
 // its elements (rows named by the step's inputs when it has them, values to the digits their
 // half-width supports), and diagnostics as key/value. The plot
 // exports to PNG/SVG, the table to CSV and the output to JSON.
@@ -25,6 +26,7 @@ namespace sciagents::ui {
 
 class HeatMap;
 class LinePlot;
+class PairPlot;
 class SensitivityBars;
 
 class ResultsPanel final : public QWidget {
@@ -64,8 +66,14 @@ class ResultsPanel final : public QWidget {
   LinePlot* linePlot() const { return m_line; }
   HeatMap* heatMap() const { return m_heat; }
   SensitivityBars* sensitivityBars() const { return m_bars; }
+  PairPlot* pairPlot() const { return m_pairs; }
+  // "Pair plot": a sample matrix (samples, design, MCMC draws) as a pair plot (checked, the
+  // default) or as the scatter of its first two columns; shown only for such outputs, in the
+  // place of Log x / Log y.
+  QCheckBox* pairPlotBox() const { return m_pair_box; }
   QTabWidget* viewTabs() const { return m_tabs; }
-  // The plot being shown (line plot or heat map), or nullptr when the output has no plot.
+  // The plot being shown (line plot, heat map, bars or pair plot), or nullptr when the output has
+  // no plot.
   QWidget* currentPlot() const;
   // By suffix: .png/.svg for the plot; .csv (elements table) or .json (the output) for data.
   bool exportPlot(const QString& path, QString* error = nullptr);
@@ -78,7 +86,7 @@ class ResultsPanel final : public QWidget {
   void showElements(int output_row);
   void showPlot(const QString& name, const core::Value* v);
   void exportWithDialog(bool plot);
-  void updatePlotControls();  // Log x / Log y only for the line plot
+  void updatePlotControls();  // Log x / Log y for the line plot, Pair plot for samples
 
   void showStatus(const core::StepResult* s);
   void display(const QString& id);  // fills the tables for step `id` of the current result
@@ -103,6 +111,9 @@ class ResultsPanel final : public QWidget {
   LinePlot* m_line;
   HeatMap* m_heat;
   SensitivityBars* m_bars;
+  PairPlot* m_pairs;
+  bool m_pairs_offered = false;  // the output shown is a sample matrix
+  QCheckBox* m_pair_box;
   QCheckBox* m_log_x;
   QCheckBox* m_log_y;
 };

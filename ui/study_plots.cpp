@@ -212,19 +212,24 @@ std::optional<StudyPlot> morrisPlot(const core::StepResult& s) {
   return p;
 }
 
+// A sample matrix: the scatter of its first two columns, and the matrix for a pair plot.
 std::optional<StudyPlot> scatterPlot(const core::StepResult& s, const std::string& output) {
   const auto* m = outputOf(s, output);
   if (!m || m->kind() != ValueKind::Matrix || m->asMatrix().cols() < 2) return std::nullopt;
-  const QStringList names = namesOf(s, "names");
+  const core::Matrix& x = m->asMatrix();
+  const QStringList names = sampleNames(s, x.cols());
+  const bool mcmc = s.agent == "inverse";
   StudyPlot p;
-  p.title = qstr(s.id) + QObject::tr(": samples (first two inputs)");
+  p.title = qstr(s.id) + (mcmc ? QObject::tr(": posterior draws (first two parameters)")
+                               : QObject::tr(": samples (first two inputs)"));
   p.x_label = names.size() >= 2 ? names[0] : QStringLiteral("x1");
   p.y_label = names.size() >= 2 ? names[1] : QStringLiteral("x2");
-  LinePlot::Curve c{QObject::tr("samples"), {}};
+  LinePlot::Curve c{mcmc ? QObject::tr("draws") : QObject::tr("samples"), {}};
   c.style = LinePlot::Style::Points;
-  const core::Matrix& x = m->asMatrix();
   for (Eigen::Index r = 0; r < x.rows() && r < 20000; ++r) c.points << QPointF(x(r, 0), x(r, 1));
   p.curves << c;
+  p.samples = x;
+  p.sample_names = names;
   return p;
 }
 
@@ -284,6 +289,41 @@ std::optional<StudyPlot> gpPlot(const core::StepResult& s) {
 
 }  // namespace
 
+bool isSampleOutput(const core::StepResult& step, const QString& output) {
+  const std::string task = step.agent + "." + step.task;
+  const auto* m = outputOf(step, output.toStdString());
+  return m && m->kind() == ValueKind::Matrix &&
+         ((task == "uq.lhs" &&
+           (output == QLatin1String("design") || output == QLatin1String("unit_design"))) ||
+          ((task == "uq.monte_carlo" || task == "inverse.bayesian") &&
+           output == QLatin1String("samples")));
+}
+
+QStringList sampleNames(const core::StepResult& step, Eigen::Index columns) {
+  // Outputs that name them (uq.lhs "names", inverse.bayesian "parameter_names"), else the names
+  // in the "inputs" or "parameters" param (lists of {"name", ...} or of plain names).
+  for (const char* output : {"names", "parameter_names"})
+    if (QStringList n = namesOf(step, output); n.size() == columns) return n;
+  for (const char* param : {"inputs", "parameters"}) {
+    auto it = step.params.find(param);
+    if (it == step.params.end() || it->second.kind() != ValueKind::List) continue;
+    QStringList n;
+    for (const auto& v : it->second.asList()) {
+      if (v.kind() == ValueKind::String) {
+        n << qstr(v.asString());
+      } else if (v.kind() == ValueKind::Map) {
+        const auto& m = v.asMap();
+        auto name = m.find("name");
+        n << (name != m.end() && name->second.kind() == ValueKind::String
+                  ? qstr(name->second.asString())
+                  : QString());
+      }
+    }
+    if (n.size() == columns) return n;
+  }
+  return {};
+}
+
 QList<QPointF> binnedDensity(const core::Vector& centres, const core::Vector& counts, double lo,
                              double hi, int points) {
   QList<QPointF> out;
@@ -317,10 +357,7 @@ std::optional<StudyPlot> studyPlot(const core::StepResult& step, const QString& 
   if (task == "uq.morris" && (output == QLatin1String("mu_star") ||
                               output == QLatin1String("sigma") || output == QLatin1String("mu")))
     return morrisPlot(step);
-  if ((task == "uq.lhs" &&
-       (output == QLatin1String("design") || output == QLatin1String("unit_design"))) ||
-      (task == "uq.monte_carlo" && output == QLatin1String("samples")))
-    return scatterPlot(step, output.toStdString());
+  if (isSampleOutput(step, output)) return scatterPlot(step, output.toStdString());
   if (task == "surrogate.gp" && (output == QLatin1String("mean") || output == QLatin1String("std")))
     return gpPlot(step);
   return std::nullopt;

@@ -231,19 +231,21 @@ const std::map<std::string, std::string>& helps() {
        "Usage: sciagents history [--limit N] [--json]\n"
        "       sciagents history show ID [--json]\n"
        "       sciagents history delete ID\n\n"
-       "Every `sciagents run` (local, --target URL, --target slurm) is recorded unless run with\n"
+       "Every `sciagents run` (local, --target URL, --target slurm) and `replay` is recorded\n"
+       "unless run with\n"
        "--no-history: times, status, where, the workflow as run, overrides, seed, threads, agent\n"
        "versions, host and the result file. Newest first; --limit N (default 20, 0: all).\n"
        "File: $SCIAGENTS_HISTORY, else $XDG_DATA_HOME/sciagents/history.sqlite\n"
        "(~/.local/share/sciagents/history.sqlite). See docs/history.md.\n"},
       {"replay",
-       "Usage: sciagents replay RESULT.json [-o OUT.json] [--threads N] [--json]\n\n"
+       "Usage: sciagents replay RESULT.json [-o OUT.json] [--threads N] [--json] [--no-history]\n\n"
        "Runs the workflow stored in a result file again (its \"workflow_spec\": overrides "
        "applied)\n"
        "with the same seed and threads, without the cache, and compares every step's outputs bit\n"
        "for bit (performance_profiler steps, which measure times, are skipped). -o writes the new\n"
        "result. Exit 0 reproduced, 1 different (the first differing step and output are named),\n"
-       "2 unreadable result file. See docs/history.md.\n"},
+       "2 unreadable result file. The re-run is recorded in the history (not with "
+       "--no-history).\nSee docs/history.md.\n"},
       {"report",
        "Usage: sciagents report RESULT.json [-o REPORT.html]\n\n"
        "Writes one self-contained HTML file (inline CSS and SVG, no scripts, no external\n"

@@ -1,5 +1,6 @@
 // `sciagents replay RESULT`: the workflow a result file was made from, run again with the same
-// seed and threads (no cache), every step's outputs compared bit for bit (docs/history.md).
+// seed and threads (no cache), every step's outputs compared bit for bit (docs/history.md). The
+// re-run is recorded in the history like any other run (recordRunHistory, unless --no-history).
 #include "app/cli/commands.h"
 
 #include "app/cli/result_summary.h"
@@ -82,13 +83,13 @@ int replayCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   settings.use_cache = false;
   core::attachRunProvenance(replayed, w, registry, settings, started, core::unixMicros());
 
+  nlohmann::json out;  // the new result document when it is written (-o)
   if (!o.output.empty()) {
     core::JsonWriteOptions jo;
     if (o.output != "-" && o.sidecar_min > 0) {
       jo.sidecar_dir = o.output + ".d";
       jo.sidecar_min_elements = static_cast<std::size_t>(o.sidecar_min);
     }
-    nlohmann::json out;
     try {
       out = replayed.toJson(jo);
     } catch (const std::exception& e) {
@@ -98,6 +99,7 @@ int replayCommand(const CliOptions& o, const core::AgentRegistry& registry) {
     }
     if (!reportResult(out, replayed, o.output, false, true)) return kRunFailed;
   }
+  recordRunHistory(o, replayed, out);
 
   const core::ResultComparison c = core::compareRunResults(original, replayed);
   nlohmann::json summary = {{"reproduced", c.identical()},

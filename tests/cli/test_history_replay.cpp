@@ -1,8 +1,9 @@
 // History and provenance through the CLI (docs/history.md): a result file carries the workflow as
 // run (overrides applied), seed, threads, overrides and agent versions; `run` records into the
 // history (not with --no-history); `history`, `history show`, `history delete`; `replay`
-// reproduces a run bit for bit (exit 0) and names the first differing step and output of a
-// tampered result (exit 1); unreadable or old result files exit 2 naming the file.
+// reproduces a run bit for bit (exit 0) and is recorded in the history itself; it names the first
+// differing step and output of a tampered result (exit 1); unreadable or old result files exit 2
+// naming the file.
 #include "cli_runner.h"
 
 #include <QFile>
@@ -174,17 +175,41 @@ class TestHistoryReplay : public QObject {
     auto r = cli({"run", sourcePath("examples/uq-ode-sobol.workflow.json"), "-o", out, "--progress",
                   "none", "--seed", "3", "--set", "spread.n=200", "--sidecar-min", "4"});
     QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const std::size_t before = historyList().size();
     const QString again = m_tmp.filePath("sobol-replay.json");
-    r = cli({"replay", out, "-o", again, "--quiet"});
+    r = cli({"replay", out, "-o", again});
     QVERIFY2(r.exit_code == 0, (r.out + r.err).c_str());
     QVERIFY2(r.out.find("reproduced: 3 steps") != std::string::npos, r.out.c_str());
+    QVERIFY2(r.err.find("history: run ") != std::string::npos, r.err.c_str());
     const json replayed = readJsonFile(again);
     QCOMPARE(replayed["run"]["seed"].get<std::uint64_t>(), std::uint64_t(3));
     QCOMPARE(replayed["workflow_spec"]["steps"][1]["params"]["n"].get<int>(), 200);
-    // On another thread count the outputs are the same bits too.
-    r = cli({"replay", out, "--threads", "1", "--json", "--quiet"});
+    // The re-run is in the history like any run: newest, the replay's result file, the seed and
+    // the workflow as run (the override applied), and listed by `sciagents history`.
+    const json after = historyList();
+    QCOMPARE(after.size(), before + 1);
+    const json& newest = after[0];
+    QCOMPARE(newest["status"].get<std::string>(), std::string("succeeded"));
+    QCOMPARE(newest["where"].get<std::string>(), std::string("local"));
+    QCOMPARE(newest["seed"].get<std::uint64_t>(), std::uint64_t(3));
+    QVERIFY2(
+        newest["result_file"].get<std::string>().find("sobol-replay.json") != std::string::npos,
+        newest.dump().c_str());
+    const std::string id = std::to_string(newest["id"].get<std::int64_t>());
+    const auto show = cli({"history", "show", QString::fromStdString(id), "--json"});
+    QVERIFY2(show.exit_code == 0, show.err.c_str());
+    QCOMPARE(
+        json::parse(show.out, nullptr, false)["workflow"]["steps"][1]["params"]["n"].get<int>(),
+        200);
+    const auto table = cli({"history", "--limit", "1"});
+    QVERIFY2(table.exit_code == 0 && table.out.find(id) != std::string::npos &&
+                 table.out.find("uq-ode-sobol.workflow.json") != std::string::npos,
+             table.out.c_str());
+    // On another thread count the outputs are the same bits too; --no-history records nothing.
+    r = cli({"replay", out, "--threads", "1", "--json", "--quiet", "--no-history"});
     QVERIFY2(r.exit_code == 0, (r.out + r.err).c_str());
     QCOMPARE(json::parse(r.out, nullptr, false)["reproduced"].get<bool>(), true);
+    QCOMPARE(historyList().size(), before + 1);
   }
 
   void replayNamesTheFirstDifference() {
