@@ -476,8 +476,12 @@ std::string exportPython(const Workflow& wf, const PythonExportOptions& o) {
          "\"\"\"\n\n"
          "import sys\n\n"
          "import sciagents\n\n"
-         "wf = sciagents.Workflow(name=" +
-         pythonString(wf.name) + ")\n";
+         "wf = sciagents.Workflow(";
+  const std::string name = pythonString(wf.name);
+  if (columns("wf = sciagents.Workflow(name=") + columns(name) + 1 <= kWidth)
+    out += "name=" + name + ")\n";
+  else  // a long name on lines of its own
+    out += "\n    name=" + layout(json(wf.name), nullptr, 4, 9, 1, kWidth, false) + ",\n)\n";
   for (const auto& s : wf.steps) {
     out += "\n";
     if (auto it = o.step_descriptions.find(s.id);

@@ -303,6 +303,11 @@ class TestPythonExport : public QObject {
     QVERIFY(hinted.find("\"floats\": [") < hinted.find("\"b\": ["));
     QVERIFY(hinted.find("\"b\": [") < hinted.find("\"constants\": {"));  // others sorted after
     checkScript(m_tmp.path(), hinted, w, "edge-cases-hinted");
+    // A name too long for one line: split over lines of its own, the same name back.
+    w.name = "A long workflow name, " + std::string(120, 'n') + " \"with quotes\" and µ";
+    const std::string long_name = core::exportPython(w);
+    QVERIFY(long_name.find("wf = sciagents.Workflow(\n    name=(\n") != std::string::npos);
+    checkScript(m_tmp.path(), long_name, w, "edge-cases-long-name");
   }
 
   // The layout: params one key per line, short lists on one line, sweep after the params.
