@@ -1,5 +1,6 @@
 #include "ui/main_window.h"
 
+#include "core/workflow/python_export.h"
 #include "core/workflow/run_result.h"
 #include "ui/agent_palette.h"
 #include "ui/autosave.h"
@@ -41,6 +42,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -217,6 +219,8 @@ void MainWindow::buildActions() {
   file->addSeparator();
   file->addAction(tr("Export &Report…"), this, &MainWindow::exportReportWithDialog)
       ->setObjectName(QStringLiteral("ExportReportAction"));
+  file->addAction(tr("Export as &Python…"), this, &MainWindow::exportPythonWithDialog)
+      ->setObjectName(QStringLiteral("ExportPythonAction"));
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   rebuildRecentMenu();
@@ -500,6 +504,50 @@ void MainWindow::exportReportWithDialog() {
     return;
   }
   showMessage(tr("Report written to %1").arg(path));
+}
+
+QString MainWindow::defaultPythonFileName() const {
+  return qstr(core::pythonScriptFileName(m_doc->workflow().name,
+                                         stdstr(QFileInfo(m_doc->filePath()).fileName())));
+}
+
+bool MainWindow::exportPython(const QString& path, QString* error) {
+  core::PythonExportOptions o;
+  if (!m_doc->filePath().isEmpty()) {
+    o.source = stdstr(QFileInfo(m_doc->filePath()).fileName());
+    // The saved file's key order, as `sciagents export-python` writes it (order only: the
+    // values are the document's, edits included).
+    QFile saved(m_doc->filePath());
+    if (saved.open(QIODevice::ReadOnly))
+      o.key_order = nlohmann::ordered_json::parse(saved.readAll().toStdString(), nullptr, false);
+    if (o.key_order.is_discarded()) o.key_order = nullptr;
+  }
+  o.script = stdstr(QFileInfo(path).fileName());
+  const std::string script = core::exportPython(m_doc->file(), o);
+  QSaveFile f(path);
+  if (!f.open(QIODevice::WriteOnly) ||
+      f.write(script.data(), qint64(script.size())) != qint64(script.size()) || !f.commit()) {
+    if (error) *error = tr("Cannot write %1: %2").arg(path, f.errorString());
+    return false;
+  }
+  return true;
+}
+
+void MainWindow::exportPythonWithDialog() {
+  const QString folder =
+      m_doc->filePath().isEmpty() ? QDir::homePath() : QFileInfo(m_doc->filePath()).absolutePath();
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export as Python"),
+                                                    QDir(folder).filePath(defaultPythonFileName()),
+                                                    tr("Python script (*.py)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!exportPython(path, &error)) {
+    QMessageBox::critical(this, tr("Export as Python"), error);
+    return;
+  }
+  showMessage(tr("Python script written to %1 (run it with python3; it needs the sciagents "
+                 "module, docs/python.md)")
+                  .arg(path));
 }
 
 bool MainWindow::openFile(const QString& path) {

@@ -63,6 +63,12 @@ class MainWindow final : public QMainWindow {
   // File ▸ Export report… without its dialog: the HTML report of the last run (core/report) to
   // `path`; false (with `error`) when there is no run yet or the file cannot be written.
   bool exportReport(const QString& path, QString* error = nullptr);
+  // File ▸ Export as Python… without its dialog: the open workflow as a script that rebuilds and
+  // runs it with the `sciagents` module (core/workflow/python_export.h) to `path`; false (with
+  // `error` naming the file) when it cannot be written.
+  bool exportPython(const QString& path, QString* error = nullptr);
+  // The name the export dialog proposes: the workflow file's stem, or the workflow's name, + .py.
+  QString defaultPythonFileName() const;
   // Runs: targets, start, cancel, run state per step (ui/run_controller.h).
   RunController* runs() const { return m_runs; }
   LocalRunner* runner() const;
@@ -144,6 +150,7 @@ class MainWindow final : public QMainWindow {
   bool saveAs();
   void open();
   void exportReportWithDialog();  // File ▸ Export report…
+  void exportPythonWithDialog();  // File ▸ Export as Python…
   void log(const QString& line);
   void showMessage(const QString& text);
 

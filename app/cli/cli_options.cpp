@@ -251,6 +251,19 @@ const std::map<std::string, std::string>& helps() {
        "Writes one self-contained HTML file (inline CSS and SVG, no scripts, no external\n"
        "resources): the workflow graph, each step's params, outputs, diagnostics and plots, and\n"
        "the run's provenance. Default output: RESULT with .html for .json. See docs/report.md.\n"},
+      {"export-python",
+       "Usage: sciagents export-python FILE.workflow.json [-o OUT.py] [--set "
+       "STEP.PARAM=VALUE]...\n\n"
+       "Writes a Python script that rebuilds the workflow step by step with the `sciagents` "
+       "module\n"
+       "(docs/python.md) and runs it: `python3 OUT.py [result.json]` prints a summary and saves "
+       "the\n"
+       "result file `run -o` writes. Params are the steps' JSON as Python literals (links stay\n"
+       "{\"from\": ...} dicts). The file is validated first, with validate's messages.\n\n"
+       "  -o, --output OUT.py       write the script there (default, or `-o -`: stdout)\n"
+       "  --set STEP.PARAM=VALUE    override a parameter before exporting; repeatable\n"
+       "  -q, --quiet               no \"wrote OUT.py\" line\n\n"
+       "Exit codes: 0 written, 1 the file could not be written, 2 invalid workflow or usage.\n"},
       {"feedback",
        "Usage: sciagents feedback export [--format csv|json] [--data-dir DIR] [-o FILE]\n\n"
        "Exports the survey responses and analytics events a server received (POST /v1/feedback)\n"
@@ -382,7 +395,8 @@ std::string generalHelp() {
          "  cancel ID --server URL            cancel a queued or running job\n"
          "  history [show ID] [--json]        runs recorded on this machine (docs/history.md)\n"
          "  replay RESULT                     run a result's workflow again, compare bit for bit\n"
-         "  report RESULT [-o OUT.html]       one self-contained HTML report (docs/report.md)\n\n"
+         "  report RESULT [-o OUT.html]       one self-contained HTML report (docs/report.md)\n"
+         "  export-python FILE [-o OUT.py]    the workflow as a Python script (docs/python.md)\n\n"
          "Options: --help (also after a command), --version, --log-level LEVEL\n"
          "Docs: docs/cli.md, docs/workflow-format.md, docs/agents.md\n";
 }
@@ -399,7 +413,9 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
       // a server's jobs (jobs_command.cpp)
       "jobs", "status", "result", "attach", "cancel",
       // runs recorded here (history_command.cpp, replay_command.cpp, report_command.cpp)
-      "history", "replay", "report"};
+      "history", "replay", "report",
+      // the workflow as a Python script (export_python_command.cpp)
+      "export-python"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const std::string& opt) -> std::string {

@@ -2,6 +2,7 @@
 
 #include "app/cli/cli_options.h"
 #include "core/workflow/run_provenance.h"
+#include "core/workflow/workflow_validator.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -17,6 +18,16 @@ enum ExitCode : int { kOk = 0, kRunFailed = 1, kInvalid = 2, kUnreachable = 3 };
 // Commands that look agents up use the registry main() constructed them with.
 int agentsCommand(const CliOptions& o, const core::AgentRegistry& registry);
 int validateCommand(const CliOptions& o, const core::AgentRegistry& registry);
+// validate's checks of FILE (with --set overrides): every issue, structural or against the
+// schemas; `workflow` gets the workflow when it could be read. printIssues writes them to stderr
+// as validate does.
+std::vector<core::ValidationIssue> workflowIssues(const std::string& file,
+                                                  const std::vector<std::string>& sets,
+                                                  const core::AgentRegistry& registry,
+                                                  core::Workflow* workflow = nullptr);
+void printIssues(const std::string& file, const std::vector<core::ValidationIssue>& issues);
+// export-python FILE [-o OUT]: the workflow as a Python script (core/workflow/python_export.h).
+int exportPythonCommand(const CliOptions& o, const core::AgentRegistry& registry);
 int runCommand(const CliOptions& o, const core::AgentRegistry& registry);
 int serveCommand(const CliOptions& o);  // serve, and serve token create|list|revoke
 int submitCommand(const CliOptions& o,

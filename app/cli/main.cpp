@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
     if (o.command == "history") return historyCommand(o);
     if (o.command == "replay") return replayCommand(o, registry);
     if (o.command == "report") return reportCommand(o);
+    if (o.command == "export-python") return exportPythonCommand(o, registry);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kRunFailed;

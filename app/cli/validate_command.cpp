@@ -12,20 +12,36 @@
 
 namespace sciagents::cli {
 
+std::vector<core::ValidationIssue> workflowIssues(const std::string& file,
+                                                  const std::vector<std::string>& sets,
+                                                  const core::AgentRegistry& registry,
+                                                  core::Workflow* workflow) {
+  std::vector<core::ValidationIssue> issues;
+  try {
+    core::Workflow w = loadWorkflow(file, sets);
+    issues = core::validateWorkflow(w, registry);
+    if (workflow) *workflow = std::move(w);
+  } catch (const core::Error& e) {
+    issues.push_back({e.step(), e.param(), e.bareMessage()});
+  }
+  return issues;
+}
+
+void printIssues(const std::string& file, const std::vector<core::ValidationIssue>& issues) {
+  for (const auto& i : issues)
+    std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
+  std::cerr << file << ": invalid (" << issues.size() << " error" << (issues.size() == 1 ? "" : "s")
+            << ")\n";
+}
+
 int validateCommand(const CliOptions& o, const core::AgentRegistry& registry) {
   if (o.positional.size() != 1) {
     std::cerr << "error: validate expects one workflow file\n\n" << commandHelp("validate");
     return kInvalid;
   }
   const std::string& file = o.positional[0];
-  std::vector<core::ValidationIssue> issues;
   core::Workflow w;
-  try {
-    w = loadWorkflow(file, o.sets);
-    issues = core::validateWorkflow(w, registry);
-  } catch (const core::Error& e) {
-    issues.push_back({e.step(), e.param(), e.bareMessage()});
-  }
+  const std::vector<core::ValidationIssue> issues = workflowIssues(file, o.sets, registry, &w);
   if (o.json) {
     nlohmann::json j = {
         {"file", file}, {"valid", issues.empty()}, {"errors", nlohmann::json::array()}};
@@ -36,10 +52,7 @@ int validateCommand(const CliOptions& o, const core::AgentRegistry& registry) {
     std::cout << file << ": valid (" << w.steps.size() << " step"
               << (w.steps.size() == 1 ? "" : "s") << ")\n";
   } else {
-    for (const auto& i : issues)
-      std::cerr << "error: " << core::terminalSafe(i.describe(), true) << "\n";
-    std::cerr << file << ": invalid (" << issues.size() << " error"
-              << (issues.size() == 1 ? "" : "s") << ")\n";
+    printIssues(file, issues);
   }
   return issues.empty() ? kOk : kInvalid;
 }

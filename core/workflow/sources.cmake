@@ -1,6 +1,7 @@
 target_sources(sciagents_core PRIVATE
   workflow/workflow.cpp
   workflow/workflow_json.cpp
+  workflow/python_export.cpp
   workflow/link.cpp
   workflow/sweep.cpp
   workflow/param_path.cpp

@@ -49,7 +49,7 @@ class Completions(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         general = run_help(ARGS.sciagents, "--help")
-        cls.commands = re.findall(r"(?m)^  ([a-z]+) ", general.split("Commands:")[1].split("\n\n")[0])
+        cls.commands = re.findall(r"(?m)^  ([a-z][a-z-]*[a-z]) ", general.split("Commands:")[1].split("\n\n")[0])
         cls.per_command = {c: documented_options(run_help(ARGS.sciagents, "help", c)) for c in cls.commands}
         cls.documented = set().union(*cls.per_command.values()) | set(OPTION.findall(general))
         cls.files = {"bash": read("sciagents.bash"), "zsh": read("_sciagents"), "fish": read("sciagents.fish")}
@@ -59,6 +59,7 @@ class Completions(unittest.TestCase):
         self.assertIn("run", self.commands)
         self.assertIn("--output", self.per_command["run"])
         self.assertIn("--tls-key", self.per_command["serve"])
+        self.assertIn("export-python", self.commands)
 
     def test_every_command_is_completed(self):
         for shell, text in self.files.items():
@@ -93,6 +94,8 @@ class Completions(unittest.TestCase):
 
     def test_bash_completion_works(self):
         self.assertEqual(self.bash_complete("sciagents va"), {"validate"})
+        self.assertEqual(self.bash_complete("sciagents exp"), {"export-python"})
+        self.assertEqual(self.bash_complete("sciagents export-python x.json --s"), {"--set"})
         self.assertEqual(self.bash_complete("sciagents run --tar"), {"--target"})
         self.assertEqual(self.bash_complete("sciagents run x.json --progress "), {"auto", "bar", "lines", "none"})
         self.assertEqual(self.bash_complete("sciagents serve token "), {"create", "list", "revoke"})

@@ -6,11 +6,11 @@ _sciagents() {
   COMPREPLY=()
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="agents validate run serve submit health feedback jobs status result attach cancel history replay report help"
+  local commands="agents validate run serve submit health feedback jobs status result attach cancel history replay report export-python help"
   cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      agents|validate|run|serve|submit|health|feedback|jobs|status|result|attach|cancel|history|replay|report|help) cmd=${COMP_WORDS[i]}; break ;;
+      agents|validate|run|serve|submit|health|feedback|jobs|status|result|attach|cancel|history|replay|report|export-python|help) cmd=${COMP_WORDS[i]}; break ;;
     esac
   done
 
@@ -88,12 +88,14 @@ _sciagents() {
              [[ $cur == -* ]] || { ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "show delete" -- "$cur")); return; } ;;
     replay) opts="-o --output --threads --json --help" ;;
     report) opts="-o --output --help" ;;
+    export-python) opts="-o --output --set --quiet --help" ;;
     feedback) opts="--format --data-dir -o --output --help"
               [[ $cur == -* ]] || { ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "export" -- "$cur")); return; } ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-  elif [[ $cmd == validate || $cmd == run || $cmd == submit || $cmd == replay || $cmd == report ]]; then
+  elif [[ $cmd == validate || $cmd == run || $cmd == submit || $cmd == replay || $cmd == report ||
+        $cmd == export-python ]]; then
     # Workflow (or result) files first; fall back to every file and directory.
     COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
   fi

@@ -1,7 +1,7 @@
 # fish completion for sciagents and sciagents-studio (installed to share/fish/vendor_completions.d).
 # Commands and options mirror `sciagents --help` and `sciagents COMMAND --help`;
 # tests/package/completions_test.py checks that they stay in step.
-set -l cmds agents validate run serve submit health feedback jobs status result attach cancel history replay report help
+set -l cmds agents validate run serve submit health feedback jobs status result attach cancel history replay report export-python help
 complete -c sciagents -f
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a agents -d 'list agents, tasks and parameter schemas'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a validate -d 'check a workflow file'
@@ -30,6 +30,7 @@ complete -c sciagents -n "__fish_seen_subcommand_from run" -l retries -x -d 'res
 complete -c sciagents -n "__fish_seen_subcommand_from serve" -l slurm-retries -x -d 'resubmissions of a failed array task'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a replay -d 'run a result again and compare bit for bit'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a report -d 'write a self-contained HTML report'
+complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a export-python -d 'write the workflow as a Python script'
 complete -c sciagents -n "not __fish_seen_subcommand_from $cmds" -a help -d 'show help for a command'
 complete -c sciagents -n "__fish_seen_subcommand_from help" -a "$cmds"
 complete -c sciagents -s h -l help -d 'show help'
@@ -122,3 +123,9 @@ complete -c sciagents -n "__fish_seen_subcommand_from replay" -l threads -x -d '
 complete -c sciagents -n "__fish_seen_subcommand_from replay report" -s o -l output -r -F -d 'write to a file'
 complete -c sciagents -n "__fish_seen_subcommand_from replay report" -F -a '(__fish_complete_suffix .json)'
 complete -c sciagents -n "__fish_seen_subcommand_from run" -l no-history -d 'do not record the run'
+
+# export-python (docs/cli.md, docs/python.md)
+complete -c sciagents -n "__fish_seen_subcommand_from export-python" -s o -l output -r -F -d 'write the script'
+complete -c sciagents -n "__fish_seen_subcommand_from export-python" -l set -x -d 'override a parameter'
+complete -c sciagents -n "__fish_seen_subcommand_from export-python" -s q -l quiet -d 'no "wrote" line'
+complete -c sciagents -n "__fish_seen_subcommand_from export-python" -F -a '(__fish_complete_suffix .json)'
