@@ -1,5 +1,7 @@
 """Python values to the workflow document's JSON, and Python callables to registered functions."""
 
+import functools
+import inspect
 import json
 import numbers
 
@@ -40,7 +42,11 @@ class Registrations:
         f = value if isinstance(value, Function) else Function(value)
         key = (id(f.fn), f.vectorized)
         if key not in self.names:
-            name = _sciagents._register_callable(f.fn, f.vectorized, f.batch)
+            call = f.fn
+            if not f.vectorized and _positional(f.fn) == 2:  # an ODE right-hand side f(t, y)
+                fn = f.fn
+                call = functools.wraps(fn)(lambda x: fn(x[0], x[1:]))
+            name = _sciagents._register_callable(call, f.vectorized, f.batch)
             self.names[key] = (f.fn, name)
         return self.names[key][1]
 
@@ -48,6 +54,16 @@ class Registrations:
         for _, name in self.names.values():
             _sciagents._unregister_callable(name)
         self.names.clear()
+
+
+def _positional(fn):
+    """The number of positional parameters `fn` needs (None when it cannot be told)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(1 for p in params if p.kind in kinds and p.default is inspect.Parameter.empty)
 
 
 def plain(value, registrations=None, where="value"):

@@ -127,3 +127,27 @@ def test_callables_are_released_with_their_workflow():
     del f, wf
     gc.collect()
     assert ref() is None
+
+
+def test_a_python_function_as_an_ode_right_hand_side():
+    params = {"states": ["x", "v"], "y0": [1.0, 0.0], "t_span": [0, 3],
+              "t_eval": {"linspace": [0, 3, 7]}, "rtol": 1e-10, "atol": 1e-12}
+    expr = sciagents.Workflow(name="osc").add_step("s", "ode_pde.ivp", rhs=["v", "-4*x"], **params)
+    py = sciagents.Workflow(name="osc").add_step(
+        "s", "ode_pde.ivp", rhs=lambda t, y: [y[1], -4 * y[0]], **params)
+    a, b = expr.run(cache=False)["s"], py.run(cache=False)["s"]
+    assert a.ok and b.ok, b.error
+    t = np.linspace(0, 3, 7)
+    np.testing.assert_allclose(b["y"][:, 0], np.cos(2 * t), atol=1e-8)
+    np.testing.assert_allclose(b["y"], a["y"], atol=1e-8)
+    stiff = sciagents.Workflow(name="stiff").add_step(
+        "s", "ode_pde.ivp", rhs=lambda t, y: [-1000 * (y[0] - np.cos(t))], states=["y"],
+        y0=[0.0], t_span=[0, 1], method="bdf", rtol=1e-8, atol=1e-10).run(cache=False)["s"]
+    assert stiff.ok, stiff.error
+    assert abs(stiff["y"][-1, 0] - np.cos(1.0)) < 1e-3
+    wrong = sciagents.Workflow(name="wrong").add_step(
+        "s", "ode_pde.ivp", rhs=lambda t, y: [1.0], **params).run(cache=False)["s"]
+    assert not wrong.ok and "returned 1 values for 2 states" in wrong.error
+    boom = sciagents.Workflow(name="boom").add_step(
+        "s", "ode_pde.ivp", rhs=lambda t, y: 1 / 0, **params).run(cache=False)["s"]
+    assert not boom.ok and "ZeroDivisionError" in boom.error and "failed at t = 0" in boom.error

@@ -71,8 +71,7 @@ class PreparedIvp final : public PreparedTask {
     f.rhs(p.t0, p.y0.data(), dy.data());
     for (Eigen::Index i = 0; i < n; ++i)
       if (!std::isfinite(dy[static_cast<std::size_t>(i)]))
-        throw paramError("rhs", "rhs[" + std::to_string(i) + "] = '" +
-                                    p.rhs[static_cast<std::size_t>(i)] + "' evaluates to " +
+        throw paramError("rhs", rhsLabel(p, i) + " evaluates to " +
                                     fmt(dy[static_cast<std::size_t>(i)]) + " at t0 = " + fmt(p.t0) +
                                     ", y0");
     solveAndReport(ctx, p, f, m_warnings, diagnostics);

@@ -153,7 +153,16 @@ Problem readProblem(const TaskContext& ctx, std::unique_ptr<OdeFunctions>* compi
   Problem p;
   p.method = ctx.text("method");
   p.states = ctx.param("states").toStringList();
-  p.rhs = ctx.param("rhs").toStringList();
+  if (const Value& rv = ctx.param("rhs"); isNativeModel(rv)) {
+    const std::string& name = rv.find("callable")->asString();
+    p.rhs_native = findNativeFunction(name);
+    if (!p.rhs_native)
+      throw paramError("rhs", "no function named '" + name +
+                                  "' is registered in this process (Python callables exist only "
+                                  "in the Python session that made them: docs/python.md)");
+  } else {
+    p.rhs = rv.toStringList();
+  }
   const auto n = static_cast<Eigen::Index>(p.states.size());
   if (n == 0) throw paramError("states", "at least one state name is needed");
   std::set<std::string> seen;
@@ -162,7 +171,7 @@ Problem readProblem(const TaskContext& ctx, std::unique_ptr<OdeFunctions>* compi
       throw paramError("states", "'t' is the independent variable and cannot be a state name");
     if (!seen.insert(s).second) throw paramError("states", "state '" + s + "' is listed twice");
   }
-  if (p.rhs.size() != p.states.size())
+  if (!p.rhs_native && p.rhs.size() != p.states.size())
     throw paramError("rhs", "got " + std::to_string(p.rhs.size()) + " expressions for " +
                                 std::to_string(n) + " states (" + joinNames(p.states) +
                                 "): give one expression per state, in the same order");
@@ -237,8 +246,7 @@ Problem readProblem(const TaskContext& ctx, std::unique_ptr<OdeFunctions>* compi
   check->rhs(p.t0, p.y0.data(), f.data());
   for (Eigen::Index i = 0; i < n; ++i)
     if (!std::isfinite(f[static_cast<std::size_t>(i)]))
-      throw paramError("rhs", "rhs[" + std::to_string(i) + "] = '" +
-                                  p.rhs[static_cast<std::size_t>(i)] + "' evaluates to " +
+      throw paramError("rhs", rhsLabel(p, i) + " evaluates to " +
                                   fmt(f[static_cast<std::size_t>(i)]) + " at t0 = " + fmt(p.t0) +
                                   ", y0");
   if (compiled) {
@@ -246,6 +254,12 @@ Problem readProblem(const TaskContext& ctx, std::unique_ptr<OdeFunctions>* compi
     *compiled = std::move(check);
   }
   return p;
+}
+
+std::string rhsLabel(const Problem& p, Eigen::Index i) {
+  const std::string at = "rhs[" + std::to_string(i) + "]";
+  if (p.rhs_native) return at + " of " + p.rhs_native->description;
+  return at + " = '" + p.rhs[static_cast<std::size_t>(i)] + "'";
 }
 
 OdeFunctions::OdeFunctions(const Problem& p)
@@ -273,11 +287,16 @@ OdeFunctions::OdeFunctions(const Problem& p)
                                   ")");
     }
   };
-  std::vector<Expression> rhs;
-  for (std::size_t i = 0; i < p.rhs.size(); ++i)
-    rhs.push_back(
-        compile(p.rhs[i], "rhs", "rhs[" + std::to_string(i) + "] (d" + p.states[i] + "/dt)"));
-  m_rhs.emplace(std::move(rhs));
+  if (p.rhs_native) {
+    m_native = p.rhs_native;
+    m_native_in.resize(1, m_n + 1);
+  } else {
+    std::vector<Expression> rhs;
+    for (std::size_t i = 0; i < p.rhs.size(); ++i)
+      rhs.push_back(
+          compile(p.rhs[i], "rhs", "rhs[" + std::to_string(i) + "] (d" + p.states[i] + "/dt)"));
+    m_rhs.emplace(std::move(rhs));
+  }
   std::vector<Expression> jac;
   for (std::size_t i = 0; i < p.jac.size(); ++i)
     for (std::size_t j = 0; j < p.jac[i].size(); ++j)
@@ -288,7 +307,7 @@ OdeFunctions::OdeFunctions(const Problem& p)
   if (!jac.empty())
     m_jac.emplace(std::move(jac));
   else
-    m_auto_jac = m_rhs->compiled() && !p.banded() && m_n <= kMaxAutoJac;
+    m_auto_jac = m_rhs && m_rhs->compiled() && !p.banded() && m_n <= kMaxAutoJac;
   if (hasJac()) m_jbuf.resize(static_cast<std::size_t>(m_n * m_n));
 }
 
@@ -302,8 +321,23 @@ void OdeFunctions::load(double t, const double* y) {
 }
 
 void OdeFunctions::rhs(double t, const double* y, double* dy) {
-  load(t, y);
   ++nfev;
+  if (m_native) {
+    m_native_in(0, 0) = t;
+    for (Eigen::Index i = 0; i < m_n; ++i) m_native_in(0, i + 1) = y[i];
+    Matrix out;
+    try {
+      out = m_native->evaluate(m_native_in);
+    } catch (const std::exception& e) {
+      throw paramError("rhs", m_native->description + " failed at t = " + fmt(t) + ": " + e.what());
+    }
+    if (out.size() != m_n)
+      throw paramError("rhs", m_native->description + " returned " + std::to_string(out.size()) +
+                                  " values for " + std::to_string(m_n) + " states");
+    for (Eigen::Index i = 0; i < m_n; ++i) dy[i] = out.data()[i];
+    return;
+  }
+  load(t, y);
   m_rhs->eval(m_x.data(), dy);
 }
 

@@ -2,6 +2,7 @@
 // events), the shared output sink and the stiffness analysis used by `auto`.
 #pragma once
 
+#include "core/agent/native_function.h"
 #include "core/agent/task_context.h"
 #include "core/agent/task_spec.h"
 #include "core/expr/expression.h"
@@ -26,7 +27,10 @@ struct EventSpec {
 
 struct Problem {
   std::vector<std::string> states;
-  std::vector<std::string> rhs;
+  std::vector<std::string> rhs;  // one expression per state, or empty with rhs_native
+  // A right-hand side given as a function of the embedding program ({"callable": NAME}, a Python
+  // f(t, y): core/agent/native_function.h), called with one row [t, y...] per evaluation.
+  std::shared_ptr<const NativeFunction> rhs_native;
   Constants constants;
   Vector y0;
   double t0 = 0, t1 = 1;
@@ -47,6 +51,9 @@ struct Problem {
 };
 
 class OdeFunctions;
+
+// "rhs[i] = 'EXPR'" or "rhs[i] of Python function f", for messages.
+std::string rhsLabel(const Problem& p, Eigen::Index i);
 
 // Reads and checks every parameter (names the parameter, the value and what was expected). The
 // check compiles the rhs, Jacobian and events; with `compiled` the caller gets those functions
@@ -84,11 +91,13 @@ class OdeFunctions {
   Eigen::Index m_n;
   std::vector<double> m_x;  // t, then the states, then the constants
   std::vector<Expression> m_events;
-  std::optional<ExpressionSet> m_rhs;         // one tape for every component
-  std::optional<ExpressionSet> m_jac;         // the given jac, row-major
-  std::optional<ExpressionDerivatives> m_ad;  // d rhs / d states, when no jac is given
-  bool m_auto_jac = false;                    // m_ad is (to be) used
-  std::vector<double> m_jbuf;                 // m_jac's or m_ad's row-major output
+  std::optional<ExpressionSet> m_rhs;              // one tape for every component
+  std::shared_ptr<const NativeFunction> m_native;  // instead of m_rhs (Problem::rhs_native)
+  Matrix m_native_in;                              // 1 x (n + 1): t, then the states
+  std::optional<ExpressionSet> m_jac;              // the given jac, row-major
+  std::optional<ExpressionDerivatives> m_ad;       // d rhs / d states, when no jac is given
+  bool m_auto_jac = false;                         // m_ad is (to be) used
+  std::vector<double> m_jbuf;                      // m_jac's or m_ad's row-major output
 };
 
 // Output collection shared by all integrators: every step's end point (no t_eval) or the t_eval

@@ -246,7 +246,8 @@ TaskSpec ivpTask() {
   t.params = {
       ParamSpec::make("rhs", ParamType::ExpressionList)
           .req()
-          .describe("dy_i/dt, one expression per state (variables: t, the states, the constants)."),
+          .describe("dy_i/dt, one expression per state (variables: t, the states, the "
+                    "constants); from Python also a function f(t, y) (docs/python.md)."),
       ParamSpec::make("states", ParamType::StringList)
           .req()
           .describe("State names, in the order of rhs and y0."),
