@@ -227,3 +227,43 @@ def test_bad_input_is_refused_clearly(tmp_path):
         sciagents.Workflow(tmp_path / "bad.json")
     with pytest.raises(TypeError, match="cannot put a object"):
         sciagents.Workflow(name="x").add_step("s", "ode_pde.ivp", rhs=object()).run()
+
+
+def test_the_gil_is_released_while_the_core_works():
+    """Another Python thread keeps running during a run (the engine holds no GIL)."""
+    ticks = []
+    stop = threading.Event()
+
+    def count():
+        while not stop.is_set():
+            ticks.append(1)
+            stop.wait(0.001)
+
+    wf = sciagents.Workflow({"sciagents": 1, "name": "busy", "steps": [
+        {"id": "mc", "agent": "integration", "task": "monte_carlo",
+         "params": {"f": "sin(x)*cos(y)", "vars": ["x", "y"], "bounds": [[0, 1], [0, 1]],
+                    "n": 20000000, "method": "mc"}}]})
+    seen = []
+
+    def progress(e):  # progress callbacks arrive while the run goes on: sample the counter there
+        seen.append(len(ticks))
+
+    t = threading.Thread(target=count)
+    t.start()
+    try:
+        r = wf.run(cache=False, threads=1, progress=progress)
+    finally:
+        stop.set()
+        t.join()
+    assert r.ok
+    assert len(ticks) > 0 and len(set(seen)) > 1   # the counter moved between two callbacks
+
+
+def test_result_output_paths():
+    r = sciagents.Workflow(DECAY).run(cache=False)
+    assert r.output("sim.y_final[0]") == r["sim"]["y_final"][0]
+    assert np.array_equal(r.output("sim.t"), r["sim"]["t"])
+    assert "sim" in r and "nope" not in r and [s.id for s in r] == ["sim"]
+    with pytest.raises(KeyError, match="no step 'nope'"):
+        r.output("nope.y")
+    assert "decay: succeeded" in r.summary() and "y[5x1]" in r.summary()
