@@ -73,8 +73,7 @@ class Workflow:
         if spec is None:
             self._doc = {"sciagents": 1, "name": "", "steps": []}
         elif isinstance(spec, dict):
-            self._doc = copy.copy(spec)
-            self._doc["steps"] = [dict(s) for s in spec.get("steps", [])]
+            self._doc = copy.deepcopy(spec)  # later edits of either side stay apart
         elif isinstance(spec, (str, os.PathLike)):
             path = os.fspath(spec)
             try:

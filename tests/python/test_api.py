@@ -267,3 +267,12 @@ def test_result_output_paths():
     with pytest.raises(KeyError, match="no step 'nope'"):
         r.output("nope.y")
     assert "decay: succeeded" in r.summary() and "y[5x1]" in r.summary()
+
+
+def test_a_workflow_from_a_dict_is_a_copy():
+    doc = json.loads(json.dumps(DECAY))
+    wf = sciagents.Workflow(doc)
+    doc["steps"][0]["params"]["y0"] = [5.0]
+    wf.set("sim.constants.k", 2.0)
+    assert wf.step("sim")["params"]["y0"] == [1.0]
+    assert doc["steps"][0]["params"]["constants"] == {"k": 0.5}
