@@ -208,6 +208,9 @@ else()
     math(EXPR _py_next "${Python3_VERSION_MINOR} + 1")
     list(APPEND _deb_depends "python3 (>= ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR})"
          "python3 (<< ${Python3_VERSION_MAJOR}.${_py_next})" "python3-numpy")
+    # Byte code: compiled at install, removed before removal (as dh_python3 does), so that dpkg -r
+    # leaves no __pycache__ behind.
+    set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${_linux}/deb/postinst;${_linux}/deb/prerm")
   endif()
   list(JOIN _deb_depends ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
   # TLS to https:// servers verifies against the system trust store.

@@ -264,6 +264,21 @@ class DebPackage(unittest.TestCase):
                 self.assertEqual(run(["dpkg", "--compare-versions", have, op.replace(">=", "ge").replace("<<", "lt"),
                                       v]).returncode, 0, "python3 %s does not satisfy %s %s" % (have, op, v))
 
+    def test_python_byte_code_maintainer_scripts(self):
+        """postinst byte-compiles the module and prerm removes its byte code (dh_python3's way)."""
+        if not self.python_ext:
+            self.skipTest("the Python module is not built")
+        info = run(["dpkg-deb", "-I", self.deb]).stdout
+        scripts = {}
+        for name in ("postinst", "prerm"):
+            self.assertRegex(info, r"\n\s+\d+ bytes,\s+\d+ lines\s+\*\s+%s\s+#!/bin/sh" % name)
+            r = run(["dpkg-deb", "-I", self.deb, name])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            scripts[name] = r.stdout
+            self.assertEqual(run(["sh", "-n", "-c", r.stdout]).returncode, 0, name)
+        self.assertIn("py3compile -p sciagents", scripts["postinst"])
+        self.assertIn("py3clean -p sciagents", scripts["prerm"])
+
     def test_installed_python_module_imports_and_runs(self):
         if not self.python_ext:
             self.skipTest("the Python module is not built")
