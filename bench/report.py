@@ -4,7 +4,8 @@ median time (Google Benchmark JSON), the peer's median (the line bench/peers/*.p
 ratio peer / ours (above 1: we are faster), both methods, both accuracies (our error counter, the
 error the peer line prints) and whether they match within a factor 3, with the date and the machine.
 Rows where we are slower are listed again at the end. Benchmarks without a peer are listed with
-their time alone; pairs whose measurement is missing are flagged, not dropped.
+their time alone; pairs whose measurement is missing are flagged, not dropped. The server load and
+the Python callable overhead (python-callable.txt, already Markdown) get sections of their own.
 
 Usage: /usr/bin/python3 bench/report.py --raw BUILD/bench-results --pairs bench/pairs.tsv --out bench/REPORT.md
 """
@@ -193,6 +194,10 @@ def build_report(raw, pairs_path, date, host, note=""):
     server = os.path.join(raw, "server-load.txt")
     if os.path.exists(server):
         lines += ["## server load (bench/server/run.sh, no peer)", "", "```", open(server).read().rstrip(), "```", ""]
+    callable_txt = os.path.join(raw, "python-callable.txt")
+    if os.path.exists(callable_txt):
+        lines += ["## Python callable overhead (bench/python_callable_overhead.py, no peer)", "",
+                  open(callable_txt).read().rstrip(), ""]
     if problems:
         lines += ["## Missing measurements", ""] + ["- " + p for p in problems] + [""]
     return "\n".join(lines), problems

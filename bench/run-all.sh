@@ -5,6 +5,7 @@
 #   REPORT=path   where to write the report (default bench/REPORT.md)
 #   REPORT_NOTE=text   a paragraph under the report's header (e.g. what else loaded the machine)
 # Adding a benchmark: one `family` line below, and one line per compared kernel in bench/pairs.tsv.
+# Besides the families: the server under load and the Python callable overhead (further down).
 set -euo pipefail
 build=${1:-build}
 shift || true
@@ -62,6 +63,13 @@ uptime > "$raw/load-after.txt"
 if [ $# -eq 0 ] && command -v wrk >/dev/null && [ -x "$build/bin/sciagents" ]; then
   echo "## server load (bench/server/run.sh)"
   bench/server/run.sh "$build" 10 2>&1 | tee "$raw/server-load.txt" || echo "(server load targets missed, see above)"
+fi
+
+# Python callable overhead (issue 20, no peer): uq.sobol with Python models through the module in
+# build/python (built with SCIAGENTS_PYTHON). Run with the rest, or alone as `run-all.sh BUILD python_callable`.
+if { [ $# -eq 0 ] || [[ $wanted == *" python_callable "* ]]; } && [ -d "$build/python/sciagents" ]; then
+  echo "## python_callable (bench/python_callable_overhead.py)"
+  PYTHONPATH="$build/python" "${E[@]}" "$PY" bench/python_callable_overhead.py | tee "$raw/python-callable.txt"
 fi
 
 "$PY" bench/report.py --raw "$raw" --pairs bench/pairs.tsv --out "$report" --note "${REPORT_NOTE:-}"

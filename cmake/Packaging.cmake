@@ -3,7 +3,8 @@
 #   Linux   DEB (runtime Depends from dpkg-shlibdeps) and TGZ      `make package`
 #   Windows NSIS installer and ZIP, Qt deployed by windeployqt
 #   macOS   DMG (DragNDrop) with the .app bundle deployed by macdeployqt
-# The binaries install themselves (app/cli, app/studio). tests/package checks the .deb.
+# The binaries install themselves (app/cli, app/studio), and so does the Python module (python/:
+# usr/lib/python3/dist-packages/sciagents in the .deb). tests/package checks the .deb.
 include(GNUInstallDirs)
 
 set(_linux ${PROJECT_SOURCE_DIR}/installers/linux)
@@ -196,9 +197,22 @@ else()
   # Depends from the libraries the binaries link (dpkg-shlibdeps), plus what no ELF header shows:
   # Studio needs Qt's platform plugins (xcb/wayland) to open a window.
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+  set(_deb_depends)
   if(TARGET sciagents-studio)
-    set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins")
+    list(APPEND _deb_depends "qt6-qpa-plugins")
   endif()
+  # The Python module (python/CMakeLists.txt) installs into /usr/lib/python3/dist-packages; its
+  # extension is built for this Python's ABI (_sciagents.cpython-3XY-...so), so the package holds
+  # to that minor version, and the module imports NumPy.
+  if(TARGET sciagents_python)
+    math(EXPR _py_next "${Python3_VERSION_MINOR} + 1")
+    list(APPEND _deb_depends "python3 (>= ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR})"
+         "python3 (<< ${Python3_VERSION_MAJOR}.${_py_next})" "python3-numpy")
+    # Byte code: compiled at install, removed before removal (as dh_python3 does), so that dpkg -r
+    # leaves no __pycache__ behind.
+    set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${_linux}/deb/postinst;${_linux}/deb/prerm")
+  endif()
+  list(JOIN _deb_depends ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
   # TLS to https:// servers verifies against the system trust store.
   set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")
   set(CPACK_DEBIAN_PACKAGE_SUGGESTS "slurm-client")

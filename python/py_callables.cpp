@@ -136,6 +136,7 @@ std::string registerCallable(py::function f, bool vectorized, std::size_t batch_
   auto fn = std::make_shared<core::NativeFunction>();
   if (vectorized) {
     fn->evaluate = [ref](const core::Matrix& x) { return evaluateVectorised(*ref, x); };
+    fn->batch_rows = batch_rows;  // 0: the engine's default rows per call
   } else {
     fn->evaluate = [ref](const core::Matrix& x) { return evaluateScalar(*ref, x); };
     fn->batch_rows = batch_rows ? batch_rows : 1024;

@@ -80,6 +80,20 @@ class BenchReport(unittest.TestCase):
         self.assertIn("`peer extra`", text)            # listed as a peer line without a counterpart
         self.assertEqual(problems, ["fam: BM_Gone vs peer a: ours missing"])
 
+    def test_python_callable_section(self):
+        """bench/python_callable_overhead.py's output (Markdown) becomes a section of its own."""
+        with tempfile.TemporaryDirectory() as d:
+            raw = os.path.join(d, "raw")
+            os.mkdir(raw)
+            pairs = os.path.join(d, "pairs.tsv")
+            open(pairs, "w").close()
+            with open(os.path.join(raw, "python-callable.txt"), "w") as f:
+                f.write("Measured now.\n\n| quantity | time |\n|---|---:|\n| a | 1 ms |\n")
+            text, problems = report.build_report(raw, pairs, "2026-01-02", "host")
+        self.assertIn("## Python callable overhead (bench/python_callable_overhead.py, no peer)\n\n"
+                      "Measured now.\n\n| quantity | time |", text)
+        self.assertEqual(problems, [])
+
     def test_pairs_name_real_kernels(self):
         """Every C++ name in bench/pairs.tsv is a benchmark of the family's executable (when built)."""
         build = os.path.dirname(os.path.dirname(os.path.abspath(ARGS.sciagents)))

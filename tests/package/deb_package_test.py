@@ -3,7 +3,10 @@
 checks its control fields and file list, extracts it with dpkg-deb -x into a temporary root and runs
 `sciagents --version`, an example workflow (checked against its .expected.json) and
 `sciagents-studio --version` from there, without LD_LIBRARY_PATH: every library must come from the
-packages named in Depends.
+packages named in Depends. When the Python module is built, the package holds it in
+usr/lib/python3/dist-packages/sciagents, Depends pins python3 to the minor version the extension
+was built for and names python3-numpy, and /usr/bin/python3 imports it from the extracted root
+(PYTHONPATH only, no LD_LIBRARY_PATH) and runs a workflow with a Python model.
 
 Usage: /usr/bin/python3 tests/package/deb_package_test.py --sciagents build/bin/sciagents
 Needs cpack, dpkg-deb and dpkg-shlibdeps (dpkg-dev); skips elsewhere.
@@ -26,7 +29,11 @@ ARGS = None
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 # Libraries the package must declare (Depends is derived from the binaries; these pin the families).
 REQUIRED_DEPENDS = ("libsundials-cvode", "libsundials-arkode", "libnlopt", "libmuparser", "libsqlite3-", "libssl3", "libspdlog", "libc6")
+PYTHON_FILES = ("__init__.py", "_convert.py", "_errors.py")   # plus _sciagents.<SOABI>.so
 REQUIRED_STUDIO_DEPENDS = ("libqt6core6", "libqt6gui6", "libqt6widgets6", "libqt6charts6", "libqt6svg6", "qt6-qpa-plugins")
+
+
+PYTHON_DIR = "/usr/lib/python3/dist-packages/sciagents"
 
 
 def run(cmd, **kw):
@@ -59,6 +66,8 @@ class DebPackage(unittest.TestCase):
         if missing or not os.path.exists(cls.config):
             raise unittest.SkipTest("needs %s and %s (Debian, dpkg-dev)" % (", ".join(missing) or "tools", cls.config))
         cls.studio = os.path.exists(os.path.join(cls.build, "bin", "sciagents-studio"))
+        # The extension the build made for /usr/bin/python3 (its ABI tag names the Python version).
+        cls.python_ext = glob.glob(os.path.join(cls.build, "python", "sciagents", "_sciagents.cpython-*.so"))
         cls.tmp = tempfile.mkdtemp(prefix="sciagents-deb-")
         out = os.path.join(cls.tmp, "out")
         r = run(["cpack", "-G", "DEB", "--config", cls.config, "-B", out])
@@ -113,7 +122,11 @@ class DebPackage(unittest.TestCase):
         for binary in self.binaries():
             needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", run(["readelf", "-d", binary]).stdout)
             self.assertTrue(needed, binary)
-            resolved = dict(re.findall(r"^\s*(\S+) => (/\S+)", run(["ldd", binary], env=self.env).stdout, re.M))
+            ldd = run(["ldd", binary], env=self.env).stdout
+            resolved = dict(re.findall(r"^\s*(\S+) => (/\S+)", ldd, re.M))
+            # The dynamic loader (NEEDED when the code uses __tls_get_addr, e.g. the PIC core) is
+            # listed by its path alone: "/lib64/ld-linux-x86-64.so.2 (0x...)".
+            resolved.update((os.path.basename(p), p) for p in re.findall(r"^\s*(/\S+) \(0x", ldd, re.M))
             for soname in needed:
                 self.assertIn(soname, resolved, "%s: %s not found without LD_LIBRARY_PATH" % (binary, soname))
                 if soname not in names:
@@ -146,6 +159,8 @@ class DebPackage(unittest.TestCase):
         b = [os.path.join(self.root, "usr/bin/sciagents")]
         if self.studio:
             b.append(os.path.join(self.root, "usr/bin/sciagents-studio"))
+        if self.python_ext:
+            b.append(os.path.join(self.root, PYTHON_DIR[1:], os.path.basename(self.python_ext[0])))
         return b
 
     def test_file_list(self):
@@ -162,6 +177,9 @@ class DebPackage(unittest.TestCase):
                          "/usr/share/bash-completion/completions/sciagents-studio",
                          "/usr/share/fish/vendor_completions.d/sciagents-studio.fish"]
             expected += ["/usr/share/icons/hicolor/%dx%d/apps/sciagents-studio.png" % (s, s) for s in ICON_SIZES]
+        if self.python_ext:
+            expected += [PYTHON_DIR + "/" + f for f in PYTHON_FILES]
+            expected.append(PYTHON_DIR + "/" + os.path.basename(self.python_ext[0]))
         self.assertEqual(sorted(set(expected) - self.files), [])
         outside = [f for f in self.files if f not in ("/", "") and not f.startswith("/usr")]
         self.assertEqual(outside, [], "files outside /usr")
@@ -224,6 +242,71 @@ class DebPackage(unittest.TestCase):
         r = run([os.path.join(self.root, "usr/bin/sciagents-studio"), "--version"], env=self.env)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn(self.version(), r.stdout)
+
+    def python_version(self):
+        """(major, minor) of the Python the extension was built for, from its ABI tag."""
+        m = re.search(r"\.cpython-(\d)(\d+)-", os.path.basename(self.python_ext[0]))
+        return int(m.group(1)), int(m.group(2))
+
+    def test_python_module_depends(self):
+        if not self.python_ext:
+            self.skipTest("the Python module is not built")
+        major, minor = self.python_version()
+        depends = [d.strip() for d in self.field("Depends").split(",")]
+        # The extension only loads in the Python it was built for: >= that minor, << the next one.
+        self.assertIn("python3 (>= %d.%d)" % (major, minor), depends)
+        self.assertIn("python3 (<< %d.%d)" % (major, minor + 1), depends)
+        self.assertIn("python3-numpy", depends)
+        # Debian's python3 of this machine satisfies them (the package installs here).
+        have = run(["dpkg-query", "-W", "-f=${Version}", "python3"]).stdout.strip()
+        if have:
+            for op, v in ((">=", "%d.%d" % (major, minor)), ("<<", "%d.%d" % (major, minor + 1))):
+                self.assertEqual(run(["dpkg", "--compare-versions", have, op.replace(">=", "ge").replace("<<", "lt"),
+                                      v]).returncode, 0, "python3 %s does not satisfy %s %s" % (have, op, v))
+
+    def test_python_byte_code_maintainer_scripts(self):
+        """postinst byte-compiles the module and prerm removes its byte code (dh_python3's way)."""
+        if not self.python_ext:
+            self.skipTest("the Python module is not built")
+        info = run(["dpkg-deb", "-I", self.deb]).stdout
+        scripts = {}
+        for name in ("postinst", "prerm"):
+            self.assertRegex(info, r"\n\s+\d+ bytes,\s+\d+ lines\s+\*\s+%s\s+#!/bin/sh" % name)
+            r = run(["dpkg-deb", "-I", self.deb, name])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            scripts[name] = r.stdout
+            self.assertEqual(run(["sh", "-n", "-c", r.stdout]).returncode, 0, name)
+        self.assertIn("py3compile -p sciagents", scripts["postinst"])
+        self.assertIn("py3clean -p sciagents", scripts["prerm"])
+
+    def test_installed_python_module_imports_and_runs(self):
+        if not self.python_ext:
+            self.skipTest("the Python module is not built")
+        site = os.path.join(self.root, PYTHON_DIR[1:-len("/sciagents")])
+        env = {k: v for k, v in self.env.items() if not k.startswith("PYTHON")}
+        env.update(PYTHONPATH=site, PYTHONNOUSERSITE="1")
+        code = (
+            "import sciagents, sys, json\n"
+            "print(json.dumps({'file': sciagents.__file__, 'ext': sciagents._sciagents.__file__,\n"
+            "                  'version': sciagents.__version__}))\n"
+            "wf = sciagents.Workflow(name='py').add_step('s', 'uq.sobol', model=lambda x: x[0] + 2 * x[1],\n"
+            "    inputs=[{'name': 'x1', 'dist': 'uniform', 'a': 0, 'b': 1},\n"
+            "            {'name': 'x2', 'dist': 'uniform', 'a': 0, 'b': 1}], n=256, seed=3)\n"
+            "r = wf.run(cache=False)\n"
+            "assert r.ok, r['s'].error\n"
+            "print(json.dumps({'S1': list(map(float, r['s']['S1']))}))\n")
+        # From an empty directory, so neither the source nor the build tree can be imported.
+        cwd = os.path.join(self.tmp, "py")
+        os.makedirs(cwd, exist_ok=True)
+        r = run(["/usr/bin/python3", "-c", code], env=env, cwd=cwd)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        lines = r.stdout.splitlines()
+        info = json.loads(lines[0])
+        self.assertTrue(info["file"].startswith(os.path.join(self.root, PYTHON_DIR[1:]) + "/"), info)
+        self.assertTrue(info["ext"].startswith(os.path.join(self.root, PYTHON_DIR[1:]) + "/"), info)
+        self.assertEqual(info["version"], self.version())
+        s1 = json.loads(lines[1])["S1"]   # x1 + 2 x2 on U(0,1)^2: S1 = (1/5, 4/5)
+        self.assertTrue(close(s1, [0.2, 0.8], 0.0, 0.05), s1)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,20 @@ def test_vector_valued_callable_in_monte_carlo():
     np.testing.assert_allclose(mean, [1.0, 0.25], atol=0.02)
 
 
+def test_vectorised_batch_bounds_the_rows_per_call():
+    rows = {}
+
+    def f(X, tag):
+        rows.setdefault(tag, []).append(X.shape[0])
+        return ishigami_v.fn(X)
+    whole = sobol(sciagents.vectorized(lambda X: f(X, "default")), n=1024).run(cache=False)["s"]
+    small = sobol(sciagents.vectorized(lambda X: f(X, "small"), batch=1000), n=1024).run(cache=False)["s"]
+    assert whole.ok and small.ok, (whole.error, small.error)
+    assert rows["default"] == [1024 * 5]   # N(d+2) rows: one call below the engine's default batch
+    assert max(rows["small"]) == 1000 and sum(rows["small"]) == 1024 * 5
+    np.testing.assert_allclose(small["S1"], whole["S1"], atol=1e-12)
+
+
 def test_a_python_exception_fails_the_step_naming_function_sample_and_error():
     def bad(x):
         if x[0] > 0:
