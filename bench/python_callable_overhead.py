@@ -325,7 +325,7 @@ def main():
               "ok" if worst <= 2.0 else "MISS", worst, max(max(o) for o in rows_over[2:])))
     rv = max(ratio("direct", W), ratio("direct", C))
     print("- %s  vectorised: fv's time inside the run <= 1.2 x one call on the whole array: %.2f wall, %.2f CPU "
-          "(default batches of 65536 rows); %.2f wall, %.2f CPU with batch=%d (one call)"
+          "(default batches of up to 2^20 rows); %.2f wall, %.2f CPU with batch=%d (one call)"
           % ("ok" if rv <= 1.2 else "MISS", ratio("direct", W), ratio("direct", C), ratio("direct1", W),
              ratio("direct1", C), calls))
     return 0

@@ -1,6 +1,7 @@
 #include "python/py_run.h"
 
 #include "core/agent/agent_registry.h"
+#include "core/store/run_history.h"
 #include "core/util/clock.h"
 #include "core/util/error.h"
 #include "core/value/value_json.h"
@@ -132,6 +133,27 @@ py::dict stepDict(const core::StepResult& s) {
   return d;
 }
 
+// In the history every front end writes (`sciagents history`, Studio's History dock); a failure
+// to record is a warning, never a failed run.
+void record(const core::RunResult& result) {
+  const auto file = core::store::RunHistory::defaultFile();
+  if (file.empty()) return;  // no HOME: nowhere to keep it
+  std::string error;
+  {
+    py::gil_scoped_release release;
+    try {
+      core::store::RunHistory(file).record(core::store::runRecordFor(result, ""));
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  if (!error.empty())
+    PyErr_WarnEx(PyExc_RuntimeWarning,
+                 ("the run was not recorded in the history (" + file.string() + "): " + error)
+                     .c_str(),
+                 1);
+}
+
 }  // namespace
 
 py::list validate(const std::string& spec) {
@@ -232,6 +254,7 @@ std::shared_ptr<core::RunResult> run(const RunRequest& r, const py::object& prog
   settings.where = "python";
   settings.use_cache = r.cache;
   core::attachRunProvenance(*result, w, registry(), settings, started_us, core::unixMicros());
+  if (r.history) record(*result);
   return result;
 }
 
@@ -274,12 +297,14 @@ void bindRun(py::module_& m) {
       "_run",
       [](const std::string& spec, const std::vector<std::pair<std::string, std::string>>& sets,
          int threads, bool cache, std::uint64_t seed, const std::string& base_dir,
-         const std::string& workflow_file, const py::object& progress, const py::object& metric) {
-        RunRequest r{spec, sets, threads, cache, seed, base_dir, workflow_file};
+         const std::string& workflow_file, bool history, const py::object& progress,
+         const py::object& metric) {
+        RunRequest r{spec, sets, threads, cache, seed, base_dir, workflow_file, history};
         return run(r, progress, metric);
       },
       py::arg("spec"), py::arg("sets"), py::arg("threads"), py::arg("cache"), py::arg("seed"),
-      py::arg("base_dir"), py::arg("workflow_file"), py::arg("progress"), py::arg("metric"));
+      py::arg("base_dir"), py::arg("workflow_file"), py::arg("history"), py::arg("progress"),
+      py::arg("metric"));
   m.def(
       "_read_result",
       [](const std::string& document, const std::string& base_dir) {

@@ -22,6 +22,7 @@ struct RunRequest {
   std::uint64_t seed = 0;
   std::string base_dir;       // where relative paths in params resolve
   std::string workflow_file;  // for provenance ("" when built in Python)
+  bool history = true;        // record the run in the history of runs (core/store/run_history.h)
 };
 
 // Every problem of the workflow as the CLI's `validate` reports it: (step, param, message, text).

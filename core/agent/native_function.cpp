@@ -26,7 +26,7 @@ FunctionTable& table() {
 
 // Rows per call of a vectorised function: large enough that the call's own cost vanishes, small
 // enough that progress and cancellation are seen during a long study.
-constexpr Eigen::Index kVectorisedRows = 1 << 16;
+constexpr Eigen::Index kVectorisedRows = 1 << 20;
 
 class NativeModel final : public ModelEvaluator {
  public:

@@ -172,7 +172,8 @@ class Workflow:
             raise ValidationError("\n".join(problems))
         return self
 
-    def run(self, threads=0, set=None, cache=True, seed=0, progress=None, metric=None):
+    def run(self, threads=0, set=None, cache=True, seed=0, progress=None, metric=None,
+            history=True):
         """Runs the workflow in this process and returns its Result.
 
         threads: worker threads (0: all cores). set: {path: value} overrides, as `--set`.
@@ -180,13 +181,15 @@ class Workflow:
         seed: the run's base seed. progress: a callable getting event dicts (kind step_started,
         step_finished, progress), or True to print them. metric: metric(step, series, x, y) for
         live samples (residuals, objective values). Both are called on this thread.
+        history: record the run in the history of runs on this machine (`sciagents history`,
+        Studio's History dock), as the CLI and Studio do.
         Ctrl-C (KeyboardInterrupt) cancels the run. Invalid input raises ValidationError; failed
         steps do not raise (see Result.ok and Result.raise_for_status())."""
         sets = [(str(p), _convert.dumps(_convert.plain(v, self._regs, str(p))))
                 for p, v in (set or {}).items()]
         core = _sciagents._run(_convert.dumps(self.to_dict()), sets, int(threads), bool(cache),
-                               int(seed), self.base_dir, self.file, _progress_callback(progress),
-                               metric)
+                               int(seed), self.base_dir, self.file, bool(history),
+                               _progress_callback(progress), metric)
         return Result(core, self)
 
     def submit(self, server=None, token=None, seed=None):
@@ -358,11 +361,11 @@ def agents():
 
 
 def call(task, threads=0, seed=0, **params):
-    """Runs one task ("agent.task") with `params` and returns its StepResult; raises StepFailed
-    with the task's message when it fails. Example:
+    """Runs one task ("agent.task") with `params` and returns its StepResult (not recorded in the
+    history of runs); raises StepFailed with the task's message when it fails. Example:
     sciagents.call("integration.quad", f="exp(-x^2)", var="x", a=0, b=1)"""
     wf = Workflow(name=str(task)).add_step("call", task, params)
-    res = wf.run(threads=threads, seed=seed)
+    res = wf.run(threads=threads, seed=seed, history=False)
     step = res["call"]
     if not step.ok:
         raise StepFailed(step.error or step.status)

@@ -276,3 +276,23 @@ def test_a_workflow_from_a_dict_is_a_copy():
     wf.set("sim.constants.k", 2.0)
     assert wf.step("sim")["params"]["y0"] == [1.0]
     assert doc["steps"][0]["params"]["constants"] == {"k": 0.5}
+
+
+def test_runs_are_recorded_in_the_history(tmp_path):
+    env = {"SCIAGENTS_HISTORY": str(tmp_path / "history.sqlite")}
+    os.environ.update(env)
+    try:
+        r = sciagents.Workflow(DECAY).run(cache=False, seed=4, set={"sim.y0[0]": 2.0})
+        sciagents.Workflow(DECAY).run(cache=False, history=False)
+        sciagents.call("integration.quad", f="x", var="x", a=0, b=1)
+    finally:
+        os.environ.pop("SCIAGENTS_HISTORY")
+    rows = json.loads(run_cli("history", "--json", env=env).stdout)
+    rows = rows.get("runs", rows) if isinstance(rows, dict) else rows
+    assert len(rows) == 1, rows
+    row = rows[0]
+    assert row["where"] == "python" and row["seed"] == 4 and row["status"] == "succeeded"
+    shown = json.loads(run_cli("history", "show", str(row["id"]), "--json", env=env).stdout)
+    assert shown["workflow"]["steps"][0]["params"]["y0"] == [2.0] or \
+        json.dumps(shown).count('"y0": [2.0]') >= 1
+    assert r.ok
