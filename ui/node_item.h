@@ -26,6 +26,7 @@ class NodeItem final : public QGraphicsItem {
   // Rebuilds the ports; returns true when they changed.
   bool setPorts(const std::vector<PortSpec>& inputs, const std::vector<PortSpec>& outputs);
   void setSweep(const QString& text);
+  const QString& sweepText() const { return m_sweep; }  // "grid constants.k × y0[0] × 12"
   void setIssues(const QStringList& issues);
   const QStringList& issues() const { return m_issues; }
   void setStatus(NodeStatus status);

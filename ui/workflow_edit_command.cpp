@@ -2,6 +2,7 @@
 
 #include "core/agent/agent_registry.h"
 #include "core/workflow/param_path.h"
+#include "core/workflow/sweep_json.h"
 #include "ui/qt_convert.h"
 #include "ui/workflow_document.h"
 
@@ -63,6 +64,53 @@ WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& s
   }
   const QString text = values.is_null() ? QObject::tr("Remove sweep of %1").arg(step_id)
                                         : QObject::tr("Sweep %1.%2").arg(step_id, param);
+  return new WorkflowEditCommand(doc, text, doc->file(), std::move(after));
+}
+
+WorkflowEditCommand* makeSetSweepSpecCommand(WorkflowDocument* doc, const QString& step_id,
+                                             const nlohmann::json& sweep, QString* error) {
+  auto fail = [&](const QString& message) -> WorkflowEditCommand* {
+    if (error) *error = message;
+    return nullptr;
+  };
+  const core::Step* step = doc->step(step_id);
+  if (!step) return fail(QObject::tr("There is no step '%1'").arg(step_id));
+  core::SweepSpec spec;
+  if (!sweep.is_null()) {
+    try {
+      spec = core::sweepFromJson(sweep, step->id);
+    } catch (const std::exception& e) {
+      return fail(QString::fromUtf8(e.what()));
+    }
+    const core::TaskSpec* task = doc->registry().task(step->agent, step->task);
+    for (const auto& path : spec.paths()) {
+      const auto parsed = core::ParamPath::parse(path);
+      if (!task || !parsed || !task->param(parsed->head()))
+        return fail(QObject::tr("Step '%1': '%2' is not a parameter of %3.%4")
+                        .arg(step_id, QString::fromStdString(path),
+                             QString::fromStdString(step->agent),
+                             QString::fromStdString(step->task)));
+    }
+  }
+  nlohmann::json file = nlohmann::json::parse(core::dumpWorkflowFile(doc->file()));
+  for (auto& s : file["steps"]) {
+    if (s["id"] != step->id) continue;
+    if (sweep.is_null())
+      s.erase("sweep");
+    else
+      s["sweep"] = spec.spec();
+  }
+  core::WorkflowFile after;
+  try {
+    after = core::workflowFileFromJson(file);
+  } catch (const std::exception& e) {
+    return fail(QObject::tr("Step '%1', sweep %2: %3")
+                    .arg(step_id, jsonText(sweep), QString::fromUtf8(e.what())));
+  }
+  const QString text =
+      sweep.is_null()
+          ? QObject::tr("Remove sweep of %1").arg(step_id)
+          : QObject::tr("Sweep %1: %2").arg(step_id, QString::fromStdString(spec.label()));
   return new WorkflowEditCommand(doc, text, doc->file(), std::move(after));
 }
 

@@ -37,4 +37,13 @@ WorkflowEditCommand* makeSetSweepCommand(WorkflowDocument* doc, const QString& s
                                          const QString& param, const nlohmann::json& values,
                                          QString* error);
 
+// The edit of a step's whole sweep, any mode (Studio's sweep editor for grid, zip and design):
+// `sweep` is the step's "sweep" member as docs/workflow-format.md writes it ({"grid": [...]},
+// {"zip": [...]}, {"design": {"from": ...}, "params": [...]}, or {"param", "values"}); null removes
+// the sweep. It is read by core's parser (sweepFromJson) and stored as SweepSpec::spec() gives it
+// back, so Studio writes exactly what the file format says. Every path must start with a
+// parameter of the step's task. Returns nullptr with `error` (naming the step) when refused.
+WorkflowEditCommand* makeSetSweepSpecCommand(WorkflowDocument* doc, const QString& step,
+                                             const nlohmann::json& sweep, QString* error);
+
 }  // namespace sciagents::ui

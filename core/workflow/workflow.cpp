@@ -2,6 +2,7 @@
 
 #include "core/util/error.h"
 #include "core/workflow/param_path.h"
+#include "core/workflow/sweep_json.h"
 
 #include <algorithm>
 #include <cmath>
@@ -218,6 +219,8 @@ Step parseStep(const json& j, std::size_t index) {
 }
 
 }  // namespace
+
+SweepSpec sweepFromJson(const json& j, const std::string& step) { return parseSweep(j, step); }
 
 Workflow workflowFromJson(const json& j) {
   if (!j.is_object())

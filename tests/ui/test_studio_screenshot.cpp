@@ -22,6 +22,7 @@
 #include "ui/property_panel.h"
 #include "ui/results_panel.h"
 #include "ui/sensitivity_bars.h"
+#include "ui/sweep_editor.h"
 #include "ui/tutorial/onboarding.h"
 #include "ui/tutorial/tutorial_controller.h"
 #include "ui/tutorial/tutorial_overlay.h"
@@ -401,6 +402,29 @@ class TestStudioScreenshot : public QObject {
     QVERIFY(hasContent(form));
     QVERIFY(form.save(screenshotDir() + "/external-step-editor-form" + platformSuffix() + ".png"));
     QVERIFY(updateDocImage(form, "external-step-editor"));
+  }
+
+  // The sweep editor on a grid sweep (issue 19): the sweep-grid-design example's `grid` step in a
+  // window of the default size; the axes fit the Properties dock (docs/studio.md).
+  void sweepEditorGrid() {
+    MainWindow w(sciagents::core::AgentRegistry::builtin());  // default size
+    QVERIFY(w.openFile(MainWindow::examplesDir() + "/sweep-grid-design.workflow.json"));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.scene()->selectSteps({"grid"});
+    QCOMPARE(w.properties()->stepId(), QString("grid"));
+    SweepEditor* se = w.properties()->sweepEditor();
+    QVERIFY(se->isVisible());
+    QCOMPARE(se->mode(), SweepEditor::Mode::Grid);
+    QCOMPARE(se->countText(), QString("grid: 4 × 3 = 12 points"));
+    QCoreApplication::processEvents();
+    QVERIFY2(se->minimumSizeHint().width() <= w.properties()->width(),
+             qPrintable(QString("the sweep editor needs %1 px, the dock gives %2")
+                            .arg(se->minimumSizeHint().width())
+                            .arg(w.properties()->width())));
+    const QImage panel = w.properties()->grab().toImage();
+    QVERIFY(hasContent(panel));
+    QVERIFY(saveScreenshot(panel, "sweep-editor-grid"));
   }
 
   // Issue 18 item 10: the examples gallery (cards under category headers) over the window, at
