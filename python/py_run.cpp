@@ -51,7 +51,7 @@ class QueueListener final : public core::RunListener {
     push({Event::Kind::Metric, std::string(step), std::string(series), {}, x, y});
   }
 
-  bool wantMetrics(bool want) { return m_metrics = want; }
+  void wantMetrics(bool want) { m_metrics = want; }
   // Waits up to `timeout` for events or the end of the run; returns the events.
   std::deque<Event> wait(std::chrono::milliseconds timeout, bool& done) {
     std::unique_lock lock(m_mutex);
