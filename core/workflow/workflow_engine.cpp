@@ -1,9 +1,8 @@
 #include "core/workflow/workflow_engine.h"
 
-#include "core/agent/native_function.h"
-
 #include "core/agent/agent_registry.h"
 #include "core/agent/content_key.h"
+#include "core/agent/native_function.h"
 #include "core/metrics/metrics_registry.h"
 #include "core/runtime/parallel_blocks.h"
 #include "core/runtime/thread_pool.h"
