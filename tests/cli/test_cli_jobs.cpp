@@ -111,17 +111,7 @@ class TestCliJobs : public QObject {
     QProcess p;
     p.setProcessEnvironment(env(with_server_var));
     p.start(cliJobsBinary(), args);
-    CliRun r;
-    if (!p.waitForFinished(timeout_ms)) {
-      p.kill();
-      p.waitForFinished();
-      r.err = "timed out";
-      return r;
-    }
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = p.readAllStandardOutput().toStdString();
-    r.err = p.readAllStandardError().toStdString();
-    return r;
+    return sciagents::test::finishProcess(p, timeout_ms);
   }
 
   QString writeWorkflow(const QString& name, const json& w) const {

@@ -49,17 +49,7 @@ CliRun run(const QStringList& args, const QString& cache_dir,
   p.setProcessEnvironment(env);
   p.setChildProcessModifier([] { ::umask(022); });
   p.start(cliBinary(), args);
-  CliRun r;
-  if (!p.waitForFinished(120000)) {
-    p.kill();
-    p.waitForFinished();
-    r.err = "timed out";
-    return r;
-  }
-  r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-  r.out = p.readAllStandardOutput().toStdString();
-  r.err = p.readAllStandardError().toStdString();
-  return r;
+  return sciagents::test::finishProcess(p, 120000);
 }
 
 std::string slurp(const fs::path& p) {

@@ -45,17 +45,7 @@ class TestHistoryReplay : public QObject {
     p.setProcessEnvironment(env);
     p.setWorkingDirectory(QStringLiteral(SCIAGENTS_SOURCE_DIR));
     p.start(QStringLiteral(SCIAGENTS_BINARY_DIR "/bin/sciagents"), args);
-    CliRun r;
-    if (!p.waitForFinished(600000)) {
-      p.kill();
-      p.waitForFinished();
-      r.err = "timed out";
-      return r;
-    }
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = p.readAllStandardOutput().toStdString();
-    r.err = p.readAllStandardError().toStdString();
-    return r;
+    return sciagents::test::finishProcess(p, 600000);
   }
 
   json historyList() {

@@ -68,12 +68,7 @@ bool writeText(const QString& path, const std::string& text) {
   return bool(out);
 }
 
-struct PyRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-PyRun runPython(const QStringList& args, const QString& pythonpath = {}) {
+CliRun runPython(const QStringList& args, const QString& pythonpath = {}) {
   QProcess p;
   auto env = QProcessEnvironment::systemEnvironment();
   env.remove(QStringLiteral("PYTHONPATH"));
@@ -81,17 +76,7 @@ PyRun runPython(const QStringList& args, const QString& pythonpath = {}) {
   env.insert(QStringLiteral("PYTHONDONTWRITEBYTECODE"), QStringLiteral("1"));
   p.setProcessEnvironment(env);
   p.start(kPython, args);
-  PyRun r;
-  if (!p.waitForFinished(60000)) {
-    p.kill();
-    p.waitForFinished();
-    r.err = "timed out";
-    return r;
-  }
-  r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-  r.out = p.readAllStandardOutput().toStdString();
-  r.err = p.readAllStandardError().toStdString();
-  return r;
+  return sciagents::test::finishProcess(p, 60000);
 }
 
 // The workflow as the script must rebuild it: name and steps of Workflow::toJson().
@@ -108,11 +93,11 @@ void checkScript(const QString& dir, const std::string& script, const core::Work
   const QString file = QDir(dir).filePath(QFileInfo(what).completeBaseName() + ".py");
   QVERIFY(writeText(file, script));
   // Valid Python.
-  const PyRun parsed = runPython(
+  const CliRun parsed = runPython(
       {"-c", "import ast,sys; ast.parse(open(sys.argv[1], encoding='utf-8').read())", file});
   QVERIFY2(parsed.exit_code == 0, qPrintable(what + ": " + QString::fromStdString(parsed.err)));
   // The params literals evaluate back to the params JSON, exactly.
-  const PyRun checked = runPython({sourcePath("tests/cli/python_export_check.py"), file});
+  const CliRun checked = runPython({sourcePath("tests/cli/python_export_check.py"), file});
   QVERIFY2(checked.exit_code == 0, qPrintable(what + ": " + QString::fromStdString(checked.err)));
   const json got = json::parse(checked.out);
   const json want = expectedDoc(wf);
@@ -139,7 +124,7 @@ void checkScript(const QString& dir, const std::string& script, const core::Work
            qPrintable(what + ": " + QString::fromStdString(got["tail"].dump())));
   // Run against the stand-in module: what add_step received is the workflow.
   const QString saved = file + ".json";
-  const PyRun ran = runPython({file, saved}, sourcePath("tests/cli/fake_sciagents"));
+  const CliRun ran = runPython({file, saved}, sourcePath("tests/cli/fake_sciagents"));
   QVERIFY2(ran.exit_code == 0, qPrintable(what + ": " + QString::fromStdString(ran.err)));
   QVERIFY2(ran.out.find("fake sciagents") != std::string::npos, qPrintable(what));
   const json recorded = json::parse(readText(saved));
@@ -223,7 +208,7 @@ class TestPythonExport : public QObject {
       std::snprintf(buf, sizeof buf, "%a", d);
       hex << QString::fromLatin1(buf);
     }
-    const PyRun r = runPython(
+    const CliRun r = runPython(
         QStringList{"-c", "import sys\nfor h in sys.argv[1:]: print(repr(float.fromhex(h)))"} +
         hex);
     QCOMPARE(r.exit_code, 0);
@@ -385,7 +370,7 @@ sys.exit(0 if result.ok else 1)
     QVERIFY(script.find("# Step note\n# more\nwf.add_step(\"s\"") != std::string::npos);
     const QString file = m_tmp.filePath("header.py");
     QVERIFY(writeText(file, script));
-    const PyRun r = runPython({sourcePath("tests/cli/python_export_check.py"), file});
+    const CliRun r = runPython({sourcePath("tests/cli/python_export_check.py"), file});
     QVERIFY2(r.exit_code == 0, r.err.c_str());
     const std::string doc = json::parse(r.out)["docstring"].get<std::string>();
     QVERIFY2(doc.rfind("Say \"\"\"hi\"\"\" \\ done\n\nFirst line.\nSecond \"line\" with \\ "
