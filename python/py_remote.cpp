@@ -1,6 +1,7 @@
 #include "python/py_remote.h"
 
 #include "app/cli/http_client.h"
+#include "python/py_pump.h"
 
 #include <pybind11/stl.h>
 
@@ -11,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 namespace sciagents::python {
 
@@ -76,34 +78,26 @@ std::string follow(const std::string& server, const std::string& token, const st
     s->done = true;
     s->cv.notify_all();
   });
-  std::optional<py::error_already_set> pending;
-  for (bool done = false; !done;) {
-    std::deque<cli::SseEvent> events;
-    {
-      py::gil_scoped_release release;
-      std::unique_lock lock(s->mutex);
-      s->cv.wait_for(lock, std::chrono::milliseconds(50),
-                     [&] { return s->done || !s->events.empty(); });
-      events.swap(s->events);
-      done = s->done;
-    }
-    if (pending) continue;
-    try {
-      for (const auto& e : events) {
-        if (!e.id.empty()) s->last_id = e.id;
-        if (!on_event(e.type, e.data).cast<bool>()) {
-          std::lock_guard lock(s->mutex);
-          s->stop = true;
-          cancel = true;  // the server may be silent for a while: do not wait for its next event
-          break;
+  auto pending = pumpUntilDone(
+      [&](bool& done) {
+        std::unique_lock lock(s->mutex);
+        s->cv.wait_for(lock, std::chrono::milliseconds(50),
+                       [&] { return s->done || !s->events.empty(); });
+        done = s->done;
+        return std::exchange(s->events, {});
+      },
+      [&](const std::deque<cli::SseEvent>& events) {
+        for (const auto& e : events) {
+          if (!e.id.empty()) s->last_id = e.id;
+          if (!on_event(e.type, e.data).cast<bool>()) {
+            std::lock_guard lock(s->mutex);
+            s->stop = true;
+            cancel = true;  // the server may be silent for a while: do not wait for its next event
+            break;
+          }
         }
-      }
-      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-    } catch (py::error_already_set& e) {
-      pending.emplace(std::move(e));
-      cancel = true;
-    }
-  }
+      },
+      [&] { cancel = true; });
   {
     py::gil_scoped_release release;
     reader.join();

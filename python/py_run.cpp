@@ -9,6 +9,7 @@
 #include "core/workflow/run_result_reader.h"
 #include "core/workflow/workflow_engine.h"
 #include "core/workflow/workflow_validator.h"
+#include "python/py_pump.h"
 #include "python/py_values.h"
 
 #include <pybind11/stl.h>
@@ -210,28 +211,17 @@ std::shared_ptr<core::RunResult> run(const RunRequest& r, const py::object& prog
 
   // The Python side of the run: callbacks, Ctrl-C. A Python error stops the run and is raised
   // once the engine has stopped (the engine thread may need the GIL for Python models).
-  std::optional<py::error_already_set> pending;
-  for (bool done = false; !done;) {
-    std::deque<Event> events;
-    {
-      py::gil_scoped_release release;
-      events = listener.wait(std::chrono::milliseconds(50), done);
-    }
-    if (!pending) {
-      try {
+  auto pending = pumpUntilDone(
+      [&](bool& done) { return listener.wait(std::chrono::milliseconds(50), done); },
+      [&](const std::deque<Event>& events) {
         for (const Event& e : events) {
           if (e.kind == Event::Kind::Metric)
             metric(e.step, e.a, e.x, e.y);
           else if (!progress.is_none())
             progress(eventDict(e));
         }
-        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-      } catch (py::error_already_set& e) {
-        pending.emplace(std::move(e));
-        o.cancel->store(true);
-      }
-    }
-  }
+      },
+      [&] { o.cancel->store(true); });
   {
     py::gil_scoped_release release;
     engine.join();
